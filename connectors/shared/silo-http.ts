@@ -1,0 +1,190 @@
+/**
+ * The HTTP layer every connector uses: one undici Pool per silo with keep-alive, a deadline on
+ * every call, JSON in and out, and the one place where transport failures and HTTP statuses
+ * become the gateway's error codes.
+ */
+import { Pool, type Dispatcher } from 'undici';
+import { SourceError } from '../../src/errors.js';
+import type { Source } from '../../src/generated/graphql.js';
+import type { SiloEndpoint } from '../types.js';
+
+export interface SiloHttpOptions extends SiloEndpoint {
+  source: Source;
+  /** Human name of the silo for messages, e.g. "CRM". */
+  label: string;
+  /** Injected dispatcher (tests, benchmarks); by default a keep-alive Pool on baseUrl. */
+  dispatcher?: Dispatcher;
+}
+
+export interface SiloRequest {
+  /** Short name of the API operation, for errors and logs, e.g. `contacts.batchRead`. */
+  operation: string;
+  method: 'GET' | 'POST';
+  /** Path relative to the base URL's origin, including the base URL's own path prefix if any. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  json?: unknown;
+  /** Sent as application/x-www-form-urlencoded (Matomo takes token_auth this way). */
+  form?: Record<string, string>;
+  /**
+   * Statuses the caller handles itself (the body is parsed and returned). Every other non-2xx
+   * status becomes a SourceError. 404 is common here: "no such record" is not a failure.
+   */
+  acceptStatus?: readonly number[];
+}
+
+export interface SiloResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON body (undefined for an empty body). */
+  body: unknown;
+}
+
+export class SiloHttp {
+  readonly source: Source;
+  readonly label: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly timeoutMs: number;
+  private readonly pathPrefix: string;
+
+  constructor(options: SiloHttpOptions) {
+    this.source = options.source;
+    this.label = options.label;
+    this.timeoutMs = options.timeoutMs;
+    const base = new URL(options.baseUrl);
+    this.pathPrefix = base.pathname.replace(/\/$/, '');
+    this.ownsDispatcher = !options.dispatcher;
+    this.dispatcher =
+      options.dispatcher ??
+      new Pool(base.origin, {
+        connections: options.connections,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        connectTimeout: options.timeoutMs,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+      });
+  }
+
+  /** Sends one request and parses the JSON answer; throws a SourceError on any failure. */
+  async request(req: SiloRequest): Promise<SiloResponse> {
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+    let body: string | undefined;
+    if (req.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(req.json);
+    } else if (req.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(req.form).toString();
+    }
+    let status: number;
+    let responseHeaders: SiloResponse['headers'];
+    let text: string;
+    try {
+      const res = await this.dispatcher.request({
+        path: this.pathPrefix + req.path + queryString(req.query),
+        method: req.method,
+        headers,
+        body,
+        signal,
+      });
+      status = res.statusCode;
+      responseHeaders = res.headers;
+      text = await res.body.text();
+    } catch (error) {
+      throw this.transportError(req.operation, error, signal.aborted);
+    }
+    const accepted = req.acceptStatus?.includes(status) ?? false;
+    if ((status < 200 || status >= 300) && !accepted) throw this.statusError(req.operation, status);
+    if (text.trim() === '') return { status, headers: responseHeaders, body: undefined };
+    try {
+      return { status, headers: responseHeaders, body: JSON.parse(text) };
+    } catch {
+      throw this.badResponse(req.operation, 'the body is not valid JSON');
+    }
+  }
+
+  /** The error to throw when a body parsed but does not have the documented shape. */
+  badResponse(operation: string, what: string): SourceError {
+    return new SourceError(
+      'SOURCE_BAD_RESPONSE',
+      this.source,
+      `The ${this.label} (${this.source}) sent a response the gateway could not read.`,
+      { operation, problem: what },
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private statusError(operation: string, status: number): SourceError {
+    if (status === 429 || status >= 500 || status === 401 || status === 403) {
+      const why =
+        status === 429
+          ? 'it is rate-limiting the gateway (HTTP 429)'
+          : status === 401 || status === 403
+            ? `it refused the gateway's credentials (HTTP ${status})`
+            : `it answered HTTP ${status}`;
+      return new SourceError('SOURCE_UNAVAILABLE', this.source, `The ${this.label} (${this.source}) is unavailable: ${why}.`, {
+        operation,
+        status,
+      });
+    }
+    return new SourceError(
+      'SOURCE_BAD_RESPONSE',
+      this.source,
+      `The ${this.label} (${this.source}) answered with an unexpected HTTP ${status}.`,
+      { operation, status },
+    );
+  }
+
+  private transportError(operation: string, error: unknown, timedOut: boolean): SourceError {
+    const code = errorCode(error);
+    if (timedOut || TIMEOUT_CODES.has(code)) {
+      return new SourceError(
+        'SOURCE_TIMEOUT',
+        this.source,
+        `The ${this.label} (${this.source}) did not answer within ${this.timeoutMs} ms.`,
+        { operation, cause: code || 'deadline' },
+      );
+    }
+    return new SourceError(
+      'SOURCE_UNAVAILABLE',
+      this.source,
+      `The ${this.label} (${this.source}) is unavailable: the connection failed.`,
+      { operation, cause: code || 'unknown' },
+    );
+  }
+}
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+  'TimeoutError',
+]);
+
+function errorCode(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const e = error as { code?: unknown; name?: unknown };
+    if (typeof e.code === 'string') return e.code;
+    if (typeof e.name === 'string') return e.name;
+  }
+  return '';
+}
+
+function queryString(query: SiloRequest['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.append(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}

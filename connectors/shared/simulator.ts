@@ -1,0 +1,311 @@
+/**
+ * The kit every silo simulator is built on: a real node:http server with a small router, the
+ * product's authentication check, per-route call counting, and fault injection (latency with
+ * jitter, down, hang, slow, error statuses, malformed bodies, flaky) so that tests and
+ * benchmarks exercise failures through real HTTP.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Source } from '../../src/generated/graphql.js';
+
+/** How a simulator misbehaves. `none` serves normally. */
+export type FaultMode =
+  | { kind: 'none' }
+  /** The listener is closed: connections are refused. */
+  | { kind: 'down' }
+  /** Requests are read but never answered. */
+  | { kind: 'hang' }
+  /** Every answer is delayed by `ms` on top of the latency. */
+  | { kind: 'slow'; ms: number }
+  /** Every request gets this status with the product's error body. */
+  | { kind: 'error'; status: number }
+  /** 200 with a JSON content type and a truncated body. */
+  | { kind: 'malformed' }
+  /** A share `rate` (0..1) of requests get `status`; the rest are served. */
+  | { kind: 'flaky'; rate: number; status: number };
+
+export interface Latency {
+  /** Added to every answer, in milliseconds. */
+  fixedMs: number;
+  /** Up to this many milliseconds more, uniformly drawn. */
+  jitterMs: number;
+}
+
+export const FAULT_MODES_HELP = 'none, down, hang, slow:<ms>, error:<status>, malformed, flaky:<rate>[:<status>]';
+
+/** Parses `down`, `hang`, `slow:300`, `error:503`, `malformed`, `flaky:0.2:500`, `none`. */
+export function parseFault(text: string): FaultMode {
+  const [kind, a, b] = text.trim().split(':');
+  const int = (v: string | undefined, min: number, max: number): number | undefined => {
+    if (v === undefined || !/^\d+$/.test(v)) return undefined;
+    const n = Number(v);
+    return n >= min && n <= max ? n : undefined;
+  };
+  switch (kind) {
+    case 'none':
+    case 'down':
+    case 'hang':
+    case 'malformed':
+      if (a === undefined) return { kind };
+      break;
+    case 'slow': {
+      const ms = int(a, 0, 600_000);
+      if (ms !== undefined && b === undefined) return { kind, ms };
+      break;
+    }
+    case 'error': {
+      const status = int(a, 400, 599);
+      if (status !== undefined && b === undefined) return { kind, status };
+      break;
+    }
+    case 'flaky': {
+      const rate = a === undefined ? NaN : Number(a);
+      const status = b === undefined ? 500 : int(b, 400, 599);
+      if (rate >= 0 && rate <= 1 && status !== undefined) return { kind, rate, status };
+      break;
+    }
+  }
+  throw new Error(`Unknown fault "${text}": expected one of ${FAULT_MODES_HELP}.`);
+}
+
+export interface SimRequest {
+  method: string;
+  pathname: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  /** Raw body text ('' when none). */
+  body: string;
+  /** Path parameters captured by the route's pattern (named groups). */
+  params: Record<string, string>;
+}
+
+export interface SimResponse {
+  status: number;
+  /** Serialized as JSON unless it is a string. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface SimRoute {
+  /** Name used in call counts, e.g. `contacts.search`. */
+  name: string;
+  method: 'GET' | 'POST';
+  /** Matched against the path; named groups become `params`. */
+  pattern: RegExp;
+  handle(req: SimRequest): SimResponse | Promise<SimResponse>;
+}
+
+export interface SimulatorSpec {
+  source: Source;
+  routes: SimRoute[];
+  /**
+   * Checks the product's credentials. Returns null when they are good, else the product's own
+   * 401/403 answer. Called after routing, before the handler.
+   */
+  authenticate(req: SimRequest): SimResponse | null;
+  /** The product's error body for an injected error status. */
+  errorBody(status: number): unknown;
+  /** The product's answer to a path it does not have. */
+  notFound(req: SimRequest): SimResponse;
+}
+
+export interface SimulatorStats {
+  /** Every request that reached the simulator, routed or not. */
+  requests: number;
+  /** Requests per route name. */
+  byRoute: Record<string, number>;
+}
+
+export class Simulator {
+  readonly source: Source;
+  private readonly spec: SimulatorSpec;
+  private server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly hanging = new Set<ServerResponse>();
+  private fault: FaultMode = { kind: 'none' };
+  private latency: Latency = { fixedMs: 0, jitterMs: 0 };
+  private counts: SimulatorStats = { requests: 0, byRoute: {} };
+  private port = 0;
+  private host = '127.0.0.1';
+  private listening = false;
+
+  constructor(spec: SimulatorSpec) {
+    this.spec = spec;
+    this.source = spec.source;
+    this.server = this.createHttpServer();
+  }
+
+  /** Base URL, e.g. `http://127.0.0.1:41234`. Valid after {@link listen}. */
+  get url(): string {
+    return `http://${this.host}:${this.port}`;
+  }
+
+  /** Starts listening; port 0 picks a free one. Resolves with the base URL. */
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.host = host;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.server.address();
+    if (address && typeof address === 'object') this.port = address.port;
+    this.listening = true;
+    return this.url;
+  }
+
+  /** Switches fault mode. `down` closes the listener; leaving `down` listens again on the same port. */
+  async setFault(fault: FaultMode): Promise<void> {
+    const wasDown = this.fault.kind === 'down';
+    this.fault = fault;
+    if (fault.kind !== 'hang') this.releaseHanging();
+    if (fault.kind === 'down' && !wasDown && this.listening) {
+      await this.stopListening();
+    } else if (fault.kind !== 'down' && wasDown) {
+      this.server = this.createHttpServer();
+      await this.listen(this.port, this.host);
+    }
+  }
+
+  getFault(): FaultMode {
+    return this.fault;
+  }
+
+  setLatency(latency: Latency): void {
+    this.latency = { ...latency };
+  }
+
+  stats(): SimulatorStats {
+    return { requests: this.counts.requests, byRoute: { ...this.counts.byRoute } };
+  }
+
+  resetStats(): void {
+    this.counts = { requests: 0, byRoute: {} };
+  }
+
+  async close(): Promise<void> {
+    this.releaseHanging();
+    if (this.listening) await this.stopListening();
+  }
+
+  private createHttpServer(): Server {
+    const server = createServer((req, res) => {
+      void this.onRequest(req, res);
+    });
+    server.keepAliveTimeout = 60_000;
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    return server;
+  }
+
+  private async stopListening(): Promise<void> {
+    this.listening = false;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await closed;
+  }
+
+  private releaseHanging(): void {
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.counts.requests += 1;
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const simReq: SimRequest = {
+      method: req.method ?? 'GET',
+      pathname: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      params: {},
+    };
+    const route = this.route(simReq);
+    if (route) this.counts.byRoute[route.name] = (this.counts.byRoute[route.name] ?? 0) + 1;
+
+    const fault = this.fault;
+    if (fault.kind === 'hang') {
+      this.hanging.add(res);
+      res.on('close', () => this.hanging.delete(res));
+      return;
+    }
+    await sleep(this.latency.fixedMs + Math.random() * this.latency.jitterMs);
+    if (fault.kind === 'slow') await sleep(fault.ms);
+    if (res.destroyed) return;
+
+    if (fault.kind === 'error' || (fault.kind === 'flaky' && Math.random() < fault.rate)) {
+      const status = fault.status;
+      const headers: Record<string, string> = status === 429 ? { 'retry-after': '1' } : {};
+      return send(res, { status, body: this.spec.errorBody(status), headers });
+    }
+
+    let answer: SimResponse;
+    if (!route) {
+      answer = this.spec.notFound(simReq);
+    } else {
+      answer = this.spec.authenticate(simReq) ?? (await this.handle(route, simReq));
+    }
+    if (fault.kind === 'malformed') {
+      const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? {});
+      return send(res, { status: 200, body: text.slice(0, Math.max(1, Math.floor(text.length / 2))) });
+    }
+    send(res, answer);
+  }
+
+  private route(req: SimRequest): SimRoute | undefined {
+    for (const route of this.spec.routes) {
+      if (route.method !== req.method) continue;
+      const match = route.pattern.exec(req.pathname);
+      if (match) {
+        req.params = { ...match.groups };
+        return route;
+      }
+    }
+    return undefined;
+  }
+
+  private async handle(route: SimRoute, req: SimRequest): Promise<SimResponse> {
+    try {
+      return await route.handle(req);
+    } catch {
+      // A handler bug must look like a server error to the client, as a real product's would.
+      return { status: 500, body: this.spec.errorBody(500) };
+    }
+  }
+}
+
+function send(res: ServerResponse, answer: SimResponse): void {
+  const text = typeof answer.body === 'string' ? answer.body : answer.body === undefined ? '' : JSON.stringify(answer.body);
+  res.writeHead(answer.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...answer.headers,
+  });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
+/** A JSON body, or undefined when the text is not JSON (simulators answer 400 then). */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

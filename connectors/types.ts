@@ -1,0 +1,81 @@
+/**
+ * The contract between the gateway and a silo. A connector is the only code that talks to its
+ * silo: it builds the URLs, sends the credentials, and maps the product's shapes to the
+ * gateway's types (generated from the schema, never re-declared here).
+ */
+import type {
+  AnalyticsVisitor,
+  CommerceCustomer,
+  CommerceOrder,
+  CrmContact,
+  LoyaltyMember,
+  LoyaltyTransaction,
+  Source,
+} from '../src/generated/graphql.js';
+
+/** A loyalty member without its transactions, which are fetched only when selected. */
+export type LoyaltyMemberRecord = Omit<LoyaltyMember, 'transactions' | '__typename'>;
+/** A shop customer without its orders, which are fetched only when selected. */
+export type CommerceCustomerRecord = Omit<CommerceCustomer, 'orders' | '__typename'>;
+export type CrmContactRecord = Omit<CrmContact, '__typename'>;
+export type AnalyticsVisitorRecord = Omit<AnalyticsVisitor, '__typename'>;
+export type LoyaltyTransactionRecord = Omit<LoyaltyTransaction, '__typename'>;
+export type CommerceOrderRecord = Omit<CommerceOrder, '__typename'>;
+
+/**
+ * Kinds of identifier a silo can be searched by. A source name stands for that silo's own record
+ * id (`crm` is a HubSpot contact id); `commerce` is also what analytics knows as the `userId`.
+ */
+export type IdentifierType = 'email' | 'phone' | 'card' | Source;
+
+/** An identifier, its value normalized by the gateway (emails lower-cased, phones E.164). */
+export interface Identifier {
+  type: IdentifierType;
+  value: string;
+}
+
+/**
+ * A record a lookup found, with every identifier it carries, as the silo stores them (not
+ * normalized: normalization is the gateway's job, in one place).
+ */
+export interface FoundRecord {
+  source: Source;
+  id: string;
+  identifiers: Identifier[];
+}
+
+/** The health of a silo as its probe saw it. */
+export type SiloHealth =
+  | { status: 'up'; latencyMs: number }
+  | { status: 'down'; reason: string };
+
+export interface Connector<TRecord> {
+  readonly source: Source;
+  /** The identifier types {@link lookup} accepts; others are never passed to it. */
+  readonly lookupTypes: readonly IdentifierType[];
+  /**
+   * Every record matching any of the identifiers (all of types in {@link lookupTypes}), in as
+   * few calls as the product's API allows. Records that match several identifiers appear once.
+   */
+  lookup(identifiers: readonly Identifier[]): Promise<FoundRecord[]>;
+  /**
+   * One result per id, in the order of `ids`: the record, or null when the silo does not know
+   * it. A record merged into another may come back under its survivor's id. Throws a
+   * SourceError when the silo fails.
+   */
+  fetchRecords(ids: readonly string[]): Promise<Array<TRecord | null>>;
+  /** A cheap authenticated call that tells whether the silo answers. Never throws. */
+  health(): Promise<SiloHealth>;
+  /** Closes the connection pool. */
+  close(): Promise<void>;
+}
+
+/** Connection settings every connector takes. */
+export interface SiloEndpoint {
+  /** Base URL of the product's API, e.g. `https://api.hubapi.com`. */
+  baseUrl: string;
+  /** Deadline for one call, connection included, in milliseconds. */
+  timeoutMs: number;
+  /** Keep-alive connections in the pool. */
+  connections: number;
+}

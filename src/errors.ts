@@ -1,0 +1,66 @@
+/**
+ * The error registry: every error code the gateway can put in `extensions.code`, in one place.
+ *
+ * Only errors made here reach a client. Anything else thrown in a resolver is masked as
+ * INTERNAL_SERVER_ERROR by `formatError` (see server.ts) and logged without its stack going out.
+ */
+import { GraphQLError } from 'graphql';
+import type { Source } from './generated/graphql.js';
+
+export const ErrorCode = {
+  /** The query's arguments are wrong; the message says what is accepted. */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** A silo could not be reached, refused the connection, or answered with an error status. */
+  SOURCE_UNAVAILABLE: 'SOURCE_UNAVAILABLE',
+  /** A silo did not answer within its configured timeout. */
+  SOURCE_TIMEOUT: 'SOURCE_TIMEOUT',
+  /** A silo answered, but with a body the connector could not understand. */
+  SOURCE_BAD_RESPONSE: 'SOURCE_BAD_RESPONSE',
+  /** Anything unexpected; details go to the log only. */
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** What each code means to a client, for the README and for the test that every code is documented. */
+export const errorCodeDescriptions: Record<ErrorCode, string> = {
+  BAD_USER_INPUT: 'An argument is malformed; the message names it and lists the accepted forms.',
+  SOURCE_UNAVAILABLE:
+    'A silo refused the connection or answered with an error status (5xx, 429, 401/403). Only the fields that need it are null.',
+  SOURCE_TIMEOUT: "A silo did not answer within its timeout. Only the fields that need it are null.",
+  SOURCE_BAD_RESPONSE:
+    'A silo answered with a body that is not what its API documents. Only the fields that need it are null.',
+  INTERNAL_SERVER_ERROR: 'A bug in the gateway. The details are in the gateway log, never in the response.',
+};
+
+export type SourceErrorCode = 'SOURCE_UNAVAILABLE' | 'SOURCE_TIMEOUT' | 'SOURCE_BAD_RESPONSE';
+
+/**
+ * A silo call failed. Thrown by connectors; turned into a GraphQL error with
+ * `extensions { code, source }` by {@link toGraphQLError}.
+ *
+ * `message` is safe for clients (it names the silo and the kind of failure, never a body or a
+ * credential). `detail` is for the log: status, undici code, the operation; still no body.
+ */
+export class SourceError extends Error {
+  override readonly name = 'SourceError';
+  constructor(
+    readonly code: SourceErrorCode,
+    readonly source: Source,
+    message: string,
+    readonly detail: Record<string, string | number | undefined> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** A client mistake in an argument. */
+export function badUserInput(message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...extra } });
+}
+
+/** The GraphQL error a client sees for a failed silo call. */
+export function sourceFailure(error: SourceError): GraphQLError {
+  return new GraphQLError(error.message, {
+    extensions: { code: error.code, source: error.source },
+  });
+}

@@ -1,0 +1,269 @@
+/**
+ * The population file: one JSON document holding every silo's records, each in the shape of the
+ * product API its simulator speaks, plus the ground truth of who is who.
+ *
+ * The simulators serve these records as they are; the connectors map them to the gateway's own
+ * types. Field names follow the products (HubSpot property names, Open Loyalty camelCase, Shopify
+ * snake_case, Matomo visit fields) so that a population can also be written by hand from real
+ * exports. docs/population.md describes every field.
+ */
+
+export const POPULATION_FORMAT_VERSION = 1;
+
+export interface Population {
+  /** Format version, {@link POPULATION_FORMAT_VERSION}. */
+  version: number;
+  /** Seed the generator used, or null for a hand-written file. */
+  seed: number | null;
+  /** When the generator ran (ISO 8601). Dates inside the population are relative to this. */
+  generatedAt: string;
+  crm: CrmSilo;
+  loyalty: LoyaltySilo;
+  commerce: CommerceSilo;
+  analytics: AnalyticsSilo;
+  /** One entry per real person: every record that belongs to them, in every silo. */
+  truth: TruthEntry[];
+}
+
+export type SourceName = 'crm' | 'loyalty' | 'commerce' | 'analytics';
+
+export interface TruthEntry {
+  /** Stable person id, `p-<n>`. */
+  person: string;
+  records: Array<{ source: SourceName; id: string }>;
+  /** Set when the person shares a landline with other people (a household): same value, same line. */
+  household?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CRM: HubSpot CRM v3 contacts. Property values are strings (HubSpot sends every property as a
+// string or null); booleans are "true"/"false", multi-values are ";"-separated.
+
+export interface CrmSilo {
+  contacts: HubSpotContact[];
+}
+
+export interface HubSpotContact {
+  /** Contact id (`hs_object_id`), a numeric string. */
+  id: string;
+  properties: HubSpotContactProperties;
+  createdAt: string;
+  updatedAt: string;
+  archived: boolean;
+}
+
+export interface HubSpotContactProperties {
+  email: string | null;
+  firstname: string | null;
+  lastname: string | null;
+  phone: string | null;
+  mobilephone: string | null;
+  /** ";"-separated further emails. */
+  hs_additional_emails: string | null;
+  /** `YYYY-MM-DD`. */
+  date_of_birth: string | null;
+  /** IETF language tag, `fr`, `en`, `de`... */
+  hs_language: string | null;
+  address: string | null;
+  city: string | null;
+  zip: string | null;
+  /** Country as written by whoever typed it ("France", "FR"...). */
+  country: string | null;
+  /** "true" when the contact opted out of all email. */
+  hs_email_optout: string | null;
+  /** ";"-separated ids of contacts HubSpot merged into this one. Those ids resolve to this contact. */
+  hs_merged_object_ids: string | null;
+  /** ISO 8601, same as createdAt. */
+  createdate: string;
+  /** ISO 8601, same as updatedAt. */
+  lastmodifieddate: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loyalty: Open Loyalty members, levels (tiers) and transactions.
+
+export interface LoyaltySilo {
+  /** Open Loyalty store code, part of every API path (`/api/{storeCode}/member`). */
+  storeCode: string;
+  levels: OpenLoyaltyLevel[];
+  members: OpenLoyaltyMember[];
+  transactions: OpenLoyaltyTransaction[];
+}
+
+export interface OpenLoyaltyLevel {
+  levelId: string;
+  name: string;
+  /** Points from which the level applies. */
+  conditionValue: number;
+}
+
+export interface OpenLoyaltyMember {
+  /** Member id, a UUID (Open Loyalty calls it customerId). */
+  customerId: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  /** Open Loyalty validates phones at sign-up: stored in international format, `+33612345678`. */
+  phone: string | null;
+  loyaltyCardNumber: string | null;
+  birthDate: string | null;
+  address: OpenLoyaltyAddress | null;
+  levelId: string;
+  activePoints: number;
+  /** False for a deactivated membership, for example the old account of a reissued card. */
+  active: boolean;
+  /** Terms accepted. */
+  agreement1: boolean;
+  /** Marketing consent. */
+  agreement2: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OpenLoyaltyAddress {
+  street: string | null;
+  postal: string | null;
+  city: string | null;
+  /** ISO 3166-1 alpha-2. */
+  country: string | null;
+}
+
+export interface OpenLoyaltyTransaction {
+  transactionId: string;
+  /** The member the transaction is matched to. */
+  customerId: string;
+  header: {
+    documentNumber: string;
+    documentType: 'sell' | 'return';
+    purchasedAt: string;
+    /** Store name or code. */
+    purchasePlace: string;
+  };
+  items: Array<{
+    sku: { code: string };
+    name: string;
+    quantity: number;
+    /** Gross value of the line (unit price x quantity). */
+    grossValue: number;
+    category: string;
+    maker: string | null;
+  }>;
+  grossValue: number;
+  currency: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// E-commerce: Shopify Admin REST customers, orders, products.
+
+export interface CommerceSilo {
+  /** The shop's currency, ISO 4217. */
+  currency: string;
+  customers: ShopifyCustomer[];
+  orders: ShopifyOrder[];
+  products: ShopifyProduct[];
+}
+
+export interface ShopifyCustomer {
+  id: number;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  /** Shopify validates phones: E.164. */
+  phone: string | null;
+  created_at: string;
+  updated_at: string;
+  orders_count: number;
+  /** Decimal string, as Shopify sends money. */
+  total_spent: string;
+  currency: string;
+  state: 'enabled' | 'disabled' | 'invited' | 'declined';
+  verified_email: boolean;
+  /** Comma-separated. */
+  tags: string;
+  default_address: ShopifyAddress | null;
+  email_marketing_consent: {
+    state: 'subscribed' | 'not_subscribed' | 'unsubscribed' | 'pending';
+    opt_in_level: 'single_opt_in' | 'confirmed_opt_in' | 'unknown' | null;
+    consent_updated_at: string | null;
+  } | null;
+}
+
+export interface ShopifyAddress {
+  address1: string | null;
+  city: string | null;
+  zip: string | null;
+  country_code: string | null;
+}
+
+export interface ShopifyOrder {
+  id: number;
+  /** `#1001`. */
+  name: string;
+  email: string | null;
+  created_at: string;
+  processed_at: string;
+  total_price: string;
+  currency: string;
+  financial_status: 'paid' | 'pending' | 'refunded' | 'partially_refunded';
+  customer: { id: number } | null;
+  line_items: ShopifyLineItem[];
+}
+
+export interface ShopifyLineItem {
+  id: number;
+  product_id: number;
+  title: string;
+  quantity: number;
+  /** Unit price, decimal string. */
+  price: string;
+  sku: string;
+}
+
+export interface ShopifyProduct {
+  id: number;
+  title: string;
+  /** The product's category. */
+  product_type: string;
+  vendor: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analytics: Matomo visits, as the Live API reports them.
+
+export interface AnalyticsSilo {
+  /** Matomo site id (`idSite`). */
+  siteId: number;
+  visits: MatomoVisit[];
+}
+
+export interface MatomoVisit {
+  idVisit: number;
+  /** 16 lowercase hexadecimal characters: one browser or app install. */
+  visitorId: string;
+  /** Login id sent by the site once the visitor logged in: the shop customer id as a string. */
+  userId: string | null;
+  /** Unix seconds. */
+  firstActionTimestamp: number;
+  lastActionTimestamp: number;
+  /** Seconds. */
+  visitDuration: number;
+  deviceType: 'desktop' | 'smartphone' | 'tablet' | 'phablet';
+  operatingSystem: string;
+  browserName: string;
+  referrerType: 'direct' | 'search' | 'website' | 'campaign' | 'social';
+  referrerName: string | null;
+  actionDetails: MatomoAction[];
+}
+
+export interface MatomoAction {
+  type: 'action';
+  url: string;
+  pageTitle: string | null;
+  /** Unix seconds. */
+  timestamp: number;
+  /** Set on product pages (Matomo e-commerce product view). */
+  productViewSku?: string;
+  productViewName?: string;
+  productViewCategory?: string;
+  productViewPrice?: number;
+}
