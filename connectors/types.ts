@@ -8,6 +8,7 @@ import type {
   CommerceCustomer,
   CommerceOrder,
   CrmContact,
+  IdentifierType,
   LoyaltyMember,
   LoyaltyTransaction,
   Source,
@@ -23,10 +24,11 @@ export type LoyaltyTransactionRecord = Omit<LoyaltyTransaction, '__typename'>;
 export type CommerceOrderRecord = Omit<CommerceOrder, '__typename'>;
 
 /**
- * Kinds of identifier a silo can be searched by. A source name stands for that silo's own record
- * id (`crm` is a HubSpot contact id); `commerce` is also what analytics knows as the `userId`.
+ * Kinds of identifier a silo can be searched by (the schema's `IdentifierType`). A source name
+ * stands for that silo's own record id (`crm` is a HubSpot contact id); `commerce` is also what
+ * analytics knows as the `userId`.
  */
-export type IdentifierType = 'email' | 'phone' | 'card' | Source;
+export type { IdentifierType };
 
 /** An identifier, its value normalized by the gateway (emails lower-cased, phones E.164). */
 export interface Identifier {
@@ -78,4 +80,24 @@ export interface SiloEndpoint {
   timeoutMs: number;
   /** Keep-alive connections in the pool. */
   connections: number;
+}
+
+/** The loyalty connector: members, plus their transactions on demand. */
+export interface LoyaltySiloConnector extends Connector<LoyaltyMemberRecord> {
+  /** One array per member id, in order: newest first, at most 100. */
+  transactionsOf(memberIds: readonly string[]): Promise<LoyaltyTransactionRecord[][]>;
+}
+
+/** The e-commerce connector: shop customers, plus their orders on demand. */
+export interface CommerceSiloConnector extends Connector<CommerceCustomerRecord> {
+  /** One array per customer id, in order: newest first, at most 100. */
+  ordersOf(customerIds: readonly string[]): Promise<CommerceOrderRecord[][]>;
+}
+
+/** One connector per silo: what the gateway is wired with. */
+export interface SiloConnectors {
+  crm: Connector<CrmContactRecord>;
+  loyalty: LoyaltySiloConnector;
+  commerce: CommerceSiloConnector;
+  analytics: Connector<AnalyticsVisitorRecord>;
 }

@@ -1,4 +1,92 @@
-/** The per-request context: placeholder until the server wiring lands. */
+/**
+ * The per-request context: the services shared by every request, and the DataLoaders that live
+ * for one request only. A loader batches the calls that one tick of resolvers makes to a silo
+ * into one connector call, and never asks twice for the same key in a request.
+ */
+import DataLoader from 'dataloader';
+import type { Source } from './generated/graphql.js';
+import type {
+  AnalyticsVisitorRecord,
+  CommerceCustomerRecord,
+  CommerceOrderRecord,
+  CrmContactRecord,
+  FoundRecord,
+  Identifier,
+  LoyaltyMemberRecord,
+  LoyaltyTransactionRecord,
+  SiloConnectors,
+} from '../connectors/types.js';
+import { identifierKey } from './identity/resolve.js';
+import { normalizeIdentifier, type NormalizeOptions } from './identity/normalize.js';
+import type { Logger } from './logger.js';
+
+/** What every request shares: built once at start-up. */
+export interface GatewayServices {
+  connectors: SiloConnectors;
+  logger: Logger;
+  normalize: NormalizeOptions;
+  identity: { maxRounds: number; maxRecords: number };
+}
+
+export interface RequestLoaders {
+  /** Records of one silo matching one identifier. */
+  lookup: Record<Source, DataLoader<Identifier, FoundRecord[], string>>;
+  crm: DataLoader<string, CrmContactRecord | null>;
+  loyalty: DataLoader<string, LoyaltyMemberRecord | null>;
+  commerce: DataLoader<string, CommerceCustomerRecord | null>;
+  analytics: DataLoader<string, AnalyticsVisitorRecord | null>;
+  loyaltyTransactions: DataLoader<string, LoyaltyTransactionRecord[]>;
+  commerceOrders: DataLoader<string, CommerceOrderRecord[]>;
+}
+
 export interface RequestContext {
-  requestId: string;
+  services: GatewayServices;
+  loaders: RequestLoaders;
+}
+
+export const SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];
+
+export function createRequestContext(services: GatewayServices): RequestContext {
+  const { connectors } = services;
+  const lookup = Object.fromEntries(
+    SOURCES.map((source) => [source, createLookupLoader(source, services)]),
+  ) as RequestLoaders['lookup'];
+  return {
+    services,
+    loaders: {
+      lookup,
+      crm: new DataLoader((ids) => connectors.crm.fetchRecords(ids)),
+      loyalty: new DataLoader((ids) => connectors.loyalty.fetchRecords(ids)),
+      commerce: new DataLoader((ids) => connectors.commerce.fetchRecords(ids)),
+      analytics: new DataLoader((ids) => connectors.analytics.fetchRecords(ids)),
+      loyaltyTransactions: new DataLoader((ids) => connectors.loyalty.transactionsOf(ids)),
+      commerceOrders: new DataLoader((ids) => connectors.commerce.ordersOf(ids)),
+    },
+  };
+}
+
+/**
+ * One connector lookup for all the identifiers asked of a silo in one tick; each identifier then
+ * gets the records that carry it (compared normalized, as the silo may store another spelling).
+ */
+function createLookupLoader(source: Source, services: GatewayServices): DataLoader<Identifier, FoundRecord[], string> {
+  const connector = services.connectors[source];
+  return new DataLoader<Identifier, FoundRecord[], string>(
+    async (identifiers) => {
+      const records = await connector.lookup(identifiers);
+      const byIdentifier = new Map<string, FoundRecord[]>();
+      for (const record of records) {
+        for (const carried of record.identifiers) {
+          const normalized = normalizeIdentifier(carried, services.normalize);
+          if (!normalized.ok) continue;
+          const key = identifierKey(normalized.identifier);
+          const list = byIdentifier.get(key) ?? [];
+          if (!list.includes(record)) list.push(record);
+          byIdentifier.set(key, list);
+        }
+      }
+      return identifiers.map((identifier) => byIdentifier.get(identifierKey(identifier)) ?? []);
+    },
+    { cacheKeyFn: identifierKey },
+  );
 }

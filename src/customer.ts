@@ -1,8 +1,10 @@
 /**
- * What a `Customer` is inside the gateway before its fields resolve: the golden id and the
- * silo records it was built from. Every section is fetched from these keys, lazily.
+ * What a `Customer` is inside the gateway before its fields resolve: the golden id, the silo
+ * records it was built from and the identifiers that joined them. Every section is fetched from
+ * these keys, lazily, only when selected.
  */
-import type { Source } from './generated/graphql.js';
+import type { SourceError } from './errors.js';
+import type { Identity, Source } from './generated/graphql.js';
 
 export interface SourceRecordKey {
   source: Source;
@@ -12,6 +14,13 @@ export interface SourceRecordKey {
 export interface CustomerParent {
   /** The golden id, as `Customer.id` returns it. */
   goldenId: string;
-  /** The records of the cluster, in source priority order. */
+  /** The records of the cluster. */
   records: SourceRecordKey[];
+  /** The normalized identifiers the records carry. */
+  identities: Identity[];
+  /**
+   * Silos that failed while the cluster was being resolved: their section reports this error,
+   * because records they hold may be missing from the cluster.
+   */
+  failures: ReadonlyMap<Source, SourceError>;
 }

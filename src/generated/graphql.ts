@@ -22,9 +22,11 @@ export type Scalars = {
 /** A visitor seen by the analytics tool: one browser or app install (Matomo `visitorId`). */
 export type AnalyticsVisitor = {
   __typename?: 'AnalyticsVisitor';
+  /** Start of the oldest visit the analytics tool holds. */
   firstVisitAt?: Maybe<Scalars['DateTime']['output']>;
   /** The Matomo visitor id (16 hexadecimal characters). */
   id: Scalars['ID']['output'];
+  /** Start of the newest visit. */
   lastVisitAt?: Maybe<Scalars['DateTime']['output']>;
   /** The login id sent with the visitor's logged-in visits (the shop's customer id), if any. */
   userId?: Maybe<Scalars['String']['output']>;
@@ -45,15 +47,19 @@ export type CommerceCustomer = {
   __typename?: 'CommerceCustomer';
   /** The customer's default address. */
   address?: Maybe<PostalAddress>;
+  /** When the account was created. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** ISO 4217 currency of `totalSpent`. */
   currency?: Maybe<Scalars['String']['output']>;
   /** Email, as stored by the shop. */
   email?: Maybe<Scalars['String']['output']>;
   /** Email marketing consent state: `subscribed`, `not_subscribed`, `unsubscribed` or `pending`. */
   emailMarketingConsent?: Maybe<Scalars['String']['output']>;
+  /** First name, as stored by the shop. */
   firstName?: Maybe<Scalars['String']['output']>;
   /** The Shopify customer id. */
   id: Scalars['ID']['output'];
+  /** Last name, as stored by the shop. */
   lastName?: Maybe<Scalars['String']['output']>;
   /** The customer's orders, newest first. `limit` is between 1 and 100. */
   orders?: Maybe<Array<CommerceOrder>>;
@@ -61,9 +67,11 @@ export type CommerceCustomer = {
   ordersCount?: Maybe<Scalars['Int']['output']>;
   /** Phone, as stored by the shop. */
   phone?: Maybe<Scalars['String']['output']>;
+  /** Tags the merchant put on the customer. */
   tags: Array<Scalars['String']['output']>;
   /** Total the customer spent, in the shop's currency. */
   totalSpent?: Maybe<Scalars['Float']['output']>;
+  /** When the account last changed. */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
@@ -76,15 +84,19 @@ export type CommerceCustomerOrdersArgs = {
 /** An online order (Shopify Admin `Order`). */
 export type CommerceOrder = {
   __typename?: 'CommerceOrder';
+  /** When the order was placed. */
   createdAt: Scalars['DateTime']['output'];
+  /** ISO 4217 currency of the amounts. */
   currency: Scalars['String']['output'];
   /** Payment state, for example `paid` or `refunded`. */
   financialStatus?: Maybe<Scalars['String']['output']>;
   /** The Shopify order id. */
   id: Scalars['ID']['output'];
+  /** The ordered products. */
   lines: Array<PurchaseLine>;
   /** The order's name as shown to the customer, for example `#1042`. */
   name: Scalars['String']['output'];
+  /** Total of the order, taxes and shipping included. */
   totalPrice: Scalars['Float']['output'];
 };
 
@@ -93,6 +105,7 @@ export type CrmContact = {
   __typename?: 'CrmContact';
   /** Further email addresses of the contact (`hs_additional_emails`). */
   additionalEmails: Array<Scalars['String']['output']>;
+  /** Postal address (`address`, `zip`, `city`, `country`). */
   address?: Maybe<PostalAddress>;
   /** Date of birth. */
   birthDate?: Maybe<Scalars['Date']['output']>;
@@ -102,11 +115,13 @@ export type CrmContact = {
   email?: Maybe<Scalars['String']['output']>;
   /** Whether the contact opted out of all marketing email (`hs_email_optout`). */
   emailOptOut?: Maybe<Scalars['Boolean']['output']>;
+  /** First name, as stored in the CRM. */
   firstName?: Maybe<Scalars['String']['output']>;
   /** The HubSpot contact id (`hs_object_id`). */
   id: Scalars['ID']['output'];
   /** Preferred language, as an IETF tag such as `fr` or `en-gb` (`hs_language`). */
   language?: Maybe<Scalars['String']['output']>;
+  /** Last name, as stored in the CRM. */
   lastName?: Maybe<Scalars['String']['output']>;
   /** Ids of contacts that HubSpot merged into this one (`hs_merged_object_ids`). */
   mergedContactIds: Array<Scalars['ID']['output']>;
@@ -138,10 +153,43 @@ export type Customer = {
    * Pass it back to `customer(id:)`. It never contains an email address or phone number in clear.
    */
   id: Scalars['ID']['output'];
+  /** Every identifier the customer's records carry, normalized, with the silo that holds it. */
+  identities: Array<Identity>;
   /** The customer's loyalty program members. `null` when the loyalty silo could not be reached. */
   loyalty?: Maybe<Array<LoyaltyMember>>;
   /** The silo records this customer was built from. */
   sourceRecords: Array<SourceRecord>;
+};
+
+/**
+ * Kinds of identifier a customer can be found by. The value is also the prefix accepted by
+ * `customer(id:)`, as in `email:anna@example.com`.
+ */
+export type IdentifierType =
+  /** A Matomo visitor id. */
+  | 'analytics'
+  /** A loyalty card number, digits and letters only. */
+  | 'card'
+  /** A Shopify customer id (also the `userId` the site sends to analytics when the visitor is logged in). */
+  | 'commerce'
+  /** A HubSpot contact id. */
+  | 'crm'
+  /** An email address, trimmed and lower-cased. */
+  | 'email'
+  /** An Open Loyalty member id. */
+  | 'loyalty'
+  /** A phone number in E.164 (`+33612345678`); national numbers are read in the configured default country. */
+  | 'phone';
+
+/** An identifier of a customer, as one silo holds it. */
+export type Identity = {
+  __typename?: 'Identity';
+  /** The silo whose record carries it. */
+  source: Source;
+  /** What kind of identifier this is. */
+  type: IdentifierType;
+  /** The normalized value. */
+  value: Scalars['String']['output'];
 };
 
 /** A member of the loyalty program (Open Loyalty `member`). */
@@ -151,7 +199,9 @@ export type LoyaltyMember = {
   active: Scalars['Boolean']['output'];
   /** Points the member can spend now. */
   activePoints?: Maybe<Scalars['Float']['output']>;
+  /** Postal address, as given at sign-up. */
   address?: Maybe<PostalAddress>;
+  /** Date of birth, as given at sign-up. */
   birthDate?: Maybe<Scalars['Date']['output']>;
   /** The loyalty card number printed on the member's card. */
   cardNumber?: Maybe<Scalars['String']['output']>;
@@ -159,9 +209,11 @@ export type LoyaltyMember = {
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** Email, as given at sign-up (not normalized). */
   email?: Maybe<Scalars['String']['output']>;
+  /** First name, as given at sign-up. */
   firstName?: Maybe<Scalars['String']['output']>;
   /** The Open Loyalty member id (`customerId`, a UUID). */
   id: Scalars['ID']['output'];
+  /** Last name, as given at sign-up. */
   lastName?: Maybe<Scalars['String']['output']>;
   /** Whether the member agreed to receive marketing (`agreement2`). */
   marketingConsent?: Maybe<Scalars['Boolean']['output']>;
@@ -185,6 +237,7 @@ export type LoyaltyMemberTransactionsArgs = {
 /** A purchase or return recorded by the loyalty program (Open Loyalty `transaction`). */
 export type LoyaltyTransaction = {
   __typename?: 'LoyaltyTransaction';
+  /** ISO 4217 currency of the amounts. */
   currency?: Maybe<Scalars['String']['output']>;
   /** The receipt number. */
   documentNumber?: Maybe<Scalars['String']['output']>;
@@ -194,16 +247,22 @@ export type LoyaltyTransaction = {
   grossValue: Scalars['Float']['output'];
   /** The Open Loyalty transaction id. */
   id: Scalars['ID']['output'];
+  /** The receipt lines. */
   lines: Array<PurchaseLine>;
+  /** When the purchase or return happened. */
   purchasedAt: Scalars['DateTime']['output'];
   /** Where it happened: the store's name or code (`purchasePlace`). */
   store?: Maybe<Scalars['String']['output']>;
 };
 
+/** A page seen during a visit. */
 export type PageView = {
   __typename?: 'PageView';
+  /** The page title. */
   title?: Maybe<Scalars['String']['output']>;
+  /** The page URL. */
   url: Scalars['String']['output'];
+  /** When the page was seen. */
   viewedAt: Scalars['DateTime']['output'];
 };
 
@@ -220,11 +279,16 @@ export type PostalAddress = {
   street?: Maybe<Scalars['String']['output']>;
 };
 
+/** A product page seen during a visit (an e-commerce product view). */
 export type ProductView = {
   __typename?: 'ProductView';
+  /** The product category. */
   category?: Maybe<Scalars['String']['output']>;
+  /** The product name. */
   name?: Maybe<Scalars['String']['output']>;
+  /** The product SKU. */
   sku: Scalars['String']['output'];
+  /** When the product was seen. */
   viewedAt: Scalars['DateTime']['output'];
 };
 
@@ -243,6 +307,7 @@ export type PurchaseLine = {
   unitPrice: Scalars['Float']['output'];
 };
 
+/** The entry points: look customers up by any identifier they are known by. */
 export type Query = {
   __typename?: 'Query';
   /**
@@ -257,6 +322,7 @@ export type Query = {
 };
 
 
+/** The entry points: look customers up by any identifier they are known by. */
 export type QueryCustomerArgs = {
   id: Scalars['ID']['input'];
 };
@@ -287,14 +353,17 @@ export type SourceRecord = {
 /** One visit (session) on the website or app. */
 export type Visit = {
   __typename?: 'Visit';
+  /** Browser or app, e.g. `Chrome Mobile`. */
   browser?: Maybe<Scalars['String']['output']>;
   /** How the visitor came: `direct`, `search`, `website`, `campaign` or `social`. */
   channel?: Maybe<Scalars['String']['output']>;
   /** `desktop`, `smartphone`, `tablet`, ... */
   deviceType?: Maybe<Scalars['String']['output']>;
+  /** How long the visit lasted. */
   durationSeconds: Scalars['Int']['output'];
   /** The Matomo visit id. */
   id: Scalars['ID']['output'];
+  /** Operating system of the device, e.g. `Android`. */
   operatingSystem?: Maybe<Scalars['String']['output']>;
   /** Pages seen during the visit, in order. */
   pages: Array<PageView>;
@@ -302,6 +371,7 @@ export type Visit = {
   productViews: Array<ProductView>;
   /** The referring site, search engine or campaign name. */
   referrer?: Maybe<Scalars['String']['output']>;
+  /** When the visit began (first action). */
   startedAt: Scalars['DateTime']['output'];
   /** The login id sent with this visit, if the visitor was logged in. */
   userId?: Maybe<Scalars['String']['output']>;
@@ -390,6 +460,8 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  IdentifierType: IdentifierType;
+  Identity: ResolverTypeWrapper<Identity>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LoyaltyMember: ResolverTypeWrapper<LoyaltyMemberRecord>;
   LoyaltyTransaction: ResolverTypeWrapper<LoyaltyTransaction>;
@@ -416,6 +488,7 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
+  Identity: Identity;
   Int: Scalars['Int']['output'];
   LoyaltyMember: LoyaltyMemberRecord;
   LoyaltyTransaction: LoyaltyTransaction;
@@ -487,6 +560,7 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   commerce?: Resolver<Maybe<Array<ResolversTypes['CommerceCustomer']>>, ParentType, ContextType>;
   crm?: Resolver<Maybe<Array<ResolversTypes['CrmContact']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  identities?: Resolver<Array<ResolversTypes['Identity']>, ParentType, ContextType>;
   loyalty?: Resolver<Maybe<Array<ResolversTypes['LoyaltyMember']>>, ParentType, ContextType>;
   sourceRecords?: Resolver<Array<ResolversTypes['SourceRecord']>, ParentType, ContextType>;
 };
@@ -498,6 +572,12 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type IdentityResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Identity'] = ResolversParentTypes['Identity']> = {
+  source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['IdentifierType'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
 
 export type LoyaltyMemberResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LoyaltyMember'] = ResolversParentTypes['LoyaltyMember']> = {
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -586,6 +666,7 @@ export type Resolvers<ContextType = RequestContext> = {
   Customer?: CustomerResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  Identity?: IdentityResolvers<ContextType>;
   LoyaltyMember?: LoyaltyMemberResolvers<ContextType>;
   LoyaltyTransaction?: LoyaltyTransactionResolvers<ContextType>;
   PageView?: PageViewResolvers<ContextType>;

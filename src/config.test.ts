@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { configuresSilos, parseConfig, parseGatewaySettings, SETTINGS } from './config.js';
+
+const silos = {
+  CRM_BASE_URL: 'https://api.hubapi.com',
+  CRM_ACCESS_TOKEN: 'pat-na1-secret',
+  LOYALTY_BASE_URL: 'https://loyalty.example.com',
+  LOYALTY_USERNAME: 'gateway@example.com',
+  LOYALTY_PASSWORD: 'pw',
+  COMMERCE_BASE_URL: 'https://shop.myshopify.com',
+  COMMERCE_ACCESS_TOKEN: 'shpat_x',
+  ANALYTICS_BASE_URL: 'https://matomo.example.com',
+  ANALYTICS_TOKEN_AUTH: 'abc',
+};
+
+describe('configuration', () => {
+  it('has defaults that run: the gateway settings need nothing', () => {
+    const result = parseGatewaySettings({ env: {} });
+    expect(result).toEqual({
+      ok: true,
+      config: { port: 4000, host: '0.0.0.0', logLevel: 'info', sandbox: true, defaultCountry: 'FR', identity: { maxRounds: 4, maxRecords: 50 } },
+    });
+  });
+
+  it('builds each silo from the environment, with defaults for timeouts and pools', () => {
+    const result = parseConfig({ env: silos });
+    expect(result.ok).toBe(true);
+    if (result.ok) {
+      expect(result.config.silos.crm).toEqual({ baseUrl: 'https://api.hubapi.com', accessToken: 'pat-na1-secret', timeoutMs: 1500, connections: 32 });
+      expect(result.config.silos.commerce.apiVersion).toBe('2025-01');
+      expect(result.config.silos.analytics.siteId).toBe(1);
+    }
+  });
+
+  it('reads a JSON file with the same keys, the environment winning', () => {
+    const result = parseConfig({ env: { ...silos, PORT: '8080' }, file: { PORT: 9090, CRM_TIMEOUT_MS: 800 } });
+    expect(result.ok && [result.config.port, result.config.silos.crm.timeoutMs]).toEqual([8080, 800]);
+  });
+
+  it('names every bad key and says what is accepted', () => {
+    const result = parseConfig({
+      env: { ...silos, PORT: 'eighty', CRM_TIMEOUT_MS: '0', CRM_BASE_URL: 'ftp://x', DEFAULT_COUNTRY: 'XX', CRM_ACESS_TOKEN: 'typo' },
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errors).toEqual(
+        expect.arrayContaining([
+          'Bad setting PORT: expected a whole number from 0 to 65535, got "eighty".',
+          'Bad setting CRM_TIMEOUT_MS: expected a whole number from 1 to 60000, got "0".',
+          'Bad setting CRM_BASE_URL: expected an http(s) URL, got "ftp://x".',
+          'Bad setting DEFAULT_COUNTRY: expected an ISO 3166-1 alpha-2 country code such as FR, got "XX".',
+          'Unknown setting "CRM_ACESS_TOKEN" in the environment. Did you mean CRM_ACCESS_TOKEN?',
+        ]),
+      );
+    }
+  });
+
+  it('names missing required settings', () => {
+    const { CRM_ACCESS_TOKEN: _omitted, ...rest } = silos;
+    const result = parseConfig({ env: rest });
+    expect(!result.ok && result.errors).toEqual(['Missing setting CRM_ACCESS_TOKEN: HubSpot private app access token.']);
+  });
+
+  it('refuses unknown keys in the file and a file that is not an object', () => {
+    expect(parseConfig({ env: silos, file: { PROT: 1 } })).toMatchObject({ ok: false, errors: [expect.stringContaining('Did you mean PORT?')] });
+    expect(parseConfig({ env: silos, file: [1] })).toMatchObject({ ok: false });
+  });
+
+  it('runs against real silos only when a silo setting is given', () => {
+    expect(configuresSilos({ env: { PORT: '4000', PATH: '/bin' } })).toBe(false);
+    expect(configuresSilos({ env: {}, file: { CRM_BASE_URL: 'https://x' } })).toBe(true);
+  });
+
+  it('documents every setting', () => {
+    for (const setting of SETTINGS) expect(setting.description.length, setting.key).toBeGreaterThan(10);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Identifier normalization, in one place: what makes two spellings of the same identifier equal.
+ * Pure: no I/O.
+ *
+ * - email: trimmed and lower-cased. Real mailboxes are case-insensitive in practice, and every
+ *   silo we model compares them so.
+ * - phone: E.164 through libphonenumber-js, national numbers read in the default country.
+ * - card: digits and letters only, upper-cased (cards are printed and typed with spaces).
+ * - record ids: trimmed, otherwise as the silo gives them.
+ *
+ * Placeholder values that data-entry staff type when a customer gives nothing ("noemail@…",
+ * "0000000000", "n/a") are refused as blocked: they would join strangers into one customer.
+ */
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type { Identifier } from '../../connectors/types.js';
+
+export interface NormalizeOptions {
+  /** ISO 3166-1 alpha-2 country used to read phone numbers written without a country code. */
+  defaultCountry: CountryCode;
+}
+
+export type NormalizeResult = { ok: true; identifier: Identifier } | { ok: false; reason: string };
+
+const BLOCKED_EMAIL_LOCAL_PARTS = /^(no-?e?mail|none|no|nobody|test|unknown|na|n\/a|null|noreply|no-reply)$/;
+const BLOCKED_TEXT = /^(n\/?a|none|null|unknown|-+|\.+|0+)$/i;
+
+export function normalizeIdentifier(input: Identifier, options: NormalizeOptions): NormalizeResult {
+  const value = input.value.trim();
+  if (value === '') return { ok: false, reason: 'the value is empty' };
+  if (BLOCKED_TEXT.test(value)) return { ok: false, reason: `"${value}" is a placeholder, not a real value` };
+  switch (input.type) {
+    case 'email':
+      return normalizeEmail(value);
+    case 'phone':
+      return normalizePhone(value, options.defaultCountry);
+    case 'card': {
+      const card = value.replace(/[\s-]/g, '').toUpperCase();
+      return /^[0-9A-Z]+$/.test(card)
+        ? { ok: true, identifier: { type: 'card', value: card } }
+        : { ok: false, reason: 'a card number has only digits and letters' };
+    }
+    case 'crm':
+    case 'loyalty':
+    case 'commerce':
+    case 'analytics':
+      return { ok: true, identifier: { type: input.type, value } };
+    default:
+      return assertNever(input.type);
+  }
+}
+
+function normalizeEmail(value: string): NormalizeResult {
+  const email = value.toLowerCase();
+  const at = email.lastIndexOf('@');
+  if (at <= 0 || at === email.length - 1 || /\s/.test(email) || !email.slice(at + 1).includes('.')) {
+    return { ok: false, reason: 'expected an address like anna@example.com' };
+  }
+  if (BLOCKED_EMAIL_LOCAL_PARTS.test(email.slice(0, at)) || email === 'none@none.com') {
+    return { ok: false, reason: `"${value}" is a placeholder address` };
+  }
+  return { ok: true, identifier: { type: 'email', value: email } };
+}
+
+function normalizePhone(value: string, defaultCountry: CountryCode): NormalizeResult {
+  // "0033…" is how many Europeans type the international prefix; libphonenumber reads it only
+  // when the default country's exit code is 00, so make it explicit.
+  const text = value.replace(/^\s*00(?=[1-9])/, '+').replace(/\(0\)/, '');
+  const digits = text.replace(/\D/g, '');
+  if (/^(\d)\1+$/.test(digits)) return { ok: false, reason: `"${value}" is a placeholder number` };
+  const phone = parsePhoneNumberFromString(text, defaultCountry);
+  if (!phone || !phone.isValid()) {
+    return { ok: false, reason: `expected a phone number valid in international form (+33612345678) or in ${defaultCountry}` };
+  }
+  if (/^(\d)\1+$/.test(phone.nationalNumber)) return { ok: false, reason: `"${value}" is a placeholder number` };
+  return { ok: true, identifier: { type: 'phone', value: phone.number } };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unhandled identifier type: ${String(value)}`);
+}

@@ -1,0 +1,79 @@
+/**
+ * Thin resolvers: parse arguments, ask the per-request loaders, shape the answer. Every silo call
+ * goes through a loader, and a section is fetched only when the query selects it.
+ */
+import type DataLoader from 'dataloader';
+import { badUserInput, SourceError, sourceFailure } from './errors.js';
+import type { Resolvers, Source } from './generated/graphql.js';
+import type { CustomerParent } from './customer.js';
+import { parseCustomerId } from './identity/identifier.js';
+import { resolveCustomer } from './identity/resolve-customer.js';
+import type { RequestContext } from './context.js';
+import { DateScalar, DateTimeScalar } from './scalars.js';
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Date: DateScalar,
+  Query: {
+    customer: async (_root, { id }, ctx) => {
+      const parsed = parseCustomerId(id, ctx.services.normalize);
+      if (!parsed.ok) throw badUserInput(parsed.message, { argument: 'id' });
+      return resolveCustomer(parsed.value, ctx);
+    },
+  },
+  Customer: {
+    id: (customer) => customer.goldenId,
+    sourceRecords: (customer) => customer.records,
+    identities: (customer) => customer.identities,
+    crm: (customer, _args, ctx) => section(customer, 'crm', ctx.loaders.crm),
+    loyalty: (customer, _args, ctx) => section(customer, 'loyalty', ctx.loaders.loyalty),
+    commerce: (customer, _args, ctx) => section(customer, 'commerce', ctx.loaders.commerce),
+    analytics: (customer, _args, ctx) => section(customer, 'analytics', ctx.loaders.analytics),
+  },
+  LoyaltyMember: {
+    transactions: async (member, { limit }, ctx) =>
+      (await ctx.loaders.loyaltyTransactions.load(member.id)).slice(0, checkLimit(limit)),
+  },
+  CommerceCustomer: {
+    orders: async (customer, { limit }, ctx) =>
+      (await ctx.loaders.commerceOrders.load(customer.id)).slice(0, checkLimit(limit)),
+  },
+  AnalyticsVisitor: {
+    visits: (visitor, { limit }) => visitor.visits.slice(0, checkLimit(limit)),
+  },
+};
+
+/**
+ * The records of one silo in the customer's cluster. When that silo failed during resolution its
+ * section is an error, not an empty list: records may exist that the gateway could not see.
+ */
+async function section<T extends { id: string }>(
+  customer: CustomerParent,
+  source: Source,
+  loader: DataLoader<string, T | null>,
+): Promise<T[]> {
+  const failure = customer.failures.get(source);
+  if (failure) throw sourceFailure(failure);
+  const ids = customer.records.filter((r) => r.source === source).map((r) => r.id);
+  const results = await loader.loadMany(ids);
+  const records = new Map<string, T>();
+  for (const result of results) {
+    if (result instanceof SourceError) throw sourceFailure(result);
+    if (result instanceof Error) throw result;
+    // A record merged in its silo comes back under its survivor's id: list it once.
+    if (result) records.set(result.id, result);
+  }
+  return [...records.values()];
+}
+
+const MAX_LIMIT = 100;
+
+function checkLimit(limit: number | null | undefined): number {
+  const value = limit ?? 10;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_LIMIT) {
+    throw badUserInput(`limit must be a whole number from 1 to ${MAX_LIMIT}, got ${value}.`, { argument: 'limit' });
+  }
+  return value;
+}
+
+export type { RequestContext };

@@ -1,0 +1,218 @@
+/**
+ * The HTTP server: Apollo Server on node:http, with the GraphQL endpoint at /graphql (Apollo
+ * Sandbox on GET with an example operation preloaded), a health endpoint, and the error masking
+ * that keeps stacks, upstream bodies and secrets out of responses.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { SiloConnectors } from '../connectors/types.js';
+import { ErrorCode, SourceError } from './errors.js';
+import { createRequestContext, SOURCES, type GatewayServices, type RequestContext } from './context.js';
+import type { GatewaySettings } from './config.js';
+import type { Logger } from './logger.js';
+import { resolvers } from './resolvers.js';
+
+const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema');
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The schema's SDL, all files of schema/ in name order. */
+export function loadTypeDefs(): string {
+  return readdirSync(SCHEMA_DIR)
+    .filter((name) => name.endsWith('.graphql'))
+    .sort()
+    .map((name) => readFileSync(join(SCHEMA_DIR, name), 'utf8'))
+    .join('\n');
+}
+
+export const EXAMPLE_OPERATION = `# A customer, from any of their silo record keys (crm:, loyalty:, commerce:, analytics:).
+query Customer($id: ID!) {
+  customer(id: $id) {
+    id
+    sourceRecords { source id }
+    crm { firstName lastName email phone emailOptOut }
+    loyalty { cardNumber tier activePoints transactions(limit: 3) { purchasedAt store grossValue } }
+    commerce { email ordersCount totalSpent orders(limit: 3) { name createdAt totalPrice } }
+    analytics { id visitCount lastVisitAt }
+  }
+}
+`;
+
+export interface GatewayOptions {
+  settings: GatewaySettings;
+  connectors: SiloConnectors;
+  logger: Logger;
+  /** Variables preloaded in Sandbox next to the example operation. */
+  exampleVariables?: Record<string, unknown>;
+}
+
+export interface Gateway {
+  /** The GraphQL endpoint, e.g. http://localhost:4000/graphql. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { settings, connectors, logger } = options;
+  const services: GatewayServices = {
+    connectors,
+    logger,
+    normalize: { defaultCountry: settings.defaultCountry },
+    identity: settings.identity,
+  };
+  const apollo = new ApolloServer<RequestContext>({
+    schema: makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never }),
+    introspection: settings.sandbox,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => formatError(formatted, error, logger),
+    plugins: [
+      settings.sandbox
+        ? ApolloServerPluginLandingPageLocalDefault({
+            embed: true,
+            document: EXAMPLE_OPERATION,
+            variables: options.exampleVariables ?? { id: 'crm:101' },
+            includeCookies: false,
+          })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  const server = createServer((req, res) => {
+    handle(req, res, apollo, services).catch((error: unknown) => {
+      logger.error('request failed', { error: describe(error) });
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const shownHost = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
+  return {
+    url: `http://${shownHost}:${port}/graphql`,
+    port,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  apollo: ApolloServer<RequestContext>,
+  services: GatewayServices,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://gateway');
+  if (url.pathname === '/') {
+    res.writeHead(302, { location: '/graphql' }).end();
+    return;
+  }
+  if (url.pathname === '/health') {
+    await sendHealth(res, services.connectors);
+    return;
+  }
+  if (url.pathname !== '/graphql') {
+    sendJson(res, 404, { errors: [{ message: `Nothing at ${url.pathname}. The GraphQL endpoint is /graphql; silo health is at /health.` }] });
+    return;
+  }
+  const body = await readBody(req);
+  if (body === TOO_LARGE) {
+    sendJson(res, 413, { errors: [{ message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }] });
+    return;
+  }
+  let parsed: unknown;
+  if (req.method === 'POST' && body.length > 0 && (req.headers['content-type'] ?? '').includes('json')) {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+  }
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const result = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsed ?? body },
+    context: async () => createRequestContext(services),
+  });
+  for (const [name, value] of result.headers) res.setHeader(name, value);
+  res.statusCode = result.status ?? 200;
+  if (result.body.kind === 'complete') {
+    res.end(result.body.string);
+    return;
+  }
+  for await (const chunk of result.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+/** GET /health: each silo's probe, in parallel. 200 when all are up, 503 otherwise. */
+async function sendHealth(res: ServerResponse, connectors: SiloConnectors): Promise<void> {
+  const reports = await Promise.all(SOURCES.map(async (source) => [source, await connectors[source].health()] as const));
+  const silos = Object.fromEntries(reports);
+  const up = reports.every(([, report]) => report.status === 'up');
+  sendJson(res, up ? 200 : 503, { status: up ? 'up' : 'degraded', silos });
+}
+
+/**
+ * Only errors the gateway made reach a client: a silo failure becomes its code and source; our
+ * own GraphQLErrors and Apollo's request errors pass; anything else is logged and masked.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const { message, locations, path } = formatted;
+  if (original instanceof SourceError) {
+    logger.warn('silo call failed', { code: original.code, source: original.source, path, ...original.detail });
+    return { message: original.message, locations, path, extensions: { code: original.code, source: original.source } };
+  }
+  const code = formatted.extensions?.code;
+  if (original instanceof GraphQLError && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+    return { message, locations, path, extensions };
+  }
+  logger.error('unexpected error', { path, error: describe(original) });
+  return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
+
+function describe(error: unknown): Record<string, unknown> {
+  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) };
+}
+
+const TOO_LARGE = Symbol('too large');
+
+async function readBody(req: IncomingMessage): Promise<string | typeof TOO_LARGE> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return TOO_LARGE;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
