@@ -1,0 +1,169 @@
+/**
+ * customer(id:) through real HTTP: gateway -> connectors -> simulators.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Source } from '../../src/generated/graphql.js';
+import { personIn, recordOf, startStack, type Stack } from '../support/stack.js';
+
+const SECTIONS = `
+  id
+  sourceRecords { source id }
+  identities { type value source }
+  crm { id email firstName lastName phone }
+  loyalty { id cardNumber tier activePoints transactions(limit: 2) { id purchasedAt grossValue lines { sku category } } }
+  commerce { id email ordersCount orders(limit: 2) { id name totalPrice lines { sku category } } }
+  analytics { id userId visitCount visits(limit: 2) { id startedAt channel } }
+`;
+const CUSTOMER = `query ($id: ID!) { customer(id: $id) { ${SECTIONS} } }`;
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+beforeEach(async () => {
+  await stack.reset();
+});
+
+describe('customer(id:) by source record key', () => {
+  it.each(['crm', 'loyalty', 'commerce', 'analytics'] as Source[])('answers %s:<id> with that record, fetched live', async (source) => {
+    const person = personIn(stack.population, [source]);
+    const id = recordOf(person, source);
+    const { status, body } = await stack.query(CUSTOMER, { id: `${source}:${id}` });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    const customer = body.data!.customer;
+    expect(customer.id).toMatch(/^cus_/);
+    expect(customer.sourceRecords).toContainEqual({ source, id });
+    expect(customer[source].map((r: { id: string }) => r.id)).toContain(id);
+    expect(stack.demo.simulators[source].stats().requests).toBeGreaterThan(0);
+  });
+
+  it('returns the data the silos hold, mapped to the gateway types', async () => {
+    const person = personIn(stack.population, ['crm', 'commerce']);
+    const crmId = recordOf(person, 'crm');
+    const contact = stack.population.crm.contacts.find((c) => c.id === crmId)!;
+    const shopId = recordOf(person, 'commerce');
+    const shopCustomer = stack.population.commerce.customers.find((c) => String(c.id) === shopId)!;
+    const { body } = await stack.query(CUSTOMER, { id: `crm:${crmId}` });
+    const customer = body.data!.customer;
+    expect(customer.crm).toContainEqual(expect.objectContaining({ id: crmId, email: contact.properties.email, firstName: contact.properties.firstname }));
+    expect(customer.commerce).toContainEqual(expect.objectContaining({ id: shopId, ordersCount: shopCustomer.orders_count }));
+  });
+
+  it('gives the same customer back for its golden id', async () => {
+    const person = personIn(stack.population, ['crm', 'loyalty']);
+    const first = await stack.query(CUSTOMER, { id: `loyalty:${recordOf(person, 'loyalty')}` });
+    const golden = first.body.data!.customer.id;
+    const again = await stack.query(CUSTOMER, { id: golden });
+    expect(again.body.data!.customer.id).toBe(golden);
+    expect(again.body.data!.customer.sourceRecords).toEqual(expect.arrayContaining(first.body.data!.customer.sourceRecords));
+  });
+
+  it('answers null, not an error, for a record no silo knows', async () => {
+    for (const id of ['crm:999999999', 'loyalty:00000000-0000-4000-8000-000000000000', 'commerce:1', 'analytics:ffffffffffffffff']) {
+      const { body } = await stack.query(CUSTOMER, { id });
+      expect(body, id).toEqual({ data: { customer: null } });
+    }
+  });
+});
+
+describe('bad input', () => {
+  it.each(['foo', 'crm:', 'erp:12', ':12', 'email:nobody'])('refuses "%s" with BAD_USER_INPUT listing the accepted forms', async (id) => {
+    const { body } = await stack.query(CUSTOMER, { id });
+    expect(body.data).toEqual({ customer: null });
+    expect(body.errors).toHaveLength(1);
+    const [error] = body.errors!;
+    expect(error!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(error!.path).toEqual(['customer']);
+    expect(error!.message).toContain('Accepted: `crm:<HubSpot contact id>`, `loyalty:<Open Loyalty member id>`, `commerce:<Shopify customer id>`');
+    expect(Object.values(stack.demo.simulators).every((s) => s.stats().requests === 0)).toBe(true);
+  });
+
+  it('refuses a limit outside 1..100 on a nested list', async () => {
+    const person = personIn(stack.population, ['loyalty']);
+    const { body } = await stack.query(`{ customer(id: "loyalty:${recordOf(person, 'loyalty')}") { loyalty { transactions(limit: 500) { id } } } }`);
+    expect(body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(body.errors![0]!.message).toBe('limit must be a whole number from 1 to 100, got 500.');
+  });
+});
+
+describe('a failing silo', () => {
+  const cases = [
+    { mode: 'slow past the timeout', fault: { kind: 'slow', ms: 1500 }, code: 'SOURCE_TIMEOUT' },
+    { mode: 'hanging', fault: { kind: 'hang' }, code: 'SOURCE_TIMEOUT' },
+    { mode: 'down', fault: { kind: 'down' }, code: 'SOURCE_UNAVAILABLE' },
+    { mode: 'answering 500', fault: { kind: 'error', status: 500 }, code: 'SOURCE_UNAVAILABLE' },
+    { mode: 'answering 429', fault: { kind: 'error', status: 429 }, code: 'SOURCE_UNAVAILABLE' },
+    { mode: 'answering malformed bodies', fault: { kind: 'malformed' }, code: 'SOURCE_BAD_RESPONSE' },
+  ] as const;
+
+  it.each(cases)('loyalty $mode: its section is null with $code, the other sections come back', async ({ fault, code }) => {
+    const person = personIn(stack.population, ['crm', 'loyalty', 'commerce']);
+    const crmId = recordOf(person, 'crm');
+    const healthy = await stack.query(CUSTOMER, { id: `crm:${crmId}` });
+    expect(healthy.body.data!.customer.loyalty.length).toBeGreaterThan(0);
+
+    await stack.demo.simulators.loyalty.setFault(fault);
+    const { status, body } = await stack.query(CUSTOMER, { id: `crm:${crmId}` });
+    expect(status).toBe(200);
+    const customer = body.data!.customer;
+    expect(customer.loyalty).toBeNull();
+    expect(customer.crm).toEqual(healthy.body.data!.customer.crm);
+    expect(customer.commerce).toEqual(healthy.body.data!.customer.commerce);
+    expect(body.errors).toEqual([
+      {
+        message: expect.stringContaining('(loyalty)'),
+        path: ['customer', 'loyalty'],
+        locations: expect.any(Array),
+        extensions: { code, source: 'loyalty' },
+      },
+    ]);
+    expectNothingLeaked(JSON.stringify(body));
+  });
+
+  it('makes the customer null with the error when the silo of the given id fails', async () => {
+    const person = personIn(stack.population, ['crm']);
+    await stack.demo.simulators.crm.setFault({ kind: 'down' });
+    const { body } = await stack.query(CUSTOMER, { id: `crm:${recordOf(person, 'crm')}` });
+    expect(body.data).toEqual({ customer: null });
+    expect(body.errors).toEqual([
+      expect.objectContaining({ path: ['customer'], extensions: { code: 'SOURCE_UNAVAILABLE', source: 'crm' } }),
+    ]);
+  });
+});
+
+describe('the HTTP endpoint', () => {
+  it('serves Apollo Sandbox with the example operation on GET', async () => {
+    const res = await fetch(stack.gateway.url, { headers: { accept: 'text/html' } });
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).toContain('embeddable-sandbox');
+    expect(html).toContain('sourceRecords');
+  });
+
+  it('reports silo health: 200 when all are up, 503 naming the silo that is down', async () => {
+    const healthUrl = stack.gateway.url.replace(/graphql$/, 'health');
+    const up = await fetch(healthUrl);
+    expect(up.status).toBe(200);
+    expect(await up.json()).toMatchObject({ status: 'up', silos: { crm: { status: 'up' }, analytics: { status: 'up' } } });
+    await stack.demo.simulators.analytics.setFault({ kind: 'down' });
+    const down = await fetch(healthUrl);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ status: 'degraded', silos: { analytics: { status: 'down' }, crm: { status: 'up' } } });
+  });
+
+  it('refuses a body that is not JSON with a 400 that says so', async () => {
+    const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+  });
+});
+
+function expectNothingLeaked(text: string): void {
+  for (const secret of ['pat-demo-crm-token', 'demo-loyalty-password', 'shpat_demo', 'demo0analytics0token', 'stacktrace', '    at ']) {
+    expect(text).not.toContain(secret);
+  }
+}
