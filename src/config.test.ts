@@ -27,7 +27,7 @@ describe('configuration', () => {
     expect(result.ok).toBe(true);
     if (result.ok) {
       expect(result.config.silos.crm).toEqual({ baseUrl: 'https://api.hubapi.com', accessToken: 'pat-na1-secret', timeoutMs: 1500, connections: 32 });
-      expect(result.config.silos.commerce.apiVersion).toBe('2025-01');
+      expect(result.config.silos.commerce.apiVersion).toBe('2026-07');
       expect(result.config.silos.analytics.siteId).toBe(1);
     }
   });

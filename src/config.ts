@@ -5,6 +5,7 @@
  */
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
 import type { AnalyticsConfig } from '../connectors/analytics/client.js';
+import { SHOPIFY_API_VERSION } from '../connectors/commerce/api.js';
 import type { CommerceConfig } from '../connectors/commerce/client.js';
 import type { CrmConfig } from '../connectors/crm/client.js';
 import type { LoyaltyConfig } from '../connectors/loyalty/client.js';
@@ -87,7 +88,7 @@ const SILO_SETTINGS: readonly Setting[] = [
   ]),
   ...siloSettings('COMMERCE', 'commerce', 'shop (Shopify Admin)', 1500, [
     { key: 'COMMERCE_ACCESS_TOKEN', kind: 'secret', path: ['silos', 'commerce', 'accessToken'], description: 'Shopify Admin API access token of a custom app.' },
-    { key: 'COMMERCE_API_VERSION', kind: 'text', path: ['silos', 'commerce', 'apiVersion'], default: '2025-01', description: 'Shopify Admin API version.' },
+    { key: 'COMMERCE_API_VERSION', kind: 'text', path: ['silos', 'commerce', 'apiVersion'], default: SHOPIFY_API_VERSION, description: 'Shopify Admin API version (`YYYY-MM`).' },
   ]),
   ...siloSettings('ANALYTICS', 'analytics', 'analytics (Matomo)', 2000, [
     { key: 'ANALYTICS_SITE_ID', kind: 'int', path: ['silos', 'analytics', 'siteId'], default: '1', min: 1, max: 1_000_000, description: 'Matomo idSite.' },

@@ -4,6 +4,7 @@
  * tests and by the benchmark.
  */
 import { createAnalyticsSimulator } from '../connectors/analytics/simulator.js';
+import { SHOPIFY_API_VERSION } from '../connectors/commerce/api.js';
 import { createCommerceSimulator } from '../connectors/commerce/simulator.js';
 import { createCrmSimulator } from '../connectors/crm/simulator.js';
 import { createLoyaltySimulator } from '../connectors/loyalty/simulator.js';
@@ -19,7 +20,7 @@ export const DEMO_CREDENTIALS = {
   loyaltyUsername: 'admin@demo.example',
   loyaltyPassword: 'demo-loyalty-password',
   commerceAccessToken: 'shpat_demo_commerce_token',
-  commerceApiVersion: '2025-01',
+  commerceApiVersion: SHOPIFY_API_VERSION,
   analyticsTokenAuth: 'demo0analytics0token0auth0000000',
 } as const;
 

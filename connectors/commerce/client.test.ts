@@ -1,0 +1,288 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SourceError } from '../../src/errors.js';
+import type { Population } from '../../src/population/format.js';
+import { SHOPIFY_API_VERSION } from './api.js';
+import { createCommerceConnector, type CommerceConnector } from './client.js';
+import { buildTestPopulation, customerId, phoneOf } from './test-population.js';
+import { ACCESS_TOKEN, startShop, type TestShop } from './test-shop.js';
+
+const id = (n: number): string => String(customerId(n));
+const V = `/admin/api/${SHOPIFY_API_VERSION}`;
+
+let shop: TestShop;
+let connector: CommerceConnector;
+
+beforeAll(async () => {
+  shop = await startShop(buildTestPopulation(600));
+  connector = shop.connect();
+});
+afterAll(() => shop.close());
+beforeEach(() => shop.simulator.resetStats());
+
+const calls = (route: string): number => shop.simulator.stats().byRoute[route] ?? 0;
+
+describe('fetchRecords', () => {
+  it('maps a Shopify customer to the gateway record, times in UTC', async () => {
+    const [anna, noAddress] = await connector.fetchRecords([id(6), id(9)]);
+    expect(anna).toEqual({
+      id: id(6),
+      email: 'Shopper.6@Example.com',
+      phone: phoneOf(6),
+      firstName: 'First6',
+      lastName: 'Last6',
+      address: { street: '6 Rue de la Paix', postalCode: '75002', city: 'Paris', country: 'FR' },
+      ordersCount: 2,
+      totalSpent: 100.25,
+      currency: 'EUR',
+      emailMarketingConsent: 'subscribed',
+      tags: ['vip', 'newsletter'],
+      createdAt: '2024-03-05T14:30:00.000Z',
+      updatedAt: '2026-10-20T16:00:00.000Z',
+    });
+    expect(noAddress).toMatchObject({ email: null, address: null, emailMarketingConsent: null, tags: ['vip', 'newsletter'] });
+  });
+
+  it('asks for 250 ids per call, and never sends an id Shopify could not have', async () => {
+    const ids = Array.from({ length: 300 }, (_, n) => id(n));
+    const records = await connector.fetchRecords([...ids, 'gid://shopify/Customer/1', '0', '']);
+    expect(records.slice(0, 300).map((r) => r?.id)).toEqual(ids);
+    expect(records.slice(300)).toEqual([null, null, null]);
+    expect(calls('customers.list')).toBe(2);
+  });
+
+  it('says which field of which customer is malformed, without its value', async () => {
+    const population = buildTestPopulation(3);
+    population.commerce.customers[1]!.total_spent = 'one hundred';
+    const odd = await startShop(population);
+    try {
+      const error = await odd.connect().fetchRecords([id(1)]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SourceError);
+      expect(error).toMatchObject({
+        code: 'SOURCE_BAD_RESPONSE',
+        detail: { operation: 'customers.list', problem: 'customers[0].total_spent is not an amount (a decimal string)' },
+      });
+      expect(JSON.stringify(error)).not.toContain('one hundred');
+    } finally {
+      await odd.close();
+    }
+  });
+});
+
+describe('lookup', () => {
+  it('finds emails and phones in one OR-ed search, each record once with its raw identifiers', async () => {
+    const found = await connector.lookup([
+      { type: 'email', value: 'shopper.3@example.com' },
+      { type: 'phone', value: phoneOf(3) }, // the same customer again
+      { type: 'phone', value: phoneOf(19) }, // a customer without email
+    ]);
+    expect(found).toEqual([
+      {
+        source: 'commerce',
+        id: id(3),
+        identifiers: [
+          { type: 'commerce', value: id(3) },
+          { type: 'email', value: 'Shopper.3@Example.com' },
+          { type: 'phone', value: phoneOf(3) },
+        ],
+      },
+      { source: 'commerce', id: id(19), identifiers: [{ type: 'commerce', value: id(19) }, { type: 'phone', value: phoneOf(19) }] },
+    ]);
+    expect(shop.simulator.stats().requests).toBe(1);
+  });
+
+  it('looks ids up by batch read, in parallel with the search', async () => {
+    const found = await connector.lookup([
+      { type: 'commerce', value: id(40) },
+      { type: 'commerce', value: '424242' },
+      { type: 'email', value: 'shopper.41@example.com' },
+    ]);
+    expect(found.map((r) => r.id).sort()).toEqual([id(40), id(41)]);
+    expect(shop.simulator.stats().byRoute).toEqual({ 'customers.list': 1, 'customers.search': 1 });
+  });
+
+  it('puts at most 50 terms in one search', async () => {
+    const emails = Array.from({ length: 120 }, (_, n) => n + 100)
+      .filter((n) => n % 10 !== 9)
+      .map((n) => ({ type: 'email' as const, value: `shopper.${n}@example.com` }));
+    const found = await connector.lookup(emails);
+    expect(found).toHaveLength(emails.length);
+    expect(calls('customers.search')).toBe(Math.ceil(emails.length / 50));
+  });
+
+  it('follows the Link header when more than 250 customers match', async () => {
+    const population = buildTestPopulation(300);
+    for (const c of population.commerce.customers) c.phone = '+33100000000'; // one household line
+    const household = await startShop(population);
+    try {
+      const found = await household.connect().lookup([{ type: 'phone', value: '+33100000000' }]);
+      expect(found).toHaveLength(300);
+      expect(household.simulator.stats().byRoute['customers.search']).toBe(2);
+    } finally {
+      await household.close();
+    }
+  });
+
+  it('finds nothing, without error, for identifiers the shop does not know', async () => {
+    expect(await connector.lookup([{ type: 'email', value: 'nobody@example.com' }])).toEqual([]);
+  });
+});
+
+describe('ordersOf', () => {
+  it('returns each customer its orders, newest first, with line categories from one products call', async () => {
+    const [three, none, unknown, two] = await connector.ordersOf([id(3), id(4), 'not-an-id', id(2)]);
+    expect(none).toEqual([]);
+    expect(unknown).toEqual([]);
+    expect(two!.map((o) => o.name)).toEqual(['#1021', '#1020']);
+    // Settled (`paid`) orders are there too: the connector asks for status=any.
+    expect(three!.map((o) => [o.name, o.financialStatus])).toEqual([
+      ['#1032', 'paid'],
+      ['#1031', 'pending'],
+      ['#1030', 'paid'],
+    ]);
+    expect(three![0]).toEqual({
+      id: '9000032',
+      name: '#1032',
+      createdAt: '2026-10-31T12:00:00.000Z',
+      totalPrice: 84.5,
+      currency: 'EUR',
+      financialStatus: 'paid',
+      lines: [
+        { sku: 'SKU-6', name: 'Water bottle', category: 'accessories', quantity: 2, unitPrice: 30 },
+        { sku: null, name: 'Wool socks', category: 'socks', quantity: 1, unitPrice: 24.5 },
+        // A deleted product has no category left.
+        { sku: 'TEE', name: 'Old tee', category: null, quantity: 1, unitPrice: 0 },
+      ],
+    });
+    expect(shop.simulator.stats().byRoute).toEqual({ 'orders.list': 3, 'products.list': 1 });
+  });
+
+  it('leaves the category empty when the product type is blank', async () => {
+    // Customer 6's second order starts with product 7, a gift card without product_type.
+    const [orders] = await connector.ordersOf([id(6)]);
+    const giftCard = orders!.flatMap((o) => o.lines).find((l) => l.name === 'Gift card');
+    expect(giftCard).toMatchObject({ sku: 'SKU-7', category: null });
+  });
+});
+
+describe('failures', () => {
+  it('maps refused credentials, rate limiting and server errors to SOURCE_UNAVAILABLE', async () => {
+    const intruder = shop.connect({ accessToken: 'shpat_stolen' });
+    await expect(intruder.fetchRecords([id(1)])).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', detail: { status: 401 } });
+    for (const status of [429, 503]) {
+      await shop.simulator.setFault({ kind: 'error', status });
+      await expect(connector.ordersOf([id(1)])).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', detail: { status } });
+    }
+    await shop.simulator.setFault({ kind: 'none' });
+  });
+
+  it('maps a 400 to SOURCE_BAD_RESPONSE: the connector sent something Shopify rejects', async () => {
+    await shop.simulator.setFault({ kind: 'error', status: 400 });
+    await expect(connector.lookup([{ type: 'email', value: 'a@b.c' }])).rejects.toMatchObject({
+      code: 'SOURCE_BAD_RESPONSE',
+      detail: { operation: 'customers.search', status: 400 },
+    });
+    await shop.simulator.setFault({ kind: 'none' });
+  });
+
+  it('reports the probe down, with the reason and without the token', async () => {
+    expect(await connector.health()).toMatchObject({ status: 'up' });
+    const health = await shop.connect({ accessToken: 'shpat_expired_token' }).health();
+    expect(health).toEqual({ status: 'down', reason: expect.stringContaining('refused the gateway') });
+    expect(JSON.stringify(health)).not.toContain('shpat_expired_token');
+  });
+
+  it('rejects a configuration it cannot use, naming the key', () => {
+    const base = { baseUrl: 'https://my-shop.myshopify.com', timeoutMs: 1000, connections: 1 };
+    expect(() => createCommerceConnector({ ...base, accessToken: 'x', apiVersion: '2026-02' })).toThrow(
+      'Invalid e-commerce apiVersion "2026-02"',
+    );
+    expect(() => createCommerceConnector({ ...base, accessToken: ' ', apiVersion: '2026-07' })).toThrow(
+      'Invalid e-commerce accessToken',
+    );
+  });
+});
+
+describe('simulator', () => {
+  it("answers Shopify's 401 body to a wrong token", async () => {
+    const res = await shop.get(`${V}/shop.json`, 'shpat_wrong');
+    expect(res).toMatchObject({
+      status: 401,
+      body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' },
+    });
+  });
+
+  it('answers 404 Not Found for another API version or an unknown path', async () => {
+    for (const path of ['/admin/api/2019-04/customers.json', `${V}/customers/1/addresses.json`]) {
+      expect(await shop.get(path)).toMatchObject({ status: 404, body: { errors: 'Not Found' } });
+    }
+  });
+
+  it('answers 429 with Retry-After when rate limiting', async () => {
+    await shop.simulator.setFault({ kind: 'error', status: 429 });
+    const res = await shop.get(`${V}/shop.json`);
+    await shop.simulator.setFault({ kind: 'none' });
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(res.body).toEqual({ errors: expect.stringContaining('Exceeded 2 calls per second') });
+  });
+
+  it('answers 400 with the parameter named for bad parameters', async () => {
+    const cases: Array<[string, string]> = [
+      [`${V}/customers.json?limit=251`, 'limit'],
+      [`${V}/customers.json?ids=1,abc`, 'ids'],
+      [`${V}/customers/search.json`, 'query'],
+      [`${V}/customers/search.json?query=${encodeURIComponent('email:"unclosed')}`, 'query'],
+      [`${V}/customers/search.json?page_info=garbage`, 'page_info'],
+      [`${V}/orders.json?status=archived`, 'status'],
+    ];
+    for (const [path, param] of cases) {
+      expect(await shop.get(path), path).toEqual({
+        status: 400,
+        headers: expect.anything(),
+        body: { errors: { [param]: 'Required parameter missing or invalid' } },
+      });
+    }
+  });
+
+  it('searches emails without regard to case, phones by digits, and OR', async () => {
+    const search = async (query: string): Promise<unknown> =>
+      (await shop.get(`${V}/customers/search.json?fields=id&query=${encodeURIComponent(query)}`)).body;
+    expect(await search('email:SHOPPER.7@EXAMPLE.COM')).toEqual({ customers: [{ id: customerId(7) }] });
+    expect(await search(`phone:"${phoneOf(8)}" OR email:shopper.2@example.com`)).toEqual({
+      customers: [{ id: customerId(2) }, { id: customerId(8) }],
+    });
+    expect(await search('email:shopper.2@example.com phone:+33100000000')).toEqual({ customers: [] });
+    // Fields and comparators the simulator does not implement match nothing rather than everything.
+    expect(await search('orders_count:>1')).toEqual({ customers: [] });
+    expect(await search('accepts_marketing:true')).toEqual({ customers: [] });
+  });
+
+  it('serves at most `limit` orders: the connector gets the 100 newest, a bare call the default 50', async () => {
+    const population: Population = buildTestPopulation(4);
+    const template = population.commerce.orders[0]!;
+    population.commerce.orders = Array.from({ length: 120 }, (_, k) => ({
+      ...template,
+      id: 1 + k,
+      customer: { id: customerId(0) },
+      created_at: new Date(Date.UTC(2026, 0, 1) + k * 3_600_000).toISOString(),
+    }));
+    const busy = await startShop(population);
+    try {
+      const [orders] = await busy.connect().ordersOf([id(0)]);
+      expect(orders).toHaveLength(100);
+      expect(orders![0]!.id).toBe('120');
+      const page = await busy.get(`${V}/orders.json?status=any&customer_id=${customerId(0)}`);
+      expect((page.body as { orders: unknown[] }).orders).toHaveLength(50);
+    } finally {
+      await busy.close();
+    }
+  });
+});
+
+it('never puts the access token in what it throws', async () => {
+  await shop.simulator.setFault({ kind: 'malformed' });
+  const error = await connector.fetchRecords([id(1)]).catch((e: unknown) => e);
+  await shop.simulator.setFault({ kind: 'none' });
+  expect(error).toBeInstanceOf(SourceError);
+  expect(JSON.stringify({ ...(error as SourceError), message: (error as Error).message })).not.toContain(ACCESS_TOKEN);
+});

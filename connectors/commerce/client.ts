@@ -1,0 +1,317 @@
+/**
+ * The e-commerce connector: a Shopify Admin REST API client (customers, their orders, and the
+ * products that give order lines a category). See README.md for the endpoints and limits.
+ */
+import type { Dispatcher } from 'undici';
+import { SourceError } from '../../src/errors.js';
+import { SiloHttp, type SiloResponse } from '../shared/silo-http.js';
+import type {
+  CommerceCustomerRecord,
+  CommerceOrderRecord,
+  CommerceSiloConnector,
+  FoundRecord,
+  Identifier,
+  IdentifierType,
+  SiloEndpoint,
+  SiloHealth,
+} from '../types.js';
+import { ACCESS_TOKEN_HEADER, MAX_PAGE_SIZE, adminPath, isApiVersion } from './api.js';
+import { anyOf, fieldTerm } from './search-syntax.js';
+import {
+  ShapeReader,
+  categorize,
+  readCustomer,
+  readOrder,
+  readProductTypes,
+  type UncategorizedOrder,
+} from './shapes.js';
+
+export type CommerceConfig = SiloEndpoint & {
+  /** Admin API access token of a custom app (`shpat_...`), sent as `X-Shopify-Access-Token`. */
+  accessToken: string;
+  /** Admin API version in the path, e.g. `2026-07`. */
+  apiVersion: string;
+};
+
+/** The e-commerce connector: shop customers, and their orders when selected. */
+export type CommerceConnector = CommerceSiloConnector;
+
+/** The orders `ordersOf` returns per customer: the schema's `orders(limit:)` maximum. */
+const ORDERS_PER_CUSTOMER = 100;
+/**
+ * Bounds on one search call. Shopify documents no maximum number of terms; these keep the URL
+ * well under common proxy limits (8 KiB) while 50 emails still cost a single call.
+ */
+const MAX_TERMS_PER_SEARCH = 50;
+const MAX_QUERY_CHARS = 2_000;
+/** Pages of 250 a single search may follow: more than 1,000 matches means a runaway identifier. */
+const MAX_SEARCH_PAGES = 4;
+
+const CUSTOMER_FIELDS = [
+  'id',
+  'email',
+  'phone',
+  'first_name',
+  'last_name',
+  'default_address',
+  'orders_count',
+  'total_spent',
+  'currency',
+  'email_marketing_consent',
+  'tags',
+  'created_at',
+  'updated_at',
+].join(',');
+/** A lookup needs only what identifies a customer. */
+const IDENTITY_FIELDS = 'id,email,phone';
+const ORDER_FIELDS = 'id,name,created_at,total_price,currency,financial_status,line_items';
+
+/** Shopify ids are positive integers; anything else cannot name a record, so is never sent. */
+const SHOPIFY_ID = /^[1-9]\d{0,17}$/;
+
+/**
+ * Creates the connector. Throws when `apiVersion` or `accessToken` is unusable, naming the key.
+ * `deps.dispatcher` replaces the keep-alive pool (tests, benchmarks).
+ */
+export function createCommerceConnector(
+  config: CommerceConfig,
+  deps: { dispatcher?: Dispatcher } = {},
+): CommerceConnector {
+  checkConfig(config);
+  return new ShopifyConnector(config, deps.dispatcher);
+}
+
+function checkConfig(config: CommerceConfig): void {
+  if (!isApiVersion(config.apiVersion)) {
+    throw new Error(
+      `Invalid e-commerce apiVersion "${config.apiVersion}": expected a Shopify Admin API version ` +
+        'such as "2026-07" (YYYY-01, -04, -07 or -10) or "unstable".',
+    );
+  }
+  // Never echo the token, not even a wrong one.
+  if (config.accessToken.trim() === '') {
+    throw new Error('Invalid e-commerce accessToken: it is empty; give the Admin API access token of the custom app.');
+  }
+}
+
+class ShopifyConnector implements CommerceConnector {
+  readonly source = 'commerce' as const;
+  readonly lookupTypes: readonly IdentifierType[] = ['commerce', 'email', 'phone'];
+  private readonly http: SiloHttp;
+  private readonly accessToken: string;
+  private readonly apiVersion: string;
+
+  constructor(config: CommerceConfig, dispatcher: Dispatcher | undefined) {
+    this.http = new SiloHttp({
+      source: 'commerce',
+      label: 'e-commerce platform',
+      baseUrl: config.baseUrl,
+      timeoutMs: config.timeoutMs,
+      connections: config.connections,
+      dispatcher,
+    });
+    this.accessToken = config.accessToken;
+    this.apiVersion = config.apiVersion;
+  }
+
+  /**
+   * Ids go to `customers.json?ids=`, emails and phones to one OR-ed search per 50 of them, all
+   * in parallel: a lookup of one type costs one call.
+   */
+  async lookup(identifiers: readonly Identifier[]): Promise<FoundRecord[]> {
+    const ids = valuesOf(identifiers, 'commerce');
+    const emails = valuesOf(identifiers, 'email');
+    const phones = valuesOf(identifiers, 'phone');
+    const terms = [...emails.map((e) => fieldTerm('email', e)), ...phones.map((p) => fieldTerm('phone', p))];
+    const [byId, ...searched] = await Promise.all([
+      this.customersByIds(ids, IDENTITY_FIELDS),
+      ...searchBatches(terms).map((query) => this.searchCustomers(query)),
+    ]);
+    // Shopify's search may match loosely (full-text tokens); keep only exact matches.
+    const wanted = new Matcher(emails, phones);
+    const found = new Map<string, FoundRecord>();
+    for (const customer of [...byId, ...searched.flat().filter((c) => wanted.matches(c))]) {
+      if (!found.has(customer.id)) found.set(customer.id, foundRecord(customer));
+    }
+    return [...found.values()];
+  }
+
+  async fetchRecords(ids: readonly string[]): Promise<Array<CommerceCustomerRecord | null>> {
+    const customers = await this.customersByIds(ids, CUSTOMER_FIELDS);
+    const byId = new Map(customers.map((c) => [c.id, c]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /**
+   * Orders, newest first, at most 100 per customer. Shopify's `orders.json` filters by one
+   * `customer_id`, so this is one call per customer, in parallel; then one `products.json` call
+   * per 250 distinct products for the line categories.
+   */
+  async ordersOf(customerIds: readonly string[]): Promise<CommerceOrderRecord[][]> {
+    const perCustomer = await Promise.all(customerIds.map((id) => this.ordersOfOne(id)));
+    const productIds = new Set(perCustomer.flat().flatMap((o) => o.productIds.filter((p) => p !== null)));
+    const categories = await this.productCategories([...productIds]);
+    return perCustomer.map((orders) => orders.map((o) => categorize(o, categories)));
+  }
+
+  /** `shop.json` with one field: authenticated, and cheap for Shopify to answer. */
+  async health(): Promise<SiloHealth> {
+    const started = performance.now();
+    try {
+      const res = await this.get('shop.get', 'shop', { fields: 'id' });
+      const r = this.reader('shop.get');
+      r.object(r.object(res.body, 'the body')['shop'], 'shop');
+      return { status: 'up', latencyMs: Math.round(performance.now() - started) };
+    } catch (error) {
+      return { status: 'down', reason: error instanceof SourceError ? error.message : 'The health probe failed.' };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  /** Customers with these ids (unknown ones are simply absent), 250 per call, in parallel. */
+  private async customersByIds(ids: readonly string[], fields: string): Promise<CommerceCustomerRecord[]> {
+    const batches = chunks([...new Set(ids.filter((id) => SHOPIFY_ID.test(id)))], MAX_PAGE_SIZE);
+    const pages = await Promise.all(
+      batches.map(async (batch) => {
+        // `limit` defaults to 50 even with `ids`: ask for the whole batch.
+        const res = await this.get('customers.list', 'customers', { ids: batch.join(','), limit: batch.length, fields });
+        return this.readCustomers('customers.list', res.body);
+      }),
+    );
+    return pages.flat();
+  }
+
+  /** Every customer the query matches, following the `Link: <...>; rel="next"` cursor. */
+  private async searchCustomers(query: string): Promise<CommerceCustomerRecord[]> {
+    const operation = 'customers.search';
+    const found: CommerceCustomerRecord[] = [];
+    let params: Record<string, string | number> = { query, limit: MAX_PAGE_SIZE, fields: IDENTITY_FIELDS };
+    for (let page = 0; page < MAX_SEARCH_PAGES; page += 1) {
+      const res = await this.get(operation, 'customers/search', params);
+      found.push(...this.readCustomers(operation, res.body));
+      const pageInfo = nextPageInfo(res.headers['link']);
+      if (!pageInfo) break;
+      // With page_info, Shopify accepts only limit and fields besides it.
+      params = { page_info: pageInfo, limit: MAX_PAGE_SIZE, fields: IDENTITY_FIELDS };
+    }
+    return found;
+  }
+
+  private async ordersOfOne(customerId: string): Promise<UncategorizedOrder[]> {
+    if (!SHOPIFY_ID.test(customerId)) return [];
+    const operation = 'orders.list';
+    const res = await this.get(operation, 'orders', {
+      customer_id: customerId,
+      // The default, `open`, leaves out archived (closed) and cancelled orders.
+      status: 'any',
+      // Newest first, so that the 100 kept are the latest; the client sorts again below anyway.
+      order: 'created_at desc',
+      limit: ORDERS_PER_CUSTOMER,
+      fields: ORDER_FIELDS,
+    });
+    const r = this.reader(operation);
+    const orders = r.list(res.body, 'orders').map(({ value, path }) => readOrder(r, value, path));
+    return orders.sort((a, b) => Date.parse(b.order.createdAt) - Date.parse(a.order.createdAt));
+  }
+
+  private async productCategories(productIds: readonly string[]): Promise<Map<string, string | null>> {
+    const operation = 'products.list';
+    const pages = await Promise.all(
+      chunks(productIds, MAX_PAGE_SIZE).map(async (batch) => {
+        const res = await this.get(operation, 'products', {
+          ids: batch.join(','),
+          limit: batch.length,
+          fields: 'id,product_type',
+        });
+        return readProductTypes(this.reader(operation), res.body);
+      }),
+    );
+    return new Map(pages.flatMap((page) => [...page]));
+  }
+
+  private readCustomers(operation: string, body: unknown): CommerceCustomerRecord[] {
+    const r = this.reader(operation);
+    return r.list(body, 'customers').map(({ value, path }) => readCustomer(r, value, path));
+  }
+
+  private reader(operation: string): ShapeReader {
+    return new ShapeReader((problem) => this.http.badResponse(operation, problem));
+  }
+
+  private get(operation: string, resource: string, query: Record<string, string | number>): Promise<SiloResponse> {
+    return this.http.request({
+      operation,
+      method: 'GET',
+      path: adminPath(this.apiVersion, resource),
+      query,
+      headers: { [ACCESS_TOKEN_HEADER]: this.accessToken },
+    });
+  }
+}
+
+function valuesOf(identifiers: readonly Identifier[], type: IdentifierType): string[] {
+  return [...new Set(identifiers.filter((i) => i.type === type).map((i) => i.value))];
+}
+
+function foundRecord(customer: CommerceCustomerRecord): FoundRecord {
+  const identifiers: Identifier[] = [{ type: 'commerce', value: customer.id }];
+  if (customer.email) identifiers.push({ type: 'email', value: customer.email });
+  if (customer.phone) identifiers.push({ type: 'phone', value: customer.phone });
+  return { source: 'commerce', id: customer.id, identifiers };
+}
+
+/** Whether a customer carries one of the wanted emails (any case) or phones (same digits). */
+class Matcher {
+  private readonly emails: Set<string>;
+  private readonly phones: Set<string>;
+  constructor(emails: readonly string[], phones: readonly string[]) {
+    this.emails = new Set(emails.map((e) => e.toLowerCase()));
+    this.phones = new Set(phones.map(phoneDigits));
+  }
+  matches(customer: CommerceCustomerRecord): boolean {
+    return (
+      (customer.email != null && this.emails.has(customer.email.toLowerCase())) ||
+      (customer.phone != null && this.phones.has(phoneDigits(customer.phone)))
+    );
+  }
+}
+
+function phoneDigits(phone: string): string {
+  return phone.replace(/\D/g, '');
+}
+
+/** OR-ed queries of at most MAX_TERMS_PER_SEARCH terms and MAX_QUERY_CHARS characters. */
+function searchBatches(terms: readonly string[]): string[] {
+  const queries: string[] = [];
+  let batch: string[] = [];
+  for (const term of terms) {
+    if (batch.length > 0 && (batch.length >= MAX_TERMS_PER_SEARCH || anyOf([...batch, term]).length > MAX_QUERY_CHARS)) {
+      queries.push(anyOf(batch));
+      batch = [];
+    }
+    batch.push(term);
+  }
+  if (batch.length > 0) queries.push(anyOf(batch));
+  return queries;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The `page_info` of the `rel="next"` URL in a Link header, if any. */
+function nextPageInfo(link: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(link) ? link.join(', ') : link;
+  const next = text?.match(/<([^>]+)>\s*;\s*rel="?next"?/);
+  if (!next?.[1]) return undefined;
+  try {
+    return new URL(next[1]).searchParams.get('page_info') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,403 @@
+/**
+ * A Shopify Admin REST simulator serving `population.commerce`: the endpoints the connector uses,
+ * with Shopify's authentication, parameters, limits, Link pagination and error bodies, built on
+ * the shared kit (fault injection, call counting). README.md lists what it implements.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { ShopifyCustomer, ShopifyOrder, ShopifyProduct, CommerceSilo, Population } from '../../src/population/format.js';
+import { Simulator, type SimRequest, type SimResponse, type SimRoute } from '../shared/simulator.js';
+import { ACCESS_TOKEN_HEADER, MAX_PAGE_SIZE, SHOPIFY_API_VERSION } from './api.js';
+import { SearchSyntaxError, parseSearchQuery, type SearchNode } from './search-syntax.js';
+
+export interface CommerceSimulatorOptions {
+  population: Population;
+  /** The only access token accepted. */
+  accessToken: string;
+  /** The API version in the paths it serves; other versions answer 404. Default SHOPIFY_API_VERSION. */
+  apiVersion?: string;
+}
+
+export function createCommerceSimulator(options: CommerceSimulatorOptions): Simulator {
+  const apiVersion = options.apiVersion ?? SHOPIFY_API_VERSION;
+  const shop = new ShopIndex(options.population.commerce);
+  const served = (answer: Record<string, unknown>): SimResponse => ({
+    status: 200,
+    body: answer,
+    headers: {
+      'x-shopify-api-version': apiVersion,
+      // The REST leaky bucket as Shopify reports it; the simulator never fills it.
+      'x-shopify-shop-api-call-limit': '1/40',
+    },
+  });
+  const route = (name: string, resource: string, handle: (req: SimRequest) => SimResponse): SimRoute => ({
+    name,
+    method: 'GET',
+    pattern: new RegExp(`^${escapeRegExp(`/admin/api/${apiVersion}/`)}${resource}\\.json$`),
+    handle: (req) => answerBadParams(() => handle(req)),
+  });
+
+  return new Simulator({
+    source: 'commerce',
+    routes: [
+      route('customers.list', 'customers', (req) => served({ customers: listCustomers(shop, req.query) })),
+      route('customers.search', 'customers/search', (req) => searchCustomers(shop, req, served)),
+      route('customers.orders', 'customers/(?<id>\\d+)/orders', (req) =>
+        served({ orders: listOrders(shop, req.query, req.params['id']) }),
+      ),
+      route('orders.list', 'orders', (req) => served({ orders: listOrders(shop, req.query, undefined) })),
+      route('products.list', 'products', (req) => served({ products: listProducts(shop, req.query) })),
+      route('shop.get', 'shop', (req) => served({ shop: project(shop.shop, fieldsOf(req.query)) })),
+    ],
+    authenticate: (req) =>
+      req.headers[ACCESS_TOKEN_HEADER] === options.accessToken ? null : { status: 401, body: errorBody(401) },
+    errorBody,
+    notFound: () => ({ status: 404, body: errorBody(404) }),
+  });
+}
+
+/** Shopify's `{"errors": ...}` bodies, as its documentation shows them. */
+export function errorBody(status: number): { errors: unknown } {
+  return { errors: ERROR_MESSAGES[status] ?? (status >= 500 ? ERROR_MESSAGES[500] : STATUS_CODES[status] ?? 'Error') };
+}
+
+const ERROR_MESSAGES: Record<number, string> = {
+  401: '[API] Invalid API key or access token (unrecognized login or wrong password)',
+  402: "This shop's plan does not have access to this feature",
+  403: 'User does not have access',
+  404: 'Not Found',
+  423: 'This shop is unavailable',
+  429: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.',
+  500: 'An unexpected error occurred',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Indexes: populations reach 100,000 customers, so lookups by id, email and phone never scan.
+
+class ShopIndex {
+  /** Sorted by id, the order Shopify lists customers in. */
+  readonly customers: ShopifyCustomer[];
+  readonly byId = new Map<string, ShopifyCustomer>();
+  readonly byEmail = new Map<string, ShopifyCustomer[]>();
+  readonly byPhone = new Map<string, ShopifyCustomer[]>();
+  /** Newest first. */
+  readonly ordersByCustomer = new Map<string, ShopifyOrder[]>();
+  readonly orders: ShopifyOrder[];
+  readonly products = new Map<string, ShopifyProduct>();
+  readonly shop: Record<string, unknown>;
+
+  constructor(silo: CommerceSilo) {
+    this.customers = [...silo.customers].sort((a, b) => a.id - b.id);
+    for (const c of this.customers) {
+      this.byId.set(String(c.id), c);
+      if (c.email) push(this.byEmail, emailKey(c.email), c);
+      if (c.phone) push(this.byPhone, phoneKey(c.phone), c);
+    }
+    this.orders = [...silo.orders].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
+    for (const o of this.orders) if (o.customer) push(this.ordersByCustomer, String(o.customer.id), o);
+    for (const p of silo.products) this.products.set(String(p.id), p);
+    this.shop = {
+      id: 1,
+      name: 'Simulated shop',
+      myshopify_domain: 'simulated-shop.myshopify.com',
+      domain: 'simulated-shop.myshopify.com',
+      currency: silo.currency,
+      iana_timezone: 'UTC',
+      plan_name: 'basic',
+    };
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Shopify matches emails without regard to case. */
+function emailKey(email: string): string {
+  return email.toLowerCase();
+}
+
+/** Phones match on their digits, so `+33 6 12...` finds `+33612...`. */
+function phoneKey(phone: string): string {
+  return phone.replace(/\D/g, '');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints
+
+/** GET customers.json: `ids`, `since_id`, `limit` (default 50, max 250), `fields`. */
+function listCustomers(shop: ShopIndex, query: URLSearchParams): unknown[] {
+  const ids = idsParam(query, 'ids');
+  const sinceId = idParam(query, 'since_id');
+  const limit = limitParam(query);
+  const fields = fieldsOf(query);
+  const pool = ids
+    ? ids.flatMap((id) => shop.byId.get(id) ?? []).sort((a, b) => a.id - b.id)
+    : shop.customers;
+  return pool
+    .filter((c) => sinceId === undefined || c.id > Number(sinceId))
+    .slice(0, limit)
+    .map((c) => project(c, fields));
+}
+
+/**
+ * GET customers/search.json: `query` (required), `limit`, `fields`, and `page_info` (the cursor of
+ * the Link header; with it, only `limit` and `fields` apply). Matches come in id order.
+ */
+function searchCustomers(
+  shop: ShopIndex,
+  req: SimRequest,
+  served: (answer: Record<string, unknown>) => SimResponse,
+): SimResponse {
+  const limit = limitParam(req.query);
+  const fields = fieldsOf(req.query);
+  const { query, offset } = cursorOf(req.query);
+  const matches = evaluate(shop, parseQuery(query));
+  const page = matches.slice(offset, offset + limit).map((c) => project(c, fields));
+  const answer = served({ customers: page });
+  const link = linkHeader(req, query, offset, limit, matches.length);
+  return link ? { ...answer, headers: { ...answer.headers, link } } : answer;
+}
+
+/**
+ * GET orders.json and customers/{id}/orders.json: `customer_id`, `ids`, `status` (default
+ * `open`), `order` (`created_at desc`, the default, or `created_at asc`), `limit`, `fields`.
+ *
+ * The population has no fulfilment or archive dates, so the simulator counts a settled order
+ * (`paid`, `refunded`) as closed, the way Shopify archives orders once paid and fulfilled:
+ * a client that forgets `status=any` misses them here as it would in a real shop.
+ */
+function listOrders(shop: ShopIndex, query: URLSearchParams, pathCustomerId: string | undefined): unknown[] {
+  const customerId = pathCustomerId ?? idParam(query, 'customer_id');
+  const ids = idsParam(query, 'ids');
+  const status = enumParam(query, 'status', ['open', 'closed', 'cancelled', 'any'], 'open');
+  const order = enumParam(query, 'order', ['created_at desc', 'created_at asc'], 'created_at desc');
+  const limit = limitParam(query);
+  const fields = fieldsOf(query);
+  const pool = customerId === undefined ? shop.orders : (shop.ordersByCustomer.get(customerId) ?? []);
+  const wanted = ids && new Set(ids);
+  const selected = pool.filter((o) => (!wanted || wanted.has(String(o.id))) && hasStatus(o, status));
+  if (order === 'created_at asc') selected.reverse();
+  return selected.slice(0, limit).map((o) => project(o, fields));
+}
+
+function hasStatus(order: ShopifyOrder, status: string): boolean {
+  const closed = order.financial_status === 'paid' || order.financial_status === 'refunded';
+  switch (status) {
+    case 'any':
+      return true;
+    case 'closed':
+      return closed;
+    case 'open':
+      return !closed;
+    default:
+      return false; // `cancelled`: the population has no cancelled orders.
+  }
+}
+
+/** GET products.json: `ids`, `limit`, `fields`. */
+function listProducts(shop: ShopIndex, query: URLSearchParams): unknown[] {
+  const ids = idsParam(query, 'ids');
+  const limit = limitParam(query);
+  const fields = fieldsOf(query);
+  const pool = ids ? ids.flatMap((id) => shop.products.get(id) ?? []) : [...shop.products.values()];
+  return pool
+    .sort((a, b) => a.id - b.id)
+    .slice(0, limit)
+    .map((p) => project(p, fields));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search: index-backed for the terms the connector sends (email, phone, id), a scan otherwise.
+
+function parseQuery(query: string): SearchNode {
+  try {
+    return parseSearchQuery(query);
+  } catch (error) {
+    if (error instanceof SearchSyntaxError) throw new BadParam('query');
+    throw error;
+  }
+}
+
+function evaluate(shop: ShopIndex, node: SearchNode): ShopifyCustomer[] {
+  const pool = candidates(shop, node) ?? shop.customers;
+  return [...new Set(pool)].filter((c) => matches(node, c)).sort((a, b) => a.id - b.id);
+}
+
+/** A superset of the matches when an index can give one, else undefined (scan every customer). */
+function candidates(shop: ShopIndex, node: SearchNode): ShopifyCustomer[] | undefined {
+  switch (node.kind) {
+    case 'term':
+      return termCandidates(shop, node.field?.toLowerCase() ?? null, node.value);
+    case 'or': {
+      const parts = node.children.map((child) => candidates(shop, child));
+      return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
+    }
+    case 'and':
+      // Every match satisfies each child, so any one indexed child bounds them all.
+      for (const child of node.children) {
+        const bound = candidates(shop, child);
+        if (bound) return bound;
+      }
+      return undefined;
+    case 'not':
+      return undefined;
+  }
+}
+
+function termCandidates(shop: ShopIndex, field: string | null, value: string): ShopifyCustomer[] | undefined {
+  switch (field) {
+    case 'email':
+      return shop.byEmail.get(emailKey(value)) ?? [];
+    case 'phone':
+      return shop.byPhone.get(phoneKey(value)) ?? [];
+    case 'id':
+    case 'customer_id': {
+      const customer = shop.byId.get(value);
+      return customer ? [customer] : [];
+    }
+    default:
+      return field === null || SCANNED_FIELDS.has(field) ? undefined : [];
+  }
+}
+
+/** Fields the simulator matches by scanning; any other field matches no customer. */
+const SCANNED_FIELDS = new Set(['first_name', 'last_name', 'tag']);
+
+function matches(node: SearchNode, c: ShopifyCustomer): boolean {
+  switch (node.kind) {
+    case 'or':
+      return node.children.some((child) => matches(child, c));
+    case 'and':
+      return node.children.every((child) => matches(child, c));
+    case 'not':
+      return !matches(node.child, c);
+    case 'term':
+      // Only equality is simulated; range comparators (`orders_count:>3`) match nothing.
+      return node.comparator === ':' && termMatches(node.field?.toLowerCase() ?? null, node.value, c);
+  }
+}
+
+function termMatches(field: string | null, value: string, c: ShopifyCustomer): boolean {
+  const same = (stored: string | null): boolean => stored !== null && stored.toLowerCase() === value.toLowerCase();
+  switch (field) {
+    case null: // Full text: a part of the name or email.
+      return [c.first_name, c.last_name, c.email].some((f) => f?.toLowerCase().includes(value.toLowerCase()));
+    case 'email':
+      return c.email !== null && emailKey(c.email) === emailKey(value);
+    case 'phone':
+      return c.phone !== null && phoneKey(c.phone) === phoneKey(value);
+    case 'id':
+    case 'customer_id':
+      return String(c.id) === value;
+    case 'first_name':
+      return same(c.first_name);
+    case 'last_name':
+      return same(c.last_name);
+    case 'tag':
+      return c.tags.split(',').some((tag) => same(tag.trim()));
+    default:
+      return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cursor pagination: page_info is opaque to clients; here it is the query and an offset.
+
+function cursorOf(query: URLSearchParams): { query: string; offset: number } {
+  const pageInfo = query.get('page_info');
+  if (pageInfo === null) {
+    const text = query.get('query');
+    if (text === null || text.trim() === '') throw new BadParam('query');
+    return { query: text, offset: 0 };
+  }
+  try {
+    const cursor: unknown = JSON.parse(Buffer.from(pageInfo, 'base64url').toString('utf8'));
+    const { q, o } = cursor as { q?: unknown; o?: unknown };
+    if (typeof q === 'string' && typeof o === 'number' && Number.isSafeInteger(o) && o >= 0) return { query: q, offset: o };
+  } catch {
+    // Falls through to the 400 below.
+  }
+  throw new BadParam('page_info');
+}
+
+/** `<...page_info=...>; rel="previous", <...>; rel="next"`, as Shopify writes it. */
+function linkHeader(req: SimRequest, query: string, offset: number, limit: number, total: number): string | undefined {
+  const link = (at: number, rel: string): string => {
+    const params = new URLSearchParams({ limit: String(limit) });
+    const fields = req.query.get('fields');
+    if (fields !== null) params.set('fields', fields);
+    params.set('page_info', Buffer.from(JSON.stringify({ q: query, o: at })).toString('base64url'));
+    return `<http://${req.headers.host ?? 'localhost'}${req.pathname}?${params}>; rel="${rel}"`;
+  };
+  const links = [
+    ...(offset > 0 ? [link(Math.max(0, offset - limit), 'previous')] : []),
+    ...(offset + limit < total ? [link(offset + limit, 'next')] : []),
+  ];
+  return links.length > 0 ? links.join(', ') : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameters: a bad one is Shopify's 400 `{"errors": {"<param>": "..."}}`.
+
+class BadParam extends Error {
+  constructor(readonly param: string) {
+    super(`bad parameter ${param}`);
+  }
+}
+
+function answerBadParams(handle: () => SimResponse): SimResponse {
+  try {
+    return handle();
+  } catch (error) {
+    if (!(error instanceof BadParam)) throw error;
+    return { status: 400, body: { errors: { [error.param]: 'Required parameter missing or invalid' } } };
+  }
+}
+
+/** `limit`: 1 to 250, default 50. */
+function limitParam(query: URLSearchParams): number {
+  const text = query.get('limit');
+  if (text === null) return 50;
+  const limit = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (limit >= 1 && limit <= MAX_PAGE_SIZE) return limit;
+  throw new BadParam('limit');
+}
+
+function idParam(query: URLSearchParams, name: string): string | undefined {
+  const text = query.get(name);
+  if (text === null) return undefined;
+  if (/^\d+$/.test(text)) return text;
+  throw new BadParam(name);
+}
+
+/** A comma-separated list of ids. */
+function idsParam(query: URLSearchParams, name: string): string[] | undefined {
+  const text = query.get(name);
+  if (text === null) return undefined;
+  const ids = text.split(',').map((id) => id.trim());
+  if (ids.every((id) => /^\d+$/.test(id))) return ids;
+  throw new BadParam(name);
+}
+
+function enumParam(query: URLSearchParams, name: string, allowed: readonly string[], fallback: string): string {
+  const text = query.get(name) ?? fallback;
+  if (allowed.includes(text)) return text;
+  throw new BadParam(name);
+}
+
+/** `fields=id,email`: the top-level properties to keep (all when absent). */
+function fieldsOf(query: URLSearchParams): Set<string> | undefined {
+  const text = query.get('fields');
+  return text === null ? undefined : new Set(text.split(',').map((f) => f.trim()));
+}
+
+function project(record: object, fields: Set<string> | undefined): unknown {
+  if (!fields) return record;
+  return Object.fromEntries(Object.entries(record).filter(([key]) => fields.has(key)));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
