@@ -1,0 +1,304 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { MockAgent } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SourceError } from '../../src/errors.js';
+import { generatePopulation } from '../../src/population/generate.js';
+import type { Identifier } from '../types.js';
+import { createCrmConnector } from './client.js';
+import { ACCESS_TOKEN, contact, handMadeContacts, populationOf, startCrm, type CrmTestbed } from './fixture.js';
+import { BATCH_READ_PATH, SEARCH_PATH, splitMultiValue } from './hubspot.js';
+
+const anna = contact('501', {
+  email: 'Anna.Martin@Example.COM',
+  hs_additional_emails: 'anna@work.example; a.martin@old.example',
+  firstname: 'Anna',
+  lastname: 'Martin',
+  phone: '+33 1 42 68 53 00',
+  mobilephone: '06 12 34 56 78',
+  date_of_birth: '1988-07-02',
+  hs_language: 'fr',
+  address: '12 rue de la Paix',
+  zip: '75002',
+  city: 'Paris',
+  country: 'France',
+  hs_email_optout: 'true',
+  hs_merged_object_ids: '777;778',
+  createdate: '2023-03-14T09:26:53Z',
+  lastmodifieddate: '2025-01-02T03:04:05.678Z',
+});
+const bare = contact('502', { email: 'bare@example.com' });
+const phoneFormats = [
+  contact('601', { phone: '+44 20 7946 0958' }),
+  contact('602', { phone: '020 7946 0959' }),
+  contact('603', { phone: '0044 20 7946 0960' }),
+  contact('604', { phone: '+442079460961' }),
+  contact('605', { mobilephone: '07700 900 962' }),
+];
+const archived = contact('701', { email: 'gone@example.com' }, true);
+/** One landline shared by a household too large for one search page. */
+const household = Array.from({ length: 250 }, (_, i) => contact(String(10_000 + i), { phone: '+33 4 78 00 00 00' }));
+const crowd = handMadeContacts(90);
+
+let crm: CrmTestbed;
+
+beforeAll(async () => {
+  crm = await startCrm(populationOf([anna, bare, ...phoneFormats, archived, ...household, ...crowd]));
+});
+afterAll(async () => {
+  await crm?.close();
+});
+beforeEach(async () => {
+  await crm.simulator.setFault({ kind: 'none' });
+  crm.simulator.resetStats();
+});
+
+const email = (value: string): Identifier => ({ type: 'email', value });
+const phone = (value: string): Identifier => ({ type: 'phone', value });
+const crmId = (value: string): Identifier => ({ type: 'crm', value });
+
+describe('fetchRecords', () => {
+  it('maps HubSpot properties to the CrmContact fields', async () => {
+    const [record] = await crm.connector.fetchRecords(['501']);
+    expect(record).toEqual({
+      id: '501',
+      email: 'Anna.Martin@Example.COM',
+      additionalEmails: ['anna@work.example', 'a.martin@old.example'],
+      firstName: 'Anna',
+      lastName: 'Martin',
+      phone: '+33 1 42 68 53 00',
+      mobilePhone: '06 12 34 56 78',
+      birthDate: '1988-07-02',
+      language: 'fr',
+      address: { street: '12 rue de la Paix', postalCode: '75002', city: 'Paris', country: 'France' },
+      emailOptOut: true,
+      mergedContactIds: ['777', '778'],
+      createdAt: '2023-03-14T09:26:53.000Z',
+      updatedAt: '2025-01-02T03:04:05.678Z',
+    });
+  });
+
+  it('leaves unknown fields null and lists empty for a contact with few properties', async () => {
+    const [record] = await crm.connector.fetchRecords(['502']);
+    expect(record).toMatchObject({ address: null, emailOptOut: null, birthDate: null, additionalEmails: [], mergedContactIds: [] });
+  });
+
+  it('answers a merged-away id with the contact it was merged into', async () => {
+    const records = await crm.connector.fetchRecords(['777', '501', '123456789', '778']);
+    expect(records.map((r) => r?.id ?? null)).toEqual(['501', '501', null, '501']);
+    expect(crm.simulator.stats().requests).toBe(1);
+  });
+
+  it('does not return archived contacts', async () => {
+    expect(await crm.connector.fetchRecords(['701'])).toEqual([null]);
+  });
+
+  it('reads more than 100 ids in batches of 100', async () => {
+    const ids = household.slice(0, 230).map((c) => c.id);
+    const records = await crm.connector.fetchRecords(ids);
+    expect(records.map((r) => r?.id)).toEqual(ids);
+    expect(crm.simulator.stats().byRoute['contacts.batchRead']).toBe(3);
+  });
+});
+
+describe('lookup', () => {
+  it('finds a contact by email whatever the case it was stored in, and returns the identifiers as stored', async () => {
+    const [found, ...rest] = await crm.connector.lookup([email('anna.martin@example.com')]);
+    expect(rest).toEqual([]);
+    expect(found?.id).toBe('501');
+    expect(found?.identifiers).toEqual([
+      { type: 'crm', value: '501' },
+      { type: 'crm', value: '777' },
+      { type: 'crm', value: '778' },
+      { type: 'email', value: 'Anna.Martin@Example.COM' },
+      { type: 'email', value: 'anna@work.example' },
+      { type: 'email', value: 'a.martin@old.example' },
+      { type: 'phone', value: '+33 1 42 68 53 00' },
+      { type: 'phone', value: '06 12 34 56 78' },
+    ]);
+  });
+
+  it('finds a contact by one of its additional emails', async () => {
+    const found = await crm.connector.lookup([email('a.martin@old.example')]);
+    expect(found.map((r) => r.id)).toEqual(['501']);
+  });
+
+  it.each([
+    ['+442079460958', '601', 'international with spaces'],
+    ['+442079460959', '602', 'national with trunk zero'],
+    ['+442079460960', '603', '00 international prefix'],
+    ['+442079460961', '604', 'E.164'],
+    ['+447700900962', '605', 'mobile phone, national'],
+  ])('finds a phone stored in any format: %s (%s)', async (e164, id) => {
+    const found = await crm.connector.lookup([phone(e164)]);
+    expect(found.map((r) => r.id)).toEqual([id]);
+  });
+
+  it('finds a merged-away id under its survivor, which carries the old id', async () => {
+    const [found] = await crm.connector.lookup([crmId('778')]);
+    expect(found?.id).toBe('501');
+    expect(found?.identifiers).toContainEqual({ type: 'crm', value: '778' });
+  });
+
+  it('returns a contact matched by several identifiers once', async () => {
+    const found = await crm.connector.lookup([crmId('501'), email('anna@work.example'), phone('+33142685300')]);
+    expect(found.map((r) => r.id)).toEqual(['501']);
+  });
+
+  it('searches 100 values per IN filter: 250 emails cost 3 calls', async () => {
+    const emails = crowd.map((c) => c.properties.email!.toLowerCase());
+    const unknown = Array.from({ length: 250 - emails.length }, (_, i) => `nobody${i}@example.com`);
+    const found = await crm.connector.lookup([...emails, ...unknown].map(email));
+    expect(found).toHaveLength(crowd.length);
+    expect(crm.simulator.stats().byRoute['contacts.search']).toBe(3);
+  });
+
+  it('follows search paging: a landline shared by 250 contacts finds all of them', async () => {
+    const found = await crm.connector.lookup([phone('+33478000000')]);
+    expect(found).toHaveLength(250);
+    expect(crm.simulator.stats().byRoute['contacts.search']).toBe(2);
+  });
+
+  it('skips a phone that is not a number rather than failing the lookup', async () => {
+    expect(await crm.connector.lookup([phone('not-a-phone')])).toEqual([]);
+    expect(crm.simulator.stats().requests).toBe(0);
+  });
+});
+
+describe('a generated population, however its people typed their details', () => {
+  const population = generatePopulation({ seed: 7, size: 400 });
+  let generated: CrmTestbed;
+  beforeAll(async () => {
+    generated = await startCrm(population);
+  });
+  afterAll(async () => {
+    await generated?.close();
+  });
+
+  it('finds every contact by each of its emails and valid phones, as the gateway normalizes them', async () => {
+    const misses: string[] = [];
+    for (const c of population.crm.contacts) {
+      const emails = [c.properties.email, ...splitMultiValue(c.properties.hs_additional_emails)].filter((v) => v !== null);
+      // The gateway reads a number without a country code as French (DEFAULT_COUNTRY).
+      const phones = [c.properties.phone, c.properties.mobilephone].map((v) => (v ? parsePhoneNumberFromString(v, 'FR') : undefined));
+      const identifiers = [
+        ...emails.map((v) => email(v.trim().toLowerCase())),
+        ...phones.filter((p) => p?.isValid()).map((p) => phone(p!.number)),
+      ];
+      for (const identifier of identifiers) {
+        const found = await generated.connector.lookup([identifier]);
+        if (!found.some((r) => r.id === c.id)) misses.push(`${c.id} ${identifier.type}:${identifier.value}`);
+      }
+    }
+    expect(misses).toEqual([]);
+  });
+
+  it('resolves every merged-away id to its survivor', async () => {
+    const survivors = population.crm.contacts.filter((c) => c.properties.hs_merged_object_ids);
+    expect(survivors.length).toBeGreaterThan(0);
+    for (const survivor of survivors) {
+      const mergedIds = splitMultiValue(survivor.properties.hs_merged_object_ids);
+      const records = await generated.connector.fetchRecords(mergedIds);
+      expect(records.map((r) => r?.id)).toEqual(mergedIds.map(() => survivor.id));
+    }
+  });
+});
+
+describe('the simulator, as HubSpot answers', () => {
+  it('answers 207 with OBJECT_NOT_FOUND listing the ids it could not find', async () => {
+    const res = await call('POST', BATCH_READ_PATH, { properties: ['email'], inputs: [{ id: '501' }, { id: '404404' }] });
+    expect(res.status).toBe(207);
+    expect(res.body).toMatchObject({
+      status: 'COMPLETE',
+      numErrors: 1,
+      results: [{ id: '501', properties: { email: 'Anna.Martin@Example.COM', hs_object_id: '501' }, archived: false }],
+      errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', context: { ids: ['404404'] } }],
+    });
+  });
+
+  it('reads by a unique property given as idProperty', async () => {
+    const res = await call('POST', BATCH_READ_PATH, { idProperty: 'email', inputs: [{ id: 'bare@example.com' }] });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ results: [{ id: '502' }] });
+  });
+
+  it('matches EQ without case, but IN only with lower-case values, as HubSpot documents', async () => {
+    const eq = await call('POST', SEARCH_PATH, filterBody({ propertyName: 'email', operator: 'EQ', value: 'BARE@EXAMPLE.COM' }));
+    const inUpper = await call('POST', SEARCH_PATH, filterBody({ propertyName: 'email', operator: 'IN', values: ['BARE@EXAMPLE.COM'] }));
+    expect(eq.body).toMatchObject({ total: 1, results: [{ id: '502' }] });
+    expect(inUpper.body).toMatchObject({ total: 0, results: [] });
+  });
+
+  it.each([
+    ['a body that is not JSON', BATCH_READ_PATH, '{"inputs": ['],
+    ['more than 100 batch inputs', BATCH_READ_PATH, { inputs: Array.from({ length: 101 }, (_, i) => ({ id: String(i) })) }],
+    ['an input without an id', BATCH_READ_PATH, { inputs: [{ name: 'x' }] }],
+    ['an idProperty that is not unique', BATCH_READ_PATH, { idProperty: 'firstname', inputs: [{ id: 'Anna' }] }],
+    ['more than 100 IN values', SEARCH_PATH, filterBody({ propertyName: 'email', operator: 'IN', values: Array.from({ length: 101 }, (_, i) => `${i}@x`) })],
+    ['more than 5 filter groups', SEARCH_PATH, { filterGroups: Array.from({ length: 6 }, () => filterBody({ propertyName: 'email', operator: 'EQ', value: 'a' }).filterGroups[0]) }],
+    ['a filter group without filters', SEARCH_PATH, { filterGroups: [{ filters: [] }] }],
+    ['a page larger than 200', SEARCH_PATH, { limit: 201 }],
+    ['paging past 10,000 results', SEARCH_PATH, { after: '10000' }],
+    ['an operator it does not model', SEARCH_PATH, filterBody({ propertyName: 'email', operator: 'CONTAINS_TOKEN', value: 'a' })],
+  ])('answers 400 VALIDATION_ERROR to %s', async (_what, path, body) => {
+    const res = await call('POST', path, body);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR', message: expect.any(String), correlationId: expect.any(String) });
+  });
+
+  it('answers 401 INVALID_AUTHENTICATION without a valid bearer token', async () => {
+    for (const token of [null, 'pat-na1-wrong']) {
+      const res = await call('GET', '/crm/v3/objects/contacts?limit=1', undefined, token);
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ status: 'error', category: 'INVALID_AUTHENTICATION', message: expect.stringContaining('Authentication credentials not found') });
+    }
+  });
+
+  it('injects a 429 with the rate-limit body', async () => {
+    await crm.simulator.setFault({ kind: 'error', status: 429 });
+    const res = await call('POST', SEARCH_PATH, {});
+    expect(res.status).toBe(429);
+    expect(res.body).toMatchObject({ status: 'error', errorType: 'RATE_LIMIT', policyName: 'SECONDLY' });
+  });
+});
+
+describe('answers that do not have the documented shape', () => {
+  const origin = 'http://hubspot.test';
+
+  async function fetchWithReply(status: number, body: object): Promise<unknown> {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const pool = agent.get(origin);
+    pool.intercept({ path: BATCH_READ_PATH, method: 'POST' }).reply(status, body, { headers: { 'content-type': 'application/json' } });
+    const connector = createCrmConnector({ baseUrl: origin, timeoutMs: 1_000, connections: 1, accessToken: ACCESS_TOKEN }, { dispatcher: pool });
+    try {
+      return await connector.fetchRecords(['501']).catch((e: unknown) => e);
+    } finally {
+      await agent.close();
+    }
+  }
+
+  it.each([
+    ['results is not an array', 200, { status: 'COMPLETE', results: {} }],
+    ['a result has no id', 200, { status: 'COMPLETE', results: [{ properties: {} }] }],
+    ['a 207 reports an error other than not found', 207, { results: [], numErrors: 1, errors: [{ category: 'VALIDATION_ERROR' }] }],
+  ])('fails with SOURCE_BAD_RESPONSE when %s, without the token in the error', async (_what, status, body) => {
+    const error = await fetchWithReply(status, body);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as SourceError).code).toBe('SOURCE_BAD_RESPONSE');
+    expect(JSON.stringify({ ...(error as SourceError), message: (error as SourceError).message })).not.toContain(ACCESS_TOKEN);
+  });
+});
+
+function filterBody(filter: Record<string, unknown>): { filterGroups: Array<{ filters: Array<Record<string, unknown>> }> } {
+  return { filterGroups: [{ filters: [filter] }] };
+}
+
+/** A raw HTTP call to the simulator, as any HubSpot client would make it. */
+async function call(method: 'GET' | 'POST', path: string, body: unknown, token: string | null = ACCESS_TOKEN): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(crm.simulator.url + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}

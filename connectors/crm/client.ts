@@ -1,0 +1,294 @@
+/**
+ * The CRM connector: HubSpot CRM v3 contacts, read-only. Contacts are fetched by id with batch
+ * read and found by email or phone with search; see README.md for the endpoints and the mapping.
+ */
+import type { Dispatcher } from 'undici';
+import { SourceError } from '../../src/errors.js';
+import { SiloHttp } from '../shared/silo-http.js';
+import type {
+  Connector,
+  CrmContactRecord,
+  FoundRecord,
+  Identifier,
+  IdentifierType,
+  SiloEndpoint,
+  SiloHealth,
+} from '../types.js';
+import {
+  BATCH_READ_PATH,
+  CONTACT_PROPERTIES,
+  CONTACTS_PATH,
+  LIMITS,
+  OBJECT_NOT_FOUND,
+  SEARCH_PATH,
+  isContactId,
+  isObject,
+  nationalNumberOf,
+  splitMultiValue,
+  type HubSpotObject,
+} from './hubspot.js';
+
+export type CrmConfig = SiloEndpoint & {
+  /** A HubSpot private app access token with the `crm.objects.contacts.read` scope. */
+  accessToken: string;
+};
+
+export type CrmConnector = Connector<CrmContactRecord>;
+
+const LOOKUP_TYPES = ['crm', 'email', 'phone'] as const satisfies readonly IdentifierType[];
+type LookupType = (typeof LOOKUP_TYPES)[number];
+
+/**
+ * The search properties an identifier type is matched on. Each becomes one filter group (groups
+ * are OR'ed), so one request covers a chunk of values on every property at once.
+ */
+const SEARCH_PROPERTIES: Record<Exclude<LookupType, 'crm'>, readonly string[]> = {
+  email: ['email', 'hs_additional_emails'],
+  phone: ['hs_searchable_calculated_phone_number', 'hs_searchable_calculated_mobile_number'],
+};
+
+export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispatcher } = {}): CrmConnector {
+  const http = new SiloHttp({ ...config, source: 'crm', label: 'CRM', dispatcher: deps.dispatcher });
+  const headers = { authorization: `Bearer ${config.accessToken}` };
+  const api = new ContactsApi(http, headers);
+
+  return {
+    source: 'crm',
+    lookupTypes: LOOKUP_TYPES,
+
+    async lookup(identifiers) {
+      const batches = await Promise.all(
+        LOOKUP_TYPES.map((type) => {
+          const values = unique(identifiers.filter((i) => i.type === type).map((i) => i.value));
+          return values.length === 0 ? [] : findContacts(api, type, values);
+        }),
+      );
+      // A contact matching several identifiers is found more than once: keep it once.
+      const byId = new Map<string, HubSpotObject>();
+      for (const contact of batches.flat()) byId.set(contact.id, contact);
+      return [...byId.values()].map(toFoundRecord);
+    },
+
+    async fetchRecords(ids) {
+      const contacts = await api.readByIds(ids);
+      return ids.map((id) => {
+        const contact = contacts.get(id);
+        return contact ? toRecord(contact) : null;
+      });
+    },
+
+    async health(): Promise<SiloHealth> {
+      const started = performance.now();
+      try {
+        await api.probe();
+        return { status: 'up', latencyMs: Math.round(performance.now() - started) };
+      } catch (error) {
+        // Only a SourceError's message is written to be shown; anything else stays in the log.
+        return { status: 'down', reason: error instanceof SourceError ? error.message : 'the health probe failed' };
+      }
+    },
+
+    close: () => http.close(),
+  };
+}
+
+async function findContacts(api: ContactsApi, type: LookupType, values: string[]): Promise<HubSpotObject[]> {
+  if (type === 'crm') return [...(await api.readByIds(values)).values()];
+  const searchValues = unique(values.map(type === 'email' ? toLowerCase : nationalNumberOf).filter(isPresent));
+  const pages = await Promise.all(
+    chunk(searchValues, LIMITS.searchInValues).map((chunkValues) => api.searchIn(SEARCH_PROPERTIES[type], chunkValues)),
+  );
+  return pages.flat();
+}
+
+/**
+ * The HubSpot calls, each validating the documented shape of its answer. Anything else in a body
+ * is a SOURCE_BAD_RESPONSE: a gateway that guesses would build a customer from garbage.
+ */
+class ContactsApi {
+  constructor(
+    private readonly http: SiloHttp,
+    private readonly headers: Record<string, string>,
+  ) {}
+
+  /**
+   * Contacts by id, keyed by every id that resolves to them: HubSpot answers a merged-away id
+   * with its survivor, so the survivor is also keyed by each of its `hs_merged_object_ids`.
+   */
+  async readByIds(ids: readonly string[]): Promise<Map<string, HubSpotObject>> {
+    // A non-numeric id names no contact; sending it would only cost a slot in the batch.
+    const wanted = unique(ids.filter(isContactId));
+    const batches = await Promise.all(chunk(wanted, LIMITS.batchReadInputs).map((batch) => this.batchRead(batch)));
+    const contacts = batches.flat();
+    const byId = new Map<string, HubSpotObject>();
+    for (const contact of contacts) {
+      for (const mergedId of splitMultiValue(contact.properties.hs_merged_object_ids)) byId.set(mergedId, contact);
+    }
+    // A contact's own id wins over a stale merge record naming the same id.
+    for (const contact of contacts) byId.set(contact.id, contact);
+    return byId;
+  }
+
+  /** Contacts whose value of any of `properties` is in `values`, every page of them. */
+  async searchIn(properties: readonly string[], values: string[]): Promise<HubSpotObject[]> {
+    const filterGroups = properties.map((propertyName) => ({
+      filters: [{ propertyName, operator: 'IN', values }],
+    }));
+    const found: HubSpotObject[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.searchPage({ filterGroups, properties: CONTACT_PROPERTIES, limit: LIMITS.searchPageSize, after });
+      found.push(...page.results);
+      after = page.nextAfter;
+    } while (after !== undefined && found.length < LIMITS.searchTotalResults);
+    return found;
+  }
+
+  /** The cheapest authenticated call: one contact of the list. */
+  async probe(): Promise<void> {
+    const operation = 'contacts.list';
+    const res = await this.http.request({ operation, method: 'GET', path: CONTACTS_PATH, query: { limit: 1 }, headers: this.headers });
+    this.objects(operation, res.body);
+  }
+
+  private async batchRead(ids: string[]): Promise<HubSpotObject[]> {
+    const operation = 'contacts.batchRead';
+    const res = await this.http.request({
+      operation,
+      method: 'POST',
+      path: BATCH_READ_PATH,
+      headers: this.headers,
+      json: { properties: CONTACT_PROPERTIES, inputs: ids.map((id) => ({ id })) },
+      // 207 Multi-Status: some ids were not found; the others are in `results`.
+      acceptStatus: [207],
+    });
+    const results = this.objects(operation, res.body);
+    this.checkBatchErrors(operation, (res.body as { errors?: unknown }).errors);
+    return results;
+  }
+
+  private async searchPage(body: {
+    filterGroups: unknown[];
+    properties: readonly string[];
+    limit: number;
+    after?: string;
+  }): Promise<{ results: HubSpotObject[]; nextAfter?: string }> {
+    const operation = 'contacts.search';
+    const res = await this.http.request({ operation, method: 'POST', path: SEARCH_PATH, headers: this.headers, json: body });
+    const results = this.objects(operation, res.body);
+    const next = (res.body as { paging?: { next?: { after?: unknown } } }).paging?.next;
+    if (next === undefined) return { results };
+    if (typeof next.after !== 'string' || next.after === body.after) {
+      throw this.http.badResponse(operation, 'paging.next.after is not a new cursor string');
+    }
+    return { results, nextAfter: next.after };
+  }
+
+  /** The `results` of a list, batch or search answer, each checked to be a HubSpot object. */
+  private objects(operation: string, body: unknown): HubSpotObject[] {
+    if (!isObject(body)) throw this.http.badResponse(operation, 'the body is not a JSON object');
+    if (!Array.isArray(body.results)) throw this.http.badResponse(operation, 'results is not an array');
+    return body.results.map((result, index) => {
+      const object = toHubSpotObject(result);
+      if (!object) throw this.http.badResponse(operation, `results[${index}] is not an object with an id and properties`);
+      return object;
+    });
+  }
+
+  /** Only "not found" is expected per id; any other error means the answer cannot be trusted. */
+  private checkBatchErrors(operation: string, errors: unknown): void {
+    if (errors === undefined) return;
+    if (!Array.isArray(errors)) throw this.http.badResponse(operation, 'errors is not an array');
+    for (const error of errors) {
+      const category = isObject(error) ? error.category : undefined;
+      if (category !== OBJECT_NOT_FOUND) {
+        throw this.http.badResponse(operation, `a batch error has category ${String(category)}, not ${OBJECT_NOT_FOUND}`);
+      }
+    }
+  }
+}
+
+function toHubSpotObject(value: unknown): HubSpotObject | null {
+  if (!isObject(value) || typeof value.id !== 'string' || !isObject(value.properties)) return null;
+  const properties: Record<string, string | null> = {};
+  for (const [name, v] of Object.entries(value.properties)) properties[name] = typeof v === 'string' ? v : null;
+  return {
+    id: value.id,
+    properties,
+    createdAt: typeof value.createdAt === 'string' ? value.createdAt : '',
+    updatedAt: typeof value.updatedAt === 'string' ? value.updatedAt : '',
+    archived: value.archived === true,
+  };
+}
+
+/** HubSpot properties to the gateway's CrmContact (README lists the mapping). */
+export function toRecord(contact: HubSpotObject): CrmContactRecord {
+  const p = (name: (typeof CONTACT_PROPERTIES)[number]): string | null => nonEmpty(contact.properties[name]);
+  const address = { street: p('address'), postalCode: p('zip'), city: p('city'), country: p('country') };
+  return {
+    id: contact.id,
+    email: p('email'),
+    additionalEmails: splitMultiValue(p('hs_additional_emails')),
+    firstName: p('firstname'),
+    lastName: p('lastname'),
+    phone: p('phone'),
+    mobilePhone: p('mobilephone'),
+    birthDate: toDate(p('date_of_birth')),
+    language: p('hs_language'),
+    address: Object.values(address).some(isPresent) ? address : null,
+    emailOptOut: toBoolean(p('hs_email_optout')),
+    mergedContactIds: splitMultiValue(p('hs_merged_object_ids')),
+    createdAt: toDateTime(contact.createdAt || p('createdate')),
+    updatedAt: toDateTime(contact.updatedAt || p('lastmodifieddate')),
+  };
+}
+
+/** Every identifier the contact carries, as stored; merged-away ids still name it. */
+function toFoundRecord(contact: HubSpotObject): FoundRecord {
+  const record = toRecord(contact);
+  const identifiers: Identifier[] = [
+    { type: 'crm', value: record.id },
+    ...record.mergedContactIds.map((value): Identifier => ({ type: 'crm', value })),
+    ...[record.email, ...record.additionalEmails].filter(isPresent).map((value): Identifier => ({ type: 'email', value })),
+    ...[record.phone, record.mobilePhone].filter(isPresent).map((value): Identifier => ({ type: 'phone', value })),
+  ];
+  return { source: 'crm', id: record.id, identifiers };
+}
+
+/** HubSpot date properties read as `YYYY-MM-DD` (older portals send midnight UTC as a date-time). */
+function toDate(value: string | null): string | null {
+  return value !== null && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : null;
+}
+
+function toDateTime(value: string | null): string | null {
+  if (!value) return null;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? null : new Date(time).toISOString();
+}
+
+/** HubSpot booleans are the strings "true" and "false"; anything else is unknown. */
+function toBoolean(value: string | null): boolean | null {
+  return value === 'true' ? true : value === 'false' ? false : null;
+}
+
+function nonEmpty(value: string | null | undefined): string | null {
+  return value === undefined || value === null || value.trim() === '' ? null : value;
+}
+
+function isPresent<T>(value: T | null | undefined): value is T {
+  return value !== null && value !== undefined;
+}
+
+function toLowerCase(value: string): string {
+  return value.toLowerCase();
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+function chunk<T>(values: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < values.length; i += size) chunks.push(values.slice(i, i + size));
+  return chunks;
+}
