@@ -1,0 +1,302 @@
+/**
+ * A Matomo Reporting API simulator: `index.php?module=API` with `Live.getLastVisitsDetails` and
+ * `API.getMatomoVersion`, serving `population.analytics`. It reads parameters from the query
+ * string and the form body as Matomo does, checks `token_auth` like a Matomo 5 "secure only"
+ * token, filters visits with the segment subset the connector uses (`visitorId==`, `userId==`,
+ * `,` for OR, `;` for AND), pages with `filter_limit` / `filter_offset`, newest first, and
+ * answers errors with Matomo's body and messages. Segments are answered from indexes built once,
+ * so a population of hundreds of thousands of visits answers as fast as a small one.
+ */
+import type { MatomoAction, MatomoVisit, Population } from '../../src/population/format.js';
+import { Simulator, type SimRequest, type SimResponse, type SimRoute } from '../shared/simulator.js';
+import {
+  API_PATH,
+  MESSAGES,
+  METHODS,
+  VISITOR_ID,
+  matomoError,
+  type SegmentCondition as Condition,
+  type SegmentName,
+} from './matomo.js';
+
+export interface AnalyticsSimulatorOptions {
+  population: Population;
+  /** The one `token_auth` the simulator accepts. */
+  tokenAuth: string;
+  /**
+   * How errors are answered. `status-codes` (the default) is Matomo 5.7 and later: 401 for a
+   * token it does not accept (since 5.0), 400 for a request it cannot serve. `http-200` is
+   * Matomo 4 and early 5: HTTP 200 whatever the error. The body is Matomo's error body either way.
+   */
+  errorStatuses?: 'status-codes' | 'http-200';
+  /**
+   * Whether the token also works in a URL (GET). Matomo 5 creates tokens restricted to POST
+   * ("Only allow secure requests") by default, and so does the simulator.
+   */
+  tokenInUrl?: boolean;
+}
+
+/** What the simulator says it is; anything from 5.0 behaves alike for the calls used. */
+export const SIMULATED_VERSION = '5.3.2';
+
+export function createAnalyticsSimulator(options: AnalyticsSimulatorOptions): Simulator {
+  const store = new VisitStore(options.population.analytics.visits, options.population.analytics.siteId);
+  const siteId = String(options.population.analytics.siteId);
+  const statuses = options.errorStatuses ?? 'status-codes';
+  const handle = (req: SimRequest): SimResponse => {
+    const params = paramsOf(req);
+    try {
+      return { status: 200, body: callMethod(store, siteId, params) };
+    } catch (error) {
+      if (error instanceof MatomoFailure) return errorAnswer(statuses, error);
+      throw error;
+    }
+  };
+  return new Simulator({
+    source: 'analytics',
+    routes: [route('GET', handle), route('POST', handle)],
+    authenticate: (req) => {
+      const failure = authenticationFailure(paramsOf(req), options);
+      return failure ? errorAnswer(statuses, failure) : null;
+    },
+    errorBody: (status) => matomoError(status === 429 ? 'Too Many Requests' : `Simulated HTTP ${status} error.`),
+    notFound: (req) => ({ status: 404, body: matomoError(`No such path ${req.pathname}: the Reporting API answers at ${API_PATH}.`) }),
+  });
+}
+
+/** Matomo answers at `/index.php` and at `/`. */
+function route(method: SimRoute['method'], handle: (req: SimRequest) => SimResponse): SimRoute {
+  return { name: `index.php ${method}`, method, pattern: /^\/(index\.php)?$/, handle };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests and errors.
+
+/** The request's parameters as Matomo reads them: `$_GET + $_POST`, so GET wins a clash. */
+interface Params {
+  get(name: string): string | undefined;
+  /** Where the token came from, which changes Matomo's message when it is refused. */
+  tokenFrom: 'query' | 'body' | 'header' | 'none';
+}
+
+const paramsCache = new WeakMap<SimRequest, Params>();
+
+function paramsOf(req: SimRequest): Params {
+  const cached = paramsCache.get(req);
+  if (cached) return cached;
+  const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  const body = new URLSearchParams(req.method === 'POST' && isForm ? req.body : '');
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const get = (name: string) => req.query.get(name) ?? body.get(name) ?? (name === 'token_auth' ? bearer : undefined);
+  const tokenFrom = req.query.has('token_auth') ? 'query' : body.has('token_auth') ? 'body' : bearer ? 'header' : 'none';
+  const params: Params = { get, tokenFrom };
+  paramsCache.set(req, params);
+  return params;
+}
+
+/** An error Matomo reports in its body; `kind` picks the status in `status-codes` mode. */
+class MatomoFailure extends Error {
+  constructor(
+    readonly kind: 'auth' | 'request',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type ErrorStatuses = NonNullable<AnalyticsSimulatorOptions['errorStatuses']>;
+
+function errorAnswer(statuses: ErrorStatuses, failure: MatomoFailure): SimResponse {
+  const status = statuses === 'http-200' ? 200 : failure.kind === 'auth' ? 401 : 400;
+  return { status, body: matomoError(failure.message) };
+}
+
+function authenticationFailure(params: Params, options: AnalyticsSimulatorOptions): MatomoFailure | null {
+  const inUrl = params.tokenFrom === 'query';
+  if (params.get('token_auth') === options.tokenAuth && (!inUrl || options.tokenInUrl)) return null;
+  if (params.tokenFrom === 'none') {
+    // Anonymous: Matomo checks the site access, which the anonymous user does not have.
+    return new MatomoFailure('auth', MESSAGES.noViewAccess(params.get('idSite') ?? ''));
+  }
+  return new MatomoFailure('auth', inUrl ? MESSAGES.tokenRejectedInUrl : MESSAGES.tokenRejected);
+}
+
+function callMethod(store: VisitStore, siteId: string, params: Params): unknown {
+  if (params.get('module') !== 'API') throw new MatomoFailure('request', 'This simulator serves only the Reporting API (module=API).');
+  const format = params.get('format') ?? 'xml';
+  if (format.toLowerCase() !== 'json') throw new MatomoFailure('request', `This simulator answers only format=JSON, not ${format}.`);
+  const method = params.get('method');
+  if (!method) throw new MatomoFailure('request', MESSAGES.missingParameter('method'));
+  switch (method) {
+    case METHODS.version:
+      return { value: SIMULATED_VERSION };
+    case METHODS.lastVisits:
+      return lastVisitsDetails(store, siteId, params);
+    default: {
+      const [module = '', name = ''] = method.split('.');
+      throw new MatomoFailure('request', MESSAGES.unknownMethod(module, name));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live.getLastVisitsDetails.
+
+function lastVisitsDetails(store: VisitStore, siteId: string, params: Params): unknown[] {
+  const idSite = params.get('idSite');
+  if (!idSite) throw new MatomoFailure('request', MESSAGES.missingParameter('idSite'));
+  if (idSite !== siteId) throw new MatomoFailure('auth', MESSAGES.noViewAccess(idSite));
+  const positions = store.select(parseSegment(params.get('segment') ?? ''));
+  // Matomo's defaults: 10 visits from the newest; -1 means all of them.
+  const limit = integerParam(params, 'filter_limit', 10);
+  const offset = Math.max(0, integerParam(params, 'filter_offset', 0));
+  const page = positions.slice(offset, limit < 0 ? undefined : offset + limit);
+  const withActions = !isTrue(params.get('doNotFetchActions'));
+  const columns = params.get('showColumns')?.split(',').filter(Boolean);
+  return page.map((position) => pick(store.render(position, withActions), columns));
+}
+
+/** Like PHP's `(int)`: what is not a number is the default. */
+function integerParam(params: Params, name: string, fallback: number): number {
+  const value = Number.parseInt(params.get(name) ?? '', 10);
+  return Number.isNaN(value) ? fallback : value;
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value === '1' || value === 'true';
+}
+
+/** `showColumns`: only those columns of each row, as Matomo's ColumnDelete filter does. */
+function pick(row: Record<string, unknown>, columns: string[] | undefined): Record<string, unknown> {
+  if (!columns || columns.length === 0) return row;
+  return Object.fromEntries(columns.filter((column) => column in row).map((column) => [column, row[column]]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Segments: the subset the connector sends, parsed as Matomo parses it.
+
+/** An AND (`;`) of ORs (`,`): `a,b;c` is (a OR b) AND c, as in Matomo. */
+type Segment = Condition[][];
+
+const SUPPORTED = new Set<string>(['visitorId', 'userId']);
+
+/**
+ * Matomo URL-decodes the segment as a whole, splits it, then decodes each value. A value holding
+ * `,` or `;` must therefore reach it encoded twice (the connector does so).
+ */
+function parseSegment(raw: string): Segment {
+  if (raw.trim() === '') return [];
+  const decoded = decodeOrFail(raw, raw);
+  return decoded.split(';').map((and) => and.split(',').map(parseCondition));
+}
+
+function parseCondition(text: string): Condition {
+  const match = /^([A-Za-z][A-Za-z0-9_.]*)(==|!=|<=|>=|=@|!@|=\^|=\$|<|>)(.*)$/.exec(text);
+  if (!match) throw new MatomoFailure('request', MESSAGES.invalidCondition(text));
+  const [, name = '', operator, encodedValue = ''] = match;
+  if (!SUPPORTED.has(name)) throw new MatomoFailure('request', MESSAGES.unsupportedSegment(name));
+  if (operator !== '==') {
+    throw new MatomoFailure('request', `This simulator supports only the == operator in segments, not '${text}'.`);
+  }
+  const value = decodeOrFail(encodedValue, text);
+  if (name === 'visitorId' && !VISITOR_ID.test(value)) throw new MatomoFailure('request', MESSAGES.badVisitorId);
+  return { name: name as SegmentName, value };
+}
+
+function decodeOrFail(text: string, condition: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new MatomoFailure('request', MESSAGES.invalidCondition(condition));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The visits and their indexes.
+
+/** What Matomo's tracker stores with a visit about the visitor's earlier ones. */
+interface Counters {
+  /** The visitor's visits up to and including this one. */
+  visitCount: number;
+  secondsSinceFirstVisit: number;
+}
+
+class VisitStore {
+  /** Newest first, as Matomo lists them: by last action time, the later visit id first on a tie. */
+  private readonly visits: MatomoVisit[];
+  /** Per visit, at the same positions. */
+  private readonly counters: Counters[];
+  private readonly byVisitor = new Map<string, number[]>();
+  /** By userId; '' holds the visits without one (`userId==` matches those in Matomo). */
+  private readonly byUser = new Map<string, number[]>();
+
+  constructor(
+    visits: readonly MatomoVisit[],
+    private readonly siteId: number,
+  ) {
+    this.visits = [...visits].sort((a, b) => b.lastActionTimestamp - a.lastActionTimestamp || b.idVisit - a.idVisit);
+    this.visits.forEach((visit, position) => {
+      push(this.byVisitor, visit.visitorId, position);
+      push(this.byUser, visit.userId ?? '', position);
+    });
+    this.counters = this.computeCounters();
+  }
+
+  /** Positions (newest first) of the visits in the segment; an empty segment is every visit. */
+  select(segment: Segment): number[] {
+    if (segment.length === 0) return this.visits.map((_, position) => position);
+    const sets = segment.map((or) => new Set(or.flatMap((c) => this.index(c.name).get(c.value) ?? [])));
+    const [smallest, ...others] = [...sets].sort((a, b) => a.size - b.size);
+    return [...(smallest ?? [])].filter((p) => others.every((set) => set.has(p))).sort((a, b) => a - b);
+  }
+
+  /** The visit as Live.getLastVisitsDetails shows it (the fields the connector reads, and a few more). */
+  render(position: number, withActions: boolean): Record<string, unknown> {
+    const visit = this.visits[position]!;
+    const counters = this.counters[position]!;
+    const { actionDetails, ...fields } = visit;
+    return {
+      idSite: this.siteId,
+      ...fields,
+      visitCount: counters.visitCount,
+      secondsSinceFirstVisit: counters.secondsSinceFirstVisit,
+      daysSinceFirstVisit: Math.floor(counters.secondsSinceFirstVisit / 86_400),
+      serverTimestamp: visit.lastActionTimestamp,
+      actions: actionDetails.length,
+      actionDetails: withActions ? actionDetails.map(renderAction) : [],
+    };
+  }
+
+  private index(name: SegmentName): Map<string, number[]> {
+    return name === 'visitorId' ? this.byVisitor : this.byUser;
+  }
+
+  /** Each visit's counters, from its visitor's visits in the order they started. */
+  private computeCounters(): Counters[] {
+    const counters = new Array<Counters>(this.visits.length);
+    const startOf = (position: number) => this.visits[position]!.firstActionTimestamp;
+    for (const positions of this.byVisitor.values()) {
+      const inOrder = [...positions].sort((a, b) => startOf(a) - startOf(b));
+      const first = startOf(inOrder[0]!);
+      inOrder.forEach((position, index) => {
+        counters[position] = { visitCount: index + 1, secondsSinceFirstVisit: startOf(position) - first };
+      });
+    }
+    return counters;
+  }
+}
+
+/**
+ * An action as Matomo 4 and 5 show it: a product view's categories are an array,
+ * `productViewCategories`, where the population (written like Matomo 3's) holds one string.
+ */
+function renderAction(action: MatomoAction): Record<string, unknown> {
+  const { productViewCategory, ...rest } = action;
+  return productViewCategory === undefined ? rest : { ...rest, productViewCategories: [productViewCategory] };
+}
+
+function push(index: Map<string, number[]>, key: string, position: number): void {
+  const positions = index.get(key);
+  if (positions) positions.push(position);
+  else index.set(key, [position]);
+}
