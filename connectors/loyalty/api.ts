@@ -1,0 +1,47 @@
+/**
+ * The subset of the Open Loyalty REST API that the loyalty client speaks and the simulator
+ * serves, in one place so that both sides agree on paths, parameters and limits.
+ * README.md says which of these are documented by Open Loyalty and which are modelled.
+ */
+
+/** Admin login: `{ username, password }` in, `{ token, refresh_token }` out. */
+export const LOGIN_PATH = '/api/admin/login_check';
+
+/** The list resources under `/api/{storeCode}/`. */
+export type ListResource = 'member' | 'transaction' | 'tier';
+
+export function storePath(storeCode: string, resource: ListResource): string {
+  return `/api/${encodeURIComponent(storeCode)}/${resource}`;
+}
+
+/** Largest `_itemsOnPage` the simulator accepts; the client never asks for more (modelled). */
+export const MAX_ITEMS_ON_PAGE = 100;
+/** Page size when a list call does not send `_itemsOnPage`. */
+export const DEFAULT_ITEMS_ON_PAGE = 10;
+/** Open Loyalty refuses `_page` above 500 on the member and transaction lists (from 2026-09-15). */
+export const MAX_PAGE = 500;
+
+/** Separator of the values of a `field[in]=` filter. */
+export const IN_SEPARATOR = ',';
+
+/**
+ * `field=value` (which Open Loyalty reads as `field[eq]=value`) for one value, `field[in]=a,b`
+ * for several.
+ */
+export function filterQuery(field: string, values: readonly string[]): Record<string, string> {
+  return values.length === 1 ? { [field]: values[0]! } : { [`${field}[in]`]: values.join(IN_SEPARATOR) };
+}
+
+/** The envelope of every list answer. */
+export interface ListPage<T> {
+  items: T[];
+  total: { all: number; filtered: number };
+}
+
+/** The body Open Loyalty (Symfony) sends with an error status. */
+export interface ErrorBody {
+  code: number;
+  message: string;
+  /** Validation errors of a 400, one per bad parameter. */
+  errors?: Array<{ path: string; message: string }>;
+}

@@ -1,0 +1,358 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { SourceError } from '../../src/errors.js';
+import type { Population } from '../../src/population/format.js';
+import type { Simulator } from '../shared/simulator.js';
+import type { FoundRecord } from '../types.js';
+import { LOGIN_PATH } from './api.js';
+import { createLoyaltyConnector, type LoyaltyConnector, type LoyaltyDeps } from './client.js';
+import { createLoyaltySimulator, type LoyaltySimulatorOptions } from './simulator.js';
+import {
+  HEAVY_MEMBER,
+  TEST_LEVELS,
+  TEST_STORE_CODE,
+  loyaltyTestPopulation,
+  memberId,
+  storedCard,
+  storedEmail,
+  storedPhone,
+  transactionCount,
+} from './test-population.js';
+
+const USERNAME = 'gateway@shop.example';
+const PASSWORD = 'right-loyalty-password';
+
+interface Silo {
+  simulator: Simulator;
+  baseUrl: string;
+  connect(deps?: LoyaltyDeps): LoyaltyConnector;
+  /** Requests the simulator received on one route since the last reset. */
+  calls(route: string): number;
+  close(): Promise<void>;
+}
+
+async function startSilo(options: Partial<LoyaltySimulatorOptions> = {}): Promise<Silo> {
+  const simulator = createLoyaltySimulator({ population: loyaltyTestPopulation(), username: USERNAME, password: PASSWORD, ...options });
+  const baseUrl = await simulator.listen();
+  const connectors: LoyaltyConnector[] = [];
+  return {
+    simulator,
+    baseUrl,
+    connect(deps = {}) {
+      const config = { baseUrl, storeCode: TEST_STORE_CODE, username: USERNAME, password: PASSWORD, timeoutMs: 2000, connections: 4 };
+      const connector = createLoyaltyConnector(config, deps);
+      connectors.push(connector);
+      return connector;
+    },
+    calls: (route) => simulator.stats().byRoute[route] ?? 0,
+    async close() {
+      await Promise.all(connectors.map((c) => c.close()));
+      await simulator.close();
+    },
+  };
+}
+
+/** Logs in to the simulator directly, as any HTTP client would. */
+async function login(baseUrl: string, password = PASSWORD): Promise<{ status: number; body: unknown }> {
+  const res = await request(`${baseUrl}${LOGIN_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: USERNAME, password }),
+  });
+  return { status: res.statusCode, body: await res.body.json() };
+}
+
+async function bearer(baseUrl: string): Promise<string> {
+  return `Bearer ${((await login(baseUrl)).body as { token: string }).token}`;
+}
+
+async function get(baseUrl: string, path: string, authorization?: string): Promise<{ status: number; body: unknown }> {
+  const res = await request(`${baseUrl}${path}`, { headers: authorization ? { authorization } : {} });
+  return { status: res.statusCode, body: await res.body.json() };
+}
+
+/** A lookup by the card of member `n`: the cheapest authenticated call a test can make. */
+function findCard(connector: LoyaltyConnector, n = 1): Promise<FoundRecord[]> {
+  return connector.lookup([{ type: 'card', value: storedCard(n)! }]);
+}
+
+async function failure(promise: Promise<unknown>): Promise<SourceError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(SourceError);
+  return error as SourceError;
+}
+
+describe('loyalty connector', () => {
+  let silo: Silo;
+  let connector: LoyaltyConnector;
+
+  beforeAll(async () => {
+    silo = await startSilo();
+    connector = silo.connect();
+  });
+  afterAll(() => silo.close());
+  beforeEach(() => silo.simulator.resetStats());
+
+  describe('members', () => {
+    it('maps a member: tier by name, marketing consent from agreement2, dates in UTC', async () => {
+      const [record] = await connector.fetchRecords([memberId(3)]);
+      expect(record).toEqual({
+        id: memberId(3),
+        cardNumber: 'LC100003',
+        email: 'Hugo.Thomas3@Example.COM',
+        phone: '+33612000003',
+        firstName: 'Hugo',
+        lastName: 'Thomas',
+        birthDate: '1963-04-13',
+        address: { street: '3 rue de la Paix', postalCode: '75002', city: 'Paris', country: 'FR' },
+        tier: 'Bronze',
+        activePoints: 31.5,
+        active: true,
+        marketingConsent: false,
+        createdAt: '2021-03-04T09:00:00.000Z',
+      });
+    });
+
+    it('keeps what a member lacks as null, and a deactivated membership as inactive', async () => {
+      const [noAddress, noEmail, oldCard] = await connector.fetchRecords([memberId(9), memberId(10), memberId(80)]);
+      expect(noAddress).toMatchObject({ address: null, tier: 'Bronze' });
+      expect(noEmail).toMatchObject({ email: null, tier: 'Silver' });
+      expect(oldCard).toMatchObject({ active: false, tier: 'Gold', marketingConsent: true });
+    });
+
+    it('fetches 50 members in one list call, and 60 in two', async () => {
+      const ids = Array.from({ length: 60 }, (_, i) => memberId(i + 1));
+      await connector.fetchRecords(ids.slice(0, 50));
+      expect(silo.calls('member.list')).toBe(1);
+      silo.simulator.resetStats();
+      const records = await connector.fetchRecords(ids);
+      expect(records.map((r) => r?.id)).toEqual(ids);
+      expect(silo.calls('member.list')).toBe(2);
+    });
+
+    it('reads the tier list once and reuses it', async () => {
+      const fresh = silo.connect();
+      await fresh.fetchRecords([memberId(1)]);
+      await fresh.fetchRecords([memberId(2)]);
+      expect(silo.calls('tier.list')).toBe(1);
+    });
+  });
+
+  describe('lookups', () => {
+    it('finds a member by card number, with every identifier it carries as stored', async () => {
+      const found = await connector.lookup([{ type: 'card', value: storedCard(3)! }]);
+      expect(found).toEqual([
+        {
+          source: 'loyalty',
+          id: memberId(3),
+          identifiers: [
+            { type: 'loyalty', value: memberId(3) },
+            { type: 'card', value: 'LC100003' },
+            { type: 'email', value: 'Hugo.Thomas3@Example.COM' },
+            { type: 'phone', value: '+33612000003' },
+          ],
+        },
+      ]);
+    });
+
+    it('finds emails stored with capitals or spaces from the form the gateway sends', async () => {
+      const found = await connector.lookup([
+        { type: 'email', value: 'hugo.thomas3@example.com' },
+        { type: 'email', value: storedEmail(5)!.trim() },
+      ]);
+      expect(found.map((r) => r.id).sort()).toEqual([memberId(3), memberId(5)]);
+      expect(found.find((r) => r.id === memberId(5))!.identifiers).toContainEqual({ type: 'email', value: storedEmail(5) });
+    });
+
+    it('finds both the old and the new account of a reissued card by phone and by email', async () => {
+      const byPhone = await connector.lookup([{ type: 'phone', value: storedPhone(79)! }]);
+      const byEmail = await connector.lookup([{ type: 'email', value: storedEmail(79)! }]);
+      expect(byPhone.map((r) => r.id).sort()).toEqual([memberId(79), memberId(80)]);
+      expect(byEmail.map((r) => r.id).sort()).toEqual([memberId(79), memberId(80)]);
+    });
+
+    it('returns a member found by several identifiers once', async () => {
+      const found = await connector.lookup([
+        { type: 'loyalty', value: memberId(5) },
+        { type: 'card', value: storedCard(5)! },
+        { type: 'phone', value: storedPhone(5)! },
+      ]);
+      expect(found.map((r) => r.id)).toEqual([memberId(5)]);
+    });
+
+    it('looks up 20 identifiers of one type in one call, each type in its own', async () => {
+      const cards = Array.from({ length: 20 }, (_, i) => ({ type: 'card' as const, value: storedCard(i + 1) ?? 'LC-NONE' }));
+      const phones = [{ type: 'phone' as const, value: storedPhone(1)! }];
+      const found = await connector.lookup([...cards, ...phones]);
+      expect(found.length).toBeGreaterThanOrEqual(19);
+      expect(silo.calls('member.list')).toBe(2);
+    });
+
+    it('makes no call for nothing to look up', async () => {
+      expect(await connector.lookup([])).toEqual([]);
+      expect(await connector.fetchRecords([])).toEqual([]);
+      expect(silo.simulator.stats().requests).toBe(0);
+    });
+  });
+
+  describe('transactions', () => {
+    it('returns one list per member in order, newest first, at most 100 each', async () => {
+      const ids = [memberId(HEAVY_MEMBER), 'unknown-member', memberId(2), memberId(4)];
+      const [heavy, unknown, two, four] = await connector.transactionsOf(ids);
+      expect(heavy).toHaveLength(100);
+      expect(heavy![0]!.documentNumber).toBe(`R-${HEAVY_MEMBER}-${transactionCount(HEAVY_MEMBER) - 1}`);
+      const times = heavy!.map((t) => t.purchasedAt);
+      expect(times).toEqual([...times].sort().reverse());
+      expect(unknown).toEqual([]);
+      expect(two!.map((t) => t.documentNumber)).toEqual(['R-2-1', 'R-2-0']);
+      expect(four).toEqual([]);
+    });
+
+    it('maps a receipt and its lines', async () => {
+      const [[latest]] = (await connector.transactionsOf([memberId(2)])) as [[unknown]];
+      expect(latest).toEqual({
+        id: '7a000000-0000-4000-8000-000200000001',
+        documentNumber: 'R-2-1',
+        documentType: 'sell',
+        purchasedAt: '2024-01-02T11:00:00.000Z',
+        store: 'Lyon Part-Dieu',
+        grossValue: 23.98,
+        currency: 'EUR',
+        lines: [{ sku: 'SKU-1', name: 'Product 1', category: 'bags', quantity: 2, unitPrice: 11.99 }],
+      });
+    });
+
+    it('fetches the transactions of 30 members in one call', async () => {
+      const ids = Array.from({ length: 30 }, (_, i) => memberId(i + 2));
+      const lists = await connector.transactionsOf(ids);
+      expect(lists.map((list) => list.length)).toEqual(ids.map((_, i) => transactionCount(i + 2)));
+      expect(silo.calls('transaction.list')).toBe(1);
+    });
+  });
+
+  describe('simulator', () => {
+    it('answers a list with items and totals, page by page', async () => {
+      const query = `levelId=${TEST_LEVELS[2]!.levelId}&_itemsOnPage=5&_page=2`;
+      const { status, body } = await get(silo.baseUrl, `/api/${TEST_STORE_CODE}/member?${query}`, await bearer(silo.baseUrl));
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ total: { all: 80, filtered: 27 } });
+      expect((body as { items: unknown[] }).items).toHaveLength(5);
+    });
+
+    it.each([
+      ['_itemsOnPage=101', '_itemsOnPage'],
+      ['_page=0', '_page'],
+      ['_page=501', '_page'],
+      ['email[like]=anna', 'email[like]'],
+      ['nickname=anna', 'nickname'],
+      ['_orderBy[firstName]=asc', '_orderBy[firstName]'],
+      ['_orderBy[createdAt]=up', '_orderBy[createdAt]'],
+    ])('refuses %s with a 400 naming the parameter', async (query, path) => {
+      const { status, body } = await get(silo.baseUrl, `/api/${TEST_STORE_CODE}/member?${query}`, await bearer(silo.baseUrl));
+      expect(status).toBe(400);
+      expect(body).toMatchObject({ code: 400, errors: [{ path }] });
+    });
+
+    it('answers Open Loyalty 401s for a missing or forged token and for bad credentials', async () => {
+      const path = `/api/${TEST_STORE_CODE}/member`;
+      const forged = `${(await bearer(silo.baseUrl)).slice(0, -4)}AAAA`;
+      expect(await get(silo.baseUrl, path)).toEqual({ status: 401, body: { code: 401, message: 'JWT Token not found' } });
+      expect(await get(silo.baseUrl, path, forged)).toEqual({ status: 401, body: { code: 401, message: 'Invalid JWT Token' } });
+      expect(await login(silo.baseUrl, 'nope')).toEqual({ status: 401, body: { code: 401, message: 'Invalid credentials.' } });
+    });
+
+    it('refuses a login without a password with a 400', async () => {
+      const res = await request(`${silo.baseUrl}${LOGIN_PATH}`, { method: 'POST', body: JSON.stringify({ username: USERNAME }) });
+      expect(res.statusCode).toBe(400);
+      expect(await res.body.json()).toEqual({ code: 400, message: 'The key "password" must be provided.' });
+    });
+
+    it('answers 404 for an unknown member, store or path', async () => {
+      const auth = await bearer(silo.baseUrl);
+      const at = (path: string): Promise<{ status: number; body: unknown }> => get(silo.baseUrl, path, auth);
+      expect((await at(`/api/${TEST_STORE_CODE}/member/${memberId(4)}`)).body).toMatchObject({ customerId: memberId(4) });
+      expect(await at(`/api/${TEST_STORE_CODE}/member/nobody`)).toMatchObject({ status: 404, body: { code: 404 } });
+      expect(await at('/api/OTHER/member')).toMatchObject({ status: 404, body: { code: 404 } });
+      expect(await at('/api/nothing/here')).toMatchObject({ status: 404, body: { code: 404 } });
+    });
+  });
+});
+
+describe('loyalty connector, each test on a simulator of its own', () => {
+  let silo: Silo | undefined;
+  afterEach(async () => {
+    await silo?.close();
+    silo = undefined;
+  });
+
+  describe('authentication', () => {
+    it('logs in once for concurrent calls, and reuses the token', async () => {
+      silo = await startSilo();
+      const connector = silo.connect();
+      await Promise.all([
+        connector.fetchRecords([memberId(1)]),
+        findCard(connector, 2),
+        connector.transactionsOf([memberId(3)]),
+        connector.health(),
+      ]);
+      await connector.fetchRecords([memberId(4)]);
+      expect(silo.calls('admin.loginCheck')).toBe(1);
+    });
+
+    // The client's clock is injected and moves only by `clientClockMs`; the simulator's is real.
+    it.each([
+      { when: 'shortly before its token expires, with no call refused', ttl: 3600, clientClockMs: 3580_000, realWaitMs: 0, listCalls: 2 },
+      { when: 'once when the API refuses a token it thought good', ttl: 1, clientClockMs: 0, realWaitMs: 1100, listCalls: 3 },
+    ])('logs in again $when', async ({ ttl, clientClockMs, realWaitMs, listCalls }) => {
+      silo = await startSilo({ tokenTtlSeconds: ttl });
+      let clock = Date.now();
+      const connector = silo.connect({ now: () => clock });
+      await findCard(connector);
+      clock += clientClockMs;
+      await new Promise((resolve) => setTimeout(resolve, realWaitMs));
+      expect(await findCard(connector)).toMatchObject([{ id: memberId(1) }]);
+      expect(silo.calls('admin.loginCheck')).toBe(2);
+      expect(silo.calls('member.list')).toBe(listCalls);
+    });
+
+    it('gives up as SOURCE_UNAVAILABLE when the new token is refused too', async () => {
+      silo = await startSilo({ tokenTtlSeconds: 0 });
+      const expired = await get(silo.baseUrl, `/api/${TEST_STORE_CODE}/member`, await bearer(silo.baseUrl));
+      expect(expired).toEqual({ status: 401, body: { code: 401, message: 'Expired JWT Token' } });
+      silo.simulator.resetStats();
+      const error = await failure(findCard(silo.connect()));
+      expect(error.code).toBe('SOURCE_UNAVAILABLE');
+      expect(error.detail).toMatchObject({ operation: 'member.list', status: 401 });
+      expect(silo.calls('admin.loginCheck')).toBe(2);
+    });
+
+    it('keeps the password out of a refused login error', async () => {
+      silo = await startSilo({ password: 'another-password' });
+      const error = await failure(silo.connect().fetchRecords([memberId(1)]));
+      expect(error.code).toBe('SOURCE_UNAVAILABLE');
+      expect(JSON.stringify([error.message, error.detail])).not.toContain(PASSWORD);
+    });
+  });
+
+  describe('odd answers', () => {
+    it('bounds the calls when one member has a long history crowding out the others', async () => {
+      silo = await startSilo({ population: loyaltyTestPopulation({ heavyTransactions: 450 }) });
+      const [heavy, two] = await silo.connect().transactionsOf([memberId(HEAVY_MEMBER), memberId(2)]);
+      expect(heavy).toHaveLength(100);
+      expect(two!.map((t) => t.documentNumber)).toEqual(['R-2-1', 'R-2-0']);
+      // Two pages of the shared list, then one call of its own for the member still short.
+      expect(silo.calls('transaction.list')).toBe(3);
+    });
+
+    it('reports a member without the documented shape as SOURCE_BAD_RESPONSE, naming the field, not the value', async () => {
+      const population: Population = loyaltyTestPopulation();
+      const odd = population.loyalty.members[0]!;
+      (odd as unknown as Record<string, unknown>).activePoints = 'about 12 points';
+      silo = await startSilo({ population });
+      const error = await failure(silo.connect().fetchRecords([odd.customerId]));
+      expect(error.code).toBe('SOURCE_BAD_RESPONSE');
+      expect(error.detail).toMatchObject({ operation: 'member.list', problem: 'member.activePoints should be a number, but is a string' });
+      expect(JSON.stringify(error)).not.toContain('about 12 points');
+    });
+  });
+});

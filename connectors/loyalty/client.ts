@@ -1,0 +1,345 @@
+/**
+ * The loyalty connector: Open Loyalty's REST API (members, transactions, tiers), read with an
+ * admin JWT. Every call goes through {@link SiloHttp}; README.md lists the endpoints.
+ */
+import type { Dispatcher } from 'undici';
+import { SourceError } from '../../src/errors.js';
+import { SiloHttp } from '../shared/silo-http.js';
+import type {
+  Connector,
+  FoundRecord,
+  Identifier,
+  IdentifierType,
+  LoyaltyMemberRecord,
+  LoyaltyTransactionRecord,
+  SiloEndpoint,
+  SiloHealth,
+} from '../types.js';
+import { IN_SEPARATOR, LOGIN_PATH, MAX_ITEMS_ON_PAGE, MAX_PAGE, filterQuery, storePath, type ListResource } from './api.js';
+import { readJwtClaims } from './jwt.js';
+import {
+  ShapeError,
+  newestFirst,
+  readList,
+  readLoginToken,
+  readMember,
+  readTier,
+  readTransaction,
+  toFoundRecord,
+  toMemberRecord,
+  type ListView,
+  type MemberView,
+} from './mapping.js';
+
+export type LoyaltyConfig = SiloEndpoint & {
+  /** The Open Loyalty store (tenant) code, part of every path: `DEFAULT` on a fresh instance. */
+  storeCode: string;
+  /** An admin account allowed to read members, transactions and tiers. */
+  username: string;
+  password: string;
+};
+
+export interface LoyaltyDeps {
+  /** HTTP dispatcher (tests, benchmarks); by default a keep-alive Pool on the base URL. */
+  dispatcher?: Dispatcher;
+  /** Clock for token renewal and the tier cache, in epoch milliseconds. */
+  now?: () => number;
+}
+
+export interface LoyaltyConnector extends Connector<LoyaltyMemberRecord> {
+  /**
+   * The transactions of each member, one array per id in the order of `memberIds`: newest
+   * first, at most {@link TRANSACTIONS_PER_MEMBER}, empty for an unknown member.
+   */
+  transactionsOf(memberIds: readonly string[]): Promise<LoyaltyTransactionRecord[][]>;
+}
+
+export const TRANSACTIONS_PER_MEMBER = 100;
+
+/** The member list filter each identifier type is looked up with. */
+const LOOKUP_FIELDS = {
+  loyalty: 'customerId',
+  card: 'loyaltyCardNumber',
+  email: 'email',
+  phone: 'phone',
+} as const satisfies Partial<Record<IdentifierType, string>>;
+type LookupType = keyof typeof LOOKUP_FIELDS;
+const LOOKUP_TYPES = Object.keys(LOOKUP_FIELDS) as LookupType[];
+
+/** Values in one `[in]` filter: enough for a DataLoader batch, short enough for any proxy's URL limit. */
+const MAX_IN_VALUES = 50;
+const MAX_IN_CHARS = 2_000;
+
+/**
+ * Tier names are reference data (a handful of levels, no personal data) that changes when an
+ * admin edits the program, so one list per connector, kept for five minutes, spares a call per
+ * request; a renamed tier shows within that time.
+ */
+const TIER_CACHE_MS = 5 * 60_000;
+/** Log in again this long before the token expires, so that no call goes out with a dying token. */
+const RENEW_MARGIN_MS = 30_000;
+/** Lifetime assumed for a token without `exp`; a 401 still renews it early. */
+const UNKNOWN_TOKEN_LIFETIME_MS = 60_000;
+
+const NEWEST_FIRST = { '_orderBy[purchasedAt]': 'desc' } as const;
+
+export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps = {}): LoyaltyConnector {
+  for (const key of ['storeCode', 'username', 'password'] as const) {
+    if (!config[key]) throw new Error(`The loyalty connector needs a non-empty "${key}" in its configuration.`);
+  }
+  const now = deps.now ?? Date.now;
+  const http = new SiloHttp({
+    source: 'loyalty',
+    label: 'loyalty program',
+    baseUrl: config.baseUrl,
+    timeoutMs: config.timeoutMs,
+    connections: config.connections,
+    dispatcher: deps.dispatcher,
+  });
+  const session = new SharedLoad(async () => {
+    const res = await http.request({
+      operation: 'admin.loginCheck',
+      method: 'POST',
+      path: LOGIN_PATH,
+      json: { username: config.username, password: config.password },
+    });
+    const token = readAs(http, 'admin.loginCheck', () => readLoginToken(res.body));
+    return { value: token, freshUntilMs: renewAt(token, now()) };
+  }, now);
+  const api = new OpenLoyaltyApi(http, session, config.storeCode);
+  const tierNames = new SharedLoad(async () => {
+    const tiers = await api.all('tier.list', 'tier', {}, readTier);
+    return { value: new Map(tiers.map((t) => [t.levelId, t.name])), freshUntilMs: now() + TIER_CACHE_MS };
+  }, now);
+
+  async function membersWhere(field: string, values: readonly string[]): Promise<MemberView[]> {
+    const batches = inBatches(values).map((batch) => api.all('member.list', 'member', filterQuery(field, batch), readMember));
+    return (await Promise.all(batches)).flat();
+  }
+
+  /**
+   * One filtered list for the whole batch, newest first, paged until every member has its
+   * newest {@link TRANSACTIONS_PER_MEMBER} or the list ends. A member with a long history can
+   * crowd the others off the pages: after as many pages as members, those still short get a
+   * call of their own, so a batch never costs more than two calls per member.
+   */
+  async function newestTransactions(batch: readonly string[], found: Map<string, LoyaltyTransactionRecord[]>): Promise<void> {
+    const short = (): string[] => batch.filter((id) => found.get(id)!.length < TRANSACTIONS_PER_MEMBER);
+    let pages = 0;
+    for await (const page of api.pages('transaction.list', 'transaction', { ...filterQuery('customerId', batch), ...NEWEST_FIRST })) {
+      for (const { customerId, record } of api.readAll('transaction.list', page.items, readTransaction)) {
+        const list = found.get(customerId);
+        if (list && list.length < TRANSACTIONS_PER_MEMBER) list.push(record);
+      }
+      pages += 1;
+      if (page.last || short().length === 0) return;
+      if (pages >= batch.length) break;
+    }
+    await Promise.all(
+      short().map(async (id) => {
+        const { items } = await api.page('transaction.list', 'transaction', { customerId: id, ...NEWEST_FIRST });
+        found.set(id, api.readAll('transaction.list', items, (item) => readTransaction(item).record));
+      }),
+    );
+  }
+
+  return {
+    source: 'loyalty',
+    lookupTypes: LOOKUP_TYPES,
+
+    async lookup(identifiers: readonly Identifier[]): Promise<FoundRecord[]> {
+      const valuesByField = new Map<string, Set<string>>();
+      for (const { type, value } of identifiers) {
+        if (!isLookupType(type)) continue;
+        const field = LOOKUP_FIELDS[type];
+        valuesByField.set(field, (valuesByField.get(field) ?? new Set()).add(value));
+      }
+      const found = await Promise.all([...valuesByField].map(([field, values]) => membersWhere(field, [...values])));
+      const byId = new Map(found.flat().map((member) => [member.id, member]));
+      return [...byId.values()].map(toFoundRecord);
+    },
+
+    async fetchRecords(ids: readonly string[]): Promise<Array<LoyaltyMemberRecord | null>> {
+      if (ids.length === 0) return [];
+      const [members, names] = await Promise.all([membersWhere('customerId', unique(ids)), tierNames.get()]);
+      const byId = new Map(members.map((member) => [member.id, toMemberRecord(member, names)]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+
+    async transactionsOf(memberIds: readonly string[]): Promise<LoyaltyTransactionRecord[][]> {
+      const wanted = unique(memberIds);
+      const found = new Map(wanted.map((id) => [id, [] as LoyaltyTransactionRecord[]]));
+      await Promise.all(inBatches(wanted).map((batch) => newestTransactions(batch, found)));
+      for (const list of found.values()) list.sort(newestFirst);
+      return memberIds.map((id) => [...(found.get(id) ?? [])]);
+    },
+
+    async health(): Promise<SiloHealth> {
+      const started = performance.now();
+      try {
+        const body = await api.get('member.list', 'member', { _itemsOnPage: 1 });
+        readAs(http, 'member.list', () => readList(body));
+        return { status: 'up', latencyMs: Math.round(performance.now() - started) };
+      } catch (error) {
+        return { status: 'down', reason: error instanceof SourceError ? error.message : 'the health probe failed' };
+      }
+    },
+
+    close: () => http.close(),
+  };
+}
+
+/** One page of a list answer; `last` when no page follows. */
+interface Page {
+  items: unknown[];
+  last: boolean;
+}
+
+/** Authenticated calls to the store's list resources. */
+class OpenLoyaltyApi {
+  constructor(
+    private readonly http: SiloHttp,
+    private readonly session: SharedLoad<string>,
+    private readonly storeCode: string,
+  ) {}
+
+  /** A GET with the admin token. A refused token (expired early, revoked) is renewed once. */
+  async get(operation: string, resource: ListResource, query: Record<string, string | number>): Promise<unknown> {
+    const request = { operation, method: 'GET', path: storePath(this.storeCode, resource), query } as const;
+    const token = await this.session.get();
+    const first = await this.http.request({ ...request, headers: bearer(token), acceptStatus: [401] });
+    if (first.status !== 401) return first.body;
+    this.session.drop(token);
+    const again = await this.http.request({ ...request, headers: bearer(await this.session.get()) });
+    return again.body;
+  }
+
+  /** One page of a filtered list, of the largest size. */
+  async page(operation: string, resource: ListResource, filters: Record<string, string>, page = 1): Promise<ListView> {
+    const body = await this.get(operation, resource, { ...filters, _page: page, _itemsOnPage: MAX_ITEMS_ON_PAGE });
+    return readAs(this.http, operation, () => readList(body));
+  }
+
+  /** The pages of a filtered list, first to last, as long as the caller keeps iterating. */
+  async *pages(operation: string, resource: ListResource, filters: Record<string, string>): AsyncGenerator<Page> {
+    let seen = 0;
+    for (let number = 1; ; number += 1) {
+      const { items, filtered } = await this.page(operation, resource, filters, number);
+      seen += items.length;
+      const last = items.length < MAX_ITEMS_ON_PAGE || seen >= filtered || number === MAX_PAGE;
+      yield { items, last };
+      if (last) return;
+    }
+  }
+
+  /** Every record of a filtered list, read with `read`. */
+  async all<T>(operation: string, resource: ListResource, filters: Record<string, string>, read: (item: unknown) => T): Promise<T[]> {
+    const records: T[] = [];
+    for await (const page of this.pages(operation, resource, filters)) records.push(...this.readAll(operation, page.items, read));
+    return records;
+  }
+
+  readAll<T>(operation: string, items: unknown[], read: (item: unknown) => T): T[] {
+    return readAs(this.http, operation, () => items.map(read));
+  }
+}
+
+/**
+ * A value loaded once at a time and kept until it goes stale: concurrent callers share one load
+ * (one login for a burst of calls, one tier list), and a failed load is not kept.
+ */
+class SharedLoad<T> {
+  private current: { value: T; freshUntilMs: number } | null = null;
+  private loading: Promise<T> | null = null;
+
+  constructor(
+    private readonly load: () => Promise<{ value: T; freshUntilMs: number }>,
+    private readonly now: () => number,
+  ) {}
+
+  get(): Promise<T> {
+    if (this.current && this.now() < this.current.freshUntilMs) return Promise.resolve(this.current.value);
+    this.loading ??= this.load().then(
+      (loaded) => {
+        this.current = loaded;
+        this.loading = null;
+        return loaded.value;
+      },
+      (error: unknown) => {
+        this.loading = null;
+        throw error;
+      },
+    );
+    return this.loading;
+  }
+
+  /** Forgets `value` (a token the API refused), unless a newer one has replaced it already. */
+  drop(value: T): void {
+    if (this.current?.value === value) this.current = null;
+  }
+}
+
+/**
+ * When to log in again: a little before the token expires. The lifetime comes from the token's
+ * own `iat` and `exp`, both from the server's clock, so a client clock that is off neither
+ * makes every call log in nor keeps a dead token (and a 401 renews it anyway).
+ */
+function renewAt(token: string, nowMs: number): number {
+  const claims = readJwtClaims(token);
+  const exp = claims?.exp;
+  const iat = claims?.iat;
+  const lifetimeMs =
+    typeof exp !== 'number'
+      ? UNKNOWN_TOKEN_LIFETIME_MS
+      : typeof iat === 'number'
+        ? (exp - iat) * 1000
+        : exp * 1000 - nowMs;
+  return nowMs + lifetimeMs - Math.min(RENEW_MARGIN_MS, lifetimeMs / 10);
+}
+
+function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** Runs a reader of an answer; a body without the documented shape is the silo's fault. */
+function readAs<T>(http: SiloHttp, operation: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ShapeError) throw http.badResponse(operation, error.message);
+    throw error;
+  }
+}
+
+/**
+ * Splits filter values into batches that each fit one `[in]` filter. A value that holds the
+ * separator cannot be listed, so it goes alone, as an equality filter.
+ */
+function inBatches(values: readonly string[]): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  let chars = 0;
+  for (const value of values) {
+    if (value.includes(IN_SEPARATOR)) {
+      batches.push([value]);
+      continue;
+    }
+    if (current.length > 0 && (current.length === MAX_IN_VALUES || chars + value.length > MAX_IN_CHARS)) {
+      batches.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(value);
+    chars += value.length + 1;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+function isLookupType(type: IdentifierType): type is LookupType {
+  return type in LOOKUP_FIELDS;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,280 @@
+/**
+ * A simulator of the Open Loyalty API subset the loyalty connector uses (README.md lists it),
+ * serving `population.loyalty` over real HTTP with the simulator kit's fault injection.
+ *
+ * It issues real HS256 JWTs with an expiry at `/api/admin/login_check` and refuses a missing,
+ * forged or expired one with Open Loyalty's 401. List filters are answered from indexes, so no
+ * request scans a population of 100,000 members.
+ */
+import { STATUS_CODES } from 'node:http';
+import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import type { OpenLoyaltyMember, OpenLoyaltyTransaction, Population } from '../../src/population/format.js';
+import { Simulator, parseJson, type SimResponse, type SimRoute } from '../shared/simulator.js';
+import {
+  DEFAULT_ITEMS_ON_PAGE,
+  IN_SEPARATOR,
+  LOGIN_PATH,
+  MAX_ITEMS_ON_PAGE,
+  MAX_PAGE,
+  type ErrorBody,
+  type ListPage,
+  type ListResource,
+} from './api.js';
+import { signJwt, verifyJwt } from './jwt.js';
+
+export interface LoyaltySimulatorOptions {
+  population: Population;
+  /** The admin account `/api/admin/login_check` accepts. */
+  username: string;
+  password: string;
+  /** Key the tokens are signed with; random by default, so tokens die with the simulator. */
+  jwtSecret?: string;
+  /** Lifetime of an issued token; one hour by default, as LexikJWTAuthenticationBundle's. */
+  tokenTtlSeconds?: number;
+}
+
+export function createLoyaltySimulator(options: LoyaltySimulatorOptions): Simulator {
+  const silo = options.population.loyalty;
+  const tokens = new TokenIssuer(options.jwtSecret ?? randomBytes(32).toString('hex'), options.tokenTtlSeconds ?? 3600);
+  // Sorted by instant, whatever zone a date was written in.
+  const members = new Collection(silo.members, MEMBER_FIELDS, { createdAt: (m) => Date.parse(m.createdAt) });
+  const transactions = new Collection(silo.transactions, TRANSACTION_FIELDS, { purchasedAt: (t) => Date.parse(t.header.purchasedAt) });
+  const tiers = new Collection(silo.levels, {}, {});
+  const inStore = (route: SimRoute): SimRoute => withStore(silo.storeCode, route);
+
+  return new Simulator({
+    source: 'loyalty',
+    routes: [
+      loginRoute(options, tokens),
+      inStore(listRoute('member.list', 'member', members)),
+      inStore(memberRoute(members)),
+      inStore(listRoute('transaction.list', 'transaction', transactions)),
+      inStore(listRoute('tier.list', 'tier', tiers)),
+    ],
+    authenticate: (req) => (req.pathname === LOGIN_PATH ? null : tokens.check(req.headers.authorization)),
+    errorBody: (status) => errorBody(status),
+    notFound: (req) => answer(404, `No route found for "${req.method} ${req.pathname}"`),
+  });
+}
+
+/** How a filterable field is read from a record and compared. */
+interface FieldSpec<T> {
+  read(record: T): string | null;
+  /** Folds a value before comparing it. */
+  fold?(value: string): string;
+}
+
+/**
+ * Open Loyalty matches emails ignoring case (its Limits page). It does not validate them at
+ * sign-up, so stored emails may carry the spaces of a copy-paste; the simulator ignores those too.
+ */
+const mailbox = (value: string): string => value.trim().toLowerCase();
+
+const MEMBER_FIELDS: Record<string, FieldSpec<OpenLoyaltyMember>> = {
+  customerId: { read: (m) => m.customerId },
+  email: { read: (m) => m.email, fold: mailbox },
+  phone: { read: (m) => m.phone },
+  // Case-sensitive: Open Loyalty documents that XYZ and xyz are two cards.
+  loyaltyCardNumber: { read: (m) => m.loyaltyCardNumber },
+  levelId: { read: (m) => m.levelId },
+};
+
+const TRANSACTION_FIELDS: Record<string, FieldSpec<OpenLoyaltyTransaction>> = {
+  customerId: { read: (t) => t.customerId },
+  documentType: { read: (t) => t.header.documentType },
+};
+
+interface Filter {
+  field: string;
+  values: string[];
+}
+
+/** Records with an index per filterable field, so that `field[in]=` costs one map look-up a value. */
+class Collection<T> {
+  private readonly indexes = new Map<string, Map<string, number[]>>();
+
+  constructor(
+    readonly records: readonly T[],
+    readonly fields: Record<string, FieldSpec<T>>,
+    readonly sorts: Record<string, (record: T) => number>,
+  ) {
+    for (const [name, spec] of Object.entries(fields)) {
+      const index = new Map<string, number[]>();
+      records.forEach((record, ordinal) => {
+        const value = spec.read(record);
+        if (value === null) return;
+        const key = spec.fold ? spec.fold(value) : value;
+        const ordinals = index.get(key);
+        if (ordinals) ordinals.push(ordinal);
+        else index.set(key, [ordinal]);
+      });
+      this.indexes.set(name, index);
+    }
+  }
+
+  /** Records matching every filter (each a union of its values), in the population's order. */
+  select(filters: readonly Filter[]): readonly T[] {
+    const [first, ...rest] = filters.map((filter) => this.matching(filter));
+    if (first === undefined) return this.records;
+    return [...first]
+      .filter((ordinal) => rest.every((set) => set.has(ordinal)))
+      .sort((a, b) => a - b)
+      .map((ordinal) => this.records[ordinal]!);
+  }
+
+  private matching({ field, values }: Filter): Set<number> {
+    const spec = this.fields[field]!;
+    const index = this.indexes.get(field)!;
+    return new Set(values.flatMap((value) => index.get(spec.fold ? spec.fold(value) : value) ?? []));
+  }
+}
+
+interface ListQuery {
+  page: number;
+  itemsOnPage: number;
+  filters: Filter[];
+  sort: { field: string; descending: boolean } | null;
+}
+
+type FieldError = NonNullable<ErrorBody['errors']>[number];
+
+const FILTER_KEY = /^([A-Za-z]+)(?:\[([A-Za-z]+)\])?$/;
+const ORDER_BY_KEY = /^_orderBy\[([A-Za-z]+)\]$/;
+
+/** Reads paging, sorting and filters, or says what is wrong with each bad parameter. */
+function parseListQuery<T>(query: URLSearchParams, collection: Collection<T>): ListQuery | FieldError[] {
+  const parsed: ListQuery = { page: 1, itemsOnPage: DEFAULT_ITEMS_ON_PAGE, filters: [], sort: null };
+  const errors: FieldError[] = [];
+  const wrong = (path: string, message: string): void => void errors.push({ path, message });
+  for (const [key, value] of query) {
+    const orderBy = ORDER_BY_KEY.exec(key);
+    const filter = FILTER_KEY.exec(key);
+    if (key === '_page' || key === '_itemsOnPage') {
+      const max = key === '_page' ? MAX_PAGE : MAX_ITEMS_ON_PAGE;
+      const n = /^\d+$/.test(value) ? Number(value) : NaN;
+      if (n >= 1 && n <= max) parsed[key === '_page' ? 'page' : 'itemsOnPage'] = n;
+      else wrong(key, `This value should be a whole number between 1 and ${max}.`);
+    } else if (orderBy) {
+      const field = orderBy[1]!;
+      if (!(field in collection.sorts)) wrong(key, `Sorting by "${field}" is not supported.`);
+      else if (value !== 'asc' && value !== 'desc') wrong(key, 'This value should be "asc" or "desc".');
+      else parsed.sort = { field, descending: value === 'desc' };
+    } else if (filter && filter[1]! in collection.fields) {
+      const operator = filter[2] ?? 'eq';
+      if (operator === 'eq') parsed.filters.push({ field: filter[1]!, values: [value] });
+      else if (operator === 'in') parsed.filters.push({ field: filter[1]!, values: value.split(IN_SEPARATOR) });
+      else wrong(key, `The operator "${operator}" is not supported on this field; use eq or in.`);
+    } else {
+      wrong(key, 'This parameter is not supported.');
+    }
+  }
+  return errors.length > 0 ? errors : parsed;
+}
+
+function listRoute<T>(name: string, resource: ListResource, collection: Collection<T>): SimRoute {
+  return {
+    name,
+    method: 'GET',
+    pattern: new RegExp(`^/api/(?<storeCode>[^/]+)/${resource}$`),
+    handle(req) {
+      const query = parseListQuery(req.query, collection);
+      if (Array.isArray(query)) return answer(400, 'Invalid query parameters.', query);
+      const selected = sorted(collection.select(query.filters), query.sort, collection.sorts);
+      const start = (query.page - 1) * query.itemsOnPage;
+      const body: ListPage<T> = {
+        items: selected.slice(start, start + query.itemsOnPage),
+        total: { all: collection.records.length, filtered: selected.length },
+      };
+      return { status: 200, body };
+    },
+  };
+}
+
+function sorted<T>(records: readonly T[], sort: ListQuery['sort'], keys: Record<string, (record: T) => number>): readonly T[] {
+  if (sort === null) return records;
+  const key = keys[sort.field]!;
+  const direction = sort.descending ? -1 : 1;
+  return [...records].sort((a, b) => (key(a) - key(b)) * direction);
+}
+
+function memberRoute(members: Collection<OpenLoyaltyMember>): SimRoute {
+  return {
+    name: 'member.get',
+    method: 'GET',
+    pattern: /^\/api\/(?<storeCode>[^/]+)\/member\/(?<memberId>[^/]+)$/,
+    handle(req) {
+      const [member] = members.select([{ field: 'customerId', values: [decoded(req.params.memberId)] }]);
+      return member ? { status: 200, body: member } : answer(404, 'Member not found.');
+    },
+  };
+}
+
+/** Answers 404 for a store code the population does not have, as a tenant that does not exist. */
+function withStore(storeCode: string, route: SimRoute): SimRoute {
+  return {
+    ...route,
+    handle: (req) => (decoded(req.params.storeCode) === storeCode ? route.handle(req) : answer(404, 'Store not found.')),
+  };
+}
+
+function loginRoute(options: LoyaltySimulatorOptions, tokens: TokenIssuer): SimRoute {
+  return {
+    name: 'admin.loginCheck',
+    method: 'POST',
+    pattern: new RegExp(`^${LOGIN_PATH}$`),
+    handle(req) {
+      const body = parseJson(req.body);
+      const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+      for (const key of ['username', 'password']) {
+        if (typeof fields[key] !== 'string') return answer(400, `The key "${key}" must be provided.`);
+      }
+      const good = sameSecret(fields.username as string, options.username) && sameSecret(fields.password as string, options.password);
+      return good ? { status: 200, body: tokens.issue(options.username) } : answer(401, 'Invalid credentials.');
+    },
+  };
+}
+
+class TokenIssuer {
+  constructor(
+    private readonly secret: string,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  issue(username: string): { token: string; refresh_token: string } {
+    const iat = Math.floor(Date.now() / 1000);
+    const claims = { iat, exp: iat + this.ttlSeconds, username, roles: ['ROLE_ADMIN'] };
+    return { token: signJwt(claims, this.secret), refresh_token: randomBytes(32).toString('hex') };
+  }
+
+  /** Null for a good token, else the 401 Open Loyalty answers (LexikJWTAuthenticationBundle's messages). */
+  check(authorization: string | undefined): SimResponse | null {
+    const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
+    if (token === undefined) return answer(401, 'JWT Token not found');
+    const check = verifyJwt(token, this.secret, Date.now());
+    if (check.ok) return null;
+    return answer(401, check.reason === 'expired' ? 'Expired JWT Token' : 'Invalid JWT Token');
+  }
+}
+
+/** Compares in constant time, so the simulator does not teach a bad habit. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function errorBody(status: number, message = STATUS_CODES[status] ?? 'Error', errors?: ErrorBody['errors']): ErrorBody {
+  return errors ? { code: status, message, errors } : { code: status, message };
+}
+
+function answer(status: number, message: string, errors?: ErrorBody['errors']): SimResponse {
+  return { status, body: errorBody(status, message, errors) };
+}
+
+/** A path parameter as text; a malformed escape stays as sent (and matches nothing). */
+function decoded(param: string | undefined): string {
+  try {
+    return decodeURIComponent(param ?? '');
+  } catch {
+    return param ?? '';
+  }
+}
