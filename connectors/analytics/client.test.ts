@@ -1,7 +1,7 @@
 import { MockAgent, Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MatomoVisit } from '../../src/population/format.js';
-import { SourceError } from '../../src/errors.js';
+import { expectSourceError } from '../../test/contract/connector-contract.js';
 import { createAnalyticsConnector, type AnalyticsConfig, type AnalyticsConnector } from './client.js';
 import { MESSAGES } from './matomo.js';
 import { createAnalyticsSimulator, type AnalyticsSimulatorOptions } from './simulator.js';
@@ -42,15 +42,6 @@ function connectorAnsweredWith(status: number, body: object): AnalyticsConnector
   open.push(agent);
   const config = { baseUrl: origin, timeoutMs: 2000, connections: 1, siteId: SITE_ID, tokenAuth: TOKEN };
   return createAnalyticsConnector(config, { dispatcher: agent.get(origin) });
-}
-
-async function sourceErrorOf(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
 }
 
 function iso(seconds: number): string {
@@ -151,10 +142,10 @@ describe('mapping Matomo visits to a visitor record', () => {
 
   it('refuses a visit without a visitor id or with a timestamp that is not one, as SOURCE_BAD_RESPONSE', async () => {
     const broken = { idVisit: 1, visitorId: 'a1b2c3d4e5f60718', firstActionTimestamp: 'yesterday', lastActionTimestamp: 1 };
-    const error = await sourceErrorOf(connectorAnsweredWith(200, [broken]).fetchRecords(['a1b2c3d4e5f60718']));
+    const error = await expectSourceError(connectorAnsweredWith(200, [broken]).fetchRecords(['a1b2c3d4e5f60718']));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.detail.problem).toBe('visit [0]: firstActionTimestamp is not an integer');
-    const noVisitor = await sourceErrorOf(connectorAnsweredWith(200, [{ idVisit: 1 }]).lookup([{ type: 'commerce', value: '1' }]));
+    const noVisitor = await expectSourceError(connectorAnsweredWith(200, [{ idVisit: 1 }]).lookup([{ type: 'commerce', value: '1' }]));
     expect(noVisitor.detail.problem).toBe('visit [0]: visitorId is not 16 hexadecimal characters');
   });
 
@@ -291,7 +282,7 @@ describe("Matomo's error answers", () => {
     it(`reports a refused token as SOURCE_UNAVAILABLE without repeating it (${errorStatuses})`, async () => {
       const { connector } = await startMatomo(visits, { errorStatuses });
       const badToken = 'fedcba9876543210fedcba9876543210';
-      const error = await sourceErrorOf(connector({ tokenAuth: badToken }).fetchRecords([visitorId]));
+      const error = await expectSourceError(connector({ tokenAuth: badToken }).fetchRecords([visitorId]));
       expect(error.code).toBe('SOURCE_UNAVAILABLE');
       expect(error.message).toMatch(/refused the gateway's credentials/);
       expect(JSON.stringify([error.message, error.detail])).not.toContain(badToken);
@@ -299,20 +290,20 @@ describe("Matomo's error answers", () => {
 
     it(`reports a site the token cannot see as SOURCE_UNAVAILABLE (${errorStatuses})`, async () => {
       const { connector } = await startMatomo(visits, { errorStatuses });
-      const error = await sourceErrorOf(connector({ siteId: SITE_ID + 1 }).lookup([{ type: 'analytics', value: visitorId }]));
+      const error = await expectSourceError(connector({ siteId: SITE_ID + 1 }).lookup([{ type: 'analytics', value: visitorId }]));
       expect(error.code).toBe('SOURCE_UNAVAILABLE');
     });
   }
 
   it('reads the 200-with-error body of a token Matomo 4 refuses', async () => {
-    const error = await sourceErrorOf(connectorAnsweredWith(200, { result: 'error', message: MESSAGES.tokenRejected }).fetchRecords([visitorId]));
+    const error = await expectSourceError(connectorAnsweredWith(200, { result: 'error', message: MESSAGES.tokenRejected }).fetchRecords([visitorId]));
     expect(error).toMatchObject({ code: 'SOURCE_UNAVAILABLE', detail: { status: 200, matomoError: 'credentials' } });
   });
 
   it('reports a deactivated visits log as SOURCE_UNAVAILABLE, with 200 or 400', async () => {
     for (const status of [200, 400]) {
       const body = { result: 'error', message: MESSAGES.visitsLogDisabled(String(SITE_ID)) };
-      const error = await sourceErrorOf(connectorAnsweredWith(status, body).lookup([{ type: 'commerce', value: '5001' }]));
+      const error = await expectSourceError(connectorAnsweredWith(status, body).lookup([{ type: 'commerce', value: '5001' }]));
       expect(error).toMatchObject({ code: 'SOURCE_UNAVAILABLE', detail: { matomoError: 'visits-log-disabled' } });
       expect(error.message).toMatch(/visits log/);
     }
@@ -320,7 +311,7 @@ describe("Matomo's error answers", () => {
 
   it('reports an error it cannot act on (a Matomo without the Live plugin) as SOURCE_BAD_RESPONSE, not echoing it', async () => {
     const message = MESSAGES.unknownMethod('Live', 'getLastVisitsDetails');
-    const error = await sourceErrorOf(connectorAnsweredWith(200, { result: 'error', message }).fetchRecords([visitorId]));
+    const error = await expectSourceError(connectorAnsweredWith(200, { result: 'error', message }).fetchRecords([visitorId]));
     expect(error).toMatchObject({ code: 'SOURCE_BAD_RESPONSE', detail: { matomoError: 'other' } });
     expect(JSON.stringify([error.message, error.detail])).not.toContain('does not exist');
   });
@@ -371,7 +362,7 @@ describe('paging beyond filter_limit', () => {
 
   it('fails with SOURCE_BAD_RESPONSE rather than loop when Matomo ignores filter_offset', async () => {
     const page = dailyVisits(busy, 500, 1).map((v) => ({ ...v, actionDetails: [] }));
-    const error = await sourceErrorOf(connectorAnsweredWith(200, page).fetchRecords([busy, quiet]));
+    const error = await expectSourceError(connectorAnsweredWith(200, page).fetchRecords([busy, quiet]));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.detail.problem).toMatch(/filter_offset was ignored/);
   });

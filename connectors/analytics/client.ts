@@ -7,7 +7,8 @@
 import type { Dispatcher } from 'undici';
 import { SourceError } from '../../src/errors.js';
 import type { Visit } from '../../src/generated/graphql.js';
-import { SiloHttp } from '../shared/silo-http.js';
+import { chunk, isObject, isPresent, unique } from '../shared/collections.js';
+import { SiloHttp, probeHealth } from '../shared/silo-http.js';
 import type {
   AnalyticsVisitorRecord,
   Connector,
@@ -84,15 +85,7 @@ export function createAnalyticsConnector(config: AnalyticsConfig, deps: { dispat
       return ids.map((id) => records.get(toVisitorId(id) ?? '') ?? null);
     },
 
-    async health(): Promise<SiloHealth> {
-      const started = performance.now();
-      try {
-        await api.version();
-        return { status: 'up', latencyMs: Math.round(performance.now() - started) };
-      } catch (error) {
-        return { status: 'down', reason: error instanceof Error ? error.message : String(error) };
-      }
-    },
+    health: (): Promise<SiloHealth> => probeHealth(() => api.version()),
 
     close: () => http.close(),
   };
@@ -499,22 +492,4 @@ function isoTime(seconds: number): string {
 
 function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${String(value)}`);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isPresent<T>(value: T | null | undefined): value is T {
-  return value !== null && value !== undefined;
-}
-
-function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
-}
-
-function chunk<T>(values: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < values.length; i += size) chunks.push(values.slice(i, i + size));
-  return chunks;
 }

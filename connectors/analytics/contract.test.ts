@@ -1,5 +1,6 @@
 import { generatePopulation } from '../../src/population/generate.js';
 import { connectorContract } from '../../test/contract/connector-contract.js';
+import { unique } from '../shared/collections.js';
 import type { MatomoVisit } from '../../src/population/format.js';
 import type { AnalyticsVisitorRecord, Identifier } from '../types.js';
 import { DEFAULT_LIMITS, createAnalyticsConnector } from './client.js';
@@ -49,8 +50,4 @@ connectorContract<AnalyticsVisitorRecord>('Analytics (Matomo)', async ({ timeout
 /** Calls needed to page through these visits: a last, short page ends the reading. */
 function pagesFor(visits: MatomoVisit[]): number {
   return Math.floor(visits.length / DEFAULT_LIMITS.visitsPerPage) + 1;
-}
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
 }

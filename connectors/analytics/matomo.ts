@@ -4,6 +4,7 @@
  * value is encoded. Kept in one place so that the simulator cannot drift from what the client
  * expects.
  */
+import { isObject } from '../shared/collections.js';
 
 /** The Reporting API's entry point (Matomo also answers it at `/`). */
 export const API_PATH = '/index.php';
@@ -39,9 +40,7 @@ export function matomoError(message: string): MatomoErrorBody {
 }
 
 export function isMatomoError(body: unknown): body is MatomoErrorBody {
-  if (typeof body !== 'object' || body === null) return false;
-  const b = body as Record<string, unknown>;
-  return b.result === 'error' && typeof b.message === 'string';
+  return isObject(body) && body.result === 'error' && typeof body.message === 'string';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SourceError } from '../../src/errors.js';
 import type { Population } from '../../src/population/format.js';
+import { expectSourceError } from '../../test/contract/connector-contract.js';
 import { SHOPIFY_API_VERSION } from './api.js';
 import { createCommerceConnector, type CommerceConnector } from './client.js';
 import { buildTestPopulation, customerId, phoneOf } from './test-population.js';
@@ -55,8 +55,7 @@ describe('fetchRecords', () => {
     population.commerce.customers[1]!.total_spent = 'one hundred';
     const odd = await startShop(population);
     try {
-      const error = await odd.connect().fetchRecords([id(1)]).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(SourceError);
+      const error = await expectSourceError(odd.connect().fetchRecords([id(1)]));
       expect(error).toMatchObject({
         code: 'SOURCE_BAD_RESPONSE',
         detail: { operation: 'customers.list', problem: 'customers[0].total_spent is not an amount (a decimal string)' },
@@ -281,8 +280,10 @@ describe('simulator', () => {
 
 it('never puts the access token in what it throws', async () => {
   await shop.simulator.setFault({ kind: 'malformed' });
-  const error = await connector.fetchRecords([id(1)]).catch((e: unknown) => e);
-  await shop.simulator.setFault({ kind: 'none' });
-  expect(error).toBeInstanceOf(SourceError);
-  expect(JSON.stringify({ ...(error as SourceError), message: (error as Error).message })).not.toContain(ACCESS_TOKEN);
+  try {
+    const error = await expectSourceError(connector.fetchRecords([id(1)]));
+    expect(JSON.stringify({ ...error, message: error.message })).not.toContain(ACCESS_TOKEN);
+  } finally {
+    await shop.simulator.setFault({ kind: 'none' });
+  }
 });

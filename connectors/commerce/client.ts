@@ -3,8 +3,8 @@
  * products that give order lines a category). See README.md for the endpoints and limits.
  */
 import type { Dispatcher } from 'undici';
-import { SourceError } from '../../src/errors.js';
-import { SiloHttp, type SiloResponse } from '../shared/silo-http.js';
+import { chunk, isPresent, unique } from '../shared/collections.js';
+import { SiloHttp, probeHealth, type SiloResponse } from '../shared/silo-http.js';
 import type {
   CommerceCustomerRecord,
   CommerceOrderRecord,
@@ -149,22 +149,18 @@ class ShopifyConnector implements CommerceConnector {
    */
   async ordersOf(customerIds: readonly string[]): Promise<CommerceOrderRecord[][]> {
     const perCustomer = await Promise.all(customerIds.map((id) => this.ordersOfOne(id)));
-    const productIds = new Set(perCustomer.flat().flatMap((o) => o.productIds.filter((p) => p !== null)));
-    const categories = await this.productCategories([...productIds]);
+    const productIds = unique(perCustomer.flat().flatMap((o) => o.productIds.filter(isPresent)));
+    const categories = await this.productCategories(productIds);
     return perCustomer.map((orders) => orders.map((o) => categorize(o, categories)));
   }
 
   /** `shop.json` with one field: authenticated, and cheap for Shopify to answer. */
-  async health(): Promise<SiloHealth> {
-    const started = performance.now();
-    try {
+  health(): Promise<SiloHealth> {
+    return probeHealth(async () => {
       const res = await this.get('shop.get', 'shop', { fields: 'id' });
       const r = this.reader('shop.get');
       r.object(r.object(res.body, 'the body')['shop'], 'shop');
-      return { status: 'up', latencyMs: Math.round(performance.now() - started) };
-    } catch (error) {
-      return { status: 'down', reason: error instanceof SourceError ? error.message : 'The health probe failed.' };
-    }
+    });
   }
 
   async close(): Promise<void> {
@@ -173,7 +169,7 @@ class ShopifyConnector implements CommerceConnector {
 
   /** Customers with these ids (unknown ones are simply absent), 250 per call, in parallel. */
   private async customersByIds(ids: readonly string[], fields: string): Promise<CommerceCustomerRecord[]> {
-    const batches = chunks([...new Set(ids.filter((id) => SHOPIFY_ID.test(id)))], MAX_PAGE_SIZE);
+    const batches = chunk(unique(ids.filter((id) => SHOPIFY_ID.test(id))), MAX_PAGE_SIZE);
     const pages = await Promise.all(
       batches.map(async (batch) => {
         // `limit` defaults to 50 even with `ids`: ask for the whole batch.
@@ -220,7 +216,7 @@ class ShopifyConnector implements CommerceConnector {
   private async productCategories(productIds: readonly string[]): Promise<Map<string, string | null>> {
     const operation = 'products.list';
     const pages = await Promise.all(
-      chunks(productIds, MAX_PAGE_SIZE).map(async (batch) => {
+      chunk(productIds, MAX_PAGE_SIZE).map(async (batch) => {
         const res = await this.get(operation, 'products', {
           ids: batch.join(','),
           limit: batch.length,
@@ -253,7 +249,7 @@ class ShopifyConnector implements CommerceConnector {
 }
 
 function valuesOf(identifiers: readonly Identifier[], type: IdentifierType): string[] {
-  return [...new Set(identifiers.filter((i) => i.type === type).map((i) => i.value))];
+  return unique(identifiers.filter((i) => i.type === type).map((i) => i.value));
 }
 
 function foundRecord(customer: CommerceCustomerRecord): FoundRecord {
@@ -296,12 +292,6 @@ function searchBatches(terms: readonly string[]): string[] {
   }
   if (batch.length > 0) queries.push(anyOf(batch));
   return queries;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /** The `page_info` of the `rel="next"` URL in a Link header, if any. */

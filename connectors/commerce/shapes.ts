@@ -10,6 +10,7 @@
  */
 import type { SourceError } from '../../src/errors.js';
 import type { PostalAddress } from '../../src/generated/graphql.js';
+import { isObject } from '../shared/collections.js';
 import type { CommerceCustomerRecord, CommerceOrderRecord } from '../types.js';
 
 /** Makes the error for a body without the documented shape, from a description of the problem. */
@@ -29,10 +30,8 @@ export class ShapeReader {
   }
 
   object(value: unknown, path: string): JsonObject {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw this.complain(`${path} is not an object`);
-    }
-    return value as JsonObject;
+    if (!isObject(value)) throw this.complain(`${path} is not an object`);
+    return value;
   }
 
   optionalObject(parent: JsonObject, key: string, path: string): JsonObject | null {

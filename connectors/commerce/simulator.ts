@@ -5,6 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { ShopifyCustomer, ShopifyOrder, ShopifyProduct, CommerceSilo, Population } from '../../src/population/format.js';
+import { isPresent, unique } from '../shared/collections.js';
 import { Simulator, type SimRequest, type SimResponse, type SimRoute } from '../shared/simulator.js';
 import { ACCESS_TOKEN_HEADER, MAX_PAGE_SIZE, SHOPIFY_API_VERSION } from './api.js';
 import { SearchSyntaxError, parseSearchQuery, type SearchNode } from './search-syntax.js';
@@ -222,7 +223,7 @@ function parseQuery(query: string): SearchNode {
 
 function evaluate(shop: ShopIndex, node: SearchNode): ShopifyCustomer[] {
   const pool = candidates(shop, node) ?? shop.customers;
-  return [...new Set(pool)].filter((c) => matches(node, c)).sort((a, b) => a.id - b.id);
+  return unique(pool).filter((c) => matches(node, c)).sort((a, b) => a.id - b.id);
 }
 
 /** A superset of the matches when an index can give one, else undefined (scan every customer). */
@@ -232,7 +233,7 @@ function candidates(shop: ShopIndex, node: SearchNode): ShopifyCustomer[] | unde
       return termCandidates(shop, node.field?.toLowerCase() ?? null, node.value);
     case 'or': {
       const parts = node.children.map((child) => candidates(shop, child));
-      return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
+      return parts.every(isPresent) ? parts.flat() : undefined;
     }
     case 'and':
       // Every match satisfies each child, so any one indexed child bounds them all.

@@ -1,8 +1,9 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { MockAgent } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SourceError } from '../../src/errors.js';
+import type { SourceError } from '../../src/errors.js';
 import { generatePopulation } from '../../src/population/generate.js';
+import { expectSourceError } from '../../test/contract/connector-contract.js';
 import type { Identifier } from '../types.js';
 import { createCrmConnector } from './client.js';
 import { ACCESS_TOKEN, contact, handMadeContacts, populationOf, startCrm, type CrmTestbed } from './fixture.js';
@@ -264,14 +265,14 @@ describe('the simulator, as HubSpot answers', () => {
 describe('answers that do not have the documented shape', () => {
   const origin = 'http://hubspot.test';
 
-  async function fetchWithReply(status: number, body: object): Promise<unknown> {
+  async function fetchWithReply(status: number, body: object): Promise<SourceError> {
     const agent = new MockAgent();
     agent.disableNetConnect();
     const pool = agent.get(origin);
     pool.intercept({ path: BATCH_READ_PATH, method: 'POST' }).reply(status, body, { headers: { 'content-type': 'application/json' } });
     const connector = createCrmConnector({ baseUrl: origin, timeoutMs: 1_000, connections: 1, accessToken: ACCESS_TOKEN }, { dispatcher: pool });
     try {
-      return await connector.fetchRecords(['501']).catch((e: unknown) => e);
+      return await expectSourceError(connector.fetchRecords(['501']));
     } finally {
       await agent.close();
     }
@@ -283,9 +284,8 @@ describe('answers that do not have the documented shape', () => {
     ['a 207 reports an error other than not found', 207, { results: [], numErrors: 1, errors: [{ category: 'VALIDATION_ERROR' }] }],
   ])('fails with SOURCE_BAD_RESPONSE when %s, without the token in the error', async (_what, status, body) => {
     const error = await fetchWithReply(status, body);
-    expect(error).toBeInstanceOf(SourceError);
-    expect((error as SourceError).code).toBe('SOURCE_BAD_RESPONSE');
-    expect(JSON.stringify({ ...(error as SourceError), message: (error as SourceError).message })).not.toContain(ACCESS_TOKEN);
+    expect(error.code).toBe('SOURCE_BAD_RESPONSE');
+    expect(JSON.stringify({ ...error, message: error.message })).not.toContain(ACCESS_TOKEN);
   });
 });
 

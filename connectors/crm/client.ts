@@ -3,8 +3,8 @@
  * read and found by email or phone with search; see README.md for the endpoints and the mapping.
  */
 import type { Dispatcher } from 'undici';
-import { SourceError } from '../../src/errors.js';
-import { SiloHttp } from '../shared/silo-http.js';
+import { chunk, isObject, isPresent, unique } from '../shared/collections.js';
+import { SiloHttp, probeHealth } from '../shared/silo-http.js';
 import type {
   Connector,
   CrmContactRecord,
@@ -22,7 +22,6 @@ import {
   OBJECT_NOT_FOUND,
   SEARCH_PATH,
   isContactId,
-  isObject,
   nationalNumberOf,
   splitMultiValue,
   type HubSpotObject,
@@ -77,16 +76,7 @@ export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispa
       });
     },
 
-    async health(): Promise<SiloHealth> {
-      const started = performance.now();
-      try {
-        await api.probe();
-        return { status: 'up', latencyMs: Math.round(performance.now() - started) };
-      } catch (error) {
-        // Only a SourceError's message is written to be shown; anything else stays in the log.
-        return { status: 'down', reason: error instanceof SourceError ? error.message : 'the health probe failed' };
-      }
-    },
+    health: (): Promise<SiloHealth> => probeHealth(() => api.probe()),
 
     close: () => http.close(),
   };
@@ -275,20 +265,6 @@ function nonEmpty(value: string | null | undefined): string | null {
   return value === undefined || value === null || value.trim() === '' ? null : value;
 }
 
-function isPresent<T>(value: T | null | undefined): value is T {
-  return value !== null && value !== undefined;
-}
-
 function toLowerCase(value: string): string {
   return value.toLowerCase();
-}
-
-function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
-}
-
-function chunk<T>(values: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < values.length; i += size) chunks.push(values.slice(i, i + size));
-  return chunks;
 }

@@ -60,11 +60,6 @@ export interface HubSpotObject {
 /** The category HubSpot gives the per-id error of a batch read that did not find some ids. */
 export const OBJECT_NOT_FOUND = 'OBJECT_NOT_FOUND';
 
-/** A parsed JSON object (not null, not an array): what every HubSpot body and entry must be. */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Contact ids are numeric strings; anything else cannot name a contact. */
 export function isContactId(value: string): boolean {
   return /^\d{1,20}$/.test(value);

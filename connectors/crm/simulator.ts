@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { HubSpotContact, Population } from '../../src/population/format.js';
+import { isObject, isPresent } from '../shared/collections.js';
 import { Simulator, parseJson, type SimRequest, type SimResponse, type SimRoute } from '../shared/simulator.js';
 import {
   BATCH_READ_PATH,
@@ -13,7 +14,6 @@ import {
   LIMITS,
   OBJECT_NOT_FOUND,
   SEARCH_PATH,
-  isObject,
   searchablePhoneNumber,
   splitMultiValue,
   type HubSpotObject,
@@ -166,7 +166,7 @@ class ContactStore {
     if (groups.length === 0) return this.live;
     const ids = new Set<string>();
     for (const group of groups) for (const id of this.matchGroup(group)) ids.add(id);
-    return [...ids].map((id) => this.byId.get(id)).filter(isDefined).sort(byNumericId);
+    return [...ids].map((id) => this.byId.get(id)).filter(isPresent).sort(byNumericId);
   }
 
   private matchGroup(filters: Filter[]): Set<string> {
@@ -367,10 +367,6 @@ function integerParam(value: unknown, where: string, min: number, max: number): 
   const n = Number(text);
   if (n < min || n > max) invalid(`${where} must be between ${min} and ${max}; got ${n}.`);
   return n;
-}
-
-function isDefined<T>(value: T | undefined): value is T {
-  return value !== undefined;
 }
 
 /** Contact ids are numeric strings: shorter is smaller, then digit by digit. */

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { SourceError } from '../../src/errors.js';
 import type { Population } from '../../src/population/format.js';
+import { expectSourceError } from '../../test/contract/connector-contract.js';
 import type { Simulator } from '../shared/simulator.js';
 import type { FoundRecord } from '../types.js';
 import { LOGIN_PATH } from './api.js';
@@ -74,12 +74,6 @@ async function get(baseUrl: string, path: string, authorization?: string): Promi
 /** A lookup by the card of member `n`: the cheapest authenticated call a test can make. */
 function findCard(connector: LoyaltyConnector, n = 1): Promise<FoundRecord[]> {
   return connector.lookup([{ type: 'card', value: storedCard(n)! }]);
-}
-
-async function failure(promise: Promise<unknown>): Promise<SourceError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(SourceError);
-  return error as SourceError;
 }
 
 describe('loyalty connector', () => {
@@ -320,7 +314,7 @@ describe('loyalty connector, each test on a simulator of its own', () => {
       const expired = await get(silo.baseUrl, `/api/${TEST_STORE_CODE}/member`, await bearer(silo.baseUrl));
       expect(expired).toEqual({ status: 401, body: { code: 401, message: 'Expired JWT Token' } });
       silo.simulator.resetStats();
-      const error = await failure(findCard(silo.connect()));
+      const error = await expectSourceError(findCard(silo.connect()));
       expect(error.code).toBe('SOURCE_UNAVAILABLE');
       expect(error.detail).toMatchObject({ operation: 'member.list', status: 401 });
       expect(silo.calls('admin.loginCheck')).toBe(2);
@@ -328,7 +322,7 @@ describe('loyalty connector, each test on a simulator of its own', () => {
 
     it('keeps the password out of a refused login error', async () => {
       silo = await startSilo({ password: 'another-password' });
-      const error = await failure(silo.connect().fetchRecords([memberId(1)]));
+      const error = await expectSourceError(silo.connect().fetchRecords([memberId(1)]));
       expect(error.code).toBe('SOURCE_UNAVAILABLE');
       expect(JSON.stringify([error.message, error.detail])).not.toContain(PASSWORD);
     });
@@ -349,7 +343,7 @@ describe('loyalty connector, each test on a simulator of its own', () => {
       const odd = population.loyalty.members[0]!;
       (odd as unknown as Record<string, unknown>).activePoints = 'about 12 points';
       silo = await startSilo({ population });
-      const error = await failure(silo.connect().fetchRecords([odd.customerId]));
+      const error = await expectSourceError(silo.connect().fetchRecords([odd.customerId]));
       expect(error.code).toBe('SOURCE_BAD_RESPONSE');
       expect(error.detail).toMatchObject({ operation: 'member.list', problem: 'member.activePoints should be a number, but is a string' });
       expect(JSON.stringify(error)).not.toContain('about 12 points');

@@ -3,8 +3,8 @@
  * admin JWT. Every call goes through {@link SiloHttp}; README.md lists the endpoints.
  */
 import type { Dispatcher } from 'undici';
-import { SourceError } from '../../src/errors.js';
-import { SiloHttp } from '../shared/silo-http.js';
+import { unique } from '../shared/collections.js';
+import { SiloHttp, probeHealth } from '../shared/silo-http.js';
 import type {
   Connector,
   FoundRecord,
@@ -174,16 +174,11 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
       return memberIds.map((id) => [...(found.get(id) ?? [])]);
     },
 
-    async health(): Promise<SiloHealth> {
-      const started = performance.now();
-      try {
+    health: (): Promise<SiloHealth> =>
+      probeHealth(async () => {
         const body = await api.get('member.list', 'member', { _itemsOnPage: 1 });
         readAs(http, 'member.list', () => readList(body));
-        return { status: 'up', latencyMs: Math.round(performance.now() - started) };
-      } catch (error) {
-        return { status: 'down', reason: error instanceof SourceError ? error.message : 'the health probe failed' };
-      }
-    },
+      }),
 
     close: () => http.close(),
   };
@@ -338,8 +333,4 @@ function inBatches(values: readonly string[]): string[][] {
 
 function isLookupType(type: IdentifierType): type is LookupType {
   return type in LOOKUP_FIELDS;
-}
-
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)];
 }

@@ -8,6 +8,7 @@
  */
 import type { FoundRecord, Identifier, LoyaltyMemberRecord, LoyaltyTransactionRecord } from '../types.js';
 import type { PurchaseLine } from '../../src/generated/graphql.js';
+import { isObject } from '../shared/collections.js';
 
 export class ShapeError extends Error {
   override readonly name = 'ShapeError';
@@ -174,7 +175,7 @@ function required<K extends keyof Kinds>(o: Json, key: string, kind: K, where: s
 }
 
 function object(value: unknown, where: string): Json {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Json;
+  if (isObject(value)) return value;
   throw new ShapeError(`${where} should be an object, but is ${kindOf(value)}`);
 }
 

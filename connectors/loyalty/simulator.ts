@@ -9,6 +9,7 @@
 import { STATUS_CODES } from 'node:http';
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import type { OpenLoyaltyMember, OpenLoyaltyTransaction, Population } from '../../src/population/format.js';
+import { isObject } from '../shared/collections.js';
 import { Simulator, parseJson, type SimResponse, type SimRoute } from '../shared/simulator.js';
 import {
   DEFAULT_ITEMS_ON_PAGE,
@@ -224,7 +225,7 @@ function loginRoute(options: LoyaltySimulatorOptions, tokens: TokenIssuer): SimR
     pattern: new RegExp(`^${LOGIN_PATH}$`),
     handle(req) {
       const body = parseJson(req.body);
-      const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+      const fields = isObject(body) ? body : {};
       for (const key of ['username', 'password']) {
         if (typeof fields[key] !== 'string') return answer(400, `The key "${key}" must be provided.`);
       }

@@ -6,7 +6,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import { SourceError } from '../../src/errors.js';
 import type { Source } from '../../src/generated/graphql.js';
-import type { SiloEndpoint } from '../types.js';
+import type { SiloEndpoint, SiloHealth } from '../types.js';
 
 export interface SiloHttpOptions extends SiloEndpoint {
   source: Source;
@@ -159,6 +159,22 @@ export class SiloHttp {
       `The ${this.label} (${this.source}) is unavailable: the connection failed.`,
       { operation, cause: code || 'unknown' },
     );
+  }
+}
+
+/**
+ * Runs a connector's health probe (a cheap authenticated call) and times it. Never throws: a
+ * probe that fails makes the silo `down`.
+ */
+export async function probeHealth(probe: () => Promise<unknown>): Promise<SiloHealth> {
+  const started = performance.now();
+  try {
+    await probe();
+    return { status: 'up', latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    // Only a SourceError's message is written to be shown (it names the silo, never a credential
+    // or a customer's data); any other error's message may hold anything, so it is not passed on.
+    return { status: 'down', reason: error instanceof SourceError ? error.message : 'the health probe failed' };
   }
 }
 
