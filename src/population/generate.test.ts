@@ -1,0 +1,481 @@
+import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { OpenLoyaltyMember, Population, SourceName } from './format.js';
+import { PLACEHOLDER_EMAILS, PLACEHOLDER_PHONES, RATES, generatePopulation, startOfUtcDay } from './generate.js';
+
+const NOW = new Date('2025-06-01T00:00:00.000Z');
+const FIVE_YEARS_MS = 5 * 365.25 * 86_400_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers that read a population the way the gateway would: normalized emails and phones.
+
+const cleanEmail = (email: string): string => email.trim().toLowerCase();
+const isPlaceholderEmail = (email: string): boolean => PLACEHOLDER_EMAILS.includes(cleanEmail(email));
+const isPlaceholderPhone = (phone: string): boolean => PLACEHOLDER_PHONES.includes(phone);
+/** E.164 of a phone typed in France, or undefined when it is no valid number. */
+const e164 = (phone: string): string | undefined => {
+  const parsed = parsePhoneNumberFromString(phone, 'FR');
+  return parsed?.isValid() ? parsed.number : undefined;
+};
+
+/** Map.groupBy arrived after Node 20. */
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+const ratio = (part: number, whole: number): number => (whole === 0 ? 0 : part / whole);
+
+interface Indexed {
+  /** `source:id` -> person. */
+  owner: Map<string, string>;
+  /** person -> source -> ids. */
+  records: Map<string, Record<SourceName, string[]>>;
+  households: Map<string, string[]>;
+  members: Map<string, OpenLoyaltyMember>;
+}
+
+function index(population: Population): Indexed {
+  const owner = new Map<string, string>();
+  const records = new Map<string, Record<SourceName, string[]>>();
+  const households = new Map<string, string[]>();
+  for (const entry of population.truth) {
+    const bySource: Record<SourceName, string[]> = { crm: [], loyalty: [], commerce: [], analytics: [] };
+    for (const { source, id } of entry.records) {
+      owner.set(`${source}:${id}`, entry.person);
+      bySource[source].push(id);
+    }
+    records.set(entry.person, bySource);
+    if (entry.household) households.set(entry.household, [...(households.get(entry.household) ?? []), entry.person]);
+  }
+  const members = new Map(population.loyalty.members.map((m) => [m.customerId, m]));
+  return { owner, records, households, members };
+}
+
+/** Every record id of every silo, as the truth names them. */
+function siloRecordKeys(population: Population): string[] {
+  return [
+    ...population.crm.contacts.map((c) => `crm:${c.id}`),
+    ...population.loyalty.members.map((m) => `loyalty:${m.customerId}`),
+    ...population.commerce.customers.map((c) => `commerce:${c.id}`),
+    ...new Set(population.analytics.visits.map((v) => `analytics:${v.visitorId}`)),
+  ];
+}
+
+function crmPhones(population: Population): string[] {
+  return population.crm.contacts.flatMap((c) => [c.properties.phone, c.properties.mobilephone]).filter((p): p is string => p !== null);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('generatePopulation: determinism and options', () => {
+  it('gives byte-identical JSON for the same seed, size and now', () => {
+    const a = JSON.stringify(generatePopulation({ seed: 7, size: 400, now: NOW }));
+    const b = JSON.stringify(generatePopulation({ seed: 7, size: 400, now: NOW }));
+    expect(a).toBe(b);
+  });
+
+  it('gives different populations for different seeds', () => {
+    const a = generatePopulation({ seed: 1, size: 200, now: NOW });
+    const b = generatePopulation({ seed: 2, size: 200, now: NOW });
+    expect(JSON.stringify(a.crm)).not.toBe(JSON.stringify(b.crm));
+    expect(a.truth.map((t) => t.records.length)).not.toEqual(b.truth.map((t) => t.records.length));
+  });
+
+  it('defaults now to the start of the current UTC day', () => {
+    const before = startOfUtcDay(new Date()).toISOString();
+    const population = generatePopulation({ seed: 3, size: 5 });
+    const after = startOfUtcDay(new Date()).toISOString();
+    expect([before, after]).toContain(population.generatedAt);
+    expect(population.generatedAt).toMatch(/T00:00:00\.000Z$/);
+  });
+
+  it('records the seed, the format version and now', () => {
+    const population = generatePopulation({ seed: 11, size: 3, now: NOW });
+    expect(population).toMatchObject({ version: 1, seed: 11, generatedAt: NOW.toISOString() });
+  });
+
+  it.each([
+    [{ seed: -1, size: 10 }, /seed must be an integer from 0 to 4294967295, but got: -1/],
+    [{ seed: 1.5, size: 10 }, /seed must be/],
+    [{ seed: 1, size: 0 }, /size must be an integer of at least 1, but got: 0/],
+    [{ seed: 1, size: 10, now: new Date('nope') }, /now must be a valid Date/],
+  ])('rejects %o with a message naming the option', (options, message) => {
+    expect(() => generatePopulation(options)).toThrow(message);
+  });
+});
+
+describe('generatePopulation: a population of 2,000', () => {
+  let population: Population;
+  let ix: Indexed;
+
+  beforeAll(() => {
+    population = generatePopulation({ seed: 2024, size: 2000, now: NOW });
+    ix = index(population);
+  });
+
+  const persons = (): Array<Record<SourceName, string[]>> => [...ix.records.values()];
+  const personsIn = (source: SourceName): number => persons().filter((r) => r[source].length > 0).length;
+
+  describe('truth', () => {
+    it('has one entry per person, p-1 to p-N', () => {
+      expect(population.truth.map((t) => t.person)).toEqual(Array.from({ length: 2000 }, (_, i) => `p-${i + 1}`));
+    });
+
+    it('names every record of every silo exactly once', () => {
+      const named = population.truth.flatMap((t) => t.records.map((r) => `${r.source}:${r.id}`));
+      expect(new Set(named).size).toBe(named.length);
+      expect(new Set(named)).toEqual(new Set(siloRecordKeys(population)));
+    });
+
+    it('gives every person at least one record', () => {
+      expect(population.truth.every((t) => t.records.length > 0)).toBe(true);
+    });
+  });
+
+  describe('referential integrity', () => {
+    it('matches every loyalty transaction to a member and every member to a level', () => {
+      const levels = new Set(population.loyalty.levels.map((l) => l.levelId));
+      expect(population.loyalty.transactions.every((t) => ix.members.has(t.customerId))).toBe(true);
+      expect(population.loyalty.members.every((m) => levels.has(m.levelId))).toBe(true);
+    });
+
+    it('matches every order to a customer and every line item to a product', () => {
+      const customers = new Set(population.commerce.customers.map((c) => c.id));
+      const products = new Set(population.commerce.products.map((p) => p.id));
+      expect(population.commerce.orders.every((o) => o.customer !== null && customers.has(o.customer.id))).toBe(true);
+      expect(population.commerce.orders.every((o) => o.line_items.every((l) => products.has(l.product_id)))).toBe(true);
+    });
+
+    it('sells the shop catalog in stores and shows it on the site', () => {
+      const titles = new Map(population.commerce.products.map((p) => [p.title, p.product_type]));
+      const items = population.loyalty.transactions.flatMap((t) => t.items);
+      expect(items.every((i) => titles.get(i.name) === i.category)).toBe(true);
+      const views = population.analytics.visits.flatMap((v) => v.actionDetails).filter((a) => a.productViewSku !== undefined);
+      expect(views.length).toBeGreaterThan(0);
+      expect(views.every((a) => titles.get(a.productViewName ?? '') === a.productViewCategory)).toBe(true);
+    });
+
+    it("gives visits the userId of the visitor's own shop account only", () => {
+      const customers = new Set(population.commerce.customers.map((c) => String(c.id)));
+      for (const visit of population.analytics.visits) {
+        if (visit.userId === null) continue;
+        expect(customers.has(visit.userId)).toBe(true);
+        expect(ix.owner.get(`commerce:${visit.userId}`)).toBe(ix.owner.get(`analytics:${visit.visitorId}`));
+      }
+    });
+
+    it('names in hs_merged_object_ids only contacts that are no longer live, each once', () => {
+      const live = new Set(population.crm.contacts.map((c) => c.id));
+      const merged = population.crm.contacts.flatMap((c) => c.properties.hs_merged_object_ids?.split(';') ?? []);
+      expect(merged.length).toBeGreaterThan(0);
+      expect(merged.every((id) => /^\d+$/.test(id) && !live.has(id))).toBe(true);
+      expect(new Set(merged).size).toBe(merged.length);
+    });
+  });
+
+  describe('shapes the products use', () => {
+    it('keeps every date within the five years before now', () => {
+      const earliest = NOW.getTime() - FIVE_YEARS_MS;
+      const dates = [
+        ...population.crm.contacts.flatMap((c) => [c.createdAt, c.updatedAt]),
+        ...population.loyalty.members.flatMap((m) => [m.createdAt, m.updatedAt]),
+        ...population.loyalty.transactions.map((t) => t.header.purchasedAt),
+        ...population.commerce.customers.flatMap((c) => [c.created_at, c.updated_at, c.email_marketing_consent?.consent_updated_at ?? c.created_at]),
+        ...population.commerce.orders.flatMap((o) => [o.created_at, o.processed_at]),
+      ].map((d) => Date.parse(d));
+      const stamps = population.analytics.visits.flatMap((v) => [v.firstActionTimestamp, v.lastActionTimestamp, ...v.actionDetails.map((a) => a.timestamp)]);
+      for (const ms of [...dates, ...stamps.map((s) => s * 1000)]) {
+        expect(ms).toBeGreaterThanOrEqual(earliest);
+        expect(ms).toBeLessThanOrEqual(NOW.getTime());
+      }
+    });
+
+    it('writes HubSpot contacts with numeric ids from 101 and string properties', () => {
+      const ids = population.crm.contacts.map((c) => Number(c.id));
+      expect(ids[0]).toBeGreaterThanOrEqual(101);
+      expect(ids.every((id, i) => i === 0 || id > (ids[i - 1] as number))).toBe(true);
+      for (const contact of population.crm.contacts) {
+        expect(Object.values(contact.properties).every((v) => v === null || typeof v === 'string')).toBe(true);
+        expect(contact.properties.createdate).toBe(contact.createdAt);
+        expect(contact.properties.lastmodifieddate).toBe(contact.updatedAt);
+        expect([null, 'true', 'false']).toContain(contact.properties.hs_email_optout);
+        expect([null, 'fr', 'en', 'de', 'es', 'nl']).toContain(contact.properties.hs_language);
+        if (contact.properties.date_of_birth !== null) expect(contact.properties.date_of_birth).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      }
+      const countries = new Set(population.crm.contacts.map((c) => c.properties.country));
+      expect(countries).toContain('France');
+      expect(countries).toContain('FR');
+    });
+
+    it('writes Open Loyalty members with UUIDs, unique EAN-13 cards and E.164 phones', () => {
+      const { members, transactions, levels } = population.loyalty;
+      expect(population.loyalty.storeCode).toBe('DEFAULT');
+      expect([...members.map((m) => m.customerId), ...transactions.map((t) => t.transactionId), ...levels.map((l) => l.levelId)].every((id) => UUID.test(id))).toBe(true);
+      const cards = members.map((m) => m.loyaltyCardNumber).filter((c): c is string => c !== null);
+      expect(new Set(cards).size).toBe(cards.length);
+      for (const card of cards) {
+        expect(card).toMatch(/^\d{13}$/);
+        const sum = [...card.slice(0, 12)].reduce((s, d, i) => s + Number(d) * (i % 2 === 0 ? 1 : 3), 0);
+        expect(Number(card[12])).toBe((10 - (sum % 10)) % 10);
+      }
+      const phones = members.map((m) => m.phone).filter((p): p is string => p !== null);
+      expect(phones.every((p) => /^\+\d+$/.test(p) && isValidPhoneNumber(p))).toBe(true);
+    });
+
+    it('orders levels by threshold and gives members the level their points reach', () => {
+      const levels = population.loyalty.levels;
+      expect(levels.map((l) => l.name)).toEqual(['Bronze', 'Silver', 'Gold', 'Platinum']);
+      expect(levels.map((l) => l.conditionValue)).toEqual([...levels.map((l) => l.conditionValue)].sort((a, b) => a - b));
+      const byMember = groupBy(population.loyalty.transactions, (t) => t.customerId);
+      const singleCard = [...ix.records.values()].filter((r) => r.loyalty.length === 1).map((r) => ix.members.get(r.loyalty[0] as string) as OpenLoyaltyMember);
+      for (const member of singleCard) {
+        const net = (byMember.get(member.customerId) ?? []).reduce((s, t) => s + (t.header.documentType === 'sell' ? 1 : -1) * Math.floor(t.grossValue), 0);
+        const earned = Math.max(0, 100 + net);
+        expect(member.activePoints).toBeLessThanOrEqual(earned);
+        const expected = levels.filter((l) => l.conditionValue <= earned).at(-1);
+        expect(member.levelId).toBe(expected?.levelId);
+      }
+      expect(new Set(population.loyalty.members.map((m) => m.levelId)).size).toBeGreaterThanOrEqual(3);
+    });
+
+    it('keeps loyalty receipts consistent: lines add up, EUR, named stores', () => {
+      for (const t of population.loyalty.transactions) {
+        expect(t.currency).toBe('EUR');
+        expect(Math.round(t.items.reduce((s, i) => s + i.grossValue, 0) * 100)).toBe(Math.round(t.grossValue * 100));
+      }
+      const stores = new Set(population.loyalty.transactions.map((t) => t.header.purchasePlace));
+      expect(stores).toContain('Paris Rivoli');
+      expect(stores).toContain('Lyon Part-Dieu');
+      const perMember = groupBy(population.loyalty.transactions, (t) => t.customerId);
+      expect(Math.max(...[...perMember.values()].map((t) => t.length))).toBeLessThanOrEqual(30);
+    });
+
+    it('writes Shopify ids as large safe integers, order names from #1001 and E.164 phones', () => {
+      const { customers, orders, products } = population.commerce;
+      const ids = [...customers.map((c) => c.id), ...orders.map((o) => o.id), ...orders.flatMap((o) => o.line_items.map((l) => l.id)), ...products.map((p) => p.id)];
+      expect(ids.every((id) => Number.isSafeInteger(id) && id > 7_000_000_000)).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(orders.map((o) => o.name)).toEqual(orders.map((_, i) => `#${1001 + i}`));
+      const phones = customers.map((c) => c.phone).filter((p): p is string => p !== null);
+      expect(phones.every((p) => isValidPhoneNumber(p))).toBe(true);
+      expect(new Set(phones).size).toBe(phones.length);
+      expect(products.length).toBeGreaterThanOrEqual(150);
+      expect(products.length).toBeLessThanOrEqual(300);
+      expect(new Set(products.map((p) => p.product_type))).toEqual(new Set(['shoes', 'outerwear', 'tops', 'trousers', 'accessories', 'beauty', 'home', 'kids']));
+    });
+
+    it('keeps orders_count and total_spent (paid orders) consistent with the orders', () => {
+      const byCustomer = groupBy(population.commerce.orders, (o) => o.customer?.id);
+      for (const customer of population.commerce.customers) {
+        const orders = byCustomer.get(customer.id) ?? [];
+        expect(customer.orders_count).toBe(orders.length);
+        expect(customer.orders_count).toBeLessThanOrEqual(20);
+        const paid = orders.filter((o) => o.financial_status === 'paid').reduce((s, o) => s + Math.round(Number(o.total_price) * 100), 0);
+        expect(customer.total_spent).toBe((paid / 100).toFixed(2));
+      }
+      for (const order of population.commerce.orders) {
+        const lines = order.line_items.reduce((s, l) => s + Math.round(Number(l.price) * 100) * l.quantity, 0);
+        expect(order.total_price).toBe((lines / 100).toFixed(2));
+        expect(order.line_items.every((l) => /^\d+\.\d{2}$/.test(l.price))).toBe(true);
+      }
+    });
+
+    it('writes Matomo visits numbered in start order, with 16-hex visitor ids and 1 to 15 visits each', () => {
+      const { visits } = population.analytics;
+      expect(population.analytics.siteId).toBe(1);
+      expect(visits.map((v) => v.idVisit)).toEqual(visits.map((_, i) => i + 1));
+      expect(visits.every((v, i) => i === 0 || v.firstActionTimestamp >= (visits[i - 1]?.firstActionTimestamp ?? 0))).toBe(true);
+      expect(visits.every((v) => /^[0-9a-f]{16}$/.test(v.visitorId))).toBe(true);
+      const perVisitor = groupBy(visits, (v) => v.visitorId);
+      expect([...perVisitor.values()].every((v) => v.length >= 1 && v.length <= 15)).toBe(true);
+      for (const visit of visits) {
+        const stamps = visit.actionDetails.map((a) => a.timestamp);
+        expect(stamps[0]).toBe(visit.firstActionTimestamp);
+        expect(stamps.at(-1)).toBe(visit.lastActionTimestamp);
+        expect(stamps.every((s, i) => i === 0 || s >= (stamps[i - 1] as number))).toBe(true);
+      }
+      expect(new Set(visits.map((v) => v.referrerType))).toEqual(new Set(['direct', 'search', 'website', 'campaign', 'social']));
+      expect(new Set(visits.map((v) => v.deviceType)).size).toBeGreaterThanOrEqual(3);
+    });
+  });
+
+  describe('messy cases, at roughly their rates', () => {
+    it('spreads persons over the silos: CRM ~70%, loyalty ~55%, commerce ~60%, analytics ~65%', () => {
+      expect(ratio(personsIn('crm'), 2000)).toBeCloseTo(0.7, 1);
+      expect(ratio(personsIn('loyalty'), 2000)).toBeCloseTo(0.55, 1);
+      expect(ratio(personsIn('commerce'), 2000)).toBeCloseTo(0.6, 1);
+      expect(ratio(personsIn('analytics'), 2000)).toBeCloseTo(0.65, 1);
+    });
+
+    it('has 10-17% of persons in one silo only, in each of the four', () => {
+      const single = persons().filter((r) => Object.values(r).filter((ids) => ids.length > 0).length === 1);
+      expect(ratio(single.length, 2000)).toBeGreaterThan(0.1);
+      expect(ratio(single.length, 2000)).toBeLessThan(0.17);
+      for (const source of ['crm', 'loyalty', 'commerce', 'analytics'] as const) {
+        expect(single.some((r) => r[source].length > 0)).toBe(true);
+      }
+    });
+
+    it('has a minority of foreign customers, with phones in international form everywhere', () => {
+      const phones = [...population.loyalty.members.map((m) => m.phone), ...population.commerce.customers.map((c) => c.phone)].filter((p): p is string => p !== null);
+      const foreign = phones.filter((p) => !p.startsWith('+33'));
+      expect(ratio(foreign.length, phones.length)).toBeGreaterThan(0.05);
+      expect(ratio(foreign.length, phones.length)).toBeLessThan(0.2);
+      expect(new Set(foreign.map((p) => parsePhoneNumberFromString(p)?.country))).toEqual(new Set(['GB', 'DE', 'BE', 'ES', 'US']));
+      // A national format would be read as French: only French numbers are written nationally in the CRM.
+      const crm = crmPhones(population).filter((p) => !isPlaceholderPhone(p));
+      expect(crm.every((p) => e164(p) !== undefined)).toBe(true);
+    });
+
+    it('writes CRM phones in every common French format', () => {
+      const phones = crmPhones(population);
+      for (const format of [
+        /^0\d( \d\d){4}$/, // 06 12 34 56 78
+        /^0\d(\.\d\d){4}$/, // 06.12.34.56.78
+        /^\+33 \d( \d\d){4}$/, // +33 6 12 34 56 78
+        /^\+33\d{9}$/, // +33612345678
+        /^0033\d{9}$/, // 0033612345678
+        /^\(0\)\d( \d\d){4}$/, // (0)6 12 34 56 78
+        /^0\d{9}$/, // 0612345678
+      ]) {
+        expect(phones.some((p) => format.test(p)), String(format)).toBe(true);
+      }
+    });
+
+    it('spells ~15% of emails differently (case, spaces) from the clean address', () => {
+      const emails = [
+        ...population.crm.contacts.map((c) => c.properties.email),
+        ...population.loyalty.members.map((m) => m.email),
+        ...population.commerce.customers.map((c) => c.email),
+      ].filter((e): e is string => e !== null && !isPlaceholderEmail(e));
+      const variants = emails.filter((e) => e !== cleanEmail(e));
+      expect(ratio(variants.length, emails.length)).toBeGreaterThan(RATES.emailVariant - 0.05);
+      expect(ratio(variants.length, emails.length)).toBeLessThan(RATES.emailVariant + 0.07);
+      expect(variants.some((e) => e !== e.trim())).toBe(true);
+      expect(population.commerce.customers.every((c) => c.email === null || c.email === c.email.trim())).toBe(true);
+    });
+
+    it('gives ~6% of CRM persons two contacts: same email spelled twice, or email + phone with the email added', () => {
+      const contacts = new Map(population.crm.contacts.map((c) => [c.id, c]));
+      const pairs = persons().filter((r) => r.crm.length === 2).map((r) => r.crm.map((id) => contacts.get(id)?.properties));
+      expect(persons().every((r) => r.crm.length <= 2)).toBe(true);
+      expect(ratio(pairs.length, personsIn('crm'))).toBeGreaterThan(0.03);
+      expect(ratio(pairs.length, personsIn('crm'))).toBeLessThan(0.1);
+      const sameEmail = pairs.filter(([a, b]) => a?.email && b?.email && a.email !== b.email && cleanEmail(a.email) === cleanEmail(b.email));
+      const addedEmail = pairs.filter(([a, b]) => a?.email && !a.phone && !a.mobilephone && (b?.phone || b?.mobilephone) && b?.hs_additional_emails && cleanEmail(b.hs_additional_emails) === cleanEmail(a.email));
+      expect(sameEmail.length).toBeGreaterThan(0);
+      expect(addedEmail.length).toBeGreaterThan(0);
+      expect(sameEmail.length + addedEmail.length).toBeGreaterThan(pairs.length * 0.8);
+    });
+
+    it('marks ~3% of contacts as survivors of HubSpot merges', () => {
+      const merged = population.crm.contacts.filter((c) => c.properties.hs_merged_object_ids !== null);
+      expect(ratio(merged.length, population.crm.contacts.length)).toBeGreaterThan(0.015);
+      expect(ratio(merged.length, population.crm.contacts.length)).toBeLessThan(0.05);
+    });
+
+    it('has ~2% placeholder emails and phones in the CRM, and placeholder emails only in loyalty', () => {
+      const crm = population.crm.contacts.filter((c) => (c.properties.email !== null && isPlaceholderEmail(c.properties.email)) || (c.properties.phone !== null && isPlaceholderPhone(c.properties.phone)));
+      expect(ratio(crm.length, population.crm.contacts.length)).toBeGreaterThan(0.008);
+      expect(ratio(crm.length, population.crm.contacts.length)).toBeLessThan(0.04);
+      expect(crm.some((c) => c.properties.phone !== null && isPlaceholderPhone(c.properties.phone))).toBe(true);
+      const loyalty = population.loyalty.members.filter((m) => m.email !== null && isPlaceholderEmail(m.email));
+      expect(ratio(loyalty.length, population.loyalty.members.length)).toBeGreaterThan(0.005);
+      expect(ratio(loyalty.length, population.loyalty.members.length)).toBeLessThan(0.04);
+    });
+
+    it('has ~4% of persons in households of 2 to 4 who share a landline, not an email', () => {
+      const contacts = new Map(population.crm.contacts.map((c) => [c.id, c]));
+      const phonesOf = (person: string): Set<string> => {
+        const r = ix.records.get(person);
+        const texts = [
+          ...(r?.crm ?? []).flatMap((id) => [contacts.get(id)?.properties.phone, contacts.get(id)?.properties.mobilephone]),
+          ...(r?.loyalty ?? []).map((id) => ix.members.get(id)?.phone),
+        ];
+        return new Set(texts.flatMap((t) => (t ? [e164(t) ?? t] : [])));
+      };
+      const emailsOf = (person: string): string[] => (ix.records.get(person)?.loyalty ?? []).flatMap((id) => ix.members.get(id)?.email ?? []).map(cleanEmail);
+      const members = [...ix.households.values()];
+      expect(ratio(members.flat().length, 2000)).toBeGreaterThan(0.02);
+      expect(ratio(members.flat().length, 2000)).toBeLessThan(0.065);
+      let carrying = 0;
+      for (const household of members) {
+        expect(household.length).toBeGreaterThanOrEqual(2);
+        expect(household.length).toBeLessThanOrEqual(4);
+        const phoneSets = household.map(phonesOf);
+        const shared = [...new Set(phoneSets.flatMap((s) => [...s]))].filter((p) => phoneSets.filter((s) => s.has(p)).length >= 2);
+        expect(shared.length, `household of ${household.join(', ')}`).toBeGreaterThan(0);
+        carrying += phoneSets.filter((s) => shared.some((p) => s.has(p))).length;
+        const emailOwners = new Map<string, Set<string>>();
+        for (const person of household) for (const e of emailsOf(person)) emailOwners.set(e, (emailOwners.get(e) ?? new Set()).add(person));
+        expect([...emailOwners.values()].every((owners) => owners.size === 1)).toBe(true);
+      }
+      expect(ratio(carrying, members.flat().length)).toBeGreaterThan(0.85);
+      const landlineOnly = members.flat().flatMap((p) => ix.records.get(p)?.loyalty ?? []).map((id) => ix.members.get(id)).filter((m) => m?.email === null && m.phone !== null);
+      expect(landlineOnly.length).toBeGreaterThan(0);
+    });
+
+    it('reissues ~5% of loyalty cards: an inactive old member and an active new one sharing email or phone', () => {
+      const pairs = persons().filter((r) => r.loyalty.length === 2).map((r) => r.loyalty.map((id) => ix.members.get(id) as OpenLoyaltyMember));
+      expect(persons().every((r) => r.loyalty.length <= 2)).toBe(true);
+      expect(ratio(pairs.length, personsIn('loyalty'))).toBeGreaterThan(0.025);
+      expect(ratio(pairs.length, personsIn('loyalty'))).toBeLessThan(0.08);
+      for (const [old, current] of pairs) {
+        expect(old?.active).toBe(false);
+        expect(old?.activePoints).toBe(0);
+        expect(current?.active).toBe(true);
+        expect((old?.createdAt ?? '') < (current?.createdAt ?? '')).toBe(true);
+        expect(Number(old?.loyaltyCardNumber)).toBeLessThan(Number(current?.loyaltyCardNumber));
+        const sameEmail = old?.email && current?.email && cleanEmail(old.email) === cleanEmail(current.email);
+        const samePhone = old?.phone !== null && old?.phone === current?.phone;
+        expect(sameEmail || samePhone).toBe(true);
+      }
+      expect(population.loyalty.members.filter((m) => !m.active).length).toBe(pairs.length);
+    });
+
+    it('has ~5% returns among loyalty transactions', () => {
+      const returns = population.loyalty.transactions.filter((t) => t.header.documentType === 'return');
+      expect(ratio(returns.length, population.loyalty.transactions.length)).toBeGreaterThan(0.03);
+      expect(ratio(returns.length, population.loyalty.transactions.length)).toBeLessThan(0.07);
+    });
+
+    it('tracks 1 to 3 devices per person; devices of shop customers log in, early visits are anonymous', () => {
+      const visitsOf = groupBy(population.analytics.visits, (v) => v.visitorId);
+      let anonymousFirst = 0;
+      let loggedDevices = 0;
+      for (const r of persons()) {
+        if (r.analytics.length === 0) continue;
+        expect(r.analytics.length).toBeLessThanOrEqual(3);
+        const account = r.commerce[0];
+        for (const visitorId of r.analytics) {
+          const userIds = (visitsOf.get(visitorId) ?? []).map((v) => v.userId);
+          if (account === undefined) {
+            expect(userIds.every((u) => u === null)).toBe(true);
+            continue;
+          }
+          const firstLogin = userIds.findIndex((u) => u !== null);
+          expect(firstLogin).toBeGreaterThanOrEqual(0);
+          expect(userIds.slice(firstLogin).every((u) => u === account)).toBe(true);
+          loggedDevices++;
+          if (firstLogin > 0) anonymousFirst++;
+        }
+      }
+      expect(ratio(anonymousFirst, loggedDevices)).toBeGreaterThan(0.3);
+      expect(persons().some((r) => r.analytics.length === 3)).toBe(true);
+    });
+
+    it('keeps analytics visitors without a shop account as persons of their own', () => {
+      const anonymous = persons().filter((r) => r.analytics.length > 0 && r.commerce.length === 0);
+      expect(anonymous.length).toBeGreaterThan(0);
+      expect(anonymous.every((r) => r.crm.length === 0 && r.loyalty.length === 0)).toBe(true);
+    });
+  });
+});
