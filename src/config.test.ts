@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_IDENTITY_RULES } from './identity/rules.js';
 import { configuresSilos, parseConfig, parseGatewaySettings, SETTINGS } from './config.js';
 
 const silos = {
@@ -18,7 +19,20 @@ describe('configuration', () => {
     const result = parseGatewaySettings({ env: {} });
     expect(result).toEqual({
       ok: true,
-      config: { port: 4000, host: '0.0.0.0', logLevel: 'info', sandbox: true, defaultCountry: 'FR', identity: { maxRounds: 4, maxRecords: 50 } },
+      config: {
+        port: 4000,
+        host: '0.0.0.0',
+        logLevel: 'info',
+        sandbox: true,
+        defaultCountry: 'FR',
+        adminToken: '',
+        identity: {
+          maxRounds: 4,
+          maxRecords: 50,
+          cache: { maxKeys: 500_000, ttlMs: 900_000, negativeTtlMs: 30_000 },
+          rules: { ...DEFAULT_IDENTITY_RULES, blocked: { email: [], phone: [], card: [] } },
+        },
+      },
     });
   });
 
@@ -53,6 +67,24 @@ describe('configuration', () => {
         ]),
       );
     }
+  });
+
+  it('reads the identity guards: partial limits, a full priority, blocked patterns', () => {
+    const result = parseGatewaySettings({
+      env: { IDENTITY_LIMITS: 'phone=2,crm=1', IDENTITY_BLOCKED_EMAILS: '@mailinator\\.com$', IDENTITY_LINK_FIXED_LINES: 'true' },
+    });
+    expect(result.ok).toBe(true);
+    if (result.ok) {
+      expect(result.config.identity.rules.limits).toEqual({ ...DEFAULT_IDENTITY_RULES.limits, phone: 2, crm: 1 });
+      expect(result.config.identity.rules.blocked.email![0]!.test('x@mailinator.com')).toBe(true);
+      expect(result.config.identity.rules.linkFixedLines).toBe(true);
+    }
+    const bad = parseGatewaySettings({ env: { IDENTITY_LIMITS: 'fax=2', IDENTITY_PRIORITY: 'crm,email', IDENTITY_BLOCKED_PHONES: '(' } });
+    expect(!bad.ok && bad.errors).toEqual([
+      'Bad setting IDENTITY_LIMITS: expected type=N pairs with N of at least 1 and types among crm, loyalty, commerce, analytics, email, phone, card, got "fax=2".',
+      'Bad setting IDENTITY_PRIORITY: name every identifier type once, strongest first: crm, loyalty, commerce, analytics, email, phone, card.',
+      'Bad setting IDENTITY_BLOCKED_PHONES: expected a regular expression, got "(".',
+    ]);
   });
 
   it('names missing required settings', () => {

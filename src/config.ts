@@ -9,6 +9,10 @@ import { SHOPIFY_API_VERSION } from '../connectors/commerce/api.js';
 import type { CommerceConfig } from '../connectors/commerce/client.js';
 import type { CrmConfig } from '../connectors/crm/client.js';
 import type { LoyaltyConfig } from '../connectors/loyalty/client.js';
+import type { IdentifierType } from '../connectors/types.js';
+import { IDENTIFIER_TYPES } from './identity/identifier.js';
+import type { LinkCacheOptions } from './identity/link-cache.js';
+import { DEFAULT_IDENTITY_RULES, type IdentityRules } from './identity/rules.js';
 import type { LogLevel } from './logger.js';
 
 export interface GatewayConfig {
@@ -19,14 +23,21 @@ export interface GatewayConfig {
   sandbox: boolean;
   /** Country used to read phone numbers written without a country code. */
   defaultCountry: CountryCode;
-  identity: { maxRounds: number; maxRecords: number };
+  /** Bearer token of admin operations (cache eviction); empty turns them off. */
+  adminToken: string;
+  identity: {
+    maxRounds: number;
+    maxRecords: number;
+    cache: LinkCacheOptions;
+    rules: IdentityRules;
+  };
   silos: { crm: CrmConfig; loyalty: LoyaltyConfig; commerce: CommerceConfig; analytics: AnalyticsConfig };
 }
 
 /** The settings that are not about one silo, with their defaults. */
 export type GatewaySettings = Omit<GatewayConfig, 'silos'>;
 
-type Kind = 'port' | 'int' | 'url' | 'text' | 'secret' | 'bool' | 'country' | 'logLevel';
+type Kind = 'port' | 'int' | 'url' | 'text' | 'secret' | 'bool' | 'country' | 'logLevel' | 'limits' | 'typeOrder' | 'typeList' | 'regex';
 
 interface Setting {
   key: string;
@@ -38,6 +49,8 @@ interface Setting {
   description: string;
   min?: number;
   max?: number;
+  /** An empty value is allowed (and is what the default is). */
+  optional?: boolean;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -50,6 +63,17 @@ const GATEWAY_SETTINGS: readonly Setting[] = [
   { key: 'DEFAULT_COUNTRY', kind: 'country', path: ['defaultCountry'], default: 'FR', description: 'ISO 3166-1 alpha-2 country for phone numbers written without a country code.' },
   { key: 'IDENTITY_MAX_ROUNDS', kind: 'int', path: ['identity', 'maxRounds'], default: '4', min: 1, max: 10, description: 'Rounds of lookups when resolving a customer.' },
   { key: 'IDENTITY_MAX_RECORDS', kind: 'int', path: ['identity', 'maxRecords'], default: '50', min: 1, max: 1000, description: 'Records one customer may have before resolution stops.' },
+  { key: 'IDENTITY_CACHE_MAX_KEYS', kind: 'int', path: ['identity', 'cache', 'maxKeys'], default: '500000', min: 1, max: 100_000_000, description: 'Identifiers the identity-link cache holds at most (least recently used go first).' },
+  { key: 'IDENTITY_CACHE_TTL_MS', kind: 'int', path: ['identity', 'cache', 'ttlMs'], default: '900000', min: 1, max: 604_800_000, description: 'How long a resolved customer\'s links are cached, in ms.' },
+  { key: 'IDENTITY_NEGATIVE_TTL_MS', kind: 'int', path: ['identity', 'cache', 'negativeTtlMs'], default: '30000', min: 0, max: 86_400_000, description: 'How long an identifier no silo knows is remembered as unknown, in ms (0: never).' },
+  { key: 'IDENTITY_LIMITS', kind: 'limits', path: ['identity', 'rules', 'limits'], default: formatLimits(DEFAULT_IDENTITY_RULES.limits), description: 'Most distinct values of each identifier type one customer may have, as type=N pairs; unnamed types keep their default.' },
+  { key: 'IDENTITY_PRIORITY', kind: 'typeOrder', path: ['identity', 'rules', 'priority'], default: DEFAULT_IDENTITY_RULES.priority.join(','), description: 'Every identifier type, strongest first: decides which record stays out when a limit would be exceeded.' },
+  { key: 'IDENTITY_WEAK_TYPES', kind: 'typeList', path: ['identity', 'rules', 'weakTypes'], default: DEFAULT_IDENTITY_RULES.weakTypes.join(','), description: 'Identifier types several people can share; they link only records that agree with the customer.' },
+  { key: 'IDENTITY_LINK_FIXED_LINES', kind: 'bool', path: ['identity', 'rules', 'linkFixedLines'], default: 'false', description: 'Whether landline numbers link records (off: a landline is usually a household\'s).' },
+  { key: 'IDENTITY_BLOCKED_EMAILS', kind: 'regex', path: ['identity', 'rules', 'blocked', 'email'], default: '', optional: true, description: 'A regular expression; normalized emails it matches never link records (added to the built-in placeholders).' },
+  { key: 'IDENTITY_BLOCKED_PHONES', kind: 'regex', path: ['identity', 'rules', 'blocked', 'phone'], default: '', optional: true, description: 'A regular expression on E.164 phones that never link records.' },
+  { key: 'IDENTITY_BLOCKED_CARDS', kind: 'regex', path: ['identity', 'rules', 'blocked', 'card'], default: '', optional: true, description: 'A regular expression on card numbers that never link records.' },
+  { key: 'GATEWAY_ADMIN_TOKEN', kind: 'secret', path: ['adminToken'], default: '', optional: true, description: 'Bearer token for admin operations (evictCustomer). Empty: admin operations are off.' },
 ];
 
 function siloSettings(prefix: string, silo: string, label: string, defaultTimeoutMs: number, extra: Setting[]): Setting[] {
@@ -145,7 +169,7 @@ function parse(sources: ConfigSources, settings: readonly Setting[]): ConfigResu
     const fromFile = fileValues[setting.key];
     const raw = sources.env[setting.key] ?? (fromFile === undefined || fromFile === null ? undefined : String(fromFile));
     const text = raw ?? setting.default;
-    if (text === undefined || text.trim() === '') {
+    if (text === undefined || (text.trim() === '' && !setting.optional)) {
       errors.push(`Missing setting ${setting.key}: ${setting.description}`);
       continue;
     }
@@ -188,12 +212,48 @@ function convert(setting: Setting, text: string): unknown {
     }
     case 'logLevel':
       return (LOG_LEVELS as readonly string[]).includes(text) ? text : { error: `expected one of ${LOG_LEVELS.join(', ')}, got "${text}".` };
+    case 'limits':
+      return parseLimits(text);
+    case 'typeOrder':
+    case 'typeList': {
+      const types = text.split(',').map((t) => t.trim()).filter((t) => t !== '');
+      const unknown = types.filter((t) => !(IDENTIFIER_TYPES as readonly string[]).includes(t));
+      if (unknown.length > 0) return { error: `unknown identifier type ${unknown.map((t) => `"${t}"`).join(', ')}; types are ${IDENTIFIER_TYPES.join(', ')}.` };
+      if (new Set(types).size !== types.length) return { error: 'a type is named twice.' };
+      if (setting.kind === 'typeOrder' && types.length !== IDENTIFIER_TYPES.length) {
+        return { error: `name every identifier type once, strongest first: ${IDENTIFIER_TYPES.join(', ')}.` };
+      }
+      return types;
+    }
+    case 'regex':
+      if (text === '') return [];
+      try {
+        return [new RegExp(text)];
+      } catch {
+        return { error: `expected a regular expression, got "${text}".` };
+      }
     case 'text':
     case 'secret':
       return text;
     default:
       return assertNever(setting.kind);
   }
+}
+
+function formatLimits(limits: Record<IdentifierType, number>): string {
+  return Object.entries(limits).map(([type, n]) => `${type}=${n}`).join(',');
+}
+
+function parseLimits(text: string): Record<IdentifierType, number> | { error: string } {
+  const limits = { ...DEFAULT_IDENTITY_RULES.limits };
+  for (const pair of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const match = /^([a-z]+)=(\d+)$/.exec(pair);
+    if (!match || !(IDENTIFIER_TYPES as readonly string[]).includes(match[1]!) || Number(match[2]) < 1) {
+      return { error: `expected type=N pairs with N of at least 1 and types among ${IDENTIFIER_TYPES.join(', ')}, got "${pair}".` };
+    }
+    limits[match[1] as IdentifierType] = Number(match[2]);
+  }
+  return limits;
 }
 
 function assign(target: Record<string, unknown>, path: readonly string[], value: unknown): void {

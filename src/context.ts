@@ -18,6 +18,7 @@ import type {
 } from '../connectors/types.js';
 import { identifierKey } from './identity/resolve.js';
 import { normalizeIdentifier, type NormalizeOptions } from './identity/normalize.js';
+import type { IdentityResolver } from './identity/identity-resolver.js';
 import type { Logger } from './logger.js';
 
 /** What every request shares: built once at start-up. */
@@ -25,7 +26,10 @@ export interface GatewayServices {
   connectors: SiloConnectors;
   logger: Logger;
   normalize: NormalizeOptions;
-  identity: { maxRounds: number; maxRecords: number };
+  /** Resolution with the shared identity-link cache. */
+  identity: IdentityResolver;
+  /** Bearer token of admin operations; empty when they are off. */
+  adminToken: string;
 }
 
 export interface RequestLoaders {
@@ -42,17 +46,20 @@ export interface RequestLoaders {
 export interface RequestContext {
   services: GatewayServices;
   loaders: RequestLoaders;
+  /** The `Authorization` header's bearer token, if any (checked only by admin operations). */
+  bearerToken?: string;
 }
 
 export const SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];
 
-export function createRequestContext(services: GatewayServices): RequestContext {
+export function createRequestContext(services: GatewayServices, bearerToken?: string): RequestContext {
   const { connectors } = services;
   const lookup = Object.fromEntries(
     SOURCES.map((source) => [source, createLookupLoader(source, services)]),
   ) as RequestLoaders['lookup'];
   return {
     services,
+    bearerToken,
     loaders: {
       lookup,
       crm: new DataLoader((ids) => connectors.crm.fetchRecords(ids)),

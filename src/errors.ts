@@ -10,6 +10,14 @@ import type { Source } from './generated/graphql.js';
 export const ErrorCode = {
   /** The query's arguments are wrong; the message says what is accepted. */
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** A phone (or another weak identifier) is held by records of several people. */
+  AMBIGUOUS_IDENTIFIER: 'AMBIGUOUS_IDENTIFIER',
+  /** A golden id whose anchor record no longer exists in its silo. */
+  CUSTOMER_NOT_FOUND: 'CUSTOMER_NOT_FOUND',
+  /** An admin operation without the admin token, or with a wrong one. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** An admin operation while the gateway has no admin token configured. */
+  FORBIDDEN: 'FORBIDDEN',
   /** A silo could not be reached, refused the connection, or answered with an error status. */
   SOURCE_UNAVAILABLE: 'SOURCE_UNAVAILABLE',
   /** A silo did not answer within its configured timeout. */
@@ -24,6 +32,12 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** What each code means to a client, for the README and for the test that every code is documented. */
 export const errorCodeDescriptions: Record<ErrorCode, string> = {
   BAD_USER_INPUT: 'An argument is malformed; the message names it and lists the accepted forms.',
+  AMBIGUOUS_IDENTIFIER:
+    'The identifier (a phone, typically a household landline) belongs to several people; look the customer up by email, card or a record key.',
+  CUSTOMER_NOT_FOUND:
+    'The golden id names a record that no longer exists in its silo (deleted, not merged); look the customer up by another identifier.',
+  UNAUTHENTICATED: 'An admin operation came without `Authorization: Bearer <GATEWAY_ADMIN_TOKEN>`, or with a wrong token.',
+  FORBIDDEN: 'An admin operation while no GATEWAY_ADMIN_TOKEN is configured: admin operations are off.',
   SOURCE_UNAVAILABLE:
     'A silo refused the connection or answered with an error status (5xx, 429, 401/403). Only the fields that need it are null.',
   SOURCE_TIMEOUT: "A silo did not answer within its timeout. Only the fields that need it are null.",
@@ -55,7 +69,12 @@ export class SourceError extends Error {
 
 /** A client mistake in an argument. */
 export function badUserInput(message: string, extra: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...extra } });
+  return clientError(ErrorCode.BAD_USER_INPUT, message, extra);
+}
+
+/** An error the gateway made on purpose, with one of the registry's codes. */
+export function clientError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extra } });
 }
 
 /** The GraphQL error a client sees for a failed silo call. */

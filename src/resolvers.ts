@@ -3,12 +3,14 @@
  * goes through a loader, and a section is fetched only when the query selects it.
  */
 import type DataLoader from 'dataloader';
-import { badUserInput, SourceError, sourceFailure } from './errors.js';
+import { GraphQLError } from 'graphql';
+import { badUserInput, clientError, ErrorCode, SourceError, sourceFailure } from './errors.js';
 import type { Resolvers, Source } from './generated/graphql.js';
 import type { CustomerParent } from './customer.js';
-import { parseCustomerId } from './identity/identifier.js';
-import { resolveCustomer } from './identity/resolve-customer.js';
+import { parseCustomerId, type CustomerIdInput } from './identity/identifier.js';
+import { resolveCustomers, startOf } from './identity/resolve-customer.js';
 import type { RequestContext } from './context.js';
+import { sameSecret } from './secrets.js';
 import { DateScalar, DateTimeScalar } from './scalars.js';
 
 export const resolvers: Resolvers = {
@@ -16,9 +18,26 @@ export const resolvers: Resolvers = {
   Date: DateScalar,
   Query: {
     customer: async (_root, { id }, ctx) => {
-      const parsed = parseCustomerId(id, ctx.services.normalize);
-      if (!parsed.ok) throw badUserInput(parsed.message, { argument: 'id' });
-      return resolveCustomer(parsed.value, ctx);
+      const [answer] = await resolveCustomers([parseId(id, ctx)], ctx);
+      if (answer instanceof GraphQLError) throw answer;
+      return answer ?? null;
+    },
+    customers: async (_root, { ids }, ctx) => {
+      if (ids.length > MAX_IDS) {
+        throw badUserInput(`customers(ids:) takes at most ${MAX_IDS} ids, got ${ids.length}. Split the list.`, { argument: 'ids' });
+      }
+      const parsed = ids.map((id) => parseCustomerId(id, ctx.services.normalize));
+      const bad = parsed.flatMap((result, index) => (result.ok ? [] : [`ids[${index}]: ${result.message}`]));
+      if (bad.length > 0) throw badUserInput(bad.join('\n'), { argument: 'ids' });
+      const inputs = parsed.map((result) => (result as { ok: true; value: CustomerIdInput }).value);
+      // An Error in a list slot fails that customer alone, with the slot's index in its path.
+      return resolveCustomers(inputs, ctx) as Promise<Array<CustomerParent | null>>;
+    },
+  },
+  Mutation: {
+    evictCustomer: (_root, { id }, ctx) => {
+      requireAdmin(ctx);
+      return { evictedIdentifiers: ctx.services.identity.evict(startOf(parseId(id, ctx))) };
     },
   },
   Customer: {
@@ -67,6 +86,24 @@ async function section<T extends { id: string }>(
 }
 
 const MAX_LIMIT = 100;
+const MAX_IDS = 100;
+
+function parseId(id: string, ctx: RequestContext): CustomerIdInput {
+  const parsed = parseCustomerId(id, ctx.services.normalize);
+  if (!parsed.ok) throw badUserInput(parsed.message, { argument: 'id' });
+  return parsed.value;
+}
+
+/** Admin operations need the configured bearer token; without one configured they are off. */
+function requireAdmin(ctx: RequestContext): void {
+  const expected = ctx.services.adminToken;
+  if (!expected) {
+    throw clientError(ErrorCode.FORBIDDEN, 'Admin operations are off: the gateway has no GATEWAY_ADMIN_TOKEN configured.');
+  }
+  if (!ctx.bearerToken || !sameSecret(ctx.bearerToken, expected)) {
+    throw clientError(ErrorCode.UNAUTHENTICATED, 'This operation needs the header `Authorization: Bearer <GATEWAY_ADMIN_TOKEN>`.');
+  }
+}
 
 function checkLimit(limit: number | null | undefined): number {
   const value = limit ?? 10;

@@ -18,6 +18,7 @@ import { ErrorCode, SourceError } from './errors.js';
 import { createRequestContext, SOURCES, type GatewayServices, type RequestContext } from './context.js';
 import type { GatewaySettings } from './config.js';
 import type { Logger } from './logger.js';
+import { IdentityResolver } from './identity/identity-resolver.js';
 import { resolvers } from './resolvers.js';
 
 const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema');
@@ -57,16 +58,27 @@ export interface Gateway {
   /** The GraphQL endpoint, e.g. http://localhost:4000/graphql. */
   url: string;
   port: number;
+  /** The shared services (the identity resolver and its cache), for tests and benchmarks. */
+  services: GatewayServices;
   close(): Promise<void>;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { settings, connectors, logger } = options;
+  const normalize = { defaultCountry: settings.defaultCountry };
   const services: GatewayServices = {
     connectors,
     logger,
-    normalize: { defaultCountry: settings.defaultCountry },
-    identity: settings.identity,
+    normalize,
+    adminToken: settings.adminToken,
+    identity: new IdentityResolver({
+      silos: SOURCES.map((source) => connectors[source]),
+      rules: settings.identity.rules,
+      normalize,
+      maxRounds: settings.identity.maxRounds,
+      maxRecords: settings.identity.maxRecords,
+      cache: settings.identity.cache,
+    }),
   };
   const apollo = new ApolloServer<RequestContext>({
     schema: makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never }),
@@ -104,6 +116,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     url: `http://${shownHost}:${port}/graphql`,
     port,
+    services,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -153,7 +166,7 @@ async function handle(
   }
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsed ?? body },
-    context: async () => createRequestContext(services),
+    context: async () => createRequestContext(services, bearerToken(req.headers.authorization)),
   });
   for (const [name, value] of result.headers) res.setHeader(name, value);
   res.statusCode = result.status ?? 200;
@@ -163,6 +176,11 @@ async function handle(
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
 }
 
 /** GET /health: each silo's probe, in parallel. 200 when all are up, 503 otherwise. */

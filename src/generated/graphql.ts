@@ -161,6 +161,13 @@ export type Customer = {
   sourceRecords: Array<SourceRecord>;
 };
 
+/** What an eviction removed from the identity-link cache. */
+export type Eviction = {
+  __typename?: 'Eviction';
+  /** How many cached identifiers pointed at the customer and were removed (0 when it was not cached). */
+  evictedIdentifiers: Scalars['Int']['output'];
+};
+
 /**
  * Kinds of identifier a customer can be found by. The value is also the prefix accepted by
  * `customer(id:)`, as in `email:anna@example.com`.
@@ -255,6 +262,29 @@ export type LoyaltyTransaction = {
   store?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * Operations on the gateway's identity-link cache. They need the admin token
+ * (`Authorization: Bearer <GATEWAY_ADMIN_TOKEN>`).
+ */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Forgets the cached links of the customer `id` belongs to (any form `customer(id:)` accepts),
+   * so that the next request resolves them live again. Call it when a silo reports that a record
+   * changed, merged or was deleted.
+   */
+  evictCustomer: Eviction;
+};
+
+
+/**
+ * Operations on the gateway's identity-link cache. They need the admin token
+ * (`Authorization: Bearer <GATEWAY_ADMIN_TOKEN>`).
+ */
+export type MutationEvictCustomerArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** A page seen during a visit. */
 export type PageView = {
   __typename?: 'PageView';
@@ -311,20 +341,38 @@ export type PurchaseLine = {
 export type Query = {
   __typename?: 'Query';
   /**
-   * One customer, looked up live in the silos.
+   * One customer, looked up live in the silos and resolved across them.
    *
-   * `id` is a source record key: `crm:<HubSpot contact id>`, `loyalty:<Open Loyalty member id>`,
-   * `commerce:<Shopify customer id>` or `analytics:<Matomo visitor id>`, or a golden id returned
-   * earlier in `Customer.id`. Returns `null` when no silo knows the record. A malformed id is a
-   * `BAD_USER_INPUT` error whose message lists the accepted forms.
+   * `id` is any identifier of the customer: a source record key (`crm:<HubSpot contact id>`,
+   * `loyalty:<Open Loyalty member id>`, `commerce:<Shopify customer id>`,
+   * `analytics:<Matomo visitor id>`), a typed identifier (`email:anna@example.com`,
+   * `phone:+33612345678` or a national number, `card:<loyalty card number>`), or a golden id
+   * returned earlier in `Customer.id`. Returns `null` when no silo knows the identifier.
+   *
+   * Errors: `BAD_USER_INPUT` for a malformed id (the message lists the accepted forms);
+   * `AMBIGUOUS_IDENTIFIER` for a phone that records of several people share;
+   * `CUSTOMER_NOT_FOUND` for a golden id whose anchor record no longer exists.
    */
   customer?: Maybe<Customer>;
+  /**
+   * Several customers at once, in the order of `ids`, `null` where unknown. At most 100 ids; the
+   * silos are called once per resolution round for the whole list, not once per id. Ids take the
+   * forms `customer(id:)` accepts; an id that cannot be resolved (ambiguous, a silo down) is `null`
+   * with an error whose `path` ends with its index.
+   */
+  customers: Array<Maybe<Customer>>;
 };
 
 
 /** The entry points: look customers up by any identifier they are known by. */
 export type QueryCustomerArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** The entry points: look customers up by any identifier they are known by. */
+export type QueryCustomersArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 /**
@@ -458,6 +506,7 @@ export type ResolversTypes = {
   Customer: ResolverTypeWrapper<CustomerParent>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Eviction: ResolverTypeWrapper<Eviction>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IdentifierType: IdentifierType;
@@ -465,6 +514,7 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LoyaltyMember: ResolverTypeWrapper<LoyaltyMemberRecord>;
   LoyaltyTransaction: ResolverTypeWrapper<LoyaltyTransaction>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageView: ResolverTypeWrapper<PageView>;
   PostalAddress: ResolverTypeWrapper<PostalAddress>;
   ProductView: ResolverTypeWrapper<ProductView>;
@@ -486,12 +536,14 @@ export type ResolversParentTypes = {
   Customer: CustomerParent;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  Eviction: Eviction;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Identity: Identity;
   Int: Scalars['Int']['output'];
   LoyaltyMember: LoyaltyMemberRecord;
   LoyaltyTransaction: LoyaltyTransaction;
+  Mutation: Record<PropertyKey, never>;
   PageView: PageView;
   PostalAddress: PostalAddress;
   ProductView: ProductView;
@@ -573,6 +625,10 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type EvictionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Eviction'] = ResolversParentTypes['Eviction']> = {
+  evictedIdentifiers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type IdentityResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Identity'] = ResolversParentTypes['Identity']> = {
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['IdentifierType'], ParentType, ContextType>;
@@ -607,6 +663,10 @@ export type LoyaltyTransactionResolvers<ContextType = RequestContext, ParentType
   store?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  evictCustomer?: Resolver<ResolversTypes['Eviction'], ParentType, ContextType, RequireFields<MutationEvictCustomerArgs, 'id'>>;
+};
+
 export type PageViewResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageView'] = ResolversParentTypes['PageView']> = {
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -637,6 +697,7 @@ export type PurchaseLineResolvers<ContextType = RequestContext, ParentType exten
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
+  customers?: Resolver<Array<Maybe<ResolversTypes['Customer']>>, ParentType, ContextType, RequireFields<QueryCustomersArgs, 'ids'>>;
 };
 
 export type SourceRecordResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SourceRecord'] = ResolversParentTypes['SourceRecord']> = {
@@ -666,9 +727,11 @@ export type Resolvers<ContextType = RequestContext> = {
   Customer?: CustomerResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  Eviction?: EvictionResolvers<ContextType>;
   Identity?: IdentityResolvers<ContextType>;
   LoyaltyMember?: LoyaltyMemberResolvers<ContextType>;
   LoyaltyTransaction?: LoyaltyTransactionResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageView?: PageViewResolvers<ContextType>;
   PostalAddress?: PostalAddressResolvers<ContextType>;
   ProductView?: ProductViewResolvers<ContextType>;

@@ -78,3 +78,9 @@ function normalizePhone(value: string, defaultCountry: CountryCode): NormalizeRe
 function assertNever(value: never): never {
   throw new Error(`Unhandled identifier type: ${String(value)}`);
 }
+
+/** True for a normalized phone that is a fixed line (a landline), as far as the numbering plan tells. */
+export function isFixedLinePhone(identifier: Identifier): boolean {
+  if (identifier.type !== 'phone') return false;
+  return parsePhoneNumberFromString(identifier.value)?.getType() === 'FIXED_LINE';
+}

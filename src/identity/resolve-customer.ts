@@ -1,42 +1,59 @@
 /**
- * From a parsed `customer(id:)` argument to a CustomerParent: runs identity resolution with the
- * request's batched lookups and names the cluster with its golden id.
+ * From parsed `customer(id:)` arguments to CustomerParents, through the identity resolver (cache,
+ * single-flight, lockstep resolution) with the request's batched lookups.
  */
-import { sourceFailure } from '../errors.js';
+import type { GraphQLError } from 'graphql';
+import { clientError, ErrorCode, sourceFailure } from '../errors.js';
 import type { RequestContext } from '../context.js';
-import { SOURCES } from '../context.js';
 import type { CustomerParent } from '../customer.js';
-import { chooseAnchor, encodeGoldenId } from './golden-id.js';
 import type { CustomerIdInput } from './identifier.js';
-import { normalizeIdentifier } from './normalize.js';
-import { resolveCluster } from './resolve.js';
+import type { Resolution } from './identity-resolver.js';
+import type { Identifier } from '../../connectors/types.js';
 
-/** The customer, or null when no silo knows the identifier. Throws when the silo it names failed. */
-export async function resolveCustomer(input: CustomerIdInput, ctx: RequestContext): Promise<CustomerParent | null> {
+/** One answer per input, in order: the customer, null when unknown, or the error to report. */
+export async function resolveCustomers(
+  inputs: readonly CustomerIdInput[],
+  ctx: RequestContext,
+): Promise<Array<CustomerParent | null | GraphQLError>> {
   const { services, loaders } = ctx;
-  const start =
-    input.kind === 'golden' ? { type: input.anchor.source, value: input.anchor.id } : input.identifier;
-  const cluster = await resolveCluster(start, {
-    silos: SOURCES.map((source) => services.connectors[source]),
-    lookup: (source, identifier) => loaders.lookup[source].load(identifier),
-    normalize: (identifier) => {
-      const result = normalizeIdentifier(identifier, services.normalize);
-      return result.ok ? result.identifier : null;
-    },
-    maxRounds: services.identity.maxRounds,
-    maxRecords: services.identity.maxRecords,
-  });
-  const anchor = chooseAnchor(cluster.records);
-  if (!anchor) {
-    // Nothing found: when a silo failed, "unknown" would be a guess, so say which silo failed.
-    const failure = cluster.failures.values().next().value;
-    if (failure) throw sourceFailure(failure);
-    return null;
+  const resolutions = await services.identity.resolveMany(
+    inputs.map(startOf),
+    (source, identifier) => loaders.lookup[source].load(identifier),
+  );
+  return resolutions.map((resolution, i) => answer(inputs[i]!, resolution));
+}
+
+/** Where resolution starts: the identifier, or the golden id's anchor record. */
+export function startOf(input: CustomerIdInput): Identifier {
+  return input.kind === 'golden' ? { type: input.anchor.source, value: input.anchor.id } : input.identifier;
+}
+
+function answer(input: CustomerIdInput, resolution: Resolution): CustomerParent | null | GraphQLError {
+  switch (resolution.kind) {
+    case 'found':
+      return resolution.customer;
+    case 'notFound':
+      if (input.kind !== 'golden') return null;
+      return clientError(
+        ErrorCode.CUSTOMER_NOT_FOUND,
+        `The golden id "${input.goldenId}" names a ${input.anchor.source} record (${input.anchor.id}) that no longer exists. ` +
+          'Look the customer up again by another identifier (email, phone, card or a record key).',
+      );
+    case 'ambiguous': {
+      const { type, value } = startOf(input);
+      return clientError(
+        ErrorCode.AMBIGUOUS_IDENTIFIER,
+        `The ${type} "${value}" is held by records of several people (a household line, for example). ` +
+          'Look the customer up by email, card or a record key.',
+      );
+    }
+    case 'failed':
+      return sourceFailure(resolution.error);
+    default:
+      return assertNever(resolution);
   }
-  return {
-    goldenId: input.kind === 'golden' ? input.goldenId : encodeGoldenId(anchor),
-    records: cluster.records,
-    identities: cluster.identities,
-    failures: cluster.failures,
-  };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unhandled resolution: ${JSON.stringify(value)}`);
 }

@@ -3,6 +3,7 @@ import { SourceError } from '../errors.js';
 import type { FoundRecord, Identifier } from '../../connectors/types.js';
 import type { Source } from '../generated/graphql.js';
 import { resolveCluster, type ResolveDeps } from './resolve.js';
+import { DEFAULT_IDENTITY_RULES } from './rules.js';
 
 /** Silos as plain data: each record and the identifiers it carries. */
 function depsFor(records: FoundRecord[], overrides: Partial<ResolveDeps> = {}): ResolveDeps & { calls: string[] } {
@@ -18,10 +19,12 @@ function depsFor(records: FoundRecord[], overrides: Partial<ResolveDeps> = {}): 
     lookup: async (source: Source, identifier: Identifier) => {
       calls.push(`${source} ${identifier.type}:${identifier.value}`);
       return records.filter(
-        (r) => r.source === source && r.identifiers.some((i) => i.type === identifier.type && i.value.toLowerCase() === identifier.value),
+        (r) => r.source === source && r.identifiers.some((i) => i.type === identifier.type && i.value.trim().toLowerCase() === identifier.value),
       );
     },
     normalize: (identifier) => ({ ...identifier, value: identifier.value.trim().toLowerCase() }),
+    isFixedLine: (identifier) => identifier.value.startsWith('+331'),
+    rules: DEFAULT_IDENTITY_RULES,
     maxRounds: 4,
     maxRecords: 50,
     ...overrides,
@@ -90,5 +93,93 @@ describe('resolveCluster', () => {
     });
     const cluster = await resolveCluster({ type: 'crm', value: '101' }, deps);
     expect(cluster.records.map((r) => r.id)).toEqual(['101']);
+  });
+});
+
+describe('guards against over-merging', () => {
+  const landline = '+33123456789';
+  const household: FoundRecord[] = [
+    { source: 'crm', id: '1', identifiers: [{ type: 'crm', value: '1' }, { type: 'email', value: 'anna@x.fr' }, { type: 'phone', value: '+33611111111' }, { type: 'phone', value: landline }] },
+    { source: 'crm', id: '2', identifiers: [{ type: 'crm', value: '2' }, { type: 'email', value: 'paul@x.fr' }, { type: 'phone', value: '+33622222222' }, { type: 'phone', value: landline }] },
+    // Paul's daughter signed up in store with the home line only.
+    { source: 'loyalty', id: 'm3', identifiers: [{ type: 'loyalty', value: 'm3' }, { type: 'card', value: 'c3' }, { type: 'phone', value: landline }] },
+  ];
+  const ids = (records: { source: string; id: string }[]) => records.map((r) => `${r.source}:${r.id}`).sort();
+
+  it('never joins two people through a shared landline', async () => {
+    for (const start of ['1', '2']) {
+      const cluster = await resolveCluster({ type: 'crm', value: start }, depsFor(household));
+      expect(ids(cluster.records)).toEqual([`crm:${start}`]);
+    }
+    const member = await resolveCluster({ type: 'loyalty', value: 'm3' }, depsFor(household));
+    expect(ids(member.records)).toEqual(['loyalty:m3']);
+  });
+
+  it('links through a landline only when told to, and then not through one that records of different people share', async () => {
+    const rules = { ...DEFAULT_IDENTITY_RULES, linkFixedLines: true };
+    const cluster = await resolveCluster({ type: 'crm', value: '1' }, depsFor(household, { rules }));
+    expect(ids(cluster.records)).toEqual(['crm:1']);
+    const alone = await resolveCluster({ type: 'crm', value: '1' }, depsFor(household.filter((r) => r.id !== '2'), { rules }));
+    expect(ids(alone.records)).toEqual(['crm:1', 'loyalty:m3']);
+  });
+
+  it('links through a mobile a record that agrees with the customer, not one with another email', async () => {
+    const records: FoundRecord[] = [
+      { source: 'crm', id: '1', identifiers: [{ type: 'crm', value: '1' }, { type: 'email', value: 'anna@x.fr' }, { type: 'phone', value: '+33611111111' }] },
+      { source: 'loyalty', id: 'm1', identifiers: [{ type: 'loyalty', value: 'm1' }, { type: 'phone', value: '+33611111111' }] },
+      { source: 'commerce', id: '9', identifiers: [{ type: 'commerce', value: '9' }, { type: 'email', value: 'someone.else@y.fr' }, { type: 'phone', value: '+33611111111' }] },
+    ];
+    const cluster = await resolveCluster({ type: 'crm', value: '1' }, depsFor(records));
+    // The shop account has another email: the mobile is shared, so it links nothing at all.
+    expect(ids(cluster.records)).toEqual(['crm:1']);
+    const without = await resolveCluster({ type: 'crm', value: '1' }, depsFor(records.slice(0, 2)));
+    expect(ids(without.records)).toEqual(['crm:1', 'loyalty:m1']);
+  });
+
+  it('says a shared phone asked for directly is ambiguous instead of guessing', async () => {
+    const cluster = await resolveCluster({ type: 'phone', value: landline }, depsFor(household));
+    expect(cluster.ambiguous).toBe(true);
+    const single = await resolveCluster({ type: 'phone', value: '+33611111111' }, depsFor(household));
+    expect(single.ambiguous).toBe(false);
+    expect(ids(single.records)).toEqual(['crm:1']);
+  });
+
+  it('merges two CRM contacts with the same email, and an old and a new loyalty card', async () => {
+    const records: FoundRecord[] = [
+      { source: 'crm', id: '1', identifiers: [{ type: 'crm', value: '1' }, { type: 'email', value: 'Anna@X.fr' }] },
+      { source: 'crm', id: '7', identifiers: [{ type: 'crm', value: '7' }, { type: 'email', value: ' anna@x.fr ' }] },
+      { source: 'loyalty', id: 'old', identifiers: [{ type: 'loyalty', value: 'old' }, { type: 'card', value: 'c1' }, { type: 'email', value: 'anna@x.fr' }] },
+      { source: 'loyalty', id: 'new', identifiers: [{ type: 'loyalty', value: 'new' }, { type: 'card', value: 'c2' }, { type: 'email', value: 'ANNA@x.fr' }] },
+    ];
+    const cluster = await resolveCluster({ type: 'card', value: 'c2' }, depsFor(records));
+    expect(ids(cluster.records)).toEqual(['crm:1', 'crm:7', 'loyalty:new', 'loyalty:old']);
+  });
+
+  it('keeps a record out when it would exceed the limit of a type ranking above its link', async () => {
+    const contacts: FoundRecord[] = ['1', '2', '3', '4'].map((id) => ({
+      source: 'crm',
+      id,
+      identifiers: [{ type: 'crm', value: id }, { type: 'email', value: 'shared@x.fr' }],
+    }));
+    const cluster = await resolveCluster({ type: 'email', value: 'shared@x.fr' }, depsFor(contacts));
+    expect(ids(cluster.records)).toEqual(['crm:1', 'crm:2', 'crm:3']);
+  });
+
+  it('joins a record over the limit of a type ranking below its link, without the surplus values', async () => {
+    const phones = ['+33611111111', '+33622222222', '+33633333333', '+33644444444', '+33655555555'];
+    const records: FoundRecord[] = [
+      { source: 'crm', id: '1', identifiers: [{ type: 'crm', value: '1' }, ...phones.map((value) => ({ type: 'phone' as const, value }))] },
+    ];
+    const deps = depsFor(records);
+    const cluster = await resolveCluster({ type: 'crm', value: '1' }, deps);
+    expect(ids(cluster.records)).toEqual(['crm:1']);
+    expect(cluster.identities.filter((i) => i.type === 'phone')).toHaveLength(4);
+    expect(deps.calls).not.toContain('crm phone:+33655555555');
+  });
+
+  it('does not link through values the user blocked', async () => {
+    const rules = { ...DEFAULT_IDENTITY_RULES, blocked: { email: [/@x\.fr$/] } };
+    const cluster = await resolveCluster({ type: 'crm', value: '101' }, depsFor(anna.map((r) => ({ ...r, identifiers: r.identifiers.map((i) => (i.type === 'email' ? { ...i, value: 'anna@x.fr' } : i)) })), { rules }));
+    expect(ids(cluster.records)).toEqual(['crm:101']);
   });
 });

@@ -1,15 +1,19 @@
 /**
- * Identity resolution: from one identifier, find every record of the same person across the
- * silos. Each round asks every silo that can look up the new identifiers (in parallel; the
- * `lookup` passed in batches per silo), collects the records found and the identifiers they
- * carry, and repeats until nothing new appears or a bound is hit.
+ * Identity resolution: from identifiers, find every record of the same person across the silos.
+ * Each round asks every silo that can look up the new identifiers, collects the records found and
+ * the identifiers they carry, and repeats until nothing new appears or a bound is hit. Records
+ * join a customer under the guards of rules.ts.
  *
- * The I/O is passed in, so the loop is tested with plain data.
+ * Several customers resolve in lockstep: every round issues all their lookups in the same tick,
+ * so the `lookup` passed in (a DataLoader per silo) sends one call per silo per round for a whole
+ * `customers(ids:)` list. The I/O is passed in, so the logic is tested with plain data.
  */
 import { SourceError } from '../errors.js';
 import type { Identity, Source } from '../generated/graphql.js';
 import type { FoundRecord, Identifier, IdentifierType } from '../../connectors/types.js';
 import type { SourceRecordKey } from '../customer.js';
+import { ANCHOR_PRIORITY } from './golden-id.js';
+import { applyLimits, compatible, isBlocked, type IdentityRules, type ValuesByType } from './rules.js';
 
 export interface ResolveDeps {
   /** The silos and the identifier types each can look up. */
@@ -18,7 +22,10 @@ export interface ResolveDeps {
   lookup(source: Source, identifier: Identifier): Promise<FoundRecord[]>;
   /** The normalized form of an identifier a record carries, or null when it is unusable or blocked. */
   normalize(identifier: Identifier): Identifier | null;
-  /** Rounds of lookups before the cluster is taken as it is. */
+  /** Whether a normalized phone is a fixed line (see IdentityRules.linkFixedLines). */
+  isFixedLine(identifier: Identifier): boolean;
+  rules: IdentityRules;
+  /** Rounds of lookups, the first included, before the cluster is taken as it is. */
   maxRounds: number;
   /** Records in one cluster before expansion stops. */
   maxRecords: number;
@@ -29,75 +36,198 @@ export interface ResolvedCluster {
   identities: Identity[];
   /** Silos whose lookups failed: the cluster may be missing their records. */
   failures: Map<Source, SourceError>;
-  /** False when a bound stopped the expansion or a silo failed. */
+  /** False when a bound stopped the expansion or a silo failed: such a cluster is not cached. */
   complete: boolean;
+  /** The start identifier is weak and its records belong to several people (a household line). */
+  ambiguous: boolean;
+}
+
+interface ClusterState {
+  records: Map<string, FoundRecord>;
+  values: ValuesByType;
+  identities: Map<string, Identity>;
+  /** Identifier keys already looked up or queued. */
+  seen: Set<string>;
+  frontier: Identifier[];
+  failures: Map<Source, SourceError>;
+  bounded: boolean;
+  ambiguous: boolean;
+}
+
+interface LookupResult {
+  via: Identifier;
+  records: FoundRecord[];
 }
 
 export async function resolveCluster(start: Identifier, deps: ResolveDeps): Promise<ResolvedCluster> {
-  const records = new Map<string, FoundRecord>();
-  const identities = new Map<string, Identity>();
-  const seen = new Set<string>([identifierKey(start)]);
-  const failures = new Map<Source, SourceError>();
-  let frontier: Identifier[] = [start];
-  let bounded = false;
-
-  for (let round = 0; frontier.length > 0; round += 1) {
-    if (round >= deps.maxRounds || records.size >= deps.maxRecords) {
-      bounded = true;
-      break;
-    }
-    const found = await lookupRound(frontier, deps, failures);
-    const next: Identifier[] = [];
-    for (const record of found) {
-      const key = `${record.source}:${record.id}`;
-      if (records.has(key)) continue;
-      if (records.size >= deps.maxRecords) {
-        bounded = true;
-        break;
-      }
-      records.set(key, record);
-      for (const carried of record.identifiers) {
-        const identifier = deps.normalize(carried);
-        if (!identifier) continue;
-        const idKey = identifierKey(identifier);
-        identities.set(`${idKey}|${record.source}`, { ...identifier, source: record.source });
-        if (!seen.has(idKey)) {
-          seen.add(idKey);
-          next.push(identifier);
-        }
-      }
-    }
-    frontier = next;
-  }
-
-  return {
-    records: [...records.values()].map(({ source, id }) => ({ source, id })),
-    identities: [...identities.values()],
-    failures,
-    complete: !bounded && failures.size === 0,
-  };
+  const [cluster] = await resolveClusters([start], deps);
+  return cluster!;
 }
 
-/** One round: every identifier to every silo that can look it up, all at once. */
-async function lookupRound(
-  frontier: readonly Identifier[],
-  deps: ResolveDeps,
-  failures: Map<Source, SourceError>,
-): Promise<FoundRecord[]> {
-  const calls: Array<Promise<FoundRecord[]>> = [];
-  for (const silo of deps.silos) {
-    for (const identifier of frontier) {
-      if (!silo.lookupTypes.includes(identifier.type)) continue;
+/** Resolves every start at once, one result per start, in order. */
+export async function resolveClusters(starts: readonly Identifier[], deps: ResolveDeps): Promise<ResolvedCluster[]> {
+  const states = starts.map((start): ClusterState => ({
+    records: new Map(),
+    values: new Map(),
+    identities: new Map(),
+    seen: new Set([identifierKey(start)]),
+    frontier: [start],
+    failures: new Map(),
+    bounded: false,
+    ambiguous: false,
+  }));
+
+  for (let round = 0; states.some(isExpanding); round += 1) {
+    if (round >= deps.maxRounds) {
+      for (const state of states.filter(isExpanding)) state.bounded = true;
+      break;
+    }
+    const active = states.filter(isExpanding);
+    const results = await Promise.all(active.map((state) => lookupRound(state, deps)));
+    active.forEach((state, i) => absorb(state, results[i]!, round === 0, deps));
+  }
+
+  return states.map((state) => ({
+    records: [...state.records.values()].map(({ source, id }) => ({ source, id })),
+    identities: [...state.identities.values()],
+    failures: state.failures,
+    complete: !state.bounded && state.failures.size === 0,
+    ambiguous: state.ambiguous,
+  }));
+}
+
+function isExpanding(state: ClusterState): boolean {
+  return state.frontier.length > 0 && !state.bounded && !state.ambiguous;
+}
+
+/** Every frontier identifier to every silo that can look it up, all issued in this tick. */
+async function lookupRound(state: ClusterState, deps: ResolveDeps): Promise<LookupResult[]> {
+  const frontier = state.frontier;
+  state.frontier = [];
+  const calls: Array<Promise<LookupResult>> = [];
+  for (const via of frontier) {
+    for (const silo of deps.silos) {
+      if (!silo.lookupTypes.includes(via.type)) continue;
       calls.push(
-        deps.lookup(silo.source, identifier).catch((error: unknown) => {
-          if (!(error instanceof SourceError)) throw error;
-          if (!failures.has(silo.source)) failures.set(silo.source, error);
-          return [];
-        }),
+        deps.lookup(silo.source, via).then(
+          (records) => ({ via, records }),
+          (error: unknown) => {
+            if (!(error instanceof SourceError)) throw error;
+            if (!state.failures.has(silo.source)) state.failures.set(silo.source, error);
+            return { via, records: [] };
+          },
+        ),
       );
     }
   }
-  return (await Promise.all(calls)).flat();
+  return Promise.all(calls);
+}
+
+/** Adds the records found this round, strongest link first, under the rules. */
+function absorb(state: ClusterState, results: LookupResult[], isStart: boolean, deps: ResolveDeps): void {
+  const byVia = new Map<string, LookupResult>();
+  for (const result of results) {
+    const key = identifierKey(result.via);
+    const entry = byVia.get(key) ?? { via: result.via, records: [] };
+    entry.records.push(...result.records);
+    byVia.set(key, entry);
+  }
+  const rank = (type: IdentifierType): number => deps.rules.priority.indexOf(type);
+  const vias = [...byVia.values()].sort(
+    (a, b) => rank(a.via.type) - rank(b.via.type) || compareText(a.via.value, b.via.value),
+  );
+
+  for (const { via, records } of vias) {
+    const candidates = uniqueRecords(records)
+      .filter((record) => !state.records.has(recordKey(record)))
+      .map((record) => ({ record, values: valuesOf(record, deps) }));
+    if (candidates.length === 0) continue;
+
+    if (deps.rules.weakTypes.includes(via.type)) {
+      if (!isStart && !deps.rules.linkFixedLines && via.type === 'phone' && deps.isFixedLine(via)) continue;
+      if (!allCompatible(state.values, candidates.map((c) => c.values))) {
+        // A weak identifier held by records of different people is shared: it links nothing.
+        // When it is what the client asked for, the answer would be a guess: say so instead.
+        if (isStart) state.ambiguous = true;
+        continue;
+      }
+    }
+
+    for (const { record, values } of candidates) {
+      if (state.records.size >= deps.maxRecords) {
+        state.bounded = true;
+        return;
+      }
+      const decision = applyLimits(deps.rules, state.values, values, via.type);
+      if (decision.kind === 'refuse') continue;
+      admit(state, record, values, decision.drop);
+    }
+  }
+}
+
+function admit(state: ClusterState, record: FoundRecord, values: ValuesByType, drop: ReadonlySet<string>): void {
+  state.records.set(recordKey(record), record);
+  for (const [type, set] of values) {
+    for (const value of set) {
+      const key = `${type}:${value}`;
+      if (drop.has(key)) continue;
+      let held = state.values.get(type);
+      if (!held) state.values.set(type, (held = new Set()));
+      held.add(value);
+      state.identities.set(`${key}|${record.source}`, { type, value, source: record.source });
+      if (!state.seen.has(key)) {
+        state.seen.add(key);
+        state.frontier.push({ type, value });
+      }
+    }
+  }
+}
+
+/** Whether all candidates could be one person together with the customer. */
+function allCompatible(customer: ValuesByType, candidates: readonly ValuesByType[]): boolean {
+  const together: ValuesByType = cloneValues(customer);
+  for (const values of candidates) {
+    if (!compatible(together, values)) return false;
+    for (const [type, set] of values) {
+      const held = together.get(type) ?? new Set<string>();
+      for (const value of set) held.add(value);
+      together.set(type, held);
+    }
+  }
+  return true;
+}
+
+/** The normalized, unblocked identifiers a record carries. */
+function valuesOf(record: FoundRecord, deps: ResolveDeps): ValuesByType {
+  const values: ValuesByType = new Map();
+  for (const carried of record.identifiers) {
+    const identifier = deps.normalize(carried);
+    if (!identifier || isBlocked(deps.rules, identifier.type, identifier.value)) continue;
+    const set = values.get(identifier.type) ?? new Set<string>();
+    set.add(identifier.value);
+    values.set(identifier.type, set);
+  }
+  return values;
+}
+
+function cloneValues(values: ValuesByType): ValuesByType {
+  return new Map([...values].map(([type, set]) => [type, new Set(set)]));
+}
+
+/** Records found by several silos' answers appear once, in a stable order. */
+function uniqueRecords(records: readonly FoundRecord[]): FoundRecord[] {
+  const byKey = new Map(records.map((record) => [recordKey(record), record]));
+  return [...byKey.values()].sort(
+    (a, b) => ANCHOR_PRIORITY.indexOf(a.source) - ANCHOR_PRIORITY.indexOf(b.source) || compareText(a.id, b.id),
+  );
+}
+
+function recordKey(record: { source: Source; id: string }): string {
+  return `${record.source}:${record.id}`;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function identifierKey(identifier: Identifier): string {

@@ -10,6 +10,7 @@ import { generatePopulation } from '../../src/population/generate.js';
 import { startGateway, type Gateway } from '../../src/server.js';
 import { closeSiloConnectors, createSiloConnectors } from '../../src/silos.js';
 import type { GatewaySettings } from '../../src/config.js';
+import { DEFAULT_IDENTITY_RULES } from '../../src/identity/rules.js';
 
 export interface Stack {
   population: Population;
@@ -19,7 +20,10 @@ export interface Stack {
   logs: string[];
   /** POSTs a GraphQL operation and returns the parsed body and the status. */
   query(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GraphQLBody }>;
-  /** Sets every simulator back to healthy, with no latency, and zeroes their call counts. */
+  /**
+   * Sets every simulator back to healthy, with no latency, zeroes their call counts, and empties
+   * the gateway's identity-link cache, so that each test starts cold.
+   */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -35,7 +39,13 @@ export const TEST_SETTINGS: GatewaySettings = {
   logLevel: 'debug',
   sandbox: true,
   defaultCountry: 'FR',
-  identity: { maxRounds: 4, maxRecords: 50 },
+  adminToken: 'test-admin-token',
+  identity: {
+    maxRounds: 4,
+    maxRecords: 50,
+    cache: { maxKeys: 100_000, ttlMs: 60_000, negativeTtlMs: 5_000 },
+    rules: DEFAULT_IDENTITY_RULES,
+  },
 };
 
 export async function startStack(options: { seed?: number; size?: number; timeoutMs?: number } = {}): Promise<Stack> {
@@ -63,6 +73,7 @@ export async function startStack(options: { seed?: number; size?: number; timeou
         simulator.setLatency({ fixedMs: 0, jitterMs: 0 });
         simulator.resetStats();
       }
+      gateway.services.identity.cache.clear();
     },
     async close() {
       await gateway.close();

@@ -1,0 +1,104 @@
+/**
+ * The guards against over-merging, in the spirit of Segment's identity settings: per identifier
+ * type, a limit and a priority, plus which types are weak and which values are blocked.
+ * Pure data and pure checks; resolve.ts applies them.
+ */
+import type { IdentifierType } from '../../connectors/types.js';
+
+export interface IdentityRules {
+  /** At most this many distinct values of a type in one customer. */
+  limits: Record<IdentifierType, number>;
+  /**
+   * Strongest first. When a record would take a customer over a limit, the record stays out if
+   * the type over the limit ranks above the identifier that found it; otherwise it joins and its
+   * surplus values of that type are dropped.
+   */
+  priority: readonly IdentifierType[];
+  /**
+   * Types that many people can share (a household's phone). A record found only through one
+   * joins only if it is compatible with the customer (see {@link compatible}).
+   */
+  weakTypes: readonly IdentifierType[];
+  /**
+   * Whether fixed-line phone numbers link records. Off by default: in retail data a landline is
+   * a household's, not a person's, and nothing in the record tells whose it is.
+   */
+  linkFixedLines: boolean;
+  /** Extra blocked values per type, as regular expressions on the normalized value. */
+  blocked: Partial<Record<IdentifierType, readonly RegExp[]>>;
+}
+
+/**
+ * Defaults, and why:
+ * - crm 3: a person often has two CRM contacts (a duplicate or a merge HubSpot has not done);
+ *   more than three is a shared inbox or a data-entry accident.
+ * - loyalty 3, card 3: an old and a new membership when a card is reissued.
+ * - commerce 2: shops rarely hold more than one account per person.
+ * - analytics 20: one visitor per browser or app install; people have several devices.
+ * - email 3: a person may use a work and a private address.
+ * - phone 4: mobile, landline, an old number.
+ * Priority: record ids first (a silo's own id is the most certain), then card and email, which
+ * people keep to themselves, then devices, and phones last, which households share.
+ */
+export const DEFAULT_IDENTITY_RULES: IdentityRules = {
+  limits: { crm: 3, loyalty: 3, commerce: 2, analytics: 20, email: 3, phone: 4, card: 3 },
+  priority: ['crm', 'commerce', 'loyalty', 'card', 'email', 'analytics', 'phone'],
+  weakTypes: ['phone'],
+  linkFixedLines: false,
+  blocked: {},
+};
+
+/**
+ * Types a weak link may not add a second, different value of. Devices and phones are excluded:
+ * a person has several of them.
+ */
+const EXCLUSIVE_FOR_WEAK_LINKS: readonly IdentifierType[] = ['crm', 'commerce', 'loyalty', 'card', 'email'];
+
+/** Distinct values per type, as a customer or a candidate record holds them. */
+export type ValuesByType = Map<IdentifierType, Set<string>>;
+
+/** True when `a` ranks above `b` in the rules' priority. */
+export function ranksAbove(rules: IdentityRules, a: IdentifierType, b: IdentifierType): boolean {
+  return rules.priority.indexOf(a) < rules.priority.indexOf(b);
+}
+
+/**
+ * Whether a record found only through a weak identifier may join: it must not hold a different
+ * value of a type the customer already has a value of (a shared phone proves nothing against a
+ * different email, CRM contact or card).
+ */
+export function compatible(customer: ValuesByType, record: ValuesByType): boolean {
+  for (const type of EXCLUSIVE_FOR_WEAK_LINKS) {
+    const mine = customer.get(type);
+    const theirs = record.get(type);
+    if (!mine?.size || !theirs?.size) continue;
+    if (![...theirs].some((value) => mine.has(value))) return false;
+  }
+  return true;
+}
+
+export type LimitDecision =
+  | { kind: 'join'; drop: ReadonlySet<string> }
+  | { kind: 'refuse'; type: IdentifierType };
+
+/**
+ * Applies the limits to a record found through an identifier of type `via`. `drop` holds the
+ * `type:value` keys of surplus values the record joins without.
+ */
+export function applyLimits(rules: IdentityRules, customer: ValuesByType, record: ValuesByType, via: IdentifierType): LimitDecision {
+  const drop = new Set<string>();
+  for (const [type, values] of record) {
+    const held = customer.get(type) ?? new Set<string>();
+    const fresh = [...values].filter((value) => !held.has(value)).sort();
+    const room = Math.max(0, rules.limits[type] - held.size);
+    if (fresh.length <= room) continue;
+    if (ranksAbove(rules, type, via)) return { kind: 'refuse', type };
+    for (const value of fresh.slice(room)) drop.add(`${type}:${value}`);
+  }
+  return { kind: 'join', drop };
+}
+
+/** True when a user-supplied pattern blocks this normalized value. */
+export function isBlocked(rules: IdentityRules, type: IdentifierType, value: string): boolean {
+  return (rules.blocked[type] ?? []).some((pattern) => pattern.test(value));
+}
