@@ -55,6 +55,15 @@ describe('resolveCluster', () => {
     expect(new Set(deps.calls).size).toBe(deps.calls.length);
   });
 
+  it('does not ask a silo again for its own record id once that record is in the customer', async () => {
+    const deps = depsFor(anna);
+    await resolveCluster({ type: 'crm', value: '101' }, deps);
+    expect(deps.calls).not.toContain('commerce commerce:7001');
+    expect(deps.calls).not.toContain('analytics analytics:v1');
+    // Analytics is still asked for the shop id: other devices may carry it.
+    expect(deps.calls).toContain('analytics commerce:7001');
+  });
+
   it('returns an empty cluster for an unknown identifier', async () => {
     const cluster = await resolveCluster({ type: 'crm', value: '999' }, depsFor(anna));
     expect(cluster.records).toEqual([]);
@@ -106,13 +115,15 @@ describe('guards against over-merging', () => {
   ];
   const ids = (records: { source: string; id: string }[]) => records.map((r) => `${r.source}:${r.id}`).sort();
 
-  it('never joins two people through a shared landline', async () => {
+  it('never joins two people through a shared landline, and does not even look it up', async () => {
     for (const start of ['1', '2']) {
       const cluster = await resolveCluster({ type: 'crm', value: start }, depsFor(household));
       expect(ids(cluster.records)).toEqual([`crm:${start}`]);
     }
-    const member = await resolveCluster({ type: 'loyalty', value: 'm3' }, depsFor(household));
+    const deps = depsFor(household);
+    const member = await resolveCluster({ type: 'loyalty', value: 'm3' }, deps);
     expect(ids(member.records)).toEqual(['loyalty:m3']);
+    expect(deps.calls.some((call) => call.includes(landline))).toBe(false);
   });
 
   it('links through a landline only when told to, and then not through one that records of different people share', async () => {

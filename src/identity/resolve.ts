@@ -83,7 +83,7 @@ export async function resolveClusters(starts: readonly Identifier[], deps: Resol
       break;
     }
     const active = states.filter(isExpanding);
-    const results = await Promise.all(active.map((state) => lookupRound(state, deps)));
+    const results = await Promise.all(active.map((state) => lookupRound(state, deps, round === 0)));
     active.forEach((state, i) => absorb(state, results[i]!, round === 0, deps));
   }
 
@@ -100,14 +100,29 @@ function isExpanding(state: ClusterState): boolean {
   return state.frontier.length > 0 && !state.bounded && !state.ambiguous;
 }
 
+/**
+ * Identifier types that at most one record of a silo holds: its own record id, and the loyalty
+ * card number. Once the record that carries one is in the cluster, asking its silo again can only
+ * find that record, so the call is skipped.
+ */
+const UNIQUE_IN_SILO: Record<Source, readonly IdentifierType[]> = {
+  crm: ['crm'],
+  loyalty: ['loyalty', 'card'],
+  commerce: ['commerce'],
+  analytics: ['analytics'],
+};
+
 /** Every frontier identifier to every silo that can look it up, all issued in this tick. */
-async function lookupRound(state: ClusterState, deps: ResolveDeps): Promise<LookupResult[]> {
+async function lookupRound(state: ClusterState, deps: ResolveDeps, isStart: boolean): Promise<LookupResult[]> {
   const frontier = state.frontier;
   state.frontier = [];
   const calls: Array<Promise<LookupResult>> = [];
   for (const via of frontier) {
+    // A landline that may not link anything is not worth a call (it is still an identity).
+    if (!isStart && !linksRecords(via, deps)) continue;
     for (const silo of deps.silos) {
       if (!silo.lookupTypes.includes(via.type)) continue;
+      if (UNIQUE_IN_SILO[silo.source].includes(via.type) && state.identities.has(`${identifierKey(via)}|${silo.source}`)) continue;
       calls.push(
         deps.lookup(silo.source, via).then(
           (records) => ({ via, records }),
@@ -144,7 +159,7 @@ function absorb(state: ClusterState, results: LookupResult[], isStart: boolean, 
     if (candidates.length === 0) continue;
 
     if (deps.rules.weakTypes.includes(via.type)) {
-      if (!isStart && !deps.rules.linkFixedLines && via.type === 'phone' && deps.isFixedLine(via)) continue;
+      if (!isStart && !linksRecords(via, deps)) continue;
       if (!allCompatible(state.values, candidates.map((c) => c.values))) {
         // A weak identifier held by records of different people is shared: it links nothing.
         // When it is what the client asked for, the answer would be a guess: say so instead.
@@ -163,6 +178,11 @@ function absorb(state: ClusterState, results: LookupResult[], isStart: boolean, 
       admit(state, record, values, decision.drop);
     }
   }
+}
+
+/** Whether records found through this identifier may join (fixed lines, unless configured, may not). */
+function linksRecords(via: Identifier, deps: ResolveDeps): boolean {
+  return deps.rules.linkFixedLines || via.type !== 'phone' || !deps.isFixedLine(via);
 }
 
 function admit(state: ClusterState, record: FoundRecord, values: ValuesByType, drop: ReadonlySet<string>): void {
