@@ -1,9 +1,10 @@
+import { Pool } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Population } from '../../src/population/format.js';
 import { expectSourceError } from '../../test/contract/connector-contract.js';
 import { SHOPIFY_API_VERSION } from './api.js';
-import { createCommerceConnector, type CommerceConnector } from './client.js';
-import { buildTestPopulation, customerId, phoneOf } from './test-population.js';
+import { MAX_SEARCH_URL_LENGTH, createCommerceConnector, type CommerceConnector } from './client.js';
+import { buildTestPopulation, customerId, emailOf, phoneOf } from './test-population.js';
 import { ACCESS_TOKEN, startShop, type TestShop } from './test-shop.js';
 
 const id = (n: number): string => String(customerId(n));
@@ -20,6 +21,27 @@ afterAll(() => shop.close());
 beforeEach(() => shop.simulator.resetStats());
 
 const calls = (route: string): number => shop.simulator.stats().byRoute[route] ?? 0;
+
+/** A connector to `testShop` that keeps the URL of every search request it sends, origin included. */
+function recordingConnector(testShop: TestShop): { connector: CommerceConnector; searches: string[]; close(): Promise<void> } {
+  const searches: string[] = [];
+  const pool = new Pool(testShop.baseUrl);
+  const dispatcher = pool.compose((dispatch) => (options, handler) => {
+    if (options.path.includes('/customers/search.json')) searches.push(new URL(options.path, testShop.baseUrl).href);
+    return dispatch(options, handler);
+  });
+  const connector = createCommerceConnector(
+    { baseUrl: testShop.baseUrl, timeoutMs: 2_000, connections: 4, accessToken: ACCESS_TOKEN, apiVersion: SHOPIFY_API_VERSION },
+    { dispatcher },
+  );
+  return { connector, searches, close: () => pool.close() };
+}
+
+/** Every search URL is within the budget, and each but the last too full to take one more term. */
+function expectFullSearches(urls: readonly string[]): void {
+  for (const url of urls) expect(url.length).toBeLessThanOrEqual(MAX_SEARCH_URL_LENGTH);
+  for (const url of urls.slice(0, -1)) expect(url.length).toBeGreaterThan(MAX_SEARCH_URL_LENGTH - 64);
+}
 
 describe('fetchRecords', () => {
   it('maps a Shopify customer to the gateway record, times in UTC', async () => {
@@ -99,13 +121,35 @@ describe('lookup', () => {
     expect(shop.simulator.stats().byRoute).toEqual({ 'customers.list': 1, 'customers.search': 1 });
   });
 
-  it('puts at most 50 terms in one search', async () => {
-    const emails = Array.from({ length: 120 }, (_, n) => n + 100)
-      .filter((n) => n % 10 !== 9)
-      .map((n) => ({ type: 'email' as const, value: `shopper.${n}@example.com` }));
-    const found = await connector.lookup(emails);
-    expect(found).toHaveLength(emails.length);
-    expect(calls('customers.search')).toBe(Math.ceil(emails.length / 50));
+  it('fills each search up to the URL budget, emails and phones together: 99 of each cost 2 calls, not 4', async () => {
+    const recorder = recordingConnector(shop);
+    try {
+      const people = Array.from({ length: 110 }, (_, n) => n + 200).filter((n) => emailOf(n) !== null);
+      const identifiers = [
+        ...people.map((n) => ({ type: 'email' as const, value: emailOf(n)!.toLowerCase() })),
+        ...people.map((n) => ({ type: 'phone' as const, value: phoneOf(n) })),
+      ];
+      expect(identifiers).toHaveLength(198);
+      const found = await recorder.connector.lookup(identifiers);
+      expect(found.map((r) => r.id).sort()).toEqual(people.map(id).sort());
+      expect(recorder.searches).toHaveLength(2);
+      expectFullSearches(recorder.searches);
+    } finally {
+      await recorder.close();
+    }
+  });
+
+  it('splits only when the URL is full: 400 emails cost 3 calls', async () => {
+    const recorder = recordingConnector(shop);
+    try {
+      const emails = Array.from({ length: 400 }, (_, n) => ({ type: 'email' as const, value: `shopper.${n}@example.com` }));
+      const found = await recorder.connector.lookup(emails);
+      expect(found).toHaveLength(360); // every 10th customer has no email
+      expect(recorder.searches).toHaveLength(3);
+      expectFullSearches(recorder.searches);
+    } finally {
+      await recorder.close();
+    }
   });
 
   it('follows the Link header when more than 250 customers match', async () => {
@@ -117,6 +161,30 @@ describe('lookup', () => {
       expect(found).toHaveLength(300);
       expect(household.simulator.stats().byRoute['customers.search']).toBe(2);
     } finally {
+      await household.close();
+    }
+  });
+
+  it('follows the Link header of a search whose URL is full', async () => {
+    const population = buildTestPopulation(600);
+    for (const c of population.commerce.customers.slice(0, 520)) c.phone = '+33100000000';
+    const household = await startShop(population);
+    const recorder = recordingConnector(household);
+    try {
+      // Unknown emails that all but fill the first URL; the household's phone goes last.
+      const strangers = Array.from({ length: 138 }, (_, n) => ({ type: 'email' as const, value: `stranger.${n}@example.com` }));
+      const found = await recorder.connector.lookup([{ type: 'phone', value: '+33100000000' }, ...strangers]);
+      expect(found).toHaveLength(520);
+      expect(recorder.searches).toHaveLength(3);
+      expect(recorder.searches[0]!.length).toBeGreaterThan(MAX_SEARCH_URL_LENGTH - 100);
+      // The next pages are Shopify's own Link URLs. The simulator's cursor carries the query, so
+      // they are longer than the first (about 7 KiB here): the headroom the 6 KiB budget leaves.
+      for (const next of recorder.searches.slice(1)) {
+        expect(next).toContain('page_info=');
+        expect(next.length).toBeLessThan(8 * 1024);
+      }
+    } finally {
+      await recorder.close();
       await household.close();
     }
   });

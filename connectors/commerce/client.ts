@@ -39,11 +39,13 @@ export type CommerceConnector = CommerceSiloConnector;
 /** The orders `ordersOf` returns per customer: the schema's `orders(limit:)` maximum. */
 const ORDERS_PER_CUSTOMER = 100;
 /**
- * Bounds on one search call. Shopify documents no maximum number of terms; these keep the URL
- * well under common proxy limits (8 KiB) while 50 emails still cost a single call.
+ * The longest URL a search request may have, scheme, host and every parameter included, once
+ * encoded. Shopify documents no limit on the query or its number of terms; what does limit it is
+ * the request line, which nginx and Apache refuse past 8 KiB by default, as do many proxies in
+ * between. 6 KiB leaves a quarter of that for a longer shop domain or a proxy's rewriting, and
+ * holds about 140 typical emails or 188 phones (README, "Limits").
  */
-const MAX_TERMS_PER_SEARCH = 50;
-const MAX_QUERY_CHARS = 2_000;
+export const MAX_SEARCH_URL_LENGTH = 6 * 1024;
 /** Pages of 250 a single search may follow: more than 1,000 matches means a runaway identifier. */
 const MAX_SEARCH_PAGES = 4;
 
@@ -64,6 +66,7 @@ const CUSTOMER_FIELDS = [
 ].join(',');
 /** A lookup needs only what identifies a customer. */
 const IDENTITY_FIELDS = 'id,email,phone';
+const SEARCH_RESOURCE = 'customers/search';
 const ORDER_FIELDS = 'id,name,created_at,total_price,currency,financial_status,line_items';
 
 /** Shopify ids are positive integers; anything else cannot name a record, so is never sent. */
@@ -100,6 +103,8 @@ class ShopifyConnector implements CommerceConnector {
   private readonly http: SiloHttp;
   private readonly accessToken: string;
   private readonly apiVersion: string;
+  /** Where SiloHttp sends a search: the base URL's origin and path, then the endpoint's path. */
+  private readonly searchEndpoint: string;
 
   constructor(config: CommerceConfig, dispatcher: Dispatcher | undefined) {
     this.http = new SiloHttp({
@@ -112,11 +117,13 @@ class ShopifyConnector implements CommerceConnector {
     });
     this.accessToken = config.accessToken;
     this.apiVersion = config.apiVersion;
+    const base = new URL(config.baseUrl);
+    this.searchEndpoint = base.origin + base.pathname.replace(/\/$/, '') + adminPath(config.apiVersion, SEARCH_RESOURCE);
   }
 
   /**
-   * Ids go to `customers.json?ids=`, emails and phones to one OR-ed search per 50 of them, all
-   * in parallel: a lookup of one type costs one call.
+   * Ids go to `customers.json?ids=`, emails and phones together to OR-ed searches, each holding
+   * as many terms as fit in MAX_SEARCH_URL_LENGTH, all in parallel.
    */
   async lookup(identifiers: readonly Identifier[]): Promise<FoundRecord[]> {
     const ids = valuesOf(identifiers, 'commerce');
@@ -125,7 +132,7 @@ class ShopifyConnector implements CommerceConnector {
     const terms = [...emails.map((e) => fieldTerm('email', e)), ...phones.map((p) => fieldTerm('phone', p))];
     const [byId, ...searched] = await Promise.all([
       this.customersByIds(ids, IDENTITY_FIELDS),
-      ...searchBatches(terms).map((query) => this.searchCustomers(query)),
+      ...this.searchQueries(terms).map((query) => this.searchCustomers(query)),
     ]);
     // Shopify's search may match loosely (full-text tokens); keep only exact matches.
     const wanted = new Matcher(emails, phones);
@@ -180,13 +187,44 @@ class ShopifyConnector implements CommerceConnector {
     return pages.flat();
   }
 
+  /**
+   * The terms OR-ed into as few queries as keep each search URL within MAX_SEARCH_URL_LENGTH,
+   * in order. A term too long for any URL (no email or phone is) still goes, alone.
+   */
+  private searchQueries(terms: readonly string[]): string[] {
+    // Form encoding encodes each character on its own, so a query's encoded length is the sum
+    // of its terms' and separators'.
+    const emptyUrl = this.searchUrl('').length;
+    const separator = encodedLength(anyOf(['', '']));
+    const queries: string[] = [];
+    let batch: string[] = [];
+    let urlLength = emptyUrl;
+    for (const term of terms) {
+      const termLength = encodedLength(term);
+      if (batch.length > 0 && urlLength + separator + termLength > MAX_SEARCH_URL_LENGTH) {
+        queries.push(anyOf(batch));
+        batch = [];
+        urlLength = emptyUrl;
+      }
+      urlLength += (batch.length > 0 ? separator : 0) + termLength;
+      batch.push(term);
+    }
+    if (batch.length > 0) queries.push(anyOf(batch));
+    return queries;
+  }
+
+  /** The URL of the first page of a search, encoded as SiloHttp sends it. */
+  private searchUrl(query: string): string {
+    return `${this.searchEndpoint}?${new URLSearchParams(searchParams(query)).toString()}`;
+  }
+
   /** Every customer the query matches, following the `Link: <...>; rel="next"` cursor. */
   private async searchCustomers(query: string): Promise<CommerceCustomerRecord[]> {
     const operation = 'customers.search';
     const found: CommerceCustomerRecord[] = [];
-    let params: Record<string, string | number> = { query, limit: MAX_PAGE_SIZE, fields: IDENTITY_FIELDS };
+    let params: Record<string, string | number> = searchParams(query);
     for (let page = 0; page < MAX_SEARCH_PAGES; page += 1) {
-      const res = await this.get(operation, 'customers/search', params);
+      const res = await this.get(operation, SEARCH_RESOURCE, params);
       found.push(...this.readCustomers(operation, res.body));
       const pageInfo = nextPageInfo(res.headers['link']);
       if (!pageInfo) break;
@@ -279,19 +317,14 @@ function phoneDigits(phone: string): string {
   return phone.replace(/\D/g, '');
 }
 
-/** OR-ed queries of at most MAX_TERMS_PER_SEARCH terms and MAX_QUERY_CHARS characters. */
-function searchBatches(terms: readonly string[]): string[] {
-  const queries: string[] = [];
-  let batch: string[] = [];
-  for (const term of terms) {
-    if (batch.length > 0 && (batch.length >= MAX_TERMS_PER_SEARCH || anyOf([...batch, term]).length > MAX_QUERY_CHARS)) {
-      queries.push(anyOf(batch));
-      batch = [];
-    }
-    batch.push(term);
-  }
-  if (batch.length > 0) queries.push(anyOf(batch));
-  return queries;
+/** The parameters of a search's first page. */
+function searchParams(query: string): Record<string, string> {
+  return { query, limit: String(MAX_PAGE_SIZE), fields: IDENTITY_FIELDS };
+}
+
+/** The length of `text` once form-encoded, as it stands in a URL's query. */
+function encodedLength(text: string): number {
+  return new URLSearchParams({ q: text }).toString().length - 'q='.length;
 }
 
 /** The `page_info` of the `rel="next"` URL in a Link header, if any. */

@@ -1,11 +1,11 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { MockAgent } from 'undici';
+import { MockAgent, Pool } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceError } from '../../src/errors.js';
 import { generatePopulation } from '../../src/population/generate.js';
 import { expectSourceError } from '../../test/contract/connector-contract.js';
 import type { Identifier } from '../types.js';
-import { createCrmConnector } from './client.js';
+import { createCrmConnector, type CrmConnector } from './client.js';
 import { ACCESS_TOKEN, contact, handMadeContacts, populationOf, startCrm, type CrmTestbed } from './fixture.js';
 import { BATCH_READ_PATH, SEARCH_PATH, splitMultiValue } from './hubspot.js';
 
@@ -56,6 +56,35 @@ beforeEach(async () => {
 const email = (value: string): Identifier => ({ type: 'email', value });
 const phone = (value: string): Identifier => ({ type: 'phone', value });
 const crmId = (value: string): Identifier => ({ type: 'crm', value });
+
+/** The crowd's emails and phones, as the gateway normalizes them. */
+const crowdEmails = crowd.map((c) => c.properties.email!.toLowerCase());
+const crowdPhones = crowd.map((c) => parsePhoneNumberFromString(c.properties.phone!, 'FR')!.number);
+
+/** A connector to the simulator that keeps the body of every search it sends. */
+function recordingConnector(): { connector: CrmConnector; searches: SearchBody[]; close(): Promise<void> } {
+  const searches: SearchBody[] = [];
+  const pool = new Pool(crm.simulator.url);
+  const dispatcher = pool.compose((dispatch) => (options, handler) => {
+    if (options.path.endsWith(SEARCH_PATH) && typeof options.body === 'string') searches.push(JSON.parse(options.body) as SearchBody);
+    return dispatch(options, handler);
+  });
+  const connector = createCrmConnector({ baseUrl: crm.simulator.url, timeoutMs: 2_000, connections: 4, accessToken: ACCESS_TOKEN }, { dispatcher });
+  return { connector, searches, close: () => pool.close() };
+}
+
+interface SearchBody {
+  filterGroups: Array<{ filters: Array<{ propertyName: string; operator: string; values: string[] }> }>;
+}
+
+/** Each group of a search as [property, number of IN values]; every group must hold one IN filter. */
+function groupsOf(body: SearchBody): Array<[string, number]> {
+  return body.filterGroups.map(({ filters }) => {
+    expect(filters).toHaveLength(1);
+    expect(filters[0]!.operator).toBe('IN');
+    return [filters[0]!.propertyName, filters[0]!.values.length];
+  });
+}
 
 describe('fetchRecords', () => {
   it('maps HubSpot properties to the CrmContact fields', async () => {
@@ -145,12 +174,39 @@ describe('lookup', () => {
     expect(found.map((r) => r.id)).toEqual(['501']);
   });
 
-  it('searches 100 values per IN filter: 250 emails cost 3 calls', async () => {
-    const emails = crowd.map((c) => c.properties.email!.toLowerCase());
-    const unknown = Array.from({ length: 250 - emails.length }, (_, i) => `nobody${i}@example.com`);
-    const found = await crm.connector.lookup([...emails, ...unknown].map(email));
-    expect(found).toHaveLength(crowd.length);
-    expect(crm.simulator.stats().byRoute['contacts.search']).toBe(3);
+  it('searches emails and phones in one call, one OR-ed group per property, with ids read alongside', async () => {
+    const { connector, searches, close } = recordingConnector();
+    try {
+      const found = await connector.lookup([...crowdEmails.map(email), ...crowdPhones.map(phone), crmId('501')]);
+      expect(found.map((r) => r.id).sort()).toEqual(['501', ...crowd.map((c) => c.id)].sort());
+      expect(crm.simulator.stats().byRoute).toEqual({ 'contacts.search': 1, 'contacts.batchRead': 1 });
+      expect(searches.map(groupsOf)).toEqual([
+        [
+          ['email', crowd.length],
+          ['hs_additional_emails', crowd.length],
+          ['hs_searchable_calculated_phone_number', crowd.length],
+          ['hs_searchable_calculated_mobile_number', crowd.length],
+        ],
+      ]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('packs 5 groups of up to 100 values per search, and splits only what does not fit', async () => {
+    const { connector, searches, close } = recordingConnector();
+    try {
+      // 250 emails are 3 IN chunks on 2 properties, 90 phones 1 chunk on 2: 8 groups, 2 searches.
+      const unknown = Array.from({ length: 250 - crowdEmails.length }, (_, i) => `nobody${i}@example.com`);
+      const found = await connector.lookup([...crowdEmails, ...unknown].map(email).concat(crowdPhones.map(phone)));
+      // The crowd's phone ending in 78 is also Anna's mobile.
+      expect(found.map((r) => r.id).sort()).toEqual(['501', ...crowd.map((c) => c.id)].sort());
+      expect(crm.simulator.stats().byRoute['contacts.search']).toBe(2);
+      expect(searches.map((body) => groupsOf(body).length)).toEqual([5, 3]);
+      expect(searches.flatMap(groupsOf).map(([, values]) => values)).toEqual([100, 100, 100, 100, 50, 50, 90, 90]);
+    } finally {
+      await close();
+    }
   });
 
   it('follows search paging: a landline shared by 250 contacts finds all of them', async () => {
@@ -227,6 +283,16 @@ describe('the simulator, as HubSpot answers', () => {
     const inUpper = await call('POST', SEARCH_PATH, filterBody({ propertyName: 'email', operator: 'IN', values: ['BARE@EXAMPLE.COM'] }));
     expect(eq.body).toMatchObject({ total: 1, results: [{ id: '502' }] });
     expect(inUpper.body).toMatchObject({ total: 0, results: [] });
+  });
+
+  it('ORs filter groups, each IN filter matching any of its values', async () => {
+    const res = await call('POST', SEARCH_PATH, {
+      filterGroups: [
+        { filters: [{ propertyName: 'email', operator: 'IN', values: ['bare@example.com', 'nobody@example.com'] }] },
+        { filters: [{ propertyName: 'hs_searchable_calculated_phone_number', operator: 'IN', values: ['2079460958', '2079460959'] }] },
+      ],
+    });
+    expect(res.body).toMatchObject({ total: 3, results: [{ id: '502' }, { id: '601' }, { id: '602' }] });
   });
 
   it.each([

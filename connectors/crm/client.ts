@@ -35,16 +35,29 @@ export type CrmConfig = SiloEndpoint & {
 export type CrmConnector = Connector<CrmContactRecord>;
 
 const LOOKUP_TYPES = ['crm', 'email', 'phone'] as const satisfies readonly IdentifierType[];
-type LookupType = (typeof LOOKUP_TYPES)[number];
 
 /**
- * The search properties an identifier type is matched on. Each becomes one filter group (groups
- * are OR'ed), so one request covers a chunk of values on every property at once.
+ * The search properties emails and phones are matched on. Each (property, up to 100 values)
+ * becomes one filter group holding one IN filter; groups are OR'ed, so emails and phones share
+ * a request.
  */
-const SEARCH_PROPERTIES: Record<Exclude<LookupType, 'crm'>, readonly string[]> = {
+const SEARCH_PROPERTIES = {
   email: ['email', 'hs_additional_emails'],
   phone: ['hs_searchable_calculated_phone_number', 'hs_searchable_calculated_mobile_number'],
-};
+} as const;
+
+/**
+ * Filter groups one search carries. A group holds a single filter (the filters of a group are
+ * AND'ed, so a second IN filter in it would narrow the match, not widen it), so the cap is the
+ * groups per request, or the filters in all were that lower: 5 since HubSpot's August 2024 change.
+ */
+const GROUPS_PER_SEARCH = Math.min(LIMITS.searchFilterGroups, LIMITS.searchFiltersTotal);
+
+/** One filter group: contacts whose `propertyName` is one of `values` (at most 100). */
+interface InGroup {
+  propertyName: string;
+  values: string[];
+}
 
 export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispatcher } = {}): CrmConnector {
   const http = new SiloHttp({ ...config, source: 'crm', label: 'CRM', dispatcher: deps.dispatcher });
@@ -56,16 +69,16 @@ export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispa
     lookupTypes: LOOKUP_TYPES,
 
     async lookup(identifiers) {
-      const batches = await Promise.all(
-        LOOKUP_TYPES.map((type) => {
-          const values = unique(identifiers.filter((i) => i.type === type).map((i) => i.value));
-          return values.length === 0 ? [] : findContacts(api, type, values);
-        }),
-      );
+      const valuesOf = (type: (typeof LOOKUP_TYPES)[number]): string[] =>
+        unique(identifiers.filter((i) => i.type === type).map((i) => i.value));
+      const [byId, searched] = await Promise.all([
+        api.readByIds(valuesOf('crm')),
+        api.searchAny(searchGroups(valuesOf('email'), valuesOf('phone'))),
+      ]);
       // A contact matching several identifiers is found more than once: keep it once.
-      const byId = new Map<string, HubSpotObject>();
-      for (const contact of batches.flat()) byId.set(contact.id, contact);
-      return [...byId.values()].map(toFoundRecord);
+      const found = new Map<string, HubSpotObject>();
+      for (const contact of [...byId.values(), ...searched]) found.set(contact.id, contact);
+      return [...found.values()].map(toFoundRecord);
     },
 
     async fetchRecords(ids) {
@@ -82,13 +95,21 @@ export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispa
   };
 }
 
-async function findContacts(api: ContactsApi, type: LookupType, values: string[]): Promise<HubSpotObject[]> {
-  if (type === 'crm') return [...(await api.readByIds(values)).values()];
-  const searchValues = unique(values.map(type === 'email' ? toLowerCase : nationalNumberOf).filter(isPresent));
-  const pages = await Promise.all(
-    chunk(searchValues, LIMITS.searchInValues).map((chunkValues) => api.searchIn(SEARCH_PROPERTIES[type], chunkValues)),
-  );
-  return pages.flat();
+/**
+ * The filter groups that find contacts by these emails (matched lower-cased, as HubSpot wants IN
+ * values of a string property) and E.164 phones (matched by their national number on both
+ * searchable phone properties; a phone that does not parse is skipped): one group per property
+ * per 100 values.
+ */
+function searchGroups(emails: readonly string[], phones: readonly string[]): InGroup[] {
+  const inGroups = (properties: readonly string[], values: readonly (string | null)[]): InGroup[] =>
+    chunk(unique(values.filter(isPresent)), LIMITS.searchInValues).flatMap((chunkValues) =>
+      properties.map((propertyName) => ({ propertyName, values: chunkValues })),
+    );
+  return [
+    ...inGroups(SEARCH_PROPERTIES.email, emails.map((e) => e.toLowerCase())),
+    ...inGroups(SEARCH_PROPERTIES.phone, phones.map(nationalNumberOf)),
+  ];
 }
 
 /**
@@ -119,9 +140,17 @@ class ContactsApi {
     return byId;
   }
 
-  /** Contacts whose value of any of `properties` is in `values`, every page of them. */
-  async searchIn(properties: readonly string[], values: string[]): Promise<HubSpotObject[]> {
-    const filterGroups = properties.map((propertyName) => ({
+  /**
+   * Contacts matching any of the groups, every page of them: as many groups per request as
+   * HubSpot allows (5), so that a request is split only when the groups do not fit in one.
+   */
+  async searchAny(groups: readonly InGroup[]): Promise<HubSpotObject[]> {
+    const searches = await Promise.all(chunk(groups, GROUPS_PER_SEARCH).map((request) => this.search(request)));
+    return searches.flat();
+  }
+
+  private async search(groups: readonly InGroup[]): Promise<HubSpotObject[]> {
+    const filterGroups = groups.map(({ propertyName, values }) => ({
       filters: [{ propertyName, operator: 'IN', values }],
     }));
     const found: HubSpotObject[] = [];
@@ -263,8 +292,4 @@ function toBoolean(value: string | null): boolean | null {
 
 function nonEmpty(value: string | null | undefined): string | null {
   return value === undefined || value === null || value.trim() === '' ? null : value;
-}
-
-function toLowerCase(value: string): string {
-  return value.toLowerCase();
 }
