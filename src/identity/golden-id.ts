@@ -46,7 +46,7 @@ export function chooseAnchor(records: readonly SourceRecordKey[]): SourceRecordK
 }
 
 /** Numeric ids compare as numbers (HubSpot, Shopify), others as text. */
-function compareIds(a: string, b: string): number {
+export function compareIds(a: string, b: string): number {
   if (/^\d+$/.test(a) && /^\d+$/.test(b) && a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }

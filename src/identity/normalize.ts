@@ -19,7 +19,11 @@ export interface NormalizeOptions {
   defaultCountry: CountryCode;
 }
 
-export type NormalizeResult = { ok: true; identifier: Identifier } | { ok: false; reason: string };
+/**
+ * A refusal says why; `blocked` marks a placeholder (as opposed to a value that does not parse),
+ * so that the golden record can tell "n/a" from a typo in its provenance.
+ */
+export type NormalizeResult = { ok: true; identifier: Identifier } | { ok: false; reason: string; blocked?: true };
 
 const BLOCKED_EMAIL_LOCAL_PARTS = /^(no-?e?mail|none|no|nobody|test|unknown|na|n\/a|null|noreply|no-reply)$/;
 const BLOCKED_TEXT = /^(n\/?a|none|null|unknown|-+|\.+|0+)$/i;
@@ -27,7 +31,7 @@ const BLOCKED_TEXT = /^(n\/?a|none|null|unknown|-+|\.+|0+)$/i;
 export function normalizeIdentifier(input: Identifier, options: NormalizeOptions): NormalizeResult {
   const value = input.value.trim();
   if (value === '') return { ok: false, reason: 'the value is empty' };
-  if (BLOCKED_TEXT.test(value)) return { ok: false, reason: `"${value}" is a placeholder, not a real value` };
+  if (isPlaceholderText(value)) return { ok: false, reason: `"${value}" is a placeholder, not a real value`, blocked: true };
   switch (input.type) {
     case 'email':
       return normalizeEmail(value);
@@ -49,6 +53,11 @@ export function normalizeIdentifier(input: Identifier, options: NormalizeOptions
   }
 }
 
+/** True for what staff type when a customer gives nothing ("n/a", "-", "unknown"), in any field. */
+export function isPlaceholderText(value: string): boolean {
+  return BLOCKED_TEXT.test(value.trim());
+}
+
 function normalizeEmail(value: string): NormalizeResult {
   const email = value.toLowerCase();
   const at = email.lastIndexOf('@');
@@ -56,7 +65,7 @@ function normalizeEmail(value: string): NormalizeResult {
     return { ok: false, reason: 'expected an address like anna@example.com' };
   }
   if (BLOCKED_EMAIL_LOCAL_PARTS.test(email.slice(0, at)) || email === 'none@none.com') {
-    return { ok: false, reason: `"${value}" is a placeholder address` };
+    return { ok: false, reason: `"${value}" is a placeholder address`, blocked: true };
   }
   return { ok: true, identifier: { type: 'email', value: email } };
 }
@@ -66,12 +75,12 @@ function normalizePhone(value: string, defaultCountry: CountryCode): NormalizeRe
   // when the default country's exit code is 00, so make it explicit.
   const text = value.replace(/^\s*00(?=[1-9])/, '+').replace(/\(0\)/, '');
   const digits = text.replace(/\D/g, '');
-  if (/^(\d)\1+$/.test(digits)) return { ok: false, reason: `"${value}" is a placeholder number` };
+  if (/^(\d)\1+$/.test(digits)) return { ok: false, reason: `"${value}" is a placeholder number`, blocked: true };
   const phone = parsePhoneNumberFromString(text, defaultCountry);
   if (!phone || !phone.isValid()) {
     return { ok: false, reason: `expected a phone number valid in international form (+33612345678) or in ${defaultCountry}` };
   }
-  if (/^(\d)\1+$/.test(phone.nationalNumber)) return { ok: false, reason: `"${value}" is a placeholder number` };
+  if (/^(\d)\1+$/.test(phone.nationalNumber)) return { ok: false, reason: `"${value}" is a placeholder number`, blocked: true };
   return { ok: true, identifier: { type: 'phone', value: phone.number } };
 }
 

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { addressKey, cleanAddress, countryCode } from './address.js';
+import { cleanDate, cleanIdentifier, cleanLocale, cleanName, cleanText, cleanTimestamp, fold, properCase } from './clean.js';
+
+const fr = { defaultCountry: 'FR' } as const;
+
+describe('names', () => {
+  it.each([
+    ['DUMONT', 'Dumont'],
+    ['élodie', 'Élodie'],
+    ['JEAN-PIERRE', 'Jean-Pierre'],
+    ["n'diaye", "N'Diaye"],
+    ['LE GALL', 'Le Gall'],
+    ['o’brien', 'O’Brien'],
+    ['McDonald', 'McDonald'],
+    ['van der Berg', 'van der Berg'],
+  ])('cases "%s" as "%s"', (raw, cased) => {
+    expect(properCase(raw)).toBe(cased);
+  });
+
+  it('cleans spaces and blocks placeholders before casing', () => {
+    expect(cleanName('  élodie   marie ')).toEqual({ ok: true, value: 'Élodie Marie' });
+    expect(cleanName('N/A')).toEqual({ ok: false, reason: 'blocked', detail: '"N/A" is a placeholder, not a real value' });
+    expect(cleanText('unknown').ok).toBe(false);
+  });
+
+  it('compares without case, accents or dots', () => {
+    expect(fold(' Élodie  ')).toBe(fold('ELODIE'));
+    expect(fold('St. Denis')).toBe('st denis');
+  });
+});
+
+describe('emails and phones', () => {
+  it('normalizes as identity resolution does', () => {
+    expect(cleanIdentifier('email', ' Anna.Martin@Example.COM ', fr)).toEqual({ ok: true, value: 'anna.martin@example.com' });
+    expect(cleanIdentifier('phone', '06 12 34 56 78', fr)).toEqual({ ok: true, value: '+33612345678' });
+  });
+
+  it('tells placeholders (blocked) from what does not parse (invalid)', () => {
+    expect(cleanIdentifier('email', 'noemail@shop.example', fr)).toMatchObject({ ok: false, reason: 'blocked' });
+    expect(cleanIdentifier('phone', '0000000000', fr)).toMatchObject({ ok: false, reason: 'blocked' });
+    expect(cleanIdentifier('email', 'anna', fr)).toEqual({ ok: false, reason: 'invalid', detail: 'expected an address like anna@example.com' });
+    expect(cleanIdentifier('phone', '12', fr)).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+});
+
+describe('dates, times and languages', () => {
+  it('accepts calendar dates that exist', () => {
+    expect(cleanDate('1988-07-02')).toEqual({ ok: true, value: '1988-07-02' });
+    expect(cleanDate('1990-02-31')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(cleanDate('02/07/1988')).toEqual({ ok: false, reason: 'invalid', detail: 'expected a date like 1988-07-02, got "02/07/1988"' });
+    expect(cleanDate('n/a')).toMatchObject({ ok: false, reason: 'blocked' });
+  });
+
+  it('writes instants in UTC', () => {
+    expect(cleanTimestamp('2025-01-01T01:00:00+01:00')).toEqual({ ok: true, value: '2025-01-01T00:00:00.000Z' });
+    expect(cleanTimestamp('yesterday')).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('canonicalizes language tags', () => {
+    expect(cleanLocale('en-gb')).toEqual({ ok: true, value: 'en-GB' });
+    expect(cleanLocale('fr_BE')).toEqual({ ok: true, value: 'fr-BE' });
+    expect(cleanLocale('fr')).toEqual({ ok: true, value: 'fr' });
+    expect(cleanLocale('not a tag')).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+});
+
+describe('countries', () => {
+  it('reads names in the languages customers type them in, codes and abbreviations', () => {
+    const written: Record<string, string> = {
+      France: 'FR', FRANCE: 'FR', fr: 'FR', Deutschland: 'DE', België: 'BE', Belgique: 'BE', España: 'ES',
+      'United Kingdom': 'GB', UK: 'GB', England: 'GB', USA: 'US', 'U.S.A.': 'US', 'United States': 'US',
+    };
+    for (const [text, code] of Object.entries(written)) expect(countryCode(text), text).toBe(code);
+  });
+
+  it('returns null for what names no country', () => {
+    expect(countryCode('Atlantis')).toBeNull();
+    expect(countryCode('XX')).toBeNull();
+  });
+});
+
+describe('addresses', () => {
+  it('cleans each part and codes the country, keeping unknown countries as written', () => {
+    expect(cleanAddress({ street: ' 12 rue Pasteur ', postalCode: '75011', city: 'Paris', country: 'france' })).toEqual({
+      ok: true,
+      value: { street: '12 rue Pasteur', postalCode: '75011', city: 'Paris', country: 'FR' },
+    });
+    expect(cleanAddress({ street: '1 Main St', postalCode: null, city: 'Springfield', country: 'Freedonia' })).toMatchObject({ value: { country: 'Freedonia' } });
+    expect(cleanAddress({ street: 'n/a', postalCode: 'ec1v 9hx', city: 'London', country: 'UK' })).toEqual({
+      ok: true,
+      value: { street: null, postalCode: 'EC1V 9HX', city: 'London', country: 'GB' },
+    });
+  });
+
+  it('refuses an address one cannot write to', () => {
+    expect(cleanAddress({ street: null, postalCode: '', city: null, country: 'France' })).toEqual({
+      ok: false,
+      reason: 'invalid',
+      detail: 'no street, postal code or city: not an address one can write to',
+    });
+    expect(cleanAddress({ street: 'n/a', postalCode: '-', city: 'unknown', country: null })).toMatchObject({ ok: false, reason: 'blocked' });
+  });
+
+  it('compares addresses without case, accents or spaces in the postal code', () => {
+    const a = cleanAddress({ street: '3 rue Émile Zola', postalCode: 'EC1V 9HX', city: 'PARIS', country: 'France' });
+    const b = cleanAddress({ street: '3 Rue Emile Zola', postalCode: 'ec1v9hx', city: 'Paris', country: 'FR' });
+    expect(a.ok && b.ok && addressKey(a.value) === addressKey(b.value)).toBe(true);
+  });
+});
