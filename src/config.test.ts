@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_IDENTITY_RULES } from './identity/rules.js';
+import { DEFAULT_SURVIVORSHIP } from './golden/rules-config.js';
 import { configuresSilos, parseConfig, parseGatewaySettings, SETTINGS } from './config.js';
 
 const silos = {
@@ -26,6 +27,7 @@ describe('configuration', () => {
         sandbox: true,
         defaultCountry: 'FR',
         adminToken: '',
+        golden: { rules: DEFAULT_SURVIVORSHIP },
         identity: {
           maxRounds: 4,
           maxRecords: 50,
@@ -85,6 +87,14 @@ describe('configuration', () => {
       'Bad setting IDENTITY_PRIORITY: name every identifier type once, strongest first: crm, loyalty, commerce, analytics, email, phone, card.',
       'Bad setting IDENTITY_BLOCKED_PHONES: expected a regular expression, got "(".',
     ]);
+  });
+
+  it('reads survivorship rules over the defaults, and names what is wrong in them', () => {
+    const result = parseGatewaySettings({ env: { GOLDEN_RULES: 'email=mostRecent; address=firstSeen' } });
+    expect(result.ok && result.config.golden.rules).toEqual({ ...DEFAULT_SURVIVORSHIP, email: { kind: 'mostRecent' }, address: { kind: 'firstSeen' } });
+    const bad = parseGatewaySettings({ env: { GOLDEN_RULES: 'email=sourcePriority:crm>erp' } });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.errors[0]).toMatch(/^Bad setting GOLDEN_RULES: .*"erp"/);
   });
 
   it('names missing required settings', () => {

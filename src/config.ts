@@ -12,6 +12,7 @@ import type { LoyaltyConfig } from '../connectors/loyalty/client.js';
 import type { IdentifierType } from '../connectors/types.js';
 import { IDENTIFIER_TYPES } from './identity/identifier.js';
 import type { LinkCacheOptions } from './identity/link-cache.js';
+import { parseSurvivorshipRules, type SurvivorshipRules } from './golden/rules-config.js';
 import { DEFAULT_IDENTITY_RULES, type IdentityRules } from './identity/rules.js';
 import type { LogLevel } from './logger.js';
 
@@ -25,6 +26,8 @@ export interface GatewayConfig {
   defaultCountry: CountryCode;
   /** Bearer token of admin operations (cache eviction); empty turns them off. */
   adminToken: string;
+  /** Survivorship rule of each golden field. */
+  golden: { rules: SurvivorshipRules };
   identity: {
     maxRounds: number;
     maxRecords: number;
@@ -37,7 +40,7 @@ export interface GatewayConfig {
 /** The settings that are not about one silo, with their defaults. */
 export type GatewaySettings = Omit<GatewayConfig, 'silos'>;
 
-type Kind = 'port' | 'int' | 'url' | 'text' | 'secret' | 'bool' | 'country' | 'logLevel' | 'limits' | 'typeOrder' | 'typeList' | 'regex';
+type Kind = 'port' | 'int' | 'url' | 'text' | 'secret' | 'bool' | 'country' | 'logLevel' | 'limits' | 'typeOrder' | 'typeList' | 'regex' | 'survivorship';
 
 interface Setting {
   key: string;
@@ -73,6 +76,14 @@ const GATEWAY_SETTINGS: readonly Setting[] = [
   { key: 'IDENTITY_BLOCKED_EMAILS', kind: 'regex', path: ['identity', 'rules', 'blocked', 'email'], default: '', optional: true, description: 'A regular expression; normalized emails it matches never link records (added to the built-in placeholders).' },
   { key: 'IDENTITY_BLOCKED_PHONES', kind: 'regex', path: ['identity', 'rules', 'blocked', 'phone'], default: '', optional: true, description: 'A regular expression on E.164 phones that never link records.' },
   { key: 'IDENTITY_BLOCKED_CARDS', kind: 'regex', path: ['identity', 'rules', 'blocked', 'card'], default: '', optional: true, description: 'A regular expression on card numbers that never link records.' },
+  {
+    key: 'GOLDEN_RULES',
+    kind: 'survivorship',
+    path: ['golden', 'rules'],
+    default: '',
+    optional: true,
+    description: 'Survivorship rules that replace the defaults, as field=rule pairs separated by ";", e.g. "email=sourcePriority:crm>commerce>loyalty; address=mostRecent".',
+  },
   { key: 'GATEWAY_ADMIN_TOKEN', kind: 'secret', path: ['adminToken'], default: '', optional: true, description: 'Bearer token for admin operations (evictCustomer). Empty: admin operations are off.' },
 ];
 
@@ -224,6 +235,10 @@ function convert(setting: Setting, text: string): unknown {
         return { error: `name every identifier type once, strongest first: ${IDENTIFIER_TYPES.join(', ')}.` };
       }
       return types;
+    }
+    case 'survivorship': {
+      const parsed = parseSurvivorshipRules(text);
+      return parsed.ok ? parsed.rules : { error: parsed.errors.join(' ') };
     }
     case 'regex':
       if (text === '') return [];

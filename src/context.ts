@@ -18,6 +18,8 @@ import type {
 } from '../connectors/types.js';
 import { identifierKey } from './identity/resolve.js';
 import { normalizeIdentifier, type NormalizeOptions } from './identity/normalize.js';
+import { SiloFailureReport } from './failures.js';
+import type { GoldenRecordOptions } from './golden/golden-record.js';
 import type { IdentityResolver } from './identity/identity-resolver.js';
 import type { Logger } from './logger.js';
 
@@ -28,6 +30,8 @@ export interface GatewayServices {
   normalize: NormalizeOptions;
   /** Resolution with the shared identity-link cache. */
   identity: IdentityResolver;
+  /** Survivorship rules and normalization for the golden fields. */
+  golden: GoldenRecordOptions;
   /** Bearer token of admin operations; empty when they are off. */
   adminToken: string;
 }
@@ -46,6 +50,8 @@ export interface RequestLoaders {
 export interface RequestContext {
   services: GatewayServices;
   loaders: RequestLoaders;
+  /** Silo failures met while answering, so that each is reported once. */
+  failures: SiloFailureReport;
   /** The `Authorization` header's bearer token, if any (checked only by admin operations). */
   bearerToken?: string;
 }
@@ -60,6 +66,7 @@ export function createRequestContext(services: GatewayServices, bearerToken?: st
   return {
     services,
     bearerToken,
+    failures: new SiloFailureReport(),
     loaders: {
       lookup,
       crm: new DataLoader((ids) => connectors.crm.fetchRecords(ids)),

@@ -3,8 +3,10 @@
  * goes through a loader, and a section is fetched only when the query selects it.
  */
 import type DataLoader from 'dataloader';
-import { GraphQLError } from 'graphql';
-import { badUserInput, clientError, ErrorCode, SourceError, sourceFailure } from './errors.js';
+import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import { badUserInput, clientError, ErrorCode, SourceError } from './errors.js';
+import { siloRecords } from './customer-records.js';
+import { goldenResolvers } from './golden-resolvers.js';
 import type { Resolvers, Source } from './generated/graphql.js';
 import type { CustomerParent } from './customer.js';
 import { parseCustomerId, type CustomerIdInput } from './identity/identifier.js';
@@ -44,18 +46,17 @@ export const resolvers: Resolvers = {
     id: (customer) => customer.goldenId,
     sourceRecords: (customer) => customer.records,
     identities: (customer) => customer.identities,
-    crm: (customer, _args, ctx) => section(customer, 'crm', ctx.loaders.crm),
-    loyalty: (customer, _args, ctx) => section(customer, 'loyalty', ctx.loaders.loyalty),
-    commerce: (customer, _args, ctx) => section(customer, 'commerce', ctx.loaders.commerce),
-    analytics: (customer, _args, ctx) => section(customer, 'analytics', ctx.loaders.analytics),
+    crm: (customer, _args, ctx, info) => section(customer, 'crm', ctx.loaders.crm, ctx, info),
+    loyalty: (customer, _args, ctx, info) => section(customer, 'loyalty', ctx.loaders.loyalty, ctx, info),
+    commerce: (customer, _args, ctx, info) => section(customer, 'commerce', ctx.loaders.commerce, ctx, info),
+    analytics: (customer, _args, ctx, info) => section(customer, 'analytics', ctx.loaders.analytics, ctx, info),
+    ...goldenResolvers,
   },
   LoyaltyMember: {
-    transactions: async (member, { limit }, ctx) =>
-      (await ctx.loaders.loyaltyTransactions.load(member.id)).slice(0, checkLimit(limit)),
+    transactions: (member, { limit }, ctx, info) => nested(ctx.loaders.loyaltyTransactions, member.id, limit, ctx, info),
   },
   CommerceCustomer: {
-    orders: async (customer, { limit }, ctx) =>
-      (await ctx.loaders.commerceOrders.load(customer.id)).slice(0, checkLimit(limit)),
+    orders: (customer, { limit }, ctx, info) => nested(ctx.loaders.commerceOrders, customer.id, limit, ctx, info),
   },
   AnalyticsVisitor: {
     visits: (visitor, { limit }) => visitor.visits.slice(0, checkLimit(limit)),
@@ -63,26 +64,41 @@ export const resolvers: Resolvers = {
 };
 
 /**
- * The records of one silo in the customer's cluster. When that silo failed during resolution its
- * section is an error, not an empty list: records may exist that the gateway could not see.
+ * The records of one silo in the customer's cluster. When that silo failed (during resolution or
+ * now) the section is null with the silo's error, not an empty list: records may exist that the
+ * gateway could not see.
  */
 async function section<T extends { id: string }>(
   customer: CustomerParent,
   source: Source,
   loader: DataLoader<string, T | null>,
-): Promise<T[]> {
-  const failure = customer.failures.get(source);
-  if (failure) throw sourceFailure(failure);
-  const ids = customer.records.filter((r) => r.source === source).map((r) => r.id);
-  const results = await loader.loadMany(ids);
-  const records = new Map<string, T>();
-  for (const result of results) {
-    if (result instanceof SourceError) throw sourceFailure(result);
-    if (result instanceof Error) throw result;
-    // A record merged in its silo comes back under its survivor's id: list it once.
-    if (result) records.set(result.id, result);
+  ctx: RequestContext,
+  info: GraphQLResolveInfo,
+): Promise<T[] | null> {
+  const records = await siloRecords(customer, source, loader);
+  if (!(records instanceof SourceError)) return records;
+  const error = ctx.failures.claim(customer.goldenId, records, responsePathAsArray(info.path).slice());
+  if (error) throw error;
+  return null;
+}
+
+/** A list fetched per record on demand (transactions, orders), newest first, cut to `limit`. */
+async function nested<T>(
+  loader: DataLoader<string, T[]>,
+  id: string,
+  limit: number | null | undefined,
+  ctx: RequestContext,
+  info: GraphQLResolveInfo,
+): Promise<T[] | null> {
+  const count = checkLimit(limit);
+  try {
+    return (await loader.load(id)).slice(0, count);
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    const thrown = ctx.failures.claim(id, error, responsePathAsArray(info.path).slice());
+    if (thrown) throw thrown;
+    return null;
   }
-  return [...records.values()];
 }
 
 const MAX_LIMIT = 100;

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -71,6 +71,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     normalize,
     adminToken: settings.adminToken,
+    golden: { ...normalize, rules: settings.golden.rules },
     identity: new IdentityResolver({
       silos: SOURCES.map((source) => connectors[source]),
       rules: settings.identity.rules,
@@ -86,6 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatError(formatted, error, logger),
     plugins: [
+      reportSiloFailures,
       settings.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({
             embed: true,
@@ -177,6 +179,21 @@ async function handle(
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
 }
+
+/** Adds the silo failures that no null field reported (see failures.ts), once each. */
+const reportSiloFailures: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response }) {
+        if (response.body.kind !== 'single') return;
+        const pending = contextValue.failures.drain();
+        if (pending.length === 0) return;
+        const result = response.body.singleResult;
+        result.errors = [...(result.errors ?? []), ...pending];
+      },
+    };
+  },
+};
 
 function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');

@@ -142,12 +142,29 @@ export type CrmContact = {
  */
 export type Customer = {
   __typename?: 'Customer';
+  /** Postal address, chosen whole (never a street from one record and a city from another) by the `address` rule. */
+  address?: Maybe<PostalAddress>;
   /** The customer's analytics visitors (one per device). `null` when analytics could not be reached. */
   analytics?: Maybe<Array<AnalyticsVisitor>>;
+  /** Date of birth, chosen by the `birthDate` rule. */
+  birthDate?: Maybe<Scalars['Date']['output']>;
   /** The customer's shop accounts. `null` when the e-commerce silo could not be reached. */
   commerce?: Maybe<Array<CommerceCustomer>>;
+  /** When the customer was first seen in any silo (first record created, first visit). */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** The customer's CRM contacts. `null` when the CRM could not be reached; empty when it has none. */
   crm?: Maybe<Array<CrmContact>>;
+  /** `firstName lastName`, either alone when the other is unknown. */
+  displayName?: Maybe<Scalars['String']['output']>;
+  /** The primary email, normalized, chosen by the `email` rule. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** Every usable email of the customer, normalized, the primary one first. */
+  emails?: Maybe<Array<Scalars['String']['output']>>;
+  /**
+   * First name, chosen among the customer's records by the `firstName` survivorship rule and
+   * properly cased. `provenance(field: "firstName")` tells where it comes from.
+   */
+  firstName?: Maybe<Scalars['String']['output']>;
   /**
    * The golden id: an opaque, stable id for this customer that any gateway replica understands.
    * Pass it back to `customer(id:)`. It never contains an email address or phone number in clear.
@@ -155,10 +172,38 @@ export type Customer = {
   id: Scalars['ID']['output'];
   /** Every identifier the customer's records carry, normalized, with the silo that holds it. */
   identities: Array<Identity>;
+  /** Last name, chosen by the `lastName` rule and properly cased. */
+  lastName?: Maybe<Scalars['String']['output']>;
+  /** Preferred language as an IETF tag (`fr`, `en-gb`), chosen by the `locale` rule. */
+  locale?: Maybe<Scalars['String']['output']>;
   /** The customer's loyalty program members. `null` when the loyalty silo could not be reached. */
   loyalty?: Maybe<Array<LoyaltyMember>>;
+  /** The primary phone in E.164, chosen by the `phone` rule. */
+  phone?: Maybe<Scalars['String']['output']>;
+  /** Every usable phone of the customer in E.164, the primary one first. */
+  phones?: Maybe<Array<Scalars['String']['output']>>;
+  /**
+   * Why each golden field has its value: the rule that chose it, the record it comes from, and
+   * the candidates that lost. `field` names one golden field (`firstName`, `lastName`,
+   * `displayName`, `email`, `emails`, `phone`, `phones`, `birthDate`, `address`, `locale`,
+   * `createdAt`); without it, every field. A derived field (`displayName`, `emails`, `phones`)
+   * answers with the fields it is built from.
+   */
+  provenance: Array<FieldProvenance>;
   /** The silo records this customer was built from. */
   sourceRecords: Array<SourceRecord>;
+};
+
+
+/**
+ * One customer, as the silos know them right now. Nothing here is copied or stored by the
+ * gateway: every section is fetched live, and only when the query selects it.
+ *
+ * A silo that fails makes only its own section `null`, with an error whose
+ * `extensions.code` says why and `extensions.source` names the silo.
+ */
+export type CustomerProvenanceArgs = {
+  field?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** What an eviction removed from the identity-link cache. */
@@ -166,6 +211,34 @@ export type Eviction = {
   __typename?: 'Eviction';
   /** How many cached identifiers pointed at the customer and were removed (0 when it was not cached). */
   evictedIdentifiers: Scalars['Int']['output'];
+};
+
+/** Where a golden field's value comes from. */
+export type FieldProvenance = {
+  __typename?: 'FieldProvenance';
+  /** Values that lost, usable ones in rank order first, with why. */
+  candidates: Array<ProvenanceCandidate>;
+  /** The golden field, e.g. `email`. */
+  field: Scalars['String']['output'];
+  /**
+   * True when a silo that could have supplied the field failed: the value is the best of what
+   * answered, and may change when that silo is back. `unavailableSources` names them.
+   */
+  partial: Scalars['Boolean']['output'];
+  /** The id of that record in its silo. */
+  recordId?: Maybe<Scalars['ID']['output']>;
+  /** The rule that chose the value. */
+  rule: SurvivorshipRule;
+  /** The silo of the record the value comes from. */
+  source?: Maybe<Source>;
+  /** For `sourcePriority`, the silos in the order the rule tries them. */
+  sourceOrder?: Maybe<Array<Source>>;
+  /** The silos that could have supplied the field but failed. */
+  unavailableSources: Array<Source>;
+  /** When that record was last updated, as its silo says. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The chosen value as text (an address on one line); null when no record holds a usable one. */
+  value?: Maybe<Scalars['String']['output']>;
 };
 
 /**
@@ -322,6 +395,23 @@ export type ProductView = {
   viewedAt: Scalars['DateTime']['output'];
 };
 
+/** A value that lost a survivorship decision. */
+export type ProvenanceCandidate = {
+  __typename?: 'ProvenanceCandidate';
+  /** The reason in words. */
+  detail: Scalars['String']['output'];
+  /** Why it lost: `empty`, `blocked` (a placeholder), `invalid`, `duplicate` (same as the winner), `lowerPriority`, `older`, `newer`, `lessFrequent` or `tieBreak`. */
+  reason: Scalars['String']['output'];
+  /** The record that holds it. */
+  recordId: Scalars['ID']['output'];
+  /** The silo that holds it. */
+  source: Source;
+  /** When that record was last updated. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The value as the silo holds it (an address on one line). */
+  value?: Maybe<Scalars['String']['output']>;
+};
+
 /** A line of a purchase, online or in store. */
 export type PurchaseLine = {
   __typename?: 'PurchaseLine';
@@ -397,6 +487,17 @@ export type SourceRecord = {
   /** The silo that holds the record. */
   source: Source;
 };
+
+/** How a survivorship rule picks one value among a customer's records. */
+export type SurvivorshipRule =
+  /** The value of the record created first. */
+  | 'firstSeen'
+  /** The value held by the most records. */
+  | 'mostFrequent'
+  /** The value of the most recently updated record. */
+  | 'mostRecent'
+  /** The first silo of an ordered list that has a usable value. */
+  | 'sourcePriority';
 
 /** One visit (session) on the website or app. */
 export type Visit = {
@@ -507,6 +608,7 @@ export type ResolversTypes = {
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Eviction: ResolverTypeWrapper<Eviction>;
+  FieldProvenance: ResolverTypeWrapper<FieldProvenance>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IdentifierType: IdentifierType;
@@ -518,11 +620,13 @@ export type ResolversTypes = {
   PageView: ResolverTypeWrapper<PageView>;
   PostalAddress: ResolverTypeWrapper<PostalAddress>;
   ProductView: ResolverTypeWrapper<ProductView>;
+  ProvenanceCandidate: ResolverTypeWrapper<ProvenanceCandidate>;
   PurchaseLine: ResolverTypeWrapper<PurchaseLine>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Source: Source;
   SourceRecord: ResolverTypeWrapper<SourceRecord>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  SurvivorshipRule: SurvivorshipRule;
   Visit: ResolverTypeWrapper<Visit>;
 };
 
@@ -537,6 +641,7 @@ export type ResolversParentTypes = {
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Eviction: Eviction;
+  FieldProvenance: FieldProvenance;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Identity: Identity;
@@ -547,6 +652,7 @@ export type ResolversParentTypes = {
   PageView: PageView;
   PostalAddress: PostalAddress;
   ProductView: ProductView;
+  ProvenanceCandidate: ProvenanceCandidate;
   PurchaseLine: PurchaseLine;
   Query: Record<PropertyKey, never>;
   SourceRecord: SourceRecord;
@@ -608,12 +714,24 @@ export type CrmContactResolvers<ContextType = RequestContext, ParentType extends
 };
 
 export type CustomerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = {
+  address?: Resolver<Maybe<ResolversTypes['PostalAddress']>, ParentType, ContextType>;
   analytics?: Resolver<Maybe<Array<ResolversTypes['AnalyticsVisitor']>>, ParentType, ContextType>;
+  birthDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   commerce?: Resolver<Maybe<Array<ResolversTypes['CommerceCustomer']>>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   crm?: Resolver<Maybe<Array<ResolversTypes['CrmContact']>>, ParentType, ContextType>;
+  displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  emails?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   identities?: Resolver<Array<ResolversTypes['Identity']>, ParentType, ContextType>;
+  lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  locale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   loyalty?: Resolver<Maybe<Array<ResolversTypes['LoyaltyMember']>>, ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phones?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  provenance?: Resolver<Array<ResolversTypes['FieldProvenance']>, ParentType, ContextType, Partial<CustomerProvenanceArgs>>;
   sourceRecords?: Resolver<Array<ResolversTypes['SourceRecord']>, ParentType, ContextType>;
 };
 
@@ -627,6 +745,19 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type EvictionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Eviction'] = ResolversParentTypes['Eviction']> = {
   evictedIdentifiers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type FieldProvenanceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FieldProvenance'] = ResolversParentTypes['FieldProvenance']> = {
+  candidates?: Resolver<Array<ResolversTypes['ProvenanceCandidate']>, ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  partial?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  recordId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['SurvivorshipRule'], ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType>;
+  sourceOrder?: Resolver<Maybe<Array<ResolversTypes['Source']>>, ParentType, ContextType>;
+  unavailableSources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type IdentityResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Identity'] = ResolversParentTypes['Identity']> = {
@@ -687,6 +818,15 @@ export type ProductViewResolvers<ContextType = RequestContext, ParentType extend
   viewedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
+export type ProvenanceCandidateResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ProvenanceCandidate'] = ResolversParentTypes['ProvenanceCandidate']> = {
+  detail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type PurchaseLineResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PurchaseLine'] = ResolversParentTypes['PurchaseLine']> = {
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -728,6 +868,7 @@ export type Resolvers<ContextType = RequestContext> = {
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Eviction?: EvictionResolvers<ContextType>;
+  FieldProvenance?: FieldProvenanceResolvers<ContextType>;
   Identity?: IdentityResolvers<ContextType>;
   LoyaltyMember?: LoyaltyMemberResolvers<ContextType>;
   LoyaltyTransaction?: LoyaltyTransactionResolvers<ContextType>;
@@ -735,6 +876,7 @@ export type Resolvers<ContextType = RequestContext> = {
   PageView?: PageViewResolvers<ContextType>;
   PostalAddress?: PostalAddressResolvers<ContextType>;
   ProductView?: ProductViewResolvers<ContextType>;
+  ProvenanceCandidate?: ProvenanceCandidateResolvers<ContextType>;
   PurchaseLine?: PurchaseLineResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SourceRecord?: SourceRecordResolvers<ContextType>;

@@ -1,0 +1,59 @@
+/**
+ * The silo records of a customer's cluster, loaded through the request's DataLoaders, only from
+ * the silos asked for. A silo that failed (during resolution or now) comes back as a failure,
+ * not as "no records".
+ */
+import type DataLoader from 'dataloader';
+import { SourceError } from './errors.js';
+import type { Source } from './generated/graphql.js';
+import { SOURCES, type RequestContext } from './context.js';
+import type { CustomerParent } from './customer.js';
+import type { ClusterRecords, SiloFailure } from './golden/golden-record.js';
+
+export interface LoadedCluster {
+  cluster: ClusterRecords;
+  /** The failures of the silos asked for, in silo order. */
+  errors: SourceError[];
+}
+
+/** The customer's records in one silo, or the SourceError that keeps them unknown. */
+export async function siloRecords<T extends { id: string }>(
+  customer: CustomerParent,
+  source: Source,
+  loader: DataLoader<string, T | null>,
+): Promise<T[] | SourceError> {
+  const failure = customer.failures.get(source);
+  if (failure) return failure;
+  const ids = customer.records.filter((r) => r.source === source).map((r) => r.id);
+  const results = await loader.loadMany(ids);
+  const records = new Map<string, T>();
+  for (const result of results) {
+    if (result instanceof SourceError) return result;
+    if (result instanceof Error) throw result;
+    // A record merged in its silo comes back under its survivor's id: list it once.
+    if (result) records.set(result.id, result);
+  }
+  return [...records.values()];
+}
+
+/** The records of the silos in `sources`, in parallel; the other silos as empty. */
+export async function loadCluster(customer: CustomerParent, sources: readonly Source[], ctx: RequestContext): Promise<LoadedCluster> {
+  const { loaders } = ctx;
+  const errors: SourceError[] = [];
+  const load = async <T extends { id: string }>(source: Source, loader: DataLoader<string, T | null>): Promise<T[] | SiloFailure> => {
+    if (!sources.includes(source)) return [];
+    const records = await siloRecords(customer, source, loader);
+    if (!(records instanceof SourceError)) return records;
+    errors.push(records);
+    return { failed: source };
+  };
+  const [crm, loyalty, commerce, analytics] = await Promise.all([
+    load('crm', loaders.crm),
+    load('loyalty', loaders.loyalty),
+    load('commerce', loaders.commerce),
+    load('analytics', loaders.analytics),
+  ]);
+  // Silo order, whatever order the silos answered in.
+  errors.sort((a, b) => SOURCES.indexOf(a.source) - SOURCES.indexOf(b.source));
+  return { cluster: { crm, loyalty, commerce, analytics }, errors };
+}

@@ -1,0 +1,49 @@
+/**
+ * One error per failed silo and customer in a response, however many fields needed that silo.
+ *
+ * A field that is null because its silo failed carries the error (the first such field does; the
+ * others are null quietly). A field that still got a value from other silos does not fail: its
+ * provenance says it is partial, and the silo's error is added to the response once, at the end,
+ * with the path of the first field that missed it, so the client always learns which silo failed.
+ */
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { sourceFailure, type SourceError } from './errors.js';
+
+type Path = ReadonlyArray<string | number>;
+
+interface Entry {
+  error: SourceError;
+  path: Path;
+  reported: boolean;
+}
+
+export class SiloFailureReport {
+  private readonly entries = new Map<string, Entry>();
+
+  /** Remembers a failure seen by a field that still has a value. */
+  note(customer: string, error: SourceError, path: Path): void {
+    const key = `${customer}|${error.source}`;
+    if (!this.entries.has(key)) this.entries.set(key, { error, path, reported: false });
+  }
+
+  /** The error a field that is null because of this failure should throw, or null if it was already reported. */
+  claim(customer: string, error: SourceError, path: Path): GraphQLError | null {
+    const key = `${customer}|${error.source}`;
+    const entry = this.entries.get(key);
+    if (entry?.reported) return null;
+    this.entries.set(key, { error: entry?.error ?? error, path, reported: true });
+    return sourceFailure(entry?.error ?? error);
+  }
+
+  /** Errors for the failures no field reported, marked reported. */
+  drain(): GraphQLFormattedError[] {
+    const pending: GraphQLFormattedError[] = [];
+    for (const entry of this.entries.values()) {
+      if (entry.reported) continue;
+      entry.reported = true;
+      const { message, extensions } = sourceFailure(entry.error);
+      pending.push({ message, path: [...entry.path], extensions: { ...extensions } });
+    }
+    return pending;
+  }
+}
