@@ -11,6 +11,7 @@ import { startGateway, type Gateway } from '../../src/server.js';
 import { closeSiloConnectors, createSiloConnectors } from '../../src/silos.js';
 import type { GatewaySettings } from '../../src/config.js';
 import { DEFAULT_IDENTITY_RULES } from '../../src/identity/rules.js';
+import { DEFAULT_SURVIVORSHIP } from '../../src/golden/rules-config.js';
 
 export interface Stack {
   population: Population;
@@ -40,6 +41,7 @@ export const TEST_SETTINGS: GatewaySettings = {
   sandbox: true,
   defaultCountry: 'FR',
   adminToken: 'test-admin-token',
+  golden: { rules: DEFAULT_SURVIVORSHIP },
   identity: {
     maxRounds: 4,
     maxRecords: 50,
