@@ -155,6 +155,55 @@ describe('guards against over-merging', () => {
     expect(ids(single.records)).toEqual(['crm:1']);
   });
 
+  it('says a landline asked for is ambiguous when its records are not one customer through other links', async () => {
+    // Paul's CRM contact and his daughter's loyalty member: nothing in them contradicts the
+    // other (no two emails, no two cards), only the shared line ties them.
+    const records: FoundRecord[] = [household[1]!, household[2]!];
+    const cluster = await resolveCluster({ type: 'phone', value: landline }, depsFor(records));
+    expect(cluster.ambiguous).toBe(true);
+
+    // A person's own landline, on a contact and a member that their email links: one customer.
+    const own: FoundRecord[] = [
+      { source: 'crm', id: '5', identifiers: [{ type: 'crm', value: '5' }, { type: 'email', value: 'lea@x.fr' }, { type: 'phone', value: '+33155555555' }] },
+      { source: 'loyalty', id: 'm5', identifiers: [{ type: 'loyalty', value: 'm5' }, { type: 'email', value: 'Lea@x.fr' }, { type: 'phone', value: '+33155555555' }] },
+    ];
+    const alone = await resolveCluster({ type: 'phone', value: '+33155555555' }, depsFor(own));
+    expect(alone.ambiguous).toBe(false);
+    expect(ids(alone.records)).toEqual(['crm:5', 'loyalty:m5']);
+  });
+
+  it('finds an old and a new loyalty card through their phone when they share an email too', async () => {
+    const records: FoundRecord[] = [
+      { source: 'crm', id: '1', identifiers: [{ type: 'crm', value: '1' }, { type: 'email', value: 'anna@x.fr' }, { type: 'phone', value: '+33611111111' }] },
+      { source: 'loyalty', id: 'old', identifiers: [{ type: 'loyalty', value: 'old' }, { type: 'card', value: 'c1' }, { type: 'email', value: 'anna@x.fr' }, { type: 'phone', value: '+33611111111' }] },
+      { source: 'loyalty', id: 'new', identifiers: [{ type: 'loyalty', value: 'new' }, { type: 'card', value: 'c2' }, { type: 'email', value: 'ANNA@x.fr' }, { type: 'phone', value: '+33611111111' }] },
+    ];
+    const cluster = await resolveCluster({ type: 'phone', value: '+33611111111' }, depsFor(records));
+    expect(cluster.ambiguous).toBe(false);
+    expect(ids(cluster.records)).toEqual(['crm:1', 'loyalty:new', 'loyalty:old']);
+    // A second card with another email and only the phone in common is still kept apart.
+    const other: FoundRecord = { source: 'loyalty', id: 'm9', identifiers: [{ type: 'loyalty', value: 'm9' }, { type: 'card', value: 'c9' }, { type: 'email', value: 'zoe@y.fr' }, { type: 'phone', value: '+33611111111' }] };
+    const shared = await resolveCluster({ type: 'crm', value: '1' }, depsFor([...records, other]));
+    expect(ids(shared.records)).not.toContain('loyalty:m9');
+  });
+
+  it('counts a CRM contact once against the crm limit, however many merged-away ids it answers for', async () => {
+    const records: FoundRecord[] = [
+      { source: 'crm', id: '1066', identifiers: [{ type: 'crm', value: '1066' }, { type: 'email', value: 'karim@x.fr' }] },
+      // HubSpot merged 1356 and 1359 into 1360; its record carries their ids.
+      {
+        source: 'crm',
+        id: '1360',
+        identifiers: [{ type: 'crm', value: '1360' }, { type: 'crm', value: '1356' }, { type: 'crm', value: '1359' }, { type: 'email', value: 'karim@x.fr' }],
+      },
+    ];
+    for (const start of ['1066', '1360', '1356']) {
+      const cluster = await resolveCluster({ type: 'crm', value: start }, depsFor(records));
+      expect(ids(cluster.records), start).toEqual(['crm:1066', 'crm:1360']);
+      expect(cluster.identities.filter((i) => i.type === 'crm').map((i) => i.value).sort(), start).toEqual(['1066', '1356', '1359', '1360']);
+    }
+  });
+
   it('merges two CRM contacts with the same email, and an old and a new loyalty card', async () => {
     const records: FoundRecord[] = [
       { source: 'crm', id: '1', identifiers: [{ type: 'crm', value: '1' }, { type: 'email', value: 'Anna@X.fr' }] },

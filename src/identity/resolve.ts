@@ -45,6 +45,17 @@ export interface ResolvedCluster {
 interface ClusterState {
   records: Map<string, FoundRecord>;
   values: ValuesByType;
+  /**
+   * The values the limits count: {@link values} without aliases, the other ids by which a silo
+   * knows one of its records (a HubSpot contact's merged-away ids). The crm limit is about
+   * contacts: a contact that absorbed two others is one contact, not three.
+   */
+  counted: ValuesByType;
+  /**
+   * Records a fixed-line start found that stayed out (see {@link absorb}): unless other links
+   * bring them in, the line is shared and the start is ambiguous.
+   */
+  mustJoin: Set<string>;
   identities: Map<string, Identity>;
   /** Identifier keys already looked up or queued. */
   seen: Set<string>;
@@ -69,6 +80,8 @@ export async function resolveClusters(starts: readonly Identifier[], deps: Resol
   const states = starts.map((start): ClusterState => ({
     records: new Map(),
     values: new Map(),
+    counted: new Map(),
+    mustJoin: new Set(),
     identities: new Map(),
     seen: new Set([identifierKey(start)]),
     frontier: [start],
@@ -92,7 +105,7 @@ export async function resolveClusters(starts: readonly Identifier[], deps: Resol
     identities: [...state.identities.values()],
     failures: state.failures,
     complete: !state.bounded && state.failures.size === 0,
-    ambiguous: state.ambiguous,
+    ambiguous: state.ambiguous || [...state.mustJoin].some((key) => !state.records.has(key)),
   }));
 }
 
@@ -153,7 +166,7 @@ function absorb(state: ClusterState, results: LookupResult[], isStart: boolean, 
   );
 
   for (const { via, records } of vias) {
-    const candidates = uniqueRecords(records)
+    let candidates = uniqueRecords(records)
       .filter((record) => !state.records.has(recordKey(record)))
       .map((record) => ({ record, values: valuesOf(record, deps) }));
     if (candidates.length === 0) continue;
@@ -166,6 +179,14 @@ function absorb(state: ClusterState, results: LookupResult[], isStart: boolean, 
         if (isStart) state.ambiguous = true;
         continue;
       }
+      if (isStart && !linksRecords(via, deps) && candidates.length > 1) {
+        // A landline asked for links nothing either: records of two household members in
+        // different silos (a CRM contact, a loyalty member without email) look compatible only
+        // because they hold nothing to contradict each other. Resolve from the first record; the
+        // others must join through other links (an email, a card), or the line is shared.
+        for (const { record } of candidates.slice(1)) state.mustJoin.add(recordKey(record));
+        candidates = candidates.slice(0, 1);
+      }
     }
 
     for (const { record, values } of candidates) {
@@ -173,9 +194,10 @@ function absorb(state: ClusterState, results: LookupResult[], isStart: boolean, 
         state.bounded = true;
         return;
       }
-      const decision = applyLimits(deps.rules, state.values, values, via.type);
+      const counted = withoutAliases(record, values, deps);
+      const decision = applyLimits(deps.rules, state.counted, counted, via.type);
       if (decision.kind === 'refuse') continue;
-      admit(state, record, values, decision.drop);
+      admit(state, record, values, counted, decision.drop);
     }
   }
 }
@@ -185,8 +207,16 @@ function linksRecords(via: Identifier, deps: ResolveDeps): boolean {
   return deps.rules.linkFixedLines || via.type !== 'phone' || !deps.isFixedLine(via);
 }
 
-function admit(state: ClusterState, record: FoundRecord, values: ValuesByType, drop: ReadonlySet<string>): void {
+function admit(state: ClusterState, record: FoundRecord, values: ValuesByType, counted: ValuesByType, drop: ReadonlySet<string>): void {
   state.records.set(recordKey(record), record);
+  for (const [type, set] of counted) {
+    for (const value of set) {
+      if (drop.has(`${type}:${value}`)) continue;
+      let held = state.counted.get(type);
+      if (!held) state.counted.set(type, (held = new Set()));
+      held.add(value);
+    }
+  }
   for (const [type, set] of values) {
     for (const value of set) {
       const key = `${type}:${value}`;
@@ -228,6 +258,19 @@ function valuesOf(record: FoundRecord, deps: ResolveDeps): ValuesByType {
     values.set(identifier.type, set);
   }
   return values;
+}
+
+/**
+ * The values of a record the limits count: ids of the record's own silo other than its own are
+ * aliases of it (merged-away contacts HubSpot still answers for), not further records.
+ */
+function withoutAliases(record: FoundRecord, values: ValuesByType, deps: ResolveDeps): ValuesByType {
+  const own = values.get(record.source);
+  if (!own || own.size <= 1) return values;
+  const id = deps.normalize({ type: record.source, value: record.id })?.value ?? record.id;
+  const counted = cloneValues(values);
+  counted.set(record.source, new Set(own.has(id) ? [id] : []));
+  return counted;
 }
 
 function cloneValues(values: ValuesByType): ValuesByType {

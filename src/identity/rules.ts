@@ -6,7 +6,10 @@
 import type { IdentifierType } from '../../connectors/types.js';
 
 export interface IdentityRules {
-  /** At most this many distinct values of a type in one customer. */
+  /**
+   * At most this many distinct values of a type in one customer. A record's aliases (the
+   * merged-away ids a HubSpot contact answers for) count as the record: `crm` counts contacts.
+   */
   limits: Record<IdentifierType, number>;
   /**
    * Strongest first. When a record would take a customer over a limit, the record stays out if
@@ -65,9 +68,13 @@ export function ranksAbove(rules: IdentityRules, a: IdentifierType, b: Identifie
 /**
  * Whether a record found only through a weak identifier may join: it must not hold a different
  * value of a type the customer already has a value of (a shared phone proves nothing against a
- * different email, CRM contact or card).
+ * different email, CRM contact or card), unless it also shares one of those values with the
+ * customer. Such a record is linked by that value anyway (an old and a new loyalty membership
+ * with the same email, found together through their phone); what the phone adds is no evidence.
  */
 export function compatible(customer: ValuesByType, record: ValuesByType): boolean {
+  const shares = (type: IdentifierType): boolean => [...(record.get(type) ?? [])].some((value) => customer.get(type)?.has(value));
+  if (EXCLUSIVE_FOR_WEAK_LINKS.some(shares)) return true;
   for (const type of EXCLUSIVE_FOR_WEAK_LINKS) {
     const mine = customer.get(type);
     const theirs = record.get(type);

@@ -1,0 +1,87 @@
+/**
+ * The whole demo stack in one process, over real HTTP on loopback: the four silo simulators
+ * serving a population (demo.ts), the connectors pointed at them, and the gateway. The
+ * integration tests (test/support/stack.ts) and the identity evaluation (scripts/eval-identity.ts)
+ * start it the same way, so what the evaluation measures is what the tests exercise.
+ */
+import type { SiloConnectors } from '../connectors/types.js';
+import type { FaultMode, Latency } from '../connectors/shared/simulator.js';
+import type { GatewaySettings } from './config.js';
+import { startDemoSilos, type DemoSilos } from './demo.js';
+import type { Source } from './generated/graphql.js';
+import type { Logger } from './logger.js';
+import type { Population } from './population/format.js';
+import { startGateway, type Gateway } from './server.js';
+import { closeSiloConnectors, createSiloConnectors } from './silos.js';
+
+export interface DemoStackOptions {
+  population: Population;
+  /** Gateway settings; `port: 0` picks a free port. */
+  settings: GatewaySettings;
+  logger: Logger;
+  /** Per-call timeout the connectors get, in ms. */
+  timeoutMs?: number;
+  latency?: Partial<Record<Source, Latency>>;
+  faults?: Partial<Record<Source, FaultMode>>;
+}
+
+export interface GraphQLBody {
+  data?: Record<string, any> | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+export interface DemoStack {
+  population: Population;
+  demo: DemoSilos;
+  connectors: SiloConnectors;
+  gateway: Gateway;
+  /** POSTs a GraphQL operation to the gateway and returns the parsed body and the status. */
+  query(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GraphQLBody }>;
+  /**
+   * Sets every simulator back to healthy, with no latency, zeroes their call counts, and empties
+   * the gateway's identity-link cache, so that what follows starts cold.
+   */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
+  const { population } = options;
+  const demo = await startDemoSilos({ population, timeoutMs: options.timeoutMs, latency: options.latency, faults: options.faults });
+  const connectors = createSiloConnectors(demo.silos);
+  let gateway: Gateway;
+  try {
+    gateway = await startGateway({ settings: options.settings, connectors, logger: options.logger });
+  } catch (error) {
+    await closeSiloConnectors(connectors);
+    await demo.close();
+    throw error;
+  }
+  return {
+    population,
+    demo,
+    connectors,
+    gateway,
+    async query(query, variables) {
+      const res = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: res.status, body: (await res.json()) as GraphQLBody };
+    },
+    async reset() {
+      for (const simulator of Object.values(demo.simulators)) {
+        await simulator.setFault({ kind: 'none' });
+        simulator.setLatency({ fixedMs: 0, jitterMs: 0 });
+        simulator.resetStats();
+      }
+      gateway.services.identity.cache.clear();
+    },
+    async close() {
+      await gateway.close();
+      await closeSiloConnectors(connectors);
+      await demo.close();
+    },
+  };
+}
