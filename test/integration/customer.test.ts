@@ -1,9 +1,9 @@
 /**
  * customer(id:) through real HTTP: gateway -> connectors -> simulators.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
-import { personIn, recordOf, startStack, type Stack } from '../support/stack.js';
+import { personIn, recordOf, useStack } from '../support/stack.js';
 
 const SECTIONS = `
   id
@@ -16,16 +16,8 @@ const SECTIONS = `
 `;
 const CUSTOMER = `query ($id: ID!) { customer(id: $id) { ${SECTIONS} } }`;
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
-beforeEach(async () => {
-  await stack.reset();
-});
+// Each test starts cold: healthy silos, zeroed call counts, an empty identity-link cache.
+const stack = useStack();
 
 describe('customer(id:) by source record key', () => {
   it.each(['crm', 'loyalty', 'commerce', 'analytics'] as Source[])('answers %s:<id> with that record, fetched live', async (source) => {

@@ -2,20 +2,12 @@
  * The golden record through real HTTP: survivorship, provenance, field-level planning, and
  * partial answers when a silo fails.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
-import { personIn, recordOf, startStack, type Stack } from '../support/stack.js';
+import { personIn, recordOf, useStack } from '../support/stack.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ size: 400 });
-});
-afterAll(async () => {
-  await stack?.close();
-});
-beforeEach(async () => {
-  await stack.reset();
-});
+// Each test starts cold: healthy silos, zeroed call counts, an empty identity-link cache.
+const stack = useStack({ size: 400 });
 
 const SOURCES: Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];
 const called = () => SOURCES.filter((s) => stack.demo.simulators[s].stats().requests > 0);

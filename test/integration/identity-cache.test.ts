@@ -1,20 +1,12 @@
 /**
  * The identity-link cache and batching, counted at the simulators over real HTTP.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
-import { personIn, recordOf, startStack, type Stack } from '../support/stack.js';
+import { personIn, recordOf, useStack } from '../support/stack.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ size: 400 });
-});
-afterAll(async () => {
-  await stack?.close();
-});
-beforeEach(async () => {
-  await stack.reset();
-});
+// Each test starts cold: healthy silos, zeroed call counts, an empty identity-link cache.
+const stack = useStack({ size: 400 });
 
 const SOURCES: Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];
 const callsBySilo = () => Object.fromEntries(SOURCES.map((s) => [s, stack.demo.simulators[s].stats().requests])) as Record<Source, number>;

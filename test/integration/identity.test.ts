@@ -3,13 +3,13 @@
  * population generator (docs/population.md), each finding its example in the generated
  * population rather than naming ids, so that a change of the generator keeps them honest.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Identifier } from '../../connectors/types.js';
 import type { Source } from '../../src/generated/graphql.js';
 import { isFixedLinePhone, normalizeIdentifier } from '../../src/identity/normalize.js';
 import type { HubSpotContact, OpenLoyaltyMember, TruthEntry } from '../../src/population/format.js';
 import { linkableGroups, startsOf } from '../../scripts/identity-scoring.js';
-import { startStack, type GraphQLBody, type Stack } from '../support/stack.js';
+import { useStack, type GraphQLBody } from '../support/stack.js';
 
 const CUSTOMER = `query ($id: ID!) {
   customer(id: $id) {
@@ -32,17 +32,8 @@ interface Answer {
   analytics: Array<{ id: string }>;
 }
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ size: 400 });
-});
-afterAll(async () => {
-  await stack?.close();
-});
-beforeEach(async () => {
-  // Every test resolves from a cold identity-link cache.
-  await stack.reset();
-});
+// Each test starts cold: healthy silos, zeroed call counts, an empty identity-link cache.
+const stack = useStack({ size: 400 });
 
 const normalize = (identifier: Identifier) => normalizeIdentifier(identifier, { defaultCountry: 'FR' });
 const normalized = (type: Identifier['type'], value: string | null): string | null => {

@@ -3,6 +3,7 @@
  * simulators serving a generated population, the connectors, and the gateway (src/demo-stack.ts,
  * which the identity evaluation script starts too).
  */
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
 import type { DemoSilos } from '../../src/demo.js';
 import { startDemoStack, type DemoStack, type GraphQLBody } from '../../src/demo-stack.js';
@@ -50,6 +51,29 @@ export async function startStack(options: { seed?: number; size?: number; timeou
     timeoutMs: options.timeoutMs ?? 400,
   });
   return { ...stack, logs };
+}
+
+/**
+ * One stack for a test file: started before its tests, cold (healthy silos, zeroed counts, empty
+ * cache) before each test, closed after them. The returned object stands for the running stack.
+ */
+export function useStack(options: Parameters<typeof startStack>[0] = {}): Stack {
+  let current: Stack | undefined;
+  beforeAll(async () => {
+    current = await startStack(options);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(async () => {
+    await current!.reset();
+  });
+  return new Proxy({} as Stack, {
+    get(_target, property) {
+      if (!current) throw new Error('The stack starts in beforeAll: use it inside a test.');
+      return Reflect.get(current, property);
+    },
+  });
 }
 
 /** A person of the ground truth who has records in all of `sources`. */

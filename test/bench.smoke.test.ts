@@ -1,0 +1,46 @@
+/**
+ * The benchmark (bench/run.ts) is not part of `npm test`; this only checks that it still starts
+ * and goes through every phase: `--smoke` runs each phase for about a second on a 400-person
+ * population, and must write every key bench/README.md documents.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+const KEYS = [
+  'throughputVsFloor',
+  'throughputVsUsual',
+  'p50TaxMs',
+  'p99TaxMs',
+  'batchCallsPerSiloPerRound',
+  'batchCallsVsUsual',
+  'warmLookupCalls',
+  'memoryGrowth',
+] as const;
+
+describe('npm run bench -- --smoke', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs every phase, prints the table and writes results.json with every key', async () => {
+    const out = join(dir, 'results.json');
+    // Not pinned: the other test files run beside it, and only the keys are checked here.
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'bench/run.ts', '--smoke', '--no-pin', '--out', out],
+        { cwd: REPO, timeout: 55_000 },
+        (error, stdoutText, stderrText) => (error ? reject(new Error(`${error.message}\n${stderrText}`)) : resolve(stdoutText)),
+      );
+    });
+    const results = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+    for (const key of KEYS) expect(typeof results[key], key).toBe('number');
+    expect(results.machine).toMatchObject({ cores: expect.any(Number), node: process.version, date: expect.any(String) });
+    expect(results.warmLookupCalls).toBe(0);
+    expect(stdout).toMatch(/Throughput at saturation, gateway \/ floor.*(PASS|FAIL)/);
+  }, 60_000);
+});
