@@ -45,37 +45,36 @@ export class IdentityResolver {
 
   /** One resolution per start, in order. Cold starts resolve together, in lockstep rounds. */
   resolveMany(starts: readonly Identifier[], lookup: Lookup): Promise<Resolution[]> {
-    const answers: Array<Promise<Resolution>> = [];
+    const answers = new Map<string, Promise<Resolution>>();
+    const coldKeys = new Set<string>();
     const cold: Identifier[] = [];
-    const coldSlots: Array<(resolution: Promise<Resolution>) => void> = [];
     for (const start of starts) {
       const key = identifierKey(start);
+      if (answers.has(key) || coldKeys.has(key)) continue;
       const cached = this.fromCache(key);
       const pending = cached ? Promise.resolve(cached) : this.inflight.get(key);
       if (pending) {
-        answers.push(pending);
-        continue;
+        answers.set(key, pending);
+      } else {
+        coldKeys.add(key);
+        cold.push(start);
       }
-      let fill!: (resolution: Promise<Resolution>) => void;
-      const slot = new Promise<Resolution>((resolve) => (fill = (p) => resolve(p)));
-      this.inflight.set(key, slot);
-      answers.push(slot);
-      cold.push(start);
-      coldSlots.push(fill);
     }
     if (cold.length > 0) {
       const batch = this.resolveCold(cold, lookup);
       cold.forEach((start, i) => {
         const key = identifierKey(start);
         const mine = batch.then((resolutions) => resolutions[i]!);
-        coldSlots[i]!(mine);
-        void mine.then(
-          () => this.inflight.delete(key),
-          () => this.inflight.delete(key),
-        );
+        answers.set(key, mine);
+        // Concurrent requests for this identifier wait for this resolution instead of starting theirs.
+        this.inflight.set(key, mine);
+        const done = () => {
+          if (this.inflight.get(key) === mine) this.inflight.delete(key);
+        };
+        mine.then(done, done);
       });
     }
-    return Promise.all(answers);
+    return Promise.all(starts.map((start) => answers.get(identifierKey(start))!));
   }
 
   /** Forgets the links of the customer this identifier belongs to. Returns how many identifiers went. */
