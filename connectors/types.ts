@@ -44,6 +44,14 @@ export interface FoundRecord {
   source: Source;
   id: string;
   identifiers: Identifier[];
+  /**
+   * The person's name as the record holds it, raw, when the lookup's answer carries one (a silo
+   * without names, like analytics, leaves it out). Names never link records: many people share
+   * one. They only confirm or refuse a weak link: a record found through a phone alone joins
+   * despite another email or card when its first and last names match the customer's, and stays
+   * out when its first name differs (a household's member).
+   */
+  name?: { first: string | null; last: string | null };
 }
 
 /** The health of a silo as its probe saw it. */

@@ -25,10 +25,11 @@
  * IDENTITY_PRIORITY... see src/config.ts), so a rule change can be evaluated without editing
  * code; the port and host are always a free loopback port.
  *
- * The truth holds pairs of records that nothing in the silos ties together (an anonymous visitor's
- * two devices, a CRM contact with only a mobile and a loyalty member with only an email), so the
- * script also prints the recall ceiling and the recall over the pairs that can be found at all
- * (--min-linkable-recall): on generated populations the ceiling is about 96-97%.
+ * A truth may hold pairs of records that nothing in the silos ties together (in generated
+ * populations, by design and rarely: a household member's loyalty member with only the shared
+ * landline; docs/population.md, "Links between a person's records"), so the script also prints
+ * the recall ceiling and the recall over the pairs that can be found at all
+ * (--min-linkable-recall): on generated populations the ceiling is about 99.9%.
  *
  * Exit code: 0, or 1 when --min-precision, --min-recall or --min-linkable-recall is given and
  * not met, or (with any of them) when a household was merged or a lookup failed: figures from a

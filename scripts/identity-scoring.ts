@@ -166,9 +166,9 @@ export function startsOf(population: Population, normalize: (identifier: Identif
  * unique to the person (not a placeholder, not a household's line) and `links` allows it (the
  * gateway does not link fixed lines by default). Returns, per normalized identifier key of a
  * person's records, how many of that person's records its group holds: a start from that key can
- * find at most those. Records no identifier links (an anonymous visitor's second device, a CRM
- * contact with only a mobile and a loyalty member with only an email) are what keeps recall
- * below 1 whatever the rules.
+ * find at most those. Records no identifier links (a household member's loyalty member with only
+ * the shared landline; in a real export, a CRM contact with only a mobile and a loyalty member with
+ * only an email) are what keeps recall below 1 whatever the rules.
  */
 export function linkableGroups(
   population: Population,

@@ -263,6 +263,13 @@ describe('looking visitors up by userId (the shop customer id)', () => {
     ]);
   });
 
+  it('gives no name with a device: Matomo knows browsers, not people, so it neither confirms nor refuses a weak link', async () => {
+    const { connector } = await startMatomo(visits);
+    const found = await connector().lookup([{ type: 'analytics', value: laptop }, { type: 'commerce', value: '5001' }]);
+    expect(found.length).toBeGreaterThan(0);
+    for (const record of found) expect(record).not.toHaveProperty('name');
+  });
+
   it('matches a userId holding the segment operators , and ; exactly', async () => {
     const odd = visitorIdOf('odd');
     const { connector } = await startMatomo([

@@ -105,10 +105,40 @@ describe('lookup', () => {
           { type: 'email', value: 'Shopper.3@Example.com' },
           { type: 'phone', value: phoneOf(3) },
         ],
+        name: { first: 'First3', last: 'Last3' },
       },
-      { source: 'commerce', id: id(19), identifiers: [{ type: 'commerce', value: id(19) }, { type: 'phone', value: phoneOf(19) }] },
+      {
+        source: 'commerce',
+        id: id(19),
+        identifiers: [{ type: 'commerce', value: id(19) }, { type: 'phone', value: phoneOf(19) }],
+        name: { first: 'First19', last: 'Last19' },
+      },
     ]);
     expect(shop.simulator.stats().requests).toBe(1);
+  });
+
+  it('asks for the names with the identifiers, in searches and id reads alike, and gives them with each record', async () => {
+    const fields: string[] = [];
+    const pool = new Pool(shop.baseUrl);
+    const dispatcher = pool.compose((dispatch) => (options, handler) => {
+      fields.push(new URL(options.path, shop.baseUrl).searchParams.get('fields') ?? '');
+      return dispatch(options, handler);
+    });
+    const recording = createCommerceConnector(
+      { baseUrl: shop.baseUrl, timeoutMs: 2_000, connections: 4, accessToken: ACCESS_TOKEN, apiVersion: SHOPIFY_API_VERSION },
+      { dispatcher },
+    );
+    try {
+      const found = await recording.lookup([{ type: 'commerce', value: id(7) }, { type: 'email', value: 'shopper.8@example.com' }]);
+      expect(fields).toHaveLength(2);
+      for (const asked of fields) expect(asked.split(',')).toEqual(expect.arrayContaining(['id', 'email', 'phone', 'first_name', 'last_name']));
+      expect(found.map((r) => ({ id: r.id, name: r.name }))).toEqual([
+        { id: id(7), name: { first: 'First7', last: 'Last7' } },
+        { id: id(8), name: { first: 'First8', last: 'Last8' } },
+      ]);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('looks ids up by batch read, in parallel with the search', async () => {

@@ -64,8 +64,8 @@ const CUSTOMER_FIELDS = [
   'created_at',
   'updated_at',
 ].join(',');
-/** A lookup needs only what identifies a customer. */
-const IDENTITY_FIELDS = 'id,email,phone';
+/** A lookup needs only what identifies a customer, and the names that confirm a weak link. */
+const IDENTITY_FIELDS = 'id,email,phone,first_name,last_name';
 const SEARCH_RESOURCE = 'customers/search';
 const ORDER_FIELDS = 'id,name,created_at,total_price,currency,financial_status,line_items';
 
@@ -294,7 +294,7 @@ function foundRecord(customer: CommerceCustomerRecord): FoundRecord {
   const identifiers: Identifier[] = [{ type: 'commerce', value: customer.id }];
   if (customer.email) identifiers.push({ type: 'email', value: customer.email });
   if (customer.phone) identifiers.push({ type: 'phone', value: customer.phone });
-  return { source: 'commerce', id: customer.id, identifiers };
+  return { source: 'commerce', id: customer.id, identifiers, name: { first: customer.firstName ?? null, last: customer.lastName ?? null } };
 }
 
 /** Whether a customer carries one of the wanted emails (any case) or phones (same digits). */

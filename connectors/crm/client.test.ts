@@ -145,6 +145,16 @@ describe('lookup', () => {
       { type: 'phone', value: '+33 1 42 68 53 00' },
       { type: 'phone', value: '06 12 34 56 78' },
     ]);
+    expect(found?.name).toEqual({ first: 'Anna', last: 'Martin' });
+  });
+
+  it('gives the names of a contact found by search or by id, and null for a name the contact lacks', async () => {
+    const byPhone = await crm.connector.lookup([phone('+33142685300')]);
+    expect(byPhone.map((r) => r.name)).toEqual([{ first: 'Anna', last: 'Martin' }]);
+    const byId = await crm.connector.lookup([crmId('501')]);
+    expect(byId.map((r) => r.name)).toEqual([{ first: 'Anna', last: 'Martin' }]);
+    const nameless = await crm.connector.lookup([email('bare@example.com')]);
+    expect(nameless.map((r) => r.name)).toEqual([{ first: null, last: null }]);
   });
 
   it('finds a contact by one of its additional emails', async () => {

@@ -271,7 +271,7 @@ function toFoundRecord(contact: HubSpotObject): FoundRecord {
     ...[record.email, ...record.additionalEmails].filter(isPresent).map((value): Identifier => ({ type: 'email', value })),
     ...[record.phone, record.mobilePhone].filter(isPresent).map((value): Identifier => ({ type: 'phone', value })),
   ];
-  return { source: 'crm', id: record.id, identifiers };
+  return { source: 'crm', id: record.id, identifiers, name: { first: record.firstName ?? null, last: record.lastName ?? null } };
 }
 
 /** HubSpot date properties read as `YYYY-MM-DD` (older portals send midnight UTC as a date-time). */

@@ -145,8 +145,17 @@ describe('loyalty connector', () => {
             { type: 'email', value: 'Hugo.Thomas3@Example.COM' },
             { type: 'phone', value: '+33612000003' },
           ],
+          name: { first: 'Hugo', last: 'Thomas' },
         },
       ]);
+    });
+
+    it("gives each member's names as stored, accents kept: folding them is the gateway's job", async () => {
+      const found = await connector.lookup([{ type: 'card', value: storedCard(2)! }, { type: 'card', value: storedCard(4)! }]);
+      expect(found.map((r) => ({ id: r.id, name: r.name })).sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+        { id: memberId(2), name: { first: 'Chloé', last: 'Dubois' } },
+        { id: memberId(4), name: { first: 'Léa', last: 'Robert' } },
+      ].sort((a, b) => a.id.localeCompare(b.id)));
     });
 
     it('finds emails stored with capitals or spaces from the form the gateway sends', async () => {

@@ -73,7 +73,7 @@ export function toFoundRecord(member: MemberView): FoundRecord {
   if (member.cardNumber !== null) identifiers.push({ type: 'card', value: member.cardNumber });
   if (member.email !== null) identifiers.push({ type: 'email', value: member.email });
   if (member.phone !== null) identifiers.push({ type: 'phone', value: member.phone });
-  return { source: 'loyalty', id: member.id, identifiers };
+  return { source: 'loyalty', id: member.id, identifiers, name: { first: member.firstName, last: member.lastName } };
 }
 
 export function readTier(value: unknown): { levelId: string; name: string } {

@@ -10,6 +10,9 @@
  *
  * Placeholder values that data-entry staff type when a customer gives nothing ("noemail@…",
  * "0000000000", "n/a") are refused as blocked: they would join strangers into one customer.
+ *
+ * Names are not identifiers, but they are folded here too (see {@link foldName}): they confirm or
+ * refuse a weak link (rules.ts).
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { Identifier } from '../../connectors/types.js';
@@ -86,6 +89,17 @@ function normalizePhone(value: string, defaultCountry: CountryCode): NormalizeRe
 
 function assertNever(value: never): never {
   throw new Error(`Unhandled identifier type: ${String(value)}`);
+}
+
+/**
+ * A first or last name folded for comparison: accents dropped, lower-cased, spaces and punctuation
+ * removed, so that "Hélène", "HELENE" and " helene " are equal, and so are "Le Gall" and "LEGALL",
+ * "N'Diaye" and "NDIAYE". Null for a missing or blank name, and for a placeholder ("n/a", "-").
+ */
+export function foldName(name: string | null | undefined): string | null {
+  if (name === null || name === undefined || isPlaceholderText(name)) return null;
+  const folded = name.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  return folded === '' ? null : folded;
 }
 
 /** True for a normalized phone that is a fixed line (a landline), as far as the numbering plan tells. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../errors.js';
-import type { FoundRecord, Identifier } from '../../connectors/types.js';
+import type { FoundRecord, Identifier, IdentifierType } from '../../connectors/types.js';
 import type { Source } from '../generated/graphql.js';
 import { resolveCluster, type ResolveDeps } from './resolve.js';
 import { DEFAULT_IDENTITY_RULES } from './rules.js';
@@ -185,6 +185,78 @@ describe('guards against over-merging', () => {
     const other: FoundRecord = { source: 'loyalty', id: 'm9', identifiers: [{ type: 'loyalty', value: 'm9' }, { type: 'card', value: 'c9' }, { type: 'email', value: 'zoe@y.fr' }, { type: 'phone', value: '+33611111111' }] };
     const shared = await resolveCluster({ type: 'crm', value: '1' }, depsFor([...records, other]));
     expect(ids(shared.records)).not.toContain('loyalty:m9');
+  });
+
+  describe('names, for records found through a phone alone', () => {
+    /** A record of `source` with its own id, these other identifiers, and a name. */
+    const named = (source: Source, id: string, [first, last]: [string, string], ...others: Array<[IdentifierType, string]>): FoundRecord => ({
+      source,
+      id,
+      identifiers: [{ type: source, value: id }, ...others.map(([type, value]) => ({ type, value }))],
+      name: { first, last },
+    });
+    const mobile = '+33611111111';
+    const anna = named('crm', '1', ['Anna', 'Martin'], ['email', 'anna@x.fr'], ['phone', mobile]);
+    const oldCard = named('loyalty', 'old', ['Anna', 'Martin'], ['card', 'c1'], ['email', 'anna@x.fr'], ['phone', mobile]);
+    // The card she got when she lost hers, signed up with her other address: only the mobile in common.
+    const newCard = named('loyalty', 'new', ['ANNA', ' Martin'], ['card', 'c2'], ['email', 'anna.pro@y.fr'], ['phone', mobile]);
+    const unnamed = (record: FoundRecord): FoundRecord => ({ source: record.source, id: record.id, identifiers: record.identifiers });
+
+    it('joins a record with another email and card when its first and last names match, however typed', async () => {
+      for (const start of [{ type: 'crm', value: '1' }, { type: 'card', value: 'c2' }, { type: 'phone', value: mobile }] as const) {
+        const cluster = await resolveCluster(start, depsFor([anna, oldCard, newCard]));
+        expect(cluster.ambiguous, start.type).toBe(false);
+        expect(ids(cluster.records), start.type).toEqual(['crm:1', 'loyalty:new', 'loyalty:old']);
+      }
+    });
+
+    it('keeps it out without names, as before', async () => {
+      const cluster = await resolveCluster({ type: 'crm', value: '1' }, depsFor([anna, oldCard, newCard].map(unnamed)));
+      expect(ids(cluster.records)).toEqual(['crm:1', 'loyalty:old']);
+      const fromPhone = await resolveCluster({ type: 'phone', value: mobile }, depsFor([anna, oldCard, newCard].map(unnamed)));
+      expect(fromPhone.ambiguous).toBe(true);
+    });
+
+    it('keeps out a household member on the same phone: same last name, another first name', async () => {
+      // Paul's son signed up with his father's mobile, and nothing else.
+      const son = named('loyalty', 'm7', ['Hugo', 'Dubois'], ['card', 'c7'], ['phone', '+33622222222']);
+      const paul = named('crm', '2', ['Paul', 'Dubois'], ['email', 'paul@x.fr'], ['phone', '+33622222222']);
+      const cluster = await resolveCluster({ type: 'crm', value: '2' }, depsFor([paul, son]));
+      expect(ids(cluster.records)).toEqual(['crm:2']);
+      const fromPhone = await resolveCluster({ type: 'phone', value: '+33622222222' }, depsFor([paul, son]));
+      expect(fromPhone.ambiguous).toBe(true);
+      // Without names nothing contradicts them: the phone alone joined them.
+      const blind = await resolveCluster({ type: 'crm', value: '2' }, depsFor([paul, son].map(unnamed)));
+      expect(ids(blind.records)).toEqual(['crm:2', 'loyalty:m7']);
+    });
+
+    it('keeps out another last name with another email: names say nothing, the email decides', async () => {
+      const married: FoundRecord = { ...newCard, name: { first: 'Anna', last: 'Dubois' } };
+      const cluster = await resolveCluster({ type: 'crm', value: '1' }, depsFor([anna, oldCard, married]));
+      expect(ids(cluster.records)).toEqual(['crm:1', 'loyalty:old']);
+    });
+
+    it('never links records by names alone', async () => {
+      const namesake = named('commerce', '9', ['Anna', 'Martin'], ['email', 'a.martin@z.fr'], ['phone', '+33633333333']);
+      const cluster = await resolveCluster({ type: 'crm', value: '1' }, depsFor([anna, namesake]));
+      expect(ids(cluster.records)).toEqual(['crm:1']);
+    });
+
+    it('still applies the limits to a record the names let in', async () => {
+      const rules = { ...DEFAULT_IDENTITY_RULES, limits: { ...DEFAULT_IDENTITY_RULES.limits, loyalty: 1 } };
+      const cluster = await resolveCluster({ type: 'crm', value: '1' }, depsFor([anna, oldCard, newCard], { rules }));
+      expect(ids(cluster.records)).toEqual(['crm:1', 'loyalty:old']);
+    });
+
+    it('does not let names link through a landline', async () => {
+      const landline = '+33123456789';
+      const records: FoundRecord[] = [
+        { ...anna, identifiers: [{ type: 'crm', value: '1' }, { type: 'email', value: 'anna@x.fr' }, { type: 'phone', value: landline }] },
+        { ...newCard, identifiers: [{ type: 'loyalty', value: 'new' }, { type: 'card', value: 'c2' }, { type: 'phone', value: landline }] },
+      ];
+      const cluster = await resolveCluster({ type: 'crm', value: '1' }, depsFor(records));
+      expect(ids(cluster.records)).toEqual(['crm:1']);
+    });
   });
 
   it('counts a CRM contact once against the crm limit, however many merged-away ids it answers for', async () => {

@@ -13,7 +13,16 @@ import type { Identity, Source } from '../generated/graphql.js';
 import type { FoundRecord, Identifier, IdentifierType } from '../../connectors/types.js';
 import type { SourceRecordKey } from '../customer.js';
 import { ANCHOR_PRIORITY } from './golden-id.js';
-import { applyLimits, compatible, isBlocked, type IdentityRules, type ValuesByType } from './rules.js';
+import {
+  applyLimits,
+  compatible,
+  foldedName,
+  isBlocked,
+  nameVerdict,
+  type FoldedName,
+  type IdentityRules,
+  type ValuesByType,
+} from './rules.js';
 
 export interface ResolveDeps {
   /** The silos and the identifier types each can look up. */
@@ -56,6 +65,8 @@ interface ClusterState {
    * bring them in, the line is shared and the start is ambiguous.
    */
   mustJoin: Set<string>;
+  /** The distinct folded names of the records in, which confirm or refuse weak links. */
+  names: FoldedName[];
   identities: Map<string, Identity>;
   /** Identifier keys already looked up or queued. */
   seen: Set<string>;
@@ -70,6 +81,13 @@ interface LookupResult {
   records: FoundRecord[];
 }
 
+/** A record found this round, not yet in the customer. */
+interface Candidate {
+  record: FoundRecord;
+  values: ValuesByType;
+  name: FoldedName | null;
+}
+
 export async function resolveCluster(start: Identifier, deps: ResolveDeps): Promise<ResolvedCluster> {
   const [cluster] = await resolveClusters([start], deps);
   return cluster!;
@@ -82,6 +100,7 @@ export async function resolveClusters(starts: readonly Identifier[], deps: Resol
     values: new Map(),
     counted: new Map(),
     mustJoin: new Set(),
+    names: [],
     identities: new Map(),
     seen: new Set([identifierKey(start)]),
     frontier: [start],
@@ -168,12 +187,12 @@ function absorb(state: ClusterState, results: LookupResult[], isStart: boolean, 
   for (const { via, records } of vias) {
     let candidates = uniqueRecords(records)
       .filter((record) => !state.records.has(recordKey(record)))
-      .map((record) => ({ record, values: valuesOf(record, deps) }));
+      .map((record): Candidate => ({ record, values: valuesOf(record, deps), name: foldedName(record.name) }));
     if (candidates.length === 0) continue;
 
     if (deps.rules.weakTypes.includes(via.type)) {
       if (!isStart && !linksRecords(via, deps)) continue;
-      if (!allCompatible(state.values, candidates.map((c) => c.values))) {
+      if (!allCompatible(state, candidates)) {
         // A weak identifier held by records of different people is shared: it links nothing.
         // When it is what the client asked for, the answer would be a guess: say so instead.
         if (isStart) state.ambiguous = true;
@@ -189,15 +208,15 @@ function absorb(state: ClusterState, results: LookupResult[], isStart: boolean, 
       }
     }
 
-    for (const { record, values } of candidates) {
+    for (const candidate of candidates) {
       if (state.records.size >= deps.maxRecords) {
         state.bounded = true;
         return;
       }
-      const counted = withoutAliases(record, values, deps);
+      const counted = withoutAliases(candidate.record, candidate.values, deps);
       const decision = applyLimits(deps.rules, state.counted, counted, via.type);
       if (decision.kind === 'refuse') continue;
-      admit(state, record, values, counted, decision.drop);
+      admit(state, candidate, counted, decision.drop);
     }
   }
 }
@@ -207,8 +226,9 @@ function linksRecords(via: Identifier, deps: ResolveDeps): boolean {
   return deps.rules.linkFixedLines || via.type !== 'phone' || !deps.isFixedLine(via);
 }
 
-function admit(state: ClusterState, record: FoundRecord, values: ValuesByType, counted: ValuesByType, drop: ReadonlySet<string>): void {
+function admit(state: ClusterState, { record, values, name }: Candidate, counted: ValuesByType, drop: ReadonlySet<string>): void {
   state.records.set(recordKey(record), record);
+  addName(state.names, name);
   for (const [type, set] of counted) {
     for (const value of set) {
       if (drop.has(`${type}:${value}`)) continue;
@@ -234,17 +254,23 @@ function admit(state: ClusterState, record: FoundRecord, values: ValuesByType, c
 }
 
 /** Whether all candidates could be one person together with the customer. */
-function allCompatible(customer: ValuesByType, candidates: readonly ValuesByType[]): boolean {
-  const together: ValuesByType = cloneValues(customer);
-  for (const values of candidates) {
-    if (!compatible(together, values)) return false;
+function allCompatible(state: ClusterState, candidates: readonly Candidate[]): boolean {
+  const together: ValuesByType = cloneValues(state.values);
+  const names = [...state.names];
+  for (const { values, name } of candidates) {
+    if (!compatible(together, values, nameVerdict(names, name))) return false;
     for (const [type, set] of values) {
       const held = together.get(type) ?? new Set<string>();
       for (const value of set) held.add(value);
       together.set(type, held);
     }
+    addName(names, name);
   }
   return true;
+}
+
+function addName(names: FoldedName[], name: FoldedName | null): void {
+  if (name && !names.some((n) => n.first === name.first && n.last === name.last)) names.push(name);
 }
 
 /** The normalized, unblocked identifiers a record carries. */

@@ -3,7 +3,8 @@
  * type, a limit and a priority, plus which types are weak and which values are blocked.
  * Pure data and pure checks; resolve.ts applies them.
  */
-import type { IdentifierType } from '../../connectors/types.js';
+import type { FoundRecord, IdentifierType } from '../../connectors/types.js';
+import { foldName } from './normalize.js';
 
 export interface IdentityRules {
   /**
@@ -19,7 +20,8 @@ export interface IdentityRules {
   priority: readonly IdentifierType[];
   /**
    * Types that many people can share (a household's phone). A record found only through one
-   * joins only if it is compatible with the customer (see {@link compatible}).
+   * joins only if it is compatible with the customer (see {@link compatible}), which the names
+   * of the records may confirm or refuse (see {@link nameVerdict}).
    */
   weakTypes: readonly IdentifierType[];
   /**
@@ -65,16 +67,55 @@ export function ranksAbove(rules: IdentityRules, a: IdentifierType, b: Identifie
   return rules.priority.indexOf(a) < rules.priority.indexOf(b);
 }
 
+/** A record's first and last names folded for comparison (see foldName); either may be unknown. */
+export interface FoldedName {
+  first: string | null;
+  last: string | null;
+}
+
+/** The folded name a record gives, or null when it gives neither a first nor a last name. */
+export function foldedName(name: FoundRecord['name']): FoldedName | null {
+  const first = foldName(name?.first);
+  const last = foldName(name?.last);
+  return first === null && last === null ? null : { first, last };
+}
+
 /**
- * Whether a record found only through a weak identifier may join: it must not hold a different
- * value of a type the customer already has a value of (a shared phone proves nothing against a
- * different email, CRM contact or card), unless it also shares one of those values with the
- * customer. Such a record is linked by that value anyway (an old and a new loyalty membership
- * with the same email, found together through their phone); what the phone adds is no evidence.
+ * What names say of a record found only through a weak identifier, against the names of the
+ * customer's records:
+ * - `confirms`: its first and last names are those of one of the customer's records. One phone
+ *   and one full name: the same person, who gave another email or got a new card;
+ * - `refuses`: its first name is none of the customer's first names. One phone, another person:
+ *   a household's members often share the last name, never the first;
+ * - `silent`: a name is missing on either side, or the first names match and the last ones do not
+ *   (a married name, a typo): the identifiers decide alone.
+ * Names never link records by themselves: many people share one.
  */
-export function compatible(customer: ValuesByType, record: ValuesByType): boolean {
+export type NameVerdict = 'confirms' | 'refuses' | 'silent';
+
+/** What the name of `record` says against the names of the customer's records (see {@link NameVerdict}). */
+export function nameVerdict(customer: readonly FoldedName[], record: FoldedName | null): NameVerdict {
+  if (record === null || record.first === null) return 'silent';
+  const firsts = customer.flatMap((name) => (name.first === null ? [] : [name.first]));
+  if (firsts.length === 0) return 'silent';
+  if (record.last !== null && customer.some((name) => name.first === record.first && name.last === record.last)) return 'confirms';
+  return firsts.includes(record.first) ? 'silent' : 'refuses';
+}
+
+/**
+ * Whether a record found only through a weak identifier may join. It may when it shares a value
+ * of an exclusive type (email, record id, card) with the customer: it is linked by that value
+ * anyway (an old and a new loyalty membership with the same email, found together through their
+ * phone); what the phone adds is no evidence. Otherwise its names decide first (see
+ * {@link nameVerdict}): a different first name keeps it out, the same first and last names let it
+ * in despite another email, contact, card or member id (the limits still apply). With names
+ * silent, it must not hold a different value of a type the customer already has a value of: a
+ * shared phone proves nothing against a different email, CRM contact or card.
+ */
+export function compatible(customer: ValuesByType, record: ValuesByType, names: NameVerdict = 'silent'): boolean {
   const shares = (type: IdentifierType): boolean => [...(record.get(type) ?? [])].some((value) => customer.get(type)?.has(value));
   if (EXCLUSIVE_FOR_WEAK_LINKS.some(shares)) return true;
+  if (names !== 'silent') return names === 'confirms';
   for (const type of EXCLUSIVE_FOR_WEAK_LINKS) {
     const mine = customer.get(type);
     const theirs = record.get(type);

@@ -69,6 +69,89 @@ function siloRecordKeys(population: Population): string[] {
   ];
 }
 
+/**
+ * The values a retailer can match each record on, as `type:value` keys: emails that are no
+ * placeholder (trimmed, lower-cased), phones that are no fixed line (E.164), and the shop account
+ * an analytics device logged in as (`commerce:<id>`, also the shop customer's own key). Cards are
+ * left out: each is on one member only.
+ */
+function linkKeys(population: Population): Map<string, string[]> {
+  const keys = new Map<string, string[]>();
+  const add = (record: string, type: string, value: string | null | undefined): void => {
+    if (value === null || value === undefined || value.trim() === '') return;
+    let key: string | undefined;
+    if (type === 'email') key = isPlaceholderEmail(value) ? undefined : `email:${cleanEmail(value)}`;
+    else if (type === 'phone') {
+      const parsed = parsePhoneNumberFromString(value, 'FR');
+      key = parsed?.isValid() && parsed.getType() !== 'FIXED_LINE' ? `phone:${parsed.number}` : undefined;
+    } else key = `${type}:${value}`;
+    if (key !== undefined) keys.set(record, [...(keys.get(record) ?? []), key]);
+  };
+  for (const { id, properties: p } of population.crm.contacts) {
+    for (const email of [p.email, ...(p.hs_additional_emails?.split(';') ?? [])]) add(`crm:${id}`, 'email', email);
+    add(`crm:${id}`, 'phone', p.phone);
+    add(`crm:${id}`, 'phone', p.mobilephone);
+  }
+  for (const m of population.loyalty.members) {
+    add(`loyalty:${m.customerId}`, 'email', m.email);
+    add(`loyalty:${m.customerId}`, 'phone', m.phone);
+  }
+  for (const c of population.commerce.customers) {
+    add(`commerce:${c.id}`, 'commerce', String(c.id));
+    add(`commerce:${c.id}`, 'email', c.email);
+    add(`commerce:${c.id}`, 'phone', c.phone);
+  }
+  for (const v of population.analytics.visits) add(`analytics:${v.visitorId}`, 'commerce', v.userId);
+  return keys;
+}
+
+/**
+ * Per person with several records, the records that the values of {@link linkKeys} held by that
+ * person alone do not connect to the person's first linked group: what no resolver can tie.
+ */
+function unlinkedRecords(population: Population): Map<string, string[]> {
+  const keys = linkKeys(population);
+  const holders = new Map<string, Set<string>>();
+  for (const entry of population.truth) {
+    for (const r of entry.records) for (const key of keys.get(`${r.source}:${r.id}`) ?? []) holders.set(key, (holders.get(key) ?? new Set()).add(entry.person));
+  }
+  const unlinked = new Map<string, string[]>();
+  for (const entry of population.truth) {
+    const records = entry.records.map((r) => `${r.source}:${r.id}`);
+    const own = (record: string) => new Set((keys.get(record) ?? []).filter((key) => holders.get(key)?.size === 1));
+    // Grow the group of the record holding most values until nothing joins.
+    const byValues = [...records].sort((a, b) => own(b).size - own(a).size);
+    const group = new Set(byValues.slice(0, 1));
+    const values = new Set(byValues.slice(0, 1).flatMap((r) => [...own(r)]));
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const record of records) {
+        if (group.has(record) || ![...own(record)].some((key) => values.has(key))) continue;
+        group.add(record);
+        for (const key of own(record)) values.add(key);
+        grew = true;
+      }
+    }
+    const apart = records.filter((r) => !group.has(r));
+    if (apart.length > 0) unlinked.set(entry.person, apart);
+  }
+  return unlinked;
+}
+
+/**
+ * The documented exception to {@link unlinkedRecords}: loyalty members of a household who signed
+ * up with the home line only, no email. Their record keys.
+ */
+function landlineOnlyMembers(population: Population): Set<string> {
+  const inHousehold = new Set(population.truth.filter((t) => t.household !== undefined).flatMap((t) => t.records.map((r) => `${r.source}:${r.id}`)));
+  return new Set(
+    population.loyalty.members
+      .filter((m) => m.email === null && m.phone !== null && parsePhoneNumberFromString(m.phone)?.getType() === 'FIXED_LINE')
+      .map((m) => `loyalty:${m.customerId}`)
+      .filter((key) => inHousehold.has(key)),
+  );
+}
+
 function crmPhones(population: Population): string[] {
   return population.crm.contacts.flatMap((c) => [c.properties.phone, c.properties.mobilephone]).filter((p): p is string => p !== null);
 }
@@ -392,7 +475,7 @@ describe('generatePopulation: a population of 2,000', () => {
       expect(ratio(loyalty.length, population.loyalty.members.length)).toBeLessThan(0.04);
     });
 
-    it('has ~4% of persons in households of 2 to 4 who share a landline, not an email', () => {
+    it('has ~4% of persons in households of 2 to 4 who share a landline, not an email nor a first name', () => {
       const contacts = new Map(population.crm.contacts.map((c) => [c.id, c]));
       const phonesOf = (person: string): Set<string> => {
         const r = ix.records.get(person);
@@ -413,14 +496,19 @@ describe('generatePopulation: a population of 2,000', () => {
         const phoneSets = household.map(phonesOf);
         const shared = [...new Set(phoneSets.flatMap((s) => [...s]))].filter((p) => phoneSets.filter((s) => s.has(p)).length >= 2);
         expect(shared.length, `household of ${household.join(', ')}`).toBeGreaterThan(0);
+        // Many share the last name; a family never gives a first name twice.
+        const firstNames = household.map((person) => {
+          const r = ix.records.get(person);
+          return r?.crm[0] !== undefined ? contacts.get(r.crm[0])?.properties.firstname : ix.members.get(r?.loyalty[0] ?? '')?.firstName;
+        });
+        expect(firstNames.every((name) => typeof name === 'string')).toBe(true);
+        expect(new Set(firstNames).size).toBe(household.length);
         carrying += phoneSets.filter((s) => shared.some((p) => s.has(p))).length;
         const emailOwners = new Map<string, Set<string>>();
         for (const person of household) for (const e of emailsOf(person)) emailOwners.set(e, (emailOwners.get(e) ?? new Set()).add(person));
         expect([...emailOwners.values()].every((owners) => owners.size === 1)).toBe(true);
       }
       expect(ratio(carrying, members.flat().length)).toBeGreaterThan(0.85);
-      const landlineOnly = members.flat().flatMap((p) => ix.records.get(p)?.loyalty ?? []).map((id) => ix.members.get(id)).filter((m) => m?.email === null && m.phone !== null);
-      expect(landlineOnly.length).toBeGreaterThan(0);
     });
 
     it('reissues ~5% of loyalty cards: an inactive old member and an active new one sharing email or phone', () => {
@@ -472,10 +560,39 @@ describe('generatePopulation: a population of 2,000', () => {
       expect(persons().some((r) => r.analytics.length === 3)).toBe(true);
     });
 
-    it('keeps analytics visitors without a shop account as persons of their own', () => {
+    it('keeps analytics visitors without a shop account as persons of their own, one device each', () => {
       const anonymous = persons().filter((r) => r.analytics.length > 0 && r.commerce.length === 0);
       expect(anonymous.length).toBeGreaterThan(0);
       expect(anonymous.every((r) => r.crm.length === 0 && r.loyalty.length === 0)).toBe(true);
+      expect(anonymous.every((r) => r.analytics.length === 1)).toBe(true);
+    });
+  });
+
+  describe("links between a person's records", () => {
+    it("connects every person's records through an email, a mobile or a login, landline-only household members aside", () => {
+      const byDesign = landlineOnlyMembers(population);
+      const unlinked = [...unlinkedRecords(population)];
+      expect(unlinked.filter(([, records]) => !records.every((record) => byDesign.has(record)))).toEqual([]);
+      // The exception exists, and stays rare.
+      expect(unlinked.length).toBeGreaterThan(0);
+      expect(ratio(byDesign.size, population.loyalty.members.length)).toBeLessThan(0.01);
+    });
+
+    it.each([1, 2, 3, 4, 5])('connects them in other populations too (seed %i, 1,000 persons)', (seed) => {
+      const other = generatePopulation({ seed, size: 1000, now: NOW });
+      const byDesign = landlineOnlyMembers(other);
+      expect([...unlinkedRecords(other)].filter(([, records]) => !records.every((record) => byDesign.has(record)))).toEqual([]);
+    });
+
+    it('signs loyalty members and shop customers without a usable email up with the mobile, landline-only members aside', () => {
+      const keys = linkKeys(population);
+      const byDesign = landlineOnlyMembers(population);
+      const records = [
+        ...population.loyalty.members.filter((m) => m.email === null || isPlaceholderEmail(m.email)).map((m) => `loyalty:${m.customerId}`),
+        ...population.commerce.customers.filter((c) => c.email !== null && isPlaceholderEmail(c.email)).map((c) => `commerce:${c.id}`),
+      ].filter((record) => !byDesign.has(record));
+      expect(records.length).toBeGreaterThan(0);
+      expect(records.filter((record) => !(keys.get(record) ?? []).some((key) => key.startsWith('phone:')))).toEqual([]);
     });
   });
 });

@@ -4,9 +4,11 @@
  * placeholders, emails and phones typed every which way), plus the truth of who is who.
  *
  * The pipeline is: a product catalog and a list of real persons (who they are, which silos know
- * them), then one projection per silo that writes that silo's records for each person and adds
- * the silo's own mess, then the truth. Every random draw comes from a {@link Random} stream named
- * after its stage, so the same seed, size and `now` always give the same population, byte for byte.
+ * them), then one projection per silo that drafts that silo's records for each person with the
+ * silo's own mess, then {@link connectRecords}, which makes sure a person's records are tied by
+ * something a retailer can match on (the mess stays, but resolvable, apart from documented cases),
+ * then ids and the truth. Every random draw comes from a {@link Random} stream named after its
+ * stage, so the same seed, size and `now` always give the same population, byte for byte.
  *
  * Rates are in {@link RATES}; docs/population.md explains each one.
  */
@@ -58,7 +60,10 @@ export const RATES = {
   onlineShopperInCrm: 0.665,
   /** Of online shoppers: also a loyalty member. */
   onlineShopperInLoyalty: 0.43,
-  /** Persons only ever seen as anonymous visitors in analytics (they never log in: no account). */
+  /**
+   * Persons only ever seen as anonymous visitors in analytics (they never log in: no account), one
+   * device each: nothing could tell that two never-logged-in browsers are one person.
+   */
   anonymousVisitor: 0.08,
   /** Of in-store-only customers (the rest): CRM and loyalty, CRM only, loyalty only. */
   inStoreBoth: 0.85,
@@ -73,6 +78,12 @@ export const RATES = {
   crmMerged: 0.03,
   /** Persons living in a household of 2 to 4 sharing one landline. */
   household: 0.04,
+  /**
+   * Of household members who shop in stores only and are in loyalty: signed up at the till with
+   * the home line only, no email. Nothing ties such a member to the person's CRM contact:
+   * unlinkable by design, kept rare (about 0.4% of members, under 0.15% of record pairs).
+   */
+  householdLandlineOnly: 0.2,
   /** Of CRM contacts and loyalty members: a placeholder email or (CRM only) phone. */
   placeholder: 0.02,
   /** Of shop customers: the `noemail@` address the shop uses for customers created at the till. */
@@ -470,6 +481,8 @@ interface HouseholdShare {
   landline: string;
   address: Address;
   lastName: string;
+  /** First names already given in the household: a family does not give one twice. */
+  firstNames: Set<string>;
 }
 
 /** Draws values until one is not yet taken: emails and phones must not collide between persons. */
@@ -557,7 +570,7 @@ interface PeopleState {
 function makePerson(rng: Random, index: number, clock: Clock, state: PeopleState, household: HouseholdShare | null): Person {
   const country: Country = household ? 'FR' : rng.weighted(COUNTRY_WEIGHTS);
   const profile = COUNTRIES[country];
-  const firstName = rng.pick(profile.firstNames);
+  const firstName = household ? unique(household.firstNames, () => rng.pick(profile.firstNames)) : rng.pick(profile.firstNames);
   const lastName = household?.lastName ?? rng.pick(profile.lastNames);
   const birthSec = clock.now - rng.int(18 * 365, 80 * 365) * DAY;
   const birthDate = iso(birthSec).slice(0, 10);
@@ -602,6 +615,7 @@ function makePeople(rng: Random, size: number, clock: Clock): Person[] {
         landline: frenchLandline(rng, state.phones),
         address,
         lastName: rng.pick(FRENCH_LAST),
+        firstNames: new Set(),
       };
       for (let m = 0; m < members; m++) {
         // Flatmates and blended families do not all share a last name.
@@ -833,9 +847,8 @@ function assignCrmIds(rng: Random, drafts: readonly CrmDraft[]): Owned<CrmSilo> 
   return { silo: { contacts }, owners };
 }
 
-function projectCrm(rng: Random, people: readonly Person[], clock: Clock): Owned<CrmSilo> {
-  const drafts = people.filter((p) => p.silos.crm).flatMap((p) => crmDraftsFor(rng, p, clock));
-  return assignCrmIds(rng, drafts);
+function draftCrm(rng: Random, people: readonly Person[], clock: Clock): CrmDraft[] {
+  return people.filter((p) => p.silos.crm).flatMap((p) => crmDraftsFor(rng, p, clock));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -854,21 +867,32 @@ function levelFor(levels: readonly OpenLoyaltyLevel[], earned: number): OpenLoya
   return levels.reduce((best, level) => (level.conditionValue <= earned ? level : best));
 }
 
-type LoyaltyContact = Pick<OpenLoyaltyMember, 'email' | 'phone'>;
+/**
+ * Email and phone at sign-up. `landlineOnly` marks a household member who shops in stores only and
+ * gave the home line and nothing else ({@link RATES.householdLandlineOnly}).
+ */
+type LoyaltyContact = Pick<OpenLoyaltyMember, 'email' | 'phone'> & { landlineOnly: boolean };
 
-/** Email and phone at sign-up. Phones are E.164 (Open Loyalty validates them); emails are not. */
+/** Phones are E.164 (Open Loyalty validates them); emails are not. */
 function loyaltyContact(rng: Random, person: Person): LoyaltyContact {
-  // A household member who gave the home line at the till and no email.
-  if (person.household !== null && person.landline !== null && rng.chance(0.4)) return { email: null, phone: person.landline };
-  const email = rng.weighted<() => string | null>([
-    [() => rng.pick(PLACEHOLDER_EMAILS), RATES.placeholder],
-    [() => null, 0.04],
-    [() => storedEmail(rng, person.email, true), 1 - RATES.placeholder - 0.04],
-  ])();
-  // A household member not in the CRM shows the shared line here, or nowhere.
-  const landlineShare = person.household !== null ? (person.silos.crm ? 0.5 : 1) : 0.15;
+  if (person.household !== null && person.landline !== null && !person.silos.commerce && rng.chance(RATES.householdLandlineOnly)) {
+    return { email: null, phone: person.landline, landlineOnly: true };
+  }
+  // A household member not in the CRM shows the shared line here, or nowhere: with an email, so
+  // that the line is not all that ties this member to the person's other records.
+  const lineHere = person.household !== null && !person.silos.crm;
+  const email = lineHere
+    ? storedEmail(rng, person.email, true)
+    : rng.weighted<() => string | null>([
+        [() => rng.pick(PLACEHOLDER_EMAILS), RATES.placeholder],
+        [() => null, 0.04],
+        [() => storedEmail(rng, person.email, true), 1 - RATES.placeholder - 0.04],
+      ])();
+  // Without a real email the clerk signs the member up with the mobile: how the till finds them again.
+  if (email === null || PLACEHOLDER_EMAILS.includes(email)) return { email, phone: person.mobile, landlineOnly: false };
+  const landlineShare = lineHere ? 1 : person.household !== null ? 0.5 : 0.15;
   const phone = person.landline !== null && rng.chance(landlineShare) ? person.landline : (rng.chance(0.8) ? person.mobile : null);
-  return { email, phone: phone ?? (email === null ? person.mobile : null) };
+  return { email, phone, landlineOnly: false };
 }
 
 interface Window {
@@ -943,6 +967,8 @@ interface MemberDraft {
   transactions: OpenLoyaltyTransaction[];
   /** Lifetime points, handed on to the new member when a card is reissued. */
   earned: number;
+  /** A household member's landline-only sign-up: unlinkable by design, left so by {@link connectRecords}. */
+  landlineOnly: boolean;
 }
 
 interface LoyaltyWorld {
@@ -981,6 +1007,7 @@ function memberDraft(rng: Random, person: Person, world: LoyaltyWorld, { window,
     hasCard: card,
     earned,
     transactions,
+    landlineOnly: contact.landlineOnly,
     member: {
       customerId,
       firstName: person.firstName,
@@ -1003,15 +1030,19 @@ function memberDraft(rng: Random, person: Person, world: LoyaltyWorld, { window,
 
 /**
  * A lost card replaced by a new membership: the old member is deactivated, its points carried over
- * to the new one, and the two share the email (maybe spelled differently) and/or the phone.
+ * to the new one, and the two share the email (maybe spelled differently) and/or the phone. When
+ * they share only the phone (the person gave their other address), it is the mobile: a household's
+ * line would not say whose the new card is.
  */
 function reissuedMembers(rng: Random, person: Person, world: LoyaltyWorld, created: number): MemberDraft[] {
   const reissued = randomSec(rng, created + DAY, world.clock.now);
-  const oldContact = { email: storedEmail(rng, person.email, true), phone: person.household !== null ? person.landline : person.mobile };
   const shared = rng.weighted<'both' | 'email' | 'phone'>([['both', 50], ['email', 25], ['phone', 25]]);
+  const phone = person.household !== null && shared !== 'phone' ? person.landline : person.mobile;
+  const oldContact = { email: storedEmail(rng, person.email, true), phone, landlineOnly: false };
   const newContact = {
     email: shared === 'phone' ? person.altEmail : otherSpelling(rng, person.email, oldContact.email),
     phone: shared === 'email' ? null : oldContact.phone,
+    landlineOnly: false,
   };
   const old = memberDraft(rng, person, world, { window: { from: created, to: reissued }, contact: oldContact, active: false, carried: 0, card: true });
   const window = { from: reissued, to: world.clock.now };
@@ -1033,9 +1064,18 @@ function ean13(twelveDigits: string): string {
   return twelveDigits + String((10 - (sum % 10)) % 10);
 }
 
-function projectLoyalty(rng: Random, people: readonly Person[], catalog: readonly CatalogItem[], clock: Clock): Owned<LoyaltySilo> {
+interface LoyaltyDrafts {
+  levels: readonly OpenLoyaltyLevel[];
+  /** In issue order. */
+  drafts: MemberDraft[];
+}
+
+function draftLoyalty(rng: Random, people: readonly Person[], catalog: readonly CatalogItem[], clock: Clock): LoyaltyDrafts {
   const world: LoyaltyWorld = { catalog, levels: makeLevels(rng), clock };
-  const drafts = byCreation(people.filter((p) => p.silos.loyalty).flatMap((p) => loyaltyDraftsFor(rng, p, world)));
+  return { levels: world.levels, drafts: byCreation(people.filter((p) => p.silos.loyalty).flatMap((p) => loyaltyDraftsFor(rng, p, world))) };
+}
+
+function projectLoyalty(rng: Random, { levels, drafts }: LoyaltyDrafts): Owned<LoyaltySilo> {
   // Cards are numbered in the order they were issued ("29" is the in-store EAN prefix).
   let card = 290_000_000_000;
   const members = drafts.map((d) => {
@@ -1046,7 +1086,7 @@ function projectLoyalty(rng: Random, people: readonly Person[], catalog: readonl
     .flatMap((d) => d.transactions)
     .sort((a, b) => (a.header.purchasedAt < b.header.purchasedAt ? -1 : a.header.purchasedAt > b.header.purchasedAt ? 1 : 0));
   return {
-    silo: { storeCode: RETAILER.loyaltyStoreCode, levels: world.levels.slice(), members, transactions },
+    silo: { storeCode: RETAILER.loyaltyStoreCode, levels: levels.slice(), members, transactions },
     owners: drafts.map((d, i) => ({ person: d.person.index, id: (members[i] as OpenLoyaltyMember).customerId })),
   };
 }
@@ -1111,6 +1151,8 @@ function customerDraft(rng: Random, person: Person, catalog: readonly CatalogIte
   const state = person.silos.analytics
     ? 'enabled'
     : rng.weighted<ShopifyCustomer['state']>([['enabled', 60], ['disabled', 30], ['invited', 7], ['declined', 3]]);
+  // A customer created at the till gets the shop's `noemail@` address, and is known by the mobile.
+  const tillPlaceholder = rng.chance(RATES.commercePlaceholder);
   const tags: string[] = rng.shuffle(SHOP_TAGS).slice(0, skewedInt(rng, 0, 3, 2));
   if (spentCents >= 100_000) tags.push('vip');
   const lastOrder = orders.at(-1)?.created ?? created;
@@ -1120,11 +1162,11 @@ function customerDraft(rng: Random, person: Person, catalog: readonly CatalogIte
     created,
     orders,
     customer: {
-      email: rng.chance(RATES.commercePlaceholder) ? `noemail@${RETAILER.domain}` : storedEmail(rng, person.email, false),
+      email: tillPlaceholder ? `noemail@${RETAILER.domain}` : storedEmail(rng, person.email, false),
       first_name: person.firstName,
       last_name: person.lastName,
       // Shopify refuses a phone already used by another customer: never the shared landline.
-      phone: rng.chance(0.55) ? person.mobile : null,
+      phone: tillPlaceholder || rng.chance(0.55) ? person.mobile : null,
       created_at: iso(created),
       updated_at: iso(randomSec(rng, lastOrder, clock.now)),
       orders_count: orders.length,
@@ -1145,13 +1187,15 @@ function idSequence(rng: Random, start: number, maxStep: number): () => number {
   return () => (last += rng.int(1, maxStep));
 }
 
+function draftCommerce(rng: Random, people: readonly Person[], catalog: readonly CatalogItem[], clock: Clock): CustomerDraft[] {
+  return byCreation(people.filter((p) => p.silos.commerce).map((p) => customerDraft(rng, p, catalog, clock)));
+}
+
 function projectCommerce(
   rng: Random,
-  people: readonly Person[],
+  drafts: readonly CustomerDraft[],
   catalog: readonly CatalogItem[],
-  clock: Clock,
 ): Owned<CommerceSilo> & { accounts: Map<number, ShopAccount> } {
-  const drafts = byCreation(people.filter((p) => p.silos.commerce).map((p) => customerDraft(rng, p, catalog, clock)));
   const customerId = idSequence(rng, 7_010_000_000_000, 50_000);
   const customers: ShopifyCustomer[] = drafts.map((d) => ({ id: customerId(), ...d.customer }));
   const accounts = new Map<number, ShopAccount>();
@@ -1355,11 +1399,13 @@ function projectAnalytics(
   const visits: MatomoVisit[] = [];
   for (const person of people) {
     if (!person.silos.analytics) continue;
-    const devices = rng.weighted([[1, 60], [2, 28], [3, 12]] as const);
+    const account = accounts.get(person.index);
+    // A visitor who never logs in is one device: nothing tells that two browsers are one person.
+    const devices = account ? rng.weighted([[1, 60], [2, 28], [3, 12]] as const) : 1;
     for (let d = 0; d < devices; d++) {
       const device = makeDevice(rng, visitorIds);
       owners.push({ person: person.index, id: device.visitorId });
-      visits.push(...deviceVisits(rng, site, person, accounts.get(person.index), clock, device));
+      visits.push(...deviceVisits(rng, site, person, account, clock, device));
     }
   }
   // Matomo numbers visits in the order they start. The visits are this function's own fresh
@@ -1369,6 +1415,130 @@ function projectAnalytics(
     visit.idVisit = n + 1;
   });
   return { silo: { siteId: RETAILER.analyticsSiteId, visits }, owners };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links: what a retailer can match a person's records on.
+
+/**
+ * A value of the person that ties the records holding it: their email, their other address, their
+ * mobile. Each is unique to the person and never a placeholder; a household's landline is not one.
+ */
+type Link = 'email' | 'altEmail' | 'mobile';
+
+/** One record of a person as {@link connectRecords} sees it: what it holds, and where it has room. */
+interface Linkable {
+  holds: Set<Link>;
+  /** Writes the person's main email or mobile into an empty field of the record. */
+  room: Partial<Record<'email' | 'mobile', (rng: Random) => void>>;
+}
+
+/** Whether a stored email is the person's `clean` one, as any silo compares them (trimmed, any case). */
+function isEmail(stored: string | null, clean: string): boolean {
+  return stored !== null && stored.trim().toLowerCase() === clean;
+}
+
+/** Whether a phone as typed into HubSpot is the person's mobile: its digits end with the national number. */
+function isMobileText(text: string | null, person: Person): boolean {
+  if (text === null) return false;
+  const national = person.mobile.slice(1 + COUNTRIES[person.country].phone.cc.length);
+  return text.replace(/\D/g, '').endsWith(national);
+}
+
+function holdsOf(person: Person, emails: ReadonlyArray<string | null>, mobile: boolean): Set<Link> {
+  const holds = new Set<Link>();
+  if (emails.some((e) => isEmail(e, person.email))) holds.add('email');
+  if (emails.some((e) => isEmail(e, person.altEmail))) holds.add('altEmail');
+  if (mobile) holds.add('mobile');
+  return holds;
+}
+
+function crmLinkable({ person, properties: p }: CrmDraft): Linkable {
+  const room: Linkable['room'] = {};
+  if (p.mobilephone === null) room.mobile = (rng) => (p.mobilephone = crmPhoneText(rng, person.mobile, person.country));
+  // Someone adds the address to the contact: HubSpot keeps it as an additional email.
+  if (p.hs_additional_emails === null) room.email = (rng) => (p.hs_additional_emails = storedEmail(rng, person.email, true));
+  const emails = [p.email, ...(p.hs_additional_emails ?? '').split(';')];
+  return { holds: holdsOf(person, emails, [p.phone, p.mobilephone].some((t) => isMobileText(t, person))), room };
+}
+
+function memberLinkable({ person, member: m }: MemberDraft): Linkable {
+  const room: Linkable['room'] = {};
+  if (m.phone === null) room.mobile = () => (m.phone = person.mobile);
+  if (m.email === null) room.email = (rng) => (m.email = storedEmail(rng, person.email, true));
+  return { holds: holdsOf(person, [m.email], m.phone === person.mobile), room };
+}
+
+function customerLinkable({ person, customer: c }: CustomerDraft): Linkable {
+  const room: Linkable['room'] = {};
+  if (c.phone === null) room.mobile = () => (c.phone = person.mobile);
+  // A customer created at the till who later gave their address (Shopify lets them change it).
+  if (c.email === `noemail@${RETAILER.domain}`) room.email = (rng) => (c.email = storedEmail(rng, person.email, false));
+  return { holds: holdsOf(person, [c.email], c.phone === person.mobile), room };
+}
+
+/** A person's records in groups that their values connect. */
+function linkedGroups(records: readonly Linkable[]): Linkable[][] {
+  let groups: Linkable[][] = [];
+  for (const record of records) {
+    const joined = groups.filter((group) => group.some((other) => [...record.holds].some((link) => other.holds.has(link))));
+    groups = [...groups.filter((group) => !joined.includes(group)), [...joined.flat(), record]];
+  }
+  return groups;
+}
+
+/**
+ * The fewest fields to fill so that groups `a` and `b` connect, the mobile rather than the email
+ * (records without an email are a documented case of their own): one value one side holds written
+ * where the other side has room, else the mobile written on both sides, else the email on both.
+ */
+function bridge(a: readonly Linkable[], b: readonly Linkable[]): Array<[Linkable, 'email' | 'mobile']> | null {
+  const roomy = (group: readonly Linkable[], link: 'email' | 'mobile') => group.find((r) => r.room[link] !== undefined);
+  for (const link of ['mobile', 'email'] as const) {
+    for (const [from, to] of [[b, a], [a, b]] as const) {
+      const target = from.some((r) => r.holds.has(link)) ? roomy(to, link) : undefined;
+      if (target) return [[target, link]];
+    }
+  }
+  for (const link of ['mobile', 'email'] as const) {
+    const [x, y] = [roomy(a, link), roomy(b, link)];
+    if (x && y) return [[x, link], [y, link]];
+  }
+  return null;
+}
+
+/**
+ * Makes each person's records one graph connected through the values a retailer matches on, as a
+ * person who gives their email or mobile wherever they sign up leaves them (an analytics device
+ * hangs on its shop account through its login). The draws per silo are independent, so some leave
+ * a record with nothing the person's other records hold (a store contact with only the mobile and
+ * a shop account with only the email); then the mobile is written into an empty phone field, as a
+ * clerk who asks for a phone number does, or failing that the email into an empty email field.
+ * The landline-only household members stay apart: unlinkable by design (docs/population.md).
+ */
+function connectRecords(rng: Random, crm: readonly CrmDraft[], loyalty: readonly MemberDraft[], commerce: readonly CustomerDraft[]): void {
+  const byPerson = new Map<number, Linkable[]>();
+  const add = (person: Person, record: Linkable): void => {
+    const records = byPerson.get(person.index);
+    if (records) records.push(record);
+    else byPerson.set(person.index, [record]);
+  };
+  for (const draft of crm) add(draft.person, crmLinkable(draft));
+  for (const draft of loyalty) if (!draft.landlineOnly) add(draft.person, memberLinkable(draft));
+  for (const draft of commerce) add(draft.person, customerLinkable(draft));
+  for (const records of byPerson.values()) {
+    for (let groups = linkedGroups(records); groups.length > 1; groups = linkedGroups(records)) {
+      // Tie another group to the one holding the main email, or the largest.
+      const main = groups.find((group) => group.some((r) => r.holds.has('email'))) ?? groups.reduce((a, b) => (b.length > a.length ? b : a));
+      const steps = bridge(main, groups.find((group) => group !== main)!);
+      if (!steps) break; // Cannot happen with the draws above: the generator's tests check it.
+      for (const [record, link] of steps) {
+        record.room[link]!(rng);
+        delete record.room[link];
+        record.holds.add(link);
+      }
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1405,9 +1575,14 @@ export function generatePopulation(options: GenerateOptions): Population {
   const root = new Random(options.seed);
   const catalog = makeCatalog(root.fork('catalog'));
   const people = makePeople(root.fork('people'), options.size, clock);
-  const crm = projectCrm(root.fork('crm'), people, clock);
-  const loyalty = projectLoyalty(root.fork('loyalty'), people, catalog, clock);
-  const commerce = projectCommerce(root.fork('commerce'), people, catalog, clock);
+  const [crmRng, loyaltyRng, commerceRng] = [root.fork('crm'), root.fork('loyalty'), root.fork('commerce')];
+  const crmDrafts = draftCrm(crmRng, people, clock);
+  const loyaltyDrafts = draftLoyalty(loyaltyRng, people, catalog, clock);
+  const customerDrafts = draftCommerce(commerceRng, people, catalog, clock);
+  connectRecords(root.fork('links'), crmDrafts, loyaltyDrafts.drafts, customerDrafts);
+  const crm = assignCrmIds(crmRng, crmDrafts);
+  const loyalty = projectLoyalty(loyaltyRng, loyaltyDrafts);
+  const commerce = projectCommerce(commerceRng, customerDrafts, catalog);
   const analytics = projectAnalytics(root.fork('analytics'), people, catalog, commerce.accounts, clock);
   return {
     version: POPULATION_FORMAT_VERSION,
