@@ -77,9 +77,20 @@ export function clientError(code: ErrorCode, message: string, extra: Record<stri
   return new GraphQLError(message, { extensions: { code, ...extra } });
 }
 
-/** The GraphQL error a client sees for a failed silo call. */
+/**
+ * The GraphQL error a client sees for a failed silo call. The SourceError rides along as
+ * `originalError`, so that the log gets its detail; the client gets the message, code and source.
+ */
 export function sourceFailure(error: SourceError): GraphQLError {
   return new GraphQLError(error.message, {
     extensions: { code: error.code, source: error.source },
+    originalError: error,
   });
+}
+
+/** The SourceError behind an error, if a silo failure is what it is. */
+export function sourceErrorOf(error: unknown): SourceError | undefined {
+  if (error instanceof SourceError) return error;
+  if (error instanceof GraphQLError && error.originalError instanceof SourceError) return error.originalError;
+  return undefined;
 }

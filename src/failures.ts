@@ -6,7 +6,7 @@
  * provenance says it is partial, and the silo's error is added to the response once, at the end,
  * with the path of the first field that missed it, so the client always learns which silo failed.
  */
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { sourceFailure, type SourceError } from './errors.js';
 
 type Path = ReadonlyArray<string | number>;
@@ -35,14 +35,13 @@ export class SiloFailureReport {
     return sourceFailure(entry?.error ?? error);
   }
 
-  /** Errors for the failures no field reported, marked reported. */
-  drain(): GraphQLFormattedError[] {
-    const pending: GraphQLFormattedError[] = [];
+  /** The failures no field reported, with the path of the first field that missed each; marked reported. */
+  drain(): Array<{ error: SourceError; path: Path }> {
+    const pending: Array<{ error: SourceError; path: Path }> = [];
     for (const entry of this.entries.values()) {
       if (entry.reported) continue;
       entry.reported = true;
-      const { message, extensions } = sourceFailure(entry.error);
-      pending.push({ message, path: [...entry.path], extensions: { ...extensions } });
+      pending.push({ error: entry.error, path: entry.path });
     }
     return pending;
   }

@@ -14,7 +14,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { SiloConnectors } from '../connectors/types.js';
-import { ErrorCode, SourceError } from './errors.js';
+import { ErrorCode, sourceErrorOf, type SourceError } from './errors.js';
 import { createRequestContext, SOURCES, type GatewayServices, type RequestContext } from './context.js';
 import type { GatewaySettings } from './config.js';
 import type { Logger } from './logger.js';
@@ -87,7 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatError(formatted, error, logger),
     plugins: [
-      reportSiloFailures,
+      reportSiloFailures(logger),
       settings.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({
             embed: true,
@@ -181,19 +181,31 @@ async function handle(
 }
 
 /** Adds the silo failures that no null field reported (see failures.ts), once each. */
-const reportSiloFailures: ApolloServerPlugin<RequestContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ contextValue, response }) {
-        if (response.body.kind !== 'single') return;
-        const pending = contextValue.failures.drain();
-        if (pending.length === 0) return;
-        const result = response.body.singleResult;
-        result.errors = [...(result.errors ?? []), ...pending];
-      },
-    };
-  },
-};
+function reportSiloFailures(logger: Logger): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          if (response.body.kind !== 'single') return;
+          const pending = contextValue.failures.drain();
+          if (pending.length === 0) return;
+          for (const { error, path } of pending) logSiloFailure(logger, error, path);
+          const result = response.body.singleResult;
+          result.errors = [...(result.errors ?? []), ...pending.map(({ error, path }) => toClientError(error, path))];
+        },
+      };
+    },
+  };
+}
+
+/** The log line of a failed silo call: code, silo, status or undici code, operation; never a body. */
+function logSiloFailure(logger: Logger, failure: SourceError, path: GraphQLFormattedError['path']): void {
+  logger.warn('silo call failed', { code: failure.code, source: failure.source, path, ...failure.detail });
+}
+
+function toClientError(failure: SourceError, path: ReadonlyArray<string | number>): GraphQLFormattedError {
+  return { message: failure.message, path: [...path], extensions: { code: failure.code, source: failure.source } };
+}
 
 function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
@@ -215,9 +227,10 @@ async function sendHealth(res: ServerResponse, connectors: SiloConnectors): Prom
 export function formatError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const { message, locations, path } = formatted;
-  if (original instanceof SourceError) {
-    logger.warn('silo call failed', { code: original.code, source: original.source, path, ...original.detail });
-    return { message: original.message, locations, path, extensions: { code: original.code, source: original.source } };
+  const failure = sourceErrorOf(original);
+  if (failure) {
+    logSiloFailure(logger, failure, path);
+    return { message: failure.message, locations, path, extensions: { code: failure.code, source: failure.source } };
   }
   const code = formatted.extensions?.code;
   if (original instanceof GraphQLError && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {

@@ -114,6 +114,10 @@ describe('a failing silo', () => {
       },
     ]);
     expectNothingLeaked(JSON.stringify(body));
+    // Operators get the detail in the log: which silo, which code, which call; still no secret.
+    const logged = stack.logs.filter((line) => line.includes('silo call failed')).map((line) => JSON.parse(line));
+    expect(logged).toContainEqual(expect.objectContaining({ level: 'warn', code, source: 'loyalty', operation: expect.any(String) }));
+    expectNothingLeaked(stack.logs.join('\n'));
   });
 
   it('makes the customer null with the error when the silo of the given id fails', async () => {
