@@ -64,6 +64,13 @@ describe('resolveCluster', () => {
     expect(deps.calls).toContain('analytics commerce:7001');
   });
 
+  it('is complete when nothing left to look up would be asked of any silo, even at the round bound', async () => {
+    // crm:101 -> email -> shop 7001 -> analytics v1; what v1 carries needs no further call.
+    const cluster = await resolveCluster({ type: 'crm', value: '101' }, depsFor(anna, { maxRounds: 3 }));
+    expect(cluster.records).toHaveLength(3);
+    expect(cluster.complete).toBe(true);
+  });
+
   it('returns an empty cluster for an unknown identifier', async () => {
     const cluster = await resolveCluster({ type: 'crm', value: '999' }, depsFor(anna));
     expect(cluster.records).toEqual([]);

@@ -109,7 +109,11 @@ export async function resolveClusters(starts: readonly Identifier[], deps: Resol
     ambiguous: false,
   }));
 
-  for (let round = 0; states.some(isExpanding); round += 1) {
+  for (let round = 0; ; round += 1) {
+    // Only identifiers some silo would still be asked for count as work left: a cluster whose
+    // frontier holds nothing else is complete, not cut short by the round bound.
+    for (const state of states) state.frontier = state.frontier.filter((via) => silosToAsk(state, via, deps, round === 0).length > 0);
+    if (!states.some(isExpanding)) break;
     if (round >= deps.maxRounds) {
       for (const state of states.filter(isExpanding)) state.bounded = true;
       break;
@@ -144,23 +148,29 @@ const UNIQUE_IN_SILO: Record<Source, readonly IdentifierType[]> = {
   analytics: ['analytics'],
 };
 
-/** Every frontier identifier to every silo that can look it up, all issued in this tick. */
+/** The silos worth asking for an identifier: those that can look it up and may find something new. */
+function silosToAsk(state: ClusterState, via: Identifier, deps: ResolveDeps, isStart: boolean): Source[] {
+  // A landline that may not link anything is not worth a call (it is still an identity).
+  if (!isStart && !linksRecords(via, deps)) return [];
+  return deps.silos
+    .filter((silo) => silo.lookupTypes.includes(via.type))
+    .filter((silo) => !(UNIQUE_IN_SILO[silo.source].includes(via.type) && state.identities.has(`${identifierKey(via)}|${silo.source}`)))
+    .map((silo) => silo.source);
+}
+
+/** Every frontier identifier to every silo worth asking, all issued in this tick. */
 async function lookupRound(state: ClusterState, deps: ResolveDeps, isStart: boolean): Promise<LookupResult[]> {
   const frontier = state.frontier;
   state.frontier = [];
   const calls: Array<Promise<LookupResult>> = [];
   for (const via of frontier) {
-    // A landline that may not link anything is not worth a call (it is still an identity).
-    if (!isStart && !linksRecords(via, deps)) continue;
-    for (const silo of deps.silos) {
-      if (!silo.lookupTypes.includes(via.type)) continue;
-      if (UNIQUE_IN_SILO[silo.source].includes(via.type) && state.identities.has(`${identifierKey(via)}|${silo.source}`)) continue;
+    for (const source of silosToAsk(state, via, deps, isStart)) {
       calls.push(
-        deps.lookup(silo.source, via).then(
+        deps.lookup(source, via).then(
           (records) => ({ via, records }),
           (error: unknown) => {
             if (!(error instanceof SourceError)) throw error;
-            if (!state.failures.has(silo.source)) state.failures.set(silo.source, error);
+            if (!state.failures.has(source)) state.failures.set(source, error);
             return { via, records: [] };
           },
         ),
