@@ -31,7 +31,7 @@ describe('configuration', () => {
         identity: {
           maxRounds: 4,
           maxRecords: 50,
-          cache: { maxKeys: 500_000, ttlMs: 900_000, negativeTtlMs: 30_000 },
+          cache: { maxBytes: 64 * 1024 * 1024, ttlMs: 900_000, negativeTtlMs: 30_000 },
           rules: { ...DEFAULT_IDENTITY_RULES, blocked: { email: [], phone: [], card: [] } },
         },
       },

@@ -40,7 +40,7 @@ export interface GatewayConfig {
 /** The settings that are not about one silo, with their defaults. */
 export type GatewaySettings = Omit<GatewayConfig, 'silos'>;
 
-type Kind = 'port' | 'int' | 'url' | 'text' | 'secret' | 'bool' | 'country' | 'logLevel' | 'limits' | 'typeOrder' | 'typeList' | 'regex' | 'survivorship';
+type Kind = 'port' | 'int' | 'url' | 'text' | 'secret' | 'bool' | 'country' | 'logLevel' | 'limits' | 'typeOrder' | 'typeList' | 'regex' | 'survivorship' | 'megabytes';
 
 interface Setting {
   key: string;
@@ -66,7 +66,7 @@ const GATEWAY_SETTINGS: readonly Setting[] = [
   { key: 'DEFAULT_COUNTRY', kind: 'country', path: ['defaultCountry'], default: 'FR', description: 'ISO 3166-1 alpha-2 country for phone numbers written without a country code.' },
   { key: 'IDENTITY_MAX_ROUNDS', kind: 'int', path: ['identity', 'maxRounds'], default: '4', min: 1, max: 10, description: 'Rounds of lookups when resolving a customer.' },
   { key: 'IDENTITY_MAX_RECORDS', kind: 'int', path: ['identity', 'maxRecords'], default: '50', min: 1, max: 1000, description: 'Records one customer may have before resolution stops.' },
-  { key: 'IDENTITY_CACHE_MAX_KEYS', kind: 'int', path: ['identity', 'cache', 'maxKeys'], default: '500000', min: 1, max: 100_000_000, description: 'Identifiers the identity-link cache holds at most (least recently used go first).' },
+  { key: 'IDENTITY_CACHE_MAX_MB', kind: 'megabytes', path: ['identity', 'cache', 'maxBytes'], default: '64', min: 1, max: 65_536, description: 'Memory the identity-link cache may hold, estimated, in MB (least recently used identifiers go first).' },
   { key: 'IDENTITY_CACHE_TTL_MS', kind: 'int', path: ['identity', 'cache', 'ttlMs'], default: '900000', min: 1, max: 604_800_000, description: 'How long a resolved customer\'s links are cached, in ms.' },
   { key: 'IDENTITY_NEGATIVE_TTL_MS', kind: 'int', path: ['identity', 'cache', 'negativeTtlMs'], default: '30000', min: 0, max: 86_400_000, description: 'How long an identifier no silo knows is remembered as unknown, in ms (0: never).' },
   { key: 'IDENTITY_LIMITS', kind: 'limits', path: ['identity', 'rules', 'limits'], default: formatLimits(DEFAULT_IDENTITY_RULES.limits), description: 'Most distinct values of each identifier type one customer may have, as type=N pairs; unnamed types keep their default.' },
@@ -196,6 +196,10 @@ function parse(sources: ConfigSources, settings: readonly Setting[]): ConfigResu
 
 function convert(setting: Setting, text: string): unknown {
   switch (setting.kind) {
+    case 'megabytes': {
+      const value = convert({ ...setting, kind: 'int' }, text);
+      return typeof value === 'number' ? value * 1024 * 1024 : value;
+    }
     case 'port':
     case 'int': {
       const min = setting.kind === 'port' ? 0 : (setting.min ?? 0);

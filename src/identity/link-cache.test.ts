@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { IdentityLinkCache, NOT_FOUND, type CachedCluster } from './link-cache.js';
+
+function cluster(n: number): CachedCluster {
+  const keys = [`crm:${n}`, `email:person${n}@example.com`, `commerce:${7000 + n}`];
+  return {
+    goldenId: `cus_${n}`,
+    records: [{ source: 'crm', id: String(n) }, { source: 'commerce', id: String(7000 + n) }],
+    identities: keys.map((key) => ({ type: key.split(':')[0] as 'crm', value: key.split(':')[1]!, source: 'crm' as const })),
+    keys,
+  };
+}
+
+describe('IdentityLinkCache', () => {
+  it('maps every key of a cluster to it, and evicts them all through any one', () => {
+    const cache = new IdentityLinkCache({ maxBytes: 1024 * 1024, ttlMs: 60_000, negativeTtlMs: 1000 });
+    cache.setCluster(cluster(1));
+    expect((cache.get('email:person1@example.com') as CachedCluster).goldenId).toBe('cus_1');
+    expect(cache.get('commerce:7001')).toBe(cache.get('crm:1'));
+    expect(cache.evict('commerce:7001')).toBe(3);
+    expect(cache.get('crm:1')).toBeUndefined();
+    expect(cache.evict('crm:1')).toBe(0);
+  });
+
+  it('stays within its memory cap, dropping the least recently used customers', () => {
+    const cache = new IdentityLinkCache({ maxBytes: 64 * 1024, ttlMs: 60_000, negativeTtlMs: 1000 });
+    for (let n = 0; n < 1000; n += 1) cache.setCluster(cluster(n));
+    expect(cache.bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(cache.get('crm:999')).toBeDefined();
+    expect(cache.get('crm:0')).toBeUndefined();
+    // A customer's share of the budget is in the range a real cluster costs: hundreds of bytes per key.
+    const perKey = cache.bytes / cache.size;
+    expect(perKey).toBeGreaterThan(150);
+    expect(perKey).toBeLessThan(1500);
+  });
+
+  it('remembers an unknown identifier for the negative TTL only, and not at all with 0', async () => {
+    const cache = new IdentityLinkCache({ maxBytes: 1024 * 1024, ttlMs: 60_000, negativeTtlMs: 20 });
+    cache.setNotFound('email:nobody@example.com');
+    expect(cache.get('email:nobody@example.com')).toBe(NOT_FOUND);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(cache.get('email:nobody@example.com')).toBeUndefined();
+    const never = new IdentityLinkCache({ maxBytes: 1024 * 1024, ttlMs: 60_000, negativeTtlMs: 0 });
+    never.setNotFound('email:nobody@example.com');
+    expect(never.get('email:nobody@example.com')).toBeUndefined();
+  });
+});
