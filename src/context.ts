@@ -60,23 +60,30 @@ export const SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analyt
 
 export function createRequestContext(services: GatewayServices, bearerToken?: string): RequestContext {
   const { connectors } = services;
-  const lookup = Object.fromEntries(
-    SOURCES.map((source) => [source, createLookupLoader(source, services)]),
-  ) as RequestLoaders['lookup'];
-  return {
-    services,
-    bearerToken,
-    failures: new SiloFailureReport(),
-    loaders: {
-      lookup,
-      crm: new DataLoader((ids) => connectors.crm.fetchRecords(ids)),
-      loyalty: new DataLoader((ids) => connectors.loyalty.fetchRecords(ids)),
-      commerce: new DataLoader((ids) => connectors.commerce.fetchRecords(ids)),
-      analytics: new DataLoader((ids) => connectors.analytics.fetchRecords(ids)),
-      loyaltyTransactions: new DataLoader((ids) => connectors.loyalty.transactionsOf(ids)),
-      commerceOrders: new DataLoader((ids) => connectors.commerce.ordersOf(ids)),
+  const lookup = {} as RequestLoaders['lookup'];
+  for (const source of SOURCES) lazy(lookup, source, () => createLookupLoader(source, services));
+  const loaders = { lookup } as RequestLoaders;
+  // A warm request uses two or three of these: build each on first use, not on every request.
+  lazy(loaders, 'crm', () => new DataLoader((ids: readonly string[]) => connectors.crm.fetchRecords(ids)));
+  lazy(loaders, 'loyalty', () => new DataLoader((ids: readonly string[]) => connectors.loyalty.fetchRecords(ids)));
+  lazy(loaders, 'commerce', () => new DataLoader((ids: readonly string[]) => connectors.commerce.fetchRecords(ids)));
+  lazy(loaders, 'analytics', () => new DataLoader((ids: readonly string[]) => connectors.analytics.fetchRecords(ids)));
+  lazy(loaders, 'loyaltyTransactions', () => new DataLoader((ids: readonly string[]) => connectors.loyalty.transactionsOf(ids)));
+  lazy(loaders, 'commerceOrders', () => new DataLoader((ids: readonly string[]) => connectors.commerce.ordersOf(ids)));
+  return { services, bearerToken, failures: new SiloFailureReport(), loaders };
+}
+
+/** Defines `target[key]` as made by `make` on first read, then kept. */
+function lazy<T extends object, K extends keyof T>(target: T, key: K, make: () => T[K]): void {
+  Object.defineProperty(target, key, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const value = make();
+      Object.defineProperty(target, key, { value, enumerable: true });
+      return value;
     },
-  };
+  });
 }
 
 /**

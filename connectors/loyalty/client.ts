@@ -66,9 +66,13 @@ const LOOKUP_FIELDS = {
 type LookupType = keyof typeof LOOKUP_FIELDS;
 const LOOKUP_TYPES = Object.keys(LOOKUP_FIELDS) as LookupType[];
 
-/** Values in one `[in]` filter: enough for a DataLoader batch, short enough for any proxy's URL limit. */
-const MAX_IN_VALUES = 50;
-const MAX_IN_CHARS = 2_000;
+/**
+ * Values in one `[in]` filter: a whole round of a 100-customer batch (about 100 emails, 4,000
+ * characters) fits one call, and the URL stays under 6 KiB, short enough for common proxies'
+ * 8 KiB limit (the same budget as the Shopify connector's searches).
+ */
+const MAX_IN_VALUES = 150;
+const MAX_IN_CHARS = 5_000;
 
 /**
  * Tier names are reference data (a handful of levels, no personal data) that changes when an

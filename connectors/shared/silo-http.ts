@@ -71,7 +71,18 @@ export class SiloHttp {
 
   /** Sends one request and parses the JSON answer; throws a SourceError on any failure. */
   async request(req: SiloRequest): Promise<SiloResponse> {
-    const signal = AbortSignal.timeout(this.timeoutMs);
+    // A deadline of our own rather than AbortSignal.timeout: its timer can be cleared as soon as
+    // the call ends, instead of living on for the whole timeout after every call.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.timeoutMs);
+    try {
+      return await this.send(req, deadline.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async send(req: SiloRequest, signal: AbortSignal): Promise<SiloResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let body: string | undefined;
     if (req.json !== undefined) {

@@ -1,0 +1,200 @@
+/**
+ * The floor: a hand-written node:http handler that answers the bench's question (the profile of a
+ * customer, with loyalty tier and last 5 orders) with the same upstream calls the gateway's
+ * connectors make on a warm request, over undici Pools with the same settings
+ * (connectors/shared/silo-http.ts) and the same parallelism, merging the JSON by hand. No GraphQL,
+ * no identity layer, no shape checks beyond what it needs: the least work that gets the same
+ * answer, so that the gateway's throughput and latency can be read against it.
+ *
+ * The calls, as the gateway makes them once the customer's links are cached:
+ *   CRM       POST /crm/v3/objects/contacts/batch/read            (contact)
+ *   loyalty   GET  /api/{store}/member?customerId=…                (member; tier names cached 5 min)
+ *   shop      GET  customers.json?ids=…  ->  orders.json?customer_id=…  ->  products.json?ids=…
+ * the three silos in parallel, the shop's three in sequence. The products call gives order lines
+ * their category; the question does not select it, but the gateway's connector makes it, so the
+ * floor does too (see README: this is one of the gateway's own costs, not the floor's).
+ *
+ * Which records are this customer's: the floor is given the id mapping from the population's
+ * ground truth (crm id -> loyalty member id, shop customer id), the way the gateway's identity
+ * cache knows the cluster's record ids on a warm request. It still calls every silo live for
+ * the data.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Pool } from 'undici';
+import { BATCH_READ_PATH, CONTACT_PROPERTIES } from '../connectors/crm/hubspot.js';
+import { ACCESS_TOKEN_HEADER, adminPath } from '../connectors/commerce/api.js';
+import { LOGIN_PATH, MAX_ITEMS_ON_PAGE, storePath } from '../connectors/loyalty/api.js';
+import type { GatewayConfig } from '../src/config.js';
+import { encodeGoldenId } from '../src/identity/golden-id.js';
+import type { BenchPerson } from './shared.js';
+
+// The field lists of connectors/commerce/client.ts (not exported there), so that the shop
+// answers the floor with the same bytes it sends the gateway.
+const CUSTOMER_FIELDS =
+  'id,email,phone,first_name,last_name,default_address,orders_count,total_spent,currency,email_marketing_consent,tags,created_at,updated_at';
+const ORDER_FIELDS = 'id,name,created_at,total_price,currency,financial_status,line_items';
+const TIER_CACHE_MS = 5 * 60_000;
+
+export interface Floor {
+  url: string;
+  /** Requests answered with a 5xx (a silo failed). */
+  failures(): number;
+  close(): Promise<void>;
+}
+
+interface Upstream {
+  pool: Pool;
+  timeoutMs: number;
+}
+
+/** The same Pool settings as SiloHttp. */
+function upstream(endpoint: { baseUrl: string; timeoutMs: number; connections: number }): Upstream {
+  const pool = new Pool(new URL(endpoint.baseUrl).origin, {
+    connections: endpoint.connections,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    connectTimeout: endpoint.timeoutMs,
+    headersTimeout: endpoint.timeoutMs,
+    bodyTimeout: endpoint.timeoutMs,
+  });
+  return { pool, timeoutMs: endpoint.timeoutMs };
+}
+
+async function call(
+  up: Upstream,
+  method: 'GET' | 'POST',
+  path: string,
+  headers: Record<string, string>,
+  json?: unknown,
+): Promise<any> {
+  const res = await up.pool.request({
+    method,
+    path,
+    headers: json === undefined ? { accept: 'application/json', ...headers } : { accept: 'application/json', 'content-type': 'application/json', ...headers },
+    body: json === undefined ? undefined : JSON.stringify(json),
+    // The same per-call deadline the connectors set: any real handler needs one.
+    signal: AbortSignal.timeout(up.timeoutMs),
+  });
+  const text = await res.body.text();
+  if (res.statusCode >= 300 && res.statusCode !== 207) throw new Error(`${method} ${path.split('?')[0]} answered ${res.statusCode}`);
+  return JSON.parse(text);
+}
+
+function query(params: Record<string, string | number>): string {
+  return '?' + new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
+}
+
+function nonEmpty(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value : null;
+}
+
+export async function startFloor(options: { silos: GatewayConfig['silos']; persons: readonly BenchPerson[] }): Promise<Floor> {
+  const { silos } = options;
+  const byCrmId = new Map(options.persons.map((p) => [p.crm, p]));
+  const crm = upstream(silos.crm);
+  const loyalty = upstream(silos.loyalty);
+  const shop = upstream(silos.commerce);
+  const crmHeaders = { authorization: `Bearer ${silos.crm.accessToken}` };
+  const shopHeaders = { [ACCESS_TOKEN_HEADER]: silos.commerce.accessToken };
+  const shopPath = (resource: string): string => new URL(silos.commerce.baseUrl).pathname.replace(/\/$/, '') + adminPath(silos.commerce.apiVersion, resource);
+  const memberPath = storePath(silos.loyalty.storeCode, 'member');
+
+  const login = (await call(loyalty, 'POST', LOGIN_PATH, {}, { username: silos.loyalty.username, password: silos.loyalty.password })) as { token: string };
+  const loyaltyHeaders = { authorization: `Bearer ${login.token}` };
+  let tiers: { names: Map<string, string>; until: number } | null = null;
+  async function tierNames(): Promise<Map<string, string>> {
+    if (tiers && Date.now() < tiers.until) return tiers.names;
+    const body = await call(loyalty, 'GET', storePath(silos.loyalty.storeCode, 'tier') + query({ _page: 1, _itemsOnPage: MAX_ITEMS_ON_PAGE }), loyaltyHeaders);
+    tiers = { names: new Map(body.items.map((t: { levelId: string; name: string }) => [t.levelId, t.name])), until: Date.now() + TIER_CACHE_MS };
+    return tiers.names;
+  }
+  await tierNames();
+
+  async function contact(id: string): Promise<unknown[]> {
+    const body = await call(crm, 'POST', BATCH_READ_PATH, crmHeaders, { properties: CONTACT_PROPERTIES, inputs: [{ id }] });
+    return body.results.map((c: { properties: Record<string, unknown> }) => ({
+      firstName: nonEmpty(c.properties.firstname),
+      lastName: nonEmpty(c.properties.lastname),
+      email: nonEmpty(c.properties.email),
+    }));
+  }
+
+  async function member(id: string): Promise<unknown[]> {
+    const [body, names] = await Promise.all([
+      call(loyalty, 'GET', memberPath + query({ customerId: id, _page: 1, _itemsOnPage: MAX_ITEMS_ON_PAGE }), loyaltyHeaders),
+      tierNames(),
+    ]);
+    return body.items.map((m: { levelId?: string | null }) => ({ tier: m.levelId ? (names.get(m.levelId) ?? null) : null }));
+  }
+
+  async function shopCustomer(id: string): Promise<unknown[]> {
+    const customers = await call(shop, 'GET', shopPath('customers') + query({ ids: id, limit: 1, fields: CUSTOMER_FIELDS }), shopHeaders);
+    if (customers.customers.length === 0) return [];
+    const { orders } = await call(
+      shop,
+      'GET',
+      shopPath('orders') + query({ customer_id: id, status: 'any', order: 'created_at desc', limit: 100, fields: ORDER_FIELDS }),
+      shopHeaders,
+    );
+    type Order = { name: string; created_at: string; total_price: string; line_items: Array<{ product_id: number | null }> };
+    const productIds = [...new Set((orders as Order[]).flatMap((o) => o.line_items.map((l) => l.product_id)).filter((p) => p !== null))];
+    // Only for parity with the gateway's connector (line categories): the answer does not use it.
+    const batches: Array<typeof productIds> = [];
+    for (let i = 0; i < productIds.length; i += 250) batches.push(productIds.slice(i, i + 250));
+    await Promise.all(
+      batches.map((batch) =>
+        call(shop, 'GET', shopPath('products') + query({ ids: batch.join(','), limit: batch.length, fields: 'id,product_type' }), shopHeaders),
+      ),
+    );
+    const newest = (orders as Order[])
+      .map((o) => ({ name: o.name, createdAt: new Date(o.created_at).toISOString(), totalPrice: Number(o.total_price) }))
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+    return [{ orders: newest.slice(0, 5) }];
+  }
+
+  let failures = 0;
+  const server: Server = createServer((req, res) => {
+    const id = new URL(req.url ?? '/', 'http://floor').searchParams.get('id') ?? '';
+    const person = id.startsWith('crm:') ? byCrmId.get(id.slice(4)) : undefined;
+    const send = (status: number, body: unknown): void => {
+      const text = JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    };
+    if (!person) {
+      send(404, { data: { customer: null } });
+      return;
+    }
+    Promise.all([contact(person.crm), member(person.loyalty), shopCustomer(person.commerce)]).then(
+      ([crmSection, loyaltySection, commerceSection]) =>
+        send(200, {
+          data: {
+            customer: {
+              id: encodeGoldenId({ source: 'crm', id: person.crm }),
+              crm: crmSection,
+              loyalty: loyaltySection,
+              commerce: commerceSection,
+            },
+          },
+        }),
+      (error: unknown) => {
+        failures += 1;
+        send(502, { errors: [{ message: (error as Error).message }] });
+      },
+    );
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/customer`,
+    failures: () => failures,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await Promise.all([crm.pool.close(), loyalty.pool.close(), shop.pool.close()]);
+    },
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * Load, with autocannon's programmatic API: closed-loop saturation (many connections, each sending
+ * as soon as its previous answer came), and a fixed arrival rate. Latencies are collected per
+ * response (autocannon's `response` event, in ms with sub-millisecond resolution) so that runs of
+ * one contender can be pooled before percentiles are taken.
+ *
+ * Why the fixed rate is many single-connection instances, started evenly over one second:
+ * autocannon's rate limit gives each connection its quota at the top of each second, and all
+ * connections of one instance start together, so `overallRate: 120` sends bursts of 120 requests
+ * at once every second, and measures burst queueing, not the per-request tax. One connection per
+ * instance, with its second offset by i/N, spreads the arrivals evenly.
+ */
+import autocannon from 'autocannon';
+
+/** What one request of a run looks like: the contender's way of asking the question. */
+export interface RequestShape {
+  method: 'GET' | 'POST';
+  /** Path (with query) for the i-th request of the run. */
+  path(i: number): string;
+  /** Body for the i-th request, or undefined. */
+  body(i: number): string | undefined;
+}
+
+export interface RunResult {
+  durationS: number;
+  /** 2xx answers without a GraphQL `errors` member. */
+  ok: number;
+  /** Non-2xx answers, 2xx answers with `errors`, connection errors and timeouts. */
+  failed: number;
+  /** Latencies of the ok answers, in ms. */
+  latencies: number[];
+}
+
+interface Target {
+  url: string;
+  shape: RequestShape;
+  /** Shared across the connections of a run, so that concurrent requests ask for different customers. */
+  counter: { next: number };
+}
+
+function requestOptions(target: Target, extra: Omit<autocannon.Options, 'url'>): autocannon.Options {
+  const url = new URL(target.url);
+  const { shape, counter } = target;
+  return {
+    timeout: 10,
+    ...extra,
+    url: url.origin,
+    requests: [
+      {
+        method: shape.method,
+        path: url.pathname,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => {
+          const i = counter.next++;
+          const body = shape.body(i);
+          return { ...request, path: shape.path(i), ...(body === undefined ? {} : { body }) };
+        },
+      },
+    ],
+  };
+}
+
+/** One autocannon instance; resolves with its own ok/failed counts and latencies. */
+function runInstance(options: autocannon.Options): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const latencies: number[] = [];
+    let ok = 0;
+    let failed = 0;
+    const startedAt = performance.now();
+    const instance = autocannon(
+      {
+        ...options,
+        requests: options.requests?.map((r) => ({
+          ...r,
+          // The body is read only to tell a GraphQL error from an answer.
+          onResponse: (status: number, body: string) => {
+            if (status >= 200 && status < 300 && !body.includes('"errors"')) ok += 1;
+            else failed += 1;
+          },
+        })),
+      },
+      (error: unknown, result: autocannon.Result) => {
+        if (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        resolve({ durationS: (performance.now() - startedAt) / 1000, ok, failed: failed + result.errors, latencies });
+      },
+    );
+    // autocannon emits (client, statusCode, bytes, responseTime); @types/autocannon omits the client.
+    (instance as unknown as NodeJS.EventEmitter).on('response', (_client: unknown, statusCode: number, _bytes: number, ms: number) => {
+      if (statusCode >= 200 && statusCode < 300) latencies.push(ms);
+    });
+  });
+}
+
+/** As many requests as `connections` connections can keep in flight, for `durationS` seconds. */
+export async function saturate(url: string, shape: RequestShape, counter: { next: number }, connections: number, durationS: number): Promise<RunResult> {
+  return runInstance(requestOptions({ url, shape, counter }, { connections, duration: durationS }));
+}
+
+/**
+ * About `rate` requests a second, evenly spread, for `durationS` seconds: N single-connection
+ * instances, instance i starting i/N of a second after the first, each sending `perConnection`
+ * requests a second.
+ */
+export async function fixedRate(url: string, shape: RequestShape, counter: { next: number }, rate: number, durationS: number): Promise<RunResult> {
+  const perConnection = Math.max(1, Math.ceil(rate / 400));
+  const instances = Math.max(1, Math.round(rate / perConnection));
+  const runs: Array<Promise<RunResult>> = [];
+  for (let i = 0; i < instances; i += 1) {
+    runs.push(
+      new Promise((resolve, reject) => {
+        setTimeout(() => {
+          runInstance(requestOptions({ url, shape, counter }, { connections: 1, connectionRate: perConnection, duration: durationS })).then(resolve, reject);
+        }, (1000 * i) / instances);
+      }),
+    );
+  }
+  const results = await Promise.all(runs);
+  return {
+    // Each connection sends `perConnection` requests in each of its `durationS` seconds: the
+    // run holds rate x durationS requests, whatever the one-second stagger adds at the ends.
+    durationS,
+    ok: results.reduce((n, r) => n + r.ok, 0),
+    failed: results.reduce((n, r) => n + r.failed, 0),
+    latencies: results.flatMap((r) => r.latencies),
+  };
+}
+
+/** Nearest-rank percentile of unsorted samples (NaN when there are none). */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}

@@ -1,0 +1,220 @@
+/**
+ * The harness's processes talk over Node's IPC channel: the parent calls a named command in a
+ * child and awaits its answer. One tiny request/answer protocol, so that every child (the silos,
+ * each contender) is driven the same way, and a child that dies fails the call instead of hanging
+ * the run.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+export const REPO_DIR = join(BENCH_DIR, '..');
+
+interface Call {
+  rpc: number;
+  cmd: string;
+  args?: unknown;
+}
+
+interface Answer {
+  rpc: number;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
+
+type Handler = (args: any) => unknown;
+
+/**
+ * In a child: answers the parent's calls with `handlers`, and exits when the parent goes away
+ * (so that an interrupted run leaves no server behind).
+ */
+export function serveRpc(handlers: Record<string, Handler>): void {
+  if (!process.send) throw new Error('This module runs as a child of bench/run.ts (it needs an IPC channel).');
+  observeGc();
+  process.on('message', (message: Call) => {
+    if (!message || typeof message.rpc !== 'number') return;
+    const handler = handlers[message.cmd];
+    Promise.resolve()
+      .then(() => {
+        if (!handler) throw new Error(`Unknown command "${message.cmd}"; this child knows ${Object.keys(handlers).join(', ')}.`);
+        return handler(message.args);
+      })
+      .then(
+        (result) => process.send?.({ rpc: message.rpc, ok: true, result } satisfies Answer),
+        (error: unknown) => process.send?.({ rpc: message.rpc, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies Answer),
+      );
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+export interface Child {
+  name: string;
+  process: ChildProcess;
+  pid: number;
+  call<T = unknown>(cmd: string, args?: unknown, timeoutMs?: number): Promise<T>;
+  /** Asks the child to exit, then waits for it (killing it after `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface SpawnOptions {
+  name: string;
+  /** A .ts file in bench/, run with tsx. */
+  script: string;
+  nodeArgs?: string[];
+  env?: Record<string, string>;
+}
+
+/** Whether `taskset` (util-linux) is on the PATH. */
+export function hasTaskset(): boolean {
+  return (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(join(dir, 'taskset')));
+}
+
+/**
+ * Pins every thread of process `pid` to `cpus` (taskset -a -p). Threads the process starts later
+ * (libuv's pool, V8's) inherit the pinning from the thread that creates them.
+ */
+export function pin(pid: number, cpus: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+}
+
+/**
+ * Starts a child node process running `script` through tsx. It is not pinned here: starting is
+ * mostly compiling and loading modules, which goes faster on every core; the harness pins each
+ * child ({@link pin}) once it has started, before anything is measured.
+ */
+export function spawnChild(options: SpawnOptions): Child {
+  const command = process.execPath;
+  const args = [...(options.nodeArgs ?? []), '--import', 'tsx', join(BENCH_DIR, options.script)];
+  const child = spawn(command, args, {
+    cwd: REPO_DIR,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...options.env },
+  });
+  if (child.pid === undefined) throw new Error(`Could not start the ${options.name} process (${command}).`);
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
+  let next = 1;
+  let exited: string | null = null;
+  child.on('message', (message: Answer) => {
+    const waiting = pending.get(message?.rpc);
+    if (!waiting) return;
+    pending.delete(message.rpc);
+    clearTimeout(waiting.timer);
+    if (message.ok) waiting.resolve(message.result);
+    else waiting.reject(new Error(`${options.name}: ${message.error ?? 'failed'}`));
+  });
+  const exitedPromise = new Promise<void>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = `exited (code ${code}, signal ${signal})`;
+      for (const [, waiting] of pending) {
+        clearTimeout(waiting.timer);
+        waiting.reject(new Error(`The ${options.name} process ${exited}.`));
+      }
+      pending.clear();
+      resolve();
+    });
+  });
+  return {
+    name: options.name,
+    process: child,
+    pid: child.pid,
+    call<T>(cmd: string, callArgs?: unknown, timeoutMs = 120_000): Promise<T> {
+      if (exited) return Promise.reject(new Error(`The ${options.name} process ${exited}.`));
+      const rpc = next++;
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(rpc);
+          reject(new Error(`${options.name} did not answer "${cmd}" within ${timeoutMs} ms.`));
+        }, timeoutMs);
+        pending.set(rpc, { resolve: resolve as (value: unknown) => void, reject, timer });
+        child.send({ rpc, cmd, args: callArgs } satisfies Call);
+      });
+    },
+    async stop(graceMs = 5_000) {
+      if (exited) return;
+      try {
+        await this.call('shutdown', undefined, graceMs);
+      } catch {
+        // It may exit before answering; the wait below decides.
+      }
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exitedPromise;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** VmRSS and VmHWM (peak RSS) of this process in bytes, from /proc; null where there is no /proc. */
+export function procMemory(): { vmRssBytes: number; vmHwmBytes: number } | null {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return null;
+  }
+  const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
+  const vmRssBytes = kb('VmRSS');
+  const vmHwmBytes = kb('VmHWM');
+  return Number.isFinite(vmRssBytes) && Number.isFinite(vmHwmBytes) ? { vmRssBytes, vmHwmBytes } : null;
+}
+
+/** Garbage-collection pauses of this process, as V8 reports them. */
+const gcPauses = { count: 0, totalMs: 0, maxMs: 0 };
+let gcObserver: PerformanceObserver | null = null;
+
+/** Starts counting this process's GC pauses (see {@link usage}). */
+export function observeGc(): void {
+  gcObserver ??= new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcPauses.count += 1;
+      gcPauses.totalMs += entry.duration;
+      gcPauses.maxMs = Math.max(gcPauses.maxMs, entry.duration);
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+}
+
+/** What every child answers to `usage`: its own CPU time and memory. */
+export interface Usage {
+  /** User + system CPU time since start, in microseconds. */
+  cpuMicros: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** V8's heap as reserved, and memory held outside it (Buffers, native). */
+  heapTotalBytes: number;
+  externalBytes: number;
+  arrayBuffersBytes: number;
+  /** Peak RSS (VmHWM) when /proc is there, else the current RSS. */
+  peakRssBytes: number;
+  /** GC pauses since start; `gcMaxMs` is the longest since the previous call. */
+  gcCount: number;
+  gcTotalMs: number;
+  gcMaxMs: number;
+}
+
+export function usage(): Usage {
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  const proc = procMemory();
+  return {
+    cpuMicros: cpu.user + cpu.system,
+    rssBytes: proc?.vmRssBytes ?? memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    heapTotalBytes: memory.heapTotal,
+    externalBytes: memory.external,
+    arrayBuffersBytes: memory.arrayBuffers,
+    peakRssBytes: proc?.vmHwmBytes ?? memory.rss,
+    gcCount: gcPauses.count,
+    gcTotalMs: gcPauses.totalMs,
+    gcMaxMs: takeMax(),
+  };
+}
+
+function takeMax(): number {
+  const max = gcPauses.maxMs;
+  gcPauses.maxMs = 0;
+  return max;
+}

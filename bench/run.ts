@@ -1,0 +1,956 @@
+/**
+ * `npm run bench` (about 7 minutes), `npm run bench -- --quick` (under 3 minutes on two cores),
+ * `--smoke` (seconds; what test/bench.smoke.test.ts runs). See bench/README.md for what each
+ * figure means and how it is measured.
+ *
+ * Processes: this one drives the load (autocannon) and reports; one child runs the four silo
+ * simulators; one child per contender runs that server alone (the gateway warm, the gateway cold,
+ * the floor, the usual approach), and a fresh gateway child is used for the memory phase. With
+ * taskset and two cores or more, the load generator runs on core 0, every server on core 1, the
+ * simulators on cores 2+ (on core 0 with the load generator when there are only two).
+ *
+ * Options: --quick, --smoke, --out FILE (default bench/results.json), --no-pin, --profile (CPU
+ * profiles of the saturation runs, in bench/profiles/), --gateway-env KEY=VALUE (a gateway setting
+ * to try). Targets are reported, not enforced: the exit code is 0 whatever the figures.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fixedRate, percentile, saturate, type RequestShape, type RunResult } from './load.js';
+import { compareProfiles, summarize, type Profile } from './profile-summary.js';
+import { BENCH_DIR, hasTaskset, pin as pinProcess, spawnChild, type Child, type Usage } from './rpc.js';
+import type { ChildUsage, ContenderKind, StartArgs } from './server-child.js';
+import {
+  IDS_ONLY_QUERY,
+  PROFILE_QUERY,
+  PROFILES_QUERY,
+  withJitter,
+  type BenchPerson,
+  type LookupTrace,
+  type SiloLatency,
+  type SiloStats,
+  type SilosReady,
+} from './shared.js';
+
+// ---------------------------------------------------------------------------------------------
+// Modes
+
+interface Mode {
+  name: 'full' | 'quick' | 'smoke';
+  /**
+   * People served during the load phases. Kept small (the load asks for a few thousand): the
+   * silos share a core with the load generator, and a multi-gigabyte heap of simulated records
+   * makes their garbage collector a visible neighbour.
+   */
+  populationSize: number;
+  /** People served during the memory phase (a fresh silos process, started for it alone). */
+  memoryPopulationSize: number;
+  /** Customers the warm load cycles over (all resolved before the first measured run). */
+  warmPersons: number;
+  /** Measured runs per contender per phase, alternated A B A B. */
+  rounds: number;
+  runS: number;
+  warmupS: number;
+  connections: number;
+  /** Ids in the customers(ids:) call-count request, and how many of them are distinct. */
+  batchIds: number;
+  batchDistinct: number;
+  /** Distinct customers resolved before the two memory readings. */
+  memoryCheckpoints: [number, number];
+  /** Whether the cold gateway also runs at a light rate with silo latency (its p50 there). */
+  coldAtLatency: boolean;
+  /** Saturation rounds of the cold gateway (it only informs the identity-cache figures). */
+  coldRounds: number;
+}
+
+const MODES: Record<Mode['name'], Mode> = {
+  full: {
+    name: 'full',
+    populationSize: 30_000,
+    memoryPopulationSize: 100_000,
+    warmPersons: 4_000,
+    rounds: 4,
+    runS: 10,
+    warmupS: 3,
+    connections: 64,
+    batchIds: 100,
+    batchDistinct: 80,
+    memoryCheckpoints: [50_000, 100_000],
+    coldAtLatency: true,
+    coldRounds: 4,
+  },
+  quick: {
+    name: 'quick',
+    populationSize: 16_000,
+    memoryPopulationSize: 40_000,
+    warmPersons: 2_000,
+    rounds: 4,
+    runS: 3,
+    warmupS: 1.5,
+    connections: 64,
+    batchIds: 100,
+    batchDistinct: 80,
+    memoryCheckpoints: [20_000, 40_000],
+    coldAtLatency: true,
+    coldRounds: 2,
+  },
+  smoke: {
+    name: 'smoke',
+    populationSize: 400,
+    memoryPopulationSize: 400,
+    warmPersons: 20,
+    rounds: 1,
+    // autocannon ends runs on its one-second tick: a shorter run lasts a second anyway.
+    runS: 1,
+    warmupS: 0,
+    connections: 8,
+    batchIds: 10,
+    batchDistinct: 8,
+    memoryCheckpoints: [100, 200],
+    // Seconds count in a smoke test; the cold gateway's latency is the slowest part of phase 2.
+    coldAtLatency: false,
+    coldRounds: 1,
+  },
+};
+
+/** Silo latency of the latency-tax phase (ms), each with 25% jitter. */
+const LATENCY_MS = { crm: 20, loyalty: 30, commerce: 40, analytics: 60 } as const;
+const SEED = 42;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function round(value: number, digits = 2): number {
+  if (!Number.isFinite(value)) return value;
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** value / by, or 0 when `by` is 0 (so that results.json holds numbers only). */
+function ratio(value: number, by: number): number {
+  return by === 0 || !Number.isFinite(by) || !Number.isFinite(value) ? 0 : value / by;
+}
+
+function mean(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+async function inParallel<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
+  return results;
+}
+
+/** JSON with object keys sorted, to compare two answers whatever order their keys came in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+}
+
+function sumCalls(before: SiloStats, after: SiloStats): { total: number; bySilo: Record<string, number>; byRoute: Record<string, number> } {
+  const bySilo: Record<string, number> = {};
+  const byRoute: Record<string, number> = {};
+  let total = 0;
+  for (const source of Object.keys(after) as Array<keyof SiloStats>) {
+    const calls = after[source].requests - before[source].requests;
+    bySilo[source] = calls;
+    total += calls;
+    for (const [route, n] of Object.entries(after[source].byRoute)) {
+      const d = n - (before[source].byRoute[route] ?? 0);
+      if (d > 0) byRoute[`${source} ${route}`] = d;
+    }
+  }
+  return { total, bySilo, byRoute };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contenders
+
+interface Contender {
+  kind: ContenderKind;
+  child: Child;
+  url: string;
+  ask(id: string): { method: 'GET' | 'POST'; path: string; body?: string };
+}
+
+function contenderAsk(kind: ContenderKind, url: string): Contender['ask'] {
+  const path = new URL(url).pathname;
+  if (kind === 'floor') return (id) => ({ method: 'GET', path: `${path}?id=${encodeURIComponent(id)}` });
+  return (id) => ({ method: 'POST', path, body: JSON.stringify({ query: PROFILE_QUERY, variables: { id } }) });
+}
+
+/** The request shape of a load run: the i-th request asks for ids[i mod n]. */
+function shapeFor(contender: Contender, ids: readonly string[]): RequestShape {
+  const asks = ids.map((id) => contender.ask(id));
+  return {
+    method: asks[0]!.method,
+    path: (i) => asks[i % asks.length]!.path,
+    body: (i) => asks[i % asks.length]!.body,
+  };
+}
+
+async function ask(contender: Contender, id: string): Promise<{ status: number; body: any }> {
+  const { method, path, body } = contender.ask(id);
+  const res = await fetch(new URL(path, contender.url), { method, headers: { 'content-type': 'application/json' }, body });
+  return { status: res.status, body: await res.json() };
+}
+
+async function graphql(url: string, query: string, variables: Record<string, unknown>): Promise<any> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  return res.json();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measured runs
+
+interface RunSummary {
+  kind: ContenderKind;
+  durationS: number;
+  ok: number;
+  failed: number;
+  rps: number;
+  /** Share of one core the server, the silos and the load generator used during the run. */
+  serverCpu: number;
+  silosCpu: number;
+  loadCpu: number;
+  serverCpuMicros: number;
+  /** Upstream calls the simulators received, and lookups the gateway made, during the run. */
+  siloCalls: number;
+  lookups: number;
+  problems: number;
+  /** Longest GC pause in the server and in the silos during the run, in ms. */
+  serverGcMaxMs: number;
+  silosGcMaxMs: number;
+  latencies: number[];
+}
+
+interface Harness {
+  silos: Child;
+  silosReady: SilosReady;
+}
+
+/**
+ * Waits until the simulators have received no call for 100 ms: the requests a server still had
+ * in flight when the previous run stopped would otherwise be counted against the next one.
+ */
+async function quiesce(h: Harness): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 100; i += 1) {
+    const stats = await h.silos.call<SiloStats>('stats');
+    const total = Object.values(stats).reduce((n, s) => n + s.requests, 0);
+    if (total === last) return;
+    last = total;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function measure(h: Harness, contender: Contender, run: () => Promise<RunResult>): Promise<RunSummary> {
+  await quiesce(h);
+  const [s0, u0, c0] = await Promise.all([
+    contender.child.call<ChildUsage>('usage'),
+    h.silos.call<Usage>('usage'),
+    h.silos.call<SiloStats>('stats'),
+  ]);
+  const p0 = process.cpuUsage();
+  const result = await run();
+  const p1 = process.cpuUsage(p0);
+  const [s1, u1, c1] = await Promise.all([
+    contender.child.call<ChildUsage>('usage'),
+    h.silos.call<Usage>('usage'),
+    h.silos.call<SiloStats>('stats'),
+  ]);
+  const wall = result.durationS * 1e6;
+  return {
+    kind: contender.kind,
+    durationS: result.durationS,
+    ok: result.ok,
+    failed: result.failed,
+    rps: result.ok / result.durationS,
+    serverCpu: (s1.cpuMicros - s0.cpuMicros) / wall,
+    silosCpu: (u1.cpuMicros - u0.cpuMicros) / wall,
+    loadCpu: (p1.user + p1.system) / wall,
+    serverCpuMicros: s1.cpuMicros - s0.cpuMicros,
+    siloCalls: sumCalls(c0, c1).total,
+    lookups: s1.lookups - s0.lookups,
+    problems: s1.problems - s0.problems,
+    serverGcMaxMs: s1.gcMaxMs,
+    silosGcMaxMs: u1.gcMaxMs,
+    latencies: result.latencies,
+  };
+}
+
+interface RunBrief {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  serverCpu: number;
+  silosCpu: number;
+  siloCallsPerRequest: number;
+  lookupsPerRequest: number;
+  failed: number;
+}
+
+interface Aggregate {
+  runs: number;
+  /** Each run, in the order they ran. */
+  perRun: RunBrief[];
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  ok: number;
+  failed: number;
+  cpuMsPerRequest: number;
+  serverCpu: number;
+  silosCpu: number;
+  loadCpu: number;
+  siloCallsPerRequest: number;
+  lookupsPerRequest: number;
+  problems: number;
+  serverGcMaxMs: number;
+  silosGcMaxMs: number;
+}
+
+function aggregate(runs: readonly RunSummary[]): Aggregate {
+  const latencies = runs.flatMap((r) => r.latencies);
+  const ok = runs.reduce((n, r) => n + r.ok, 0);
+  const failed = runs.reduce((n, r) => n + r.failed, 0);
+  return {
+    runs: runs.length,
+    perRun: runs.map((r) => ({
+      rps: round(r.rps, 1),
+      p50Ms: round(percentile(r.latencies, 50)),
+      p99Ms: round(percentile(r.latencies, 99)),
+      serverCpu: round(r.serverCpu),
+      silosCpu: round(r.silosCpu),
+      siloCallsPerRequest: round(ratio(r.siloCalls, r.ok + r.failed)),
+      lookupsPerRequest: round(ratio(r.lookups, r.ok + r.failed), 3),
+      failed: r.failed,
+    })),
+    rps: round(mean(runs.map((r) => r.rps)), 1),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+    ok,
+    failed,
+    cpuMsPerRequest: round(ratio(runs.reduce((n, r) => n + r.serverCpuMicros, 0) / 1000, ok), 3),
+    serverCpu: round(mean(runs.map((r) => r.serverCpu))),
+    silosCpu: round(mean(runs.map((r) => r.silosCpu))),
+    loadCpu: round(mean(runs.map((r) => r.loadCpu))),
+    siloCallsPerRequest: round(ratio(runs.reduce((n, r) => n + r.siloCalls, 0), ok + failed)),
+    lookupsPerRequest: round(ratio(runs.reduce((n, r) => n + r.lookups, 0), ok + failed)),
+    problems: runs.reduce((n, r) => n + r.problems, 0),
+    serverGcMaxMs: round(Math.max(0, ...runs.map((r) => r.serverGcMaxMs))),
+    silosGcMaxMs: round(Math.max(0, ...runs.map((r) => r.silosGcMaxMs))),
+  };
+}
+
+/**
+ * Runs every contender `rounds` times, alternating (A B C, B C A, ...), after one unmeasured
+ * warm-up each, and pools each contender's runs.
+ */
+async function alternate(
+  h: Harness,
+  mode: Mode,
+  contenders: readonly Contender[],
+  ids: readonly string[],
+  load: (contender: Contender, shape: RequestShape, counter: { next: number }, durationS: number) => Promise<RunResult>,
+  label: string,
+  hooks: {
+    beforeRounds?: () => Promise<void>;
+    afterRounds?: (runs: Map<ContenderKind, RunSummary[]>) => Promise<void>;
+    /** Fewer rounds for some contenders: they sit out the last ones. */
+    maxRounds?: Partial<Record<ContenderKind, number>>;
+  } = {},
+): Promise<{ aggregates: Record<string, Aggregate>; runs: Map<ContenderKind, RunSummary[]> }> {
+  const counters = new Map(contenders.map((c) => [c.kind, { next: 0 }]));
+  for (const contender of contenders) {
+    if (mode.warmupS > 0) await load(contender, shapeFor(contender, ids), counters.get(contender.kind)!, mode.warmupS);
+  }
+  const runs = new Map<ContenderKind, RunSummary[]>(contenders.map((c) => [c.kind, []]));
+  await hooks.beforeRounds?.();
+  for (let r = 0; r < mode.rounds; r += 1) {
+    for (let k = 0; k < contenders.length; k += 1) {
+      const contender = contenders[(r + k) % contenders.length]!;
+      if (r >= (hooks.maxRounds?.[contender.kind] ?? mode.rounds)) continue;
+      const summary = await measure(h, contender, () => load(contender, shapeFor(contender, ids), counters.get(contender.kind)!, mode.runS));
+      runs.get(contender.kind)!.push(summary);
+      log(
+        `${label} round ${r + 1}/${mode.rounds} ${contender.kind.padEnd(12)} ${summary.rps.toFixed(0).padStart(6)} req/s  ` +
+          `p50 ${percentile(summary.latencies, 50).toFixed(2)} ms  p99 ${percentile(summary.latencies, 99).toFixed(2)} ms  ` +
+          `cpu server ${(summary.serverCpu * 100).toFixed(0)}% silos ${(summary.silosCpu * 100).toFixed(0)}% load ${(summary.loadCpu * 100).toFixed(0)}%` +
+          `  gc max server ${summary.serverGcMaxMs.toFixed(0)} ms silos ${summary.silosGcMaxMs.toFixed(0)} ms` +
+          (summary.failed > 0 ? `  failed ${summary.failed}` : ''),
+      );
+    }
+  }
+  await hooks.afterRounds?.(runs);
+  return { aggregates: Object.fromEntries([...runs].map(([kind, list]) => [kind, aggregate(list)])), runs };
+}
+
+/**
+ * The median, over rounds, of `f(a's run, b's run)` in the same round: runs of one round are
+ * next to each other in time, so a burst of outside load on the machine spoils one pair, not the
+ * figure. NaN when there are no pairs.
+ */
+function pairedMedian(a: readonly RunSummary[], b: readonly RunSummary[], f: (x: RunSummary, y: RunSummary) => number): number {
+  const values = a.slice(0, b.length).map((x, i) => f(x, b[i]!)).sort((p, q) => p - q);
+  if (values.length === 0) return NaN;
+  const mid = Math.floor(values.length / 2);
+  return values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls per request
+
+interface Rounds {
+  /** Resolution rounds the gateway needed. */
+  rounds: number;
+  /** Calls per silo in each round (index = round). */
+  perRound: Array<Record<string, number>>;
+  maxPerSiloPerRound: number;
+  meanPerSiloPerRound: number;
+  lookupCalls: number;
+  lookups: number;
+}
+
+/**
+ * Groups lookups into resolution rounds: the lookups of one round are issued together, and the
+ * next round's are issued only after every lookup of the previous one has finished.
+ */
+function groupRounds(traces: readonly LookupTrace[]): Rounds {
+  const sorted = [...traces].sort((a, b) => a.issuedMs - b.issuedMs);
+  const perRound: Array<Record<string, number>> = [];
+  let roundEnd = -Infinity;
+  for (const trace of sorted) {
+    if (trace.issuedMs > roundEnd) perRound.push({});
+    const current = perRound[perRound.length - 1]!;
+    current[trace.source] = (current[trace.source] ?? 0) + trace.calls;
+    roundEnd = Math.max(roundEnd, trace.endMs);
+  }
+  const cells = perRound.flatMap((r) => Object.values(r));
+  return {
+    rounds: perRound.length,
+    perRound,
+    maxPerSiloPerRound: cells.length === 0 ? 0 : Math.max(...cells),
+    meanPerSiloPerRound: round(mean(cells)),
+    lookupCalls: traces.reduce((n, t) => n + t.calls, 0),
+    lookups: traces.length,
+  };
+}
+
+async function countCalls(h: Harness, contender: Contender, query: string, variables: Record<string, unknown>) {
+  const traced = contender.kind === 'gateway' || contender.kind === 'gateway-cold';
+  await quiesce(h);
+  if (traced) await contender.child.call('trace', true);
+  const before = await h.silos.call<SiloStats>('stats');
+  const body =
+    contender.kind === 'floor' ? (await ask(contender, variables.id as string)).body : await graphql(contender.url, query, variables);
+  const after = await h.silos.call<SiloStats>('stats');
+  const traces = traced ? await contender.child.call<LookupTrace[]>('trace', false) : [];
+  const errors = Array.isArray(body?.errors) ? body.errors.length : 0;
+  return { calls: sumCalls(before, after), rounds: groupRounds(traces), errors };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      smoke: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      'no-pin': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      'gateway-env': { type: 'string', multiple: true },
+    },
+  });
+  // Gateway settings to try (e.g. IDENTITY_MAX_ROUNDS=5), applied to every gateway child.
+  const gatewayEnv: Record<string, string> = {};
+  for (const pair of values['gateway-env'] ?? []) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--gateway-env takes KEY=VALUE, got "${pair}".`);
+    gatewayEnv[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  const mode = MODES[values.smoke ? 'smoke' : values.quick ? 'quick' : 'full'];
+  const out = values.out ?? join(BENCH_DIR, 'results.json');
+  const started = performance.now();
+  const cores = availableParallelism();
+  const pin = !values['no-pin'] && cores >= 2 && hasTaskset();
+  const cpu = pin ? { load: '0', servers: '1', silos: cores >= 3 ? `2-${cores - 1}` : '0' } : null;
+  log(
+    `mode ${mode.name}: ${cores} cores, ${pin ? `load generator on core ${cpu!.load}, servers on core ${cpu!.servers}, silos on ${cpu!.silos}` : 'not pinned' + (values['no-pin'] ? ' (--no-pin)' : cores < 2 ? ' (one core)' : ' (no taskset)')}`,
+  );
+
+  const profileDir = join(BENCH_DIR, 'profiles', `${mode.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const children: Child[] = [];
+  const spawnServer = (name: string): Child => {
+    const child = spawnChild({ name, script: 'server-child.ts', nodeArgs: ['--expose-gc'] });
+    children.push(child);
+    return child;
+  };
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(children.map((c) => c.stop().catch(() => undefined)));
+  };
+  process.once('SIGINT', () => {
+    for (const c of children) c.process.kill('SIGKILL');
+    process.exit(130);
+  });
+
+  try {
+    // The silos first: generating the population is the slow part, the servers start meanwhile.
+    const spawnSilos = (name: string): Child => {
+      // A larger young generation: fewer request-lived objects reach the old generation, where
+      // collecting means marking every simulated record.
+      const child = spawnChild({ name, script: 'silos-child.ts', nodeArgs: ['--expose-gc', '--max-old-space-size=8192', '--max-semi-space-size=64'] });
+      children.push(child);
+      return child;
+    };
+    const silos = spawnSilos('silos');
+
+    const kinds: ContenderKind[] = ['gateway', 'floor', 'usual', 'gateway-cold'];
+    const serverChildren = new Map(kinds.map((kind) => [kind, spawnServer(kind)]));
+    // Children inherit their parent's CPU affinity when spawned: pin this process only now.
+    if (cpu) pinProcess(process.pid, cpu.load);
+    const silosReady = await silos.call<SilosReady>('start', { size: mode.populationSize, seed: SEED }, 300_000);
+    const h: Harness = { silos, silosReady };
+    log(`population of ${silosReady.populationSize} generated in ${silosReady.generateMs} ms; ${silosReady.persons.length} people with one CRM, loyalty and shop record each`);
+
+    const needed = mode.warmPersons + mode.batchDistinct + 2;
+    if (silosReady.persons.length < needed) throw new Error(`The population has ${silosReady.persons.length} usable people; the ${mode.name} mode needs ${needed}.`);
+    const warmSet = silosReady.persons.slice(0, mode.warmPersons);
+    const coldSet = silosReady.persons.slice(mode.warmPersons, needed);
+
+    const startArgs = (kind: ContenderKind): StartArgs => ({
+      kind,
+      silos: silosReady.silos,
+      controlUrl: silosReady.controlUrl,
+      persons: warmSet.concat(coldSet),
+      gatewayEnv,
+    });
+    const contenders = new Map<ContenderKind, Contender>();
+    await Promise.all(
+      kinds.map(async (kind) => {
+        const child = serverChildren.get(kind)!;
+        const { url } = await child.call<{ url: string }>('start', startArgs(kind), 60_000);
+        contenders.set(kind, { kind, child, url, ask: contenderAsk(kind, url) });
+      }),
+    );
+    if (cpu) {
+      pinProcess(silos.pid, cpu.silos);
+      for (const child of serverChildren.values()) pinProcess(child.pid, cpu.servers);
+    }
+    const C = (kind: ContenderKind): Contender => contenders.get(kind)!;
+    log(`servers up: ${kinds.map((k) => `${k} ${C(k).url}`).join(', ')}`);
+
+    // --- Same question, same answer: every warm-set customer through the three, compared. ---
+    // The gateway answers in batches of 100 (which also warms its cache), the floor one by one,
+    // the usual approach for a sample (it is the slowest, and only informs).
+    const gatewayAnswers = new Map<string, unknown>();
+    let gatewayErrors = 0;
+    const chunks: BenchPerson[][] = [];
+    for (let i = 0; i < warmSet.length; i += 100) chunks.push(warmSet.slice(i, i + 100));
+    await inParallel(chunks, 4, async (chunk) => {
+      const body = await graphql(C('gateway').url, PROFILES_QUERY, { ids: chunk.map((p) => `crm:${p.crm}`) });
+      if (body.errors) gatewayErrors += body.errors.length;
+      chunk.forEach((p, i) => gatewayAnswers.set(p.crm, body.data?.customers?.[i] ?? null));
+    });
+    const sameAsFloor: BenchPerson[] = [];
+    await inParallel(warmSet, 32, async (person) => {
+      const f = await ask(C('floor'), `crm:${person.crm}`);
+      const g = gatewayAnswers.get(person.crm);
+      if (g && canonical(g) === canonical(f.body?.data?.customer)) sameAsFloor.push(person);
+    });
+    const usualSample = warmSet.slice(0, Math.min(warmSet.length, 200));
+    let usualAgrees = 0;
+    await inParallel(usualSample, 16, async (person) => {
+      const u = await ask(C('usual'), `crm:${person.crm}`);
+      const { id: _g, ...gRest } = (gatewayAnswers.get(person.crm) ?? {}) as Record<string, unknown>;
+      const { id: _u, ...uRest } = u.body?.data?.customer ?? {};
+      if (canonical(gRest) === canonical(uRest)) usualAgrees += 1;
+    });
+    // Keep the truth order, so that runs of the same mode ask for the same customers.
+    const order = new Map(warmSet.map((p, i) => [p.crm, i]));
+    sameAsFloor.sort((a, b) => order.get(a.crm)! - order.get(b.crm)!);
+    log(
+      `answers: gateway = floor for ${sameAsFloor.length}/${warmSet.length} customers, gateway = usual approach (all but id) for ${usualAgrees}/${usualSample.length}` +
+        (gatewayErrors > 0 ? `, gateway errors ${gatewayErrors}` : ''),
+    );
+    if (sameAsFloor.length < Math.max(5, warmSet.length / 2)) throw new Error('The gateway and the floor disagree on most customers: the comparison would not be the same question.');
+    const loadIds = sameAsFloor.map((p) => `crm:${p.crm}`);
+
+    // --- 1 and 4: throughput at saturation, silos at 0 ms, warm and cold. ---
+    log(`phase 1: saturation, silos at 0 ms, ${mode.connections} connections, ${mode.rounds} x ${mode.runS} s per contender`);
+    // --profile: V8's CPU profile of the gateway, the floor and the usual approach over the
+    // measured saturation runs, so that CPU time can be divided by the requests answered.
+    const profiled: ContenderKind[] = values.profile ? ['gateway', 'floor', 'usual'] : [];
+    let profileReport = '';
+    const phase1 = await alternate(
+      h,
+      mode,
+      [C('gateway'), C('floor'), C('usual'), C('gateway-cold')],
+      loadIds,
+      (c, shape, counter, s) => saturate(c.url, shape, counter, mode.connections, s),
+      'saturation',
+      {
+        maxRounds: { 'gateway-cold': mode.coldRounds },
+        beforeRounds: async () => {
+          for (const kind of profiled) await C(kind).child.call('profile', true);
+        },
+        afterRounds: async (runs) => {
+          if (profiled.length === 0) return;
+          mkdirSync(profileDir, { recursive: true });
+          const profiles = [];
+          for (const kind of profiled) {
+            const profile = await C(kind).child.call<Profile>('profile', false);
+            writeFileSync(join(profileDir, `${kind}.cpuprofile`), JSON.stringify(profile));
+            const requests = (runs.get(kind) ?? []).reduce((n, r) => n + r.ok + r.failed, 0);
+            profiles.push({ name: kind, profile, requests });
+          }
+          profileReport =
+            `CPU profiles of the saturation runs (silos 0 ms), written to ${profileDir}:\n` +
+            `${compareProfiles(profiles, 18)}\n\nThe gateway's profile:\n${summarize(profiles[0]!.profile, 30)}\n`;
+        },
+      },
+    );
+    const saturation = phase1.aggregates;
+
+    // --- 2: latency tax at a fixed rate, silos at 20/30/40/60 ms with jitter. ---
+    const latency: SiloLatency = {
+      crm: withJitter(LATENCY_MS.crm),
+      loyalty: withJitter(LATENCY_MS.loyalty),
+      commerce: withJitter(LATENCY_MS.commerce),
+      analytics: withJitter(LATENCY_MS.analytics),
+    };
+    await silos.call('setLatency', latency);
+    log(`phase 2: silos at ${Object.values(LATENCY_MS).join('/')} ms (+25% jitter); the floor's maximum first`);
+    const floorMaxRun = await measure(h, C('floor'), () =>
+      saturate(C('floor').url, shapeFor(C('floor'), loadIds), { next: 0 }, Math.max(mode.connections, 128), Math.max(mode.runS, 1)),
+    );
+    const rate = Math.max(1, Math.round(floorMaxRun.rps / 2));
+    // The gateway's own maximum with the same latency: there, both are bound by the 32
+    // connections per silo rather than by CPU.
+    const gatewayMaxRun = await measure(h, C('gateway'), () =>
+      saturate(C('gateway').url, shapeFor(C('gateway'), loadIds), { next: 0 }, Math.max(mode.connections, 128), Math.max(mode.runS, 1)),
+    );
+    log(`maximum with latency: floor ${floorMaxRun.rps.toFixed(0)} req/s, gateway ${gatewayMaxRun.rps.toFixed(0)} req/s; fixed rate ${rate} req/s`);
+    // Whole seconds: each connection of the fixed-rate load sends once a second.
+    const rateLoad = (c: Contender, shape: RequestShape, counter: { next: number }, s: number): Promise<RunResult> =>
+      fixedRate(c.url, shape, counter, rate, Math.max(1, Math.round(s)));
+    const phase2 = await alternate(h, mode, [C('gateway'), C('floor')], loadIds, rateLoad, 'fixed rate');
+    const fixed = phase2.aggregates;
+    // 4: what the cache saves per request, warm against cold at a light rate. At the fixed rate
+    // above, the cold gateway's lookups overrun its 32 connections per silo and it queues.
+    const lightRate = Math.max(2, Math.round(rate / 6));
+    const light: Partial<Record<ContenderKind, Aggregate>> = {};
+    if (mode.coldAtLatency) {
+      for (const kind of ['gateway', 'gateway-cold'] as const) {
+        const c = C(kind);
+        const run = await measure(h, c, () => fixedRate(c.url, shapeFor(c, loadIds), { next: 0 }, lightRate, Math.max(2, Math.round(mode.runS / 2))));
+        light[kind] = aggregate([run]);
+        log(`light rate ${lightRate} req/s ${kind.padEnd(12)} p50 ${percentile(run.latencies, 50).toFixed(2)} ms  p99 ${percentile(run.latencies, 99).toFixed(2)} ms`);
+      }
+    }
+    await silos.call('setLatency', {});
+
+    // --- 3: calls per request, counted at the simulators. ---
+    log('phase 3: calls per request');
+    const warmId = loadIds[0]!;
+    // One unmeasured ask each first: a 5-minute tier-list refresh belongs to no request.
+    for (const kind of ['gateway', 'floor', 'usual'] as const) await ask(C(kind), warmId);
+    const warmGateway = await countCalls(h, C('gateway'), PROFILE_QUERY, { id: warmId });
+    const warmFloor = await countCalls(h, C('floor'), PROFILE_QUERY, { id: warmId });
+    const usualOne = await countCalls(h, C('usual'), PROFILE_QUERY, { id: warmId });
+    const coldId = `crm:${coldSet[0]!.crm}`;
+    const coldGateway = await countCalls(h, C('gateway'), PROFILE_QUERY, { id: coldId });
+    const distinct = coldSet.slice(1, 1 + mode.batchDistinct).map((p) => `crm:${p.crm}`);
+    // 20% duplicates, spread through the list (every fifth id repeats an earlier one).
+    const batch: string[] = [];
+    for (let i = 0, d = 0; batch.length < mode.batchIds; i += 1) {
+      batch.push((i + 1) % 5 === 0 && batch.length > 0 ? batch[Math.floor(batch.length / 2)]! : distinct[d++ % distinct.length]!);
+    }
+    const batchGateway = await countCalls(h, C('gateway'), PROFILES_QUERY, { ids: batch });
+    const batchGatewayWarm = await countCalls(h, C('gateway'), PROFILES_QUERY, { ids: batch });
+    const batchUsual = await countCalls(h, C('usual'), PROFILES_QUERY, { ids: batch });
+    const usualLookupRoutes = ['crm contacts.batchRead', 'loyalty member.list', 'commerce customers.search'];
+    const usualLookupPerSilo = usualLookupRoutes.map((route) => batchUsual.calls.byRoute[route] ?? 0);
+    const batchCallsPerSiloPerRound = batchGateway.rounds.maxPerSiloPerRound;
+    const batchCallsVsUsual = ratio(batchCallsPerSiloPerRound, mean(usualLookupPerSilo));
+    log(
+      `customers(ids: ${batch.length}, ${new Set(batch).size} distinct): gateway ${batchGateway.calls.total} calls ` +
+        `(${batchGateway.rounds.lookupCalls} in ${batchGateway.rounds.rounds} resolution rounds, at most ${batchCallsPerSiloPerRound} per silo per round), ` +
+        `usual approach ${batchUsual.calls.total} calls`,
+    );
+
+    // --- 5: memory of a fresh gateway resolving many distinct customers. ---
+    const [checkpointA, checkpointB] = mode.memoryCheckpoints;
+    log(`phase 5: memory, ${checkpointA.toLocaleString('en')} then ${checkpointB.toLocaleString('en')} distinct customers through a fresh gateway`);
+    // The load phases are over: their servers go, and a population as large as the phase needs
+    // replaces theirs.
+    let memorySilos = h;
+    if (mode.memoryPopulationSize !== mode.populationSize) {
+      await Promise.all([...serverChildren.values(), silos].map((c) => c.stop()));
+      const child = spawnSilos('silos-memory');
+      const ready = await child.call<SilosReady>('start', { size: mode.memoryPopulationSize, seed: SEED }, 300_000);
+      if (cpu) pinProcess(child.pid, cpu.silos);
+      memorySilos = { silos: child, silosReady: ready };
+      log(`population of ${ready.populationSize} generated in ${ready.generateMs} ms`);
+    }
+    const memoryChild = spawnServer('gateway-memory');
+    const { url: memoryUrl } = await memoryChild.call<{ url: string }>(
+      'start',
+      { ...startArgs('gateway'), silos: memorySilos.silosReady.silos, controlUrl: memorySilos.silosReady.controlUrl, persons: [] },
+      60_000,
+    );
+    if (cpu) pinProcess(memoryChild.pid, cpu.servers);
+    const starts = await memorySilos.silos.call<string[]>('memoryStarts', { count: checkpointB });
+    if (starts.length < checkpointB) throw new Error(`The memory phase needs ${checkpointB} people; the population has ${starts.length}.`);
+    const readMemory = async (): Promise<ChildUsage> => {
+      await memoryChild.call('gc');
+      return memoryChild.call<ChildUsage>('usage');
+    };
+    const memBase = await readMemory();
+    let resolved = 0;
+    let unresolved = 0;
+    let memErrors = 0;
+    const resolveAll = async (list: readonly string[]): Promise<void> => {
+      const batches: string[][] = [];
+      for (let i = 0; i < list.length; i += 100) batches.push(list.slice(i, i + 100));
+      await inParallel(batches, 6, async (ids) => {
+        const body = await graphql(memoryUrl, IDS_ONLY_QUERY, { ids });
+        if (body.errors) memErrors += body.errors.length;
+        for (const c of (body.data?.customers ?? []) as Array<{ id: string } | null>) {
+          if (c) resolved += 1;
+          else unresolved += 1;
+        }
+      });
+    };
+    const memStarted = performance.now();
+    await resolveAll(starts.slice(0, checkpointA));
+    const memA = await readMemory();
+    await resolveAll(starts.slice(checkpointA, checkpointB));
+    const memB = await readMemory();
+    const memResolveS = (performance.now() - memStarted) / 1000;
+    // After: customers asked again (all cached now): nothing should grow.
+    await resolveAll(starts.slice(0, checkpointA));
+    const memAfter = await readMemory();
+    const memSiloFailures = memAfter.problems - memBase.problems;
+    log(
+      (memSiloFailures > 0 ? `memory: the gateway logged ${memSiloFailures} silo failures: some customers were not cached. ` : '') +
+      `memory: RSS ${(memBase.rssBytes / 2 ** 20).toFixed(0)} MiB at start, ${(memA.rssBytes / 2 ** 20).toFixed(0)} MiB after ${checkpointA}, ` +
+        `${(memB.rssBytes / 2 ** 20).toFixed(0)} MiB after ${checkpointB}, ${(memAfter.rssBytes / 2 ** 20).toFixed(0)} MiB after asking the first ${checkpointA} again; ` +
+        `cache ${memB.cacheKeys} keys; ${resolved} resolved, ${unresolved} unknown, ${memErrors} errors in ${memResolveS.toFixed(1)} s`,
+    );
+
+    // --- Results ---
+    const g = saturation.gateway!;
+    const f = saturation.floor!;
+    const u = saturation.usual!;
+    const gc = saturation['gateway-cold']!;
+    const fg = fixed.gateway!;
+    const ff = fixed.floor!;
+    const lw = light.gateway ?? aggregate([]);
+    const lc = light['gateway-cold'] ?? aggregate([]);
+    const runsOf = (phase: { runs: Map<ContenderKind, RunSummary[]> }, kind: ContenderKind): RunSummary[] => phase.runs.get(kind) ?? [];
+    const throughputVsFloor = pairedMedian(runsOf(phase1, 'gateway'), runsOf(phase1, 'floor'), (x, y) => ratio(x.rps, y.rps));
+    const throughputVsUsual = pairedMedian(runsOf(phase1, 'gateway'), runsOf(phase1, 'usual'), (x, y) => ratio(x.rps, y.rps));
+    const tax = (p: number): number =>
+      pairedMedian(runsOf(phase2, 'gateway'), runsOf(phase2, 'floor'), (x, y) => percentile(x.latencies, p) - percentile(y.latencies, p));
+    const p50TaxMs = tax(50);
+    const p99TaxMs = tax(99);
+    const targets = [
+      { key: 'throughputVsFloor', what: 'Throughput at saturation, gateway / floor (silos 0 ms)', target: '>= 0.70', value: throughputVsFloor, pass: throughputVsFloor >= 0.7 },
+      { key: 'throughputVsUsual', what: 'Throughput at saturation, gateway / usual approach', target: '>= 2', value: throughputVsUsual, pass: throughputVsUsual >= 2 },
+      { key: 'p99TaxMs', what: `p99 latency tax over the floor at ${rate} req/s (silos 20/30/40/60 ms)`, target: '<= 2 ms', value: p99TaxMs, pass: p99TaxMs <= 2 },
+      {
+        key: 'batchCallsPerSiloPerRound',
+        what: `customers(ids: ${batch.length}): calls per silo per resolution round (max)`,
+        target: '<= 1',
+        value: batchCallsPerSiloPerRound,
+        pass: batchCallsPerSiloPerRound <= 1,
+      },
+      { key: 'batchCallsVsUsual', what: 'customers(ids:): that, over the usual approach\'s calls per silo', target: '<= 0.01', value: batchCallsVsUsual, pass: batchCallsVsUsual <= 0.01 },
+      { key: 'warmLookupCalls', what: 'Warm customer(id): lookup calls', target: '= 0', value: warmGateway.rounds.lookupCalls + warmGateway.rounds.lookups, pass: warmGateway.rounds.lookups === 0 },
+      {
+        key: 'memoryGrowth',
+        what: `Memory: RSS after ${checkpointB.toLocaleString('en')} / after ${checkpointA.toLocaleString('en')} customers`,
+        target: '<= 1.10',
+        value: ratio(memB.rssBytes, memA.rssBytes),
+        pass: ratio(memB.rssBytes, memA.rssBytes) <= 1.1,
+      },
+    ];
+    const results = {
+      throughputVsFloor: round(throughputVsFloor, 3),
+      throughputVsUsual: round(throughputVsUsual, 3),
+      p50TaxMs: round(p50TaxMs, 2),
+      p99TaxMs: round(p99TaxMs, 2),
+      batchCallsPerSiloPerRound,
+      batchCallsVsUsual: round(batchCallsVsUsual, 4),
+      warmLookupCalls: warmGateway.rounds.lookupCalls + warmGateway.rounds.lookups,
+      memoryGrowth: round(ratio(memB.rssBytes, memA.rssBytes), 3),
+      cacheWarmVsColdThroughput: round(ratio(g.rps, gc.rps), 2),
+      cacheColdVsWarmP50AtLatency: round(ratio(lc.p50Ms, lw.p50Ms), 2),
+      machine: {
+        cores,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+        date: new Date().toISOString(),
+        pinned: pin ? cpu : false,
+        commit: gitCommit(),
+      },
+      mode: mode.name,
+      population: { seed: SEED, loadPhases: silosReady.populationSize, memoryPhase: mode.memoryPopulationSize, loadCustomers: loadIds.length },
+      durationS: 0,
+      targets: targets.map((t) => ({ ...t, value: round(t.value, 4) })),
+      throughput: {
+        note: 'req/s at saturation with silos at 0 ms; mean of the runs; cpu = share of one core; cpuMsPerRequest = server CPU time per answered request',
+        connections: mode.connections,
+        gateway: g,
+        floor: f,
+        usual: u,
+        gatewayCold: gc,
+        pooledVsFloor: round(ratio(g.rps, f.rps), 3),
+        pooledVsUsual: round(ratio(g.rps, u.rps), 3),
+        cpuPerRequestFloorOverGateway: round(ratio(f.cpuMsPerRequest, g.cpuMsPerRequest), 3),
+        cpuPerRequestUsualOverGateway: round(ratio(u.cpuMsPerRequest, g.cpuMsPerRequest), 3),
+      },
+      latencyTax: {
+        note: 'pooled latencies at a fixed arrival rate of half the floor\'s maximum with the same silo latency',
+        siloLatencyMs: latency,
+        floorMaxRps: round(floorMaxRun.rps, 1),
+        gatewayMaxRps: round(gatewayMaxRun.rps, 1),
+        maxVsFloor: round(ratio(gatewayMaxRun.rps, floorMaxRun.rps), 3),
+        rateRps: rate,
+        pooledP50TaxMs: round(fg.p50Ms - ff.p50Ms, 2),
+        pooledP99TaxMs: round(fg.p99Ms - ff.p99Ms, 2),
+        gateway: fg,
+        floor: ff,
+      },
+      calls: {
+        note: 'upstream calls counted at the simulators; lookups traced in the gateway (see README)',
+        warmCustomer: { gateway: warmGateway, floor: warmFloor, usual: usualOne },
+        coldCustomer: { gateway: coldGateway },
+        batch: {
+          ids: batch.length,
+          distinct: new Set(batch).size,
+          gateway: batchGateway,
+          gatewayWarm: batchGatewayWarm,
+          usual: batchUsual,
+          usualLookupCallsPerSilo: Object.fromEntries(usualLookupRoutes.map((r, i) => [r, usualLookupPerSilo[i]])),
+          totalCallsVsUsual: round(ratio(batchGateway.calls.total, batchUsual.calls.total), 4),
+        },
+      },
+      identityCache: {
+        warmRps: g.rps,
+        coldRps: gc.rps,
+        warmP50MsAtSaturation: g.p50Ms,
+        coldP50MsAtSaturation: gc.p50Ms,
+        note: 'p50 at a light fixed rate with the same silo latency, one run each',
+        lightRateRps: lightRate,
+        warmP50MsAtLatency: lw.p50Ms,
+        coldP50MsAtLatency: lc.p50Ms,
+        warmAtLightRate: lw,
+        coldAtLightRate: lc,
+      },
+      memory: {
+        customers: [checkpointA, checkpointB],
+        startRssBytes: memBase.rssBytes,
+        rssBytesAtA: memA.rssBytes,
+        rssBytesAtB: memB.rssBytes,
+        rssBytesAfter: memAfter.rssBytes,
+        heapUsedBytesAtA: memA.heapUsedBytes,
+        heapUsedBytesAtB: memB.heapUsedBytes,
+        heapTotalBytesAtA: memA.heapTotalBytes,
+        heapTotalBytesAtB: memB.heapTotalBytes,
+        externalBytesAtA: memA.externalBytes,
+        externalBytesAtB: memB.externalBytes,
+        heapUsedGrowth: round(ratio(memB.heapUsedBytes, memA.heapUsedBytes), 3),
+        peakRssBytes: memAfter.peakRssBytes,
+        cacheKeysAtA: memA.cacheKeys,
+        cacheKeysAtB: memB.cacheKeys,
+        afterOverB: round(ratio(memAfter.rssBytes, memB.rssBytes), 3),
+        resolved,
+        unresolved,
+        errors: memErrors,
+        siloFailuresLogged: memSiloFailures,
+      },
+      answers: { compared: warmSet.length, gatewayEqualsFloor: sameAsFloor.length, usualCompared: usualSample.length, gatewayEqualsUsualButId: usualAgrees },
+      gatewayEnv,
+    };
+    results.durationS = round((performance.now() - started) / 1000, 1);
+    mkdirSync(join(out, '..'), { recursive: true });
+    writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+    printTable(results, targets, mode);
+    if (profileReport) process.stdout.write(`${profileReport}\n`);
+    log(`results written to ${out} in ${results.durationS} s`);
+  } finally {
+    await stopAll();
+  }
+}
+
+/** The commit measured, and whether src/ or connectors/ had changes not committed yet. */
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: join(BENCH_DIR, '..'), encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'connectors', 'schema'], { cwd: join(BENCH_DIR, '..'), encoding: 'utf8' }).trim();
+    return dirty ? `${head} + uncommitted changes` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function printTable(results: any, targets: Array<{ what: string; target: string; value: number; pass: boolean }>, mode: Mode): void {
+  const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : Math.abs(v) < 0.1 ? v.toFixed(4) : v.toFixed(2));
+  const rows = targets.map((t) => [t.what, t.target, fmt(t.value), t.pass ? 'PASS' : 'FAIL']);
+  const header = ['target', 'wanted', 'measured', ''];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const t = results.throughput;
+  const l = results.latencyTax;
+  const m = results.memory;
+  const mib = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  const out = [
+    '',
+    `Customer gateway benchmark (${mode.name}${mode.name === 'quick' ? `: memory at ${mode.memoryCheckpoints[0].toLocaleString('en')}/${mode.memoryCheckpoints[1].toLocaleString('en')} customers, not 50,000/100,000` : ''}) - ${results.machine.cores} cores, Node ${results.machine.node}, ${results.machine.date}, commit ${results.machine.commit}`,
+    '',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    `throughput (req/s, silos 0 ms): gateway ${t.gateway.rps}, floor ${t.floor.rps}, usual ${t.usual.rps}, gateway cold ${t.gatewayCold.rps}`,
+    `server CPU per request (ms):    gateway ${t.gateway.cpuMsPerRequest}, floor ${t.floor.cpuMsPerRequest}, usual ${t.usual.cpuMsPerRequest}, gateway cold ${t.gatewayCold.cpuMsPerRequest}`,
+    `CPU during saturation (core share, server/silos/load): gateway ${t.gateway.serverCpu}/${t.gateway.silosCpu}/${t.gateway.loadCpu}, floor ${t.floor.serverCpu}/${t.floor.silosCpu}/${t.floor.loadCpu}, usual ${t.usual.serverCpu}/${t.usual.silosCpu}/${t.usual.loadCpu}`,
+    `with silo latency: maximum gateway ${l.gatewayMaxRps}, floor ${l.floorMaxRps} req/s (${l.maxVsFloor}); at ${l.rateRps} req/s, pooled: gateway p50 ${l.gateway.p50Ms} p99 ${l.gateway.p99Ms} ms, floor p50 ${l.floor.p50Ms} p99 ${l.floor.p99Ms} ms`,
+    `  longest GC pause meanwhile (ms): gateway ${l.gateway.serverGcMaxMs}, floor ${l.floor.serverGcMaxMs}, silos ${Math.max(l.gateway.silosGcMaxMs, l.floor.silosGcMaxMs)}; warm gateway lookups per request ${l.gateway.lookupsPerRequest}`,
+    `identity cache: warm/cold throughput ${results.cacheWarmVsColdThroughput}x; ` +
+      (results.identityCache.warmAtLightRate.runs > 0
+        ? `p50 at ${results.identityCache.lightRateRps} req/s with latency: warm ${results.identityCache.warmP50MsAtLatency} ms, cold ${results.identityCache.coldP50MsAtLatency} ms (${results.cacheColdVsWarmP50AtLatency}x)`
+        : 'p50 with latency not measured in this mode'),
+    `calls per request: warm gateway ${results.calls.warmCustomer.gateway.calls.total}, floor ${results.calls.warmCustomer.floor.calls.total}, usual ${results.calls.warmCustomer.usual.calls.total}, cold gateway ${results.calls.coldCustomer.gateway.calls.total} (${results.calls.coldCustomer.gateway.rounds.rounds} rounds)`,
+    `customers(ids: ${results.calls.batch.ids}): gateway ${results.calls.batch.gateway.calls.total} calls (${results.calls.batch.gateway.rounds.rounds} rounds, per silo per round ${JSON.stringify(results.calls.batch.gateway.rounds.perRound)}), usual ${results.calls.batch.usual.calls.total}`,
+    `memory: RSS ${mib(m.startRssBytes)} at start, ${mib(m.rssBytesAtA)} / ${mib(m.rssBytesAtB)} after ${m.customers[0]} / ${m.customers[1]} customers, ${mib(m.rssBytesAfter)} after asking the first ${m.customers[0]} again (peak ${mib(m.peakRssBytes)}, cache ${m.cacheKeysAtA} / ${m.cacheKeysAtB} keys)`,
+    `  after a full GC, at ${m.customers[0]} / ${m.customers[1]}: heap used ${mib(m.heapUsedBytesAtA)} / ${mib(m.heapUsedBytesAtB)}, heap reserved ${mib(m.heapTotalBytesAtA)} / ${mib(m.heapTotalBytesAtB)}, external ${mib(m.externalBytesAtA)} / ${mib(m.externalBytesAtB)}`,
+    '',
+  ];
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`The benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

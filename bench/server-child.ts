@@ -1,0 +1,165 @@
+/**
+ * One server under test, alone in its process (so that its CPU time and RSS are its own, and it
+ * can be pinned to a core): the gateway (`startGateway`, wired as `npm start` wires it, default
+ * settings), the gateway with its identity-link cache made useless (entries live 1 ms: every
+ * request resolves cold), the floor, or the usual approach.
+ *
+ * For the gateway, each connector's `lookup` is wrapped to count lookups (always: a warm request
+ * must make none) and, when the parent asks, to trace each lookup with the number of HTTP calls
+ * its silo received meanwhile, read from the silos' control endpoint. That trace is how calls
+ * per silo per resolution round are counted at the simulators (README, "Calls per request").
+ */
+import { Session } from 'node:inspector/promises';
+import { parseGatewaySettings, type GatewayConfig } from '../src/config.js';
+import type { Source } from '../src/generated/graphql.js';
+import { createLogger } from '../src/logger.js';
+import { startGateway } from '../src/server.js';
+import { closeSiloConnectors, createSiloConnectors } from '../src/silos.js';
+import { startFloor } from './floor.js';
+import { serveRpc, usage, type Usage } from './rpc.js';
+import type { BenchPerson, LookupTrace, SiloStats } from './shared.js';
+import { startUsual } from './usual.js';
+
+export type ContenderKind = 'gateway' | 'gateway-cold' | 'floor' | 'usual';
+
+export interface StartArgs {
+  kind: ContenderKind;
+  silos: GatewayConfig['silos'];
+  controlUrl: string;
+  persons: BenchPerson[];
+  /** Gateway settings on top of the defaults, as environment variables (--gateway-env). */
+  gatewayEnv: Record<string, string>;
+}
+
+export interface ChildUsage extends Usage {
+  /** Requests that failed or log lines at warn and above. */
+  problems: number;
+  /** Lookups the gateway's connectors made (0 for other kinds). */
+  lookups: number;
+  /** Identifiers held by the identity-link cache (gateway only). */
+  cacheKeys: number | null;
+}
+
+let close: (() => Promise<void>) | null = null;
+let problems: () => number = () => 0;
+let lookups = 0;
+let cacheSize: () => number | null = () => null;
+let tracing = false;
+let traces: LookupTrace[] = [];
+let controlUrl = '';
+let profiler: Session | null = null;
+
+async function siloCalls(): Promise<SiloStats> {
+  const res = await fetch(`${controlUrl}/stats`);
+  return (await res.json()) as SiloStats;
+}
+
+serveRpc({
+  async start(args: StartArgs): Promise<{ url: string }> {
+    controlUrl = args.controlUrl;
+    switch (args.kind) {
+      case 'gateway':
+      case 'gateway-cold': {
+        const parsed = parseGatewaySettings({ env: { ...args.gatewayEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' } });
+        if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+        const settings = parsed.config;
+        // Cold: every cached cluster expires after 1 ms, so each request resolves live.
+        if (args.kind === 'gateway-cold') settings.identity.cache = { ...settings.identity.cache, ttlMs: 1 };
+        const connectors = createSiloConnectors(args.silos);
+        for (const source of ['crm', 'loyalty', 'commerce', 'analytics'] as const satisfies readonly Source[]) {
+          const connector = connectors[source];
+          const lookup = connector.lookup.bind(connector);
+          connector.lookup = async (identifiers) => {
+            lookups += 1;
+            if (!tracing) return lookup(identifiers);
+            const issuedMs = performance.now();
+            const before = (await siloCalls())[source].requests;
+            try {
+              return await lookup(identifiers);
+            } finally {
+              const endMs = performance.now();
+              const after = (await siloCalls())[source].requests;
+              traces.push({ source, issuedMs, endMs, identifiers: identifiers.length, calls: after - before });
+            }
+          };
+        }
+        let logged = 0;
+        let shown = 0;
+        const logger = createLogger('warn', (line) => {
+          logged += 1;
+          if (shown++ < 3) process.stderr.write(`[${args.kind}] ${line}\n`);
+        });
+        const gateway = await startGateway({ settings, connectors, logger });
+        problems = () => logged;
+        cacheSize = () => gateway.services.identity.cache.size;
+        close = async () => {
+          await gateway.close();
+          await closeSiloConnectors(connectors);
+        };
+        return { url: `http://127.0.0.1:${gateway.port}/graphql` };
+      }
+      case 'floor': {
+        const floor = await startFloor({ silos: args.silos, persons: args.persons });
+        problems = floor.failures;
+        close = floor.close;
+        return { url: floor.url };
+      }
+      case 'usual': {
+        const usual = await startUsual({ silos: args.silos });
+        problems = usual.failures;
+        close = usual.close;
+        return { url: usual.url };
+      }
+      default:
+        throw new Error(`Unknown contender kind ${String(args.kind satisfies never)}`);
+    }
+  },
+
+  usage(): ChildUsage {
+    return { ...usage(), problems: problems(), lookups, cacheKeys: cacheSize() };
+  },
+
+  /**
+   * Full collections (the child runs with --expose-gc), so that RSS is read without garbage.
+   * Several, a tick apart: V8 compacts and gives pages back over more than one.
+   */
+  async gc(): Promise<void> {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    for (let i = 0; i < 3 && gc; i += 1) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  },
+
+  /**
+   * Starts or stops V8's CPU profiler on this (main) thread, through the inspector: the same
+   * profiler as `node --cpu-prof`, but scoped to the runs the parent wants profiled.
+   */
+  async profile(on: boolean): Promise<unknown> {
+    if (on) {
+      profiler ??= new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+      return null;
+    }
+    if (!profiler) throw new Error('The profiler was not started.');
+    const { profile } = await profiler.post('Profiler.stop');
+    profiler.disconnect();
+    profiler = null;
+    return profile;
+  },
+
+  trace(on: boolean): LookupTrace[] {
+    const done = traces;
+    tracing = on;
+    traces = [];
+    return done;
+  },
+
+  async shutdown(): Promise<void> {
+    await close?.();
+    // Exit on the next tick, after the answer went out; --cpu-prof writes its profile on exit.
+    setImmediate(() => process.exit(0));
+  },
+});

@@ -1,0 +1,77 @@
+/**
+ * What the harness's processes agree on: the question every contender answers, the shape of the
+ * people it is asked about, and the messages the silos process sends.
+ */
+import type { Latency, SimulatorStats } from '../connectors/shared/simulator.js';
+import type { GatewayConfig } from '../src/config.js';
+import type { Source } from '../src/generated/graphql.js';
+
+/**
+ * The question: "the profile of this customer, with loyalty tier and last 5 orders". The gateway
+ * and the usual approach get this exact operation; the floor answers the same data without
+ * GraphQL.
+ */
+export const PROFILE_QUERY = `query Profile($id: ID!) {
+  customer(id: $id) {
+    id
+    crm { firstName lastName email }
+    loyalty { tier }
+    commerce { orders(limit: 5) { name createdAt totalPrice } }
+  }
+}`;
+
+/** The same selection for many customers at once. */
+export const PROFILES_QUERY = `query Profiles($ids: [ID!]!) {
+  customers(ids: $ids) {
+    id
+    crm { firstName lastName email }
+    loyalty { tier }
+    commerce { orders(limit: 5) { name createdAt totalPrice } }
+  }
+}`;
+
+/** Resolution only: which customers these are, no section fetched (the memory phase). */
+export const IDS_ONLY_QUERY = `query Resolve($ids: [ID!]!) { customers(ids: $ids) { id } }`;
+
+/**
+ * A person the load is asked about: known to the CRM, the loyalty program and the shop by
+ * exactly one record each (from the population's ground truth), outside any household.
+ */
+export interface BenchPerson {
+  crm: string;
+  loyalty: string;
+  commerce: string;
+}
+
+/** What the silos process reports once its simulators listen. */
+export interface SilosReady {
+  /** Connector configuration pointing at the simulators (as src/demo.ts builds it). */
+  silos: GatewayConfig['silos'];
+  /** GET <controlUrl>/stats answers every simulator's call counts (for the gateway's round counter). */
+  controlUrl: string;
+  populationSize: number;
+  generateMs: number;
+  /** Every person of the population with exactly one CRM, loyalty and shop record, in truth order. */
+  persons: BenchPerson[];
+}
+
+export type SiloStats = Record<Source, SimulatorStats>;
+export type SiloLatency = Partial<Record<Source, Latency>>;
+
+/** One lookup a gateway connector made, as the round counter saw it (see server-child.ts). */
+export interface LookupTrace {
+  source: Source;
+  /** When the gateway asked (the lookups of one resolution round are asked together). */
+  issuedMs: number;
+  /** When the lookup's answer came. */
+  endMs: number;
+  /** Identifiers asked for in this call. */
+  identifiers: number;
+  /** HTTP calls the silo received while this lookup ran (simulator counts). */
+  calls: number;
+}
+
+/** How far apart a silo's latency may wander: the `npm start -- --latency` default (25%). */
+export function withJitter(fixedMs: number): Latency {
+  return { fixedMs, jitterMs: Math.round(fixedMs * 0.25) };
+}

@@ -1,0 +1,92 @@
+/**
+ * The silos process: the four simulators (src/demo.ts) on loopback, serving a population generated
+ * here (so that a 100,000-person population never has to fit in one JSON string), plus a tiny
+ * control endpoint with their call counts. Runs apart from the servers under test so that their
+ * CPU time and RSS are their own.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startDemoSilos } from '../src/demo.js';
+import type { Source } from '../src/generated/graphql.js';
+import { generatePopulation } from '../src/population/generate.js';
+import type { Population } from '../src/population/format.js';
+import { serveRpc, usage } from './rpc.js';
+import type { BenchPerson, SiloLatency, SiloStats, SilosReady } from './shared.js';
+
+const SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];
+const START_PRIORITY: readonly Source[] = ['crm', 'commerce', 'loyalty', 'analytics'];
+
+let demo: Awaited<ReturnType<typeof startDemoSilos>> | null = null;
+let population: Population | null = null;
+
+function stats(): SiloStats {
+  if (!demo) throw new Error('The silos are not started.');
+  const d = demo;
+  return Object.fromEntries(SOURCES.map((source) => [source, d.simulators[source].stats()])) as SiloStats;
+}
+
+serveRpc({
+  async start(args: { size: number; seed: number }): Promise<SilosReady> {
+    const started = performance.now();
+    // A fixed `now`, so that a seed and size give the same population on every run and machine.
+    population = generatePopulation({ seed: args.seed, size: args.size, now: new Date('2026-11-01T00:00:00Z') });
+    const generateMs = Math.round(performance.now() - started);
+    demo = await startDemoSilos({ population });
+    const control = createServer((req, res) => {
+      const body = JSON.stringify(stats());
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
+    const persons: BenchPerson[] = [];
+    for (const entry of population.truth) {
+      if (entry.household) continue;
+      const only = (source: Source): string | undefined => {
+        const ids = entry.records.filter((r) => r.source === source).map((r) => r.id);
+        return ids.length === 1 ? ids[0] : undefined;
+      };
+      const crm = only('crm');
+      const loyalty = only('loyalty');
+      const commerce = only('commerce');
+      if (crm && loyalty && commerce) persons.push({ crm, loyalty, commerce });
+    }
+    // Collect what generating left behind now, not while serving the first measured requests.
+    (globalThis as { gc?: () => void }).gc?.();
+    return {
+      silos: demo.silos,
+      controlUrl: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
+      populationSize: population.truth.length,
+      generateMs,
+      persons,
+    };
+  },
+
+  /** One start per person of the population (its strongest record key), for the memory phase. */
+  memoryStarts(args: { count: number }): string[] {
+    if (!population) throw new Error('The silos are not started.');
+    const starts: string[] = [];
+    for (const entry of population.truth) {
+      if (starts.length >= args.count) break;
+      const record = START_PRIORITY.map((source) => entry.records.find((r) => r.source === source)).find((r) => r !== undefined);
+      if (record) starts.push(`${record.source}:${record.id}`);
+    }
+    return starts;
+  },
+
+  stats,
+
+  resetStats(): void {
+    for (const source of SOURCES) demo?.simulators[source].resetStats();
+  },
+
+  setLatency(latency: SiloLatency): void {
+    for (const source of SOURCES) demo?.simulators[source].setLatency(latency[source] ?? { fixedMs: 0, jitterMs: 0 });
+  },
+
+  usage,
+
+  async shutdown(): Promise<void> {
+    await demo?.close();
+    setImmediate(() => process.exit(0));
+  },
+});
