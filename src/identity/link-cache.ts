@@ -70,7 +70,8 @@ export class IdentityLinkCache {
 
   /** Maps every key of the cluster to it. */
   setCluster(cluster: CachedCluster): void {
-    const sized: SizedCluster = { ...cluster, bytesPerKey: Math.ceil(estimateBytes(cluster) / cluster.keys.length) };
+    const { goldenId, records, identities, keys } = cluster;
+    const sized: SizedCluster = { goldenId, records, identities, keys, bytesPerKey: Math.ceil(estimateBytes(cluster) / keys.length) };
     for (const key of cluster.keys) this.lru.set(key, sized);
   }
 
