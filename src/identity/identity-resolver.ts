@@ -126,11 +126,7 @@ export class IdentityResolver {
       identities: cluster.identities,
       failures: cluster.failures,
     };
-    if (cluster.complete) {
-      // Links only: a complete cluster has no failures to remember.
-      const { goldenId, records, identities } = customer;
-      this.cache.setCluster({ goldenId, records, identities, keys: this.cacheKeys(start, cluster) });
-    }
+    if (cluster.complete) this.cache.setCluster({ ...customer, keys: this.cacheKeys(start, cluster) });
     return { kind: 'found', customer };
   }
 

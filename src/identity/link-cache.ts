@@ -70,6 +70,7 @@ export class IdentityLinkCache {
 
   /** Maps every key of the cluster to it. */
   setCluster(cluster: CachedCluster): void {
+    // Only the links are kept, whatever else the caller's object carries.
     const { goldenId, records, identities, keys } = cluster;
     const sized: SizedCluster = { goldenId, records, identities, keys, bytesPerKey: Math.ceil(estimateBytes(cluster) / keys.length) };
     for (const key of cluster.keys) this.lru.set(key, sized);
