@@ -32,7 +32,7 @@ serveRpc({
     population = generatePopulation({ seed: args.seed, size: args.size, now: new Date('2026-11-01T00:00:00Z') });
     const generateMs = Math.round(performance.now() - started);
     demo = await startDemoSilos({ population });
-    const control = createServer((req, res) => {
+    const control = createServer((_req, res) => {
       const body = JSON.stringify(stats());
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
