@@ -14,13 +14,13 @@
  * to try). Targets are reported, not enforced: the exit code is 0 whatever the figures.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fixedRate, percentile, saturate, type RequestShape, type RunResult } from './load.js';
 import { compareProfiles, summarize, type Profile } from './profile-summary.js';
-import { BENCH_DIR, hasTaskset, pin as pinProcess, spawnChild, type Child, type Usage } from './rpc.js';
+import { BENCH_DIR, REPO_DIR, hasTaskset, pin as pinProcess, spawnChild, type Child, type Usage } from './rpc.js';
 import type { ChildUsage, ContenderKind, StartArgs } from './server-child.js';
 import {
   IDS_ONLY_QUERY,
@@ -452,6 +452,10 @@ function groupRounds(traces: readonly LookupTrace[]): Rounds {
   };
 }
 
+function runsOf(phase: { runs: Map<ContenderKind, RunSummary[]> }, kind: ContenderKind): RunSummary[] {
+  return phase.runs.get(kind) ?? [];
+}
+
 async function countCalls(h: Harness, contender: Contender, query: string, variables: Record<string, unknown>) {
   const traced = contender.kind === 'gateway' || contender.kind === 'gateway-cold';
   await quiesce(h);
@@ -476,6 +480,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
+      'saturation-only': { type: 'boolean', default: false },
       'gateway-env': { type: 'string', multiple: true },
     },
   });
@@ -496,10 +501,14 @@ async function main(): Promise<void> {
     `mode ${mode.name}: ${cores} cores, ${pin ? `load generator on core ${cpu!.load}, servers on core ${cpu!.servers}, silos on ${cpu!.silos}` : 'not pinned' + (values['no-pin'] ? ' (--no-pin)' : cores < 2 ? ' (one core)' : ' (no taskset)')}`,
   );
 
+  // Every contender runs with the Node flags `npm start` runs the gateway with: a hand-written
+  // server would be tuned the same way, and the gateway is measured as users run it.
+  const serverNodeFlags = startScriptNodeFlags();
+  log(`server Node flags (from the start script): ${serverNodeFlags.join(' ') || 'none'}`);
   const profileDir = join(BENCH_DIR, 'profiles', `${mode.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const children: Child[] = [];
   const spawnServer = (name: string): Child => {
-    const child = spawnChild({ name, script: 'server-child.ts', nodeArgs: ['--expose-gc'] });
+    const child = spawnChild({ name, script: 'server-child.ts', nodeArgs: ['--expose-gc', ...serverNodeFlags] });
     children.push(child);
     return child;
   };
@@ -628,6 +637,19 @@ async function main(): Promise<void> {
       },
     );
     const saturation = phase1.aggregates;
+    if (values['saturation-only']) {
+      const line = (kind: ContenderKind): string => {
+        const a = saturation[kind]!;
+        return `${kind} ${a.rps} req/s, ${a.cpuMsPerRequest} ms CPU/request`;
+      };
+      log(
+        `saturation only: ${(['gateway', 'floor', 'usual', 'gateway-cold'] as const).map(line).join('; ')}; ` +
+          `gateway/floor ${round(pairedMedian(runsOf(phase1, 'gateway'), runsOf(phase1, 'floor'), (x, y) => ratio(x.rps, y.rps)), 3)}, ` +
+          `gateway/usual ${round(pairedMedian(runsOf(phase1, 'gateway'), runsOf(phase1, 'usual'), (x, y) => ratio(x.rps, y.rps)), 3)}`,
+      );
+      if (profileReport) process.stdout.write(profileReport);
+      return;
+    }
 
     // --- 2: latency tax at a fixed rate, silos at 20/30/40/60 ms with jitter. ---
     const latency: SiloLatency = {
@@ -765,7 +787,6 @@ async function main(): Promise<void> {
     const ff = fixed.floor!;
     const lw = light.gateway ?? aggregate([]);
     const lc = light['gateway-cold'] ?? aggregate([]);
-    const runsOf = (phase: { runs: Map<ContenderKind, RunSummary[]> }, kind: ContenderKind): RunSummary[] => phase.runs.get(kind) ?? [];
     const throughputVsFloor = pairedMedian(runsOf(phase1, 'gateway'), runsOf(phase1, 'floor'), (x, y) => ratio(x.rps, y.rps));
     const throughputVsUsual = pairedMedian(runsOf(phase1, 'gateway'), runsOf(phase1, 'usual'), (x, y) => ratio(x.rps, y.rps));
     const tax = (p: number): number =>
@@ -891,6 +912,7 @@ async function main(): Promise<void> {
       },
       answers: { compared: warmSet.length, gatewayEqualsFloor: sameAsFloor.length, usualCompared: usualSample.length, gatewayEqualsUsualButId: usualAgrees },
       gatewayEnv,
+      serverNodeFlags,
     };
     results.durationS = round((performance.now() - started) / 1000, 1);
     mkdirSync(join(out, '..'), { recursive: true });
@@ -901,6 +923,19 @@ async function main(): Promise<void> {
   } finally {
     await stopAll();
   }
+}
+
+/** The Node flags of package.json's start script (`node --flag ... --import tsx src/main.ts`). */
+function startScriptNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(REPO_DIR, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  if (words[0] !== 'node') return [];
+  const flags: string[] = [];
+  for (const word of words.slice(1)) {
+    if (!word.startsWith('--') || word === '--import') break;
+    flags.push(word);
+  }
+  return flags;
 }
 
 /** The commit measured, and whether src/ or connectors/ had changes not committed yet. */

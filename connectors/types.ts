@@ -11,6 +11,7 @@ import type {
   IdentifierType,
   LoyaltyMember,
   LoyaltyTransaction,
+  PurchaseLine,
   Source,
 } from '../src/generated/graphql.js';
 
@@ -21,7 +22,18 @@ export type CommerceCustomerRecord = Omit<CommerceCustomer, 'orders' | '__typena
 export type CrmContactRecord = Omit<CrmContact, '__typename'>;
 export type AnalyticsVisitorRecord = Omit<AnalyticsVisitor, '__typename'>;
 export type LoyaltyTransactionRecord = Omit<LoyaltyTransaction, '__typename'>;
-export type CommerceOrderRecord = Omit<CommerceOrder, '__typename'>;
+/**
+ * A line of an online order as the shop gives it: Shopify keeps the category on the product
+ * (`product_type`), so the line carries the product id and the category is fetched only when a
+ * query selects it ({@link CommerceSiloConnector.productCategories}).
+ */
+export type CommerceOrderLineRecord = Omit<PurchaseLine, '__typename' | 'category'> & {
+  /** The product the line sold, or null for a custom line without product. */
+  productId: string | null;
+};
+export type CommerceOrderRecord = Omit<CommerceOrder, '__typename' | 'lines'> & { lines: CommerceOrderLineRecord[] };
+/** A purchase line as a connector gives it: with its category (loyalty), or with the product that has it (shop). */
+export type PurchaseLineRecord = Omit<PurchaseLine, '__typename'> | CommerceOrderLineRecord;
 
 /**
  * Kinds of identifier a silo can be searched by (the schema's `IdentifierType`). A source name
@@ -98,8 +110,10 @@ export interface LoyaltySiloConnector extends Connector<LoyaltyMemberRecord> {
 
 /** The e-commerce connector: shop customers, plus their orders on demand. */
 export interface CommerceSiloConnector extends Connector<CommerceCustomerRecord> {
-  /** One array per customer id, in order: newest first, at most 100. */
-  ordersOf(customerIds: readonly string[]): Promise<CommerceOrderRecord[][]>;
+  /** One array per customer id, in order: newest first, at most `limit` (1 to 100). */
+  ordersOf(customerIds: readonly string[], limit: number): Promise<CommerceOrderRecord[][]>;
+  /** The category of each product (null when the product has none); unknown products are absent. */
+  productCategories(productIds: readonly string[]): Promise<Map<string, string | null>>;
 }
 
 /** One connector per silo: what the gateway is wired with. */

@@ -44,7 +44,16 @@ export interface RequestLoaders {
   commerce: DataLoader<string, CommerceCustomerRecord | null>;
   analytics: DataLoader<string, AnalyticsVisitorRecord | null>;
   loyaltyTransactions: DataLoader<string, LoyaltyTransactionRecord[]>;
-  commerceOrders: DataLoader<string, CommerceOrderRecord[]>;
+  /** A shop customer's newest orders, as many as the query's `limit` asks. */
+  commerceOrders: DataLoader<LimitedListKey, CommerceOrderRecord[], string>;
+  /** The category of a shop product (order lines carry only the product id). */
+  commerceProductCategories: DataLoader<string, string | null>;
+}
+
+/** A list of one record's items, cut to the newest `limit`. */
+export interface LimitedListKey {
+  id: string;
+  limit: number;
 }
 
 export interface RequestContext {
@@ -69,7 +78,11 @@ export function createRequestContext(services: GatewayServices, bearerToken?: st
   lazy(loaders, 'commerce', () => new DataLoader((ids: readonly string[]) => connectors.commerce.fetchRecords(ids)));
   lazy(loaders, 'analytics', () => new DataLoader((ids: readonly string[]) => connectors.analytics.fetchRecords(ids)));
   lazy(loaders, 'loyaltyTransactions', () => new DataLoader((ids: readonly string[]) => connectors.loyalty.transactionsOf(ids)));
-  lazy(loaders, 'commerceOrders', () => new DataLoader((ids: readonly string[]) => connectors.commerce.ordersOf(ids)));
+  lazy(loaders, 'commerceOrders', () => limitedListLoader((ids, limit) => connectors.commerce.ordersOf(ids, limit)));
+  lazy(loaders, 'commerceProductCategories', () => new DataLoader(async (ids: readonly string[]) => {
+    const categories = await connectors.commerce.productCategories(ids);
+    return ids.map((id) => categories.get(id) ?? null);
+  }));
   return { services, bearerToken, failures: new SiloFailureReport(), loaders };
 }
 
@@ -84,6 +97,43 @@ function lazy<T extends object, K extends keyof T>(target: T, key: K, make: () =
       return value;
     },
   });
+}
+
+/**
+ * Lists asked in one tick, grouped by limit: one connector call per distinct limit (in practice,
+ * one), so that the silo sends only the newest items the query shows. A failed group fails its
+ * own keys only.
+ */
+export function limitedListLoader<T>(
+  fetch: (ids: readonly string[], limit: number) => Promise<T[][]>,
+): DataLoader<LimitedListKey, T[], string> {
+  return new DataLoader<LimitedListKey, T[], string>(
+    async (keys) => {
+      const idsByLimit = new Map<number, string[]>();
+      for (const { id, limit } of keys) {
+        const ids = idsByLimit.get(limit);
+        if (ids) ids.push(id);
+        else idsByLimit.set(limit, [id]);
+      }
+      const lists = new Map<string, T[] | Error>();
+      await Promise.all(
+        [...idsByLimit].map(async ([limit, ids]) => {
+          try {
+            const found = await fetch(ids, limit);
+            ids.forEach((id, i) => lists.set(limitedListKey({ id, limit }), found[i]!));
+          } catch (error) {
+            for (const id of ids) lists.set(limitedListKey({ id, limit }), error instanceof Error ? error : new Error(String(error)));
+          }
+        }),
+      );
+      return keys.map((key) => lists.get(limitedListKey(key))!);
+    },
+    { cacheKeyFn: limitedListKey },
+  );
+}
+
+function limitedListKey({ id, limit }: LimitedListKey): string {
+  return `${limit} ${id}`;
 }
 
 /**

@@ -73,6 +73,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     async reset() {
       for (const simulator of Object.values(demo.simulators)) {
         await simulator.setFault({ kind: 'none' });
+        simulator.clearRouteFaults();
         simulator.setLatency({ fixedMs: 0, jitterMs: 0 });
         simulator.resetStats();
       }

@@ -56,7 +56,18 @@ export const resolvers: Resolvers = {
     transactions: (member, { limit }, ctx, info) => nested(ctx.loaders.loyaltyTransactions, member.id, limit, ctx, info),
   },
   CommerceCustomer: {
-    orders: (customer, { limit }, ctx, info) => nested(ctx.loaders.commerceOrders, customer.id, limit, ctx, info),
+    orders: (customer, { limit }, ctx, info) =>
+      orFailure(ctx.loaders.commerceOrders.load({ id: customer.id, limit: checkLimit(limit) }), customer.id, ctx, info),
+  },
+  PurchaseLine: {
+    // Shop lines name their product; the category lives on it and is fetched only when selected,
+    // for every line of the request in one batch. Should that batch fail, the response says so
+    // once, at the first line: the categories are what is missing, for every customer alike.
+    category: (line, _args, ctx, info) => {
+      if (!('productId' in line)) return line.category ?? null;
+      if (line.productId === null) return null;
+      return orFailure(ctx.loaders.commerceProductCategories.load(line.productId), 'product categories', ctx, info);
+    },
   },
   AnalyticsVisitor: {
     visits: (visitor, { limit }) => visitor.visits.slice(0, checkLimit(limit)),
@@ -82,7 +93,7 @@ async function section<T extends { id: string }>(
   return null;
 }
 
-/** A list fetched per record on demand (transactions, orders), newest first, cut to `limit`. */
+/** A list fetched per record on demand (transactions), newest first, cut to `limit`. */
 async function nested<T>(
   loader: DataLoader<string, T[]>,
   id: string,
@@ -91,11 +102,20 @@ async function nested<T>(
   info: GraphQLResolveInfo,
 ): Promise<T[] | null> {
   const count = checkLimit(limit);
+  const list = await orFailure(loader.load(id), id, ctx, info);
+  return list && list.slice(0, count);
+}
+
+/**
+ * A value fetched on demand from a silo, or null with the silo's error (reported once per silo)
+ * when the silo failed: the rest of the answer stands.
+ */
+async function orFailure<T>(value: Promise<T>, key: string, ctx: RequestContext, info: GraphQLResolveInfo): Promise<T | null> {
   try {
-    return (await loader.load(id)).slice(0, count);
+    return await value;
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
-    const thrown = ctx.failures.claim(id, error, responsePathAsArray(info.path).slice());
+    const thrown = ctx.failures.claim(key, error, responsePathAsArray(info.path).slice());
     if (thrown) throw thrown;
     return null;
   }

@@ -225,8 +225,8 @@ describe('lookup', () => {
 });
 
 describe('ordersOf', () => {
-  it('returns each customer its orders, newest first, with line categories from one products call', async () => {
-    const [three, none, unknown, two] = await connector.ordersOf([id(3), id(4), 'not-an-id', id(2)]);
+  it('returns each customer its orders, newest first, each line with its product id, one call per customer', async () => {
+    const [three, none, unknown, two] = await connector.ordersOf([id(3), id(4), 'not-an-id', id(2)], 100);
     expect(none).toEqual([]);
     expect(unknown).toEqual([]);
     expect(two!.map((o) => o.name)).toEqual(['#1021', '#1020']);
@@ -244,20 +244,38 @@ describe('ordersOf', () => {
       currency: 'EUR',
       financialStatus: 'paid',
       lines: [
-        { sku: 'SKU-6', name: 'Water bottle', category: 'accessories', quantity: 2, unitPrice: 30 },
-        { sku: null, name: 'Wool socks', category: 'socks', quantity: 1, unitPrice: 24.5 },
-        // A deleted product has no category left.
-        { sku: 'TEE', name: 'Old tee', category: null, quantity: 1, unitPrice: 0 },
+        { sku: 'SKU-6', name: 'Water bottle', productId: '6', quantity: 2, unitPrice: 30 },
+        { sku: null, name: 'Wool socks', productId: '3', quantity: 1, unitPrice: 24.5 },
+        { sku: 'TEE', name: 'Old tee', productId: '99', quantity: 1, unitPrice: 0 },
       ],
     });
-    expect(shop.simulator.stats().byRoute).toEqual({ 'orders.list': 3, 'products.list': 1 });
+    // No products call: categories are asked for only when a query selects them.
+    expect(shop.simulator.stats().byRoute).toEqual({ 'orders.list': 3 });
   });
 
-  it('leaves the category empty when the product type is blank', async () => {
-    // Customer 6's second order starts with product 7, a gift card without product_type.
-    const [orders] = await connector.ordersOf([id(6)]);
-    const giftCard = orders!.flatMap((o) => o.lines).find((l) => l.name === 'Gift card');
-    expect(giftCard).toMatchObject({ sku: 'SKU-7', category: null });
+  it('asks the shop for the newest `limit` orders only', async () => {
+    const [three] = await connector.ordersOf([id(3)], 2);
+    expect(three!.map((o) => o.name)).toEqual(['#1032', '#1031']);
+  });
+
+  it('refuses a limit outside 1 to 100 before calling the shop', async () => {
+    await expect(connector.ordersOf([id(3)], 0)).rejects.toThrow('ordersOf takes a limit from 1 to 100, got 0.');
+    await expect(connector.ordersOf([id(3)], 101)).rejects.toThrow(RangeError);
+    expect(shop.simulator.stats().byRoute).toEqual({});
+  });
+});
+
+describe('productCategories', () => {
+  it('reads the categories of distinct products in one call; a blank type is null, a deleted product absent', async () => {
+    const categories = await connector.productCategories(['6', '3', '6', '7', '99', 'not-an-id']);
+    expect(categories).toEqual(
+      new Map([
+        ['3', 'socks'],
+        ['6', 'accessories'],
+        ['7', null],
+      ]),
+    );
+    expect(shop.simulator.stats().byRoute).toEqual({ 'products.list': 1 });
   });
 });
 
@@ -267,7 +285,7 @@ describe('failures', () => {
     await expect(intruder.fetchRecords([id(1)])).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', detail: { status: 401 } });
     for (const status of [429, 503]) {
       await shop.simulator.setFault({ kind: 'error', status });
-      await expect(connector.ordersOf([id(1)])).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', detail: { status } });
+      await expect(connector.ordersOf([id(1)], 10)).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', detail: { status } });
     }
     await shop.simulator.setFault({ kind: 'none' });
   });
@@ -365,7 +383,7 @@ describe('simulator', () => {
     }));
     const busy = await startShop(population);
     try {
-      const [orders] = await busy.connect().ordersOf([id(0)]);
+      const [orders] = await busy.connect().ordersOf([id(0)], 100);
       expect(orders).toHaveLength(100);
       expect(orders![0]!.id).toBe('120');
       const page = await busy.get(`${V}/orders.json?status=any&customer_id=${customerId(0)}`);

@@ -3,7 +3,7 @@
  * products that give order lines a category). See README.md for the endpoints and limits.
  */
 import type { Dispatcher } from 'undici';
-import { chunk, isPresent, unique } from '../shared/collections.js';
+import { chunk, unique } from '../shared/collections.js';
 import { SiloHttp, probeHealth, type SiloResponse } from '../shared/silo-http.js';
 import type {
   CommerceCustomerRecord,
@@ -19,11 +19,9 @@ import { ACCESS_TOKEN_HEADER, MAX_PAGE_SIZE, adminPath, isApiVersion } from './a
 import { anyOf, fieldTerm } from './search-syntax.js';
 import {
   ShapeReader,
-  categorize,
   readCustomer,
   readOrder,
   readProductTypes,
-  type UncategorizedOrder,
 } from './shapes.js';
 
 export type CommerceConfig = SiloEndpoint & {
@@ -36,8 +34,8 @@ export type CommerceConfig = SiloEndpoint & {
 /** The e-commerce connector: shop customers, and their orders when selected. */
 export type CommerceConnector = CommerceSiloConnector;
 
-/** The orders `ordersOf` returns per customer: the schema's `orders(limit:)` maximum. */
-const ORDERS_PER_CUSTOMER = 100;
+/** The most orders `ordersOf` returns per customer: the schema's `orders(limit:)` maximum. */
+const MAX_ORDERS_PER_CUSTOMER = 100;
 /**
  * The longest URL a search request may have, scheme, host and every parameter included, once
  * encoded. Shopify documents no limit on the query or its number of terms; what does limit it is
@@ -150,15 +148,34 @@ class ShopifyConnector implements CommerceConnector {
   }
 
   /**
-   * Orders, newest first, at most 100 per customer. Shopify's `orders.json` filters by one
-   * `customer_id`, so this is one call per customer, in parallel; then one `products.json` call
-   * per 250 distinct products for the line categories.
+   * The newest `limit` orders of each customer, newest first. Shopify's `orders.json` filters by
+   * one `customer_id`, so this is one call per customer, in parallel, asking for `limit` orders
+   * only. Lines carry their product id; their category is {@link productCategories}' job.
    */
-  async ordersOf(customerIds: readonly string[]): Promise<CommerceOrderRecord[][]> {
-    const perCustomer = await Promise.all(customerIds.map((id) => this.ordersOfOne(id)));
-    const productIds = unique(perCustomer.flat().flatMap((o) => o.productIds.filter(isPresent)));
-    const categories = await this.productCategories(productIds);
-    return perCustomer.map((orders) => orders.map((o) => categorize(o, categories)));
+  async ordersOf(customerIds: readonly string[], limit: number): Promise<CommerceOrderRecord[][]> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ORDERS_PER_CUSTOMER) {
+      throw new RangeError(`ordersOf takes a limit from 1 to ${MAX_ORDERS_PER_CUSTOMER}, got ${limit}.`);
+    }
+    return Promise.all(customerIds.map((id) => this.ordersOfOne(id, limit)));
+  }
+
+  /**
+   * The category of each product (its `product_type`, null when blank): one `products.json` call
+   * per 250 distinct products, in parallel. Deleted products are absent from the answer.
+   */
+  async productCategories(productIds: readonly string[]): Promise<Map<string, string | null>> {
+    const operation = 'products.list';
+    const pages = await Promise.all(
+      chunk(unique(productIds.filter((id) => SHOPIFY_ID.test(id))), MAX_PAGE_SIZE).map(async (batch) => {
+        const res = await this.get(operation, 'products', {
+          ids: batch.join(','),
+          limit: batch.length,
+          fields: 'id,product_type',
+        });
+        return readProductTypes(this.reader(operation), res.body);
+      }),
+    );
+    return new Map(pages.flatMap((page) => [...page]));
   }
 
   /** `shop.json` with one field: authenticated, and cheap for Shopify to answer. */
@@ -234,36 +251,21 @@ class ShopifyConnector implements CommerceConnector {
     return found;
   }
 
-  private async ordersOfOne(customerId: string): Promise<UncategorizedOrder[]> {
+  private async ordersOfOne(customerId: string, limit: number): Promise<CommerceOrderRecord[]> {
     if (!SHOPIFY_ID.test(customerId)) return [];
     const operation = 'orders.list';
     const res = await this.get(operation, 'orders', {
       customer_id: customerId,
       // The default, `open`, leaves out archived (closed) and cancelled orders.
       status: 'any',
-      // Newest first, so that the 100 kept are the latest; the client sorts again below anyway.
+      // Newest first, so that the `limit` returned are the latest; sorted again below anyway.
       order: 'created_at desc',
-      limit: ORDERS_PER_CUSTOMER,
+      limit,
       fields: ORDER_FIELDS,
     });
     const r = this.reader(operation);
     const orders = r.list(res.body, 'orders').map(({ value, path }) => readOrder(r, value, path));
-    return orders.sort((a, b) => Date.parse(b.order.createdAt) - Date.parse(a.order.createdAt));
-  }
-
-  private async productCategories(productIds: readonly string[]): Promise<Map<string, string | null>> {
-    const operation = 'products.list';
-    const pages = await Promise.all(
-      chunk(productIds, MAX_PAGE_SIZE).map(async (batch) => {
-        const res = await this.get(operation, 'products', {
-          ids: batch.join(','),
-          limit: batch.length,
-          fields: 'id,product_type',
-        });
-        return readProductTypes(this.reader(operation), res.body);
-      }),
-    );
-    return new Map(pages.flatMap((page) => [...page]));
+    return orders.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
   }
 
   private readCustomers(operation: string, body: unknown): CommerceCustomerRecord[] {

@@ -47,12 +47,12 @@ export class ShapeReader {
   }
 
   requiredText(parent: JsonObject, key: string, path: string): string {
-    return this.required(this.text(parent, key, path), `${path}.${key}`);
+    return this.required(this.text(parent, key, path), path, key);
   }
 
   /** A Shopify id: a positive integer (JSON number), returned as its decimal string. */
   id(parent: JsonObject, key: string, path: string): string {
-    return this.required(this.optionalId(parent, key, path), `${path}.${key}`);
+    return this.required(this.optionalId(parent, key, path), path, key);
   }
 
   optionalId(parent: JsonObject, key: string, path: string): string | null {
@@ -70,7 +70,7 @@ export class ShapeReader {
   }
 
   requiredCount(parent: JsonObject, key: string, path: string): number {
-    return this.required(this.count(parent, key, path), `${path}.${key}`);
+    return this.required(this.count(parent, key, path), path, key);
   }
 
   /** Money: Shopify's decimal string ("199.65"); a plain number is accepted too. */
@@ -83,7 +83,7 @@ export class ShapeReader {
   }
 
   requiredMoney(parent: JsonObject, key: string, path: string): number {
-    return this.required(this.money(parent, key, path), `${path}.${key}`);
+    return this.required(this.money(parent, key, path), path, key);
   }
 
   /** An ISO 8601 time with offset, returned in UTC as the schema's DateTime wants. */
@@ -96,7 +96,7 @@ export class ShapeReader {
   }
 
   requiredDateTime(parent: JsonObject, key: string, path: string): string {
-    return this.required(this.dateTime(parent, key, path), `${path}.${key}`);
+    return this.required(this.dateTime(parent, key, path), path, key);
   }
 
   array(parent: JsonObject, key: string, path: string): Array<{ value: unknown; path: string }> {
@@ -105,8 +105,9 @@ export class ShapeReader {
     return value.map((item, i) => ({ value: item, path: `${path}.${key}[${i}]` }));
   }
 
-  private required<T>(value: T | null, path: string): T {
-    if (value === null) throw this.complain(`${path} is missing`);
+  /** `path` and `key` apart: the error's text is built only when there is an error. */
+  private required<T>(value: T | null, path: string, key: string): T {
+    if (value === null) throw this.complain(`${path}.${key} is missing`);
     return value;
   }
 }
@@ -151,43 +152,26 @@ function splitTags(tags: string | null): string[] {
     .filter((tag) => tag !== '');
 }
 
-/**
- * An order whose lines still lack their category: Shopify line items carry `product_id` but no
- * category, which lives on the product (`product_type`).
- */
-export interface UncategorizedOrder {
-  order: CommerceOrderRecord;
-  /** One per line, in order: the line's product id, or null for a custom line without product. */
-  productIds: Array<string | null>;
-}
-
-export function readOrder(r: ShapeReader, value: unknown, path: string): UncategorizedOrder {
+export function readOrder(r: ShapeReader, value: unknown, path: string): CommerceOrderRecord {
   const o = r.object(value, path);
-  const lines = r.array(o, 'line_items', path).map((line) => {
-    const l = r.object(line.value, line.path);
-    return {
-      productId: r.optionalId(l, 'product_id', line.path),
-      line: {
+  return {
+    id: r.id(o, 'id', path),
+    name: r.requiredText(o, 'name', path),
+    createdAt: r.requiredDateTime(o, 'created_at', path),
+    totalPrice: r.requiredMoney(o, 'total_price', path),
+    currency: r.requiredText(o, 'currency', path),
+    financialStatus: r.text(o, 'financial_status', path),
+    lines: r.array(o, 'line_items', path).map((line) => {
+      const l = r.object(line.value, line.path);
+      return {
         // Shopify sends "" for a variant without SKU.
         sku: r.text(l, 'sku', line.path) || null,
         name: r.requiredText(l, 'title', line.path),
-        category: null,
         quantity: r.requiredCount(l, 'quantity', line.path),
         unitPrice: r.requiredMoney(l, 'price', line.path),
-      },
-    };
-  });
-  return {
-    order: {
-      id: r.id(o, 'id', path),
-      name: r.requiredText(o, 'name', path),
-      createdAt: r.requiredDateTime(o, 'created_at', path),
-      totalPrice: r.requiredMoney(o, 'total_price', path),
-      currency: r.requiredText(o, 'currency', path),
-      financialStatus: r.text(o, 'financial_status', path),
-      lines: lines.map((l) => l.line),
-    },
-    productIds: lines.map((l) => l.productId),
+        productId: r.optionalId(l, 'product_id', line.path),
+      };
+    }),
   };
 }
 
@@ -199,18 +183,4 @@ export function readProductTypes(r: ShapeReader, body: unknown): Map<string, str
     types.set(r.id(p, 'id', path), r.text(p, 'product_type', path) || null);
   }
   return types;
-}
-
-/** The order with each line's category taken from its product. */
-export function categorize(
-  { order, productIds }: UncategorizedOrder,
-  categories: ReadonlyMap<string, string | null>,
-): CommerceOrderRecord {
-  return {
-    ...order,
-    lines: order.lines.map((line, i) => {
-      const productId = productIds[i];
-      return { ...line, category: productId ? (categories.get(productId) ?? null) : null };
-    }),
-  };
 }

@@ -24,6 +24,9 @@ export type FaultMode =
   /** A share `rate` (0..1) of requests get `status`; the rest are served. */
   | { kind: 'flaky'; rate: number; status: number };
 
+/** A fault one route can have on its own: any but `down`. */
+export type RouteFault = Exclude<FaultMode, { kind: 'down' }>;
+
 export interface Latency {
   /** Added to every answer, in milliseconds. */
   fixedMs: number;
@@ -123,6 +126,7 @@ export class Simulator {
   private readonly sockets = new Set<Socket>();
   private readonly hanging = new Set<ServerResponse>();
   private fault: FaultMode = { kind: 'none' };
+  private readonly routeFaults = new Map<string, RouteFault>();
   private latency: Latency = { fixedMs: 0, jitterMs: 0 };
   private counts: SimulatorStats = { requests: 0, byRoute: {} };
   private port = 0;
@@ -171,6 +175,25 @@ export class Simulator {
 
   getFault(): FaultMode {
     return this.fault;
+  }
+
+  /**
+   * A fault on one route only (by route name, e.g. `products.list`), so that a test can fail one
+   * call of a request and not the others; null clears it. It takes precedence over the silo-wide
+   * mode on that route. `down` is silo-wide only: a listener cannot refuse one path.
+   */
+  setRouteFault(route: string, fault: RouteFault | null): void {
+    if (!this.spec.routes.some((r) => r.name === route)) {
+      throw new Error(`The ${this.source} simulator has no route "${route}"; it has ${this.spec.routes.map((r) => r.name).join(', ')}.`);
+    }
+    if (fault === null || fault.kind === 'none') this.routeFaults.delete(route);
+    else this.routeFaults.set(route, fault);
+  }
+
+  /** Clears every route fault (see {@link setRouteFault}). */
+  clearRouteFaults(): void {
+    this.routeFaults.clear();
+    this.releaseHanging();
   }
 
   setLatency(latency: Latency): void {
@@ -230,7 +253,7 @@ export class Simulator {
     const route = this.route(simReq);
     if (route) this.counts.byRoute[route.name] = (this.counts.byRoute[route.name] ?? 0) + 1;
 
-    const fault = this.fault;
+    const fault = (route && this.routeFaults.get(route.name)) || this.fault;
     if (fault.kind === 'hang') {
       this.hanging.add(res);
       res.on('close', () => this.hanging.delete(res));

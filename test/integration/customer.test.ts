@@ -62,6 +62,58 @@ describe('customer(id:) by source record key', () => {
   });
 });
 
+describe('orders and their line categories', () => {
+  /** Shop customers with at least `count` orders whose lines name a product, newest orders first. */
+  function shoppers(count: number): Array<{ shopId: string; orders: string[] }> {
+    const byCustomer = new Map<string, Array<{ name: string; createdAt: number }>>();
+    for (const order of stack.population.commerce.orders) {
+      if (!order.customer || !order.line_items.some((l) => l.product_id !== null)) continue;
+      const list = byCustomer.get(String(order.customer.id)) ?? [];
+      list.push({ name: order.name, createdAt: Date.parse(order.created_at) });
+      byCustomer.set(String(order.customer.id), list);
+    }
+    return [...byCustomer]
+      .filter(([, orders]) => orders.length >= count)
+      .map(([shopId, orders]) => ({ shopId, orders: orders.sort((a, b) => b.createdAt - a.createdAt).map((o) => o.name) }));
+  }
+  const shop = () => stack.demo.simulators.commerce;
+
+  it('brings the newest `limit` orders, and calls for no product when no line category is selected', async () => {
+    const [shopper] = shoppers(3);
+    const { body } = await stack.query(`{ customer(id: "commerce:${shopper!.shopId}") { commerce { orders(limit: 2) { name lines { sku name } } } } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.customer.commerce[0].orders.map((o: { name: string }) => o.name)).toEqual(shopper!.orders.slice(0, 2));
+    expect(shop().stats().byRoute['orders.list']).toBe(1);
+    expect(shop().stats().byRoute['products.list']).toBeUndefined();
+  });
+
+  it('fetches the categories of every selected line of a request in one products call', async () => {
+    const ids = shoppers(2).slice(0, 3).map((s) => `commerce:${s.shopId}`);
+    const { body } = await stack.query(`query ($ids: [ID!]!) { customers(ids: $ids) { commerce { orders(limit: 5) { lines { category } } } } }`, { ids });
+    expect(body.errors).toBeUndefined();
+    const categories = body.data!.customers.flatMap((c: any) => c.commerce.flatMap((s: any) => s.orders.flatMap((o: any) => o.lines.map((l: any) => l.category))));
+    expect(categories.filter((c: unknown) => typeof c === 'string').length).toBeGreaterThan(0);
+    expect(shop().stats().byRoute['products.list']).toBe(1);
+  });
+
+  it('keeps the orders when the products call fails: categories null, one error for the shop', async () => {
+    const [shopper] = shoppers(2);
+    shop().setRouteFault('products.list', { kind: 'error', status: 500 });
+    const { body } = await stack.query(`{ customer(id: "commerce:${shopper!.shopId}") { commerce { orders(limit: 2) { name lines { name category } } } } }`);
+    const orders = body.data!.customer.commerce[0].orders;
+    expect(orders.map((o: { name: string }) => o.name)).toEqual(shopper!.orders.slice(0, 2));
+    expect(orders.flatMap((o: any) => o.lines.map((l: any) => l.category)).every((c: unknown) => c === null)).toBe(true);
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('(commerce)'),
+        path: ['customer', 'commerce', 0, 'orders', expect.any(Number), 'lines', expect.any(Number), 'category'],
+        extensions: { code: 'SOURCE_UNAVAILABLE', source: 'commerce' },
+      }),
+    ]);
+    expectNothingLeaked(JSON.stringify(body));
+  });
+});
+
 describe('bad input', () => {
   it.each(['foo', 'crm:', 'erp:12', ':12', 'email:nobody'])('refuses "%s" with BAD_USER_INPUT listing the accepted forms', async (id) => {
     const { body } = await stack.query(CUSTOMER, { id });
@@ -149,6 +201,13 @@ describe('the HTTP endpoint', () => {
     const down = await fetch(healthUrl);
     expect(down.status).toBe(503);
     expect(await down.json()).toMatchObject({ status: 'degraded', silos: { analytics: { status: 'down' }, crm: { status: 'up' } } });
+  });
+
+  it('refuses a body over 1 MiB with a 413 that says so', async () => {
+    const query = `{ __typename }${' '.repeat(1024 * 1024)}`;
+    const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ errors: [{ message: 'The request body is larger than 1048576 bytes.' }] });
   });
 
   it('refuses a body that is not JSON with a 400 that says so', async () => {
