@@ -36,18 +36,64 @@ export interface GatewayServices {
   adminToken: string;
 }
 
-export interface RequestLoaders {
-  /** Records of one silo matching one identifier. */
-  lookup: Record<Source, DataLoader<Identifier, FoundRecord[], string>>;
-  crm: DataLoader<string, CrmContactRecord | null>;
-  loyalty: DataLoader<string, LoyaltyMemberRecord | null>;
-  commerce: DataLoader<string, CommerceCustomerRecord | null>;
-  analytics: DataLoader<string, AnalyticsVisitorRecord | null>;
-  loyaltyTransactions: DataLoader<string, LoyaltyTransactionRecord[]>;
+/**
+ * The DataLoaders of one request. A warm request uses two or three of them, so each is built on
+ * first use: getters on a class, which keep the object's shape fixed (cheap to read on every
+ * field) where properties defined per request would not.
+ */
+export class RequestLoaders {
+  #lookups: Partial<Record<Source, DataLoader<Identifier, FoundRecord[], string>>> = {};
+  #crm?: DataLoader<string, CrmContactRecord | null>;
+  #loyalty?: DataLoader<string, LoyaltyMemberRecord | null>;
+  #commerce?: DataLoader<string, CommerceCustomerRecord | null>;
+  #analytics?: DataLoader<string, AnalyticsVisitorRecord | null>;
+  #loyaltyTransactions?: DataLoader<string, LoyaltyTransactionRecord[]>;
+  #commerceOrders?: DataLoader<LimitedListKey, CommerceOrderRecord[], string>;
+  #commerceProductCategories?: DataLoader<string, string | null>;
+
+  constructor(private readonly services: GatewayServices) {}
+
+  /** Records of one silo matching one identifier (resolution; a warm request uses none). */
+  lookup(source: Source): DataLoader<Identifier, FoundRecord[], string> {
+    return (this.#lookups[source] ??= createLookupLoader(source, this.services));
+  }
+
+  private get connectors(): SiloConnectors {
+    return this.services.connectors;
+  }
+
+  get crm(): DataLoader<string, CrmContactRecord | null> {
+    return (this.#crm ??= new DataLoader((ids: readonly string[]) => this.connectors.crm.fetchRecords(ids)));
+  }
+
+  get loyalty(): DataLoader<string, LoyaltyMemberRecord | null> {
+    return (this.#loyalty ??= new DataLoader((ids: readonly string[]) => this.connectors.loyalty.fetchRecords(ids)));
+  }
+
+  get commerce(): DataLoader<string, CommerceCustomerRecord | null> {
+    return (this.#commerce ??= new DataLoader((ids: readonly string[]) => this.connectors.commerce.fetchRecords(ids)));
+  }
+
+  get analytics(): DataLoader<string, AnalyticsVisitorRecord | null> {
+    return (this.#analytics ??= new DataLoader((ids: readonly string[]) => this.connectors.analytics.fetchRecords(ids)));
+  }
+
+  get loyaltyTransactions(): DataLoader<string, LoyaltyTransactionRecord[]> {
+    return (this.#loyaltyTransactions ??= new DataLoader((ids: readonly string[]) => this.connectors.loyalty.transactionsOf(ids)));
+  }
+
   /** A shop customer's newest orders, as many as the query's `limit` asks. */
-  commerceOrders: DataLoader<LimitedListKey, CommerceOrderRecord[], string>;
+  get commerceOrders(): DataLoader<LimitedListKey, CommerceOrderRecord[], string> {
+    return (this.#commerceOrders ??= limitedListLoader((ids, limit) => this.connectors.commerce.ordersOf(ids, limit)));
+  }
+
   /** The category of a shop product (order lines carry only the product id). */
-  commerceProductCategories: DataLoader<string, string | null>;
+  get commerceProductCategories(): DataLoader<string, string | null> {
+    return (this.#commerceProductCategories ??= new DataLoader(async (ids: readonly string[]) => {
+      const categories = await this.connectors.commerce.productCategories(ids);
+      return ids.map((id) => categories.get(id) ?? null);
+    }));
+  }
 }
 
 /** A list of one record's items, cut to the newest `limit`. */
@@ -68,35 +114,7 @@ export interface RequestContext {
 export const SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];
 
 export function createRequestContext(services: GatewayServices, bearerToken?: string): RequestContext {
-  const { connectors } = services;
-  const lookup = {} as RequestLoaders['lookup'];
-  for (const source of SOURCES) lazy(lookup, source, () => createLookupLoader(source, services));
-  const loaders = { lookup } as RequestLoaders;
-  // A warm request uses two or three of these: build each on first use, not on every request.
-  lazy(loaders, 'crm', () => new DataLoader((ids: readonly string[]) => connectors.crm.fetchRecords(ids)));
-  lazy(loaders, 'loyalty', () => new DataLoader((ids: readonly string[]) => connectors.loyalty.fetchRecords(ids)));
-  lazy(loaders, 'commerce', () => new DataLoader((ids: readonly string[]) => connectors.commerce.fetchRecords(ids)));
-  lazy(loaders, 'analytics', () => new DataLoader((ids: readonly string[]) => connectors.analytics.fetchRecords(ids)));
-  lazy(loaders, 'loyaltyTransactions', () => new DataLoader((ids: readonly string[]) => connectors.loyalty.transactionsOf(ids)));
-  lazy(loaders, 'commerceOrders', () => limitedListLoader((ids, limit) => connectors.commerce.ordersOf(ids, limit)));
-  lazy(loaders, 'commerceProductCategories', () => new DataLoader(async (ids: readonly string[]) => {
-    const categories = await connectors.commerce.productCategories(ids);
-    return ids.map((id) => categories.get(id) ?? null);
-  }));
-  return { services, bearerToken, failures: new SiloFailureReport(), loaders };
-}
-
-/** Defines `target[key]` as made by `make` on first read, then kept. */
-function lazy<T extends object, K extends keyof T>(target: T, key: K, make: () => T[K]): void {
-  Object.defineProperty(target, key, {
-    configurable: true,
-    enumerable: true,
-    get() {
-      const value = make();
-      Object.defineProperty(target, key, { value, enumerable: true });
-      return value;
-    },
-  });
+  return { services, bearerToken, failures: new SiloFailureReport(), loaders: new RequestLoaders(services) };
 }
 
 /**

@@ -71,18 +71,6 @@ export class SiloHttp {
 
   /** Sends one request and parses the JSON answer; throws a SourceError on any failure. */
   async request(req: SiloRequest): Promise<SiloResponse> {
-    // A deadline of our own rather than AbortSignal.timeout: its timer can be cleared as soon as
-    // the call ends, instead of living on for the whole timeout after every call.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.timeoutMs);
-    try {
-      return await this.send(req, deadline.signal);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private async send(req: SiloRequest, signal: AbortSignal): Promise<SiloResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let body: string | undefined;
     if (req.json !== undefined) {
@@ -92,6 +80,10 @@ export class SiloHttp {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(req.form).toString();
     }
+    // A deadline of our own rather than AbortSignal.timeout: its timer can be cleared as soon as
+    // the call ends, instead of living on for the whole timeout after every call.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.timeoutMs);
     let status: number;
     let responseHeaders: SiloResponse['headers'];
     let text: string;
@@ -101,13 +93,15 @@ export class SiloHttp {
         method: req.method,
         headers,
         body,
-        signal,
+        signal: deadline.signal,
       });
       status = res.statusCode;
       responseHeaders = res.headers;
       text = await res.body.text();
     } catch (error) {
-      throw this.transportError(req.operation, error, signal.aborted);
+      throw this.transportError(req.operation, error, deadline.signal.aborted);
+    } finally {
+      clearTimeout(timer);
     }
     const accepted = req.acceptStatus?.includes(status) ?? false;
     if ((status < 200 || status >= 300) && !accepted) throw this.statusError(req.operation, status);

@@ -18,7 +18,7 @@ export async function resolveCustomers(
   const { services, loaders } = ctx;
   const resolutions = await services.identity.resolveMany(
     inputs.map(startOf),
-    (source, identifier) => loaders.lookup[source].load(identifier),
+    (source, identifier) => loaders.lookup(source).load(identifier),
   );
   return resolutions.map((resolution, i) => answer(inputs[i]!, resolution));
 }
