@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { describe, expect, it } from 'vitest';
 import type { RequestContext } from './context.js';
 import type { CustomerParent } from './customer.js';
@@ -6,13 +7,16 @@ import { SourceError } from './errors.js';
 
 /** A loader whose answer waits until `gate` opens: loads that ran one after another would never finish. */
 function gatedLoader(gate: Promise<void>, started: string[], name: string, answer: () => unknown[]) {
-  return {
-    loadMany: async (ids: readonly string[]) => {
-      started.push(name);
-      await gate;
-      return answer().slice(0, ids.length);
-    },
-  };
+  return new DataLoader(async (ids: readonly string[]) => {
+    started.push(name);
+    await gate;
+    return answer().slice(0, ids.length);
+  });
+}
+
+/** A loader that answers `results` (an Error in the list fails that key). */
+function loaderAnswering(results: unknown[]) {
+  return new DataLoader(async (ids: readonly string[]) => ids.map((_, i) => results[i] ?? null));
 }
 
 describe('loadCluster', () => {
@@ -38,7 +42,8 @@ describe('loadCluster', () => {
       analytics: gatedLoader(gate, started, 'analytics', () => []),
     };
     const pending = loadCluster(customer, ['crm', 'loyalty'], { loaders } as unknown as RequestContext);
-    await Promise.resolve();
+    // DataLoader dispatches its batches on the next tick.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(started.sort()).toEqual(['crm', 'loyalty']);
     open();
     const { cluster, errors } = await pending;
@@ -49,10 +54,10 @@ describe('loadCluster', () => {
   it('marks a failed silo as failed, not as empty, and returns its error', async () => {
     const failure = new SourceError('SOURCE_TIMEOUT', 'loyalty', 'The loyalty program (loyalty) did not answer within 10 ms.');
     const loaders = {
-      crm: { loadMany: async () => [{ id: '1' }] },
-      loyalty: { loadMany: async () => [failure] },
-      commerce: { loadMany: async () => [] },
-      analytics: { loadMany: async () => [] },
+      crm: loaderAnswering([{ id: '1' }]),
+      loyalty: loaderAnswering([failure]),
+      commerce: loaderAnswering([]),
+      analytics: loaderAnswering([]),
     };
     const { cluster, errors } = await loadCluster(customer, ['crm', 'loyalty'], { loaders } as unknown as RequestContext);
     expect(cluster.loyalty).toEqual({ failed: 'loyalty' });

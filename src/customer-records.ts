@@ -25,6 +25,16 @@ export async function siloRecords<T extends { id: string }>(
   const failure = customer.failures.get(source);
   if (failure) return failure;
   const ids = customer.records.filter((r) => r.source === source).map((r) => r.id);
+  if (ids.length === 1) {
+    // The usual case, one record in this silo: one load, without loadMany's promise per key.
+    try {
+      const record = await loader.load(ids[0]!);
+      return record ? [record] : [];
+    } catch (error) {
+      if (error instanceof SourceError) return error;
+      throw error;
+    }
+  }
   const results = await loader.loadMany(ids);
   const records = new Map<string, T>();
   for (const result of results) {

@@ -265,7 +265,8 @@ class ShopifyConnector implements CommerceConnector {
     });
     const r = this.reader(operation);
     const orders = r.list(res.body, 'orders').map(({ value, path }) => readOrder(r, value, path));
-    return orders.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+    // createdAt is in one UTC form (utcDateTime), so string order is time order.
+    return orders.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
   }
 
   private readCustomers(operation: string, body: unknown): CommerceCustomerRecord[] {

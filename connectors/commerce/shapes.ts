@@ -11,6 +11,7 @@
 import type { SourceError } from '../../src/errors.js';
 import type { PostalAddress } from '../../src/generated/graphql.js';
 import { isObject } from '../shared/collections.js';
+import { utcDateTime } from '../shared/time.js';
 import type { CommerceCustomerRecord, CommerceOrderRecord } from '../types.js';
 
 /** Makes the error for a body without the documented shape, from a description of the problem. */
@@ -90,9 +91,9 @@ export class ShapeReader {
   dateTime(parent: JsonObject, key: string, path: string): string | null {
     const text = this.text(parent, key, path);
     if (text === null) return null;
-    const time = Date.parse(text);
-    if (Number.isNaN(time)) throw this.complain(`${path}.${key} is not an ISO 8601 date-time`);
-    return new Date(time).toISOString();
+    const utc = utcDateTime(text);
+    if (utc === null) throw this.complain(`${path}.${key} is not an ISO 8601 date-time`);
+    return utc;
   }
 
   requiredDateTime(parent: JsonObject, key: string, path: string): string {

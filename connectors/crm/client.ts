@@ -4,6 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { chunk, isObject, isPresent, unique } from '../shared/collections.js';
+import { utcDateTime } from '../shared/time.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
 import type {
   Connector,
@@ -280,9 +281,7 @@ function toDate(value: string | null): string | null {
 }
 
 function toDateTime(value: string | null): string | null {
-  if (!value) return null;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? null : new Date(time).toISOString();
+  return value ? utcDateTime(value) : null;
 }
 
 /** HubSpot booleans are the strings "true" and "false"; anything else is unknown. */

@@ -225,22 +225,36 @@ class OpenLoyaltyApi {
     for (let number = 1; ; number += 1) {
       const { items, filtered } = await this.page(operation, resource, filters, number);
       seen += items.length;
-      const last = items.length < MAX_ITEMS_ON_PAGE || seen >= filtered || number === MAX_PAGE;
+      const last = isLastPage(items.length, seen, filtered, number);
       yield { items, last };
       if (last) return;
     }
   }
 
-  /** Every record of a filtered list, read with `read`. */
+  /**
+   * Every record of a filtered list, read with `read`. A plain loop rather than `pages()`: most
+   * lists (a member by id, the tiers) are one page, and an async generator costs several promises
+   * a page on every request.
+   */
   async all<T>(operation: string, resource: ListResource, filters: Record<string, string>, read: (item: unknown) => T): Promise<T[]> {
     const records: T[] = [];
-    for await (const page of this.pages(operation, resource, filters)) records.push(...this.readAll(operation, page.items, read));
-    return records;
+    let seen = 0;
+    for (let number = 1; ; number += 1) {
+      const { items, filtered } = await this.page(operation, resource, filters, number);
+      for (const record of this.readAll(operation, items, read)) records.push(record);
+      seen += items.length;
+      if (isLastPage(items.length, seen, filtered, number)) return records;
+    }
   }
 
   readAll<T>(operation: string, items: unknown[], read: (item: unknown) => T): T[] {
     return readAs(this.http, operation, () => items.map(read));
   }
+}
+
+/** Whether page `number`, of `size` items, ends a list of `filtered` records of which `seen` came. */
+function isLastPage(size: number, seen: number, filtered: number, number: number): boolean {
+  return size < MAX_ITEMS_ON_PAGE || seen >= filtered || number === MAX_PAGE;
 }
 
 /**

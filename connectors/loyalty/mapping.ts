@@ -9,6 +9,7 @@
 import type { FoundRecord, Identifier, LoyaltyMemberRecord, LoyaltyTransactionRecord } from '../types.js';
 import type { PurchaseLine } from '../../src/generated/graphql.js';
 import { isObject } from '../shared/collections.js';
+import { utcDateTime } from '../shared/time.js';
 
 export class ShapeError extends Error {
   override readonly name = 'ShapeError';
@@ -146,9 +147,9 @@ function calendarDate(text: string | null, where: string): string | null {
 /** An ISO 8601 date-time in UTC, whatever zone the API wrote it in. */
 function instant<T extends string | null>(text: T, where: string): T {
   if (text === null) return text;
-  const date = new Date(text);
-  if (Number.isNaN(date.getTime())) throw new ShapeError(`${where} should be an ISO 8601 date-time`);
-  return date.toISOString() as T;
+  const utc = utcDateTime(text);
+  if (utc === null) throw new ShapeError(`${where} should be an ISO 8601 date-time`);
+  return utc as T;
 }
 
 interface Kinds {
