@@ -261,6 +261,7 @@ async function quiesce(h: Harness): Promise<void> {
 
 async function measure(h: Harness, contender: Contender, run: () => Promise<RunResult>): Promise<RunSummary> {
   await quiesce(h);
+  await h.silos.call('gc');
   const [s0, u0, c0] = await Promise.all([
     contender.child.call<ChildUsage>('usage'),
     h.silos.call<Usage>('usage'),

@@ -85,6 +85,15 @@ serveRpc({
 
   usage,
 
+  /**
+   * A full collection (the child runs with --expose-gc): called before every measured run, so that
+   * the simulators' old generation (the whole population) is not collected in the middle of one
+   * contender's run, a pause that lands on whichever contender happens to be measured.
+   */
+  gc(): void {
+    (globalThis as { gc?: () => void }).gc?.();
+  },
+
   async shutdown(): Promise<void> {
     await demo?.close();
     setImmediate(() => process.exit(0));
