@@ -63,7 +63,14 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+/** The gateway without its HTTP server: the shared services and the started Apollo Server. */
+export interface GatewayCore {
+  services: GatewayServices;
+  apollo: ApolloServer<RequestContext>;
+}
+
+/** Builds the services and starts Apollo Server (what `startGateway` serves over HTTP). */
+export async function createGatewayCore(options: GatewayOptions): Promise<GatewayCore> {
   const { settings, connectors, logger } = options;
   const normalize = { defaultCountry: settings.defaultCountry };
   const services: GatewayServices = {
@@ -101,6 +108,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     ],
   });
   await apollo.start();
+  return { services, apollo };
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { settings, logger } = options;
+  const { services, apollo } = await createGatewayCore(options);
 
   const server = createServer((req, res) => {
     handle(req, res, apollo, services).catch((error: unknown) => {

@@ -1,7 +1,8 @@
 /**
  * The benchmark (bench/run.ts) is not part of `npm test`; this only checks that it still starts
  * and goes through every phase: `--smoke` runs each phase for about a second on a 400-person
- * population, and must write every key bench/README.md documents.
+ * population, and must write every key bench/README.md documents. bench/in-process.ts gets the
+ * same check with a few requests a line.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -43,4 +44,21 @@ describe('npm run bench -- --smoke', () => {
     expect(results.warmLookupCalls).toBe(0);
     expect(stdout).toMatch(/Throughput at saturation, gateway \/ floor.*(PASS|FAIL)/);
   }, 60_000);
+});
+
+describe('npm run bench:in-process', () => {
+  it('measures every selection and connector call through the real resolvers, without errors', async () => {
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'bench/in-process.ts', '--requests', '20'],
+        { cwd: REPO, timeout: 30_000 },
+        (error, stdoutText, stderrText) => (error ? reject(new Error(`${error.message}\n${stderrText}`)) : resolve(stdoutText)),
+      );
+    });
+    const lines = stdout.split('\n').filter((line) => / µs {2}/.test(line));
+    expect(lines).toHaveLength(10);
+    expect(stdout).toContain('customer { id crm { firstName lastName email } loyalty { tier } commerce { orders(limit: 5)');
+    expect(stdout).toContain('shop ordersOf, limit 5');
+  }, 40_000);
 });
