@@ -457,6 +457,11 @@ function runsOf(phase: { runs: Map<ContenderKind, RunSummary[]> }, kind: Contend
   return phase.runs.get(kind) ?? [];
 }
 
+/** Gateway req/s over `other`'s, the median over rounds of the runs' ratios. */
+function throughputVs(phase: { runs: Map<ContenderKind, RunSummary[]> }, other: ContenderKind): number {
+  return pairedMedian(runsOf(phase, 'gateway'), runsOf(phase, other), (x, y) => ratio(x.rps, y.rps));
+}
+
 async function countCalls(h: Harness, contender: Contender, query: string, variables: Record<string, unknown>) {
   const traced = contender.kind === 'gateway' || contender.kind === 'gateway-cold';
   await quiesce(h);
@@ -645,8 +650,7 @@ async function main(): Promise<void> {
       };
       log(
         `saturation only: ${(['gateway', 'floor', 'usual', 'gateway-cold'] as const).map(line).join('; ')}; ` +
-          `gateway/floor ${round(pairedMedian(runsOf(phase1, 'gateway'), runsOf(phase1, 'floor'), (x, y) => ratio(x.rps, y.rps)), 3)}, ` +
-          `gateway/usual ${round(pairedMedian(runsOf(phase1, 'gateway'), runsOf(phase1, 'usual'), (x, y) => ratio(x.rps, y.rps)), 3)}`,
+          `gateway/floor ${round(throughputVs(phase1, 'floor'), 3)}, gateway/usual ${round(throughputVs(phase1, 'usual'), 3)}`,
       );
       if (profileReport) process.stdout.write(profileReport);
       return;
@@ -788,8 +792,8 @@ async function main(): Promise<void> {
     const ff = fixed.floor!;
     const lw = light.gateway ?? aggregate([]);
     const lc = light['gateway-cold'] ?? aggregate([]);
-    const throughputVsFloor = pairedMedian(runsOf(phase1, 'gateway'), runsOf(phase1, 'floor'), (x, y) => ratio(x.rps, y.rps));
-    const throughputVsUsual = pairedMedian(runsOf(phase1, 'gateway'), runsOf(phase1, 'usual'), (x, y) => ratio(x.rps, y.rps));
+    const throughputVsFloor = throughputVs(phase1, 'floor');
+    const throughputVsUsual = throughputVs(phase1, 'usual');
     const tax = (p: number): number =>
       pairedMedian(runsOf(phase2, 'gateway'), runsOf(phase2, 'floor'), (x, y) => percentile(x.latencies, p) - percentile(y.latencies, p));
     const p50TaxMs = tax(50);
