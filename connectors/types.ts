@@ -104,8 +104,8 @@ export interface SiloEndpoint {
 
 /** The loyalty connector: members, plus their transactions on demand. */
 export interface LoyaltySiloConnector extends Connector<LoyaltyMemberRecord> {
-  /** One array per member id, in order: newest first, at most 100. */
-  transactionsOf(memberIds: readonly string[]): Promise<LoyaltyTransactionRecord[][]>;
+  /** One array per member id, in order: newest first, at most `limit` (1 to 100). */
+  transactionsOf(memberIds: readonly string[], limit: number): Promise<LoyaltyTransactionRecord[][]>;
 }
 
 /** The e-commerce connector: shop customers, plus their orders on demand. */

@@ -47,7 +47,7 @@ export class RequestLoaders {
   #loyalty?: DataLoader<string, LoyaltyMemberRecord | null>;
   #commerce?: DataLoader<string, CommerceCustomerRecord | null>;
   #analytics?: DataLoader<string, AnalyticsVisitorRecord | null>;
-  #loyaltyTransactions?: DataLoader<string, LoyaltyTransactionRecord[]>;
+  #loyaltyTransactions?: DataLoader<LimitedListKey, LoyaltyTransactionRecord[], string>;
   #commerceOrders?: DataLoader<LimitedListKey, CommerceOrderRecord[], string>;
   #commerceProductCategories?: DataLoader<string, string | null>;
 
@@ -78,8 +78,9 @@ export class RequestLoaders {
     return (this.#analytics ??= new DataLoader((ids: readonly string[]) => this.connectors.analytics.fetchRecords(ids)));
   }
 
-  get loyaltyTransactions(): DataLoader<string, LoyaltyTransactionRecord[]> {
-    return (this.#loyaltyTransactions ??= new DataLoader((ids: readonly string[]) => this.connectors.loyalty.transactionsOf(ids)));
+  /** A loyalty member's newest transactions, as many as the query's `limit` asks. */
+  get loyaltyTransactions(): DataLoader<LimitedListKey, LoyaltyTransactionRecord[], string> {
+    return (this.#loyaltyTransactions ??= limitedListLoader((ids, limit) => this.connectors.loyalty.transactionsOf(ids, limit)));
   }
 
   /** A shop customer's newest orders, as many as the query's `limit` asks. */

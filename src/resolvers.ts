@@ -53,7 +53,8 @@ export const resolvers: Resolvers = {
     ...goldenResolvers,
   },
   LoyaltyMember: {
-    transactions: (member, { limit }, ctx, info) => nested(ctx.loaders.loyaltyTransactions, member.id, limit, ctx, info),
+    transactions: (member, { limit }, ctx, info) =>
+      orFailure(ctx.loaders.loyaltyTransactions.load({ id: member.id, limit: checkLimit(limit) }), member.id, ctx, info),
   },
   CommerceCustomer: {
     orders: (customer, { limit }, ctx, info) =>
@@ -91,19 +92,6 @@ async function section<T extends { id: string }>(
   const error = ctx.failures.claim(customer.goldenId, records, responsePathAsArray(info.path).slice());
   if (error) throw error;
   return null;
-}
-
-/** A list fetched per record on demand (transactions), newest first, cut to `limit`. */
-async function nested<T>(
-  loader: DataLoader<string, T[]>,
-  id: string,
-  limit: number | null | undefined,
-  ctx: RequestContext,
-  info: GraphQLResolveInfo,
-): Promise<T[] | null> {
-  const count = checkLimit(limit);
-  const list = await orFailure(loader.load(id), id, ctx, info);
-  return list && list.slice(0, count);
 }
 
 /**

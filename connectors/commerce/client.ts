@@ -3,7 +3,7 @@
  * products that give order lines a category). See README.md for the endpoints and limits.
  */
 import type { Dispatcher } from 'undici';
-import { chunk, unique } from '../shared/collections.js';
+import { checkListLimit, chunk, unique } from '../shared/collections.js';
 import { SiloHttp, probeHealth, type SiloResponse } from '../shared/silo-http.js';
 import type {
   CommerceCustomerRecord,
@@ -153,9 +153,7 @@ class ShopifyConnector implements CommerceConnector {
    * only. Lines carry their product id; their category is {@link productCategories}' job.
    */
   async ordersOf(customerIds: readonly string[], limit: number): Promise<CommerceOrderRecord[][]> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ORDERS_PER_CUSTOMER) {
-      throw new RangeError(`ordersOf takes a limit from 1 to ${MAX_ORDERS_PER_CUSTOMER}, got ${limit}.`);
-    }
+    checkListLimit('ordersOf', limit, MAX_ORDERS_PER_CUSTOMER);
     return Promise.all(customerIds.map((id) => this.ordersOfOne(id, limit)));
   }
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { request } from 'undici';
+import { Pool, request } from 'undici';
 import type { Population } from '../../src/population/format.js';
 import { expectSourceError } from '../../test/contract/connector-contract.js';
 import type { Simulator } from '../shared/simulator.js';
@@ -198,7 +198,7 @@ describe('loyalty connector', () => {
   describe('transactions', () => {
     it('returns one list per member in order, newest first, at most 100 each', async () => {
       const ids = [memberId(HEAVY_MEMBER), 'unknown-member', memberId(2), memberId(4)];
-      const [heavy, unknown, two, four] = await connector.transactionsOf(ids);
+      const [heavy, unknown, two, four] = await connector.transactionsOf(ids, 100);
       expect(heavy).toHaveLength(100);
       expect(heavy![0]!.documentNumber).toBe(`R-${HEAVY_MEMBER}-${transactionCount(HEAVY_MEMBER) - 1}`);
       const times = heavy!.map((t) => t.purchasedAt);
@@ -209,7 +209,7 @@ describe('loyalty connector', () => {
     });
 
     it('maps a receipt and its lines', async () => {
-      const [[latest]] = (await connector.transactionsOf([memberId(2)])) as [[unknown]];
+      const [[latest]] = (await connector.transactionsOf([memberId(2)], 10)) as [[unknown]];
       expect(latest).toEqual({
         id: '7a000000-0000-4000-8000-000200000001',
         documentNumber: 'R-2-1',
@@ -224,9 +224,37 @@ describe('loyalty connector', () => {
 
     it('fetches the transactions of 30 members in one call', async () => {
       const ids = Array.from({ length: 30 }, (_, i) => memberId(i + 2));
-      const lists = await connector.transactionsOf(ids);
+      const lists = await connector.transactionsOf(ids, 100);
       expect(lists.map((list) => list.length)).toEqual(ids.map((_, i) => transactionCount(i + 2)));
       expect(silo.calls('transaction.list')).toBe(1);
+    });
+
+    it('asks for `limit` per member of the batch only, and returns the newest `limit` of each', async () => {
+      const pages: string[] = [];
+      const pool = new Pool(silo.baseUrl);
+      const dispatcher = pool.compose((dispatch) => (options, handler) => {
+        if (options.path.includes('/transaction?')) pages.push(new URL(options.path, silo.baseUrl).searchParams.get('_itemsOnPage')!);
+        return dispatch(options, handler);
+      });
+      try {
+        const ids = [memberId(HEAVY_MEMBER), memberId(2), memberId(3)];
+        const [heavy, two, three] = await silo.connect({ dispatcher }).transactionsOf(ids, 2);
+        const [all] = await connector.transactionsOf([memberId(HEAVY_MEMBER)], 100);
+        expect(heavy).toEqual(all!.slice(0, 2));
+        expect(two!.map((t) => t.documentNumber)).toEqual(['R-2-1', 'R-2-0']);
+        expect(three).toHaveLength(Math.min(2, transactionCount(3)));
+        // Pages of 3 members x 2; the heavy member's receipts fill them all, so after one page
+        // per member the two still short get a page of 2 of their own.
+        expect(pages).toEqual(['6', '6', '6', '2', '2']);
+      } finally {
+        await pool.close();
+      }
+    });
+
+    it('refuses a limit outside 1 to 100 before calling the program', async () => {
+      await expect(connector.transactionsOf([memberId(2)], 0)).rejects.toThrow('transactionsOf takes a limit from 1 to 100, got 0.');
+      await expect(connector.transactionsOf([memberId(2)], 101)).rejects.toThrow(RangeError);
+      expect(silo.calls('transaction.list')).toBe(0);
     });
   });
 
@@ -292,7 +320,7 @@ describe('loyalty connector, each test on a simulator of its own', () => {
       await Promise.all([
         connector.fetchRecords([memberId(1)]),
         findCard(connector, 2),
-        connector.transactionsOf([memberId(3)]),
+        connector.transactionsOf([memberId(3)], 10),
         connector.health(),
       ]);
       await connector.fetchRecords([memberId(4)]);
@@ -337,7 +365,7 @@ describe('loyalty connector, each test on a simulator of its own', () => {
   describe('odd answers', () => {
     it('bounds the calls when one member has a long history crowding out the others', async () => {
       silo = await startSilo({ population: loyaltyTestPopulation({ heavyTransactions: 450 }) });
-      const [heavy, two] = await silo.connect().transactionsOf([memberId(HEAVY_MEMBER), memberId(2)]);
+      const [heavy, two] = await silo.connect().transactionsOf([memberId(HEAVY_MEMBER), memberId(2)], 100);
       expect(heavy).toHaveLength(100);
       expect(two!.map((t) => t.documentNumber)).toEqual(['R-2-1', 'R-2-0']);
       // Two pages of the shared list, then one call of its own for the member still short.

@@ -3,7 +3,7 @@
  * admin JWT. Every call goes through {@link SiloHttp}; README.md lists the endpoints.
  */
 import type { Dispatcher } from 'undici';
-import { unique } from '../shared/collections.js';
+import { checkListLimit, unique } from '../shared/collections.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
 import type {
   Connector,
@@ -48,13 +48,14 @@ export interface LoyaltyDeps {
 
 export interface LoyaltyConnector extends Connector<LoyaltyMemberRecord> {
   /**
-   * The transactions of each member, one array per id in the order of `memberIds`: newest
-   * first, at most {@link TRANSACTIONS_PER_MEMBER}, empty for an unknown member.
+   * The newest `limit` transactions of each member (1 to {@link MAX_TRANSACTIONS_PER_MEMBER}),
+   * one array per id in the order of `memberIds`: newest first, empty for an unknown member.
    */
-  transactionsOf(memberIds: readonly string[]): Promise<LoyaltyTransactionRecord[][]>;
+  transactionsOf(memberIds: readonly string[], limit: number): Promise<LoyaltyTransactionRecord[][]>;
 }
 
-export const TRANSACTIONS_PER_MEMBER = 100;
+/** The most transactions `transactionsOf` returns per member: the schema's `transactions(limit:)` maximum. */
+export const MAX_TRANSACTIONS_PER_MEMBER = 100;
 
 /** The member list filter each identifier type is looked up with. */
 const LOOKUP_FIELDS = {
@@ -123,17 +124,19 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
 
   /**
    * One filtered list for the whole batch, newest first, paged until every member has its
-   * newest {@link TRANSACTIONS_PER_MEMBER} or the list ends. A member with a long history can
-   * crowd the others off the pages: after as many pages as members, those still short get a
-   * call of their own, so a batch never costs more than two calls per member.
+   * newest `limit` or the list ends. Pages hold `limit` items per member of the batch (up to the
+   * largest page), so that one page is enough when histories are alike. A member with a long
+   * history can crowd the others off the pages: after as many pages as members, those still
+   * short get a call of their own, so a batch never costs more than two calls per member.
    */
-  async function newestTransactions(batch: readonly string[], found: Map<string, LoyaltyTransactionRecord[]>): Promise<void> {
-    const short = (): string[] => batch.filter((id) => found.get(id)!.length < TRANSACTIONS_PER_MEMBER);
+  async function newestTransactions(batch: readonly string[], limit: number, found: Map<string, LoyaltyTransactionRecord[]>): Promise<void> {
+    const short = (): string[] => batch.filter((id) => found.get(id)!.length < limit);
+    const pageSize = Math.min(MAX_ITEMS_ON_PAGE, batch.length * limit);
     let pages = 0;
-    for await (const page of api.pages('transaction.list', 'transaction', { ...filterQuery('customerId', batch), ...NEWEST_FIRST })) {
+    for await (const page of api.pages('transaction.list', 'transaction', { ...filterQuery('customerId', batch), ...NEWEST_FIRST }, pageSize)) {
       for (const { customerId, record } of api.readAll('transaction.list', page.items, readTransaction)) {
         const list = found.get(customerId);
-        if (list && list.length < TRANSACTIONS_PER_MEMBER) list.push(record);
+        if (list && list.length < limit) list.push(record);
       }
       pages += 1;
       if (page.last || short().length === 0) return;
@@ -141,7 +144,7 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
     }
     await Promise.all(
       short().map(async (id) => {
-        const { items } = await api.page('transaction.list', 'transaction', { customerId: id, ...NEWEST_FIRST });
+        const { items } = await api.page('transaction.list', 'transaction', { customerId: id, ...NEWEST_FIRST }, 1, limit);
         found.set(id, api.readAll('transaction.list', items, (item) => readTransaction(item).record));
       }),
     );
@@ -170,10 +173,11 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
       return ids.map((id) => byId.get(id) ?? null);
     },
 
-    async transactionsOf(memberIds: readonly string[]): Promise<LoyaltyTransactionRecord[][]> {
+    async transactionsOf(memberIds: readonly string[], limit: number): Promise<LoyaltyTransactionRecord[][]> {
+      checkListLimit('transactionsOf', limit, MAX_TRANSACTIONS_PER_MEMBER);
       const wanted = unique(memberIds);
       const found = new Map(wanted.map((id) => [id, [] as LoyaltyTransactionRecord[]]));
-      await Promise.all(inBatches(wanted).map((batch) => newestTransactions(batch, found)));
+      await Promise.all(inBatches(wanted).map((batch) => newestTransactions(batch, limit, found)));
       for (const list of found.values()) list.sort(newestFirst);
       return memberIds.map((id) => [...(found.get(id) ?? [])]);
     },
@@ -213,19 +217,19 @@ class OpenLoyaltyApi {
     return again.body;
   }
 
-  /** One page of a filtered list, of the largest size. */
-  async page(operation: string, resource: ListResource, filters: Record<string, string>, page = 1): Promise<ListView> {
-    const body = await this.get(operation, resource, { ...filters, _page: page, _itemsOnPage: MAX_ITEMS_ON_PAGE });
+  /** One page of a filtered list, of `size` items (by default the largest size). */
+  async page(operation: string, resource: ListResource, filters: Record<string, string>, page = 1, size = MAX_ITEMS_ON_PAGE): Promise<ListView> {
+    const body = await this.get(operation, resource, { ...filters, _page: page, _itemsOnPage: size });
     return readAs(this.http, operation, () => readList(body));
   }
 
-  /** The pages of a filtered list, first to last, as long as the caller keeps iterating. */
-  async *pages(operation: string, resource: ListResource, filters: Record<string, string>): AsyncGenerator<Page> {
+  /** The pages of a filtered list, of `size` items, first to last, as long as the caller keeps iterating. */
+  async *pages(operation: string, resource: ListResource, filters: Record<string, string>, size = MAX_ITEMS_ON_PAGE): AsyncGenerator<Page> {
     let seen = 0;
     for (let number = 1; ; number += 1) {
-      const { items, filtered } = await this.page(operation, resource, filters, number);
+      const { items, filtered } = await this.page(operation, resource, filters, number, size);
       seen += items.length;
-      const last = isLastPage(items.length, seen, filtered, number);
+      const last = isLastPage(items.length, size, seen, filtered, number);
       yield { items, last };
       if (last) return;
     }
@@ -243,7 +247,7 @@ class OpenLoyaltyApi {
       const { items, filtered } = await this.page(operation, resource, filters, number);
       for (const record of this.readAll(operation, items, read)) records.push(record);
       seen += items.length;
-      if (isLastPage(items.length, seen, filtered, number)) return records;
+      if (isLastPage(items.length, MAX_ITEMS_ON_PAGE, seen, filtered, number)) return records;
     }
   }
 
@@ -252,9 +256,12 @@ class OpenLoyaltyApi {
   }
 }
 
-/** Whether page `number`, of `size` items, ends a list of `filtered` records of which `seen` came. */
-function isLastPage(size: number, seen: number, filtered: number, number: number): boolean {
-  return size < MAX_ITEMS_ON_PAGE || seen >= filtered || number === MAX_PAGE;
+/**
+ * Whether page `number`, which came with `size` items when `asked` were asked, ends a list of
+ * `filtered` records of which `seen` came.
+ */
+function isLastPage(size: number, asked: number, seen: number, filtered: number, number: number): boolean {
+  return size < asked || seen >= filtered || number === MAX_PAGE;
 }
 
 /**

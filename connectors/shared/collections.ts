@@ -27,3 +27,13 @@ export function isPresent<T>(value: T | null | undefined): value is T {
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * Checks a connector's `limit` argument (how many items of a list per record) before any call:
+ * a programming error in the caller, not a silo failure, hence a RangeError naming the method.
+ */
+export function checkListLimit(method: string, limit: number, max: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new RangeError(`${method} takes a limit from 1 to ${max}, got ${limit}.`);
+  }
+}
