@@ -19,8 +19,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { BATCH_READ_PATH, CONTACT_PROPERTIES } from '../connectors/crm/hubspot.js';
+import { CallDeadline } from '../connectors/shared/silo-http.js';
 import { ACCESS_TOKEN_HEADER, adminPath } from '../connectors/commerce/api.js';
 import { LOGIN_PATH, MAX_ITEMS_ON_PAGE, storePath } from '../connectors/loyalty/api.js';
 import type { GatewayConfig } from '../src/config.js';
@@ -68,15 +69,22 @@ async function call(
   headers: Record<string, string>,
   json?: unknown,
 ): Promise<any> {
-  const res = await up.pool.request({
-    method,
-    path,
-    headers: json === undefined ? { accept: 'application/json', ...headers } : { accept: 'application/json', 'content-type': 'application/json', ...headers },
-    body: json === undefined ? undefined : JSON.stringify(json),
-    // The same per-call deadline the connectors set: any real handler needs one.
-    signal: AbortSignal.timeout(up.timeoutMs),
-  });
-  const text = await res.body.text();
+  // The same per-call deadline the connectors set, by the same cheap means: any real handler needs one.
+  const deadline = new CallDeadline(up.timeoutMs);
+  let res: Dispatcher.ResponseData;
+  let text: string;
+  try {
+    res = await up.pool.request({
+      method,
+      path,
+      headers: json === undefined ? { accept: 'application/json', ...headers } : { accept: 'application/json', 'content-type': 'application/json', ...headers },
+      body: json === undefined ? undefined : JSON.stringify(json),
+      signal: deadline,
+    });
+    text = await res.body.text();
+  } finally {
+    deadline.clear();
+  }
   if (res.statusCode >= 300 && res.statusCode !== 207) throw new Error(`${method} ${path.split('?')[0]} answered ${res.statusCode}`);
   return JSON.parse(text);
 }

@@ -3,6 +3,7 @@
  * every call, JSON in and out, and the one place where transport failures and HTTP statuses
  * become the gateway's error codes.
  */
+import { EventEmitter } from 'node:events';
 import { Pool, type Dispatcher } from 'undici';
 import { SourceError } from '../../src/errors.js';
 import type { Source } from '../../src/generated/graphql.js';
@@ -80,10 +81,7 @@ export class SiloHttp {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(req.form).toString();
     }
-    // A deadline of our own rather than AbortSignal.timeout: its timer can be cleared as soon as
-    // the call ends, instead of living on for the whole timeout after every call.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.timeoutMs);
+    const deadline = new CallDeadline(this.timeoutMs);
     let status: number;
     let responseHeaders: SiloResponse['headers'];
     let text: string;
@@ -93,15 +91,15 @@ export class SiloHttp {
         method: req.method,
         headers,
         body,
-        signal: deadline.signal,
+        signal: deadline,
       });
       status = res.statusCode;
       responseHeaders = res.headers;
       text = await res.body.text();
     } catch (error) {
-      throw this.transportError(req.operation, error, deadline.signal.aborted);
+      throw this.transportError(req.operation, error, deadline.aborted);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
     const accepted = req.acceptStatus?.includes(status) ?? false;
     if ((status < 200 || status >= 300) && !accepted) throw this.statusError(req.operation, status);
@@ -164,6 +162,30 @@ export class SiloHttp {
       `The ${this.label} (${this.source}) is unavailable: the connection failed.`,
       { operation, cause: code || 'unknown' },
     );
+  }
+}
+
+/**
+ * One call's deadline, over all of it: waiting in the pool's queue, connecting, headers and body
+ * (undici's own timeouts each cover one of these, and none the queue). It is given to undici as
+ * the EventEmitter its `signal` option accepts beside AbortSignal: an AbortController per call,
+ * with the EventTarget Node builds for its signal, took ~5% of the gateway's CPU in an in-process
+ * profile. Not AbortSignal.timeout either: this timer is cleared as soon as the call ends.
+ */
+export class CallDeadline extends EventEmitter {
+  aborted = false;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(ms: number) {
+    super();
+    this.#timer = setTimeout(() => {
+      this.aborted = true;
+      this.emit('abort');
+    }, ms);
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
   }
 }
 

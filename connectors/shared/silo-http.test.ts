@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SourceError } from '../../src/errors.js';
+import { SiloHttp } from './silo-http.js';
+
+const TIMEOUT_MS = 400;
+
+/** A silo that accepts every request and never answers it. */
+let silent: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  silent = createServer(() => {});
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  silent.closeAllConnections();
+  await new Promise((resolve) => silent.close(resolve));
+});
+
+async function failure(call: Promise<unknown>): Promise<{ error: SourceError; afterMs: number }> {
+  const started = performance.now();
+  const error = await call.then(
+    () => {
+      throw new Error('the call succeeded');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SourceError);
+  return { error: error as SourceError, afterMs: performance.now() - started };
+}
+
+describe('SiloHttp deadline', () => {
+  it('counts the wait for a free connection: a queued call fails at its own deadline, not after the call ahead of it', async () => {
+    const http = new SiloHttp({ source: 'crm', label: 'CRM', baseUrl, timeoutMs: TIMEOUT_MS, connections: 1 });
+    try {
+      // One connection: the second call waits in the pool's queue behind the first. undici's
+      // own timeouts start only once a call has its connection, so without a deadline over the
+      // whole call the second would fail after about two timeouts.
+      const [first, second] = await Promise.all([
+        failure(http.request({ operation: 'first', method: 'GET', path: '/a' })),
+        failure(http.request({ operation: 'second', method: 'GET', path: '/b' })),
+      ]);
+      for (const { error } of [first, second]) {
+        expect(error.code).toBe('SOURCE_TIMEOUT');
+        expect(error.message).toBe(`The CRM (crm) did not answer within ${TIMEOUT_MS} ms.`);
+      }
+      expect(second.afterMs).toBeLessThan(TIMEOUT_MS * 1.6);
+    } finally {
+      await http.close();
+    }
+  });
+});
