@@ -11,7 +11,7 @@ import type { Resolvers, Source } from './generated/graphql.js';
 import type { CustomerParent } from './customer.js';
 import { parseCustomerId, type CustomerIdInput } from './identity/identifier.js';
 import { resolveCustomers, startOf } from './identity/resolve-customer.js';
-import type { RequestContext } from './context.js';
+import type { LimitedListKey, RequestContext } from './context.js';
 import { sameSecret } from './secrets.js';
 import { DateScalar, DateTimeScalar } from './scalars.js';
 
@@ -53,12 +53,10 @@ export const resolvers: Resolvers = {
     ...goldenResolvers,
   },
   LoyaltyMember: {
-    transactions: (member, { limit }, ctx, info) =>
-      orFailure(ctx.loaders.loyaltyTransactions.load({ id: member.id, limit: checkLimit(limit) }), member.id, ctx, info),
+    transactions: (member, { limit }, ctx, info) => newest(ctx.loaders.loyaltyTransactions, member.id, limit, ctx, info),
   },
   CommerceCustomer: {
-    orders: (customer, { limit }, ctx, info) =>
-      orFailure(ctx.loaders.commerceOrders.load({ id: customer.id, limit: checkLimit(limit) }), customer.id, ctx, info),
+    orders: (customer, { limit }, ctx, info) => newest(ctx.loaders.commerceOrders, customer.id, limit, ctx, info),
   },
   PurchaseLine: {
     // Shop lines name their product; the category lives on it and is fetched only when selected,
@@ -92,6 +90,17 @@ async function section<T extends { id: string }>(
   const error = ctx.failures.claim(customer.goldenId, records, responsePathAsArray(info.path).slice());
   if (error) throw error;
   return null;
+}
+
+/** A record's newest list items (orders, transactions), as many as `limit` asks, or null when the silo failed. */
+function newest<T>(
+  loader: DataLoader<LimitedListKey, T[], string>,
+  id: string,
+  limit: number | null | undefined,
+  ctx: RequestContext,
+  info: GraphQLResolveInfo,
+): Promise<T[] | null> {
+  return orFailure(loader.load({ id, limit: checkLimit(limit) }), id, ctx, info);
 }
 
 /**
