@@ -41,8 +41,20 @@ export const TEST_SETTINGS: GatewaySettings = {
   },
 };
 
-export async function startStack(options: { seed?: number; size?: number; timeoutMs?: number } = {}): Promise<Stack> {
-  const population = generatePopulation({ seed: options.seed ?? 11, size: options.size ?? 300, now: new Date('2026-11-01T00:00:00Z') });
+export interface StackOptions {
+  seed?: number;
+  size?: number;
+  timeoutMs?: number;
+  /**
+   * Changes the generated population before the silos serve it, for a case the generator does
+   * not make (see population-edit.ts); returns the population to serve.
+   */
+  prepare?: (population: Population) => Population;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const generated = generatePopulation({ seed: options.seed ?? 11, size: options.size ?? 300, now: new Date('2026-11-01T00:00:00Z') });
+  const population = options.prepare ? options.prepare(generated) : generated;
   const logs: string[] = [];
   const stack = await startDemoStack({
     population,
@@ -57,7 +69,7 @@ export async function startStack(options: { seed?: number; size?: number; timeou
  * One stack for a test file: started before its tests, cold (healthy silos, zeroed counts, empty
  * cache) before each test, closed after them. The returned object stands for the running stack.
  */
-export function useStack(options: Parameters<typeof startStack>[0] = {}): Stack {
+export function useStack(options: StackOptions = {}): Stack {
   let current: Stack | undefined;
   beforeAll(async () => {
     current = await startStack(options);
