@@ -8,10 +8,19 @@
 import type { AnalyticsVisitorRecord, CommerceCustomerRecord, CrmContactRecord, LoyaltyMemberRecord } from '../../connectors/types.js';
 import type { Source } from '../generated/graphql.js';
 import type { NormalizeOptions } from '../identity/normalize.js';
-import { addressKey, cleanAddress, type AddressInput, type GoldenAddress } from './address.js';
+import { addressKey, cleanAddress, countryCode, type AddressInput, type GoldenAddress } from './address.js';
 import { cleanDate, cleanIdentifier, cleanLocale, cleanName, cleanTimestamp, fold } from './clean.js';
 import type { SurvivorshipRules } from './rules-config.js';
-import { DEFAULT_TIE_BREAK, distinctValues, survive, type Candidate, type Cleaned, type FieldDecision, type SurviveOptions } from './survivorship.js';
+import {
+  DEFAULT_TIE_BREAK,
+  distinctValues,
+  survive,
+  type Candidate,
+  type Cleaned,
+  type FieldDecision,
+  type RecordContext,
+  type SurviveOptions,
+} from './survivorship.js';
 
 /** Fields chosen by a survivorship rule. */
 export const SURVIVING_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'birthDate', 'address', 'locale', 'createdAt'] as const;
@@ -98,13 +107,13 @@ interface Readers<R> {
 
 interface FieldSpec<R, V> {
   read: Readers<R>;
-  clean: (raw: R, options: NormalizeOptions) => Cleaned<V>;
+  clean: (raw: R, options: NormalizeOptions, context: RecordContext) => Cleaned<V>;
   key?: (value: V) => string;
 }
 
 const personName = (name: 'firstName' | 'lastName'): FieldSpec<string, string> => ({
   read: { crm: (r) => [r[name]], loyalty: (r) => [r[name]], commerce: (r) => [r[name]] },
-  clean: cleanName,
+  clean: (raw, _options, context) => cleanName(raw, context),
   key: fold,
 });
 
@@ -142,15 +151,24 @@ interface Times {
   createdAt: string | null | undefined;
 }
 
-/** When each silo's record was created and last changed. */
-const TIMES = {
-  crm: (r: CrmContactRecord): Times => ({ updatedAt: r.updatedAt, createdAt: r.createdAt }),
+interface About extends Times {
+  context: RecordContext;
+}
+
+/** When each silo's record was created and last changed, and the language and country it tells. */
+const ABOUT = {
+  crm: (r: CrmContactRecord): About => ({ updatedAt: r.updatedAt, createdAt: r.createdAt, context: { language: r.language, country: countryOf(r.address) } }),
   // Open Loyalty gives no update time; a member's details are as given at sign-up, so the
   // sign-up time is when they were last known true.
-  loyalty: (r: LoyaltyMemberRecord): Times => ({ updatedAt: r.createdAt, createdAt: r.createdAt }),
-  commerce: (r: CommerceCustomerRecord): Times => ({ updatedAt: r.updatedAt, createdAt: r.createdAt }),
-  analytics: (r: AnalyticsVisitorRecord): Times => ({ updatedAt: r.lastVisitAt, createdAt: r.firstVisitAt }),
+  loyalty: (r: LoyaltyMemberRecord): About => ({ updatedAt: r.createdAt, createdAt: r.createdAt, context: { country: countryOf(r.address) } }),
+  commerce: (r: CommerceCustomerRecord): About => ({ updatedAt: r.updatedAt, createdAt: r.createdAt, context: { country: countryOf(r.address) } }),
+  analytics: (r: AnalyticsVisitorRecord): About => ({ updatedAt: r.lastVisitAt, createdAt: r.firstVisitAt, context: {} }),
 };
+
+/** The ISO code of an address's country ("Türkiye" is TR), or null. */
+function countryOf(address: AddressInput | null | undefined): string | null {
+  return address?.country ? countryCode(address.country) : null;
+}
 
 const sourcesOf = (field: SurvivingField): Source[] => DEFAULT_TIE_BREAK.filter((source) => FIELD_READERS[field].read[source] !== undefined);
 
@@ -210,15 +228,15 @@ export function decideField<F extends SurvivingField>(cluster: ClusterRecords, f
 }
 
 function surviveOptions<R, V>(spec: FieldSpec<R, V>, options: GoldenRecordOptions): SurviveOptions<R, V> {
-  return { clean: (raw) => spec.clean(raw, options), key: spec.key, tieBreak: options.tieBreak };
+  return { clean: (raw, context) => spec.clean(raw, options, context ?? {}), key: spec.key, tieBreak: options.tieBreak };
 }
 
 function candidatesOf<R>(cluster: ClusterRecords, read: Readers<R>): Array<Candidate<R>> {
   return [
-    ...fromSilo('crm', cluster.crm, read.crm, TIMES.crm),
-    ...fromSilo('loyalty', cluster.loyalty, read.loyalty, TIMES.loyalty),
-    ...fromSilo('commerce', cluster.commerce, read.commerce, TIMES.commerce),
-    ...fromSilo('analytics', cluster.analytics, read.analytics, TIMES.analytics),
+    ...fromSilo('crm', cluster.crm, read.crm, ABOUT.crm),
+    ...fromSilo('loyalty', cluster.loyalty, read.loyalty, ABOUT.loyalty),
+    ...fromSilo('commerce', cluster.commerce, read.commerce, ABOUT.commerce),
+    ...fromSilo('analytics', cluster.analytics, read.analytics, ABOUT.analytics),
   ];
 }
 
@@ -226,10 +244,10 @@ function fromSilo<T extends { id: string }, R>(
   source: Source,
   records: SiloRecords<T>,
   read: ((record: T) => Values<R>) | undefined,
-  times: (record: T) => Times,
+  about: (record: T) => About,
 ): Array<Candidate<R>> {
   if (!read || isSiloFailure(records)) return [];
-  return records.flatMap((record) => read(record).map((value) => ({ source, recordId: record.id, value, ...times(record) })));
+  return records.flatMap((record) => read(record).map((value) => ({ source, recordId: record.id, value, ...about(record) })));
 }
 
 type Lookup = <F extends SurvivingField>(field: F) => GoldenDecisions[F];
