@@ -70,6 +70,8 @@ describe('names', () => {
     ['DA', 'Da'],
     ['COSTA DA', 'Costa Da'],
     ['VAN', 'Van'],
+    ["VAN 'T HOF", "van 't Hof"],
+    ['MACINTOSH', 'Macintosh'],
     // Other letters of their own, and ß, which has no common capital.
     ['STRAUß', 'Strauß'],
     ['ØRSTED', 'Ørsted'],

@@ -31,14 +31,14 @@ export function cleanName(raw: string, context: RecordContext = {}): Cleaned<str
 /**
  * Particles of family names written in lower case inside a name ("Pieter van der Berg",
  * "Ludwig van Beethoven", "Charles de Gaulle", "Maria dos Santos", "Ortega y Gasset", "Ahmed bin
- * Saleh"): Dutch, German, French, Italian, Spanish, Portuguese and Arabic prepositions and their
+ * Saleh", "van 't Hof"): Dutch, German, French, Italian, Spanish, Portuguese and Arabic prepositions and their
  * contractions with an article. Not "le" and "la": in French they are articles that belong to the
  * family name and keep their capital ("Le Gall", "La Fontaine", "Jean de La Fontaine"); so a
  * Spanish "DE LA CRUZ" typed in capitals becomes "de La Cruz" (typed "de la Cruz", it stays so).
  * Italian family names often capitalize their particle ("Di Maio", "De Luca"): typed so, they
  * stay so; typed in capitals, they get the lower case of the other languages.
  */
-const PARTICLES = new Set(['van', 'von', 'der', 'den', 'ter', 'ten', 'te', 'zu', 'zum', 'zur', 'de', 'des', 'du', 'di', 'da', 'do', 'dos', 'das', 'del', 'della', 'dello', 'dei', 'degli', 'y', 'bin', 'ibn']);
+const PARTICLES = new Set(['van', 'von', 'der', 'den', 'ter', 'ten', 'te', 'zu', 'zum', 'zur', 'de', 'des', 'du', 'di', 'da', 'do', 'dos', 'das', 'del', 'della', 'dello', 'dei', 'degli', 'y', 'bin', 'ibn', "'t", '’t']);
 
 /**
  * Scottish and Irish names where "Mac" means "son of" and the root keeps its capital
@@ -47,9 +47,9 @@ const PARTICLES = new Set(['van', 'von', 'der', 'den', 'ter', 'ten', 'te', 'zu',
  * letters tells them apart. "Mc" always takes it ("McDonald"): it has no such false friends.
  */
 const MAC_ROOTS = new Set([
-  'alister', 'allister', 'arthur', 'askill', 'bain', 'bean', 'beth', 'bride', 'callum', 'coll', 'cormack', 'crae', 'diarmid',
+  'alister', 'allister', 'arthur', 'askill', 'bain', 'bean', 'bride', 'callum', 'coll', 'cormack', 'crae', 'diarmid',
   'donald', 'dermott', 'donnell', 'dougall', 'dowell', 'duff', 'ewan', 'ewen', 'fadyen', 'farlane', 'gill', 'gillivray', 'gowan',
-  'gregor', 'guire', 'innes', 'intosh', 'intyre', 'isaac', 'iver', 'kay', 'kenna', 'kenzie', 'kinlay', 'kinnon', 'lachlan',
+  'gregor', 'guire', 'innes', 'intyre', 'isaac', 'iver', 'kay', 'kenna', 'kenzie', 'kinlay', 'kinnon', 'lachlan',
   'laren', 'lean', 'leish', 'lennan', 'leod', 'mahon', 'manus', 'millan', 'namara', 'naughton', 'neil', 'neill', 'nicol',
   'pherson', 'queen', 'rae', 'ritchie', 'tavish', 'vicar',
 ]);

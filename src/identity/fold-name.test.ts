@@ -25,6 +25,7 @@ describe('foldName: names compared letter by letter, the way people type them', 
     ["N'Diaye", 'NDIAYE'],
     ['Jean-Pierre', 'jean pierre'],
     ['ﬁona', 'Fiona'],
+    ['Nʼdiaye', 'NDIAYE'],
   ])('"%s" and "%s" fold alike', (a, b) => {
     expect(foldName(a)).toBe(foldName(b));
     expect(foldName(a)).not.toBeNull();

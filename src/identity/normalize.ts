@@ -105,15 +105,15 @@ const FOLDED_LETTERS = new RegExp(`[${Object.keys(LETTER_FOLDS).join('')}]`, 'gu
 
 /**
  * Text folded for comparison, letter by letter: invisible characters dropped, compatibility
- * forms decomposed (NFKD: "ﬁ" is "fi", a full-width "Ａ" is "A"), marks removed (é, ç, ñ, the dot
- * of Turkish İ), lower-cased without a locale, then the letters of {@link LETTER_FOLDS} spelt as
+ * forms decomposed (NFKD: "ﬁ" is "fi", a full-width "Ａ" is "A"), marks and diacritics removed
+ * (é, ç, ñ, the dot of Turkish İ, a modifier apostrophe ʼ), lower-cased without a locale, then the letters of {@link LETTER_FOLDS} spelt as
  * their keyboard equivalents. So "İLKNUR" and "Ilknur", "ÇELİK" and "Celik", "Strauß" and
  * "STRAUSS", "Søren" and "Soren", "Łukasz" and "Lukasz" fold alike. Spaces and punctuation stay.
  */
 export function foldLetters(text: string): string {
   return visibleText(text)
     .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
+    .replace(/[\p{M}\p{Diacritic}]/gu, '')
     .toLowerCase()
     .replace(FOLDED_LETTERS, (letter) => LETTER_FOLDS[letter]!);
 }
