@@ -30,9 +30,9 @@ export function cleanName(raw: string, context: RecordContext = {}): Cleaned<str
 
 /**
  * Particles of family names written in lower case inside a name ("Pieter van der Berg",
- * "Ludwig van Beethoven", "Charles de Gaulle", "Maria dos Santos", "Ortega y Gasset", "Ahmed bin
- * Saleh", "van 't Hof"): Dutch, German, French, Italian, Spanish, Portuguese and Arabic prepositions and their
- * contractions with an article. Not "le" and "la": in French they are articles that belong to the
+ * "Ludwig van Beethoven", "Charles de Gaulle", "Maria dos Santos", "Ortega y Gasset", "Ahmed
+ * bin Saleh", "van 't Hof"): Dutch, German, French, Italian, Spanish, Portuguese and Arabic
+ * prepositions and their contractions with an article. Not "le" and "la": in French they are articles that belong to the
  * family name and keep their capital ("Le Gall", "La Fontaine", "Jean de La Fontaine"); so a
  * Spanish "DE LA CRUZ" typed in capitals becomes "de La Cruz" (typed "de la Cruz", it stays so).
  * Italian family names often capitalize their particle ("Di Maio", "De Luca"): typed so, they

@@ -107,6 +107,8 @@ interface Readers<R> {
 
 interface FieldSpec<R, V> {
   read: Readers<R>;
+  /** The cleaning depends on the record's language and country: read them (only then: it costs a lookup). */
+  context?: true;
   clean: (raw: R, options: NormalizeOptions, context: RecordContext) => Cleaned<V>;
   key?: (value: V) => string;
 }
@@ -114,6 +116,7 @@ interface FieldSpec<R, V> {
 const personName = (name: 'firstName' | 'lastName'): FieldSpec<string, string> => ({
   read: { crm: (r) => [r[name]], loyalty: (r) => [r[name]], commerce: (r) => [r[name]] },
   clean: (raw, _options, context) => cleanName(raw, context),
+  context: true,
   key: fold,
 });
 
@@ -151,18 +154,22 @@ interface Times {
   createdAt: string | null | undefined;
 }
 
-interface About extends Times {
-  context: RecordContext;
-}
-
-/** When each silo's record was created and last changed, and the language and country it tells. */
-const ABOUT = {
-  crm: (r: CrmContactRecord): About => ({ updatedAt: r.updatedAt, createdAt: r.createdAt, context: { language: r.language, country: countryOf(r.address) } }),
+/** When each silo's record was created and last changed. */
+const TIMES = {
+  crm: (r: CrmContactRecord): Times => ({ updatedAt: r.updatedAt, createdAt: r.createdAt }),
   // Open Loyalty gives no update time; a member's details are as given at sign-up, so the
   // sign-up time is when they were last known true.
-  loyalty: (r: LoyaltyMemberRecord): About => ({ updatedAt: r.createdAt, createdAt: r.createdAt, context: { country: countryOf(r.address) } }),
-  commerce: (r: CommerceCustomerRecord): About => ({ updatedAt: r.updatedAt, createdAt: r.createdAt, context: { country: countryOf(r.address) } }),
-  analytics: (r: AnalyticsVisitorRecord): About => ({ updatedAt: r.lastVisitAt, createdAt: r.firstVisitAt, context: {} }),
+  loyalty: (r: LoyaltyMemberRecord): Times => ({ updatedAt: r.createdAt, createdAt: r.createdAt }),
+  commerce: (r: CommerceCustomerRecord): Times => ({ updatedAt: r.updatedAt, createdAt: r.createdAt }),
+  analytics: (r: AnalyticsVisitorRecord): Times => ({ updatedAt: r.lastVisitAt, createdAt: r.firstVisitAt }),
+};
+
+/** The language and country each silo's record tells, for the fields whose cleaning needs them (names). */
+const CONTEXT = {
+  crm: (r: CrmContactRecord): RecordContext => ({ language: r.language, country: countryOf(r.address) }),
+  loyalty: (r: LoyaltyMemberRecord): RecordContext => ({ country: countryOf(r.address) }),
+  commerce: (r: CommerceCustomerRecord): RecordContext => ({ country: countryOf(r.address) }),
+  analytics: (): RecordContext => ({}),
 };
 
 /** The ISO code of an address's country ("Türkiye" is TR), or null. */
@@ -222,7 +229,7 @@ export function goldenField<F extends GoldenField>(cluster: ClusterRecords, fiel
 /** The decision for one surviving field under the configured rule. */
 export function decideField<F extends SurvivingField>(cluster: ClusterRecords, field: F, options: GoldenRecordOptions): GoldenDecisions[F] {
   const spec = FIELD_READERS[field] as FieldSpec<FieldTypes[F]['raw'], FieldTypes[F]['golden']>;
-  const candidates = candidatesOf(cluster, spec.read);
+  const candidates = candidatesOf(cluster, spec.read, spec.context === true);
   const unavailable = FIELD_SOURCES[field].filter((source) => isSiloFailure<unknown>(cluster[source]));
   return survive(field, candidates, options.rules[field], { ...surviveOptions(spec, options), unavailable }) as GoldenDecisions[F];
 }
@@ -231,12 +238,12 @@ function surviveOptions<R, V>(spec: FieldSpec<R, V>, options: GoldenRecordOption
   return { clean: (raw, context) => spec.clean(raw, options, context ?? {}), key: spec.key, tieBreak: options.tieBreak };
 }
 
-function candidatesOf<R>(cluster: ClusterRecords, read: Readers<R>): Array<Candidate<R>> {
+function candidatesOf<R>(cluster: ClusterRecords, read: Readers<R>, withContext: boolean): Array<Candidate<R>> {
   return [
-    ...fromSilo('crm', cluster.crm, read.crm, ABOUT.crm),
-    ...fromSilo('loyalty', cluster.loyalty, read.loyalty, ABOUT.loyalty),
-    ...fromSilo('commerce', cluster.commerce, read.commerce, ABOUT.commerce),
-    ...fromSilo('analytics', cluster.analytics, read.analytics, ABOUT.analytics),
+    ...fromSilo('crm', cluster.crm, read.crm, TIMES.crm, withContext ? CONTEXT.crm : undefined),
+    ...fromSilo('loyalty', cluster.loyalty, read.loyalty, TIMES.loyalty, withContext ? CONTEXT.loyalty : undefined),
+    ...fromSilo('commerce', cluster.commerce, read.commerce, TIMES.commerce, withContext ? CONTEXT.commerce : undefined),
+    ...fromSilo('analytics', cluster.analytics, read.analytics, TIMES.analytics, withContext ? CONTEXT.analytics : undefined),
   ];
 }
 
@@ -244,10 +251,14 @@ function fromSilo<T extends { id: string }, R>(
   source: Source,
   records: SiloRecords<T>,
   read: ((record: T) => Values<R>) | undefined,
-  about: (record: T) => About,
+  times: (record: T) => Times,
+  context: ((record: T) => RecordContext) | undefined,
 ): Array<Candidate<R>> {
   if (!read || isSiloFailure(records)) return [];
-  return records.flatMap((record) => read(record).map((value) => ({ source, recordId: record.id, value, ...about(record) })));
+  return records.flatMap((record) => {
+    const about = { source, recordId: record.id, ...times(record), context: context?.(record) };
+    return read(record).map((value) => ({ ...about, value }));
+  });
 }
 
 type Lookup = <F extends SurvivingField>(field: F) => GoldenDecisions[F];
