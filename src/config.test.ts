@@ -26,6 +26,8 @@ describe('configuration', () => {
         logLevel: 'info',
         sandbox: true,
         defaultCountry: 'FR',
+        timeZone: 'Europe/Paris',
+        timeZones: { crm: 'UTC', loyalty: 'Europe/Paris' },
         adminToken: '',
         golden: { rules: DEFAULT_SURVIVORSHIP },
         identity: {
@@ -115,5 +117,30 @@ describe('configuration', () => {
 
   it('documents every setting', () => {
     for (const setting of SETTINGS) expect(setting.description.length, setting.key).toBeGreaterThan(10);
+  });
+
+  it('reads each silo in its time zone: the loyalty program in the retailer\'s unless told, the CRM in UTC', () => {
+    const zones = (env: Record<string, string>) => {
+      const result = parseGatewaySettings({ env });
+      return result.ok ? [result.config.timeZone, result.config.timeZones] : result.errors;
+    };
+    expect(zones({ TIME_ZONE: 'America/New_York' })).toEqual(['America/New_York', { crm: 'UTC', loyalty: 'America/New_York' }]);
+    expect(zones({ LOYALTY_TIME_ZONE: 'Asia/Tokyo', CRM_TIME_ZONE: 'europe/paris' })).toEqual(['Europe/Paris', { crm: 'Europe/Paris', loyalty: 'Asia/Tokyo' }]);
+    // An empty value is the default, as for the other settings.
+    expect(zones({ TIME_ZONE: 'America/Chicago', LOYALTY_TIME_ZONE: '' })).toEqual(['America/Chicago', { crm: 'UTC', loyalty: 'America/Chicago' }]);
+  });
+
+  it('stops on an unknown time zone, naming the key and the value', () => {
+    const result = parseConfig({ env: { ...silos, TIME_ZONE: 'Europe/Pariss', CRM_TIME_ZONE: 'CEST' } });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errors).toEqual([
+        'Bad setting TIME_ZONE: expected an IANA time zone name such as Europe/Paris, America/New_York or UTC, got "Europe/Pariss".',
+        'Bad setting CRM_TIME_ZONE: expected an IANA time zone name such as Europe/Paris, America/New_York or UTC, got "CEST".',
+      ]);
+    }
+    // LOYALTY_TIME_ZONE follows TIME_ZONE, so only TIME_ZONE is blamed; named itself, it is checked itself.
+    const own = parseGatewaySettings({ env: { LOYALTY_TIME_ZONE: 'Paris' } });
+    expect(own.ok ? [] : own.errors).toEqual(['Bad setting LOYALTY_TIME_ZONE: expected an IANA time zone name such as Europe/Paris, America/New_York or UTC, got "Paris".']);
   });
 });

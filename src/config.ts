@@ -9,6 +9,7 @@ import { SHOPIFY_API_VERSION } from '../connectors/commerce/api.js';
 import type { CommerceConfig } from '../connectors/commerce/client.js';
 import type { CrmConfig } from '../connectors/crm/client.js';
 import type { LoyaltyConfig } from '../connectors/loyalty/client.js';
+import { canonicalTimeZone } from '../connectors/shared/time.js';
 import type { IdentifierType } from '../connectors/types.js';
 import { IDENTIFIER_TYPES } from './identity/identifier.js';
 import type { LinkCacheOptions } from './identity/link-cache.js';
@@ -24,6 +25,13 @@ export interface GatewayConfig {
   sandbox: boolean;
   /** Country used to read phone numbers written without a country code. */
   defaultCountry: CountryCode;
+  /** The retailer's IANA time zone: where a silo's date-only values are read unless its own zone says otherwise. */
+  timeZone: string;
+  /**
+   * IANA zone in which each silo that sends date-only fields (birth dates) writes them as
+   * instants, so that `1990-04-14T22:00:00Z` from a Paris server is read as 15 April.
+   */
+  timeZones: SiloTimeZones;
   /** Bearer token of admin operations (cache eviction); empty turns them off. */
   adminToken: string;
   /** Survivorship rule of each golden field. */
@@ -37,10 +45,16 @@ export interface GatewayConfig {
   silos: { crm: CrmConfig; loyalty: LoyaltyConfig; commerce: CommerceConfig; analytics: AnalyticsConfig };
 }
 
+/** The silos with date-only fields, and the IANA zone each writes them in. */
+export interface SiloTimeZones {
+  crm: string;
+  loyalty: string;
+}
+
 /** The settings that are not about one silo, with their defaults. */
 export type GatewaySettings = Omit<GatewayConfig, 'silos'>;
 
-type Kind = 'port' | 'int' | 'url' | 'text' | 'secret' | 'bool' | 'country' | 'logLevel' | 'limits' | 'typeOrder' | 'typeList' | 'regex' | 'survivorship' | 'megabytes';
+type Kind = 'port' | 'int' | 'url' | 'text' | 'secret' | 'bool' | 'country' | 'logLevel' | 'limits' | 'typeOrder' | 'typeList' | 'regex' | 'survivorship' | 'megabytes' | 'timeZone';
 
 interface Setting {
   key: string;
@@ -49,6 +63,8 @@ interface Setting {
   path: readonly string[];
   /** Absent means required (silo settings are required only when silos are configured). */
   default?: string;
+  /** When the setting is absent or empty: the value of this other (earlier) setting. */
+  defaultFrom?: string;
   description: string;
   min?: number;
   max?: number;
@@ -64,6 +80,21 @@ const GATEWAY_SETTINGS: readonly Setting[] = [
   { key: 'LOG_LEVEL', kind: 'logLevel', path: ['logLevel'], default: 'info', description: `One of ${LOG_LEVELS.join(', ')}.` },
   { key: 'GATEWAY_SANDBOX', kind: 'bool', path: ['sandbox'], default: 'true', description: 'Apollo Sandbox on the landing page, and introspection.' },
   { key: 'DEFAULT_COUNTRY', kind: 'country', path: ['defaultCountry'], default: 'FR', description: 'ISO 3166-1 alpha-2 country for phone numbers written without a country code.' },
+  { key: 'TIME_ZONE', kind: 'timeZone', path: ['timeZone'], default: 'Europe/Paris', description: "The retailer's IANA time zone (such as Europe/Paris or America/New_York): the loyalty program's dates are read there unless LOYALTY_TIME_ZONE says otherwise." },
+  {
+    key: 'CRM_TIME_ZONE',
+    kind: 'timeZone',
+    path: ['timeZones', 'crm'],
+    default: 'UTC',
+    description: 'IANA time zone in which a CRM date property sent as an instant (a birth date) is read. UTC, as HubSpot stores date properties as midnight UTC.',
+  },
+  {
+    key: 'LOYALTY_TIME_ZONE',
+    kind: 'timeZone',
+    path: ['timeZones', 'loyalty'],
+    defaultFrom: 'TIME_ZONE',
+    description: "IANA time zone of the loyalty program's server, in which a birth date sent as an instant is read (Open Loyalty writes dates as date-times in its zone). Default: TIME_ZONE.",
+  },
   { key: 'IDENTITY_MAX_ROUNDS', kind: 'int', path: ['identity', 'maxRounds'], default: '4', min: 1, max: 10, description: 'Rounds of lookups when resolving a customer.' },
   { key: 'IDENTITY_MAX_RECORDS', kind: 'int', path: ['identity', 'maxRecords'], default: '50', min: 1, max: 1000, description: 'Records one customer may have before resolution stops.' },
   { key: 'IDENTITY_CACHE_MAX_MB', kind: 'megabytes', path: ['identity', 'cache', 'maxBytes'], default: '64', min: 1, max: 65_536, description: 'Memory the identity-link cache may hold, estimated, in MB (least recently used identifiers go first).' },
@@ -176,10 +207,14 @@ function parse(sources: ConfigSources, settings: readonly Setting[]): ConfigResu
   }
 
   const config: Record<string, unknown> = {};
+  const texts = new Map<string, string>();
   for (const setting of settings) {
     const fromFile = fileValues[setting.key];
     const raw = sources.env[setting.key] ?? (fromFile === undefined || fromFile === null ? undefined : String(fromFile));
-    const text = raw ?? setting.default;
+    const inheritsFrom = raw === undefined || raw.trim() === '' ? setting.defaultFrom : undefined;
+    // A setting whose source is bad already has its error: a second one would blame the wrong key.
+    if (inheritsFrom !== undefined && !texts.has(inheritsFrom)) continue;
+    const text = inheritsFrom !== undefined ? texts.get(inheritsFrom) : (raw ?? setting.default);
     if (text === undefined || (text.trim() === '' && !setting.optional)) {
       errors.push(`Missing setting ${setting.key}: ${setting.description}`);
       continue;
@@ -189,6 +224,7 @@ function parse(sources: ConfigSources, settings: readonly Setting[]): ConfigResu
       errors.push(`Bad setting ${setting.key}: ${value.error}`);
       continue;
     }
+    texts.set(setting.key, text.trim());
     assign(config, setting.path, value);
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
@@ -251,6 +287,8 @@ function convert(setting: Setting, text: string): unknown {
       } catch {
         return { error: `expected a regular expression, got "${text}".` };
       }
+    case 'timeZone':
+      return canonicalTimeZone(text) ?? { error: `expected an IANA time zone name such as Europe/Paris, America/New_York or UTC, got "${text}".` };
     case 'text':
     case 'secret':
       return text;

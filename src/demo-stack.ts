@@ -48,7 +48,7 @@ export interface DemoStack {
 export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
   const { population } = options;
   const demo = await startDemoSilos({ population, timeoutMs: options.timeoutMs, latency: options.latency, faults: options.faults });
-  const connectors = createSiloConnectors(demo.silos);
+  const connectors = createSiloConnectors(demo.silos, {}, options.settings.timeZones);
   let gateway: Gateway;
   try {
     gateway = await startGateway({ settings: options.settings, connectors, logger: options.logger });

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     }
     const config = parseConfig(sources);
     if (!config.ok) fail(`The configuration is not valid:\n- ${config.errors.join('\n- ')}`);
-    const connectors = createSiloConnectors(config.config.silos);
+    const connectors = createSiloConnectors(config.config.silos, {}, config.config.timeZones);
     await serve(config.config, connectors, []);
     return;
   }
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   if (!settings.ok) fail(`The configuration is not valid:\n- ${settings.errors.join('\n- ')}`);
   const population = await demoPopulation(options);
   const demo = await startDemoSilos({ population, latency: options.latency, faults: options.faults });
-  const connectors = createSiloConnectors(demo.silos);
+  const connectors = createSiloConnectors(demo.silos, {}, settings.config.timeZones);
   await serve(settings.config, connectors, [demo.close], exampleId(population));
 }
 

@@ -5,13 +5,17 @@ import { createCommerceConnector } from '../connectors/commerce/client.js';
 import { createCrmConnector } from '../connectors/crm/client.js';
 import { createLoyaltyConnector } from '../connectors/loyalty/client.js';
 import type { SiloConnectors } from '../connectors/types.js';
-import type { GatewayConfig } from './config.js';
+import type { GatewayConfig, SiloTimeZones } from './config.js';
 import { SOURCES } from './context.js';
 
-export function createSiloConnectors(silos: GatewayConfig['silos'], deps: { dispatcher?: Dispatcher } = {}): SiloConnectors {
+/**
+ * `timeZones` (TIME_ZONE, CRM_TIME_ZONE, LOYALTY_TIME_ZONE) are the gateway's settings, not the
+ * silos': the demo's silos get them too. Left out, each connector reads dates in UTC.
+ */
+export function createSiloConnectors(silos: GatewayConfig['silos'], deps: { dispatcher?: Dispatcher } = {}, timeZones?: SiloTimeZones): SiloConnectors {
   return {
-    crm: createCrmConnector(silos.crm, deps),
-    loyalty: createLoyaltyConnector(silos.loyalty, deps),
+    crm: createCrmConnector({ ...silos.crm, timeZone: timeZones?.crm ?? silos.crm.timeZone }, deps),
+    loyalty: createLoyaltyConnector({ ...silos.loyalty, timeZone: timeZones?.loyalty ?? silos.loyalty.timeZone }, deps),
     commerce: createCommerceConnector(silos.commerce, deps),
     analytics: createAnalyticsConnector(silos.analytics, deps),
   };

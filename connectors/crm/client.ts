@@ -4,7 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { chunk, isObject, isPresent, unique } from '../shared/collections.js';
-import { utcDateTime } from '../shared/time.js';
+import { calendarDate, isTimeZone, utcDateTime } from '../shared/time.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
 import type {
   Connector,
@@ -31,6 +31,12 @@ import {
 export type CrmConfig = SiloEndpoint & {
   /** A HubSpot private app access token with the `crm.objects.contacts.read` scope. */
   accessToken: string;
+  /**
+   * IANA time zone in which a date property sent as an instant is read. Default `UTC`: HubSpot
+   * stores a date property as midnight UTC of that date (its "How should timestamps be formatted"
+   * FAQ), so only a CRM that writes them otherwise needs another. The gateway passes CRM_TIME_ZONE.
+   */
+  timeZone?: string;
 };
 
 export type CrmConnector = Connector<CrmContactRecord>;
@@ -61,6 +67,8 @@ interface InGroup {
 }
 
 export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispatcher } = {}): CrmConnector {
+  const timeZone = config.timeZone ?? 'UTC';
+  if (!isTimeZone(timeZone)) throw new Error(`The CRM connector's "timeZone" must be an IANA time zone such as Europe/Paris, got "${timeZone}".`);
   const http = new SiloHttp({ ...config, source: 'crm', label: 'CRM', dispatcher: deps.dispatcher });
   const headers = { authorization: `Bearer ${config.accessToken}` };
   const api = new ContactsApi(http, headers);
@@ -86,7 +94,7 @@ export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispa
       const contacts = await api.readByIds(ids);
       return ids.map((id) => {
         const contact = contacts.get(id);
-        return contact ? toRecord(contact) : null;
+        return contact ? toRecord(contact, timeZone) : null;
       });
     },
 
@@ -241,8 +249,11 @@ function toHubSpotObject(value: unknown): HubSpotObject | null {
   };
 }
 
-/** HubSpot properties to the gateway's CrmContact (README lists the mapping). */
-export function toRecord(contact: HubSpotObject): CrmContactRecord {
+/**
+ * HubSpot properties to the gateway's CrmContact (README lists the mapping). Date properties
+ * given as an instant are read in `timeZone` (IANA).
+ */
+export function toRecord(contact: HubSpotObject, timeZone = 'UTC'): CrmContactRecord {
   const p = (name: (typeof CONTACT_PROPERTIES)[number]): string | null => nonEmpty(contact.properties[name]);
   const address = { street: p('address'), postalCode: p('zip'), city: p('city'), country: p('country') };
   return {
@@ -253,7 +264,7 @@ export function toRecord(contact: HubSpotObject): CrmContactRecord {
     lastName: p('lastname'),
     phone: p('phone'),
     mobilePhone: p('mobilephone'),
-    birthDate: toDate(p('date_of_birth')),
+    birthDate: toDate(p('date_of_birth'), timeZone),
     language: p('hs_language'),
     address: Object.values(address).some(isPresent) ? address : null,
     emailOptOut: toBoolean(p('hs_email_optout')),
@@ -275,9 +286,12 @@ function toFoundRecord(contact: HubSpotObject): FoundRecord {
   return { source: 'crm', id: record.id, identifiers, name: { first: record.firstName ?? null, last: record.lastName ?? null } };
 }
 
-/** HubSpot date properties read as `YYYY-MM-DD` (older portals send midnight UTC as a date-time). */
-function toDate(value: string | null): string | null {
-  return value !== null && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : null;
+/**
+ * HubSpot date properties read as `YYYY-MM-DD`: older portals send midnight UTC as a date-time,
+ * read in the CRM's zone (see calendarDate). What is neither is unknown.
+ */
+function toDate(value: string | null, timeZone: string): string | null {
+  return value === null ? null : calendarDate(value, timeZone);
 }
 
 function toDateTime(value: string | null): string | null {

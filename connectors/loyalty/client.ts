@@ -5,6 +5,7 @@
 import type { Dispatcher } from 'undici';
 import { checkListLimit, unique } from '../shared/collections.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
+import { isTimeZone } from '../shared/time.js';
 import type {
   Connector,
   FoundRecord,
@@ -37,6 +38,11 @@ export type LoyaltyConfig = SiloEndpoint & {
   /** An admin account allowed to read members, transactions and tiers. */
   username: string;
   password: string;
+  /**
+   * IANA time zone the instance keeps its dates in: a birth date it sends as an instant is
+   * read there. Default `UTC`; the gateway passes LOYALTY_TIME_ZONE.
+   */
+  timeZone?: string;
 };
 
 export interface LoyaltyDeps {
@@ -93,6 +99,8 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
     if (!config[key]) throw new Error(`The loyalty connector needs a non-empty "${key}" in its configuration.`);
   }
   const now = deps.now ?? Date.now;
+  const timeZone = config.timeZone ?? 'UTC';
+  if (!isTimeZone(timeZone)) throw new Error(`The loyalty connector's "timeZone" must be an IANA time zone such as Europe/Paris, got "${timeZone}".`);
   const http = new SiloHttp({
     source: 'loyalty',
     label: 'loyalty program',
@@ -118,7 +126,7 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
   }, now);
 
   async function membersWhere(field: string, values: readonly string[]): Promise<MemberView[]> {
-    const batches = inBatches(values).map((batch) => api.all('member.list', 'member', filterQuery(field, batch), readMember));
+    const batches = inBatches(values).map((batch) => api.all('member.list', 'member', filterQuery(field, batch), (value) => readMember(value, timeZone)));
     return (await Promise.all(batches)).flat();
   }
 

@@ -9,7 +9,7 @@
 import type { FoundRecord, Identifier, LoyaltyMemberRecord, LoyaltyTransactionRecord } from '../types.js';
 import type { PurchaseLine } from '../../src/generated/graphql.js';
 import { isObject } from '../shared/collections.js';
-import { utcDateTime } from '../shared/time.js';
+import { calendarDate, utcDateTime } from '../shared/time.js';
 
 export class ShapeError extends Error {
   override readonly name = 'ShapeError';
@@ -43,7 +43,11 @@ export function readLoginToken(body: unknown): string {
   return required(object(body, 'body'), 'token', 'string', 'body');
 }
 
-export function readMember(value: unknown): MemberView {
+/**
+ * A member as the gateway reads it. `timeZone` (IANA) is where the instance keeps its dates:
+ * a birth date sent as an instant (`1990-04-14T22:00:00+00:00`) is read on its wall clocks.
+ */
+export function readMember(value: unknown, timeZone = 'UTC'): MemberView {
   const m = object(value, 'member');
   return {
     id: required(m, 'customerId', 'string', 'member'),
@@ -52,7 +56,7 @@ export function readMember(value: unknown): MemberView {
     phone: optional(m, 'phone', 'string', 'member'),
     firstName: optional(m, 'firstName', 'string', 'member'),
     lastName: optional(m, 'lastName', 'string', 'member'),
-    birthDate: calendarDate(optional(m, 'birthDate', 'string', 'member'), 'member.birthDate'),
+    birthDate: birthDate(optional(m, 'birthDate', 'string', 'member'), timeZone),
     address: readAddress(m.address),
     levelId: optional(m, 'levelId', 'string', 'member'),
     activePoints: optional(m, 'activePoints', 'number', 'member'),
@@ -136,12 +140,15 @@ function readAddress(value: unknown): MemberView['address'] {
   };
 }
 
-/** `YYYY-MM-DD`, also from a date-time (some exports add midnight and a zone). */
-function calendarDate(text: string | null, where: string): string | null {
+/**
+ * `YYYY-MM-DD`. Open Loyalty serializes a birth date as a date-time in its server's zone
+ * (`1990-09-11T02:00:00+0200` in its reference); read in `timeZone` (see calendarDate).
+ */
+function birthDate(text: string | null, timeZone: string): string | null {
   if (text === null) return null;
-  const match = /^(\d{4}-\d{2}-\d{2})/.exec(text);
-  if (!match) throw new ShapeError(`${where} should be a date (YYYY-MM-DD)`);
-  return match[1]!;
+  const date = calendarDate(text, timeZone);
+  if (date === null) throw new ShapeError('member.birthDate should be a date (YYYY-MM-DD) or an ISO 8601 date-time');
+  return date;
 }
 
 /** An ISO 8601 date-time in UTC, whatever zone the API wrote it in. */

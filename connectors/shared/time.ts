@@ -13,3 +13,88 @@ export function utcDateTime(text: string): string | null {
   // Already in the canonical form: no need to build a Date and write it again (a few per record).
   return CANONICAL_UTC.test(text) ? text : new Date(time).toISOString();
 }
+
+/**
+ * A date-time as the silos write it: `YYYY-MM-DD`, then `T` or a space, hours and minutes,
+ * optional seconds and fraction, and an optional zone (`Z`, `+02:00`, `+0200`, `+02`).
+ */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * True when `timeZone` is an IANA time zone name the runtime knows (`Europe/Paris`, `UTC`,
+ * `America/New_York`). Intl throws a RangeError on any other.
+ */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    dayFormat(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The runtime's canonical spelling of a known zone (`utc` is `UTC`), or null for an unknown one. */
+export function canonicalTimeZone(timeZone: string): string | null {
+  return isTimeZone(timeZone) ? dayFormat(timeZone).resolvedOptions().timeZone : null;
+}
+
+/**
+ * The calendar date (`YYYY-MM-DD`) a silo meant by a date-only field, such as a birth date.
+ *
+ * - `1990-04-15`: that date.
+ * - A date-time with a zone (`1990-04-14T22:00:00+00:00`, `…Z`, `…+0200`): an instant, which is
+ *   how some APIs serialize a date (midnight in the server's zone, written in UTC or another
+ *   zone: Open Loyalty writes a member's birthDate as `1990-09-11T02:00:00+0200`). It is read in
+ *   `timeZone`, the zone the silo keeps its dates in: midnight in Paris written in UTC is
+ *   `1990-04-14T22:00:00Z`, and in Europe/Paris that is 15 April.
+ * - A date-time without a zone (`1990-04-15T00:00:00`): a local time, so its own date.
+ *
+ * Null when the text is none of these or its date-time does not exist (`1990-02-30`, `25:00`).
+ * `timeZone` must be a zone {@link isTimeZone} accepts; an unknown one throws a RangeError.
+ */
+export function calendarDate(text: string, timeZone: string): string | null {
+  const value = text.trim();
+  if (DATE_ONLY.test(value)) return value;
+  const match = DATE_TIME.exec(value);
+  if (!match) return null;
+  const [, y, mo, d, h, mi, s, zone] = match;
+  const fields = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0)] as const;
+  const local = new Date(0);
+  local.setUTCFullYear(fields[0], fields[1], fields[2]);
+  local.setUTCHours(fields[3], fields[4], fields[5], 0);
+  // Date.UTC rolls 30 February over to 2 March: a date-time that does not exist is not one.
+  const exists =
+    local.getUTCFullYear() === fields[0] && local.getUTCMonth() === fields[1] && local.getUTCDate() === fields[2] &&
+    local.getUTCHours() === fields[3] && local.getUTCMinutes() === fields[4] && local.getUTCSeconds() === fields[5];
+  if (!exists) return null;
+  if (zone === undefined) return value.slice(0, 10);
+  return dateIn(local.getTime() - offsetMs(zone), timeZone);
+}
+
+/** The calendar date of an instant (epoch ms) on the wall clocks of `timeZone`. */
+export function dateIn(epochMs: number, timeZone: string): string {
+  const parts = dayFormat(timeZone).formatToParts(new Date(epochMs));
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)!.value;
+  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
+}
+
+function offsetMs(zone: string): number {
+  if (zone.toUpperCase() === 'Z') return 0;
+  const digits = zone.slice(1).replace(':', '');
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
+  return (zone.startsWith('-') ? -minutes : minutes) * 60_000;
+}
+
+/** One formatter per zone: building one costs far more than formatting with it. */
+function dayFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    // en-CA with numeric parts; the Gregorian calendar and Latin digits are set, not left to the locale.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, calendar: 'gregory', numberingSystem: 'latn', year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format;
+}

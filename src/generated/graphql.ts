@@ -108,7 +108,7 @@ export type CrmContact = {
   additionalEmails: Array<Scalars['String']['output']>;
   /** Postal address (`address`, `zip`, `city`, `country`). */
   address?: Maybe<PostalAddress>;
-  /** Date of birth. */
+  /** Date of birth. A date property sent as an instant is read in `CRM_TIME_ZONE` (UTC, as HubSpot writes them). */
   birthDate?: Maybe<Scalars['Date']['output']>;
   /** When the contact was created in the CRM. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
@@ -147,7 +147,7 @@ export type Customer = {
   address?: Maybe<PostalAddress>;
   /** The customer's analytics visitors (one per device). `null` when analytics could not be reached. */
   analytics?: Maybe<Array<AnalyticsVisitor>>;
-  /** Date of birth, chosen by the `birthDate` rule. */
+  /** Date of birth, chosen by the `birthDate` rule; a silo's instant is read in that silo's time zone (README, The golden record). */
   birthDate?: Maybe<Scalars['Date']['output']>;
   /** The customer's shop accounts. `null` when the e-commerce silo could not be reached. */
   commerce?: Maybe<Array<CommerceCustomer>>;
@@ -282,7 +282,7 @@ export type LoyaltyMember = {
   activePoints?: Maybe<Scalars['Float']['output']>;
   /** Postal address, as given at sign-up. */
   address?: Maybe<PostalAddress>;
-  /** Date of birth, as given at sign-up. */
+  /** Date of birth, as given at sign-up. Open Loyalty sends it as a date-time, read in `LOYALTY_TIME_ZONE`. */
   birthDate?: Maybe<Scalars['Date']['output']>;
   /** The loyalty card number printed on the member's card. */
   cardNumber?: Maybe<Scalars['String']['output']>;

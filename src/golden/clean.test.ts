@@ -28,6 +28,96 @@ describe('names', () => {
     expect(fold(' Élodie  ')).toBe(fold('ELODIE'));
     expect(fold('St. Denis')).toBe('st denis');
   });
+
+  it.each([
+    // Turkish: İ and ı are letters of their own; never a stray combining dot (U+0307).
+    ['İLKNUR', 'İlknur'],
+    ['ÇELİK', 'Çelik'],
+    ['İLKNUR ÇELİK', 'İlknur Çelik'],
+    ['ılgın', 'Ilgın'],
+    ['AYŞE YILDIZ', 'Ayşe Yildiz'],
+    // Mc always, Mac before a Gaelic root only.
+    ['MCDONALD', 'McDonald'],
+    ['mcenroe', 'McEnroe'],
+    ['MACLEOD', 'MacLeod'],
+    ['MACDONALD', 'MacDonald'],
+    ['MACKENZIE', 'MacKenzie'],
+    ['MACK', 'Mack'],
+    ['MACEY', 'Macey'],
+    ['MACHADO', 'Machado'],
+    ['MACIAS', 'Macias'],
+    ['MACRON', 'Macron'],
+    ['MACAULAY', 'Macaulay'],
+    ['MC', 'Mc'],
+    // Apostrophes and hyphens.
+    ["O'BRIEN", "O'Brien"],
+    ["D'ANGELO", "D'Angelo"],
+    ['N’DIAYE', 'N’Diaye'],
+    ['JEAN-PIERRE', 'Jean-Pierre'],
+    ['MARIE-CLAIRE DE LA TOUR', 'Marie-Claire de La Tour'],
+    ['SMITH-MCDONALD', 'Smith-McDonald'],
+    // Particles: lower case when a name follows; the French articles Le and La keep their capital.
+    ['PIETER VAN DER BERG', 'Pieter van der Berg'],
+    ['VAN DER BERG', 'van der Berg'],
+    ['LUDWIG VAN BEETHOVEN', 'Ludwig van Beethoven'],
+    ['CHARLES DE GAULLE', 'Charles de Gaulle'],
+    ['MARIA DOS SANTOS', 'Maria dos Santos'],
+    ['ORTEGA Y GASSET', 'Ortega y Gasset'],
+    ['VON DER LEYEN', 'von der Leyen'],
+    ['LE GALL', 'Le Gall'],
+    ['LA FONTAINE', 'La Fontaine'],
+    ['le pen', 'Le Pen'],
+    ['DA', 'Da'],
+    ['COSTA DA', 'Costa Da'],
+    ['VAN', 'Van'],
+    ["VAN 'T HOF", "van 't Hof"],
+    ['MACINTOSH', 'Macintosh'],
+    // Other letters of their own, and ß, which has no common capital.
+    ['STRAUß', 'Strauß'],
+    ['ØRSTED', 'Ørsted'],
+    ['łukasz', 'Łukasz'],
+    ['ÆSA', 'Æsa'],
+    ['ΑΝΔΡΈΑΣ', 'Ανδρέας'],
+    ['ИВАНОВ', 'Иванов'],
+    // Mixed case is the person's choice.
+    ['Di Maio', 'Di Maio'],
+    ['deLuca', 'deLuca'],
+    ['İlknur', 'İlknur'],
+    ['Macdonald', 'Macdonald'],
+  ])('cases "%s" as "%s"', (raw, cased) => {
+    expect(properCase(raw)).toBe(cased);
+    expect(properCase(raw)).not.toMatch(/\u0307/);
+  });
+
+  it('reads an I as dotless in a Turkish record only when the name is typed in the Turkish alphabet', () => {
+    expect(properCase('IŞIK', { language: 'tr' })).toBe('Işık');
+    expect(properCase('IŞIK', { country: 'TR' })).toBe('Işık');
+    expect(properCase('IŞIK', { language: 'tr-TR', country: 'FR' })).toBe('Işık');
+    // Typed without Turkish letters, on a keyboard without İ: the Latin I.
+    expect(properCase('ISMAIL', { language: 'tr' })).toBe('Ismail');
+    // Elsewhere (a Romanian Ş, a French record), the Latin I.
+    expect(properCase('IŞIK')).toBe('Işik');
+    expect(properCase('IŞIK', { language: 'fr', country: 'TR' })).toBe('Işik');
+    expect(properCase('İLKNUR', { language: 'az' })).toBe('İlknur');
+  });
+
+  it('cleans Unicode: one form, no invisible characters', () => {
+    expect(cleanName('Anna\u200B')).toEqual({ ok: true, value: 'Anna' });
+    expect(cleanName('\uFEFFANNA')).toEqual({ ok: true, value: 'Anna' });
+    expect(cleanName('E\u0301lodie')).toEqual({ ok: true, value: 'Élodie' });
+    expect(cleanName('E\u0301LODIE')).toEqual({ ok: true, value: 'Élodie' });
+    expect(cleanName('Ma\u00ADrie')).toEqual({ ok: true, value: 'Marie' });
+    expect(cleanName('\u200B')).toMatchObject({ ok: false });
+    expect(cleanText('Rue\u200B de la Paix')).toEqual({ ok: true, value: 'Rue de la Paix' });
+  });
+
+  it('compares names with Unicode-correct folding', () => {
+    expect(fold('İLKNUR')).toBe(fold('Ilknur'));
+    expect(fold('ÇELİK')).toBe(fold('Celik'));
+    expect(fold('Strauß')).toBe(fold('STRAUSS'));
+    expect(fold('Anna\u200B')).toBe(fold('Anna'));
+    expect(fold('E\u0301lodie')).toBe(fold('Élodie'));
+  });
 });
 
 describe('emails and phones', () => {

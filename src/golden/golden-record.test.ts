@@ -189,3 +189,35 @@ describe('FIELD_SOURCES', () => {
     expect(provenanceFields('email')).toEqual(['email']);
   });
 });
+
+describe('golden text values', () => {
+  const empty: ClusterRecords = { crm: [], loyalty: [], commerce: [], analytics: [] };
+
+  it('cases each name in its own record\'s language: a Turkish address makes IŞIK Işık', () => {
+    const turkish: ClusterRecords = {
+      ...empty,
+      loyalty: [loyalty({ id: 'm1', firstName: 'İLKNUR', lastName: 'IŞIK', address: { street: null, postalCode: '34000', city: 'İstanbul', country: 'Türkiye' } })],
+    };
+    const record = buildGoldenRecord(turkish, options);
+    expect([record.firstName.value, record.lastName.value, record.displayName.value]).toEqual(['İlknur', 'Işık', 'İlknur Işık']);
+    const french: ClusterRecords = { ...empty, loyalty: [loyalty({ id: 'm1', lastName: 'IŞIK', address: { street: null, postalCode: '75011', city: 'Paris', country: 'France' } })] };
+    expect(buildGoldenRecord(french, options).lastName.value).toBe('Işik');
+  });
+
+  it('drops invisible characters and composes accents in every text value, so that equal values count once', () => {
+    const record = buildGoldenRecord(
+      {
+        ...empty,
+        crm: [crm({ id: '1', firstName: 'E\u0301lodie', lastName: 'Dumont\u200B', language: 'fr\u200B', address: { street: '8 rue des Lilas\u200B', postalCode: '69003', city: 'Lyon', country: 'France' } })],
+        loyalty: [loyalty({ id: 'm1', firstName: 'Élodie', lastName: 'Dumont' })],
+      },
+      { ...options, rules: { ...DEFAULT_SURVIVORSHIP, firstName: { kind: 'mostFrequent' } } },
+    );
+    expect(record.firstName.value).toBe('Élodie');
+    expect(record.firstName.losers.map((l) => l.reason)).toEqual(['duplicate']);
+    expect(record.lastName.value).toBe('Dumont');
+    expect(record.locale.value).toBe('fr');
+    expect(record.address.value?.street).toBe('8 rue des Lilas');
+  });
+});
+

@@ -8,10 +8,19 @@
 import type { AnalyticsVisitorRecord, CommerceCustomerRecord, CrmContactRecord, LoyaltyMemberRecord } from '../../connectors/types.js';
 import type { Source } from '../generated/graphql.js';
 import type { NormalizeOptions } from '../identity/normalize.js';
-import { addressKey, cleanAddress, type AddressInput, type GoldenAddress } from './address.js';
+import { addressKey, cleanAddress, countryCode, type AddressInput, type GoldenAddress } from './address.js';
 import { cleanDate, cleanIdentifier, cleanLocale, cleanName, cleanTimestamp, fold } from './clean.js';
 import type { SurvivorshipRules } from './rules-config.js';
-import { DEFAULT_TIE_BREAK, distinctValues, survive, type Candidate, type Cleaned, type FieldDecision, type SurviveOptions } from './survivorship.js';
+import {
+  DEFAULT_TIE_BREAK,
+  distinctValues,
+  survive,
+  type Candidate,
+  type Cleaned,
+  type FieldDecision,
+  type RecordContext,
+  type SurviveOptions,
+} from './survivorship.js';
 
 /** Fields chosen by a survivorship rule. */
 export const SURVIVING_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'birthDate', 'address', 'locale', 'createdAt'] as const;
@@ -98,13 +107,16 @@ interface Readers<R> {
 
 interface FieldSpec<R, V> {
   read: Readers<R>;
-  clean: (raw: R, options: NormalizeOptions) => Cleaned<V>;
+  /** The cleaning depends on the record's language and country: read them (only then: it costs a lookup). */
+  context?: true;
+  clean: (raw: R, options: NormalizeOptions, context: RecordContext) => Cleaned<V>;
   key?: (value: V) => string;
 }
 
 const personName = (name: 'firstName' | 'lastName'): FieldSpec<string, string> => ({
   read: { crm: (r) => [r[name]], loyalty: (r) => [r[name]], commerce: (r) => [r[name]] },
-  clean: cleanName,
+  clean: (raw, _options, context) => cleanName(raw, context),
+  context: true,
   key: fold,
 });
 
@@ -151,6 +163,19 @@ const TIMES = {
   commerce: (r: CommerceCustomerRecord): Times => ({ updatedAt: r.updatedAt, createdAt: r.createdAt }),
   analytics: (r: AnalyticsVisitorRecord): Times => ({ updatedAt: r.lastVisitAt, createdAt: r.firstVisitAt }),
 };
+
+/** The language and country each silo's record tells, for the fields whose cleaning needs them (names). */
+const CONTEXT = {
+  crm: (r: CrmContactRecord): RecordContext => ({ language: r.language, country: countryOf(r.address) }),
+  loyalty: (r: LoyaltyMemberRecord): RecordContext => ({ country: countryOf(r.address) }),
+  commerce: (r: CommerceCustomerRecord): RecordContext => ({ country: countryOf(r.address) }),
+  analytics: (): RecordContext => ({}),
+};
+
+/** The ISO code of an address's country ("Türkiye" is TR), or null. */
+function countryOf(address: AddressInput | null | undefined): string | null {
+  return address?.country ? countryCode(address.country) : null;
+}
 
 const sourcesOf = (field: SurvivingField): Source[] => DEFAULT_TIE_BREAK.filter((source) => FIELD_READERS[field].read[source] !== undefined);
 
@@ -204,21 +229,21 @@ export function goldenField<F extends GoldenField>(cluster: ClusterRecords, fiel
 /** The decision for one surviving field under the configured rule. */
 export function decideField<F extends SurvivingField>(cluster: ClusterRecords, field: F, options: GoldenRecordOptions): GoldenDecisions[F] {
   const spec = FIELD_READERS[field] as FieldSpec<FieldTypes[F]['raw'], FieldTypes[F]['golden']>;
-  const candidates = candidatesOf(cluster, spec.read);
+  const candidates = candidatesOf(cluster, spec.read, spec.context === true);
   const unavailable = FIELD_SOURCES[field].filter((source) => isSiloFailure<unknown>(cluster[source]));
   return survive(field, candidates, options.rules[field], { ...surviveOptions(spec, options), unavailable }) as GoldenDecisions[F];
 }
 
 function surviveOptions<R, V>(spec: FieldSpec<R, V>, options: GoldenRecordOptions): SurviveOptions<R, V> {
-  return { clean: (raw) => spec.clean(raw, options), key: spec.key, tieBreak: options.tieBreak };
+  return { clean: (raw, context) => spec.clean(raw, options, context ?? {}), key: spec.key, tieBreak: options.tieBreak };
 }
 
-function candidatesOf<R>(cluster: ClusterRecords, read: Readers<R>): Array<Candidate<R>> {
+function candidatesOf<R>(cluster: ClusterRecords, read: Readers<R>, withContext: boolean): Array<Candidate<R>> {
   return [
-    ...fromSilo('crm', cluster.crm, read.crm, TIMES.crm),
-    ...fromSilo('loyalty', cluster.loyalty, read.loyalty, TIMES.loyalty),
-    ...fromSilo('commerce', cluster.commerce, read.commerce, TIMES.commerce),
-    ...fromSilo('analytics', cluster.analytics, read.analytics, TIMES.analytics),
+    ...fromSilo('crm', cluster.crm, read.crm, TIMES.crm, withContext ? CONTEXT.crm : undefined),
+    ...fromSilo('loyalty', cluster.loyalty, read.loyalty, TIMES.loyalty, withContext ? CONTEXT.loyalty : undefined),
+    ...fromSilo('commerce', cluster.commerce, read.commerce, TIMES.commerce, withContext ? CONTEXT.commerce : undefined),
+    ...fromSilo('analytics', cluster.analytics, read.analytics, TIMES.analytics, withContext ? CONTEXT.analytics : undefined),
   ];
 }
 
@@ -227,9 +252,13 @@ function fromSilo<T extends { id: string }, R>(
   records: SiloRecords<T>,
   read: ((record: T) => Values<R>) | undefined,
   times: (record: T) => Times,
+  context: ((record: T) => RecordContext) | undefined,
 ): Array<Candidate<R>> {
   if (!read || isSiloFailure(records)) return [];
-  return records.flatMap((record) => read(record).map((value) => ({ source, recordId: record.id, value, ...times(record) })));
+  return records.flatMap((record) => {
+    const about = { source, recordId: record.id, ...times(record), context: context?.(record) };
+    return read(record).map((value) => ({ ...about, value }));
+  });
 }
 
 type Lookup = <F extends SurvivingField>(field: F) => GoldenDecisions[F];

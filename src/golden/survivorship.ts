@@ -43,6 +43,17 @@ export const RULE_KINDS: readonly RuleKind[] = ['sourcePriority', 'mostRecent', 
  */
 export const DEFAULT_TIE_BREAK: readonly Source[] = ANCHOR_PRIORITY;
 
+/**
+ * What a record tells of how its text is written, for cleaning that depends on it (the casing
+ * of a Turkish name). Either part may be unknown.
+ */
+export interface RecordContext {
+  /** The record's language, as a BCP 47 tag (`tr`, `fr-BE`). */
+  language?: string | null;
+  /** The record's country (its address), as ISO 3166-1 alpha-2 or as the silo wrote it. */
+  country?: string | null;
+}
+
 /** One value a record holds for the field, as the silo holds it, with the record's times. */
 export interface Candidate<R> {
   source: Source;
@@ -52,6 +63,8 @@ export interface Candidate<R> {
   updatedAt?: string | null;
   /** When the record was created (ISO 8601); null when the silo does not say. */
   createdAt?: string | null;
+  /** The record's language and country, when the silo tells them. */
+  context?: RecordContext;
 }
 
 /** A value made ready to compare and return, or why it cannot take part. */
@@ -95,8 +108,11 @@ export interface FieldDecision<V, R = V> {
 }
 
 export interface SurviveOptions<R, V> {
-  /** Makes a value ready (normalized, cased) or refuses it as blocked or invalid. */
-  clean: (value: R) => Cleaned<V>;
+  /**
+   * Makes a value ready (normalized, cased) or refuses it as blocked or invalid; `context` is
+   * the candidate's, when it has one.
+   */
+  clean: (value: R, context?: RecordContext) => Cleaned<V>;
   /** Two values with the same key are the same value. Default: strings lower-cased, others as JSON. */
   key?: (value: V) => string;
   /** Silos in the order that breaks ties. Default: {@link DEFAULT_TIE_BREAK}. */
@@ -133,7 +149,7 @@ export function survive<R, V>(field: string, candidates: ReadonlyArray<Candidate
       unusable.push(lose(candidate, 'empty', 'no value'));
       return;
     }
-    const cleaned = options.clean(candidate.value as R);
+    const cleaned = options.clean(candidate.value as R, candidate.context);
     if (!cleaned.ok) {
       unusable.push(lose(candidate, cleaned.reason, cleaned.detail));
       return;

@@ -16,6 +16,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { Identifier } from '../../connectors/types.js';
+import { visibleText } from './unicode.js';
 
 export interface NormalizeOptions {
   /** ISO 3166-1 alpha-2 country used to read phone numbers written without a country code. */
@@ -92,13 +93,40 @@ function assertNever(value: never): never {
 }
 
 /**
- * A first or last name folded for comparison: accents dropped, lower-cased, spaces and punctuation
- * removed, so that "Hélène", "HELENE" and " helene " are equal, and so are "Le Gall" and "LEGALL",
- * "N'Diaye" and "NDIAYE". Null for a missing or blank name, and for a placeholder ("n/a", "-").
+ * Letters that neither Unicode decomposition nor lower-casing bring to the Latin letters people
+ * type for them on a keyboard without them: the dotless ı of Turkish, the German ß ("Strauß" is
+ * "STRAUSS" in capitals), the ligatures æ and œ, and the Scandinavian, Polish, Croatian and
+ * Icelandic letters that are letters of their own rather than a base letter with a mark.
+ */
+const LETTER_FOLDS: Readonly<Record<string, string>> = {
+  ı: 'i', ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ħ: 'h', ŧ: 't',
+};
+const FOLDED_LETTERS = new RegExp(`[${Object.keys(LETTER_FOLDS).join('')}]`, 'gu');
+
+/**
+ * Text folded for comparison, letter by letter: invisible characters dropped, compatibility
+ * forms decomposed (NFKD: "ﬁ" is "fi", a full-width "Ａ" is "A"), marks and diacritics removed
+ * (é, ç, ñ, the dot of Turkish İ, a modifier apostrophe ʼ), lower-cased without a locale, then the letters of {@link LETTER_FOLDS} spelt as
+ * their keyboard equivalents. So "İLKNUR" and "Ilknur", "ÇELİK" and "Celik", "Strauß" and
+ * "STRAUSS", "Søren" and "Soren", "Łukasz" and "Lukasz" fold alike. Spaces and punctuation stay.
+ */
+export function foldLetters(text: string): string {
+  return visibleText(text)
+    .normalize('NFKD')
+    .replace(/[\p{M}\p{Diacritic}]/gu, '')
+    .toLowerCase()
+    .replace(FOLDED_LETTERS, (letter) => LETTER_FOLDS[letter]!);
+}
+
+/**
+ * A first or last name folded for comparison ({@link foldLetters}), spaces and punctuation
+ * removed, so that "Hélène", "HELENE" and " helene " are equal, and so are "Le Gall" and
+ * "LEGALL", "N'Diaye" and "NDIAYE", "İLKNUR" and "Ilknur", "Strauß" and "STRAUSS". Null for a
+ * missing or blank name, and for a placeholder ("n/a", "-").
  */
 export function foldName(name: string | null | undefined): string | null {
   if (name === null || name === undefined || isPlaceholderText(name)) return null;
-  const folded = name.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  const folded = foldLetters(name).replace(/[^\p{L}\p{N}]+/gu, '');
   return folded === '' ? null : folded;
 }
 

@@ -31,6 +31,8 @@ export const TEST_SETTINGS: GatewaySettings = {
   logLevel: 'debug',
   sandbox: true,
   defaultCountry: 'FR',
+  timeZone: 'Europe/Paris',
+  timeZones: { crm: 'UTC', loyalty: 'Europe/Paris' },
   adminToken: 'test-admin-token',
   golden: { rules: DEFAULT_SURVIVORSHIP },
   identity: {
