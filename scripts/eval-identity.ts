@@ -38,7 +38,7 @@
 import { writeFile } from 'node:fs/promises';
 import { startDemoStack, type DemoStack, type GraphQLBody } from '../src/demo-stack.js';
 import { parseGatewaySettings } from '../src/config.js';
-import { isFixedLinePhone, normalizeIdentifier } from '../src/identity/normalize.js';
+import { isMobilePhone, normalizeIdentifier } from '../src/identity/normalize.js';
 import { createLogger, type LogLevel } from '../src/logger.js';
 import type { Population } from '../src/population/format.js';
 import type { Identifier } from '../connectors/types.js';
@@ -307,7 +307,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const normalize = (identifier: Identifier) => normalizeIdentifier(identifier, { defaultCountry: settings.defaultCountry });
   const { starts, refused } = startsOf(population, normalize);
   // The ceiling follows the gateway's own policy on fixed lines.
-  const groups = linkableGroups(population, normalize, (identifier) => settings.identity.rules.linkFixedLines || !isFixedLinePhone(identifier));
+  const groups = linkableGroups(population, normalize, (identifier) => settings.identity.rules.linkFixedLines || identifier.type !== 'phone' || isMobilePhone(identifier));
   const refusedByType: Record<string, number> = {};
   for (const r of refused) refusedByType[r.type] = (refusedByType[r.type] ?? 0) + 1;
 

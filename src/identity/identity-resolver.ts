@@ -9,7 +9,7 @@ import type { FoundRecord, Identifier, IdentifierType } from '../../connectors/t
 import type { CustomerParent } from '../customer.js';
 import { chooseAnchor, encodeGoldenId } from './golden-id.js';
 import { IdentityLinkCache, NOT_FOUND, type CachedCluster, type LinkCacheOptions } from './link-cache.js';
-import { isFixedLinePhone, normalizeIdentifier, type NormalizeOptions } from './normalize.js';
+import { isMobilePhone, normalizeIdentifier, type NormalizeOptions } from './normalize.js';
 import { identifierKey, resolveClusters, type ResolvedCluster } from './resolve.js';
 import type { IdentityRules } from './rules.js';
 
@@ -102,7 +102,7 @@ export class IdentityResolver {
         const result = normalizeIdentifier(identifier, options.normalize);
         return result.ok ? result.identifier : null;
       },
-      isFixedLine: isFixedLinePhone,
+      isMobile: isMobilePhone,
       rules: options.rules,
       maxRounds: options.maxRounds,
       maxRecords: options.maxRecords,

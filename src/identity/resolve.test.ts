@@ -23,7 +23,7 @@ function depsFor(records: FoundRecord[], overrides: Partial<ResolveDeps> = {}): 
       );
     },
     normalize: (identifier) => ({ ...identifier, value: identifier.value.trim().toLowerCase() }),
-    isFixedLine: (identifier) => identifier.value.startsWith('+331'),
+    isMobile: (identifier) => !identifier.value.startsWith('+331'),
     rules: DEFAULT_IDENTITY_RULES,
     maxRounds: 4,
     maxRecords: 50,
