@@ -167,7 +167,7 @@ function isExpanding(state: ClusterState): boolean {
  * card number. Once the record that carries one is in the cluster, asking its silo again can only
  * find that record, so the call is skipped.
  */
-const UNIQUE_IN_SILO: Record<Source, readonly IdentifierType[]> = {
+export const UNIQUE_IN_SILO: Readonly<Record<Source, readonly IdentifierType[]>> = {
   crm: ['crm'],
   loyalty: ['loyalty', 'card'],
   commerce: ['commerce'],
