@@ -64,6 +64,12 @@ export interface FoundRecord {
    * out when its first name differs (a household's member).
    */
   name?: { first: string | null; last: string | null };
+  /**
+   * An analytics visitor's logins: for each userId its visits were sent with (each a `commerce`
+   * identifier in {@link identifiers}, as the silo stores it), how many of its visits carry it.
+   * A device several shop customers logged in on belongs to the one with the most (rules.ts).
+   */
+  loginVisits?: ReadonlyMap<string, number>;
 }
 
 /** The health of a silo as its probe saw it. */
@@ -78,6 +84,10 @@ export interface Connector<TRecord> {
   /**
    * Every record matching any of the identifiers (all of types in {@link lookupTypes}), in as
    * few calls as the product's API allows. Records that match several identifiers appear once.
+   * Each record carries every identifier it holds, whichever identifier found it, and a lookup
+   * of any of them (of a type in {@link lookupTypes}) finds it: the gateway gives a record to
+   * every identifier of the call it carries, so that an identifier's answer does not depend on
+   * what else was asked in the same call.
    */
   lookup(identifiers: readonly Identifier[]): Promise<FoundRecord[]>;
   /**

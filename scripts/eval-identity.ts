@@ -1,6 +1,6 @@
 /**
- * `npm run eval:identity -- [--population FILE | --seed S --size N] [--json FILE]
- *                            [--min-precision P] [--min-recall R] [--min-linkable-recall R]`
+ * `npm run eval:identity -- [--population FILE | --seed S --size N] [--json FILE] [--batch N]
+ *                            [--no-batch-check] [--min-precision P] [--min-recall R] [--min-linkable-recall R]`
  *
  * How well the gateway resolves who is who, measured against a population's truth through the
  * real thing: the four silo simulators and the gateway on loopback (src/demo-stack.ts, as the
@@ -18,8 +18,10 @@
  * starts of the same person (a warm hit would measure the cache, not resolution from that
  * identifier). Batches run one after another so no request can warm another. What one request's
  * ids still share is its per-request lookup DataLoaders: they deduplicate silo calls, and an
- * identifier's lookup answers the same whichever start asked, so the clusters are the ones each
- * start would get alone.
+ * identifier's lookup must answer the same whichever start asked, so that each start gets the
+ * cluster it would get alone. That is checked, not assumed: with `--batch` above 1 every start is
+ * resolved a second time alone (batch 1, cold), the figures of both runs are printed, and every
+ * start whose answer differs is a batch disagreement (`--no-batch-check` skips the second run).
  *
  * Gateway settings come from the environment as for `npm start` (IDENTITY_LIMITS,
  * IDENTITY_PRIORITY... see src/config.ts), so a rule change can be evaluated without editing
@@ -32,13 +34,14 @@
  * (--min-linkable-recall): on generated populations the ceiling is about 99.9%.
  *
  * Exit code: 0, or 1 when --min-precision, --min-recall or --min-linkable-recall is given and
- * not met, or (with any of them) when a household was merged or a lookup failed: figures from a
- * run where a silo failed are not trustworthy. 2 for a usage error.
+ * not met (by either run), or (with any of them) when a household was merged, a lookup failed
+ * (figures from a run where a silo failed are not trustworthy) or a batch answer differed from
+ * the answer alone. 2 for a usage error.
  */
 import { writeFile } from 'node:fs/promises';
 import { startDemoStack, type DemoStack, type GraphQLBody } from '../src/demo-stack.js';
 import { parseGatewaySettings } from '../src/config.js';
-import { isFixedLinePhone, normalizeIdentifier } from '../src/identity/normalize.js';
+import { isMobilePhone, normalizeIdentifier } from '../src/identity/normalize.js';
 import { createLogger, type LogLevel } from '../src/logger.js';
 import type { Population } from '../src/population/format.js';
 import type { Identifier } from '../connectors/types.js';
@@ -59,7 +62,9 @@ and F1, over-merged and split answers, households merged, ambiguous answers, err
   --min-precision P        exit 1 when precision < P (also when a household is merged or a lookup failed)
   --min-recall R           exit 1 when recall < R (idem)
   --min-linkable-recall R  exit 1 when the recall over the pairs some identifier links is < R (idem)
-  --batch N                ids per customers(ids:) request, 1 to 100 (default 100)
+  --batch N                ids per customers(ids:) request, 1 to 100 (default 100); above 1, every
+                           start is also resolved alone and the answers compared
+  --no-batch-check         do not resolve the starts alone a second time
   --timeout-ms N           the connectors' per-call timeout (default 5000)
   --examples N             mistakes of each kind to print (default 3)
   --help, -h               this text
@@ -76,6 +81,8 @@ interface EvalOptions {
   minRecall?: number;
   minLinkableRecall?: number;
   batch: number;
+  /** With batch > 1, also resolve every start alone and compare. */
+  batchCheck: boolean;
   timeoutMs: number;
   examples: number;
 }
@@ -83,11 +90,15 @@ interface EvalOptions {
 type Parsed = { kind: 'run'; options: EvalOptions } | { kind: 'help' } | { kind: 'error'; message: string };
 
 function parseEvalArgs(argv: readonly string[]): Parsed {
-  const options: EvalOptions = { seed: 1, size: 2000, batch: 100, timeoutMs: 5000, examples: 3 };
+  const options: EvalOptions = { seed: 1, size: 2000, batch: 100, batchCheck: true, timeoutMs: 5000, examples: 3 };
   let generated = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
+    if (arg === '--no-batch-check') {
+      options.batchCheck = false;
+      continue;
+    }
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = inline ?? argv[i + 1];
     if (inline === undefined) i += 1;
@@ -212,6 +223,20 @@ async function resolveAll(stack: DemoStack, starts: readonly Start[], batch: num
   return { outcomes, batchMs };
 }
 
+/** An outcome as comparable text: the answer's golden id and records (in any order), null, or the error code. */
+function outcomeKey(outcome: Outcome): string {
+  switch (outcome.kind) {
+    case 'answer':
+      return `${outcome.goldenId} ${outcome.records.map((r) => `${r.source}:${r.id}`).sort().join(' ')}`;
+    case 'null':
+      return 'null';
+    case 'error':
+      return `error ${outcome.code}`;
+    default:
+      throw new Error(`Unexpected outcome ${JSON.stringify(outcome)}`);
+  }
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -307,7 +332,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const normalize = (identifier: Identifier) => normalizeIdentifier(identifier, { defaultCountry: settings.defaultCountry });
   const { starts, refused } = startsOf(population, normalize);
   // The ceiling follows the gateway's own policy on fixed lines.
-  const groups = linkableGroups(population, normalize, (identifier) => settings.identity.rules.linkFixedLines || !isFixedLinePhone(identifier));
+  const groups = linkableGroups(population, normalize, (identifier) => settings.identity.rules.linkFixedLines || identifier.type !== 'phone' || isMobilePhone(identifier));
   const refusedByType: Record<string, number> = {};
   for (const r of refused) refusedByType[r.type] = (refusedByType[r.type] ?? 0) + 1;
 
@@ -316,42 +341,72 @@ async function main(argv: readonly string[]): Promise<number> {
   const stackStartMs = performance.now() - t1;
   let outcomes: Outcome[];
   let batchMs: number[];
+  let alone: { outcomes: Outcome[]; batchMs: number[]; resolveMs: number } | undefined;
   const t2 = performance.now();
+  let resolveMs: number;
   try {
     ({ outcomes, batchMs } = await resolveAll(stack, starts, options.batch));
+    resolveMs = performance.now() - t2;
+    if (options.batch > 1 && options.batchCheck) {
+      const t3 = performance.now();
+      alone = { ...(await resolveAll(stack, starts, 1)), resolveMs: 0 };
+      alone.resolveMs = performance.now() - t3;
+    }
   } finally {
     await stack.close();
   }
-  const resolveMs = performance.now() - t2;
+  // Starts whose answer in a batch differs from their answer alone.
+  const disagreements = alone
+    ? starts.flatMap((start, i) => {
+        const inBatch = outcomeKey(outcomes[i]!);
+        const single = outcomeKey(alone.outcomes[i]!);
+        return inBatch === single ? [] : [{ start: start.id, batch: inBatch, alone: single }];
+      })
+    : [];
 
   const scores = score(population.truth, starts, outcomes, { maxExamples: options.examples, groups });
-  const sorted = [...batchMs].sort((a, b) => a - b);
-  const timing: Timing = {
-    populationMs,
-    stackStartMs,
-    resolveMs,
-    batches: batchMs.length,
-    batchP50Ms: percentile(sorted, 50),
-    batchP95Ms: percentile(sorted, 95),
-    batchMaxMs: sorted.at(-1) ?? 0,
-    startsPerSecond: starts.length / (resolveMs / 1000),
+  const timingOf = (ms: readonly number[], totalMs: number): Timing => {
+    const sorted = [...ms].sort((a, b) => a - b);
+    return {
+      populationMs,
+      stackStartMs,
+      resolveMs: totalMs,
+      batches: ms.length,
+      batchP50Ms: percentile(sorted, 50),
+      batchP95Ms: percentile(sorted, 95),
+      batchMaxMs: sorted.at(-1) ?? 0,
+      startsPerSecond: starts.length / (totalMs / 1000),
+    };
   };
+  const timing = timingOf(batchMs, resolveMs);
+  const aloneScores = alone ? score(population.truth, starts, alone.outcomes, { maxExamples: options.examples, groups }) : undefined;
+  const aloneTiming = alone ? timingOf(alone.batchMs, alone.resolveMs) : undefined;
 
   const failures: string[] = [];
   if (options.minPrecision !== undefined || options.minRecall !== undefined || options.minLinkableRecall !== undefined) {
-    if (options.minPrecision !== undefined && scores.precision < options.minPrecision) {
-      failures.push(`precision ${pct(scores.precision)} is below ${pct(options.minPrecision)}`);
+    const runs: Array<[string, Scores]> = [[`batch ${options.batch}`, scores]];
+    if (aloneScores) runs.push(['batch 1', aloneScores]);
+    for (const [run, s] of runs) {
+      if (options.minPrecision !== undefined && s.precision < options.minPrecision) {
+        failures.push(`${run}: precision ${pct(s.precision)} is below ${pct(options.minPrecision)}`);
+      }
+      if (options.minRecall !== undefined && s.recall < options.minRecall) failures.push(`${run}: recall ${pct(s.recall)} is below ${pct(options.minRecall)}`);
+      if (options.minLinkableRecall !== undefined && s.linkableRecall < options.minLinkableRecall) {
+        failures.push(`${run}: recall over linkable pairs ${pct(s.linkableRecall)} is below ${pct(options.minLinkableRecall)}`);
+      }
+      if (s.householdsMerged > 0) failures.push(`${run}: ${s.householdsMerged} answers merged members of a household`);
+      const errorCount = Object.values(s.errors).reduce((a, b) => a + b, 0);
+      if (errorCount > 0) failures.push(`${run}: ${errorCount} lookups failed (${Object.keys(s.errors).join(', ')}): the figures are not trustworthy`);
     }
-    if (options.minRecall !== undefined && scores.recall < options.minRecall) failures.push(`recall ${pct(scores.recall)} is below ${pct(options.minRecall)}`);
-    if (options.minLinkableRecall !== undefined && scores.linkableRecall < options.minLinkableRecall) {
-      failures.push(`recall over linkable pairs ${pct(scores.linkableRecall)} is below ${pct(options.minLinkableRecall)}`);
-    }
-    if (scores.householdsMerged > 0) failures.push(`${scores.householdsMerged} answers merged members of a household`);
-    const errorCount = Object.values(scores.errors).reduce((a, b) => a + b, 0);
-    if (errorCount > 0) failures.push(`${errorCount} lookups failed (${Object.keys(scores.errors).join(', ')}): the figures are not trustworthy`);
+    if (disagreements.length > 0) failures.push(`${disagreements.length} starts answered differently in a batch of ${options.batch} and alone`);
   }
 
-  console.log(report(scores, refusedByType, timing, label));
+  console.log(report(scores, refusedByType, timing, `${label}, batch ${options.batch}`));
+  if (aloneScores && aloneTiming) {
+    console.log(`\n${report(aloneScores, refusedByType, aloneTiming, `${label}, batch 1`)}`);
+    console.log(`\nBatch ${options.batch} vs batch 1: ${disagreements.length} of ${starts.length} starts answered differently`);
+    for (const d of disagreements.slice(0, options.examples)) console.log(`  e.g. ${d.start}\n    batch ${options.batch}: ${d.batch}\n    alone: ${d.alone}`);
+  }
   if (options.json !== undefined) {
     const document = {
       population: options.populationFile !== undefined
@@ -359,8 +414,11 @@ async function main(argv: readonly string[]): Promise<number> {
         : { seed: options.seed, size: options.size, now: population.generatedAt, persons: population.truth.length },
       settings: { defaultCountry: settings.defaultCountry, identity: { ...settings.identity, rules: { ...settings.identity.rules, blocked: Object.fromEntries(Object.entries(settings.identity.rules.blocked).map(([t, res]) => [t, (res ?? []).map(String)])) } } },
       placeholdersSkipped: refusedByType,
+      batch: options.batch,
       ...scores,
       timing,
+      alone: aloneScores ? { ...aloneScores, timing: aloneTiming } : null,
+      batchDisagreements: alone ? disagreements : null,
       thresholds: { minPrecision: options.minPrecision ?? null, minRecall: options.minRecall ?? null },
       passed: failures.length === 0,
       failures,

@@ -158,6 +158,13 @@ function limitedListKey({ id, limit }: LimitedListKey): string {
 /**
  * One connector lookup for all the identifiers asked of a silo in one tick; each identifier then
  * gets the records that carry it (compared normalized, as the silo may store another spelling).
+ *
+ * An identifier's answer must not depend on what else the tick asked: a record another
+ * identifier found goes to this one only because the record carries it, and a connector's records
+ * carry every identifier they hold whatever found them, each of which finds them alone
+ * (Connector.lookup). So the answer is the one a lookup of this identifier alone gets, and a
+ * `customers(ids:)` slot the customer its id gets alone. A record the silo matched loosely (a
+ * full-text search) but that does not carry the identifier goes to no one.
  */
 function createLookupLoader(source: Source, services: GatewayServices): DataLoader<Identifier, FoundRecord[], string> {
   const connector = services.connectors[source];

@@ -183,7 +183,7 @@ describe('batching visitor ids into OR-ed segments', () => {
     expect(record?.id).toBe(visitors[0]);
   });
 
-  it('looks up visitor ids and userIds together in one call', async () => {
+  it('looks up visitor ids and userIds together in one call, then reads a device found by its userId whole in one more', async () => {
     const logged = visitOf({ idVisit: 9001, visitorId: visitorIdOf('logged'), userId: '7001', start: NOW - HOUR });
     const { connector, simulator } = await startMatomo([...visits, logged]);
     const found = await connector().lookup([
@@ -193,7 +193,7 @@ describe('batching visitor ids into OR-ed segments', () => {
       { type: 'email', value: 'ignored@example.com' },
     ]);
     expect(found.map((r) => r.id).sort()).toEqual([visitors[0], visitors[1], logged.visitorId].sort());
-    expect(simulator.stats().requests).toBe(1);
+    expect(simulator.stats().requests).toBe(2);
   });
 
   it('keeps the token and the customers\' ids out of the URL: both travel in the POST body', async () => {
@@ -230,17 +230,20 @@ describe('looking visitors up by userId (the shop customer id)', () => {
     visitOf({ idVisit: 5, visitorId: tablet, start: NOW - 5 * DAY }),
   ];
 
-  it('finds every device a customer logged in on, each carrying its visitor id and the userId', async () => {
+  it('finds every device a customer logged in on, each carrying every userId sent from it and its count of visits', async () => {
     const { connector } = await startMatomo(visits);
     const found = await connector().lookup([{ type: 'commerce', value: '5001' }]);
     expect(found).toEqual([
       {
         source: 'analytics',
         id: laptop,
+        // Whatever found it: the gateway decides whose a shared device is from all its logins.
         identifiers: [
           { type: 'analytics', value: laptop },
+          { type: 'commerce', value: '5002' },
           { type: 'commerce', value: '5001' },
         ],
+        loginVisits: new Map([['5002', 1], ['5001', 1]]),
       },
       {
         source: 'analytics',
@@ -249,6 +252,7 @@ describe('looking visitors up by userId (the shop customer id)', () => {
           { type: 'analytics', value: phone },
           { type: 'commerce', value: '5001' },
         ],
+        loginVisits: new Map([['5001', 1]]),
       },
     ]);
   });
@@ -363,8 +367,9 @@ describe('paging beyond filter_limit', () => {
     );
     const { connector, simulator } = await startMatomo(visits);
     const found = await connector({ limits: { visitsPerPage: 5 } }).lookup([{ type: 'commerce', value: '5001' }]);
-    expect(found.map((r) => r.id)).toEqual(devices);
-    expect(simulator.stats().requests).toBe(3);
+    expect(found.map((r) => r.id).sort()).toEqual([...devices].sort());
+    // Three pages by userId, then the three devices' visits by visitorId: three more pages.
+    expect(simulator.stats().requests).toBe(6);
   });
 
   it('fails with SOURCE_BAD_RESPONSE rather than loop when Matomo ignores filter_offset', async () => {

@@ -72,7 +72,15 @@ export function createAnalyticsConnector(config: AnalyticsConfig, deps: { dispat
     async lookup(identifiers) {
       const conditions = uniqueConditions(identifiers.flatMap(toCondition));
       const reads = await readChunks(conditions, KEY_SHAPE);
-      return toFoundRecords(reads.flatMap((read) => read.visits));
+      const visits = reads.flatMap((read) => read.visits);
+      // A segment on userId returns only the visits sent with that userId: a device found so
+      // would carry only part of its logins, and what the gateway links would depend on which
+      // identifier found it. Its whole visit log is read by visitorId, so that a device carries
+      // every userId, whatever found it.
+      const asked = new Set(conditions.filter((c) => c.name === 'visitorId').map((c) => c.value));
+      const partial = unique(visits.map((visit) => visit.visitorId).filter((visitorId) => !asked.has(visitorId)));
+      const rest = await readChunks(partial.map(visitorIdCondition), KEY_SHAPE);
+      return toFoundRecords([...visits, ...rest.flatMap((read) => read.visits)]);
     },
 
     async fetchRecords(ids) {
@@ -458,16 +466,27 @@ function toVisit(visit: MatomoVisit): Visit {
   };
 }
 
-/** One record per visitor, carrying its id and every userId its matched visits were sent with. */
+/**
+ * One record per visitor, carrying its id and every userId its visits were sent with, and how
+ * many visits each userId was sent with (a family tablet's logins decide whose it is).
+ */
 function toFoundRecords(visits: VisitKey[]): FoundRecord[] {
-  return [...groupByVisitor(visits)].map(([visitorId, own]) => ({
-    source: 'analytics',
-    id: visitorId,
-    identifiers: [
-      { type: 'analytics', value: visitorId },
-      ...unique(own.map((visit) => visit.userId).filter(isPresent)).map((value): Identifier => ({ type: 'commerce', value })),
-    ],
-  }));
+  // Newest visit first, however the visits were read: a record reads the same whatever found it.
+  const byId = new Map(visits.map((visit) => [visit.idVisit, visit]));
+  const newestFirst = [...byId.values()].sort((a, b) => Number(b.idVisit) - Number(a.idVisit));
+  return [...groupByVisitor(newestFirst)].map(([visitorId, own]) => {
+    const loginVisits = new Map<string, number>();
+    for (const { userId } of own) if (userId !== null) loginVisits.set(userId, (loginVisits.get(userId) ?? 0) + 1);
+    return {
+      source: 'analytics',
+      id: visitorId,
+      identifiers: [
+        { type: 'analytics', value: visitorId },
+        ...[...loginVisits.keys()].map((value): Identifier => ({ type: 'commerce', value })),
+      ],
+      loginVisits,
+    };
+  });
 }
 
 /** Matomo's order: latest last action first; the later visit id first on a tie. */

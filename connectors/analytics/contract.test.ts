@@ -36,9 +36,12 @@ connectorContract<AnalyticsVisitorRecord>('Analytics (Matomo)', async ({ timeout
       { identifier: { type: 'analytics', value: visitorIds[0]! }, expectIds: [visitorIds[0]!] },
       { identifier: { type: 'commerce', value: firstUser }, expectIds: visitorsOfUser(firstUser) },
     ],
-    // One call per page of visits: the segments of 50 ids or 20 userIds each fit one call.
+    // One call per page of visits: the segments of 50 ids or 20 userIds each fit one call. A
+    // lookup by userId then reads the devices it found whole, by visitorId.
     maxCallsToFetch50: pagesFor(visits.filter((v) => visitorIds.slice(0, 50).includes(v.visitorId))),
-    maxCallsToLookup20: pagesFor(visits.filter((v) => v.userId !== null && userIds.slice(0, 20).includes(v.userId))),
+    maxCallsToLookup20:
+      pagesFor(visits.filter((v) => v.userId !== null && userIds.slice(0, 20).includes(v.userId))) +
+      pagesFor(visits.filter((v) => userIds.slice(0, 20).some((userId) => visitorsOfUser(userId).includes(v.visitorId)))),
     twentyIdentifiers,
     async close() {
       await Promise.all([connector.close(), connectorWithBadCredentials.close()]);

@@ -2,6 +2,12 @@
  * Who is who, on demand: answers from the identity-link cache when it can, and otherwise resolves
  * live, with one resolution in flight per identifier however many requests ask for it
  * (single-flight). Only complete, unambiguous answers are cached.
+ *
+ * An answer depends on the identifier asked and the silos' data, never on what else a request
+ * asked or what was asked before: a resolution's lookups answer the same whichever start asked
+ * (see createLookupLoader), a single-flight resolution is the one its identifier would get alone,
+ * and a customer is cached under another of its identifiers only when resolving from that one
+ * gives the same customer (see {@link IdentityResolver.cacheKeys}).
  */
 import type { SourceError } from '../errors.js';
 import type { Source } from '../generated/graphql.js';
@@ -9,8 +15,8 @@ import type { FoundRecord, Identifier, IdentifierType } from '../../connectors/t
 import type { CustomerParent } from '../customer.js';
 import { chooseAnchor, encodeGoldenId } from './golden-id.js';
 import { IdentityLinkCache, NOT_FOUND, type CachedCluster, type LinkCacheOptions } from './link-cache.js';
-import { isFixedLinePhone, normalizeIdentifier, type NormalizeOptions } from './normalize.js';
-import { identifierKey, resolveClusters, type ResolvedCluster } from './resolve.js';
+import { isMobilePhone, normalizeIdentifier, type NormalizeOptions } from './normalize.js';
+import { identifierKey, resolveCluster, resolveClusters, UNIQUE_IN_SILO, type ResolveDeps, type ResolvedCluster } from './resolve.js';
 import type { IdentityRules } from './rules.js';
 
 export type Resolution =
@@ -95,23 +101,36 @@ export class IdentityResolver {
 
   private async resolveCold(starts: Identifier[], lookup: Lookup): Promise<Resolution[]> {
     const { options } = this;
-    const clusters = await resolveClusters(starts, {
+    // Every lookup's answer, so that the cache keys can be checked without another call.
+    const answered = new Map<string, Promise<FoundRecord[]>>();
+    const deps: ResolveDeps = {
       silos: options.silos,
-      lookup,
+      lookup: (source, identifier) => {
+        const key = `${source} ${identifierKey(identifier)}`;
+        let answer = answered.get(key);
+        if (!answer) answered.set(key, (answer = lookup(source, identifier)));
+        return answer;
+      },
       normalize: (identifier) => {
         const result = normalizeIdentifier(identifier, options.normalize);
         return result.ok ? result.identifier : null;
       },
-      isFixedLine: isFixedLinePhone,
+      isMobile: isMobilePhone,
       rules: options.rules,
       maxRounds: options.maxRounds,
       maxRecords: options.maxRecords,
-    });
-    return clusters.map((cluster, i) => this.settle(starts[i]!, cluster));
+    };
+    const clusters = await resolveClusters(starts, deps);
+    const replay: ResolveDeps = { ...deps, lookup: await replayLookup(answered, deps) };
+    return Promise.all(clusters.map(async (cluster, i) => {
+      const start = starts[i]!;
+      const keys = cluster.complete && !cluster.ambiguous ? await this.cacheKeys(start, cluster, replay) : [];
+      return this.settle(start, cluster, keys);
+    }));
   }
 
-  /** Turns a resolved cluster into an answer, caching it when it is complete. */
-  private settle(start: Identifier, cluster: ResolvedCluster): Resolution {
+  /** Turns a resolved cluster into an answer, caching it under `keys` when it is complete. */
+  private settle(start: Identifier, cluster: ResolvedCluster, keys: string[]): Resolution {
     if (cluster.ambiguous) return { kind: 'ambiguous' };
     const anchor = chooseAnchor(cluster.records);
     if (!anchor) {
@@ -126,20 +145,77 @@ export class IdentityResolver {
       identities: cluster.identities,
       failures: cluster.failures,
     };
-    if (cluster.complete) this.cache.setCluster({ ...customer, keys: this.cacheKeys(start, cluster) });
+    if (cluster.complete) this.cache.setCluster({ ...customer, keys });
     return { kind: 'found', customer };
   }
 
   /**
-   * The identifiers the customer is cached under: every strong one, and the start. A weak one
-   * (a phone) seen on a record may be a household's, so it is cached only when it was the start
-   * and resolved without ambiguity.
+   * The identifiers the customer is cached under: the start, and each other strong identifier of
+   * the customer from which resolution gives the same customer. Resolution is replayed from it on
+   * the lookups already answered (no call; an identifier whose resolution would need another
+   * lookup is left out): the limits, the weak links and a shared device's owner make the
+   * customer found from one identifier differ, now and then, from the one found from another,
+   * and a cached answer must be what that identifier gets cold. A weak one (a phone) seen on a
+   * record may be a household's, so it is cached only when it was the start; a value records of
+   * evidently different people hold is never a key (asked for, it is ambiguous).
    */
-  private cacheKeys(start: Identifier, cluster: ResolvedCluster): string[] {
-    const keys = new Set<string>([identifierKey(start)]);
+  private async cacheKeys(start: Identifier, cluster: ResolvedCluster, replay: ResolveDeps): Promise<string[]> {
+    const startKey = identifierKey(start);
+    const others = new Set<string>();
     for (const identity of cluster.identities) {
-      if (!this.options.rules.weakTypes.includes(identity.type)) keys.add(identifierKey(identity));
+      const key = identifierKey(identity);
+      if (key !== startKey && !this.options.rules.weakTypes.includes(identity.type) && !cluster.shared.has(key)) others.add(key);
     }
-    return [...keys];
+    const same = await Promise.all(
+      [...others].map(async (key) => {
+        const identity = cluster.identities.find((i) => identifierKey(i) === key)!;
+        try {
+          return sameCustomer(cluster, await resolveCluster({ type: identity.type, value: identity.value }, replay));
+        } catch (error) {
+          if (error instanceof NotAnswered) return false;
+          throw error;
+        }
+      }),
+    );
+    return [startKey, ...[...others].filter((_, i) => same[i])];
   }
+}
+
+/** A replayed resolution needed a lookup the resolution it checks did not make. */
+class NotAnswered extends Error {}
+
+/**
+ * A lookup that answers from the lookups made, without a call. A silo's own record id (or a
+ * card) that was not asked of it is answered from the records seen: at most one record of the
+ * silo holds it, and a record found carries every identifier it holds (Connector.lookup), so a
+ * record seen holding it is the whole answer. Anything else rejects with NotAnswered.
+ */
+async function replayLookup(answered: ReadonlyMap<string, Promise<FoundRecord[]>>, deps: ResolveDeps): Promise<Lookup> {
+  const seen = new Map<string, FoundRecord>();
+  for (const answer of await Promise.allSettled(answered.values())) {
+    if (answer.status === 'fulfilled') for (const record of answer.value) seen.set(`${record.source}:${record.id}`, record);
+  }
+  const holders = new Map<string, FoundRecord[]>();
+  for (const record of seen.values()) {
+    for (const carried of record.identifiers) {
+      const identifier = deps.normalize(carried);
+      if (!identifier || !UNIQUE_IN_SILO[record.source].includes(identifier.type)) continue;
+      const key = `${record.source} ${identifierKey(identifier)}`;
+      const list = holders.get(key) ?? [];
+      if (!list.includes(record)) list.push(record);
+      holders.set(key, list);
+    }
+  }
+  return (source, identifier) => {
+    const key = `${source} ${identifierKey(identifier)}`;
+    return answered.get(key) ?? (holders.has(key) ? Promise.resolve(holders.get(key)!) : Promise.reject(new NotAnswered()));
+  };
+}
+
+/** Whether two complete resolutions found the same records and identities (both in canonical order). */
+function sameCustomer(a: ResolvedCluster, b: ResolvedCluster): boolean {
+  if (!b.complete || b.ambiguous) return false;
+  const recordKeys = (c: ResolvedCluster) => c.records.map((r) => `${r.source}:${r.id}`).join('|');
+  const identityKeys = (c: ResolvedCluster) => c.identities.map((i) => `${i.source}:${i.type}:${i.value}`).join('|');
+  return recordKeys(a) === recordKeys(b) && identityKeys(a) === identityKeys(b);
 }

@@ -130,8 +130,13 @@ export function foldName(name: string | null | undefined): string | null {
   return folded === '' ? null : folded;
 }
 
-/** True for a normalized phone that is a fixed line (a landline), as far as the numbering plan tells. */
-export function isFixedLinePhone(identifier: Identifier): boolean {
+/**
+ * True for a normalized phone that the numbering plan types as a mobile (libphonenumber's
+ * `MOBILE`). Everything else may be a household's line: a landline, and every number whose type
+ * the plan cannot tell (`FIXED_LINE_OR_MOBILE`: all US and Canadian numbers; `VOIP`,
+ * `SHARED_COST`, `UAN`, `PERSONAL_NUMBER`, unknown). No guard rests on a type the plan leaves open.
+ */
+export function isMobilePhone(identifier: Identifier): boolean {
   if (identifier.type !== 'phone') return false;
-  return parsePhoneNumberFromString(identifier.value)?.getType() === 'FIXED_LINE';
+  return parsePhoneNumberFromString(identifier.value)?.getType() === 'MOBILE';
 }

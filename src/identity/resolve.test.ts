@@ -23,7 +23,7 @@ function depsFor(records: FoundRecord[], overrides: Partial<ResolveDeps> = {}): 
       );
     },
     normalize: (identifier) => ({ ...identifier, value: identifier.value.trim().toLowerCase() }),
-    isFixedLine: (identifier) => identifier.value.startsWith('+331'),
+    isMobile: (identifier) => !identifier.value.startsWith('+331'),
     rules: DEFAULT_IDENTITY_RULES,
     maxRounds: 4,
     maxRecords: 50,
@@ -314,6 +314,61 @@ describe('guards against over-merging', () => {
     expect(ids(cluster.records)).toEqual(['crm:1']);
     expect(cluster.identities.filter((i) => i.type === 'phone')).toHaveLength(4);
     expect(deps.calls).not.toContain('crm phone:+33655555555');
+  });
+
+  describe('a value records of evidently different people hold', () => {
+    const person = (source: Source, id: string, first: string, last: string, ...others: Array<[IdentifierType, string]>): FoundRecord => ({
+      source,
+      id,
+      identifiers: [{ type: source, value: id }, ...others.map(([type, value]) => ({ type, value }))],
+      name: { first, last },
+    });
+    const aline = person('crm', '1', 'Aline', 'Morel', ['email', 'contact@famille-morel.fr'], ['phone', '+33698765431']);
+    const paul = person('loyalty', 'm2', 'Paul', 'Morel', ['card', 'c2'], ['email', 'contact@famille-morel.fr']);
+
+    it('links nothing, from either side, and asked for directly is ambiguous', async () => {
+      expect(ids((await resolveCluster({ type: 'crm', value: '1' }, depsFor([aline, paul]))).records)).toEqual(['crm:1']);
+      expect(ids((await resolveCluster({ type: 'card', value: 'c2' }, depsFor([aline, paul]))).records)).toEqual(['loyalty:m2']);
+      const direct = await resolveCluster({ type: 'email', value: 'contact@famille-morel.fr' }, depsFor([aline, paul]));
+      expect(direct.ambiguous).toBe(true);
+      const cluster = await resolveCluster({ type: 'crm', value: '1' }, depsFor([aline, paul]));
+      expect(cluster.shared.has('email:contact@famille-morel.fr')).toBe(true);
+      // Still an identity of the customer: it is hers, only not hers alone.
+      expect(cluster.identities).toContainEqual({ type: 'email', value: 'contact@famille-morel.fr', source: 'crm' });
+    });
+
+    it('links nothing even to a record of the same person: which one holds it is no evidence', async () => {
+      const alineCard = person('loyalty', 'm1', 'Aline', 'Morel', ['card', 'c1'], ['email', 'contact@famille-morel.fr']);
+      const cluster = await resolveCluster({ type: 'crm', value: '1' }, depsFor([aline, paul, alineCard]));
+      expect(ids(cluster.records)).toEqual(['crm:1']);
+    });
+  });
+
+  describe('a device several shop customers logged in on', () => {
+    const device = (loginVisits: Array<[string, number]>): FoundRecord => ({
+      source: 'analytics',
+      id: 'tab',
+      identifiers: [{ type: 'analytics', value: 'tab' }, ...loginVisits.map(([value]) => ({ type: 'commerce' as const, value }))],
+      loginVisits: new Map(loginVisits),
+    });
+    const shop = (id: string, email: string): FoundRecord => ({ source: 'commerce', id, identifiers: [{ type: 'commerce', value: id }, { type: 'email', value: email }] });
+    const records = (logins: Array<[string, number]>) => [shop('A', 'a@x.fr'), shop('B', 'b@x.fr'), device(logins)];
+
+    it('joins only the customer with the most logged-in visits, from any start', async () => {
+      for (const start of [{ type: 'analytics', value: 'tab' }, { type: 'commerce', value: 'a' }, { type: 'email', value: 'a@x.fr' }] as const) {
+        const cluster = await resolveCluster(start, depsFor(records([['A', 3], ['B', 1]])));
+        expect(ids(cluster.records), start.type).toEqual(['analytics:tab', 'commerce:A']);
+      }
+      const b = await resolveCluster({ type: 'commerce', value: 'b' }, depsFor(records([['A', 3], ['B', 1]])));
+      expect(ids(b.records)).toEqual(['commerce:B']);
+    });
+
+    it('joins nobody on a tie: the device is a customer of its own', async () => {
+      const tied = await resolveCluster({ type: 'analytics', value: 'tab' }, depsFor(records([['A', 2], ['B', 2]])));
+      expect(ids(tied.records)).toEqual(['analytics:tab']);
+      const a = await resolveCluster({ type: 'commerce', value: 'a' }, depsFor(records([['A', 2], ['B', 2]])));
+      expect(ids(a.records)).toEqual(['commerce:A']);
+    });
   });
 
   it('does not link through values the user blocked', async () => {

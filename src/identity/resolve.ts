@@ -16,11 +16,14 @@ import { ANCHOR_PRIORITY } from './golden-id.js';
 import {
   applyLimits,
   compatible,
+  deviceOwner,
+  evidentlyDifferent,
   foldedName,
   isBlocked,
   nameVerdict,
   type FoldedName,
   type IdentityRules,
+  type PersonEvidence,
   type ValuesByType,
 } from './rules.js';
 
@@ -31,8 +34,11 @@ export interface ResolveDeps {
   lookup(source: Source, identifier: Identifier): Promise<FoundRecord[]>;
   /** The normalized form of an identifier a record carries, or null when it is unusable or blocked. */
   normalize(identifier: Identifier): Identifier | null;
-  /** Whether a normalized phone is a fixed line (see IdentityRules.linkFixedLines). */
-  isFixedLine(identifier: Identifier): boolean;
+  /**
+   * Whether a normalized phone is one the numbering plan types as a mobile. Any other may be a
+   * household's line (see IdentityRules.linkFixedLines).
+   */
+  isMobile(identifier: Identifier): boolean;
   rules: IdentityRules;
   /** Rounds of lookups, the first included, before the cluster is taken as it is. */
   maxRounds: number;
@@ -47,8 +53,13 @@ export interface ResolvedCluster {
   failures: Map<Source, SourceError>;
   /** False when a bound stopped the expansion or a silo failed: such a cluster is not cached. */
   complete: boolean;
-  /** The start identifier is weak and its records belong to several people (a household line). */
+  /**
+   * The start identifier's records belong to several people: a household line, or a value
+   * records of evidently different people hold.
+   */
   ambiguous: boolean;
+  /** Keys (`type:value`) of values that records of evidently different people hold: they link nothing. */
+  shared: ReadonlySet<string>;
 }
 
 interface ClusterState {
@@ -74,6 +85,7 @@ interface ClusterState {
   failures: Map<Source, SourceError>;
   bounded: boolean;
   ambiguous: boolean;
+  shared: Set<string>;
 }
 
 interface LookupResult {
@@ -81,11 +93,15 @@ interface LookupResult {
   records: FoundRecord[];
 }
 
-/** A record found this round, not yet in the customer. */
+/** A record found this round, as the rules see it. */
 interface Candidate {
   record: FoundRecord;
+  /** Its normalized, unblocked identifiers: what it links and what the limits count. */
   values: ValuesByType;
+  /** Keys of every normalized identifier it holds, blocked ones included: what may find it. */
+  carried: ReadonlySet<string>;
   name: FoldedName | null;
+  evidence: PersonEvidence;
 }
 
 export async function resolveCluster(start: Identifier, deps: ResolveDeps): Promise<ResolvedCluster> {
@@ -107,6 +123,7 @@ export async function resolveClusters(starts: readonly Identifier[], deps: Resol
     failures: new Map(),
     bounded: false,
     ambiguous: false,
+    shared: new Set(),
   }));
 
   for (let round = 0; ; round += 1) {
@@ -123,12 +140,21 @@ export async function resolveClusters(starts: readonly Identifier[], deps: Resol
     active.forEach((state, i) => absorb(state, results[i]!, round === 0, deps));
   }
 
+  // Records and identities in a canonical order, not the order they joined in: the same
+  // customer reached from another identifier reads the same.
+  const rank = (type: IdentifierType): number => deps.rules.priority.indexOf(type);
   return states.map((state) => ({
-    records: [...state.records.values()].map(({ source, id }) => ({ source, id })),
-    identities: [...state.identities.values()],
+    records: uniqueRecords([...state.records.values()]).map(({ source, id }) => ({ source, id })),
+    identities: [...state.identities.values()].sort(
+      (a, b) =>
+        rank(a.type) - rank(b.type) ||
+        compareText(a.value, b.value) ||
+        ANCHOR_PRIORITY.indexOf(a.source) - ANCHOR_PRIORITY.indexOf(b.source),
+    ),
     failures: state.failures,
     complete: !state.bounded && state.failures.size === 0,
     ambiguous: state.ambiguous || [...state.mustJoin].some((key) => !state.records.has(key)),
+    shared: state.shared,
   }));
 }
 
@@ -141,7 +167,7 @@ function isExpanding(state: ClusterState): boolean {
  * card number. Once the record that carries one is in the cluster, asking its silo again can only
  * find that record, so the call is skipped.
  */
-const UNIQUE_IN_SILO: Record<Source, readonly IdentifierType[]> = {
+export const UNIQUE_IN_SILO: Readonly<Record<Source, readonly IdentifierType[]>> = {
   crm: ['crm'],
   loyalty: ['loyalty', 'card'],
   commerce: ['commerce'],
@@ -195,9 +221,20 @@ function absorb(state: ClusterState, results: LookupResult[], isStart: boolean, 
   );
 
   for (const { via, records } of vias) {
-    let candidates = uniqueRecords(records)
-      .filter((record) => !state.records.has(recordKey(record)))
-      .map((record): Candidate => ({ record, values: valuesOf(record, deps), name: foldedName(record.name) }));
+    const viaKey = identifierKey(via);
+    // Only records that hold the value link through it: a device holds only its owner's userId.
+    const holders = uniqueRecords(records)
+      .map((record) => describe(record, deps))
+      .filter((candidate) => candidate.carried.has(viaKey));
+    if (isShareable(via.type) && holdersDiffer(holders)) {
+      // Records of evidently different people hold this value (a family's address, a
+      // placeholder a clerk typed): it links nothing, whatever the customer holds. Asked for
+      // directly, the answer would be a guess: say so instead.
+      state.shared.add(viaKey);
+      if (isStart) state.ambiguous = true;
+      continue;
+    }
+    let candidates = holders.filter(({ record }) => !state.records.has(recordKey(record)));
     if (candidates.length === 0) continue;
 
     if (deps.rules.weakTypes.includes(via.type)) {
@@ -231,9 +268,24 @@ function absorb(state: ClusterState, results: LookupResult[], isStart: boolean, 
   }
 }
 
-/** Whether records found through this identifier may join (fixed lines, unless configured, may not). */
+/** Whether records found through this identifier may join (phones other than mobiles, unless configured, may not). */
 function linksRecords(via: Identifier, deps: ResolveDeps): boolean {
-  return deps.rules.linkFixedLines || via.type !== 'phone' || !deps.isFixedLine(via);
+  return deps.rules.linkFixedLines || via.type !== 'phone' || deps.isMobile(via);
+}
+
+/** Types that records of different people can hold: not a silo's own record ids. */
+function isShareable(type: IdentifierType): boolean {
+  return type === 'email' || type === 'phone' || type === 'card';
+}
+
+/** Whether two of the records holding one value are evidently of different people. */
+function holdersDiffer(holders: readonly Candidate[]): boolean {
+  for (let i = 0; i < holders.length; i++) {
+    for (let j = i + 1; j < holders.length; j++) {
+      if (evidentlyDifferent(holders[i]!.evidence, holders[j]!.evidence)) return true;
+    }
+  }
+  return false;
 }
 
 function admit(state: ClusterState, { record, values, name }: Candidate, counted: ValuesByType, drop: ReadonlySet<string>): void {
@@ -283,17 +335,37 @@ function addName(names: FoldedName[], name: FoldedName | null): void {
   if (name && !names.some((n) => n.first === name.first && n.last === name.last)) names.push(name);
 }
 
-/** The normalized, unblocked identifiers a record carries. */
-function valuesOf(record: FoundRecord, deps: ResolveDeps): ValuesByType {
+/**
+ * A record as the rules see it: its normalized identifiers (a device keeping only its owner's
+ * userId, see deviceOwner), those not blocked, its name and its mobiles.
+ */
+function describe(record: FoundRecord, deps: ResolveDeps): Candidate {
+  const identifiers = record.identifiers.map((identifier) => deps.normalize(identifier)).filter((i): i is Identifier => i !== null);
+  const owner = record.loginVisits ? ownerOf(record.loginVisits, deps) : undefined;
   const values: ValuesByType = new Map();
-  for (const carried of record.identifiers) {
-    const identifier = deps.normalize(carried);
-    if (!identifier || isBlocked(deps.rules, identifier.type, identifier.value)) continue;
+  const carried = new Set<string>();
+  const mobiles = new Set<string>();
+  for (const identifier of identifiers) {
+    if (owner !== undefined && identifier.type === 'commerce' && identifier.value !== owner) continue;
+    carried.add(identifierKey(identifier));
+    if (isBlocked(deps.rules, identifier.type, identifier.value)) continue;
     const set = values.get(identifier.type) ?? new Set<string>();
     set.add(identifier.value);
     values.set(identifier.type, set);
+    if (identifier.type === 'phone' && deps.isMobile(identifier)) mobiles.add(identifier.value);
   }
-  return values;
+  const name = foldedName(record.name);
+  return { record, values, carried, name, evidence: { name, mobiles } };
+}
+
+/** The normalized userId a device belongs to, or null when nobody's (see deviceOwner). */
+function ownerOf(loginVisits: ReadonlyMap<string, number>, deps: ResolveDeps): string | null {
+  const byValue = new Map<string, number>();
+  for (const [userId, visits] of loginVisits) {
+    const value = deps.normalize({ type: 'commerce', value: userId })?.value;
+    if (value !== undefined) byValue.set(value, (byValue.get(value) ?? 0) + visits);
+  }
+  return deviceOwner(byValue);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IdentifierType } from '../../connectors/types.js';
-import { compatible, foldedName, nameVerdict, type ValuesByType } from './rules.js';
+import { compatible, deviceOwner, evidentlyDifferent, foldedName, nameVerdict, type PersonEvidence, type ValuesByType } from './rules.js';
 
 const values = (entries: Partial<Record<IdentifierType, string[]>>): ValuesByType =>
   new Map(Object.entries(entries).map(([type, list]) => [type as IdentifierType, new Set(list)]));
@@ -64,5 +64,44 @@ describe('compatible (a record found only through a weak identifier)', () => {
   it('lets in a record sharing an email whatever the names: that email links it anyway', () => {
     const sameEmail = values({ loyalty: ['new'], card: ['c2'], email: ['anna@x.fr'] });
     expect(compatible(customer, sameEmail, 'refuses')).toBe(true);
+  });
+});
+
+describe('evidentlyDifferent (two records that hold one value)', () => {
+  const person = (first: string | null, last: string | null, ...mobiles: string[]): PersonEvidence => ({ name: foldedName({ first, last }), mobiles: new Set(mobiles) });
+
+  it('tells apart two first names, however the rest agrees', () => {
+    expect(evidentlyDifferent(person('Aline', 'Morel'), person('Bruno', 'Petit'))).toBe(true);
+    expect(evidentlyDifferent(person('Aline', 'Morel'), person('Paul', 'Morel'))).toBe(true);
+    expect(evidentlyDifferent(person('Aline', 'Morel', '+33698765431'), person('Paul', 'Morel', '+33698765431'))).toBe(true);
+  });
+
+  it('tells apart two people with their own mobiles when their full names are not the same', () => {
+    expect(evidentlyDifferent(person(null, null, '+33698765431'), person(null, null, '+33698765432'))).toBe(true);
+    expect(evidentlyDifferent(person('Anna', 'Martin', '+33611111111'), person('Anna', 'Dubois', '+33622222222'))).toBe(true);
+  });
+
+  it('does not tell apart one person\'s records: same names however typed, an initial, a missing name or mobile', () => {
+    expect(evidentlyDifferent(person('Hélène', 'Le Gall'), person('HELENE', 'LEGALL'))).toBe(false);
+    expect(evidentlyDifferent(person('J.', 'Miller'), person('John', 'Miller'))).toBe(false);
+    expect(evidentlyDifferent(person('Anna', 'Martin', '+33611111111'), person('Anna', 'Martin', '+33622222222'))).toBe(false);
+    expect(evidentlyDifferent(person(null, null), person('Anna', 'Martin', '+33611111111'))).toBe(false);
+    expect(evidentlyDifferent(person('Anna', 'Martin', '+33611111111'), person('Anna', 'Dubois'))).toBe(false);
+    expect(evidentlyDifferent(person('Anna', null, '+33611111111'), person('Anna', 'Martin', '+33611111111', '+33622222222'))).toBe(false);
+  });
+});
+
+describe('deviceOwner (a device several shop customers logged in on)', () => {
+  it('is the customer with strictly the most logged-in visits', () => {
+    expect(deviceOwner(new Map([['A', 3], ['B', 1]]))).toBe('A');
+    expect(deviceOwner(new Map([['B', 1], ['A', 2], ['C', 1]]))).toBe('A');
+    expect(deviceOwner(new Map([['A', 1]]))).toBe('A');
+  });
+
+  it('is nobody on a tie for the most, or without logins', () => {
+    expect(deviceOwner(new Map([['A', 2], ['B', 2]]))).toBeNull();
+    expect(deviceOwner(new Map([['A', 2], ['B', 2], ['C', 1]]))).toBeNull();
+    expect(deviceOwner(new Map([['C', 1], ['A', 2], ['B', 2]]))).toBeNull();
+    expect(deviceOwner(new Map())).toBeNull();
   });
 });

@@ -25,8 +25,10 @@ export interface IdentityRules {
    */
   weakTypes: readonly IdentifierType[];
   /**
-   * Whether fixed-line phone numbers link records. Off by default: in retail data a landline is
-   * a household's, not a person's, and nothing in the record tells whose it is.
+   * Whether phone numbers that may be fixed lines link records: every number the numbering plan
+   * does not type as a mobile, so landlines and the numbers whose type it cannot tell (US and
+   * Canadian numbers, VoIP, shared-cost...). Off by default: in retail data a landline is a
+   * household's, not a person's, and nothing in the record tells whose it is.
    */
   linkFixedLines: boolean;
   /** Extra blocked values per type, as regular expressions on the normalized value. */
@@ -149,4 +151,62 @@ export function applyLimits(rules: IdentityRules, customer: ValuesByType, record
 /** True when a user-supplied pattern blocks this normalized value. */
 export function isBlocked(rules: IdentityRules, type: IdentifierType, value: string): boolean {
   return (rules.blocked[type] ?? []).some((pattern) => pattern.test(value));
+}
+
+/**
+ * What tells two people apart in a record: its folded name and the mobile numbers it holds
+ * (E.164; numbers the numbering plan types as mobile, which one person keeps to themselves).
+ */
+export interface PersonEvidence {
+  name: FoldedName | null;
+  mobiles: ReadonlySet<string>;
+}
+
+/**
+ * True when two records that hold one identifier value are evidently of different people, so
+ * that the value is shared and links nothing (see README, "Guard"):
+ * - both give a first name and the folded first names differ (an initial, `J.`, matches the
+ *   first names it starts: `John`): one email, two first names is a family's or a shop's address,
+ *   or a placeholder a clerk typed;
+ * - or, their first and last names not being the same, both hold mobile numbers and none in
+ *   common: two people with their own phones.
+ * Not evidence: different record ids or card numbers (a CRM duplicate, an old and a new card),
+ * different emails or landlines (a person has several), a missing name, and different last names
+ * with the same first name (a married name, a typo) unless the mobiles differ too.
+ */
+export function evidentlyDifferent(a: PersonEvidence, b: PersonEvidence): boolean {
+  const firstA = a.name?.first ?? null;
+  const firstB = b.name?.first ?? null;
+  if (firstA !== null && firstB !== null && !sameFirstName(firstA, firstB)) return true;
+  if (firstA !== null && firstA === firstB && a.name?.last != null && a.name.last === b.name?.last) return false;
+  return a.mobiles.size > 0 && b.mobiles.size > 0 && ![...a.mobiles].some((mobile) => b.mobiles.has(mobile));
+}
+
+/** Folded first names that can be one person's: equal, or an initial and a name it starts. */
+function sameFirstName(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return short.length === 1 && long.startsWith(short);
+}
+
+/**
+ * Whose a device is when several shop customers logged in on it (a family tablet): the userId
+ * with strictly the most logged-in visits; on a tie, nobody's (the device is then a customer of
+ * its own). `loginVisits` maps each normalized userId to its count of visits. The device links
+ * only its owner: the other customers' visits on it never join them to it or to each other.
+ */
+export function deviceOwner(loginVisits: ReadonlyMap<string, number>): string | null {
+  let owner: string | null = null;
+  let most = 0;
+  let tied = false;
+  for (const [userId, visits] of loginVisits) {
+    if (visits > most) {
+      owner = userId;
+      most = visits;
+      tied = false;
+    } else if (visits === most) {
+      tied = true;
+    }
+  }
+  return tied ? null : owner;
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Identifier } from '../../connectors/types.js';
 import type { Source } from '../../src/generated/graphql.js';
-import { isFixedLinePhone, normalizeIdentifier } from '../../src/identity/normalize.js';
+import { isMobilePhone, normalizeIdentifier } from '../../src/identity/normalize.js';
 import type { HubSpotContact, OpenLoyaltyMember, TruthEntry } from '../../src/population/format.js';
 import { linkableGroups, startsOf } from '../../scripts/identity-scoring.js';
 import { useStack, type GraphQLBody } from '../support/stack.js';
@@ -59,7 +59,7 @@ const personOf = (key: string) => truth().find((t) => t.records.some((r) => `${r
  * landlines linking nothing, as the gateway's default rules say.
  */
 function fullyLinkable(): Set<string> {
-  const groups = linkableGroups(stack.population, normalize, (identifier) => !isFixedLinePhone(identifier));
+  const groups = linkableGroups(stack.population, normalize, (identifier) => identifier.type !== 'phone' || isMobilePhone(identifier));
   return new Set(truth().filter((t) => [...groups.get(t.person)!.values()].every((n) => n === t.records.length)).map((t) => t.person));
 }
 

@@ -4,12 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Identifier } from '../../connectors/types.js';
-import { isFixedLinePhone, normalizeIdentifier } from '../../src/identity/normalize.js';
+import { isMobilePhone, normalizeIdentifier } from '../../src/identity/normalize.js';
 import type { HubSpotContact, OpenLoyaltyMember, Population, ShopifyCustomer, TruthEntry } from '../../src/population/format.js';
 import { linkableGroups, score, startsOf, type Outcome, type Start } from '../../scripts/identity-scoring.js';
 
 const normalize = (identifier: Identifier) => normalizeIdentifier(identifier, { defaultCountry: 'FR' });
-const fixedLinesDoNotLink = (identifier: Identifier) => !isFixedLinePhone(identifier);
+const fixedLinesDoNotLink = (identifier: Identifier) => identifier.type !== 'phone' || isMobilePhone(identifier);
 
 function contact(id: string, properties: Partial<HubSpotContact['properties']>): HubSpotContact {
   return { id, properties: properties as HubSpotContact['properties'], createdAt: '', updatedAt: '', archived: false };
