@@ -30,13 +30,16 @@ export const PLACEHOLDER_LOCAL_PARTS: ReadonlySet<string> = new Set(
 const OTHER_DOMAINS = ['email.com', 'mail.com', 'none.fr'] as const;
 
 /**
- * A placeholder email a clerk types: 25% one of {@link CLASSIC_PLACEHOLDER_EMAILS}, 75% "no email"
- * in words (French 70%, English 20%, and for a German or Spanish speaking customer their own
- * word 10%) with one of `.`, none, `-`, `_` between words, on `domain` (80%) or a made-up domain.
- * `language` is the customer's (ISO 639-1).
+ * A placeholder email a clerk types. Habits concentrate on a few values: 45% `noemail@<domain>`
+ * (the retailer's own instruction to its stores), 15% one of {@link CLASSIC_PLACEHOLDER_EMAILS};
+ * the other 40% "no email" in words (French 70%, English 20%, and for a German or Spanish
+ * speaking customer their own word 10%) with one of `.`, none, `-`, `_` between words, on
+ * `domain` (80%) or a made-up domain. `language` is the customer's (ISO 639-1).
  */
 export function placeholderEmail(rng: Random, domain: string, language: string): string {
-  if (rng.chance(0.25)) return rng.pick(CLASSIC_PLACEHOLDER_EMAILS);
+  const r = rng.next();
+  if (r < 0.45) return `noemail@${domain}`;
+  if (r < 0.6) return rng.pick(CLASSIC_PLACEHOLDER_EMAILS);
   const own = language === 'de' || language === 'es' ? language : null;
   const lang = rng.weighted<keyof typeof WORDS>([['fr', 70], ['en', 20], [own ?? 'fr', 10]]);
   const words = rng.weighted(WORDS[lang]);
