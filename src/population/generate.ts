@@ -144,7 +144,7 @@ export const RATES = {
   /**
    * Of records holding the person's own Gmail address (any silo): the dots moved or dropped
    * (`francoismasson19@gmail.com`). The hardest to find with a silo's own search, so kept rare:
-   * about 0.2% of records.
+   * about 0.1% of records.
    */
   gmailDots: 0.005,
   /**
