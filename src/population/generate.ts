@@ -140,7 +140,7 @@ export const RATES = {
    * Of shop customers whose provider ignores `+tags` (Gmail, Outlook.com, Hotmail, iCloud...):
    * signed up with a tag (`francois.masson19+shop@gmail.com`), the same mailbox as the untagged one.
    */
-  plusTagEmail: 0.03,
+  plusTagEmail: 0.02,
   /**
    * Of records holding the person's own Gmail address (any silo): the dots moved or dropped
    * (`francoismasson19@gmail.com`). The hardest to find with a silo's own search, so kept rare:
