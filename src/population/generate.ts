@@ -10,7 +10,9 @@
  * then ids and the truth. Every random draw comes from a {@link Random} stream named after its
  * stage, so the same seed, size and `now` always give the same population, byte for byte.
  *
- * Rates are in {@link RATES}; docs/population.md explains each one.
+ * Rates are in {@link RATES}; docs/population.md explains each one. The messy cases added for
+ * issue 11 keep their pure parts in ./messy/ (placeholder words, mailbox spellings and the
+ * canonical mailbox, shared-device logins, padded ids); this file decides where they happen.
  */
 import {
   POPULATION_FORMAT_VERSION,
@@ -114,9 +116,9 @@ export const RATES = {
    */
   returnAfterPurchase: 0.06,
   /**
-   * Of households (landline or US/Canadian) with two or more members who log in on the site: a
-   * shared tablet or computer on which two of them log in, one with strictly more logged-in visits
-   * (the owner, whose device it is in the truth).
+   * Of households with two or more shop customers tracked by analytics: a shared tablet or
+   * computer on which two of them log in, one with strictly more logged-in visits (the owner, whose
+   * device it is in the truth). About 0.3% of logged-in devices.
    */
   sharedDevice: 0.4,
   /**
