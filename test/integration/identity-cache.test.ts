@@ -13,7 +13,7 @@ const callsBySilo = () => Object.fromEntries(SOURCES.map((s) => [s, stack.demo.s
 const totalCalls = () => Object.values(callsBySilo()).reduce((a, b) => a + b, 0);
 const resetCounts = () => SOURCES.forEach((s) => stack.demo.simulators[s].resetStats());
 
-const IDS_ONLY = `query ($id: ID!) { customer(id: $id) { id sourceRecords { source id } } }`;
+const IDS_ONLY = `query ($id: ID!) { customer(id: $id) { id sourceRecords { source id: recordId } } }`;
 
 describe('identity-link cache', () => {
   it('answers a warm customer(id) with no lookup call at all, and only the data calls its fields need', async () => {
@@ -83,7 +83,7 @@ describe('identity-link cache', () => {
 });
 
 describe('customers(ids:)', () => {
-  const QUERY = `query ($ids: [ID!]!) { customers(ids: $ids) { id sourceRecords { source id } } }`;
+  const QUERY = `query ($ids: [ID!]!) { customers(ids: $ids) { id sourceRecords { source id: recordId } } }`;
 
   it('answers in the order of ids, null where unknown, the same customer for two of its ids', async () => {
     const a = personIn(stack.population, ['crm', 'commerce'], 3);
