@@ -482,7 +482,10 @@ export type Query = {
    *
    * Errors: `BAD_USER_INPUT` for a malformed id (the message lists the accepted forms);
    * `AMBIGUOUS_IDENTIFIER` for a phone that records of several people share;
-   * `CUSTOMER_NOT_FOUND` for a golden id whose anchor record no longer exists.
+   * `CUSTOMER_NOT_FOUND` for a golden id whose anchor record no longer exists. When a silo fails
+   * while the customer is being resolved, the customer still answers with the records found, an
+   * error per failed silo, and `resolution.complete: false`; only when nothing was found is it
+   * `null` with the silo's error (`SOURCE_*`), as "unknown" would be a guess.
    */
   customer?: Maybe<Customer>;
   /**
