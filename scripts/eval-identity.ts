@@ -170,7 +170,7 @@ function parseEvalArgs(argv: readonly string[]): Parsed {
   return { kind: 'run', options };
 }
 
-const QUERY = 'query EvalIdentity($ids: [ID!]!) { customers(ids: $ids) { id sourceRecords { source id } } }';
+const QUERY = 'query EvalIdentity($ids: [ID!]!) { customers(ids: $ids) { id sourceRecords { source id: recordId } } }';
 
 /** The outcome of each id of one batch, from the response. */
 function outcomesOf(body: GraphQLBody, status: number, size: number): Outcome[] {

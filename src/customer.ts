@@ -19,8 +19,10 @@ export interface CustomerParent {
   /** The normalized identifiers the records carry. */
   identities: Identity[];
   /**
-   * Silos that failed while the cluster was being resolved: their section reports this error,
-   * because records they hold may be missing from the cluster.
+   * Silos that failed while the cluster was being resolved. Non-empty means the cluster may miss
+   * records (in those silos, or linked through them): `Customer.resolution.complete` is false,
+   * the golden id is provisional, the answer carries each error once at the customer's path (or
+   * at the first field it made null), and a section without records is null, not empty.
    */
   failures: ReadonlyMap<Source, SourceError>;
 }

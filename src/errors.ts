@@ -39,10 +39,10 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   UNAUTHENTICATED: 'An admin operation came without `Authorization: Bearer <GATEWAY_ADMIN_TOKEN>`, or with a wrong token.',
   FORBIDDEN: 'An admin operation while no GATEWAY_ADMIN_TOKEN is configured: admin operations are off.',
   SOURCE_UNAVAILABLE:
-    'A silo refused the connection or answered with an error status (5xx, 429, 401/403). Only the fields that need it are null.',
-  SOURCE_TIMEOUT: "A silo did not answer within its timeout. Only the fields that need it are null.",
+    'A silo refused the connection or answered with an error status (5xx, 429, 401/403). Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.',
+  SOURCE_TIMEOUT: "A silo did not answer within its timeout. Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.",
   SOURCE_BAD_RESPONSE:
-    'A silo answered with a body that is not what its API documents. Only the fields that need it are null.',
+    'A silo answered with a body that is not what its API documents. Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.',
   INTERNAL_SERVER_ERROR: 'A bug in the gateway. The details are in the gateway log, never in the response.',
 };
 

@@ -3,8 +3,11 @@
  *
  * A field that is null because its silo failed carries the error (the first such field does; the
  * others are null quietly). A field that still got a value from other silos does not fail: its
- * provenance says it is partial, and the silo's error is added to the response once, at the end,
- * with the path of the first field that missed it, so the client always learns which silo failed.
+ * provenance says it is partial, and the silo's error is added to the response once, at the end
+ * (by the gateway's `willSendResponse` hook, server.ts), with the path of the first field that
+ * missed it, so the client always learns which silo failed. A silo that failed while a customer
+ * was being resolved is noted at the customer's own path by `Query.customer(s)`, so the answer
+ * tells it even when only `id` is selected.
  */
 import type { GraphQLError } from 'graphql';
 import { sourceFailure, type SourceError } from './errors.js';

@@ -54,7 +54,7 @@ async function serve(
   console.log(`Customer gateway ready at ${gateway.url} (Apollo Sandbox: open it in a browser; silo health: ${gateway.url.replace(/graphql$/, 'health')})`);
   if (example) {
     console.log(`\nTry it:\n  curl -s ${gateway.url} -H 'content-type: application/json' \\\n` +
-      `    -d '{"query":"{ customer(id: \\"${example}\\") { id sourceRecords { source id } crm { firstName lastName email } loyalty { tier activePoints } } }"}'\n`);
+      `    -d '{"query":"{ customer(id: \\"${example}\\") { id sourceRecords { key } crm { firstName lastName email } loyalty { tier activePoints } } }"}'\n`);
   }
   const stop = async (): Promise<void> => {
     await gateway.close();

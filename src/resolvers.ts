@@ -11,7 +11,7 @@ import type { Resolvers, Source } from './generated/graphql.js';
 import type { CustomerParent } from './customer.js';
 import { parseCustomerId, type CustomerIdInput } from './identity/identifier.js';
 import { resolveCustomers, startOf } from './identity/resolve-customer.js';
-import type { LimitedListKey, RequestContext } from './context.js';
+import { SOURCES, type LimitedListKey, type RequestContext } from './context.js';
 import { sameSecret } from './secrets.js';
 import { DateScalar, DateTimeScalar } from './scalars.js';
 
@@ -19,21 +19,33 @@ export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
   Query: {
-    customer: async (_root, { id }, ctx) => {
+    customer: async (_root, { id }, ctx, info) => {
       const [answer] = await resolveCustomers([parseId(id, ctx)], ctx);
       if (answer instanceof GraphQLError) throw answer;
+      if (answer) noteResolutionFailures(answer, pathOf(info), ctx);
       return answer ?? null;
     },
-    customers: async (_root, { ids }, ctx) => {
+    customers: async (_root, { ids }, ctx, info) => {
       if (ids.length > MAX_IDS) {
         throw badUserInput(`customers(ids:) takes at most ${MAX_IDS} ids, got ${ids.length}. Split the list.`, { argument: 'ids' });
       }
       const parsed = ids.map((id) => parseCustomerId(id, ctx.services.normalize));
-      const bad = parsed.flatMap((result, index) => (result.ok ? [] : [`ids[${index}]: ${result.message}`]));
-      if (bad.length > 0) throw badUserInput(bad.join('\n'), { argument: 'ids' });
-      const inputs = parsed.map((result) => (result as { ok: true; value: CustomerIdInput }).value);
-      // An Error in a list slot fails that customer alone, with the slot's index in its path.
-      return resolveCustomers(inputs, ctx) as Promise<Array<CustomerParent | null>>;
+      // An Error in a list slot fails that customer alone, with the slot's index in its path: a
+      // malformed id as an unknown or ambiguous one, so that one bad id never costs the others.
+      const slots: Array<CustomerParent | null | GraphQLError> = parsed.map((result, index) =>
+        result.ok ? null : badUserInput(`ids[${index}]: ${result.message}`, { argument: 'ids' }),
+      );
+      const wellFormed = parsed.flatMap((result, index) => (result.ok ? [{ index, input: result.value }] : []));
+      if (wellFormed.length > 0) {
+        const answers = await resolveCustomers(wellFormed.map((slot) => slot.input), ctx);
+        const path = pathOf(info);
+        wellFormed.forEach(({ index }, i) => {
+          const answer = answers[i]!;
+          slots[index] = answer;
+          if (answer && !(answer instanceof GraphQLError)) noteResolutionFailures(answer, [...path, index], ctx);
+        });
+      }
+      return slots as Array<CustomerParent | null>;
     },
   },
   Mutation: {
@@ -44,7 +56,12 @@ export const resolvers: Resolvers = {
   },
   Customer: {
     id: (customer) => customer.goldenId,
-    sourceRecords: (customer) => customer.records,
+    resolution: (customer) => ({
+      complete: customer.failures.size === 0,
+      unavailableSources: SOURCES.filter((source) => customer.failures.has(source)),
+    }),
+    sourceRecords: (customer) =>
+      customer.records.map((record) => ({ key: `${record.source}:${record.id}`, source: record.source, recordId: record.id })),
     identities: (customer) => customer.identities,
     crm: (customer, _args, ctx, info) => section(customer, 'crm', ctx.loaders.crm, ctx, info),
     loyalty: (customer, _args, ctx, info) => section(customer, 'loyalty', ctx.loaders.loyalty, ctx, info),
@@ -74,9 +91,24 @@ export const resolvers: Resolvers = {
 };
 
 /**
+ * The silos that failed while a customer was being resolved, noted at the customer's path: the
+ * answer then tells them whatever is selected (even only `id`). A field that is null because of
+ * one claims its error instead (see failures.ts); the others are added once, at the end.
+ */
+function noteResolutionFailures(customer: CustomerParent, path: Path, ctx: RequestContext): void {
+  for (const source of SOURCES) {
+    const error = customer.failures.get(source);
+    if (error) ctx.failures.note(customer.goldenId, error, path);
+  }
+}
+
+/**
  * The records of one silo in the customer's cluster. When that silo failed (during resolution or
  * now) the section is null with the silo's error, not an empty list: records may exist that the
- * gateway could not see.
+ * gateway could not see. For the same reason, when another silo failed during resolution, a
+ * section without records is null with that silo's error (its records may be linked to the
+ * customer through the failed silo, as a device is through its shop account); a section with
+ * records answers them, and `resolution.complete: false` says they may be incomplete.
  */
 async function section<T extends { id: string }>(
   customer: CustomerParent,
@@ -86,10 +118,27 @@ async function section<T extends { id: string }>(
   info: GraphQLResolveInfo,
 ): Promise<T[] | null> {
   const records = await siloRecords(customer, source, loader);
-  if (!(records instanceof SourceError)) return records;
-  const error = ctx.failures.claim(customer.goldenId, records, responsePathAsArray(info.path).slice());
-  if (error) throw error;
+  if (records instanceof SourceError) return nullBecause([records], customer, ctx, info);
+  if (records.length === 0 && customer.failures.size > 0) {
+    return nullBecause(SOURCES.flatMap((s) => customer.failures.get(s) ?? []), customer, ctx, info);
+  }
+  return records;
+}
+
+/** Null, with the first of these failures that no field of the customer reported yet (the others stay noted). */
+function nullBecause(errors: readonly SourceError[], customer: CustomerParent, ctx: RequestContext, info: GraphQLResolveInfo): null {
+  const path = pathOf(info);
+  for (const error of errors) {
+    const thrown = ctx.failures.claim(customer.goldenId, error, path);
+    if (thrown) throw thrown;
+  }
   return null;
+}
+
+type Path = Array<string | number>;
+
+function pathOf(info: GraphQLResolveInfo): Path {
+  return responsePathAsArray(info.path).slice();
 }
 
 /** A record's newest list items (orders, transactions), as many as `limit` asks, or null when the silo failed. */

@@ -37,7 +37,8 @@ export const EXAMPLE_OPERATION = `# A customer, from any of their silo record ke
 query Customer($id: ID!) {
   customer(id: $id) {
     id
-    sourceRecords { source id }
+    resolution { complete unavailableSources }
+    sourceRecords { key source recordId }
     crm { firstName lastName email phone emailOptOut }
     loyalty { cardNumber tier activePoints transactions(limit: 3) { purchasedAt store grossValue } }
     commerce { email ordersCount totalSpent orders(limit: 3) { name createdAt totalPrice } }

@@ -25,7 +25,7 @@ export type AnalyticsVisitor = {
   __typename?: 'AnalyticsVisitor';
   /** Start of the oldest visit the analytics tool holds. */
   firstVisitAt?: Maybe<Scalars['DateTime']['output']>;
-  /** The Matomo visitor id (16 hexadecimal characters). */
+  /** The Matomo visitor id (16 hexadecimal characters). Unique within its silo, and only this type holds ids of that kind, so `__typename` + `id` is a safe client cache key. */
   id: Scalars['ID']['output'];
   /** Start of the newest visit. */
   lastVisitAt?: Maybe<Scalars['DateTime']['output']>;
@@ -58,7 +58,7 @@ export type CommerceCustomer = {
   emailMarketingConsent?: Maybe<Scalars['String']['output']>;
   /** First name, as stored by the shop. */
   firstName?: Maybe<Scalars['String']['output']>;
-  /** The Shopify customer id. */
+  /** The Shopify customer id. Unique within its silo, and only this type holds ids of that kind, so `__typename` + `id` is a safe client cache key. */
   id: Scalars['ID']['output'];
   /** Last name, as stored by the shop. */
   lastName?: Maybe<Scalars['String']['output']>;
@@ -91,7 +91,7 @@ export type CommerceOrder = {
   currency: Scalars['String']['output'];
   /** Payment state, for example `paid` or `refunded`. */
   financialStatus?: Maybe<Scalars['String']['output']>;
-  /** The Shopify order id. */
+  /** The Shopify order id. Unique within its silo, and only this type holds ids of that kind, so `__typename` + `id` is a safe client cache key. */
   id: Scalars['ID']['output'];
   /** The ordered products. */
   lines: Array<PurchaseLine>;
@@ -118,7 +118,7 @@ export type CrmContact = {
   emailOptOut?: Maybe<Scalars['Boolean']['output']>;
   /** First name, as stored in the CRM. */
   firstName?: Maybe<Scalars['String']['output']>;
-  /** The HubSpot contact id (`hs_object_id`). */
+  /** The HubSpot contact id (`hs_object_id`). Unique within its silo, and only this type holds ids of that kind, so `__typename` + `id` is a safe client cache key. */
   id: Scalars['ID']['output'];
   /** Preferred language, as an IETF tag such as `fr` or `en-gb` (`hs_language`). */
   language?: Maybe<Scalars['String']['output']>;
@@ -138,22 +138,32 @@ export type CrmContact = {
  * One customer, as the silos know them right now. Nothing here is copied or stored by the
  * gateway: every section is fetched live, and only when the query selects it.
  *
- * A silo that fails makes only its own section `null`, with an error whose
- * `extensions.code` says why and `extensions.source` names the silo.
+ * A silo that fails makes only what needs it `null`, with an error whose `extensions.code` says
+ * why and `extensions.source` names the silo: one error per failed silo and customer, at the path
+ * of the first field it made `null`, or at the customer's own path when no selected field is
+ * `null` because of it. When a silo fails while the customer is being resolved, the answer carries
+ * that error whatever is selected (even only `id`), and `resolution.complete` is false.
  */
 export type Customer = {
   __typename?: 'Customer';
   /** Postal address, chosen whole (never a street from one record and a city from another) by the `address` rule. */
   address?: Maybe<PostalAddress>;
-  /** The customer's analytics visitors (one per device). `null` when analytics could not be reached. */
+  /** The customer's analytics visitors (one per device). `null` as `crm` explains. */
   analytics?: Maybe<Array<AnalyticsVisitor>>;
   /** Date of birth, chosen by the `birthDate` rule; a silo's instant is read in that silo's time zone (README, The golden record). */
   birthDate?: Maybe<Scalars['Date']['output']>;
-  /** The customer's shop accounts. `null` when the e-commerce silo could not be reached. */
+  /** The customer's shop accounts. `null` as `crm` explains. */
   commerce?: Maybe<Array<CommerceCustomer>>;
   /** When the customer was first seen in any silo (first record created, first visit). */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
-  /** The customer's CRM contacts. `null` when the CRM could not be reached; empty when it has none. */
+  /**
+   * The customer's CRM contacts; empty when the CRM has none.
+   *
+   * Every section follows the same rule. `null` with an error when its silo could not be reached.
+   * When another silo failed during resolution (`resolution.complete` false), a section with no
+   * record is `null`, never empty, because its records may be linked through the failed silo; a
+   * section with records answers them, and they may be incomplete.
+   */
   crm?: Maybe<Array<CrmContact>>;
   /** `firstName lastName`, either alone when the other is unknown. */
   displayName?: Maybe<Scalars['String']['output']>;
@@ -167,17 +177,25 @@ export type Customer = {
    */
   firstName?: Maybe<Scalars['String']['output']>;
   /**
-   * The golden id: an opaque, stable id for this customer that any gateway replica understands.
-   * Pass it back to `customer(id:)`. It never contains an email address or phone number in clear.
+   * The golden id: an opaque id for this customer that any gateway replica understands. Pass it
+   * back to `customer(id:)`. It never contains an email address or phone number in clear.
+   *
+   * Durable when `resolution.complete` is true. When it is false the id is provisional (and differs
+   * from the durable one): it still resolves, but once the failed silo is back it may resolve to a
+   * customer with another id. Do not store a provisional id as a key; ask again later for the
+   * durable one.
    */
   id: Scalars['ID']['output'];
-  /** Every identifier the customer's records carry, normalized, with the silo that holds it. */
+  /**
+   * Every identifier the customer's records carry, normalized, with the silo that holds it. When
+   * `resolution.complete` is false, identifiers of records the gateway could not see are missing.
+   */
   identities: Array<Identity>;
   /** Last name, chosen by the `lastName` rule and properly cased. */
   lastName?: Maybe<Scalars['String']['output']>;
   /** Preferred language as an IETF tag (`fr`, `en-gb`), chosen by the `locale` rule. */
   locale?: Maybe<Scalars['String']['output']>;
-  /** The customer's loyalty program members. `null` when the loyalty silo could not be reached. */
+  /** The customer's loyalty program members. `null` as `crm` explains. */
   loyalty?: Maybe<Array<LoyaltyMember>>;
   /** The primary phone in E.164, chosen by the `phone` rule. */
   phone?: Maybe<Scalars['String']['output']>;
@@ -191,7 +209,12 @@ export type Customer = {
    * answers with the fields it is built from.
    */
   provenance: Array<FieldProvenance>;
-  /** The silo records this customer was built from. */
+  /** How completely this customer was resolved across the silos: check it before storing `id`. */
+  resolution: CustomerResolution;
+  /**
+   * The silo records this customer was built from. When `resolution.complete` is false, records in
+   * the failed silos (and records linked through them) may be missing.
+   */
   sourceRecords: Array<SourceRecord>;
 };
 
@@ -200,11 +223,28 @@ export type Customer = {
  * One customer, as the silos know them right now. Nothing here is copied or stored by the
  * gateway: every section is fetched live, and only when the query selects it.
  *
- * A silo that fails makes only its own section `null`, with an error whose
- * `extensions.code` says why and `extensions.source` names the silo.
+ * A silo that fails makes only what needs it `null`, with an error whose `extensions.code` says
+ * why and `extensions.source` names the silo: one error per failed silo and customer, at the path
+ * of the first field it made `null`, or at the customer's own path when no selected field is
+ * `null` because of it. When a silo fails while the customer is being resolved, the answer carries
+ * that error whatever is selected (even only `id`), and `resolution.complete` is false.
  */
 export type CustomerProvenanceArgs = {
   field?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** How completely the gateway could resolve a customer across the silos in this request. */
+export type CustomerResolution = {
+  __typename?: 'CustomerResolution';
+  /**
+   * False when a silo failed while the customer's records were being gathered: records of this
+   * customer may exist that the gateway could not see (in the failed silo, or in another silo whose
+   * link to the customer runs through it). The answer then carries one error per failed silo, and
+   * `Customer.id` is provisional.
+   */
+  complete: Scalars['Boolean']['output'];
+  /** The silos that failed during resolution, in the order of `Source`; empty when `complete`. */
+  unavailableSources: Array<Source>;
 };
 
 /** What an eviction removed from the identity-link cache. */
@@ -292,7 +332,7 @@ export type LoyaltyMember = {
   email?: Maybe<Scalars['String']['output']>;
   /** First name, as given at sign-up. */
   firstName?: Maybe<Scalars['String']['output']>;
-  /** The Open Loyalty member id (`customerId`, a UUID). */
+  /** The Open Loyalty member id (`customerId`, a UUID). Unique within its silo, and only this type holds ids of that kind, so `__typename` + `id` is a safe client cache key. */
   id: Scalars['ID']['output'];
   /** Last name, as given at sign-up. */
   lastName?: Maybe<Scalars['String']['output']>;
@@ -326,7 +366,7 @@ export type LoyaltyTransaction = {
   documentType: Scalars['String']['output'];
   /** Gross total of the receipt. */
   grossValue: Scalars['Float']['output'];
-  /** The Open Loyalty transaction id. */
+  /** The Open Loyalty transaction id. Unique within its silo, and only this type holds ids of that kind, so `__typename` + `id` is a safe client cache key. */
   id: Scalars['ID']['output'];
   /** The receipt lines. */
   lines: Array<PurchaseLine>;
@@ -442,14 +482,18 @@ export type Query = {
    *
    * Errors: `BAD_USER_INPUT` for a malformed id (the message lists the accepted forms);
    * `AMBIGUOUS_IDENTIFIER` for a phone that records of several people share;
-   * `CUSTOMER_NOT_FOUND` for a golden id whose anchor record no longer exists.
+   * `CUSTOMER_NOT_FOUND` for a golden id whose anchor record no longer exists. When a silo fails
+   * while the customer is being resolved, the customer still answers with the records found, an
+   * error per failed silo, and `resolution.complete: false`; only when nothing was found is it
+   * `null` with the silo's error (`SOURCE_*`), as "unknown" would be a guess.
    */
   customer?: Maybe<Customer>;
   /**
-   * Several customers at once, in the order of `ids`, `null` where unknown. At most 100 ids; the
-   * silos are called once per resolution round for the whole list, not once per id. Ids take the
-   * forms `customer(id:)` accepts; an id that cannot be resolved (ambiguous, a silo down) is `null`
-   * with an error whose `path` ends with its index.
+   * Several customers at once, in the order of `ids`, `null` where unknown. At most 100 ids (more
+   * fail the whole field with `BAD_USER_INPUT`); the silos are called once per resolution round for
+   * the whole list, not once per id. Ids take the forms `customer(id:)` accepts; an id that is
+   * malformed (`BAD_USER_INPUT`) or cannot be resolved (ambiguous, a silo down) is `null` with an
+   * error whose `path` ends with its index, and the other ids still answer.
    */
   customers: Array<Maybe<Customer>>;
 };
@@ -480,11 +524,21 @@ export type Source =
   /** The loyalty program: members, cards, tiers, points and in-store purchases (Open Loyalty API). */
   | 'loyalty';
 
-/** A record in one silo, named by its silo and its id there. */
+/**
+ * A record in one silo, named by its silo and its id there.
+ *
+ * It has no `id` field on purpose: a silo's id is unique only within that silo (CRM contact `667`
+ * and shop customer `667` are different people), so a client cache that normalizes on
+ * `__typename` and `id` (Apollo Client does by default) would merge them. Use `key`, which is
+ * unique across silos, as the cache key (Apollo Client: `typePolicies: { SourceRecord: { keyFields:
+ * ["key"] } }`).
+ */
 export type SourceRecord = {
   __typename?: 'SourceRecord';
-  /** The record's id in that silo, exactly as the silo gives it. */
-  id: Scalars['ID']['output'];
+  /** The record key, `<source>:<record id>` (for example `crm:667`): unique across silos, and accepted by `customer(id:)`. */
+  key: Scalars['ID']['output'];
+  /** The record's id in that silo, exactly as the silo gives it (unique only within that silo). */
+  recordId: Scalars['ID']['output'];
   /** The silo that holds the record. */
   source: Source;
 };
@@ -511,7 +565,7 @@ export type Visit = {
   deviceType?: Maybe<Scalars['String']['output']>;
   /** How long the visit lasted. */
   durationSeconds: Scalars['Int']['output'];
-  /** The Matomo visit id. */
+  /** The Matomo visit id. Unique within its silo, and only this type holds ids of that kind, so `__typename` + `id` is a safe client cache key. */
   id: Scalars['ID']['output'];
   /** Operating system of the device, e.g. `Android`. */
   operatingSystem?: Maybe<Scalars['String']['output']>;
@@ -606,6 +660,7 @@ export type ResolversTypes = {
   CommerceOrder: ResolverTypeWrapper<Omit<CommerceOrder, 'lines'> & { lines: Array<ResolversTypes['PurchaseLine']> }>;
   CrmContact: ResolverTypeWrapper<CrmContact>;
   Customer: ResolverTypeWrapper<CustomerParent>;
+  CustomerResolution: ResolverTypeWrapper<CustomerResolution>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Eviction: ResolverTypeWrapper<Eviction>;
@@ -639,6 +694,7 @@ export type ResolversParentTypes = {
   CommerceOrder: Omit<CommerceOrder, 'lines'> & { lines: Array<ResolversParentTypes['PurchaseLine']> };
   CrmContact: CrmContact;
   Customer: CustomerParent;
+  CustomerResolution: CustomerResolution;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Eviction: Eviction;
@@ -733,7 +789,13 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phones?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   provenance?: Resolver<Array<ResolversTypes['FieldProvenance']>, ParentType, ContextType, Partial<CustomerProvenanceArgs>>;
+  resolution?: Resolver<ResolversTypes['CustomerResolution'], ParentType, ContextType>;
   sourceRecords?: Resolver<Array<ResolversTypes['SourceRecord']>, ParentType, ContextType>;
+};
+
+export type CustomerResolutionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CustomerResolution'] = ResolversParentTypes['CustomerResolution']> = {
+  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  unavailableSources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -842,7 +904,8 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
 };
 
 export type SourceRecordResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SourceRecord'] = ResolversParentTypes['SourceRecord']> = {
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
 };
 
@@ -866,6 +929,7 @@ export type Resolvers<ContextType = RequestContext> = {
   CommerceOrder?: CommerceOrderResolvers<ContextType>;
   CrmContact?: CrmContactResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
+  CustomerResolution?: CustomerResolutionResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Eviction?: EvictionResolvers<ContextType>;

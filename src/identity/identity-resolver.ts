@@ -140,7 +140,8 @@ export class IdentityResolver {
       return { kind: 'notFound' };
     }
     const customer: CustomerParent = {
-      goldenId: encodeGoldenId(anchor),
+      // A silo failure may have hidden the cluster's true anchor: such an id is marked provisional.
+      goldenId: encodeGoldenId(anchor, { provisional: cluster.failures.size > 0 }),
       records: cluster.records,
       identities: cluster.identities,
       failures: cluster.failures,

@@ -7,7 +7,7 @@ import { personIn, recordOf, useStack } from '../support/stack.js';
 
 const SECTIONS = `
   id
-  sourceRecords { source id }
+  sourceRecords { source id: recordId }
   identities { type value source }
   crm { id email firstName lastName phone }
   loyalty { id cardNumber tier activePoints transactions(limit: 2) { id purchasedAt grossValue lines { sku category } } }

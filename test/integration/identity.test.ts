@@ -14,14 +14,14 @@ import { useStack, type GraphQLBody } from '../support/stack.js';
 const CUSTOMER = `query ($id: ID!) {
   customer(id: $id) {
     id
-    sourceRecords { source id }
+    sourceRecords { source id: recordId }
     identities { type value source }
     crm { id }
     loyalty { id active }
     analytics { id }
   }
 }`;
-const CUSTOMERS = `query ($ids: [ID!]!) { customers(ids: $ids) { id sourceRecords { source id } } }`;
+const CUSTOMERS = `query ($ids: [ID!]!) { customers(ids: $ids) { id sourceRecords { source id: recordId } } }`;
 
 interface Answer {
   id: string;
