@@ -16,8 +16,8 @@ import { PopulationEdit, type RecordRef } from '../support/population-edit.js';
 import { useStack, type GraphQLBody } from '../support/stack.js';
 
 const SEED = Number(process.env.BATCH_TEST_SEED ?? 11_2026);
-const CUSTOMERS = `query ($ids: [ID!]!) { customers(ids: $ids) { id sourceRecords { source id } identities { type value source } } }`;
-const CUSTOMER = `query ($id: ID!) { customer(id: $id) { id sourceRecords { source id } identities { type value source } } }`;
+const CUSTOMERS = `query ($ids: [ID!]!) { customers(ids: $ids) { id sourceRecords { source id: recordId } identities { type value source } } }`;
+const CUSTOMER = `query ($id: ID!) { customer(id: $id) { id sourceRecords { source id: recordId } identities { type value source } } }`;
 const DEVICE = 'a11ce0b0b0000001';
 
 const made = {} as { shopA: RecordRef; crmA: RecordRef; memberA: RecordRef; phoneA: RecordRef; shopB: RecordRef; crmB: RecordRef; device: RecordRef };

@@ -8,7 +8,7 @@ import type { Source } from '../../src/generated/graphql.js';
 import { PopulationEdit, type RecordRef } from '../support/population-edit.js';
 import { useStack, type GraphQLBody } from '../support/stack.js';
 
-const QUERY = `query ($id: ID!) { customer(id: $id) { id sourceRecords { source id } analytics { id } } }`;
+const QUERY = `query ($id: ID!) { customer(id: $id) { id sourceRecords { source id: recordId } analytics { id } } }`;
 
 interface Answer {
   id: string;
