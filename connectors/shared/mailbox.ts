@@ -57,11 +57,11 @@ const ALIASES: ReadonlyMap<string, readonly string[]> = new Map([['gmail.com', [
 /**
  * The mailbox an address reaches: lower-cased, trailing dots of the domain dropped, the
  * provider's domain alias resolved and a `+tag` dropped where the provider documents both.
- * Expects a trimmed address with one `@` or more (the last one separates the domain); returns
- * other text lower-cased.
+ * Surrounding spaces are dropped; the last `@` separates the domain; text without one comes
+ * back lower-cased.
  */
 export function canonicalMailbox(address: string): string {
-  const email = address.toLowerCase();
+  const email = address.trim().toLowerCase();
   const at = email.lastIndexOf('@');
   if (at <= 0) return email;
   let local = email.slice(0, at);
