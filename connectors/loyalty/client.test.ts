@@ -140,7 +140,8 @@ describe('loyalty connector', () => {
             { type: 'loyalty', value: memberId(3) },
             { type: 'card', value: 'LC100003' },
             { type: 'email', value: 'Hugo.Thomas3@Example.COM' },
-            { type: 'phone', value: '+33612000003' },
+            // The address's country, which reads a national number.
+            { type: 'phone', value: '+33612000003', country: 'FR' },
           ],
           name: { first: 'Hugo', last: 'Thomas' },
         },
@@ -267,11 +268,18 @@ describe('loyalty connector', () => {
       expect((body as { items: unknown[] }).items).toHaveLength(5);
     });
 
+    it('answers email[like]= with the members whose email holds the value, without regard to case', async () => {
+      const { status, body } = await get(silo.baseUrl, `/api/${TEST_STORE_CODE}/member?email[like]=HUGO.THOMAS3@`, await bearer(silo.baseUrl));
+      expect(status).toBe(200);
+      expect((body as { items: Array<{ email: string }> }).items.map((m) => m.email)).toEqual(['Hugo.Thomas3@Example.COM']);
+    });
+
     it.each([
       ['_itemsOnPage=101', '_itemsOnPage'],
       ['_page=0', '_page'],
       ['_page=501', '_page'],
-      ['email[like]=anna', 'email[like]'],
+      ['email[gt]=anna', 'email[gt]'],
+      ['email[like]=', 'email[like]'],
       ['nickname=anna', 'nickname'],
       ['_orderBy[firstName]=asc', '_orderBy[firstName]'],
       ['_orderBy[createdAt]=up', '_orderBy[createdAt]'],

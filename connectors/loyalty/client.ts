@@ -3,7 +3,8 @@
  * admin JWT. Every call goes through {@link SiloHttp}; README.md lists the endpoints.
  */
 import type { Dispatcher } from 'undici';
-import { checkListLimit, unique } from '../shared/collections.js';
+import { checkListLimit, isPresent, unique } from '../shared/collections.js';
+import { canonicalMailbox, mailboxSpellings, taggedPrefix } from '../shared/mailbox.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
 import type {
   Connector,
@@ -156,12 +157,30 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
 
     async lookup(identifiers: readonly Identifier[]): Promise<FoundRecord[]> {
       const valuesByField = new Map<string, Set<string>>();
+      const mailboxes = new Set<string>();
       for (const { type, value } of identifiers) {
         if (!isLookupType(type)) continue;
         const field = LOOKUP_FIELDS[type];
-        valuesByField.set(field, (valuesByField.get(field) ?? new Set()).add(value));
+        // Every exact spelling of a mailbox: Open Loyalty does not validate emails, so a
+        // trailing dot is stored as typed (`lea1966@gmail.com.`).
+        const values = type === 'email' ? mailboxSpellings(value) : [value];
+        if (type === 'email') mailboxes.add(canonicalMailbox(value));
+        const set = valuesByField.get(field) ?? new Set<string>();
+        for (const v of values) set.add(v);
+        valuesByField.set(field, set);
       }
-      const found = await Promise.all([...valuesByField].map(([field, values]) => membersWhere(field, [...values])));
+      const prefixes = unique([...mailboxes].map((m) => taggedPrefix(m)).filter(isPresent));
+      const found = await Promise.all([
+        ...[...valuesByField].map(([field, values]) => membersWhere(field, [...values])),
+        // Tagged spellings (`name+tag@gmail.com`): Open Loyalty's `like` (substring, without
+        // case) takes one value, so one call per mailbox whose provider has sub-addressing; a
+        // substring finds other mailboxes too, so keep the ones asked.
+        ...prefixes.map(async (prefix) =>
+          (await api.all('member.list', 'member', { 'email[like]': prefix }, readMember)).filter(
+            (member) => member.email !== null && mailboxes.has(canonicalMailbox(member.email)),
+          ),
+        ),
+      ]);
       const byId = new Map(found.flat().map((member) => [member.id, member]));
       return [...byId.values()].map(toFoundRecord);
     },
