@@ -3,8 +3,9 @@
  * admin JWT. Every call goes through {@link SiloHttp}; README.md lists the endpoints.
  */
 import type { Dispatcher } from 'undici';
-import { checkListLimit, isPresent, unique } from '../shared/collections.js';
-import { canonicalMailbox, mailboxSpellings, taggedPrefix } from '../shared/mailbox.js';
+import { checkListLimit, unique } from '../shared/collections.js';
+import { canonicalMailbox, taggedPrefix } from '../shared/mailbox.js';
+import { visibleText } from '../../src/identity/unicode.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
 import type {
   Connector,
@@ -118,6 +119,21 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
     return { value: new Map(tiers.map((t) => [t.levelId, t.name])), freshUntilMs: now() + TIER_CACHE_MS };
   }, now);
 
+  /**
+   * Members whose email reaches this canonical mailbox. Open Loyalty does not validate emails, so
+   * they are stored as typed: with a trailing dot, a zero-width space or a `+tag`; an exact
+   * filter would miss them. Its documented `like` filter (substring, without case) takes one
+   * value, so this is one call per mailbox: `email[like]=name` where the provider has
+   * sub-addressing (finds `name+tag@`, `name@googlemail.com`), else `email[like]=name@domain`;
+   * a substring finds other mailboxes too, so only those whose canonical mailbox is the one
+   * asked are kept.
+   */
+  async function membersWithMailbox(mailbox: string): Promise<MemberView[]> {
+    const part = taggedPrefix(mailbox)?.slice(0, -1) ?? mailbox;
+    const members = await api.all('member.list', 'member', { 'email[like]': part }, readMember);
+    return members.filter((member) => member.email !== null && canonicalMailbox(visibleText(member.email)) === mailbox);
+  }
+
   async function membersWhere(field: string, values: readonly string[]): Promise<MemberView[]> {
     const batches = inBatches(values).map((batch) => api.all('member.list', 'member', filterQuery(field, batch), readMember));
     return (await Promise.all(batches)).flat();
@@ -160,26 +176,16 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
       const mailboxes = new Set<string>();
       for (const { type, value } of identifiers) {
         if (!isLookupType(type)) continue;
+        if (type === 'email') {
+          mailboxes.add(canonicalMailbox(value));
+          continue;
+        }
         const field = LOOKUP_FIELDS[type];
-        // Every exact spelling of a mailbox: Open Loyalty does not validate emails, so a
-        // trailing dot is stored as typed (`lea1966@gmail.com.`).
-        const values = type === 'email' ? mailboxSpellings(value) : [value];
-        if (type === 'email') mailboxes.add(canonicalMailbox(value));
-        const set = valuesByField.get(field) ?? new Set<string>();
-        for (const v of values) set.add(v);
-        valuesByField.set(field, set);
+        valuesByField.set(field, (valuesByField.get(field) ?? new Set()).add(value));
       }
-      const prefixes = unique([...mailboxes].map((m) => taggedPrefix(m)).filter(isPresent));
       const found = await Promise.all([
         ...[...valuesByField].map(([field, values]) => membersWhere(field, [...values])),
-        // Tagged spellings (`name+tag@gmail.com`): Open Loyalty's `like` (substring, without
-        // case) takes one value, so one call per mailbox whose provider has sub-addressing; a
-        // substring finds other mailboxes too, so keep the ones asked.
-        ...prefixes.map(async (prefix) =>
-          (await api.all('member.list', 'member', { 'email[like]': prefix }, readMember)).filter(
-            (member) => member.email !== null && mailboxes.has(canonicalMailbox(member.email)),
-          ),
-        ),
+        ...[...mailboxes].map((mailbox) => membersWithMailbox(mailbox)),
       ]);
       const byId = new Map(found.flat().map((member) => [member.id, member]));
       return [...byId.values()].map(toFoundRecord);
