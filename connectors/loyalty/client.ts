@@ -2,6 +2,7 @@
  * The loyalty connector: Open Loyalty's REST API (members, transactions, tiers), read with an
  * admin JWT. Every call goes through {@link SiloHttp}; README.md lists the endpoints.
  */
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Dispatcher } from 'undici';
 import { checkListLimit, unique } from '../shared/collections.js';
 import { canonicalMailbox, taggedPrefix } from '../shared/mailbox.js';
@@ -181,7 +182,9 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
           continue;
         }
         const field = LOOKUP_FIELDS[type];
-        valuesByField.set(field, (valuesByField.get(field) ?? new Set()).add(value));
+        const set = valuesByField.get(field) ?? new Set<string>();
+        for (const v of type === 'phone' ? phoneSpellings(value) : [value]) set.add(v);
+        valuesByField.set(field, set);
       }
       const found = await Promise.all([
         ...[...valuesByField].map(([field, values]) => membersWhere(field, [...values])),
@@ -383,4 +386,17 @@ function inBatches(values: readonly string[]): string[][] {
 
 function isLookupType(type: IdentifierType): type is LookupType {
   return type in LOOKUP_FIELDS;
+}
+
+/**
+ * The spellings of an E.164 phone a member may have been stored with, as Open Loyalty stores
+ * phones as typed and its filter is exact: `+33652947840`, `33652947840` (the `+` left out),
+ * `0033652947840`, and the national forms `0652947840` and `06 52 94 78 40`. Other spacings are
+ * not found by the phone (the member may still be found by its email or card).
+ */
+function phoneSpellings(e164: string): string[] {
+  const phone = parsePhoneNumberFromString(e164);
+  if (!phone) return [e164];
+  const national = phone.formatNational();
+  return unique([e164, e164.replace(/^\+/, ''), e164.replace(/^\+/, '00'), national.replace(/\D/g, ''), national]);
 }

@@ -71,6 +71,13 @@ function prepare(population: ReturnType<typeof generatePopulation>) {
     e.member({ phone: '+33652947840', firstName: 'Paul', lastName: 'Sansplus' }),
   ]);
 
+  // An Italian mobile typed without its "+" in loyalty, for a member without address: valid
+  // nowhere nationally (not in France, the default country), valid with a "+" in front.
+  add('plusless-it', [
+    e.member({ phone: '393331234567', firstName: 'Marco', lastName: 'Senzapiu', email: 'marco.senzapiu@example.it' }),
+    e.shopCustomer({ id: SHOP_BASE + 3, phone: '+393331234567', first_name: 'Marco', last_name: 'Senzapiu' }),
+  ]);
+
   // Two people a clerk gave the retailer's placeholder address, in the stores' languages.
   add('placeholderA', [e.contact({ email: 'pas.de.mail@maison-cassel.fr', firstname: 'Aline', lastname: 'Morel', mobilephone: '+33611223344' })]);
   add('placeholderB', [e.contact({ email: 'pas.de.mail@maison-cassel.fr', firstname: 'Bruno', lastname: 'Petit', mobilephone: '+33655667788' })]);
@@ -164,6 +171,7 @@ describe('phones typed in national form', () => {
 
   it('reads a number typed without its "+" as international when it is valid nowhere nationally', async () => {
     await expectOneCustomer('plusless', ['phone:+33652947840', 'phone:33652947840', 'phone:06 52 94 78 40']);
+    await expectOneCustomer('plusless-it', ['phone:+393331234567', 'phone:393331234567']);
   });
 });
 
