@@ -206,25 +206,6 @@ describe('lookup', () => {
     }
   });
 
-  it('finds the tagged and googlemail spellings of a Gmail mailbox, and keeps only the mailbox asked', async () => {
-    const tagged = await startCrm(
-      populationOf([
-        contact('901', { email: 'francois.masson19+shop@gmail.com' }),
-        contact('902', { email: 'francois.masson19@googlemail.com' }),
-        contact('903', { email: 'francois.masson19+x@example.com' }),
-        contact('904', { email: 'francois.masson19@gmail.com' }),
-        contact('905', { email: 'francois.masson190@gmail.com' }),
-      ]),
-    );
-    try {
-      const found = await tagged.connector.lookup([email('francois.masson19@gmail.com')]);
-      expect(found.map((r) => r.id).sort()).toEqual(['901', '902', '904']);
-      expect(tagged.simulator.stats().byRoute).toEqual({ 'contacts.search': 1 });
-    } finally {
-      await tagged.close();
-    }
-  });
-
   it('packs 5 groups of up to 100 values per search, and splits only what does not fit', async () => {
     const { connector, searches, close } = recordingConnector();
     try {
@@ -338,7 +319,7 @@ describe('the simulator, as HubSpot answers', () => {
     ['a filter group without filters', SEARCH_PATH, { filterGroups: [{ filters: [] }] }],
     ['a page larger than 200', SEARCH_PATH, { limit: 201 }],
     ['paging past 10,000 results', SEARCH_PATH, { after: '10000' }],
-    ['an operator it does not model', SEARCH_PATH, filterBody({ propertyName: 'email', operator: 'HAS_PROPERTY' })],
+    ['an operator it does not model', SEARCH_PATH, filterBody({ propertyName: 'email', operator: 'CONTAINS_TOKEN', value: 'a' })],
   ])('answers 400 VALIDATION_ERROR to %s', async (_what, path, body) => {
     const res = await call('POST', path, body);
     expect(res.status).toBe(400);

@@ -4,7 +4,6 @@
  */
 import type { Dispatcher } from 'undici';
 import { chunk, isObject, isPresent, unique } from '../shared/collections.js';
-import { canonicalMailbox, mailboxSpellings, taggedPrefix } from '../shared/mailbox.js';
 import { utcDateTime } from '../shared/time.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
 import type {
@@ -25,7 +24,6 @@ import {
   SEARCH_PATH,
   isContactId,
   nationalNumberOf,
-  searchablePhoneNumber,
   splitMultiValue,
   type HubSpotObject,
 } from './hubspot.js';
@@ -56,12 +54,11 @@ const SEARCH_PROPERTIES = {
  */
 const GROUPS_PER_SEARCH = Math.min(LIMITS.searchFilterGroups, LIMITS.searchFiltersTotal);
 
-/**
- * One filter group of one filter: contacts whose `propertyName` is one of `values` (IN, at most
- * 100), or whose value matches the `value` pattern (CONTAINS_TOKEN, where `*` completes a partial
- * value, as HubSpot documents: `francois.masson19+*`).
- */
-type SearchGroup = { propertyName: string; operator: 'IN'; values: string[] } | { propertyName: string; operator: 'CONTAINS_TOKEN'; value: string };
+/** One filter group: contacts whose `propertyName` is one of `values` (at most 100). */
+interface SearchGroup {
+  propertyName: string;
+  values: string[];
+}
 
 export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispatcher } = {}): CrmConnector {
   const http = new SiloHttp({ ...config, source: 'crm', label: 'CRM', dispatcher: deps.dispatcher });
@@ -75,25 +72,13 @@ export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispa
     async lookup(identifiers) {
       const valuesOf = (type: (typeof LOOKUP_TYPES)[number]): string[] =>
         unique(identifiers.filter((i) => i.type === type).map((i) => i.value));
-      const emails = valuesOf('email');
-      const phones = valuesOf('phone');
-      const groups = searchGroups(emails, phones);
-      const tagged = taggedGroups(emails);
       const [byId, searched] = await Promise.all([
         api.readByIds(valuesOf('crm')),
-        // The tagged groups fill the requests' spare slots: a customer's email and phone are one call.
-        api.searchAny([...groups, ...tagged]),
+        api.searchAny(searchGroups(valuesOf('email'), valuesOf('phone'))),
       ]);
-      // A prefix finds other mailboxes too (`anna+x@example.com` for anna@gmail.com): keep those asked.
-      const asked = new Set(emails.map(canonicalMailbox));
-      const phoneValues = new Set(groups.flatMap((g) => (g.operator === 'IN' && g.propertyName.startsWith('hs_searchable') ? g.values : [])));
-      const wanted = (contact: HubSpotObject): boolean =>
-        tagged.length === 0 ||
-        contactEmails(contact).some((email) => asked.has(canonicalMailbox(email))) ||
-        [contact.properties.phone, contact.properties.mobilephone].some((p) => phoneValues.has(searchablePhoneNumber(p) ?? ''));
       // A contact matching several identifiers is found more than once: keep it once.
       const found = new Map<string, HubSpotObject>();
-      for (const contact of [...byId.values(), ...searched.filter(wanted)]) found.set(contact.id, contact);
+      for (const contact of [...byId.values(), ...searched]) found.set(contact.id, contact);
       return [...found.values()].map(toFoundRecord);
     },
 
@@ -112,41 +97,27 @@ export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispa
 }
 
 /**
- * The filter groups that find contacts by these canonical mailboxes (every exact spelling of each:
- * itself and on the provider's alias domain; lower-cased, as HubSpot wants IN
- * values of a string property) and E.164 phones on both searchable phone properties: one group per
- * property per 100 values. HubSpot computes a searchable phone from a number typed without `+` as
- * its digits without trunk zero, so a phone is searched both by its national number (`652947840`,
- * for `06 52 94 78 40` or `+33 6 52...`) and by its digits with the country code (`33652947840`,
- * for a number typed without its `+`). A phone that does not parse is skipped.
+ * The filter groups that find contacts by these emails (canonical mailboxes, matched lower-cased,
+ * as HubSpot wants IN values of a string property) and E.164 phones on both searchable phone
+ * properties: one group per property per 100 values. HubSpot computes a searchable phone from a
+ * number typed without `+` as its digits without trunk zero, so a phone is searched both by its
+ * national number (`652947840`, for `06 52 94 78 40` or `+33 6 52...`) and by its digits with the
+ * country code (`33652947840`, for a number typed without its `+`). A phone that does not parse
+ * is skipped. Tagged spellings of a mailbox (`name+tag@gmail.com`) are not searched here: see
+ * README.md, "Emails".
  */
 function searchGroups(emails: readonly string[], phones: readonly string[]): SearchGroup[] {
   const inGroups = (properties: readonly string[], values: readonly (string | null)[]): SearchGroup[] =>
     chunk(unique(values.filter(isPresent)), LIMITS.searchInValues).flatMap((chunkValues) =>
-      properties.map((propertyName): SearchGroup => ({ propertyName, operator: 'IN', values: chunkValues })),
+      properties.map((propertyName): SearchGroup => ({ propertyName, values: chunkValues })),
     );
   return [
-    // HubSpot validates `email` when a contact is written: no stored address ends with a dot.
-    ...inGroups(SEARCH_PROPERTIES.email, emails.flatMap((e) => mailboxSpellings(e.toLowerCase()).filter((s) => !s.endsWith('.')))),
+    ...inGroups(SEARCH_PROPERTIES.email, emails.map((e) => e.toLowerCase())),
     ...inGroups(SEARCH_PROPERTIES.phone, phones.flatMap((p) => {
       const national = nationalNumberOf(p);
       return national === null ? [] : [national, p.replace(/\D/g, '')];
     })),
   ];
-}
-
-/**
- * The groups that find the tagged spellings (`name+tag@gmail.com`) of mailboxes whose provider
- * has sub-addressing: one CONTAINS_TOKEN `name+*` filter on `email` each (a filter takes one
- * value). Tagged addresses held only in `hs_additional_emails` are not searched: five groups a
- * request would otherwise halve.
- */
-function taggedGroups(emails: readonly string[]): SearchGroup[] {
-  return unique(emails.map(taggedPrefix).filter(isPresent)).map((prefix): SearchGroup => ({ propertyName: 'email', operator: 'CONTAINS_TOKEN', value: `${prefix}*` }));
-}
-
-function contactEmails(contact: HubSpotObject): string[] {
-  return [contact.properties.email, ...splitMultiValue(contact.properties.hs_additional_emails)].filter(isPresent);
 }
 
 /**
@@ -187,7 +158,9 @@ class ContactsApi {
   }
 
   private async search(groups: readonly SearchGroup[]): Promise<HubSpotObject[]> {
-    const filterGroups = groups.map((filter) => ({ filters: [filter] }));
+    const filterGroups = groups.map(({ propertyName, values }) => ({
+      filters: [{ propertyName, operator: 'IN', values }],
+    }));
     const found: HubSpotObject[] = [];
     let after: string | undefined;
     do {

@@ -19,11 +19,9 @@ connectorContract<CrmContactRecord>('CRM (HubSpot)', async ({ timeoutMs }) => {
     knownIds: contacts.map((c) => c.id),
     idOf: (record) => record.id,
     lookups: lookupsOf(contacts),
-    // Batch read takes 100 ids; search takes 100 values per IN filter, but one value per
-    // CONTAINS_TOKEN filter (the `name+*` search for tagged Gmail, Outlook... spellings), and 5
-    // groups per request: 2 IN groups and up to 20 such filters are at most 5 calls.
+    // Batch read takes 100 ids; search takes 100 values per IN filter.
     maxCallsToFetch50: 1,
-    maxCallsToLookup20: 5,
+    maxCallsToLookup20: 1,
     twentyIdentifiers: withEmail.slice(0, 20).map((c) => email(c.properties.email!)),
   };
 });

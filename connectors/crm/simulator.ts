@@ -175,33 +175,12 @@ class ContactStore {
   }
 
   private matchFilter(filter: Filter): Set<string> {
-    if (filter.operator === 'CONTAINS_TOKEN') return this.matchToken(filter.propertyName, filter.values[0]!);
     const index = this.indexes.get(filter.propertyName);
     // EQ compares without case; IN takes its values as given, and HubSpot documents that they
     // must be lower-case for a string property, so an upper-case value matches nothing.
     const keys = filter.values.map((v) => (filter.operator === 'EQ' ? searchKey(v) : v.trim()));
     const ids = new Set<string>();
     for (const key of keys) for (const id of index?.get(key) ?? []) ids.add(id);
-    return ids;
-  }
-
-  /**
-   * CONTAINS_TOKEN, as HubSpot documents it: the value is one of the property's tokens (its
-   * words), without case; a `*` in it completes a partial value (`*@hubspot.com`,
-   * `anna+*`), matched against the whole property value. A scan: the simulator has no token index.
-   */
-  private matchToken(property: string, value: string): Set<string> {
-    const read = SEARCHABLE[property]!;
-    const wanted = value.trim().toLowerCase();
-    const pattern = wanted.includes('*')
-      ? new RegExp(`^${wanted.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)
-      : null;
-    const ids = new Set<string>();
-    for (const contact of this.live) {
-      const values = read(contact).filter((v): v is string => v !== null).map((v) => v.trim().toLowerCase());
-      const hit = pattern ? values.some((v) => pattern.test(v)) : values.some((v) => v.split(/\s+/).includes(wanted));
-      if (hit) ids.add(contact.id);
-    }
     return ids;
   }
 
@@ -316,7 +295,7 @@ function page<T, R>(items: readonly T[], after: number, limit: number, path: str
 
 interface Filter {
   propertyName: string;
-  operator: 'EQ' | 'IN' | 'CONTAINS_TOKEN';
+  operator: 'EQ' | 'IN';
   values: string[];
 }
 
@@ -353,10 +332,8 @@ function parseFilter(value: unknown, where: string, store: ContactStore): Filter
       }
       return { propertyName, operator: 'IN', values };
     }
-    case 'CONTAINS_TOKEN':
-      return { propertyName, operator: 'CONTAINS_TOKEN', values: [scalarString(value.value, `${where}.value`)] };
     default:
-      invalid(`${where}.operator ${String(value.operator)} is not supported by this simulator; use EQ, IN or CONTAINS_TOKEN.`);
+      invalid(`${where}.operator ${String(value.operator)} is not supported by this simulator; use EQ or IN.`);
   }
 }
 

@@ -2,11 +2,8 @@
  * The loyalty connector: Open Loyalty's REST API (members, transactions, tiers), read with an
  * admin JWT. Every call goes through {@link SiloHttp}; README.md lists the endpoints.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Dispatcher } from 'undici';
 import { checkListLimit, unique } from '../shared/collections.js';
-import { canonicalMailbox, taggedPrefix } from '../shared/mailbox.js';
-import { visibleText } from '../../src/identity/unicode.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
 import type {
   Connector,
@@ -120,21 +117,6 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
     return { value: new Map(tiers.map((t) => [t.levelId, t.name])), freshUntilMs: now() + TIER_CACHE_MS };
   }, now);
 
-  /**
-   * Members whose email reaches this canonical mailbox. Open Loyalty does not validate emails, so
-   * they are stored as typed: with a trailing dot, a zero-width space or a `+tag`; an exact
-   * filter would miss them. Its documented `like` filter (substring, without case) takes one
-   * value, so this is one call per mailbox: `email[like]=name` where the provider has
-   * sub-addressing (finds `name+tag@`, `name@googlemail.com`), else `email[like]=name@domain`;
-   * a substring finds other mailboxes too, so only those whose canonical mailbox is the one
-   * asked are kept.
-   */
-  async function membersWithMailbox(mailbox: string): Promise<MemberView[]> {
-    const part = taggedPrefix(mailbox)?.slice(0, -1) ?? mailbox;
-    const members = await api.all('member.list', 'member', { 'email[like]': part }, readMember);
-    return members.filter((member) => member.email !== null && canonicalMailbox(visibleText(member.email)) === mailbox);
-  }
-
   async function membersWhere(field: string, values: readonly string[]): Promise<MemberView[]> {
     const batches = inBatches(values).map((batch) => api.all('member.list', 'member', filterQuery(field, batch), readMember));
     return (await Promise.all(batches)).flat();
@@ -174,22 +156,14 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
 
     async lookup(identifiers: readonly Identifier[]): Promise<FoundRecord[]> {
       const valuesByField = new Map<string, Set<string>>();
-      const mailboxes = new Set<string>();
       for (const { type, value } of identifiers) {
         if (!isLookupType(type)) continue;
-        if (type === 'email') {
-          mailboxes.add(canonicalMailbox(value));
-          continue;
-        }
         const field = LOOKUP_FIELDS[type];
         const set = valuesByField.get(field) ?? new Set<string>();
-        for (const v of type === 'phone' ? phoneSpellings(value) : [value]) set.add(v);
+        for (const v of type === 'email' ? emailSpellings(value) : type === 'phone' ? phoneSpellings(value) : [value]) set.add(v);
         valuesByField.set(field, set);
       }
-      const found = await Promise.all([
-        ...[...valuesByField].map(([field, values]) => membersWhere(field, [...values])),
-        ...[...mailboxes].map((mailbox) => membersWithMailbox(mailbox)),
-      ]);
+      const found = await Promise.all([...valuesByField].map(([field, values]) => membersWhere(field, [...values])));
       const byId = new Map(found.flat().map((member) => [member.id, member]));
       return [...byId.values()].map(toFoundRecord);
     },
@@ -389,14 +363,21 @@ function isLookupType(type: IdentifierType): type is LookupType {
 }
 
 /**
- * The spellings of an E.164 phone a member may have been stored with, as Open Loyalty stores
- * phones as typed and its filter is exact: `+33652947840`, `33652947840` (the `+` left out),
- * `0033652947840`, and the national forms `0652947840` and `06 52 94 78 40`. Other spacings are
- * not found by the phone (the member may still be found by its email or card).
+ * The spellings of a canonical mailbox a member may be stored with. Open Loyalty stores emails as
+ * typed, without validation, and its filters compare them exactly (ignoring case): so the mailbox
+ * is also searched with a trailing dot after the domain (`lea1966@gmail.com.`) and with the
+ * invisible character copy-paste most often leaves after an address (a zero-width space, U+200B).
+ * Tagged spellings (`name+tag@gmail.com`) cannot be listed: see README.md.
+ */
+function emailSpellings(mailbox: string): string[] {
+  return [mailbox, `${mailbox}.`, `${mailbox}\u200b`];
+}
+
+/**
+ * The spellings of an E.164 phone a member may be stored with, as Open Loyalty stores phones as
+ * typed and its filter is exact: `+393331234567`, and the same without its `+` (`393331234567`).
+ * A national form ("06 12 34 56 78") is not searched: its spacings are endless.
  */
 function phoneSpellings(e164: string): string[] {
-  const phone = parsePhoneNumberFromString(e164);
-  if (!phone) return [e164];
-  const national = phone.formatNational();
-  return unique([e164, e164.replace(/^\+/, ''), e164.replace(/^\+/, '00'), national.replace(/\D/g, ''), national]);
+  return [e164, e164.replace(/^\+/, '')];
 }

@@ -52,11 +52,9 @@ connectorContract<LoyaltyMemberRecord>('Loyalty (Open Loyalty)', async ({ timeou
       carrying('phone', (m) => m.phone),
       carrying('email', sentEmail, messyEmail),
     ],
-    // A login and the tier list (both reused afterwards), then one member list call; emails are
-    // found with Open Loyalty's `like`, which takes one value: a lookup of 20 emails is a login
-    // and 20 calls.
+    // A login and the tier list (both reused afterwards), then one member list call.
     maxCallsToFetch50: 3,
-    maxCallsToLookup20: 21,
+    maxCallsToLookup20: 2,
     twentyIdentifiers: emails.slice(0, 20).map((value) => ({ type: 'email', value })),
     async close() {
       await Promise.all([connector.close(), connectorWithBadCredentials.close()]);

@@ -88,8 +88,6 @@ const TRANSACTION_FIELDS: Record<string, FieldSpec<OpenLoyaltyTransaction>> = {
 interface Filter {
   field: string;
   values: string[];
-  /** `like`: the field holds the value as a substring, without regard to case. */
-  like?: true;
 }
 
 /** Records with an index per filterable field, so that `field[in]=` costs one map look-up a value. */
@@ -125,17 +123,8 @@ class Collection<T> {
       .map((ordinal) => this.records[ordinal]!);
   }
 
-  private matching({ field, values, like }: Filter): Set<number> {
+  private matching({ field, values }: Filter): Set<number> {
     const spec = this.fields[field]!;
-    if (like) {
-      // A scan: the indexes hold whole values.
-      const part = values[0]!.toLowerCase();
-      const ordinals = new Set<number>();
-      this.records.forEach((record, ordinal) => {
-        if (spec.read(record)?.toLowerCase().includes(part)) ordinals.add(ordinal);
-      });
-      return ordinals;
-    }
     const index = this.indexes.get(field)!;
     return new Set(values.flatMap((value) => index.get(spec.fold ? spec.fold(value) : value) ?? []));
   }
@@ -175,8 +164,7 @@ function parseListQuery<T>(query: URLSearchParams, collection: Collection<T>): L
       const operator = filter[2] ?? 'eq';
       if (operator === 'eq') parsed.filters.push({ field: filter[1]!, values: [value] });
       else if (operator === 'in') parsed.filters.push({ field: filter[1]!, values: value.split(IN_SEPARATOR) });
-      else if (operator === 'like' && value !== '') parsed.filters.push({ field: filter[1]!, values: [value], like: true });
-      else wrong(key, `The operator "${operator}" is not supported on this field; use eq, in or like.`);
+      else wrong(key, `The operator "${operator}" is not supported on this field; use eq or in.`);
     } else {
       wrong(key, 'This parameter is not supported.');
     }
