@@ -42,10 +42,19 @@ export type PurchaseLineRecord = Omit<PurchaseLine, '__typename'> | CommerceOrde
  */
 export type { IdentifierType };
 
-/** An identifier, its value normalized by the gateway (emails lower-cased, phones E.164). */
+/**
+ * An identifier, its value normalized by the gateway (emails to their canonical mailbox, phones
+ * E.164) once normalized; as the silo stores it on a {@link FoundRecord}.
+ */
 export interface Identifier {
   type: IdentifierType;
   value: string;
+  /**
+   * For a phone a record carries: the country of the record's address as the silo writes it
+   * (a name in any common language, "Italia", or an ISO code, "IT"), in which a national number
+   * ("349 7766351") is read before the default country. Absent elsewhere; normalization drops it.
+   */
+  country?: string;
 }
 
 /**

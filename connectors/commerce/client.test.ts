@@ -103,7 +103,8 @@ describe('lookup', () => {
         identifiers: [
           { type: 'commerce', value: id(3) },
           { type: 'email', value: 'Shopper.3@Example.com' },
-          { type: 'phone', value: phoneOf(3) },
+          // The country of the default address, which reads a national number.
+          { type: 'phone', value: phoneOf(3), country: 'FR' },
         ],
         name: { first: 'First3', last: 'Last3' },
       },

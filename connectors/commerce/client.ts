@@ -3,7 +3,7 @@
  * products that give order lines a category). See README.md for the endpoints and limits.
  */
 import type { Dispatcher } from 'undici';
-import { checkListLimit, chunk, unique } from '../shared/collections.js';
+import { checkListLimit, chunk, isPresent, unique } from '../shared/collections.js';
 import { SiloHttp, probeHealth, type SiloResponse } from '../shared/silo-http.js';
 import type {
   CommerceCustomerRecord,
@@ -16,7 +16,8 @@ import type {
   SiloHealth,
 } from '../types.js';
 import { ACCESS_TOKEN_HEADER, MAX_PAGE_SIZE, adminPath, isApiVersion } from './api.js';
-import { anyOf, fieldTerm } from './search-syntax.js';
+import { canonicalMailbox, mailboxSpellings, taggedPrefix } from '../shared/mailbox.js';
+import { anyOf, fieldTerm, prefixTerm } from './search-syntax.js';
 import {
   ShapeReader,
   readCustomer,
@@ -63,7 +64,8 @@ const CUSTOMER_FIELDS = [
   'updated_at',
 ].join(',');
 /** A lookup needs only what identifies a customer, and the names that confirm a weak link. */
-const IDENTITY_FIELDS = 'id,email,phone,first_name,last_name';
+/** What a lookup reads: the identifiers, the names, and the address whose country reads a phone. */
+const IDENTITY_FIELDS = 'id,email,phone,first_name,last_name,default_address';
 const SEARCH_RESOURCE = 'customers/search';
 const ORDER_FIELDS = 'id,name,created_at,total_price,currency,financial_status,line_items';
 
@@ -127,7 +129,14 @@ class ShopifyConnector implements CommerceConnector {
     const ids = valuesOf(identifiers, 'commerce');
     const emails = valuesOf(identifiers, 'email');
     const phones = valuesOf(identifiers, 'phone');
-    const terms = [...emails.map((e) => fieldTerm('email', e)), ...phones.map((p) => fieldTerm('phone', p))];
+    // Every exact spelling of each mailbox (googlemail.com for gmail.com; Shopify validates
+    // emails, so none ends with a dot), and a prefix query (`email:name\+*`) for the tagged
+    // spellings where the provider has sub-addressing.
+    const terms = [
+      ...emails.flatMap((e) => mailboxSpellings(e).filter((spelling) => !spelling.endsWith('.')).map((spelling) => fieldTerm('email', spelling))),
+      ...emails.map((e) => taggedPrefix(e)).filter(isPresent).map((prefix) => prefixTerm('email', prefix)),
+      ...phones.map((p) => fieldTerm('phone', p)),
+    ];
     const [byId, ...searched] = await Promise.all([
       this.customersByIds(ids, IDENTITY_FIELDS),
       ...this.searchQueries(terms).map((query) => this.searchCustomers(query)),
@@ -294,21 +303,23 @@ function valuesOf(identifiers: readonly Identifier[], type: IdentifierType): str
 function foundRecord(customer: CommerceCustomerRecord): FoundRecord {
   const identifiers: Identifier[] = [{ type: 'commerce', value: customer.id }];
   if (customer.email) identifiers.push({ type: 'email', value: customer.email });
-  if (customer.phone) identifiers.push({ type: 'phone', value: customer.phone });
+  // A national number is read in the country of the customer's default address.
+  const country = customer.address?.country;
+  if (customer.phone) identifiers.push({ type: 'phone', value: customer.phone, ...(country ? { country } : {}) });
   return { source: 'commerce', id: customer.id, identifiers, name: { first: customer.firstName ?? null, last: customer.lastName ?? null } };
 }
 
-/** Whether a customer carries one of the wanted emails (any case) or phones (same digits). */
+/** Whether a customer carries one of the wanted mailboxes (any spelling) or phones (same digits). */
 class Matcher {
   private readonly emails: Set<string>;
   private readonly phones: Set<string>;
   constructor(emails: readonly string[], phones: readonly string[]) {
-    this.emails = new Set(emails.map((e) => e.toLowerCase()));
+    this.emails = new Set(emails.map(canonicalMailbox));
     this.phones = new Set(phones.map(phoneDigits));
   }
   matches(customer: CommerceCustomerRecord): boolean {
     return (
-      (customer.email != null && this.emails.has(customer.email.toLowerCase())) ||
+      (customer.email != null && this.emails.has(canonicalMailbox(customer.email))) ||
       (customer.phone != null && this.phones.has(phoneDigits(customer.phone)))
     );
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SearchSyntaxError, anyOf, fieldTerm, parseSearchQuery, quoteValue } from './search-syntax.js';
+import { prefixTerm } from './search-syntax.js';
 
 const term = (field: string | null, value: string, comparator = ':') => ({ kind: 'term', field, comparator, value });
 
@@ -54,5 +55,24 @@ describe('Shopify search syntax', () => {
       expect(() => parseSearchQuery(bad), bad).toThrow(SearchSyntaxError);
     }
     expect(() => parseSearchQuery('email:"open')).toThrow('Invalid search query at character 12: a closing quote is missing.');
+  });
+});
+
+describe('prefix queries', () => {
+  it('writes a prefix term with its special characters escaped, and reads it back as a prefix', () => {
+    const term = prefixTerm('email', 'francois.masson19+');
+    expect(term).toBe('email:francois.masson19\\+*');
+    expect(parseSearchQuery(`${term} OR email:"a@b.fr"`)).toEqual({
+      kind: 'or',
+      children: [
+        { kind: 'term', field: 'email', comparator: ':', value: 'francois.masson19+', prefix: true },
+        { kind: 'term', field: 'email', comparator: ':', value: 'a@b.fr' },
+      ],
+    });
+  });
+
+  it('reads an escaped or quoted star as a literal character', () => {
+    expect(parseSearchQuery('email:a\\*')).toEqual({ kind: 'term', field: 'email', comparator: ':', value: 'a*' });
+    expect(parseSearchQuery('email:"a*"')).toEqual({ kind: 'term', field: 'email', comparator: ':', value: 'a*' });
   });
 });

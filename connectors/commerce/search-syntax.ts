@@ -8,7 +8,8 @@
  *   Term       = [ Modifier ] ( "(" Query ")" | [ name Comparator ] value )
  *   Modifier   = "-" (no whitespace after) | "NOT" whitespace
  *   Comparator = ":" | ":<" | ":>" | ":<=" | ":>="
- *   value      = a name, or a single- or double-quoted string; `\` escapes the next character
+ *   value      = a name, or a single- or double-quoted string; `\` escapes the next character;
+ *                a bare value ending with an unescaped `*` is a prefix query (`email:anna+*`)
  * AND binds tighter than OR, as in Shopify's own examples.
  */
 
@@ -19,7 +20,14 @@ export type SearchNode =
   | { kind: 'and'; children: SearchNode[] }
   | { kind: 'not'; child: SearchNode }
   /** `field` is null for a bare value (a full-text term). */
-  | { kind: 'term'; field: string | null; comparator: Comparator; value: string };
+  | {
+      kind: 'term';
+      field: string | null;
+      comparator: Comparator;
+      value: string;
+      /** The bare value ended with an unescaped `*`: a prefix query for `value` (without the `*`). */
+      prefix?: true;
+    };
 
 /** The query is not valid search syntax; `message` says where. */
 export class SearchSyntaxError extends Error {
@@ -34,6 +42,15 @@ export function quoteValue(value: string): string {
 /** `email:"anna@example.com"`. */
 export function fieldTerm(field: string, value: string): string {
   return `${field}:${quoteValue(value)}`;
+}
+
+/**
+ * `email:francois.masson19\+*`: a prefix query (Shopify: a `*` at the end of a value matches any
+ * value that starts with it). The value cannot be quoted (a quoted `*` is literal), so each
+ * special character is escaped with `\`.
+ */
+export function prefixTerm(field: string, prefix: string): string {
+  return `${field}:${prefix.replace(/[\s()"':\\*+-]/g, (c) => `\\${c}`)}*`;
 }
 
 /** Terms joined so that a record matching any of them is found. */
@@ -113,8 +130,19 @@ class Parser {
     }
     if (name === '') this.fail('a field name is missing before ":"');
     const comparator = this.comparator();
-    const value = this.peek() === '"' || this.peek() === "'" ? this.quoted() : this.bare(VALUE_STOP);
+    if (this.peek() === '"' || this.peek() === "'") {
+      const quotedValue = this.quoted();
+      if (quotedValue === '') this.fail(`the value of "${name}" is missing`);
+      return { kind: 'term', field: name, comparator, value: quotedValue };
+    }
+    const start = this.pos;
+    const value = this.bare(VALUE_STOP);
     if (value === '') this.fail(`the value of "${name}" is missing`);
+    // A trailing `*` not escaped (the raw text does not end with `\*`) makes a prefix query.
+    const raw = this.text.slice(start, this.pos);
+    if (value.length > 1 && raw.endsWith('*') && !/(^|[^\\])(\\\\)*\\\*$/.test(raw)) {
+      return { kind: 'term', field: name, comparator, value: value.slice(0, -1), prefix: true };
+    }
     return { kind: 'term', field: name, comparator, value };
   }
 

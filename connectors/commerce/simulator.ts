@@ -230,7 +230,8 @@ function evaluate(shop: ShopIndex, node: SearchNode): ShopifyCustomer[] {
 function candidates(shop: ShopIndex, node: SearchNode): ShopifyCustomer[] | undefined {
   switch (node.kind) {
     case 'term':
-      return termCandidates(shop, node.field?.toLowerCase() ?? null, node.value);
+      // A prefix query is answered by a scan: the indexes hold whole values.
+      return node.prefix ? undefined : termCandidates(shop, node.field?.toLowerCase() ?? null, node.value);
     case 'or': {
       const parts = node.children.map((child) => candidates(shop, child));
       return parts.every(isPresent) ? parts.flat() : undefined;
@@ -276,7 +277,27 @@ function matches(node: SearchNode, c: ShopifyCustomer): boolean {
       return !matches(node.child, c);
     case 'term':
       // Only equality is simulated; range comparators (`orders_count:>3`) match nothing.
-      return node.comparator === ':' && termMatches(node.field?.toLowerCase() ?? null, node.value, c);
+      if (node.comparator !== ':') return false;
+      return node.prefix ? prefixMatches(node.field?.toLowerCase() ?? null, node.value, c) : termMatches(node.field?.toLowerCase() ?? null, node.value, c);
+  }
+}
+
+/**
+ * A prefix query (`email:anna+*`), as Shopify's search syntax documents it: the field's value
+ * starts with the prefix, without regard to case. Simulated for the fields the connector queries
+ * by prefix (email) and the names; other fields match nothing.
+ */
+function prefixMatches(field: string | null, prefix: string, c: ShopifyCustomer): boolean {
+  const starts = (stored: string | null): boolean => stored !== null && stored.toLowerCase().startsWith(prefix.toLowerCase());
+  switch (field) {
+    case 'email':
+      return starts(c.email === null ? null : c.email.trim());
+    case 'first_name':
+      return starts(c.first_name);
+    case 'last_name':
+      return starts(c.last_name);
+    default:
+      return false;
   }
 }
 

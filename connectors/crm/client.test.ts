@@ -142,8 +142,8 @@ describe('lookup', () => {
       { type: 'email', value: 'Anna.Martin@Example.COM' },
       { type: 'email', value: 'anna@work.example' },
       { type: 'email', value: 'a.martin@old.example' },
-      { type: 'phone', value: '+33 1 42 68 53 00' },
-      { type: 'phone', value: '06 12 34 56 78' },
+      { type: 'phone', value: '+33 1 42 68 53 00', country: 'France' },
+      { type: 'phone', value: '06 12 34 56 78', country: 'France' },
     ]);
     expect(found?.name).toEqual({ first: 'Anna', last: 'Martin' });
   });
@@ -184,19 +184,22 @@ describe('lookup', () => {
     expect(found.map((r) => r.id)).toEqual(['501']);
   });
 
-  it('searches emails and phones in one call, one OR-ed group per property, with ids read alongside', async () => {
+  it('searches emails and phones together, one OR-ed group per property and 100 values, with ids read alongside', async () => {
     const { connector, searches, close } = recordingConnector();
     try {
       const found = await connector.lookup([...crowdEmails.map(email), ...crowdPhones.map(phone), crmId('501')]);
       expect(found.map((r) => r.id).sort()).toEqual(['501', ...crowd.map((c) => c.id)].sort());
-      expect(crm.simulator.stats().byRoute).toEqual({ 'contacts.search': 1, 'contacts.batchRead': 1 });
+      // 90 phones are 180 values (national number, and digits with the country code): 2 chunks.
+      expect(crm.simulator.stats().byRoute).toEqual({ 'contacts.search': 2, 'contacts.batchRead': 1 });
       expect(searches.map(groupsOf)).toEqual([
         [
           ['email', crowd.length],
           ['hs_additional_emails', crowd.length],
-          ['hs_searchable_calculated_phone_number', crowd.length],
-          ['hs_searchable_calculated_mobile_number', crowd.length],
+          ['hs_searchable_calculated_phone_number', 100],
+          ['hs_searchable_calculated_mobile_number', 100],
+          ['hs_searchable_calculated_phone_number', crowd.length * 2 - 100],
         ],
+        [['hs_searchable_calculated_mobile_number', crowd.length * 2 - 100]],
       ]);
     } finally {
       await close();
@@ -206,14 +209,15 @@ describe('lookup', () => {
   it('packs 5 groups of up to 100 values per search, and splits only what does not fit', async () => {
     const { connector, searches, close } = recordingConnector();
     try {
-      // 250 emails are 3 IN chunks on 2 properties, 90 phones 1 chunk on 2: 8 groups, 2 searches.
+      // 250 emails are 3 IN chunks on 2 properties, 90 phones (180 values: national number and
+      // digits with the country code) 2 chunks on 2: 10 groups, 2 searches.
       const unknown = Array.from({ length: 250 - crowdEmails.length }, (_, i) => `nobody${i}@example.com`);
       const found = await connector.lookup([...crowdEmails, ...unknown].map(email).concat(crowdPhones.map(phone)));
       // The crowd's phone ending in 78 is also Anna's mobile.
       expect(found.map((r) => r.id).sort()).toEqual(['501', ...crowd.map((c) => c.id)].sort());
       expect(crm.simulator.stats().byRoute['contacts.search']).toBe(2);
-      expect(searches.map((body) => groupsOf(body).length)).toEqual([5, 3]);
-      expect(searches.flatMap(groupsOf).map(([, values]) => values)).toEqual([100, 100, 100, 100, 50, 50, 90, 90]);
+      expect(searches.map((body) => groupsOf(body).length)).toEqual([5, 5]);
+      expect(searches.flatMap(groupsOf).map(([, values]) => values)).toEqual([100, 100, 100, 100, 50, 50, 100, 100, 80, 80]);
     } finally {
       await close();
     }

@@ -61,7 +61,7 @@ const SEARCH_PROPERTIES = {
 const GROUPS_PER_SEARCH = Math.min(LIMITS.searchFilterGroups, LIMITS.searchFiltersTotal);
 
 /** One filter group: contacts whose `propertyName` is one of `values` (at most 100). */
-interface InGroup {
+interface SearchGroup {
   propertyName: string;
   values: string[];
 }
@@ -105,19 +105,26 @@ export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispa
 }
 
 /**
- * The filter groups that find contacts by these emails (matched lower-cased, as HubSpot wants IN
- * values of a string property) and E.164 phones (matched by their national number on both
- * searchable phone properties; a phone that does not parse is skipped): one group per property
- * per 100 values.
+ * The filter groups that find contacts by these emails (canonical mailboxes, matched lower-cased,
+ * as HubSpot wants IN values of a string property) and E.164 phones on both searchable phone
+ * properties: one group per property per 100 values. HubSpot computes a searchable phone from a
+ * number typed without `+` as its digits without trunk zero, so a phone is searched both by its
+ * national number (`652947840`, for `06 52 94 78 40` or `+33 6 52...`) and by its digits with the
+ * country code (`33652947840`, for a number typed without its `+`). A phone that does not parse
+ * is skipped. Tagged spellings of a mailbox (`name+tag@gmail.com`) are not searched here: see
+ * README.md, "Emails".
  */
-function searchGroups(emails: readonly string[], phones: readonly string[]): InGroup[] {
-  const inGroups = (properties: readonly string[], values: readonly (string | null)[]): InGroup[] =>
+function searchGroups(emails: readonly string[], phones: readonly string[]): SearchGroup[] {
+  const inGroups = (properties: readonly string[], values: readonly (string | null)[]): SearchGroup[] =>
     chunk(unique(values.filter(isPresent)), LIMITS.searchInValues).flatMap((chunkValues) =>
-      properties.map((propertyName) => ({ propertyName, values: chunkValues })),
+      properties.map((propertyName): SearchGroup => ({ propertyName, values: chunkValues })),
     );
   return [
     ...inGroups(SEARCH_PROPERTIES.email, emails.map((e) => e.toLowerCase())),
-    ...inGroups(SEARCH_PROPERTIES.phone, phones.map(nationalNumberOf)),
+    ...inGroups(SEARCH_PROPERTIES.phone, phones.flatMap((p) => {
+      const national = nationalNumberOf(p);
+      return national === null ? [] : [national, p.replace(/\D/g, '')];
+    })),
   ];
 }
 
@@ -153,12 +160,12 @@ class ContactsApi {
    * Contacts matching any of the groups, every page of them: as many groups per request as
    * HubSpot allows (5), so that a request is split only when the groups do not fit in one.
    */
-  async searchAny(groups: readonly InGroup[]): Promise<HubSpotObject[]> {
+  async searchAny(groups: readonly SearchGroup[]): Promise<HubSpotObject[]> {
     const searches = await Promise.all(chunk(groups, GROUPS_PER_SEARCH).map((request) => this.search(request)));
     return searches.flat();
   }
 
-  private async search(groups: readonly InGroup[]): Promise<HubSpotObject[]> {
+  private async search(groups: readonly SearchGroup[]): Promise<HubSpotObject[]> {
     const filterGroups = groups.map(({ propertyName, values }) => ({
       filters: [{ propertyName, operator: 'IN', values }],
     }));
@@ -281,9 +288,15 @@ function toFoundRecord(contact: HubSpotObject): FoundRecord {
     { type: 'crm', value: record.id },
     ...record.mergedContactIds.map((value): Identifier => ({ type: 'crm', value })),
     ...[record.email, ...record.additionalEmails].filter(isPresent).map((value): Identifier => ({ type: 'email', value })),
-    ...[record.phone, record.mobilePhone].filter(isPresent).map((value): Identifier => ({ type: 'phone', value })),
+    // A national number is read in the contact's country (its `country` property, as typed).
+    ...[record.phone, record.mobilePhone].filter(isPresent).map((value): Identifier => ({ type: 'phone', value, ...countryOf(record) })),
   ];
   return { source: 'crm', id: record.id, identifiers, name: { first: record.firstName ?? null, last: record.lastName ?? null } };
+}
+
+function countryOf(record: CrmContactRecord): { country?: string } {
+  const country = record.address?.country;
+  return country ? { country } : {};
 }
 
 /**

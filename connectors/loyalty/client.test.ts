@@ -140,7 +140,8 @@ describe('loyalty connector', () => {
             { type: 'loyalty', value: memberId(3) },
             { type: 'card', value: 'LC100003' },
             { type: 'email', value: 'Hugo.Thomas3@Example.COM' },
-            { type: 'phone', value: '+33612000003' },
+            // The address's country, which reads a national number.
+            { type: 'phone', value: '+33612000003', country: 'FR' },
           ],
           name: { first: 'Hugo', last: 'Thomas' },
         },

@@ -167,7 +167,9 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
       for (const { type, value } of identifiers) {
         if (!isLookupType(type)) continue;
         const field = LOOKUP_FIELDS[type];
-        valuesByField.set(field, (valuesByField.get(field) ?? new Set()).add(value));
+        const set = valuesByField.get(field) ?? new Set<string>();
+        for (const v of type === 'email' ? emailSpellings(value) : type === 'phone' ? phoneSpellings(value) : [value]) set.add(v);
+        valuesByField.set(field, set);
       }
       const found = await Promise.all([...valuesByField].map(([field, values]) => membersWhere(field, [...values])));
       const byId = new Map(found.flat().map((member) => [member.id, member]));
@@ -366,4 +368,24 @@ function inBatches(values: readonly string[]): string[][] {
 
 function isLookupType(type: IdentifierType): type is LookupType {
   return type in LOOKUP_FIELDS;
+}
+
+/**
+ * The spellings of a canonical mailbox a member may be stored with. Open Loyalty stores emails as
+ * typed, without validation, and its filters compare them exactly (ignoring case): so the mailbox
+ * is also searched with a trailing dot after the domain (`lea1966@gmail.com.`) and with the
+ * invisible character copy-paste most often leaves after an address (a zero-width space, U+200B).
+ * Tagged spellings (`name+tag@gmail.com`) cannot be listed: see README.md.
+ */
+function emailSpellings(mailbox: string): string[] {
+  return [mailbox, `${mailbox}.`, `${mailbox}\u200b`];
+}
+
+/**
+ * The spellings of an E.164 phone a member may be stored with, as Open Loyalty stores phones as
+ * typed and its filter is exact: `+393331234567`, and the same without its `+` (`393331234567`).
+ * A national form ("06 12 34 56 78") is not searched: its spacings are endless.
+ */
+function phoneSpellings(e164: string): string[] {
+  return [e164, e164.replace(/^\+/, '')];
 }

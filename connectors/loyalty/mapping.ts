@@ -77,7 +77,9 @@ export function toFoundRecord(member: MemberView): FoundRecord {
   const identifiers: Identifier[] = [{ type: 'loyalty', value: member.id }];
   if (member.cardNumber !== null) identifiers.push({ type: 'card', value: member.cardNumber });
   if (member.email !== null) identifiers.push({ type: 'email', value: member.email });
-  if (member.phone !== null) identifiers.push({ type: 'phone', value: member.phone });
+  // A national number is read in the country of the member's address.
+  const country = member.address?.country;
+  if (member.phone !== null) identifiers.push({ type: 'phone', value: member.phone, ...(country ? { country } : {}) });
   return { source: 'loyalty', id: member.id, identifiers, name: { first: member.firstName, last: member.lastName } };
 }
 

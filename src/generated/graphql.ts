@@ -309,7 +309,15 @@ export type Identity = {
   source: Source;
   /** What kind of identifier this is. */
   type: IdentifierType;
-  /** The normalized value. */
+  /**
+   * The normalized value, the form records are matched on: an email is its canonical mailbox
+   * (lower-cased, no trailing dot, `+tag` dropped and googlemail.com read as gmail.com for the
+   * providers that document it: `francois.masson19+shop@gmail.com` is
+   * `francois.masson19@gmail.com`), a phone is E.164, a card has no spaces and is upper-cased, a
+   * record id is in its silo's form (a Matomo visitor id lower-cased, leading zeros dropped). Invisible
+   * characters are removed. The address a silo holds, as given, is in the golden record and the
+   * silo's section (`crm`, `loyalty`, `commerce`).
+   */
   value: Scalars['String']['output'];
 };
 

@@ -7,7 +7,8 @@
  */
 import type { Identifier, IdentifierType } from '../../connectors/types.js';
 import { decodeGoldenId, GOLDEN_ID_PREFIX } from './golden-id.js';
-import { normalizeIdentifier, type NormalizeOptions } from './normalize.js';
+import { normalizeIdentifier, recordIdProblem, type NormalizeOptions } from './normalize.js';
+import { visibleText } from './unicode.js';
 import type { SourceRecordKey } from '../customer.js';
 
 export const IDENTIFIER_TYPES: readonly IdentifierType[] = ['crm', 'loyalty', 'commerce', 'analytics', 'email', 'phone', 'card'];
@@ -24,8 +25,13 @@ export type CustomerIdInput =
 
 export type ParseResult = { ok: true; value: CustomerIdInput } | { ok: false; message: string };
 
+/**
+ * Parses `customer(id:)`'s argument. Invisible format characters and surrounding spaces are
+ * ignored; a record id must be in its silo's form (a Matomo visitor id is 16 hexadecimal
+ * characters...), and the message of a refusal names the accepted form.
+ */
 export function parseCustomerId(raw: string, options: NormalizeOptions): ParseResult {
-  const text = raw.trim();
+  const text = visibleText(raw).trim();
   if (text.startsWith(GOLDEN_ID_PREFIX)) {
     const anchor = decodeGoldenId(text);
     if (!anchor) return { ok: false, message: `"${clip(raw)}" is not a valid golden id. Accepted: ${ACCEPTED_FORMS}.` };
@@ -40,6 +46,10 @@ export function parseCustomerId(raw: string, options: NormalizeOptions): ParseRe
   }
   if (value.trim() === '') {
     return { ok: false, message: `The id "${clip(raw)}" has an empty ${type} value. Accepted: ${ACCEPTED_FORMS}.` };
+  }
+  const problem = recordIdProblem(type, value);
+  if (problem !== null) {
+    return { ok: false, message: `The id "${clip(raw)}" is not a usable ${type} id: ${problem}. Accepted: ${ACCEPTED_FORMS}.` };
   }
   const normalized = normalizeIdentifier({ type, value }, options);
   if (!normalized.ok) {

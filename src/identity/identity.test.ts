@@ -80,8 +80,21 @@ describe('golden id', () => {
 });
 
 describe('parseCustomerId', () => {
+  it('applies each silo\'s id rules and ignores invisible characters', () => {
+    const parsed = (id: string) => {
+      const result = parseCustomerId(id, fr);
+      return result.ok && result.value.kind === 'identifier' ? result.value.identifier : result;
+    };
+    expect(parsed('analytics:77917FEDB71EC127')).toEqual({ type: 'analytics', value: '77917fedb71ec127' });
+    expect(parsed(' crm: 000667 ')).toEqual({ type: 'crm', value: '667' });
+    expect(parsed('commerce:gid://shopify/Customer/7000000001')).toEqual({ type: 'commerce', value: '7000000001' });
+    expect(parsed('loyalty:5B0E5C3A-8F1D-4C2B-9A7E-3D6F1E2C4B5A')).toEqual({ type: 'loyalty', value: '5b0e5c3a-8f1d-4c2b-9a7e-3d6f1e2c4b5a' });
+    expect(parsed('email:\u200bname@example.com')).toEqual({ type: 'email', value: 'name@example.com' });
+  });
+
+
   it('accepts every source record key and typed identifier', () => {
-    for (const id of ['crm:101', 'loyalty:5b0e…', 'commerce:7000000001', 'analytics:9f2c0a1b2c3d4e5f', 'email:Anna@Example.fr', 'phone:0612345678', 'card:2900123456789']) {
+    for (const id of ['crm:101', 'loyalty:5b0e5c3a-8f1d-4c2b-9a7e-3d6f1e2c4b5a', 'commerce:7000000001', 'analytics:9f2c0a1b2c3d4e5f', 'email:Anna@Example.fr', 'phone:0612345678', 'card:2900123456789']) {
       expect(parseCustomerId(id, fr).ok, id).toBe(true);
     }
   });
@@ -98,6 +111,11 @@ describe('parseCustomerId', () => {
     ['email:not-an-email', 'is not a usable email'],
     ['phone:0000000000', 'is not a usable phone'],
     ['cus_AAAA', 'is not a valid golden id'],
+    ['analytics:77917fedb71ec12', 'a Matomo visitor id is 16 hexadecimal characters'],
+    ['analytics:user-42', 'a Matomo visitor id is 16 hexadecimal characters'],
+    ['crm:abc', 'a HubSpot contact id is a whole number'],
+    ['commerce:7000000001x', 'a Shopify customer id is a whole number'],
+    ['loyalty:m1', 'an Open Loyalty member id is a UUID'],
   ])('refuses "%s": it %s, and lists the accepted forms', (id, what) => {
     const result = parseCustomerId(id, fr);
     expect(result.ok).toBe(false);

@@ -2,20 +2,33 @@
  * Identifier normalization, in one place: what makes two spellings of the same identifier equal.
  * Pure: no I/O.
  *
- * - email: trimmed and lower-cased. Real mailboxes are case-insensitive in practice, and every
- *   silo we model compares them so.
- * - phone: E.164 through libphonenumber-js, national numbers read in the default country.
+ * Every value first goes through {@link visibleText} (NFC, invisible format characters such as a
+ * zero-width space dropped) and is trimmed. Then, by type:
+ * - email: the canonical mailbox (connectors/shared/mailbox.ts): lower-cased, trailing dot of the
+ *   domain dropped, `+tag` dropped for the providers that document sub-addressing, googlemail.com
+ *   read as gmail.com. An identity's value is this canonical mailbox; the golden `email` keeps
+ *   the address a silo holds.
+ * - phone: E.164 through libphonenumber-js. A national number is read in the record's own
+ *   country (the identifier's `country` hint, a country name in any of several languages or an
+ *   ISO code), then in the default country; one valid in neither but valid with a `+` in front
+ *   (`33652947840`) is read as international.
  * - card: digits and letters only, upper-cased (cards are printed and typed with spaces).
- * - record ids: trimmed, otherwise as the silo gives them.
+ * - record ids, by each silo's documented form (see {@link RECORD_ID_FORMS}): HubSpot contact ids
+ *   and Shopify customer ids are integers (leading zeros dropped; a Shopify `gid://` read as its
+ *   number), Open Loyalty member ids are UUIDs and Matomo visitor ids 16 hexadecimal characters
+ *   (both lower-cased). A record id not in its silo's form is kept as given: a silo's answer is
+ *   matched leniently, only a client's input is refused ({@link recordIdProblem}).
  *
  * Placeholder values that data-entry staff type when a customer gives nothing ("noemail@…",
- * "0000000000", "n/a") are refused as blocked: they would join strangers into one customer.
+ * "pas.de.mail@…", "0000000000", "n/a") are refused as blocked: they would join strangers into
+ * one customer.
  *
  * Names are not identifiers, but they are folded here too (see {@link foldName}): they confirm or
  * refuse a weak link (rules.ts).
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import type { Identifier } from '../../connectors/types.js';
+import { getCountries, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type { Identifier, IdentifierType } from '../../connectors/types.js';
+import { canonicalMailbox } from '../../connectors/shared/mailbox.js';
 import { visibleText } from './unicode.js';
 
 export interface NormalizeOptions {
@@ -29,18 +42,74 @@ export interface NormalizeOptions {
  */
 export type NormalizeResult = { ok: true; identifier: Identifier } | { ok: false; reason: string; blocked?: true };
 
-const BLOCKED_EMAIL_LOCAL_PARTS = /^(no-?e?mail|none|no|nobody|test|unknown|na|n\/a|null|noreply|no-reply)$/;
+/** "mail", "email", "e-mail", "e.mail", "e_mail". */
+const MAIL = '(?:e[._-]?)?mail';
+/**
+ * Local parts that clerks type when a customer gives no email, whatever the domain (the
+ * retailer's own `no.email@maison-cassel.fr` as much as `noemail@gmail.com`). Each entry is a
+ * run of words that may be written with `.`, `-`, `_`, `'` or nothing between them.
+ */
+const PLACEHOLDER_LOCAL_PARTS: readonly (readonly string[])[] = [
+  // English (UK, US)
+  ['no'], ['no', MAIL], ['none'], ['nobody'], ['no', 'reply'], ['do', 'not', 'reply'], ['test'], ['unknown'],
+  ['na'], ['n/a'], ['null'], ['not', 'provided'], ['no', 'address'], ['declined'],
+  // French (France, Belgium)
+  ['pas', 'de?', MAIL], ['sans', MAIL], ['aucun(?:e)?'], ['aucun(?:e)?', MAIL], ['inconnu(?:e)?'], ['rien'], ['neant'],
+  // German
+  ['kein(?:e)?'], ['kein(?:e)?', MAIL], ['ohne', MAIL], ['unbekannt'],
+  // Spanish
+  ['sin', MAIL], ['sin', 'correo'], ['ningun[oa]'], ['desconocid[oa]'],
+  // Italian
+  ['nessun[oa]'], ['nessun[oa]', MAIL], ['senza', MAIL], ['sconosciut[oa]'],
+  // Dutch (Belgium)
+  ['geen'], ['geen', MAIL], ['onbekend'],
+];
+const BLOCKED_EMAIL_LOCAL_PARTS = new RegExp(`^(?:${PLACEHOLDER_LOCAL_PARTS.map((words) => words.join("[._'-]?")).join('|')})$`);
+/** Whole addresses that are placeholders although their local part is not. */
+const BLOCKED_EMAILS = new Set(['none@none.com']);
 const BLOCKED_TEXT = /^(n\/?a|none|null|unknown|-+|\.+|0+)$/i;
 
+/**
+ * Each silo's documented form of its record ids, and how two spellings of one id are made equal.
+ * `canonical` returns null when the value is not in the form.
+ */
+export const RECORD_ID_FORMS: Record<'crm' | 'loyalty' | 'commerce' | 'analytics', { accepted: string; canonical(value: string): string | null }> = {
+  // HubSpot: "hs_object_id", a number (CRM API, object ids are 64-bit integers sent as strings).
+  crm: { accepted: 'a HubSpot contact id is a whole number, like 667', canonical: (v) => integerId(v) },
+  // Open Loyalty: member ids are UUIDs (`customerId`, format uuid); UUIDs compare without case (RFC 9562 §4).
+  loyalty: {
+    accepted: 'an Open Loyalty member id is a UUID, like 9b2f4c1e-0d3a-4e5b-8c7d-6a5f4e3d2c1b',
+    canonical: (v) => (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) ? v.toLowerCase() : null),
+  },
+  // Shopify: customer ids are integers; the GraphQL Admin API writes them gid://shopify/Customer/<id>.
+  commerce: {
+    accepted: 'a Shopify customer id is a whole number, like 7000000001, or its gid://shopify/Customer/7000000001 form',
+    canonical: (v) => integerId(/^gid:\/\/shopify\/Customer\/(\d+)$/i.exec(v)?.[1] ?? v),
+  },
+  // Matomo: idvisitor is 8 bytes, written as 16 hexadecimal characters (Live API `visitorId`).
+  analytics: {
+    accepted: 'a Matomo visitor id is 16 hexadecimal characters, like 77917fedb71ec127',
+    canonical: (v) => (/^[0-9a-f]{16}$/i.test(v) ? v.toLowerCase() : null),
+  },
+};
+
+function integerId(value: string): string | null {
+  return /^\d{1,20}$/.test(value) ? value.replace(/^0+(?=\d)/, '') : null;
+}
+
+/**
+ * Normalizes one identifier (see the module's comment for the rules by type). Never throws: a
+ * value that cannot be used comes back as a refusal saying what is accepted.
+ */
 export function normalizeIdentifier(input: Identifier, options: NormalizeOptions): NormalizeResult {
-  const value = input.value.trim();
+  const value = visibleText(input.value).trim();
   if (value === '') return { ok: false, reason: 'the value is empty' };
   if (isPlaceholderText(value)) return { ok: false, reason: `"${value}" is a placeholder, not a real value`, blocked: true };
   switch (input.type) {
     case 'email':
       return normalizeEmail(value);
     case 'phone':
-      return normalizePhone(value, options.defaultCountry);
+      return normalizePhone(value, input.country, options.defaultCountry);
     case 'card': {
       const card = value.replace(/[\s-]/g, '').toUpperCase();
       return /^[0-9A-Z]+$/.test(card)
@@ -51,10 +120,21 @@ export function normalizeIdentifier(input: Identifier, options: NormalizeOptions
     case 'loyalty':
     case 'commerce':
     case 'analytics':
-      return { ok: true, identifier: { type: input.type, value } };
+      return { ok: true, identifier: { type: input.type, value: RECORD_ID_FORMS[input.type].canonical(value) ?? value } };
     default:
       return assertNever(input.type);
   }
+}
+
+/**
+ * What is wrong with a record id a client sent, or null when it is in its silo's form (see
+ * {@link RECORD_ID_FORMS}); null for the other identifier types. The value is read as
+ * {@link normalizeIdentifier} reads it (invisible characters and surrounding spaces ignored).
+ */
+export function recordIdProblem(type: IdentifierType, value: string): string | null {
+  if (type !== 'crm' && type !== 'loyalty' && type !== 'commerce' && type !== 'analytics') return null;
+  const form = RECORD_ID_FORMS[type];
+  return form.canonical(visibleText(value).trim()) === null ? form.accepted : null;
 }
 
 /** True for what staff type when a customer gives nothing ("n/a", "-", "unknown"), in any field. */
@@ -62,30 +142,81 @@ export function isPlaceholderText(value: string): boolean {
   return BLOCKED_TEXT.test(value.trim());
 }
 
+/** True for an address whose local part is a placeholder clerks type (see PLACEHOLDER_LOCAL_PARTS). */
+export function isPlaceholderEmail(address: string): boolean {
+  const email = visibleText(address).trim().toLowerCase();
+  const at = email.lastIndexOf('@');
+  const local = (at < 0 ? email : email.slice(0, at)).normalize('NFD').replace(/\p{Diacritic}/gu, '');
+  return BLOCKED_EMAIL_LOCAL_PARTS.test(local) || BLOCKED_EMAILS.has(canonicalMailbox(email));
+}
+
 function normalizeEmail(value: string): NormalizeResult {
   const email = value.toLowerCase();
   const at = email.lastIndexOf('@');
-  if (at <= 0 || at === email.length - 1 || /\s/.test(email) || !email.slice(at + 1).includes('.')) {
+  if (at <= 0 || at === email.length - 1 || /\s/.test(email) || !email.slice(at + 1).replace(/\.+$/, '').includes('.')) {
     return { ok: false, reason: 'expected an address like anna@example.com' };
   }
-  if (BLOCKED_EMAIL_LOCAL_PARTS.test(email.slice(0, at)) || email === 'none@none.com') {
-    return { ok: false, reason: `"${value}" is a placeholder address`, blocked: true };
-  }
-  return { ok: true, identifier: { type: 'email', value: email } };
+  if (isPlaceholderEmail(email)) return { ok: false, reason: `"${value}" is a placeholder address`, blocked: true };
+  return { ok: true, identifier: { type: 'email', value: canonicalMailbox(email) } };
 }
 
-function normalizePhone(value: string, defaultCountry: CountryCode): NormalizeResult {
+function normalizePhone(value: string, country: string | undefined, defaultCountry: CountryCode): NormalizeResult {
   // "0033…" is how many Europeans type the international prefix; libphonenumber reads it only
   // when the default country's exit code is 00, so make it explicit.
   const text = value.replace(/^\s*00(?=[1-9])/, '+').replace(/\(0\)/, '');
   const digits = text.replace(/\D/g, '');
   if (/^(\d)\1+$/.test(digits)) return { ok: false, reason: `"${value}" is a placeholder number`, blocked: true };
-  const phone = parsePhoneNumberFromString(text, defaultCountry);
-  if (!phone || !phone.isValid()) {
-    return { ok: false, reason: `expected a phone number valid in international form (+33612345678) or in ${defaultCountry}` };
+  const own = country === undefined ? null : countryCodeOf(country);
+  const readings = text.trim().startsWith('+')
+    ? [parsePhoneNumberFromString(text)]
+    : // The record's country, then the default one; then the digits as an international number
+      // whose "+" was left out (33652947840).
+      [...new Set([own ?? defaultCountry, defaultCountry])].map((c) => parsePhoneNumberFromString(text, c)).concat(parsePhoneNumberFromString(`+${digits}`));
+  const phone = readings.find((p) => p?.isValid());
+  if (!phone) {
+    const where = own && own !== defaultCountry ? `${own} or ${defaultCountry}` : defaultCountry;
+    return { ok: false, reason: `expected a phone number valid in international form (+33612345678) or in ${where}` };
   }
   if (/^(\d)\1+$/.test(phone.nationalNumber)) return { ok: false, reason: `"${value}" is a placeholder number`, blocked: true };
   return { ok: true, identifier: { type: 'phone', value: phone.number } };
+}
+
+/** Languages whose country names are recognized, those of the retailers' stores and their neighbours. */
+const COUNTRY_NAME_LANGUAGES = ['en', 'fr', 'de', 'es', 'it', 'nl', 'pt'] as const;
+/** Common names that are not a region's display name in any of those languages. */
+const COUNTRY_ALIASES: Record<string, CountryCode> = {
+  uk: 'GB', 'great britain': 'GB', england: 'GB', scotland: 'GB', wales: 'GB', 'northern ireland': 'GB', angleterre: 'GB',
+  usa: 'US', 'united states of america': 'US', america: 'US', holland: 'NL',
+};
+let countryNames: Map<string, CountryCode> | undefined;
+
+/**
+ * The ISO 3166-1 alpha-2 code of a country as an address writes it: the code itself ("IT") or
+ * its name in English, French, German, Spanish, Italian, Dutch or Portuguese ("Italia",
+ * "Deutschland", "España", "United Kingdom"), any case, accents optional; null when unknown. The
+ * names come from the runtime's CLDR data (Intl.DisplayNames), so every region is covered.
+ */
+export function countryCodeOf(text: string): CountryCode | null {
+  const folded = foldCountry(text);
+  if (folded === '') return null;
+  const known = new Set<string>(getCountries());
+  const upper = folded.toUpperCase();
+  if (/^[A-Z]{2}$/.test(upper) && known.has(upper)) return upper as CountryCode;
+  if (!countryNames) {
+    countryNames = new Map(Object.entries(COUNTRY_ALIASES));
+    for (const language of COUNTRY_NAME_LANGUAGES) {
+      const names = new Intl.DisplayNames([language], { type: 'region', fallback: 'none' });
+      for (const code of getCountries()) {
+        const name = names.of(code);
+        if (name && !countryNames.has(foldCountry(name))) countryNames.set(foldCountry(name), code);
+      }
+    }
+  }
+  return countryNames.get(folded) ?? null;
+}
+
+function foldCountry(text: string): string {
+  return visibleText(text).normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
 function assertNever(value: never): never {
