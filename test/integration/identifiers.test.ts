@@ -12,7 +12,7 @@ import { useStack, type GraphQLBody } from '../support/stack.js';
 const CUSTOMER = `query ($id: ID!) {
   customer(id: $id) {
     id
-    sourceRecords { source id }
+    sourceRecords { source id: recordId }
     identities { type value source }
   }
 }`;
