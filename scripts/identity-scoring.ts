@@ -70,6 +70,8 @@ interface Carried {
   kind: StartKind;
   type: IdentifierType;
   raw: string;
+  /** For a phone, the record's address country as its silo writes it (how the gateway reads a national number). */
+  country?: string;
 }
 
 /**
@@ -81,17 +83,30 @@ function carriedBy(population: Population): (record: { source: SourceName; id: s
   const contacts = new Map(population.crm.contacts.map((c) => [c.id, c]));
   const members = new Map(population.loyalty.members.map((m) => [m.customerId, m]));
   const shoppers = new Map(population.commerce.customers.map((c) => [String(c.id), c]));
-  const userIds = new Map<string, Set<string>>();
+  // A device links only its owner, the shop customer with strictly the most logged-in visits on
+  // it (the gateway's rule for a family tablet, README "Guard"); the others' logins link nothing.
+  // Logins count per Shopify id, however the site spelled it (spaces, leading zeros).
+  const logins = new Map<string, Map<string, { count: number; raws: Set<string> }>>();
   for (const visit of population.analytics.visits) {
     if (visit.userId === null) continue;
-    const set = userIds.get(visit.visitorId) ?? new Set<string>();
-    set.add(visit.userId);
-    userIds.set(visit.visitorId, set);
+    const byUser = logins.get(visit.visitorId) ?? new Map<string, { count: number; raws: Set<string> }>();
+    const shopId = visit.userId.trim().replace(/^0+(?=\d)/, '');
+    const entry = byUser.get(shopId) ?? { count: 0, raws: new Set<string>() };
+    entry.count += 1;
+    entry.raws.add(visit.userId);
+    byUser.set(shopId, entry);
+    logins.set(visit.visitorId, byUser);
+  }
+  const userIds = new Map<string, Set<string>>();
+  for (const [visitorId, byUser] of logins) {
+    const ranked = [...byUser.values()].sort((a, b) => b.count - a.count);
+    if (ranked.length > 1 && ranked[0]!.count === ranked[1]!.count) continue;
+    userIds.set(visitorId, ranked[0]!.raws);
   }
   return (record) => {
     const out: Carried[] = [{ kind: record.source, type: record.source, raw: record.id }];
-    const add = (kind: StartKind, type: IdentifierType, raw: string | null | undefined): void => {
-      if (raw !== null && raw !== undefined && raw.trim() !== '') out.push({ kind, type, raw });
+    const add = (kind: StartKind, type: IdentifierType, raw: string | null | undefined, country?: string | null): void => {
+      if (raw !== null && raw !== undefined && raw.trim() !== '') out.push({ kind, type, raw, ...(country ? { country } : {}) });
     };
     switch (record.source) {
       case 'crm': {
@@ -99,8 +114,8 @@ function carriedBy(population: Population): (record: { source: SourceName; id: s
         if (!p) break;
         for (const merged of splitList(p.hs_merged_object_ids)) add('crm-merged', 'crm', merged);
         for (const email of [p.email, ...splitList(p.hs_additional_emails)]) add('email', 'email', email);
-        add('phone', 'phone', p.phone);
-        add('phone', 'phone', p.mobilephone);
+        add('phone', 'phone', p.phone, p.country);
+        add('phone', 'phone', p.mobilephone, p.country);
         break;
       }
       case 'loyalty': {
@@ -108,14 +123,14 @@ function carriedBy(population: Population): (record: { source: SourceName; id: s
         if (!member) break;
         add('card', 'card', member.loyaltyCardNumber);
         add('email', 'email', member.email);
-        add('phone', 'phone', member.phone);
+        add('phone', 'phone', member.phone, member.address?.country);
         break;
       }
       case 'commerce': {
         const shopper = shoppers.get(record.id);
         if (!shopper) break;
         add('email', 'email', shopper.email);
-        add('phone', 'phone', shopper.phone);
+        add('phone', 'phone', shopper.phone, shopper.default_address?.country_code);
         break;
       }
       case 'analytics':
@@ -137,8 +152,8 @@ export function startsOf(population: Population, normalize: (identifier: Identif
 
   for (const entry of population.truth) {
     const seen = new Set<string>();
-    const add = ({ kind, type, raw }: Carried): void => {
-      const result = normalize({ type, value: raw });
+    const add = ({ kind, type, raw, country }: Carried): void => {
+      const result = normalize({ type, value: raw, ...(country ? { country } : {}) });
       if (!result.ok) {
         if (type === 'email' || type === 'phone' || type === 'card') refused.push({ person: entry.person, type, value: raw });
         return;
@@ -149,7 +164,10 @@ export function startsOf(population: Population, normalize: (identifier: Identif
       personsByKey.set(key, persons);
       if (seen.has(key)) return;
       seen.add(key);
-      starts.push({ person: entry.person, kind, id: `${type}:${raw}`, key, shared: false });
+      // A national number that only the record's country makes sense of is asked for as a client
+      // would, who knows that country: in international form.
+      const id = country && type === 'phone' ? `phone:${result.identifier.value}` : `${type}:${raw}`;
+      starts.push({ person: entry.person, kind, id, key, shared: false });
     };
     // Record keys first, then contact details, so a person's starts read in a stable order.
     const all = entry.records.map(carried);
@@ -181,8 +199,8 @@ export function linkableGroups(
   for (const entry of population.truth) {
     for (const record of entry.records) {
       const ids: Identifier[] = [];
-      for (const { type, raw } of carried(record)) {
-        const result = normalize({ type, value: raw });
+      for (const { type, raw, country } of carried(record)) {
+        const result = normalize({ type, value: raw, ...(country ? { country } : {}) });
         if (!result.ok) continue;
         ids.push(result.identifier);
         const key = `${result.identifier.type}:${result.identifier.value}`;
