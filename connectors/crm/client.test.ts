@@ -1,3 +1,4 @@
+import { normalizeIdentifier } from '../../src/identity/normalize.js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { MockAgent, Pool } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -249,15 +250,14 @@ describe('a generated population, however its people typed their details', () =>
     const misses: string[] = [];
     for (const c of population.crm.contacts) {
       const emails = [c.properties.email, ...splitMultiValue(c.properties.hs_additional_emails)].filter((v) => v !== null);
-      // The gateway reads a number without a country code as French (DEFAULT_COUNTRY). An
-      // international number typed without its "+" (33652947840) is left out until the
-      // connector searches that form too (issue 11, section 3).
-      const withoutPlus = (v: string) => /^[1-9]\d{10,}$/.test(v);
-      const phones = [c.properties.phone, c.properties.mobilephone].map((v) => (v && !withoutPlus(v) ? parsePhoneNumberFromString(v, 'FR') : undefined));
+      const phones = [c.properties.phone, c.properties.mobilephone].filter((v) => v !== null);
+      // As the gateway reads them: a national number in the contact's own country, one typed
+      // without its "+" (33652947840) as international; placeholders refused.
+      const country = c.properties.country ?? undefined;
       const identifiers = [
-        ...emails.map((v) => email(v.trim().toLowerCase())),
-        ...phones.filter((p) => p?.isValid()).map((p) => phone(p!.number)),
-      ];
+        ...emails.map((value) => normalizeIdentifier({ type: 'email', value }, { defaultCountry: 'FR' })),
+        ...phones.map((value) => normalizeIdentifier({ type: 'phone', value, ...(country ? { country } : {}) }, { defaultCountry: 'FR' })),
+      ].flatMap((result) => (result.ok ? [result.identifier] : []));
       for (const identifier of identifiers) {
         const found = await generated.connector.lookup([identifier]);
         if (!found.some((r) => r.id === c.id)) misses.push(`${c.id} ${identifier.type}:${identifier.value}`);

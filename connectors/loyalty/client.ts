@@ -4,6 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { checkListLimit, unique } from '../shared/collections.js';
+import { mailboxSpellings } from '../shared/mailbox.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
 import { isTimeZone } from '../shared/time.js';
 import type {
@@ -373,12 +374,13 @@ function isLookupType(type: IdentifierType): type is LookupType {
 /**
  * The spellings of a canonical mailbox a member may be stored with. Open Loyalty stores emails as
  * typed, without validation, and its filters compare them exactly (ignoring case): so the mailbox
- * is also searched with a trailing dot after the domain (`lea1966@gmail.com.`) and with the
+ * is also searched with a trailing dot after the domain (`lea1966@gmail.com.`), on the provider's
+ * alias domain (googlemail.com for gmail.com; see mailboxSpellings), and with the
  * invisible character copy-paste most often leaves after an address (a zero-width space, U+200B).
  * Tagged spellings (`name+tag@gmail.com`) cannot be listed: see README.md.
  */
 function emailSpellings(mailbox: string): string[] {
-  return [mailbox, `${mailbox}.`, `${mailbox}\u200b`];
+  return [...mailboxSpellings(mailbox), `${mailbox}\u200b`];
 }
 
 /**

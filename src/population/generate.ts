@@ -122,8 +122,9 @@ export const RATES = {
    */
   sharedDevice: 0.4,
   /**
-   * Of CRM contacts' and loyalty members' emails that are the person's own: a copy-paste left an
-   * invisible character in it (zero-width space, or a byte order mark in front).
+   * Of loyalty members' emails that are the person's own: a copy-paste at the till left an
+   * invisible character in it (zero-width space, or a byte order mark in front). Not in the CRM:
+   * HubSpot validates addresses.
    */
   invisibleInEmail: 0.005,
   /** Of CRM contacts and loyalty members: a name (first or last) with an invisible character from a copy-paste. */
@@ -136,7 +137,7 @@ export const RATES = {
    * logged-in visits until it was fixed (sometimes on all of them).
    */
   paddedUserId: 0.01,
-  /** Of CRM contacts' and loyalty members' own emails: the domain with a trailing dot (`lea1966@gmail.com.`). */
+  /** Of loyalty members' own emails: the domain with a trailing dot (`lea1966@gmail.com.`). Not in the CRM: HubSpot validates addresses. */
   trailingDotEmail: 0.004,
   /**
    * Of shop customers whose provider ignores `+tags` (Gmail, Outlook.com, Hotmail, iCloud...):
@@ -858,7 +859,8 @@ type EmailSilo = 'crm' | 'loyalty' | 'commerce';
  * now and then. Gmail's dots moved ({@link RATES.gmailDots}) anywhere; in the shop a `+tag`
  * ({@link RATES.plusTagEmail}, online sign-ups); in the CRM and loyalty, which store what they
  * get, a trailing dot after the domain ({@link RATES.trailingDotEmail}) and an invisible
- * character ({@link RATES.invisibleInEmail}); then case and spaces as {@link storedEmail}.
+ * character ({@link RATES.invisibleInEmail}) in loyalty only (HubSpot validates addresses); then
+ * case and spaces as {@link storedEmail}.
  */
 function ownEmail(rng: Random, email: string, silo: EmailSilo): string {
   let mailbox = email;
@@ -867,9 +869,16 @@ function ownEmail(rng: Random, email: string, silo: EmailSilo): string {
     if (takesPlusTag(mailbox) && rng.chance(RATES.plusTagEmail)) mailbox = withPlusTag(rng, mailbox);
     return storedEmail(rng, mailbox, false);
   }
-  if (rng.chance(RATES.trailingDotEmail)) mailbox = withTrailingDot(mailbox);
+  // HubSpot validates an address on every create and update (developers.hubspot.com/docs/faq/
+  // how-does-hubspot-validate-email-addresses), so only Open Loyalty, which stores what the
+  // till sends, holds these spellings. The CRM draws them too and drops them, so that the rest
+  // of a seed's population stays what it was.
+  const stores = silo === 'loyalty';
+  if (rng.chance(RATES.trailingDotEmail) && stores) mailbox = withTrailingDot(mailbox);
   const stored = storedEmail(rng, mailbox, true);
-  return rng.chance(RATES.invisibleInEmail) ? withInvisible(rng, stored) : stored;
+  if (!rng.chance(RATES.invisibleInEmail)) return stored;
+  const invisible = withInvisible(rng, stored);
+  return stores ? invisible : stored;
 }
 
 /**
