@@ -5,7 +5,7 @@
  * An address survives as a whole, never part by part: a street from one record and a city from
  * another would be a place where the customer never lived.
  */
-import { getCountries, isSupportedCountry } from 'libphonenumber-js/max';
+import { countryCodeOf } from '../identity/country.js';
 import type { PostalAddress } from '../generated/graphql.js';
 import { cleanText, fold } from './clean.js';
 import type { Cleaned } from './survivorship.js';
@@ -18,47 +18,6 @@ export interface GoldenAddress {
   city: string | null;
   /** ISO 3166-1 alpha-2 when the silo's text names a country, else the text as written. */
   country: string | null;
-}
-
-/**
- * What people type for a country that is not its name in any language we read: abbreviations
- * and the nations of the United Kingdom.
- */
-const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
-  uk: 'GB',
-  england: 'GB',
-  scotland: 'GB',
-  wales: 'GB',
-  'great britain': 'GB',
-  usa: 'US',
-  'united states of america': 'US',
-  holland: 'NL',
-};
-
-/** The languages a retailer's customers in Western Europe and North America type country names in. */
-const NAME_LANGUAGES = ['en', 'fr', 'de', 'es', 'nl', 'it', 'pt'];
-
-let countryNames: Map<string, string> | undefined;
-
-/** Folded country name -> code, from the runtime's CLDR data: built once, on first use. */
-function namesToCodes(): Map<string, string> {
-  if (countryNames) return countryNames;
-  countryNames = new Map(Object.entries(COUNTRY_ALIASES));
-  for (const language of NAME_LANGUAGES) {
-    const names = new Intl.DisplayNames([language], { type: 'region', fallback: 'none' });
-    for (const code of getCountries()) {
-      const name = names.of(code);
-      if (name && !countryNames.has(fold(name))) countryNames.set(fold(name), code);
-    }
-  }
-  return countryNames;
-}
-
-/** The ISO 3166-1 alpha-2 code a country's text stands for ("France", "FRANCE", "fr", "België"), or null. */
-export function countryCode(text: string): string | null {
-  const trimmed = text.trim();
-  if (/^[a-z]{2}$/i.test(trimmed) && isSupportedCountry(trimmed.toUpperCase())) return trimmed.toUpperCase();
-  return namesToCodes().get(fold(trimmed)) ?? null;
 }
 
 /**
@@ -75,7 +34,7 @@ export function cleanAddress(raw: AddressInput): Cleaned<GoldenAddress> {
     street: part(raw.street),
     postalCode: part(raw.postalCode)?.toUpperCase() ?? null,
     city: part(raw.city),
-    country: country === null ? null : (countryCode(country) ?? country),
+    country: country === null ? null : (countryCodeOf(country) ?? country),
   };
   if (address.street === null && address.postalCode === null && address.city === null) {
     const placeholders = [raw.street, raw.postalCode, raw.city].some((text) => text && !cleanText(text).ok);

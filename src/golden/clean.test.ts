@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey, cleanAddress, countryCode } from './address.js';
+import { addressKey, cleanAddress } from './address.js';
+import { countryCodeOf } from '../identity/country.js';
 import { cleanDate, cleanIdentifier, cleanLocale, cleanName, cleanText, cleanTimestamp, fold, properCase } from './clean.js';
 
 const fr = { defaultCountry: 'FR' } as const;
@@ -161,12 +162,12 @@ describe('countries', () => {
       France: 'FR', FRANCE: 'FR', fr: 'FR', Deutschland: 'DE', België: 'BE', Belgique: 'BE', España: 'ES',
       'United Kingdom': 'GB', UK: 'GB', England: 'GB', USA: 'US', 'U.S.A.': 'US', 'United States': 'US',
     };
-    for (const [text, code] of Object.entries(written)) expect(countryCode(text), text).toBe(code);
+    for (const [text, code] of Object.entries(written)) expect(countryCodeOf(text), text).toBe(code);
   });
 
   it('returns null for what names no country', () => {
-    expect(countryCode('Atlantis')).toBeNull();
-    expect(countryCode('XX')).toBeNull();
+    expect(countryCodeOf('Atlantis')).toBeNull();
+    expect(countryCodeOf('XX')).toBeNull();
   });
 });
 

@@ -8,7 +8,8 @@
 import type { AnalyticsVisitorRecord, CommerceCustomerRecord, CrmContactRecord, LoyaltyMemberRecord } from '../../connectors/types.js';
 import type { Source } from '../generated/graphql.js';
 import type { NormalizeOptions } from '../identity/normalize.js';
-import { addressKey, cleanAddress, countryCode, type AddressInput, type GoldenAddress } from './address.js';
+import { addressKey, cleanAddress, type AddressInput, type GoldenAddress } from './address.js';
+import { countryCodeOf } from '../identity/country.js';
 import { cleanDate, cleanIdentifier, cleanLocale, cleanName, cleanTimestamp, fold } from './clean.js';
 import type { SurvivorshipRules } from './rules-config.js';
 import {
@@ -174,7 +175,7 @@ const CONTEXT = {
 
 /** The ISO code of an address's country ("Türkiye" is TR), or null. */
 function countryOf(address: AddressInput | null | undefined): string | null {
-  return address?.country ? countryCode(address.country) : null;
+  return address?.country ? countryCodeOf(address.country) : null;
 }
 
 const sourcesOf = (field: SurvivingField): Source[] => DEFAULT_TIE_BREAK.filter((source) => FIELD_READERS[field].read[source] !== undefined);

@@ -26,10 +26,13 @@
  * Names are not identifiers, but they are folded here too (see {@link foldName}): they confirm or
  * refuse a weak link (rules.ts).
  */
-import { getCountries, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { Identifier, IdentifierType } from '../../connectors/types.js';
 import { canonicalMailbox } from '../../connectors/shared/mailbox.js';
 import { visibleText } from './unicode.js';
+import { countryCodeOf } from './country.js';
+
+export { countryCodeOf };
 
 export interface NormalizeOptions {
   /** ISO 3166-1 alpha-2 country used to read phone numbers written without a country code. */
@@ -179,44 +182,6 @@ function normalizePhone(value: string, country: string | undefined, defaultCount
   }
   if (/^(\d)\1+$/.test(phone.nationalNumber)) return { ok: false, reason: `"${value}" is a placeholder number`, blocked: true };
   return { ok: true, identifier: { type: 'phone', value: phone.number } };
-}
-
-/** Languages whose country names are recognized, those of the retailers' stores and their neighbours. */
-const COUNTRY_NAME_LANGUAGES = ['en', 'fr', 'de', 'es', 'it', 'nl', 'pt'] as const;
-/** Common names that are not a region's display name in any of those languages. */
-const COUNTRY_ALIASES: Record<string, CountryCode> = {
-  uk: 'GB', 'great britain': 'GB', england: 'GB', scotland: 'GB', wales: 'GB', 'northern ireland': 'GB', angleterre: 'GB',
-  usa: 'US', 'united states of america': 'US', america: 'US', holland: 'NL',
-};
-let countryNames: Map<string, CountryCode> | undefined;
-
-/**
- * The ISO 3166-1 alpha-2 code of a country as an address writes it: the code itself ("IT") or
- * its name in English, French, German, Spanish, Italian, Dutch or Portuguese ("Italia",
- * "Deutschland", "España", "United Kingdom"), any case, accents optional; null when unknown. The
- * names come from the runtime's CLDR data (Intl.DisplayNames), so every region is covered.
- */
-export function countryCodeOf(text: string): CountryCode | null {
-  const folded = foldCountry(text);
-  if (folded === '') return null;
-  const known = new Set<string>(getCountries());
-  const upper = folded.toUpperCase();
-  if (/^[A-Z]{2}$/.test(upper) && known.has(upper)) return upper as CountryCode;
-  if (!countryNames) {
-    countryNames = new Map(Object.entries(COUNTRY_ALIASES));
-    for (const language of COUNTRY_NAME_LANGUAGES) {
-      const names = new Intl.DisplayNames([language], { type: 'region', fallback: 'none' });
-      for (const code of getCountries()) {
-        const name = names.of(code);
-        if (name && !countryNames.has(foldCountry(name))) countryNames.set(foldCountry(name), code);
-      }
-    }
-  }
-  return countryNames.get(folded) ?? null;
-}
-
-function foldCountry(text: string): string {
-  return visibleText(text).normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
 function assertNever(value: never): never {
