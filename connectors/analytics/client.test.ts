@@ -283,6 +283,23 @@ describe('looking visitors up by userId (the shop customer id)', () => {
     const found = await connector().lookup([{ type: 'commerce', value: 'x,userId==5001;y' }]);
     expect(found.map((r) => r.id)).toEqual([odd]);
   });
+  it('finds a device whose site sent the shop id padded (spaces, leading zeros), and only ids that hold it', async () => {
+    const padded = visitorIdOf('padded');
+    const zeros = visitorIdOf('zeros');
+    const longer = visitorIdOf('longer');
+    const { connector } = await startMatomo([
+      visitOf({ idVisit: 21, visitorId: padded, userId: ' 7010012916537', start: NOW - 3 * DAY }),
+      visitOf({ idVisit: 22, visitorId: zeros, userId: '007010012916537', start: NOW - 2 * DAY }),
+      visitOf({ idVisit: 23, visitorId: longer, userId: '17010012916537', start: NOW - DAY }),
+    ]);
+    const found = await connector().lookup([{ type: 'commerce', value: '7010012916537' }]);
+    expect(found.map((r) => r.id).sort()).toEqual([longer, padded, zeros].sort());
+    // The gateway matches what a record carries, normalized: the longer id is another customer's.
+    const carried = (id: string) => found.find((r) => r.id === id)!.identifiers.filter((i) => i.type === 'commerce').map((i) => i.value.trim().replace(/^0+/, ''));
+    expect(carried(padded)).toEqual(['7010012916537']);
+    expect(carried(zeros)).toEqual(['7010012916537']);
+    expect(carried(longer)).toEqual(['17010012916537']);
+  });
 });
 
 describe("Matomo's error answers", () => {

@@ -25,6 +25,7 @@ import {
   classifyMatomoError,
   encodeSegmentValue,
   isMatomoError,
+  satisfies,
   type SegmentCondition as Condition,
 } from './matomo.js';
 
@@ -40,7 +41,7 @@ export type AnalyticsConfig = SiloEndpoint & {
 export interface AnalyticsLimits {
   /** `filter_limit` of one call: how many visits a page holds. */
   visitsPerPage: number;
-  /** How many `visitorId==` / `userId==` conditions one segment ORs together. */
+  /** How many `visitorId==` / `userId=@` conditions one segment ORs together. */
   conditionsPerCall: number;
 }
 
@@ -108,12 +109,16 @@ function toCondition(identifier: Identifier): Condition[] {
     const visitorId = toVisitorId(identifier.value);
     return visitorId ? [visitorIdCondition(visitorId)] : [];
   }
-  if (identifier.type === 'commerce' && identifier.value !== '') return [{ name: 'userId', value: identifier.value }];
+  // `=@` (contains), not `==`: sites send the shop id as they print it, with spaces or leading
+  // zeros now and then (" 7010012916537", "007010012916537"), and Matomo compares exactly. What
+  // the contains finds beyond the id (a longer id holding it) carries another canonical id, which
+  // the gateway matches to nothing it asked.
+  if (identifier.type === 'commerce' && identifier.value !== '') return [{ name: 'userId', operator: '=@', value: identifier.value }];
   return [];
 }
 
 function visitorIdCondition(value: string): Condition {
-  return { name: 'visitorId', value };
+  return { name: 'visitorId', operator: '==', value };
 }
 
 /** Matomo's visitor ids are lower-case hex; anything that cannot be one would fail the whole segment. */
@@ -123,7 +128,7 @@ function toVisitorId(id: string): string | null {
 }
 
 function conditionKey(c: Condition): string {
-  return `${c.name}==${c.value}`;
+  return `${c.name}${c.operator}${c.value}`;
 }
 
 function uniqueConditions(conditions: Condition[]): Condition[] {
@@ -132,16 +137,14 @@ function uniqueConditions(conditions: Condition[]): Condition[] {
 
 /** The OR of the conditions (`,` is Matomo's OR), each value encoded as Matomo decodes it. */
 function segmentOf(conditions: readonly Condition[]): string {
-  return conditions.map((c) => `${c.name}==${encodeSegmentValue(c.value)}`).join(',');
+  return conditions.map((c) => `${c.name}${c.operator}${encodeSegmentValue(c.value)}`).join(',');
 }
 
 /** How many of the visits match any of the conditions. */
 function countMatching(visits: Iterable<VisitKey>, conditions: readonly Condition[]): number {
-  const keys = new Set(conditions.map(conditionKey));
   let count = 0;
   for (const visit of visits) {
-    const userKey = visit.userId === null ? '' : conditionKey({ name: 'userId', value: visit.userId });
-    if (keys.has(conditionKey(visitorIdCondition(visit.visitorId))) || keys.has(userKey)) count++;
+    if (conditions.some((c) => satisfies(c, c.name === 'visitorId' ? visit.visitorId : visit.userId))) count++;
   }
   return count;
 }

@@ -20,13 +20,38 @@ export const METHODS = {
  */
 export const VISITOR_ID = /^[0-9a-f]{16}$/;
 
-/** The segments the connector sends and the simulator understands: `visitorId==` and `userId==`. */
+/**
+ * The segments the connector sends and the simulator understands: `visitorId==` (equals) and
+ * `userId=@` (contains), among the operators Matomo documents for segments
+ * (https://developer.matomo.org/api-reference/reporting-api-segmentation).
+ */
 export type SegmentName = 'visitorId' | 'userId';
 
-/** One `name==value` condition of a segment. */
+/** `==` equals; `=@` contains (SQL LIKE '%value%', without case, as Matomo compares). */
+export type SegmentOperator = '==' | '=@';
+
+/** One `name<operator>value` condition of a segment. */
 export interface SegmentCondition {
   name: SegmentName;
+  operator: SegmentOperator;
   value: string;
+}
+
+/** Whether a stored value satisfies a condition's operator, as Matomo compares. */
+export function satisfies(condition: SegmentCondition, stored: string | null): boolean {
+  switch (condition.operator) {
+    case '==':
+      // `userId==` (empty) matches the visits without one, as in Matomo.
+      return (stored ?? '') === condition.value;
+    case '=@':
+      return stored !== null && stored.toLowerCase().includes(condition.value.toLowerCase());
+    default:
+      return assertNever(condition.operator);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unhandled segment operator: ${String(value)}`);
 }
 
 /** Every error Matomo reports through the API: `{"result":"error","message":"..."}`. */

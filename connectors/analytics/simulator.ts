@@ -2,7 +2,7 @@
  * A Matomo Reporting API simulator: `index.php?module=API` with `Live.getLastVisitsDetails` and
  * `API.getMatomoVersion`, serving `population.analytics`. It reads parameters from the query
  * string and the form body as Matomo does, checks `token_auth` like a Matomo 5 "secure only"
- * token, filters visits with the segment subset the connector uses (`visitorId==`, `userId==`,
+ * token, filters visits with the segment subset the connector uses (`visitorId==`, `userId==`, `userId=@`,
  * `,` for OR, `;` for AND), pages with `filter_limit` / `filter_offset`, newest first, and
  * answers errors with Matomo's body and messages. Segments are answered from indexes built once,
  * so a population of hundreds of thousands of visits answers as fast as a small one.
@@ -15,6 +15,7 @@ import {
   METHODS,
   VISITOR_ID,
   matomoError,
+  satisfies,
   type SegmentCondition as Condition,
   type SegmentName,
 } from './matomo.js';
@@ -195,12 +196,12 @@ function parseCondition(text: string): Condition {
   if (!match) throw new MatomoFailure('request', MESSAGES.invalidCondition(text));
   const [, name = '', operator, encodedValue = ''] = match;
   if (!SUPPORTED.has(name)) throw new MatomoFailure('request', MESSAGES.unsupportedSegment(name));
-  if (operator !== '==') {
-    throw new MatomoFailure('request', `This simulator supports only the == operator in segments, not '${text}'.`);
+  if (operator !== '==' && operator !== '=@') {
+    throw new MatomoFailure('request', `This simulator supports only the == and =@ operators in segments, not '${text}'.`);
   }
   const value = decodeOrFail(encodedValue, text);
-  if (name === 'visitorId' && !VISITOR_ID.test(value)) throw new MatomoFailure('request', MESSAGES.badVisitorId);
-  return { name: name as SegmentName, value };
+  if (name === 'visitorId' && operator === '==' && !VISITOR_ID.test(value)) throw new MatomoFailure('request', MESSAGES.badVisitorId);
+  return { name: name as SegmentName, operator, value };
 }
 
 function decodeOrFail(text: string, condition: string): string {
@@ -245,7 +246,7 @@ class VisitStore {
   /** Positions (newest first) of the visits in the segment; an empty segment is every visit. */
   select(segment: Segment): number[] {
     if (segment.length === 0) return this.visits.map((_, position) => position);
-    const sets = segment.map((or) => new Set(or.flatMap((c) => this.index(c.name).get(c.value) ?? [])));
+    const sets = segment.map((or) => new Set(or.flatMap((c) => this.matching(c))));
     const [smallest, ...others] = [...sets].sort((a, b) => a.size - b.size);
     return [...(smallest ?? [])].filter((p) => others.every((set) => set.has(p))).sort((a, b) => a - b);
   }
@@ -269,6 +270,13 @@ class VisitStore {
 
   private index(name: SegmentName): Map<string, number[]> {
     return name === 'visitorId' ? this.byVisitor : this.byUser;
+  }
+
+  /** Positions of the visits a condition matches: by the index for `==`, by a scan of its keys for `=@` (as LIKE scans). */
+  private matching(condition: Condition): number[] {
+    const index = this.index(condition.name);
+    if (condition.operator === '==') return index.get(condition.value) ?? [];
+    return [...index].flatMap(([key, positions]) => (key !== '' && satisfies(condition, key) ? positions : []));
   }
 
   /** Each visit's counters, from its visitor's visits in the order they started. */

@@ -25,6 +25,7 @@ interface Answer {
 
 const VISITOR = '77917fedb71ec127';
 const SHOP_BASE = 9_100_000_001;
+const PADDED_VISITOR = 'a0b1c2d3e4f50617';
 
 /** The hand-made people, by case, with the records each must resolve to. */
 const people: Record<string, RecordRef[]> = {};
@@ -45,6 +46,10 @@ function prepare(population: ReturnType<typeof generatePopulation>) {
   // A shop customer whose visits were logged in; its visitor id is sent in upper case.
   const shopper = e.shopCustomer({ id: SHOP_BASE, email: 'ugo.upper@example.com', first_name: 'Ugo', last_name: 'Upper' });
   add('visitor', [shopper, e.visitor(VISITOR, [null, String(SHOP_BASE)])]);
+
+  // A device whose only logins the site sent padded (a template's spaces, a zero-padded export).
+  const padded = e.shopCustomer({ id: SHOP_BASE + 4, email: 'pia.padded@example.com', first_name: 'Pia', last_name: 'Padded' });
+  add('paddedUserId', [padded, e.visitor(PADDED_VISITOR, [` ${SHOP_BASE + 4}\n`, `00${SHOP_BASE + 4}`])]);
 
   // The same mailbox with a trailing dot after the domain (loyalty stores emails as typed).
   add('trailingDot', [
@@ -132,6 +137,15 @@ describe("each silo's id rules", () => {
 
   it('resolves a Shopify customer id with leading zeros or in its gid form, and the userId analytics carries', async () => {
     await expectOneCustomer('visitor', [`commerce:00${SHOP_BASE}`, `commerce:gid://shopify/Customer/${SHOP_BASE}`]);
+  });
+
+  it('finds from the shop account a device whose site sent the userId padded, alone and in a batch with the device', async () => {
+    await expectOneCustomer('paddedUserId', [`analytics:${PADDED_VISITOR}`]);
+    await stack.reset();
+    const ids = [`commerce:${SHOP_BASE + 4}`, `analytics:${PADDED_VISITOR}`];
+    const { body } = await stack.query(`query ($ids: [ID!]!) { customers(ids: $ids) { id sourceRecords { source id: recordId } } }`, { ids });
+    expect(body.errors).toBeUndefined();
+    for (const slot of body.data!.customers as Answer[]) expect(keys(slot.sourceRecords)).toEqual(keys(people.paddedUserId!));
   });
 
   it('resolves a HubSpot contact id with leading zeros and an Open Loyalty member id in upper case', async () => {
