@@ -129,11 +129,12 @@ export function fold(text: string): string {
 }
 
 /**
- * An email, trimmed and lower-cased, or a phone in E.164 (national numbers read in the default
- * country): the same form the identity resolution uses, so that the golden values match it.
+ * An email, trimmed and lower-cased, or a phone in E.164 (a national number read in `country`,
+ * the record's address country as written or as a code, then in the default country): the same
+ * form the identity resolution uses, so that the golden values match it.
  */
-export function cleanIdentifier(type: 'email' | 'phone', raw: string, options: NormalizeOptions): Cleaned<string> {
-  const result = normalizeIdentifier({ type, value: visibleText(raw) }, options);
+export function cleanIdentifier(type: 'email' | 'phone', raw: string, options: NormalizeOptions, country?: string | null): Cleaned<string> {
+  const result = normalizeIdentifier({ type, value: visibleText(raw), ...(country ? { country } : {}) }, options);
   if (result.ok) return { ok: true, value: result.identifier.value };
   return { ok: false, reason: result.blocked ? 'blocked' : 'invalid', detail: result.reason };
 }

@@ -90,6 +90,20 @@ describe('buildGoldenRecord', () => {
     expect(golden.phone.losers.find((l) => l.reason === 'blocked')?.value).toBe('n/a');
   });
 
+  it("reads a national phone in the record's own country, as identity resolution does", () => {
+    const spanish = buildGoldenRecord(
+      {
+        crm: [crm({ id: '7', phone: '612 345 678', address: { street: 'Calle Mayor 1', postalCode: '28001', city: 'Madrid', country: 'Espagne' } })],
+        loyalty: [loyalty({ id: 'm', phone: '+34612345678' })],
+        commerce: [],
+        analytics: [],
+      },
+      options,
+    );
+    expect(spanish.phone.value).toBe('+34612345678');
+    expect(spanish.phones.value).toEqual(['+34612345678']);
+  });
+
   it('prefers the birth date members give for their birthday reward', () => {
     expect(golden.birthDate.value).toBe('1985-03-21');
     expect(golden.birthDate.winner?.source).toBe('loyalty');

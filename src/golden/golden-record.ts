@@ -108,7 +108,7 @@ interface Readers<R> {
 
 interface FieldSpec<R, V> {
   read: Readers<R>;
-  /** The cleaning depends on the record's language and country: read them (only then: it costs a lookup). */
+  /** The cleaning depends on the record's language or country: read them (only then: it costs a lookup). */
   context?: true;
   clean: (raw: R, options: NormalizeOptions, context: RecordContext) => Cleaned<V>;
   key?: (value: V) => string;
@@ -133,7 +133,9 @@ const FIELD_READERS: { [F in SurvivingField]: FieldSpec<FieldTypes[F]['raw'], Fi
   phone: {
     // The mobile first: it reaches the person, where the CRM's phone is often the household's landline.
     read: { crm: (r) => [r.mobilePhone, r.phone], loyalty: (r) => [r.phone], commerce: (r) => [r.phone] },
-    clean: (raw, options) => cleanIdentifier('phone', raw, options),
+    // A national number is read in the record's own country, as identity resolution reads it.
+    clean: (raw, options, context) => cleanIdentifier('phone', raw, options, context.country),
+    context: true,
   },
   birthDate: { read: { crm: (r) => [r.birthDate], loyalty: (r) => [r.birthDate] }, clean: cleanDate },
   address: {
@@ -165,7 +167,7 @@ const TIMES = {
   analytics: (r: AnalyticsVisitorRecord): Times => ({ updatedAt: r.lastVisitAt, createdAt: r.firstVisitAt }),
 };
 
-/** The language and country each silo's record tells, for the fields whose cleaning needs them (names). */
+/** The language and country each silo's record tells, for the fields whose cleaning needs them (names, phones). */
 const CONTEXT = {
   crm: (r: CrmContactRecord): RecordContext => ({ language: r.language, country: countryOf(r.address) }),
   loyalty: (r: LoyaltyMemberRecord): RecordContext => ({ country: countryOf(r.address) }),

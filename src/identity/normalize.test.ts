@@ -116,13 +116,20 @@ describe('placeholder emails', () => {
     'geen@x.be', 'geen.email@x.be', 'onbekend@x.be',
     'NO.EMAIL@Maison-Cassel.FR', 'no.email\u200b@x.fr',
     'none@none.com',
+    // Other words for an address, and fillers (found by trying the gateway as a user would).
+    'pas.de.courriel@maison-cassel.fr', 'sans.courriel@x.fr', 'sans.adresse@x.fr', 'pas.d.adresse@x.fr', 'aucune.adresse@x.fr',
+    'keine.angabe@x.de', 'k.a@x.de', 'no.email.address@x.com', 'no.tiene@x.es', 'sin.correo@x.es', 'niente@x.it', 'nvt@x.nl', 'n.v.t@x.nl',
+    'x@x.fr', 'xx@xx.fr', 'a@a.fr', 'aaa@aaa.com',
   ])('%s is a placeholder', (value) => {
     expect(isPlaceholderEmail(value)).toBe(true);
     const result = normalizeIdentifier({ type: 'email', value }, fr);
     expect(result).toMatchObject({ ok: false, blocked: true });
   });
 
-  it.each(['noemie@x.fr', 'nora.mail@x.fr', 'sandra.sansom@x.fr', 'kleine@x.de', 'nina@x.es', 'aucunfilter.fan@x.fr', 'notre.maison@x.fr'])(
+  it.each([
+    'noemie@x.fr', 'nora.mail@x.fr', 'sandra.sansom@x.fr', 'kleine@x.de', 'nina@x.es', 'aucunfilter.fan@x.fr', 'notre.maison@x.fr',
+    'courriel@orange.fr', 'adresse.pro@orange.fr', 'x@example.com', 'nina.niente@x.it', 'kate@gmail.com',
+  ])(
     '%s is a real address',
     (value) => {
       expect(isPlaceholderEmail(value)).toBe(false);

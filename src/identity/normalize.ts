@@ -46,7 +46,8 @@ export interface NormalizeOptions {
 export type NormalizeResult = { ok: true; identifier: Identifier } | { ok: false; reason: string; blocked?: true };
 
 /** "mail", "email", "e-mail", "e.mail", "e_mail". */
-const MAIL = '(?:e[._-]?)?mail';
+/** "mail" and the words for an address in the stores' languages: email, e-mail, courriel, adresse, correo... */
+const MAIL = '(?:(?:e[._-]?)?mail|courriel|adresse?|address|adres|correo|indirizzo|direccion)';
 /**
  * Local parts that clerks type when a customer gives no email, whatever the domain (the
  * retailer's own `no.email@maison-cassel.fr` as much as `noemail@gmail.com`). Each entry is a
@@ -55,17 +56,17 @@ const MAIL = '(?:e[._-]?)?mail';
 const PLACEHOLDER_LOCAL_PARTS: readonly (readonly string[])[] = [
   // English (UK, US)
   ['no'], ['no', MAIL], ['none'], ['nobody'], ['no', 'reply'], ['do', 'not', 'reply'], ['test'], ['unknown'],
-  ['na'], ['n/a'], ['null'], ['not', 'provided'], ['no', 'address'], ['declined'],
+  ['na'], ['n/a'], ['null'], ['not', 'provided'], ['no', MAIL, 'address'], ['declined'],
   // French (France, Belgium)
   ['pas', 'de?', MAIL], ['sans', MAIL], ['aucun(?:e)?'], ['aucun(?:e)?', MAIL], ['inconnu(?:e)?'], ['rien'], ['neant'],
   // German
-  ['kein(?:e)?'], ['kein(?:e)?', MAIL], ['ohne', MAIL], ['unbekannt'],
+  ['kein(?:e)?'], ['kein(?:e)?', MAIL], ['ohne', MAIL], ['unbekannt'], ['kein(?:e)?', 'angabe'], ['k', 'a'],
   // Spanish
-  ['sin', MAIL], ['sin', 'correo'], ['ningun[oa]'], ['desconocid[oa]'],
+  ['sin', MAIL], ['ningun[oa]'], ['desconocid[oa]'], ['no', 'tiene'],
   // Italian
-  ['nessun[oa]'], ['nessun[oa]', MAIL], ['senza', MAIL], ['sconosciut[oa]'],
+  ['nessun[oa]'], ['nessun[oa]', MAIL], ['senza', MAIL], ['sconosciut[oa]'], ['niente'],
   // Dutch (Belgium)
-  ['geen'], ['geen', MAIL], ['onbekend'],
+  ['geen'], ['geen', MAIL], ['onbekend'], ['n', 'v', 't'],
 ];
 const BLOCKED_EMAIL_LOCAL_PARTS = new RegExp(`^(?:${PLACEHOLDER_LOCAL_PARTS.map((words) => words.join("[._'-]?")).join('|')})$`);
 /** Whole addresses that are placeholders although their local part is not. */
@@ -150,8 +151,11 @@ export function isPlaceholderEmail(address: string): boolean {
   const email = visibleText(address).trim().toLowerCase();
   const at = email.lastIndexOf('@');
   const local = (at < 0 ? email : email.slice(0, at)).normalize('NFD').replace(/\p{Diacritic}/gu, '');
-  return BLOCKED_EMAIL_LOCAL_PARTS.test(local) || BLOCKED_EMAILS.has(canonicalMailbox(email));
+  return BLOCKED_EMAIL_LOCAL_PARTS.test(local) || BLOCKED_EMAILS.has(canonicalMailbox(email)) || KEYBOARD_FILLER.test(email);
 }
+
+/** One character repeated on both sides of the `@` (`x@x.fr`, `aaa@aaa.com`): a clerk filling a required field. */
+const KEYBOARD_FILLER = /^([a-z0-9])\1*@\1+\./;
 
 function normalizeEmail(value: string): NormalizeResult {
   const email = value.toLowerCase();
