@@ -9,10 +9,24 @@
  * was being resolved is noted at the customer's own path by `Query.customer(s)`, so the answer
  * tells it even when only `id` is selected.
  */
-import type { GraphQLError } from 'graphql';
+import { responsePathAsArray, type GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { sourceFailure, type SourceError } from './errors.js';
 
 type Path = ReadonlyArray<string | number>;
+
+/**
+ * Whom a failure is reported for: one customer at one place of the response (`customer`, or
+ * `customers.3`). The same customer in two slots of `customers(ids:)` gets its errors in each
+ * slot, as each id asked alone would.
+ */
+export function customerScope(goldenId: string, customerPath: Path): string {
+  return `${goldenId}@${customerPath.join('.')}`;
+}
+
+/** The scope of the customer whose field is resolving (see {@link customerScope}). */
+export function scopeOfField(goldenId: string, info: GraphQLResolveInfo): string {
+  return customerScope(goldenId, info.path.prev ? responsePathAsArray(info.path.prev) : []);
+}
 
 interface Entry {
   error: SourceError;
@@ -25,6 +39,7 @@ export class SiloFailureReport {
 
   /** Remembers a failure seen by a field that still has a value. */
   note(customer: string, error: SourceError, path: Path): void {
+    // `customer` is a scope: see customerScope.
     const key = `${customer}|${error.source}`;
     if (!this.entries.has(key)) this.entries.set(key, { error, path, reported: false });
   }

@@ -6,6 +6,7 @@
  */
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import { badUserInput } from './errors.js';
+import { scopeOfField } from './failures.js';
 import type { CustomerResolvers, FieldProvenance, ProvenanceCandidate } from './generated/graphql.js';
 import type { RequestContext } from './context.js';
 import type { CustomerParent } from './customer.js';
@@ -44,7 +45,7 @@ export const goldenResolvers: GoldenResolvers = {
     const sources = [...new Set(fields.flatMap((f) => FIELD_SOURCES[f]))];
     const { cluster, errors } = await loadCluster(customer, sources, ctx);
     // The provenance itself tells what is partial: the failures are reported once, not thrown.
-    for (const error of errors) ctx.failures.note(customer.goldenId, error, responsePathAsArray(info.path).slice());
+    for (const error of errors) ctx.failures.note(scopeOfField(customer.goldenId, info), error, responsePathAsArray(info.path).slice());
     const failed = errors.map((e) => e.source);
     return fields.map((f) => toProvenance(decideField(cluster, f, ctx.services.golden), FIELD_SOURCES[f].filter((s) => failed.includes(s))));
   },
@@ -59,12 +60,12 @@ async function resolveGolden<F extends GoldenField>(field: F, customer: Customer
   if (missing && errors.length > 0) {
     // Null because a silo failed: the first field to see that failure carries its error.
     const [first, ...others] = errors;
-    for (const error of others) ctx.failures.note(customer.goldenId, error, path);
-    const thrown = ctx.failures.claim(customer.goldenId, first!, path);
+    for (const error of others) ctx.failures.note(scopeOfField(customer.goldenId, info), error, path);
+    const thrown = ctx.failures.claim(scopeOfField(customer.goldenId, info), first!, path);
     if (thrown) throw thrown;
     return null;
   }
-  for (const error of errors) ctx.failures.note(customer.goldenId, error, path);
+  for (const error of errors) ctx.failures.note(scopeOfField(customer.goldenId, info), error, path);
   return value as never;
 }
 

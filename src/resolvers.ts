@@ -5,6 +5,7 @@
 import type DataLoader from 'dataloader';
 import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import { badUserInput, clientError, ErrorCode, SourceError } from './errors.js';
+import { customerScope, scopeOfField } from './failures.js';
 import { siloRecords } from './customer-records.js';
 import { goldenResolvers } from './golden-resolvers.js';
 import type { Resolvers, Source } from './generated/graphql.js';
@@ -98,7 +99,7 @@ export const resolvers: Resolvers = {
 function noteResolutionFailures(customer: CustomerParent, path: Path, ctx: RequestContext): void {
   for (const source of SOURCES) {
     const error = customer.failures.get(source);
-    if (error) ctx.failures.note(customer.goldenId, error, path);
+    if (error) ctx.failures.note(customerScope(customer.goldenId, path), error, path);
   }
 }
 
@@ -129,7 +130,7 @@ async function section<T extends { id: string }>(
 function nullBecause(errors: readonly SourceError[], customer: CustomerParent, ctx: RequestContext, info: GraphQLResolveInfo): null {
   const path = pathOf(info);
   for (const error of errors) {
-    const thrown = ctx.failures.claim(customer.goldenId, error, path);
+    const thrown = ctx.failures.claim(scopeOfField(customer.goldenId, info), error, path);
     if (thrown) throw thrown;
   }
   return null;

@@ -116,6 +116,17 @@ describe('a silo that fails during resolution', () => {
       expect(slot).toEqual({ id: durable, resolution: { complete: true, unavailableSources: [] } });
     }
   });
+
+  it('reports the failure in every slot that holds the customer, as each id alone would get it', async () => {
+    const { crmId } = everywhere();
+    await stack.demo.simulators.commerce.setFault({ kind: 'down' });
+    const ids = [`crm:${crmId}`, `crm:${crmId}`, `crm:000${crmId}`];
+    const { body } = await stack.query(`query ($ids: [ID!]!) { customers(ids: $ids) { id analytics { id } } }`, { ids });
+    for (const slot of body.data!.customers) expect(slot.analytics).toBeNull();
+    expect(body.errors).toEqual(
+      ids.map((_, i) => expect.objectContaining({ path: ['customers', i, 'analytics'], extensions: SHOP_DOWN })),
+    );
+  });
 });
 
 describe('customers(ids:) with a malformed id', () => {
