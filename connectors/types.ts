@@ -79,6 +79,15 @@ export interface FoundRecord {
    * A device several shop customers logged in on belongs to the one with the most (rules.ts).
    */
   loginVisits?: ReadonlyMap<string, number>;
+  /**
+   * The identifiers of the `lookup` call whose search found this record, when the connector can
+   * tell (it knows how its silo compares). The gateway then gives the record to those only: a
+   * record another identifier found may carry this one in a spelling the silo's search would not
+   * have matched (an invisible character inside an email), and giving it anyway would make an
+   * answer depend on what else the request asked. Without it, a record goes to every identifier
+   * of the call it carries.
+   */
+  matchedBy?: readonly Identifier[];
 }
 
 /** The health of a silo as its probe saw it. */

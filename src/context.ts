@@ -173,10 +173,13 @@ function createLookupLoader(source: Source, services: GatewayServices): DataLoad
       const records = await connector.lookup(identifiers);
       const byIdentifier = new Map<string, FoundRecord[]>();
       for (const record of records) {
-        for (const carried of record.identifiers) {
-          const normalized = normalizeIdentifier(carried, services.normalize);
-          if (!normalized.ok) continue;
-          const key = identifierKey(normalized.identifier);
+        const keys = record.matchedBy
+          ? record.matchedBy.map(identifierKey)
+          : record.identifiers.flatMap((carried) => {
+              const normalized = normalizeIdentifier(carried, services.normalize);
+              return normalized.ok ? [identifierKey(normalized.identifier)] : [];
+            });
+        for (const key of keys) {
           const list = byIdentifier.get(key) ?? [];
           if (!list.includes(record)) list.push(record);
           byIdentifier.set(key, list);

@@ -144,8 +144,16 @@ describe('loyalty connector', () => {
             { type: 'phone', value: '+33612000003', country: 'FR' },
           ],
           name: { first: 'Hugo', last: 'Thomas' },
+          matchedBy: [{ type: 'card', value: 'LC100003' }],
         },
       ]);
+    });
+
+    it('says which asked identifier found each member, as Open Loyalty compares: not one the member carries in a spelling no filter sent', async () => {
+      const email = 'hugo.thomas3@example.com';
+      const found = await connector.lookup([{ type: 'card', value: storedCard(3)! }, { type: 'email', value: email }, { type: 'email', value: 'nobody.here@example.com' }]);
+      // The stored Hugo.Thomas3@Example.COM matches the filter without case.
+      expect(found.map((r) => r.matchedBy)).toEqual([[{ type: 'card', value: 'LC100003' }, { type: 'email', value: email }]]);
     });
 
     it("gives each member's names as stored, accents kept: folding them is the gateway's job", async () => {

@@ -174,7 +174,7 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
       }
       const found = await Promise.all([...valuesByField].map(([field, values]) => membersWhere(field, [...values])));
       const byId = new Map(found.flat().map((member) => [member.id, member]));
-      return [...byId.values()].map(toFoundRecord);
+      return [...byId.values()].map((member) => ({ ...toFoundRecord(member), matchedBy: identifiers.filter((asked) => finds(asked, member)) }));
     },
 
     async fetchRecords(ids: readonly string[]): Promise<Array<LoyaltyMemberRecord | null>> {
@@ -369,6 +369,30 @@ function inBatches(values: readonly string[]): string[][] {
 
 function isLookupType(type: IdentifierType): type is LookupType {
   return type in LOOKUP_FIELDS;
+}
+
+/**
+ * Whether Open Loyalty's filter for this identifier (its spellings, see {@link emailSpellings} and
+ * {@link phoneSpellings}) matches the member, compared as the API compares: emails without case
+ * or surrounding spaces (its Limits page), card numbers, phones and ids exactly. A member found in
+ * the same call by another identifier may carry this one in a spelling the filter would miss (an
+ * invisible character inside an email): it is not this identifier's record.
+ */
+function finds(asked: Identifier, member: MemberView): boolean {
+  switch (asked.type) {
+    case 'email': {
+      const stored = member.email?.trim().toLowerCase();
+      return stored !== undefined && emailSpellings(asked.value).some((spelling) => spelling.trim().toLowerCase() === stored);
+    }
+    case 'phone':
+      return member.phone !== null && phoneSpellings(asked.value).includes(member.phone);
+    case 'card':
+      return member.cardNumber === asked.value;
+    case 'loyalty':
+      return member.id === asked.value;
+    default:
+      return false;
+  }
 }
 
 /**

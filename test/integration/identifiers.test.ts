@@ -43,6 +43,13 @@ function prepare(population: ReturnType<typeof generatePopulation>) {
     e.member({ email: 'zoe.invisible@example.com\u200b', firstName: 'Zoé', lastName: 'Invisible' }),
   ]);
 
+  // A zero-width space inside a loyalty email (before the @): Open Loyalty's exact filter cannot
+  // be searched for it, so only the member's own side finds the CRM contact.
+  add('invisibleInside', [
+    e.contact({ email: 'kim.inside@example.com', firstname: 'Kim', lastname: 'Inside' }),
+    e.member({ email: 'kim.inside\u200b@example.com', firstName: 'Kim', lastName: 'Inside', loyaltyCardNumber: '2900000999991' }),
+  ]);
+
   // A shop customer whose visits were logged in; its visitor id is sent in upper case.
   const shopper = e.shopCustomer({ id: SHOP_BASE, email: 'ugo.upper@example.com', first_name: 'Ugo', last_name: 'Upper' });
   add('visitor', [shopper, e.visitor(VISITOR, [null, String(SHOP_BASE)])]);
@@ -127,6 +134,26 @@ describe('invisible characters and Unicode forms', () => {
     const answer = await expectOneCustomer('invisible', ['email:\u200bzoe.invisible@example.com', 'email:zoe.invisible@example.com']);
     const emails = answer.identities.filter((i) => i.type === 'email').map((i) => i.value);
     expect(new Set(emails)).toEqual(new Set(['zoe.invisible@example.com']));
+  });
+});
+
+describe('a spelling no search can find, in a batch', () => {
+  it('is not given to another id of the batch that the record carries: each slot answers as its id alone', async () => {
+    const [contact, member] = people.invisibleInside!;
+    // The email and the member's id are looked up in loyalty in the same call.
+    const ids = ['email:kim.inside@example.com', `loyalty:${member!.id}`, 'card:2900000999991'];
+    const alone: string[][] = [];
+    for (const id of ids) {
+      await stack.reset();
+      alone.push(keys((await resolved(id)).sourceRecords));
+    }
+    // From the member, its email (without the invisible character) finds the contact; from the
+    // contact, the member's stored spelling cannot be searched.
+    expect(alone).toEqual([[`crm:${contact!.id}`], keys(people.invisibleInside!), keys(people.invisibleInside!)]);
+    await stack.reset();
+    const { body } = await stack.query(`query ($ids: [ID!]!) { customers(ids: $ids) { id sourceRecords { source id: recordId } } }`, { ids });
+    expect(body.errors).toBeUndefined();
+    expect((body.data!.customers as Answer[]).map((slot) => keys(slot.sourceRecords))).toEqual(alone);
   });
 });
 
