@@ -174,7 +174,8 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
       }
       const found = await Promise.all([...valuesByField].map(([field, values]) => membersWhere(field, [...values])));
       const byId = new Map(found.flat().map((member) => [member.id, member]));
-      return [...byId.values()].map((member) => ({ ...toFoundRecord(member), matchedBy: identifiers.filter((asked) => finds(asked, member)) }));
+      const finders = findersBySpelling(identifiers);
+      return [...byId.values()].map((member) => ({ ...toFoundRecord(member), matchedBy: matchedBy(member, finders) }));
     },
 
     async fetchRecords(ids: readonly string[]): Promise<Array<LoyaltyMemberRecord | null>> {
@@ -372,27 +373,43 @@ function isLookupType(type: IdentifierType): type is LookupType {
 }
 
 /**
- * Whether Open Loyalty's filter for this identifier (its spellings, see {@link emailSpellings} and
- * {@link phoneSpellings}) matches the member, compared as the API compares: emails without case
- * or surrounding spaces (its Limits page), card numbers, phones and ids exactly. A member found in
- * the same call by another identifier may carry this one in a spelling the filter would miss (an
- * invisible character inside an email): it is not this identifier's record.
+ * The asked identifiers by the value Open Loyalty's filter compares (`field|value`): each one's
+ * spellings (see {@link emailSpellings} and {@link phoneSpellings}), emails without case or
+ * surrounding spaces (its Limits page), card numbers, phones and ids exactly.
  */
-function finds(asked: Identifier, member: MemberView): boolean {
-  switch (asked.type) {
-    case 'email': {
-      const stored = member.email?.trim().toLowerCase();
-      return stored !== undefined && emailSpellings(asked.value).some((spelling) => spelling.trim().toLowerCase() === stored);
-    }
-    case 'phone':
-      return member.phone !== null && phoneSpellings(asked.value).includes(member.phone);
-    case 'card':
-      return member.cardNumber === asked.value;
-    case 'loyalty':
-      return member.id === asked.value;
-    default:
-      return false;
+function findersBySpelling(identifiers: readonly Identifier[]): Map<string, Identifier[]> {
+  const finders = new Map<string, Identifier[]>();
+  const add = (key: string, identifier: Identifier) => {
+    const list = finders.get(key);
+    if (!list) finders.set(key, [identifier]);
+    else if (!list.includes(identifier)) list.push(identifier);
+  };
+  for (const identifier of identifiers) {
+    const { type, value } = identifier;
+    if (type === 'email') for (const spelling of emailSpellings(value)) add(`email|${foldEmail(spelling)}`, identifier);
+    else if (type === 'phone') for (const spelling of phoneSpellings(value)) add(`phone|${spelling}`, identifier);
+    else if (type === 'card' || type === 'loyalty') add(`${type}|${value}`, identifier);
   }
+  return finders;
+}
+
+/**
+ * The asked identifiers whose filter matches the member. A member found in the same call by
+ * another identifier may carry one of them in a spelling no filter sent (an invisible character
+ * inside an email): it is not that identifier's record.
+ */
+function matchedBy(member: MemberView, finders: ReadonlyMap<string, Identifier[]>): Identifier[] {
+  const keys = [
+    `loyalty|${member.id}`,
+    member.cardNumber === null ? null : `card|${member.cardNumber}`,
+    member.email === null ? null : `email|${foldEmail(member.email)}`,
+    member.phone === null ? null : `phone|${member.phone}`,
+  ];
+  return [...new Set(keys.flatMap((key) => (key === null ? [] : (finders.get(key) ?? []))))];
+}
+
+function foldEmail(email: string): string {
+  return email.trim().toLowerCase();
 }
 
 /**
