@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
 import { generatePopulation } from '../../src/population/generate.js';
 import { PopulationEdit, type RecordRef } from '../support/population-edit.js';
-import { useStack, type GraphQLBody } from '../support/stack.js';
+import { askCustomer, resolvedCustomer, useStack } from '../support/stack.js';
 
 const CUSTOMER = `query ($id: ID!) {
   customer(id: $id) {
@@ -102,18 +102,8 @@ const stack = useStack({ size: 300, prepare, timeoutMs: 3_000 });
 
 const keys = (records: ReadonlyArray<{ source: string; id: string }>) => records.map((r) => `${r.source}:${r.id}`).sort();
 
-async function customer(id: string): Promise<{ answer: Answer | null; body: GraphQLBody }> {
-  const { status, body } = await stack.query(CUSTOMER, { id });
-  expect(status, id).toBe(200);
-  return { answer: (body.data?.customer as Answer | null) ?? null, body };
-}
-
-async function resolved(id: string): Promise<Answer> {
-  const { answer, body } = await customer(id);
-  expect(body.errors, id).toBeUndefined();
-  expect(answer, id).not.toBeNull();
-  return answer!;
-}
+const customer = (id: string) => askCustomer<Answer>(stack, CUSTOMER, id);
+const resolved = (id: string) => resolvedCustomer<Answer>(stack, CUSTOMER, id);
 
 /** Every start (each record key, and the extra ids given) answers exactly the person's records. */
 async function expectOneCustomer(name: string, extraStarts: string[] = []): Promise<Answer> {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
 import { PopulationEdit, type RecordRef } from '../support/population-edit.js';
-import { useStack, type GraphQLBody } from '../support/stack.js';
+import { askCustomer, resolvedCustomer, useStack } from '../support/stack.js';
 
 const QUERY = `query ($id: ID!) { customer(id: $id) { id sourceRecords { source id: recordId } analytics { id } } }`;
 
@@ -83,18 +83,8 @@ const stack = useStack({
   },
 });
 
-async function ask(id: string): Promise<{ answer: Answer | null; body: GraphQLBody }> {
-  const { status, body } = await stack.query(QUERY, { id });
-  expect(status, id).toBe(200);
-  return { answer: (body.data?.customer as Answer | null) ?? null, body };
-}
-
-async function resolved(id: string): Promise<Answer> {
-  const { answer, body } = await ask(id);
-  expect(body.errors, id).toBeUndefined();
-  expect(answer, id).not.toBeNull();
-  return answer!;
-}
+const ask = (id: string) => askCustomer<Answer>(stack, QUERY, id);
+const resolved = (id: string) => resolvedCustomer<Answer>(stack, QUERY, id);
 
 async function errorCode(id: string): Promise<unknown> {
   const { answer, body } = await ask(id);

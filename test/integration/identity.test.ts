@@ -9,7 +9,7 @@ import type { Source } from '../../src/generated/graphql.js';
 import { isMobilePhone, normalizeIdentifier } from '../../src/identity/normalize.js';
 import type { HubSpotContact, OpenLoyaltyMember, TruthEntry } from '../../src/population/format.js';
 import { linkableGroups, startsOf } from '../../scripts/identity-scoring.js';
-import { useStack, type GraphQLBody } from '../support/stack.js';
+import { askCustomer, resolvedCustomer, useStack } from '../support/stack.js';
 
 const CUSTOMER = `query ($id: ID!) {
   customer(id: $id) {
@@ -68,19 +68,8 @@ function found<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-async function customer(id: string): Promise<{ answer: Answer | null; body: GraphQLBody }> {
-  const { status, body } = await stack.query(CUSTOMER, { id });
-  expect(status, id).toBe(200);
-  return { answer: (body.data?.customer as Answer | null) ?? null, body };
-}
-
-/** The customer an id resolves to, failing the test on any error. */
-async function resolved(id: string): Promise<Answer> {
-  const { answer, body } = await customer(id);
-  expect(body.errors, id).toBeUndefined();
-  expect(answer, id).not.toBeNull();
-  return answer!;
-}
+const customer = (id: string) => askCustomer<Answer>(stack, CUSTOMER, id);
+const resolved = (id: string) => resolvedCustomer<Answer>(stack, CUSTOMER, id);
 
 /** Every record of the answer belongs to `person`. */
 function onlyRecordsOf(answer: Answer, person: TruthEntry): void {

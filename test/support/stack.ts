@@ -3,7 +3,7 @@
  * simulators serving a generated population, the connectors, and the gateway (src/demo-stack.ts,
  * which the identity evaluation script starts too).
  */
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
 import type { DemoSilos } from '../../src/demo.js';
 import { startDemoStack, type DemoStack, type GraphQLBody } from '../../src/demo-stack.js';
@@ -116,4 +116,22 @@ export function recordOf(person: { records: Array<{ source: Source; id: string }
   const record = person.records.find((r) => r.source === source);
   if (!record) throw new Error(`No ${source} record.`);
   return record.id;
+}
+
+/**
+ * `customer(id:)` through HTTP with `query` (an operation taking `$id`): the answer and the whole
+ * body. Fails the test unless the status is 200.
+ */
+export async function askCustomer<T>(stack: Stack, query: string, id: string): Promise<{ answer: T | null; body: GraphQLBody }> {
+  const { status, body } = await stack.query(query, { id });
+  expect(status, id).toBe(200);
+  return { answer: (body.data?.customer as T | null) ?? null, body };
+}
+
+/** The customer an id resolves to with `query`, failing the test on any error or a null answer. */
+export async function resolvedCustomer<T>(stack: Stack, query: string, id: string): Promise<T> {
+  const { answer, body } = await askCustomer<T>(stack, query, id);
+  expect(body.errors, id).toBeUndefined();
+  expect(answer, id).not.toBeNull();
+  return answer!;
 }
