@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Identifier } from '../../connectors/types.js';
-import { countryCodeOf, isPlaceholderEmail, normalizeIdentifier } from './normalize.js';
+import { countryCodeOf } from './country.js';
+import { isPlaceholderEmail, normalizeIdentifier } from './normalize.js';
 
 const fr = { defaultCountry: 'FR' as const };
 const normalized = (identifier: Identifier): string | null => {

@@ -26,13 +26,11 @@
  * Names are not identifiers, but they are folded here too (see {@link foldName}): they confirm or
  * refuse a weak link (rules.ts).
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
 import type { Identifier, IdentifierType } from '../../connectors/types.js';
 import { canonicalMailbox } from '../../connectors/shared/mailbox.js';
 import { visibleText } from './unicode.js';
 import { countryCodeOf } from './country.js';
-
-export { countryCodeOf };
 
 export interface NormalizeOptions {
   /** ISO 3166-1 alpha-2 country used to read phone numbers written without a country code. */
@@ -167,6 +165,25 @@ function normalizeEmail(value: string): NormalizeResult {
   return { ok: true, identifier: { type: 'email', value: canonicalMailbox(email) } };
 }
 
+/** The number as libphonenumber reads it (in `country` when national), or undefined unless valid. */
+function validPhone(text: string, country?: CountryCode): PhoneNumber | undefined {
+  const phone = parsePhoneNumberFromString(text, country);
+  return phone?.isValid() ? phone : undefined;
+}
+
+/**
+ * A number written without `+`: read in the record's country, then the default one, then as an
+ * international number whose "+" was left out (33652947840). Parsed one reading at a time, the
+ * first valid one wins: a parse is the costly part, and most numbers are valid at the first.
+ */
+function nationalReading(text: string, digits: string, own: CountryCode | null, defaultCountry: CountryCode): PhoneNumber | undefined {
+  return (
+    (own !== null && own !== defaultCountry ? validPhone(text, own) : undefined) ??
+    validPhone(text, defaultCountry) ??
+    validPhone(`+${digits}`)
+  );
+}
+
 function normalizePhone(value: string, country: string | undefined, defaultCountry: CountryCode): NormalizeResult {
   // "0033…" is how many Europeans type the international prefix; libphonenumber reads it only
   // when the default country's exit code is 00, so make it explicit.
@@ -174,12 +191,7 @@ function normalizePhone(value: string, country: string | undefined, defaultCount
   const digits = text.replace(/\D/g, '');
   if (/^(\d)\1+$/.test(digits)) return { ok: false, reason: `"${value}" is a placeholder number`, blocked: true };
   const own = country === undefined ? null : countryCodeOf(country);
-  const readings = text.trim().startsWith('+')
-    ? [parsePhoneNumberFromString(text)]
-    : // The record's country, then the default one; then the digits as an international number
-      // whose "+" was left out (33652947840).
-      [...new Set([own ?? defaultCountry, defaultCountry])].map((c) => parsePhoneNumberFromString(text, c)).concat(parsePhoneNumberFromString(`+${digits}`));
-  const phone = readings.find((p) => p?.isValid());
+  const phone = text.trim().startsWith('+') ? validPhone(text) : nationalReading(text, digits, own, defaultCountry);
   if (!phone) {
     const where = own && own !== defaultCountry ? `${own} or ${defaultCountry}` : defaultCountry;
     return { ok: false, reason: `expected a phone number valid in international form (+33612345678) or in ${where}` };
