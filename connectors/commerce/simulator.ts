@@ -85,6 +85,14 @@ class ShopIndex {
   readonly orders: ShopifyOrder[];
   readonly products = new Map<string, ShopifyProduct>();
   readonly shop: Record<string, unknown>;
+  #emailsSorted?: Array<{ email: string; customer: ShopifyCustomer }>;
+
+  /** Emails as prefix queries compare them (trimmed, lower case), sorted, built on the first prefix query. */
+  emailsSorted(): ReadonlyArray<{ email: string; customer: ShopifyCustomer }> {
+    return (this.#emailsSorted ??= this.customers
+      .flatMap((customer) => (customer.email === null ? [] : [{ email: customer.email.trim().toLowerCase(), customer }]))
+      .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0)));
+  }
 
   constructor(silo: CommerceSilo) {
     this.customers = [...silo.customers].sort((a, b) => a.id - b.id);
@@ -230,8 +238,8 @@ function evaluate(shop: ShopIndex, node: SearchNode): ShopifyCustomer[] {
 function candidates(shop: ShopIndex, node: SearchNode): ShopifyCustomer[] | undefined {
   switch (node.kind) {
     case 'term':
-      // A prefix query is answered by a scan: the indexes hold whole values.
-      return node.prefix ? undefined : termCandidates(shop, node.field?.toLowerCase() ?? null, node.value);
+      if (node.prefix) return prefixCandidates(shop, node.field?.toLowerCase() ?? null, node.value);
+      return termCandidates(shop, node.field?.toLowerCase() ?? null, node.value);
     case 'or': {
       const parts = node.children.map((child) => candidates(shop, child));
       return parts.every(isPresent) ? parts.flat() : undefined;
@@ -262,6 +270,27 @@ function termCandidates(shop: ShopIndex, field: string | null, value: string): S
     default:
       return field === null || SCANNED_FIELDS.has(field) ? undefined : [];
   }
+}
+
+/**
+ * The customers whose email starts with the prefix (`email:anna+*`), by binary search in the
+ * emails sorted once: a search of a hundred tagged-address prefixes OR-ed with exact emails stays
+ * indexed instead of matching every term against every customer. Name prefixes are scanned.
+ */
+function prefixCandidates(shop: ShopIndex, field: string | null, prefix: string): ShopifyCustomer[] | undefined {
+  if (field !== 'email') return field === null || SCANNED_FIELDS.has(field) ? undefined : [];
+  const sorted = shop.emailsSorted();
+  const start = prefix.toLowerCase();
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.email < start) lo = mid + 1;
+    else hi = mid;
+  }
+  const found: ShopifyCustomer[] = [];
+  for (let i = lo; i < sorted.length && sorted[i]!.email.startsWith(start); i++) found.push(sorted[i]!.customer);
+  return found;
 }
 
 /** Fields the simulator matches by scanning; any other field matches no customer. */
