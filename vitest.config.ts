@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // A simulator handler that throws fails the test (see the file).
+    setupFiles: ['test/support/simulator-crashes.ts'],
   },
 });

@@ -111,12 +111,15 @@ export class SiloHttp {
     }
   }
 
-  /** The error to throw when a body parsed but does not have the documented shape. */
+  /**
+   * The error to throw when a body parsed but does not have the documented shape. `what` names
+   * the field and what was expected, never a value (see body-schema.ts); it is in the message.
+   */
   badResponse(operation: string, what: string): SourceError {
     return new SourceError(
       'SOURCE_BAD_RESPONSE',
       this.source,
-      `The ${this.label} (${this.source}) sent a response the gateway could not read.`,
+      `The ${this.label} (${this.source}) sent a response the gateway could not read: ${what}.`,
       { operation, problem: what },
     );
   }

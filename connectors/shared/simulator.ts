@@ -297,11 +297,37 @@ export class Simulator {
   private async handle(route: SimRoute, req: SimRequest): Promise<SimResponse> {
     try {
       return await route.handle(req);
-    } catch {
-      // A handler bug must look like a server error to the client, as a real product's would.
+    } catch (error) {
+      // The client sees a server error, as it would from a real product's bug; but a crash of the
+      // simulator is a bug of ours, not an outage to test against, so it is recorded where the
+      // test suite checks after every test (test/support/simulator-crashes.ts) and logged.
+      handlerCrashes.push({ source: this.source, route: route.name, error });
+      process.stderr.write(`The ${this.source} simulator's handler for ${route.name} crashed: ${describeCrash(error)}\n`);
       return { status: 500, body: this.spec.errorBody(500) };
     }
   }
+}
+
+/** A simulator handler that threw: which simulator, which route, what it threw. */
+export interface HandlerCrash {
+  source: Source;
+  route: string;
+  error: unknown;
+}
+
+const handlerCrashes: HandlerCrash[] = [];
+
+/**
+ * The handler crashes of every simulator in this process since the last call, emptied by the
+ * call. The test suite fails any test after which this is not empty, so that a simulator bug is
+ * never mistaken for the silo being down (the client only sees a 500).
+ */
+export function takeHandlerCrashes(): HandlerCrash[] {
+  return handlerCrashes.splice(0, handlerCrashes.length);
+}
+
+function describeCrash(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 function send(res: ServerResponse, answer: SimResponse): void {
