@@ -144,9 +144,44 @@ describe('mapping Matomo visits to a visitor record', () => {
     const broken = { idVisit: 1, visitorId: 'a1b2c3d4e5f60718', firstActionTimestamp: 'yesterday', lastActionTimestamp: 1 };
     const error = await expectSourceError(connectorAnsweredWith(200, [broken]).fetchRecords(['a1b2c3d4e5f60718']));
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
-    expect(error.detail.problem).toBe('visit [0]: firstActionTimestamp is not an integer');
+    expect(error.detail.problem).toBe('[0].firstActionTimestamp: expected a whole number (a number or a string of digits)');
+    expect(error.message).toBe(
+      'The analytics tool (analytics) sent a response the gateway could not read: [0].firstActionTimestamp: expected a whole number (a number or a string of digits).',
+    );
     const noVisitor = await expectSourceError(connectorAnsweredWith(200, [{ idVisit: 1 }]).lookup([{ type: 'commerce', value: '1' }]));
-    expect(noVisitor.detail.problem).toBe('visit [0]: visitorId is not 16 hexadecimal characters');
+    expect(noVisitor.detail.problem).toBe('[0].visitorId: expected string, received undefined');
+  });
+
+  // One case per kind of malformed answer the documented shapes (mapping.ts) now refuse; the
+  // problem names the field and what was expected, never the value (the values here are markers).
+  const visit = { idVisit: 7, visitorId: 'a1b2c3d4e5f60718', firstActionTimestamp: 1718000000, lastActionTimestamp: 1718000040 };
+  const malformed: Array<{ kind: string; body: unknown; problem: string }> = [
+    { kind: 'a body that is not an array of visits', body: { visits: [] }, problem: 'the body: expected array, received object' },
+    { kind: 'a visit that is not an object', body: ['SECRET-ROW'], problem: '[0]: expected object, received string' },
+    { kind: 'a visitor id that is not 16 hex characters', body: [{ ...visit, visitorId: 'SECRET-VISITOR' }], problem: '[0].visitorId: expected 16 hexadecimal characters' },
+    { kind: 'a negative or fractional visit id', body: [{ ...visit, idVisit: -7.5 }], problem: '[0].idVisit: expected a whole number (a number or a string of digits)' },
+    { kind: 'a userId that is neither text nor a whole number', body: [{ ...visit, userId: { id: 'SECRET-USER' } }], problem: '[0].userId: expected a string or a whole number' },
+    { kind: 'a text field of another type', body: [{ ...visit, deviceType: 404 }], problem: '[0].deviceType: expected string, received number' },
+    { kind: 'a counter that is not a whole number', body: [{ ...visit, visitCount: 'SECRET-COUNT' }], problem: '[0].visitCount: expected a whole number (a number or a string of digits)' },
+    { kind: 'actionDetails that is not an array', body: [{ ...visit, actionDetails: 'SECRET-ACTIONS' }], problem: '[0].actionDetails: expected array, received string' },
+    { kind: 'an action without a type', body: [{ ...visit, actionDetails: [{ url: 'https://secret.example/' }] }], problem: '[0].actionDetails[0].type: expected string, received undefined' },
+    {
+      kind: 'product categories that are not an array of text',
+      body: [{ ...visit, actionDetails: [{ type: 'action', productViewCategories: 'SECRET-CATEGORY' }] }],
+      problem: '[0].actionDetails[0].productViewCategories: expected array, received string',
+    },
+  ];
+  for (const { kind, body, problem } of malformed) {
+    it(`refuses ${kind} as SOURCE_BAD_RESPONSE naming the field`, async () => {
+      const error = await expectSourceError(connectorAnsweredWith(200, body as object).fetchRecords([visit.visitorId]));
+      expect(error).toMatchObject({ code: 'SOURCE_BAD_RESPONSE', detail: { problem } });
+      expect(JSON.stringify([error.message, error.detail])).not.toMatch(/SECRET/i);
+    });
+  }
+
+  it('refuses a version answer without its value as SOURCE_BAD_RESPONSE, and the health probe says why', async () => {
+    const health = await connectorAnsweredWith(200, { version: '5.3.2' }).health();
+    expect(health).toEqual({ status: 'down', reason: expect.stringContaining('value: expected string, received undefined') });
   });
 
   it('keeps the 100 newest visits of a visitor and counts them all', async () => {

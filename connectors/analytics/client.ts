@@ -6,28 +6,33 @@
  */
 import type { Dispatcher } from 'undici';
 import { SourceError } from '../../src/errors.js';
-import type { Visit } from '../../src/generated/graphql.js';
-import { chunk, isObject, isPresent, unique } from '../shared/collections.js';
+import { readBody, type z } from '../shared/body-schema.js';
+import { chunk, isPresent, unique } from '../shared/collections.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
-import type {
-  AnalyticsVisitorRecord,
-  Connector,
-  FoundRecord,
-  Identifier,
-  IdentifierType,
-  SiloEndpoint,
-  SiloHealth,
-} from '../types.js';
+import type { AnalyticsVisitorRecord, Connector, Identifier, IdentifierType, SiloEndpoint, SiloHealth } from '../types.js';
 import {
   API_PATH,
   METHODS,
   VISITOR_ID,
   classifyMatomoError,
   encodeSegmentValue,
-  isMatomoError,
   satisfies,
   type SegmentCondition as Condition,
 } from './matomo.js';
+import {
+  MAX_VISITS_PER_VISITOR,
+  groupByVisitor,
+  matomoErrorAnswer,
+  toFoundRecords,
+  toRecord,
+  versionAnswer,
+  visitKeysAnswer,
+  visitsAnswer,
+  type MatomoVisit,
+  type VisitKey,
+} from './mapping.js';
+
+export { MAX_VISITS_PER_VISITOR };
 
 export type AnalyticsConfig = SiloEndpoint & {
   /** The Matomo site (`idSite`) whose visits are read. */
@@ -46,9 +51,6 @@ export interface AnalyticsLimits {
 }
 
 export const DEFAULT_LIMITS: AnalyticsLimits = { visitsPerPage: 500, conditionsPerCall: 100 };
-
-/** The most visits a record carries: the schema's maximum for `AnalyticsVisitor.visits(limit)`. */
-export const MAX_VISITS_PER_VISITOR = 100;
 
 /** A paging loop that reaches this many pages is not going to end: the answer cannot be trusted. */
 const MAX_PAGES = 200;
@@ -207,16 +209,13 @@ async function readVisits<T extends VisitKey>(
 // ---------------------------------------------------------------------------------------------
 // The Matomo calls.
 
-/** How one kind of call asks for visits and reads each row of the answer. */
+/** How one kind of call asks for visits and reads the answer. */
 interface RowShape<T> {
   /** Extra parameters of Live.getLastVisitsDetails. */
   params: Record<string, string>;
-  /** The row as the connector uses it; throws {@link Malformed} when a field lacks its documented type. */
-  parse(row: unknown): T;
+  /** The documented shape of the answer (mapping.ts), built once. */
+  answer: z.ZodType<T[]>;
 }
-
-/** A row of an answer that does not have the documented shape; becomes SOURCE_BAD_RESPONSE. */
-class Malformed extends Error {}
 
 class LiveApi {
   constructor(
@@ -235,24 +234,14 @@ class LiveApi {
       filter_offset: String(page.offset),
       ...shape.params,
     });
-    if (!Array.isArray(body)) throw this.http.badResponse(operation, 'the body is not a JSON array of visits');
-    return body.map((row, index) => {
-      try {
-        return shape.parse(row);
-      } catch (error) {
-        if (error instanceof Malformed) throw this.http.badResponse(operation, `visit [${index}]: ${error.message}`);
-        throw error;
-      }
-    });
+    return readBody(shape.answer, body, (problem) => this.http.badResponse(operation, problem));
   }
 
   /** The cheapest call that needs a valid token: the version of Matomo. */
   async version(): Promise<string> {
     const operation = METHODS.version;
     const body = await this.call(operation, {});
-    const value = isObject(body) ? body.value : undefined;
-    if (typeof value !== 'string') throw this.http.badResponse(operation, 'value is not a version string');
-    return value;
+    return readBody(versionAnswer, body, (problem) => this.http.badResponse(operation, problem)).value;
   }
 
   pagingFailed(pages: number, repeated: boolean): SourceError {
@@ -278,7 +267,8 @@ class LiveApi {
       // with 200 and the same body. Either way the body says what went wrong.
       acceptStatus: [400],
     });
-    if (isMatomoError(res.body)) throw this.failure(method, res.status, res.body.message);
+    const error = matomoErrorAnswer.safeParse(res.body);
+    if (error.success) throw this.failure(method, res.status, error.data.message);
     if (res.status !== 200) throw this.http.badResponse(method, `HTTP ${res.status} without Matomo's error body`);
     return res.body;
   }
@@ -308,209 +298,15 @@ class LiveApi {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The rows Matomo sends, validated.
-
-/** What says whose a visit is: all a lookup needs. */
-interface VisitKey {
-  idVisit: string;
-  visitorId: string;
-  userId: string | null;
-}
-
-interface MatomoVisit extends VisitKey {
-  firstActionTimestamp: number;
-  lastActionTimestamp: number;
-  visitDuration: number;
-  deviceType: string | null;
-  operatingSystem: string | null;
-  browserName: string | null;
-  referrerType: string | null;
-  referrerName: string | null;
-  /** Matomo's count of the visitor's visits up to this one (`visitor_count_visits`). */
-  visitCount: number | null;
-  /** Seconds from the visitor's first visit to this one. */
-  secondsSinceFirstVisit: number | null;
-  actions: MatomoAction[];
-}
-
-interface MatomoAction {
-  type: string;
-  url: string | null;
-  pageTitle: string | null;
-  timestamp: number | null;
-  productViewSku: string | null;
-  productViewName: string | null;
-  productViewCategory: string | null;
-}
+// The two ways of asking for visits.
 
 /** Lookups ask Matomo for three columns and no actions: a tenth of the bytes, and no action queries. */
 const KEY_SHAPE: RowShape<VisitKey> = {
   params: { doNotFetchActions: '1', showColumns: 'idVisit,visitorId,userId' },
-  parse: parseVisitKey,
+  answer: visitKeysAnswer,
 };
 
-const VISIT_SHAPE: RowShape<MatomoVisit> = { params: {}, parse: parseVisit };
-
-function parseVisitKey(row: unknown): VisitKey {
-  if (!isObject(row)) throw new Malformed('is not an object');
-  const idVisit = integerOf(row.idVisit);
-  if (idVisit === null) throw new Malformed('idVisit is not an integer');
-  const visitorId = typeof row.visitorId === 'string' ? row.visitorId.toLowerCase() : '';
-  if (!VISITOR_ID.test(visitorId)) throw new Malformed('visitorId is not 16 hexadecimal characters');
-  return { idVisit: String(idVisit), visitorId, userId: idText(row.userId) };
-}
-
-function parseVisit(row: unknown): MatomoVisit {
-  const key = parseVisitKey(row);
-  const r = row as Record<string, unknown>;
-  return {
-    ...key,
-    firstActionTimestamp: requiredInteger(r, 'firstActionTimestamp'),
-    lastActionTimestamp: requiredInteger(r, 'lastActionTimestamp'),
-    visitDuration: integerOf(r.visitDuration) ?? 0,
-    deviceType: textOf(r.deviceType)?.toLowerCase() ?? null,
-    operatingSystem: textOf(r.operatingSystem),
-    browserName: textOf(r.browserName),
-    referrerType: textOf(r.referrerType),
-    referrerName: textOf(r.referrerName),
-    visitCount: integerOf(r.visitCount),
-    secondsSinceFirstVisit: integerOf(r.secondsSinceFirstVisit),
-    actions: parseActions(r.actionDetails),
-  };
-}
-
-function parseActions(value: unknown): MatomoAction[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new Malformed('actionDetails is not an array');
-  return value.map((action, index) => {
-    if (!isObject(action) || typeof action.type !== 'string') throw new Malformed(`actionDetails[${index}] has no type`);
-    return {
-      type: action.type,
-      url: textOf(action.url),
-      pageTitle: textOf(action.pageTitle),
-      timestamp: integerOf(action.timestamp),
-      productViewSku: textOf(action.productViewSku),
-      productViewName: textOf(action.productViewName),
-      productViewCategory: categoryOf(action),
-    };
-  });
-}
-
-/** Matomo 4 and 5 send a product's categories as `productViewCategories`; older ones as `productViewCategory`. */
-function categoryOf(action: Record<string, unknown>): string | null {
-  const categories = action.productViewCategories;
-  if (Array.isArray(categories)) return textOf(categories[0]);
-  return textOf(action.productViewCategory);
-}
-
-function requiredInteger(row: Record<string, unknown>, field: string): number {
-  const value = integerOf(row[field]);
-  if (value === null) throw new Malformed(`${field} is not an integer`);
-  return value;
-}
-
-/** Matomo sends many integers as strings (they come from MySQL that way): both are read. */
-function integerOf(value: unknown): number | null {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return Number(value);
-  return null;
-}
-
-function textOf(value: unknown): string | null {
-  return typeof value === 'string' && value.trim() !== '' ? value : null;
-}
-
-/** A userId: a string, though a number would be read as one (a shop id tracked without quotes). */
-function idText(value: unknown): string | null {
-  return typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : textOf(value);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Mapping to the gateway's types (README lists every field).
-
-/** The visits of one visitor, newest first; at least one. */
-function toRecord(visits: MatomoVisit[], cut: boolean): AnalyticsVisitorRecord {
-  const newestFirst = [...visits].sort(byNewest);
-  const newest = newestFirst[0]!;
-  const oldest = newestFirst[newestFirst.length - 1]!;
-  return {
-    id: newest.visitorId,
-    userId: newestFirst.find((visit) => visit.userId !== null)?.userId ?? null,
-    // A visitor read only in part: Matomo's own counters still say how many visits and since when.
-    firstVisitAt: cut ? firstVisitByCounters(newest) : isoTime(oldest.firstActionTimestamp),
-    lastVisitAt: isoTime(newest.lastActionTimestamp),
-    visitCount: cut ? Math.max(visits.length, newest.visitCount ?? 0) : visits.length,
-    visits: newestFirst.slice(0, MAX_VISITS_PER_VISITOR).map(toVisit),
-  };
-}
-
-function firstVisitByCounters(visit: MatomoVisit): string | null {
-  return visit.secondsSinceFirstVisit === null ? null : isoTime(visit.firstActionTimestamp - visit.secondsSinceFirstVisit);
-}
-
-function toVisit(visit: MatomoVisit): Visit {
-  const views = visit.actions.filter((action) => action.type === 'action' && action.timestamp !== null);
-  return {
-    id: visit.idVisit,
-    startedAt: isoTime(visit.firstActionTimestamp),
-    durationSeconds: visit.visitDuration,
-    channel: visit.referrerType,
-    referrer: visit.referrerName,
-    deviceType: visit.deviceType,
-    operatingSystem: visit.operatingSystem,
-    browser: visit.browserName,
-    userId: visit.userId,
-    pages: views.flatMap((a) => (a.url === null ? [] : [{ url: a.url, title: a.pageTitle, viewedAt: isoTime(a.timestamp!) }])),
-    productViews: views.flatMap((a) =>
-      a.productViewSku === null
-        ? []
-        : [{ sku: a.productViewSku, name: a.productViewName, category: a.productViewCategory, viewedAt: isoTime(a.timestamp!) }],
-    ),
-  };
-}
-
-/**
- * One record per visitor, carrying its id and every userId its visits were sent with, and how
- * many visits each userId was sent with (a family tablet's logins decide whose it is).
- */
-function toFoundRecords(visits: VisitKey[]): FoundRecord[] {
-  // Newest visit first, however the visits were read: a record reads the same whatever found it.
-  const byId = new Map(visits.map((visit) => [visit.idVisit, visit]));
-  const newestFirst = [...byId.values()].sort((a, b) => Number(b.idVisit) - Number(a.idVisit));
-  return [...groupByVisitor(newestFirst)].map(([visitorId, own]) => {
-    const loginVisits = new Map<string, number>();
-    for (const { userId } of own) if (userId !== null) loginVisits.set(userId, (loginVisits.get(userId) ?? 0) + 1);
-    return {
-      source: 'analytics',
-      id: visitorId,
-      identifiers: [
-        { type: 'analytics', value: visitorId },
-        ...[...loginVisits.keys()].map((value): Identifier => ({ type: 'commerce', value })),
-      ],
-      loginVisits,
-    };
-  });
-}
-
-/** Matomo's order: latest last action first; the later visit id first on a tie. */
-function byNewest(a: MatomoVisit, b: MatomoVisit): number {
-  return b.lastActionTimestamp - a.lastActionTimestamp || Number(b.idVisit) - Number(a.idVisit);
-}
-
-function groupByVisitor<T extends VisitKey>(visits: readonly T[]): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const visit of visits) {
-    const group = groups.get(visit.visitorId);
-    if (group) group.push(visit);
-    else groups.set(visit.visitorId, [visit]);
-  }
-  return groups;
-}
-
-/** Matomo's timestamps are Unix seconds. */
-function isoTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString();
-}
+const VISIT_SHAPE: RowShape<MatomoVisit> = { params: {}, answer: visitsAnswer };
 
 function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${String(value)}`);

@@ -4,8 +4,6 @@
  * value is encoded. Kept in one place so that the simulator cannot drift from what the client
  * expects.
  */
-import { isObject } from '../shared/collections.js';
-
 /** The Reporting API's entry point (Matomo also answers it at `/`). */
 export const API_PATH = '/index.php';
 
@@ -60,13 +58,11 @@ export interface MatomoErrorBody {
   message: string;
 }
 
+/** The error body the simulator sends (client.ts reads it with `matomoErrorAnswer`, mapping.ts). */
 export function matomoError(message: string): MatomoErrorBody {
   return { result: 'error', message };
 }
 
-export function isMatomoError(body: unknown): body is MatomoErrorBody {
-  return isObject(body) && body.result === 'error' && typeof body.message === 'string';
-}
 
 /**
  * Matomo 5's own wording for the errors this connector meets (plugins/Login, plugins/Live, core/API).

@@ -1,0 +1,218 @@
+/**
+ * What Matomo's Reporting API answers, as zod schemas of the documented shape, and the pure
+ * mapping from those parsed answers to the gateway's records. No I/O: client.ts reads each body
+ * through `readBody(schema, body, complain)` and hands the typed value here.
+ *
+ * The shapes are those of Matomo's own output for `Live.getLastVisitsDetails` (the fields of
+ * plugins/Live/VisitorDetails.php, plugins/CoreHome/VisitorDetails.php and
+ * plugins/Ecommerce/VisitorDetails.php in matomo-org/matomo; the fixtures in fixtures/ hold
+ * documented examples). Only the fields the gateway reads are declared; zod drops the others.
+ */
+import type { Visit } from '../../src/generated/graphql.js';
+import { z } from '../shared/body-schema.js';
+import type { AnalyticsVisitorRecord, FoundRecord, Identifier } from '../types.js';
+import { VISITOR_ID } from './matomo.js';
+
+/** The most visits a record carries: the schema's maximum for `AnalyticsVisitor.visits(limit)`. */
+export const MAX_VISITS_PER_VISITOR = 100;
+
+// ---------------------------------------------------------------------------------------------
+// Field schemas. Built once at module level: the gateway reads thousands of bodies a second.
+
+/**
+ * A whole number as Matomo sends it: a JSON number with PHP 8.1 and later (PDO gives native
+ * integers), a string of digits before (MySQL's values come as strings), e.g. `"visitDuration":"120"`.
+ */
+const WHOLE_NUMBER = 'expected a whole number (a number or a string of digits)';
+const integer = z
+  .union([z.int(WHOLE_NUMBER).min(0, WHOLE_NUMBER), z.string().regex(/^\d{1,15}$/, WHOLE_NUMBER)], { error: WHOLE_NUMBER })
+  .transform(Number);
+
+/** A text field: a string, where `""` means nothing (Matomo sends `"referrerName":""` for direct visits). */
+const text = z
+  .string()
+  .nullish()
+  .transform((value) => (value === undefined || value === null || value.trim() === '' ? null : value));
+
+/** Matomo's visitor id: 16 hexadecimal characters, lower-cased (other tools write them in upper case). */
+const visitorId = z
+  .string()
+  .transform((value) => value.toLowerCase())
+  .pipe(z.string().regex(VISITOR_ID, 'expected 16 hexadecimal characters'));
+
+/** The login id the site sent: a string, though a shop id tracked without quotes arrives as a number. */
+const userId = z
+  .union([z.string(), z.int()], { error: 'expected a string or a whole number' })
+  .nullish()
+  .transform((value) => (typeof value === 'number' ? String(value) : value === undefined || value === null || value.trim() === '' ? null : value));
+
+/**
+ * One entry of a visit's `actionDetails`: a page view (`type: "action"`), an event, an outlink,
+ * a download, an e-commerce order... Product views add `productViewSku`, `productViewName` and
+ * (Matomo 4+) `productViewCategories`, an array; Matomo 3 sent one `productViewCategory`.
+ */
+const matomoAction = z
+  .object({
+    type: z.string(),
+    url: text,
+    pageTitle: text,
+    timestamp: integer.nullish(),
+    productViewSku: text,
+    productViewName: text,
+    productViewCategories: z.array(z.string()).nullish(),
+    productViewCategory: text,
+  })
+  .transform(({ productViewCategories, productViewCategory, timestamp, ...action }) => ({
+    ...action,
+    timestamp: timestamp ?? null,
+    productViewCategory: productViewCategories?.find((category) => category.trim() !== '') ?? productViewCategory,
+  }));
+
+/** What says whose a visit is: all a lookup needs (`showColumns=idVisit,visitorId,userId`). */
+export const visitKey = z
+  .object({ idVisit: integer, visitorId, userId })
+  .transform(({ idVisit, ...key }) => ({ ...key, idVisit: String(idVisit) }));
+
+/** A visit of `Live.getLastVisitsDetails` with the fields the gateway maps (README, "Mapping"). */
+export const matomoVisit = z
+  .object({
+    idVisit: integer,
+    visitorId,
+    userId,
+    firstActionTimestamp: integer,
+    lastActionTimestamp: integer,
+    visitDuration: integer.nullish(),
+    deviceType: text,
+    operatingSystem: text,
+    browserName: text,
+    referrerType: text,
+    referrerName: text,
+    /** Matomo's count of the visitor's visits up to this one (`visitor_count_visits`); absent when the visit is not profilable. */
+    visitCount: integer.nullish(),
+    /** Seconds from the visitor's first visit to this one. */
+    secondsSinceFirstVisit: integer.nullish(),
+    /** `[]` with `doNotFetchActions=1`; absent when `showColumns` leaves it out. */
+    actionDetails: z.array(matomoAction).nullish(),
+  })
+  .transform(({ idVisit, visitDuration, deviceType, visitCount, secondsSinceFirstVisit, actionDetails, ...visit }) => ({
+    ...visit,
+    idVisit: String(idVisit),
+    visitDuration: visitDuration ?? 0,
+    // Matomo names device types capitalized ("Smartphone"); the schema's values are lower case.
+    deviceType: deviceType?.toLowerCase() ?? null,
+    visitCount: visitCount ?? null,
+    secondsSinceFirstVisit: secondsSinceFirstVisit ?? null,
+    actions: actionDetails ?? [],
+  }));
+
+/** `Live.getLastVisitsDetails` answered with three columns per visit, for lookups. */
+export const visitKeysAnswer = z.array(visitKey);
+
+/** `Live.getLastVisitsDetails` answered with whole visits: newest first, `filter_limit` at most. */
+export const visitsAnswer = z.array(matomoVisit);
+
+/**
+ * `API.getMatomoVersion`: Matomo's JSON renderer wraps a method's single value as `{"value": ...}`
+ * (core/DataTable/Renderer/Json.php), e.g. `{"value":"5.3.2"}`.
+ */
+export const versionAnswer = z.object({ value: z.string() });
+
+/**
+ * Matomo's error body, whatever the method: `{"result":"error","message":"..."}`, with HTTP 200
+ * (Matomo 4) or 400/401 (Matomo 5); e.g. matomo-org/matomo issue #22572.
+ */
+export const matomoErrorAnswer = z.object({ result: z.literal('error'), message: z.string() });
+
+export type VisitKey = z.output<typeof visitKey>;
+export type MatomoVisit = z.output<typeof matomoVisit>;
+export type MatomoAction = z.output<typeof matomoAction>;
+
+// ---------------------------------------------------------------------------------------------
+// Mapping to the gateway's types (README lists every field).
+
+/**
+ * The record of one visitor from its visits (at least one, any order): newest first, at most
+ * {@link MAX_VISITS_PER_VISITOR}. `cut` says the visitor's older visits were left unread, so
+ * its count and first visit come from Matomo's counters on its latest visit instead.
+ */
+export function toRecord(visits: readonly MatomoVisit[], cut: boolean): AnalyticsVisitorRecord {
+  const newestFirst = [...visits].sort(byNewest);
+  const newest = newestFirst[0]!;
+  const oldest = newestFirst[newestFirst.length - 1]!;
+  return {
+    id: newest.visitorId,
+    userId: newestFirst.find((visit) => visit.userId !== null)?.userId ?? null,
+    firstVisitAt: cut ? firstVisitByCounters(newest) : isoTime(oldest.firstActionTimestamp),
+    lastVisitAt: isoTime(newest.lastActionTimestamp),
+    visitCount: cut ? Math.max(visits.length, newest.visitCount ?? 0) : visits.length,
+    visits: newestFirst.slice(0, MAX_VISITS_PER_VISITOR).map(toVisit),
+  };
+}
+
+function firstVisitByCounters(visit: MatomoVisit): string | null {
+  return visit.secondsSinceFirstVisit === null ? null : isoTime(visit.firstActionTimestamp - visit.secondsSinceFirstVisit);
+}
+
+/** One visit: its page views (`type: "action"` with a url) and, among them, its product views. */
+export function toVisit(visit: MatomoVisit): Visit {
+  const views = visit.actions.filter((action) => action.type === 'action' && action.timestamp !== null);
+  return {
+    id: visit.idVisit,
+    startedAt: isoTime(visit.firstActionTimestamp),
+    durationSeconds: visit.visitDuration,
+    channel: visit.referrerType,
+    referrer: visit.referrerName,
+    deviceType: visit.deviceType,
+    operatingSystem: visit.operatingSystem,
+    browser: visit.browserName,
+    userId: visit.userId,
+    pages: views.flatMap((a) => (a.url === null ? [] : [{ url: a.url, title: a.pageTitle, viewedAt: isoTime(a.timestamp!) }])),
+    productViews: views.flatMap((a) =>
+      a.productViewSku === null
+        ? []
+        : [{ sku: a.productViewSku, name: a.productViewName, category: a.productViewCategory, viewedAt: isoTime(a.timestamp!) }],
+    ),
+  };
+}
+
+/**
+ * One record per visitor, carrying its id and every userId its visits were sent with, and how
+ * many visits each userId was sent with (a family tablet's logins decide whose it is). A visit
+ * read twice counts once.
+ */
+export function toFoundRecords(visits: readonly VisitKey[]): FoundRecord[] {
+  // Newest visit first, however the visits were read: a record reads the same whatever found it.
+  const byId = new Map(visits.map((visit) => [visit.idVisit, visit]));
+  const newestFirst = [...byId.values()].sort((a, b) => Number(b.idVisit) - Number(a.idVisit));
+  return [...groupByVisitor(newestFirst)].map(([id, own]) => {
+    const loginVisits = new Map<string, number>();
+    for (const visit of own) if (visit.userId !== null) loginVisits.set(visit.userId, (loginVisits.get(visit.userId) ?? 0) + 1);
+    return {
+      source: 'analytics',
+      id,
+      identifiers: [{ type: 'analytics', value: id }, ...[...loginVisits.keys()].map((value): Identifier => ({ type: 'commerce', value }))],
+      loginVisits,
+    };
+  });
+}
+
+/** Matomo's order: latest last action first; the later visit id first on a tie. */
+function byNewest(a: MatomoVisit, b: MatomoVisit): number {
+  return b.lastActionTimestamp - a.lastActionTimestamp || Number(b.idVisit) - Number(a.idVisit);
+}
+
+/** The visits grouped by visitor, each group in the order given, the groups in order of first appearance. */
+export function groupByVisitor<T extends VisitKey>(visits: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const visit of visits) {
+    const group = groups.get(visit.visitorId);
+    if (group) group.push(visit);
+    else groups.set(visit.visitorId, [visit]);
+  }
+  return groups;
+}
+
+/** Matomo's timestamps are Unix seconds. */
+function isoTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
+}
