@@ -261,12 +261,13 @@ class VisitStore {
     return {
       idSite: this.siteId,
       ...fields,
+      deviceType: DEVICE_TYPE_NAMES[visit.deviceType],
       visitCount: counters.visitCount,
       secondsSinceFirstVisit: counters.secondsSinceFirstVisit,
       daysSinceFirstVisit: Math.floor(counters.secondsSinceFirstVisit / 86_400),
       serverTimestamp: visit.lastActionTimestamp,
       actions: actionDetails.length,
-      actionDetails: withActions ? actionDetails.map(renderAction) : [],
+      actionDetails: withActions ? actionDetails.map((action, index) => renderAction(action, actionDetails[index + 1], index + 1)) : [],
     };
   }
 
@@ -314,12 +315,28 @@ class VisitStore {
 }
 
 /**
- * An action as Matomo 4 and 5 show it: a product view's categories are an array,
- * `productViewCategories`, where the population (written like Matomo 3's) holds one string.
+ * Matomo's names for device types (DeviceDetector's, capitalized: `"deviceType": "Desktop"` in
+ * https://matomo.org/faq/understanding-visits-and-action-levels-in-matomo), where the population
+ * holds the lower-case keys.
  */
-function renderAction(action: MatomoAction): Record<string, unknown> {
+const DEVICE_TYPE_NAMES: Record<MatomoVisit['deviceType'], string> = {
+  desktop: 'Desktop',
+  smartphone: 'Smartphone',
+  tablet: 'Tablet',
+  phablet: 'Phablet',
+};
+
+/**
+ * An action as Matomo 4 and 5 show it: a product view's categories are an array,
+ * `productViewCategories`, where the population (written like Matomo 3's) holds one string;
+ * `timeSpent` (seconds until the next action, 0 for the last) and `pageviewPosition` (1 for the
+ * first page view), as Matomo's own expected output for this method shows them
+ * (plugins/Live/tests/System/expected in matomo-org/matomo).
+ */
+function renderAction(action: MatomoAction, next: MatomoAction | undefined, position: number): Record<string, unknown> {
   const { productViewCategory, ...rest } = action;
-  return productViewCategory === undefined ? rest : { ...rest, productViewCategories: [productViewCategory] };
+  const timing = { timeSpent: next ? Math.max(0, next.timestamp - action.timestamp) : 0, pageviewPosition: position };
+  return productViewCategory === undefined ? { ...rest, ...timing } : { ...rest, ...timing, productViewCategories: [productViewCategory] };
 }
 
 function push(index: Map<string, number[]>, key: string, position: number): void {
