@@ -6,7 +6,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { SourceError } from '../../src/errors.js';
-import { readBody, type z } from '../shared/body-schema.js';
+import { readBody, type ComplainAboutBody } from '../shared/body-schema.js';
 import { chunk, isPresent, unique } from '../shared/collections.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
 import type { AnalyticsVisitorRecord, Connector, Identifier, IdentifierType, SiloEndpoint, SiloHealth } from '../types.js';
@@ -24,7 +24,9 @@ import {
   groupByVisitor,
   matomoErrorAnswer,
   toFoundRecords,
+  toMatomoVisit,
   toRecord,
+  toVisitKey,
   versionAnswer,
   visitKeysAnswer,
   visitsAnswer,
@@ -213,8 +215,8 @@ async function readVisits<T extends VisitKey>(
 interface RowShape<T> {
   /** Extra parameters of Live.getLastVisitsDetails. */
   params: Record<string, string>;
-  /** The documented shape of the answer (mapping.ts), built once. */
-  answer: z.ZodType<T[]>;
+  /** Checks the answer against its documented shape (mapping.ts) and normalizes its rows. */
+  read(body: unknown, complain: ComplainAboutBody): T[];
 }
 
 class LiveApi {
@@ -234,7 +236,7 @@ class LiveApi {
       filter_offset: String(page.offset),
       ...shape.params,
     });
-    return readBody(shape.answer, body, (problem) => this.http.badResponse(operation, problem));
+    return shape.read(body, (problem) => this.http.badResponse(operation, problem));
   }
 
   /** The cheapest call that needs a valid token: the version of Matomo. */
@@ -303,10 +305,13 @@ class LiveApi {
 /** Lookups ask Matomo for three columns and no actions: a tenth of the bytes, and no action queries. */
 const KEY_SHAPE: RowShape<VisitKey> = {
   params: { doNotFetchActions: '1', showColumns: 'idVisit,visitorId,userId' },
-  answer: visitKeysAnswer,
+  read: (body, complain) => readBody(visitKeysAnswer, body, complain).map(toVisitKey),
 };
 
-const VISIT_SHAPE: RowShape<MatomoVisit> = { params: {}, answer: visitsAnswer };
+const VISIT_SHAPE: RowShape<MatomoVisit> = {
+  params: {},
+  read: (body, complain) => readBody(visitsAnswer, body, complain).map(toMatomoVisit),
+};
 
 function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${String(value)}`);

@@ -11,105 +11,77 @@
 import type { Visit } from '../../src/generated/graphql.js';
 import { z } from '../shared/body-schema.js';
 import type { AnalyticsVisitorRecord, FoundRecord, Identifier } from '../types.js';
-import { VISITOR_ID } from './matomo.js';
 
 /** The most visits a record carries: the schema's maximum for `AnalyticsVisitor.visits(limit)`. */
 export const MAX_VISITS_PER_VISITOR = 100;
 
 // ---------------------------------------------------------------------------------------------
-// Field schemas. Built once at module level: the gateway reads thousands of bodies a second.
+// The documented shapes. Built once at module level, and checks only: the gateway reads thousands
+// of bodies a second, and a zod transform costs about twenty times the check it follows, so the
+// values are normalized by the plain functions below (toVisitKey, toMatomoVisit).
+
+const WHOLE_NUMBER = 'expected a whole number (a number or a string of digits)';
 
 /**
  * A whole number as Matomo sends it: a JSON number with PHP 8.1 and later (PDO gives native
  * integers), a string of digits before (MySQL's values come as strings), e.g. `"visitDuration":"120"`.
  */
-const WHOLE_NUMBER = 'expected a whole number (a number or a string of digits)';
-const integer = z
-  .union([z.int(WHOLE_NUMBER).min(0, WHOLE_NUMBER), z.string().regex(/^\d{1,15}$/, WHOLE_NUMBER)], { error: WHOLE_NUMBER })
-  .transform(Number);
+const integer = z.union([z.int(WHOLE_NUMBER).min(0, WHOLE_NUMBER), z.string().regex(/^\d{1,15}$/, WHOLE_NUMBER)], { error: WHOLE_NUMBER });
 
-/** A text field: a string, where `""` means nothing (Matomo sends `"referrerName":""` for direct visits). */
-const text = z
-  .string()
-  .nullish()
-  .transform((value) => (value === undefined || value === null || value.trim() === '' ? null : value));
+/** A text field, absent or null when Matomo has nothing (`""` too: `"referrerName":""` for a direct visit). */
+const text = z.string().nullish();
 
-/** Matomo's visitor id: 16 hexadecimal characters, lower-cased (other tools write them in upper case). */
-const visitorId = z
-  .string()
-  .transform((value) => value.toLowerCase())
-  .pipe(z.string().regex(VISITOR_ID, 'expected 16 hexadecimal characters'));
+/** Matomo's visitor id: 16 hexadecimal characters (Matomo writes them in lower case, other tools in upper case). */
+const visitorId = z.string().regex(/^[0-9a-fA-F]{16}$/, 'expected 16 hexadecimal characters');
 
 /** The login id the site sent: a string, though a shop id tracked without quotes arrives as a number. */
-const userId = z
-  .union([z.string(), z.int()], { error: 'expected a string or a whole number' })
-  .nullish()
-  .transform((value) => (typeof value === 'number' ? String(value) : value === undefined || value === null || value.trim() === '' ? null : value));
+const userId = z.union([z.string(), z.int()], { error: 'expected a string or a whole number' }).nullish();
 
 /**
  * One entry of a visit's `actionDetails`: a page view (`type: "action"`), an event, an outlink,
  * a download, an e-commerce order... Product views add `productViewSku`, `productViewName` and
  * (Matomo 4+) `productViewCategories`, an array; Matomo 3 sent one `productViewCategory`.
  */
-const matomoAction = z
-  .object({
-    type: z.string(),
-    url: text,
-    pageTitle: text,
-    timestamp: integer.nullish(),
-    productViewSku: text,
-    productViewName: text,
-    productViewCategories: z.array(z.string()).nullish(),
-    productViewCategory: text,
-  })
-  .transform(({ productViewCategories, productViewCategory, timestamp, ...action }) => ({
-    ...action,
-    timestamp: timestamp ?? null,
-    productViewCategory: productViewCategories?.find((category) => category.trim() !== '') ?? productViewCategory,
-  }));
+const actionRow = z.object({
+  type: z.string(),
+  url: text,
+  pageTitle: text,
+  timestamp: integer.nullish(),
+  productViewSku: text,
+  productViewName: text,
+  productViewCategories: z.array(z.string()).nullish(),
+  productViewCategory: text,
+});
 
-/** What says whose a visit is: all a lookup needs (`showColumns=idVisit,visitorId,userId`). */
-export const visitKey = z
-  .object({ idVisit: integer, visitorId, userId })
-  .transform(({ idVisit, ...key }) => ({ ...key, idVisit: String(idVisit) }));
+/** What says whose a visit is: all a lookup asks for (`showColumns=idVisit,visitorId,userId`). */
+const visitKeyRow = z.object({ idVisit: integer, visitorId, userId });
 
 /** A visit of `Live.getLastVisitsDetails` with the fields the gateway maps (README, "Mapping"). */
-export const matomoVisit = z
-  .object({
-    idVisit: integer,
-    visitorId,
-    userId,
-    firstActionTimestamp: integer,
-    lastActionTimestamp: integer,
-    visitDuration: integer.nullish(),
-    deviceType: text,
-    operatingSystem: text,
-    browserName: text,
-    referrerType: text,
-    referrerName: text,
-    /** Matomo's count of the visitor's visits up to this one (`visitor_count_visits`); absent when the visit is not profilable. */
-    visitCount: integer.nullish(),
-    /** Seconds from the visitor's first visit to this one. */
-    secondsSinceFirstVisit: integer.nullish(),
-    /** `[]` with `doNotFetchActions=1`; absent when `showColumns` leaves it out. */
-    actionDetails: z.array(matomoAction).nullish(),
-  })
-  .transform(({ idVisit, visitDuration, deviceType, visitCount, secondsSinceFirstVisit, actionDetails, ...visit }) => ({
-    ...visit,
-    idVisit: String(idVisit),
-    visitDuration: visitDuration ?? 0,
-    // Matomo names device types capitalized ("Smartphone"); the schema's values are lower case.
-    deviceType: deviceType?.toLowerCase() ?? null,
-    visitCount: visitCount ?? null,
-    secondsSinceFirstVisit: secondsSinceFirstVisit ?? null,
-    actions: actionDetails ?? [],
-  }));
+const visitRow = z.object({
+  idVisit: integer,
+  visitorId,
+  userId,
+  firstActionTimestamp: integer,
+  lastActionTimestamp: integer,
+  visitDuration: integer.nullish(),
+  deviceType: text,
+  operatingSystem: text,
+  browserName: text,
+  referrerType: text,
+  referrerName: text,
+  /** Matomo's count of the visitor's visits up to this one (`visitor_count_visits`); absent when the visit is not profilable. */
+  visitCount: integer.nullish(),
+  /** Seconds from the visitor's first visit to this one. */
+  secondsSinceFirstVisit: integer.nullish(),
+  /** `[]` with `doNotFetchActions=1`; absent when `showColumns` leaves it out. */
+  actionDetails: z.array(actionRow).nullish(),
+});
 
 /** `Live.getLastVisitsDetails` answered with three columns per visit, for lookups. */
-export const visitKeysAnswer = z.array(visitKey);
+export const visitKeysAnswer = z.array(visitKeyRow);
 
 /** `Live.getLastVisitsDetails` answered with whole visits: newest first, `filter_limit` at most. */
-export const visitsAnswer = z.array(matomoVisit);
+export const visitsAnswer = z.array(visitRow);
 
 /**
  * `API.getMatomoVersion`: Matomo's JSON renderer wraps a method's single value as `{"value": ...}`
@@ -123,9 +95,97 @@ export const versionAnswer = z.object({ value: z.string() });
  */
 export const matomoErrorAnswer = z.object({ result: z.literal('error'), message: z.string() });
 
-export type VisitKey = z.output<typeof visitKey>;
-export type MatomoVisit = z.output<typeof matomoVisit>;
-export type MatomoAction = z.output<typeof matomoAction>;
+export type VisitKeyRow = z.output<typeof visitKeyRow>;
+export type VisitRow = z.output<typeof visitRow>;
+type ActionRow = z.output<typeof actionRow>;
+
+// ---------------------------------------------------------------------------------------------
+// The rows, normalized: ids as text, visitor ids in lower case, "" as null, integers as numbers.
+
+/** Whose a visit is. */
+export interface VisitKey {
+  /** Matomo's `idVisit`, as text (the gateway's ids are strings). */
+  idVisit: string;
+  /** Lower case. */
+  visitorId: string;
+  userId: string | null;
+}
+
+export interface MatomoVisit extends VisitKey {
+  /** Unix seconds. */
+  firstActionTimestamp: number;
+  lastActionTimestamp: number;
+  /** Seconds; 0 when Matomo sends none. */
+  visitDuration: number;
+  /** Lower case (Matomo says `Smartphone`, the schema's values are `smartphone`). */
+  deviceType: string | null;
+  operatingSystem: string | null;
+  browserName: string | null;
+  referrerType: string | null;
+  referrerName: string | null;
+  visitCount: number | null;
+  secondsSinceFirstVisit: number | null;
+  actions: MatomoAction[];
+}
+
+export interface MatomoAction {
+  type: string;
+  url: string | null;
+  pageTitle: string | null;
+  /** Unix seconds. */
+  timestamp: number | null;
+  productViewSku: string | null;
+  productViewName: string | null;
+  /** The first of `productViewCategories` (Matomo 4+), else `productViewCategory` (Matomo 3). */
+  productViewCategory: string | null;
+}
+
+/** A checked key row, normalized. */
+export function toVisitKey(row: VisitKeyRow): VisitKey {
+  return { idVisit: String(Number(row.idVisit)), visitorId: row.visitorId.toLowerCase(), userId: idText(row.userId) };
+}
+
+/** A checked visit row, normalized. */
+export function toMatomoVisit(row: VisitRow): MatomoVisit {
+  return {
+    ...toVisitKey(row),
+    firstActionTimestamp: Number(row.firstActionTimestamp),
+    lastActionTimestamp: Number(row.lastActionTimestamp),
+    visitDuration: numberOrNull(row.visitDuration) ?? 0,
+    deviceType: textOrNull(row.deviceType)?.toLowerCase() ?? null,
+    operatingSystem: textOrNull(row.operatingSystem),
+    browserName: textOrNull(row.browserName),
+    referrerType: textOrNull(row.referrerType),
+    referrerName: textOrNull(row.referrerName),
+    visitCount: numberOrNull(row.visitCount),
+    secondsSinceFirstVisit: numberOrNull(row.secondsSinceFirstVisit),
+    actions: (row.actionDetails ?? []).map(toMatomoAction),
+  };
+}
+
+function toMatomoAction(action: ActionRow): MatomoAction {
+  return {
+    type: action.type,
+    url: textOrNull(action.url),
+    pageTitle: textOrNull(action.pageTitle),
+    timestamp: numberOrNull(action.timestamp),
+    productViewSku: textOrNull(action.productViewSku),
+    productViewName: textOrNull(action.productViewName),
+    productViewCategory: action.productViewCategories ? textOrNull(action.productViewCategories[0]) : textOrNull(action.productViewCategory),
+  };
+}
+
+function numberOrNull(value: number | string | null | undefined): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+function textOrNull(value: string | null | undefined): string | null {
+  return value === null || value === undefined || value.trim() === '' ? null : value;
+}
+
+function idText(value: string | number | null | undefined): string | null {
+  return typeof value === 'number' ? String(value) : textOrNull(value);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Mapping to the gateway's types (README lists every field).
