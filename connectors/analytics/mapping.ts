@@ -1,7 +1,8 @@
 /**
  * What Matomo's Reporting API answers, as zod schemas of the documented shape, and the pure
  * mapping from those parsed answers to the gateway's records. No I/O: client.ts reads each body
- * through `readBody(schema, body, complain)` and hands the typed value here.
+ * through `readBody(schema, body, complain)`, then normalizes the checked rows with `toVisitKey`
+ * or `toMatomoVisit` and maps them with `toRecord` or `toFoundRecords`.
  *
  * The shapes are those of Matomo's own output for `Live.getLastVisitsDetails` (the fields of
  * plugins/Live/VisitorDetails.php, plugins/CoreHome/VisitorDetails.php and
@@ -95,7 +96,9 @@ export const versionAnswer = z.object({ value: z.string() });
  */
 export const matomoErrorAnswer = z.object({ result: z.literal('error'), message: z.string() });
 
+/** A key row as checked: integers still as Matomo sent them (number or string), ids as sent. */
 export type VisitKeyRow = z.output<typeof visitKeyRow>;
+/** A visit row as checked, before {@link toMatomoVisit} normalizes it. */
 export type VisitRow = z.output<typeof visitRow>;
 type ActionRow = z.output<typeof actionRow>;
 
