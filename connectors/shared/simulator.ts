@@ -119,6 +119,22 @@ export interface SimulatorStats {
   byRoute: Record<string, number>;
 }
 
+/**
+ * One request as the call log holds it (see {@link Simulator.recordCalls}): which route, and when
+ * it arrived and was answered, in milliseconds of `performance.now()` (one clock for every
+ * simulator of the process, so logs of several silos can be merged in order).
+ */
+export interface SimulatorCall {
+  /** The route's name, or null for a path the simulator does not have. */
+  route: string | null;
+  method: string;
+  /** Path and query string as requested. */
+  url: string;
+  arrivedAt: number;
+  /** When the answer was finished or the connection closed; null while it is pending. */
+  answeredAt: number | null;
+}
+
 export class Simulator {
   readonly source: Source;
   private readonly spec: SimulatorSpec;
@@ -129,6 +145,8 @@ export class Simulator {
   private readonly routeFaults = new Map<string, RouteFault>();
   private latency: Latency = { fixedMs: 0, jitterMs: 0 };
   private counts: SimulatorStats = { requests: 0, byRoute: {} };
+  private callLog: SimulatorCall[] | null = null;
+  private random: () => number = Math.random;
   private port = 0;
   private host = '127.0.0.1';
   private listening = false;
@@ -206,6 +224,30 @@ export class Simulator {
 
   resetStats(): void {
     this.counts = { requests: 0, byRoute: {} };
+    if (this.callLog) this.callLog = [];
+  }
+
+  /**
+   * Starts (true) or stops (false) keeping a log of every request with its arrival and answer
+   * times, so that a test can tell which calls were in flight together (the stats only count).
+   * Off by default: a long benchmark run would otherwise grow it without bound. Starting empties it;
+   * {@link resetStats} empties it too.
+   */
+  recordCalls(on: boolean): void {
+    this.callLog = on ? [] : null;
+  }
+
+  /** The call log, oldest first (empty when not recording). */
+  calls(): SimulatorCall[] {
+    return (this.callLog ?? []).map((call) => ({ ...call }));
+  }
+
+  /**
+   * The source of randomness of the latency jitter and of the `flaky` mode: a function returning
+   * a number in [0, 1), as `Math.random` does (null restores it), so that a test can seed it.
+   */
+  setRandom(random: (() => number) | null): void {
+    this.random = random ?? Math.random;
   }
 
   async close(): Promise<void> {
@@ -240,6 +282,7 @@ export class Simulator {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.counts.requests += 1;
+    const arrivedAt = performance.now();
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://simulator');
     const simReq: SimRequest = {
@@ -252,6 +295,15 @@ export class Simulator {
     };
     const route = this.route(simReq);
     if (route) this.counts.byRoute[route.name] = (this.counts.byRoute[route.name] ?? 0) + 1;
+    if (this.callLog) {
+      const call: SimulatorCall = { route: route?.name ?? null, method: simReq.method, url: req.url ?? '/', arrivedAt, answeredAt: null };
+      this.callLog.push(call);
+      const answered = (): void => {
+        call.answeredAt ??= performance.now();
+      };
+      res.on('finish', answered);
+      res.on('close', answered);
+    }
 
     const fault = (route && this.routeFaults.get(route.name)) || this.fault;
     if (fault.kind === 'hang') {
@@ -259,11 +311,11 @@ export class Simulator {
       res.on('close', () => this.hanging.delete(res));
       return;
     }
-    await sleep(this.latency.fixedMs + Math.random() * this.latency.jitterMs);
+    await sleep(this.latency.fixedMs + this.random() * this.latency.jitterMs);
     if (fault.kind === 'slow') await sleep(fault.ms);
     if (res.destroyed) return;
 
-    if (fault.kind === 'error' || (fault.kind === 'flaky' && Math.random() < fault.rate)) {
+    if (fault.kind === 'error' || (fault.kind === 'flaky' && this.random() < fault.rate)) {
       const status = fault.status;
       const headers: Record<string, string> = status === 429 ? { 'retry-after': '1' } : {};
       return send(res, { status, body: this.spec.errorBody(status), headers });

@@ -52,6 +52,8 @@ export interface StackOptions {
    * not make (see population-edit.ts); returns the population to serve.
    */
   prepare?: (population: Population) => Population;
+  /** Changes the gateway settings (default TEST_SETTINGS), e.g. a lower IDENTITY_MAX_RECORDS. */
+  settings?: (settings: GatewaySettings) => GatewaySettings;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -60,7 +62,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logs: string[] = [];
   const stack = await startDemoStack({
     population,
-    settings: TEST_SETTINGS,
+    settings: options.settings ? options.settings(TEST_SETTINGS) : TEST_SETTINGS,
     logger: createLogger('debug', (line) => logs.push(line)),
     timeoutMs: options.timeoutMs ?? 400,
   });
@@ -134,4 +136,19 @@ export async function resolvedCustomer<T>(stack: Stack, query: string, id: strin
   expect(body.errors, id).toBeUndefined();
   expect(answer, id).not.toBeNull();
   return answer!;
+}
+
+/**
+ * A seeded source of numbers in [0, 1) (mulberry32), for a simulator's `setRandom`: the same seed
+ * gives the same sequence on every run, so a test of a random fault mode cannot be flaky itself.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
