@@ -119,22 +119,6 @@ export interface SimulatorStats {
   byRoute: Record<string, number>;
 }
 
-/**
- * One request as the call log holds it (see {@link Simulator.recordCalls}): which route, and when
- * it arrived and was answered, in milliseconds of `performance.now()` (one clock for every
- * simulator of the process, so logs of several silos can be merged in order).
- */
-export interface SimulatorCall {
-  /** The route's name, or null for a path the simulator does not have. */
-  route: string | null;
-  method: string;
-  /** Path and query string as requested. */
-  url: string;
-  arrivedAt: number;
-  /** When the answer was finished or the connection closed; null while it is pending. */
-  answeredAt: number | null;
-}
-
 export class Simulator {
   readonly source: Source;
   private readonly spec: SimulatorSpec;
@@ -145,7 +129,6 @@ export class Simulator {
   private readonly routeFaults = new Map<string, RouteFault>();
   private latency: Latency = { fixedMs: 0, jitterMs: 0 };
   private counts: SimulatorStats = { requests: 0, byRoute: {} };
-  private callLog: SimulatorCall[] | null = null;
   private random: () => number = Math.random;
   private port = 0;
   private host = '127.0.0.1';
@@ -224,22 +207,6 @@ export class Simulator {
 
   resetStats(): void {
     this.counts = { requests: 0, byRoute: {} };
-    if (this.callLog) this.callLog = [];
-  }
-
-  /**
-   * Starts (true) or stops (false) keeping a log of every request with its arrival and answer
-   * times, so that a test can tell which calls were in flight together (the stats only count).
-   * Off by default: a long benchmark run would otherwise grow it without bound. Starting empties it;
-   * {@link resetStats} empties it too.
-   */
-  recordCalls(on: boolean): void {
-    this.callLog = on ? [] : null;
-  }
-
-  /** The call log, oldest first (empty when not recording). */
-  calls(): SimulatorCall[] {
-    return (this.callLog ?? []).map((call) => ({ ...call }));
   }
 
   /**
@@ -282,7 +249,6 @@ export class Simulator {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.counts.requests += 1;
-    const arrivedAt = performance.now();
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://simulator');
     const simReq: SimRequest = {
@@ -295,15 +261,6 @@ export class Simulator {
     };
     const route = this.route(simReq);
     if (route) this.counts.byRoute[route.name] = (this.counts.byRoute[route.name] ?? 0) + 1;
-    if (this.callLog) {
-      const call: SimulatorCall = { route: route?.name ?? null, method: simReq.method, url: req.url ?? '/', arrivedAt, answeredAt: null };
-      this.callLog.push(call);
-      const answered = (): void => {
-        call.answeredAt ??= performance.now();
-      };
-      res.on('finish', answered);
-      res.on('close', answered);
-    }
 
     const fault = (route && this.routeFaults.get(route.name)) || this.fault;
     if (fault.kind === 'hang') {
