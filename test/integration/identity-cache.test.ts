@@ -98,7 +98,7 @@ describe('customers(ids:)', () => {
     expect(again.id).toBe(first.id);
   });
 
-  it('resolves 100 ids with at most one lookup call per silo per round for the whole list', async () => {
+  it('resolves 100 ids with at most 4 lookup requests to crm, commerce and analytics and 9 to loyalty in all', async () => {
     const people = stack.population.truth.filter((t) => t.records.some((r) => r.source === 'crm')).slice(0, 80);
     const ids = people.map((p) => `crm:${recordOf(p, 'crm')}`);
     const withDuplicates = [...ids, ...ids.slice(0, 20)];

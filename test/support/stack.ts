@@ -3,7 +3,7 @@
  * simulators serving a generated population, the connectors, and the gateway (src/demo-stack.ts,
  * which the identity evaluation script starts too).
  */
-import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
 import type { DemoSilos } from '../../src/demo.js';
 import { startDemoStack, type DemoStack, type GraphQLBody } from '../../src/demo-stack.js';
@@ -71,7 +71,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
 /**
  * One stack for a test file: started before its tests, cold (healthy silos, zeroed counts, empty
- * cache) before each test, closed after them. The returned object stands for the running stack.
+ * cache) before each test and healed again after each, closed after them. The returned object stands for the running stack.
  */
 export function useStack(options: StackOptions = {}): Stack {
   let current: Stack | undefined;
@@ -83,6 +83,11 @@ export function useStack(options: StackOptions = {}): Stack {
   });
   beforeEach(async () => {
     await current!.reset();
+  });
+  // Faults and latency a test switched on are switched off after it, even when it failed
+  // half-way, not only before the next test of the file.
+  afterEach(async () => {
+    await current?.reset();
   });
   return new Proxy({} as Stack, {
     get(_target, property) {
