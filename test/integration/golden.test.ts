@@ -25,7 +25,7 @@ function everywhere(skip = 0) {
 }
 
 describe('golden fields', () => {
-  it('chooses each field by its rule, with the email from the CRM first', async () => {
+  it("takes email and locale from the CRM, a createdAt no later than the CRM contact's, a +E.164 phone, and displayName from the names", async () => {
     const { person, id } = everywhere();
     const contact = stack.population.crm.contacts.find((c) => c.id === recordOf(person, 'crm'))!;
     const { body } = await stack.query(`query ($id: ID!) { customer(id: $id) { ${GOLDEN} } }`, { id });
