@@ -59,12 +59,14 @@ describe('resolution at IDENTITY_MAX_RECORDS=2', () => {
     settings: (settings) => ({ ...settings, identity: { ...settings.identity, maxRecords: 2 } }),
   });
 
-  it('answers two records and never asks analytics for the shop id that would find the third', async () => {
+  it('answers two records, complete as no silo failed, and never asks analytics for the shop id that would find the third', async () => {
     const customer = await resolvedCustomer<Answer>(stack, QUERY, 'crm:70001');
     // Round 2 finds the member and the shop customer by email; the first in anchor order (crm,
     // commerce, loyalty, analytics) joins, then the bound stops the resolution: the shop
     // customer's id, which would find the device, is never looked up.
     expect(customer.sourceRecords).toEqual([{ key: 'crm:70001' }, { key: 'commerce:770001' }]);
+    // README "Expand": resolution.complete speaks of failed silos only; no silo failed.
+    expect(customer.resolution).toEqual({ complete: true });
     expect(lookupCallsOf(stack).analytics).toBe(0);
   });
 
