@@ -14,6 +14,7 @@ import { PopulationEdit } from '../support/population-edit.js';
 import { TEST_SETTINGS, askCustomer, useStack, type Stack } from '../support/stack.js';
 
 const DETAIL = 'crm fetchRecords tripped over an impossible state (detail 7f3a)';
+const TRIP_WIRE = 'trip.wire@example.org';
 
 describe('a bug in the gateway', () => {
   // The gateway is given connectors of which one method throws a plain Error, the way a bug in a
@@ -33,6 +34,9 @@ describe('a bug in the gateway', () => {
       crm: {
         ...real.crm,
         fetchRecords: () => Promise.reject(new Error(DETAIL)),
+        // Only for one email, so that the other test's resolution works.
+        lookup: (identifiers) =>
+          identifiers.some((i) => i.value === TRIP_WIRE) ? Promise.reject(new Error(`lookup ${DETAIL}`)) : real.crm.lookup(identifiers),
       },
     };
     gateway = await startGateway({ settings: TEST_SETTINGS, connectors, logger: createLogger('debug', (line) => logs.push(line)) });
@@ -72,6 +76,23 @@ describe('a bug in the gateway', () => {
     expect(logged[0]!.path).toEqual(['customer', 'crm']);
     expect(logged[0]!.error.message).toBe(DETAIL);
     expect(logged[0]!.error.stack).toContain('errors.test.ts');
+  });
+
+  it('answers INTERNAL_SERVER_ERROR at the customer when a lookup throws, with the detail only in the log', async () => {
+    const from = logs.length;
+    const res = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ customer(id: "email:${TRIP_WIRE}") { id } }` }),
+    });
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({
+      data: { customer: null },
+      errors: [{ message: 'Internal server error', locations: [{ line: 1, column: 3 }], path: ['customer'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+    });
+    expect(text).not.toContain('7f3a');
+    const logged = logs.slice(from).map((line) => JSON.parse(line) as Record<string, any>).filter((entry) => entry.message === 'unexpected error');
+    expect(logged.map((entry) => [entry.level, entry.path, entry.error.message])).toEqual([['error', ['customer'], `lookup ${DETAIL}`]]);
   });
 });
 
