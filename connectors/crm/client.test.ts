@@ -240,7 +240,7 @@ describe('lookup', () => {
 });
 
 describe('a generated population, however its people typed their details', () => {
-  const population = generatePopulation({ seed: 7, size: 400 });
+  const population = generatePopulation({ seed: 7, size: 400, now: new Date('2026-11-01T00:00:00Z') });
   let generated: CrmTestbed;
   beforeAll(async () => {
     generated = await startCrm(population);
