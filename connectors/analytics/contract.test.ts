@@ -1,5 +1,5 @@
 import { generatePopulation } from '../../src/population/generate.js';
-import { connectorContract } from '../../test/contract/connector-contract.js';
+import { CONTRACT_NOW, connectorContract } from '../../test/contract/connector-contract.js';
 import { unique } from '../shared/collections.js';
 import type { MatomoVisit } from '../../src/population/format.js';
 import type { AnalyticsVisitorRecord, Identifier } from '../types.js';
@@ -11,7 +11,7 @@ const BAD_TOKEN = 'ffffffffffffffffffffffffffffffff';
 
 connectorContract<AnalyticsVisitorRecord>('Analytics (Matomo)', async ({ timeoutMs }) => {
   // About two visitors in three persons, one to three devices each: well over the 60 ids needed.
-  const population = generatePopulation({ seed: 20240615, size: 200 });
+  const population = generatePopulation({ seed: 20240615, size: 200, now: CONTRACT_NOW });
   const visits = population.analytics.visits;
   const simulator = createAnalyticsSimulator({ population, tokenAuth: TOKEN });
   const baseUrl = await simulator.listen();

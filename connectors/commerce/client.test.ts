@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Population } from '../../src/population/format.js';
 import { expectSourceError } from '../../test/contract/connector-contract.js';
 import { SHOPIFY_API_VERSION } from './api.js';
@@ -19,6 +19,10 @@ beforeAll(async () => {
 });
 afterAll(() => shop.close());
 beforeEach(() => shop.simulator.resetStats());
+// A fault a test switched on is switched off after it, even when the test failed half-way.
+afterEach(async () => {
+  await shop?.simulator.setFault({ kind: 'none' });
+});
 
 const calls = (route: string): number => shop.simulator.stats().byRoute[route] ?? 0;
 

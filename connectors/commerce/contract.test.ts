@@ -1,14 +1,14 @@
 import { normalizeIdentifier } from '../../src/identity/normalize.js';
 import type { ShopifyCustomer } from '../../src/population/format.js';
 import { generatePopulation } from '../../src/population/generate.js';
-import { connectorContract } from '../../test/contract/connector-contract.js';
+import { CONTRACT_NOW, connectorContract } from '../../test/contract/connector-contract.js';
 import type { CommerceCustomerRecord, Identifier } from '../types.js';
 import { startShop } from './test-shop.js';
 
 const BAD_TOKEN = 'shpat_wrong11111111111111111111111111';
 
 connectorContract<CommerceCustomerRecord>('Commerce (Shopify)', async ({ timeoutMs }) => {
-  const population = generatePopulation({ seed: 20_261_123, size: 300 });
+  const population = generatePopulation({ seed: 20_261_123, size: 300, now: CONTRACT_NOW });
   const customers = population.commerce.customers;
   const shop = await startShop(population, timeoutMs);
   const idOf = (c: ShopifyCustomer): string => String(c.id);

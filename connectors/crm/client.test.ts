@@ -1,7 +1,7 @@
 import { normalizeIdentifier } from '../../src/identity/normalize.js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { MockAgent, Pool } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceError } from '../../src/errors.js';
 import { generatePopulation } from '../../src/population/generate.js';
 import { expectSourceError } from '../../test/contract/connector-contract.js';
@@ -49,9 +49,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await crm?.close();
 });
-beforeEach(async () => {
-  await crm.simulator.setFault({ kind: 'none' });
+beforeEach(() => {
   crm.simulator.resetStats();
+});
+// A fault a test switched on is switched off after it, even when the test failed half-way.
+afterEach(async () => {
+  await crm?.simulator.setFault({ kind: 'none' });
 });
 
 const email = (value: string): Identifier => ({ type: 'email', value });
@@ -237,7 +240,7 @@ describe('lookup', () => {
 });
 
 describe('a generated population, however its people typed their details', () => {
-  const population = generatePopulation({ seed: 7, size: 400 });
+  const population = generatePopulation({ seed: 7, size: 400, now: new Date('2026-11-01T00:00:00Z') });
   let generated: CrmTestbed;
   beforeAll(async () => {
     generated = await startCrm(population);

@@ -1,13 +1,13 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { HubSpotContact, Population } from '../../src/population/format.js';
-import { connectorContract, type ContractFixture } from '../../test/contract/connector-contract.js';
+import { CONTRACT_NOW, connectorContract, type ContractFixture } from '../../test/contract/connector-contract.js';
 import type { CrmContactRecord, Identifier } from '../types.js';
 import { generatePopulation } from '../../src/population/generate.js';
 import { BAD_TOKEN, startCrm } from './fixture.js';
 import { splitMultiValue } from './hubspot.js';
 
 // 300 persons make ~220 contacts, a few of them merged: enough for every case the suite needs.
-const population = generatePopulation({ seed: 20_240_826, size: 300 });
+const population = generatePopulation({ seed: 20_240_826, size: 300, now: CONTRACT_NOW });
 
 connectorContract<CrmContactRecord>('CRM (HubSpot)', async ({ timeoutMs }) => {
   const testbed = await startCrm(population, timeoutMs);

@@ -1,6 +1,6 @@
 import { PLACEHOLDER_EMAILS, generatePopulation } from '../../src/population/generate.js';
 import type { OpenLoyaltyMember } from '../../src/population/format.js';
-import { connectorContract } from '../../test/contract/connector-contract.js';
+import { CONTRACT_NOW, connectorContract } from '../../test/contract/connector-contract.js';
 import type { Identifier, LoyaltyMemberRecord } from '../types.js';
 import { createLoyaltyConnector } from './client.js';
 import { createLoyaltySimulator } from './simulator.js';
@@ -16,7 +16,7 @@ function sentEmail(member: OpenLoyaltyMember): string | null {
 }
 
 connectorContract<LoyaltyMemberRecord>('Loyalty (Open Loyalty)', async ({ timeoutMs }) => {
-  const population = generatePopulation({ seed: 7, size: 200 });
+  const population = generatePopulation({ seed: 7, size: 200, now: CONTRACT_NOW });
   const members = population.loyalty.members;
   const simulator = createLoyaltySimulator({ population, username: USERNAME, password: PASSWORD });
   const base = {

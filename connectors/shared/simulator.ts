@@ -129,6 +129,7 @@ export class Simulator {
   private readonly routeFaults = new Map<string, RouteFault>();
   private latency: Latency = { fixedMs: 0, jitterMs: 0 };
   private counts: SimulatorStats = { requests: 0, byRoute: {} };
+  private random: () => number = Math.random;
   private port = 0;
   private host = '127.0.0.1';
   private listening = false;
@@ -208,6 +209,14 @@ export class Simulator {
     this.counts = { requests: 0, byRoute: {} };
   }
 
+  /**
+   * The source of randomness of the latency jitter and of the `flaky` mode: a function returning
+   * a number in [0, 1), as `Math.random` does (null restores it), so that a test can seed it.
+   */
+  setRandom(random: (() => number) | null): void {
+    this.random = random ?? Math.random;
+  }
+
   async close(): Promise<void> {
     this.releaseHanging();
     if (this.listening) await this.stopListening();
@@ -259,11 +268,11 @@ export class Simulator {
       res.on('close', () => this.hanging.delete(res));
       return;
     }
-    await sleep(this.latency.fixedMs + Math.random() * this.latency.jitterMs);
+    await sleep(this.latency.fixedMs + this.random() * this.latency.jitterMs);
     if (fault.kind === 'slow') await sleep(fault.ms);
     if (res.destroyed) return;
 
-    if (fault.kind === 'error' || (fault.kind === 'flaky' && Math.random() < fault.rate)) {
+    if (fault.kind === 'error' || (fault.kind === 'flaky' && this.random() < fault.rate)) {
       const status = fault.status;
       const headers: Record<string, string> = status === 429 ? { 'retry-after': '1' } : {};
       return send(res, { status, body: this.spec.errorBody(status), headers });

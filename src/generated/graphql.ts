@@ -498,8 +498,9 @@ export type Query = {
   customer?: Maybe<Customer>;
   /**
    * Several customers at once, in the order of `ids`, `null` where unknown. At most 100 ids (more
-   * fail the whole field with `BAD_USER_INPUT`); the silos are called once per resolution round for
-   * the whole list, not once per id. Ids take the forms `customer(id:)` accepts; an id that is
+   * fail the whole field with `BAD_USER_INPUT`); each silo is looked up once per resolution round
+   * for the whole list, not once per id (a lookup takes a few requests where the silo's API limits
+   * one request). Ids take the forms `customer(id:)` accepts; an id that is
    * malformed (`BAD_USER_INPUT`) or cannot be resolved (ambiguous, a silo down) is `null` with an
    * error whose `path` ends with its index, and the other ids still answer.
    */

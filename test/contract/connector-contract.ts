@@ -2,7 +2,7 @@
  * The contract every connector passes against its own simulator, over real HTTP.
  * A connector's `contract.test.ts` calls {@link connectorContract} with a fixture factory.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
 import type { Simulator } from '../../connectors/shared/simulator.js';
 import type { Connector, Identifier } from '../../connectors/types.js';
@@ -30,6 +30,12 @@ export interface ContractFixture<TRecord> {
   close(): Promise<void>;
 }
 
+/**
+ * The `now` every contract suite generates its population at: the generator dates records
+ * relative to it, so a suite that let it default to the clock would test other data each day.
+ */
+export const CONTRACT_NOW = new Date('2026-11-01T00:00:00Z');
+
 export interface ContractOptions {
   /** The per-call timeout the fixture must give its connectors. */
   timeoutMs: number;
@@ -50,10 +56,14 @@ export function connectorContract<TRecord>(
     afterAll(async () => {
       await f?.close();
     });
+    // Healthy before each test, and a fault a test switched on is switched off after it, even
+    // when the test failed half-way.
     beforeEach(async () => {
-      await f.simulator.setFault({ kind: 'none' });
-      f.simulator.setLatency({ fixedMs: 0, jitterMs: 0 });
       f.simulator.resetStats();
+    });
+    afterEach(async () => {
+      await f?.simulator.setFault({ kind: 'none' });
+      f?.simulator.setLatency({ fixedMs: 0, jitterMs: 0 });
     });
 
     it('fetches records by id: one result per id, in order, null for an unknown id', async () => {

@@ -33,7 +33,7 @@ describe('customer(id:) by source record key', () => {
     expect(stack.demo.simulators[source].stats().requests).toBeGreaterThan(0);
   });
 
-  it('returns the data the silos hold, mapped to the gateway types', async () => {
+  it("returns a CRM contact's email and first name and a shop customer's orders count as the silos hold them", async () => {
     const person = personIn(stack.population, ['crm', 'commerce']);
     const crmId = recordOf(person, 'crm');
     const contact = stack.population.crm.contacts.find((c) => c.id === crmId)!;

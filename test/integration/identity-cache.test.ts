@@ -58,7 +58,7 @@ describe('identity-link cache', () => {
     expect(callsBySilo()).toEqual(oneResolution);
   });
 
-  it('remembers an unknown identifier briefly', async () => {
+  it('remembers an unknown identifier: asked again at once, it makes no call', async () => {
     await stack.query(IDS_ONLY, { id: 'email:nobody.at.all@example.org' });
     expect(totalCalls()).toBeGreaterThan(0);
     resetCounts();
@@ -98,7 +98,7 @@ describe('customers(ids:)', () => {
     expect(again.id).toBe(first.id);
   });
 
-  it('resolves 100 ids with at most one lookup call per silo per round for the whole list', async () => {
+  it('resolves 100 ids with at most 4 lookup requests to crm, commerce and analytics and 9 to loyalty in all', async () => {
     const people = stack.population.truth.filter((t) => t.records.some((r) => r.source === 'crm')).slice(0, 80);
     const ids = people.map((p) => `crm:${recordOf(p, 'crm')}`);
     const withDuplicates = [...ids, ...ids.slice(0, 20)];
@@ -146,7 +146,7 @@ describe('evictCustomer', () => {
       body: JSON.stringify({ query: EVICT, variables }),
     }).then((r) => r.json() as Promise<{ data?: any; errors?: Array<{ extensions: { code: string }; message: string }> }>);
 
-  it('needs the admin token', async () => {
+  it('refuses evictCustomer with UNAUTHENTICATED without the admin token or with a wrong one', async () => {
     for (const token of [undefined, 'wrong-token']) {
       const body = await post(token, { id: 'crm:1' });
       expect(body.errors![0]!.extensions.code).toBe('UNAUTHENTICATED');
@@ -154,7 +154,7 @@ describe('evictCustomer', () => {
     }
   });
 
-  it("forgets every cached identifier of the customer, so the next request resolves live", async () => {
+  it('evicts more than two cached identifiers of the customer, so the next request resolves live, and none for an unknown id', async () => {
     const person = personIn(stack.population, ['crm', 'commerce'], 5);
     await stack.query(IDS_ONLY, { id: `crm:${recordOf(person, 'crm')}` });
     const evicted = await post('test-admin-token', { id: `commerce:${recordOf(person, 'commerce')}` });

@@ -44,7 +44,7 @@ describe('a silo that fails during resolution', () => {
     }
   });
 
-  it('says in the schema which silos it missed, and marks the golden id provisional', async () => {
+  it('says in resolution which silos it missed, and answers a golden id other than the durable one', async () => {
     const { crmId } = everywhere();
     const query = `{ customer(id: "crm:${crmId}") { id resolution { complete unavailableSources } sourceRecords { source } } }`;
     const healthy = (await stack.query(query)).body;
@@ -153,7 +153,7 @@ describe('customers(ids:) with a malformed id', () => {
 });
 
 describe('SourceRecord', () => {
-  it('has a key unique across silos, that customer(id:) accepts; the silo id is recordId', async () => {
+  it('gives every record a key `<source>:<recordId>` that customer(id:) resolves to the same customer', async () => {
     const { person, crmId } = everywhere();
     const { body } = await stack.query(`{ customer(id: "crm:${crmId}") { id sourceRecords { key source recordId } } }`);
     const { id, sourceRecords } = body.data!.customer;
@@ -166,7 +166,7 @@ describe('SourceRecord', () => {
     }
   });
 
-  it('no longer has an id that two silos could share', async () => {
+  it('has no id field: its fields are key, source and recordId', async () => {
     // Apollo Client normalizes on __typename + id: `SourceRecord:667` of the CRM and of the shop
     // would be one cache entry. Asked through introspection, as a client's codegen would.
     const { body } = await stack.query(`{ __type(name: "SourceRecord") { fields { name } } }`);

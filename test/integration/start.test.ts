@@ -1,9 +1,16 @@
 /**
  * `npm start` as a user runs it: a real process, its output, its exit codes.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CREDENTIALS, startDemoSilos, type DemoSilos } from '../../src/demo.js';
+import type { Population } from '../../src/population/format.js';
+import { generatePopulation } from '../../src/population/generate.js';
+import { PopulationEdit } from '../support/population-edit.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -19,6 +26,50 @@ function start(args: string[], env: Record<string, string> = {}) {
   child.stderr.on('data', (chunk) => (stderr += chunk));
   return { child, output: () => ({ stdout, stderr }) };
 }
+
+/** The URL of the "ready at" line, once printed; rejects after 25 s or if the process exits. */
+function readyUrl(child: ChildProcess, output: () => { stdout: string; stderr: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line: ${JSON.stringify(output())}`)), 25_000);
+    const check = (): void => {
+      const url = /ready at (http:\/\/\S+\/graphql)/.exec(output().stdout)?.[1];
+      if (!url) return;
+      clearTimeout(timer);
+      resolve(url);
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before the ready line: ${JSON.stringify(output())}`));
+    });
+    check();
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
+async function post(url: string, query: string, headers: Record<string, string> = {}): Promise<any> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+/** A small population holding one person the generator never makes, so an answer shows which population is served. */
+function populationWithAnnaig(): Population {
+  const edit = new PopulationEdit(generatePopulation({ seed: 5, size: 20, now: new Date('2026-11-01T00:00:00Z') }));
+  edit.person([
+    edit.contact({ email: 'annaig.le.goff@example.org', firstname: 'Annaïg', lastname: 'Le Goff' }, { id: '50001' }),
+    edit.shopCustomer({ id: 550001, email: 'annaig.le.goff@example.org', first_name: 'Annaïg', last_name: 'Le Goff' }),
+  ]);
+  return edit.population;
+}
+
+const ANNAIG = `{ customer(id: "email:annaig.le.goff@example.org") { sourceRecords { key } crm { firstName } } }`;
+const ANNAIG_ANSWER = { data: { customer: { sourceRecords: [{ key: 'crm:50001' }, { key: 'commerce:550001' }], crm: [{ firstName: 'Annaïg' }] } } };
 
 describe('npm start', () => {
   it('starts the demo silos and the gateway, prints the URL and a query that works', async () => {
@@ -68,5 +119,73 @@ describe('npm start', () => {
     expect(stderr).toContain('Bad setting LOYALTY_TIMEOUT_MS');
     expect(stderr).toContain('Missing setting COMMERCE_ACCESS_TOKEN');
     expect(stderr).not.toContain('pat-secret-value');
+  });
+
+  describe('with files', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'gateway-start-'));
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('--population FILE serves the population of the file to the demo silos', async () => {
+      const file = join(dir, 'population.json');
+      await writeFile(file, JSON.stringify(populationWithAnnaig()));
+      const { child, output } = start(['--population', file]);
+      try {
+        const url = await readyUrl(child, output);
+        expect(await post(url, ANNAIG)).toEqual(ANNAIG_ANSWER);
+      } finally {
+        await stop(child);
+      }
+    });
+
+    describe('--config FILE naming silos started by the test', () => {
+      let silos: DemoSilos;
+      beforeAll(async () => {
+        silos = await startDemoSilos({ population: populationWithAnnaig() });
+      });
+      afterAll(async () => {
+        await silos?.close();
+      });
+
+      it('runs the gateway alone against those silos, the environment winning over the file', async () => {
+        const s = silos.silos;
+        const config = {
+          CRM_BASE_URL: s.crm.baseUrl,
+          CRM_ACCESS_TOKEN: DEMO_CREDENTIALS.crmAccessToken,
+          LOYALTY_BASE_URL: s.loyalty.baseUrl,
+          LOYALTY_STORE_CODE: s.loyalty.storeCode,
+          LOYALTY_USERNAME: DEMO_CREDENTIALS.loyaltyUsername,
+          LOYALTY_PASSWORD: DEMO_CREDENTIALS.loyaltyPassword,
+          COMMERCE_BASE_URL: s.commerce.baseUrl,
+          COMMERCE_ACCESS_TOKEN: DEMO_CREDENTIALS.commerceAccessToken,
+          ANALYTICS_BASE_URL: s.analytics.baseUrl,
+          ANALYTICS_SITE_ID: String(s.analytics.siteId),
+          ANALYTICS_TOKEN_AUTH: DEMO_CREDENTIALS.analyticsTokenAuth,
+          GATEWAY_ADMIN_TOKEN: 'token-from-the-file',
+        };
+        const file = join(dir, 'config.json');
+        await writeFile(file, JSON.stringify(config, null, 2));
+        const { child, output } = start(['--config', file], { GATEWAY_ADMIN_TOKEN: 'token-from-the-environment' });
+        try {
+          const url = await readyUrl(child, output);
+          // Alone: no demo, so no example query printed.
+          expect(output().stdout).not.toContain('Try it');
+          expect(await post(url, ANNAIG)).toEqual(ANNAIG_ANSWER);
+          for (const source of ['crm', 'commerce'] as const) expect(silos.simulators[source].stats().requests, source).toBeGreaterThan(0);
+
+          const evict = 'mutation { evictCustomer(id: "crm:50001") { evictedIdentifiers } }';
+          const withFileToken = await post(url, evict, { authorization: 'Bearer token-from-the-file' });
+          expect(withFileToken.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+          const withEnvToken = await post(url, evict, { authorization: 'Bearer token-from-the-environment' });
+          expect(withEnvToken.errors).toBeUndefined();
+        } finally {
+          await stop(child);
+        }
+      });
+    });
   });
 });

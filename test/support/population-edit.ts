@@ -35,10 +35,16 @@ export class PopulationEdit {
     this.population = structuredClone(population);
   }
 
-  /** A HubSpot contact with these properties (the rest null); returns its key. */
-  contact(properties: Partial<HubSpotContactProperties>, times: { createdAt?: string; updatedAt?: string } = {}): RecordRef {
+  /**
+   * A HubSpot contact with these properties (the rest null); returns its key. Its id is the next
+   * after the population's largest unless `options.id` gives one (a test that pins a golden id
+   * needs a literal).
+   */
+  contact(properties: Partial<HubSpotContactProperties>, options: { createdAt?: string; updatedAt?: string; id?: string } = {}): RecordRef {
+    const times = options;
     const contacts = this.population.crm.contacts;
-    const id = String(Math.max(0, ...contacts.map((c) => Number(c.id))) + 1);
+    if (options.id !== undefined && contacts.some((c) => c.id === options.id)) throw new Error(`The population already has CRM contact ${options.id}.`);
+    const id = options.id ?? String(Math.max(0, ...contacts.map((c) => Number(c.id))) + 1);
     const createdAt = times.createdAt ?? CREATED;
     const updatedAt = times.updatedAt ?? createdAt;
     const contact: HubSpotContact = {

@@ -3,7 +3,7 @@
  * simulators serving a generated population, the connectors, and the gateway (src/demo-stack.ts,
  * which the identity evaluation script starts too).
  */
-import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
 import type { DemoSilos } from '../../src/demo.js';
 import { startDemoStack, type DemoStack, type GraphQLBody } from '../../src/demo-stack.js';
@@ -52,6 +52,8 @@ export interface StackOptions {
    * not make (see population-edit.ts); returns the population to serve.
    */
   prepare?: (population: Population) => Population;
+  /** Changes the gateway settings (default TEST_SETTINGS), e.g. a lower IDENTITY_MAX_RECORDS. */
+  settings?: (settings: GatewaySettings) => GatewaySettings;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -60,7 +62,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logs: string[] = [];
   const stack = await startDemoStack({
     population,
-    settings: TEST_SETTINGS,
+    settings: options.settings ? options.settings(TEST_SETTINGS) : TEST_SETTINGS,
     logger: createLogger('debug', (line) => logs.push(line)),
     timeoutMs: options.timeoutMs ?? 400,
   });
@@ -69,7 +71,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
 /**
  * One stack for a test file: started before its tests, cold (healthy silos, zeroed counts, empty
- * cache) before each test, closed after them. The returned object stands for the running stack.
+ * cache) before each test and healed again after each, closed after them. The returned object stands for the running stack.
  */
 export function useStack(options: StackOptions = {}): Stack {
   let current: Stack | undefined;
@@ -81,6 +83,11 @@ export function useStack(options: StackOptions = {}): Stack {
   });
   beforeEach(async () => {
     await current!.reset();
+  });
+  // Faults and latency a test switched on are switched off after it, even when it failed
+  // half-way, not only before the next test of the file.
+  afterEach(async () => {
+    await current?.reset();
   });
   return new Proxy({} as Stack, {
     get(_target, property) {
@@ -134,4 +141,19 @@ export async function resolvedCustomer<T>(stack: Stack, query: string, id: strin
   expect(body.errors, id).toBeUndefined();
   expect(answer, id).not.toBeNull();
   return answer!;
+}
+
+/**
+ * A seeded source of numbers in [0, 1) (mulberry32), for a simulator's `setRandom`: the same seed
+ * gives the same sequence on every run, so a test of a random fault mode cannot be flaky itself.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
