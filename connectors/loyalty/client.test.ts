@@ -388,7 +388,7 @@ describe('loyalty connector, each test on a simulator of its own', () => {
       silo = await startSilo({ population });
       const error = await expectSourceError(silo.connect().fetchRecords([odd.customerId]));
       expect(error.code).toBe('SOURCE_BAD_RESPONSE');
-      expect(error.detail).toMatchObject({ operation: 'member.list', problem: 'member.activePoints should be a number, but is a string' });
+      expect(error.detail).toMatchObject({ operation: 'member.list', problem: 'items[0].activePoints: expected number, received string' });
       expect(JSON.stringify(error)).not.toContain('about 12 points');
     });
   });

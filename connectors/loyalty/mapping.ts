@@ -1,21 +1,100 @@
 /**
- * Reading Open Loyalty's answers: checks that a body has the shape the API documents and maps
- * members, transactions and tiers to the gateway's records. Pure: no I/O.
+ * Reading Open Loyalty's answers: the shapes the API documents, as zod schemas read through
+ * `readBody` (connectors/shared/body-schema.ts), and the pure mapping of the parsed values to the
+ * gateway's records. No I/O.
  *
- * A body that does not fit throws a {@link ShapeError}; the client turns it into a
- * SOURCE_BAD_RESPONSE. Its message names the field and the kind of value found, never the value:
- * these are people's personal data and the message goes to the log.
+ * The schemas are built once, here, at module level: the gateway reads thousands of bodies a
+ * second. A body without the documented shape becomes the client's SOURCE_BAD_RESPONSE, naming
+ * the field by its path (`items[3].activePoints`) and what was expected, never the value.
+ *
+ * Sources (README.md "Contract fixtures" lists the fixture files):
+ * - login: https://help.openloyalty.io/api-reference/member/get-members-list (the security
+ *   scheme: `POST /api/admin/login_check` answers `{ token, refresh_token }`);
+ * - a transaction's fields and their types: "Add Transaction",
+ *   https://help.openloyalty.io/technical-guide/getting-started-guide/add-transaction (`items[]
+ *   { sku, name, quantity, grossValue, category }`, `header { documentType, documentNumber,
+ *   purchasePlace, purchasedAt }`, `sku` a string, `purchasedAt` without a zone);
+ * - list paging: "Pagination" and "How to Query" (`_page`, `_itemsOnPage`, `items`);
+ * - the rest (`total.filtered`, the member's fields) is modelled, see README.md.
  */
+import { z } from '../shared/body-schema.js';
+import { calendarDate } from '../shared/time.js';
 import type { FoundRecord, Identifier, LoyaltyMemberRecord, LoyaltyTransactionRecord } from '../types.js';
 import type { PurchaseLine } from '../../src/generated/graphql.js';
-import { isObject } from '../shared/collections.js';
-import { calendarDate, utcDateTime } from '../shared/time.js';
 
-export class ShapeError extends Error {
-  override readonly name = 'ShapeError';
+/** A text field Open Loyalty may leave out or send as null. */
+const maybeText = z.string().nullish();
+
+/** `YYYY-MM-DD`, or a date-time with or without a zone (how Open Loyalty serializes a birth date). */
+const dateText = z.string().refine((text) => calendarDate(text, 'UTC') !== null, 'expected a date (YYYY-MM-DD) or an ISO 8601 date-time');
+
+/** An ISO 8601 date-time, with a zone or without one (then on the instance's wall clocks). */
+const dateTimeText = z.string().refine((text) => wallClock(text) !== null, 'expected an ISO 8601 date-time');
+
+/** The admin login answer: `{ token, refresh_token }`; only the token is used. */
+export const loginAnswer = z.object({ token: z.string().min(1), refresh_token: z.string().optional() });
+
+/** The envelope of a list answer read with `_page` paging; `total.filtered` counts every page. */
+function listAnswer<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), total: z.object({ filtered: z.number().int().nonnegative() }) });
 }
 
-type Json = Record<string, unknown>;
+/** A member as `GET /api/{storeCode}/member` lists it (the fields the gateway reads). */
+export const memberItem = z.object({
+  customerId: z.string().min(1),
+  loyaltyCardNumber: maybeText,
+  email: maybeText,
+  phone: maybeText,
+  firstName: maybeText,
+  lastName: maybeText,
+  birthDate: dateText.nullish(),
+  address: z.object({ street: maybeText, postal: maybeText, city: maybeText, country: maybeText }).nullish(),
+  levelId: maybeText,
+  activePoints: z.number().nullish(),
+  active: z.boolean(),
+  agreement2: z.boolean().nullish(),
+  createdAt: dateTimeText.nullish(),
+});
+
+/**
+ * A transaction's line. `sku` is a string in the documented transaction ("Add Transaction":
+ * `"sku": "12AB"`); the 3.x API and the simulator's population wrap it as `{ code }`: both read.
+ */
+const transactionLine = z.object({
+  sku: z.union([z.string(), z.object({ code: maybeText })]).nullish(),
+  name: z.string(),
+  category: maybeText,
+  quantity: z.number(),
+  grossValue: z.number(),
+});
+
+/** A transaction as `GET /api/{storeCode}/transaction` lists it. */
+export const transactionItem = z.object({
+  transactionId: z.string().min(1),
+  customerId: z.string().min(1),
+  header: z.object({
+    documentNumber: maybeText,
+    documentType: z.string(),
+    purchasedAt: dateTimeText,
+    purchasePlace: maybeText,
+  }),
+  grossValue: z.number(),
+  currency: maybeText,
+  items: z.array(transactionLine).nullish(),
+});
+
+/** A tier as the (deprecated) `GET /api/{storeCode}/tier` lists it. */
+export const tierItem = z.object({ levelId: z.string().min(1), name: z.string() });
+
+export const memberListAnswer = listAnswer(memberItem);
+export const transactionListAnswer = listAnswer(transactionItem);
+export const tierListAnswer = listAnswer(tierItem);
+/** A list answer whose items are not read (the health probe). */
+export const anyListAnswer = listAnswer(z.unknown());
+
+export type MemberItem = z.output<typeof memberItem>;
+export type TransactionItem = z.output<typeof transactionItem>;
+export type TierItem = z.output<typeof tierItem>;
 
 /** A member as read from the API, before its level id is turned into a tier name. */
 export type MemberView = Required<Omit<LoyaltyMemberRecord, 'tier'>> & { levelId: string | null };
@@ -26,43 +105,27 @@ export interface TransactionView {
   record: LoyaltyTransactionRecord;
 }
 
-export interface ListView {
-  items: unknown[];
-  /** How many records match the filters, over all pages. */
-  filtered: number;
-}
-
-export function readList(body: unknown): ListView {
-  const list = object(body, 'body');
-  const total = object(list.total, 'body.total');
-  return { items: array(list.items, 'body.items'), filtered: required(total, 'filtered', 'number', 'body.total') };
-}
-
-/** The admin token of a login answer. */
-export function readLoginToken(body: unknown): string {
-  return required(object(body, 'body'), 'token', 'string', 'body');
-}
-
 /**
  * A member as the gateway reads it. `timeZone` (IANA) is where the instance keeps its dates:
- * a birth date sent as an instant (`1990-04-14T22:00:00+00:00`) is read on its wall clocks.
+ * a birth date sent as an instant (`1990-04-14T22:00:00+00:00`) is read on its wall clocks, and
+ * so is a date-time written without a zone.
  */
-export function readMember(value: unknown, timeZone = 'UTC'): MemberView {
-  const m = object(value, 'member');
+export function toMemberView(m: MemberItem, timeZone = 'UTC'): MemberView {
+  const a = m.address;
   return {
-    id: required(m, 'customerId', 'string', 'member'),
-    cardNumber: optional(m, 'loyaltyCardNumber', 'string', 'member'),
-    email: optional(m, 'email', 'string', 'member'),
-    phone: optional(m, 'phone', 'string', 'member'),
-    firstName: optional(m, 'firstName', 'string', 'member'),
-    lastName: optional(m, 'lastName', 'string', 'member'),
-    birthDate: birthDate(optional(m, 'birthDate', 'string', 'member'), timeZone),
-    address: readAddress(m.address),
-    levelId: optional(m, 'levelId', 'string', 'member'),
-    activePoints: optional(m, 'activePoints', 'number', 'member'),
-    active: required(m, 'active', 'boolean', 'member'),
-    marketingConsent: optional(m, 'agreement2', 'boolean', 'member'),
-    createdAt: instant(optional(m, 'createdAt', 'string', 'member'), 'member.createdAt'),
+    id: m.customerId,
+    cardNumber: m.loyaltyCardNumber ?? null,
+    email: m.email ?? null,
+    phone: m.phone ?? null,
+    firstName: m.firstName ?? null,
+    lastName: m.lastName ?? null,
+    birthDate: m.birthDate == null ? null : calendarDate(m.birthDate, timeZone),
+    address: a == null ? null : { street: a.street ?? null, postalCode: a.postal ?? null, city: a.city ?? null, country: a.country ?? null },
+    levelId: m.levelId ?? null,
+    activePoints: m.activePoints ?? null,
+    active: m.active,
+    marketingConsent: m.agreement2 ?? null,
+    createdAt: m.createdAt == null ? null : instantIn(m.createdAt, timeZone),
   };
 }
 
@@ -83,26 +146,22 @@ export function toFoundRecord(member: MemberView): FoundRecord {
   return { source: 'loyalty', id: member.id, identifiers, name: { first: member.firstName, last: member.lastName } };
 }
 
-export function readTier(value: unknown): { levelId: string; name: string } {
-  const tier = object(value, 'tier');
-  return { levelId: required(tier, 'levelId', 'string', 'tier'), name: required(tier, 'name', 'string', 'tier') };
-}
-
-export function readTransaction(value: unknown): TransactionView {
-  const t = object(value, 'transaction');
-  const header = object(t.header, 'transaction.header');
-  const where = 'transaction.header';
+/**
+ * A transaction as the gateway reads it; a `purchasedAt` without a zone (as "Add Transaction"
+ * writes it) is a time on the wall clocks of `timeZone`, the instance's zone.
+ */
+export function toTransactionView(t: TransactionItem, timeZone = 'UTC'): TransactionView {
   return {
-    customerId: required(t, 'customerId', 'string', 'transaction'),
+    customerId: t.customerId,
     record: {
-      id: required(t, 'transactionId', 'string', 'transaction'),
-      documentNumber: optional(header, 'documentNumber', 'string', where),
-      documentType: required(header, 'documentType', 'string', where),
-      purchasedAt: instant(required(header, 'purchasedAt', 'string', where), `${where}.purchasedAt`),
-      store: optional(header, 'purchasePlace', 'string', where),
-      grossValue: required(t, 'grossValue', 'number', 'transaction'),
-      currency: optional(t, 'currency', 'string', 'transaction'),
-      lines: array(t.items ?? [], 'transaction.items').map(readLine),
+      id: t.transactionId,
+      documentNumber: t.header.documentNumber ?? null,
+      documentType: t.header.documentType,
+      purchasedAt: instantIn(t.header.purchasedAt, timeZone),
+      store: t.header.purchasePlace ?? null,
+      grossValue: t.grossValue,
+      currency: t.currency ?? null,
+      lines: (t.items ?? []).map(toPurchaseLine),
     },
   };
 }
@@ -113,89 +172,94 @@ export function newestFirst(a: LoyaltyTransactionRecord, b: LoyaltyTransactionRe
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function readLine(value: unknown): PurchaseLine {
-  const item = object(value, 'transaction.items[]');
-  const where = 'transaction.items[]';
-  const sku = item.sku === null || item.sku === undefined ? null : object(item.sku, `${where}.sku`);
-  const quantity = required(item, 'quantity', 'number', where);
-  const gross = required(item, 'grossValue', 'number', where);
+function toPurchaseLine(item: z.output<typeof transactionLine>): PurchaseLine {
+  const { quantity, grossValue } = item;
+  const sku = item.sku == null ? null : typeof item.sku === 'string' ? item.sku : (item.sku.code ?? null);
   return {
-    sku: sku === null ? null : optional(sku, 'code', 'string', `${where}.sku`),
-    name: required(item, 'name', 'string', where),
-    category: optional(item, 'category', 'string', where),
+    sku,
+    name: item.name,
+    category: item.category ?? null,
     // The schema counts whole units; Open Loyalty also records weighed goods (1.5 kg). The price
     // of one unit comes from the exact quantity, so the line total stays right.
     quantity: Math.max(1, Math.round(quantity)),
-    unitPrice: quantity > 0 ? Math.round((gross / quantity) * 100) / 100 : gross,
-  };
-}
-
-function readAddress(value: unknown): MemberView['address'] {
-  if (value === null || value === undefined) return null;
-  const a = object(value, 'member.address');
-  const where = 'member.address';
-  return {
-    street: optional(a, 'street', 'string', where),
-    postalCode: optional(a, 'postal', 'string', where),
-    city: optional(a, 'city', 'string', where),
-    country: optional(a, 'country', 'string', where),
+    unitPrice: quantity > 0 ? Math.round((grossValue / quantity) * 100) / 100 : grossValue,
   };
 }
 
 /**
- * `YYYY-MM-DD`. Open Loyalty serializes a birth date as a date-time in its server's zone
- * (`1990-09-11T02:00:00+0200` in its reference); read in `timeZone` (see calendarDate).
+ * A date-time as the silos write it: `YYYY-MM-DD`, `T` or a space, hours and minutes, optional
+ * seconds and fraction, and an optional zone (`Z`, `+02:00`, `+0200`, `+02`).
  */
-function birthDate(text: string | null, timeZone: string): string | null {
-  if (text === null) return null;
-  const date = calendarDate(text, timeZone);
-  if (date === null) throw new ShapeError('member.birthDate should be a date (YYYY-MM-DD) or an ISO 8601 date-time');
-  return date;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** The form `toISOString` writes, which needs no conversion. */
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * The fields of a date-time text: its wall-clock time as if in UTC (epoch ms) and its zone's
+ * offset in ms, null when written without a zone. Null when the text is not a date-time or its
+ * date or time does not exist (`2024-02-30`, `25:00`).
+ */
+function wallClock(text: string): { wallMs: number; offsetMs: number | null } | null {
+  const match = DATE_TIME.exec(text.trim());
+  if (!match) return null;
+  const [, y, mo, d, h, mi, s, fraction, zone] = match;
+  const fields = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0)] as const;
+  const date = new Date(0);
+  date.setUTCFullYear(fields[0], fields[1], fields[2]);
+  date.setUTCHours(fields[3], fields[4], fields[5], Number((fraction ?? '0').padEnd(3, '0').slice(0, 3)));
+  // setUTC* rolls 30 February over to 2 March: a date-time that does not exist is not one.
+  const exists =
+    date.getUTCFullYear() === fields[0] && date.getUTCMonth() === fields[1] && date.getUTCDate() === fields[2] &&
+    date.getUTCHours() === fields[3] && date.getUTCMinutes() === fields[4] && date.getUTCSeconds() === fields[5];
+  if (!exists) return null;
+  return { wallMs: date.getTime(), offsetMs: zone === undefined ? null : zoneOffsetMs(zone) };
 }
 
-/** An ISO 8601 date-time in UTC, whatever zone the API wrote it in. */
-function instant<T extends string | null>(text: T, where: string): T {
-  if (text === null) return text;
-  const utc = utcDateTime(text);
-  if (utc === null) throw new ShapeError(`${where} should be an ISO 8601 date-time`);
-  return utc as T;
+function zoneOffsetMs(zone: string): number {
+  if (zone.toUpperCase() === 'Z') return 0;
+  const digits = zone.slice(1).replace(':', '');
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
+  return (zone.startsWith('-') ? -minutes : minutes) * 60_000;
 }
 
-interface Kinds {
-  string: string;
-  number: number;
-  boolean: boolean;
+/**
+ * A date-time text (one the schemas accepted) as an ISO 8601 instant in UTC with milliseconds.
+ * With a zone, that instant; without one, the time on the wall clocks of `timeZone` (in a
+ * daylight-saving gap or overlap, the offset before the change). `Date.parse` would read a
+ * zoneless text in the gateway host's zone, which is nobody's. Throws a RangeError for a text
+ * that is not a date-time.
+ */
+export function instantIn(text: string, timeZone: string): string {
+  if (CANONICAL_UTC.test(text)) return text;
+  const clock = wallClock(text);
+  if (clock === null) throw new RangeError('instantIn takes an ISO 8601 date-time');
+  const { wallMs, offsetMs } = clock;
+  if (offsetMs !== null) return new Date(wallMs - offsetMs).toISOString();
+  const first = wallMs - offsetOf(wallMs, timeZone);
+  return new Date(wallMs - offsetOf(first, timeZone)).toISOString();
 }
 
-function isKind<K extends keyof Kinds>(value: unknown, kind: K): value is Kinds[K] {
-  return kind === 'number' ? typeof value === 'number' && Number.isFinite(value) : typeof value === kind;
+/** How far ahead of UTC the wall clocks of `timeZone` are at `epochMs`, in ms. */
+function offsetOf(epochMs: number, timeZone: string): number {
+  if (timeZone === 'UTC') return 0;
+  const parts = wallFormat(timeZone).formatToParts(new Date(epochMs));
+  const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)!.value);
+  const asUtc = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour') % 24, part('minute'), part('second'));
+  return asUtc - Math.floor(epochMs / 1000) * 1000;
 }
 
-function optional<K extends keyof Kinds>(o: Json, key: string, kind: K, where: string): Kinds[K] | null {
-  const value = o[key];
-  if (value === undefined || value === null) return null;
-  if (isKind(value, kind)) return value;
-  throw new ShapeError(`${where}.${key} should be a ${kind}, but is ${kindOf(value)}`);
-}
+const wallFormats = new Map<string, Intl.DateTimeFormat>();
 
-function required<K extends keyof Kinds>(o: Json, key: string, kind: K, where: string): Kinds[K] {
-  const value = optional(o, key, kind, where);
-  if (value === null) throw new ShapeError(`${where}.${key} is missing`);
-  return value;
-}
-
-function object(value: unknown, where: string): Json {
-  if (isObject(value)) return value;
-  throw new ShapeError(`${where} should be an object, but is ${kindOf(value)}`);
-}
-
-function array(value: unknown, where: string): unknown[] {
-  if (Array.isArray(value)) return value;
-  throw new ShapeError(`${where} should be an array, but is ${kindOf(value)}`);
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+/** One formatter per zone: building one costs far more than formatting with it. */
+function wallFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = wallFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone, calendar: 'gregory', numberingSystem: 'latn', hourCycle: 'h23',
+      year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    wallFormats.set(timeZone, format);
+  }
+  return format;
 }
