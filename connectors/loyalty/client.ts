@@ -29,6 +29,7 @@ import {
   toFoundRecord,
   toMemberRecord,
   toMemberView,
+  toTier,
   toTransactionView,
   transactionListAnswer,
   type MemberView,
@@ -123,7 +124,7 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
   }, now);
   const api = new OpenLoyaltyApi(http, session, config.storeCode);
   const tierNames = new SharedLoad(async () => {
-    const tiers = await api.all('tier.list', 'tier', tierListAnswer, {});
+    const tiers = (await api.all('tier.list', 'tier', tierListAnswer, {})).map(toTier);
     return { value: new Map(tiers.map((t) => [t.levelId, t.name])), freshUntilMs: now() + TIER_CACHE_MS };
   }, now);
 
@@ -205,8 +206,8 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
   };
 }
 
-/** A list answer's schema: `{ items, total: { filtered } }` with items of one shape. */
-type ListSchema<T> = z.ZodType<{ items: T[]; total: { filtered: number } }>;
+/** A list answer's schema, read as its items and the count of records over every page. */
+type ListSchema<T> = z.ZodType<{ items: T[]; filtered: number }>;
 
 /** One page of a list answer; `last` when no page follows. */
 interface Page<T> {
@@ -246,8 +247,7 @@ class OpenLoyaltyApi {
     size = MAX_ITEMS_ON_PAGE,
   ): Promise<{ items: T[]; filtered: number }> {
     const body = await this.get(operation, resource, { ...filters, _page: page, _itemsOnPage: size });
-    const { items, total } = readBody(schema, body, (problem) => this.http.badResponse(operation, problem));
-    return { items, filtered: total.filtered };
+    return readBody(schema, body, (problem) => this.http.badResponse(operation, problem));
   }
 
   /** The pages of a filtered list, of `size` items, first to last, as long as the caller keeps iterating. */

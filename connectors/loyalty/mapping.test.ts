@@ -8,6 +8,7 @@ import {
   memberListAnswer,
   tierListAnswer,
   toMemberView,
+  toTier,
   toTransactionView,
   transactionItem,
   transactionListAnswer,
@@ -104,6 +105,35 @@ describe('toTransactionView', () => {
   });
 });
 
+describe('the 4.x reference forms', () => {
+  it('reads a list whose total is a plain count', () => {
+    expect(memberListAnswer.parse({ items: [member()], total: 7 }).filtered).toBe(7);
+    expect(memberListAnswer.parse({ items: [member()], total: { all: 9, filtered: 1 } }).filtered).toBe(1);
+  });
+
+  it('reads a transaction list named transactions, with the document fields at the top level', () => {
+    const flat = { transactionId: 't9', customerId: 'm1', grossValue: 3, documentNumber: '456', purchaseDate: '2018-02-20T09:45:04+0100', purchasePlace: 'wroclaw', documentType: 'sell', currency: 'eur', items: [] };
+    const { items, filtered } = transactionListAnswer.parse({ transactions: [flat], total: 2 });
+    expect(filtered).toBe(2);
+    expect(toTransactionView(items[0]!).record).toEqual({
+      id: 't9',
+      documentNumber: '456',
+      documentType: 'sell',
+      purchasedAt: '2018-02-20T08:45:04.000Z',
+      store: 'wroclaw',
+      grossValue: 3,
+      currency: 'EUR',
+      lines: [],
+    });
+  });
+
+  it("reads a tier's id from levelId or from id", () => {
+    const { items } = tierListAnswer.parse({ items: [{ levelId: 'l1', name: 'Gold' }, { id: 'l2', name: 'level1' }], total: 2 });
+    expect(items.map(toTier)).toEqual([{ levelId: 'l1', name: 'Gold' }, { levelId: 'l2', name: 'level1' }]);
+    expect(problemOf(tierListAnswer, { items: [{ name: 'Gold' }], total: 1 })).toBe('items[0].levelId: expected string (or the 4.x id)');
+  });
+});
+
 describe('instantIn', () => {
   it('converts a date-time with a zone to UTC, whatever the instance zone', () => {
     expect(instantIn('1990-09-11T02:00:00+0200', 'America/New_York')).toBe('1990-09-11T00:00:00.000Z');
@@ -125,7 +155,8 @@ describe('answer schemas: what each refuses, by path and expectation, never the 
 
   it('a list answer without items or without total.filtered', () => {
     expect(problemOf(tierListAnswer, { total: { filtered: 0 } })).toBe('items: expected array, received undefined');
-    expect(problemOf(memberListAnswer, { items: [], total: { all: 3 } })).toBe('total.filtered: expected number, received undefined');
+    expect(problemOf(memberListAnswer, { items: [], total: { all: 3 } })).toBe('total: expected an object with a whole "filtered" count, or a whole count');
+    expect(problemOf(transactionListAnswer, { total: 0 })).toBe('items: expected array (or the 4.x transactions)');
   });
 
   it('a member field of the wrong kind', () => {
@@ -148,7 +179,9 @@ describe('answer schemas: what each refuses, by path and expectation, never the 
 
   it('a transaction without a header, or with a line of the wrong kind', () => {
     const noHeader = { ...transaction(), header: undefined };
-    expect(problemOf(transactionListAnswer, { items: [noHeader], total: { filtered: 1 } })).toBe('items[0].header: expected object, received undefined');
+    expect(problemOf(transactionListAnswer, { items: [noHeader], total: { filtered: 1 } })).toBe(
+      'items[0].header: expected object (or the 4.x documentType and purchaseDate)',
+    );
     const badLine = transaction({}, [{ sku: 7, name: 'Shoe', quantity: '2', grossValue: 10 }]);
     expect(problemOf(transactionListAnswer, { items: [badLine], total: { filtered: 1 } })).toBe(
       'items[0].items[0].sku: invalid input; items[0].items[0].quantity: expected number, received string',

@@ -34,9 +34,21 @@ const dateTimeText = z.string().refine((text) => wallClock(text) !== null, 'expe
 /** The admin login answer: `{ token, refresh_token }`; only the token is used. */
 export const loginAnswer = z.object({ token: z.string().min(1), refresh_token: z.string().optional() });
 
-/** The envelope of a list answer read with `_page` paging; `total.filtered` counts every page. */
+/** A count of records. */
+const count = z.number().int().nonnegative();
+
+/**
+ * A list's `total`: `{ all, filtered }` as the current API is modelled here (`filtered` counts
+ * the records matching the filters over every page), or a plain count as the 4.x reference
+ * documents it (`"total": 2`).
+ */
+const listTotal = z.union([z.object({ filtered: count }), count], { error: 'expected an object with a whole "filtered" count, or a whole count' });
+
+/** A list answer read with `_page` paging, as `{ items, filtered }`. */
 function listAnswer<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), total: z.object({ filtered: z.number().int().nonnegative() }) });
+  return z
+    .object({ items: z.array(item), total: listTotal })
+    .transform(({ items, total }) => ({ items, filtered: typeof total === 'number' ? total : total.filtered }));
 }
 
 /** A member as `GET /api/{storeCode}/member` lists it (the fields the gateway reads). */
@@ -48,6 +60,7 @@ export const memberItem = z.object({
   firstName: maybeText,
   lastName: maybeText,
   birthDate: dateText.nullish(),
+  // The 4.x reference shows an empty object for a member without an address.
   address: z.object({ street: maybeText, postal: maybeText, city: maybeText, country: maybeText }).nullish(),
   levelId: maybeText,
   activePoints: z.number().nullish(),
@@ -57,8 +70,8 @@ export const memberItem = z.object({
 });
 
 /**
- * A transaction's line. `sku` is a string in the documented transaction ("Add Transaction":
- * `"sku": "12AB"`); the 3.x API and the simulator's population wrap it as `{ code }`: both read.
+ * A transaction's line. `sku` is a string in the current reference's transaction ("Add
+ * Transaction": `"sku": "12AB"`) and `{ code }` in the 4.x reference's list: both read.
  */
 const transactionLine = z.object({
   sku: z.union([z.string(), z.object({ code: maybeText })]).nullish(),
@@ -68,29 +81,55 @@ const transactionLine = z.object({
   grossValue: z.number(),
 });
 
-/** A transaction as `GET /api/{storeCode}/transaction` lists it. */
-export const transactionItem = z.object({
-  transactionId: z.string().min(1),
-  customerId: z.string().min(1),
-  header: z.object({
+/**
+ * A transaction as `GET /api/{storeCode}/transaction` lists it. The current reference groups the
+ * document's fields in a `header` (`documentNumber`, `documentType`, `purchasedAt`,
+ * `purchasePlace`, as "Add Transaction" writes it); the 4.x reference lists them at the top
+ * level, the purchase time as `purchaseDate`. Either form reads.
+ */
+export const transactionItem = z
+  .object({
+    transactionId: z.string().min(1),
+    customerId: z.string().min(1),
+    header: z.object({ documentNumber: maybeText, documentType: z.string(), purchasedAt: dateTimeText, purchasePlace: maybeText }).optional(),
     documentNumber: maybeText,
-    documentType: z.string(),
-    purchasedAt: dateTimeText,
+    documentType: z.string().optional(),
+    purchaseDate: dateTimeText.optional(),
     purchasePlace: maybeText,
-  }),
-  grossValue: z.number(),
-  currency: maybeText,
-  items: z.array(transactionLine).nullish(),
-});
+    grossValue: z.number(),
+    currency: maybeText,
+    items: z.array(transactionLine).nullish(),
+  })
+  .refine((t) => t.header !== undefined || (t.documentType !== undefined && t.purchaseDate !== undefined), {
+    path: ['header'],
+    message: 'expected object (or the 4.x documentType and purchaseDate)',
+  });
 
-/** A tier as the (deprecated) `GET /api/{storeCode}/tier` lists it. */
-export const tierItem = z.object({ levelId: z.string().min(1), name: z.string() });
+/**
+ * A tier as the (deprecated) `GET /api/{storeCode}/tier` lists it: its id is `levelId` (as a
+ * member's `levelId` names it), or `id` in the 4.x reference's level list.
+ */
+export const tierItem = z
+  .object({ levelId: z.string().min(1).optional(), id: z.string().min(1).optional(), name: z.string() })
+  .refine((t) => t.levelId !== undefined || t.id !== undefined, { path: ['levelId'], message: 'expected string (or the 4.x id)' });
 
 export const memberListAnswer = listAnswer(memberItem);
-export const transactionListAnswer = listAnswer(transactionItem);
+/**
+ * The transaction list; the 4.x reference names its array `transactions` (`{ transactions,
+ * total }`) where the current API is modelled with `items`.
+ */
+export const transactionListAnswer = z
+  .object({ items: z.array(transactionItem).optional(), transactions: z.array(transactionItem).optional(), total: listTotal })
+  .refine((body) => body.items !== undefined || body.transactions !== undefined, { path: ['items'], message: 'expected array (or the 4.x transactions)' })
+  .transform(({ items, transactions, total }) => ({ items: items ?? transactions ?? [], filtered: typeof total === 'number' ? total : total.filtered }));
 export const tierListAnswer = listAnswer(tierItem);
 /** A list answer whose items are not read (the health probe). */
 export const anyListAnswer = listAnswer(z.unknown());
+
+/** A tier's id and name, whichever form the list used. */
+export function toTier(tier: TierItem): { levelId: string; name: string } {
+  return { levelId: (tier.levelId ?? tier.id)!, name: tier.name };
+}
 
 export type MemberItem = z.output<typeof memberItem>;
 export type TransactionItem = z.output<typeof transactionItem>;
@@ -151,16 +190,19 @@ export function toFoundRecord(member: MemberView): FoundRecord {
  * writes it) is a time on the wall clocks of `timeZone`, the instance's zone.
  */
 export function toTransactionView(t: TransactionItem, timeZone = 'UTC'): TransactionView {
+  // The schema has checked that one of the two forms is there.
+  const header = t.header ?? { documentNumber: t.documentNumber, documentType: t.documentType!, purchasedAt: t.purchaseDate!, purchasePlace: t.purchasePlace };
   return {
     customerId: t.customerId,
     record: {
       id: t.transactionId,
-      documentNumber: t.header.documentNumber ?? null,
-      documentType: t.header.documentType,
-      purchasedAt: instantIn(t.header.purchasedAt, timeZone),
-      store: t.header.purchasePlace ?? null,
+      documentNumber: header.documentNumber ?? null,
+      documentType: header.documentType,
+      purchasedAt: instantIn(header.purchasedAt, timeZone),
+      store: header.purchasePlace ?? null,
       grossValue: t.grossValue,
-      currency: t.currency ?? null,
+      // ISO 4217 codes are upper case (the schema's `currency`); the 4.x reference writes "eur".
+      currency: t.currency == null ? null : t.currency.toUpperCase(),
       lines: (t.items ?? []).map(toPurchaseLine),
     },
   };
