@@ -29,7 +29,6 @@ import {
   toFoundRecord,
   toMemberRecord,
   toMemberView,
-  toTier,
   toTransactionView,
   transactionListAnswer,
   type MemberView,
@@ -124,7 +123,7 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
   }, now);
   const api = new OpenLoyaltyApi(http, session, config.storeCode);
   const tierNames = new SharedLoad(async () => {
-    const tiers = (await api.all('tier.list', 'tier', tierListAnswer, {})).map(toTier);
+    const tiers = await api.all('tier.list', 'tier', tierListAnswer, {});
     return { value: new Map(tiers.map((t) => [t.levelId, t.name])), freshUntilMs: now() + TIER_CACHE_MS };
   }, now);
 

@@ -8,7 +8,6 @@ import {
   memberListAnswer,
   tierListAnswer,
   toMemberView,
-  toTier,
   toTransactionView,
   transactionItem,
   transactionListAnswer,
@@ -127,11 +126,6 @@ describe('the 4.x reference forms', () => {
     });
   });
 
-  it("reads a tier's id from levelId or from id", () => {
-    const { items } = tierListAnswer.parse({ items: [{ levelId: 'l1', name: 'Gold' }, { id: 'l2', name: 'level1' }], total: 2 });
-    expect(items.map(toTier)).toEqual([{ levelId: 'l1', name: 'Gold' }, { levelId: 'l2', name: 'level1' }]);
-    expect(problemOf(tierListAnswer, { items: [{ name: 'Gold' }], total: 1 })).toBe('items[0].levelId: expected string (or the 4.x id)');
-  });
 });
 
 describe('instantIn', () => {

@@ -14,8 +14,8 @@
  *   category }` with `sku` a string), "Pagination" and "How to Query" (`_page`, `_itemsOnPage`,
  *   a list's `items`);
  * - the 4.x reference, docs.openloyalty.io: whole example lists of members, transactions and
- *   levels (`total` a count, transactions with their document fields at the top level, a level's
- *   `id`, currency `eur`); the schemas read both forms where they differ;
+ *   levels (`total` a count, transactions with their document fields at the top level, currency
+ *   `eur`); the schemas read both forms where they differ;
  * - modelled, not documented in what could be read: `total: { all, filtered }`, `activePoints`.
  */
 import { z } from '../shared/body-schema.js';
@@ -123,12 +123,10 @@ export const transactionItem = z
   });
 
 /**
- * A tier as the (deprecated) `GET /api/{storeCode}/tier` lists it: its id is `levelId` (as a
- * member's `levelId` names it), or `id` in the 4.x reference's level list.
+ * A tier as the (deprecated) `GET /api/{storeCode}/tier` lists it, named by `levelId` as a
+ * member's `levelId` names it (the 4.x level list too; its legacy `id` is deprecated there).
  */
-export const tierItem = z
-  .object({ levelId: z.string().min(1).optional(), id: z.string().min(1).optional(), name: z.string() })
-  .refine((t) => t.levelId !== undefined || t.id !== undefined, { path: ['levelId'], message: 'expected string (or the 4.x id)' });
+export const tierItem = z.object({ levelId: z.string().min(1), name: z.string() });
 
 export const memberListAnswer = listAnswer(memberItem);
 /**
@@ -143,10 +141,6 @@ export const tierListAnswer = listAnswer(tierItem);
 /** A list answer whose items are not read (the health probe). */
 export const anyListAnswer = listAnswer(z.unknown());
 
-/** A tier's id and name, whichever form the list used. */
-export function toTier(tier: TierItem): { levelId: string; name: string } {
-  return { levelId: (tier.levelId ?? tier.id)!, name: tier.name };
-}
 
 export type MemberItem = z.output<typeof memberItem>;
 export type TransactionItem = z.output<typeof transactionItem>;

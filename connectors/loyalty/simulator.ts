@@ -225,18 +225,16 @@ interface MemberTotals {
  * The records as Open Loyalty answers them: the population holds the fields the gateway reads,
  * and the API's answers carry more, which the vendor's reference documents (README.md,
  * "Contract fixtures"): a member's agreements, gender and transaction statistics, a
- * transaction's buyer data and labels, a tier's state and member count. They are filled here,
+ * transaction's buyer data and labels, a tier's state and translations. They are filled here,
  * from the population, so that the simulator answers in the documented shape.
  */
 class AnswerShapes {
   private readonly totals = new Map<string, MemberTotals>();
   private readonly membersById = new Map<string, OpenLoyaltyMember>();
-  private readonly membersPerLevel = new Map<string, number>();
 
   constructor(members: readonly OpenLoyaltyMember[], transactions: readonly OpenLoyaltyTransaction[]) {
     for (const member of members) {
       this.membersById.set(member.customerId, member);
-      this.membersPerLevel.set(member.levelId, (this.membersPerLevel.get(member.levelId) ?? 0) + 1);
     }
     for (const t of transactions) {
       const totals = this.totals.get(t.customerId) ?? { count: 0, amount: 0, last: null, lastMs: -Infinity, currency: null };
@@ -293,13 +291,14 @@ class AnswerShapes {
   }
 
   tier(level: OpenLoyaltyLevel): Record<string, unknown> {
+    // The population names a level in one language; the reference lists each translation.
     return {
       ...level,
       description: null,
-      active: true,
       hasPhoto: false,
+      active: true,
       specialRewards: [],
-      customersCount: this.membersPerLevel.get(level.levelId) ?? 0,
+      translations: [{ name: level.name, description: null, id: 1, locale: 'en' }],
     };
   }
 }
