@@ -3,6 +3,7 @@
  * admin JWT. Every call goes through {@link SiloHttp}; README.md lists the endpoints.
  */
 import type { Dispatcher } from 'undici';
+import { readBody, type z } from '../shared/body-schema.js';
 import { checkListLimit, unique } from '../shared/collections.js';
 import { mailboxSpellings } from '../shared/mailbox.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
@@ -19,7 +20,6 @@ import type {
 } from '../types.js';
 import { IN_SEPARATOR, LOGIN_PATH, MAX_ITEMS_ON_PAGE, MAX_PAGE, filterQuery, storePath, type ListResource } from './api.js';
 import { readJwtClaims } from './jwt.js';
-import { readBody, type z } from '../shared/body-schema.js';
 import {
   anyListAnswer,
   loginAnswer,
@@ -198,7 +198,8 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
 
     health: (): Promise<SiloHealth> =>
       probeHealth(async () => {
-        await api.page('member.list', 'member', anyListAnswer, {}, 1, 1);
+        const body = await api.get('member.list', 'member', { _itemsOnPage: 1 });
+        readBody(anyListAnswer, body, (problem) => http.badResponse('member.list', problem));
       }),
 
     close: () => http.close(),

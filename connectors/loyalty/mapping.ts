@@ -128,6 +128,7 @@ export const transactionItem = z
  */
 export const tierItem = z.object({ levelId: z.string().min(1), name: z.string() });
 
+/** `GET /api/{storeCode}/member`, read as `{ items, filtered }`. */
 export const memberListAnswer = listAnswer(memberItem);
 /**
  * The transaction list; the 4.x reference names its array `transactions` (`{ transactions,
@@ -137,11 +138,13 @@ export const transactionListAnswer = z
   .object({ items: z.array(transactionItem).optional(), transactions: z.array(transactionItem).optional(), total: listTotal })
   .refine((body) => body.items !== undefined || body.transactions !== undefined, { path: ['items'], message: 'expected array (or the 4.x transactions)' })
   .transform(({ items, transactions, total }) => ({ items: items ?? transactions ?? [], filtered: typeof total === 'number' ? total : total.filtered }));
+/** `GET /api/{storeCode}/tier`, read as `{ items, filtered }`. */
 export const tierListAnswer = listAnswer(tierItem);
 /** A list answer whose items are not read (the health probe). */
 export const anyListAnswer = listAnswer(z.unknown());
 
 
+/** A member, a transaction and a tier as their schemas read them. */
 export type MemberItem = z.output<typeof memberItem>;
 export type TransactionItem = z.output<typeof transactionItem>;
 export type TierItem = z.output<typeof tierItem>;
