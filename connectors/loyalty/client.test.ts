@@ -388,8 +388,28 @@ describe('loyalty connector, each test on a simulator of its own', () => {
       silo = await startSilo({ population });
       const error = await expectSourceError(silo.connect().fetchRecords([odd.customerId]));
       expect(error.code).toBe('SOURCE_BAD_RESPONSE');
-      expect(error.detail).toMatchObject({ operation: 'member.list', problem: 'member.activePoints should be a number, but is a string' });
+      expect(error.detail).toMatchObject({ operation: 'member.list', problem: 'items[0].activePoints: expected number, received string' });
       expect(JSON.stringify(error)).not.toContain('about 12 points');
+    });
+
+    it('reports a tier list without the documented shape as SOURCE_BAD_RESPONSE of tier.list, naming the field, not the value', async () => {
+      const population: Population = loyaltyTestPopulation();
+      (population.loyalty.levels[0] as unknown as Record<string, unknown>).name = 40400;
+      silo = await startSilo({ population });
+      const error = await expectSourceError(silo.connect().fetchRecords([memberId(2)]), 'SOURCE_BAD_RESPONSE', 'loyalty');
+      expect(error.detail).toMatchObject({ operation: 'tier.list', problem: 'items[0].name: expected string, received number' });
+      expect(JSON.stringify(error)).not.toContain('40400');
+    });
+
+    it('reports a transaction whose purchase time is not a date-time as SOURCE_BAD_RESPONSE of transaction.list', async () => {
+      const population: Population = loyaltyTestPopulation();
+      const odd = population.loyalty.transactions.find((t) => t.customerId === memberId(2))!;
+      odd.header.purchasedAt = 'yesterday at noon';
+      silo = await startSilo({ population });
+      const error = await expectSourceError(silo.connect().transactionsOf([memberId(2)], 5), 'SOURCE_BAD_RESPONSE', 'loyalty');
+      expect(error.detail).toMatchObject({ operation: 'transaction.list' });
+      expect(error.detail.problem).toMatch(/^items\[\d\]\.header\.purchasedAt: expected an ISO 8601 date-time$/);
+      expect(JSON.stringify(error)).not.toContain('yesterday');
     });
   });
 });

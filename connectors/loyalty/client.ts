@@ -3,6 +3,7 @@
  * admin JWT. Every call goes through {@link SiloHttp}; README.md lists the endpoints.
  */
 import type { Dispatcher } from 'undici';
+import { readBody, type z } from '../shared/body-schema.js';
 import { checkListLimit, unique } from '../shared/collections.js';
 import { mailboxSpellings } from '../shared/mailbox.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
@@ -20,16 +21,16 @@ import type {
 import { IN_SEPARATOR, LOGIN_PATH, MAX_ITEMS_ON_PAGE, MAX_PAGE, filterQuery, storePath, type ListResource } from './api.js';
 import { readJwtClaims } from './jwt.js';
 import {
-  ShapeError,
+  anyListAnswer,
+  loginAnswer,
+  memberListAnswer,
   newestFirst,
-  readList,
-  readLoginToken,
-  readMember,
-  readTier,
-  readTransaction,
+  tierListAnswer,
   toFoundRecord,
   toMemberRecord,
-  type ListView,
+  toMemberView,
+  toTransactionView,
+  transactionListAnswer,
   type MemberView,
 } from './mapping.js';
 
@@ -117,18 +118,18 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
       path: LOGIN_PATH,
       json: { username: config.username, password: config.password },
     });
-    const token = readAs(http, 'admin.loginCheck', () => readLoginToken(res.body));
+    const { token } = readBody(loginAnswer, res.body, (problem) => http.badResponse('admin.loginCheck', problem));
     return { value: token, freshUntilMs: renewAt(token, now()) };
   }, now);
   const api = new OpenLoyaltyApi(http, session, config.storeCode);
   const tierNames = new SharedLoad(async () => {
-    const tiers = await api.all('tier.list', 'tier', {}, readTier);
+    const tiers = await api.all('tier.list', 'tier', tierListAnswer, {});
     return { value: new Map(tiers.map((t) => [t.levelId, t.name])), freshUntilMs: now() + TIER_CACHE_MS };
   }, now);
 
   async function membersWhere(field: string, values: readonly string[]): Promise<MemberView[]> {
-    const batches = inBatches(values).map((batch) => api.all('member.list', 'member', filterQuery(field, batch), (value) => readMember(value, timeZone)));
-    return (await Promise.all(batches)).flat();
+    const batches = inBatches(values).map((batch) => api.all('member.list', 'member', memberListAnswer, filterQuery(field, batch)));
+    return (await Promise.all(batches)).flat().map((item) => toMemberView(item, timeZone));
   }
 
   /**
@@ -142,10 +143,11 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
     const short = (): string[] => batch.filter((id) => found.get(id)!.length < limit);
     const pageSize = Math.min(MAX_ITEMS_ON_PAGE, batch.length * limit);
     let pages = 0;
-    for await (const page of api.pages('transaction.list', 'transaction', { ...filterQuery('customerId', batch), ...NEWEST_FIRST }, pageSize)) {
-      for (const { customerId, record } of api.readAll('transaction.list', page.items, readTransaction)) {
-        const list = found.get(customerId);
-        if (list && list.length < limit) list.push(record);
+    const filters = { ...filterQuery('customerId', batch), ...NEWEST_FIRST };
+    for await (const page of api.pages('transaction.list', 'transaction', transactionListAnswer, filters, pageSize)) {
+      for (const item of page.items) {
+        const list = found.get(item.customerId);
+        if (list && list.length < limit) list.push(toTransactionView(item, timeZone).record);
       }
       pages += 1;
       if (page.last || short().length === 0) return;
@@ -153,8 +155,8 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
     }
     await Promise.all(
       short().map(async (id) => {
-        const { items } = await api.page('transaction.list', 'transaction', { customerId: id, ...NEWEST_FIRST }, 1, limit);
-        found.set(id, api.readAll('transaction.list', items, (item) => readTransaction(item).record));
+        const { items } = await api.page('transaction.list', 'transaction', transactionListAnswer, { customerId: id, ...NEWEST_FIRST }, 1, limit);
+        found.set(id, items.map((item) => toTransactionView(item, timeZone).record));
       }),
     );
   }
@@ -197,16 +199,19 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
     health: (): Promise<SiloHealth> =>
       probeHealth(async () => {
         const body = await api.get('member.list', 'member', { _itemsOnPage: 1 });
-        readAs(http, 'member.list', () => readList(body));
+        readBody(anyListAnswer, body, (problem) => http.badResponse('member.list', problem));
       }),
 
     close: () => http.close(),
   };
 }
 
+/** A list answer's schema, read as its items and the count of records over every page. */
+type ListSchema<T> = z.ZodType<{ items: T[]; filtered: number }>;
+
 /** One page of a list answer; `last` when no page follows. */
-interface Page {
-  items: unknown[];
+interface Page<T> {
+  items: T[];
   last: boolean;
 }
 
@@ -229,17 +234,27 @@ class OpenLoyaltyApi {
     return again.body;
   }
 
-  /** One page of a filtered list, of `size` items (by default the largest size). */
-  async page(operation: string, resource: ListResource, filters: Record<string, string>, page = 1, size = MAX_ITEMS_ON_PAGE): Promise<ListView> {
+  /**
+   * One page of a filtered list, of `size` items (by default the largest size), read with
+   * `schema`; a body without that shape is the silo's SOURCE_BAD_RESPONSE.
+   */
+  async page<T>(
+    operation: string,
+    resource: ListResource,
+    schema: ListSchema<T>,
+    filters: Record<string, string>,
+    page = 1,
+    size = MAX_ITEMS_ON_PAGE,
+  ): Promise<{ items: T[]; filtered: number }> {
     const body = await this.get(operation, resource, { ...filters, _page: page, _itemsOnPage: size });
-    return readAs(this.http, operation, () => readList(body));
+    return readBody(schema, body, (problem) => this.http.badResponse(operation, problem));
   }
 
   /** The pages of a filtered list, of `size` items, first to last, as long as the caller keeps iterating. */
-  async *pages(operation: string, resource: ListResource, filters: Record<string, string>, size = MAX_ITEMS_ON_PAGE): AsyncGenerator<Page> {
+  async *pages<T>(operation: string, resource: ListResource, schema: ListSchema<T>, filters: Record<string, string>, size = MAX_ITEMS_ON_PAGE): AsyncGenerator<Page<T>> {
     let seen = 0;
     for (let number = 1; ; number += 1) {
-      const { items, filtered } = await this.page(operation, resource, filters, number, size);
+      const { items, filtered } = await this.page(operation, resource, schema, filters, number, size);
       seen += items.length;
       const last = isLastPage(items.length, size, seen, filtered, number);
       yield { items, last };
@@ -248,23 +263,19 @@ class OpenLoyaltyApi {
   }
 
   /**
-   * Every record of a filtered list, read with `read`. A plain loop rather than `pages()`: most
-   * lists (a member by id, the tiers) are one page, and an async generator costs several promises
-   * a page on every request.
+   * Every record of a filtered list. A plain loop rather than `pages()`: most lists (a member by
+   * id, the tiers) are one page, and an async generator costs several promises a page on every
+   * request.
    */
-  async all<T>(operation: string, resource: ListResource, filters: Record<string, string>, read: (item: unknown) => T): Promise<T[]> {
+  async all<T>(operation: string, resource: ListResource, schema: ListSchema<T>, filters: Record<string, string>): Promise<T[]> {
     const records: T[] = [];
     let seen = 0;
     for (let number = 1; ; number += 1) {
-      const { items, filtered } = await this.page(operation, resource, filters, number);
-      for (const record of this.readAll(operation, items, read)) records.push(record);
+      const { items, filtered } = await this.page(operation, resource, schema, filters, number);
+      for (const record of items) records.push(record);
       seen += items.length;
       if (isLastPage(items.length, MAX_ITEMS_ON_PAGE, seen, filtered, number)) return records;
     }
-  }
-
-  readAll<T>(operation: string, items: unknown[], read: (item: unknown) => T): T[] {
-    return readAs(this.http, operation, () => items.map(read));
   }
 }
 
@@ -331,16 +342,6 @@ function renewAt(token: string, nowMs: number): number {
 
 function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
-}
-
-/** Runs a reader of an answer; a body without the documented shape is the silo's fault. */
-function readAs<T>(http: SiloHttp, operation: string, read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof ShapeError) throw http.badResponse(operation, error.message);
-    throw error;
-  }
 }
 
 /**

@@ -1,24 +1,189 @@
 import { describe, expect, it } from 'vitest';
-import { readMember, ShapeError } from './mapping.js';
+import { SourceError } from '../../src/errors.js';
+import { readBody, type z } from '../shared/body-schema.js';
+import {
+  instantIn,
+  loginAnswer,
+  memberItem,
+  memberListAnswer,
+  tierListAnswer,
+  toMemberView,
+  toTransactionView,
+  transactionItem,
+  transactionListAnswer,
+} from './mapping.js';
 
-const member = (birthDate: unknown) => ({ customerId: 'm1', active: true, birthDate });
+const complain = (problem: string) => new SourceError('SOURCE_BAD_RESPONSE', 'loyalty', `bad: ${problem}`, { problem });
 
-describe('readMember: a birth date', () => {
+/** The problem `readBody` reports for `body`, or a failure when the body passes. */
+function problemOf(schema: z.ZodType, body: unknown): string {
+  try {
+    readBody(schema, body, complain);
+  } catch (error) {
+    return (error as SourceError).detail.problem as string;
+  }
+  throw new Error('the schema accepted a body it should refuse');
+}
+
+const member = (fields: Record<string, unknown> = {}) => ({ customerId: 'm1', active: true, ...fields });
+const view = (fields: Record<string, unknown>, timeZone?: string) => toMemberView(memberItem.parse(member(fields)), timeZone);
+
+const transaction = (header: Record<string, unknown> = {}, items: unknown[] = []) => ({
+  transactionId: 't1',
+  customerId: 'm1',
+  grossValue: 500,
+  header: { documentType: 'sell', purchasedAt: '2024-05-01T00:00:00Z', ...header },
+  items,
+});
+
+describe('toMemberView: a birth date', () => {
   it('reads a date as it is', () => {
-    expect(readMember(member('1990-04-15'), 'Europe/Paris').birthDate).toBe('1990-04-15');
+    expect(view({ birthDate: '1990-04-15' }, 'Europe/Paris').birthDate).toBe('1990-04-15');
   });
 
-  it('reads a date-time, as Open Loyalty serializes it, in the instance\'s time zone', () => {
-    expect(readMember(member('1990-04-14T22:00:00+00:00'), 'Europe/Paris').birthDate).toBe('1990-04-15');
-    expect(readMember(member('1990-09-11T02:00:00+0200'), 'Europe/Warsaw').birthDate).toBe('1990-09-11');
-    expect(readMember(member('1990-04-15T04:00:00Z'), 'America/New_York').birthDate).toBe('1990-04-15');
+  it("reads a date-time, as Open Loyalty serializes it, in the instance's time zone", () => {
+    expect(view({ birthDate: '1990-04-14T22:00:00+00:00' }, 'Europe/Paris').birthDate).toBe('1990-04-15');
+    expect(view({ birthDate: '1990-09-11T02:00:00+0200' }, 'Europe/Warsaw').birthDate).toBe('1990-09-11');
+    expect(view({ birthDate: '1990-04-15T04:00:00Z' }, 'America/New_York').birthDate).toBe('1990-04-15');
     // Without a zone: UTC, where the text written in UTC is its own date.
-    expect(readMember(member('1990-04-14T22:00:00+00:00')).birthDate).toBe('1990-04-14');
+    expect(view({ birthDate: '1990-04-14T22:00:00+00:00' }).birthDate).toBe('1990-04-14');
   });
 
-  it('refuses what is not a date, naming the field and never the value', () => {
-    expect(() => readMember(member('14/04/1990'), 'UTC')).toThrow(ShapeError);
-    expect(() => readMember(member('14/04/1990'), 'UTC')).toThrow('member.birthDate should be a date (YYYY-MM-DD) or an ISO 8601 date-time');
-    expect(readMember(member(null), 'UTC').birthDate).toBeNull();
+  it('keeps a missing birth date as null', () => {
+    expect(view({ birthDate: null }).birthDate).toBeNull();
+    expect(view({}).birthDate).toBeNull();
+  });
+});
+
+describe('toMemberView: the rest of a member', () => {
+  it('maps every field, and what is absent or null to null', () => {
+    expect(
+      view({
+        loyaltyCardNumber: 'LC1',
+        email: 'Anna@Example.com',
+        address: { street: '1 rue', postal: '75002', city: 'Paris', country: 'FR' },
+        levelId: 'l1',
+        activePoints: 12.5,
+        agreement2: false,
+        createdAt: '2021-03-04T10:00:00+01:00',
+      }),
+    ).toEqual({
+      id: 'm1',
+      cardNumber: 'LC1',
+      email: 'Anna@Example.com',
+      phone: null,
+      firstName: null,
+      lastName: null,
+      birthDate: null,
+      address: { street: '1 rue', postalCode: '75002', city: 'Paris', country: 'FR' },
+      levelId: 'l1',
+      activePoints: 12.5,
+      active: true,
+      marketingConsent: false,
+      createdAt: '2021-03-04T09:00:00.000Z',
+    });
+  });
+});
+
+describe('toTransactionView', () => {
+  it('reads a line whose sku is a string, as "Add Transaction" documents it, and one whose sku is { code }', () => {
+    const item = (sku: unknown) => ({ sku, name: 'Restaurant', quantity: 1, grossValue: 500, category: 'dine' });
+    const parsed = transactionItem.parse(transaction({}, [item('12AB'), item({ code: 'SKU-1' }), item(null)]));
+    expect(toTransactionView(parsed).record.lines.map((line) => line.sku)).toEqual(['12AB', 'SKU-1', null]);
+  });
+
+  it('reads a purchase time without a zone, as "Add Transaction" writes it, on the wall clocks of the instance', () => {
+    const parsed = transactionItem.parse(transaction({ purchasedAt: '2024-05-01T00:00:00' }));
+    expect(toTransactionView(parsed, 'Europe/Paris').record.purchasedAt).toBe('2024-04-30T22:00:00.000Z');
+    expect(toTransactionView(parsed, 'UTC').record.purchasedAt).toBe('2024-05-01T00:00:00.000Z');
+  });
+
+  it('prices one unit from the exact quantity and rounds the quantity to whole units', () => {
+    const parsed = transactionItem.parse(transaction({}, [{ sku: 'W', name: 'Cheese', quantity: 1.5, grossValue: 30 }]));
+    expect(toTransactionView(parsed).record.lines).toEqual([{ sku: 'W', name: 'Cheese', category: null, quantity: 2, unitPrice: 20 }]);
+  });
+});
+
+describe('the 4.x reference forms', () => {
+  it('reads a list whose total is a plain count', () => {
+    expect(memberListAnswer.parse({ items: [member()], total: 7 }).filtered).toBe(7);
+    expect(memberListAnswer.parse({ items: [member()], total: { all: 9, filtered: 1 } }).filtered).toBe(1);
+  });
+
+  it('reads a transaction list named transactions, with the document fields at the top level', () => {
+    const flat = { transactionId: 't9', customerId: 'm1', grossValue: 3, documentNumber: '456', purchaseDate: '2018-02-20T09:45:04+0100', purchasePlace: 'wroclaw', documentType: 'sell', currency: 'eur', items: [] };
+    const { items, filtered } = transactionListAnswer.parse({ transactions: [flat], total: 2 });
+    expect(filtered).toBe(2);
+    expect(toTransactionView(items[0]!).record).toEqual({
+      id: 't9',
+      documentNumber: '456',
+      documentType: 'sell',
+      purchasedAt: '2018-02-20T08:45:04.000Z',
+      store: 'wroclaw',
+      grossValue: 3,
+      currency: 'EUR',
+      lines: [],
+    });
+  });
+
+});
+
+describe('instantIn', () => {
+  it('converts a date-time with a zone to UTC, whatever the instance zone', () => {
+    expect(instantIn('1990-09-11T02:00:00+0200', 'America/New_York')).toBe('1990-09-11T00:00:00.000Z');
+    expect(instantIn('2024-01-02T11:00:00+00:00', 'Europe/Paris')).toBe('2024-01-02T11:00:00.000Z');
+    expect(instantIn('2024-01-02T11:00:00.000Z', 'Europe/Paris')).toBe('2024-01-02T11:00:00.000Z');
+  });
+
+  it('reads a date-time without a zone in the given zone, summer and winter', () => {
+    expect(instantIn('2024-07-01 12:30:00', 'Europe/Paris')).toBe('2024-07-01T10:30:00.000Z');
+    expect(instantIn('2024-01-01T12:30', 'Europe/Paris')).toBe('2024-01-01T11:30:00.000Z');
+    expect(instantIn('2024-01-01T12:30:00.25', 'America/New_York')).toBe('2024-01-01T17:30:00.250Z');
+  });
+});
+
+describe('answer schemas: what each refuses, by path and expectation, never the value', () => {
+  it('a login answer without a token', () => {
+    expect(problemOf(loginAnswer, { refresh_token: 'r-secret' })).toBe('token: expected string, received undefined');
+  });
+
+  it('a list answer without items or without total.filtered', () => {
+    expect(problemOf(tierListAnswer, { total: { filtered: 0 } })).toBe('items: expected array, received undefined');
+    expect(problemOf(memberListAnswer, { items: [], total: { all: 3 } })).toBe('total: expected an object with a whole "filtered" count, or a whole count');
+    expect(problemOf(transactionListAnswer, { total: 0 })).toBe('items: expected array (or the 4.x transactions)');
+  });
+
+  it('a member field of the wrong kind', () => {
+    const problem = problemOf(memberListAnswer, { items: [member({ activePoints: 'about 12 points' })], total: { filtered: 1 } });
+    expect(problem).toBe('items[0].activePoints: expected number, received string');
+  });
+
+  it('a member without its id or its active flag', () => {
+    expect(problemOf(memberListAnswer, { items: [{ email: 'anna@example.com' }], total: { filtered: 1 } })).toBe(
+      'items[0].customerId: expected string, received undefined; items[0].active: expected boolean, received undefined',
+    );
+  });
+
+  it('a birth date or a creation date that is not a date', () => {
+    const body = { items: [member({ birthDate: '14/04/1990', createdAt: 'yesterday' })], total: { filtered: 1 } };
+    expect(problemOf(memberListAnswer, body)).toBe(
+      'items[0].birthDate: expected a date (YYYY-MM-DD) or an ISO 8601 date-time; items[0].createdAt: expected an ISO 8601 date-time',
+    );
+  });
+
+  it('a transaction without a header, or with a line of the wrong kind', () => {
+    const noHeader = { ...transaction(), header: undefined };
+    expect(problemOf(transactionListAnswer, { items: [noHeader], total: { filtered: 1 } })).toBe(
+      'items[0].header: expected object (or the 4.x documentType and purchaseDate)',
+    );
+    const badLine = transaction({}, [{ sku: 7, name: 'Shoe', quantity: '2', grossValue: 10 }]);
+    expect(problemOf(transactionListAnswer, { items: [badLine], total: { filtered: 1 } })).toBe(
+      'items[0].items[0].sku: expected a string or an object with a string code; items[0].items[0].quantity: expected number, received string',
+    );
+  });
+
+  it('a purchase time that is not a date-time', () => {
+    const body = { items: [transaction({ purchasedAt: '2024-13-01T10:00:00Z' })], total: { filtered: 1 } };
+    expect(problemOf(transactionListAnswer, body)).toBe('items[0].header.purchasedAt: expected an ISO 8601 date-time');
   });
 });

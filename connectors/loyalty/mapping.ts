@@ -1,21 +1,153 @@
 /**
- * Reading Open Loyalty's answers: checks that a body has the shape the API documents and maps
- * members, transactions and tiers to the gateway's records. Pure: no I/O.
+ * Reading Open Loyalty's answers: the shapes the API documents, as zod schemas read through
+ * `readBody` (connectors/shared/body-schema.ts), and the pure mapping of the parsed values to the
+ * gateway's records. No I/O.
  *
- * A body that does not fit throws a {@link ShapeError}; the client turns it into a
- * SOURCE_BAD_RESPONSE. Its message names the field and the kind of value found, never the value:
- * these are people's personal data and the message goes to the log.
+ * The schemas are built once, here, at module level: the gateway reads thousands of bodies a
+ * second. A body without the documented shape becomes the client's SOURCE_BAD_RESPONSE, naming
+ * the field by its path (`items[3].activePoints`) and what was expected, never the value.
+ *
+ * Sources (README.md, "Contract fixtures", lists the fixture files and what each showed):
+ * - the current reference, help.openloyalty.io: the admin login (`{ token, refresh_token }`),
+ *   "Add Transaction" (a transaction's `header { documentType, documentNumber, purchasePlace,
+ *   purchasedAt }`, `purchasedAt` without a zone, `items[] { sku, name, quantity, grossValue,
+ *   category }` with `sku` a string), "Pagination" and "How to Query" (`_page`, `_itemsOnPage`,
+ *   a list's `items`);
+ * - the 4.x reference, docs.openloyalty.io: whole example lists of members, transactions and
+ *   levels (`total` a count, transactions with their document fields at the top level, currency
+ *   `eur`); the schemas read both forms where they differ;
+ * - modelled, not documented in what could be read: `total: { all, filtered }`, `activePoints`.
  */
+import { z } from '../shared/body-schema.js';
+import { calendarDate } from '../shared/time.js';
 import type { FoundRecord, Identifier, LoyaltyMemberRecord, LoyaltyTransactionRecord } from '../types.js';
 import type { PurchaseLine } from '../../src/generated/graphql.js';
-import { isObject } from '../shared/collections.js';
-import { calendarDate, utcDateTime } from '../shared/time.js';
 
-export class ShapeError extends Error {
-  override readonly name = 'ShapeError';
+/**
+ * The forms the schemas accept, checked by zod's own regex check (a refinement per field costs
+ * several times more, and the gateway reads thousands of bodies a second): a calendar date that
+ * does not exist (30 February) passes the shape and rolls over when read.
+ */
+const DATE_TIME_SHAPE = /^\s*\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?\s*$/i;
+const DATE_OR_DATE_TIME_SHAPE = /^\s*\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?)?\s*$/i;
+
+/** A text field Open Loyalty may leave out or send as null. */
+const maybeText = z.string().nullish();
+
+/** `YYYY-MM-DD`, or a date-time with or without a zone (how Open Loyalty serializes a birth date). */
+const dateText = z.string().regex(DATE_OR_DATE_TIME_SHAPE, 'expected a date (YYYY-MM-DD) or an ISO 8601 date-time');
+
+/** An ISO 8601 date-time, with a zone or without one (then on the instance's wall clocks). */
+const dateTimeText = z.string().regex(DATE_TIME_SHAPE, 'expected an ISO 8601 date-time');
+
+/** A line's `sku`: a string, or `{ code }` with a string or null code. */
+function isSku(value: unknown): boolean {
+  if (typeof value === 'string') return true;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const code = (value as { code?: unknown }).code;
+  return code === undefined || code === null || typeof code === 'string';
 }
 
-type Json = Record<string, unknown>;
+/** The admin login answer: `{ token, refresh_token }`; only the token is used. */
+export const loginAnswer = z.object({ token: z.string().min(1), refresh_token: z.string().optional() });
+
+/** A count of records. */
+const count = z.number().int().nonnegative();
+
+/**
+ * A list's `total`: `{ all, filtered }` as the current API is modelled here (`filtered` counts
+ * the records matching the filters over every page), or a plain count as the 4.x reference
+ * documents it (`"total": 2`).
+ */
+const listTotal = z.union([z.object({ filtered: count }), count], { error: 'expected an object with a whole "filtered" count, or a whole count' });
+
+/** A list answer read with `_page` paging, as `{ items, filtered }`. */
+function listAnswer<T extends z.ZodType>(item: T) {
+  return z
+    .object({ items: z.array(item), total: listTotal })
+    .transform(({ items, total }) => ({ items, filtered: typeof total === 'number' ? total : total.filtered }));
+}
+
+/** A member as `GET /api/{storeCode}/member` lists it (the fields the gateway reads). */
+export const memberItem = z.object({
+  customerId: z.string().min(1),
+  loyaltyCardNumber: maybeText,
+  email: maybeText,
+  phone: maybeText,
+  firstName: maybeText,
+  lastName: maybeText,
+  birthDate: dateText.nullish(),
+  // The 4.x reference shows an empty object for a member without an address.
+  address: z.object({ street: maybeText, postal: maybeText, city: maybeText, country: maybeText }).nullish(),
+  levelId: maybeText,
+  activePoints: z.number().nullish(),
+  active: z.boolean(),
+  agreement2: z.boolean().nullish(),
+  createdAt: dateTimeText.nullish(),
+});
+
+/**
+ * A transaction's line. `sku` is a string in the current reference's transaction ("Add
+ * Transaction": `"sku": "12AB"`) and `{ code }` in the 4.x reference's list: both read.
+ */
+const transactionLine = z.object({
+  sku: z.custom<string | { code?: string | null }>(isSku, 'expected a string or an object with a string code').nullish(),
+  name: z.string(),
+  category: maybeText,
+  quantity: z.number(),
+  grossValue: z.number(),
+});
+
+/**
+ * A transaction as `GET /api/{storeCode}/transaction` lists it. The current reference groups the
+ * document's fields in a `header` (`documentNumber`, `documentType`, `purchasedAt`,
+ * `purchasePlace`, as "Add Transaction" writes it); the 4.x reference lists them at the top
+ * level, the purchase time as `purchaseDate`. Either form reads.
+ */
+export const transactionItem = z
+  .object({
+    transactionId: z.string().min(1),
+    customerId: z.string().min(1),
+    header: z.object({ documentNumber: maybeText, documentType: z.string(), purchasedAt: dateTimeText, purchasePlace: maybeText }).optional(),
+    documentNumber: maybeText,
+    documentType: z.string().optional(),
+    purchaseDate: dateTimeText.optional(),
+    purchasePlace: maybeText,
+    grossValue: z.number(),
+    currency: maybeText,
+    items: z.array(transactionLine).nullish(),
+  })
+  .refine((t) => t.header !== undefined || (t.documentType !== undefined && t.purchaseDate !== undefined), {
+    path: ['header'],
+    message: 'expected object (or the 4.x documentType and purchaseDate)',
+  });
+
+/**
+ * A tier as the (deprecated) `GET /api/{storeCode}/tier` lists it, named by `levelId` as a
+ * member's `levelId` names it (the 4.x level list too; its legacy `id` is deprecated there).
+ */
+export const tierItem = z.object({ levelId: z.string().min(1), name: z.string() });
+
+/** `GET /api/{storeCode}/member`, read as `{ items, filtered }`. */
+export const memberListAnswer = listAnswer(memberItem);
+/**
+ * The transaction list; the 4.x reference names its array `transactions` (`{ transactions,
+ * total }`) where the current API is modelled with `items`.
+ */
+export const transactionListAnswer = z
+  .object({ items: z.array(transactionItem).optional(), transactions: z.array(transactionItem).optional(), total: listTotal })
+  .refine((body) => body.items !== undefined || body.transactions !== undefined, { path: ['items'], message: 'expected array (or the 4.x transactions)' })
+  .transform(({ items, transactions, total }) => ({ items: items ?? transactions ?? [], filtered: typeof total === 'number' ? total : total.filtered }));
+/** `GET /api/{storeCode}/tier`, read as `{ items, filtered }`. */
+export const tierListAnswer = listAnswer(tierItem);
+/** A list answer whose items are not read (the health probe). */
+export const anyListAnswer = listAnswer(z.unknown());
+
+
+/** A member, a transaction and a tier as their schemas read them. */
+export type MemberItem = z.output<typeof memberItem>;
+export type TransactionItem = z.output<typeof transactionItem>;
+export type TierItem = z.output<typeof tierItem>;
 
 /** A member as read from the API, before its level id is turned into a tier name. */
 export type MemberView = Required<Omit<LoyaltyMemberRecord, 'tier'>> & { levelId: string | null };
@@ -26,43 +158,27 @@ export interface TransactionView {
   record: LoyaltyTransactionRecord;
 }
 
-export interface ListView {
-  items: unknown[];
-  /** How many records match the filters, over all pages. */
-  filtered: number;
-}
-
-export function readList(body: unknown): ListView {
-  const list = object(body, 'body');
-  const total = object(list.total, 'body.total');
-  return { items: array(list.items, 'body.items'), filtered: required(total, 'filtered', 'number', 'body.total') };
-}
-
-/** The admin token of a login answer. */
-export function readLoginToken(body: unknown): string {
-  return required(object(body, 'body'), 'token', 'string', 'body');
-}
-
 /**
  * A member as the gateway reads it. `timeZone` (IANA) is where the instance keeps its dates:
- * a birth date sent as an instant (`1990-04-14T22:00:00+00:00`) is read on its wall clocks.
+ * a birth date sent as an instant (`1990-04-14T22:00:00+00:00`) is read on its wall clocks, and
+ * so is a date-time written without a zone.
  */
-export function readMember(value: unknown, timeZone = 'UTC'): MemberView {
-  const m = object(value, 'member');
+export function toMemberView(m: MemberItem, timeZone = 'UTC'): MemberView {
+  const a = m.address;
   return {
-    id: required(m, 'customerId', 'string', 'member'),
-    cardNumber: optional(m, 'loyaltyCardNumber', 'string', 'member'),
-    email: optional(m, 'email', 'string', 'member'),
-    phone: optional(m, 'phone', 'string', 'member'),
-    firstName: optional(m, 'firstName', 'string', 'member'),
-    lastName: optional(m, 'lastName', 'string', 'member'),
-    birthDate: birthDate(optional(m, 'birthDate', 'string', 'member'), timeZone),
-    address: readAddress(m.address),
-    levelId: optional(m, 'levelId', 'string', 'member'),
-    activePoints: optional(m, 'activePoints', 'number', 'member'),
-    active: required(m, 'active', 'boolean', 'member'),
-    marketingConsent: optional(m, 'agreement2', 'boolean', 'member'),
-    createdAt: instant(optional(m, 'createdAt', 'string', 'member'), 'member.createdAt'),
+    id: m.customerId,
+    cardNumber: m.loyaltyCardNumber ?? null,
+    email: m.email ?? null,
+    phone: m.phone ?? null,
+    firstName: m.firstName ?? null,
+    lastName: m.lastName ?? null,
+    birthDate: m.birthDate == null ? null : calendarDate(m.birthDate, timeZone),
+    address: a == null ? null : { street: a.street ?? null, postalCode: a.postal ?? null, city: a.city ?? null, country: a.country ?? null },
+    levelId: m.levelId ?? null,
+    activePoints: m.activePoints ?? null,
+    active: m.active,
+    marketingConsent: m.agreement2 ?? null,
+    createdAt: m.createdAt == null ? null : instantIn(m.createdAt, timeZone),
   };
 }
 
@@ -83,26 +199,25 @@ export function toFoundRecord(member: MemberView): FoundRecord {
   return { source: 'loyalty', id: member.id, identifiers, name: { first: member.firstName, last: member.lastName } };
 }
 
-export function readTier(value: unknown): { levelId: string; name: string } {
-  const tier = object(value, 'tier');
-  return { levelId: required(tier, 'levelId', 'string', 'tier'), name: required(tier, 'name', 'string', 'tier') };
-}
-
-export function readTransaction(value: unknown): TransactionView {
-  const t = object(value, 'transaction');
-  const header = object(t.header, 'transaction.header');
-  const where = 'transaction.header';
+/**
+ * A transaction as the gateway reads it; a `purchasedAt` without a zone (as "Add Transaction"
+ * writes it) is a time on the wall clocks of `timeZone`, the instance's zone.
+ */
+export function toTransactionView(t: TransactionItem, timeZone = 'UTC'): TransactionView {
+  // The schema has checked that one of the two forms is there.
+  const header = t.header ?? { documentNumber: t.documentNumber, documentType: t.documentType!, purchasedAt: t.purchaseDate!, purchasePlace: t.purchasePlace };
   return {
-    customerId: required(t, 'customerId', 'string', 'transaction'),
+    customerId: t.customerId,
     record: {
-      id: required(t, 'transactionId', 'string', 'transaction'),
-      documentNumber: optional(header, 'documentNumber', 'string', where),
-      documentType: required(header, 'documentType', 'string', where),
-      purchasedAt: instant(required(header, 'purchasedAt', 'string', where), `${where}.purchasedAt`),
-      store: optional(header, 'purchasePlace', 'string', where),
-      grossValue: required(t, 'grossValue', 'number', 'transaction'),
-      currency: optional(t, 'currency', 'string', 'transaction'),
-      lines: array(t.items ?? [], 'transaction.items').map(readLine),
+      id: t.transactionId,
+      documentNumber: header.documentNumber ?? null,
+      documentType: header.documentType,
+      purchasedAt: instantIn(header.purchasedAt, timeZone),
+      store: header.purchasePlace ?? null,
+      grossValue: t.grossValue,
+      // ISO 4217 codes are upper case (the schema's `currency`); the 4.x reference writes "eur".
+      currency: t.currency == null ? null : t.currency.toUpperCase(),
+      lines: (t.items ?? []).map(toPurchaseLine),
     },
   };
 }
@@ -113,89 +228,87 @@ export function newestFirst(a: LoyaltyTransactionRecord, b: LoyaltyTransactionRe
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function readLine(value: unknown): PurchaseLine {
-  const item = object(value, 'transaction.items[]');
-  const where = 'transaction.items[]';
-  const sku = item.sku === null || item.sku === undefined ? null : object(item.sku, `${where}.sku`);
-  const quantity = required(item, 'quantity', 'number', where);
-  const gross = required(item, 'grossValue', 'number', where);
+function toPurchaseLine(item: z.output<typeof transactionLine>): PurchaseLine {
+  const { quantity, grossValue } = item;
+  const sku = item.sku == null ? null : typeof item.sku === 'string' ? item.sku : (item.sku.code ?? null);
   return {
-    sku: sku === null ? null : optional(sku, 'code', 'string', `${where}.sku`),
-    name: required(item, 'name', 'string', where),
-    category: optional(item, 'category', 'string', where),
+    sku,
+    name: item.name,
+    category: item.category ?? null,
     // The schema counts whole units; Open Loyalty also records weighed goods (1.5 kg). The price
     // of one unit comes from the exact quantity, so the line total stays right.
     quantity: Math.max(1, Math.round(quantity)),
-    unitPrice: quantity > 0 ? Math.round((gross / quantity) * 100) / 100 : gross,
-  };
-}
-
-function readAddress(value: unknown): MemberView['address'] {
-  if (value === null || value === undefined) return null;
-  const a = object(value, 'member.address');
-  const where = 'member.address';
-  return {
-    street: optional(a, 'street', 'string', where),
-    postalCode: optional(a, 'postal', 'string', where),
-    city: optional(a, 'city', 'string', where),
-    country: optional(a, 'country', 'string', where),
+    unitPrice: quantity > 0 ? Math.round((grossValue / quantity) * 100) / 100 : grossValue,
   };
 }
 
 /**
- * `YYYY-MM-DD`. Open Loyalty serializes a birth date as a date-time in its server's zone
- * (`1990-09-11T02:00:00+0200` in its reference); read in `timeZone` (see calendarDate).
+ * A date-time as the silos write it: `YYYY-MM-DD`, `T` or a space, hours and minutes, optional
+ * seconds and fraction, and an optional zone (`Z`, `+02:00`, `+0200`, `+02`).
  */
-function birthDate(text: string | null, timeZone: string): string | null {
-  if (text === null) return null;
-  const date = calendarDate(text, timeZone);
-  if (date === null) throw new ShapeError('member.birthDate should be a date (YYYY-MM-DD) or an ISO 8601 date-time');
-  return date;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** The form `toISOString` writes, which needs no conversion. */
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * The fields of a date-time text: its wall-clock time as if in UTC (epoch ms) and its zone's
+ * offset in ms, null when written without a zone. Null when the text is not a date-time. A date
+ * that does not exist (30 February) rolls over, as `Date.parse` does.
+ */
+function wallClock(text: string): { wallMs: number; offsetMs: number | null } | null {
+  const match = DATE_TIME.exec(text.trim());
+  if (!match) return null;
+  const [, y, mo, d, h, mi, s, fraction, zone] = match;
+  const millis = fraction === undefined ? 0 : Number(fraction.padEnd(3, '0').slice(0, 3));
+  const wallMs = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), s === undefined ? 0 : Number(s), millis);
+  return { wallMs, offsetMs: zone === undefined ? null : zoneOffsetMs(zone) };
 }
 
-/** An ISO 8601 date-time in UTC, whatever zone the API wrote it in. */
-function instant<T extends string | null>(text: T, where: string): T {
-  if (text === null) return text;
-  const utc = utcDateTime(text);
-  if (utc === null) throw new ShapeError(`${where} should be an ISO 8601 date-time`);
-  return utc as T;
+function zoneOffsetMs(zone: string): number {
+  if (zone.toUpperCase() === 'Z') return 0;
+  const digits = zone.slice(1).replace(':', '');
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
+  return (zone.startsWith('-') ? -minutes : minutes) * 60_000;
 }
 
-interface Kinds {
-  string: string;
-  number: number;
-  boolean: boolean;
+/**
+ * A date-time text (one the schemas accepted) as an ISO 8601 instant in UTC with milliseconds.
+ * With a zone, that instant; without one, the time on the wall clocks of `timeZone` (in a
+ * daylight-saving gap or overlap, one of the two readings). `Date.parse` would read a
+ * zoneless text in the gateway host's zone, which is nobody's. Throws a RangeError for a text
+ * that is not a date-time.
+ */
+export function instantIn(text: string, timeZone: string): string {
+  if (CANONICAL_UTC.test(text)) return text;
+  const clock = wallClock(text);
+  if (clock === null) throw new RangeError('instantIn takes an ISO 8601 date-time (YYYY-MM-DDTHH:MM[:SS[.fff]][zone])');
+  const { wallMs, offsetMs } = clock;
+  if (offsetMs !== null) return new Date(wallMs - offsetMs).toISOString();
+  const first = wallMs - offsetOf(wallMs, timeZone);
+  return new Date(wallMs - offsetOf(first, timeZone)).toISOString();
 }
 
-function isKind<K extends keyof Kinds>(value: unknown, kind: K): value is Kinds[K] {
-  return kind === 'number' ? typeof value === 'number' && Number.isFinite(value) : typeof value === kind;
+/** How far ahead of UTC the wall clocks of `timeZone` are at `epochMs`, in ms. */
+function offsetOf(epochMs: number, timeZone: string): number {
+  if (timeZone === 'UTC') return 0;
+  const parts = wallFormat(timeZone).formatToParts(new Date(epochMs));
+  const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)!.value);
+  const asUtc = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour') % 24, part('minute'), part('second'));
+  return asUtc - Math.floor(epochMs / 1000) * 1000;
 }
 
-function optional<K extends keyof Kinds>(o: Json, key: string, kind: K, where: string): Kinds[K] | null {
-  const value = o[key];
-  if (value === undefined || value === null) return null;
-  if (isKind(value, kind)) return value;
-  throw new ShapeError(`${where}.${key} should be a ${kind}, but is ${kindOf(value)}`);
-}
+const wallFormats = new Map<string, Intl.DateTimeFormat>();
 
-function required<K extends keyof Kinds>(o: Json, key: string, kind: K, where: string): Kinds[K] {
-  const value = optional(o, key, kind, where);
-  if (value === null) throw new ShapeError(`${where}.${key} is missing`);
-  return value;
-}
-
-function object(value: unknown, where: string): Json {
-  if (isObject(value)) return value;
-  throw new ShapeError(`${where} should be an object, but is ${kindOf(value)}`);
-}
-
-function array(value: unknown, where: string): unknown[] {
-  if (Array.isArray(value)) return value;
-  throw new ShapeError(`${where} should be an array, but is ${kindOf(value)}`);
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+/** One formatter per zone: building one costs far more than formatting with it. */
+function wallFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = wallFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone, calendar: 'gregory', numberingSystem: 'latn', hourCycle: 'h23',
+      year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    wallFormats.set(timeZone, format);
+  }
+  return format;
 }

@@ -8,7 +8,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
-import type { OpenLoyaltyMember, OpenLoyaltyTransaction, Population } from '../../src/population/format.js';
+import type { OpenLoyaltyLevel, OpenLoyaltyMember, OpenLoyaltyTransaction, Population } from '../../src/population/format.js';
 import { isObject } from '../shared/collections.js';
 import { Simulator, parseJson, type SimResponse, type SimRoute } from '../shared/simulator.js';
 import {
@@ -42,15 +42,16 @@ export function createLoyaltySimulator(options: LoyaltySimulatorOptions): Simula
   const transactions = new Collection(silo.transactions, TRANSACTION_FIELDS, { purchasedAt: (t) => Date.parse(t.header.purchasedAt) });
   const tiers = new Collection(silo.levels, {}, {});
   const inStore = (route: SimRoute): SimRoute => withStore(silo.storeCode, route);
+  const shapes = new AnswerShapes(silo.members, silo.transactions);
 
   return new Simulator({
     source: 'loyalty',
     routes: [
       loginRoute(options, tokens),
-      inStore(listRoute('member.list', 'member', members)),
-      inStore(memberRoute(members)),
-      inStore(listRoute('transaction.list', 'transaction', transactions)),
-      inStore(listRoute('tier.list', 'tier', tiers)),
+      inStore(listRoute('member.list', 'member', members, (m) => shapes.member(m))),
+      inStore(memberRoute(members, (m) => shapes.member(m))),
+      inStore(listRoute('transaction.list', 'transaction', transactions, (t) => shapes.transaction(t))),
+      inStore(listRoute('tier.list', 'tier', tiers, (level) => shapes.tier(level))),
     ],
     authenticate: (req) => (req.pathname === LOGIN_PATH ? null : tokens.check(req.headers.authorization)),
     errorBody: (status) => errorBody(status),
@@ -172,7 +173,7 @@ function parseListQuery<T>(query: URLSearchParams, collection: Collection<T>): L
   return errors.length > 0 ? errors : parsed;
 }
 
-function listRoute<T>(name: string, resource: ListResource, collection: Collection<T>): SimRoute {
+function listRoute<T>(name: string, resource: ListResource, collection: Collection<T>, present: (record: T) => unknown): SimRoute {
   return {
     name,
     method: 'GET',
@@ -182,8 +183,8 @@ function listRoute<T>(name: string, resource: ListResource, collection: Collecti
       if (Array.isArray(query)) return answer(400, 'Invalid query parameters.', query);
       const selected = sorted(collection.select(query.filters), query.sort, collection.sorts);
       const start = (query.page - 1) * query.itemsOnPage;
-      const body: ListPage<T> = {
-        items: selected.slice(start, start + query.itemsOnPage),
+      const body: ListPage<unknown> = {
+        items: selected.slice(start, start + query.itemsOnPage).map(present),
         total: { all: collection.records.length, filtered: selected.length },
       };
       return { status: 200, body };
@@ -198,16 +199,113 @@ function sorted<T>(records: readonly T[], sort: ListQuery['sort'], keys: Record<
   return [...records].sort((a, b) => (key(a) - key(b)) * direction);
 }
 
-function memberRoute(members: Collection<OpenLoyaltyMember>): SimRoute {
+function memberRoute(members: Collection<OpenLoyaltyMember>, present: (member: OpenLoyaltyMember) => unknown): SimRoute {
   return {
     name: 'member.get',
     method: 'GET',
     pattern: /^\/api\/(?<storeCode>[^/]+)\/member\/(?<memberId>[^/]+)$/,
     handle(req) {
       const [member] = members.select([{ field: 'customerId', values: [decoded(req.params.memberId)] }]);
-      return member ? { status: 200, body: member } : answer(404, 'Member not found.');
+      return member ? { status: 200, body: present(member) } : answer(404, 'Member not found.');
     },
   };
+}
+
+/** What the simulator keeps per member to answer its transaction statistics. */
+interface MemberTotals {
+  count: number;
+  amount: number;
+  /** Newest purchase, as written, and its instant in epoch ms. */
+  last: string | null;
+  lastMs: number;
+  currency: string | null;
+}
+
+/**
+ * The records as Open Loyalty answers them: the population holds the fields the gateway reads,
+ * and the API's answers carry more, which the vendor's reference documents (README.md,
+ * "Contract fixtures"): a member's agreements, gender and transaction statistics, a
+ * transaction's buyer data and labels, a tier's state and translations. They are filled here,
+ * from the population, so that the simulator answers in the documented shape.
+ */
+class AnswerShapes {
+  private readonly totals = new Map<string, MemberTotals>();
+  private readonly membersById = new Map<string, OpenLoyaltyMember>();
+
+  constructor(members: readonly OpenLoyaltyMember[], transactions: readonly OpenLoyaltyTransaction[]) {
+    for (const member of members) {
+      this.membersById.set(member.customerId, member);
+    }
+    for (const t of transactions) {
+      const totals = this.totals.get(t.customerId) ?? { count: 0, amount: 0, last: null, lastMs: -Infinity, currency: null };
+      totals.count += 1;
+      totals.amount += t.grossValue;
+      totals.currency ??= t.currency;
+      const at = Date.parse(t.header.purchasedAt);
+      if (at > totals.lastMs) {
+        totals.lastMs = at;
+        totals.last = t.header.purchasedAt;
+      }
+      this.totals.set(t.customerId, totals);
+    }
+  }
+
+  member(m: OpenLoyaltyMember): Record<string, unknown> {
+    const totals = this.totals.get(m.customerId);
+    const amount = Math.round((totals?.amount ?? 0) * 100) / 100;
+    return {
+      ...m,
+      address: m.address === null ? null : withLongAddress(m.address),
+      // Not in the population: unknown gender, no data-processing agreement, no campaign bought.
+      gender: null,
+      agreement3: false,
+      campaignPurchases: [],
+      transactionsCount: totals?.count ?? 0,
+      transactionsAmount: amount,
+      // No delivery costs are modelled; none is excluded from the level's condition.
+      transactionsAmountWithoutDeliveryCosts: amount,
+      amountExcludedForLevel: 0,
+      averageTransactionAmount: totals ? Math.round((totals.amount / totals.count) * 100) / 100 : 0,
+      // The reference leaves the date out for a member without transactions.
+      ...(totals?.last ? { lastTransactionDate: totals.last } : {}),
+      currency: totals?.currency ?? null,
+    };
+  }
+
+  transaction(t: OpenLoyaltyTransaction): Record<string, unknown> {
+    const buyer = this.membersById.get(t.customerId);
+    const name = [buyer?.firstName, buyer?.lastName].filter(Boolean).join(' ');
+    return {
+      ...t,
+      customerData: {
+        email: buyer?.email ?? null,
+        name: name === '' ? null : name,
+        nip: null,
+        phone: buyer?.phone ?? null,
+        loyaltyCardNumber: buyer?.loyaltyCardNumber ?? null,
+        address: buyer?.address ? withLongAddress(buyer.address) : null,
+      },
+      labels: [],
+      items: t.items.map((item) => ({ ...item, labels: [] })),
+    };
+  }
+
+  tier(level: OpenLoyaltyLevel): Record<string, unknown> {
+    // The population names a level in one language; the reference lists each translation.
+    return {
+      ...level,
+      description: null,
+      hasPhoto: false,
+      active: true,
+      specialRewards: [],
+      translations: [{ name: level.name, description: null, id: 1, locale: 'en' }],
+    };
+  }
+}
+
+/** An address with the two lines Open Loyalty keeps besides the street (none in the population). */
+function withLongAddress(address: NonNullable<OpenLoyaltyMember['address']>): Record<string, unknown> {
+  return { street: address.street, address1: null, province: null, city: address.city, postal: address.postal, country: address.country };
 }
 
 /** Answers 404 for a store code the population does not have, as a tenant that does not exist. */
