@@ -65,6 +65,15 @@ interface SearchGroup {
   values: string[];
 }
 
+/**
+ * The CRM connector on a HubSpot account (or the simulator): looks up `crm` ids with batch read
+ * and emails and phones with search, fetches contacts by id, probes health with the list
+ * endpoint (README.md lists the endpoints and the mapping). `deps.dispatcher` replaces the
+ * keep-alive undici Pool (tests, benchmarks). Throws an Error when `config.timeZone` is not an
+ * IANA time zone. A call's failure is a SourceError: SOURCE_UNAVAILABLE (401, 403, 429, 5xx,
+ * unreachable), SOURCE_TIMEOUT, or SOURCE_BAD_RESPONSE (another status, or an answer without the
+ * documented shape).
+ */
 export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispatcher } = {}): CrmConnector {
   const timeZone = config.timeZone ?? 'UTC';
   if (!isTimeZone(timeZone)) throw new Error(`The CRM connector's "timeZone" must be an IANA time zone such as Europe/Paris, got "${timeZone}".`);
