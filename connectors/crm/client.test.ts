@@ -1,6 +1,8 @@
 import { normalizeIdentifier } from '../../src/identity/normalize.js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { MockAgent, Pool } from 'undici';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Pool } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceError } from '../../src/errors.js';
 import { generatePopulation } from '../../src/population/generate.js';
@@ -349,29 +351,73 @@ describe('the simulator, as HubSpot answers', () => {
 });
 
 describe('answers that do not have the documented shape', () => {
-  const origin = 'http://hubspot.test';
+  /** A loopback HTTP server answering every request with `status` and `body` (a JSON value, or raw text). */
+  async function answering(status: number, body: unknown): Promise<{ url: string; close(): Promise<void> }> {
+    const server = createServer((_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
 
-  async function fetchWithReply(status: number, body: object): Promise<SourceError> {
-    const agent = new MockAgent();
-    agent.disableNetConnect();
-    const pool = agent.get(origin);
-    pool.intercept({ path: BATCH_READ_PATH, method: 'POST' }).reply(status, body, { headers: { 'content-type': 'application/json' } });
-    const connector = createCrmConnector({ baseUrl: origin, timeoutMs: 1_000, connections: 1, accessToken: ACCESS_TOKEN }, { dispatcher: pool });
+  async function errorOf(call: (connector: CrmConnector) => Promise<unknown>, status: number, body: unknown): Promise<SourceError> {
+    const silo = await answering(status, body);
+    const connector = createCrmConnector({ baseUrl: silo.url, timeoutMs: 1_000, connections: 1, accessToken: ACCESS_TOKEN });
     try {
-      return await expectSourceError(connector.fetchRecords(['501']));
+      return await expectSourceError(call(connector), 'SOURCE_BAD_RESPONSE', 'crm');
     } finally {
-      await agent.close();
+      await connector.close();
+      await silo.close();
     }
   }
 
+  const fetch501 = (connector: CrmConnector) => connector.fetchRecords(['501']);
+  const searchAnna = (connector: CrmConnector) => connector.lookup([email('anna@example.com')]);
+  /** A well-formed contact, to be broken one field at a time. */
+  const contact501 = { id: '501', properties: { email: 'anna@example.com' }, createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z', archived: false };
+  const batch = (fields: object) => ({ status: 'COMPLETE', results: [contact501], startedAt: '2024-01-01T00:00:00Z', completedAt: '2024-01-01T00:00:00Z', ...fields });
+  const page = (fields: object) => ({ total: 1, results: [contact501], ...fields });
+
   it.each([
-    ['results is not an array', 200, { status: 'COMPLETE', results: {} }],
-    ['a result has no id', 200, { status: 'COMPLETE', results: [{ properties: {} }] }],
-    ['a 207 reports an error other than not found', 207, { results: [], numErrors: 1, errors: [{ category: 'VALIDATION_ERROR' }] }],
-  ])('fails with SOURCE_BAD_RESPONSE when %s, without the token in the error', async (_what, status, body) => {
-    const error = await fetchWithReply(status, body);
-    expect(error.code).toBe('SOURCE_BAD_RESPONSE');
-    expect(JSON.stringify({ ...error, message: error.message })).not.toContain(ACCESS_TOKEN);
+    ['the body is not an object', fetch501, 200, ['anna@example.com'], 'the body: expected object, received array'],
+    ['results is not an array', fetch501, 200, batch({ results: {} }), 'results: expected array, received object'],
+    ['a result has no id', fetch501, 200, batch({ results: [{ ...contact501, id: undefined }] }), 'results[0].id: expected string, received undefined'],
+    ['a result has no createdAt', fetch501, 200, batch({ results: [{ ...contact501, createdAt: undefined }] }), 'results[0].createdAt: expected string, received undefined'],
+    ['a property value is not a string', fetch501, 200, batch({ results: [{ ...contact501, properties: { phone: 33612345678 } }] }), 'results[0].properties.phone: expected string, received number'],
+    ['a batch answer has no status', fetch501, 200, batch({ status: undefined }), 'status: expected one of "PENDING"|"PROCESSING"|"CANCELED"|"COMPLETE"'],
+    ['a 207 reports an error other than not found', fetch501, 207, batch({ results: [], numErrors: 1, errors: [{ status: 'error', category: 'VALIDATION_ERROR', message: 'anna@example.com is invalid' }] }), 'errors[0].category: expected "OBJECT_NOT_FOUND"'],
+    ['a search answer has no total', searchAnna, 200, page({ total: undefined }), 'total: expected number, received undefined'],
+    ['a next-page cursor is not a string', searchAnna, 200, page({ paging: { next: { after: 200 } } }), 'paging.next.after: expected string, received number'],
+  ])('fails with SOURCE_BAD_RESPONSE naming the field when %s, never the value or the token', async (_what, call, status, body, problem) => {
+    const error = await errorOf(call, status, body);
+    expect(error.detail.problem).toBe(problem);
+    expect(error.message).toContain(`The CRM (crm) sent a response the gateway could not read: ${problem}.`);
+    const everything = JSON.stringify({ ...error, message: error.message });
+    expect(everything).not.toContain(ACCESS_TOKEN);
+    expect(everything).not.toContain('anna@example.com');
+    expect(everything).not.toContain('33612345678');
+  });
+
+  it('fails with SOURCE_BAD_RESPONSE when a search page gives back the cursor it was asked with', async () => {
+    // The first page's cursor is "2"; the server then answers "2" again: paging would never end.
+    const error = await errorOf(searchAnna, 200, page({ paging: { next: { after: '2' } } }));
+    expect(error.detail.problem).toBe('paging.next.after: expected a new cursor, received the one just sent');
+  });
+
+  it('reports the silo down, naming the field, when the list answer of the health probe is malformed', async () => {
+    const silo = await answering(200, { results: 'none' });
+    const connector = createCrmConnector({ baseUrl: silo.url, timeoutMs: 1_000, connections: 1, accessToken: ACCESS_TOKEN });
+    try {
+      expect(await connector.health()).toEqual({
+        status: 'down',
+        reason: 'The CRM (crm) sent a response the gateway could not read: results: expected array, received string.',
+      });
+    } finally {
+      await connector.close();
+      await silo.close();
+    }
   });
 });
 

@@ -3,30 +3,29 @@
  * read and found by email or phone with search; see README.md for the endpoints and the mapping.
  */
 import type { Dispatcher } from 'undici';
-import { chunk, isObject, isPresent, unique } from '../shared/collections.js';
-import { calendarDate, isTimeZone, utcDateTime } from '../shared/time.js';
+import { readBody, type ComplainAboutBody } from '../shared/body-schema.js';
+import { chunk, isPresent, unique } from '../shared/collections.js';
+import { isTimeZone } from '../shared/time.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
-import type {
-  Connector,
-  CrmContactRecord,
-  FoundRecord,
-  Identifier,
-  IdentifierType,
-  SiloEndpoint,
-  SiloHealth,
-} from '../types.js';
+import type { Connector, CrmContactRecord, IdentifierType, SiloEndpoint, SiloHealth } from '../types.js';
 import {
   BATCH_READ_PATH,
   CONTACT_PROPERTIES,
   CONTACTS_PATH,
   LIMITS,
-  OBJECT_NOT_FOUND,
   SEARCH_PATH,
   isContactId,
   nationalNumberOf,
-  splitMultiValue,
-  type HubSpotObject,
 } from './hubspot.js';
+import {
+  byEveryId,
+  contactBatchAnswer,
+  contactListAnswer,
+  contactSearchAnswer,
+  toFoundRecord,
+  toRecord,
+  type Contact,
+} from './mapping.js';
 
 export type CrmConfig = SiloEndpoint & {
   /** A HubSpot private app access token with the `crm.objects.contacts.read` scope. */
@@ -66,6 +65,15 @@ interface SearchGroup {
   values: string[];
 }
 
+/**
+ * The CRM connector on a HubSpot account (or the simulator): looks up `crm` ids with batch read
+ * and emails and phones with search, fetches contacts by id, probes health with the list
+ * endpoint (README.md lists the endpoints and the mapping). `deps.dispatcher` replaces the
+ * keep-alive undici Pool (tests, benchmarks). Throws an Error when `config.timeZone` is not an
+ * IANA time zone. A call's failure is a SourceError: SOURCE_UNAVAILABLE (401, 403, 429, 5xx,
+ * unreachable), SOURCE_TIMEOUT, or SOURCE_BAD_RESPONSE (another status, or an answer without the
+ * documented shape).
+ */
 export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispatcher } = {}): CrmConnector {
   const timeZone = config.timeZone ?? 'UTC';
   if (!isTimeZone(timeZone)) throw new Error(`The CRM connector's "timeZone" must be an IANA time zone such as Europe/Paris, got "${timeZone}".`);
@@ -85,7 +93,7 @@ export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispa
         api.searchAny(searchGroups(valuesOf('email'), valuesOf('phone'))),
       ]);
       // A contact matching several identifiers is found more than once: keep it once.
-      const found = new Map<string, HubSpotObject>();
+      const found = new Map<string, Contact>();
       for (const contact of [...byId.values(), ...searched]) found.set(contact.id, contact);
       return [...found.values()].map(toFoundRecord);
     },
@@ -129,8 +137,9 @@ function searchGroups(emails: readonly string[], phones: readonly string[]): Sea
 }
 
 /**
- * The HubSpot calls, each validating the documented shape of its answer. Anything else in a body
- * is a SOURCE_BAD_RESPONSE: a gateway that guesses would build a customer from garbage.
+ * The HubSpot calls, each reading its answer through the documented shape (mapping.ts). Anything
+ * else in a body is a SOURCE_BAD_RESPONSE naming the field and what was expected: a gateway that
+ * guesses would build a customer from garbage.
  */
 class ContactsApi {
   constructor(
@@ -139,37 +148,30 @@ class ContactsApi {
   ) {}
 
   /**
-   * Contacts by id, keyed by every id that resolves to them: HubSpot answers a merged-away id
-   * with its survivor, so the survivor is also keyed by each of its `hs_merged_object_ids`.
+   * Contacts by id, keyed by every id that resolves to them (see byEveryId: a merged-away id
+   * resolves to its survivor).
    */
-  async readByIds(ids: readonly string[]): Promise<Map<string, HubSpotObject>> {
+  async readByIds(ids: readonly string[]): Promise<Map<string, Contact>> {
     // A non-numeric id names no contact; sending it would only cost a slot in the batch.
     const wanted = unique(ids.filter(isContactId));
     const batches = await Promise.all(chunk(wanted, LIMITS.batchReadInputs).map((batch) => this.batchRead(batch)));
-    const contacts = batches.flat();
-    const byId = new Map<string, HubSpotObject>();
-    for (const contact of contacts) {
-      for (const mergedId of splitMultiValue(contact.properties.hs_merged_object_ids)) byId.set(mergedId, contact);
-    }
-    // A contact's own id wins over a stale merge record naming the same id.
-    for (const contact of contacts) byId.set(contact.id, contact);
-    return byId;
+    return byEveryId(batches.flat());
   }
 
   /**
    * Contacts matching any of the groups, every page of them: as many groups per request as
    * HubSpot allows (5), so that a request is split only when the groups do not fit in one.
    */
-  async searchAny(groups: readonly SearchGroup[]): Promise<HubSpotObject[]> {
+  async searchAny(groups: readonly SearchGroup[]): Promise<Contact[]> {
     const searches = await Promise.all(chunk(groups, GROUPS_PER_SEARCH).map((request) => this.search(request)));
     return searches.flat();
   }
 
-  private async search(groups: readonly SearchGroup[]): Promise<HubSpotObject[]> {
+  private async search(groups: readonly SearchGroup[]): Promise<Contact[]> {
     const filterGroups = groups.map(({ propertyName, values }) => ({
       filters: [{ propertyName, operator: 'IN', values }],
     }));
-    const found: HubSpotObject[] = [];
+    const found: Contact[] = [];
     let after: string | undefined;
     do {
       const page = await this.searchPage({ filterGroups, properties: CONTACT_PROPERTIES, limit: LIMITS.searchPageSize, after });
@@ -183,23 +185,22 @@ class ContactsApi {
   async probe(): Promise<void> {
     const operation = 'contacts.list';
     const res = await this.http.request({ operation, method: 'GET', path: CONTACTS_PATH, query: { limit: 1 }, headers: this.headers });
-    this.objects(operation, res.body);
+    readBody(contactListAnswer, res.body, this.complain(operation));
   }
 
-  private async batchRead(ids: string[]): Promise<HubSpotObject[]> {
+  private async batchRead(ids: string[]): Promise<Contact[]> {
     const operation = 'contacts.batchRead';
     const res = await this.http.request({
       operation,
       method: 'POST',
       path: BATCH_READ_PATH,
       headers: this.headers,
-      json: { properties: CONTACT_PROPERTIES, inputs: ids.map((id) => ({ id })) },
-      // 207 Multi-Status: some ids were not found; the others are in `results`.
+      // propertiesWithHistory is required by the documented request (BatchReadInputSimplePublicObjectId); none is wanted.
+      json: { properties: CONTACT_PROPERTIES, propertiesWithHistory: [], inputs: ids.map((id) => ({ id })) },
+      // 207 Multi-Status: some ids were not found (OBJECT_NOT_FOUND); the others are in `results`.
       acceptStatus: [207],
     });
-    const results = this.objects(operation, res.body);
-    this.checkBatchErrors(operation, (res.body as { errors?: unknown }).errors);
-    return results;
+    return readBody(contactBatchAnswer, res.body, this.complain(operation)).results;
   }
 
   private async searchPage(body: {
@@ -207,115 +208,18 @@ class ContactsApi {
     properties: readonly string[];
     limit: number;
     after?: string;
-  }): Promise<{ results: HubSpotObject[]; nextAfter?: string }> {
+  }): Promise<{ results: Contact[]; nextAfter?: string }> {
     const operation = 'contacts.search';
     const res = await this.http.request({ operation, method: 'POST', path: SEARCH_PATH, headers: this.headers, json: body });
-    const results = this.objects(operation, res.body);
-    const next = (res.body as { paging?: { next?: { after?: unknown } } }).paging?.next;
-    if (next === undefined) return { results };
-    if (typeof next.after !== 'string' || next.after === body.after) {
-      throw this.http.badResponse(operation, 'paging.next.after is not a new cursor string');
-    }
-    return { results, nextAfter: next.after };
+    const page = readBody(contactSearchAnswer, res.body, this.complain(operation));
+    const next = page.paging?.next?.after;
+    if (next === undefined) return { results: page.results };
+    // The same cursor again would page forever.
+    if (next === body.after) throw this.http.badResponse(operation, 'paging.next.after: expected a new cursor, received the one just sent');
+    return { results: page.results, nextAfter: next };
   }
 
-  /** The `results` of a list, batch or search answer, each checked to be a HubSpot object. */
-  private objects(operation: string, body: unknown): HubSpotObject[] {
-    if (!isObject(body)) throw this.http.badResponse(operation, 'the body is not a JSON object');
-    if (!Array.isArray(body.results)) throw this.http.badResponse(operation, 'results is not an array');
-    return body.results.map((result, index) => {
-      const object = toHubSpotObject(result);
-      if (!object) throw this.http.badResponse(operation, `results[${index}] is not an object with an id and properties`);
-      return object;
-    });
+  private complain(operation: string): ComplainAboutBody {
+    return (problem) => this.http.badResponse(operation, problem);
   }
-
-  /** Only "not found" is expected per id; any other error means the answer cannot be trusted. */
-  private checkBatchErrors(operation: string, errors: unknown): void {
-    if (errors === undefined) return;
-    if (!Array.isArray(errors)) throw this.http.badResponse(operation, 'errors is not an array');
-    for (const error of errors) {
-      const category = isObject(error) ? error.category : undefined;
-      if (category !== OBJECT_NOT_FOUND) {
-        throw this.http.badResponse(operation, `a batch error has category ${String(category)}, not ${OBJECT_NOT_FOUND}`);
-      }
-    }
-  }
-}
-
-function toHubSpotObject(value: unknown): HubSpotObject | null {
-  if (!isObject(value) || typeof value.id !== 'string' || !isObject(value.properties)) return null;
-  const properties: Record<string, string | null> = {};
-  for (const [name, v] of Object.entries(value.properties)) properties[name] = typeof v === 'string' ? v : null;
-  return {
-    id: value.id,
-    properties,
-    createdAt: typeof value.createdAt === 'string' ? value.createdAt : '',
-    updatedAt: typeof value.updatedAt === 'string' ? value.updatedAt : '',
-    archived: value.archived === true,
-  };
-}
-
-/**
- * HubSpot properties to the gateway's CrmContact (README lists the mapping). Date properties
- * given as an instant are read in `timeZone` (IANA).
- */
-export function toRecord(contact: HubSpotObject, timeZone = 'UTC'): CrmContactRecord {
-  const p = (name: (typeof CONTACT_PROPERTIES)[number]): string | null => nonEmpty(contact.properties[name]);
-  const address = { street: p('address'), postalCode: p('zip'), city: p('city'), country: p('country') };
-  return {
-    id: contact.id,
-    email: p('email'),
-    additionalEmails: splitMultiValue(p('hs_additional_emails')),
-    firstName: p('firstname'),
-    lastName: p('lastname'),
-    phone: p('phone'),
-    mobilePhone: p('mobilephone'),
-    birthDate: toDate(p('date_of_birth'), timeZone),
-    language: p('hs_language'),
-    address: Object.values(address).some(isPresent) ? address : null,
-    emailOptOut: toBoolean(p('hs_email_optout')),
-    mergedContactIds: splitMultiValue(p('hs_merged_object_ids')),
-    createdAt: toDateTime(contact.createdAt || p('createdate')),
-    updatedAt: toDateTime(contact.updatedAt || p('lastmodifieddate')),
-  };
-}
-
-/** Every identifier the contact carries, as stored; merged-away ids still name it. */
-function toFoundRecord(contact: HubSpotObject): FoundRecord {
-  const record = toRecord(contact);
-  const identifiers: Identifier[] = [
-    { type: 'crm', value: record.id },
-    ...record.mergedContactIds.map((value): Identifier => ({ type: 'crm', value })),
-    ...[record.email, ...record.additionalEmails].filter(isPresent).map((value): Identifier => ({ type: 'email', value })),
-    // A national number is read in the contact's country (its `country` property, as typed).
-    ...[record.phone, record.mobilePhone].filter(isPresent).map((value): Identifier => ({ type: 'phone', value, ...countryOf(record) })),
-  ];
-  return { source: 'crm', id: record.id, identifiers, name: { first: record.firstName ?? null, last: record.lastName ?? null } };
-}
-
-function countryOf(record: CrmContactRecord): { country?: string } {
-  const country = record.address?.country;
-  return country ? { country } : {};
-}
-
-/**
- * HubSpot date properties read as `YYYY-MM-DD`: older portals send midnight UTC as a date-time,
- * read in the CRM's zone (see calendarDate). What is neither is unknown.
- */
-function toDate(value: string | null, timeZone: string): string | null {
-  return value === null ? null : calendarDate(value, timeZone);
-}
-
-function toDateTime(value: string | null): string | null {
-  return value ? utcDateTime(value) : null;
-}
-
-/** HubSpot booleans are the strings "true" and "false"; anything else is unknown. */
-function toBoolean(value: string | null): boolean | null {
-  return value === 'true' ? true : value === 'false' ? false : null;
-}
-
-function nonEmpty(value: string | null | undefined): string | null {
-  return value === undefined || value === null || value.trim() === '' ? null : value;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCrmConnector, toRecord } from './client.js';
+import { createCrmConnector } from './client.js';
+import { toRecord } from './mapping.js';
 
 const contact = (date_of_birth: string | null) => ({
   id: '1',

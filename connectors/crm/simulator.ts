@@ -43,11 +43,30 @@ export function createCrmSimulator(options: CrmSimulatorOptions): Simulator {
 // ---------------------------------------------------------------------------------------------
 // Errors, in HubSpot's shape: { status: "error", message, correlationId, category, ... }.
 
-/** A request HubSpot would refuse with 400 VALIDATION_ERROR; the message says what is wrong. */
-class InvalidRequest extends Error {}
+/**
+ * A request HubSpot would refuse with 400 VALIDATION_ERROR; the message says what is wrong, and
+ * `field` names the field or parameter at fault (the answer's `errors[].in`), when there is one.
+ */
+class InvalidRequest extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
 
-function invalid(message: string): never {
-  throw new InvalidRequest(message);
+function invalid(message: string, field?: string): never {
+  throw new InvalidRequest(message, field);
+}
+
+/**
+ * HubSpot's 400 body: `status`, `message`, `correlationId`, `category`, and `errors` with one
+ * detail per problem (`message`, and `in`, the field), as its error format documents
+ * (developers.hubspot.com/docs/faq/api-error-responses; `ErrorDetail` in the OpenAPI specification).
+ */
+function validationError(message: string, field?: string): Record<string, unknown> {
+  return hubspotError(message, 'VALIDATION_ERROR', { errors: [{ message, ...(field === undefined ? {} : { in: field }) }] });
 }
 
 function hubspotError(message: string, category?: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -58,7 +77,7 @@ function hubspotError(message: string, category?: string, extra: Record<string, 
 function errorBody(status: number): unknown {
   switch (status) {
     case 400:
-      return hubspotError('Invalid input.', 'VALIDATION_ERROR');
+      return validationError('Invalid input.');
     case 401:
       return hubspotError(
         'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
@@ -89,7 +108,7 @@ function route(name: string, method: SimRoute['method'], path: string, handle: (
       try {
         return handle(req);
       } catch (error) {
-        if (error instanceof InvalidRequest) return { status: 400, body: hubspotError(error.message, 'VALIDATION_ERROR') };
+        if (error instanceof InvalidRequest) return { status: 400, body: validationError(error.message, error.field) };
         throw error;
       }
     },
@@ -237,11 +256,11 @@ function list(store: ContactStore, req: SimRequest): SimResponse {
 function batchRead(store: ContactStore, req: SimRequest): SimResponse {
   const body = jsonObject(req.body);
   const inputs = arrayField(body, 'inputs');
-  if (inputs.length > LIMITS.batchReadInputs) invalid(`inputs has ${inputs.length} entries; at most ${LIMITS.batchReadInputs} are allowed.`);
+  if (inputs.length > LIMITS.batchReadInputs) invalid(`inputs has ${inputs.length} entries; at most ${LIMITS.batchReadInputs} are allowed.`, 'inputs');
   const ids = inputs.map((input, i) => scalarString(isObject(input) ? input.id : undefined, `inputs[${i}].id`));
   const properties = optionalStrings(body, 'properties');
   const idProperty = body.idProperty === undefined ? 'hs_object_id' : scalarString(body.idProperty, 'idProperty');
-  if (!ID_PROPERTIES.has(idProperty)) invalid(`idProperty ${idProperty} is not a property with unique values.`);
+  if (!ID_PROPERTIES.has(idProperty)) invalid(`idProperty ${idProperty} is not a property with unique values.`, 'idProperty');
   const archived = req.query.get('archived') === 'true';
 
   const startedAt = new Date().toISOString();
@@ -260,11 +279,16 @@ function batchRead(store: ContactStore, req: SimRequest): SimResponse {
     completedAt: new Date().toISOString(),
   };
   if (missing.length === 0) return { status: 200, body: answer };
+  // A batch error is a StandardError: status, category, message, context, errors and links are
+  // all required by HubSpot's specification (errors and links were missing here before the
+  // contract fixtures; see README "Contract fixtures").
   const notFound = {
     status: 'error',
     category: OBJECT_NOT_FOUND,
     message: 'Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.',
     context: { ids: missing },
+    errors: [],
+    links: {},
   };
   return { status: 207, body: { ...answer, numErrors: 1, errors: [notFound] } };
 }
@@ -276,7 +300,7 @@ function search(store: ContactStore, req: SimRequest): SimResponse {
   const properties = optionalStrings(body, 'properties');
   const limit = body.limit === undefined ? 10 : integerParam(body.limit, 'limit', 1, LIMITS.searchPageSize);
   const after = body.after === undefined ? 0 : integerParam(body.after, 'after', 0, Number.MAX_SAFE_INTEGER);
-  if (after >= LIMITS.searchTotalResults) invalid(`Search results are limited to ${LIMITS.searchTotalResults}; after ${after} is past them.`);
+  if (after >= LIMITS.searchTotalResults) invalid(`Search results are limited to ${LIMITS.searchTotalResults}; after ${after} is past them.`, 'after');
   const matches = store.search(groups);
   return { status: 200, body: { total: matches.length, ...page(matches, after, limit, SEARCH_PATH, (c) => toObject(c, properties)) } };
 }
@@ -302,25 +326,25 @@ interface Filter {
 function filterGroups(body: Record<string, unknown>, store: ContactStore): Filter[][] {
   if (body.filterGroups === undefined) return [];
   const groups = arrayField(body, 'filterGroups');
-  if (groups.length > LIMITS.searchFilterGroups) invalid(`filterGroups has ${groups.length} groups; at most ${LIMITS.searchFilterGroups} are allowed.`);
+  if (groups.length > LIMITS.searchFilterGroups) invalid(`filterGroups has ${groups.length} groups; at most ${LIMITS.searchFilterGroups} are allowed.`, 'filterGroups');
   const parsed = groups.map((group, g) => {
-    if (!isObject(group)) invalid(`filterGroups[${g}] must be an object with filters.`);
+    if (!isObject(group)) invalid(`filterGroups[${g}] must be an object with filters.`, `filterGroups[${g}]`);
     const filters = arrayField(group, 'filters', `filterGroups[${g}].filters`);
     if (filters.length === 0 || filters.length > LIMITS.searchFiltersPerGroup) {
-      invalid(`filterGroups[${g}] has ${filters.length} filters; between 1 and ${LIMITS.searchFiltersPerGroup} are allowed.`);
+      invalid(`filterGroups[${g}] has ${filters.length} filters; between 1 and ${LIMITS.searchFiltersPerGroup} are allowed.`, `filterGroups[${g}].filters`);
     }
     return filters.map((filter, f) => parseFilter(filter, `filterGroups[${g}].filters[${f}]`, store));
   });
   const total = parsed.reduce((sum, group) => sum + group.length, 0);
-  if (total > LIMITS.searchFiltersTotal) invalid(`The search has ${total} filters; at most ${LIMITS.searchFiltersTotal} are allowed.`);
+  if (total > LIMITS.searchFiltersTotal) invalid(`The search has ${total} filters; at most ${LIMITS.searchFiltersTotal} are allowed.`, 'filterGroups');
   return parsed;
 }
 
 function parseFilter(value: unknown, where: string, store: ContactStore): Filter {
-  if (!isObject(value)) invalid(`${where} must be an object.`);
+  if (!isObject(value)) invalid(`${where} must be an object.`, where);
   const propertyName = scalarString(value.propertyName, `${where}.propertyName`);
   if (!store.isSearchable(propertyName)) {
-    invalid(`${where}.propertyName ${propertyName} is not searchable in this simulator; it searches ${Object.keys(SEARCHABLE).join(', ')}.`);
+    invalid(`${where}.propertyName ${propertyName} is not searchable in this simulator; it searches ${Object.keys(SEARCHABLE).join(', ')}.`, `${where}.propertyName`);
   }
   switch (value.operator) {
     case 'EQ':
@@ -328,12 +352,12 @@ function parseFilter(value: unknown, where: string, store: ContactStore): Filter
     case 'IN': {
       const values = arrayField(value, 'values', `${where}.values`).map((v, i) => scalarString(v, `${where}.values[${i}]`));
       if (values.length === 0 || values.length > LIMITS.searchInValues) {
-        invalid(`${where}.values has ${values.length} values; between 1 and ${LIMITS.searchInValues} are allowed.`);
+        invalid(`${where}.values has ${values.length} values; between 1 and ${LIMITS.searchInValues} are allowed.`, `${where}.values`);
       }
       return { propertyName, operator: 'IN', values };
     }
     default:
-      invalid(`${where}.operator ${String(value.operator)} is not supported by this simulator; use EQ or IN.`);
+      invalid(`${where}.operator ${String(value.operator)} is not supported by this simulator; use EQ or IN.`, `${where}.operator`);
   }
 }
 
@@ -345,7 +369,7 @@ function jsonObject(text: string): Record<string, unknown> {
 
 function arrayField(body: Record<string, unknown>, field: string, where = field): unknown[] {
   const value = body[field];
-  if (!Array.isArray(value)) invalid(`${where} must be an array.`);
+  if (!Array.isArray(value)) invalid(`${where} must be an array.`, where);
   return value;
 }
 
@@ -358,14 +382,14 @@ function optionalStrings(body: Record<string, unknown>, field: string): string[]
 function scalarString(value: unknown, where: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  invalid(`${where} must be a string.`);
+  invalid(`${where} must be a string.`, where);
 }
 
 function integerParam(value: unknown, where: string, min: number, max: number): number {
   const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || !/^\d+$/.test(text)) invalid(`${where} must be an integer.`);
+  if (typeof text !== 'string' || !/^\d+$/.test(text)) invalid(`${where} must be an integer.`, where);
   const n = Number(text);
-  if (n < min || n > max) invalid(`${where} must be between ${min} and ${max}; got ${n}.`);
+  if (n < min || n > max) invalid(`${where} must be between ${min} and ${max}; got ${n}.`, where);
   return n;
 }
 
