@@ -206,6 +206,8 @@ describe('unknown settings', () => {
   it.each([
     ['CRM_URL', 'CRM_BASE_URL'],
     ['CRM_TOKEN', 'CRM_ACCESS_TOKEN'],
+    ['CRM_TOKN', 'CRM_ACCESS_TOKEN'],
+    ['LOYALTY_PASS', 'LOYALTY_PASSWORD'],
     ['GATEWAY_TOKEN', 'GATEWAY_ADMIN_TOKEN'],
     ['ANALYTICS_SITE', 'ANALYTICS_SITE_ID'],
     ['IDENTITY_CACHE_SIZE', 'IDENTITY_CACHE_MAX_MB'],

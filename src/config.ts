@@ -62,7 +62,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 export interface SettingKind<T> {
   /** The accepted form, as the README's "accepted" column shows it. */
   type: string;
-  /** Reads the trimmed, non-empty text (or the default's text). Pure; never throws. */
+  /** Reads the trimmed text, or the default's (which may be empty). Pure; never throws. */
   parse(text: string): Parsed<T>;
 }
 
@@ -505,11 +505,11 @@ export function unknownSettings(sources: ConfigSources): string[] {
   const problems: string[] = [];
   for (const name of Object.keys(sources.env)) {
     if (sources.env[name] === undefined || isKnown(name)) continue;
-    const suggestion = nearMiss(name) ?? (hasOurPrefix(name) && !PLATFORM_VARIABLE.test(name) ? closestWithPrefix(name) : undefined);
+    const suggestion = nearMiss(name) ?? (PLATFORM_VARIABLE.test(name) ? undefined : closestWithPrefix(name));
     if (suggestion !== undefined) problems.push(unknownMessage(name, 'environment', suggestion));
   }
   for (const key of fileKeys(sources.file)) {
-    if (!isKnown(key)) problems.push(unknownMessage(key, 'file', nearMiss(key) ?? (hasOurPrefix(key) ? closestWithPrefix(key) : undefined)));
+    if (!isKnown(key)) problems.push(unknownMessage(key, 'file', nearMiss(key) ?? closestWithPrefix(key)));
   }
   return problems;
 }
@@ -534,10 +534,6 @@ function isKnown(name: string): boolean {
   return SETTINGS.some((s) => s.name === name);
 }
 
-function hasOurPrefix(name: string): boolean {
-  return SETTING_PREFIXES.some((prefix) => name.toUpperCase().startsWith(prefix));
-}
-
 /**
  * Most edits between a typo and a setting's name: 1 for names of up to 8 characters (PORT,
  * HOST: HOME is 2 from HOST), 2 for longer ones (LOGLEVEL, TIMEZONE; API_BASE_URL is 3 from
@@ -558,15 +554,30 @@ function nearMiss(name: string): string | undefined {
   return best?.name;
 }
 
-/** Among the settings with the same prefix, one whose rest contains the other's, else the closest. */
+/**
+ * The setting with the same prefix whose name, after the prefix, holds a run of words closest to
+ * the rest of `name` or starts with it (CRM_TOKN: TOKEN of CRM_ACCESS_TOKEN; LOYALTY_PASS:
+ * LOYALTY_PASSWORD); the table's first on a tie.
+ */
 function closestWithPrefix(name: string): string | undefined {
   const upper = name.toUpperCase();
   const prefix = SETTING_PREFIXES.find((p) => upper.startsWith(p));
-  const rest = upper.slice(prefix?.length ?? 0);
-  const candidates = SETTINGS.map((s) => s.name).filter((known) => prefix !== undefined && known.startsWith(prefix));
-  const containing = candidates.find((known) => rest !== '' && (known.slice(prefix!.length).includes(rest) || rest.includes(known.slice(prefix!.length))));
-  if (containing !== undefined) return containing;
-  return candidates.reduce<string | undefined>((best, known) => (best === undefined || editDistance(upper, known) < editDistance(upper, best) ? known : best), undefined);
+  if (prefix === undefined) return undefined;
+  const rest = upper.slice(prefix.length);
+  let best: { name: string; distance: number } | undefined;
+  for (const { name: known } of SETTINGS) {
+    if (!known.startsWith(prefix)) continue;
+    // A run that the rest abbreviates (PASS, PASSWORD) counts as a match.
+    const distance = Math.min(...wordRuns(known.slice(prefix.length)).map((run) => (rest !== '' && run.startsWith(rest) ? 0 : editDistance(rest, run))));
+    if (best === undefined || distance < best.distance) best = { name: known, distance };
+  }
+  return best?.name;
+}
+
+/** Every run of consecutive words: ACCESS_TOKEN gives ACCESS, ACCESS_TOKEN, TOKEN. */
+function wordRuns(text: string): string[] {
+  const words = text.split('_');
+  return words.flatMap((_, from) => words.slice(from).map((__, length) => words.slice(from, from + length + 1).join('_')));
 }
 
 /**
