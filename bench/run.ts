@@ -509,8 +509,8 @@ async function main(): Promise<void> {
 
   // Every contender runs with the Node flags `npm start` runs the gateway with: a hand-written
   // server would be tuned the same way, and the gateway is measured as users run it.
-  const serverNodeFlags = startScriptNodeFlags();
-  log(`server Node flags (from the start script): ${serverNodeFlags.join(' ') || 'none'}`);
+  const serverNodeFlags = benchNodeFlags();
+  log(`server Node flags (from the bench:in-process script): ${serverNodeFlags.join(' ') || 'none'}`);
   const profileDir = join(BENCH_DIR, 'profiles', `${mode.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const children: Child[] = [];
   const spawnServer = (name: string): Child => {
@@ -930,10 +930,14 @@ async function main(): Promise<void> {
   }
 }
 
-/** The Node flags of package.json's start script (`node --flag ... --import tsx src/main.ts`). */
-function startScriptNodeFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(join(REPO_DIR, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const words = pkg.scripts.start.split(/\s+/);
+/**
+ * The V8 flags tuned for a server pinned to one core (README, "Performance"), as package.json's
+ * bench:in-process script gives them (`node --flag ... --import tsx bench/in-process.ts`): one
+ * place for both benchmarks. `npm start` and `npm run start:prod` do not set them.
+ */
+function benchNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(REPO_DIR, 'package.json'), 'utf8')) as { scripts: { 'bench:in-process': string } };
+  const words = pkg.scripts['bench:in-process'].split(/\s+/);
   if (words[0] !== 'node') return [];
   const flags: string[] = [];
   for (const word of words.slice(1)) {

@@ -20,7 +20,8 @@ export const START_USAGE = `Usage: npm start -- [options]
 
 Without configuration, starts the demo: four simulated silos on loopback and the gateway at
 http://localhost:4000/graphql (PORT moves it). With silo settings in the environment or in
---config FILE, starts the gateway alone against those silos.
+--config FILE, starts the gateway alone against those silos. In production, run the compiled
+gateway instead: \`npm run build\`, then \`npm run start:prod\` (README, "Run in production").
 
 Options:
   --population FILE      serve this population file (see docs/population.md) instead of generating one

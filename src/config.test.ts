@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_IDENTITY_RULES } from './identity/rules.js';
 import { DEFAULT_SURVIVORSHIP } from './golden/rules-config.js';
-import { configuresSilos, parseConfig, parseGatewaySettings, SETTINGS } from './config.js';
+import { configuresSilos, editDistance, formatSettingsTable, parseConfig, parseGatewaySettings, SETTINGS, unknownSettings } from './config.js';
 
 const silos = {
   CRM_BASE_URL: 'https://api.hubapi.com',
@@ -102,12 +102,49 @@ describe('configuration', () => {
   it('names missing required settings', () => {
     const { CRM_ACCESS_TOKEN: _omitted, ...rest } = silos;
     const result = parseConfig({ env: rest });
-    expect(!result.ok && result.errors).toEqual(['Missing setting CRM_ACCESS_TOKEN: HubSpot private app access token.']);
+    expect(!result.ok && result.errors).toEqual(['Missing setting CRM_ACCESS_TOKEN: HubSpot private app access token (scope `crm.objects.contacts.read`).']);
   });
 
-  it('refuses unknown keys in the file and a file that is not an object', () => {
-    expect(parseConfig({ env: silos, file: { PROT: 1 } })).toMatchObject({ ok: false, errors: [expect.stringContaining('Did you mean PORT?')] });
-    expect(parseConfig({ env: silos, file: [1] })).toMatchObject({ ok: false });
+  it('refuses unknown keys in the file, each with the closest setting, and a file that is not an object', () => {
+    expect(parseConfig({ env: silos, file: { PROT: 1, GOLDEN_RULE: 'email=mostRecent', CRM_URL: 'https://x' } })).toEqual({
+      ok: false,
+      errors: [
+        'Unknown setting "PROT" in the config file. Did you mean PORT?',
+        'Unknown setting "GOLDEN_RULE" in the config file. Did you mean GOLDEN_RULES?',
+        'Unknown setting "CRM_URL" in the config file. Did you mean CRM_BASE_URL?',
+      ],
+    });
+    expect(parseConfig({ env: silos, file: [1] })).toEqual({
+      ok: false,
+      errors: ['The config file must hold one JSON object whose keys are setting names, e.g. {"PORT": "4000"}.'],
+    });
+  });
+
+  it('lists the known settings for a file key like none of them', () => {
+    const result = parseGatewaySettings({ env: {}, file: { listen: '8080' } });
+    expect(!result.ok && result.errors[0]).toMatch(/^Unknown setting "listen" in the config file\. Known settings: PORT, HOST, LOG_LEVEL, .*, ANALYTICS_TOKEN_AUTH\.$/);
+  });
+
+  it('reads numbers and true/false from the file, and refuses an object or a list as a value', () => {
+    const result = parseGatewaySettings({ env: {}, file: { PORT: 8081, GATEWAY_SANDBOX: false } });
+    expect(result.ok && [result.config.port, result.config.sandbox]).toEqual([8081, false]);
+    const bad = parseGatewaySettings({ env: {}, file: { PORT: { value: 1 }, HOST: ['a'] } });
+    expect(!bad.ok && bad.errors).toEqual([
+      'Bad setting PORT in the config file: expected a string, a number or true/false, got an object.',
+      'Bad setting HOST in the config file: expected a string, a number or true/false, got an array.',
+    ]);
+  });
+
+  it('takes a blank value for the default', () => {
+    const result = parseGatewaySettings({ env: { PORT: '', LOG_LEVEL: '  ' }, file: { HOST: '' } });
+    expect(result.ok && [result.config.port, result.config.logLevel, result.config.host]).toEqual([4000, 'info', '0.0.0.0']);
+  });
+
+  it('refuses a Shopify API version that is not a quarter', () => {
+    const result = parseConfig({ env: { ...silos, COMMERCE_API_VERSION: '2026-05' } });
+    expect(!result.ok && result.errors).toEqual([
+      'Bad setting COMMERCE_API_VERSION: expected a Shopify Admin API version such as 2026-07 (quarterly: YYYY-01, -04, -07, -10, or unstable), got "2026-05".',
+    ]);
   });
 
   it('runs against real silos only when a silo setting is given', () => {
@@ -115,8 +152,13 @@ describe('configuration', () => {
     expect(configuresSilos({ env: {}, file: { CRM_BASE_URL: 'https://x' } })).toBe(true);
   });
 
-  it('documents every setting', () => {
-    for (const setting of SETTINGS) expect(setting.description.length, setting.key).toBeGreaterThan(10);
+  it('describes every setting in a sentence', () => {
+    for (const setting of SETTINGS) expect(setting.description, setting.name).toMatch(/^.{10,}\.$/);
+  });
+
+  it('names every setting once', () => {
+    const names = SETTINGS.map((s) => s.name);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it('reads each silo in its time zone: the loyalty program in the retailer\'s unless told, the CRM in UTC', () => {
@@ -142,5 +184,102 @@ describe('configuration', () => {
     // LOYALTY_TIME_ZONE follows TIME_ZONE, so only TIME_ZONE is blamed; named itself, it is checked itself.
     const own = parseGatewaySettings({ env: { LOYALTY_TIME_ZONE: 'Paris' } });
     expect(own.ok ? [] : own.errors).toEqual(['Bad setting LOYALTY_TIME_ZONE: expected an IANA time zone name such as Europe/Paris, America/New_York or UTC, got "Paris".']);
+  });
+});
+
+describe('unknown settings', () => {
+  it.each([
+    ['GOLDEN_RULE', 'GOLDEN_RULES'],
+    ['DEFAULT_COUNTY', 'DEFAULT_COUNTRY'],
+    ['LOGLEVEL', 'LOG_LEVEL'],
+    ['log_level', 'LOG_LEVEL'],
+    ['port', 'PORT'],
+    ['PROT', 'PORT'],
+    ['TIMEZONE', 'TIME_ZONE'],
+    ['IDENTITY_MAX_ROUND', 'IDENTITY_MAX_ROUNDS'],
+    ['CRM_ACESS_TOKEN', 'CRM_ACCESS_TOKEN'],
+    ['LOYALTY_USER_NAME', 'LOYALTY_USERNAME'],
+  ])('names %s in the environment with the setting it is a typo of, %s', (name, meant) => {
+    expect(unknownSettings({ env: { [name]: 'x' } })).toEqual([`Unknown setting "${name}" in the environment. Did you mean ${meant}?`]);
+  });
+
+  it.each([
+    ['CRM_URL', 'CRM_BASE_URL'],
+    ['CRM_TOKEN', 'CRM_ACCESS_TOKEN'],
+    ['CRM_TOKN', 'CRM_ACCESS_TOKEN'],
+    ['LOYALTY_PASS', 'LOYALTY_PASSWORD'],
+    ['GATEWAY_TOKEN', 'GATEWAY_ADMIN_TOKEN'],
+    ['ANALYTICS_SITE', 'ANALYTICS_SITE_ID'],
+    ['IDENTITY_CACHE_SIZE', 'IDENTITY_CACHE_MAX_MB'],
+  ])('names %s, with a prefix of ours but far from every setting, with one of that prefix, %s', (name, meant) => {
+    expect(unknownSettings({ env: { [name]: 'x' } })).toEqual([`Unknown setting "${name}" in the environment. Did you mean ${meant}?`]);
+  });
+
+  it('leaves alone the variables of a shell, npm, CI and other programs', () => {
+    const env = Object.fromEntries(
+      [
+        'PATH', 'HOME', 'HOSTNAME', 'PWD', 'OLDPWD', 'USER', 'SHELL', 'TERM', 'LANG', 'TZ', 'NODE_ENV', 'NODE_OPTIONS',
+        'npm_config_loglevel', 'npm_lifecycle_event', 'npm_package_name', 'INIT_CWD', 'CI', 'GITHUB_ACTIONS', 'RUNNER_OS',
+        'API_BASE_URL', 'LOG_FORMAT', 'DEFAULT_LOCALE', 'TIME_FORMAT', 'DEBUG', 'HTTP_PROXY', 'no_proxy',
+      ].map((name) => [name, 'x']),
+    );
+    expect(unknownSettings({ env })).toEqual([]);
+  });
+
+  it('leaves alone the service links Kubernetes and Docker set for a service named like a silo', () => {
+    const env = Object.fromEntries(
+      ['CRM_SERVICE_HOST', 'CRM_SERVICE_PORT', 'CRM_SERVICE_PORT_HTTPS', 'CRM_PORT', 'CRM_PORT_443_TCP', 'CRM_PORT_443_TCP_ADDR', 'LOYALTY_PORT_80_TCP_PROTO', 'GATEWAY_NAME', 'ANALYTICS_ENV_MATOMO_DATABASE_HOST'].map(
+        (name) => [name, 'x'],
+      ),
+    );
+    expect(unknownSettings({ env })).toEqual([]);
+  });
+
+  it('ignores a variable that is declared but unset', () => {
+    expect(unknownSettings({ env: { LOGLEVEL: undefined } })).toEqual([]);
+  });
+
+  it('stops the start, with every other problem listed too', () => {
+    const result = parseGatewaySettings({ env: { GOLDEN_RULE: 'email=mostRecent', PORT: 'eighty', DEFAULT_COUNTY: 'GB' } });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        'Unknown setting "GOLDEN_RULE" in the environment. Did you mean GOLDEN_RULES?',
+        'Unknown setting "DEFAULT_COUNTY" in the environment. Did you mean DEFAULT_COUNTRY?',
+        'Bad setting PORT: expected a whole number from 0 to 65535, got "eighty".',
+      ],
+    });
+  });
+
+  it('never repeats the value of an unknown variable', () => {
+    expect(unknownSettings({ env: { CRM_ACESS_TOKEN: 'pat-na1-secret' } }).join(' ')).not.toContain('pat-na1-secret');
+  });
+});
+
+describe('edit distance', () => {
+  it.each([
+    ['PORT', 'PORT', 0],
+    ['PROT', 'PORT', 1],
+    ['HOME', 'HOST', 2],
+    ['LOGLEVEL', 'LOG_LEVEL', 1],
+    ['CA', 'ABC', 3],
+    ['API_BASE_URL', 'CRM_BASE_URL', 3],
+    ['', 'HOST', 4],
+  ])('from %s to %s is %i', (a, b, distance) => {
+    expect(editDistance(a, b)).toBe(distance);
+  });
+});
+
+describe('the settings table for the README', () => {
+  it('shows a default, a required setting, an inherited default and an empty one', () => {
+    const table = formatSettingsTable();
+    expect(table.split('\n').slice(0, 3)).toEqual([
+      '| setting | default | accepted | meaning |',
+      '| --- | --- | --- | --- |',
+      '| `PORT` | 4000 | whole number, 0-65535 | Port of the GraphQL endpoint (0: any free port). |',
+    ]);
+    expect(table).toContain('| `CRM_BASE_URL` | required | http(s) URL | Base URL of the CRM (HubSpot) API, e.g. `https://api.hubapi.com`. |');
+    expect(table).toContain('| `LOYALTY_TIME_ZONE` | `TIME_ZONE` | IANA time zone |');
+    expect(table).toContain('| `IDENTITY_BLOCKED_CARDS` | (none) | regular expression, or empty |');
   });
 });

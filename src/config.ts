@@ -1,11 +1,12 @@
 /**
- * Configuration: one table of settings, read from the environment and/or a JSON file with the
- * same keys, validated at start-up with a message naming every bad key. Pure: the caller passes
- * the environment and the file's parsed content.
+ * Configuration: one typed table of settings (name, accepted form, default, description, parser),
+ * read from the environment and/or a JSON file with the same keys, validated at start-up with a
+ * message naming every bad, missing or unknown key. Pure: the caller passes the environment and
+ * the file's parsed content.
  */
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
 import type { AnalyticsConfig } from '../connectors/analytics/client.js';
-import { SHOPIFY_API_VERSION } from '../connectors/commerce/api.js';
+import { isApiVersion, SHOPIFY_API_VERSION } from '../connectors/commerce/api.js';
 import type { CommerceConfig } from '../connectors/commerce/client.js';
 import type { CrmConfig } from '../connectors/crm/client.js';
 import type { LoyaltyConfig } from '../connectors/loyalty/client.js';
@@ -54,118 +55,308 @@ export interface SiloTimeZones {
 /** The settings that are not about one silo, with their defaults. */
 export type GatewaySettings = Omit<GatewayConfig, 'silos'>;
 
-type Kind = 'port' | 'int' | 'url' | 'text' | 'secret' | 'bool' | 'country' | 'logLevel' | 'limits' | 'typeOrder' | 'typeList' | 'regex' | 'survivorship' | 'megabytes' | 'timeZone';
+/** What a setting's parser makes of its text: the value, or what was wrong and what is accepted. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-interface Setting {
-  key: string;
-  kind: Kind;
-  /** Where the value goes in GatewayConfig. */
-  path: readonly string[];
-  /** Absent means required (silo settings are required only when silos are configured). */
-  default?: string;
-  /** When the setting is absent or empty: the value of this other (earlier) setting. */
-  defaultFrom?: string;
-  description: string;
-  min?: number;
-  max?: number;
-  /** An empty value is allowed (and is what the default is). */
-  optional?: boolean;
+/** How one kind of setting is written and read. */
+export interface SettingKind<T> {
+  /** The accepted form, as the README's "accepted" column shows it. */
+  type: string;
+  /** Reads the trimmed text, or the default's (which may be empty). Pure; never throws. */
+  parse(text: string): Parsed<T>;
 }
+
+/**
+ * One setting: an environment variable, or a key of the `--config` file with the same name.
+ * An absent or empty (blank) value means the default.
+ */
+export interface Setting<T> extends SettingKind<T> {
+  name: string;
+  /** The text read when the setting is absent or blank; absent means the setting is required. */
+  default?: string;
+  /** When absent or blank: the text of this other setting, read earlier in the same table. */
+  defaultFrom?: string;
+  /** The README's default column, when the default's text is not what a reader needs. */
+  defaultDoc?: string;
+  /** One or two sentences, also the message of a missing required setting. */
+  description: string;
+}
+
+/** A group of settings, each under the field of the value it gives. */
+type SettingTable = Record<string, Setting<unknown>>;
+
+/** The values a table's settings give: `{ port: number, ... }` for `{ port: Setting<number>, ... }`. */
+type Values<T extends SettingTable> = { [K in keyof T]: T[K] extends Setting<infer V> ? V : never };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const bad = <T>(error: string): Parsed<T> => ({ ok: false, error });
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
-const GATEWAY_SETTINGS: readonly Setting[] = [
-  { key: 'PORT', kind: 'port', path: ['port'], default: '4000', description: 'Port of the GraphQL endpoint.' },
-  { key: 'HOST', kind: 'text', path: ['host'], default: '0.0.0.0', description: 'Interface to listen on.' },
-  { key: 'LOG_LEVEL', kind: 'logLevel', path: ['logLevel'], default: 'info', description: `One of ${LOG_LEVELS.join(', ')}.` },
-  { key: 'GATEWAY_SANDBOX', kind: 'bool', path: ['sandbox'], default: 'true', description: 'Apollo Sandbox on the landing page, and introspection.' },
-  { key: 'DEFAULT_COUNTRY', kind: 'country', path: ['defaultCountry'], default: 'FR', description: 'ISO 3166-1 alpha-2 country for phone numbers written without a country code.' },
-  { key: 'TIME_ZONE', kind: 'timeZone', path: ['timeZone'], default: 'Europe/Paris', description: "The retailer's IANA time zone (such as Europe/Paris or America/New_York): the loyalty program's dates are read there unless LOYALTY_TIME_ZONE says otherwise." },
-  {
-    key: 'CRM_TIME_ZONE',
-    kind: 'timeZone',
-    path: ['timeZones', 'crm'],
-    default: 'UTC',
-    description: 'IANA time zone in which a CRM date property sent as an instant (a birth date) is read. UTC, as HubSpot stores date properties as midnight UTC.',
+/** Kinds of settings. Every error says what is accepted; only a secret's value is never repeated. */
+const kinds = {
+  wholeNumber(min: number, max: number): SettingKind<number> {
+    return {
+      type: `whole number, ${min}-${max}`,
+      parse: (text) => (/^\d+$/.test(text) && Number(text) >= min && Number(text) <= max ? ok(Number(text)) : bad(`expected a whole number from ${min} to ${max}, got "${text}".`)),
+    };
   },
-  {
-    key: 'LOYALTY_TIME_ZONE',
-    kind: 'timeZone',
-    path: ['timeZones', 'loyalty'],
-    defaultFrom: 'TIME_ZONE',
-    description: "IANA time zone of the loyalty program's server, in which a birth date sent as an instant is read (Open Loyalty writes dates as date-times in its zone). Default: TIME_ZONE.",
+  /** Written in MB, read as bytes. */
+  megabytes(min: number, max: number): SettingKind<number> {
+    const whole = kinds.wholeNumber(min, max);
+    return { type: `MB, ${min}-${max}`, parse: (text) => { const n = whole.parse(text); return n.ok ? ok(n.value * 1024 * 1024) : n; } };
   },
-  { key: 'IDENTITY_MAX_ROUNDS', kind: 'int', path: ['identity', 'maxRounds'], default: '4', min: 1, max: 10, description: 'Rounds of lookups when resolving a customer.' },
-  { key: 'IDENTITY_MAX_RECORDS', kind: 'int', path: ['identity', 'maxRecords'], default: '50', min: 1, max: 1000, description: 'Records one customer may have before resolution stops.' },
-  { key: 'IDENTITY_CACHE_MAX_MB', kind: 'megabytes', path: ['identity', 'cache', 'maxBytes'], default: '64', min: 1, max: 65_536, description: 'Memory the identity-link cache may hold, estimated, in MB (least recently used identifiers go first).' },
-  { key: 'IDENTITY_CACHE_TTL_MS', kind: 'int', path: ['identity', 'cache', 'ttlMs'], default: '900000', min: 1, max: 604_800_000, description: 'How long a resolved customer\'s links are cached, in ms.' },
-  { key: 'IDENTITY_NEGATIVE_TTL_MS', kind: 'int', path: ['identity', 'cache', 'negativeTtlMs'], default: '30000', min: 0, max: 86_400_000, description: 'How long an identifier no silo knows is remembered as unknown, in ms (0: never).' },
-  { key: 'IDENTITY_LIMITS', kind: 'limits', path: ['identity', 'rules', 'limits'], default: formatLimits(DEFAULT_IDENTITY_RULES.limits), description: 'Most distinct values of each identifier type one customer may have, as type=N pairs; unnamed types keep their default.' },
-  { key: 'IDENTITY_PRIORITY', kind: 'typeOrder', path: ['identity', 'rules', 'priority'], default: DEFAULT_IDENTITY_RULES.priority.join(','), description: 'Every identifier type, strongest first: decides which record stays out when a limit would be exceeded.' },
-  { key: 'IDENTITY_WEAK_TYPES', kind: 'typeList', path: ['identity', 'rules', 'weakTypes'], default: DEFAULT_IDENTITY_RULES.weakTypes.join(','), description: 'Identifier types several people can share; they link only records that agree with the customer.' },
-  { key: 'IDENTITY_LINK_FIXED_LINES', kind: 'bool', path: ['identity', 'rules', 'linkFixedLines'], default: 'false', description: 'Whether phone numbers that may be fixed lines link records: every number the numbering plan does not type as a mobile (landlines, and US, Canadian, VoIP numbers whose type it cannot tell). Off: such a line is usually a household\'s.' },
-  { key: 'IDENTITY_BLOCKED_EMAILS', kind: 'regex', path: ['identity', 'rules', 'blocked', 'email'], default: '', optional: true, description: 'A regular expression; normalized emails it matches never link records (added to the built-in placeholders).' },
-  { key: 'IDENTITY_BLOCKED_PHONES', kind: 'regex', path: ['identity', 'rules', 'blocked', 'phone'], default: '', optional: true, description: 'A regular expression on E.164 phones that never link records.' },
-  { key: 'IDENTITY_BLOCKED_CARDS', kind: 'regex', path: ['identity', 'rules', 'blocked', 'card'], default: '', optional: true, description: 'A regular expression on card numbers that never link records.' },
-  {
-    key: 'GOLDEN_RULES',
-    kind: 'survivorship',
-    path: ['golden', 'rules'],
-    default: '',
-    optional: true,
-    description: 'Survivorship rules that replace the defaults, as field=rule pairs separated by ";", e.g. "email=sourcePriority:crm>commerce>loyalty; address=mostRecent".',
+  text: { type: 'text', parse: (text) => ok(text) } satisfies SettingKind<string>,
+  /** Never repeated in a message (there is nothing to check in a secret). */
+  secret: { type: 'secret', parse: (text) => ok(text) } satisfies SettingKind<string>,
+  /** An empty secret turns its feature off. */
+  optionalSecret: { type: 'secret, or empty', parse: (text) => ok(text) } satisfies SettingKind<string>,
+  httpUrl: {
+    type: 'http(s) URL',
+    parse(text) {
+      try {
+        const url = new URL(text);
+        if (url.protocol === 'http:' || url.protocol === 'https:') return ok(text.replace(/\/$/, ''));
+      } catch {
+        // Not a URL: the message below says what is accepted.
+      }
+      return bad(`expected an http(s) URL, got "${text}".`);
+    },
+  } satisfies SettingKind<string>,
+  bool: {
+    type: 'true or false',
+    parse(text) {
+      if (/^(true|1|yes)$/i.test(text)) return ok(true);
+      if (/^(false|0|no)$/i.test(text)) return ok(false);
+      return bad(`expected true or false, got "${text}".`);
+    },
+  } satisfies SettingKind<boolean>,
+  country: {
+    type: 'ISO 3166-1 alpha-2 code',
+    parse(text) {
+      const code = text.toUpperCase();
+      return isSupportedCountry(code) ? ok(code) : bad(`expected an ISO 3166-1 alpha-2 country code such as FR, got "${text}".`);
+    },
+  } satisfies SettingKind<CountryCode>,
+  logLevel: {
+    type: LOG_LEVELS.join(', '),
+    parse: (text) => {
+      const level = LOG_LEVELS.find((l) => l === text);
+      return level ? ok(level) : bad(`expected one of ${LOG_LEVELS.join(', ')}, got "${text}".`);
+    },
+  } satisfies SettingKind<LogLevel>,
+  timeZone: {
+    type: 'IANA time zone',
+    parse: (text) => {
+      const zone = canonicalTimeZone(text);
+      return zone !== null ? ok(zone) : bad(`expected an IANA time zone name such as Europe/Paris, America/New_York or UTC, got "${text}".`);
+    },
+  } satisfies SettingKind<string>,
+  shopifyApiVersion: {
+    type: 'YYYY-01, -04, -07, -10 or unstable',
+    parse: (text) => (isApiVersion(text) ? ok(text) : bad(`expected a Shopify Admin API version such as ${SHOPIFY_API_VERSION} (quarterly: YYYY-01, -04, -07, -10, or unstable), got "${text}".`)),
+  } satisfies SettingKind<string>,
+  identityLimits: {
+    type: 'type=N,...',
+    parse(text) {
+      const limits = { ...DEFAULT_IDENTITY_RULES.limits };
+      for (const pair of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+        const match = /^([a-z]+)=(\d+)$/.exec(pair);
+        const type = IDENTIFIER_TYPES.find((t) => t === match?.[1]);
+        if (!match || type === undefined || Number(match[2]) < 1) {
+          return bad(`expected type=N pairs with N of at least 1 and types among ${IDENTIFIER_TYPES.join(', ')}, got "${pair}".`);
+        }
+        limits[type] = Number(match[2]);
+      }
+      return ok(limits);
+    },
+  } satisfies SettingKind<Record<IdentifierType, number>>,
+  identifierTypes(every: boolean): SettingKind<IdentifierType[]> {
+    return {
+      type: every ? 'every identifier type, comma-separated' : 'identifier types, comma-separated',
+      parse(text) {
+        const names = text.split(',').map((t) => t.trim()).filter((t) => t !== '');
+        const types = names.flatMap((name) => IDENTIFIER_TYPES.filter((t) => t === name));
+        const unknown = names.filter((name) => !types.some((t) => t === name));
+        if (unknown.length > 0) return bad(`unknown identifier type ${unknown.map((t) => `"${t}"`).join(', ')}; types are ${IDENTIFIER_TYPES.join(', ')}.`);
+        if (new Set(types).size !== types.length) return bad('a type is named twice.');
+        if (every && types.length !== IDENTIFIER_TYPES.length) return bad(`name every identifier type once, strongest first: ${IDENTIFIER_TYPES.join(', ')}.`);
+        return ok(types);
+      },
+    };
   },
-  { key: 'GATEWAY_ADMIN_TOKEN', kind: 'secret', path: ['adminToken'], default: '', optional: true, description: 'Bearer token for admin operations (evictCustomer). Empty: admin operations are off.' },
-];
+  /** Empty: no pattern. */
+  regexList: {
+    type: 'regular expression, or empty',
+    parse(text) {
+      if (text === '') return ok([]);
+      try {
+        return ok([new RegExp(text)]);
+      } catch {
+        return bad(`expected a regular expression, got "${text}".`);
+      }
+    },
+  } satisfies SettingKind<RegExp[]>,
+  survivorship: {
+    type: 'field=rule; ...',
+    parse(text) {
+      const parsed = parseSurvivorshipRules(text);
+      return parsed.ok ? ok(parsed.rules) : bad(parsed.errors.join(' '));
+    },
+  } satisfies SettingKind<SurvivorshipRules>,
+};
 
-function siloSettings(prefix: string, silo: string, label: string, defaultTimeoutMs: number, extra: Setting[]): Setting[] {
-  return [
-    { key: `${prefix}_BASE_URL`, kind: 'url', path: ['silos', silo, 'baseUrl'], description: `Base URL of the ${label} API.` },
-    ...extra,
-    {
-      key: `${prefix}_TIMEOUT_MS`,
-      kind: 'int',
-      path: ['silos', silo, 'timeoutMs'],
+/** The settings that are not about one silo; the demo reads only these. */
+const GATEWAY_SETTINGS = {
+  port: { name: 'PORT', ...kinds.wholeNumber(0, 65_535), default: '4000', description: 'Port of the GraphQL endpoint (0: any free port).' },
+  host: { name: 'HOST', ...kinds.text, default: '0.0.0.0', description: 'Interface to listen on.' },
+  logLevel: { name: 'LOG_LEVEL', ...kinds.logLevel, default: 'info', description: 'Least severe log lines written (JSON lines on stderr).' },
+  sandbox: { name: 'GATEWAY_SANDBOX', ...kinds.bool, default: 'true', description: 'Apollo Sandbox on the landing page, and introspection.' },
+  defaultCountry: { name: 'DEFAULT_COUNTRY', ...kinds.country, default: 'FR', description: 'Country of phone numbers written without a country code.' },
+  timeZone: {
+    name: 'TIME_ZONE',
+    ...kinds.timeZone,
+    default: 'Europe/Paris',
+    description: "The retailer's IANA time zone (`America/New_York`, `UTC`...): the loyalty program's dates are read there unless `LOYALTY_TIME_ZONE` says otherwise.",
+  },
+  crmTimeZone: {
+    name: 'CRM_TIME_ZONE',
+    ...kinds.timeZone,
+    default: 'UTC',
+    description: 'IANA time zone in which a CRM date property sent as an instant (a birth date) is read; UTC, as HubSpot stores date properties as midnight UTC.',
+  },
+  loyaltyTimeZone: {
+    name: 'LOYALTY_TIME_ZONE',
+    ...kinds.timeZone,
+    defaultFrom: 'TIME_ZONE',
+    description: "IANA time zone of the loyalty program's server, in which a birth date sent as a date-time is read (Open Loyalty writes dates in its zone).",
+  },
+  identityMaxRounds: { name: 'IDENTITY_MAX_ROUNDS', ...kinds.wholeNumber(1, 10), default: '4', description: 'Rounds of lookups when resolving a customer.' },
+  identityMaxRecords: { name: 'IDENTITY_MAX_RECORDS', ...kinds.wholeNumber(1, 1000), default: '50', description: 'Records one customer may have before resolution stops.' },
+  identityCacheMaxBytes: {
+    name: 'IDENTITY_CACHE_MAX_MB',
+    ...kinds.megabytes(1, 65_536),
+    default: '64',
+    description: 'Memory the identity-link cache may hold, estimated, in MB (least recently used identifiers go first).',
+  },
+  identityCacheTtlMs: {
+    name: 'IDENTITY_CACHE_TTL_MS',
+    ...kinds.wholeNumber(1, 604_800_000),
+    default: '900000',
+    description: "How long a resolved customer's links are cached, in ms (15 min).",
+  },
+  identityNegativeTtlMs: {
+    name: 'IDENTITY_NEGATIVE_TTL_MS',
+    ...kinds.wholeNumber(0, 86_400_000),
+    default: '30000',
+    description: 'How long an identifier no silo knows is remembered as unknown, in ms (0: never).',
+  },
+  identityLimits: {
+    name: 'IDENTITY_LIMITS',
+    ...kinds.identityLimits,
+    default: formatLimits(DEFAULT_IDENTITY_RULES.limits),
+    description: 'Most distinct values of each identifier type in one customer; name only the types you change.',
+  },
+  identityPriority: {
+    name: 'IDENTITY_PRIORITY',
+    ...kinds.identifierTypes(true),
+    default: DEFAULT_IDENTITY_RULES.priority.join(','),
+    description: 'Every identifier type, strongest first: decides which record stays out when a limit would be exceeded.',
+  },
+  identityWeakTypes: {
+    name: 'IDENTITY_WEAK_TYPES',
+    ...kinds.identifierTypes(false),
+    default: DEFAULT_IDENTITY_RULES.weakTypes.join(','),
+    description: 'Identifier types several people can share: they link only records that agree with the customer.',
+  },
+  identityLinkFixedLines: {
+    name: 'IDENTITY_LINK_FIXED_LINES',
+    ...kinds.bool,
+    default: 'false',
+    description: "Whether phone numbers that may be fixed lines link records: all but those the numbering plan types as mobiles (landlines, US and Canadian numbers, VoIP...). Off: such a line is usually a household's.",
+  },
+  identityBlockedEmails: {
+    name: 'IDENTITY_BLOCKED_EMAILS',
+    ...kinds.regexList,
+    default: '',
+    description: 'A regular expression: normalized emails it matches never link records, on top of the built-in placeholders.',
+  },
+  identityBlockedPhones: { name: 'IDENTITY_BLOCKED_PHONES', ...kinds.regexList, default: '', description: 'A regular expression on E.164 phones that never link records.' },
+  identityBlockedCards: { name: 'IDENTITY_BLOCKED_CARDS', ...kinds.regexList, default: '', description: 'A regular expression on loyalty card numbers that never link records.' },
+  goldenRules: {
+    name: 'GOLDEN_RULES',
+    ...kinds.survivorship,
+    default: '',
+    defaultDoc: '(see "The golden record")',
+    description: 'Survivorship rules that replace the defaults, as field=rule pairs separated by ";", e.g. `email=sourcePriority:crm>commerce>loyalty; address=mostRecent`.',
+  },
+  adminToken: {
+    name: 'GATEWAY_ADMIN_TOKEN',
+    ...kinds.optionalSecret,
+    default: '',
+    defaultDoc: '(none: admin off)',
+    description: 'Bearer token of admin operations (`evictCustomer`). Empty: admin operations are off.',
+  },
+} satisfies SettingTable;
+
+/** The settings every silo has: where it is, how long a call may take, how many connections. */
+function endpointSettings(prefix: string, label: string, defaultTimeoutMs: number, example: string) {
+  return {
+    baseUrl: { name: `${prefix}_BASE_URL`, ...kinds.httpUrl, description: `Base URL of the ${label} API, e.g. \`${example}\`.` },
+    timeoutMs: {
+      name: `${prefix}_TIMEOUT_MS`,
+      ...kinds.wholeNumber(1, 60_000),
       default: String(defaultTimeoutMs),
-      min: 1,
-      max: 60_000,
       description: `Deadline of one ${label} call, connection included, in ms.`,
     },
-    {
-      key: `${prefix}_CONNECTIONS`,
-      kind: 'int',
-      path: ['silos', silo, 'connections'],
-      default: '32',
-      min: 1,
-      max: 1024,
-      description: `Keep-alive connections to the ${label}.`,
-    },
-  ];
+    connections: { name: `${prefix}_CONNECTIONS`, ...kinds.wholeNumber(1, 1024), default: '32', description: `Keep-alive connections to the ${label}.` },
+  } satisfies SettingTable;
 }
 
-const SILO_SETTINGS: readonly Setting[] = [
-  ...siloSettings('CRM', 'crm', 'CRM (HubSpot)', 1500, [
-    { key: 'CRM_ACCESS_TOKEN', kind: 'secret', path: ['silos', 'crm', 'accessToken'], description: 'HubSpot private app access token.' },
-  ]),
-  ...siloSettings('LOYALTY', 'loyalty', 'loyalty program (Open Loyalty)', 1500, [
-    { key: 'LOYALTY_STORE_CODE', kind: 'text', path: ['silos', 'loyalty', 'storeCode'], default: 'DEFAULT', description: 'Open Loyalty store code.' },
-    { key: 'LOYALTY_USERNAME', kind: 'text', path: ['silos', 'loyalty', 'username'], description: 'Open Loyalty admin user the gateway logs in as.' },
-    { key: 'LOYALTY_PASSWORD', kind: 'secret', path: ['silos', 'loyalty', 'password'], description: "That user's password." },
-  ]),
-  ...siloSettings('COMMERCE', 'commerce', 'shop (Shopify Admin)', 1500, [
-    { key: 'COMMERCE_ACCESS_TOKEN', kind: 'secret', path: ['silos', 'commerce', 'accessToken'], description: 'Shopify Admin API access token of a custom app.' },
-    { key: 'COMMERCE_API_VERSION', kind: 'text', path: ['silos', 'commerce', 'apiVersion'], default: SHOPIFY_API_VERSION, description: 'Shopify Admin API version (`YYYY-MM`).' },
-  ]),
-  ...siloSettings('ANALYTICS', 'analytics', 'analytics (Matomo)', 2000, [
-    { key: 'ANALYTICS_SITE_ID', kind: 'int', path: ['silos', 'analytics', 'siteId'], default: '1', min: 1, max: 1_000_000, description: 'Matomo idSite.' },
-    { key: 'ANALYTICS_TOKEN_AUTH', kind: 'secret', path: ['silos', 'analytics', 'tokenAuth'], description: 'Matomo token_auth of a user with view access.' },
-  ]),
-];
+const CRM_SETTINGS = {
+  ...endpointSettings('CRM', 'CRM (HubSpot)', 1500, 'https://api.hubapi.com'),
+  accessToken: { name: 'CRM_ACCESS_TOKEN', ...kinds.secret, description: 'HubSpot private app access token (scope `crm.objects.contacts.read`).' },
+} satisfies SettingTable;
 
-/** Every setting, for the README and for the check that names unknown keys. */
-export const SETTINGS: readonly Setting[] = [...GATEWAY_SETTINGS, ...SILO_SETTINGS];
+const LOYALTY_SETTINGS = {
+  ...endpointSettings('LOYALTY', 'loyalty program (Open Loyalty)', 1500, 'https://loyalty.example.com'),
+  storeCode: { name: 'LOYALTY_STORE_CODE', ...kinds.text, default: 'DEFAULT', description: 'Open Loyalty store code.' },
+  username: { name: 'LOYALTY_USERNAME', ...kinds.text, description: 'Open Loyalty admin user the gateway logs in as.' },
+  password: { name: 'LOYALTY_PASSWORD', ...kinds.secret, description: "That user's password." },
+} satisfies SettingTable;
 
-const OUR_PREFIXES = /^(CRM|LOYALTY|COMMERCE|ANALYTICS|IDENTITY|GATEWAY)_/;
+const COMMERCE_SETTINGS = {
+  ...endpointSettings('COMMERCE', 'shop (Shopify Admin)', 1500, 'https://my-shop.myshopify.com'),
+  accessToken: { name: 'COMMERCE_ACCESS_TOKEN', ...kinds.secret, description: 'Shopify Admin API access token of a custom app.' },
+  apiVersion: { name: 'COMMERCE_API_VERSION', ...kinds.shopifyApiVersion, default: SHOPIFY_API_VERSION, description: 'Shopify Admin API version (quarterly).' },
+} satisfies SettingTable;
+
+const ANALYTICS_SETTINGS = {
+  ...endpointSettings('ANALYTICS', 'analytics (Matomo)', 2000, 'https://matomo.example.com'),
+  siteId: { name: 'ANALYTICS_SITE_ID', ...kinds.wholeNumber(1, 1_000_000), default: '1', description: 'Matomo `idSite`.' },
+  tokenAuth: { name: 'ANALYTICS_TOKEN_AUTH', ...kinds.secret, description: 'Matomo `token_auth` of a user with view access.' },
+} satisfies SettingTable;
+
+const SILO_TABLES = [CRM_SETTINGS, LOYALTY_SETTINGS, COMMERCE_SETTINGS, ANALYTICS_SETTINGS] as const;
+
+/** Every setting the gateway knows, in the README's order. */
+export const SETTINGS: readonly Setting<unknown>[] = [GATEWAY_SETTINGS, ...SILO_TABLES].flatMap((table) => Object.values(table));
+
+/**
+ * Prefixes that only our settings use: an unknown environment variable with one of them is
+ * reported, however far from a known name (CRM_URL, GOLDEN_RULE). `LOG_`, `TIME_` or
+ * `DEFAULT_` are not among them: other programs use them too.
+ */
+export const SETTING_PREFIXES: readonly string[] = ['CRM_', 'LOYALTY_', 'COMMERCE_', 'ANALYTICS_', 'IDENTITY_', 'GATEWAY_', 'GOLDEN_'];
+
+/**
+ * Variables a platform sets beside ours, which a prefix must not report: Kubernetes service
+ * links (`CRM_SERVICE_HOST`, `CRM_PORT_443_TCP_ADDR` for a Service named crm; "Environment
+ * variables" in kubernetes.io/docs/concepts/services-networking/service/) and Docker's legacy
+ * container links (`CRM_NAME`, `CRM_ENV_<VAR>`, the same `_PORT` family; docs.docker.com,
+ * "Legacy container links").
+ */
+const PLATFORM_VARIABLE = /_(?:SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT(?:_\d+_(?:TCP|UDP|SCTP)(?:_(?:PROTO|PORT|ADDR))?)?|NAME|ENV_[A-Z0-9_]+)$/;
 
 export type ConfigResult<T> = { ok: true; config: T } | { ok: false; errors: string[] };
 
@@ -175,175 +366,258 @@ export interface ConfigSources {
   file?: unknown;
 }
 
-/** The settings that are not about one silo: used alone by the demo, which makes its own silos. */
+/**
+ * The settings that are not about one silo: used alone by the demo, which makes its own silos.
+ * Every problem is listed, unknown names in the environment and the file included (see
+ * {@link unknownSettings}).
+ */
 export function parseGatewaySettings(sources: ConfigSources): ConfigResult<GatewaySettings> {
-  return parse(sources, GATEWAY_SETTINGS) as ConfigResult<GatewaySettings>;
+  const reading = startReading(sources);
+  if (!reading.ok) return reading;
+  const gateway = readTable(GATEWAY_SETTINGS, reading);
+  return reading.errors.length > 0 ? { ok: false, errors: reading.errors } : { ok: true, config: gatewaySettingsOf(gateway) };
 }
 
-/** The whole configuration, silos included. */
+/** The whole configuration, the four silos required. */
 export function parseConfig(sources: ConfigSources): ConfigResult<GatewayConfig> {
-  return parse(sources, SETTINGS) as ConfigResult<GatewayConfig>;
+  const reading = startReading(sources);
+  if (!reading.ok) return reading;
+  const gateway = readTable(GATEWAY_SETTINGS, reading);
+  const silos = {
+    crm: readTable(CRM_SETTINGS, reading),
+    loyalty: readTable(LOYALTY_SETTINGS, reading),
+    commerce: readTable(COMMERCE_SETTINGS, reading),
+    analytics: readTable(ANALYTICS_SETTINGS, reading),
+  };
+  return reading.errors.length > 0 ? { ok: false, errors: reading.errors } : { ok: true, config: { ...gatewaySettingsOf(gateway), silos } };
 }
 
 /** True when the environment or file names any silo setting: the gateway then runs against real silos. */
 export function configuresSilos(sources: ConfigSources): boolean {
-  const keys = [...Object.keys(sources.env).filter((k) => sources.env[k] !== undefined), ...fileKeys(sources.file)];
-  return keys.some((key) => SILO_SETTINGS.some((s) => s.key === key));
+  const names = [...Object.keys(sources.env).filter((k) => sources.env[k] !== undefined), ...fileKeys(sources.file)];
+  return names.some((name) => SILO_TABLES.some((table) => Object.values(table).some((s) => s.name === name)));
 }
 
-function parse(sources: ConfigSources, settings: readonly Setting[]): ConfigResult<unknown> {
-  const errors: string[] = [];
+function gatewaySettingsOf(v: Values<typeof GATEWAY_SETTINGS>): GatewaySettings {
+  return {
+    port: v.port,
+    host: v.host,
+    logLevel: v.logLevel,
+    sandbox: v.sandbox,
+    defaultCountry: v.defaultCountry,
+    timeZone: v.timeZone,
+    timeZones: { crm: v.crmTimeZone, loyalty: v.loyaltyTimeZone },
+    adminToken: v.adminToken,
+    golden: { rules: v.goldenRules },
+    identity: {
+      maxRounds: v.identityMaxRounds,
+      maxRecords: v.identityMaxRecords,
+      cache: { maxBytes: v.identityCacheMaxBytes, ttlMs: v.identityCacheTtlMs, negativeTtlMs: v.identityNegativeTtlMs },
+      rules: {
+        limits: v.identityLimits,
+        priority: v.identityPriority,
+        weakTypes: v.identityWeakTypes,
+        linkFixedLines: v.identityLinkFixedLines,
+        blocked: { email: v.identityBlockedEmails, phone: v.identityBlockedPhones, card: v.identityBlockedCards },
+      },
+    },
+  };
+}
+
+interface Reading {
+  ok: true;
+  env: ConfigSources['env'];
+  file: Readonly<Record<string, unknown>>;
+  /** The text each setting read so far stood for (its own or its default), for `defaultFrom`. */
+  texts: Map<string, string>;
+  errors: string[];
+}
+
+function startReading(sources: ConfigSources): Reading | { ok: false; errors: string[] } {
   const file = sources.file;
   if (file !== undefined && (typeof file !== 'object' || file === null || Array.isArray(file))) {
     return { ok: false, errors: ['The config file must hold one JSON object whose keys are setting names, e.g. {"PORT": "4000"}.'] };
   }
-  const fileValues = (file ?? {}) as Record<string, unknown>;
-  const known = new Set(SETTINGS.map((s) => s.key));
-  for (const key of Object.keys(fileValues)) {
-    if (!known.has(key)) errors.push(`Unknown setting "${key}" in the config file.${suggest(key)}`);
-  }
-  for (const key of Object.keys(sources.env)) {
-    if (OUR_PREFIXES.test(key) && !known.has(key)) errors.push(`Unknown setting "${key}" in the environment.${suggest(key)}`);
-  }
-
-  const config: Record<string, unknown> = {};
-  const texts = new Map<string, string>();
-  for (const setting of settings) {
-    const fromFile = fileValues[setting.key];
-    const raw = sources.env[setting.key] ?? (fromFile === undefined || fromFile === null ? undefined : String(fromFile));
-    const inheritsFrom = raw === undefined || raw.trim() === '' ? setting.defaultFrom : undefined;
-    // A setting whose source is bad already has its error: a second one would blame the wrong key.
-    if (inheritsFrom !== undefined && !texts.has(inheritsFrom)) continue;
-    const text = inheritsFrom !== undefined ? texts.get(inheritsFrom) : (raw ?? setting.default);
-    if (text === undefined || (text.trim() === '' && !setting.optional)) {
-      errors.push(`Missing setting ${setting.key}: ${setting.description}`);
-      continue;
-    }
-    const value = convert(setting, text.trim());
-    if (typeof value === 'object' && value !== null && 'error' in value) {
-      errors.push(`Bad setting ${setting.key}: ${value.error}`);
-      continue;
-    }
-    texts.set(setting.key, text.trim());
-    assign(config, setting.path, value);
-  }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
+  const values: Record<string, unknown> = { ...file };
+  return { ok: true, env: sources.env, file: values, texts: new Map(), errors: unknownSettings(sources) };
 }
 
-function convert(setting: Setting, text: string): unknown {
-  switch (setting.kind) {
-    case 'megabytes': {
-      const value = convert({ ...setting, kind: 'int' }, text);
-      return typeof value === 'number' ? value * 1024 * 1024 : value;
-    }
-    case 'port':
-    case 'int': {
-      const min = setting.kind === 'port' ? 0 : (setting.min ?? 0);
-      const max = setting.kind === 'port' ? 65_535 : (setting.max ?? Number.MAX_SAFE_INTEGER);
-      if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-        return { error: `expected a whole number from ${min} to ${max}, got "${text}".` };
-      }
-      return Number(text);
-    }
-    case 'url':
-      try {
-        const url = new URL(text);
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
-        return text.replace(/\/$/, '');
-      } catch {
-        return { error: `expected an http(s) URL, got "${text}".` };
-      }
-    case 'bool':
-      if (/^(true|1|yes)$/i.test(text)) return true;
-      if (/^(false|0|no)$/i.test(text)) return false;
-      return { error: `expected true or false, got "${text}".` };
-    case 'country': {
-      const code = text.toUpperCase();
-      return isSupportedCountry(code) ? code : { error: `expected an ISO 3166-1 alpha-2 country code such as FR, got "${text}".` };
-    }
-    case 'logLevel':
-      return (LOG_LEVELS as readonly string[]).includes(text) ? text : { error: `expected one of ${LOG_LEVELS.join(', ')}, got "${text}".` };
-    case 'limits':
-      return parseLimits(text);
-    case 'typeOrder':
-    case 'typeList': {
-      const types = text.split(',').map((t) => t.trim()).filter((t) => t !== '');
-      const unknown = types.filter((t) => !(IDENTIFIER_TYPES as readonly string[]).includes(t));
-      if (unknown.length > 0) return { error: `unknown identifier type ${unknown.map((t) => `"${t}"`).join(', ')}; types are ${IDENTIFIER_TYPES.join(', ')}.` };
-      if (new Set(types).size !== types.length) return { error: 'a type is named twice.' };
-      if (setting.kind === 'typeOrder' && types.length !== IDENTIFIER_TYPES.length) {
-        return { error: `name every identifier type once, strongest first: ${IDENTIFIER_TYPES.join(', ')}.` };
-      }
-      return types;
-    }
-    case 'survivorship': {
-      const parsed = parseSurvivorshipRules(text);
-      return parsed.ok ? parsed.rules : { error: parsed.errors.join(' ') };
-    }
-    case 'regex':
-      if (text === '') return [];
-      try {
-        return [new RegExp(text)];
-      } catch {
-        return { error: `expected a regular expression, got "${text}".` };
-      }
-    case 'timeZone':
-      return canonicalTimeZone(text) ?? { error: `expected an IANA time zone name such as Europe/Paris, America/New_York or UTC, got "${text}".` };
-    case 'text':
-    case 'secret':
-      return text;
-    default:
-      return assertNever(setting.kind);
+/** Reads every setting of a table; the values are complete when no error was added. */
+function readTable<T extends SettingTable>(table: T, reading: Reading): Values<T> {
+  const values: Partial<Record<keyof T, unknown>> = {};
+  for (const field of Object.keys(table) as Array<keyof T>) {
+    const parsed = readSetting(table[field]!, reading);
+    if (parsed?.ok) values[field] = parsed.value;
+    else if (parsed) reading.errors.push(parsed.error);
   }
+  // Each field holds what its own setting's parser gave, which is what Values<T> says it holds.
+  return values as Values<T>;
+}
+
+/** The setting's value, an error naming it, or undefined when its `defaultFrom` source failed. */
+function readSetting(setting: Setting<unknown>, reading: Reading): Parsed<unknown> | undefined {
+  const own = textOf(setting.name, reading);
+  if (typeof own === 'object') return own;
+  let text = own;
+  if (text === undefined && setting.defaultFrom !== undefined) {
+    text = reading.texts.get(setting.defaultFrom);
+    // The source is bad and already has its error: a second one would blame the wrong key.
+    if (text === undefined) return undefined;
+  }
+  text ??= setting.default;
+  if (text === undefined) return bad(`Missing setting ${setting.name}: ${setting.description}`);
+  const parsed = setting.parse(text);
+  if (!parsed.ok) return bad(`Bad setting ${setting.name}: ${parsed.error}`);
+  reading.texts.set(setting.name, text);
+  return parsed;
+}
+
+/** The trimmed text of a setting, the environment winning; undefined when absent or blank. */
+function textOf(name: string, reading: Reading): string | undefined | Parsed<never> {
+  const fromEnv = reading.env[name];
+  if (fromEnv !== undefined && fromEnv.trim() !== '') return fromEnv.trim();
+  const fromFile = reading.file[name];
+  switch (typeof fromFile) {
+    case 'string':
+      return fromFile.trim() === '' ? undefined : fromFile.trim();
+    case 'number':
+    case 'boolean':
+      return String(fromFile);
+    case 'undefined':
+      return undefined;
+    default:
+      return fromFile === null ? undefined : bad(`Bad setting ${name} in the config file: expected a string, a number or true/false, got ${Array.isArray(fromFile) ? 'an array' : 'an object'}.`);
+  }
+}
+
+/**
+ * What the environment and the config file name that the gateway does not know, one message
+ * each, with the closest known setting. Every key of the file is ours, so each unknown one is
+ * reported. The environment holds other programs' variables (PATH, HOME, npm_*, CI's), so a
+ * variable is reported only when it looks like one of ours:
+ * - its name, upper-cased, is within {@link maxEdits} edits of a setting's name (optimal string
+ *   alignment distance: insertions, deletions, substitutions, adjacent transpositions): a typo
+ *   such as LOGLEVEL, DEFAULT_COUNTY or port;
+ * - or it starts with one of {@link SETTING_PREFIXES}, unless a platform sets it (Kubernetes
+ *   service links, Docker links): CRM_URL, GOLDEN_RULE.
+ */
+export function unknownSettings(sources: ConfigSources): string[] {
+  const problems: string[] = [];
+  for (const name of Object.keys(sources.env)) {
+    if (sources.env[name] === undefined || isKnown(name)) continue;
+    const suggestion = nearMiss(name) ?? (PLATFORM_VARIABLE.test(name) ? undefined : closestWithPrefix(name));
+    if (suggestion !== undefined) problems.push(unknownMessage(name, 'environment', suggestion));
+  }
+  for (const key of fileKeys(sources.file)) {
+    if (!isKnown(key)) problems.push(unknownMessage(key, 'file', nearMiss(key) ?? closestWithPrefix(key)));
+  }
+  return problems;
+}
+
+function unknownMessage(name: string, where: 'environment' | 'file', suggestion: string | undefined): string {
+  let place: string;
+  switch (where) {
+    case 'environment':
+      place = 'in the environment';
+      break;
+    case 'file':
+      place = 'in the config file';
+      break;
+    default:
+      return assertNever(where);
+  }
+  const hint = suggestion !== undefined ? `Did you mean ${suggestion}?` : `Known settings: ${SETTINGS.map((s) => s.name).join(', ')}.`;
+  return `Unknown setting "${name}" ${place}. ${hint}`;
+}
+
+function isKnown(name: string): boolean {
+  return SETTINGS.some((s) => s.name === name);
+}
+
+/**
+ * Most edits between a typo and a setting's name: 1 for names of up to 8 characters (PORT,
+ * HOST: HOME is 2 from HOST), 2 for longer ones (LOGLEVEL, TIMEZONE; API_BASE_URL is 3 from
+ * CRM_BASE_URL).
+ */
+export function maxEdits(settingName: string): number {
+  return settingName.length <= 8 ? 1 : 2;
+}
+
+/** The known name closest to `name` within {@link maxEdits}, case aside; the table's first on a tie. */
+function nearMiss(name: string): string | undefined {
+  const upper = name.toUpperCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const { name: known } of SETTINGS) {
+    const distance = editDistance(upper, known);
+    if (distance <= maxEdits(known) && (best === undefined || distance < best.distance)) best = { name: known, distance };
+  }
+  return best?.name;
+}
+
+/**
+ * The setting with the same prefix whose name, after the prefix, holds a run of words closest to
+ * the rest of `name` or starts with it (CRM_TOKN: TOKEN of CRM_ACCESS_TOKEN; LOYALTY_PASS:
+ * LOYALTY_PASSWORD); the table's first on a tie.
+ */
+function closestWithPrefix(name: string): string | undefined {
+  const upper = name.toUpperCase();
+  const prefix = SETTING_PREFIXES.find((p) => upper.startsWith(p));
+  if (prefix === undefined) return undefined;
+  const rest = upper.slice(prefix.length);
+  let best: { name: string; distance: number } | undefined;
+  for (const { name: known } of SETTINGS) {
+    if (!known.startsWith(prefix)) continue;
+    // A run that the rest abbreviates (PASS, PASSWORD) counts as a match.
+    const distance = Math.min(...wordRuns(known.slice(prefix.length)).map((run) => (rest !== '' && run.startsWith(rest) ? 0 : editDistance(rest, run))));
+    if (best === undefined || distance < best.distance) best = { name: known, distance };
+  }
+  return best?.name;
+}
+
+/** Every run of consecutive words: ACCESS_TOKEN gives ACCESS, ACCESS_TOKEN, TOKEN. */
+function wordRuns(text: string): string[] {
+  const words = text.split('_');
+  return words.flatMap((_, from) => words.slice(from).map((__, length) => words.slice(from, from + length + 1).join('_')));
+}
+
+/**
+ * Optimal string alignment distance (Damerau-Levenshtein restricted to adjacent transpositions
+ * that are not edited again): the fewest insertions, deletions, substitutions and swaps of two
+ * neighbouring characters that turn `a` into `b`. Case-sensitive.
+ */
+export function editDistance(a: string, b: string): number {
+  // rows[i][j]: distance between a's first i characters and b's first j.
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i += 1) {
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = d;
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/**
+ * The README's configuration table, one row per setting: name, default, accepted form,
+ * meaning. test/docs.test.ts checks that README.md holds it; `npm run docs:settings` writes it.
+ */
+export function formatSettingsTable(): string {
+  const cell = (text: string): string => text.replaceAll('|', '\\|');
+  const rows = SETTINGS.map((s) => {
+    const shown = s.defaultDoc ?? (s.defaultFrom !== undefined ? `\`${s.defaultFrom}\`` : s.default === undefined ? 'required' : s.default === '' ? '(none)' : s.default);
+    return `| \`${s.name}\` | ${cell(shown)} | ${cell(s.type)} | ${cell(s.description)} |`;
+  });
+  return ['| setting | default | accepted | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 function formatLimits(limits: Record<IdentifierType, number>): string {
   return Object.entries(limits).map(([type, n]) => `${type}=${n}`).join(',');
 }
 
-function parseLimits(text: string): Record<IdentifierType, number> | { error: string } {
-  const limits = { ...DEFAULT_IDENTITY_RULES.limits };
-  for (const pair of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
-    const match = /^([a-z]+)=(\d+)$/.exec(pair);
-    if (!match || !(IDENTIFIER_TYPES as readonly string[]).includes(match[1]!) || Number(match[2]) < 1) {
-      return { error: `expected type=N pairs with N of at least 1 and types among ${IDENTIFIER_TYPES.join(', ')}, got "${pair}".` };
-    }
-    limits[match[1] as IdentifierType] = Number(match[2]);
-  }
-  return limits;
-}
-
-function assign(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
-  let node = target;
-  for (const part of path.slice(0, -1)) {
-    node[part] ??= {};
-    node = node[part] as Record<string, unknown>;
-  }
-  node[path[path.length - 1]!] = value;
-}
-
 function fileKeys(file: unknown): string[] {
   return typeof file === 'object' && file !== null && !Array.isArray(file) ? Object.keys(file) : [];
-}
-
-/** "Did you mean" for a key one or two edits away from a known one. */
-function suggest(key: string): string {
-  const close = SETTINGS.map((s) => s.key).find((known) => editDistance(known, key) <= 2);
-  return close ? ` Did you mean ${close}?` : ` Known settings: ${SETTINGS.map((s) => s.key).join(', ')}.`;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i += 1) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }
 
 function assertNever(value: never): never {

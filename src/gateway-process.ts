@@ -1,0 +1,80 @@
+/**
+ * What both entries do as a process: read the `--config` file, start the gateway, print where
+ * it listens, stop on SIGINT/SIGTERM, and exit with a message (never a stack) when the start is
+ * refused. `src/main.ts` (the demo, `npm start`) and `src/serve.ts` (the production start) use
+ * it; it imports no demo code.
+ */
+import { readFile } from 'node:fs/promises';
+import type { SiloConnectors } from '../connectors/types.js';
+import type { GatewaySettings } from './config.js';
+import { createLogger } from './logger.js';
+import { startGateway } from './server.js';
+import { closeSiloConnectors } from './silos.js';
+
+/** Exit code of a start refused for a bad option or configuration (1 is a failure while starting). */
+export const EXIT_BAD_USAGE = 2;
+
+/** Prints `message` on stderr and exits with {@link EXIT_BAD_USAGE}: what was wrong, no stack. */
+export function refuseStart(message: string): never {
+  console.error(message);
+  process.exit(EXIT_BAD_USAGE);
+}
+
+/** The parsed JSON of the `--config` file; refuses the start when it cannot be read or parsed. */
+export async function readConfigFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    refuseStart(`Cannot read the config file "${path}": ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    // JSON.parse's message may quote the file's content, which can hold a secret.
+    refuseStart(`The config file "${path}" is not valid JSON.`);
+  }
+}
+
+/** The message of a configuration that was refused, one line per problem. */
+export function configurationMessage(errors: readonly string[]): string {
+  return `The configuration is not valid:\n- ${errors.join('\n- ')}`;
+}
+
+export interface ServeOptions {
+  /** Closed after the gateway and the connectors on SIGINT/SIGTERM (the demo's simulators). */
+  alsoClose?: Array<() => Promise<void>>;
+  /** A customer id for the printed example query and Apollo Sandbox (the demo). */
+  exampleId?: string;
+}
+
+/**
+ * Starts the gateway, prints `Customer gateway ready at <url>` on stdout, and stops it (then the
+ * connectors, then `alsoClose`) on SIGINT or SIGTERM, exiting 0.
+ */
+export async function serveGateway(settings: GatewaySettings, connectors: SiloConnectors, options: ServeOptions = {}): Promise<void> {
+  const logger = createLogger(settings.logLevel);
+  const example = options.exampleId;
+  const gateway = await startGateway({ settings, connectors, logger, exampleVariables: example ? { id: example } : undefined });
+  console.log(`Customer gateway ready at ${gateway.url} (Apollo Sandbox: open it in a browser; silo health: ${gateway.url.replace(/graphql$/, 'health')})`);
+  if (example) {
+    console.log(`\nTry it:\n  curl -s ${gateway.url} -H 'content-type: application/json' \\\n` +
+      `    -d '{"query":"{ customer(id: \\"${example}\\") { id sourceRecords { key } crm { firstName lastName email } loyalty { tier activePoints } } }"}'\n`);
+  }
+  const stop = async (): Promise<void> => {
+    await gateway.close();
+    await closeSiloConnectors(connectors);
+    await Promise.all((options.alsoClose ?? []).map((close) => close()));
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+/** Runs an entry's `main`, turning an error while starting into a one-line message and exit code 1. */
+export function runEntry(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    console.error(`The gateway could not start: ${(error as Error).message}`);
+    process.exit(1);
+  });
+}

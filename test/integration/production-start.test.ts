@@ -1,0 +1,112 @@
+/**
+ * The production start as an operator runs it: `npm run build` (scripts/build.ts) into a folder
+ * of its own, then the compiled entry under plain `node`, without tsx, against silos it is
+ * configured for (the demo's simulators, started here, stand in for the real products).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CREDENTIALS, startDemoSilos, type DemoSilos } from '../../src/demo.js';
+import { generatePopulation } from '../../src/population/generate.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+// Inside the project (tmp/ is ignored by git), so that the build finds node_modules as dist/ does.
+mkdirSync(join(ROOT, 'tmp'), { recursive: true });
+const OUT = mkdtempSync(join(ROOT, 'tmp', 'build-'));
+
+function run(command: string, args: string[], env: Record<string, string> = {}) {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return { child, output: () => ({ stdout, stderr }) };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(OUT, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+/** The settings of the four silos, as an operator would write them for real products. */
+function siloEnv(demo: DemoSilos): Record<string, string> {
+  const c = DEMO_CREDENTIALS;
+  return {
+    CRM_BASE_URL: demo.silos.crm.baseUrl,
+    CRM_ACCESS_TOKEN: c.crmAccessToken,
+    LOYALTY_BASE_URL: demo.silos.loyalty.baseUrl,
+    LOYALTY_USERNAME: c.loyaltyUsername,
+    LOYALTY_PASSWORD: c.loyaltyPassword,
+    COMMERCE_BASE_URL: demo.silos.commerce.baseUrl,
+    COMMERCE_ACCESS_TOKEN: c.commerceAccessToken,
+    ANALYTICS_BASE_URL: demo.silos.analytics.baseUrl,
+    ANALYTICS_TOKEN_AUTH: c.analyticsTokenAuth,
+  };
+}
+
+describe('npm run build, then npm run start:prod', () => {
+  beforeAll(async () => {
+    // The same script as `npm run build`, into OUT instead of dist/.
+    const build = run(process.execPath, ['--import', 'tsx', 'scripts/build.ts', '--out', relative(ROOT, OUT)]);
+    const [code] = await once(build.child, 'exit');
+    expect(code, JSON.stringify(build.output())).toBe(0);
+  }, 180_000);
+
+  afterAll(() => rmSync(OUT, { recursive: true, force: true }));
+
+  it('builds the production entry and the SDL, and no demo code: no simulator, population generator or demo stack', () => {
+    const files = filesUnder(OUT);
+    expect(files).toEqual(expect.arrayContaining(['src/serve.js', 'src/server.js', 'connectors/crm/client.js', 'schema/customer.graphql', 'schema/sources.graphql']));
+    expect(files.filter((file) => /simulator|population|(^|\/)demo|main\.js$|\.test\.js$/.test(file))).toEqual([]);
+  });
+
+  it('serves a customer from the configured silos with the compiled gateway under plain node', async () => {
+    const demo = await startDemoSilos({ population: generatePopulation({ seed: 3, size: 40 }) });
+    const gateway = run(process.execPath, [join(OUT, 'src', 'serve.js')], { ...siloEnv(demo), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL printed: ${JSON.stringify(gateway.output())}`)), 20_000);
+        gateway.child.stdout.on('data', () => {
+          const found = /ready at (http:\/\/\S+\/graphql)/.exec(gateway.output().stdout)?.[1];
+          if (found) {
+            clearTimeout(timer);
+            resolve(found);
+          }
+        });
+      });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ customer(id: "crm:110") { sourceRecords { key } } }' }),
+      });
+      const body = (await res.json()) as { data: { customer: { sourceRecords: Array<{ key: string }> } } };
+      expect(body.data.customer.sourceRecords.map((r) => r.key).sort()).toEqual([
+        'analytics:0edf238332863ab5',
+        'analytics:cf4ffd7ac9c3c768',
+        'commerce:7010000365139',
+        'crm:110',
+        'loyalty:e3299693-fe77-4c2c-86cc-e6ed86ea7d30',
+      ]);
+    } finally {
+      gateway.child.kill('SIGTERM');
+      await once(gateway.child, 'exit');
+      await demo.close();
+    }
+  });
+
+  it('refuses to start without the silo settings, pointing to the demo, with exit code 2 and no stack', async () => {
+    const env = Object.fromEntries(Object.keys(process.env).filter((k) => /^(CRM|LOYALTY|COMMERCE|ANALYTICS)_/.test(k)).map((k) => [k, '']));
+    const { child, output } = run(process.execPath, [join(OUT, 'src', 'serve.js')], env);
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    const { stderr } = output();
+    expect(stderr).toContain('No silo is configured');
+    expect(stderr).toContain('The demo, with simulated silos, is `npm start`.');
+    expect(stderr).toContain('- Missing setting CRM_BASE_URL: Base URL of the CRM (HubSpot) API, e.g. `https://api.hubapi.com`.');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+});
