@@ -107,7 +107,9 @@ export const productListAnswer = z.object({
 /** `GET shop.json`: `{"shop": {...}}`; the health probe needs only that the shop answered one. */
 export const shopAnswer = z.object({ shop: z.object({}) });
 
+/** A customer as {@link shopifyCustomer} parsed it: id as a decimal string, money a number, times in UTC. */
 export type ShopifyCustomerBody = z.output<typeof shopifyCustomer>;
+/** An order as {@link shopifyOrder} parsed it. */
 export type ShopifyOrderBody = z.output<typeof shopifyOrder>;
 
 /** A parsed `Customer` as the gateway's record; absent fields are null. */
