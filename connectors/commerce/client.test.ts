@@ -84,7 +84,7 @@ describe('fetchRecords', () => {
       const error = await expectSourceError(odd.connect().fetchRecords([id(1)]));
       expect(error).toMatchObject({
         code: 'SOURCE_BAD_RESPONSE',
-        detail: { operation: 'customers.list', problem: 'customers[0].total_spent is not an amount (a decimal string)' },
+        detail: { operation: 'customers.list', problem: 'customers[0].total_spent: expected an amount (a decimal string)' },
       });
       expect(JSON.stringify(error)).not.toContain('one hundred');
     } finally {

@@ -4,6 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { checkListLimit, chunk, isPresent, unique } from '../shared/collections.js';
+import type { SourceError } from '../../src/errors.js';
 import { SiloHttp, probeHealth, type SiloResponse } from '../shared/silo-http.js';
 import type {
   CommerceCustomerRecord,
@@ -18,11 +19,15 @@ import type {
 import { ACCESS_TOKEN_HEADER, MAX_PAGE_SIZE, adminPath, isApiVersion } from './api.js';
 import { canonicalMailbox, mailboxSpellings, taggedPrefix } from '../shared/mailbox.js';
 import { anyOf, fieldTerm, prefixTerm } from './search-syntax.js';
+import { readBody } from '../shared/body-schema.js';
 import {
-  ShapeReader,
-  readCustomer,
-  readOrder,
-  readProductTypes,
+  customerListAnswer,
+  orderListAnswer,
+  productListAnswer,
+  shopAnswer,
+  toCustomerRecord,
+  toOrderRecord,
+  toProductTypes,
 } from './shapes.js';
 
 export type CommerceConfig = SiloEndpoint & {
@@ -179,7 +184,7 @@ class ShopifyConnector implements CommerceConnector {
           limit: batch.length,
           fields: 'id,product_type',
         });
-        return readProductTypes(this.reader(operation), res.body);
+        return toProductTypes(readBody(productListAnswer, res.body, this.complaint(operation)));
       }),
     );
     return new Map(pages.flatMap((page) => [...page]));
@@ -189,8 +194,7 @@ class ShopifyConnector implements CommerceConnector {
   health(): Promise<SiloHealth> {
     return probeHealth(async () => {
       const res = await this.get('shop.get', 'shop', { fields: 'id' });
-      const r = this.reader('shop.get');
-      r.object(r.object(res.body, 'the body')['shop'], 'shop');
+      readBody(shopAnswer, res.body, this.complaint('shop.get'));
     });
   }
 
@@ -270,19 +274,18 @@ class ShopifyConnector implements CommerceConnector {
       limit,
       fields: ORDER_FIELDS,
     });
-    const r = this.reader(operation);
-    const orders = r.list(res.body, 'orders').map(({ value, path }) => readOrder(r, value, path));
+    const orders = readBody(orderListAnswer, res.body, this.complaint(operation)).orders.map(toOrderRecord);
     // createdAt is in one UTC form (utcDateTime), so string order is time order.
     return orders.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
   }
 
   private readCustomers(operation: string, body: unknown): CommerceCustomerRecord[] {
-    const r = this.reader(operation);
-    return r.list(body, 'customers').map(({ value, path }) => readCustomer(r, value, path));
+    return readBody(customerListAnswer, body, this.complaint(operation)).customers.map(toCustomerRecord);
   }
 
-  private reader(operation: string): ShapeReader {
-    return new ShapeReader((problem) => this.http.badResponse(operation, problem));
+  /** The SOURCE_BAD_RESPONSE of `operation` for a body without the documented shape. */
+  private complaint(operation: string): (problem: string) => SourceError {
+    return (problem) => this.http.badResponse(operation, problem);
   }
 
   private get(operation: string, resource: string, query: Record<string, string | number>): Promise<SiloResponse> {

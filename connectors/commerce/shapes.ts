@@ -1,147 +1,143 @@
 /**
- * Reading Shopify Admin REST bodies into the gateway's records. Pure: every check that a body
- * has the documented shape is here, and a failed check becomes the error the caller hands in
- * (SiloHttp.badResponse for the operation), naming the path and what was expected, never the
+ * The Shopify Admin REST bodies the connector reads, as zod schemas of their documented shape, and
+ * the mapping from a parsed body to the gateway's records (pure). The client reads every body
+ * through `readBody(schema, body, complain)` (connectors/shared/body-schema.ts): a body without this
+ * shape is the shop's SOURCE_BAD_RESPONSE, naming the field's path and what was expected, never the
  * value (it may be personal data).
  *
- * Shopify sends ids as JSON numbers, money as decimal strings ("199.65"), times as ISO 8601 with
- * the shop's offset ("2013-06-27T08:48:27-04:00"), tags as one comma-separated string. Fields
- * the connector did not ask for (`fields=`) are absent: absent and null both read as null.
+ * Documented shape (https://shopify.dev/docs/api/admin-rest/2025-10/resources/customer, .../order,
+ * .../product, .../shop; the examples are in fixtures/): ids are JSON numbers, money is a decimal
+ * string ("199.65"), times are ISO 8601 with the shop's offset ("2013-06-27T08:48:27-04:00"), tags
+ * are one comma-separated string, and a list answer is `{"customers": [...]}` (`orders`,
+ * `products`). Fields the connector did not ask for (`fields=`) are absent: absent and null both
+ * read as null. Fields the connector does not read are allowed and dropped.
+ *
+ * The schemas are built once, here: the gateway parses thousands of bodies a second.
  */
-import type { SourceError } from '../../src/errors.js';
 import type { PostalAddress } from '../../src/generated/graphql.js';
-import { isObject } from '../shared/collections.js';
+import { z } from '../shared/body-schema.js';
 import { utcDateTime } from '../shared/time.js';
 import type { CommerceCustomerRecord, CommerceOrderRecord } from '../types.js';
 
-/** Makes the error for a body without the documented shape, from a description of the problem. */
-export type Complain = (problem: string) => SourceError;
+/** A Shopify id: a positive integer (JSON number), read as its decimal string. */
+const shopifyId = z
+  .int({ error: 'expected an id (a positive integer)' })
+  .positive({ error: 'expected an id (a positive integer)' })
+  .transform(String);
 
-type JsonObject = Record<string, unknown>;
+/** A count: a non-negative integer. */
+const count = z.int({ error: 'expected a count (a non-negative integer)' }).nonnegative({ error: 'expected a count (a non-negative integer)' });
 
-/** Typed reads of one body; each failed check throws `complain(problem)`. */
-export class ShapeReader {
-  constructor(private readonly complain: Complain) {}
+/** Money: Shopify's decimal string ("199.65"); a plain JSON number is accepted too. */
+const money = z.union(
+  [z.string().regex(/^-?\d+(?:\.\d+)?$/).transform(Number), z.number().refine(Number.isFinite)],
+  { error: 'expected an amount (a decimal string)' },
+);
 
-  /** The array under `key` of a top-level object, e.g. `customers` of `{"customers": [...]}`. */
-  list(body: unknown, key: string): Array<{ value: unknown; path: string }> {
-    const items = this.object(body, 'the body')[key];
-    if (!Array.isArray(items)) throw this.complain(`"${key}" is not an array`);
-    return items.map((value, i) => ({ value, path: `${key}[${i}]` }));
+/** An ISO 8601 date-time with offset, read in UTC as the schema's DateTime wants. */
+const dateTime = z.string({ error: 'expected an ISO 8601 date-time' }).transform((text, ctx) => {
+  const utc = utcDateTime(text);
+  if (utc === null) {
+    ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 date-time' });
+    return z.NEVER;
   }
+  return utc;
+});
 
-  object(value: unknown, path: string): JsonObject {
-    if (!isObject(value)) throw this.complain(`${path} is not an object`);
-    return value;
-  }
+/** A text field that may be absent (not asked for) or null. */
+const text = z.string().nullish();
 
-  optionalObject(parent: JsonObject, key: string, path: string): JsonObject | null {
-    const value = parent[key];
-    return value === undefined || value === null ? null : this.object(value, `${path}.${key}`);
-  }
+/** A customer's `default_address` (`addresses[]` have the same shape). */
+const shopifyAddress = z.object({
+  address1: text,
+  city: text,
+  zip: text,
+  country: text,
+  country_code: text,
+});
 
-  text(parent: JsonObject, key: string, path: string): string | null {
-    const value = parent[key];
-    if (value === undefined || value === null) return null;
-    if (typeof value !== 'string') throw this.complain(`${path}.${key} is not a string`);
-    return value;
-  }
+/** A `Customer` with any subset of its fields (`fields=`); only `id` is always there. */
+export const shopifyCustomer = z.object({
+  id: shopifyId,
+  email: text,
+  phone: text,
+  first_name: text,
+  last_name: text,
+  default_address: shopifyAddress.nullish(),
+  orders_count: count.nullish(),
+  total_spent: money.nullish(),
+  currency: text,
+  email_marketing_consent: z.object({ state: text }).nullish(),
+  tags: text,
+  created_at: dateTime.nullish(),
+  updated_at: dateTime.nullish(),
+});
 
-  requiredText(parent: JsonObject, key: string, path: string): string {
-    return this.required(this.text(parent, key, path), path, key);
-  }
+/** `GET customers.json` and `GET customers/search.json`: `{"customers": [Customer, ...]}`. */
+export const customerListAnswer = z.object({ customers: z.array(shopifyCustomer) });
 
-  /** A Shopify id: a positive integer (JSON number), returned as its decimal string. */
-  id(parent: JsonObject, key: string, path: string): string {
-    return this.required(this.optionalId(parent, key, path), path, key);
-  }
+/** An order's line item: what a purchase line needs. `product_id` is null on a custom line. */
+export const shopifyLineItem = z.object({
+  title: z.string(),
+  sku: text,
+  quantity: count,
+  price: money,
+  product_id: shopifyId.nullish(),
+});
 
-  optionalId(parent: JsonObject, key: string, path: string): string | null {
-    const value = parent[key];
-    if (value === undefined || value === null) return null;
-    if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return String(value);
-    throw this.complain(`${path}.${key} is not an id (a positive integer)`);
-  }
+/** An `Order` as the connector asks for it (`fields=id,name,created_at,total_price,currency,financial_status,line_items`). */
+export const shopifyOrder = z.object({
+  id: shopifyId,
+  name: z.string(),
+  created_at: dateTime,
+  total_price: money,
+  currency: z.string(),
+  financial_status: text,
+  line_items: z.array(shopifyLineItem),
+});
 
-  count(parent: JsonObject, key: string, path: string): number | null {
-    const value = parent[key];
-    if (value === undefined || value === null) return null;
-    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
-    throw this.complain(`${path}.${key} is not a count (a non-negative integer)`);
-  }
+/** `GET orders.json` and `GET customers/{id}/orders.json`: `{"orders": [Order, ...]}`. */
+export const orderListAnswer = z.object({ orders: z.array(shopifyOrder) });
 
-  requiredCount(parent: JsonObject, key: string, path: string): number {
-    return this.required(this.count(parent, key, path), path, key);
-  }
+/** `GET products.json?fields=id,product_type`: `{"products": [{"id", "product_type"}, ...]}`. */
+export const productListAnswer = z.object({
+  products: z.array(z.object({ id: shopifyId, product_type: text })),
+});
 
-  /** Money: Shopify's decimal string ("199.65"); a plain number is accepted too. */
-  money(parent: JsonObject, key: string, path: string): number | null {
-    const value = parent[key];
-    if (value === undefined || value === null) return null;
-    const amount = typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value) ? Number(value) : value;
-    if (typeof amount === 'number' && Number.isFinite(amount)) return amount;
-    throw this.complain(`${path}.${key} is not an amount (a decimal string)`);
-  }
+/** `GET shop.json`: `{"shop": {...}}`; the health probe needs only that the shop answered one. */
+export const shopAnswer = z.object({ shop: z.object({}) });
 
-  requiredMoney(parent: JsonObject, key: string, path: string): number {
-    return this.required(this.money(parent, key, path), path, key);
-  }
+/** A customer as {@link shopifyCustomer} parsed it: id as a decimal string, money a number, times in UTC. */
+export type ShopifyCustomerBody = z.output<typeof shopifyCustomer>;
+/** An order as {@link shopifyOrder} parsed it. */
+export type ShopifyOrderBody = z.output<typeof shopifyOrder>;
 
-  /** An ISO 8601 time with offset, returned in UTC as the schema's DateTime wants. */
-  dateTime(parent: JsonObject, key: string, path: string): string | null {
-    const text = this.text(parent, key, path);
-    if (text === null) return null;
-    const utc = utcDateTime(text);
-    if (utc === null) throw this.complain(`${path}.${key} is not an ISO 8601 date-time`);
-    return utc;
-  }
-
-  requiredDateTime(parent: JsonObject, key: string, path: string): string {
-    return this.required(this.dateTime(parent, key, path), path, key);
-  }
-
-  array(parent: JsonObject, key: string, path: string): Array<{ value: unknown; path: string }> {
-    const value = parent[key];
-    if (!Array.isArray(value)) throw this.complain(`${path}.${key} is not an array`);
-    return value.map((item, i) => ({ value: item, path: `${path}.${key}[${i}]` }));
-  }
-
-  /** `path` and `key` apart: the error's text is built only when there is an error. */
-  private required<T>(value: T | null, path: string, key: string): T {
-    if (value === null) throw this.complain(`${path}.${key} is missing`);
-    return value;
-  }
-}
-
-/** A `Customer` (any subset of its fields) as the gateway's record. */
-export function readCustomer(r: ShapeReader, value: unknown, path: string): CommerceCustomerRecord {
-  const c = r.object(value, path);
-  const address = r.optionalObject(c, 'default_address', path);
-  const consent = r.optionalObject(c, 'email_marketing_consent', path);
+/** A parsed `Customer` as the gateway's record; absent fields are null. */
+export function toCustomerRecord(c: ShopifyCustomerBody): CommerceCustomerRecord {
   return {
-    id: r.id(c, 'id', path),
-    email: r.text(c, 'email', path),
-    phone: r.text(c, 'phone', path),
-    firstName: r.text(c, 'first_name', path),
-    lastName: r.text(c, 'last_name', path),
-    address: address && readAddress(r, address, `${path}.default_address`),
-    ordersCount: r.count(c, 'orders_count', path),
-    totalSpent: r.money(c, 'total_spent', path),
-    currency: r.text(c, 'currency', path),
-    emailMarketingConsent: consent && r.text(consent, 'state', `${path}.email_marketing_consent`),
-    tags: splitTags(r.text(c, 'tags', path)),
-    createdAt: r.dateTime(c, 'created_at', path),
-    updatedAt: r.dateTime(c, 'updated_at', path),
+    id: c.id,
+    email: c.email ?? null,
+    phone: c.phone ?? null,
+    firstName: c.first_name ?? null,
+    lastName: c.last_name ?? null,
+    address: c.default_address ? toAddress(c.default_address) : null,
+    ordersCount: c.orders_count ?? null,
+    totalSpent: c.total_spent ?? null,
+    currency: c.currency ?? null,
+    emailMarketingConsent: c.email_marketing_consent?.state ?? null,
+    tags: splitTags(c.tags ?? null),
+    createdAt: c.created_at ?? null,
+    updatedAt: c.updated_at ?? null,
   };
 }
 
-function readAddress(r: ShapeReader, a: JsonObject, path: string): PostalAddress {
+function toAddress(a: z.output<typeof shopifyAddress>): PostalAddress {
   return {
-    street: r.text(a, 'address1', path),
-    postalCode: r.text(a, 'zip', path),
-    city: r.text(a, 'city', path),
+    street: a.address1 ?? null,
+    postalCode: a.zip ?? null,
+    city: a.city ?? null,
     // The schema prefers ISO 3166-1 alpha-2; `country` is the name, for addresses without a code.
-    country: r.text(a, 'country_code', path) ?? r.text(a, 'country', path),
+    country: a.country_code ?? a.country ?? null,
   };
 }
 
@@ -153,35 +149,27 @@ function splitTags(tags: string | null): string[] {
     .filter((tag) => tag !== '');
 }
 
-export function readOrder(r: ShapeReader, value: unknown, path: string): CommerceOrderRecord {
-  const o = r.object(value, path);
+/** A parsed `Order` as the gateway's record: lines keep their product id, not yet its category. */
+export function toOrderRecord(o: ShopifyOrderBody): CommerceOrderRecord {
   return {
-    id: r.id(o, 'id', path),
-    name: r.requiredText(o, 'name', path),
-    createdAt: r.requiredDateTime(o, 'created_at', path),
-    totalPrice: r.requiredMoney(o, 'total_price', path),
-    currency: r.requiredText(o, 'currency', path),
-    financialStatus: r.text(o, 'financial_status', path),
-    lines: r.array(o, 'line_items', path).map((line) => {
-      const l = r.object(line.value, line.path);
-      return {
-        // Shopify sends "" for a variant without SKU.
-        sku: r.text(l, 'sku', line.path) || null,
-        name: r.requiredText(l, 'title', line.path),
-        quantity: r.requiredCount(l, 'quantity', line.path),
-        unitPrice: r.requiredMoney(l, 'price', line.path),
-        productId: r.optionalId(l, 'product_id', line.path),
-      };
-    }),
+    id: o.id,
+    name: o.name,
+    createdAt: o.created_at,
+    totalPrice: o.total_price,
+    currency: o.currency,
+    financialStatus: o.financial_status ?? null,
+    lines: o.line_items.map((l) => ({
+      // Shopify sends "" for a variant without SKU.
+      sku: l.sku || null,
+      name: l.title,
+      quantity: l.quantity,
+      unitPrice: l.price,
+      productId: l.product_id ?? null,
+    })),
   };
 }
 
-/** `{"products": [{"id", "product_type"}]}` as product id -> category (null when blank). */
-export function readProductTypes(r: ShapeReader, body: unknown): Map<string, string | null> {
-  const types = new Map<string, string | null>();
-  for (const { value, path } of r.list(body, 'products')) {
-    const p = r.object(value, path);
-    types.set(r.id(p, 'id', path), r.text(p, 'product_type', path) || null);
-  }
-  return types;
+/** A parsed products answer as product id -> category (`product_type`, null when blank). */
+export function toProductTypes(answer: z.output<typeof productListAnswer>): Map<string, string | null> {
+  return new Map(answer.products.map((p) => [p.id, p.product_type || null]));
 }

@@ -4,7 +4,7 @@
  * the shared kit (fault injection, call counting). README.md lists what it implements.
  */
 import { STATUS_CODES } from 'node:http';
-import type { ShopifyCustomer, ShopifyOrder, ShopifyProduct, CommerceSilo, Population } from '../../src/population/format.js';
+import type { CommerceSilo, Population, ShopifyAddress, ShopifyCustomer, ShopifyOrder, ShopifyProduct } from '../../src/population/format.js';
 import { isPresent, unique } from '../shared/collections.js';
 import { Simulator, type SimRequest, type SimResponse, type SimRoute } from '../shared/simulator.js';
 import { ACCESS_TOKEN_HEADER, MAX_PAGE_SIZE, SHOPIFY_API_VERSION } from './api.js';
@@ -20,7 +20,7 @@ export interface CommerceSimulatorOptions {
 
 export function createCommerceSimulator(options: CommerceSimulatorOptions): Simulator {
   const apiVersion = options.apiVersion ?? SHOPIFY_API_VERSION;
-  const shop = new ShopIndex(options.population.commerce);
+  const shop = new ShopIndex(options.population.commerce, options.population.generatedAt);
   const served = (answer: Record<string, unknown>): SimResponse => ({
     status: 200,
     body: answer,
@@ -85,6 +85,10 @@ class ShopIndex {
   readonly orders: ShopifyOrder[];
   readonly products = new Map<string, ShopifyProduct>();
   readonly shop: Record<string, unknown>;
+  /** The population's `generatedAt`: the creation and publication time of products, the shop's. */
+  readonly generatedAt: string;
+  readonly #customerAnswers = new WeakMap<ShopifyCustomer, Record<string, unknown>>();
+  readonly #orderAnswers = new WeakMap<ShopifyOrder, Record<string, unknown>>();
   #emailsSorted?: Array<{ email: string; customer: ShopifyCustomer }>;
 
   /** Emails as prefix queries compare them (trimmed, lower case), sorted, built on the first prefix query. */
@@ -94,7 +98,7 @@ class ShopIndex {
       .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0)));
   }
 
-  constructor(silo: CommerceSilo) {
+  constructor(silo: CommerceSilo, generatedAt: string) {
     this.customers = [...silo.customers].sort((a, b) => a.id - b.id);
     for (const c of this.customers) {
       this.byId.set(String(c.id), c);
@@ -104,16 +108,164 @@ class ShopIndex {
     this.orders = [...silo.orders].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
     for (const o of this.orders) if (o.customer) push(this.ordersByCustomer, String(o.customer.id), o);
     for (const p of silo.products) this.products.set(String(p.id), p);
+    this.generatedAt = generatedAt;
+    // The shop as Shopify's shop.json documents it (the fields a client may read; the ~40 other
+    // settings are left out). The population describes no shop, so these are fixed values.
     this.shop = {
       id: 1,
       name: 'Simulated shop',
-      myshopify_domain: 'simulated-shop.myshopify.com',
+      email: 'owner@simulated-shop.example',
       domain: 'simulated-shop.myshopify.com',
+      province: null,
+      country: 'FR',
+      address1: '1 Rue de la Paix',
+      zip: '75002',
+      city: 'Paris',
+      phone: null,
+      address2: null,
+      created_at: generatedAt,
+      updated_at: generatedAt,
+      country_code: 'FR',
+      country_name: 'France',
       currency: silo.currency,
+      customer_email: 'service@simulated-shop.example',
       iana_timezone: 'UTC',
+      shop_owner: 'Simulated Owner',
+      plan_display_name: 'Basic',
       plan_name: 'basic',
+      myshopify_domain: 'simulated-shop.myshopify.com',
+      primary_locale: 'en',
     };
   }
+
+  /** The customer as Shopify's Customer resource documents it, built once per customer. */
+  customerAnswer(c: ShopifyCustomer): Record<string, unknown> {
+    let answer = this.#customerAnswers.get(c);
+    if (!answer) {
+      const address = c.default_address && addressAnswer(c, c.default_address);
+      const last = this.ordersByCustomer.get(String(c.id))?.[0];
+      answer = {
+        ...c,
+        last_order_id: last?.id ?? null,
+        last_order_name: last?.name ?? null,
+        note: null,
+        multipass_identifier: null,
+        tax_exempt: false,
+        tax_exemptions: [],
+        addresses: address ? [address] : [],
+        default_address: address,
+        // The population holds no SMS consent: a customer with a phone has not subscribed.
+        sms_marketing_consent: c.phone
+          ? { state: 'not_subscribed', opt_in_level: 'single_opt_in', consent_updated_at: null, consent_collected_from: 'OTHER' }
+          : null,
+        admin_graphql_api_id: `gid://shopify/Customer/${c.id}`,
+      };
+      this.#customerAnswers.set(c, answer);
+    }
+    return answer;
+  }
+
+  /** The order as Shopify's Order resource documents it (the fields the fixtures keep), built once per order. */
+  orderAnswer(o: ShopifyOrder): Record<string, unknown> {
+    let answer = this.#orderAnswers.get(o);
+    if (!answer) {
+      const customer = o.customer && this.byId.get(String(o.customer.id));
+      answer = {
+        ...o,
+        admin_graphql_api_id: `gid://shopify/Order/${o.id}`,
+        cancelled_at: null,
+        // Settled orders count as closed (see listOrders); Shopify closes them once processed.
+        closed_at: isClosed(o) ? o.processed_at : null,
+        updated_at: o.processed_at,
+        customer: o.customer && {
+          id: o.customer.id,
+          email: customer?.email ?? null,
+          first_name: customer?.first_name ?? null,
+          last_name: customer?.last_name ?? null,
+          phone: customer?.phone ?? null,
+          admin_graphql_api_id: `gid://shopify/Customer/${o.customer.id}`,
+        },
+        line_items: o.line_items.map((line) => {
+          const product = this.products.get(String(line.product_id));
+          return {
+            ...line,
+            admin_graphql_api_id: `gid://shopify/LineItem/${line.id}`,
+            gift_card: false,
+            // Shopify's name is the title and the variant's; the population has no variants.
+            name: line.title,
+            product_exists: product !== undefined,
+            variant_id: null,
+            variant_title: null,
+            vendor: product?.vendor ?? null,
+          };
+        }),
+      };
+      this.#orderAnswers.set(o, answer);
+    }
+    return answer;
+  }
+
+  /** The product as Shopify's Product resource documents it (its scalar fields; no variants or images). */
+  productAnswer(p: ShopifyProduct): Record<string, unknown> {
+    return {
+      ...p,
+      created_at: this.generatedAt,
+      handle: handleOf(p.title),
+      updated_at: this.generatedAt,
+      published_at: this.generatedAt,
+      template_suffix: null,
+      published_scope: 'web',
+      tags: '',
+      status: 'active',
+      admin_graphql_api_id: `gid://shopify/Product/${p.id}`,
+    };
+  }
+}
+
+/** A customer address as documented: the population keeps four fields, the rest are derived or null. */
+function addressAnswer(c: ShopifyCustomer, a: ShopifyAddress): Record<string, unknown> {
+  const name = [c.first_name, c.last_name].filter(isPresent).join(' ');
+  return {
+    id: c.id,
+    customer_id: c.id,
+    first_name: c.first_name,
+    last_name: c.last_name,
+    company: null,
+    address1: a.address1,
+    address2: null,
+    city: a.city,
+    province: null,
+    country: countryName(a.country_code),
+    zip: a.zip,
+    phone: c.phone,
+    name,
+    province_code: null,
+    country_code: a.country_code,
+    country_name: countryName(a.country_code),
+    default: true,
+  };
+}
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/** "France" for "FR", as Shopify writes `country` and `country_name`. */
+function countryName(code: string | null): string | null {
+  if (code === null) return null;
+  try {
+    return regionNames.of(code) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** `ipod-nano` for "IPod Nano": Shopify's default handle. */
+function handleOf(title: string): string {
+  return title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
@@ -147,7 +299,7 @@ function listCustomers(shop: ShopIndex, query: URLSearchParams): unknown[] {
   return pool
     .filter((c) => sinceId === undefined || c.id > Number(sinceId))
     .slice(0, limit)
-    .map((c) => project(c, fields));
+    .map((c) => project(shop.customerAnswer(c), fields));
 }
 
 /**
@@ -163,7 +315,7 @@ function searchCustomers(
   const fields = fieldsOf(req.query);
   const { query, offset } = cursorOf(req.query);
   const matches = evaluate(shop, parseQuery(query));
-  const page = matches.slice(offset, offset + limit).map((c) => project(c, fields));
+  const page = matches.slice(offset, offset + limit).map((c) => project(shop.customerAnswer(c), fields));
   const answer = served({ customers: page });
   const link = linkHeader(req, query, offset, limit, matches.length);
   return link ? { ...answer, headers: { ...answer.headers, link } } : answer;
@@ -188,11 +340,16 @@ function listOrders(shop: ShopIndex, query: URLSearchParams, pathCustomerId: str
   const wanted = ids && new Set(ids);
   const selected = pool.filter((o) => (!wanted || wanted.has(String(o.id))) && hasStatus(o, status));
   if (order === 'created_at asc') selected.reverse();
-  return selected.slice(0, limit).map((o) => project(o, fields));
+  return selected.slice(0, limit).map((o) => project(shop.orderAnswer(o), fields));
+}
+
+/** Settled (`paid`, `refunded`) orders count as closed: the population has no archive dates. */
+function isClosed(order: ShopifyOrder): boolean {
+  return order.financial_status === 'paid' || order.financial_status === 'refunded';
 }
 
 function hasStatus(order: ShopifyOrder, status: string): boolean {
-  const closed = order.financial_status === 'paid' || order.financial_status === 'refunded';
+  const closed = isClosed(order);
   switch (status) {
     case 'any':
       return true;
@@ -214,7 +371,7 @@ function listProducts(shop: ShopIndex, query: URLSearchParams): unknown[] {
   return pool
     .sort((a, b) => a.id - b.id)
     .slice(0, limit)
-    .map((p) => project(p, fields));
+    .map((p) => project(shop.productAnswer(p), fields));
 }
 
 // ---------------------------------------------------------------------------------------------
