@@ -46,7 +46,7 @@ export const resolvers: Resolvers = {
           if (answer && !(answer instanceof GraphQLError)) noteResolutionFailures(answer, [...path, index], ctx);
         });
       }
-      return slots as Array<CustomerParent | null>;
+      return slots;
     },
   },
   Mutation: {

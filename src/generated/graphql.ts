@@ -597,7 +597,7 @@ export type Visit = {
 
 
 
-export type ResolverTypeWrapper<T> = Promise<T> | T;
+export type ResolverTypeWrapper<T> = Promise<T> | T | Error;
 
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
