@@ -16,6 +16,7 @@ import type { LinkCacheOptions } from './identity/link-cache.js';
 import { parseSurvivorshipRules, type SurvivorshipRules } from './golden/rules-config.js';
 import { DEFAULT_IDENTITY_RULES, type IdentityRules } from './identity/rules.js';
 import type { LogLevel } from './logger.js';
+import { assertNever } from '../connectors/shared/exhaustive.js';
 
 export interface GatewayConfig {
   port: number;
@@ -293,7 +294,7 @@ function convert(setting: Setting, text: string): unknown {
     case 'secret':
       return text;
     default:
-      return assertNever(setting.kind);
+      return assertNever(setting.kind, 'setting kind');
   }
 }
 
@@ -344,8 +345,4 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length]!;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled setting kind: ${String(value)}`);
 }

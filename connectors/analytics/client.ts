@@ -28,6 +28,7 @@ import {
   satisfies,
   type SegmentCondition as Condition,
 } from './matomo.js';
+import { assertNever } from '../shared/exhaustive.js';
 
 export type AnalyticsConfig = SiloEndpoint & {
   /** The Matomo site (`idSite`) whose visits are read. */
@@ -302,7 +303,7 @@ class LiveApi {
           detail,
         );
       default:
-        return assertNever(kind);
+        return assertNever(kind, 'Matomo error kind');
     }
   }
 }
@@ -510,8 +511,4 @@ function groupByVisitor<T extends VisitKey>(visits: readonly T[]): Map<string, T
 /** Matomo's timestamps are Unix seconds. */
 function isoTime(seconds: number): string {
   return new Date(seconds * 1000).toISOString();
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${String(value)}`);
 }

@@ -31,6 +31,7 @@ import type { Identifier, IdentifierType } from '../../connectors/types.js';
 import { canonicalMailbox } from '../../connectors/shared/mailbox.js';
 import { visibleText } from './unicode.js';
 import { countryCodeOf } from './country.js';
+import { assertNever } from '../../connectors/shared/exhaustive.js';
 
 export interface NormalizeOptions {
   /** ISO 3166-1 alpha-2 country used to read phone numbers written without a country code. */
@@ -124,7 +125,7 @@ export function normalizeIdentifier(input: Identifier, options: NormalizeOptions
     case 'analytics':
       return { ok: true, identifier: { type: input.type, value: RECORD_ID_FORMS[input.type].canonical(value) ?? value } };
     default:
-      return assertNever(input.type);
+      return assertNever(input.type, 'identifier type');
   }
 }
 
@@ -198,10 +199,6 @@ function normalizePhone(value: string, country: string | undefined, defaultCount
   }
   if (/^(\d)\1+$/.test(phone.nationalNumber)) return { ok: false, reason: `"${value}" is a placeholder number`, blocked: true };
   return { ok: true, identifier: { type: 'phone', value: phone.number } };
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled identifier type: ${String(value)}`);
 }
 
 /**
