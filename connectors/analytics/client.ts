@@ -450,7 +450,8 @@ function firstVisitByCounters(visit: MatomoVisit): string | null {
 }
 
 function toVisit(visit: MatomoVisit): Visit {
-  const views = visit.actions.filter((action) => action.type === 'action' && action.timestamp !== null);
+  // A page view without a time cannot be placed in the journey: it is left out.
+  const views = visit.actions.filter((action): action is MatomoAction & { timestamp: number } => action.type === 'action' && action.timestamp !== null);
   return {
     id: visit.idVisit,
     startedAt: isoTime(visit.firstActionTimestamp),
@@ -461,11 +462,11 @@ function toVisit(visit: MatomoVisit): Visit {
     operatingSystem: visit.operatingSystem,
     browser: visit.browserName,
     userId: visit.userId,
-    pages: views.flatMap((a) => (a.url === null ? [] : [{ url: a.url, title: a.pageTitle, viewedAt: isoTime(a.timestamp!) }])),
+    pages: views.flatMap((a) => (a.url === null ? [] : [{ url: a.url, title: a.pageTitle, viewedAt: isoTime(a.timestamp) }])),
     productViews: views.flatMap((a) =>
       a.productViewSku === null
         ? []
-        : [{ sku: a.productViewSku, name: a.productViewName, category: a.productViewCategory, viewedAt: isoTime(a.timestamp!) }],
+        : [{ sku: a.productViewSku, name: a.productViewName, category: a.productViewCategory, viewedAt: isoTime(a.timestamp) }],
     ),
   };
 }

@@ -16,11 +16,11 @@
  * tells the two apart.
  */
 import type { SourceError } from '../errors.js';
-import type { Source } from '../generated/graphql.js';
+import type { Identity, Source } from '../generated/graphql.js';
 import type { FoundRecord, Identifier, IdentifierType } from '../../connectors/types.js';
 import type { CustomerParent } from '../customer.js';
 import { chooseAnchor, encodeGoldenId } from './golden-id.js';
-import { IdentityLinkCache, NOT_FOUND, type CacheGeneration, type CachedCluster, type LinkCacheOptions } from './link-cache.js';
+import { IdentityLinkCache, type CacheGeneration, type CachedCluster, type LinkCacheOptions } from './link-cache.js';
 import { isMobilePhone, normalizeIdentifier, type NormalizeOptions } from './normalize.js';
 import { identifierKey, resolveCluster, resolveClusters, UNIQUE_IN_SILO, type ResolveDeps, type ResolvedCluster } from './resolve.js';
 import type { IdentityRules } from './rules.js';
@@ -110,8 +110,8 @@ export class IdentityResolver {
   private fromCache(key: string): Resolution | undefined {
     const entry = this.cache.get(key);
     if (!entry) return undefined;
-    if (entry === NOT_FOUND) return { kind: 'notFound' };
-    const cluster = entry as CachedCluster;
+    if ('notFound' in entry) return { kind: 'notFound' };
+    const cluster: CachedCluster = entry;
     return {
       kind: 'found',
       customer: { goldenId: cluster.goldenId, records: cluster.records, identities: cluster.identities, failures: new Map() },
@@ -185,14 +185,16 @@ export class IdentityResolver {
    */
   private async cacheKeys(start: Identifier, cluster: ResolvedCluster, replay: ResolveDeps): Promise<string[]> {
     const startKey = identifierKey(start);
-    const others = new Set<string>();
+    // The first identity of each key: a key a second silo's record also carries is checked once.
+    const others = new Map<string, Identity>();
     for (const identity of cluster.identities) {
       const key = identifierKey(identity);
-      if (key !== startKey && !this.options.rules.weakTypes.includes(identity.type) && !cluster.shared.has(key)) others.add(key);
+      if (key !== startKey && !others.has(key) && !this.options.rules.weakTypes.includes(identity.type) && !cluster.shared.has(key)) {
+        others.set(key, identity);
+      }
     }
     const same = await Promise.all(
-      [...others].map(async (key) => {
-        const identity = cluster.identities.find((i) => identifierKey(i) === key)!;
+      [...others.values()].map(async (identity) => {
         try {
           return sameCustomer(cluster, await resolveCluster({ type: identity.type, value: identity.value }, replay));
         } catch (error) {
@@ -201,7 +203,7 @@ export class IdentityResolver {
         }
       }),
     );
-    return [startKey, ...[...others].filter((_, i) => same[i])];
+    return [startKey, ...[...others.keys()].filter((_, i) => same[i])];
   }
 }
 
@@ -232,7 +234,8 @@ async function replayLookup(answered: ReadonlyMap<string, Promise<FoundRecord[]>
   }
   return (source, identifier) => {
     const key = `${source} ${identifierKey(identifier)}`;
-    return answered.get(key) ?? (holders.has(key) ? Promise.resolve(holders.get(key)!) : Promise.reject(new NotAnswered()));
+    const held = holders.get(key);
+    return answered.get(key) ?? (held ? Promise.resolve(held) : Promise.reject(new NotAnswered()));
   };
 }
 
