@@ -14,7 +14,7 @@ const stack = useStack({ size: 300, timeoutMs: 10_000 });
 
 const QUERY = `query ($id: ID!) { customer(id: $id) { sourceRecords { source id: recordId } } }`;
 const EVICT = `mutation ($id: ID!) { evictCustomer(id: $id) { evictedIdentifiers } }`;
-const HELD_MS = 2_000;
+const HELD_MS = 3_000;
 
 async function evict(id: string): Promise<number> {
   const res = await fetch(stack.gateway.url, {
