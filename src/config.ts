@@ -17,6 +17,7 @@ import type { LinkCacheOptions } from './identity/link-cache.js';
 import { parseSurvivorshipRules, type SurvivorshipRules } from './golden/rules-config.js';
 import { DEFAULT_IDENTITY_RULES, type IdentityRules } from './identity/rules.js';
 import type { LogLevel } from './logger.js';
+import { assertNever } from '../connectors/shared/exhaustive.js';
 
 export interface GatewayConfig {
   port: number;
@@ -524,7 +525,7 @@ function unknownMessage(name: string, where: 'environment' | 'file', suggestion:
       place = 'in the config file';
       break;
     default:
-      return assertNever(where);
+      return assertNever(where, 'place of a setting');
   }
   const hint = suggestion !== undefined ? `Did you mean ${suggestion}?` : `Known settings: ${SETTINGS.map((s) => s.name).join(', ')}.`;
   return `Unknown setting "${name}" ${place}. ${hint}`;
@@ -618,8 +619,4 @@ function formatLimits(limits: Record<IdentifierType, number>): string {
 
 function fileKeys(file: unknown): string[] {
   return typeof file === 'object' && file !== null && !Array.isArray(file) ? Object.keys(file) : [];
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled setting kind: ${String(value)}`);
 }

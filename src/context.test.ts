@@ -30,4 +30,12 @@ describe('limitedListLoader', () => {
     expect(five).toMatchObject({ status: 'rejected', reason: { message: 'the silo failed' } });
     expect(one).toEqual({ status: 'fulfilled', value: ['x'] });
   });
+
+  it('fails the keys of a call that answered fewer lists than ids, instead of answering them nothing', async () => {
+    const loader = limitedListLoader(async () => [['x']]);
+    const [a, b] = await Promise.allSettled([loader.load({ id: 'a', limit: 3 }), loader.load({ id: 'b', limit: 3 })]);
+    const message = 'A list fetch answered 1 list(s) for 2 id(s); it must answer one list per id, in order.';
+    expect(a).toMatchObject({ status: 'rejected', reason: { message } });
+    expect(b).toMatchObject({ status: 'rejected', reason: { message } });
+  });
 });

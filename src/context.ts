@@ -121,7 +121,8 @@ export function createRequestContext(services: GatewayServices, bearerToken?: st
 /**
  * Lists asked in one tick, grouped by limit: one connector call per distinct limit (in practice,
  * one), so that the silo sends only the newest items the query shows. A failed group fails its
- * own keys only.
+ * own keys only; so does a `fetch` that answers another number of lists than of ids (it must
+ * answer one list per id, in the order of `ids`).
  */
 export function limitedListLoader<T>(
   fetch: (ids: readonly string[], limit: number) => Promise<T[][]>,
@@ -139,13 +140,20 @@ export function limitedListLoader<T>(
         [...idsByLimit].map(async ([limit, ids]) => {
           try {
             const found = await fetch(ids, limit);
-            ids.forEach((id, i) => lists.set(limitedListKey({ id, limit }), found[i]!));
+            if (found.length !== ids.length) {
+              throw new Error(`A list fetch answered ${found.length} list(s) for ${ids.length} id(s); it must answer one list per id, in order.`);
+            }
+            ids.forEach((id, i) => {
+              const list = found[i];
+              if (list) lists.set(limitedListKey({ id, limit }), list);
+            });
           } catch (error) {
             for (const id of ids) lists.set(limitedListKey({ id, limit }), error instanceof Error ? error : new Error(String(error)));
           }
         }),
       );
-      return keys.map((key) => lists.get(limitedListKey(key))!);
+      // Every key's group was answered above, with its list or its group's error.
+      return keys.map((key) => lists.get(limitedListKey(key)) ?? new Error(`No list was fetched for ${key.id}.`));
     },
     { cacheKeyFn: limitedListKey },
   );

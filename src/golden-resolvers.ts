@@ -19,6 +19,7 @@ import {
   provenanceFields,
   SURVIVING_FIELDS,
   type GoldenField,
+  type GoldenRecord,
   type SurvivingField,
 } from './golden/golden-record.js';
 import type { FieldDecision } from './golden/survivorship.js';
@@ -47,37 +48,51 @@ export const goldenResolvers: GoldenResolvers = {
     // The provenance itself tells what is partial: the failures are reported once, not thrown.
     for (const error of errors) ctx.failures.note(scopeOfField(customer.goldenId, info), error, responsePathAsArray(info.path).slice());
     const failed = errors.map((e) => e.source);
-    return fields.map((f) => toProvenance(decideField(cluster, f, ctx.services.golden), FIELD_SOURCES[f].filter((s) => failed.includes(s))));
+    return fields.map((f) => toProvenance(f, decideField(cluster, f, ctx.services.golden), FIELD_SOURCES[f].filter((s) => failed.includes(s))));
   },
 };
 
-async function resolveGolden<F extends GoldenField>(field: F, customer: CustomerParent, ctx: RequestContext, info: GraphQLResolveInfo) {
+/**
+ * One golden field's value (typed per field, as the schema's field is), or null with the first
+ * silo failure that made it unknown; failures that only made it partial are noted, not thrown.
+ */
+async function resolveGolden<F extends GoldenField>(
+  field: F,
+  customer: CustomerParent,
+  ctx: RequestContext,
+  info: GraphQLResolveInfo,
+): Promise<GoldenRecord[F]['value'] | null> {
   const { cluster, errors } = await loadCluster(customer, FIELD_SOURCES[field], ctx);
-  const result = goldenField(cluster, field, ctx.services.golden);
-  const value = result.value;
+  const result: GoldenRecord[F] = goldenField(cluster, field, ctx.services.golden);
+  const value: GoldenRecord[F]['value'] = result.value;
   const path = responsePathAsArray(info.path).slice();
   const missing = value === null || (Array.isArray(value) && value.length === 0);
-  if (missing && errors.length > 0) {
+  const [first, ...others] = errors;
+  if (missing && first) {
     // Null because a silo failed: the first field to see that failure carries its error.
-    const [first, ...others] = errors;
     for (const error of others) ctx.failures.note(scopeOfField(customer.goldenId, info), error, path);
-    const thrown = ctx.failures.claim(scopeOfField(customer.goldenId, info), first!, path);
+    const thrown = ctx.failures.claim(scopeOfField(customer.goldenId, info), first, path);
     if (thrown) throw thrown;
     return null;
   }
   for (const error of errors) ctx.failures.note(scopeOfField(customer.goldenId, info), error, path);
-  return value as never;
+  return value;
 }
 
 function checkField(field: string): GoldenField {
-  if ((GOLDEN_FIELDS as readonly string[]).includes(field)) return field as GoldenField;
+  const known = GOLDEN_FIELDS.find((f) => f === field);
+  if (known) return known;
   throw badUserInput(`provenance(field:) does not know "${field}". Golden fields: ${GOLDEN_FIELDS.join(', ')}.`, { argument: 'field' });
 }
 
-function toProvenance(decision: FieldDecision<unknown, unknown>, unavailable: FieldProvenance['unavailableSources']): FieldProvenance {
+function toProvenance(
+  field: SurvivingField,
+  decision: FieldDecision<unknown, unknown>,
+  unavailable: FieldProvenance['unavailableSources'],
+): FieldProvenance {
   const { winner, rule } = decision;
   return {
-    field: decision.field as SurvivingField,
+    field,
     value: asText(decision.value),
     source: winner?.source ?? null,
     recordId: winner?.recordId ?? null,
@@ -103,7 +118,7 @@ function toProvenance(decision: FieldDecision<unknown, unknown>, unavailable: Fi
 function asText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'object') {
-    const parts = Object.values(value as Record<string, unknown>).filter((part) => part !== null && part !== undefined && part !== '');
+    const parts = Object.values(value).filter((part) => part !== null && part !== undefined && part !== '');
     return parts.length > 0 ? parts.join(', ') : null;
   }
   return String(value);

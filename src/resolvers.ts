@@ -13,7 +13,7 @@ import type { CustomerParent } from './customer.js';
 import { parseCustomerId, type CustomerIdInput } from './identity/identifier.js';
 import { resolveCustomers, startOf } from './identity/resolve-customer.js';
 import { SOURCES, type LimitedListKey, type RequestContext } from './context.js';
-import { sameSecret } from './secrets.js';
+import { sameSecret } from '../connectors/shared/secrets.js';
 import { DateScalar, DateTimeScalar } from './scalars.js';
 
 export const resolvers: Resolvers = {
@@ -46,7 +46,7 @@ export const resolvers: Resolvers = {
           if (answer && !(answer instanceof GraphQLError)) noteResolutionFailures(answer, [...path, index], ctx);
         });
       }
-      return slots as Array<CustomerParent | null>;
+      return slots;
     },
   },
   Mutation: {

@@ -90,7 +90,7 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
     }),
   };
   const apollo = new ApolloServer<RequestContext>({
-    schema: makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never }),
+    schema: makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }),
     introspection: settings.sandbox,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatError(formatted, error, logger),

@@ -35,6 +35,7 @@ import {
 } from './mapping.js';
 
 export { MAX_VISITS_PER_VISITOR };
+import { assertNever } from '../shared/exhaustive.js';
 
 export type AnalyticsConfig = SiloEndpoint & {
   /** The Matomo site (`idSite`) whose visits are read. */
@@ -294,7 +295,7 @@ class LiveApi {
           detail,
         );
       default:
-        return assertNever(kind);
+        return assertNever(kind, 'Matomo error kind');
     }
   }
 }
@@ -313,6 +314,3 @@ const VISIT_SHAPE: RowShape<MatomoVisit> = {
   read: (body, complain) => readBody(visitsAnswer, body, complain).map(toMatomoVisit),
 };
 
-function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${String(value)}`);
-}

@@ -218,7 +218,8 @@ function firstVisitByCounters(visit: MatomoVisit): string | null {
 
 /** One visit: its page views (`type: "action"` with a url) and, among them, its product views. */
 export function toVisit(visit: MatomoVisit): Visit {
-  const views = visit.actions.filter((action) => action.type === 'action' && action.timestamp !== null);
+  // A page view without a time cannot be placed in the journey: it is left out.
+  const views = visit.actions.filter((action): action is MatomoAction & { timestamp: number } => action.type === 'action' && action.timestamp !== null);
   return {
     id: visit.idVisit,
     startedAt: isoTime(visit.firstActionTimestamp),
@@ -229,11 +230,11 @@ export function toVisit(visit: MatomoVisit): Visit {
     operatingSystem: visit.operatingSystem,
     browser: visit.browserName,
     userId: visit.userId,
-    pages: views.flatMap((a) => (a.url === null ? [] : [{ url: a.url, title: a.pageTitle, viewedAt: isoTime(a.timestamp!) }])),
+    pages: views.flatMap((a) => (a.url === null ? [] : [{ url: a.url, title: a.pageTitle, viewedAt: isoTime(a.timestamp) }])),
     productViews: views.flatMap((a) =>
       a.productViewSku === null
         ? []
-        : [{ sku: a.productViewSku, name: a.productViewName, category: a.productViewCategory, viewedAt: isoTime(a.timestamp!) }],
+        : [{ sku: a.productViewSku, name: a.productViewName, category: a.productViewCategory, viewedAt: isoTime(a.timestamp) }],
     ),
   };
 }

@@ -4,6 +4,8 @@
  * value is encoded. Kept in one place so that the simulator cannot drift from what the client
  * expects.
  */
+import { assertNever } from '../shared/exhaustive.js';
+
 /** The Reporting API's entry point (Matomo also answers it at `/`). */
 export const API_PATH = '/index.php';
 
@@ -44,12 +46,8 @@ export function satisfies(condition: SegmentCondition, stored: string | null): b
     case '=@':
       return stored !== null && stored.toLowerCase().includes(condition.value.toLowerCase());
     default:
-      return assertNever(condition.operator);
+      return assertNever(condition.operator, 'segment operator');
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled segment operator: ${String(value)}`);
 }
 
 /** Every error Matomo reports through the API: `{"result":"error","message":"..."}`. */

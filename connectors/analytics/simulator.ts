@@ -9,6 +9,7 @@
  */
 import type { MatomoAction, MatomoVisit, Population } from '../../src/population/format.js';
 import { Simulator, type SimRequest, type SimResponse, type SimRoute } from '../shared/simulator.js';
+import { sameSecret } from '../shared/secrets.js';
 import {
   API_PATH,
   MESSAGES,
@@ -114,7 +115,7 @@ function errorAnswer(statuses: ErrorStatuses, failure: MatomoFailure): SimRespon
 
 function authenticationFailure(params: Params, options: AnalyticsSimulatorOptions): MatomoFailure | null {
   const inUrl = params.tokenFrom === 'query';
-  if (params.get('token_auth') === options.tokenAuth && (!inUrl || options.tokenInUrl)) return null;
+  if (sameSecret(params.get('token_auth') ?? '', options.tokenAuth) && (!inUrl || options.tokenInUrl)) return null;
   if (params.tokenFrom === 'none') {
     // Anonymous: Matomo checks the site access, which the anonymous user does not have.
     return new MatomoFailure('auth', MESSAGES.noViewAccess(params.get('idSite') ?? ''));

@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { CommerceSilo, Population, ShopifyAddress, ShopifyCustomer, ShopifyOrder, ShopifyProduct } from '../../src/population/format.js';
 import { isPresent, unique } from '../shared/collections.js';
+import { sameSecret } from '../shared/secrets.js';
 import { Simulator, type SimRequest, type SimResponse, type SimRoute } from '../shared/simulator.js';
 import { ACCESS_TOKEN_HEADER, MAX_PAGE_SIZE, SHOPIFY_API_VERSION } from './api.js';
 import { SearchSyntaxError, parseSearchQuery, type SearchNode } from './search-syntax.js';
@@ -50,7 +51,7 @@ export function createCommerceSimulator(options: CommerceSimulatorOptions): Simu
       route('shop.get', 'shop', (req) => served({ shop: project(shop.shop, fieldsOf(req.query)) })),
     ],
     authenticate: (req) =>
-      req.headers[ACCESS_TOKEN_HEADER] === options.accessToken ? null : { status: 401, body: errorBody(401) },
+      sameSecret(headerText(req.headers[ACCESS_TOKEN_HEADER]), options.accessToken) ? null : { status: 401, body: errorBody(401) },
     errorBody,
     notFound: () => ({ status: 404, body: errorBody(404) }),
   });
@@ -266,6 +267,11 @@ function handleOf(title: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
+}
+
+/** A header's value when it was sent once; '' when absent or repeated. */
+function headerText(value: string | string[] | undefined): string {
+  return typeof value === 'string' ? value : '';
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HubSpotContact, Population } from '../../src/population/format.js';
 import { isObject, isPresent } from '../shared/collections.js';
+import { sameSecret } from '../shared/secrets.js';
 import { Simulator, parseJson, type SimRequest, type SimResponse, type SimRoute } from '../shared/simulator.js';
 import {
   BATCH_READ_PATH,
@@ -34,7 +35,7 @@ export function createCrmSimulator(options: CrmSimulatorOptions): Simulator {
       route('contacts.batchRead', 'POST', BATCH_READ_PATH, (req) => batchRead(store, req)),
       route('contacts.search', 'POST', SEARCH_PATH, (req) => search(store, req)),
     ],
-    authenticate: (req) => (bearerToken(req) === options.accessToken ? null : { status: 401, body: errorBody(401) }),
+    authenticate: (req) => (sameSecret(bearerToken(req) ?? '', options.accessToken) ? null : { status: 401, body: errorBody(401) }),
     errorBody,
     notFound: (req) => ({ status: 404, body: hubspotError(`No route for ${req.method} ${req.pathname}.`, 'OBJECT_NOT_FOUND') }),
   });

@@ -3,7 +3,8 @@
  * Open Loyalty does, and for the client to read when its own token expires. The client never
  * verifies a signature: only the server holds the key.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameSecret } from '../shared/secrets.js';
 
 export type JwtClaims = Record<string, unknown>;
 
@@ -22,9 +23,7 @@ export function verifyJwt(token: string, secret: string, nowMs: number): JwtChec
   if (header === undefined || payload === undefined || signed === undefined || extra !== undefined) {
     return { ok: false, reason: 'invalid' };
   }
-  const expected = Buffer.from(signature(`${header}.${payload}`, secret));
-  const given = Buffer.from(signed);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid' };
+  if (!sameSecret(signed, signature(`${header}.${payload}`, secret))) return { ok: false, reason: 'invalid' };
   // The signature covers the header, so an "alg" other than ours means a token we did not make.
   if (readSegment(header)?.alg !== 'HS256') return { ok: false, reason: 'invalid' };
   const claims = readSegment(payload);

@@ -7,7 +7,8 @@
  * request scans a population of 100,000 members.
  */
 import { STATUS_CODES } from 'node:http';
-import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sameSecret } from '../shared/secrets.js';
 import type { OpenLoyaltyLevel, OpenLoyaltyMember, OpenLoyaltyTransaction, Population } from '../../src/population/format.js';
 import { isObject } from '../shared/collections.js';
 import { Simulator, parseJson, type SimResponse, type SimRoute } from '../shared/simulator.js';
@@ -324,10 +325,10 @@ function loginRoute(options: LoyaltySimulatorOptions, tokens: TokenIssuer): SimR
     handle(req) {
       const body = parseJson(req.body);
       const fields = isObject(body) ? body : {};
-      for (const key of ['username', 'password']) {
-        if (typeof fields[key] !== 'string') return answer(400, `The key "${key}" must be provided.`);
-      }
-      const good = sameSecret(fields.username as string, options.username) && sameSecret(fields.password as string, options.password);
+      const { username, password } = fields;
+      if (typeof username !== 'string') return answer(400, 'The key "username" must be provided.');
+      if (typeof password !== 'string') return answer(400, 'The key "password" must be provided.');
+      const good = sameSecret(username, options.username) && sameSecret(password, options.password);
       return good ? { status: 200, body: tokens.issue(options.username) } : answer(401, 'Invalid credentials.');
     },
   };
@@ -353,12 +354,6 @@ class TokenIssuer {
     if (check.ok) return null;
     return answer(401, check.reason === 'expired' ? 'Expired JWT Token' : 'Invalid JWT Token');
   }
-}
-
-/** Compares in constant time, so the simulator does not teach a bad habit. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 function errorBody(status: number, message = STATUS_CODES[status] ?? 'Error', errors?: ErrorBody['errors']): ErrorBody {

@@ -250,7 +250,11 @@ export type CustomerResolution = {
 /** What an eviction removed from the identity-link cache. */
 export type Eviction = {
   __typename?: 'Eviction';
-  /** How many cached identifiers pointed at the customer and were removed (0 when it was not cached). */
+  /**
+   * How many cached identifiers pointed at the customer and were removed: 0 when it was not
+   * cached, for example while its first resolution was still in flight (which the eviction keeps
+   * out of the cache all the same).
+   */
   evictedIdentifiers: Scalars['Int']['output'];
 };
 
@@ -393,7 +397,9 @@ export type Mutation = {
   /**
    * Forgets the cached links of the customer `id` belongs to (any form `customer(id:)` accepts),
    * so that the next request resolves them live again. Call it when a silo reports that a record
-   * changed, merged or was deleted.
+   * changed, merged or was deleted. It also wins over resolutions in flight when it arrives (of
+   * any customer): they still answer the requests that were waiting for them, but their links are
+   * not cached, and a request arriving after the eviction resolves live.
    */
   evictCustomer: Eviction;
 };
@@ -592,7 +598,7 @@ export type Visit = {
 
 
 
-export type ResolverTypeWrapper<T> = Promise<T> | T;
+export type ResolverTypeWrapper<T> = Promise<T> | T | Error;
 
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addressKey, cleanAddress } from './address.js';
 import { countryCodeOf } from '../identity/country.js';
-import { cleanDate, cleanIdentifier, cleanLocale, cleanName, cleanText, cleanTimestamp, fold, properCase } from './clean.js';
+import { cleanDate, cleanIdentifier, cleanLocale, cleanName, cleanText, cleanTimestamp, fold, nameKey, properCase } from './clean.js';
 
 const fr = { defaultCountry: 'FR' } as const;
 
@@ -28,6 +28,24 @@ describe('names', () => {
   it('compares without case, accents or dots', () => {
     expect(fold(' Élodie  ')).toBe(fold('ELODIE'));
     expect(fold('St. Denis')).toBe('st denis');
+  });
+
+  it('keeps the words of free text apart, so that two addresses do not run together', () => {
+    expect(fold('Apt 1, 23 Main St.')).toBe('apt 1, 23 main st');
+    expect(fold('Apt 12, 3 Main St.')).toBe('apt 12, 3 main st');
+  });
+
+  it.each([
+    ['Le Gall', 'legall'],
+    ['LeGall', 'legall'],
+    ['le-gall', 'legall'],
+    ['LE GALL', 'legall'],
+    ['Jean-Pierre', 'jeanpierre'],
+    ["N'Diaye", 'ndiaye'],
+    ['Strauß', 'strauss'],
+    ['?', '?'],
+  ])('compares the name "%s" as "%s"', (name, key) => {
+    expect(nameKey(name)).toBe(key);
   });
 
   it.each([

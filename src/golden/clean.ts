@@ -3,7 +3,7 @@
  * which texts are refused. Placeholders are recognized by identity/normalize.ts, the one place
  * that knows them, so that a value refused as an identifier is refused here too. Pure: no I/O.
  */
-import { foldLetters, isPlaceholderText, normalizeIdentifier, type NormalizeOptions } from '../identity/normalize.js';
+import { foldLetters, foldName, isPlaceholderText, normalizeIdentifier, type NormalizeOptions } from '../identity/normalize.js';
 import { visibleText } from '../identity/unicode.js';
 import type { Cleaned, RecordContext } from './survivorship.js';
 
@@ -120,12 +120,24 @@ function capitalize(text: string, locale: string | undefined): string {
 }
 
 /**
- * How free text compares: without case, accents, invisible characters or dots ("Elodie", typed
- * on a keyboard without é, is "Élodie"; "St. Denis" is "St Denis"; "Strauß" is "STRAUSS"; see
- * foldLetters in identity/normalize.ts for the letters).
+ * How free text (an address's parts) compares: without case, accents, invisible characters or
+ * dots ("St. Denis" is "St Denis"; "Strauß" is "STRAUSS"; see foldLetters in
+ * identity/normalize.ts for the letters), words kept apart: "Apt 1, 23 Main St" is not
+ * "Apt 12, 3 Main St". Names compare by {@link nameKey} instead.
  */
 export function fold(text: string): string {
   return foldLetters(text).replace(/\./g, '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * How a cleaned first or last name compares with another of the same field: by the identity
+ * rules' own rule (foldName in identity/normalize.ts), so that the golden record and identity
+ * resolution agree on which names are one name: "Le Gall", "LeGall" and "le-gall" are `legall`,
+ * and a silo's "LEGALL" is a duplicate of the CRM's "Le Gall", not a conflicting value. A name
+ * with no letter or digit (which foldName leaves null) compares by {@link fold}.
+ */
+export function nameKey(name: string): string {
+  return foldName(name) ?? fold(name);
 }
 
 /**

@@ -235,3 +235,27 @@ describe('golden text values', () => {
   });
 });
 
+
+describe('names in the golden record', () => {
+  it('takes "LEGALL" and "le-gall" as the same last name as "Le Gall", as identity resolution does', () => {
+    const record = buildGoldenRecord(
+      {
+        crm: [crm({ id: '1', lastName: 'Le Gall' })],
+        loyalty: [loyalty({ id: 'm1', lastName: 'LEGALL' })],
+        commerce: [commerce({ id: '7', lastName: 'le-gall' })],
+        analytics: [],
+      },
+      options,
+    );
+    expect(record.lastName.value).toBe('Le Gall');
+    expect(record.lastName.losers.map((l) => `${l.source} ${l.reason}`)).toEqual(['loyalty duplicate', 'commerce duplicate']);
+  });
+
+  it('keeps "Anna" and "Anne" two first names', () => {
+    const record = buildGoldenRecord(
+      { crm: [crm({ id: '1', firstName: 'Anna' })], loyalty: [loyalty({ id: 'm1', firstName: 'Anne' })], commerce: [], analytics: [] },
+      options,
+    );
+    expect(record.firstName.losers.map((l) => `${l.source} ${l.reason}`)).toEqual(['loyalty lowerPriority']);
+  });
+});

@@ -10,7 +10,7 @@ import type { Source } from '../generated/graphql.js';
 import type { NormalizeOptions } from '../identity/normalize.js';
 import { addressKey, cleanAddress, type AddressInput, type GoldenAddress } from './address.js';
 import { countryCodeOf } from '../identity/country.js';
-import { cleanDate, cleanIdentifier, cleanLocale, cleanName, cleanTimestamp, fold } from './clean.js';
+import { cleanDate, cleanIdentifier, cleanLocale, cleanName, cleanTimestamp, nameKey } from './clean.js';
 import type { SurvivorshipRules } from './rules-config.js';
 import {
   DEFAULT_TIE_BREAK,
@@ -118,7 +118,7 @@ const personName = (name: 'firstName' | 'lastName'): FieldSpec<string, string> =
   read: { crm: (r) => [r[name]], loyalty: (r) => [r[name]], commerce: (r) => [r[name]] },
   clean: (raw, _options, context) => cleanName(raw, context),
   context: true,
-  key: fold,
+  key: nameKey,
 });
 
 /** The one table of which silo supplies which field, and how its values are cleaned. */

@@ -26,6 +26,7 @@
  */
 import type { Source } from '../generated/graphql.js';
 import { ANCHOR_PRIORITY, compareIds } from '../identity/golden-id.js';
+import { assertNever } from '../../connectors/shared/exhaustive.js';
 
 export type Rule =
   | { kind: 'sourcePriority'; order: readonly Source[] }
@@ -258,7 +259,7 @@ function criteriaFor<R, V>(rule: Rule, tieBreak: readonly Source[]): Array<Crite
         ...last,
       ];
     default:
-      return assertNever(rule);
+      return assertNever(rule, 'survivorship rule');
   }
 }
 
@@ -296,8 +297,4 @@ function lose<R>(candidate: Candidate<R>, reason: LossReason, detail: string): L
 
 function defaultKey(value: unknown): string {
   return typeof value === 'string' ? value.toLowerCase() : JSON.stringify(value);
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled survivorship rule: ${JSON.stringify(value)}`);
 }

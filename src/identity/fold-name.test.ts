@@ -31,6 +31,19 @@ describe('foldName: names compared letter by letter, the way people type them', 
     expect(foldName(a)).not.toBeNull();
   });
 
+  it.each([
+    ['Le Gall', 'legall'],
+    ['LeGall', 'legall'],
+    ['le-gall', 'legall'],
+    [' LE  GALL ', 'legall'],
+    ['Jean-Pierre', 'jeanpierre'],
+    ['St. Denis', 'stdenis'],
+    ["N'Diaye", 'ndiaye'],
+    ['Hélène', 'helene'],
+  ])('folds "%s" to %s', (name, folded) => {
+    expect(foldName(name)).toBe(folded);
+  });
+
   it('leaves no mark behind: the dot of İ is gone, not kept as U+0307', () => {
     expect(foldName('İLKNUR')).toBe('ilknur');
     expect(foldName('ÇELİK')).toBe('celik');

@@ -58,8 +58,9 @@ function decode(goldenId: string): { anchor: SourceRecordKey; provisional: boole
   const [version, source, ...rest] = Buffer.from(body, 'base64url').toString('utf8').split('|');
   const id = rest.join('|');
   if (version !== VERSION && version !== VERSION + PROVISIONAL) return null;
-  if (!SOURCES.includes(source as Source) || id === '') return null;
-  return { anchor: { source: source as Source, id }, provisional: version !== VERSION };
+  const known = SOURCES.find((s) => s === source);
+  if (!known || id === '') return null;
+  return { anchor: { source: known, id }, provisional: version !== VERSION };
 }
 
 /** The anchor of a cluster's records (see {@link ANCHOR_PRIORITY}), or null for no records. */

@@ -8,13 +8,19 @@
  * (see createLookupLoader), a single-flight resolution is the one its identifier would get alone,
  * and a customer is cached under another of its identifiers only when resolving from that one
  * gives the same customer (see {@link IdentityResolver.cacheKeys}).
+ *
+ * An eviction wins over every resolution that started before it: such a resolution still answers
+ * the requests that joined it, but its result is not cached (its silo reads may predate the change
+ * the eviction was called for), and a request that arrives after the eviction starts a resolution
+ * of its own instead of joining it. The link cache's generation (IdentityLinkCache.generation)
+ * tells the two apart.
  */
 import type { SourceError } from '../errors.js';
-import type { Source } from '../generated/graphql.js';
+import type { Identity, Source } from '../generated/graphql.js';
 import type { FoundRecord, Identifier, IdentifierType } from '../../connectors/types.js';
 import type { CustomerParent } from '../customer.js';
 import { chooseAnchor, encodeGoldenId } from './golden-id.js';
-import { IdentityLinkCache, NOT_FOUND, type CachedCluster, type LinkCacheOptions } from './link-cache.js';
+import { IdentityLinkCache, type CacheGeneration, type CachedCluster, type LinkCacheOptions } from './link-cache.js';
 import { isMobilePhone, normalizeIdentifier, type NormalizeOptions } from './normalize.js';
 import { identifierKey, resolveCluster, resolveClusters, UNIQUE_IN_SILO, type ResolveDeps, type ResolvedCluster } from './resolve.js';
 import type { IdentityRules } from './rules.js';
@@ -42,7 +48,11 @@ export type Lookup = (source: Source, identifier: Identifier) => Promise<FoundRe
 export class IdentityResolver {
   readonly cache: IdentityLinkCache;
   private readonly options: IdentityResolverOptions;
-  private readonly inflight = new Map<string, Promise<Resolution>>();
+  /**
+   * The resolution in flight per start key, with the cache generation it started in: one that
+   * started before an eviction or a clear is not joined any more.
+   */
+  private readonly inflight = new Map<string, { answer: Promise<Resolution>; generation: CacheGeneration }>();
 
   constructor(options: IdentityResolverOptions) {
     this.options = options;
@@ -51,6 +61,8 @@ export class IdentityResolver {
 
   /** One resolution per start, in order. Cold starts resolve together, in lockstep rounds. */
   resolveMany(starts: readonly Identifier[], lookup: Lookup): Promise<Resolution[]> {
+    // Read before any lookup: whatever is evicted from now on, this batch does not cache.
+    const generation = this.cache.generation;
     const answers = new Map<string, Promise<Resolution>>();
     const coldKeys = new Set<string>();
     const cold: Identifier[] = [];
@@ -58,7 +70,8 @@ export class IdentityResolver {
       const key = identifierKey(start);
       if (answers.has(key) || coldKeys.has(key)) continue;
       const cached = this.fromCache(key);
-      const pending = cached ? Promise.resolve(cached) : this.inflight.get(key);
+      const flying = this.inflight.get(key);
+      const pending = cached ? Promise.resolve(cached) : flying?.generation === generation ? flying.answer : undefined;
       if (pending) {
         answers.set(key, pending);
       } else {
@@ -67,15 +80,16 @@ export class IdentityResolver {
       }
     }
     if (cold.length > 0) {
-      const batch = this.resolveCold(cold, lookup);
+      const batch = this.resolveCold(cold, lookup, generation);
       cold.forEach((start, i) => {
         const key = identifierKey(start);
         const mine = batch.then((resolutions) => resolutions[i]!);
         answers.set(key, mine);
         // Concurrent requests for this identifier wait for this resolution instead of starting theirs.
-        this.inflight.set(key, mine);
+        const entry = { answer: mine, generation };
+        this.inflight.set(key, entry);
         const done = () => {
-          if (this.inflight.get(key) === mine) this.inflight.delete(key);
+          if (this.inflight.get(key) === entry) this.inflight.delete(key);
         };
         mine.then(done, done);
       });
@@ -83,7 +97,12 @@ export class IdentityResolver {
     return Promise.all(starts.map((start) => answers.get(identifierKey(start))!));
   }
 
-  /** Forgets the links of the customer this identifier belongs to. Returns how many identifiers went. */
+  /**
+   * Forgets the links of the customer this identifier belongs to, and makes every resolution in
+   * flight now leave the cache alone when it finishes (a request arriving later resolves afresh).
+   * Returns how many cached identifiers were removed: 0 when the customer was not cached, for
+   * example while its first resolution is still in flight, which the eviction stops all the same.
+   */
   evict(identifier: Identifier): number {
     return this.cache.evict(identifierKey(identifier));
   }
@@ -91,15 +110,16 @@ export class IdentityResolver {
   private fromCache(key: string): Resolution | undefined {
     const entry = this.cache.get(key);
     if (!entry) return undefined;
-    if (entry === NOT_FOUND) return { kind: 'notFound' };
-    const cluster = entry as CachedCluster;
+    if ('notFound' in entry) return { kind: 'notFound' };
+    const cluster: CachedCluster = entry;
     return {
       kind: 'found',
       customer: { goldenId: cluster.goldenId, records: cluster.records, identities: cluster.identities, failures: new Map() },
     };
   }
 
-  private async resolveCold(starts: Identifier[], lookup: Lookup): Promise<Resolution[]> {
+  /** Resolves `starts` live; their results are cached only if nothing was evicted since `generation`. */
+  private async resolveCold(starts: Identifier[], lookup: Lookup, generation: CacheGeneration): Promise<Resolution[]> {
     const { options } = this;
     // Every lookup's answer, so that the cache keys can be checked without another call.
     const answered = new Map<string, Promise<FoundRecord[]>>();
@@ -125,18 +145,21 @@ export class IdentityResolver {
     return Promise.all(clusters.map(async (cluster, i) => {
       const start = starts[i]!;
       const keys = cluster.complete && !cluster.ambiguous ? await this.cacheKeys(start, cluster, replay) : [];
-      return this.settle(start, cluster, keys);
+      return this.settle(start, cluster, keys, generation);
     }));
   }
 
-  /** Turns a resolved cluster into an answer, caching it under `keys` when it is complete. */
-  private settle(start: Identifier, cluster: ResolvedCluster, keys: string[]): Resolution {
+  /**
+   * Turns a resolved cluster into an answer, caching it under `keys` when it is complete and
+   * nothing was evicted since `generation`.
+   */
+  private settle(start: Identifier, cluster: ResolvedCluster, keys: string[], generation: CacheGeneration): Resolution {
     if (cluster.ambiguous) return { kind: 'ambiguous' };
     const anchor = chooseAnchor(cluster.records);
     if (!anchor) {
       const failure = cluster.failures.values().next().value;
       if (failure) return { kind: 'failed', error: failure };
-      this.cache.setNotFound(identifierKey(start));
+      this.cache.setNotFound(identifierKey(start), generation);
       return { kind: 'notFound' };
     }
     const customer: CustomerParent = {
@@ -146,7 +169,7 @@ export class IdentityResolver {
       identities: cluster.identities,
       failures: cluster.failures,
     };
-    if (cluster.complete) this.cache.setCluster({ ...customer, keys });
+    if (cluster.complete) this.cache.setCluster({ ...customer, keys }, generation);
     return { kind: 'found', customer };
   }
 
@@ -162,14 +185,16 @@ export class IdentityResolver {
    */
   private async cacheKeys(start: Identifier, cluster: ResolvedCluster, replay: ResolveDeps): Promise<string[]> {
     const startKey = identifierKey(start);
-    const others = new Set<string>();
+    // The first identity of each key: a key a second silo's record also carries is checked once.
+    const others = new Map<string, Identity>();
     for (const identity of cluster.identities) {
       const key = identifierKey(identity);
-      if (key !== startKey && !this.options.rules.weakTypes.includes(identity.type) && !cluster.shared.has(key)) others.add(key);
+      if (key !== startKey && !others.has(key) && !this.options.rules.weakTypes.includes(identity.type) && !cluster.shared.has(key)) {
+        others.set(key, identity);
+      }
     }
     const same = await Promise.all(
-      [...others].map(async (key) => {
-        const identity = cluster.identities.find((i) => identifierKey(i) === key)!;
+      [...others.values()].map(async (identity) => {
         try {
           return sameCustomer(cluster, await resolveCluster({ type: identity.type, value: identity.value }, replay));
         } catch (error) {
@@ -178,7 +203,7 @@ export class IdentityResolver {
         }
       }),
     );
-    return [startKey, ...[...others].filter((_, i) => same[i])];
+    return [startKey, ...[...others.keys()].filter((_, i) => same[i])];
   }
 }
 
@@ -209,7 +234,8 @@ async function replayLookup(answered: ReadonlyMap<string, Promise<FoundRecord[]>
   }
   return (source, identifier) => {
     const key = `${source} ${identifierKey(identifier)}`;
-    return answered.get(key) ?? (holders.has(key) ? Promise.resolve(holders.get(key)!) : Promise.reject(new NotAnswered()));
+    const held = holders.get(key);
+    return answered.get(key) ?? (held ? Promise.resolve(held) : Promise.reject(new NotAnswered()));
   };
 }
 

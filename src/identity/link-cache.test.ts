@@ -14,7 +14,7 @@ function cluster(n: number): CachedCluster {
 describe('IdentityLinkCache', () => {
   it('maps every key of a cluster to it, and evicts them all through any one', () => {
     const cache = new IdentityLinkCache({ maxBytes: 1024 * 1024, ttlMs: 60_000, negativeTtlMs: 1000 });
-    cache.setCluster(cluster(1));
+    cache.setCluster(cluster(1), cache.generation);
     expect((cache.get('email:person1@example.com') as CachedCluster).goldenId).toBe('cus_1');
     expect(cache.get('commerce:7001')).toBe(cache.get('crm:1'));
     expect(cache.evict('commerce:7001')).toBe(3);
@@ -24,7 +24,7 @@ describe('IdentityLinkCache', () => {
 
   it('stays within its memory cap, dropping the least recently used customers', () => {
     const cache = new IdentityLinkCache({ maxBytes: 64 * 1024, ttlMs: 60_000, negativeTtlMs: 1000 });
-    for (let n = 0; n < 1000; n += 1) cache.setCluster(cluster(n));
+    for (let n = 0; n < 1000; n += 1) cache.setCluster(cluster(n), cache.generation);
     expect(cache.bytes).toBeLessThanOrEqual(64 * 1024);
     expect(cache.get('crm:999')).toBeDefined();
     expect(cache.get('crm:0')).toBeUndefined();
@@ -36,12 +36,27 @@ describe('IdentityLinkCache', () => {
 
   it('remembers an unknown identifier for the negative TTL only, and not at all with 0', async () => {
     const cache = new IdentityLinkCache({ maxBytes: 1024 * 1024, ttlMs: 60_000, negativeTtlMs: 20 });
-    cache.setNotFound('email:nobody@example.com');
+    cache.setNotFound('email:nobody@example.com', cache.generation);
     expect(cache.get('email:nobody@example.com')).toBe(NOT_FOUND);
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(cache.get('email:nobody@example.com')).toBeUndefined();
     const never = new IdentityLinkCache({ maxBytes: 1024 * 1024, ttlMs: 60_000, negativeTtlMs: 0 });
-    never.setNotFound('email:nobody@example.com');
+    never.setNotFound('email:nobody@example.com', never.generation);
     expect(never.get('email:nobody@example.com')).toBeUndefined();
+  });
+
+  it('refuses a cluster or an unknown identifier whose resolution started before an eviction or a clear', () => {
+    const cache = new IdentityLinkCache({ maxBytes: 1024 * 1024, ttlMs: 60_000, negativeTtlMs: 1000 });
+    const started = cache.generation;
+    expect(cache.evict('crm:1')).toBe(0);
+    expect(cache.setCluster(cluster(1), started)).toBe(false);
+    cache.setNotFound('email:nobody@example.com', started);
+    expect(cache.size).toBe(0);
+
+    const afterEviction = cache.generation;
+    cache.clear();
+    expect(cache.setCluster(cluster(2), afterEviction)).toBe(false);
+    expect(cache.setCluster(cluster(2), cache.generation)).toBe(true);
+    expect(cache.size).toBe(3);
   });
 });

@@ -50,9 +50,17 @@ export interface LinkCacheOptions {
   negativeTtlMs: number;
 }
 
+/**
+ * The cache's generation: a count of the evictions and clears so far. A writer reads it when its
+ * resolution starts and hands it back when it caches the result, so that a result whose silo
+ * reads may predate an eviction is dropped (see {@link IdentityLinkCache.setCluster}).
+ */
+export type CacheGeneration = number;
+
 export class IdentityLinkCache {
   private readonly lru: LRUCache<string, Entry>;
   private readonly negativeTtlMs: number;
+  private evictions: CacheGeneration = 0;
 
   constructor(options: LinkCacheOptions) {
     this.lru = new LRUCache<string, Entry>({
@@ -68,20 +76,48 @@ export class IdentityLinkCache {
     return this.lru.get(key);
   }
 
-  /** Maps every key of the cluster to it. */
-  setCluster(cluster: CachedCluster): void {
+  /**
+   * The generation now: read it before the first silo call of a resolution whose result will be
+   * cached, and pass it to {@link setCluster} or {@link setNotFound}.
+   */
+  get generation(): CacheGeneration {
+    return this.evictions;
+  }
+
+  /**
+   * Maps every key of the cluster to it, unless an eviction or a clear happened since `since`
+   * (the {@link generation} read when the resolution started): its silo answers may then predate
+   * the change the eviction was called for, and caching them would hide that change for the
+   * whole TTL. Any eviction counts, not only one of this cluster's keys: an eviction names one
+   * identifier, and a resolution in flight cannot tell yet whether it will reach it (a merge or
+   * a changed email changes which records the identifier finds). Returns whether it cached.
+   */
+  setCluster(cluster: CachedCluster, since: CacheGeneration): boolean {
+    if (since !== this.evictions) return false;
     // Only the links are kept, whatever else the caller's object carries.
     const { goldenId, records, identities, keys } = cluster;
     const sized: SizedCluster = { goldenId, records, identities, keys, bytesPerKey: Math.ceil(estimateBytes(cluster) / keys.length) };
     for (const key of cluster.keys) this.lru.set(key, sized);
+    return true;
   }
 
-  setNotFound(key: string): void {
+  /**
+   * Remembers that no silo knows `key`, for the negative TTL, unless an eviction or a clear
+   * happened since `since` (as {@link setCluster}: the record may have been created meanwhile).
+   */
+  setNotFound(key: string, since: CacheGeneration): void {
+    if (since !== this.evictions) return;
     if (this.negativeTtlMs > 0) this.lru.set(key, NOT_FOUND, { ttl: this.negativeTtlMs });
   }
 
-  /** Forgets the customer this key maps to, under every one of its keys. Returns how many keys went. */
+  /**
+   * Forgets the customer this key maps to, under every one of its keys, and starts a new
+   * generation, so that no result of a resolution in flight now is cached when it finishes.
+   * Returns how many keys were removed: 0 when the customer was not cached, even though the
+   * eviction still stops the resolutions in flight from caching.
+   */
   evict(key: string): number {
+    this.evictions += 1;
     const entry = this.lru.get(key, { allowStale: true });
     if (!entry) return 0;
     const keys = 'keys' in entry ? entry.keys : [key];
@@ -93,8 +129,9 @@ export class IdentityLinkCache {
     return removed;
   }
 
-  /** Forgets everything. */
+  /** Forgets everything, including what the resolutions in flight now would cache. */
   clear(): void {
+    this.evictions += 1;
     this.lru.clear();
   }
 

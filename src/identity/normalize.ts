@@ -31,6 +31,7 @@ import type { Identifier, IdentifierType } from '../../connectors/types.js';
 import { canonicalMailbox } from '../../connectors/shared/mailbox.js';
 import { visibleText } from './unicode.js';
 import { countryCodeOf } from './country.js';
+import { assertNever } from '../../connectors/shared/exhaustive.js';
 
 export interface NormalizeOptions {
   /** ISO 3166-1 alpha-2 country used to read phone numbers written without a country code. */
@@ -124,7 +125,7 @@ export function normalizeIdentifier(input: Identifier, options: NormalizeOptions
     case 'analytics':
       return { ok: true, identifier: { type: input.type, value: RECORD_ID_FORMS[input.type].canonical(value) ?? value } };
     default:
-      return assertNever(input.type);
+      return assertNever(input.type, 'identifier type');
   }
 }
 
@@ -200,10 +201,6 @@ function normalizePhone(value: string, country: string | undefined, defaultCount
   return { ok: true, identifier: { type: 'phone', value: phone.number } };
 }
 
-function assertNever(value: never): never {
-  throw new Error(`Unhandled identifier type: ${String(value)}`);
-}
-
 /**
  * Letters that neither Unicode decomposition nor lower-casing bring to the Latin letters people
  * type for them on a keyboard without them: the dotless ı of Turkish, the German ß ("Strauß" is
@@ -231,10 +228,18 @@ export function foldLetters(text: string): string {
 }
 
 /**
- * A first or last name folded for comparison ({@link foldLetters}), spaces and punctuation
- * removed, so that "Hélène", "HELENE" and " helene " are equal, and so are "Le Gall" and
- * "LEGALL", "N'Diaye" and "NDIAYE", "İLKNUR" and "Ilknur", "Strauß" and "STRAUSS". Null for a
- * missing or blank name, and for a placeholder ("n/a", "-").
+ * The one rule by which person names compare, everywhere: identity resolution (a name confirms
+ * or refuses a weak link, rules.ts) and the golden record (which values of `firstName` and
+ * `lastName` are one value, golden/clean.ts nameKey). The letters are folded
+ * ({@link foldLetters}: no case, accents, invisible characters; the letters a keyboard lacks
+ * spelt as typed) and everything that is not a letter or a digit is removed: spaces, hyphens,
+ * apostrophes and dots. People write one name with and without them, and a clerk's form or a
+ * till may drop them: "Le Gall", "LeGall", "le-gall" and "LE GALL" are `legall`; "Jean-Pierre"
+ * and "Jean Pierre" are `jeanpierre`; "N'Diaye" is `ndiaye`. The cost, two names that differ
+ * only by a space ("Anne Marie" and "Annemarie"), is one name in practice.
+ * Null for a missing or blank name, and for a placeholder ("n/a", "-").
+ * Free text whose word boundaries carry meaning (an address) compares with golden/clean.ts `fold`,
+ * which keeps them.
  */
 export function foldName(name: string | null | undefined): string | null {
   if (name === null || name === undefined || isPlaceholderText(name)) return null;

@@ -9,6 +9,7 @@ import type { CustomerParent } from '../customer.js';
 import type { CustomerIdInput } from './identifier.js';
 import type { Resolution } from './identity-resolver.js';
 import type { Identifier } from '../../connectors/types.js';
+import { assertNever } from '../../connectors/shared/exhaustive.js';
 
 /** One answer per input, in order: the customer, null when unknown, or the error to report. */
 export async function resolveCustomers(
@@ -50,10 +51,6 @@ function answer(input: CustomerIdInput, resolution: Resolution): CustomerParent 
     case 'failed':
       return sourceFailure(resolution.error);
     default:
-      return assertNever(resolution);
+      return assertNever(resolution, 'resolution');
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled resolution: ${JSON.stringify(value)}`);
 }

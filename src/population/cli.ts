@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import type { Population } from './format.js';
 import { generatePopulation } from './generate.js';
+import { assertNever } from '../../connectors/shared/exhaustive.js';
 
 /** The largest --size: beyond it the population no longer fits a default Node heap. */
 export const MAX_SIZE = 200_000;
@@ -206,10 +207,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout.write(`${command.out}: ${summarize(population)} (seed ${command.seed}, ${seconds} s)\n`);
       return 0;
     }
-    default: {
-      const unreachable: never = command;
-      throw new Error(`unknown command ${JSON.stringify(unreachable)}`);
-    }
+    default:
+      return assertNever(command, 'population command');
   }
 }
 
