@@ -28,6 +28,7 @@ describe('loadCluster', () => {
       { source: 'commerce', id: '7' },
     ],
     identities: [],
+    truncated: false,
     failures: new Map(),
   };
 

@@ -25,4 +25,9 @@ export interface CustomerParent {
    * at the first field it made null), and a section without records is null, not empty.
    */
   failures: ReadonlyMap<Source, SourceError>;
+  /**
+   * A bound (IDENTITY_MAX_ROUNDS, IDENTITY_MAX_RECORDS) stopped the resolution with identifiers
+   * left: the customer may have more records (`Customer.resolution.truncated`). Never cached.
+   */
+  truncated: boolean;
 }

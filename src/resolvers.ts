@@ -60,6 +60,7 @@ export const resolvers: Resolvers = {
     resolution: (customer) => ({
       complete: customer.failures.size === 0,
       unavailableSources: SOURCES.filter((source) => customer.failures.has(source)),
+      truncated: customer.truncated,
     }),
     sourceRecords: (customer) =>
       customer.records.map((record) => ({ key: `${record.source}:${record.id}`, source: record.source, recordId: record.id })),

@@ -243,6 +243,14 @@ export type CustomerResolution = {
    * `Customer.id` is provisional.
    */
   complete: Scalars['Boolean']['output'];
+  /**
+   * True when resolution stopped at a bound (`IDENTITY_MAX_ROUNDS` rounds of lookups or
+   * `IDENTITY_MAX_RECORDS` records) while identifiers were still left to look up: more records may
+   * belong to this customer than the answer holds. Such a customer is not cached (asked again, it is
+   * resolved again). A customer reaching a bound is unusual (a shared email or card gathering many
+   * records); look it up by a stronger identifier, or raise the bound.
+   */
+  truncated: Scalars['Boolean']['output'];
   /** The silos that failed during resolution, in the order of `Source`; empty when `complete`. */
   unavailableSources: Array<Source>;
 };
@@ -810,6 +818,7 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
 
 export type CustomerResolutionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CustomerResolution'] = ResolversParentTypes['CustomerResolution']> = {
   complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   unavailableSources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
 };
 

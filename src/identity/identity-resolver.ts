@@ -114,7 +114,7 @@ export class IdentityResolver {
     const cluster: CachedCluster = entry;
     return {
       kind: 'found',
-      customer: { goldenId: cluster.goldenId, records: cluster.records, identities: cluster.identities, failures: new Map() },
+      customer: { goldenId: cluster.goldenId, records: cluster.records, identities: cluster.identities, failures: new Map(), truncated: false },
     };
   }
 
@@ -168,6 +168,7 @@ export class IdentityResolver {
       records: cluster.records,
       identities: cluster.identities,
       failures: cluster.failures,
+      truncated: cluster.truncated,
     };
     if (cluster.complete) this.cache.setCluster({ ...customer, keys }, generation);
     return { kind: 'found', customer };

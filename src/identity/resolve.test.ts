@@ -69,6 +69,7 @@ describe('resolveCluster', () => {
     const cluster = await resolveCluster({ type: 'crm', value: '101' }, depsFor(anna, { maxRounds: 3 }));
     expect(cluster.records).toHaveLength(3);
     expect(cluster.complete).toBe(true);
+    expect(cluster.truncated).toBe(false);
   });
 
   it('returns an empty cluster for an unknown identifier', async () => {
@@ -77,10 +78,11 @@ describe('resolveCluster', () => {
     expect(cluster.complete).toBe(true);
   });
 
-  it('stops at the round bound and says the cluster is incomplete', async () => {
+  it('stops at the round bound and says the cluster is incomplete and truncated', async () => {
     const cluster = await resolveCluster({ type: 'crm', value: '101' }, depsFor(anna, { maxRounds: 1 }));
     expect(cluster.records.map((r) => r.id)).toEqual(['101']);
     expect(cluster.complete).toBe(false);
+    expect(cluster.truncated).toBe(true);
   });
 
   it('resolves from the other silos when one fails, and names the failed silo', async () => {

@@ -53,6 +53,8 @@ export interface ResolvedCluster {
   failures: Map<Source, SourceError>;
   /** False when a bound stopped the expansion or a silo failed: such a cluster is not cached. */
   complete: boolean;
+  /** True when a bound (maxRounds, maxRecords) stopped the expansion with identifiers left to look up. */
+  truncated: boolean;
   /**
    * The start identifier's records belong to several people: a household line, or a value
    * records of evidently different people hold.
@@ -153,6 +155,7 @@ export async function resolveClusters(starts: readonly Identifier[], deps: Resol
     ),
     failures: state.failures,
     complete: !state.bounded && state.failures.size === 0,
+    truncated: state.bounded,
     ambiguous: state.ambiguous || [...state.mustJoin].some((key) => !state.records.has(key)),
     shared: state.shared,
   }));

@@ -13,10 +13,10 @@ import { resolvedCustomer, useStack, type Stack } from '../support/stack.js';
 
 const EMAIL = 'yannick.le.bihan@example.org';
 const MEMBER = '00000000-0000-4000-8000-000000070001';
-const QUERY = `query ($id: ID!) { customer(id: $id) { resolution { complete } sourceRecords { key } } }`;
+const QUERY = `query ($id: ID!) { customer(id: $id) { resolution { complete truncated } sourceRecords { key } } }`;
 
 interface Answer {
-  resolution: { complete: boolean };
+  resolution: { complete: boolean; truncated: boolean };
   sourceRecords: Array<{ key: string }>;
 }
 
@@ -48,6 +48,7 @@ describe('resolution within the default IDENTITY_MAX_RECORDS (50)', () => {
       { key: `loyalty:${MEMBER}` },
       { key: 'analytics:a1b2c3d4e5f60718' },
     ]);
+    expect(customer.resolution).toEqual({ complete: true, truncated: false });
     expect(lookupCallsOf(stack).analytics).toBeGreaterThan(0);
   });
 });
@@ -59,14 +60,15 @@ describe('resolution at IDENTITY_MAX_RECORDS=2', () => {
     settings: (settings) => ({ ...settings, identity: { ...settings.identity, maxRecords: 2 } }),
   });
 
-  it('answers two records, complete as no silo failed, and never asks analytics for the shop id that would find the third', async () => {
+  it('answers two records, truncated but complete as no silo failed, and never asks analytics for the shop id that would find the third', async () => {
     const customer = await resolvedCustomer<Answer>(stack, QUERY, 'crm:70001');
     // Round 2 finds the member and the shop customer by email; the first in anchor order (crm,
     // commerce, loyalty, analytics) joins, then the bound stops the resolution: the shop
     // customer's id, which would find the device, is never looked up.
     expect(customer.sourceRecords).toEqual([{ key: 'crm:70001' }, { key: 'commerce:770001' }]);
-    // README "Expand": resolution.complete speaks of failed silos only; no silo failed.
-    expect(customer.resolution).toEqual({ complete: true });
+    // README "Expand": resolution.complete speaks of failed silos only (none failed);
+    // resolution.truncated says the bound cut the customer short.
+    expect(customer.resolution).toEqual({ complete: true, truncated: true });
     expect(lookupCallsOf(stack).analytics).toBe(0);
   });
 
