@@ -56,19 +56,27 @@ export async function serveGateway(settings: GatewaySettings, connectors: SiloCo
   const logger = createLogger(settings.logLevel);
   const example = options.exampleId;
   const gateway = await startGateway({ settings, connectors, logger, exampleVariables: example ? { id: example } : undefined });
-  console.log(`Customer gateway ready at ${gateway.url} (Apollo Sandbox: open it in a browser; silo health: ${gateway.url.replace(/graphql$/, 'health')})`);
+  const health = gateway.url.replace(/graphql$/, 'health');
+  console.log(
+    settings.sandbox
+      ? `Customer gateway ready at ${gateway.url} (Apollo Sandbox: open it in a browser; silo health: ${health})`
+      : `Customer gateway ready at ${gateway.url} (silo health: ${health}; Apollo Sandbox and introspection are off)`,
+  );
+  logger.info('gateway started', { url: gateway.url, sandbox: settings.sandbox });
   if (example) {
     console.log(`\nTry it:\n  curl -s ${gateway.url} -H 'content-type: application/json' \\\n` +
       `    -d '{"query":"{ customer(id: \\"${example}\\") { id sourceRecords { key } crm { firstName lastName email } loyalty { tier activePoints } } }"}'\n`);
   }
-  const stop = async (): Promise<void> => {
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    logger.info('gateway stopping', { signal });
     await gateway.close();
     await closeSiloConnectors(connectors);
     await Promise.all((options.alsoClose ?? []).map((close) => close()));
+    logger.info('gateway stopped', { signal });
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', (signal) => void stop(signal));
+  process.once('SIGTERM', (signal) => void stop(signal));
 }
 
 /** Runs an entry's `main`, turning an error while starting into a one-line message and exit code 1. */

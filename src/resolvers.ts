@@ -52,7 +52,12 @@ export const resolvers: Resolvers = {
   Mutation: {
     evictCustomer: (_root, { id }, ctx) => {
       requireAdmin(ctx);
-      return { evictedIdentifiers: ctx.services.identity.evict(startOf(parseId(id, ctx))) };
+      const start = startOf(parseId(id, ctx));
+      const evictedIdentifiers = ctx.services.identity.evict(start);
+      // The audit trail of a data-protection action: what kind of identifier and how many links
+      // went, never the identifier's value (an email, a phone).
+      ctx.services.logger.info('customer evicted', { identifierType: start.type, evictedIdentifiers });
+      return { evictedIdentifiers };
     },
   },
   Customer: {
@@ -182,9 +187,12 @@ function parseId(id: string, ctx: RequestContext): CustomerIdInput {
 function requireAdmin(ctx: RequestContext): void {
   const expected = ctx.services.adminToken;
   if (!expected) {
+    ctx.services.logger.warn('admin operation refused', { reason: 'no GATEWAY_ADMIN_TOKEN configured' });
     throw clientError(ErrorCode.FORBIDDEN, 'Admin operations are off: the gateway has no GATEWAY_ADMIN_TOKEN configured.');
   }
   if (!ctx.bearerToken || !sameSecret(ctx.bearerToken, expected)) {
+    // Never the token that came: a wrong one may be another system's secret.
+    ctx.services.logger.warn('admin operation refused', { reason: ctx.bearerToken ? 'wrong bearer token' : 'no bearer token' });
     throw clientError(ErrorCode.UNAUTHENTICATED, 'This operation needs the header `Authorization: Bearer <GATEWAY_ADMIN_TOKEN>`.');
   }
 }

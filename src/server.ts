@@ -93,6 +93,10 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
     schema: makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }),
     introspection: settings.sandbox,
     includeStacktraceInErrorResponses: false,
+    // Apollo stops itself on SIGINT/SIGTERM outside NODE_ENV=test and then re-raises the signal,
+    // which killed the process (exit 143) before the gateway's own stop (gateway-process.ts) had
+    // closed the HTTP server, the connectors' pools and the demo's silos. The process owns signals.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => formatError(formatted, error, logger),
     plugins: [
       // The gateway sets no cache hints; Apollo's per-field cache-control bookkeeping is pure cost here.
@@ -254,12 +258,31 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
     return { message: failure.message, locations, path, extensions: { code: failure.code, source: failure.source } };
   }
   const code = formatted.extensions?.code;
-  if (original instanceof GraphQLError && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+  if (isGraphQLError(original) && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+    if (extensions['validationErrorCode'] === 'INTROSPECTION_DISABLED') {
+      // Apollo's text tells a server developer to pass an option; a client needs our setting's name.
+      return { message: INTROSPECTION_OFF, locations, path, extensions };
+    }
     return { message, locations, path, extensions };
   }
   logger.error('unexpected error', { path, error: describe(original) });
   return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
+
+const INTROSPECTION_OFF =
+  'Introspection is off on this gateway (GATEWAY_SANDBOX=false): the schema is in the repository\'s schema/ folder, or ask its operators.';
+
+/**
+ * A GraphQL error made on purpose (by graphql-js, Apollo Server or the error registry). By shape as
+ * well as by class: a second copy of graphql-js (Apollo Server's CommonJS one beside our ES module
+ * one, as under vitest) makes errors of another GraphQLError class (Apollo's `ValidationError`,
+ * `SyntaxError` subclasses of it), and a validation error must not be masked as
+ * INTERNAL_SERVER_ERROR for that. A plain Error thrown by a bug has no `extensions`.
+ */
+function isGraphQLError(error: unknown): error is GraphQLError {
+  if (error instanceof GraphQLError) return true;
+  return error instanceof Error && 'extensions' in error && typeof error.extensions === 'object' && error.extensions !== null && 'locations' in error;
 }
 
 function describe(error: unknown): Record<string, unknown> {

@@ -102,6 +102,18 @@ describe('npm start', () => {
     }
   });
 
+  it('stops on SIGTERM with exit code 0 after closing everything, logging the stop, also under NODE_ENV=production', async () => {
+    // Under NODE_ENV=test (vitest's) Apollo leaves signals alone; elsewhere it used to stop itself and
+    // re-raise the signal, killing the process (exit 143) before the gateway's own stop had run.
+    const { child, output } = start(['--size', '30'], { NODE_ENV: 'production', LOG_LEVEL: 'info' });
+    await readyUrl(child, output);
+    child.kill('SIGTERM');
+    const [code, signal] = await once(child, 'exit');
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    const messages = output().stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line).message);
+    expect(messages).toEqual(['gateway started', 'gateway stopping', 'gateway stopped']);
+  });
+
   it('refuses a bad option with exit code 2, the reason and the usage', async () => {
     const { child, output } = start(['--fault', 'crm=explode']);
     const [code] = await once(child, 'exit');
