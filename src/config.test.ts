@@ -254,7 +254,8 @@ describe('unknown settings', () => {
     ['LOYALTY_SECRET', 'LOYALTY_PASSWORD'],
     ['GATEWAY_HOST', 'HOST'],
     ['GATEWAY_SECRET', 'GATEWAY_ADMIN_TOKEN'],
-  ])('names %s, with a prefix of ours but far from every setting, with one of that prefix, %s', (name, meant) => {
+    ['COMMERCE_API_KEY', 'COMMERCE_ACCESS_TOKEN'],
+  ])('names %s, with a prefix of ours but far from every setting, with the setting its words point to, %s', (name, meant) => {
     expect(unknownSettings({ env: { [name]: 'x' } })).toEqual([`Unknown setting "${name}" in the environment. Did you mean ${meant}?`]);
   });
 

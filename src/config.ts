@@ -695,17 +695,19 @@ function closestRun(rest: string, names: readonly string[], prefix: string): str
 
 /**
  * Words that stand for the same thing in a setting's name: a credential, where a silo is, a
- * size. A word not listed stands for itself.
+ * size; API stands for nothing (every silo setting is about an API: COMMERCE_API_KEY is not
+ * COMMERCE_API_VERSION). A word not listed stands for itself.
  */
 export const WORD_KINDS: Readonly<Record<string, string>> = {
   KEY: 'TOKEN', APIKEY: 'TOKEN', SECRET: 'TOKEN', PASSWORD: 'TOKEN', PASS: 'TOKEN', PWD: 'TOKEN', AUTH: 'TOKEN', CREDENTIALS: 'TOKEN',
   URI: 'URL', ENDPOINT: 'URL', HOST: 'URL', HOSTNAME: 'URL', ADDRESS: 'URL', ADDR: 'URL', SERVER: 'URL', DOMAIN: 'URL', BASE: 'URL',
   SIZE: 'MB', MEMORY: 'MB', BYTES: 'MB',
+  API: '',
 };
 
 /** The settings whose words after the prefix share the most kinds with `rest`'s, in table order; none when no kind is shared. */
 function sharingWords(rest: string, names: readonly string[], prefix: string): string[] {
-  const kindsOf = (text: string): Set<string> => new Set(text.split('_').filter((w) => w !== '').map((w) => WORD_KINDS[w] ?? w));
+  const kindsOf = (text: string): Set<string> => new Set(text.split('_').map((w) => WORD_KINDS[w] ?? w).filter((kind) => kind !== ''));
   const wanted = kindsOf(rest);
   const scored = names.map((known) => ({ known, score: [...kindsOf(known.slice(prefix.length))].filter((k) => wanted.has(k)).length }));
   const top = Math.max(0, ...scored.map((s) => s.score));
