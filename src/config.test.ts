@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_IDENTITY_RULES } from './identity/rules.js';
 import { DEFAULT_SURVIVORSHIP } from './golden/rules-config.js';
-import { configuresSilos, editDistance, formatSettingsTable, parseConfig, parseGatewaySettings, SETTINGS, unknownSettings } from './config.js';
+import { configuresSilos, editDistance, fileReadProblem, formatSettingsTable, isPlatformVariable, parseConfig, parseGatewaySettings, PLATFORM_VARIABLES, SETTINGS, unknownSettings } from './config.js';
 
 const silos = {
   CRM_BASE_URL: 'https://api.hubapi.com',
@@ -150,6 +150,43 @@ describe('configuration', () => {
   it('runs against real silos only when a silo setting is given', () => {
     expect(configuresSilos({ env: { PORT: '4000', PATH: '/bin' } })).toBe(false);
     expect(configuresSilos({ env: {}, file: { CRM_BASE_URL: 'https://x' } })).toBe(true);
+    expect(configuresSilos({ env: { ANALYTICS_SITE_ID: '3' } })).toBe(true);
+  });
+
+  it('takes a blank silo setting for absent, in the environment and in the file, as the production start does', () => {
+    expect(configuresSilos({ env: { CRM_BASE_URL: '' } })).toBe(false);
+    expect(configuresSilos({ env: { CRM_BASE_URL: '   ', LOYALTY_PASSWORD: '' }, file: { COMMERCE_BASE_URL: ' ', ANALYTICS_SITE_ID: null } })).toBe(false);
+    // The demo then starts: the blank is the default, not a request for real silos.
+    expect(parseGatewaySettings({ env: { CRM_BASE_URL: '' } }).ok).toBe(true);
+  });
+
+  it('reads a log level in any case, and says so when refusing one', () => {
+    const level = (text: string) => {
+      const result = parseGatewaySettings({ env: { LOG_LEVEL: text } });
+      return result.ok ? result.config.logLevel : result.errors;
+    };
+    expect(level('DEBUG')).toBe('debug');
+    expect(level('Warn')).toBe('warn');
+    expect(level('verbose')).toEqual(['Bad setting LOG_LEVEL: expected one of debug, info, warn, error, silent (any case), got "verbose".']);
+  });
+
+  it('reads exactly true or false, in any case, and refuses the rest saying so', () => {
+    const sandbox = (text: string) => {
+      const result = parseGatewaySettings({ env: { GATEWAY_SANDBOX: text } });
+      return result.ok ? result.config.sandbox : result.errors;
+    };
+    expect([sandbox('true'), sandbox('False'), sandbox('TRUE')]).toEqual([true, false, true]);
+    for (const text of ['yes', 'no', '0', '1']) {
+      expect(sandbox(text)).toEqual([`Bad setting GATEWAY_SANDBOX: expected true or false (any case), got "${text}".`]);
+    }
+    expect(SETTINGS.find((s) => s.name === 'GATEWAY_SANDBOX')?.type).toBe('true or false, any case');
+  });
+
+  it('says in words why the config file could not be read', () => {
+    expect(fileReadProblem('ENOENT')).toBe('no such file');
+    expect(fileReadProblem('EACCES')).toBe('permission denied');
+    expect(fileReadProblem('EISDIR')).toBe('it is a directory, not a file');
+    expect(fileReadProblem('EMFILE')).toBe('it could not be read (EMFILE)');
   });
 
   it('describes every setting in a sentence', () => {
@@ -211,8 +248,64 @@ describe('unknown settings', () => {
     ['GATEWAY_TOKEN', 'GATEWAY_ADMIN_TOKEN'],
     ['ANALYTICS_SITE', 'ANALYTICS_SITE_ID'],
     ['IDENTITY_CACHE_SIZE', 'IDENTITY_CACHE_MAX_MB'],
-  ])('names %s, with a prefix of ours but far from every setting, with one of that prefix, %s', (name, meant) => {
+    ['CRM_API_KEY', 'CRM_ACCESS_TOKEN'],
+    ['CRM_HOST', 'CRM_BASE_URL'],
+    ['ANALYTICS_API_KEY', 'ANALYTICS_TOKEN_AUTH'],
+    ['LOYALTY_SECRET', 'LOYALTY_PASSWORD'],
+    ['GATEWAY_HOST', 'HOST'],
+    ['GATEWAY_SECRET', 'GATEWAY_ADMIN_TOKEN'],
+    ['COMMERCE_API_KEY', 'COMMERCE_ACCESS_TOKEN'],
+  ])('names %s, with a prefix of ours but far from every setting, with the setting its words point to, %s', (name, meant) => {
     expect(unknownSettings({ env: { [name]: 'x' } })).toEqual([`Unknown setting "${name}" in the environment. Did you mean ${meant}?`]);
+  });
+
+  it('names every setting sharing the most words when several do', () => {
+    expect(unknownSettings({ env: { IDENTITY_MAX_SIZE: '1' } })).toEqual([
+      'Unknown setting "IDENTITY_MAX_SIZE" in the environment. Did you mean IDENTITY_CACHE_MAX_MB?',
+    ]);
+    expect(unknownSettings({ env: { IDENTITY_MAX_HOPS: '1' } })).toEqual([
+      'Unknown setting "IDENTITY_MAX_HOPS" in the environment. Did you mean IDENTITY_MAX_ROUNDS, IDENTITY_MAX_RECORDS or IDENTITY_CACHE_MAX_MB?',
+    ]);
+  });
+
+  it('lists the settings of the prefix, without a guess, for a name near none of them', () => {
+    expect(unknownSettings({ env: { CRM_PORTAL_ID: '1', GOLDEN_SOURCE: 'crm' } })).toEqual([
+      'Unknown setting "CRM_PORTAL_ID" in the environment. CRM settings are: CRM_TIME_ZONE, CRM_BASE_URL, CRM_TIMEOUT_MS, CRM_CONNECTIONS, CRM_ACCESS_TOKEN.',
+      'Unknown setting "GOLDEN_SOURCE" in the environment. GOLDEN settings are: GOLDEN_RULES.',
+    ]);
+    expect(unknownSettings({ env: {}, file: { GATEWAY_URL: 'x', IDENTITY_PROVIDER_URL: 'x' } })).toEqual([
+      'Unknown setting "GATEWAY_URL" in the config file. GATEWAY settings are: GATEWAY_SANDBOX, GATEWAY_ADMIN_TOKEN.',
+      'Unknown setting "IDENTITY_PROVIDER_URL" in the config file. IDENTITY settings are: IDENTITY_MAX_ROUNDS, IDENTITY_MAX_RECORDS, IDENTITY_CACHE_MAX_MB, IDENTITY_CACHE_TTL_MS, IDENTITY_NEGATIVE_TTL_MS, IDENTITY_LIMITS, IDENTITY_PRIORITY, IDENTITY_WEAK_TYPES, IDENTITY_LINK_FIXED_LINES, IDENTITY_BLOCKED_EMAILS, IDENTITY_BLOCKED_PHONES, IDENTITY_BLOCKED_CARDS.',
+    ]);
+  });
+
+  it('leaves alone an environment variable with a generic prefix, IDENTITY_ or GATEWAY_, near none of our settings', () => {
+    expect(unknownSettings({ env: { GATEWAY_URL: 'x', IDENTITY_PROVIDER_URL: 'x', GATEWAY_TIMEOUT: '5' } })).toEqual([]);
+  });
+
+  it('leaves alone the managed-identity variables Azure sets, and CGI\'s GATEWAY_INTERFACE', () => {
+    const env = Object.fromEntries(
+      ['IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'MSI_ENDPOINT', 'MSI_SECRET', 'IDENTITY_SERVER_THUMBPRINT', 'IDENTITY_API_VERSION', 'IMDS_ENDPOINT', 'GATEWAY_INTERFACE'].map((name) => [name, 'x']),
+    );
+    expect(unknownSettings({ env })).toEqual([]);
+    expect(parseGatewaySettings({ env }).ok).toBe(true);
+  });
+
+  it('knows the Azure managed-identity and CGI names as platform variables, each platform with its documentation', () => {
+    const names = ['IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'MSI_ENDPOINT', 'MSI_SECRET', 'IDENTITY_SERVER_THUMBPRINT', 'IDENTITY_API_VERSION', 'IMDS_ENDPOINT', 'GATEWAY_INTERFACE'];
+    expect(names.filter((name) => !isPlatformVariable(name))).toEqual([]);
+    expect(isPlatformVariable('IDENTITY_MAX_ROUNDS')).toBe(false);
+    for (const platform of PLATFORM_VARIABLES) expect(platform.documentation, platform.platform).toMatch(/https:\/\//);
+  });
+
+  it('leaves alone the variables AWS, Cloud Run, Heroku, Render and Fly.io set', () => {
+    const env = Object.fromEntries(
+      [
+        'AWS_REGION', 'AWS_LAMBDA_FUNCTION_NAME', 'LAMBDA_TASK_ROOT', '_HANDLER', 'ECS_CONTAINER_METADATA_URI_V4', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION',
+        'CLOUD_RUN_JOB', 'DYNO', 'HEROKU_APP_NAME', 'RENDER', 'RENDER_SERVICE_NAME', 'IS_PULL_REQUEST', 'FLY_APP_NAME', 'FLY_REGION', 'PRIMARY_REGION',
+      ].map((name) => [name, 'x']),
+    );
+    expect(unknownSettings({ env })).toEqual([]);
   });
 
   it('leaves alone the variables of a shell, npm, CI and other programs', () => {

@@ -124,12 +124,13 @@ const kinds = {
       return bad(`expected an http(s) URL, got "${text}".`);
     },
   } satisfies SettingKind<string>,
+  /** Exactly `true` or `false`, in any case (a JSON file's true/false reads the same). */
   bool: {
-    type: 'true or false',
+    type: 'true or false, any case',
     parse(text) {
-      if (/^(true|1|yes)$/i.test(text)) return ok(true);
-      if (/^(false|0|no)$/i.test(text)) return ok(false);
-      return bad(`expected true or false, got "${text}".`);
+      if (/^true$/i.test(text)) return ok(true);
+      if (/^false$/i.test(text)) return ok(false);
+      return bad(`expected true or false (any case), got "${text}".`);
     },
   } satisfies SettingKind<boolean>,
   country: {
@@ -139,11 +140,12 @@ const kinds = {
       return isSupportedCountry(code) ? ok(code) : bad(`expected an ISO 3166-1 alpha-2 country code such as FR, got "${text}".`);
     },
   } satisfies SettingKind<CountryCode>,
+  /** Any case: DEBUG is debug, as DEFAULT_COUNTRY takes gb for GB. */
   logLevel: {
-    type: LOG_LEVELS.join(', '),
+    type: `${LOG_LEVELS.join(', ')} (any case)`,
     parse: (text) => {
-      const level = LOG_LEVELS.find((l) => l === text);
-      return level ? ok(level) : bad(`expected one of ${LOG_LEVELS.join(', ')}, got "${text}".`);
+      const level = LOG_LEVELS.find((l) => l === text.toLowerCase());
+      return level ? ok(level) : bad(`expected one of ${LOG_LEVELS.join(', ')} (any case), got "${text}".`);
     },
   } satisfies SettingKind<LogLevel>,
   timeZone: {
@@ -344,20 +346,79 @@ const SILO_TABLES = [CRM_SETTINGS, LOYALTY_SETTINGS, COMMERCE_SETTINGS, ANALYTIC
 export const SETTINGS: readonly Setting<unknown>[] = [GATEWAY_SETTINGS, ...SILO_TABLES].flatMap((table) => Object.values(table));
 
 /**
- * Prefixes that only our settings use: an unknown environment variable with one of them is
- * reported, however far from a known name (CRM_URL, GOLDEN_RULE). `LOG_`, `TIME_` or
- * `DEFAULT_` are not among them: other programs use them too.
+ * Prefixes of our settings. An unknown environment variable that starts with one is reported
+ * (unless a platform sets it: {@link PLATFORM_VARIABLES}), with a suggestion or the list of that
+ * prefix's settings; for the generic words in {@link GENERIC_PREFIXES}, only with a suggestion.
+ * `LOG_`, `TIME_` or `DEFAULT_` are not among them: other programs use them too.
  */
 export const SETTING_PREFIXES: readonly string[] = ['CRM_', 'LOYALTY_', 'COMMERCE_', 'ANALYTICS_', 'IDENTITY_', 'GATEWAY_', 'GOLDEN_'];
 
 /**
- * Variables a platform sets beside ours, which a prefix must not report: Kubernetes service
- * links (`CRM_SERVICE_HOST`, `CRM_PORT_443_TCP_ADDR` for a Service named crm; "Environment
- * variables" in kubernetes.io/docs/concepts/services-networking/service/) and Docker's legacy
- * container links (`CRM_NAME`, `CRM_ENV_<VAR>`, the same `_PORT` family; docs.docker.com,
- * "Legacy container links").
+ * Prefixes that are common words other software uses for its own variables (an OpenID client's
+ * IDENTITY_PROVIDER_URL, Azure's IDENTITY_ENDPOINT, CGI's GATEWAY_INTERFACE): an unknown
+ * environment variable with one is reported only when it is close to one of our settings (a
+ * typo, a run of its words, a shared word), never just for the prefix. Keys of the config file
+ * are all ours, so there the prefix alone is enough.
  */
-const PLATFORM_VARIABLE = /_(?:SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT(?:_\d+_(?:TCP|UDP|SCTP)(?:_(?:PROTO|PORT|ADDR))?)?|NAME|ENV_[A-Z0-9_]+)$/;
+export const GENERIC_PREFIXES: readonly string[] = ['IDENTITY_', 'GATEWAY_'];
+
+/** Environment variables a platform sets beside ours, and the page that documents them. */
+export interface PlatformVariables {
+  platform: string;
+  /** Where the platform documents the names. */
+  documentation: string;
+  /** Matches the whole name of each variable the platform sets. */
+  names: RegExp;
+}
+
+/**
+ * Variables platforms set beside ours whose names look like our settings: never reported.
+ * Checked and needing nothing here, as none of their variables starts with one of our prefixes
+ * or is a typo of a setting (PORT is ours on purpose: they set it for us to listen on):
+ * AWS Lambda (`AWS_*`, `LAMBDA_*`, `_HANDLER`; docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html),
+ * Amazon ECS (`ECS_CONTAINER_METADATA_URI_V4`, `AWS_*`; docs.aws.amazon.com/AmazonECS/latest/developerguide/task-metadata-endpoint-v4.html),
+ * Google Cloud Run (`PORT`, `K_SERVICE`, `K_REVISION`, `K_CONFIGURATION`, `CLOUD_RUN_*`; cloud.google.com/run/docs/container-contract#env-vars),
+ * Heroku (`PORT`, `DYNO`, `HEROKU_*`; devcenter.heroku.com/articles/dynos#local-environment-variables),
+ * Render (`RENDER_*`, `IS_PULL_REQUEST`, `PORT`; render.com/docs/environment-variables),
+ * Fly.io (`FLY_*`, `PRIMARY_REGION`; fly.io/docs/machines/runtime-environment/).
+ */
+export const PLATFORM_VARIABLES: readonly PlatformVariables[] = [
+  {
+    platform: 'Kubernetes service links (CRM_SERVICE_HOST, CRM_PORT_443_TCP_ADDR for a Service named crm)',
+    documentation: 'https://kubernetes.io/docs/concepts/services-networking/service/#environment-variables',
+    names: /^[A-Z0-9_]+_(?:SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT(?:_\d+_(?:TCP|UDP|SCTP)(?:_(?:PROTO|PORT|ADDR))?)?)$/,
+  },
+  {
+    platform: 'Docker legacy container links (CRM_NAME, CRM_ENV_<VAR>, CRM_PORT_80_TCP)',
+    documentation: 'https://docs.docker.com/engine/network/links/#environment-variables',
+    names: /^[A-Z0-9_]+_(?:NAME|ENV_[A-Z0-9_]+|PORT(?:_\d+_(?:TCP|UDP)(?:_(?:PROTO|PORT|ADDR))?)?)$/,
+  },
+  {
+    platform: 'Azure App Service, Azure Functions and Azure Container Apps managed identity',
+    documentation: 'https://learn.microsoft.com/azure/app-service/overview-managed-identity#rest-endpoint-reference, https://learn.microsoft.com/azure/container-apps/managed-identity',
+    names: /^(?:IDENTITY_ENDPOINT|IDENTITY_HEADER|MSI_ENDPOINT|MSI_SECRET)$/,
+  },
+  {
+    platform: 'Azure Service Fabric managed identity',
+    documentation: 'https://learn.microsoft.com/azure/service-fabric/how-to-managed-identity-service-fabric-app-code',
+    names: /^(?:IDENTITY_ENDPOINT|IDENTITY_HEADER|IDENTITY_SERVER_THUMBPRINT|IDENTITY_API_VERSION)$/,
+  },
+  {
+    platform: 'Azure Arc-enabled servers managed identity',
+    documentation: 'https://learn.microsoft.com/azure/azure-arc/servers/managed-identity-authentication',
+    names: /^(?:IDENTITY_ENDPOINT|IMDS_ENDPOINT)$/,
+  },
+  {
+    platform: 'CGI, a web server running a program',
+    documentation: 'RFC 3875, section 4.1.4 (https://www.rfc-editor.org/rfc/rfc3875#section-4.1.4)',
+    names: /^GATEWAY_INTERFACE$/,
+  },
+];
+
+/** True when a platform of {@link PLATFORM_VARIABLES} sets a variable of that name. */
+export function isPlatformVariable(name: string): boolean {
+  return PLATFORM_VARIABLES.some((p) => p.names.test(name));
+}
 
 export type ConfigResult<T> = { ok: true; config: T } | { ok: false; errors: string[] };
 
@@ -393,10 +454,13 @@ export function parseConfig(sources: ConfigSources): ConfigResult<GatewayConfig>
   return reading.errors.length > 0 ? { ok: false, errors: reading.errors } : { ok: true, config: { ...gatewaySettingsOf(gateway), silos } };
 }
 
-/** True when the environment or file names any silo setting: the gateway then runs against real silos. */
+/**
+ * True when the environment or file gives any silo setting a value: the gateway then runs
+ * against real silos. A blank value is absent here too ({@link givenText}), as for every setting.
+ */
 export function configuresSilos(sources: ConfigSources): boolean {
-  const names = [...Object.keys(sources.env).filter((k) => sources.env[k] !== undefined), ...fileKeys(sources.file)];
-  return names.some((name) => SILO_TABLES.some((table) => Object.values(table).some((s) => s.name === name)));
+  const file = fileObject(sources.file);
+  return SILO_TABLES.some((table) => Object.values(table).some((s) => givenText(s.name, sources.env, file) !== undefined));
 }
 
 function gatewaySettingsOf(v: Values<typeof GATEWAY_SETTINGS>): GatewaySettings {
@@ -439,8 +503,7 @@ function startReading(sources: ConfigSources): Reading | { ok: false; errors: st
   if (file !== undefined && (typeof file !== 'object' || file === null || Array.isArray(file))) {
     return { ok: false, errors: ['The config file must hold one JSON object whose keys are setting names, e.g. {"PORT": "4000"}.'] };
   }
-  const values: Record<string, unknown> = { ...file };
-  return { ok: true, env: sources.env, file: values, texts: new Map(), errors: unknownSettings(sources) };
+  return { ok: true, env: sources.env, file: fileObject(file), texts: new Map(), errors: unknownSettings(sources) };
 }
 
 /** Reads every setting of a table; the values are complete when no error was added. */
@@ -475,9 +538,18 @@ function readSetting(setting: Setting<unknown>, reading: Reading): Parsed<unknow
 
 /** The trimmed text of a setting, the environment winning; undefined when absent or blank. */
 function textOf(name: string, reading: Reading): string | undefined | Parsed<never> {
-  const fromEnv = reading.env[name];
+  return givenText(name, reading.env, reading.file);
+}
+
+/**
+ * The one rule of what a setting is given: its trimmed text in the environment, else in the
+ * file (numbers and true/false as text); undefined when absent, null or blank, which means
+ * the default. A file value that is an object or a list is an error.
+ */
+function givenText(name: string, env: ConfigSources['env'], file: Readonly<Record<string, unknown>>): string | undefined | Parsed<never> {
+  const fromEnv = env[name];
   if (fromEnv !== undefined && fromEnv.trim() !== '') return fromEnv.trim();
-  const fromFile = reading.file[name];
+  const fromFile = file[name];
   switch (typeof fromFile) {
     case 'string':
       return fromFile.trim() === '' ? undefined : fromFile.trim();
@@ -493,29 +565,39 @@ function textOf(name: string, reading: Reading): string | undefined | Parsed<nev
 
 /**
  * What the environment and the config file name that the gateway does not know, one message
- * each, with the closest known setting. Every key of the file is ours, so each unknown one is
- * reported. The environment holds other programs' variables (PATH, HOME, npm_*, CI's), so a
- * variable is reported only when it looks like one of ours:
+ * each, with what was probably meant ({@link hintFor}). Every key of the file is ours, so each
+ * unknown one is reported. The environment holds other programs' variables (PATH, HOME, npm_*,
+ * CI's, a platform's), so a variable is reported only when it looks like one of ours:
  * - its name, upper-cased, is within {@link maxEdits} edits of a setting's name (optimal string
  *   alignment distance: insertions, deletions, substitutions, adjacent transpositions): a typo
- *   such as LOGLEVEL, DEFAULT_COUNTY or port;
- * - or it starts with one of {@link SETTING_PREFIXES}, unless a platform sets it (Kubernetes
- *   service links, Docker links): CRM_URL, GOLDEN_RULE.
+ *   such as LOGLEVEL, DEFAULT_COUNTY or port, even when it has a platform's shape
+ *   (LOYALTY_USER_NAME, like Docker's `<alias>_NAME`);
+ * - or, when no platform of {@link PLATFORM_VARIABLES} sets it, it starts with one of
+ *   {@link SETTING_PREFIXES} (CRM_URL, GOLDEN_RULE, CRM_API_KEY); with
+ *   one of {@link GENERIC_PREFIXES}, only when a setting is suggested (GATEWAY_TOKEN, not
+ *   IDENTITY_PROVIDER_URL).
  */
 export function unknownSettings(sources: ConfigSources): string[] {
   const problems: string[] = [];
   for (const name of Object.keys(sources.env)) {
     if (sources.env[name] === undefined || isKnown(name)) continue;
-    const suggestion = nearMiss(name) ?? (PLATFORM_VARIABLE.test(name) ? undefined : closestWithPrefix(name));
-    if (suggestion !== undefined) problems.push(unknownMessage(name, 'environment', suggestion));
+    const hint = hintFor(name);
+    if (hint.kind === 'none') continue;
+    // A typo of a setting is ours even when its shape is a platform's (LOYALTY_USER_NAME, Docker's _NAME).
+    if (!(hint.kind === 'meant' && hint.near) && isPlatformVariable(name)) continue;
+    if (hint.kind === 'prefix' && GENERIC_PREFIXES.includes(hint.prefix)) continue;
+    problems.push(unknownMessage(name, 'environment', hint));
   }
   for (const key of fileKeys(sources.file)) {
-    if (!isKnown(key)) problems.push(unknownMessage(key, 'file', nearMiss(key) ?? closestWithPrefix(key)));
+    if (!isKnown(key)) problems.push(unknownMessage(key, 'file', hintFor(key)));
   }
   return problems;
 }
 
-function unknownMessage(name: string, where: 'environment' | 'file', suggestion: string | undefined): string {
+/** What an unknown name probably meant: settings, or only a prefix of ours, or nothing. */
+type Hint = { kind: 'meant'; names: string[]; near?: true } | { kind: 'prefix'; prefix: string } | { kind: 'none' };
+
+function unknownMessage(name: string, where: 'environment' | 'file', hint: Hint): string {
   let place: string;
   switch (where) {
     case 'environment':
@@ -527,8 +609,26 @@ function unknownMessage(name: string, where: 'environment' | 'file', suggestion:
     default:
       return assertNever(where, 'place of a setting');
   }
-  const hint = suggestion !== undefined ? `Did you mean ${suggestion}?` : `Known settings: ${SETTINGS.map((s) => s.name).join(', ')}.`;
-  return `Unknown setting "${name}" ${place}. ${hint}`;
+  let text: string;
+  switch (hint.kind) {
+    case 'meant':
+      text = `Did you mean ${orList(hint.names)}?`;
+      break;
+    case 'prefix':
+      text = `${hint.prefix.slice(0, -1)} settings are: ${SETTINGS.filter((s) => s.name.startsWith(hint.prefix)).map((s) => s.name).join(', ')}.`;
+      break;
+    case 'none':
+      text = `Known settings: ${SETTINGS.map((s) => s.name).join(', ')}.`;
+      break;
+    default:
+      return assertNever(hint, 'hint');
+  }
+  return `Unknown setting "${name}" ${place}. ${text}`;
+}
+
+/** "A", "A or B", "A, B or C". */
+function orList(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`;
 }
 
 function isKnown(name: string): boolean {
@@ -538,15 +638,42 @@ function isKnown(name: string): boolean {
 /**
  * Most edits between a typo and a setting's name: 1 for names of up to 8 characters (PORT,
  * HOST: HOME is 2 from HOST), 2 for longer ones (LOGLEVEL, TIMEZONE; API_BASE_URL is 3 from
- * CRM_BASE_URL).
+ * CRM_BASE_URL). The same bound applies to a run of a setting's words after its prefix.
  */
 export function maxEdits(settingName: string): number {
   return settingName.length <= 8 ? 1 : 2;
 }
 
-/** The known name closest to `name` within {@link maxEdits}, case aside; the table's first on a tie. */
-function nearMiss(name: string): string | undefined {
+/**
+ * What `name` (any case) probably meant, the first rule that finds something:
+ * 1. the setting within {@link maxEdits} edits of it (LOGLEVEL: LOG_LEVEL);
+ * 2. with a prefix of ours, after it:
+ *    - for GATEWAY_, the gateway's own setting it names (GATEWAY_HOST: HOST);
+ *    - the setting of that prefix with a run of words within {@link maxEdits} edits of the
+ *      rest, or starting with it (CRM_URL: CRM_BASE_URL; CRM_TOKN: CRM_ACCESS_TOKEN;
+ *      LOYALTY_PASS: LOYALTY_PASSWORD);
+ *    - the settings of that prefix sharing the most words with the rest, a word standing for
+ *      its kind in {@link WORD_KINDS} (CRM_API_KEY: CRM_ACCESS_TOKEN, by KEY for TOKEN);
+ *    - else no guess: the prefix, whose settings the message lists (GATEWAY_URL).
+ * The closest, then the table's first, wins within a rule.
+ */
+function hintFor(name: string): Hint {
   const upper = name.toUpperCase();
+  const near = nearMiss(upper);
+  if (near !== undefined) return { kind: 'meant', names: [near], near: true };
+  const prefix = SETTING_PREFIXES.find((p) => upper.startsWith(p));
+  if (prefix === undefined) return { kind: 'none' };
+  const rest = upper.slice(prefix.length);
+  if (prefix === 'GATEWAY_' && isKnown(rest) && !SETTING_PREFIXES.some((p) => rest.startsWith(p))) return { kind: 'meant', names: [rest] };
+  const ofPrefix = SETTINGS.map((s) => s.name).filter((known) => known.startsWith(prefix));
+  const run = closestRun(rest, ofPrefix, prefix);
+  if (run !== undefined) return { kind: 'meant', names: [run] };
+  const shared = sharingWords(rest, ofPrefix, prefix);
+  return shared.length > 0 ? { kind: 'meant', names: shared } : { kind: 'prefix', prefix };
+}
+
+/** The known name closest to `upper` within {@link maxEdits}; the table's first on a tie. */
+function nearMiss(upper: string): string | undefined {
   let best: { name: string; distance: number } | undefined;
   for (const { name: known } of SETTINGS) {
     const distance = editDistance(upper, known);
@@ -555,24 +682,36 @@ function nearMiss(name: string): string | undefined {
   return best?.name;
 }
 
-/**
- * The setting with the same prefix whose name, after the prefix, holds a run of words closest to
- * the rest of `name` or starts with it (CRM_TOKN: TOKEN of CRM_ACCESS_TOKEN; LOYALTY_PASS:
- * LOYALTY_PASSWORD); the table's first on a tie.
- */
-function closestWithPrefix(name: string): string | undefined {
-  const upper = name.toUpperCase();
-  const prefix = SETTING_PREFIXES.find((p) => upper.startsWith(p));
-  if (prefix === undefined) return undefined;
-  const rest = upper.slice(prefix.length);
+/** The setting with a run of words, after the prefix, that `rest` is a typo or an abbreviation (3+ characters) of. */
+function closestRun(rest: string, names: readonly string[], prefix: string): string | undefined {
   let best: { name: string; distance: number } | undefined;
-  for (const { name: known } of SETTINGS) {
-    if (!known.startsWith(prefix)) continue;
-    // A run that the rest abbreviates (PASS, PASSWORD) counts as a match.
-    const distance = Math.min(...wordRuns(known.slice(prefix.length)).map((run) => (rest !== '' && run.startsWith(rest) ? 0 : editDistance(rest, run))));
-    if (best === undefined || distance < best.distance) best = { name: known, distance };
+  for (const known of names) {
+    const distances = wordRuns(known.slice(prefix.length)).map((run) => (rest.length >= 3 && run.startsWith(rest) ? 0 : editDistance(rest, run) <= maxEdits(run) ? editDistance(rest, run) : Infinity));
+    const distance = Math.min(...distances);
+    if (distance !== Infinity && (best === undefined || distance < best.distance)) best = { name: known, distance };
   }
   return best?.name;
+}
+
+/**
+ * Words that stand for the same thing in a setting's name: a credential, where a silo is, a
+ * size; API stands for nothing (every silo setting is about an API: COMMERCE_API_KEY is not
+ * COMMERCE_API_VERSION). A word not listed stands for itself.
+ */
+export const WORD_KINDS: Readonly<Record<string, string>> = {
+  KEY: 'TOKEN', APIKEY: 'TOKEN', SECRET: 'TOKEN', PASSWORD: 'TOKEN', PASS: 'TOKEN', PWD: 'TOKEN', AUTH: 'TOKEN', CREDENTIALS: 'TOKEN',
+  URI: 'URL', ENDPOINT: 'URL', HOST: 'URL', HOSTNAME: 'URL', ADDRESS: 'URL', ADDR: 'URL', SERVER: 'URL', DOMAIN: 'URL', BASE: 'URL',
+  SIZE: 'MB', MEMORY: 'MB', BYTES: 'MB',
+  API: '',
+};
+
+/** The settings whose words after the prefix share the most kinds with `rest`'s, in table order; none when no kind is shared. */
+function sharingWords(rest: string, names: readonly string[], prefix: string): string[] {
+  const kindsOf = (text: string): Set<string> => new Set(text.split('_').map((w) => WORD_KINDS[w] ?? w).filter((kind) => kind !== ''));
+  const wanted = kindsOf(rest);
+  const scored = names.map((known) => ({ known, score: [...kindsOf(known.slice(prefix.length))].filter((k) => wanted.has(k)).length }));
+  const top = Math.max(0, ...scored.map((s) => s.score));
+  return top === 0 ? [] : scored.filter((s) => s.score === top).map((s) => s.known);
 }
 
 /** Every run of consecutive words: ACCESS_TOKEN gives ACCESS, ACCESS_TOKEN, TOKEN. */
@@ -618,5 +757,37 @@ function formatLimits(limits: Record<IdentifierType, number>): string {
 }
 
 function fileKeys(file: unknown): string[] {
-  return typeof file === 'object' && file !== null && !Array.isArray(file) ? Object.keys(file) : [];
+  return Object.keys(fileObject(file));
+}
+
+/** The config file's object; empty when there is none, or when it is not an object (an error of its own). */
+function fileObject(file: unknown): Readonly<Record<string, unknown>> {
+  return typeof file === 'object' && file !== null && !Array.isArray(file) ? { ...file } : {};
+}
+
+/**
+ * Why the `--config` file could not be read, in words, from Node's error code (the POSIX errno
+ * names of nodejs.org/api/errors.html#common-system-errors): "no such file", "permission
+ * denied"... An unlisted code is shown as it is.
+ */
+export function fileReadProblem(code: string | undefined): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory, not a file';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'ELOOP':
+      return 'too many symbolic links in the path';
+    case 'ENAMETOOLONG':
+      return 'the path is too long';
+    case undefined:
+      return 'it could not be read';
+    default:
+      return `it could not be read (${code})`;
+  }
 }

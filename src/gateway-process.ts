@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { SiloConnectors } from '../connectors/types.js';
-import type { GatewaySettings } from './config.js';
+import { fileReadProblem, type GatewaySettings } from './config.js';
 import { createLogger } from './logger.js';
 import { startGateway } from './server.js';
 import { closeSiloConnectors } from './silos.js';
@@ -26,7 +26,7 @@ export async function readConfigFile(path: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    refuseStart(`Cannot read the config file "${path}": ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+    refuseStart(`Cannot read the config file "${path}": ${fileReadProblem((error as NodeJS.ErrnoException).code)}.`);
   }
   try {
     return JSON.parse(text);
