@@ -1,5 +1,6 @@
 /** Reads a population file and checks its outline, so a wrong file fails with a useful message. */
 import { readFile } from 'node:fs/promises';
+import { fileReadProblem } from '../config.js';
 import { POPULATION_FORMAT_VERSION, type Population } from './format.js';
 
 export async function loadPopulationFile(path: string): Promise<Population> {
@@ -7,7 +8,7 @@ export async function loadPopulationFile(path: string): Promise<Population> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`Cannot read the population file "${path}": ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`);
+    throw new Error(`Cannot read the population file "${path}": ${fileReadProblem((error as NodeJS.ErrnoException).code)}.`);
   }
   let data: unknown;
   try {
