@@ -56,6 +56,18 @@ export async function serveGateway(settings: GatewaySettings, connectors: SiloCo
   const logger = createLogger(settings.logLevel);
   const example = options.exampleId;
   const gateway = await startGateway({ settings, connectors, logger, exampleVariables: example ? { id: example } : undefined });
+  // The signals are ours before the ready line goes out: a supervisor (or a test) that stops the
+  // process as soon as it reads that line must get the clean stop, not the default kill.
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    logger.info('gateway stopping', { signal });
+    await gateway.close();
+    await closeSiloConnectors(connectors);
+    await Promise.all((options.alsoClose ?? []).map((close) => close()));
+    logger.info('gateway stopped', { signal });
+    process.exit(0);
+  };
+  process.once('SIGINT', (signal) => void stop(signal));
+  process.once('SIGTERM', (signal) => void stop(signal));
   const health = gateway.url.replace(/graphql$/, 'health');
   console.log(
     settings.sandbox
@@ -67,16 +79,6 @@ export async function serveGateway(settings: GatewaySettings, connectors: SiloCo
     console.log(`\nTry it:\n  curl -s ${gateway.url} -H 'content-type: application/json' \\\n` +
       `    -d '{"query":"{ customer(id: \\"${example}\\") { id sourceRecords { key } crm { firstName lastName email } loyalty { tier activePoints } } }"}'\n`);
   }
-  const stop = async (signal: NodeJS.Signals): Promise<void> => {
-    logger.info('gateway stopping', { signal });
-    await gateway.close();
-    await closeSiloConnectors(connectors);
-    await Promise.all((options.alsoClose ?? []).map((close) => close()));
-    logger.info('gateway stopped', { signal });
-    process.exit(0);
-  };
-  process.once('SIGINT', (signal) => void stop(signal));
-  process.once('SIGTERM', (signal) => void stop(signal));
 }
 
 /** Runs an entry's `main`, turning an error while starting into a one-line message and exit code 1. */
