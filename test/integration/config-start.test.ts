@@ -2,28 +2,20 @@
  * The configuration as `npm start` meets it: real processes that refuse to start and say what was
  * wrong, or start the demo despite what a platform or a blank value puts in the environment.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { npmStart } from '../support/npm-start.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 
 /** `npm start`'s command (package.json) with `env` added; resolves on the ready line or the exit. */
-async function npmStart(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
+/** Runs `npm start` until its ready line or its exit, then stops it; resolves with its exit code and output. */
+async function runNpmStart(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { child, output } = npmStart(args, env);
   // 'close': after the last output, which 'exit' may precede.
   const exited = once(child, 'close');
   const ready = new Promise<void>((resolve) => {
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      if (stdout.includes('ready at')) resolve();
+    child.stdout.on('data', () => {
+      if (output().stdout.includes('ready at')) resolve();
     });
   });
   try {
@@ -32,24 +24,24 @@ async function npmStart(args: string[], env: Record<string, string>): Promise<{ 
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   }
   const [code] = await exited;
-  return { code, stdout, stderr };
+  return { code, ...output() };
 }
 
 describe('the configuration at npm start', () => {
   it('stops npm start with exit code 2, naming the variable and the setting meant, without a stack', async () => {
-    const run = await npmStart([], { DEFAULT_COUNTY: 'GB' });
+    const run = await runNpmStart([], { DEFAULT_COUNTY: 'GB' });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('The configuration is not valid:\n- Unknown setting "DEFAULT_COUNTY" in the environment. Did you mean DEFAULT_COUNTRY?\n');
   });
 
   it('says in words that the config file does not exist, naming its path', async () => {
-    const run = await npmStart(['--config', 'nope.json'], {});
+    const run = await runNpmStart(['--config', 'nope.json'], {});
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('Cannot read the config file "nope.json": no such file.\n');
   });
 
   it('starts the demo with a blank silo setting and the variables Azure sets for managed identity', async () => {
-    const run = await npmStart([], { CRM_BASE_URL: '', IDENTITY_ENDPOINT: 'http://127.0.0.1:41741/msi/token', IDENTITY_HEADER: 'x', LOG_LEVEL: 'WARN' });
+    const run = await runNpmStart([], { CRM_BASE_URL: '', IDENTITY_ENDPOINT: 'http://127.0.0.1:41741/msi/token', IDENTITY_HEADER: 'x', LOG_LEVEL: 'WARN' });
     expect(run.stdout).toContain('Customer gateway ready at http://127.0.0.1:');
     // The demo prints an example query; the real-silo start does not.
     expect(run.stdout).toContain('Try it:');

@@ -1,7 +1,7 @@
 /**
  * `npm start` as a user runs it: a real process, its output, its exit codes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,22 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, startDemoSilos, type DemoSilos } from '../../src/demo.js';
 import type { Population } from '../../src/population/format.js';
 import { generatePopulation } from '../../src/population/generate.js';
+import { npmStart as start } from '../support/npm-start.js';
 import { PopulationEdit } from '../support/population-edit.js';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
-
-function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return { child, output: () => ({ stdout, stderr }) };
-}
 
 /** The URL of the "ready at" line, once printed; rejects after 25 s or if the process exits. */
 function readyUrl(child: ChildProcess, output: () => { stdout: string; stderr: string }): Promise<string> {
