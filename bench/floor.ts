@@ -24,7 +24,7 @@ import { BATCH_READ_PATH, CONTACT_PROPERTIES } from '../connectors/crm/hubspot.j
 import { CallDeadline } from '../connectors/shared/silo-http.js';
 import { ACCESS_TOKEN_HEADER, adminPath } from '../connectors/commerce/api.js';
 import { LOGIN_PATH, MAX_ITEMS_ON_PAGE, storePath } from '../connectors/loyalty/api.js';
-import type { GatewayConfig } from '../src/config.js';
+import type { GatewayConfig } from '../src/server/config.js';
 import { encodeGoldenId } from '../src/identity/golden-id.js';
 import type { BenchPerson } from './shared.js';
 

@@ -13,14 +13,14 @@
 import { parseArgs } from 'node:util';
 import { HeaderMap } from '@apollo/server';
 import { request as undiciRequest, type Dispatcher } from 'undici';
-import { parseGatewaySettings } from '../src/config.js';
-import { createRequestContext } from '../src/context.js';
-import { startDemoSilos } from '../src/demo.js';
+import { parseGatewaySettings } from '../src/server/config.js';
+import { createRequestContext } from '../src/graphql/context.js';
+import { startDemoSilos } from '../demo/silos.js';
 import type { Source } from '../src/generated/graphql.js';
-import { createLogger } from '../src/logger.js';
-import { generatePopulation } from '../src/population/generate.js';
-import { createGatewayCore } from '../src/server.js';
-import { createSiloConnectors } from '../src/silos.js';
+import { createLogger } from '../src/shared/logger.js';
+import { generatePopulation } from '../demo/population/generate.js';
+import { createGatewayCore } from '../src/server/server.js';
+import { createSiloConnectors } from '../src/server/silos.js';
 
 /** The bench's question (bench/shared.ts), built up one section at a time. */
 const SELECTIONS = [

@@ -10,11 +10,11 @@
  * per silo per resolution round are counted at the simulators (README, "Calls per request").
  */
 import { Session } from 'node:inspector/promises';
-import { parseGatewaySettings, type GatewayConfig } from '../src/config.js';
+import { parseGatewaySettings, type GatewayConfig } from '../src/server/config.js';
 import type { Source } from '../src/generated/graphql.js';
-import { createLogger } from '../src/logger.js';
-import { startGateway } from '../src/server.js';
-import { closeSiloConnectors, createSiloConnectors } from '../src/silos.js';
+import { createLogger } from '../src/shared/logger.js';
+import { startGateway } from '../src/server/server.js';
+import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.js';
 import { startFloor } from './floor.js';
 import { serveRpc, usage, type Usage } from './rpc.js';
 import type { BenchPerson, LookupTrace, SiloStats } from './shared.js';

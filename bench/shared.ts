@@ -3,7 +3,7 @@
  * people it is asked about, and the messages the silos process sends.
  */
 import type { Latency, SimulatorStats } from '../connectors/shared/simulator.js';
-import type { GatewayConfig } from '../src/config.js';
+import type { GatewayConfig } from '../src/server/config.js';
 import type { Source } from '../src/generated/graphql.js';
 
 /**
@@ -45,7 +45,7 @@ export interface BenchPerson {
 
 /** What the silos process reports once its simulators listen. */
 export interface SilosReady {
-  /** Connector configuration pointing at the simulators (as src/demo.ts builds it). */
+  /** Connector configuration pointing at the simulators (as demo/silos.ts builds it). */
   silos: GatewayConfig['silos'];
   /** GET <controlUrl>/stats answers every simulator's call counts (for the gateway's round counter). */
   controlUrl: string;

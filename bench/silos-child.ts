@@ -1,15 +1,15 @@
 /**
- * The silos process: the four simulators (src/demo.ts) on loopback, serving a population generated
+ * The silos process: the four simulators (demo/silos.ts) on loopback, serving a population generated
  * here (so that a 100,000-person population never has to fit in one JSON string), plus a tiny
  * control endpoint with their call counts. Runs apart from the servers under test so that their
  * CPU time and RSS are their own.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startDemoSilos } from '../src/demo.js';
+import { startDemoSilos } from '../demo/silos.js';
 import type { Source } from '../src/generated/graphql.js';
-import { generatePopulation } from '../src/population/generate.js';
-import type { Population } from '../src/population/format.js';
+import { generatePopulation } from '../demo/population/generate.js';
+import type { Population } from '../connectors/population.js';
 import { serveRpc, usage } from './rpc.js';
 import type { BenchPerson, SiloLatency, SiloStats, SilosReady } from './shared.js';
 

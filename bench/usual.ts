@@ -16,9 +16,9 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { RESTDataSource, type AugmentedRequest, type DataSourceConfig } from '@apollo/datasource-rest';
 import { GraphQLError } from 'graphql';
-import type { GatewayConfig } from '../src/config.js';
-import { DateScalar, DateTimeScalar } from '../src/scalars.js';
-import { loadTypeDefs } from '../src/server.js';
+import type { GatewayConfig } from '../src/server/config.js';
+import { DateScalar, DateTimeScalar } from '../src/graphql/scalars.js';
+import { loadTypeDefs } from '../src/server/server.js';
 
 type Silos = GatewayConfig['silos'];
 

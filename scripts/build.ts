@@ -1,8 +1,8 @@
 /**
- * `npm run build [-- --out DIR]`: compiles the production entry (src/serve.ts) and what it
+ * `npm run build [-- --out DIR]`: compiles the production entry (src/main.ts) and what it
  * imports to JavaScript in DIR (default dist/) with tsconfig.build.json, and copies schema/
  * beside it (the gateway reads its SDL at start from `<out>/schema`). DIR is emptied first, so
- * no file of an earlier build stays behind. Then `npm run start:prod` runs `dist/src/serve.js`.
+ * no file of an earlier build stays behind. Then `npm run start:prod` runs `dist/src/main.js`.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';

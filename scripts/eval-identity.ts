@@ -3,7 +3,7 @@
  *                            [--no-batch-check] [--min-precision P] [--min-recall R] [--min-linkable-recall R]`
  *
  * How well the gateway resolves who is who, measured against a population's truth through the
- * real thing: the four silo simulators and the gateway on loopback (src/demo-stack.ts, as the
+ * real thing: the four silo simulators and the gateway on loopback (demo/stack.ts, as the
  * integration tests start them), every person looked up over HTTP with `customers(ids:)` in
  * batches of up to 100, from each of their identifiers: every source record key, every merged-away
  * CRM id, every email, phone and card number their records carry (placeholders the gateway's
@@ -24,7 +24,7 @@
  * start whose answer differs is a batch disagreement (`--no-batch-check` skips the second run).
  *
  * Gateway settings come from the environment as for `npm start` (IDENTITY_LIMITS,
- * IDENTITY_PRIORITY... see src/config.ts), so a rule change can be evaluated without editing
+ * IDENTITY_PRIORITY... see src/server/config.ts), so a rule change can be evaluated without editing
  * code; the port and host are always a free loopback port.
  *
  * A truth may hold pairs of records that nothing in the silos ties together (in generated
@@ -39,14 +39,14 @@
  * the answer alone. 2 for a usage error.
  */
 import { writeFile } from 'node:fs/promises';
-import { startDemoStack, type DemoStack, type GraphQLBody } from '../src/demo-stack.js';
-import { parseGatewaySettings } from '../src/config.js';
+import { startDemoStack, type DemoStack, type GraphQLBody } from '../demo/stack.js';
+import { parseGatewaySettings } from '../src/server/config.js';
 import { isMobilePhone, normalizeIdentifier } from '../src/identity/normalize.js';
-import { createLogger, type LogLevel } from '../src/logger.js';
-import type { Population } from '../src/population/format.js';
+import { createLogger, type LogLevel } from '../src/shared/logger.js';
+import type { Population } from '../connectors/population.js';
 import type { Identifier } from '../connectors/types.js';
-import { generatePopulation, startOfUtcDay } from '../src/population/generate.js';
-import { loadPopulationFile } from '../src/population/load.js';
+import { generatePopulation, startOfUtcDay } from '../demo/population/generate.js';
+import { loadPopulationFile } from '../demo/population/load.js';
 import { linkableGroups, score, START_KINDS, startsOf, type Outcome, type Scores, type Start } from './identity-scoring.js';
 
 const USAGE = `Usage: npm run eval:identity -- [--population FILE | --seed S --size N [--now YYYY-MM-DD]] [options]

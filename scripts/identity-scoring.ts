@@ -37,7 +37,7 @@
  */
 import type { Identifier, IdentifierType } from '../connectors/types.js';
 import type { NormalizeResult } from '../src/identity/normalize.js';
-import type { Population, SourceName, TruthEntry } from '../src/population/format.js';
+import type { Population, SourceName, TruthEntry } from '../connectors/population.js';
 
 export type StartKind = SourceName | 'crm-merged' | 'email' | 'phone' | 'card';
 export const START_KINDS: readonly StartKind[] = ['crm', 'crm-merged', 'loyalty', 'commerce', 'analytics', 'email', 'phone', 'card'];

@@ -1,10 +1,10 @@
 /**
  * `npm run docs:settings`: writes the README's configuration table from the settings table in
- * src/config.ts, between `<!-- settings:start -->` and `<!-- settings:end -->`.
+ * src/server/config.ts, between `<!-- settings:start -->` and `<!-- settings:end -->`.
  * test/docs.test.ts fails while the README differs from it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { formatSettingsTable } from '../src/config.js';
+import { formatSettingsTable } from '../src/server/config.js';
 
 const START = '<!-- settings:start -->';
 const END = '<!-- settings:end -->';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatSettingsTable } from '../src/config.js';
-import { ErrorCode, errorCodeDescriptions } from '../src/errors.js';
+import { formatSettingsTable } from '../src/server/config.js';
+import { ErrorCode, errorCodeDescriptions } from '../src/shared/errors.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 

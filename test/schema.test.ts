@@ -1,6 +1,6 @@
 import { buildSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { loadTypeDefs } from '../src/server.js';
+import { loadTypeDefs } from '../src/server/server.js';
 
 describe('schema documentation', () => {
   it('describes every type, field, argument and enum value, for people exploring it in Sandbox', () => {

@@ -1,6 +1,6 @@
 import { MockAgent, Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MatomoVisit } from '../../src/population/format.js';
+import type { MatomoVisit } from '../population.js';
 import { expectSourceError } from '../../test/contract/connector-contract.js';
 import { createAnalyticsConnector, type AnalyticsConfig, type AnalyticsConnector } from './client.js';
 import { MESSAGES } from './matomo.js';

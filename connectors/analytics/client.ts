@@ -5,7 +5,7 @@
  * the calls, the mapping and the limits.
  */
 import type { Dispatcher } from 'undici';
-import { SourceError } from '../../src/errors.js';
+import { SourceError } from '../../src/shared/errors.js';
 import { readBody, type ComplainAboutBody } from '../shared/body-schema.js';
 import { chunk, isPresent, unique } from '../shared/collections.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';

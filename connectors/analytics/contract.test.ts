@@ -1,7 +1,7 @@
-import { generatePopulation } from '../../src/population/generate.js';
+import { generatePopulation } from '../../demo/population/generate.js';
 import { CONTRACT_NOW, connectorContract } from '../../test/contract/connector-contract.js';
 import { unique } from '../shared/collections.js';
-import type { MatomoVisit } from '../../src/population/format.js';
+import type { MatomoVisit } from '../population.js';
 import type { AnalyticsVisitorRecord, Identifier } from '../types.js';
 import { DEFAULT_LIMITS, createAnalyticsConnector } from './client.js';
 import { createAnalyticsSimulator } from './simulator.js';

@@ -7,7 +7,7 @@
  * answers errors with Matomo's body and messages. Segments are answered from indexes built once,
  * so a population of hundreds of thousands of visits answers as fast as a small one.
  */
-import type { MatomoAction, MatomoVisit, Population } from '../../src/population/format.js';
+import type { MatomoAction, MatomoVisit, Population } from '../population.js';
 import { Simulator, type SimRequest, type SimResponse, type SimRoute } from '../shared/simulator.js';
 import { sameSecret } from '../shared/secrets.js';
 import {

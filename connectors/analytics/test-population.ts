@@ -3,7 +3,7 @@
  * with 260 visits...); the contract test uses the generated population instead.
  */
 import { createHash } from 'node:crypto';
-import { POPULATION_FORMAT_VERSION, type MatomoAction, type MatomoVisit, type Population } from '../../src/population/format.js';
+import { POPULATION_FORMAT_VERSION, type MatomoAction, type MatomoVisit, type Population } from '../population.js';
 
 /** 2025-06-15T15:06:40Z: the tests' visits happen before it. */
 export const NOW = 1_750_000_000;

@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Population } from '../../src/population/format.js';
+import type { Population } from '../population.js';
 import { expectSourceError } from '../../test/contract/connector-contract.js';
 import { SHOPIFY_API_VERSION } from './api.js';
 import { MAX_SEARCH_URL_LENGTH, createCommerceConnector, type CommerceConnector } from './client.js';

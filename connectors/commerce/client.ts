@@ -4,7 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { checkListLimit, chunk, isPresent, unique } from '../shared/collections.js';
-import type { SourceError } from '../../src/errors.js';
+import type { SourceError } from '../../src/shared/errors.js';
 import { SiloHttp, probeHealth, type SiloResponse } from '../shared/silo-http.js';
 import type {
   CommerceCustomerRecord,

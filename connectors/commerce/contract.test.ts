@@ -1,6 +1,6 @@
 import { normalizeIdentifier } from '../../src/identity/normalize.js';
-import type { ShopifyCustomer } from '../../src/population/format.js';
-import { generatePopulation } from '../../src/population/generate.js';
+import type { ShopifyCustomer } from '../population.js';
+import { generatePopulation } from '../../demo/population/generate.js';
 import { CONTRACT_NOW, connectorContract } from '../../test/contract/connector-contract.js';
 import type { CommerceCustomerRecord, Identifier } from '../types.js';
 import { startShop } from './test-shop.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SourceError } from '../../src/errors.js';
+import { SourceError } from '../../src/shared/errors.js';
 import { readBody } from '../shared/body-schema.js';
 import {
   customerListAnswer,

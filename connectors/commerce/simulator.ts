@@ -4,7 +4,7 @@
  * the shared kit (fault injection, call counting). README.md lists what it implements.
  */
 import { STATUS_CODES } from 'node:http';
-import type { CommerceSilo, Population, ShopifyAddress, ShopifyCustomer, ShopifyOrder, ShopifyProduct } from '../../src/population/format.js';
+import type { CommerceSilo, Population, ShopifyAddress, ShopifyCustomer, ShopifyOrder, ShopifyProduct } from '../population.js';
 import { isPresent, unique } from '../shared/collections.js';
 import { sameSecret } from '../shared/secrets.js';
 import { Simulator, type SimRequest, type SimResponse, type SimRoute } from '../shared/simulator.js';

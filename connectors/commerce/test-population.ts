@@ -1,6 +1,6 @@
 /**
  * A small hand-built population for the commerce tests, standing in until the seeded generator
- * (`src/population/generate.ts`) lands. Only `commerce` is filled; the other silos are empty.
+ * (`demo/population/generate.ts`) lands. Only `commerce` is filled; the other silos are empty.
  *
  * Customer n (0-based) has id 7000000000 + 13n, email `Shopper.<n>@Example.com` (mixed case,
  * as shops store what people type) except every 10th, which has none, phone
@@ -12,7 +12,7 @@ import type {
   ShopifyLineItem,
   ShopifyOrder,
   ShopifyProduct,
-} from '../../src/population/format.js';
+} from '../population.js';
 
 export const GENERATED_AT = '2026-11-01T12:00:00.000Z';
 

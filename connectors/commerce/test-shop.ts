@@ -2,7 +2,7 @@
  * Test helper: a running Shopify simulator and connectors pointed at it.
  */
 import { request } from 'undici';
-import type { Population } from '../../src/population/format.js';
+import type { Population } from '../population.js';
 import type { Simulator } from '../shared/simulator.js';
 import { SHOPIFY_API_VERSION } from './api.js';
 import { createCommerceConnector, type CommerceConnector } from './client.js';

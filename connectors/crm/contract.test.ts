@@ -1,8 +1,8 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { HubSpotContact, Population } from '../../src/population/format.js';
+import type { HubSpotContact, Population } from '../population.js';
 import { CONTRACT_NOW, connectorContract, type ContractFixture } from '../../test/contract/connector-contract.js';
 import type { CrmContactRecord, Identifier } from '../types.js';
-import { generatePopulation } from '../../src/population/generate.js';
+import { generatePopulation } from '../../demo/population/generate.js';
 import { BAD_TOKEN, startCrm } from './fixture.js';
 import { splitMultiValue } from './hubspot.js';
 

@@ -2,8 +2,8 @@
  * Test helpers for the CRM connector: contacts built by hand, a population around them, and a
  * running simulator with connectors pointed at it.
  */
-import type { HubSpotContact, HubSpotContactProperties, Population } from '../../src/population/format.js';
-import { POPULATION_FORMAT_VERSION } from '../../src/population/format.js';
+import type { HubSpotContact, HubSpotContactProperties, Population } from '../population.js';
+import { POPULATION_FORMAT_VERSION } from '../population.js';
 import type { Simulator } from '../shared/simulator.js';
 import { createCrmConnector, type CrmConnector } from './client.js';
 import { createCrmSimulator } from './simulator.js';

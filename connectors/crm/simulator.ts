@@ -5,7 +5,7 @@
  * contacts answers as fast as a small one.
  */
 import { randomUUID } from 'node:crypto';
-import type { HubSpotContact, Population } from '../../src/population/format.js';
+import type { HubSpotContact, Population } from '../population.js';
 import { isObject, isPresent } from '../shared/collections.js';
 import { sameSecret } from '../shared/secrets.js';
 import { Simulator, parseJson, type SimRequest, type SimResponse, type SimRoute } from '../shared/simulator.js';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Pool, request } from 'undici';
-import type { Population } from '../../src/population/format.js';
+import type { Population } from '../population.js';
 import { expectSourceError } from '../../test/contract/connector-contract.js';
 import type { Simulator } from '../shared/simulator.js';
 import type { FoundRecord } from '../types.js';

@@ -1,5 +1,5 @@
-import { PLACEHOLDER_EMAILS, generatePopulation } from '../../src/population/generate.js';
-import type { OpenLoyaltyMember } from '../../src/population/format.js';
+import { PLACEHOLDER_EMAILS, generatePopulation } from '../../demo/population/generate.js';
+import type { OpenLoyaltyMember } from '../population.js';
 import { CONTRACT_NOW, connectorContract } from '../../test/contract/connector-contract.js';
 import type { Identifier, LoyaltyMemberRecord } from '../types.js';
 import { createLoyaltyConnector } from './client.js';

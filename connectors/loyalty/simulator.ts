@@ -9,7 +9,7 @@
 import { STATUS_CODES } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { sameSecret } from '../shared/secrets.js';
-import type { OpenLoyaltyLevel, OpenLoyaltyMember, OpenLoyaltyTransaction, Population } from '../../src/population/format.js';
+import type { OpenLoyaltyLevel, OpenLoyaltyMember, OpenLoyaltyTransaction, Population } from '../population.js';
 import { isObject } from '../shared/collections.js';
 import { Simulator, parseJson, type SimResponse, type SimRoute } from '../shared/simulator.js';
 import {

@@ -8,7 +8,7 @@
  * - member 1 with 130 transactions (more than the 100 a member returns), members with none;
  * - transactions stored out of date order, with purchase times in several zones.
  */
-import { POPULATION_FORMAT_VERSION, type OpenLoyaltyLevel, type OpenLoyaltyMember, type OpenLoyaltyTransaction, type Population } from '../../src/population/format.js';
+import { POPULATION_FORMAT_VERSION, type OpenLoyaltyLevel, type OpenLoyaltyMember, type OpenLoyaltyTransaction, type Population } from '../population.js';
 
 export const TEST_STORE_CODE = 'DEFAULT';
 export const MEMBER_COUNT = 80;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SourceError } from '../../src/errors.js';
+import { SourceError } from '../../src/shared/errors.js';
 import { readBody, z } from './body-schema.js';
 
 const complain = (problem: string) => new SourceError('SOURCE_BAD_RESPONSE', 'crm', `bad: ${problem}`, { problem });

@@ -11,7 +11,7 @@
  * (`.refine`, `.regex(…, message)`) must not either.
  */
 import { z } from 'zod';
-import type { SourceError } from '../../src/errors.js';
+import type { SourceError } from '../../src/shared/errors.js';
 
 export { z };
 

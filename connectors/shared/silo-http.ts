@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { Pool, type Dispatcher } from 'undici';
-import { SourceError } from '../../src/errors.js';
+import { SourceError } from '../../src/shared/errors.js';
 import type { Source } from '../../src/generated/graphql.js';
 import type { SiloEndpoint, SiloHealth } from '../types.js';
 

@@ -11,7 +11,7 @@
  * them which ids are provisional (`Customer.resolution.complete`).
  */
 import type { Source } from '../generated/graphql.js';
-import type { SourceRecordKey } from '../customer.js';
+import type { SourceRecordKey } from './resolved-customer.js';
 
 export const GOLDEN_ID_PREFIX = 'cus_';
 const VERSION = '1';

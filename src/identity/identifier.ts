@@ -9,7 +9,7 @@ import type { Identifier, IdentifierType } from '../../connectors/types.js';
 import { decodeGoldenId, GOLDEN_ID_PREFIX } from './golden-id.js';
 import { normalizeIdentifier, recordIdProblem, type NormalizeOptions } from './normalize.js';
 import { visibleText } from './unicode.js';
-import type { SourceRecordKey } from '../customer.js';
+import type { SourceRecordKey } from './resolved-customer.js';
 
 export const IDENTIFIER_TYPES: readonly IdentifierType[] = ['crm', 'loyalty', 'commerce', 'analytics', 'email', 'phone', 'card'];
 

@@ -15,10 +15,10 @@
  * of its own instead of joining it. The link cache's generation (IdentityLinkCache.generation)
  * tells the two apart.
  */
-import type { SourceError } from '../errors.js';
+import type { SourceError } from '../shared/errors.js';
 import type { Identity, Source } from '../generated/graphql.js';
 import type { FoundRecord, Identifier, IdentifierType } from '../../connectors/types.js';
-import type { CustomerParent } from '../customer.js';
+import type { CustomerParent } from './resolved-customer.js';
 import { chooseAnchor, encodeGoldenId } from './golden-id.js';
 import { IdentityLinkCache, type CacheGeneration, type CachedCluster, type LinkCacheOptions } from './link-cache.js';
 import { isMobilePhone, normalizeIdentifier, type NormalizeOptions } from './normalize.js';

@@ -6,7 +6,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Identity } from '../generated/graphql.js';
-import type { SourceRecordKey } from '../customer.js';
+import type { SourceRecordKey } from './resolved-customer.js';
 
 export interface CachedCluster {
   goldenId: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SourceError } from '../errors.js';
+import { SourceError } from '../shared/errors.js';
 import type { FoundRecord, Identifier, IdentifierType } from '../../connectors/types.js';
 import type { Source } from '../generated/graphql.js';
 import { resolveCluster, type ResolveDeps } from './resolve.js';

@@ -8,10 +8,10 @@
  * so the `lookup` passed in (a DataLoader per silo) sends one call per silo per round for a whole
  * `customers(ids:)` list. The I/O is passed in, so the logic is tested with plain data.
  */
-import { SourceError } from '../errors.js';
+import { SourceError } from '../shared/errors.js';
 import type { Identity, Source } from '../generated/graphql.js';
 import type { FoundRecord, Identifier, IdentifierType } from '../../connectors/types.js';
-import type { SourceRecordKey } from '../customer.js';
+import type { SourceRecordKey } from './resolved-customer.js';
 import { ANCHOR_PRIORITY } from './golden-id.js';
 import {
   applyLimits,

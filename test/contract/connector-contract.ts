@@ -3,7 +3,7 @@
  * A connector's `contract.test.ts` calls {@link connectorContract} with a fixture factory.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SourceError } from '../../src/errors.js';
+import { SourceError } from '../../src/shared/errors.js';
 import type { Simulator } from '../../connectors/shared/simulator.js';
 import type { Connector, Identifier } from '../../connectors/types.js';
 

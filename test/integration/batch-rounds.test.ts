@@ -15,7 +15,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
-import type { Population } from '../../src/population/format.js';
+import type { Population } from '../../connectors/population.js';
 import { recordOf, startStack } from '../support/stack.js';
 
 const SOURCES: Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];

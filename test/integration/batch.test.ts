@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Identifier } from '../../connectors/types.js';
 import { normalizeIdentifier } from '../../src/identity/normalize.js';
-import { Random } from '../../src/population/random.js';
+import { Random } from '../../demo/population/random.js';
 import { startsOf } from '../../scripts/identity-scoring.js';
 import { PopulationEdit, type RecordRef } from '../support/population-edit.js';
 import { useStack, type GraphQLBody } from '../support/stack.js';

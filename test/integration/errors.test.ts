@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiloConnectors } from '../../connectors/types.js';
-import { startDemoSilos, type DemoSilos } from '../../src/demo.js';
-import { createLogger } from '../../src/logger.js';
-import { generatePopulation } from '../../src/population/generate.js';
-import { startGateway, type Gateway } from '../../src/server.js';
-import { closeSiloConnectors, createSiloConnectors } from '../../src/silos.js';
+import { startDemoSilos, type DemoSilos } from '../../demo/silos.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { generatePopulation } from '../../demo/population/generate.js';
+import { startGateway, type Gateway } from '../../src/server/server.js';
+import { closeSiloConnectors, createSiloConnectors } from '../../src/server/silos.js';
 import { PopulationEdit } from '../support/population-edit.js';
 import { TEST_SETTINGS, askCustomer, useStack, type Stack } from '../support/stack.js';
 

@@ -8,7 +8,7 @@
  * the bounds still say "near the rate" rather than pinning one draw.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_CREDENTIALS } from '../../src/demo.js';
+import { DEMO_CREDENTIALS } from '../../demo/silos.js';
 import { seededRandom, useStack } from '../support/stack.js';
 
 const stack = useStack({ size: 80 });

@@ -7,7 +7,7 @@
  * first state is asked of the others, as a client would ask a replica later on.
  */
 import { describe, expect, it } from 'vitest';
-import type { Population } from '../../src/population/format.js';
+import type { Population } from '../../connectors/population.js';
 import { PopulationEdit } from '../support/population-edit.js';
 import { askCustomer, resolvedCustomer, useStack } from '../support/stack.js';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
-import { generatePopulation } from '../../src/population/generate.js';
+import { generatePopulation } from '../../demo/population/generate.js';
 import { PopulationEdit, type RecordRef } from '../support/population-edit.js';
 import { askCustomer, resolvedCustomer, useStack } from '../support/stack.js';
 

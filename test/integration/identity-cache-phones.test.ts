@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
-import type { Population } from '../../src/population/format.js';
+import type { Population } from '../../connectors/population.js';
 import { PopulationEdit } from '../support/population-edit.js';
 import { resolvedCustomer, useStack } from '../support/stack.js';
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Identifier } from '../../connectors/types.js';
 import type { Source } from '../../src/generated/graphql.js';
 import { isMobilePhone, normalizeIdentifier } from '../../src/identity/normalize.js';
-import type { HubSpotContact, OpenLoyaltyMember, Population, TruthEntry } from '../../src/population/format.js';
+import type { HubSpotContact, OpenLoyaltyMember, Population, TruthEntry } from '../../connectors/population.js';
 import { PopulationEdit } from '../support/population-edit.js';
 import { linkableGroups, startsOf } from '../../scripts/identity-scoring.js';
 import { askCustomer, resolvedCustomer, useStack } from '../support/stack.js';

@@ -8,8 +8,8 @@ import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CREDENTIALS, startDemoSilos, type DemoSilos } from '../../src/demo.js';
-import { generatePopulation } from '../../src/population/generate.js';
+import { DEMO_CREDENTIALS, startDemoSilos, type DemoSilos } from '../../demo/silos.js';
+import { generatePopulation } from '../../demo/population/generate.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 // Inside the project (tmp/ is ignored by git), so that the build finds node_modules as dist/ does.
@@ -60,13 +60,13 @@ describe('npm run build, then npm run start:prod', () => {
 
   it('builds the production entry and the SDL, and no demo code: no simulator, population generator or demo stack', () => {
     const files = filesUnder(OUT);
-    expect(files).toEqual(expect.arrayContaining(['src/serve.js', 'src/server.js', 'connectors/crm/client.js', 'schema/customer.graphql', 'schema/sources.graphql']));
-    expect(files.filter((file) => /simulator|population|(^|\/)demo|main\.js$|\.test\.js$/.test(file))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['src/main.js', 'src/server/server.js', 'connectors/crm/client.js', 'schema/customer.graphql', 'schema/sources.graphql']));
+    expect(files.filter((file) => /simulator|population|(^|\/)demo\/|\.test\.js$/.test(file))).toEqual([]);
   });
 
   it('serves a customer from the configured silos with the compiled gateway under plain node', async () => {
     const demo = await startDemoSilos({ population: generatePopulation({ seed: 3, size: 40 }) });
-    const gateway = run(process.execPath, [join(OUT, 'src', 'serve.js')], { ...siloEnv(demo), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+    const gateway = run(process.execPath, [join(OUT, 'src', 'main.js')], { ...siloEnv(demo), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no URL printed: ${JSON.stringify(gateway.output())}`)), 20_000);
@@ -100,7 +100,7 @@ describe('npm run build, then npm run start:prod', () => {
 
   it('refuses to start without the silo settings, pointing to the demo, with exit code 2 and no stack', async () => {
     const env = Object.fromEntries(Object.keys(process.env).filter((k) => /^(CRM|LOYALTY|COMMERCE|ANALYTICS)_/.test(k)).map((k) => [k, '']));
-    const { child, output } = run(process.execPath, [join(OUT, 'src', 'serve.js')], env);
+    const { child, output } = run(process.execPath, [join(OUT, 'src', 'main.js')], env);
     const [code] = await once(child, 'exit');
     expect(code).toBe(2);
     const { stderr } = output();

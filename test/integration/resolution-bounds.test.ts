@@ -7,7 +7,7 @@
  * carry it as their userId). Four records, found over three rounds.
  */
 import { describe, expect, it } from 'vitest';
-import type { Population } from '../../src/population/format.js';
+import type { Population } from '../../connectors/population.js';
 import { PopulationEdit } from '../support/population-edit.js';
 import { resolvedCustomer, useStack, type Stack } from '../support/stack.js';
 

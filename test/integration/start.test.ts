@@ -7,9 +7,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CREDENTIALS, startDemoSilos, type DemoSilos } from '../../src/demo.js';
-import type { Population } from '../../src/population/format.js';
-import { generatePopulation } from '../../src/population/generate.js';
+import { DEMO_CREDENTIALS, startDemoSilos, type DemoSilos } from '../../demo/silos.js';
+import type { Population } from '../../connectors/population.js';
+import { generatePopulation } from '../../demo/population/generate.js';
 import { npmStart as start } from '../support/npm-start.js';
 import { PopulationEdit } from '../support/population-edit.js';
 

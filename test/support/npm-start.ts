@@ -1,6 +1,6 @@
 /**
  * `npm start` as a user runs it, for tests: a real process of the demo entry (package.json's
- * start script: `node --import tsx src/main.ts`) on a free port, its output captured.
+ * start script: `node --import tsx demo/main.ts`) on a free port, its output captured.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
@@ -18,7 +18,7 @@ export interface StartedProcess {
  * this process's environment.
  */
 export function npmStart(args: string[], env: Record<string, string> = {}): StartedProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/main.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@
  * Hand-made records appended to a generated population, for tests that need a case the generator
  * does not make (or makes too rarely to find): two strangers with one placeholder email, a family
  * tablet logged in as two shop customers, an email ending in an invisible character. Every
- * helper appends one record in its product's own shape (population/format.ts), with defaults for
+ * helper appends one record in its product's own shape (connectors/population.ts), with defaults for
  * what the test does not care about, and records who it belongs to in the truth.
  *
  * Usage: `const edit = new PopulationEdit(generatePopulation(...))`, then
@@ -16,7 +16,7 @@ import type {
   Population,
   ShopifyCustomer,
   SourceName,
-} from '../../src/population/format.js';
+} from '../../connectors/population.js';
 
 /** A record key as the truth holds it. */
 export interface RecordRef {

@@ -1,17 +1,17 @@
 /**
  * Starts the whole stack for an integration test, over real HTTP on loopback: the four silo
- * simulators serving a generated population, the connectors, and the gateway (src/demo-stack.ts,
+ * simulators serving a generated population, the connectors, and the gateway (demo/stack.ts,
  * which the identity evaluation script starts too).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
-import type { DemoSilos } from '../../src/demo.js';
-import { startDemoStack, type DemoStack, type GraphQLBody } from '../../src/demo-stack.js';
-import { createLogger } from '../../src/logger.js';
-import type { Population } from '../../src/population/format.js';
-import { generatePopulation, isPlaceholderEmail } from '../../src/population/generate.js';
-import type { Gateway } from '../../src/server.js';
-import type { GatewaySettings } from '../../src/config.js';
+import type { DemoSilos } from '../../demo/silos.js';
+import { startDemoStack, type DemoStack, type GraphQLBody } from '../../demo/stack.js';
+import { createLogger } from '../../src/shared/logger.js';
+import type { Population } from '../../connectors/population.js';
+import { generatePopulation, isPlaceholderEmail } from '../../demo/population/generate.js';
+import type { Gateway } from '../../src/server/server.js';
+import type { GatewaySettings } from '../../src/server/config.js';
 import { DEFAULT_IDENTITY_RULES } from '../../src/identity/rules.js';
 import { DEFAULT_SURVIVORSHIP } from '../../src/golden/rules-config.js';
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Identifier } from '../../connectors/types.js';
 import { isMobilePhone, normalizeIdentifier } from '../../src/identity/normalize.js';
-import type { HubSpotContact, OpenLoyaltyMember, Population, ShopifyCustomer, TruthEntry } from '../../src/population/format.js';
+import type { HubSpotContact, OpenLoyaltyMember, Population, ShopifyCustomer, TruthEntry } from '../../connectors/population.js';
 import { linkableGroups, score, startsOf, type Outcome, type Start } from '../../scripts/identity-scoring.js';
 
 const normalize = (identifier: Identifier) => normalizeIdentifier(identifier, { defaultCountry: 'FR' });

@@ -2,8 +2,8 @@
  * The command line of `npm start`, parsed into options. Pure, so every message is tested.
  */
 import { FAULT_MODES_HELP, parseFault, type FaultMode, type Latency } from '../connectors/shared/simulator.js';
-import type { Source } from './generated/graphql.js';
-import { SOURCES } from './context.js';
+import type { Source } from '../src/generated/graphql.js';
+import { SOURCES } from '../src/graphql/context.js';
 
 export interface StartOptions {
   help: boolean;

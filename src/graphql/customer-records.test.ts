@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import { describe, expect, it } from 'vitest';
 import type { RequestContext } from './context.js';
-import type { CustomerParent } from './customer.js';
+import type { CustomerParent } from '../identity/resolved-customer.js';
 import { loadCluster } from './customer-records.js';
-import { SourceError } from './errors.js';
+import { SourceError } from '../shared/errors.js';
 
 /** A loader whose answer waits until `gate` opens: loads that ran one after another would never finish. */
 function gatedLoader(gate: Promise<void>, started: string[], name: string, answer: () => unknown[]) {

@@ -4,11 +4,11 @@
  * not as "no records".
  */
 import type DataLoader from 'dataloader';
-import { SourceError } from './errors.js';
-import type { Source } from './generated/graphql.js';
+import { SourceError } from '../shared/errors.js';
+import type { Source } from '../generated/graphql.js';
 import { SOURCES, type RequestContext } from './context.js';
-import type { CustomerParent } from './customer.js';
-import type { ClusterRecords, SiloFailure } from './golden/golden-record.js';
+import type { CustomerParent } from '../identity/resolved-customer.js';
+import type { ClusterRecords, SiloFailure } from '../golden/golden-record.js';
 
 export interface LoadedCluster {
   cluster: ClusterRecords;

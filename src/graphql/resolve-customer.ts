@@ -3,11 +3,11 @@
  * single-flight, lockstep resolution) with the request's batched lookups.
  */
 import type { GraphQLError } from 'graphql';
-import { clientError, ErrorCode, sourceFailure } from '../errors.js';
-import type { RequestContext } from '../context.js';
-import type { CustomerParent } from '../customer.js';
-import type { CustomerIdInput } from './identifier.js';
-import type { Resolution } from './identity-resolver.js';
+import { clientError, ErrorCode, sourceFailure } from '../shared/errors.js';
+import type { RequestContext } from './context.js';
+import type { CustomerParent } from '../identity/resolved-customer.js';
+import type { CustomerIdInput } from '../identity/identifier.js';
+import type { Resolution } from '../identity/identity-resolver.js';
 import type { Identifier } from '../../connectors/types.js';
 import { assertNever } from '../../connectors/shared/exhaustive.js';
 

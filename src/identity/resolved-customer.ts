@@ -3,8 +3,8 @@
  * records it was built from and the identifiers that joined them. Every section is fetched from
  * these keys, lazily, only when selected.
  */
-import type { SourceError } from './errors.js';
-import type { Identity, Source } from './generated/graphql.js';
+import type { SourceError } from '../shared/errors.js';
+import type { Identity, Source } from '../generated/graphql.js';
 
 export interface SourceRecordKey {
   source: Source;

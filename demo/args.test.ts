@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStartArgs } from './cli.js';
+import { parseStartArgs } from './args.js';
 
 describe('npm start arguments', () => {
   it('defaults to a generated population and healthy silos', () => {

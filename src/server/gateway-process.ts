@@ -1,13 +1,13 @@
 /**
  * What both entries do as a process: read the `--config` file, start the gateway, print where
  * it listens, stop on SIGINT/SIGTERM, and exit with a message (never a stack) when the start is
- * refused. `src/main.ts` (the demo, `npm start`) and `src/serve.ts` (the production start) use
+ * refused. `demo/main.ts` (the demo, `npm start`) and `src/main.ts` (the production start) use
  * it; it imports no demo code.
  */
 import { readFile } from 'node:fs/promises';
-import type { SiloConnectors } from '../connectors/types.js';
+import type { SiloConnectors } from '../../connectors/types.js';
 import { fileReadProblem, type GatewaySettings } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '../shared/logger.js';
 import { startGateway } from './server.js';
 import { closeSiloConnectors } from './silos.js';
 

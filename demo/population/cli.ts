@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import type { Population } from './format.js';
+import type { Population } from '../../connectors/population.js';
 import { generatePopulation } from './generate.js';
 import { assertNever } from '../../connectors/shared/exhaustive.js';
 

@@ -4,7 +4,7 @@
  * into one connector call, and never asks twice for the same key in a request.
  */
 import DataLoader from 'dataloader';
-import type { Source } from './generated/graphql.js';
+import type { Source } from '../generated/graphql.js';
 import type {
   AnalyticsVisitorRecord,
   CommerceCustomerRecord,
@@ -15,13 +15,13 @@ import type {
   LoyaltyMemberRecord,
   LoyaltyTransactionRecord,
   SiloConnectors,
-} from '../connectors/types.js';
-import { identifierKey } from './identity/resolve.js';
-import { normalizeIdentifier, type NormalizeOptions } from './identity/normalize.js';
+} from '../../connectors/types.js';
+import { identifierKey } from '../identity/resolve.js';
+import { normalizeIdentifier, type NormalizeOptions } from '../identity/normalize.js';
 import { SiloFailureReport } from './failures.js';
-import type { GoldenRecordOptions } from './golden/golden-record.js';
-import type { IdentityResolver } from './identity/identity-resolver.js';
-import type { Logger } from './logger.js';
+import type { GoldenRecordOptions } from '../golden/golden-record.js';
+import type { IdentityResolver } from '../identity/identity-resolver.js';
+import type { Logger } from '../shared/logger.js';
 
 /** What every request shares: built once at start-up. */
 export interface GatewayServices {

@@ -5,7 +5,7 @@
  * INTERNAL_SERVER_ERROR by `formatError` (see server.ts) and logged without its stack going out.
  */
 import { GraphQLError } from 'graphql';
-import type { Source } from './generated/graphql.js';
+import type { Source } from '../generated/graphql.js';
 
 export const ErrorCode = {
   /** The query's arguments are wrong; the message says what is accepted. */

@@ -1,18 +1,18 @@
 /**
  * The whole demo stack in one process, over real HTTP on loopback: the four silo simulators
- * serving a population (demo.ts), the connectors pointed at them, and the gateway. The
+ * serving a population (demo/silos.ts), the connectors pointed at them, and the gateway. The
  * integration tests (test/support/stack.ts) and the identity evaluation (scripts/eval-identity.ts)
  * start it the same way, so what the evaluation measures is what the tests exercise.
  */
 import type { SiloConnectors } from '../connectors/types.js';
 import type { FaultMode, Latency } from '../connectors/shared/simulator.js';
-import type { GatewaySettings } from './config.js';
-import { startDemoSilos, type DemoSilos } from './demo.js';
-import type { Source } from './generated/graphql.js';
-import type { Logger } from './logger.js';
-import type { Population } from './population/format.js';
-import { startGateway, type Gateway } from './server.js';
-import { closeSiloConnectors, createSiloConnectors } from './silos.js';
+import type { GatewaySettings } from '../src/server/config.js';
+import { startDemoSilos, type DemoSilos } from './silos.js';
+import type { Source } from '../src/generated/graphql.js';
+import type { Logger } from '../src/shared/logger.js';
+import type { Population } from '../connectors/population.js';
+import { startGateway, type Gateway } from '../src/server/server.js';
+import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.js';
 
 export interface DemoStackOptions {
   population: Population;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_IDENTITY_RULES } from './identity/rules.js';
-import { DEFAULT_SURVIVORSHIP } from './golden/rules-config.js';
+import { DEFAULT_IDENTITY_RULES } from '../identity/rules.js';
+import { DEFAULT_SURVIVORSHIP } from '../golden/rules-config.js';
 import { configuresSilos, editDistance, fileReadProblem, formatSettingsTable, isPlatformVariable, parseConfig, parseGatewaySettings, PLATFORM_VARIABLES, SETTINGS, unknownSettings } from './config.js';
 
 const silos = {

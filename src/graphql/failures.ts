@@ -10,9 +10,10 @@
  * tells it even when only `id` is selected.
  */
 import { responsePathAsArray, type GraphQLError, type GraphQLResolveInfo } from 'graphql';
-import { sourceFailure, type SourceError } from './errors.js';
+import { sourceFailure, type SourceError } from '../shared/errors.js';
 
-type Path = ReadonlyArray<string | number>;
+/** A response path: field names and list indexes. */
+export type Path = ReadonlyArray<string | number>;
 
 /**
  * Whom a failure is reported for: one customer at one place of the response (`customer`, or
@@ -63,4 +64,9 @@ export class SiloFailureReport {
     }
     return pending;
   }
+}
+
+/** The path of the field being resolved, as graphql-js gives it: field names and list indexes. */
+export function pathOf(info: GraphQLResolveInfo): Array<string | number> {
+  return responsePathAsArray(info.path).slice();
 }

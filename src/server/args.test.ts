@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServeArgs } from './serve-cli.js';
+import { parseServeArgs } from './args.js';
 
 describe('production start arguments', () => {
   it('takes nothing, --config FILE and --help', () => {

@@ -1,7 +1,7 @@
 /** Reads a population file and checks its outline, so a wrong file fails with a useful message. */
 import { readFile } from 'node:fs/promises';
-import { fileReadProblem } from '../config.js';
-import { POPULATION_FORMAT_VERSION, type Population } from './format.js';
+import { fileReadProblem } from '../../src/server/config.js';
+import { POPULATION_FORMAT_VERSION, type Population } from '../../connectors/population.js';
 
 export async function loadPopulationFile(path: string): Promise<Population> {
   let text: string;

@@ -1,12 +1,12 @@
 /** Builds one connector per silo from the configuration: the only place that knows all four. */
 import type { Dispatcher } from 'undici';
-import { createAnalyticsConnector } from '../connectors/analytics/client.js';
-import { createCommerceConnector } from '../connectors/commerce/client.js';
-import { createCrmConnector } from '../connectors/crm/client.js';
-import { createLoyaltyConnector } from '../connectors/loyalty/client.js';
-import type { SiloConnectors } from '../connectors/types.js';
+import { createAnalyticsConnector } from '../../connectors/analytics/client.js';
+import { createCommerceConnector } from '../../connectors/commerce/client.js';
+import { createCrmConnector } from '../../connectors/crm/client.js';
+import { createLoyaltyConnector } from '../../connectors/loyalty/client.js';
+import type { SiloConnectors } from '../../connectors/types.js';
 import type { GatewayConfig, SiloTimeZones } from './config.js';
-import { SOURCES } from './context.js';
+import { SOURCES } from '../graphql/context.js';
 
 /**
  * `timeZones` (TIME_ZONE, CRM_TIME_ZONE, LOYALTY_TIME_ZONE) are the gateway's settings, not the

@@ -34,7 +34,7 @@ import {
   type ShopifyOrder,
   type SourceName,
   type TruthEntry,
-} from './format.js';
+} from '../../connectors/population.js';
 import { Random } from './random.js';
 import {
   canonicalMailbox,

@@ -1,6 +1,6 @@
 import { isValidPhoneNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { HubSpotContact, OpenLoyaltyMember, Population, SourceName } from './format.js';
+import type { HubSpotContact, OpenLoyaltyMember, Population, SourceName } from '../../connectors/population.js';
 import { PLACEHOLDER_PHONES, RATES, generatePopulation, isPlaceholderEmail, startOfUtcDay, writtenCountryCode } from './generate.js';
 import { canonicalMailbox } from './messy/mailbox.js';
 import { canonicalShopId } from './messy/id-variants.js';

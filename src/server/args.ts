@@ -1,6 +1,6 @@
 /**
- * The command line of the production start (`npm run start:prod`, `node dist/src/serve.js`).
- * Pure, so every message is tested. It imports nothing of the demo (src/cli.ts reads the demo's
+ * The command line of the production start (`npm run start:prod`, `node dist/src/main.js`).
+ * Pure, so every message is tested. It imports nothing of the demo (demo/args.ts reads the demo's
  * fault modes from the simulators).
  */
 
@@ -9,7 +9,7 @@ export interface ServeArgs {
   configFile?: string;
 }
 
-export const SERVE_USAGE = `Usage: npm run start:prod -- [--config FILE]     (or: node dist/src/serve.js [--config FILE])
+export const SERVE_USAGE = `Usage: npm run start:prod -- [--config FILE]     (or: node dist/src/main.js [--config FILE])
 
 Runs the gateway compiled by \`npm run build\` against the four silos its configuration names:
 settings in the environment, or in --config FILE (a JSON object with the same keys; the

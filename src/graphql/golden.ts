@@ -4,12 +4,12 @@
  * survivorship rule (src/golden). A failed silo makes a field partial, and null only when no
  * other silo supplied a value.
  */
-import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
-import { badUserInput } from './errors.js';
-import { scopeOfField } from './failures.js';
-import type { CustomerResolvers, FieldProvenance, ProvenanceCandidate } from './generated/graphql.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { badUserInput } from '../shared/errors.js';
+import { pathOf, scopeOfField } from './failures.js';
+import type { CustomerResolvers, FieldProvenance, ProvenanceCandidate } from '../generated/graphql.js';
 import type { RequestContext } from './context.js';
-import type { CustomerParent } from './customer.js';
+import type { CustomerParent } from '../identity/resolved-customer.js';
 import { loadCluster } from './customer-records.js';
 import {
   decideField,
@@ -21,8 +21,8 @@ import {
   type GoldenField,
   type GoldenRecord,
   type SurvivingField,
-} from './golden/golden-record.js';
-import type { FieldDecision } from './golden/survivorship.js';
+} from '../golden/golden-record.js';
+import type { FieldDecision } from '../golden/survivorship.js';
 
 type GoldenResolvers = Pick<
   CustomerResolvers<RequestContext, CustomerParent>,
@@ -46,7 +46,7 @@ export const goldenResolvers: GoldenResolvers = {
     const sources = [...new Set(fields.flatMap((f) => FIELD_SOURCES[f]))];
     const { cluster, errors } = await loadCluster(customer, sources, ctx);
     // The provenance itself tells what is partial: the failures are reported once, not thrown.
-    for (const error of errors) ctx.failures.note(scopeOfField(customer.goldenId, info), error, responsePathAsArray(info.path).slice());
+    for (const error of errors) ctx.failures.note(scopeOfField(customer.goldenId, info), error, pathOf(info));
     const failed = errors.map((e) => e.source);
     return fields.map((f) => toProvenance(f, decideField(cluster, f, ctx.services.golden), FIELD_SOURCES[f].filter((s) => failed.includes(s))));
   },
@@ -65,7 +65,7 @@ async function resolveGolden<F extends GoldenField>(
   const { cluster, errors } = await loadCluster(customer, FIELD_SOURCES[field], ctx);
   const result: GoldenRecord[F] = goldenField(cluster, field, ctx.services.golden);
   const value: GoldenRecord[F]['value'] = result.value;
-  const path = responsePathAsArray(info.path).slice();
+  const path = pathOf(info);
   const missing = value === null || (Array.isArray(value) && value.length === 0);
   const [first, ...others] = errors;
   if (missing && first) {

@@ -13,15 +13,15 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import type { SiloConnectors } from '../connectors/types.js';
-import { ErrorCode, sourceErrorOf, type SourceError } from './errors.js';
-import { createRequestContext, SOURCES, type GatewayServices, type RequestContext } from './context.js';
+import type { SiloConnectors } from '../../connectors/types.js';
+import { ErrorCode, sourceErrorOf, type SourceError } from '../shared/errors.js';
+import { createRequestContext, SOURCES, type GatewayServices, type RequestContext } from '../graphql/context.js';
 import type { GatewaySettings } from './config.js';
-import type { Logger } from './logger.js';
-import { IdentityResolver } from './identity/identity-resolver.js';
-import { resolvers } from './resolvers.js';
+import type { Logger } from '../shared/logger.js';
+import { IdentityResolver } from '../identity/identity-resolver.js';
+import { resolvers } from '../graphql/resolvers.js';
 
-const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema');
+const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema');
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The schema's SDL, all files of schema/ in name order. */

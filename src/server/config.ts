@@ -5,19 +5,19 @@
  * the file's parsed content.
  */
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
-import type { AnalyticsConfig } from '../connectors/analytics/client.js';
-import { isApiVersion, SHOPIFY_API_VERSION } from '../connectors/commerce/api.js';
-import type { CommerceConfig } from '../connectors/commerce/client.js';
-import type { CrmConfig } from '../connectors/crm/client.js';
-import type { LoyaltyConfig } from '../connectors/loyalty/client.js';
-import { canonicalTimeZone } from '../connectors/shared/time.js';
-import type { IdentifierType } from '../connectors/types.js';
-import { IDENTIFIER_TYPES } from './identity/identifier.js';
-import type { LinkCacheOptions } from './identity/link-cache.js';
-import { parseSurvivorshipRules, type SurvivorshipRules } from './golden/rules-config.js';
-import { DEFAULT_IDENTITY_RULES, type IdentityRules } from './identity/rules.js';
-import type { LogLevel } from './logger.js';
-import { assertNever } from '../connectors/shared/exhaustive.js';
+import type { AnalyticsConfig } from '../../connectors/analytics/client.js';
+import { isApiVersion, SHOPIFY_API_VERSION } from '../../connectors/commerce/api.js';
+import type { CommerceConfig } from '../../connectors/commerce/client.js';
+import type { CrmConfig } from '../../connectors/crm/client.js';
+import type { LoyaltyConfig } from '../../connectors/loyalty/client.js';
+import { canonicalTimeZone } from '../../connectors/shared/time.js';
+import type { IdentifierType } from '../../connectors/types.js';
+import { IDENTIFIER_TYPES } from '../identity/identifier.js';
+import type { LinkCacheOptions } from '../identity/link-cache.js';
+import { parseSurvivorshipRules, type SurvivorshipRules } from '../golden/rules-config.js';
+import { DEFAULT_IDENTITY_RULES, type IdentityRules } from '../identity/rules.js';
+import type { LogLevel } from '../shared/logger.js';
+import { assertNever } from '../../connectors/shared/exhaustive.js';
 
 export interface GatewayConfig {
   port: number;

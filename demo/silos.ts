@@ -9,10 +9,10 @@ import { createCommerceSimulator } from '../connectors/commerce/simulator.js';
 import { createCrmSimulator } from '../connectors/crm/simulator.js';
 import { createLoyaltySimulator } from '../connectors/loyalty/simulator.js';
 import type { FaultMode, Latency, Simulator } from '../connectors/shared/simulator.js';
-import type { Source } from './generated/graphql.js';
-import type { GatewayConfig } from './config.js';
-import { SOURCES } from './context.js';
-import type { Population } from './population/format.js';
+import type { Source } from '../src/generated/graphql.js';
+import type { GatewayConfig } from '../src/server/config.js';
+import { SOURCES } from '../src/graphql/context.js';
+import type { Population } from '../connectors/population.js';
 
 /** Credentials the demo simulators accept. Not secrets: they only open the bundled fake silos. */
 export const DEMO_CREDENTIALS = {

@@ -1,0 +1,91 @@
+/**
+ * `Query` and `Mutation`: parse the ids, resolve the customers (one batch for a list), and the
+ * admin operations behind the configured token.
+ */
+import { GraphQLError } from 'graphql';
+import { badUserInput, clientError, ErrorCode } from '../shared/errors.js';
+import { customerScope, pathOf, type Path } from './failures.js';
+import type { MutationResolvers, QueryResolvers } from '../generated/graphql.js';
+import type { CustomerParent } from '../identity/resolved-customer.js';
+import { parseCustomerId, type CustomerIdInput } from '../identity/identifier.js';
+import { resolveCustomers, startOf } from './resolve-customer.js';
+import { SOURCES, type RequestContext } from './context.js';
+import { sameSecret } from '../../connectors/shared/secrets.js';
+
+/** The most ids `customers(ids:)` takes in one call. */
+const MAX_IDS = 100;
+
+export const queryResolvers: QueryResolvers = {
+  customer: async (_root, { id }, ctx, info) => {
+    const [answer] = await resolveCustomers([parseId(id, ctx)], ctx);
+    if (answer instanceof GraphQLError) throw answer;
+    if (answer) noteResolutionFailures(answer, pathOf(info), ctx);
+    return answer ?? null;
+  },
+  customers: async (_root, { ids }, ctx, info) => {
+    if (ids.length > MAX_IDS) {
+      throw badUserInput(`customers(ids:) takes at most ${MAX_IDS} ids, got ${ids.length}. Split the list.`, { argument: 'ids' });
+    }
+    const parsed = ids.map((id) => parseCustomerId(id, ctx.services.normalize));
+    // An Error in a list slot fails that customer alone, with the slot's index in its path: a
+    // malformed id as an unknown or ambiguous one, so that one bad id never costs the others.
+    const slots: Array<CustomerParent | null | GraphQLError> = parsed.map((result, index) =>
+      result.ok ? null : badUserInput(`ids[${index}]: ${result.message}`, { argument: 'ids' }),
+    );
+    const wellFormed = parsed.flatMap((result, index) => (result.ok ? [{ index, input: result.value }] : []));
+    if (wellFormed.length > 0) {
+      const answers = await resolveCustomers(wellFormed.map((slot) => slot.input), ctx);
+      const path = pathOf(info);
+      wellFormed.forEach(({ index }, i) => {
+        const answer = answers[i]!;
+        slots[index] = answer;
+        if (answer && !(answer instanceof GraphQLError)) noteResolutionFailures(answer, [...path, index], ctx);
+      });
+    }
+    return slots;
+  },
+};
+
+export const mutationResolvers: MutationResolvers = {
+  evictCustomer: (_root, { id }, ctx) => {
+    requireAdmin(ctx);
+    const start = startOf(parseId(id, ctx));
+    const evictedIdentifiers = ctx.services.identity.evict(start);
+    // The audit trail of a data-protection action: what kind of identifier and how many links
+    // went, never the identifier's value (an email, a phone).
+    ctx.services.logger.info('customer evicted', { identifierType: start.type, evictedIdentifiers });
+    return { evictedIdentifiers };
+  },
+};
+
+/**
+ * The silos that failed while a customer was being resolved, noted at the customer's path: the
+ * answer then tells them whatever is selected (even only `id`). A field that is null because of
+ * one claims its error instead (see failures.ts); the others are added once, at the end.
+ */
+function noteResolutionFailures(customer: CustomerParent, path: Path, ctx: RequestContext): void {
+  for (const source of SOURCES) {
+    const error = customer.failures.get(source);
+    if (error) ctx.failures.note(customerScope(customer.goldenId, path), error, path);
+  }
+}
+
+function parseId(id: string, ctx: RequestContext): CustomerIdInput {
+  const parsed = parseCustomerId(id, ctx.services.normalize);
+  if (!parsed.ok) throw badUserInput(parsed.message, { argument: 'id' });
+  return parsed.value;
+}
+
+/** Admin operations need the configured bearer token; without one configured they are off. */
+function requireAdmin(ctx: RequestContext): void {
+  const expected = ctx.services.adminToken;
+  if (!expected) {
+    ctx.services.logger.warn('admin operation refused', { reason: 'no GATEWAY_ADMIN_TOKEN configured' });
+    throw clientError(ErrorCode.FORBIDDEN, 'Admin operations are off: the gateway has no GATEWAY_ADMIN_TOKEN configured.');
+  }
+  if (!ctx.bearerToken || !sameSecret(ctx.bearerToken, expected)) {
+    // Never the token that came: a wrong one may be another system's secret.
+    ctx.services.logger.warn('admin operation refused', { reason: ctx.bearerToken ? 'wrong bearer token' : 'no bearer token' });
+    throw clientError(ErrorCode.UNAUTHENTICATED, 'This operation needs the header `Authorization: Bearer <GATEWAY_ADMIN_TOKEN>`.');
+  }
+}
