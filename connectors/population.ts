@@ -88,6 +88,28 @@ export interface LoyaltySilo {
   levels: OpenLoyaltyLevel[];
   members: OpenLoyaltyMember[];
   transactions: OpenLoyaltyTransaction[];
+  /** Rewards members redeemed with points; absent in files written before the journey (none). */
+  redemptions?: OpenLoyaltyRedemption[];
+}
+
+/**
+ * A reward a member redeemed (Open Loyalty "issued reward"; its export's fields: issuedRewardId,
+ * memberId, name, costInPoints, redemptionDate, status, issuedCoupon).
+ */
+export interface OpenLoyaltyRedemption {
+  issuedRewardId: string;
+  /** The member who redeemed it. */
+  customerId: string;
+  rewardId: string;
+  /** The reward's name, e.g. `10 EUR voucher`. */
+  name: string;
+  costInPoints: number;
+  redemptionDate: string;
+  status: 'pending' | 'fulfilled' | 'cancelled';
+  /** The coupon the redemption issued, if the reward is a coupon. */
+  issuedCoupon: { code: string } | null;
+  /** Where it was redeemed (store name), when known. */
+  purchasePlace: string | null;
 }
 
 export interface OpenLoyaltyLevel {
@@ -207,6 +229,24 @@ export interface ShopifyOrder {
   financial_status: 'paid' | 'pending' | 'refunded' | 'partially_refunded';
   customer: { id: number } | null;
   line_items: ShopifyLineItem[];
+  /** The discount codes applied (Shopify `discount_codes`); absent in files written before the journey (none). */
+  discount_codes?: ShopifyDiscountCode[];
+  /** Refunds on the order (Shopify `refunds`); absent means none. */
+  refunds?: ShopifyRefund[];
+}
+
+export interface ShopifyDiscountCode {
+  code: string;
+  /** Decimal string: the amount the code took off. */
+  amount: string;
+  type: 'percentage' | 'fixed_amount' | 'shipping';
+}
+
+export interface ShopifyRefund {
+  id: number;
+  created_at: string;
+  /** The money movements of the refund; `amount` is a decimal string. */
+  transactions: Array<{ id: number; amount: string; kind: 'refund'; status: 'success' | 'failure' | 'pending' }>;
 }
 
 export interface ShopifyLineItem {
@@ -231,13 +271,17 @@ export interface ShopifyProduct {
 // Analytics: Matomo visits, as the Live API reports them.
 
 export interface AnalyticsSilo {
-  /** Matomo site id (`idSite`). */
+  /** Matomo site id (`idSite`) of the website. */
   siteId: number;
+  /** Matomo site id of the mobile app (a second site of type `mobileapp`); absent when the app is not tracked. */
+  appSiteId?: number;
   visits: MatomoVisit[];
 }
 
 export interface MatomoVisit {
   idVisit: number;
+  /** The site the visit was on (`idSite`): the website's or the app's; absent means the website. */
+  idSite?: number;
   /** 16 lowercase hexadecimal characters: one browser or app install. */
   visitorId: string;
   /** Login id sent by the site once the visitor logged in: the shop customer id as a string. */
@@ -252,6 +296,10 @@ export interface MatomoVisit {
   browserName: string;
   referrerType: 'direct' | 'search' | 'website' | 'campaign' | 'social';
   referrerName: string | null;
+  /** MarketingCampaignsReporting fields of a campaign visit (`''` when absent, as Matomo sends them). */
+  campaignName?: string;
+  campaignSource?: string;
+  campaignMedium?: string;
   actionDetails: MatomoAction[];
 }
 

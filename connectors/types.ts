@@ -12,7 +12,9 @@ import type {
   LoyaltyMember,
   LoyaltyTransaction,
   PurchaseLine,
+  RedeemedReward,
   Source,
+  Visit,
 } from '../src/generated/graphql.js';
 
 /** A loyalty member without its transactions, which are fetched only when selected. */
@@ -22,6 +24,8 @@ export type CommerceCustomerRecord = Omit<CommerceCustomer, 'orders' | '__typena
 export type CrmContactRecord = Omit<CrmContact, '__typename'>;
 export type AnalyticsVisitorRecord = Omit<AnalyticsVisitor, '__typename'>;
 export type LoyaltyTransactionRecord = Omit<LoyaltyTransaction, '__typename'>;
+/** A visit as the analytics connector gives it. */
+export type VisitRecord = Omit<Visit, '__typename'>;
 /**
  * A line of an online order as the shop gives it: Shopify keeps the category on the product
  * (`product_type`), so the line carries the product id and the category is fetched only when a
@@ -150,4 +154,54 @@ export interface SiloConnectors {
   loyalty: LoyaltySiloConnector;
   commerce: CommerceSiloConnector;
   analytics: Connector<AnalyticsVisitorRecord>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The journey: each silo's history of a customer's records, read page by page in one total order.
+
+/**
+ * A place in a silo's history, in the journey's order: newest first (`at` descending), then the
+ * event's id ascending ({@link compareEventIds} in connectors/shared/journey-order.ts).
+ */
+export interface JourneyPoint {
+  /** When the event happened, in milliseconds since the epoch (for a visit: its last action). */
+  at: number;
+  /** The event's id in its silo: the transaction, redemption, order or visit id. */
+  id: string;
+}
+
+/**
+ * What one journey read asks a silo for: its events of the given records, in journey order,
+ * starting at `from` (included), within `since`..`until` (both included, milliseconds).
+ */
+export interface JourneyWindow {
+  /** Start at this point (events at it or after it in journey order); absent: at the newest. */
+  from?: JourneyPoint;
+  /** Only events at or after this instant (ms since the epoch). */
+  since?: number;
+  /** Only events at or before this instant (ms since the epoch). */
+  until?: number;
+  /**
+   * How many events the caller needs, 1 to 250: the read returns at least this many (fewer only
+   * when the silo has no more), and asks the silo for no more than it takes to get them.
+   */
+  limit: number;
+}
+
+/** A journey read's answer: events in journey order, each with the record it belongs to. */
+export interface JourneyRead<T> {
+  items: Array<T & { recordId: string }>;
+  /** True when the silo holds no event after the last one returned (within the window). */
+  exhausted: boolean;
+}
+
+/** A reward a loyalty member redeemed with points (Open Loyalty reward redemption). */
+export interface LoyaltyRedemptionRecord {
+  /** The redemption's id in Open Loyalty. */
+  id: string;
+  /** When it was redeemed (ISO 8601). */
+  redeemedAt: string;
+  reward: RedeemedReward;
+  /** Where it was redeemed, when the program records it. */
+  store: string | null;
 }

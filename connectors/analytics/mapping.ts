@@ -223,6 +223,11 @@ export function toVisit(visit: MatomoVisit): Visit {
   return {
     id: visit.idVisit,
     startedAt: isoTime(visit.firstActionTimestamp),
+    endedAt: isoTime(visit.lastActionTimestamp),
+    // Web and app are one site until the app's own site is read (issue 13, in progress).
+    inApp: false,
+    campaign: visit.referrerType === 'campaign' ? visit.referrerName : null,
+    campaignMedium: null,
     durationSeconds: visit.visitDuration,
     channel: visit.referrerType,
     referrer: visit.referrerName,

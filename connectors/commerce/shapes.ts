@@ -158,6 +158,9 @@ export function toOrderRecord(o: ShopifyOrderBody): CommerceOrderRecord {
     totalPrice: o.total_price,
     currency: o.currency,
     financialStatus: o.financial_status ?? null,
+    // Read from the order's `discount_codes` and `refunds` once the connector asks for them (issue 13, in progress).
+    discountCodes: [],
+    totalRefunded: 0,
     lines: o.line_items.map((l) => ({
       // Shopify sends "" for a variant without SKU.
       sku: l.sku || null,

@@ -43,6 +43,39 @@ export type AnalyticsVisitorVisitsArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** How many units of a category the customer bought, net of returns. */
+export type CategoryCount = {
+  __typename?: 'CategoryCount';
+  /** The product category. */
+  category: Scalars['String']['output'];
+  /** Units bought minus units returned. */
+  units: Scalars['Int']['output'];
+};
+
+/** Where a touchpoint happened. */
+export type Channel =
+  /** In the mobile app (the app is tracked as its own analytics site). */
+  | 'app'
+  /** Through a marketing campaign other than email (ads, social, affiliates): a visit that came from it. */
+  | 'campaign'
+  /** Through email: a CRM contact created, a visit that came from an email campaign. */
+  | 'email'
+  /** In a physical store: a till purchase or return, a membership signed up or a reward redeemed at the counter. */
+  | 'store'
+  /** On the website: a visit, an online order, a shop account created. */
+  | 'web';
+
+/** A channel's activity in a journey. */
+export type ChannelActivity = {
+  __typename?: 'ChannelActivity';
+  /** The channel. */
+  channel: Channel;
+  /** How many touchpoints in it. */
+  count: Scalars['Int']['output'];
+  /** When the last one happened. */
+  lastAt: Scalars['DateTime']['output'];
+};
+
 /** A customer account of the online shop (Shopify Admin `Customer`). */
 export type CommerceCustomer = {
   __typename?: 'CommerceCustomer';
@@ -89,6 +122,8 @@ export type CommerceOrder = {
   createdAt: Scalars['DateTime']['output'];
   /** ISO 4217 currency of the amounts. */
   currency: Scalars['String']['output'];
+  /** The discount codes the order used (Shopify `discount_codes[].code`), in order; empty when none. */
+  discountCodes: Array<Scalars['String']['output']>;
   /** Payment state, for example `paid` or `refunded`. */
   financialStatus?: Maybe<Scalars['String']['output']>;
   /** The Shopify order id. Unique within its silo, and only this type holds ids of that kind, so `__typename` + `id` is a safe client cache key. */
@@ -99,6 +134,8 @@ export type CommerceOrder = {
   name: Scalars['String']['output'];
   /** Total of the order, taxes and shipping included. */
   totalPrice: Scalars['Float']['output'];
+  /** What was refunded on the order so far (sum of its Shopify refunds' transactions), in `currency`; 0 when nothing. */
+  totalRefunded: Scalars['Float']['output'];
 };
 
 /** A contact in the CRM (HubSpot CRM v3 `contacts` object). */
@@ -191,6 +228,32 @@ export type Customer = {
    * `resolution.complete` is false, identifiers of records the gateway could not see are missing.
    */
   identities: Array<Identity>;
+  /**
+   * The customer's journey: every touchpoint of every silo record of this customer (store
+   * purchases and returns, online orders, visits on the site and in the app on every device,
+   * accounts and memberships created, promotions), merged live at request time, newest first, as a
+   * Relay connection. Nothing is copied: each page asks each silo for the touchpoints that can
+   * still be on it, with the product's own paging and time filters.
+   *
+   * The order is total and stable: `occurredAt` descending, then `source` (crm, loyalty,
+   * commerce, analytics), then the touchpoint's `id`. Pass `pageInfo.endCursor` as `after` for
+   * the next page. A cursor is opaque and signed: it is valid for this customer and this `filter`
+   * only, and is refused (BAD_USER_INPUT) with any other.
+   *
+   * `first` is between 1 and 100. When a silo fails the page answers from the others,
+   * `partial` is true and `unavailableSources` names it, with one error naming the silo; the
+   * cursor keeps that silo's position, so its touchpoints are not skipped once it is back (they
+   * then come on the next page, even when newer than the ones already seen).
+   *
+   * `null` with an error when the customer's records cannot be read at all.
+   */
+  journey?: Maybe<JourneyConnection>;
+  /**
+   * The customer's whole history in figures: first and last touchpoint, activity per channel,
+   * devices, purchases and returns, total spend net of returns and refunds, favourite categories
+   * and store. Computed from the same merged history as `journey` (all of it, not a page).
+   */
+  journeySummary?: Maybe<JourneySummary>;
   /** Last name, chosen by the `lastName` rule and properly cased. */
   lastName?: Maybe<Scalars['String']['output']>;
   /** Preferred language as an IETF tag (`fr`, `en-gb`), chosen by the `locale` rule. */
@@ -229,6 +292,23 @@ export type Customer = {
  * `null` because of it. When a silo fails while the customer is being resolved, the answer carries
  * that error whatever is selected (even only `id`), and `resolution.complete` is false.
  */
+export type CustomerJourneyArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<JourneyFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * One customer, as the silos know them right now. Nothing here is copied or stored by the
+ * gateway: every section is fetched live, and only when the query selects it.
+ *
+ * A silo that fails makes only what needs it `null`, with an error whose `extensions.code` says
+ * why and `extensions.source` names the silo: one error per failed silo and customer, at the path
+ * of the first field it made `null`, or at the customer's own path when no selected field is
+ * `null` because of it. When a silo fails while the customer is being resolved, the answer carries
+ * that error whatever is selected (even only `id`), and `resolution.complete` is false.
+ */
 export type CustomerProvenanceArgs = {
   field?: InputMaybe<Scalars['String']['input']>;
 };
@@ -253,6 +333,32 @@ export type CustomerResolution = {
   truncated: Scalars['Boolean']['output'];
   /** The silos that failed during resolution, in the order of `Source`; empty when `complete`. */
   unavailableSources: Array<Source>;
+};
+
+/** A browser or app install, as the analytics tool sees it. */
+export type Device = {
+  __typename?: 'Device';
+  /** Browser or app, e.g. `Safari Mobile`. */
+  browser?: Maybe<Scalars['String']['output']>;
+  /** Operating system, e.g. `iOS`. */
+  operatingSystem?: Maybe<Scalars['String']['output']>;
+  /** `desktop`, `smartphone`, `tablet`, ... */
+  type?: Maybe<Scalars['String']['output']>;
+  /** The Matomo visitor id (16 hexadecimal characters). */
+  visitorId: Scalars['ID']['output'];
+};
+
+/** A device's activity in a journey. */
+export type DeviceActivity = {
+  __typename?: 'DeviceActivity';
+  /** The device. */
+  device: Device;
+  /** Its first visit's last action. */
+  firstSeenAt: Scalars['DateTime']['output'];
+  /** Its last visit's last action. */
+  lastSeenAt: Scalars['DateTime']['output'];
+  /** How many visits it made. */
+  visits: Scalars['Int']['output'];
 };
 
 /** What an eviction removed from the identity-link cache. */
@@ -331,6 +437,80 @@ export type Identity = {
    * silo's section (`crm`, `loyalty`, `commerce`).
    */
   value: Scalars['String']['output'];
+};
+
+/** A page of a customer's journey (Relay connection). */
+export type JourneyConnection = {
+  __typename?: 'JourneyConnection';
+  /** The touchpoints of this page, newest first, each with its cursor. */
+  edges: Array<JourneyEdge>;
+  /** Where this page sits in the whole journey. */
+  pageInfo: PageInfo;
+  /** True when a silo could not be read: touchpoints from `unavailableSources` are missing from this page. */
+  partial: Scalars['Boolean']['output'];
+  /** The silos whose touchpoints are missing from this page because they failed. */
+  unavailableSources: Array<Source>;
+};
+
+/** A touchpoint and its cursor (Relay edge). */
+export type JourneyEdge = {
+  __typename?: 'JourneyEdge';
+  /** Pass it as `after` to get the touchpoints after this one. */
+  cursor: Scalars['String']['output'];
+  /** The touchpoint. */
+  node: Touchpoint;
+};
+
+/**
+ * Which touchpoints a journey holds. Every condition given must hold; an empty list means no
+ * condition.
+ */
+export type JourneyFilter = {
+  /** Only touchpoints in these channels. */
+  channels?: InputMaybe<Array<Channel>>;
+  /** Only touchpoints of these kinds. */
+  kinds?: InputMaybe<Array<TouchpointKind>>;
+  /** Only touchpoints at or after this instant. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only touchpoints at or before this instant. Must not be before `since`. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** The customer's whole history in figures (see `Customer.journeySummary`). */
+export type JourneySummary = {
+  __typename?: 'JourneySummary';
+  /** Per channel with at least one touchpoint: how many and the last one's time. */
+  channels: Array<ChannelActivity>;
+  /** ISO 4217 currency of `totalSpend`. */
+  currency?: Maybe<Scalars['String']['output']>;
+  /** The devices seen, most recently used first. */
+  devices: Array<DeviceActivity>;
+  /** The product categories bought most (by units, net of returns), most first, at most 5. */
+  favouriteCategories: Array<CategoryCount>;
+  /** The store with the most store purchases, if any. */
+  favouriteStore?: Maybe<Scalars['String']['output']>;
+  /** The oldest touchpoint. */
+  firstTouchpoint?: Maybe<Touchpoint>;
+  /** The newest touchpoint. */
+  lastTouchpoint?: Maybe<Touchpoint>;
+  /** Purchases, returns and orders in a currency other than `currency`, left out of `totalSpend`. */
+  otherCurrencyTouchpoints: Scalars['Int']['output'];
+  /** True when a silo could not be read: its touchpoints are missing from every figure. */
+  partial: Scalars['Boolean']['output'];
+  /** Store purchases plus online orders (refunded or not). */
+  purchases: Scalars['Int']['output'];
+  /** Store returns plus refunded online orders (fully or partly). */
+  returns: Scalars['Int']['output'];
+  /**
+   * Store purchases and online orders, minus store returns and online refunds, in `currency` (the
+   * shop's). Amounts in another currency are not converted: they are left out and counted in
+   * `otherCurrencyTouchpoints`.
+   */
+  totalSpend: Scalars['Float']['output'];
+  /** How many touchpoints in all. */
+  touchpoints: Scalars['Int']['output'];
+  /** The silos whose touchpoints are missing because they failed. */
+  unavailableSources: Array<Source>;
 };
 
 /** A member of the loyalty program (Open Loyalty `member`). */
@@ -419,6 +599,19 @@ export type Mutation = {
  */
 export type MutationEvictCustomerArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** Paging information of a connection (Relay `PageInfo`). */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** The cursor of the last edge, to pass as `after`; null on an empty page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more touchpoints follow this page. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** True when this page was asked with `after`: touchpoints come before it. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge, null on an empty page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** A page seen during a visit. */
@@ -533,6 +726,17 @@ export type QueryCustomersArgs = {
   ids: Array<Scalars['ID']['input']>;
 };
 
+/** A loyalty reward the customer redeemed with points (Open Loyalty reward redemption). */
+export type RedeemedReward = {
+  __typename?: 'RedeemedReward';
+  /** Points spent on it. */
+  costInPoints: Scalars['Int']['output'];
+  /** The coupon code the redemption issued, if any. */
+  couponCode?: Maybe<Scalars['String']['output']>;
+  /** The reward's name, e.g. `10 EUR voucher`. */
+  name: Scalars['String']['output'];
+};
+
 /**
  * The silos the gateway federates. The value is also the prefix of a source record key
  * (`crm:101`).
@@ -577,19 +781,103 @@ export type SurvivorshipRule =
   /** The first silo of an ordered list that has a usable value. */
   | 'sourcePriority';
 
+/** One moment of the customer's journey, from one silo. */
+export type Touchpoint = {
+  __typename?: 'Touchpoint';
+  /** The amount of a purchase, return, order or discount, positive, in `currency`. */
+  amount?: Maybe<Scalars['Float']['output']>;
+  /** The campaign that brought a visit (Matomo campaign name), if any. */
+  campaign?: Maybe<Scalars['String']['output']>;
+  /** Where it happened. */
+  channel: Channel;
+  /** ISO 4217 currency of `amount`. */
+  currency?: Maybe<Scalars['String']['output']>;
+  /** The device of a visit or a first login. */
+  device?: Maybe<Device>;
+  /** The discount codes an online order used (for `discountCodeUsed`, the one code). */
+  discountCodes: Array<Scalars['String']['output']>;
+  /** The payment state of an online order (`paid`, `pending`, `refunded`, `partially_refunded`). */
+  financialStatus?: Maybe<Scalars['String']['output']>;
+  /**
+   * Globally unique: the silo, the kind of event and the event's id in that silo
+   * (`loyalty:transaction:8f2c...`, `commerce:order:4501:code:WELCOME10`).
+   */
+  id: Scalars['ID']['output'];
+  /** The lines of a purchase, return or order; empty for other kinds. */
+  items: Array<PurchaseLine>;
+  /** What happened. */
+  kind: TouchpointKind;
+  /** When it happened. For a visit, its last action (the order in which the analytics tool lists visits). */
+  occurredAt: Scalars['DateTime']['output'];
+  /** Pages seen during a visit, in order; empty for other kinds. */
+  pagesViewed: Array<PageView>;
+  /** Products viewed during a visit, in order; empty for other kinds. */
+  productsViewed: Array<ProductView>;
+  /** The customer's record in that silo (`source` + `recordId` is a `sourceRecords` key). */
+  recordId: Scalars['String']['output'];
+  /** The referring site or search engine of a visit, if any. */
+  referrer?: Maybe<Scalars['String']['output']>;
+  /** The reward of a `rewardRedeemed` touchpoint. */
+  reward?: Maybe<RedeemedReward>;
+  /** The silo that holds it. */
+  source: Source;
+  /** The event's own id in that silo: the transaction, order, redemption or visit id, or the record's id for a record created. */
+  sourceId: Scalars['String']['output'];
+  /** The store of a store purchase or return, or where a reward was redeemed. */
+  store?: Maybe<Scalars['String']['output']>;
+  /** One line a clerk can read, e.g. `Bought 2 items in Lyon Part-Dieu for 111.90 EUR`. */
+  summary: Scalars['String']['output'];
+};
+
+/** What happened at a touchpoint. */
+export type TouchpointKind =
+  /** A CRM contact or a shop account was created. */
+  | 'accountCreated'
+  /** A visit in the mobile app that no campaign brought. */
+  | 'appVisit'
+  /** A visit (on the site or in the app) that a marketing campaign brought; `campaign` names it. */
+  | 'campaignVisit'
+  /**
+   * The first time a device logged in as this customer: the moment an anonymous browser or app
+   * install became this customer. At the time of that visit's last action.
+   */
+  | 'deviceFirstLogin'
+  /** A discount code used in an online order (one touchpoint per code, at the order's time). */
+  | 'discountCodeUsed'
+  /** A loyalty program membership began. */
+  | 'membershipCreated'
+  /** An order in the online shop, with its financial status. */
+  | 'onlineOrder'
+  /** A loyalty reward redeemed with points. */
+  | 'rewardRedeemed'
+  /** A purchase at a store till, recorded by the loyalty program. */
+  | 'storePurchase'
+  /** A return at a store, recorded by the loyalty program. */
+  | 'storeReturn'
+  /** A visit on the website that no campaign brought. */
+  | 'webVisit';
+
 /** One visit (session) on the website or app. */
 export type Visit = {
   __typename?: 'Visit';
   /** Browser or app, e.g. `Chrome Mobile`. */
   browser?: Maybe<Scalars['String']['output']>;
+  /** The campaign that brought the visit (Matomo `campaignName`, else the referrer name of a campaign visit), if any. */
+  campaign?: Maybe<Scalars['String']['output']>;
+  /** The campaign's medium, e.g. `email`, `cpc`, `social` (Matomo `campaignMedium`), if any. */
+  campaignMedium?: Maybe<Scalars['String']['output']>;
   /** How the visitor came: `direct`, `search`, `website`, `campaign` or `social`. */
   channel?: Maybe<Scalars['String']['output']>;
   /** `desktop`, `smartphone`, `tablet`, ... */
   deviceType?: Maybe<Scalars['String']['output']>;
   /** How long the visit lasted. */
   durationSeconds: Scalars['Int']['output'];
+  /** When the visit's last action happened: the analytics tool lists visits in this order. */
+  endedAt: Scalars['DateTime']['output'];
   /** The Matomo visit id. Unique within its silo, and only this type holds ids of that kind, so `__typename` + `id` is a safe client cache key. */
   id: Scalars['ID']['output'];
+  /** Whether the visit was in the mobile app (the app is its own analytics site) rather than on the website. */
+  inApp: Scalars['Boolean']['output'];
   /** Operating system of the device, e.g. `Android`. */
   operatingSystem?: Maybe<Scalars['String']['output']>;
   /** Pages seen during the visit, in order. */
@@ -679,6 +967,9 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   AnalyticsVisitor: ResolverTypeWrapper<AnalyticsVisitor>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CategoryCount: ResolverTypeWrapper<CategoryCount>;
+  Channel: Channel;
+  ChannelActivity: ResolverTypeWrapper<ChannelActivity>;
   CommerceCustomer: ResolverTypeWrapper<CommerceCustomerRecord>;
   CommerceOrder: ResolverTypeWrapper<Omit<CommerceOrder, 'lines'> & { lines: Array<ResolversTypes['PurchaseLine']> }>;
   CrmContact: ResolverTypeWrapper<CrmContact>;
@@ -686,6 +977,8 @@ export type ResolversTypes = {
   CustomerResolution: ResolverTypeWrapper<CustomerResolution>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Device: ResolverTypeWrapper<Device>;
+  DeviceActivity: ResolverTypeWrapper<DeviceActivity>;
   Eviction: ResolverTypeWrapper<Eviction>;
   FieldProvenance: ResolverTypeWrapper<FieldProvenance>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -693,19 +986,27 @@ export type ResolversTypes = {
   IdentifierType: IdentifierType;
   Identity: ResolverTypeWrapper<Identity>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  JourneyConnection: ResolverTypeWrapper<Omit<JourneyConnection, 'edges'> & { edges: Array<ResolversTypes['JourneyEdge']> }>;
+  JourneyEdge: ResolverTypeWrapper<Omit<JourneyEdge, 'node'> & { node: ResolversTypes['Touchpoint'] }>;
+  JourneyFilter: JourneyFilter;
+  JourneySummary: ResolverTypeWrapper<Omit<JourneySummary, 'firstTouchpoint' | 'lastTouchpoint'> & { firstTouchpoint?: Maybe<ResolversTypes['Touchpoint']>, lastTouchpoint?: Maybe<ResolversTypes['Touchpoint']> }>;
   LoyaltyMember: ResolverTypeWrapper<LoyaltyMemberRecord>;
   LoyaltyTransaction: ResolverTypeWrapper<Omit<LoyaltyTransaction, 'lines'> & { lines: Array<ResolversTypes['PurchaseLine']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   PageView: ResolverTypeWrapper<PageView>;
   PostalAddress: ResolverTypeWrapper<PostalAddress>;
   ProductView: ResolverTypeWrapper<ProductView>;
   ProvenanceCandidate: ResolverTypeWrapper<ProvenanceCandidate>;
   PurchaseLine: ResolverTypeWrapper<PurchaseLineRecord>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RedeemedReward: ResolverTypeWrapper<RedeemedReward>;
   Source: Source;
   SourceRecord: ResolverTypeWrapper<SourceRecord>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SurvivorshipRule: SurvivorshipRule;
+  Touchpoint: ResolverTypeWrapper<Omit<Touchpoint, 'items'> & { items: Array<ResolversTypes['PurchaseLine']> }>;
+  TouchpointKind: TouchpointKind;
   Visit: ResolverTypeWrapper<Visit>;
 };
 
@@ -713,6 +1014,8 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AnalyticsVisitor: AnalyticsVisitor;
   Boolean: Scalars['Boolean']['output'];
+  CategoryCount: CategoryCount;
+  ChannelActivity: ChannelActivity;
   CommerceCustomer: CommerceCustomerRecord;
   CommerceOrder: Omit<CommerceOrder, 'lines'> & { lines: Array<ResolversParentTypes['PurchaseLine']> };
   CrmContact: CrmContact;
@@ -720,23 +1023,32 @@ export type ResolversParentTypes = {
   CustomerResolution: CustomerResolution;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  Device: Device;
+  DeviceActivity: DeviceActivity;
   Eviction: Eviction;
   FieldProvenance: FieldProvenance;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Identity: Identity;
   Int: Scalars['Int']['output'];
+  JourneyConnection: Omit<JourneyConnection, 'edges'> & { edges: Array<ResolversParentTypes['JourneyEdge']> };
+  JourneyEdge: Omit<JourneyEdge, 'node'> & { node: ResolversParentTypes['Touchpoint'] };
+  JourneyFilter: JourneyFilter;
+  JourneySummary: Omit<JourneySummary, 'firstTouchpoint' | 'lastTouchpoint'> & { firstTouchpoint?: Maybe<ResolversParentTypes['Touchpoint']>, lastTouchpoint?: Maybe<ResolversParentTypes['Touchpoint']> };
   LoyaltyMember: LoyaltyMemberRecord;
   LoyaltyTransaction: Omit<LoyaltyTransaction, 'lines'> & { lines: Array<ResolversParentTypes['PurchaseLine']> };
   Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   PageView: PageView;
   PostalAddress: PostalAddress;
   ProductView: ProductView;
   ProvenanceCandidate: ProvenanceCandidate;
   PurchaseLine: PurchaseLineRecord;
   Query: Record<PropertyKey, never>;
+  RedeemedReward: RedeemedReward;
   SourceRecord: SourceRecord;
   String: Scalars['String']['output'];
+  Touchpoint: Omit<Touchpoint, 'items'> & { items: Array<ResolversParentTypes['PurchaseLine']> };
   Visit: Visit;
 };
 
@@ -747,6 +1059,17 @@ export type AnalyticsVisitorResolvers<ContextType = RequestContext, ParentType e
   userId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   visitCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   visits?: Resolver<Array<ResolversTypes['Visit']>, ParentType, ContextType, RequireFields<AnalyticsVisitorVisitsArgs, 'limit'>>;
+};
+
+export type CategoryCountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CategoryCount'] = ResolversParentTypes['CategoryCount']> = {
+  category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ChannelActivityResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ChannelActivity'] = ResolversParentTypes['ChannelActivity']> = {
+  channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type CommerceCustomerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CommerceCustomer'] = ResolversParentTypes['CommerceCustomer']> = {
@@ -769,11 +1092,13 @@ export type CommerceCustomerResolvers<ContextType = RequestContext, ParentType e
 export type CommerceOrderResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CommerceOrder'] = ResolversParentTypes['CommerceOrder']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  discountCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   financialStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['PurchaseLine']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   totalPrice?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  totalRefunded?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type CrmContactResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CrmContact'] = ResolversParentTypes['CrmContact']> = {
@@ -806,6 +1131,8 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   identities?: Resolver<Array<ResolversTypes['Identity']>, ParentType, ContextType>;
+  journey?: Resolver<Maybe<ResolversTypes['JourneyConnection']>, ParentType, ContextType, RequireFields<CustomerJourneyArgs, 'first'>>;
+  journeySummary?: Resolver<Maybe<ResolversTypes['JourneySummary']>, ParentType, ContextType>;
   lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   locale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   loyalty?: Resolver<Maybe<Array<ResolversTypes['LoyaltyMember']>>, ParentType, ContextType>;
@@ -830,6 +1157,20 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeviceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Device'] = ResolversParentTypes['Device']> = {
+  browser?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  operatingSystem?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  visitorId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type DeviceActivityResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DeviceActivity'] = ResolversParentTypes['DeviceActivity']> = {
+  device?: Resolver<ResolversTypes['Device'], ParentType, ContextType>;
+  firstSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lastSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  visits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type EvictionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Eviction'] = ResolversParentTypes['Eviction']> = {
   evictedIdentifiers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -851,6 +1192,35 @@ export type IdentityResolvers<ContextType = RequestContext, ParentType extends R
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['IdentifierType'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type JourneyConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['JourneyConnection'] = ResolversParentTypes['JourneyConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['JourneyEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  partial?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  unavailableSources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+};
+
+export type JourneyEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['JourneyEdge'] = ResolversParentTypes['JourneyEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Touchpoint'], ParentType, ContextType>;
+};
+
+export type JourneySummaryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['JourneySummary'] = ResolversParentTypes['JourneySummary']> = {
+  channels?: Resolver<Array<ResolversTypes['ChannelActivity']>, ParentType, ContextType>;
+  currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  devices?: Resolver<Array<ResolversTypes['DeviceActivity']>, ParentType, ContextType>;
+  favouriteCategories?: Resolver<Array<ResolversTypes['CategoryCount']>, ParentType, ContextType>;
+  favouriteStore?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  firstTouchpoint?: Resolver<Maybe<ResolversTypes['Touchpoint']>, ParentType, ContextType>;
+  lastTouchpoint?: Resolver<Maybe<ResolversTypes['Touchpoint']>, ParentType, ContextType>;
+  otherCurrencyTouchpoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  partial?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  purchases?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  returns?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalSpend?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  touchpoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unavailableSources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
 };
 
 export type LoyaltyMemberResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LoyaltyMember'] = ResolversParentTypes['LoyaltyMember']> = {
@@ -883,6 +1253,13 @@ export type LoyaltyTransactionResolvers<ContextType = RequestContext, ParentType
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   evictCustomer?: Resolver<ResolversTypes['Eviction'], ParentType, ContextType, RequireFields<MutationEvictCustomerArgs, 'id'>>;
+};
+
+export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PageViewResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageView'] = ResolversParentTypes['PageView']> = {
@@ -927,18 +1304,51 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   customers?: Resolver<Array<Maybe<ResolversTypes['Customer']>>, ParentType, ContextType, RequireFields<QueryCustomersArgs, 'ids'>>;
 };
 
+export type RedeemedRewardResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RedeemedReward'] = ResolversParentTypes['RedeemedReward']> = {
+  costInPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  couponCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type SourceRecordResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SourceRecord'] = ResolversParentTypes['SourceRecord']> = {
   key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
 };
 
+export type TouchpointResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Touchpoint'] = ResolversParentTypes['Touchpoint']> = {
+  amount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  campaign?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
+  currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  device?: Resolver<Maybe<ResolversTypes['Device']>, ParentType, ContextType>;
+  discountCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  financialStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['PurchaseLine']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TouchpointKind'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  pagesViewed?: Resolver<Array<ResolversTypes['PageView']>, ParentType, ContextType>;
+  productsViewed?: Resolver<Array<ResolversTypes['ProductView']>, ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  referrer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reward?: Resolver<Maybe<ResolversTypes['RedeemedReward']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
+  sourceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  store?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type VisitResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Visit'] = ResolversParentTypes['Visit']> = {
   browser?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  campaign?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  campaignMedium?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   channel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   deviceType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   durationSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  endedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inApp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   operatingSystem?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   pages?: Resolver<Array<ResolversTypes['PageView']>, ParentType, ContextType>;
   productViews?: Resolver<Array<ResolversTypes['ProductView']>, ParentType, ContextType>;
@@ -949,6 +1359,8 @@ export type VisitResolvers<ContextType = RequestContext, ParentType extends Reso
 
 export type Resolvers<ContextType = RequestContext> = {
   AnalyticsVisitor?: AnalyticsVisitorResolvers<ContextType>;
+  CategoryCount?: CategoryCountResolvers<ContextType>;
+  ChannelActivity?: ChannelActivityResolvers<ContextType>;
   CommerceCustomer?: CommerceCustomerResolvers<ContextType>;
   CommerceOrder?: CommerceOrderResolvers<ContextType>;
   CrmContact?: CrmContactResolvers<ContextType>;
@@ -956,19 +1368,27 @@ export type Resolvers<ContextType = RequestContext> = {
   CustomerResolution?: CustomerResolutionResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  Device?: DeviceResolvers<ContextType>;
+  DeviceActivity?: DeviceActivityResolvers<ContextType>;
   Eviction?: EvictionResolvers<ContextType>;
   FieldProvenance?: FieldProvenanceResolvers<ContextType>;
   Identity?: IdentityResolvers<ContextType>;
+  JourneyConnection?: JourneyConnectionResolvers<ContextType>;
+  JourneyEdge?: JourneyEdgeResolvers<ContextType>;
+  JourneySummary?: JourneySummaryResolvers<ContextType>;
   LoyaltyMember?: LoyaltyMemberResolvers<ContextType>;
   LoyaltyTransaction?: LoyaltyTransactionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   PageView?: PageViewResolvers<ContextType>;
   PostalAddress?: PostalAddressResolvers<ContextType>;
   ProductView?: ProductViewResolvers<ContextType>;
   ProvenanceCandidate?: ProvenanceCandidateResolvers<ContextType>;
   PurchaseLine?: PurchaseLineResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RedeemedReward?: RedeemedRewardResolvers<ContextType>;
   SourceRecord?: SourceRecordResolvers<ContextType>;
+  Touchpoint?: TouchpointResolvers<ContextType>;
   Visit?: VisitResolvers<ContextType>;
 };
 
