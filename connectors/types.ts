@@ -22,7 +22,14 @@ export type LoyaltyMemberRecord = Omit<LoyaltyMember, 'transactions' | '__typena
 /** A shop customer without its orders, which are fetched only when selected. */
 export type CommerceCustomerRecord = Omit<CommerceCustomer, 'orders' | '__typename'>;
 export type CrmContactRecord = Omit<CrmContact, '__typename'>;
-export type AnalyticsVisitorRecord = Omit<AnalyticsVisitor, '__typename'>;
+export type AnalyticsVisitorRecord = Omit<AnalyticsVisitor, '__typename'> & {
+  /**
+   * For each login id (shop customer id) this device's visits were sent with: its first such
+   * visit, the moment the anonymous device became that customer (the journey's `deviceFirstLogin`).
+   * `at` is that visit's last action (ISO 8601), the journey's time of a visit.
+   */
+  firstLogins?: ReadonlyArray<{ userId: string; visitId: string; at: string }>;
+};
 export type LoyaltyTransactionRecord = Omit<LoyaltyTransaction, '__typename'>;
 /** A visit as the analytics connector gives it. */
 export type VisitRecord = Omit<Visit, '__typename'>;

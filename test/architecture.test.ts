@@ -44,6 +44,7 @@ const IO_IMPORT = /^(node:(http|https|net|fs|fs\/promises|child_process|dgram|dn
 const ALLOWED_UP = new Set([
   'src/generated/graphql.ts -> connectors/types.ts',
   'src/generated/graphql.ts -> src/identity/resolved-customer.ts',
+  'src/generated/graphql.ts -> src/journey/touchpoint.ts',
   'src/generated/graphql.ts -> src/graphql/context.ts',
 ]);
 

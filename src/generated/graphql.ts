@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import type { LoyaltyMemberRecord, CommerceCustomerRecord, PurchaseLineRecord } from '../../connectors/types.js';
+import type { TouchpointRecord } from '../journey/touchpoint.js';
 import type { RequestContext } from '../graphql/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -1005,7 +1006,7 @@ export type ResolversTypes = {
   SourceRecord: ResolverTypeWrapper<SourceRecord>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SurvivorshipRule: SurvivorshipRule;
-  Touchpoint: ResolverTypeWrapper<Omit<Touchpoint, 'items'> & { items: Array<ResolversTypes['PurchaseLine']> }>;
+  Touchpoint: ResolverTypeWrapper<TouchpointRecord>;
   TouchpointKind: TouchpointKind;
   Visit: ResolverTypeWrapper<Visit>;
 };
@@ -1048,7 +1049,7 @@ export type ResolversParentTypes = {
   RedeemedReward: RedeemedReward;
   SourceRecord: SourceRecord;
   String: Scalars['String']['output'];
-  Touchpoint: Omit<Touchpoint, 'items'> & { items: Array<ResolversParentTypes['PurchaseLine']> };
+  Touchpoint: TouchpointRecord;
   Visit: Visit;
 };
 
