@@ -26,9 +26,10 @@ export type AnalyticsVisitorRecord = Omit<AnalyticsVisitor, '__typename'> & {
   /**
    * For each login id (shop customer id) this device's visits were sent with: its first such
    * visit, the moment the anonymous device became that customer (the journey's `deviceFirstLogin`).
-   * `at` is that visit's last action (ISO 8601), the journey's time of a visit.
+   * `at` is that visit's last action (ISO 8601), the journey's time of a visit; `inApp` whether
+   * that visit was in the app (the app's analytics site) rather than on the website.
    */
-  firstLogins?: ReadonlyArray<{ userId: string; visitId: string; at: string }>;
+  firstLogins?: ReadonlyArray<{ userId: string; visitId: string; at: string; inApp: boolean }>;
 };
 export type LoyaltyTransactionRecord = Omit<LoyaltyTransaction, '__typename'>;
 /** A visit as the analytics connector gives it. */

@@ -3,8 +3,18 @@
  * its lines are the connectors' purchase lines, whose category a shop line fetches only when
  * selected (codegen.yml maps `Touchpoint` to this type).
  */
-import type { PurchaseLineRecord } from '../../connectors/types.js';
-import type { Touchpoint } from '../generated/graphql.js';
+import type {
+  AnalyticsVisitorRecord,
+  CommerceCustomerRecord,
+  CommerceOrderRecord,
+  CrmContactRecord,
+  LoyaltyMemberRecord,
+  LoyaltyRedemptionRecord,
+  LoyaltyTransactionRecord,
+  PurchaseLineRecord,
+  VisitRecord,
+} from '../../connectors/types.js';
+import type { Channel, Touchpoint, TouchpointKind } from '../generated/graphql.js';
 
 export type TouchpointRecord = Omit<Touchpoint, '__typename' | 'items'> & {
   items: PurchaseLineRecord[];
@@ -36,3 +46,35 @@ export const JOURNEY_STREAMS: readonly JourneyStream[] = [
   'analytics.visits',
   'analytics.logins',
 ];
+
+/**
+ * What each stream's reader gives, one item per silo event: a record for the record streams, an
+ * event with the record it belongs to (`recordId`) for the others. A visitor's first logins are
+ * only those as one of the customer's own shop ids (a shared device's other logins are not theirs).
+ */
+export interface StreamEvents {
+  'crm.contacts': CrmContactRecord;
+  'loyalty.members': LoyaltyMemberRecord;
+  'loyalty.transactions': LoyaltyTransactionRecord & { recordId: string };
+  'loyalty.redemptions': LoyaltyRedemptionRecord & { recordId: string };
+  'commerce.customers': CommerceCustomerRecord;
+  'commerce.orders': CommerceOrderRecord & { recordId: string };
+  'analytics.visits': VisitRecord & { recordId: string };
+  'analytics.logins': { visitor: AnalyticsVisitorRecord; login: NonNullable<AnalyticsVisitorRecord['firstLogins']>[number] };
+}
+
+/**
+ * The kinds and channels each stream's touchpoints can have: the journey skips a stream that
+ * cannot hold a touchpoint a filter keeps. The touchpoint builders (touchpoints.ts) keep to it.
+ */
+export const STREAM_KINDS: { readonly [S in JourneyStream]: { kinds: readonly TouchpointKind[]; channels: readonly Channel[] } } = {
+  'crm.contacts': { kinds: ['accountCreated'], channels: ['email'] },
+  'loyalty.members': { kinds: ['membershipCreated'], channels: ['store'] },
+  'loyalty.transactions': { kinds: ['storePurchase', 'storeReturn'], channels: ['store'] },
+  'loyalty.redemptions': { kinds: ['rewardRedeemed'], channels: ['store'] },
+  'commerce.customers': { kinds: ['accountCreated'], channels: ['web'] },
+  'commerce.orders': { kinds: ['onlineOrder', 'discountCodeUsed'], channels: ['web'] },
+  // A campaign visit's channel is `email` when its campaign medium is email, else `campaign`.
+  'analytics.visits': { kinds: ['webVisit', 'appVisit', 'campaignVisit'], channels: ['web', 'app', 'email', 'campaign'] },
+  'analytics.logins': { kinds: ['deviceFirstLogin'], channels: ['web', 'app'] },
+};
