@@ -34,6 +34,8 @@ export interface GatewayServices {
   golden: GoldenRecordOptions;
   /** Bearer token of admin operations; empty when they are off. */
   adminToken: string;
+  /** Key that signs journey cursors (GATEWAY_CURSOR_SECRET, or random bytes made at start). */
+  cursorKey: string | Uint8Array;
 }
 
 /**

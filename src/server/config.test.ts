@@ -29,6 +29,7 @@ describe('configuration', () => {
         timeZone: 'Europe/Paris',
         timeZones: { crm: 'UTC', loyalty: 'Europe/Paris' },
         adminToken: '',
+        cursorSecret: '',
         golden: { rules: DEFAULT_SURVIVORSHIP },
         identity: {
           maxRounds: 4,
@@ -88,6 +89,16 @@ describe('configuration', () => {
       'Bad setting IDENTITY_LIMITS: expected type=N pairs with N of at least 1 and types among crm, loyalty, commerce, analytics, email, phone, card, got "fax=2".',
       'Bad setting IDENTITY_PRIORITY: name every identifier type once, strongest first: crm, loyalty, commerce, analytics, email, phone, card.',
       'Bad setting IDENTITY_BLOCKED_PHONES: expected a regular expression, got "(".',
+    ]);
+  });
+
+  it('takes a cursor key of 32 characters or more, and says how long a short one is without repeating it', () => {
+    const key = 'k'.repeat(32);
+    const good = parseGatewaySettings({ env: { GATEWAY_CURSOR_SECRET: key } });
+    expect(good.ok && good.config.cursorSecret).toBe(key);
+    const bad = parseGatewaySettings({ env: { GATEWAY_CURSOR_SECRET: 'short-secret' } });
+    expect(!bad.ok && bad.errors).toEqual([
+      'Bad setting GATEWAY_CURSOR_SECRET: expected at least 32 characters (for example `openssl rand -base64 32`), got 12.',
     ]);
   });
 
@@ -253,7 +264,7 @@ describe('unknown settings', () => {
     ['ANALYTICS_API_KEY', 'ANALYTICS_TOKEN_AUTH'],
     ['LOYALTY_SECRET', 'LOYALTY_PASSWORD'],
     ['GATEWAY_HOST', 'HOST'],
-    ['GATEWAY_SECRET', 'GATEWAY_ADMIN_TOKEN'],
+    ['GATEWAY_SECRET', 'GATEWAY_CURSOR_SECRET'],
     ['COMMERCE_API_KEY', 'COMMERCE_ACCESS_TOKEN'],
   ])('names %s, with a prefix of ours but far from every setting, with the setting its words point to, %s', (name, meant) => {
     expect(unknownSettings({ env: { [name]: 'x' } })).toEqual([`Unknown setting "${name}" in the environment. Did you mean ${meant}?`]);
@@ -274,7 +285,7 @@ describe('unknown settings', () => {
       'Unknown setting "GOLDEN_SOURCE" in the environment. GOLDEN settings are: GOLDEN_RULES.',
     ]);
     expect(unknownSettings({ env: {}, file: { GATEWAY_URL: 'x', IDENTITY_PROVIDER_URL: 'x' } })).toEqual([
-      'Unknown setting "GATEWAY_URL" in the config file. GATEWAY settings are: GATEWAY_SANDBOX, GATEWAY_ADMIN_TOKEN.',
+      'Unknown setting "GATEWAY_URL" in the config file. GATEWAY settings are: GATEWAY_SANDBOX, GATEWAY_ADMIN_TOKEN, GATEWAY_CURSOR_SECRET.',
       'Unknown setting "IDENTITY_PROVIDER_URL" in the config file. IDENTITY settings are: IDENTITY_MAX_ROUNDS, IDENTITY_MAX_RECORDS, IDENTITY_CACHE_MAX_MB, IDENTITY_CACHE_TTL_MS, IDENTITY_NEGATIVE_TTL_MS, IDENTITY_LIMITS, IDENTITY_PRIORITY, IDENTITY_WEAK_TYPES, IDENTITY_LINK_FIXED_LINES, IDENTITY_BLOCKED_EMAILS, IDENTITY_BLOCKED_PHONES, IDENTITY_BLOCKED_CARDS.',
     ]);
   });

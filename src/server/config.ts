@@ -36,6 +36,11 @@ export interface GatewayConfig {
   timeZones: SiloTimeZones;
   /** Bearer token of admin operations (cache eviction); empty turns them off. */
   adminToken: string;
+  /**
+   * Key that signs journey cursors (HMAC-SHA256), at least 32 characters; empty: a random key
+   * made at start, so cursors do not survive a restart and are not understood by other replicas.
+   */
+  cursorSecret: string;
   /** Survivorship rule of each golden field. */
   golden: { rules: SurvivorshipRules };
   identity: {
@@ -112,6 +117,11 @@ const kinds = {
   secret: { type: 'secret', parse: (text) => ok(text) } satisfies SettingKind<string>,
   /** An empty secret turns its feature off. */
   optionalSecret: { type: 'secret, or empty', parse: (text) => ok(text) } satisfies SettingKind<string>,
+  /** A key to sign with: long enough that it cannot be guessed; its value is never repeated. */
+  signingKey: {
+    type: 'secret of 32+ characters, or empty',
+    parse: (text) => (text === '' || text.length >= 32 ? ok(text) : bad(`expected at least 32 characters (for example \`openssl rand -base64 32\`), got ${text.length}.`)),
+  } satisfies SettingKind<string>,
   httpUrl: {
     type: 'http(s) URL',
     parse(text) {
@@ -300,6 +310,14 @@ const GATEWAY_SETTINGS = {
     defaultDoc: '(none: admin off)',
     description: 'Bearer token of admin operations (`evictCustomer`). Empty: admin operations are off.',
   },
+  cursorSecret: {
+    name: 'GATEWAY_CURSOR_SECRET',
+    ...kinds.signingKey,
+    default: '',
+    defaultDoc: '(random at each start)',
+    description:
+      'Key that signs `journey` cursors (HMAC-SHA256). Give every replica the same one, so that a cursor works on any replica and after a restart; empty: a random key made at start.',
+  },
 } satisfies SettingTable;
 
 /** The settings every silo has: where it is, how long a call may take, how many connections. */
@@ -473,6 +491,7 @@ function gatewaySettingsOf(v: Values<typeof GATEWAY_SETTINGS>): GatewaySettings 
     timeZone: v.timeZone,
     timeZones: { crm: v.crmTimeZone, loyalty: v.loyaltyTimeZone },
     adminToken: v.adminToken,
+    cursorSecret: v.cursorSecret,
     golden: { rules: v.goldenRules },
     identity: {
       maxRounds: v.identityMaxRounds,

@@ -3,6 +3,7 @@
  * Sandbox on GET with an example operation preloaded), a health endpoint, and the error masking
  * that keeps stacks, upstream bodies and secrets out of responses.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -79,6 +80,7 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
     logger,
     normalize,
     adminToken: settings.adminToken,
+    cursorKey: settings.cursorSecret || randomBytes(32),
     golden: { ...normalize, rules: settings.golden.rules },
     identity: new IdentityResolver({
       silos: SOURCES.map((source) => connectors[source]),
@@ -89,6 +91,9 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
       cache: settings.identity.cache,
     }),
   };
+  if (!settings.cursorSecret) {
+    logger.info('journey cursor key made at start', { reason: 'GATEWAY_CURSOR_SECRET is empty', effect: 'journey cursors stop working after a restart and on other replicas' });
+  }
   const apollo = new ApolloServer<RequestContext>({
     schema: makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }),
     introspection: settings.sandbox,

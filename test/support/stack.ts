@@ -34,6 +34,7 @@ export const TEST_SETTINGS: GatewaySettings = {
   timeZone: 'Europe/Paris',
   timeZones: { crm: 'UTC', loyalty: 'Europe/Paris' },
   adminToken: 'test-admin-token',
+  cursorSecret: 'test-cursor-secret-of-at-least-32-characters',
   golden: { rules: DEFAULT_SURVIVORSHIP },
   identity: {
     maxRounds: 4,
