@@ -249,8 +249,10 @@ describe('a journey page', () => {
       const whole = Object.values(history).flat().sort(compareTouchpoints);
       const pages = await allPages(streamsOf(history), first);
       expect(pages.flatMap(ids)).toEqual(whole.map((t) => t.id));
-      // Every page but the last is full: no empty page before the end.
+      // Every page but the last is full, and hasNextPage is exact: no empty page at the end.
       expect(pages.slice(0, -1).every((p) => p.edges.length === first)).toBe(true);
+      expect(pages.at(-1)!.edges.length).toBe(whole.length - first * (pages.length - 1));
+      expect(pages.at(-1)!.edges.length).toBeGreaterThan(0);
       expect(pages.at(-1)!.pageInfo.hasNextPage).toBe(false);
     }
   });

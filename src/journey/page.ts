@@ -117,15 +117,16 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
   const streams = JOURNEY_STREAMS.filter((stream) => plan[stream] !== undefined);
   const settled = await Promise.allSettled(streams.map((stream) => readStream(stream, request)));
   const outcomes = new Map<JourneyStream, StreamOutcome>();
-  settled.forEach((result, i) => {
-    const stream = streams[i]!;
-    if (result.status === 'fulfilled') return outcomes.set(stream, result.value);
+  for (const [i, result] of settled.entries()) {
+    if (result.status === 'fulfilled') {
+      outcomes.set(streams[i]!, result.value);
+      continue;
+    }
     const error = sourceErrorOf(result.reason);
-    if (error === undefined) return;
-    outcomes.set(stream, { status: 'failed', error });
-  });
-  const bug = settled.find((result) => result.status === 'rejected' && sourceErrorOf(result.reason) === undefined);
-  if (bug !== undefined) throw (bug as PromiseRejectedResult).reason;
+    // Not a silo failure: a bug, which no partial page should hide.
+    if (error === undefined) throw result.reason;
+    outcomes.set(streams[i]!, { status: 'failed', error });
+  }
 
   // The page may not pass a point where a stream stopped reading short of what it needed.
   let bound: TouchpointKey | null = null;
@@ -138,16 +139,16 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
   // k-way merge: a handful of streams, so the next head is found by a scan.
   const answered = [...outcomes].filter((entry): entry is [JourneyStream, Extract<StreamOutcome, { status: 'answered' }>] => entry[1].status === 'answered');
   const heads = answered.map(() => 0);
+  const head = (i: number): Entry | undefined => answered[i]![1].kept[heads[i]!];
   const taken: Entry[] = [];
   while (taken.length < first) {
     let best = -1;
     for (let i = 0; i < answered.length; i++) {
-      const entry = answered[i]![1].kept[heads[i]!];
-      if (entry !== undefined && (best === -1 || compareKeys(entry.key, answered[best]![1].kept[heads[best]!]!.key) < 0)) best = i;
+      const entry = head(i);
+      if (entry !== undefined && (best === -1 || compareKeys(entry.key, head(best)!.key) < 0)) best = i;
     }
-    if (best === -1) break;
-    const entry = answered[best]![1].kept[heads[best]!]!;
-    if (bound !== null && compareKeys(entry.key, bound) > 0) break;
+    const entry = best === -1 ? undefined : head(best);
+    if (entry === undefined || (bound !== null && compareKeys(entry.key, bound) > 0)) break;
     taken.push(entry);
     heads[best]!++;
   }
@@ -161,7 +162,7 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
       const before = positions?.[stream];
       if (outcome.status === 'failed') {
         if (before !== undefined) next[stream] = before;
-      } else if (before?.kind === 'end' || (outcome.read === 'complete' && !(compareKeys(outcome.kept.at(-1)?.key ?? key, key) > 0))) {
+      } else if (before?.kind === 'end' || (outcome.read === 'complete' && endsBy(outcome.kept, key))) {
         next[stream] = { kind: 'end' };
       } else {
         next[stream] = { kind: 'after', key };
@@ -196,6 +197,12 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
     unavailableSources: failures.map((error) => error.source),
     failures,
   };
+}
+
+/** True when no kept touchpoint comes after `key` (`kept` is in journey order). */
+function endsBy(kept: readonly Entry[], key: TouchpointKey): boolean {
+  const last = kept.at(-1);
+  return last === undefined || compareKeys(last.key, key) <= 0;
 }
 
 /** Reads one stream for the page: its kept touchpoints after its position, enough for the page. */
