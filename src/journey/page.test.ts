@@ -6,7 +6,7 @@ import { SourceError } from '../shared/errors.js';
 import { decodeCursor, type StreamPositions } from './cursor.js';
 import { filterKey, parseJourneyArgs, planJourney, type JourneyFilterSpec, type TimePushdown } from './filter.js';
 import { compareTouchpoints } from './order.js';
-import { readJourneyPage, type JourneyPage, type JourneyReadResult, type JourneyReaders } from './page.js';
+import { memoryReader, readJourneyPage, type JourneyPage, type JourneyReadResult, type JourneyReaders } from './page.js';
 import type { JourneyStream, TouchpointRecord } from './touchpoint.js';
 
 const SECRET = 'page-test-secret';
@@ -504,5 +504,48 @@ describe('a journey page when a silo fails', () => {
     await expect(
       readJourneyPage({ readers, first: 5, filter: NO_FILTER, plan: planJourney(NO_FILTER), cursor: scopeOf(NO_FILTER) }),
     ).rejects.toThrow('boom');
+  });
+});
+
+describe('a reader over touchpoints in memory', () => {
+  const contacts = [
+    tp('crm', '12', '2026-03-01T00:00:00.000Z', 'accountCreated'),
+    tp('crm', '9', '2026-03-01T00:00:00.000Z', 'accountCreated'),
+    tp('crm', '30', '2026-01-01T00:00:00.000Z', 'accountCreated'),
+    tp('crm', '40', '2026-05-01T00:00:00.000Z', 'accountCreated'),
+  ];
+  const read = memoryReader(contacts);
+  const at = (iso: string): number => Date.parse(iso);
+
+  it('gives everything in journey order, exhausted, from the newest', async () => {
+    const result = await read({ limit: 1 });
+    expect(result).toEqual({ touchpoints: [contacts[3], contacts[1], contacts[0], contacts[2]], exhausted: true });
+  });
+
+  it('starts at from, included, comparing ids as a silo does (9 before 12)', async () => {
+    const result = await read({ from: { at: at('2026-03-01T00:00:00.000Z'), id: '12' }, limit: 5 });
+    expect(result.touchpoints.map((t) => t.sourceId)).toEqual(['12', '30']);
+  });
+
+  it("takes every touchpoint at from's instant for the empty id", async () => {
+    const result = await read({ from: { at: at('2026-03-01T00:00:00.000Z'), id: '' }, limit: 5 });
+    expect(result.touchpoints.map((t) => t.sourceId)).toEqual(['9', '12', '30']);
+  });
+
+  it('keeps within since and until, both included', async () => {
+    const result = await read({ since: at('2026-01-01T00:00:00.000Z'), until: at('2026-03-01T00:00:00.000Z'), limit: 5 });
+    expect(result.touchpoints.map((t) => t.sourceId)).toEqual(['9', '12', '30']);
+  });
+
+  it('serves a record stream of a page beside a silo stream', async () => {
+    const orders = new MemoryStream([tp('commerce', '5', '2026-04-01T00:00:00.000Z', 'onlineOrder')]);
+    const filter = NO_FILTER;
+    const readers: JourneyReaders = { 'crm.contacts': read, 'commerce.orders': orders.read };
+    const one = await readJourneyPage({ readers, first: 2, filter, plan: planJourney(filter), cursor: scopeOf(filter) });
+    expect(ids(one)).toEqual(['crm:accountCreated:40', 'commerce:onlineOrder:5']);
+    const positions = decodeCursor(one.pageInfo.endCursor!, scopeOf(filter)).positions;
+    const two = await readJourneyPage({ readers, positions, first: 5, filter, plan: planJourney(filter), cursor: scopeOf(filter) });
+    expect(ids(two)).toEqual(['crm:accountCreated:9', 'crm:accountCreated:12', 'crm:accountCreated:30']);
+    expect(two.pageInfo.hasNextPage).toBe(false);
   });
 });

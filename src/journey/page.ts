@@ -9,6 +9,7 @@
  * silo failed keeps the position it had: its touchpoints come on a later page once it is back,
  * never skipped.
  */
+import { isAtOrAfter } from '../../connectors/shared/journey-order.js';
 import type { JourneyPoint, JourneyWindow } from '../../connectors/types.js';
 import type { PageInfo, Source } from '../generated/graphql.js';
 import { sourceErrorOf, type SourceError } from '../shared/errors.js';
@@ -197,6 +198,28 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
     unavailableSources: failures.map((error) => error.source),
     failures,
   };
+}
+
+/**
+ * A reader over touchpoints already in memory: the streams built from the customer's records (a
+ * contact, membership or shop account created, a device's first login). It answers, all at once
+ * (`exhausted`), the touchpoints at or after `window.from` (by time and sourceId, as a silo
+ * read does) within `since`..`until`, in journey order; `limit` is met by giving everything.
+ */
+export function memoryReader(touchpoints: readonly TouchpointRecord[]): (window: JourneyWindow) => Promise<JourneyReadResult> {
+  const sorted = touchpoints.map((node) => ({ key: touchpointKey(node), node })).sort((a, b) => compareKeys(a.key, b.key));
+  return (window) =>
+    Promise.resolve({
+      touchpoints: sorted
+        .filter(
+          ({ key }) =>
+            isAtOrAfter({ at: key.at, id: key.sourceId }, window.from) &&
+            (window.since === undefined || key.at >= window.since) &&
+            (window.until === undefined || key.at <= window.until),
+        )
+        .map(({ node }) => node),
+      exhausted: true,
+    });
 }
 
 /** True when no kept touchpoint comes after `key` (`kept` is in journey order). */
