@@ -237,8 +237,8 @@ export type Customer = {
    * still be on it, with the product's own paging and time filters.
    *
    * The order is total and stable: `occurredAt` descending, then `source` (crm, loyalty,
-   * commerce, analytics), then the touchpoint's `id`. Pass `pageInfo.endCursor` as `after` for
-   * the next page. A cursor is opaque and signed: it is valid for this customer and this `filter`
+   * commerce, analytics), then `sourceId` (whole numbers by value, `9` before `10`), then the
+   * touchpoint's `id`. Pass `pageInfo.endCursor` as `after` for the next page. A cursor is opaque and signed: it is valid for this customer and this `filter`
    * only, and is refused (BAD_USER_INPUT) with any other.
    *
    * `first` is between 1 and 100. When a silo fails the page answers from the others,
@@ -605,9 +605,16 @@ export type MutationEvictCustomerArgs = {
 /** Paging information of a connection (Relay `PageInfo`). */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The cursor of the last edge, to pass as `after`; null on an empty page. */
+  /**
+   * The cursor of the last edge, to pass as `after`. Null on an empty page, except one that
+   * stopped early (`hasNextPage` true): then the cursor to go on from.
+   */
   endCursor?: Maybe<Scalars['String']['output']>;
-  /** True when more touchpoints follow this page. */
+  /**
+   * True when more touchpoints follow this page, or may: when a silo's filter cannot be applied by
+   * the silo itself and a page reads far into its history without finding a touchpoint the filter
+   * keeps, the page stops there (it can even be empty) and says so; go on with `endCursor`.
+   */
   hasNextPage: Scalars['Boolean']['output'];
   /** True when this page was asked with `after`: touchpoints come before it. */
   hasPreviousPage: Scalars['Boolean']['output'];

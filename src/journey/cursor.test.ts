@@ -1,0 +1,136 @@
+import { createHmac } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { decodeCursor, encodeCursor, type JourneyCursorState } from './cursor.js';
+
+const SECRET = 'test-cursor-secret';
+const FILTER = '[[],[],null,null]';
+const STATE: JourneyCursorState = {
+  goldenId: 'cus_MXxjcm18NDY3',
+  filterKey: FILTER,
+  positions: {
+    'loyalty.transactions': { kind: 'after', key: { at: 1775001600000, source: 'commerce', sourceId: '4501', id: 'commerce:order:4501' } },
+    'commerce.orders': { kind: 'after', key: { at: 1775001600000, source: 'commerce', sourceId: '4501', id: 'commerce:order:4501' } },
+    'analytics.visits': { kind: 'after', key: { at: 1775001500000, source: 'analytics', sourceId: '77', id: 'analytics:visit:77' } },
+    'crm.contacts': { kind: 'end' },
+  },
+};
+const SCOPE = { goldenId: STATE.goldenId, filterKey: FILTER, secret: SECRET };
+
+function rejection(run: () => unknown): { message: string; code: unknown } {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof GraphQLError) return { message: error.message, code: error.extensions['code'] };
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The text with one character replaced by the base64url character one bit away (its lowest
+ * bit). In the signature's last character that bit is padding: the decoded bytes do not change.
+ */
+function flip(text: string, index: number): string {
+  const replacement = BASE64URL[BASE64URL.indexOf(text[index]!) ^ 1]!;
+  return text.slice(0, index) + replacement + text.slice(index + 1);
+}
+
+const MALFORMED = { code: 'BAD_USER_INPUT', message: 'after is not a journey cursor: pass an endCursor or cursor this API returned.' };
+const TAMPERED = { code: 'BAD_USER_INPUT', message: 'after was altered (its signature does not match): pass a cursor exactly as returned.' };
+const ELSEWHERE = {
+  code: 'BAD_USER_INPUT',
+  message: 'after belongs to another customer or another filter: ask again without after, with the same filter.',
+};
+
+describe('the journey cursor', () => {
+  it('gives back the positions it was made with', () => {
+    expect(decodeCursor(encodeCursor(STATE, SECRET), SCOPE)).toEqual(STATE);
+  });
+
+  it('gives back a cursor without positions', () => {
+    const state: JourneyCursorState = { ...STATE, positions: {} };
+    expect(decodeCursor(encodeCursor(state, SECRET), SCOPE)).toEqual(state);
+  });
+
+  it('is short: streams at one edge share its key', () => {
+    const text = encodeCursor(STATE, SECRET);
+    const payload = JSON.parse(Buffer.from(text.split('.')[0]!, 'base64url').toString('utf8'));
+    expect(payload.k).toEqual([
+      [1775001600000, 's', '4501', 'commerce:order:4501'],
+      [1775001500000, 'a', '77', 'analytics:visit:77'],
+    ]);
+    expect(payload.p).toEqual({ cc: -1, lt: 0, so: 0, av: 1 });
+    expect(text.length).toBeLessThan(300);
+  });
+
+  it('is the same text for the same state (the edges of one page can be compared)', () => {
+    expect(encodeCursor(STATE, SECRET)).toBe(encodeCursor({ ...STATE, positions: { ...STATE.positions } }, SECRET));
+  });
+
+  it.each([
+    ['an empty text', ''],
+    ['text without a signature', 'eyJ2IjoxfQ'],
+    ['an offset from another API', 'YXJyYXljb25uZWN0aW9uOjE5'],
+    ['two dots', 'a.b.c'],
+  ])('refuses %s as not a journey cursor', (_name, text) => {
+    expect(rejection(() => decodeCursor(text, SCOPE))).toEqual(MALFORMED);
+  });
+
+  it('refuses a text longer than any cursor without reading it', () => {
+    const text = `${'A'.repeat(5000)}.${'A'.repeat(43)}`;
+    expect(rejection(() => decodeCursor(text, SCOPE))).toEqual(MALFORMED);
+  });
+
+  it('refuses a cursor with one character of its payload changed as altered', () => {
+    const text = encodeCursor(STATE, SECRET);
+    for (const index of [0, 10, text.indexOf('.') - 1]) {
+      expect(rejection(() => decodeCursor(flip(text, index), SCOPE))).toEqual(TAMPERED);
+    }
+  });
+
+  it('refuses a cursor with one character of its signature changed as altered, the last one too', () => {
+    const text = encodeCursor(STATE, SECRET);
+    for (const index of [text.indexOf('.') + 1, text.length - 1]) {
+      expect(rejection(() => decodeCursor(flip(text, index), SCOPE))).toEqual(TAMPERED);
+    }
+  });
+
+  it('refuses a payload written by a client and signed with another secret as altered', () => {
+    const forged = encodeCursor(STATE, 'another-secret');
+    expect(rejection(() => decodeCursor(forged, SCOPE))).toEqual(TAMPERED);
+  });
+
+  it('refuses a cursor of another customer', () => {
+    const text = encodeCursor({ ...STATE, goldenId: 'cus_MXxjcm18NDY4' }, SECRET);
+    expect(rejection(() => decodeCursor(text, SCOPE))).toEqual(ELSEWHERE);
+  });
+
+  it('refuses a cursor made for another filter', () => {
+    const text = encodeCursor({ ...STATE, filterKey: '[["webVisit"],[],null,null]' }, SECRET);
+    expect(rejection(() => decodeCursor(text, SCOPE))).toEqual(ELSEWHERE);
+  });
+
+  it('refuses a signed payload that is not a cursor of this version as not a journey cursor', () => {
+    const payload = Buffer.from(JSON.stringify({ v: 2, g: STATE.goldenId })).toString('base64url');
+    const signed = `${payload}.${createHmac('sha256', SECRET).update(payload).digest('base64url')}`;
+    expect(rejection(() => decodeCursor(signed, SCOPE))).toEqual(MALFORMED);
+  });
+
+  it('never repeats the cursor in its message', () => {
+    const text = encodeCursor(STATE, SECRET);
+    const messages = [flip(text, 3), 'garbage', encodeCursor({ ...STATE, goldenId: 'cus_other' }, SECRET)].map(
+      (bad) => rejection(() => decodeCursor(bad, SCOPE)).message,
+    );
+    for (const message of messages) {
+      expect(message).not.toContain(text.slice(0, 12));
+      expect(message).not.toContain('garbage');
+    }
+  });
+
+  it('refuses to sign with an empty secret', () => {
+    expect(() => encodeCursor(STATE, '')).toThrow('The journey cursor secret is empty: cursors cannot be signed.');
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * The journey's cursor: where each silo history stands after an edge, for one customer and one
+ * filter, signed so that a client can neither forge a position nor reuse a cursor for another
+ * customer or another filter.
+ *
+ * Text: `base64url(payload JSON) + "." + base64url(HMAC-SHA256(secret, the first part))`. The
+ * payload is compact, since a cursor travels in every edge:
+ * `{"v":1,"g":"<golden id>","f":"<filter hash>","k":[[at,"<source>","<sourceId>","<id>"],…],"p":{"<stream>":<index in k, or -1 for the end>}}`.
+ * Streams share one key in `k` (after an edge, every stream that answered is at that edge).
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Source } from '../generated/graphql.js';
+import { badUserInput } from '../shared/errors.js';
+import type { TouchpointKey } from './order.js';
+import { JOURNEY_STREAMS, type JourneyStream } from './touchpoint.js';
+
+/**
+ * Where one stream stands: `after` a key (the next read returns what comes after it in journey
+ * order), or at its `end` (every touchpoint it holds for this filter was emitted: it is not read
+ * again). A stream without a position starts at the newest.
+ */
+export type StreamPosition = { kind: 'after'; key: TouchpointKey } | { kind: 'end' };
+
+/** Each stream's position; a stream absent starts at the newest. */
+export type StreamPositions = { readonly [S in JourneyStream]?: StreamPosition };
+
+/** What a cursor holds. */
+export interface JourneyCursorState {
+  /** The customer's golden id (`Customer.id`). */
+  goldenId: string;
+  /** The filter's canonical key (filterKey in filter.ts). */
+  filterKey: string;
+  positions: StreamPositions;
+}
+
+/** The key cursors are signed with (the gateway's setting): text or bytes, not empty. */
+export type CursorSecret = string | Uint8Array;
+
+const VERSION = 1;
+/** Longer text is no cursor of ours (a cursor holds at most 8 positions); checked before any work. */
+const MAX_CURSOR_LENGTH = 4096;
+/** base64url of an HMAC-SHA256 (32 bytes), without padding. */
+const SHAPE = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/;
+
+const STREAM_CODES: Readonly<Record<JourneyStream, string>> = {
+  'crm.contacts': 'cc',
+  'loyalty.members': 'lm',
+  'loyalty.transactions': 'lt',
+  'loyalty.redemptions': 'lr',
+  'commerce.customers': 'sc',
+  'commerce.orders': 'so',
+  'analytics.visits': 'av',
+  'analytics.logins': 'al',
+};
+const STREAM_OF_CODE = new Map(Object.entries(STREAM_CODES).map(([stream, code]) => [code, stream as JourneyStream]));
+const SOURCE_CODES: Readonly<Record<Source, string>> = { crm: 'c', loyalty: 'l', commerce: 's', analytics: 'a' };
+const SOURCE_OF_CODE = new Map(Object.entries(SOURCE_CODES).map(([source, code]) => [code, source as Source]));
+
+const MALFORMED = 'after is not a journey cursor: pass an endCursor or cursor this API returned.';
+const TAMPERED = 'after was altered (its signature does not match): pass a cursor exactly as returned.';
+const ELSEWHERE = 'after belongs to another customer or another filter: ask again without after, with the same filter.';
+
+type WireKey = [number, string, string, string];
+interface Wire {
+  v: number;
+  g: string;
+  f: string;
+  k: WireKey[];
+  p: Record<string, number>;
+}
+
+/**
+ * The cursor text of a state, signed with `secret`. Deterministic: the same state and secret
+ * give the same text.
+ * @throws Error when the secret is empty (a configuration mistake, not a client's).
+ */
+export function encodeCursor(state: JourneyCursorState, secret: CursorSecret): string {
+  const keys: WireKey[] = [];
+  const index = new Map<string, number>();
+  const p: Record<string, number> = {};
+  for (const stream of JOURNEY_STREAMS) {
+    const position = state.positions[stream];
+    if (position === undefined) continue;
+    if (position.kind === 'end') {
+      p[STREAM_CODES[stream]] = -1;
+      continue;
+    }
+    const { at, source, sourceId, id } = position.key;
+    const wire: WireKey = [at, SOURCE_CODES[source], sourceId, id];
+    const text = JSON.stringify(wire);
+    let i = index.get(text);
+    if (i === undefined) {
+      i = keys.push(wire) - 1;
+      index.set(text, i);
+    }
+    p[STREAM_CODES[stream]] = i;
+  }
+  const wire: Wire = { v: VERSION, g: state.goldenId, f: filterHash(state.filterKey), k: keys, p };
+  const payload = Buffer.from(JSON.stringify(wire), 'utf8').toString('base64url');
+  return `${payload}.${signature(payload, secret)}`;
+}
+
+/**
+ * The state a cursor holds, once its signature, its customer and its filter are checked.
+ *
+ * @throws a BAD_USER_INPUT GraphQLError when the text is no journey cursor (malformed), was
+ *   altered (its signature does not match `secret`: forged, edited, or signed with another
+ *   secret), or was made for another customer or another filter. The message never repeats
+ *   the cursor.
+ */
+export function decodeCursor(text: string, scope: { goldenId: string; filterKey: string; secret: CursorSecret }): JourneyCursorState {
+  const match = typeof text === 'string' && text.length <= MAX_CURSOR_LENGTH ? SHAPE.exec(text) : null;
+  if (match === null) throw badUserInput(MALFORMED);
+  const [, payload, given] = match as unknown as [string, string, string];
+  const expected = signature(payload, scope.secret);
+  if (!timingSafeEqual(Buffer.from(given, 'latin1'), Buffer.from(expected, 'latin1'))) throw badUserInput(TAMPERED);
+  const wire = parseWire(payload);
+  if (wire === null) throw badUserInput(MALFORMED);
+  if (wire.g !== scope.goldenId || wire.f !== filterHash(scope.filterKey)) throw badUserInput(ELSEWHERE);
+  const positions: { [S in JourneyStream]?: StreamPosition } = {};
+  for (const [code, i] of Object.entries(wire.p)) {
+    const stream = STREAM_OF_CODE.get(code)!;
+    if (i === -1) {
+      positions[stream] = { kind: 'end' };
+    } else {
+      const [at, sourceCode, sourceId, id] = wire.k[i]!;
+      positions[stream] = { kind: 'after', key: { at, source: SOURCE_OF_CODE.get(sourceCode)!, sourceId, id } };
+    }
+  }
+  return { goldenId: wire.g, filterKey: scope.filterKey, positions };
+}
+
+/** The payload, checked in every part, or null. Only a payload we signed gets here. */
+function parseWire(payload: string): Wire | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const wire = value as Partial<Wire>;
+  if (wire.v !== VERSION || typeof wire.g !== 'string' || typeof wire.f !== 'string') return null;
+  if (!Array.isArray(wire.k) || typeof wire.p !== 'object' || wire.p === null || Array.isArray(wire.p)) return null;
+  const keys = wire.k as unknown[];
+  const keysOk = keys.every(
+    (key) =>
+      Array.isArray(key) &&
+      key.length === 4 &&
+      Number.isSafeInteger(key[0]) &&
+      SOURCE_OF_CODE.has(key[1]) &&
+      typeof key[2] === 'string' &&
+      typeof key[3] === 'string',
+  );
+  const positionsOk = Object.entries(wire.p).every(
+    ([code, i]) => STREAM_OF_CODE.has(code) && Number.isInteger(i) && (i === -1 || (i >= 0 && i < keys.length)),
+  );
+  return keysOk && positionsOk ? (wire as Wire) : null;
+}
+
+function signature(payload: string, secret: CursorSecret): string {
+  if (secret.length === 0) throw new Error('The journey cursor secret is empty: cursors cannot be signed.');
+  return createHmac('sha256', secret).update(payload).digest('base64url');
+}
+
+/** A short digest of the filter key: the cursor only has to tell filters apart, not hold one. */
+function filterHash(filterKey: string): string {
+  return createHash('sha256').update(filterKey).digest('base64url').slice(0, 16);
+}

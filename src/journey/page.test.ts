@@ -1,0 +1,551 @@
+import { describe, expect, it } from 'vitest';
+import { compareJourneyPoints, isAtOrAfter } from '../../connectors/shared/journey-order.js';
+import type { JourneyPoint, JourneyWindow } from '../../connectors/types.js';
+import type { Source, TouchpointKind } from '../generated/graphql.js';
+import { SourceError } from '../shared/errors.js';
+import { decodeCursor, type StreamPositions } from './cursor.js';
+import { filterKey, parseJourneyArgs, planJourney, type JourneyFilterSpec, type TimePushdown } from './filter.js';
+import { compareTouchpoints } from './order.js';
+import { memoryReader, readJourneyPage, type JourneyPage, type JourneyReadResult, type JourneyReaders } from './page.js';
+import type { JourneyStream, TouchpointRecord } from './touchpoint.js';
+
+const SECRET = 'page-test-secret';
+const GOLDEN_ID = 'cus_MXxjcm18NDY3';
+const NO_FILTER = parseJourneyArgs({}).filter;
+
+const CHANNEL: Record<TouchpointKind, TouchpointRecord['channel']> = {
+  accountCreated: 'email',
+  membershipCreated: 'store',
+  storePurchase: 'store',
+  storeReturn: 'store',
+  onlineOrder: 'web',
+  discountCodeUsed: 'web',
+  rewardRedeemed: 'store',
+  webVisit: 'web',
+  appVisit: 'app',
+  campaignVisit: 'campaign',
+  deviceFirstLogin: 'web',
+};
+
+/** A touchpoint of `source`'s event `sourceId` at `at` (ISO); `suffix` tells one event's touchpoints apart. */
+function tp(source: Source, sourceId: string, at: string, kind: TouchpointKind, suffix = ''): TouchpointRecord {
+  return {
+    id: `${source}:${kind}:${sourceId}${suffix}`,
+    occurredAt: at,
+    kind,
+    channel: CHANNEL[kind],
+    source,
+    sourceId,
+    recordId: 'r1',
+    summary: `${kind} ${sourceId}`,
+    items: [],
+    discountCodes: [],
+    pagesViewed: [],
+    productsViewed: [],
+  };
+}
+
+interface Call {
+  from?: JourneyPoint;
+  limit: number;
+  /** The whole window, push-down included. */
+  window: Record<string, unknown>;
+}
+
+/**
+ * A stream held in memory, read as a connector reads its silo: its events (the touchpoints of
+ * one sourceId) in journey order, those at or after `from`, within since/until, `limit` of
+ * them. Every call is recorded; `fail` makes the next calls throw a SourceError.
+ */
+class MemoryStream {
+  readonly calls: Call[] = [];
+  fail: SourceError | null = null;
+  private readonly events: Array<{ point: JourneyPoint; touchpoints: TouchpointRecord[] }>;
+
+  constructor(touchpoints: readonly TouchpointRecord[]) {
+    const byEvent = new Map<string, TouchpointRecord[]>();
+    for (const t of touchpoints) byEvent.set(t.sourceId, [...(byEvent.get(t.sourceId) ?? []), t]);
+    this.events = [...byEvent.values()]
+      .map((list) => ({
+        point: { at: Date.parse(list[0]!.occurredAt), id: list[0]!.sourceId },
+        touchpoints: list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      }))
+      .sort((a, b) => compareJourneyPoints(a.point, b.point));
+  }
+
+  readonly read = async (window: JourneyWindow & TimePushdown): Promise<JourneyReadResult> => {
+    this.calls.push({ ...(window.from ? { from: window.from } : {}), limit: window.limit, window: { ...window } });
+    await Promise.resolve();
+    if (this.fail) throw this.fail;
+    const within = this.events.filter(
+      (e) =>
+        isAtOrAfter(e.point, window.from) &&
+        (window.since === undefined || e.point.at >= window.since) &&
+        (window.until === undefined || e.point.at <= window.until),
+    );
+    const events = within.slice(0, window.limit);
+    const last = events.at(-1)?.point;
+    return { touchpoints: events.flatMap((e) => e.touchpoints), exhausted: events.length === within.length, ...(last ? { last } : {}) };
+  };
+}
+
+function readersOf(streams: Partial<Record<JourneyStream, MemoryStream>>): JourneyReaders {
+  return Object.fromEntries(Object.entries(streams).map(([name, stream]) => [name, stream.read])) as JourneyReaders;
+}
+
+function scopeOf(filter: JourneyFilterSpec) {
+  return { goldenId: GOLDEN_ID, filterKey: filterKey(filter), secret: SECRET };
+}
+
+async function page(
+  streams: Partial<Record<JourneyStream, MemoryStream>>,
+  options: { first: number; after?: string | null; filter?: JourneyFilterSpec },
+): Promise<JourneyPage> {
+  const filter = options.filter ?? NO_FILTER;
+  const positions: StreamPositions | undefined = options.after ? decodeCursor(options.after, scopeOf(filter)).positions : undefined;
+  return readJourneyPage({ readers: readersOf(streams), positions, first: options.first, filter, plan: planJourney(filter), cursor: scopeOf(filter) });
+}
+
+/** Every page from the start, following endCursor; at most `maxPages`. */
+async function allPages(
+  streams: Partial<Record<JourneyStream, MemoryStream>>,
+  first: number,
+  filter: JourneyFilterSpec = NO_FILTER,
+  maxPages = 10_000,
+): Promise<JourneyPage[]> {
+  const pages: JourneyPage[] = [];
+  let after: string | null = null;
+  do {
+    const next: JourneyPage = await page(streams, { first, after, filter });
+    pages.push(next);
+    after = next.pageInfo.hasNextPage ? (next.pageInfo.endCursor ?? null) : null;
+    if (pages.length > maxPages) throw new Error('too many pages');
+  } while (after !== null);
+  return pages;
+}
+
+const ids = (p: JourneyPage): string[] => p.edges.map((edge) => edge.node.id);
+
+/** A tiny seeded generator (mulberry32): the same seed gives the same histories on every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A random history: store transactions (UUID-like ids), redemptions, orders (whole-number ids of
+ * several lengths, some with discount codes: several touchpoints per event) and visits, at few
+ * distinct instants, so that ties across and within silos are everywhere.
+ */
+function randomHistory(seed: number): Record<'loyalty.transactions' | 'loyalty.redemptions' | 'commerce.orders' | 'analytics.visits', TouchpointRecord[]> {
+  const random = seeded(seed);
+  const int = (n: number): number => Math.floor(random() * n);
+  const at = (): string => new Date(Date.UTC(2026, 0, 1) + int(40) * 60_000).toISOString();
+  const unique = (make: () => string): (() => string) => {
+    const used = new Set<string>();
+    return () => {
+      let id = make();
+      while (used.has(id)) id = make();
+      used.add(id);
+      return id;
+    };
+  };
+  const hex = unique(() => Array.from({ length: 8 }, () => '0123456789abcdef'[int(16)]).join(''));
+  const number = unique(() => String(int(10) < 5 ? 1 + int(99) : 1000 + int(9000)));
+  const transactions = Array.from({ length: int(60) }, () => tp('loyalty', hex(), at(), int(4) === 0 ? 'storeReturn' : 'storePurchase'));
+  const redemptions = Array.from({ length: int(10) }, () => tp('loyalty', hex(), at(), 'rewardRedeemed'));
+  const orders = Array.from({ length: int(40) }, () => {
+    const id = number();
+    const time = at();
+    const codes = Array.from({ length: int(3) }, (_, i) => tp('commerce', id, time, 'discountCodeUsed', `:code:C${i}`));
+    return [tp('commerce', id, time, 'onlineOrder'), ...codes];
+  }).flat();
+  const visitId = unique(() => String(1 + int(3000)));
+  const visits = Array.from({ length: int(80) }, () => tp('analytics', visitId(), at(), (['webVisit', 'appVisit', 'campaignVisit'] as const)[int(3)]!));
+  return { 'loyalty.transactions': transactions, 'loyalty.redemptions': redemptions, 'commerce.orders': orders, 'analytics.visits': visits };
+}
+
+function streamsOf(history: Partial<Record<JourneyStream, TouchpointRecord[]>>): Partial<Record<JourneyStream, MemoryStream>> {
+  return Object.fromEntries(Object.entries(history).map(([name, list]) => [name, new MemoryStream(list)]));
+}
+
+describe('a journey page', () => {
+  it('merges three silos newest first, ties at one instant by silo, then event id, then touchpoint id', async () => {
+    const t1 = '2026-04-01T10:00:00.000Z';
+    const t0 = '2026-04-01T09:00:00.000Z';
+    const streams = streamsOf({
+      'analytics.visits': [tp('analytics', '10', t1, 'webVisit'), tp('analytics', '9', t1, 'appVisit'), tp('analytics', '11', t0, 'webVisit')],
+      'commerce.orders': [
+        tp('commerce', '4501', t1, 'onlineOrder'),
+        tp('commerce', '4501', t1, 'discountCodeUsed', ':code:WELCOME10'),
+        tp('commerce', '4500', t0, 'onlineOrder'),
+      ],
+      'loyalty.transactions': [tp('loyalty', 'b7', t1, 'storePurchase'), tp('loyalty', 'a3', t1, 'storeReturn'), tp('loyalty', 'c1', '2026-04-01T11:00:00.000Z', 'storePurchase')],
+    });
+    const result = await page(streams, { first: 100 });
+    expect(ids(result)).toEqual([
+      'loyalty:storePurchase:c1',
+      'loyalty:storeReturn:a3',
+      'loyalty:storePurchase:b7',
+      'commerce:discountCodeUsed:4501:code:WELCOME10',
+      'commerce:onlineOrder:4501',
+      'analytics:appVisit:9',
+      'analytics:webVisit:10',
+      'commerce:onlineOrder:4500',
+      'analytics:webVisit:11',
+    ]);
+    expect(result.pageInfo).toEqual({
+      hasNextPage: false,
+      hasPreviousPage: false,
+      startCursor: result.edges[0]!.cursor,
+      endCursor: result.edges[8]!.cursor,
+    });
+    expect(result.partial).toBe(false);
+    expect(result.unavailableSources).toEqual([]);
+  });
+
+  it('goes on after an edge in the middle of one order and of one instant', async () => {
+    const t1 = '2026-04-01T10:00:00.000Z';
+    const streams = streamsOf({
+      'commerce.orders': [
+        tp('commerce', '4501', t1, 'onlineOrder'),
+        tp('commerce', '4501', t1, 'discountCodeUsed', ':code:A'),
+        tp('commerce', '4501', t1, 'discountCodeUsed', ':code:B'),
+      ],
+      'loyalty.transactions': [tp('loyalty', 'a3', t1, 'storePurchase')],
+      'analytics.visits': [tp('analytics', '9', t1, 'webVisit')],
+    });
+    const first = await page(streams, { first: 2 });
+    expect(ids(first)).toEqual(['loyalty:storePurchase:a3', 'commerce:discountCodeUsed:4501:code:A']);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = await page(streams, { first: 2, after: first.pageInfo.endCursor });
+    expect(ids(second)).toEqual(['commerce:discountCodeUsed:4501:code:B', 'commerce:onlineOrder:4501']);
+    const third = await page(streams, { first: 2, after: second.pageInfo.endCursor });
+    expect(ids(third)).toEqual(['analytics:webVisit:9']);
+    expect(third.pageInfo.hasNextPage).toBe(false);
+    expect(third.pageInfo.hasPreviousPage).toBe(true);
+  });
+
+  it('is empty, with no cursors and nothing next, for a customer without touchpoints', async () => {
+    const result = await page(streamsOf({ 'commerce.orders': [] }), { first: 20 });
+    expect(result).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+      partial: false,
+      unavailableSources: [],
+      failures: [],
+    });
+  });
+
+  it.each([1, 2, 3, 7, 100])('gives every touchpoint exactly once, in order, paging to the end with first %i', async (first) => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const history = randomHistory(seed * 7919 + first);
+      const whole = Object.values(history).flat().sort(compareTouchpoints);
+      const pages = await allPages(streamsOf(history), first);
+      expect(pages.flatMap(ids)).toEqual(whole.map((t) => t.id));
+      // Every page but the last is full, and hasNextPage is exact: no empty page at the end.
+      expect(pages.slice(0, -1).every((p) => p.edges.length === first)).toBe(true);
+      expect(pages.at(-1)!.edges.length).toBe(whole.length - first * (pages.length - 1));
+      expect(pages.at(-1)!.edges.length).toBeGreaterThan(0);
+      expect(pages.at(-1)!.pageInfo.hasNextPage).toBe(false);
+    }
+  });
+
+  it('gives every kept touchpoint exactly once under a filter', async () => {
+    const filter = parseJourneyArgs({ filter: { kinds: ['storeReturn', 'discountCodeUsed', 'appVisit'], since: '2026-01-01T00:05:00Z', until: '2026-01-01T00:30:00Z' } }).filter;
+    const since = Date.UTC(2026, 0, 1, 0, 5);
+    const until = Date.UTC(2026, 0, 1, 0, 30);
+    for (const seed of [11, 12, 13]) {
+      const history = randomHistory(seed);
+      const kept = Object.values(history)
+        .flat()
+        .filter((t) => ['storeReturn', 'discountCodeUsed', 'appVisit'].includes(t.kind))
+        .filter((t) => Date.parse(t.occurredAt) >= since && Date.parse(t.occurredAt) <= until)
+        .sort(compareTouchpoints);
+      for (const first of [1, 3, 7]) {
+        const pages = await allPages(streamsOf(history), first, filter);
+        expect(pages.flatMap(ids)).toEqual(kept.map((t) => t.id));
+      }
+    }
+  });
+
+  it('goes on from the cursor of any edge, not only the last', async () => {
+    const history = randomHistory(99);
+    const whole = Object.values(history).flat().sort(compareTouchpoints).map((t) => t.id);
+    const streams = streamsOf(history);
+    const first = await page(streams, { first: 30 });
+    for (const i of [0, 4, 17, 29]) {
+      const next = await page(streams, { first: 5, after: first.edges[i]!.cursor });
+      expect(ids(next)).toEqual(whole.slice(i + 1, i + 6));
+    }
+  });
+
+  it('passes the filter time bounds and push-down to the reads', async () => {
+    const visits = new MemoryStream([]);
+    const transactions = new MemoryStream([]);
+    const filter = parseJourneyArgs({ filter: { kinds: ['webVisit', 'storePurchase'], since: '2026-01-01T00:00:00Z', until: '2026-02-01T00:00:00Z' } }).filter;
+    await page({ 'analytics.visits': visits, 'loyalty.transactions': transactions }, { first: 5, filter });
+    expect(visits.calls.map((c) => c.window)).toEqual([{ since: 1767225600000, until: 1769904000000, site: 'web', campaign: 'exclude', limit: 6 }]);
+    expect(transactions.calls.map((c) => c.window)).toEqual([{ since: 1767225600000, until: 1769904000000, documentTypes: ['sell'], limit: 6 }]);
+  });
+
+  it('reads a stream the plan leaves out never', async () => {
+    const visits = new MemoryStream([tp('analytics', '1', '2026-01-01T00:00:00.000Z', 'webVisit')]);
+    const orders = new MemoryStream([tp('commerce', '1', '2026-01-01T00:00:00.000Z', 'onlineOrder')]);
+    const filter = parseJourneyArgs({ filter: { kinds: ['onlineOrder'] } }).filter;
+    const result = await page({ 'analytics.visits': visits, 'commerce.orders': orders }, { first: 5, filter });
+    expect(ids(result)).toEqual(['commerce:onlineOrder:1']);
+    expect(visits.calls).toEqual([]);
+  });
+});
+
+describe('the cost of a journey page', () => {
+  const long = (n: number): TouchpointRecord[] =>
+    Array.from({ length: n }, (_, i) => tp('loyalty', `t${String(i).padStart(5, '0')}`, new Date(Date.UTC(2026, 0, 1) - i * 3_600_000).toISOString(), 'storePurchase'));
+
+  it('reads a 5,000-event stream once per page, first + 1 events, plus the event at its position after the first page', async () => {
+    const transactions = new MemoryStream(long(5000));
+    const visits = new MemoryStream([tp('analytics', '1', '2025-12-31T23:30:00.000Z', 'webVisit')]);
+    const streams = { 'loyalty.transactions': transactions, 'analytics.visits': visits };
+    const first = await page(streams, { first: 20 });
+    const second = await page(streams, { first: 20, after: first.pageInfo.endCursor });
+    const third = await page(streams, { first: 20, after: second.pageInfo.endCursor });
+    // Page 1: t00000, the visit, t00001..t00018; page 2: t00019..t00038.
+    expect(third.edges.map((e) => e.node.sourceId).slice(0, 2)).toEqual(['t00039', 't00040']);
+    expect(transactions.calls.map((c) => ({ from: c.from, limit: c.limit }))).toEqual([
+      { from: undefined, limit: 21 },
+      { from: { at: Date.parse('2025-12-31T06:00:00.000Z'), id: 't00018' }, limit: 22 },
+      { from: { at: Date.parse('2025-12-30T10:00:00.000Z'), id: 't00038' }, limit: 22 },
+    ]);
+    // The visit stream ended on the first page (its one visit was emitted): it is not read again.
+    expect(visits.calls.length).toBe(1);
+  });
+
+  it('costs the same per page for 5,000 events as for 50', async () => {
+    const calls = async (n: number): Promise<number[]> => {
+      const transactions = new MemoryStream(long(n));
+      const one = await page({ 'loyalty.transactions': transactions }, { first: 20 });
+      await page({ 'loyalty.transactions': transactions }, { first: 20, after: one.pageInfo.endCursor });
+      return transactions.calls.map((c) => c.limit);
+    };
+    expect(await calls(5000)).toEqual([21, 22]);
+    expect(await calls(50)).toEqual([21, 22]);
+  });
+
+  it('reads on, with a doubled limit, when the filter leaves too few of what a read gave', async () => {
+    // Returns are 1 in 10: the loyalty connector cannot be asked for them alone when purchases are kept too.
+    const list = Array.from({ length: 200 }, (_, i) =>
+      tp('loyalty', `t${String(i).padStart(4, '0')}`, new Date(Date.UTC(2026, 0, 1) - i * 60_000).toISOString(), i % 10 === 9 ? 'storeReturn' : 'storePurchase'),
+    );
+    const transactions = new MemoryStream(list);
+    const filter = parseJourneyArgs({ filter: { kinds: ['storeReturn', 'rewardRedeemed'] } }).filter;
+    const result = await page({ 'loyalty.transactions': transactions }, { first: 3, filter });
+    expect(ids(result)).toEqual(['loyalty:storeReturn:t0009', 'loyalty:storeReturn:t0019', 'loyalty:storeReturn:t0029']);
+    expect(transactions.calls.map((c) => c.limit)).toEqual([4, 8, 16, 32]);
+    expect(result.pageInfo.hasNextPage).toBe(true);
+  });
+
+  it('stops a stream after 10 reads and stops the page there, losing nothing', async () => {
+    // 3,000 purchases then 2 returns: kinds [storeReturn] cannot be pushed to loyalty with
+    // purchases kept, so the stream is read far; other streams must not run ahead of it.
+    const kinds = ['storeReturn', 'webVisit'] as const;
+    const list = Array.from({ length: 3002 }, (_, i) =>
+      tp('loyalty', `t${String(i).padStart(5, '0')}`, new Date(Date.UTC(2026, 0, 1) - i * 60_000).toISOString(), i >= 3000 ? 'storeReturn' : 'storePurchase'),
+    );
+    // A visit older than the returns, and one newer.
+    const visitList = [tp('analytics', '1', '2025-12-25T00:00:00.000Z', 'webVisit'), tp('analytics', '2', '2026-01-02T00:00:00.000Z', 'webVisit')];
+    // A plan without document types, as for a connector that cannot filter them: purchases are read.
+    const filter: JourneyFilterSpec = { kinds: [...kinds], channels: null, since: null, until: null };
+    const plan = { 'loyalty.transactions': {}, 'analytics.visits': {} };
+    const transactions = new MemoryStream(list);
+    const visits = new MemoryStream(visitList);
+    const seen: string[] = [];
+    let after: StreamPositions | undefined;
+    const pages: JourneyPage[] = [];
+    for (let n = 0; n < 10; n++) {
+      const result = await readJourneyPage({
+        readers: readersOf({ 'loyalty.transactions': transactions, 'analytics.visits': visits }),
+        positions: after,
+        first: 20,
+        filter,
+        plan,
+        cursor: scopeOf(filter),
+      });
+      pages.push(result);
+      seen.push(...ids(result));
+      if (!result.pageInfo.hasNextPage) break;
+      after = decodeCursor(result.pageInfo.endCursor!, scopeOf(filter)).positions;
+    }
+    expect(seen).toEqual(['analytics:webVisit:2', 'loyalty:storeReturn:t03000', 'loyalty:storeReturn:t03001', 'analytics:webVisit:1']);
+    // The first page stopped where loyalty's 10 reads ended: the older visit waited for the returns.
+    expect(ids(pages[0]!)).toEqual(['analytics:webVisit:2']);
+    expect(pages[0]!.pageInfo.hasNextPage).toBe(true);
+    expect(transactions.calls.slice(0, 10).map((c) => c.limit)).toEqual([21, 42, 84, 168, 250, 250, 250, 250, 250, 250]);
+  });
+
+  it('gives an empty page an end cursor when a stream stopped before any kept touchpoint', async () => {
+    const list = Array.from({ length: 3001 }, (_, i) =>
+      tp('loyalty', `t${String(i).padStart(5, '0')}`, new Date(Date.UTC(2026, 0, 1) - i * 60_000).toISOString(), i === 3000 ? 'storeReturn' : 'storePurchase'),
+    );
+    const filter: JourneyFilterSpec = { kinds: ['storeReturn'], channels: null, since: null, until: null };
+    const transactions = new MemoryStream(list);
+    const run = (positions?: StreamPositions) =>
+      readJourneyPage({ readers: { 'loyalty.transactions': transactions.read }, positions, first: 5, filter, plan: { 'loyalty.transactions': {} }, cursor: scopeOf(filter) });
+    const empty = await run();
+    expect(empty.edges).toEqual([]);
+    expect(empty.pageInfo.hasNextPage).toBe(true);
+    expect(empty.pageInfo.startCursor).toBeNull();
+    // Read: 6 events, then 12, 24, 48, 96, 192 and 250 four times, each continuation from
+    // (and so again) the last event read: t00000 to t01368.
+    const positions = decodeCursor(empty.pageInfo.endCursor!, scopeOf(filter)).positions;
+    expect(positions).toEqual({
+      'loyalty.transactions': { kind: 'after', key: { at: Date.UTC(2026, 0, 1) - 1368 * 60_000, source: 'loyalty', sourceId: 't01368', id: 'loyalty:storePurchase:t01368' } },
+    });
+    // Then 7, 14, … events from t01368: t02799; then the return.
+    const second = await run(positions);
+    expect(second.edges).toEqual([]);
+    const third = await run(decodeCursor(second.pageInfo.endCursor!, scopeOf(filter)).positions);
+    expect(ids(third)).toEqual(['loyalty:storeReturn:t03000']);
+    expect(third.pageInfo.hasNextPage).toBe(false);
+    expect(decodeCursor(second.pageInfo.endCursor!, scopeOf(filter)).positions['loyalty.transactions']).toEqual({
+      kind: 'after',
+      key: { at: Date.UTC(2026, 0, 1) - 2799 * 60_000, source: 'loyalty', sourceId: 't02799', id: 'loyalty:storePurchase:t02799' },
+    });
+  });
+});
+
+describe('a journey page when a silo fails', () => {
+  const failure = () => new SourceError('SOURCE_UNAVAILABLE', 'commerce', 'The e-commerce silo is unavailable.');
+
+  it('answers from the others, says partial, keeps the failed stream where it was, and gives its touchpoints once it is back', async () => {
+    const history = randomHistory(4242);
+    const whole = Object.values(history).flat().sort(compareTouchpoints).map((t) => t.id);
+    const streams = streamsOf(history);
+    const orders = streams['commerce.orders']!;
+    const one = await page(streams, { first: 10 });
+    orders.fail = failure();
+    let two: JourneyPage;
+    try {
+      two = await page(streams, { first: 10, after: one.pageInfo.endCursor });
+    } finally {
+      orders.fail = null;
+    }
+    expect(two.partial).toBe(true);
+    expect(two.unavailableSources).toEqual(['commerce']);
+    expect(two.failures.map((e) => e.message)).toEqual(['The e-commerce silo is unavailable.']);
+    expect(ids(two).some((id) => id.startsWith('commerce:'))).toBe(false);
+    const before = decodeCursor(one.pageInfo.endCursor!, scopeOf(NO_FILTER)).positions['commerce.orders'];
+    for (const edge of two.edges) {
+      expect(decodeCursor(edge.cursor, scopeOf(NO_FILTER)).positions['commerce.orders']).toEqual(before);
+    }
+    // Back: the rest, paged to the end, holds every touchpoint not yet given, each once.
+    const rest: string[] = [];
+    let after = two.pageInfo.endCursor;
+    while (after !== null) {
+      const next = await page(streams, { first: 10, after });
+      expect(next.partial).toBe(false);
+      rest.push(...ids(next));
+      after = next.pageInfo.hasNextPage ? (next.pageInfo.endCursor ?? null) : null;
+    }
+    const given = [...ids(one), ...ids(two), ...rest];
+    expect([...given].sort()).toEqual([...whole].sort());
+    expect(new Set(given).size).toBe(whole.length);
+  });
+
+  it('gives a failed stream without a position its touchpoints from the newest once it is back', async () => {
+    const streams = streamsOf({
+      'commerce.orders': [tp('commerce', '7', '2026-03-01T00:00:00.000Z', 'onlineOrder')],
+      'analytics.visits': [tp('analytics', '1', '2026-02-01T00:00:00.000Z', 'webVisit'), tp('analytics', '2', '2026-01-01T00:00:00.000Z', 'webVisit')],
+    });
+    streams['commerce.orders']!.fail = failure();
+    let one: JourneyPage;
+    try {
+      one = await page(streams, { first: 1 });
+    } finally {
+      streams['commerce.orders']!.fail = null;
+    }
+    expect(ids(one)).toEqual(['analytics:webVisit:1']);
+    expect(decodeCursor(one.pageInfo.endCursor!, scopeOf(NO_FILTER)).positions['commerce.orders']).toBeUndefined();
+    const two = await page(streams, { first: 5, after: one.pageInfo.endCursor });
+    expect(ids(two)).toEqual(['commerce:onlineOrder:7', 'analytics:webVisit:2']);
+  });
+
+  it('has no edges, is partial and names every silo in enum order when every stream fails', async () => {
+    const streams = streamsOf({
+      'analytics.visits': [tp('analytics', '1', '2026-02-01T00:00:00.000Z', 'webVisit')],
+      'loyalty.transactions': [tp('loyalty', 'a', '2026-02-01T00:00:00.000Z', 'storePurchase')],
+      'loyalty.redemptions': [tp('loyalty', 'r', '2026-02-01T00:00:00.000Z', 'rewardRedeemed')],
+    });
+    streams['analytics.visits']!.fail = new SourceError('SOURCE_TIMEOUT', 'analytics', 'The analytics silo did not answer in time.');
+    streams['loyalty.transactions']!.fail = new SourceError('SOURCE_UNAVAILABLE', 'loyalty', 'The loyalty silo is unavailable.');
+    streams['loyalty.redemptions']!.fail = new SourceError('SOURCE_UNAVAILABLE', 'loyalty', 'The loyalty silo is unavailable (redemptions).');
+    const result = await page(streams, { first: 20 });
+    expect({ ...result, failures: result.failures.map((e) => e.message) }).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+      partial: true,
+      unavailableSources: ['loyalty', 'analytics'],
+      failures: ['The loyalty silo is unavailable.', 'The analytics silo did not answer in time.'],
+    });
+  });
+
+  it('rejects with an error that is not a silo failure (a bug), not a partial page', async () => {
+    const readers: JourneyReaders = {
+      'commerce.orders': async () => {
+        throw new TypeError('boom');
+      },
+    };
+    await expect(
+      readJourneyPage({ readers, first: 5, filter: NO_FILTER, plan: planJourney(NO_FILTER), cursor: scopeOf(NO_FILTER) }),
+    ).rejects.toThrow('boom');
+  });
+});
+
+describe('a reader over touchpoints in memory', () => {
+  const contacts = [
+    tp('crm', '12', '2026-03-01T00:00:00.000Z', 'accountCreated'),
+    tp('crm', '9', '2026-03-01T00:00:00.000Z', 'accountCreated'),
+    tp('crm', '30', '2026-01-01T00:00:00.000Z', 'accountCreated'),
+    tp('crm', '40', '2026-05-01T00:00:00.000Z', 'accountCreated'),
+  ];
+  const read = memoryReader(contacts);
+  const at = (iso: string): number => Date.parse(iso);
+
+  it('gives everything in journey order, exhausted, from the newest', async () => {
+    const result = await read({ limit: 1 });
+    expect(result).toEqual({ touchpoints: [contacts[3], contacts[1], contacts[0], contacts[2]], exhausted: true });
+  });
+
+  it('starts at from, included, comparing ids as a silo does (9 before 12)', async () => {
+    const result = await read({ from: { at: at('2026-03-01T00:00:00.000Z'), id: '12' }, limit: 5 });
+    expect(result.touchpoints.map((t) => t.sourceId)).toEqual(['12', '30']);
+  });
+
+  it("takes every touchpoint at from's instant for the empty id", async () => {
+    const result = await read({ from: { at: at('2026-03-01T00:00:00.000Z'), id: '' }, limit: 5 });
+    expect(result.touchpoints.map((t) => t.sourceId)).toEqual(['9', '12', '30']);
+  });
+
+  it('keeps within since and until, both included', async () => {
+    const result = await read({ since: at('2026-03-01T00:00:00.000Z'), until: at('2026-03-01T00:00:00.000Z'), limit: 5 });
+    expect(result.touchpoints.map((t) => t.sourceId)).toEqual(['9', '12']);
+  });
+
+  it('serves a record stream of a page beside a silo stream', async () => {
+    const orders = new MemoryStream([tp('commerce', '5', '2026-04-01T00:00:00.000Z', 'onlineOrder')]);
+    const filter = NO_FILTER;
+    const readers: JourneyReaders = { 'crm.contacts': read, 'commerce.orders': orders.read };
+    const one = await readJourneyPage({ readers, first: 2, filter, plan: planJourney(filter), cursor: scopeOf(filter) });
+    expect(ids(one)).toEqual(['crm:accountCreated:40', 'commerce:onlineOrder:5']);
+    const positions = decodeCursor(one.pageInfo.endCursor!, scopeOf(filter)).positions;
+    const two = await readJourneyPage({ readers, positions, first: 5, filter, plan: planJourney(filter), cursor: scopeOf(filter) });
+    expect(ids(two)).toEqual(['crm:accountCreated:9', 'crm:accountCreated:12', 'crm:accountCreated:30']);
+    expect(two.pageInfo.hasNextPage).toBe(false);
+  });
+});

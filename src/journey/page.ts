@@ -1,0 +1,282 @@
+/**
+ * One page of a customer's journey: each planned stream read from its position, in parallel, for
+ * just what can still be on the page; the streams merged (k-way) in the journey's total order;
+ * and after each edge, a cursor with every stream's position.
+ *
+ * Why the positions are exact: the order is total (order.ts), so after an edge every touchpoint
+ * that comes before it, in any stream, was on this page or an earlier one. Each stream that
+ * answered is therefore "after this edge's key", and its next read starts there. A stream whose
+ * silo failed keeps the position it had: its touchpoints come on a later page once it is back,
+ * never skipped.
+ */
+import { isAtOrAfter } from '../../connectors/shared/journey-order.js';
+import type { JourneyPoint, JourneyWindow } from '../../connectors/types.js';
+import type { PageInfo, Source } from '../generated/graphql.js';
+import { sourceErrorOf, type SourceError } from '../shared/errors.js';
+import { encodeCursor, type CursorSecret, type StreamPosition, type StreamPositions } from './cursor.js';
+import { matchesFilter, type JourneyFilterSpec, type JourneyPlan, type StreamPushdowns } from './filter.js';
+import { compareKeys, SOURCE_ORDER, touchpointKey, type TouchpointKey } from './order.js';
+import { JOURNEY_STREAMS, type JourneyStream, type TouchpointRecord } from './touchpoint.js';
+
+/** What a stream's reader answers: one read of its silo, mapped to touchpoints. */
+export interface JourneyReadResult {
+  /**
+   * Every touchpoint of the events read (all the touchpoints of an event, or none of them), in
+   * journey order (compareKeys in order.ts). The page applies the filter; the reader need not.
+   */
+  touchpoints: TouchpointRecord[];
+  /** True when the silo holds no event after the last one read (within the window's bounds). */
+  exhausted: boolean;
+  /**
+   * The last event read (its time in ms and its id in the silo), even when it made no
+   * touchpoint: a next read continues from it. Absent, the last touchpoint's time and sourceId.
+   */
+  last?: JourneyPoint;
+}
+
+/**
+ * Reads one stream's events of the customer's records: those AT OR AFTER `window.from` in journey
+ * order (from the newest when absent), at least `window.limit` of them unless the silo has no
+ * more, within the push-down's bounds. `from.id` may be `''`, the smallest id: every event at
+ * `from.at`. Throws a SourceError when its silo fails.
+ */
+export type JourneyReader<S extends JourneyStream> = (window: JourneyWindow & StreamPushdowns[S]) => Promise<JourneyReadResult>;
+
+/** A reader per stream the customer has records for; a planned stream without one holds nothing. */
+export type JourneyReaders = { readonly [S in JourneyStream]?: JourneyReader<S> };
+
+/** How many reads one stream may take for one page before the page stops at what it has read. */
+export const MAX_READS_PER_STREAM = 10;
+/** The largest `limit` a read may ask (JourneyWindow). */
+const MAX_LIMIT = 250;
+
+export interface JourneyPageRequest {
+  readers: JourneyReaders;
+  /** The positions of the decoded `after`, or undefined when the query gave no `after`. */
+  positions?: StreamPositions | undefined;
+  /** How many touchpoints the page holds at most (checked: 1 to 100). */
+  first: number;
+  filter: JourneyFilterSpec;
+  /** The streams to read and their push-downs (planJourney of the same filter). */
+  plan: JourneyPlan;
+  /** What the page's cursors are made for and signed with (filterKey of the same filter). */
+  cursor: { goldenId: string; filterKey: string; secret: CursorSecret };
+}
+
+/** A page of the journey: the schema's JourneyConnection, plus the silo failures to report. */
+export interface JourneyPage {
+  edges: Array<{ node: TouchpointRecord; cursor: string }>;
+  pageInfo: Omit<PageInfo, '__typename'>;
+  partial: boolean;
+  /** The sources of the streams that failed, in the Source enum's order. */
+  unavailableSources: Source[];
+  /** One SourceError per failed source, in the same order: the resolver reports them. */
+  failures: SourceError[];
+}
+
+interface Entry {
+  key: TouchpointKey;
+  node: TouchpointRecord;
+}
+
+/**
+ * What one stream gave for this page: its kept touchpoints after its position, in order, and how
+ * far it was read: to its end (`complete`), far enough for the page (`enough`: more kept
+ * touchpoints than the page can take), or `cut` short of that after {@link MAX_READS_PER_STREAM}
+ * reads: everything up to `reached` was read, and the page may not go past it.
+ */
+type StreamOutcome =
+  | { status: 'answered'; kept: Entry[]; read: 'complete' | 'enough' }
+  | { status: 'answered'; kept: Entry[]; read: 'cut'; reached: TouchpointKey }
+  | { status: 'failed'; error: SourceError };
+
+const STREAM_SOURCE: Readonly<Record<JourneyStream, Source>> = {
+  'crm.contacts': 'crm',
+  'loyalty.members': 'loyalty',
+  'loyalty.transactions': 'loyalty',
+  'loyalty.redemptions': 'loyalty',
+  'commerce.customers': 'commerce',
+  'commerce.orders': 'commerce',
+  'analytics.visits': 'analytics',
+  'analytics.logins': 'analytics',
+};
+
+/**
+ * Reads one page of the journey.
+ *
+ * Each planned stream is read from its position with `limit` = `first + 1` (enough to know
+ * whether more follow), plus 1 when it starts from a position (the read includes the event at
+ * `from`, already emitted). A stream whose filtered touchpoints fall short reads on from its last
+ * event, with a doubled limit, at most {@link MAX_READS_PER_STREAM} times; then the page stops
+ * where that stream stopped and says `hasNextPage` (a page can then be empty and still have an
+ * `endCursor`, to go on from there).
+ *
+ * @throws whatever a reader throws that is not a silo failure (a SourceError fails its stream only).
+ */
+export async function readJourneyPage(request: JourneyPageRequest): Promise<JourneyPage> {
+  const { first, positions, plan } = request;
+  const streams = JOURNEY_STREAMS.filter((stream) => plan[stream] !== undefined);
+  const settled = await Promise.allSettled(streams.map((stream) => readStream(stream, request)));
+  const outcomes = new Map<JourneyStream, StreamOutcome>();
+  for (const [i, result] of settled.entries()) {
+    if (result.status === 'fulfilled') {
+      outcomes.set(streams[i]!, result.value);
+      continue;
+    }
+    const error = sourceErrorOf(result.reason);
+    // Not a silo failure: a bug, which no partial page should hide.
+    if (error === undefined) throw result.reason;
+    outcomes.set(streams[i]!, { status: 'failed', error });
+  }
+
+  // The page may not pass a point where a stream stopped reading short of what it needed.
+  let bound: TouchpointKey | null = null;
+  for (const outcome of outcomes.values()) {
+    if (outcome.status === 'answered' && outcome.read === 'cut') {
+      if (bound === null || compareKeys(outcome.reached, bound) < 0) bound = outcome.reached;
+    }
+  }
+
+  // k-way merge: a handful of streams, so the next head is found by a scan.
+  const answered = [...outcomes].filter((entry): entry is [JourneyStream, Extract<StreamOutcome, { status: 'answered' }>] => entry[1].status === 'answered');
+  const heads = answered.map(() => 0);
+  const head = (i: number): Entry | undefined => answered[i]![1].kept[heads[i]!];
+  const taken: Entry[] = [];
+  while (taken.length < first) {
+    let best = -1;
+    for (let i = 0; i < answered.length; i++) {
+      const entry = head(i);
+      if (entry !== undefined && (best === -1 || compareKeys(entry.key, head(best)!.key) < 0)) best = i;
+    }
+    const entry = best === -1 ? undefined : head(best);
+    if (entry === undefined || (bound !== null && compareKeys(entry.key, bound) > 0)) break;
+    taken.push(entry);
+    heads[best]!++;
+  }
+  const remaining = answered.some(([, outcome], i) => heads[i]! < outcome.kept.length);
+
+  /** Every stream's position after `key`: at it if it answered, as it was if it failed. */
+  const positionsAt = (key: TouchpointKey): StreamPositions => {
+    const next: { [S in JourneyStream]?: StreamPosition } = {};
+    for (const stream of streams) {
+      const outcome = outcomes.get(stream)!;
+      const before = positions?.[stream];
+      if (outcome.status === 'failed') {
+        if (before !== undefined) next[stream] = before;
+      } else if (before?.kind === 'end' || (outcome.read === 'complete' && endsBy(outcome.kept, key))) {
+        next[stream] = { kind: 'end' };
+      } else {
+        next[stream] = { kind: 'after', key };
+      }
+    }
+    return next;
+  };
+  const cursorAt = (key: TouchpointKey): string =>
+    encodeCursor({ goldenId: request.cursor.goldenId, filterKey: request.cursor.filterKey, positions: positionsAt(key) }, request.cursor.secret);
+
+  const edges = taken.map((entry) => ({ node: entry.node, cursor: cursorAt(entry.key) }));
+  // A page cut short by a stream that stopped: every kept touchpoint up to the cut is on it, so
+  // the end cursor goes on from the cut (else the next page would read the same events again).
+  let endCursor = edges.at(-1)?.cursor ?? null;
+  if (taken.length < first && bound !== null) {
+    endCursor = cursorAt(bound);
+    if (edges.length > 0) edges[edges.length - 1]!.cursor = endCursor;
+  }
+
+  const failed = [...outcomes.values()].flatMap((outcome) => (outcome.status === 'failed' ? [outcome.error] : []));
+  const failures = SOURCE_ORDER.flatMap((source) => failed.find((error) => error.source === source) ?? []);
+  return {
+    edges,
+    pageInfo: {
+      // A stream read far enough for the page has a kept touchpoint left over; a cut one may have.
+      hasNextPage: remaining || bound !== null,
+      hasPreviousPage: positions !== undefined,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor,
+    },
+    partial: failures.length > 0,
+    unavailableSources: failures.map((error) => error.source),
+    failures,
+  };
+}
+
+/**
+ * A reader over touchpoints already in memory: the streams built from the customer's records (a
+ * contact, membership or shop account created, a device's first login). It answers, all at once
+ * (`exhausted`), the touchpoints at or after `window.from` (by time and sourceId, as a silo
+ * read does) within `since`..`until`, in journey order; `limit` is met by giving everything.
+ */
+export function memoryReader(touchpoints: readonly TouchpointRecord[]): (window: JourneyWindow) => Promise<JourneyReadResult> {
+  const sorted = touchpoints.map((node) => ({ key: touchpointKey(node), node })).sort((a, b) => compareKeys(a.key, b.key));
+  return (window) =>
+    Promise.resolve({
+      touchpoints: sorted
+        .filter(
+          ({ key }) =>
+            isAtOrAfter({ at: key.at, id: key.sourceId }, window.from) &&
+            (window.since === undefined || key.at >= window.since) &&
+            (window.until === undefined || key.at <= window.until),
+        )
+        .map(({ node }) => node),
+      exhausted: true,
+    });
+}
+
+/** True when no kept touchpoint comes after `key` (`kept` is in journey order). */
+function endsBy(kept: readonly Entry[], key: TouchpointKey): boolean {
+  const last = kept.at(-1);
+  return last === undefined || compareKeys(last.key, key) <= 0;
+}
+
+/** Reads one stream for the page: its kept touchpoints after its position, enough for the page. */
+async function readStream(stream: JourneyStream, request: JourneyPageRequest): Promise<StreamOutcome> {
+  const reader = request.readers[stream] as JourneyReader<JourneyStream> | undefined;
+  const position = request.positions?.[stream];
+  if (reader === undefined || position?.kind === 'end') return { status: 'answered', kept: [], read: 'complete' };
+  const source = STREAM_SOURCE[stream];
+  const pushdown = request.plan[stream]!;
+  const needed = request.first + 1;
+  // Touchpoints at or before `seen` were emitted or read already: reads include their `from`.
+  let seen: TouchpointKey | undefined = position?.key;
+  let from: JourneyPoint | undefined = position === undefined ? undefined : fromPoint(position.key, source);
+  let limit = needed + (from === undefined ? 0 : 1);
+  const kept: Entry[] = [];
+  let reached: TouchpointKey | null = null;
+  for (let reads = 1; ; reads++) {
+    const result = await reader({ ...pushdown, ...(from === undefined ? {} : { from }), limit });
+    for (const node of result.touchpoints) {
+      const key = touchpointKey(node);
+      if (reached === null || compareKeys(key, reached) > 0) reached = key;
+      if (seen !== undefined && compareKeys(key, seen) <= 0) continue;
+      if (matchesFilter(node, request.filter)) kept.push({ key, node });
+    }
+    const lastTouchpoint = result.touchpoints.at(-1);
+    const last = result.last ?? (lastTouchpoint && { at: Date.parse(lastTouchpoint.occurredAt), id: lastTouchpoint.sourceId });
+    if (last !== undefined) {
+      // The last event may have made no touchpoint: what was read reaches it all the same.
+      const end: TouchpointKey = { at: last.at, source, sourceId: last.id, id: '' };
+      if (reached === null || compareKeys(end, reached) > 0) reached = end;
+    }
+    kept.sort((a, b) => compareKeys(a.key, b.key));
+    if (result.exhausted) return { status: 'answered', kept, read: 'complete' };
+    if (kept.length >= needed) return { status: 'answered', kept, read: 'enough' };
+    if (reads >= MAX_READS_PER_STREAM && reached !== null) return { status: 'answered', kept, read: 'cut', reached };
+    if (last === undefined) {
+      throw new Error(`The journey reader of ${stream} read no event and says more follow: it cannot be continued.`);
+    }
+    // What was read may all come before the position (another silo's key at the same instant).
+    if (seen === undefined || compareKeys(reached!, seen) > 0) seen = reached!;
+    from = last;
+    limit = Math.min(MAX_LIMIT, Math.max(needed - kept.length + 1, limit * 2));
+  }
+}
+
+/**
+ * Where a stream's read starts after `key`. In the key's own silo, at the key's event (the read
+ * includes it; the page drops what is at or before the key). In another silo, every event at
+ * the key's instant (`id` `''` is the smallest id): which of them come after the key depends on
+ * the silos' order, and the page drops the others.
+ */
+function fromPoint(key: TouchpointKey, source: Source): JourneyPoint {
+  return { at: key.at, id: key.source === source ? key.sourceId : '' };
+}
