@@ -99,7 +99,10 @@ export class JourneySummaryFold {
     if (channel === undefined) this.#channels.set(touchpoint.channel, { count: 1, last: placed.at, lastAt: touchpoint.occurredAt });
     else {
       channel.count += 1;
-      if (placed.at > channel.last) Object.assign(channel, { last: placed.at, lastAt: touchpoint.occurredAt });
+      if (placed.at > channel.last) {
+        channel.last = placed.at;
+        channel.lastAt = touchpoint.occurredAt;
+      }
     }
 
     switch (touchpoint.kind) {

@@ -235,7 +235,7 @@ describe('touchpointsOf: store transactions', () => {
       'loyalty.transactions',
       transaction({ documentType: 'RETURN', grossValue: -29.9, lines: [{ sku: 'SO-02', name: 'Socks', category: 'socks', quantity: -1, unitPrice: 29.9 }] }),
     );
-    expect([touchpoint.kind, touchpoint.channel, touchpoint.amount]).toEqual(['storeReturn', 'store', 29.9]);
+    expect([touchpoint.id, touchpoint.kind, touchpoint.channel, touchpoint.amount]).toEqual(['loyalty:transaction:8f2c4e1a-0000-4000-8000-000000000010', 'storeReturn', 'store', 29.9]);
     expect(touchpoint.summary).toBe('Returned 1 item in Lyon Part-Dieu for 29.90 EUR');
   });
 
@@ -385,13 +385,13 @@ describe('touchpointsOf: visits', () => {
       'analytics.visits',
       visit({ inApp: true, operatingSystem: 'Android', browser: 'MyShop', pages: visit().pages.slice(0, 3), productViews: [] }),
     );
-    expect([touchpoint.kind, touchpoint.channel]).toEqual(['appVisit', 'app']);
+    expect([touchpoint.id, touchpoint.kind, touchpoint.channel]).toEqual(['analytics:visit:88120', 'appVisit', 'app']);
     expect(touchpoint.summary).toBe('Opened the app on a smartphone (Android): 3 screens');
   });
 
   it('makes a campaign visit a campaignVisit on the email channel when the medium is EMAIL, in any case', () => {
     const touchpoint = only('analytics.visits', visit({ campaign: 'black-friday', campaignMedium: 'EMAIL', referrer: 'black-friday' }));
-    expect([touchpoint.kind, touchpoint.channel, touchpoint.campaign]).toEqual(['campaignVisit', 'email', 'black-friday']);
+    expect([touchpoint.id, touchpoint.kind, touchpoint.channel, touchpoint.campaign]).toEqual(['analytics:visit:88120', 'campaignVisit', 'email', 'black-friday']);
     expect(touchpoint.summary).toBe('Came to the website from the email campaign black-friday');
   });
 
@@ -442,7 +442,7 @@ describe('touchpointsOf: first logins', () => {
   it('puts a first login in the app on the app channel', () => {
     const appVisit = visit({ inApp: true, deviceType: 'smartphone', operatingSystem: 'iOS', browser: 'MyShop' });
     const touchpoint = only('analytics.logins', { visitor: visitor([appVisit]), login: { userId: '7001', visitId: '88120', at: '2026-05-01T18:12:30.000Z', inApp: true } });
-    expect([touchpoint.kind, touchpoint.channel]).toEqual(['deviceFirstLogin', 'app']);
+    expect([touchpoint.id, touchpoint.kind, touchpoint.channel]).toEqual(['analytics:login:88120', 'deviceFirstLogin', 'app']);
     expect(touchpoint.summary).toBe('Logged in for the first time in the app on a smartphone (iOS)');
   });
 
