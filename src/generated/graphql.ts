@@ -482,19 +482,26 @@ export type JourneySummary = {
   __typename?: 'JourneySummary';
   /** Per channel with at least one touchpoint: how many and the last one's time. */
   channels: Array<ChannelActivity>;
-  /** ISO 4217 currency of `totalSpend`. */
+  /**
+   * ISO 4217 currency of `totalSpend`: the shop's; when it is not known, the currency most
+   * purchases, returns and orders were in. Null when there are none.
+   */
   currency?: Maybe<Scalars['String']['output']>;
   /** The devices seen, most recently used first. */
   devices: Array<DeviceActivity>;
-  /** The product categories bought most (by units, net of returns), most first, at most 5. */
+  /**
+   * The product categories bought most (by units, net of returns), most first, ties by name, at
+   * most 5, only those with units left. A fully refunded online order's units count as returned; a
+   * partly refunded one's are kept (the refund does not say which lines went back).
+   */
   favouriteCategories: Array<CategoryCount>;
-  /** The store with the most store purchases, if any. */
+  /** The store with the most store purchases (ties by name), if any. */
   favouriteStore?: Maybe<Scalars['String']['output']>;
   /** The oldest touchpoint. */
   firstTouchpoint?: Maybe<Touchpoint>;
   /** The newest touchpoint. */
   lastTouchpoint?: Maybe<Touchpoint>;
-  /** Purchases, returns and orders in a currency other than `currency`, left out of `totalSpend`. */
+  /** Purchases, returns and orders in a currency other than `currency` (or in none), left out of `totalSpend`. */
   otherCurrencyTouchpoints: Scalars['Int']['output'];
   /** True when a silo could not be read: its touchpoints are missing from every figure. */
   partial: Scalars['Boolean']['output'];

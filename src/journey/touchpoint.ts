@@ -1,7 +1,8 @@
 /**
  * A touchpoint as the journey computes it: the schema's `Touchpoint` (src/generated), except that
  * its lines are the connectors' purchase lines, whose category a shop line fetches only when
- * selected (codegen.yml maps `Touchpoint` to this type).
+ * selected (codegen.yml maps `Touchpoint` to this type), and that an online order carries its
+ * refunded amount for the summary.
  */
 import type {
   AnalyticsVisitorRecord,
@@ -18,6 +19,12 @@ import type { Channel, Touchpoint, TouchpointKind } from '../generated/graphql.j
 
 export type TouchpointRecord = Omit<Touchpoint, '__typename' | 'items'> & {
   items: PurchaseLineRecord[];
+  /**
+   * Not in the schema: what was refunded on an online order so far (`CommerceOrder.totalRefunded`,
+   * in `currency`, 0 when nothing), so that the journey summary (summary.ts) nets refunds out of
+   * the spend and counts the order as a return. Absent on every other kind.
+   */
+  refunded?: number;
 };
 
 /**
