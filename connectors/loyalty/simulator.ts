@@ -65,6 +65,9 @@ export function createLoyaltySimulator(options: LoyaltySimulatorOptions): Simula
   });
 }
 
+/** The tenant id every simulated redemption carries (Open Loyalty's export names the tenant of each record). */
+const SIMULATED_TENANT_ID = '00000000-0000-4000-8000-00000000cafe';
+
 /** How a filterable field is read from a record and compared. */
 interface FieldSpec<T> {
   read(record: T): string | null;
@@ -344,6 +347,8 @@ class AnswerShapes {
     const name = [buyer?.firstName, buyer?.lastName].filter(Boolean).join(' ');
     return {
       ...t,
+      // The current reference's header carries the document's labels too (none in the population).
+      header: { ...t.header, labels: [] },
       customerData: {
         email: buyer?.email ?? null,
         name: name === '' ? null : name,
@@ -358,19 +363,28 @@ class AnswerShapes {
   }
 
   /**
-   * A redeemed reward with the fields of Open Loyalty's "Rewards Redemption" export that the
-   * population does not hold: the member's data, the reward's type, the coupon as `token` too,
-   * the status's last change (the redemption's date: no change is modelled) and the record's
-   * dates. Not modelled: `tenantId`, `reward` (the reward's configuration), tax and price.
+   * A redeemed reward in the fields of Open Loyalty's "Rewards Redemption" export (README.md,
+   * "Contract fixtures"): the population's, with the reward's id inside `reward` (the export's
+   * "reward's configuration", of which only the id and name are modelled), the member's data,
+   * the coupon also as `token`, the status's last change and the record's dates at the
+   * redemption's date (no change is modelled), and no tax, price nor action cause.
    */
   redemption(r: OpenLoyaltyRedemption): Record<string, unknown> {
     const member = this.membersById.get(r.customerId);
+    const { rewardId, ...fields } = r;
     return {
-      ...r,
+      ...fields,
+      tenantId: SIMULATED_TENANT_ID,
+      reward: { rewardId, name: r.name },
       memberData: member ? { email: member.email, firstName: member.firstName, lastName: member.lastName, loyaltyCardNumber: member.loyaltyCardNumber } : null,
+      // Reward types are modelled: a coupon as a static coupon, anything else as a material reward.
       rewardType: r.issuedCoupon ? 'static_coupon' : 'material',
       token: r.issuedCoupon?.code ?? null,
+      tax: null,
+      taxPriceValue: null,
+      price: null,
       statusLastUpdatedAt: r.redemptionDate,
+      actionCause: null,
       createdAt: r.redemptionDate,
       updatedAt: r.redemptionDate,
     };
