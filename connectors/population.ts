@@ -94,7 +94,10 @@ export interface LoyaltySilo {
 
 /**
  * A reward a member redeemed (Open Loyalty "issued reward"; its export's fields: issuedRewardId,
- * memberId, name, costInPoints, redemptionDate, status, issuedCoupon).
+ * memberId, name, costInPoints, redemptionDate, status, issuedCoupon). The member is `customerId`,
+ * as the API names a member on transactions (the export writes memberId for both). The loyalty
+ * simulator serves them at `GET /api/{storeCode}/redemption`; a `cancelled` one is no journey
+ * touchpoint (connectors/loyalty/README.md, "Journey reads").
  */
 export interface OpenLoyaltyRedemption {
   issuedRewardId: string;

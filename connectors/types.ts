@@ -142,10 +142,31 @@ export interface SiloEndpoint {
   connections: number;
 }
 
-/** The loyalty connector: members, plus their transactions on demand. */
+/** The loyalty connector: members, plus their transactions on demand, and their histories for the journey. */
 export interface LoyaltySiloConnector extends Connector<LoyaltyMemberRecord> {
   /** One array per member id, in order: newest first, at most `limit` (1 to 100). */
   transactionsOf(memberIds: readonly string[], limit: number): Promise<LoyaltyTransactionRecord[][]>;
+  /**
+   * The members' store transactions (Open Loyalty `GET /api/{storeCode}/transaction`) in journey
+   * order (`purchasedAt` descending, then the transaction id by compareEventIds), at or after
+   * `window.from`, within `since`..`until`, as {@link JourneyWindow} says; each item's `recordId`
+   * is its member id. `documentTypes` keeps only `sell` (purchases) or `return` (returns): left
+   * out, both; an empty list, none (no call). Several members (an old and a new card) are read in
+   * one filtered call per page. Throws a RangeError for a window outside its bounds (limit 1 to
+   * 250), before any call; a SourceError when the silo fails.
+   */
+  transactionHistory(
+    memberIds: readonly string[],
+    window: JourneyWindow & { documentTypes?: ReadonlyArray<'sell' | 'return'> },
+  ): Promise<JourneyRead<LoyaltyTransactionRecord>>;
+  /**
+   * The members' redeemed rewards (Open Loyalty "Get redeemed rewards list",
+   * `GET /api/{storeCode}/redemption`) in journey order (`redemptionDate` descending, then the
+   * issued reward's id), read as {@link transactionHistory} reads transactions. Cancelled
+   * redemptions are left out: the member got nothing and the points went back. Errors as
+   * {@link transactionHistory}.
+   */
+  redemptionHistory(memberIds: readonly string[], window: JourneyWindow): Promise<JourneyRead<LoyaltyRedemptionRecord>>;
 }
 
 /** The e-commerce connector: shop customers, plus their orders on demand. */

@@ -7,8 +7,11 @@
 /** Admin login: `{ username, password }` in, `{ token, refresh_token }` out. */
 export const LOGIN_PATH = '/api/admin/login_check';
 
-/** The list resources under `/api/{storeCode}/`. */
-export type ListResource = 'member' | 'transaction' | 'tier';
+/**
+ * The list resources under `/api/{storeCode}/`. `redemption` is the redeemed-rewards list ("Get
+ * redeemed rewards list" in the current reference); its path is inferred (README.md).
+ */
+export type ListResource = 'member' | 'transaction' | 'tier' | 'redemption';
 
 export function storePath(storeCode: string, resource: ListResource): string {
   return `/api/${encodeURIComponent(storeCode)}/${resource}`;
@@ -31,6 +34,23 @@ export const IN_SEPARATOR = ',';
 export function filterQuery(field: string, values: readonly string[]): Record<string, string> {
   return values.length === 1 ? { [field]: values[0]! } : { [`${field}[in]`]: values.join(IN_SEPARATOR) };
 }
+
+/**
+ * How a journey read asks a dated list (README.md, "Journey reads"): the date field, the id that
+ * breaks ties, and the operators of a date range. `_orderBy[<date>]=desc&_orderBy[<id>]=asc`
+ * gives the journey's order (newest first, then the id); `<date>[gte]` and `<date>[lte]` bound it,
+ * both inclusive, with an ISO 8601 instant in UTC. The field names of the transaction list follow
+ * the sort this connector already sends (`_orderBy[purchasedAt]`); the redemption list's follow
+ * the redeemed-rewards export. The operators' names are inferred: "How to Query" documents the
+ * `fieldName[OPERATOR]=value` form but its operator table could not be read past `notHasValue`.
+ */
+export const DATED_LISTS = {
+  transaction: { date: 'purchasedAt', id: 'transactionId' },
+  redemption: { date: 'redemptionDate', id: 'issuedRewardId' },
+} as const satisfies Partial<Record<ListResource, { date: string; id: string }>>;
+
+/** The date-range operators of a dated list: at or after (`gte`), at or before (`lte`). */
+export const DATE_OPERATORS = ['gte', 'lte'] as const;
 
 /** The envelope of every list answer. */
 export interface ListPage<T> {

@@ -9,14 +9,19 @@ import { createLoyaltyConnector, type LoyaltyConnector, type LoyaltyDeps } from 
 import { createLoyaltySimulator, type LoyaltySimulatorOptions } from './simulator.js';
 import {
   HEAVY_MEMBER,
+  NEW_CARD,
+  OLD_CARD,
   TEST_LEVELS,
   TEST_STORE_CODE,
+  TIE_MEMBER,
   loyaltyTestPopulation,
   memberId,
+  redemptionId,
   storedCard,
   storedEmail,
   storedPhone,
   transactionCount,
+  transactionId,
 } from './test-population.js';
 
 const USERNAME = 'gateway@shop.example';
@@ -411,5 +416,226 @@ describe('loyalty connector, each test on a simulator of its own', () => {
       expect(error.detail.problem).toMatch(/^items\[\d\]\.header\.purchasedAt: expected an ISO 8601 date-time$/);
       expect(JSON.stringify(error)).not.toContain('yesterday');
     });
+  });
+});
+
+describe('loyalty journey reads', () => {
+  let silo: Silo;
+  let connector: LoyaltyConnector;
+  /** The query of every transaction or redemption list call, as the simulator received it. */
+  let queries: URLSearchParams[];
+  let pool: Pool;
+
+  beforeAll(async () => {
+    silo = await startSilo();
+    pool = new Pool(silo.baseUrl);
+    const dispatcher = pool.compose((dispatch) => (options, handler) => {
+      if (/\/(transaction|redemption)\?/.test(options.path)) queries.push(new URL(options.path, silo.baseUrl).searchParams);
+      return dispatch(options, handler);
+    });
+    connector = silo.connect({ dispatcher });
+  });
+  afterAll(async () => {
+    await silo.close();
+    await pool.close();
+  });
+  beforeEach(() => {
+    silo.simulator.resetStats();
+    queries = [];
+  });
+
+  const tie = (k: number): string => transactionId(TIE_MEMBER, k);
+
+  describe('transactionHistory', () => {
+    it('orders receipts newest first and the receipts of one instant by id, whatever zone they were written in', async () => {
+      const read = await connector.transactionHistory([memberId(TIE_MEMBER)], { limit: 10 });
+      expect(read.items.map((t) => t.id)).toEqual([tie(100), tie(101), tie(102), tie(103), tie(104), tie(105)]);
+      expect(read.items.map((t) => t.purchasedAt)).toEqual([...Array(5).fill('2024-03-01T10:00:00.000Z'), '2024-03-01T09:00:00.000Z']);
+      expect(read.items.every((t) => t.recordId === memberId(TIE_MEMBER))).toBe(true);
+      expect(read.exhausted).toBe(true);
+    });
+
+    it('asks the list by member, date bound, journey order and a page of limit + 5', async () => {
+      await connector.transactionHistory([memberId(TIE_MEMBER)], { limit: 2, from: { at: Date.parse('2024-03-01T10:00:00Z'), id: tie(102) }, since: Date.parse('2024-01-01T00:00:00Z') });
+      expect(queries.map((q) => Object.fromEntries(q))).toEqual([
+        {
+          customerId: memberId(TIE_MEMBER),
+          'purchasedAt[gte]': '2024-01-01T00:00:00.000Z',
+          'purchasedAt[lte]': '2024-03-01T10:00:00.000Z',
+          '_orderBy[purchasedAt]': 'desc',
+          '_orderBy[transactionId]': 'asc',
+          _page: '1',
+          _itemsOnPage: '7',
+        },
+      ]);
+    });
+
+    it('starts at `from`, included, among receipts of the same instant', async () => {
+      const read = await connector.transactionHistory([memberId(TIE_MEMBER)], { limit: 2, from: { at: Date.parse('2024-03-01T10:00:00Z'), id: tie(102) } });
+      expect(read.items.map((t) => t.id)).toEqual([tie(102), tie(103), tie(104), tie(105)]);
+      expect(read.exhausted).toBe(true);
+    });
+
+    it('keeps within since and until, both included', async () => {
+      const read = await connector.transactionHistory([memberId(HEAVY_MEMBER)], {
+        limit: 20,
+        since: Date.parse('2024-01-03T10:00:00Z'),
+        until: Date.parse('2024-01-05T10:00:00Z'),
+      });
+      // Member 1's receipt k is on 1 January + k days at 10:00 UTC.
+      expect(read.items.map((t) => t.documentNumber)).toEqual(['R-1-4', 'R-1-3', 'R-1-2']);
+      expect(read.exhausted).toBe(true);
+    });
+
+    it('keeps the document types asked: returns, sales, or none without a call', async () => {
+      const returns = await connector.transactionHistory([memberId(HEAVY_MEMBER)], { limit: 3, documentTypes: ['return'] });
+      const sales = await connector.transactionHistory([memberId(HEAVY_MEMBER)], { limit: 3, documentTypes: ['sell'] });
+      // Pages of 8: seven settle, the eighth's instant waits for the next read.
+      expect(returns.items.map((t) => [t.documentNumber, t.documentType])).toEqual([
+        ['R-1-129', 'return'], ['R-1-124', 'return'], ['R-1-119', 'return'], ['R-1-114', 'return'],
+        ['R-1-109', 'return'], ['R-1-104', 'return'], ['R-1-99', 'return'],
+      ]);
+      expect(sales.items.map((t) => t.documentNumber)).toEqual(['R-1-128', 'R-1-127', 'R-1-126', 'R-1-125', 'R-1-123', 'R-1-122', 'R-1-121']);
+      expect(queries.map((q) => q.get('documentType'))).toEqual(['return', 'sell']);
+      queries = [];
+      expect(await connector.transactionHistory([memberId(HEAVY_MEMBER)], { limit: 3, documentTypes: [] })).toEqual({ items: [], exhausted: true });
+      expect(queries).toEqual([]);
+    });
+
+    it("merges an old and a new card's receipts in one order, with one call", async () => {
+      const read = await connector.transactionHistory([memberId(NEW_CARD), memberId(OLD_CARD)], { limit: 10 });
+      expect(read.items.map((t) => [t.purchasedAt, t.recordId === memberId(NEW_CARD) ? 'new' : 'old'])).toEqual([
+        // 79's receipt 2 and 80's receipt 102 share an instant: by transaction id, 79's first.
+        ['2024-01-03T16:00:00.000Z', 'new'],
+        ['2024-01-03T16:00:00.000Z', 'old'],
+        ['2024-01-02T16:00:00.000Z', 'new'],
+        ['2024-01-02T12:00:00.000Z', 'old'],
+        ['2024-01-01T20:00:00.000Z', 'old'],
+        ['2024-01-01T16:00:00.000Z', 'new'],
+      ]);
+      expect(read.exhausted).toBe(true);
+      expect(silo.calls('transaction.list')).toBe(1);
+      expect(queries[0]!.get('customerId[in]')).toBe(`${memberId(NEW_CARD)},${memberId(OLD_CARD)}`);
+    });
+
+    it('says exhausted only when no receipt is left', async () => {
+      expect((await connector.transactionHistory([memberId(3)], { limit: 3 })).exhausted).toBe(true);
+      expect((await connector.transactionHistory([memberId(HEAVY_MEMBER)], { limit: 20 })).exhausted).toBe(false);
+      expect(await connector.transactionHistory(['no-such-member'], { limit: 20 })).toEqual({ items: [], exhausted: true });
+    });
+
+    it('refuses a window outside its bounds before calling the program', async () => {
+      await expect(connector.transactionHistory([memberId(2)], { limit: 0 })).rejects.toThrow('transactionHistory takes a limit from 1 to 250, got 0.');
+      await expect(connector.transactionHistory([memberId(2)], { limit: 251 })).rejects.toThrow(RangeError);
+      await expect(connector.redemptionHistory([memberId(2)], { limit: 5, since: Number.NaN })).rejects.toThrow('redemptionHistory takes "since" as milliseconds since the epoch, got NaN.');
+      expect(silo.simulator.stats().requests).toBe(0);
+    });
+
+    it('reports a failing program as a SourceError of the transaction list', async () => {
+      silo.simulator.setFault({ kind: 'error', status: 503 });
+      try {
+        const error = await expectSourceError(connector.transactionHistory([memberId(2)], { limit: 5 }));
+        expect(error.code).toBe('SOURCE_UNAVAILABLE');
+        expect(error.detail).toMatchObject({ operation: 'transaction.list', status: 503 });
+      } finally {
+        silo.simulator.setFault({ kind: 'none' });
+      }
+    });
+  });
+
+  describe('redemptionHistory', () => {
+    it("maps an old and a new card's redeemed rewards in one order, with one call, leaving out the cancelled one", async () => {
+      const read = await connector.redemptionHistory([memberId(NEW_CARD), memberId(OLD_CARD)], { limit: 10 });
+      expect(read).toEqual({
+        items: [
+          // 14:30 in Paris is 12:30 UTC, the instant of the old card's redemption 5: by id, 3 first.
+          { id: redemptionId(3), redeemedAt: '2024-05-10T12:30:00.000Z', reward: { name: '10 EUR voucher', costInPoints: 500, couponCode: 'VCH-10-AAA' }, store: 'Lyon Part-Dieu', recordId: memberId(NEW_CARD) },
+          { id: redemptionId(5), redeemedAt: '2024-05-10T12:30:00.000Z', reward: { name: '5 EUR voucher', costInPoints: 250, couponCode: 'VCH-5-BBB' }, store: 'Lille Centre', recordId: memberId(OLD_CARD) },
+          { id: redemptionId(2), redeemedAt: '2024-02-20T17:45:00.000Z', reward: { name: 'Free coffee', costInPoints: 50, couponCode: 'COF-1' }, store: 'Paris Opéra', recordId: memberId(NEW_CARD) },
+          { id: redemptionId(1), redeemedAt: '2023-11-02T09:00:00.000Z', reward: { name: 'Tote bag', costInPoints: 300, couponCode: null }, store: null, recordId: memberId(OLD_CARD) },
+        ],
+        exhausted: true,
+      });
+      expect(silo.calls('redemption.list')).toBe(1);
+      expect(Object.fromEntries(queries[0]!)).toEqual({
+        'customerId[in]': `${memberId(NEW_CARD)},${memberId(OLD_CARD)}`,
+        '_orderBy[redemptionDate]': 'desc',
+        '_orderBy[issuedRewardId]': 'asc',
+        _page: '1',
+        _itemsOnPage: '15',
+      });
+    });
+
+    it('starts at `from` and keeps within since and until', async () => {
+      const read = await connector.redemptionHistory([memberId(NEW_CARD), memberId(OLD_CARD)], {
+        limit: 1,
+        from: { at: Date.parse('2024-05-10T12:30:00Z'), id: redemptionId(5) },
+        since: Date.parse('2024-01-01T00:00:00Z'),
+      });
+      expect(read.items.map((r) => r.id)).toEqual([redemptionId(5), redemptionId(2)]);
+      expect(read.exhausted).toBe(true);
+      expect(queries[0]!.get('redemptionDate[gte]')).toBe('2024-01-01T00:00:00.000Z');
+      expect(queries[0]!.get('redemptionDate[lte]')).toBe('2024-05-10T12:30:00.000Z');
+    });
+
+    it('reads a member without redemptions as an exhausted empty history', async () => {
+      expect(await connector.redemptionHistory([memberId(3)], { limit: 5 })).toEqual({ items: [], exhausted: true });
+    });
+  });
+
+  describe('simulator', () => {
+    async function list(query: string): Promise<{ status: number; body: { items: Array<{ transactionId: string; header: { purchasedAt: string } }> } }> {
+      return (await get(silo.baseUrl, `/api/${TEST_STORE_CODE}/transaction?${query}`, await bearer(silo.baseUrl))) as never;
+    }
+
+    it('answers an unsorted list in an order of its own, neither by date nor as stored', async () => {
+      const { body } = await list(`customerId=${memberId(HEAVY_MEMBER)}&_itemsOnPage=100`);
+      const times = body.items.map((t) => Date.parse(t.header.purchasedAt));
+      expect(times).not.toEqual([...times].sort((a, b) => a - b));
+      expect(times).not.toEqual([...times].sort((a, b) => b - a));
+    });
+
+    it('sorts by several keys and bounds by date, both ends included', async () => {
+      const { body } = await list(`customerId=${memberId(TIE_MEMBER)}&purchasedAt[lte]=2024-03-01T10:00:00Z&purchasedAt[gte]=2024-03-01T11:00:00%2B01:00&_orderBy[purchasedAt]=desc&_orderBy[transactionId]=desc`);
+      expect(body.items.map((t) => t.transactionId)).toEqual([tie(104), tie(103), tie(102), tie(101), tie(100)]);
+    });
+
+    it.each([
+      ['purchasedAt[gt]=2024-01-01T00:00:00Z', 'purchasedAt[gt]'],
+      ['purchasedAt=2024-01-01T00:00:00Z', 'purchasedAt'],
+      ['purchasedAt[gte]=2024-01-01', 'purchasedAt[gte]'],
+      ['_orderBy[documentNumber]=asc', '_orderBy[documentNumber]'],
+    ])('refuses %s with a 400 naming the parameter', async (query, path) => {
+      const { status, body } = await get(silo.baseUrl, `/api/${TEST_STORE_CODE}/transaction?${query}`, await bearer(silo.baseUrl));
+      expect(status).toBe(400);
+      expect(body).toMatchObject({ code: 400, errors: [{ path }] });
+    });
+  });
+});
+
+describe('loyalty journey reads of a 5,000-receipt member', () => {
+  let silo: Silo;
+  beforeAll(async () => {
+    silo = await startSilo({ population: loyaltyTestPopulation({ heavyTransactions: 5000 }) });
+  });
+  afterAll(() => silo.close());
+
+  it('costs one call per page of 20, each starting where the last one stopped', async () => {
+    const connector = silo.connect();
+    await connector.health();
+    silo.simulator.resetStats();
+    const firsts: string[] = [];
+    let from: { at: number; id: string } | undefined;
+    for (let page = 0; page < 5; page += 1) {
+      const read = await connector.transactionHistory([memberId(HEAVY_MEMBER)], { limit: 20, ...(from ? { from } : {}) });
+      expect(read.items.length).toBeGreaterThanOrEqual(20);
+      expect(read.exhausted).toBe(false);
+      firsts.push(read.items[0]!.documentNumber!);
+      // The caller shows 20 and starts the next page at the 21st.
+      const next = read.items[20]!;
+      from = { at: Date.parse(next.purchasedAt), id: next.id };
+    }
+    expect(firsts).toEqual(['R-1-4999', 'R-1-4979', 'R-1-4959', 'R-1-4939', 'R-1-4919']);
+    expect(silo.calls('transaction.list')).toBe(5);
   });
 });

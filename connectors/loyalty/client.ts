@@ -9,29 +9,38 @@ import { mailboxSpellings } from '../shared/mailbox.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
 import { isTimeZone } from '../shared/time.js';
 import type {
-  Connector,
   FoundRecord,
   Identifier,
   IdentifierType,
+  JourneyPoint,
+  JourneyRead,
+  JourneyWindow,
   LoyaltyMemberRecord,
+  LoyaltyRedemptionRecord,
+  LoyaltySiloConnector,
   LoyaltyTransactionRecord,
   SiloEndpoint,
   SiloHealth,
 } from '../types.js';
-import { IN_SEPARATOR, LOGIN_PATH, MAX_ITEMS_ON_PAGE, MAX_PAGE, filterQuery, storePath, type ListResource } from './api.js';
+import { DATED_LISTS, IN_SEPARATOR, LOGIN_PATH, MAX_ITEMS_ON_PAGE, MAX_PAGE, filterQuery, storePath, type ListResource } from './api.js';
+import { MAX_JOURNEY_LIMIT, mergeReads, readHistory, type HistoryCall, type HistoryPage } from './history.js';
 import { readJwtClaims } from './jwt.js';
 import {
   anyListAnswer,
   loginAnswer,
   memberListAnswer,
   newestFirst,
+  redemptionListAnswer,
   tierListAnswer,
   toFoundRecord,
   toMemberRecord,
   toMemberView,
+  toRedemptionView,
   toTransactionView,
   transactionListAnswer,
   type MemberView,
+  type RedemptionView,
+  type TransactionView,
 } from './mapping.js';
 
 export type LoyaltyConfig = SiloEndpoint & {
@@ -54,13 +63,14 @@ export interface LoyaltyDeps {
   now?: () => number;
 }
 
-export interface LoyaltyConnector extends Connector<LoyaltyMemberRecord> {
-  /**
-   * The newest `limit` transactions of each member (1 to {@link MAX_TRANSACTIONS_PER_MEMBER}),
-   * one array per id in the order of `memberIds`: newest first, empty for an unknown member.
-   */
-  transactionsOf(memberIds: readonly string[], limit: number): Promise<LoyaltyTransactionRecord[][]>;
-}
+/**
+ * The loyalty connector: {@link LoyaltySiloConnector} (members, newest transactions, and the
+ * journey's reads `transactionHistory` and `redemptionHistory`), as this module builds it.
+ */
+export type LoyaltyConnector = LoyaltySiloConnector;
+
+/** A transaction's document type, as Open Loyalty writes it (`header.documentType`). */
+export type DocumentType = 'sell' | 'return';
 
 /** The most transactions `transactionsOf` returns per member: the schema's `transactions(limit:)` maximum. */
 export const MAX_TRANSACTIONS_PER_MEMBER = 100;
@@ -95,6 +105,36 @@ const RENEW_MARGIN_MS = 30_000;
 const UNKNOWN_TOKEN_LIFETIME_MS = 60_000;
 
 const NEWEST_FIRST = { '_orderBy[purchasedAt]': 'desc' } as const;
+
+/** The journey's order on a dated list: newest first, then the id (compareEventIds compares UUIDs by code units, as a sort on a text column does). */
+function journeyOrder(resource: keyof typeof DATED_LISTS): Record<string, string> {
+  const { date, id } = DATED_LISTS[resource];
+  return { [`_orderBy[${date}]`]: 'desc', [`_orderBy[${id}]`]: 'asc' };
+}
+
+/** The date bounds of one call of a journey read, as ISO 8601 instants in UTC. */
+function dateRange(resource: keyof typeof DATED_LISTS, call: HistoryCall): Record<string, string> {
+  const { date } = DATED_LISTS[resource];
+  const range: Record<string, string> = {};
+  if (call.since !== undefined) range[`${date}[gte]`] = new Date(call.since).toISOString();
+  if (call.until !== undefined) range[`${date}[lte]`] = new Date(call.until).toISOString();
+  return range;
+}
+
+/** Checks a journey window before any call: a caller's mistake, hence a RangeError naming the method. */
+function checkWindow(method: string, window: JourneyWindow): void {
+  checkListLimit(method, window.limit, MAX_JOURNEY_LIMIT);
+  for (const key of ['since', 'until'] as const) {
+    const value = window[key];
+    if (value !== undefined && !Number.isFinite(value)) throw new RangeError(`${method} takes "${key}" as milliseconds since the epoch, got ${value}.`);
+  }
+  if (window.from !== undefined && (!Number.isFinite(window.from.at) || window.from.id === '')) {
+    throw new RangeError(`${method} takes "from" as { at: milliseconds since the epoch, id: the event's id }.`);
+  }
+}
+
+const transactionPoint = (view: TransactionView): JourneyPoint => ({ at: Date.parse(view.record.purchasedAt), id: view.record.id });
+const redemptionPoint = (view: RedemptionView): JourneyPoint => ({ at: Date.parse(view.record.redeemedAt), id: view.record.id });
 
 export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps = {}): LoyaltyConnector {
   for (const key of ['storeCode', 'username', 'password'] as const) {
@@ -161,6 +201,23 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
     );
   }
 
+  /**
+   * A journey read of one dated list for the members: one read per batch of member ids that
+   * fits an `[in]` filter (one batch for a customer's few cards), merged in journey order.
+   */
+  async function history<V>(
+    memberIds: readonly string[],
+    window: JourneyWindow,
+    pointOf: (view: V) => JourneyPoint,
+    page: (batch: readonly string[], call: HistoryCall) => Promise<HistoryPage<V>>,
+    keep?: (view: V) => boolean,
+  ): Promise<{ items: V[]; exhausted: boolean }> {
+    const batches = inBatches(unique(memberIds));
+    if (batches.length === 0) return { items: [], exhausted: true };
+    const reads = await Promise.all(batches.map((batch) => readHistory(window, MAX_ITEMS_ON_PAGE, pointOf, (call) => page(batch, call), keep)));
+    return reads.length === 1 ? reads[0]! : mergeReads(reads, pointOf);
+  }
+
   return {
     source: 'loyalty',
     lookupTypes: LOOKUP_TYPES,
@@ -194,6 +251,40 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
       await Promise.all(inBatches(wanted).map((batch) => newestTransactions(batch, limit, found)));
       for (const list of found.values()) list.sort(newestFirst);
       return memberIds.map((id) => [...(found.get(id) ?? [])]);
+    },
+
+    async transactionHistory(
+      memberIds: readonly string[],
+      window: JourneyWindow & { documentTypes?: ReadonlyArray<DocumentType> },
+    ): Promise<JourneyRead<LoyaltyTransactionRecord>> {
+      checkWindow('transactionHistory', window);
+      const types = unique(window.documentTypes ?? ['sell', 'return']);
+      if (types.length === 0) return { items: [], exhausted: true };
+      // Both types is no condition: the filter is left out rather than sent as an `[in]` of both.
+      const typeFilter = types.length === 2 ? {} : filterQuery('documentType', types);
+      const read = await history(memberIds, window, transactionPoint, async (batch, call) => {
+        const filters = { ...filterQuery('customerId', batch), ...typeFilter, ...dateRange('transaction', call), ...journeyOrder('transaction') };
+        const { items, filtered } = await api.page('transaction.list', 'transaction', transactionListAnswer, filters, call.page, call.size);
+        return { items: items.map((item) => toTransactionView(item, timeZone)), filtered };
+      });
+      return { items: read.items.map(({ customerId, record }) => ({ ...record, recordId: customerId })), exhausted: read.exhausted };
+    },
+
+    async redemptionHistory(memberIds: readonly string[], window: JourneyWindow): Promise<JourneyRead<LoyaltyRedemptionRecord>> {
+      checkWindow('redemptionHistory', window);
+      const read = await history(
+        memberIds,
+        window,
+        redemptionPoint,
+        async (batch, call) => {
+          const filters = { ...filterQuery('customerId', batch), ...dateRange('redemption', call), ...journeyOrder('redemption') };
+          const { items, filtered } = await api.page('redemption.list', 'redemption', redemptionListAnswer, filters, call.page, call.size);
+          return { items: items.map((item) => toRedemptionView(item, timeZone)), filtered };
+        },
+        // A cancelled redemption gave the member nothing and its points went back: no touchpoint.
+        (view) => !view.cancelled,
+      );
+      return { items: read.items.map(({ customerId, record }) => ({ ...record, recordId: customerId })), exhausted: read.exhausted };
     },
 
     health: (): Promise<SiloHealth> =>

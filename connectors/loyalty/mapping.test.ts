@@ -5,8 +5,12 @@ import {
   instantIn,
   loginAnswer,
   memberItem,
+  isCancelled,
   memberListAnswer,
+  redemptionItem,
+  redemptionListAnswer,
   tierListAnswer,
+  toRedemptionView,
   toMemberView,
   toTransactionView,
   transactionItem,
@@ -185,5 +189,72 @@ describe('answer schemas: what each refuses, by path and expectation, never the 
   it('a purchase time that is not a date-time', () => {
     const body = { items: [transaction({ purchasedAt: '2024-13-01T10:00:00Z' })], total: { filtered: 1 } };
     expect(problemOf(transactionListAnswer, body)).toBe('items[0].header.purchasedAt: expected an ISO 8601 date-time');
+  });
+});
+
+const redemption = (fields: Record<string, unknown> = {}) => ({
+  issuedRewardId: 'ir1',
+  customerId: 'm1',
+  name: '10 EUR voucher',
+  costInPoints: 500,
+  redemptionDate: '2024-05-10T14:30:00+02:00',
+  status: 'fulfilled',
+  issuedCoupon: { code: 'VCH-10' },
+  purchasePlace: 'Lyon Part-Dieu',
+  ...fields,
+});
+
+describe('toRedemptionView', () => {
+  it('maps a redeemed reward: its date in UTC, the coupon code, the store, the member', () => {
+    expect(toRedemptionView(redemptionItem.parse(redemption()))).toEqual({
+      customerId: 'm1',
+      cancelled: false,
+      record: { id: 'ir1', redeemedAt: '2024-05-10T12:30:00.000Z', reward: { name: '10 EUR voucher', costInPoints: 500, couponCode: 'VCH-10' }, store: 'Lyon Part-Dieu' },
+    });
+  });
+
+  it("reads the export's forms: memberId, a coupon as a plain code, a date without a zone in the instance's zone, points with a fraction", () => {
+    const item = redemptionItem.parse(
+      redemption({ customerId: undefined, memberId: 'm2', issuedCoupon: 'PLAIN-1', redemptionDate: '2024-01-15 09:00:00', costInPoints: 49.6, purchasePlace: undefined }),
+    );
+    expect(toRedemptionView(item, 'Europe/Paris')).toEqual({
+      customerId: 'm2',
+      cancelled: false,
+      record: { id: 'ir1', redeemedAt: '2024-01-15T08:00:00.000Z', reward: { name: '10 EUR voucher', costInPoints: 50, couponCode: 'PLAIN-1' }, store: null },
+    });
+  });
+
+  it('has no coupon code for a reward without coupon, or with an empty one', () => {
+    expect(toRedemptionView(redemptionItem.parse(redemption({ issuedCoupon: null }))).record.reward.couponCode).toBeNull();
+    expect(toRedemptionView(redemptionItem.parse(redemption({ issuedCoupon: { code: '' } }))).record.reward.couponCode).toBeNull();
+  });
+});
+
+describe('isCancelled', () => {
+  it.each([
+    ['cancelled', true],
+    ['canceled', true],
+    [' Cancelled ', true],
+    ['fulfilled', false],
+    ['pending', false],
+    [null, false],
+  ])('says %j is %s', (status, cancelled) => {
+    expect(isCancelled(status)).toBe(cancelled);
+  });
+});
+
+describe('the redemption list schema: what it refuses, by path and expectation, never the value', () => {
+  it('a redemption without its member, or with a date that is not a date-time', () => {
+    const body = { items: [redemption({ customerId: undefined }), redemption({ redemptionDate: 'last May' })], total: { filtered: 2 } };
+    expect(problemOf(redemptionListAnswer, body)).toBe(
+      "items[0].customerId: expected string (or the export's memberId); items[1].redemptionDate: expected an ISO 8601 date-time",
+    );
+  });
+
+  it('points that are not a number, or a coupon of the wrong kind', () => {
+    const body = { items: [redemption({ costInPoints: '500', issuedCoupon: 7 })], total: { filtered: 1 } };
+    expect(problemOf(redemptionListAnswer, body)).toBe(
+      'items[0].costInPoints: expected number, received string; items[0].issuedCoupon: expected a string or an object with a string code',
+    );
   });
 });

@@ -20,7 +20,7 @@
  */
 import { z } from '../shared/body-schema.js';
 import { calendarDate } from '../shared/time.js';
-import type { FoundRecord, Identifier, LoyaltyMemberRecord, LoyaltyTransactionRecord } from '../types.js';
+import type { FoundRecord, Identifier, LoyaltyMemberRecord, LoyaltyRedemptionRecord, LoyaltyTransactionRecord } from '../types.js';
 import type { PurchaseLine } from '../../src/generated/graphql.js';
 
 /**
@@ -140,6 +140,30 @@ export const transactionListAnswer = z
   .transform(({ items, transactions, total }) => ({ items: items ?? transactions ?? [], filtered: typeof total === 'number' ? total : total.filtered }));
 /** `GET /api/{storeCode}/tier`, read as `{ items, filtered }`. */
 export const tierListAnswer = listAnswer(tierItem);
+/**
+ * A redeemed reward as `GET /api/{storeCode}/redemption` lists it. The current reference's
+ * example could not be read: the keys are those of the "Rewards Redemption" export
+ * (issuedRewardId, name, costInPoints, redemptionDate, status, issuedCoupon), the member as
+ * `customerId` (the API's name for a member id elsewhere) or `memberId` (the export's), the
+ * coupon as a code or `{ code }`, and the store as `purchasePlace` (modelled, as a transaction's).
+ */
+export const redemptionItem = z
+  .object({
+    issuedRewardId: z.string().min(1),
+    customerId: z.string().min(1).optional(),
+    memberId: z.string().min(1).optional(),
+    name: z.string(),
+    costInPoints: z.number(),
+    redemptionDate: dateTimeText,
+    status: maybeText,
+    issuedCoupon: z.union([z.string(), z.object({ code: maybeText })], { error: 'expected a string or an object with a string code' }).nullish(),
+    purchasePlace: maybeText,
+  })
+  .refine((r) => r.customerId !== undefined || r.memberId !== undefined, { path: ['customerId'], message: 'expected string (or the export\'s memberId)' });
+
+/** `GET /api/{storeCode}/redemption`, read as `{ items, filtered }`. */
+export const redemptionListAnswer = listAnswer(redemptionItem);
+
 /** A list answer whose items are not read (the health probe). */
 export const anyListAnswer = listAnswer(z.unknown());
 
@@ -148,6 +172,7 @@ export const anyListAnswer = listAnswer(z.unknown());
 export type MemberItem = z.output<typeof memberItem>;
 export type TransactionItem = z.output<typeof transactionItem>;
 export type TierItem = z.output<typeof tierItem>;
+export type RedemptionItem = z.output<typeof redemptionItem>;
 
 /** A member as read from the API, before its level id is turned into a tier name. */
 export type MemberView = Required<Omit<LoyaltyMemberRecord, 'tier'>> & { levelId: string | null };
@@ -218,6 +243,43 @@ export function toTransactionView(t: TransactionItem, timeZone = 'UTC'): Transac
       // ISO 4217 codes are upper case (the schema's `currency`); the 4.x reference writes "eur".
       currency: t.currency == null ? null : t.currency.toUpperCase(),
       lines: (t.items ?? []).map(toPurchaseLine),
+    },
+  };
+}
+
+/** A redemption as the gateway reads it, with the member it belongs to. */
+export interface RedemptionView {
+  customerId: string;
+  /** Cancelled: the reward was not given and its points went back (see {@link isCancelled}). */
+  cancelled: boolean;
+  record: LoyaltyRedemptionRecord;
+}
+
+/**
+ * Whether a redemption's status says it was cancelled. The current status vocabulary is not
+ * documented; the 3.x reference spells it `canceled` (delivery statuses), the population
+ * `cancelled`: both, in any case.
+ */
+export function isCancelled(status: string | null | undefined): boolean {
+  return status != null && /^cancell?ed$/i.test(status.trim());
+}
+
+/**
+ * A redemption as the gateway reads it: `redemptionDate` as an ISO 8601 instant in UTC (without
+ * a zone, on the wall clocks of `timeZone`), the coupon code from `issuedCoupon`, the points as a
+ * whole number (the schema's `Int`).
+ */
+export function toRedemptionView(r: RedemptionItem, timeZone = 'UTC'): RedemptionView {
+  const coupon = r.issuedCoupon == null ? null : typeof r.issuedCoupon === 'string' ? r.issuedCoupon : (r.issuedCoupon.code ?? null);
+  return {
+    // The schema has checked that one of the two is there.
+    customerId: (r.customerId ?? r.memberId)!,
+    cancelled: isCancelled(r.status),
+    record: {
+      id: r.issuedRewardId,
+      redeemedAt: instantIn(r.redemptionDate, timeZone),
+      reward: { name: r.name, costInPoints: Math.round(r.costInPoints), couponCode: coupon === '' ? null : coupon },
+      store: r.purchasePlace ?? null,
     },
   };
 }

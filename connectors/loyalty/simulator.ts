@@ -9,7 +9,7 @@
 import { STATUS_CODES } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { sameSecret } from '../shared/secrets.js';
-import type { OpenLoyaltyLevel, OpenLoyaltyMember, OpenLoyaltyTransaction, Population } from '../population.js';
+import type { OpenLoyaltyLevel, OpenLoyaltyMember, OpenLoyaltyRedemption, OpenLoyaltyTransaction, Population } from '../population.js';
 import { isObject } from '../shared/collections.js';
 import { Simulator, parseJson, type SimResponse, type SimRoute } from '../shared/simulator.js';
 import {
@@ -40,7 +40,11 @@ export function createLoyaltySimulator(options: LoyaltySimulatorOptions): Simula
   const tokens = new TokenIssuer(options.jwtSecret ?? randomBytes(32).toString('hex'), options.tokenTtlSeconds ?? 3600);
   // Sorted by instant, whatever zone a date was written in.
   const members = new Collection(silo.members, MEMBER_FIELDS, { createdAt: (m) => Date.parse(m.createdAt) });
-  const transactions = new Collection(silo.transactions, TRANSACTION_FIELDS, { purchasedAt: (t) => Date.parse(t.header.purchasedAt) });
+  // The dated lists the journey reads come back in an order of their own when no sort is asked
+  // (Open Loyalty: "the rows will be returned in an unspecified order"), so that a client
+  // relying on the population's order, or on ties coming by id, fails here as it would there.
+  const transactions = new Collection(silo.transactions, TRANSACTION_FIELDS, TRANSACTION_SORTS, { purchasedAt: purchasedAt }, { unspecifiedOrder: true });
+  const redemptions = new Collection(silo.redemptions ?? [], REDEMPTION_FIELDS, REDEMPTION_SORTS, { redemptionDate: redemptionDate }, { unspecifiedOrder: true });
   const tiers = new Collection(silo.levels, {}, {});
   const inStore = (route: SimRoute): SimRoute => withStore(silo.storeCode, route);
   const shapes = new AnswerShapes(silo.members, silo.transactions);
@@ -53,12 +57,16 @@ export function createLoyaltySimulator(options: LoyaltySimulatorOptions): Simula
       inStore(memberRoute(members, (m) => shapes.member(m))),
       inStore(listRoute('transaction.list', 'transaction', transactions, (t) => shapes.transaction(t))),
       inStore(listRoute('tier.list', 'tier', tiers, (level) => shapes.tier(level))),
+      inStore(listRoute('redemption.list', 'redemption', redemptions, (r) => shapes.redemption(r))),
     ],
     authenticate: (req) => (req.pathname === LOGIN_PATH ? null : tokens.check(req.headers.authorization)),
     errorBody: (status) => errorBody(status),
     notFound: (req) => answer(404, `No route found for "${req.method} ${req.pathname}"`),
   });
 }
+
+/** The tenant id every simulated redemption carries (Open Loyalty's export names the tenant of each record). */
+const SIMULATED_TENANT_ID = '00000000-0000-4000-8000-00000000cafe';
 
 /** How a filterable field is read from a record and compared. */
 interface FieldSpec<T> {
@@ -87,20 +95,48 @@ const TRANSACTION_FIELDS: Record<string, FieldSpec<OpenLoyaltyTransaction>> = {
   documentType: { read: (t) => t.header.documentType },
 };
 
+const purchasedAt = (t: OpenLoyaltyTransaction): number => Date.parse(t.header.purchasedAt);
+const redemptionDate = (r: OpenLoyaltyRedemption): number => Date.parse(r.redemptionDate);
+
+const TRANSACTION_SORTS: Record<string, SortKey<OpenLoyaltyTransaction>> = { purchasedAt, transactionId: (t) => t.transactionId };
+
+const REDEMPTION_FIELDS: Record<string, FieldSpec<OpenLoyaltyRedemption>> = {
+  customerId: { read: (r) => r.customerId },
+};
+
+const REDEMPTION_SORTS: Record<string, SortKey<OpenLoyaltyRedemption>> = { redemptionDate, issuedRewardId: (r) => r.issuedRewardId };
+
+/** A value a list sorts by: an instant in epoch ms, or a text compared by UTF-16 code units (as a database sorts an id column). */
+type SortKey<T> = (record: T) => number | string;
+
 interface Filter {
   field: string;
   values: string[];
+}
+
+/** A date-range filter: `field[gte]=` (at or after) or `field[lte]=` (at or before), by instant. */
+interface RangeFilter {
+  field: string;
+  operator: 'gte' | 'lte';
+  at: number;
 }
 
 /** Records with an index per filterable field, so that `field[in]=` costs one map look-up a value. */
 class Collection<T> {
   private readonly indexes = new Map<string, Map<string, number[]>>();
 
+  /** The order of an unsorted answer: the population's, or a fixed shuffle of it. */
+  private readonly baseOrder: readonly number[];
+
   constructor(
     readonly records: readonly T[],
     readonly fields: Record<string, FieldSpec<T>>,
-    readonly sorts: Record<string, (record: T) => number>,
+    readonly sorts: Record<string, SortKey<T>>,
+    readonly dates: Record<string, (record: T) => number> = {},
+    { unspecifiedOrder = false } = {},
   ) {
+    const ordinals = records.map((_, ordinal) => ordinal);
+    this.baseOrder = unspecifiedOrder ? ordinals.sort((a, b) => scramble(a) - scramble(b) || a - b) : ordinals;
     for (const [name, spec] of Object.entries(fields)) {
       const index = new Map<string, number[]>();
       records.forEach((record, ordinal) => {
@@ -115,14 +151,21 @@ class Collection<T> {
     }
   }
 
-  /** Records matching every filter (each a union of its values), in the population's order. */
-  select(filters: readonly Filter[]): readonly T[] {
-    const [first, ...rest] = filters.map((filter) => this.matching(filter));
-    if (first === undefined) return this.records;
-    return [...first]
-      .filter((ordinal) => rest.every((set) => set.has(ordinal)))
-      .sort((a, b) => a - b)
-      .map((ordinal) => this.records[ordinal]!);
+  /**
+   * Records matching every filter (each a union of its values) and every date range, in the
+   * collection's unsorted order (the population's, or its shuffle).
+   */
+  select(filters: readonly Filter[], ranges: readonly RangeFilter[] = []): readonly T[] {
+    const sets = filters.map((filter) => this.matching(filter));
+    const inRanges = (record: T): boolean =>
+      ranges.every(({ field, operator, at }) => {
+        const value = this.dates[field]!(record);
+        return operator === 'gte' ? value >= at : value <= at;
+      });
+    const [first, ...rest] = sets;
+    const ordinals = first === undefined ? this.baseOrder : this.baseOrder.filter((ordinal) => first.has(ordinal) && rest.every((set) => set.has(ordinal)));
+    const records = ordinals.map((ordinal) => this.records[ordinal]!);
+    return ranges.length === 0 ? records : records.filter(inRanges);
   }
 
   private matching({ field, values }: Filter): Set<number> {
@@ -136,17 +179,21 @@ interface ListQuery {
   page: number;
   itemsOnPage: number;
   filters: Filter[];
-  sort: { field: string; descending: boolean } | null;
+  ranges: RangeFilter[];
+  /** Sort keys in the order the query gives them: the first decides, the next break its ties. */
+  sort: Array<{ field: string; descending: boolean }>;
 }
 
 type FieldError = NonNullable<ErrorBody['errors']>[number];
 
 const FILTER_KEY = /^([A-Za-z]+)(?:\[([A-Za-z]+)\])?$/;
+/** An ISO 8601 date-time with a zone, as a date filter takes it (`2024-01-02T11:00:00.000Z`, `…+01:00`). */
+const DATE_TIME_VALUE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 const ORDER_BY_KEY = /^_orderBy\[([A-Za-z]+)\]$/;
 
 /** Reads paging, sorting and filters, or says what is wrong with each bad parameter. */
 function parseListQuery<T>(query: URLSearchParams, collection: Collection<T>): ListQuery | FieldError[] {
-  const parsed: ListQuery = { page: 1, itemsOnPage: DEFAULT_ITEMS_ON_PAGE, filters: [], sort: null };
+  const parsed: ListQuery = { page: 1, itemsOnPage: DEFAULT_ITEMS_ON_PAGE, filters: [], ranges: [], sort: [] };
   const errors: FieldError[] = [];
   const wrong = (path: string, message: string): void => void errors.push({ path, message });
   for (const [key, value] of query) {
@@ -161,7 +208,13 @@ function parseListQuery<T>(query: URLSearchParams, collection: Collection<T>): L
       const field = orderBy[1]!;
       if (!(field in collection.sorts)) wrong(key, `Sorting by "${field}" is not supported.`);
       else if (value !== 'asc' && value !== 'desc') wrong(key, 'This value should be "asc" or "desc".');
-      else parsed.sort = { field, descending: value === 'desc' };
+      else parsed.sort.push({ field, descending: value === 'desc' });
+    } else if (filter && filter[1]! in collection.dates) {
+      const operator = filter[2];
+      const at = DATE_TIME_VALUE.test(value) ? Date.parse(value) : NaN;
+      if (operator !== 'gte' && operator !== 'lte') wrong(key, `The operator "${operator ?? 'eq'}" is not supported on this date; use gte or lte.`);
+      else if (Number.isNaN(at)) wrong(key, 'This value should be an ISO 8601 date-time with a time zone.');
+      else parsed.ranges.push({ field: filter[1]!, operator, at });
     } else if (filter && filter[1]! in collection.fields) {
       const operator = filter[2] ?? 'eq';
       if (operator === 'eq') parsed.filters.push({ field: filter[1]!, values: [value] });
@@ -182,7 +235,7 @@ function listRoute<T>(name: string, resource: ListResource, collection: Collecti
     handle(req) {
       const query = parseListQuery(req.query, collection);
       if (Array.isArray(query)) return answer(400, 'Invalid query parameters.', query);
-      const selected = sorted(collection.select(query.filters), query.sort, collection.sorts);
+      const selected = sorted(collection.select(query.filters, query.ranges), query.sort, collection.sorts);
       const start = (query.page - 1) * query.itemsOnPage;
       const body: ListPage<unknown> = {
         items: selected.slice(start, start + query.itemsOnPage).map(present),
@@ -193,11 +246,27 @@ function listRoute<T>(name: string, resource: ListResource, collection: Collecti
   };
 }
 
-function sorted<T>(records: readonly T[], sort: ListQuery['sort'], keys: Record<string, (record: T) => number>): readonly T[] {
-  if (sort === null) return records;
-  const key = keys[sort.field]!;
-  const direction = sort.descending ? -1 : 1;
-  return [...records].sort((a, b) => (key(a) - key(b)) * direction);
+/** The records by the query's sort keys, the first deciding; ties under every key keep the unsorted order. */
+function sorted<T>(records: readonly T[], sort: ListQuery['sort'], keys: Record<string, SortKey<T>>): readonly T[] {
+  if (sort.length === 0) return records;
+  const compare = (a: T, b: T): number => {
+    for (const { field, descending } of sort) {
+      const x = keys[field]!(a);
+      const y = keys[field]!(b);
+      const order = x < y ? -1 : x > y ? 1 : 0;
+      if (order !== 0) return descending ? -order : order;
+    }
+    return 0;
+  };
+  return [...records].sort(compare);
+}
+
+/** A fixed shuffle key of an ordinal (a 32-bit integer mix), so that an unsorted answer follows no field. */
+function scramble(ordinal: number): number {
+  let x = Math.imul(ordinal ^ 0x5bd1e995, 0x9e3779b1);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x85ebca6b);
+  return (x ^ (x >>> 13)) >>> 0;
 }
 
 function memberRoute(members: Collection<OpenLoyaltyMember>, present: (member: OpenLoyaltyMember) => unknown): SimRoute {
@@ -278,6 +347,8 @@ class AnswerShapes {
     const name = [buyer?.firstName, buyer?.lastName].filter(Boolean).join(' ');
     return {
       ...t,
+      // The current reference's header carries the document's labels too (none in the population).
+      header: { ...t.header, labels: [] },
       customerData: {
         email: buyer?.email ?? null,
         name: name === '' ? null : name,
@@ -288,6 +359,34 @@ class AnswerShapes {
       },
       labels: [],
       items: t.items.map((item) => ({ ...item, labels: [] })),
+    };
+  }
+
+  /**
+   * A redeemed reward in the fields of Open Loyalty's "Rewards Redemption" export (README.md,
+   * "Contract fixtures"): the population's, with the reward's id inside `reward` (the export's
+   * "reward's configuration", of which only the id and name are modelled), the member's data,
+   * the coupon also as `token`, the status's last change and the record's dates at the
+   * redemption's date (no change is modelled), and no tax, price nor action cause.
+   */
+  redemption(r: OpenLoyaltyRedemption): Record<string, unknown> {
+    const member = this.membersById.get(r.customerId);
+    const { rewardId, ...fields } = r;
+    return {
+      ...fields,
+      tenantId: SIMULATED_TENANT_ID,
+      reward: { rewardId, name: r.name },
+      memberData: member ? { email: member.email, firstName: member.firstName, lastName: member.lastName, loyaltyCardNumber: member.loyaltyCardNumber } : null,
+      // Reward types are modelled: a coupon as a static coupon, anything else as a material reward.
+      rewardType: r.issuedCoupon ? 'static_coupon' : 'material',
+      token: r.issuedCoupon?.code ?? null,
+      tax: null,
+      taxPriceValue: null,
+      price: null,
+      statusLastUpdatedAt: r.redemptionDate,
+      actionCause: null,
+      createdAt: r.redemptionDate,
+      updatedAt: r.redemptionDate,
     };
   }
 

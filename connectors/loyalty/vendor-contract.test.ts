@@ -17,7 +17,7 @@ import { loadVendorFixture, shapeDifferences, startVendorReplay, type VendorFixt
 import type { Simulator } from '../shared/simulator.js';
 import { createLoyaltyConnector, type LoyaltyConnector } from './client.js';
 import { createLoyaltySimulator } from './simulator.js';
-import { HEAVY_MEMBER, TEST_STORE_CODE, loyaltyTestPopulation, memberId, storedCard } from './test-population.js';
+import { HEAVY_MEMBER, NEW_CARD, OLD_CARD, TEST_STORE_CODE, loyaltyTestPopulation, memberId, storedCard } from './test-population.js';
 
 const fixture = (name: string): VendorFixture => loadVendorFixture(new URL(`./fixtures/${name}`, import.meta.url));
 const login = fixture('admin-login.json');
@@ -26,6 +26,8 @@ const noMembers = fixture('members-4x-empty.json');
 const transactions = fixture('transactions-4x.json');
 const levels = fixture('levels-4x.json');
 const formError = fixture('error-400-form.json');
+const datedTransactions = fixture('transactions-dated.json');
+const redemptions = fixture('redemptions-list.json');
 
 /** The documented login's credentials, so that the client sends the documented request. */
 const USERNAME = 'admin';
@@ -175,6 +177,75 @@ describe('loyalty client against the Open Loyalty documentation', () => {
     expect(unknown).toEqual([]);
   });
 
+  it("reads a member's receipts for the journey with the dated query, and maps the current header form", async () => {
+    const { replay, connector } = await serve([login, datedTransactions]);
+    const read = await connector.transactionHistory(['00000000-0000-474c-b092-b0dd880c07e1'], {
+      limit: 20,
+      // 15:52:01 on the Warsaw clocks of the instance (CEST), the newest receipt.
+      from: { at: Date.parse('2024-08-14T13:52:01Z'), id: '8f2c1b7e-5d3a-4c1e-9b0a-2e6f4d8c1a01' },
+    });
+    const call = replay.received[1]!;
+    expect(call.answeredBy?.about).toBe(datedTransactions.about);
+    expect(call.query).toEqual(datedTransactions.request.query);
+    // Two items of 25 asked: the list ends on this page.
+    expect(replay.received).toHaveLength(2);
+    expect(read).toEqual({
+      items: [
+        {
+          id: '8f2c1b7e-5d3a-4c1e-9b0a-2e6f4d8c1a01',
+          documentNumber: 'FV/2024/08/001',
+          documentType: 'sell',
+          purchasedAt: '2024-08-14T13:52:01.000Z',
+          store: 'Warszawa Centrum',
+          grossValue: 120,
+          currency: 'PLN',
+          lines: [{ sku: '12AB', name: 'Sneakers', category: 'shoes', quantity: 1, unitPrice: 120 }],
+          recordId: '00000000-0000-474c-b092-b0dd880c07e1',
+        },
+        {
+          id: '8f2c1b7e-5d3a-4c1e-9b0a-2e6f4d8c1a00',
+          documentNumber: 'FV/2024/07/031',
+          documentType: 'return',
+          purchasedAt: '2024-07-30T08:05:00.000Z',
+          store: 'Warszawa Centrum',
+          grossValue: 120,
+          currency: 'PLN',
+          lines: [{ sku: '12AB', name: 'Sneakers', category: 'shoes', quantity: 1, unitPrice: 120 }],
+          recordId: '00000000-0000-474c-b092-b0dd880c07e1',
+        },
+      ],
+      exhausted: true,
+    });
+  });
+
+  it("reads two members' redeemed rewards with one query, and maps the export's fields", async () => {
+    const { replay, connector } = await serve([login, redemptions]);
+    const read = await connector.redemptionHistory(['00000000-0000-474c-b092-b0dd880c07e1', '00000000-0000-474c-b092-b0dd880c07e2'], { limit: 10 });
+    const call = replay.received[1]!;
+    expect(call.answeredBy?.about).toBe(redemptions.about);
+    expect(call).toMatchObject({ method: 'GET', path: '/api/DEFAULT/redemption' });
+    expect(call.query).toEqual(redemptions.request.query);
+    expect(read).toEqual({
+      items: [
+        {
+          id: '5e0c6b9a-1f43-4d1b-8d0e-7a2b9c3d4e02',
+          redeemedAt: '2024-08-20T10:00:00.000Z',
+          reward: { name: '10 PLN voucher', costInPoints: 500, couponCode: 'VCH-7Q2M' },
+          store: 'Warszawa Centrum',
+          recordId: '00000000-0000-474c-b092-b0dd880c07e2',
+        },
+        {
+          id: '5e0c6b9a-1f43-4d1b-8d0e-7a2b9c3d4e01',
+          redeemedAt: '2024-06-02T07:30:00.000Z',
+          reward: { name: 'Tote bag', costInPoints: 300, couponCode: null },
+          store: null,
+          recordId: '00000000-0000-474c-b092-b0dd880c07e1',
+        },
+      ],
+      exhausted: true,
+    });
+  });
+
   it("reports the documented 400 error body as SOURCE_BAD_RESPONSE, the gateway's request being at fault", async () => {
     // The documented error answers a write; it is served here to the transaction read, the
     // reference documenting no error body of a list.
@@ -260,6 +331,30 @@ describe('loyalty simulator against the Open Loyalty documentation', () => {
         '[].pointsEarned',
       ]),
     ).toEqual([]);
+  });
+
+  it('answers a dated transaction query in the current transaction shape', async () => {
+    const baseUrl = await start();
+    const query = new URLSearchParams({ ...datedTransactions.request.query, customerId: memberId(HEAVY_MEMBER), 'purchasedAt[lte]': '2024-03-01T00:00:00.000Z' });
+    const answer = await send(baseUrl, 'GET', `/api/${TEST_STORE_CODE}/transaction?${query}`, { token: await token(baseUrl) });
+    expect(answer.status).toBe(200);
+    expect((answer.body as { items: unknown[] }).items).toHaveLength(25);
+    expect(
+      shapeDifferences(datedTransactions.response.body, answer.body, [
+        // "Add Transaction" writes a line's sku as a string, the 4.x list as { code }: the
+        // population keeps the 4.x form (pinned above), and the client reads both.
+        'items[].items[].sku',
+      ]),
+    ).toEqual([]);
+  });
+
+  it("lists redeemed rewards in the export's redemption shape", async () => {
+    const baseUrl = await start();
+    const query = new URLSearchParams({ ...redemptions.request.query, 'customerId[in]': `${memberId(NEW_CARD)},${memberId(OLD_CARD)}` });
+    const answer = await send(baseUrl, 'GET', `/api/${TEST_STORE_CODE}/redemption?${query}`, { token: await token(baseUrl) });
+    expect(answer.status).toBe(200);
+    expect((answer.body as { items: unknown[] }).items).toHaveLength(5);
+    expect(shapeDifferences(redemptions.response.body, answer.body)).toEqual([]);
   });
 
   it('lists tiers in the documented level shape', async () => {
