@@ -84,6 +84,10 @@ describe('the client against Matomo’s documented exchanges', () => {
         {
           id: '1843',
           startedAt: '2024-09-29T08:53:20.000Z',
+          endedAt: '2024-09-29T08:56:20.000Z',
+          inApp: false,
+          campaign: null,
+          campaignMedium: null,
           durationSeconds: 180,
           channel: 'search',
           referrer: 'Google',
@@ -100,6 +104,10 @@ describe('the client against Matomo’s documented exchanges', () => {
         {
           id: '1790',
           startedAt: '2024-09-27T08:50:00.000Z',
+          endedAt: '2024-09-27T08:50:00.000Z',
+          inApp: false,
+          campaign: null,
+          campaignMedium: null,
           durationSeconds: 0,
           channel: 'direct',
           referrer: null,
@@ -113,6 +121,10 @@ describe('the client against Matomo’s documented exchanges', () => {
         {
           id: '1702',
           startedAt: '2024-09-24T09:26:40.000Z',
+          endedAt: '2024-09-24T09:26:40.000Z',
+          inApp: false,
+          campaign: 'autumn-sale',
+          campaignMedium: null,
           durationSeconds: 0,
           channel: 'campaign',
           referrer: 'autumn-sale',
@@ -124,6 +136,8 @@ describe('the client against Matomo’s documented exchanges', () => {
           productViews: [],
         },
       ],
+      // Its only logged-in visit, the newest: its last action is when the device became 5001's.
+      firstLogins: [{ userId: '5001', visitId: '1843', at: '2024-09-29T08:56:20.000Z', inApp: false }],
     });
   });
 
@@ -225,8 +239,11 @@ describe('the simulator against Matomo’s documented answers', () => {
     it(`answers ${f.file.split('/').pop()} with the documented status and shape`, async () => {
       const answer = await simulatorAnswer(f);
       expect(answer.status).toBe(f.response.status);
-      // `idSite` is the simulator's site here, not the documented 1: a value, not a shape.
-      expect(shapeDifferences(f.response.body, answer.body)).toEqual([]);
+      // `idSite` is the simulator's site here, not the documented 1: a value, not a shape. The
+      // documented rows come from a Matomo without the MarketingCampaignsReporting plugin, whose
+      // campaign fields the simulator sends (last-visits-two-sites.json shows them).
+      const campaignFields = f === page1 || f === page2 ? ['[].campaignName', '[].campaignSource', '[].campaignMedium'] : [];
+      expect(shapeDifferences(f.response.body, answer.body, campaignFields)).toEqual([]);
     });
   }
 
