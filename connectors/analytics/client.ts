@@ -131,13 +131,12 @@ export function createAnalyticsConnector(config: AnalyticsConfig, deps: { dispat
       const reads = await readChunks(wanted.map(visitorIdCondition), VISIT_SHAPE, MAX_VISITS_PER_VISITOR);
       // A device whose older visits were left unread may have logged in first among them: its
       // first logins are read apart (a few calls per such device, see readFirstLogins).
-      const cut = reads.flatMap((read) => [...read.cut]);
-      const logins = new Map(await Promise.all(cut.map(async (visitorId) => [visitorId, await readFirstLogins(api, visitorId, sites, limits)] as const)));
+      const cut = new Set(reads.flatMap((read) => [...read.cut]));
+      const logins = new Map(await Promise.all([...cut].map(async (visitorId) => [visitorId, await readFirstLogins(api, visitorId, sites, limits)] as const)));
       const records = new Map<string, AnalyticsVisitorRecord>();
       for (const { visits } of reads) {
         for (const [visitorId, own] of groupByVisitor(visits)) {
-          const firstLogins = logins.get(visitorId);
-          records.set(visitorId, toRecord(own, firstLogins !== undefined, sites, firstLogins));
+          records.set(visitorId, cut.has(visitorId) ? toRecord(own, true, sites, logins.get(visitorId)) : toRecord(own, false, sites));
         }
       }
       return ids.map((id) => records.get(toVisitorId(id) ?? '') ?? null);
