@@ -27,9 +27,10 @@ export type AnalyticsVisitorRecord = Omit<AnalyticsVisitor, '__typename'> & {
    * For each login id (shop customer id) this device's visits were sent with: its first such
    * visit, the moment the anonymous device became that customer (the journey's `deviceFirstLogin`).
    * `at` is that visit's last action (ISO 8601), the journey's time of a visit; `inApp` whether
-   * that visit was in the app (the app's analytics site) rather than on the website.
+   * that visit was in the app (the app's analytics site) rather than on the website. Oldest
+   * login first; `userId` as the site sent it (not normalized); empty for an anonymous device.
    */
-  firstLogins?: ReadonlyArray<{ userId: string; visitId: string; at: string; inApp: boolean }>;
+  firstLogins: ReadonlyArray<{ userId: string; visitId: string; at: string; inApp: boolean }>;
 };
 export type LoyaltyTransactionRecord = Omit<LoyaltyTransaction, '__typename'>;
 /** A visit as the analytics connector gives it. */
@@ -182,7 +183,7 @@ export interface SiloConnectors {
   crm: Connector<CrmContactRecord>;
   loyalty: LoyaltySiloConnector;
   commerce: CommerceSiloConnector;
-  analytics: Connector<AnalyticsVisitorRecord>;
+  analytics: AnalyticsSiloConnector;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,6 +223,24 @@ export interface JourneyRead<T> {
   items: Array<T & { recordId: string }>;
   /** True when the silo holds no event after the last one returned (within the window). */
   exhausted: boolean;
+}
+
+/**
+ * A read of visits for the journey: a {@link JourneyWindow} and what Matomo can filter itself.
+ * `site`: only the website's or only the app's visits; `campaign`: only the visits that came
+ * from a campaign (`referrerType==campaign`), or only the others. Absent: both.
+ */
+export type VisitWindow = JourneyWindow & { site?: 'web' | 'app'; campaign?: 'only' | 'exclude' };
+
+/** The analytics connector: visitors (devices), plus their visits for the journey. */
+export interface AnalyticsSiloConnector extends Connector<AnalyticsVisitorRecord> {
+  /**
+   * The visits of the given visitors (Matomo visitor ids) in journey order (last action time
+   * descending, then idVisit ascending), at or after `window.from`, within `since`..`until`, at
+   * least `window.limit` unless `exhausted`; each item's `recordId` is its visitor id. Ids that
+   * cannot be Matomo visitor ids are skipped. Throws a SourceError when Matomo fails.
+   */
+  visitHistory(visitorIds: readonly string[], window: VisitWindow): Promise<JourneyRead<VisitRecord>>;
 }
 
 /** A reward a loyalty member redeemed with points (Open Loyalty reward redemption). */

@@ -71,7 +71,13 @@ export async function startDemoSilos(options: DemoSilosOptions): Promise<DemoSil
         password: c.loyaltyPassword,
       },
       commerce: { ...endpoint, baseUrl: urls.commerce, accessToken: c.commerceAccessToken, apiVersion: c.commerceApiVersion },
-      analytics: { ...endpoint, baseUrl: urls.analytics, siteId: population.analytics.siteId, tokenAuth: c.analyticsTokenAuth },
+      analytics: {
+        ...endpoint,
+        baseUrl: urls.analytics,
+        siteId: population.analytics.siteId,
+        appSiteId: population.analytics.appSiteId ?? null,
+        tokenAuth: c.analyticsTokenAuth,
+      },
     },
     close: async () => {
       await Promise.all(SOURCES.map((source) => simulators[source].close()));

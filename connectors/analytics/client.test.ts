@@ -85,6 +85,10 @@ describe('mapping Matomo visits to a visitor record', () => {
         {
           id: '1',
           startedAt: iso(NOW - 10 * DAY),
+          endedAt: iso(NOW - 10 * DAY + 40),
+          inApp: false,
+          campaign: null,
+          campaignMedium: null,
           durationSeconds: 40,
           channel: 'search',
           referrer: 'Google',
@@ -99,6 +103,8 @@ describe('mapping Matomo visits to a visitor record', () => {
           productViews: [{ sku: 'TR-42', name: 'Trail 42', category: 'shoes', viewedAt: iso(NOW - 10 * DAY + 40) }],
         },
       ],
+      // The device's first visit sent with a login id: the moment it became customer 5001's.
+      firstLogins: [{ userId: '5001', visitId: '2', at: iso(NOW - 5 * DAY), inApp: false }],
     });
   });
 
@@ -128,6 +134,10 @@ describe('mapping Matomo visits to a visitor record', () => {
     expect(record?.visits[0]).toEqual({
       id: '9041',
       startedAt: iso(1718000000),
+      endedAt: iso(1718000300),
+      inApp: false,
+      campaign: null,
+      campaignMedium: null,
       durationSeconds: 300,
       channel: 'direct',
       referrer: null,
@@ -408,8 +418,10 @@ describe('paging beyond filter_limit', () => {
     expect(b).toMatchObject({ visitCount: 260, firstVisitAt: iso(NOW - 260 * DAY), lastVisitAt: iso(NOW - DAY) });
     expect(b?.visits).toHaveLength(100);
     expect(q?.visits.map((v) => v.id)).toEqual(['1000', '1001', '1002', '1003', '1004']);
-    // Two pages of the busy visitor, then one of the quiet one alone: not the six that 265 visits take.
-    expect(simulator.stats().requests).toBe(3);
+    // Two pages of the busy visitor, then one of the quiet one alone: not the six that 265 visits
+    // take; and one first-login read for the busy one, whose unread visits could hold a login.
+    expect(b?.firstLogins).toEqual([]);
+    expect(simulator.stats().requests).toBe(4);
   });
 
   it('pages lookups too: every device of a userId is found, however many visits come first', async () => {

@@ -8,8 +8,20 @@ import type { Dispatcher } from 'undici';
 import { SourceError } from '../../src/shared/errors.js';
 import { readBody, type ComplainAboutBody } from '../shared/body-schema.js';
 import { chunk, isPresent, unique } from '../shared/collections.js';
+import { compareJourneyPoints, isAtOrAfter } from '../shared/journey-order.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
-import type { AnalyticsVisitorRecord, Connector, Identifier, IdentifierType, SiloEndpoint, SiloHealth } from '../types.js';
+import type {
+  AnalyticsSiloConnector,
+  AnalyticsVisitorRecord,
+  Identifier,
+  IdentifierType,
+  JourneyPoint,
+  JourneyRead,
+  SiloEndpoint,
+  SiloHealth,
+  VisitRecord,
+  VisitWindow,
+} from '../types.js';
 import {
   API_PATH,
   METHODS,
@@ -21,16 +33,22 @@ import {
 } from './matomo.js';
 import {
   MAX_VISITS_PER_VISITOR,
+  firstLoginsOf,
   groupByVisitor,
+  loginsAnswer,
   matomoErrorAnswer,
   toFoundRecords,
+  toLoginVisit,
   toMatomoVisit,
   toRecord,
+  toVisit,
   toVisitKey,
   versionAnswer,
   visitKeysAnswer,
   visitsAnswer,
+  type LoginVisit,
   type MatomoVisit,
+  type Sites,
   type VisitKey,
 } from './mapping.js';
 
@@ -38,8 +56,13 @@ export { MAX_VISITS_PER_VISITOR };
 import { assertNever } from '../shared/exhaustive.js';
 
 export type AnalyticsConfig = SiloEndpoint & {
-  /** The Matomo site (`idSite`) whose visits are read. */
+  /** The Matomo site (`idSite`) of the website, whose visits are read. */
   siteId: number;
+  /**
+   * The Matomo site (a measurable of type `mobileapp`) of the mobile app, read with the
+   * website's; its visits are `inApp`. Absent or null: the app is not tracked.
+   */
+  appSiteId?: number | null;
   /** A Matomo `token_auth` of a user with view access to the site. Only ever sent in a POST body. */
   tokenAuth: string;
   /** Tuning; the defaults suit a Matomo that answers a page of visits within a second or two. */
@@ -51,21 +74,35 @@ export interface AnalyticsLimits {
   visitsPerPage: number;
   /** How many `visitorId==` / `userId=@` conditions one segment ORs together. */
   conditionsPerCall: number;
+  /**
+   * Visits a journey read asks for beyond the `limit` it needs: room for the visits after the
+   * read's upper bound on its last days (Matomo's date range is whole days) and for ties.
+   */
+  historyMargin: number;
+  /** The most login ids whose first login is read for a device whose visits were not all read. */
+  loginIdsPerDevice: number;
 }
 
-export const DEFAULT_LIMITS: AnalyticsLimits = { visitsPerPage: 500, conditionsPerCall: 100 };
+export const DEFAULT_LIMITS: AnalyticsLimits = { visitsPerPage: 500, conditionsPerCall: 100, historyMargin: 30, loginIdsPerDevice: 20 };
 
 /** A paging loop that reaches this many pages is not going to end: the answer cannot be trusted. */
 const MAX_PAGES = 200;
 
-export type AnalyticsConnector = Connector<AnalyticsVisitorRecord>;
+export type AnalyticsConnector = AnalyticsSiloConnector;
 
 const LOOKUP_TYPES = ['analytics', 'commerce'] as const satisfies readonly IdentifierType[];
 
-export function createAnalyticsConnector(config: AnalyticsConfig, deps: { dispatcher?: Dispatcher } = {}): AnalyticsConnector {
+/**
+ * The connector. `deps.now` (ms since the epoch) is the clock journey reads compare their
+ * bounds with (a date range that reaches today is not sent); `Date.now` by default.
+ */
+export function createAnalyticsConnector(config: AnalyticsConfig, deps: { dispatcher?: Dispatcher; now?: () => number } = {}): AnalyticsConnector {
   const http = new SiloHttp({ ...config, source: 'analytics', label: 'analytics tool', dispatcher: deps.dispatcher });
-  const api = new LiveApi(http, config.siteId, config.tokenAuth);
+  const sites: Sites = { appSiteId: config.appSiteId ?? null };
+  const allSites = unique([config.siteId, ...(sites.appSiteId === null ? [] : [sites.appSiteId])]);
+  const api = new LiveApi(http, allSites, config.tokenAuth);
   const limits: AnalyticsLimits = { ...DEFAULT_LIMITS, ...config.limits };
+  const now = deps.now ?? Date.now;
 
   /** Reads every chunk of conditions at once; each chunk is one segment, paged on its own. */
   const readChunks = <T extends VisitKey>(conditions: Condition[], shape: RowShape<T>, keepPerVisitor?: number) =>
@@ -92,11 +129,29 @@ export function createAnalyticsConnector(config: AnalyticsConfig, deps: { dispat
     async fetchRecords(ids) {
       const wanted = unique(ids.map(toVisitorId).filter(isPresent));
       const reads = await readChunks(wanted.map(visitorIdCondition), VISIT_SHAPE, MAX_VISITS_PER_VISITOR);
+      // A device whose older visits were left unread may have logged in first among them: its
+      // first logins are read apart (a few calls per such device, see readFirstLogins).
+      const cut = new Set(reads.flatMap((read) => [...read.cut]));
+      const logins = new Map(await Promise.all([...cut].map(async (visitorId) => [visitorId, await readFirstLogins(api, visitorId, sites, limits)] as const)));
       const records = new Map<string, AnalyticsVisitorRecord>();
-      for (const { visits, cut } of reads) {
-        for (const [visitorId, own] of groupByVisitor(visits)) records.set(visitorId, toRecord(own, cut.has(visitorId)));
+      for (const { visits } of reads) {
+        for (const [visitorId, own] of groupByVisitor(visits)) {
+          records.set(visitorId, cut.has(visitorId) ? toRecord(own, true, sites, logins.get(visitorId)) : toRecord(own, false, sites));
+        }
       }
       return ids.map((id) => records.get(toVisitorId(id) ?? '') ?? null);
+    },
+
+    async visitHistory(visitorIds, window) {
+      const wanted = unique(visitorIds.map(toVisitorId).filter(isPresent));
+      const idSites = window.site === undefined ? allSites : window.site === 'web' ? [config.siteId] : sites.appSiteId === null ? [] : [sites.appSiteId];
+      const upper = upperBound(window);
+      const empty = wanted.length === 0 || idSites.length === 0 || (upper !== undefined && window.since !== undefined && upper < window.since);
+      if (empty) return { items: [], exhausted: true };
+      const reads = await Promise.all(
+        chunk(wanted, limits.conditionsPerCall).map((ids) => readHistory(api, ids, idSites, window, { sites, margin: limits.historyMargin, now: now() })),
+      );
+      return mergeHistories(reads);
     },
 
     health: (): Promise<SiloHealth> => probeHealth(() => api.version()),
@@ -142,8 +197,20 @@ function uniqueConditions(conditions: Condition[]): Condition[] {
 
 /** The OR of the conditions (`,` is Matomo's OR), each value encoded as Matomo decodes it. */
 function segmentOf(conditions: readonly Condition[]): string {
-  return conditions.map((c) => `${c.name}${c.operator}${encodeSegmentValue(c.value)}`).join(',');
+  return conditions.map(conditionText).join(',');
 }
+
+/** The AND of the conditions (`;` is Matomo's AND). */
+function andOf(conditions: readonly Condition[]): string {
+  return conditions.map(conditionText).join(';');
+}
+
+function conditionText(c: Condition): string {
+  return `${c.name}${c.operator}${encodeSegmentValue(c.value)}`;
+}
+
+/** A visit that came from a campaign: core Matomo's referrer type (plugins/Referrers). */
+const CAMPAIGN: Condition = { name: 'referrerType', operator: '==', value: 'campaign' };
 
 /** How many of the visits match any of the conditions. */
 function countMatching(visits: Iterable<VisitKey>, conditions: readonly Condition[]): number {
@@ -210,6 +277,155 @@ async function readVisits<T extends VisitKey>(
 }
 
 // ---------------------------------------------------------------------------------------------
+// First logins of a device whose older visits were not read.
+
+/**
+ * A device's first login per userId, by as many calls as it has login ids, plus one: each asks
+ * Matomo for the oldest logged-in visit (`filter_sort_order=asc`, `filter_limit=1`) whose userId
+ * is none of those found so far (`visitorId==X;userId!=;userId!=<found>...`): that visit is the
+ * first login of a new userId, as any earlier visit with it would have come first. An answer
+ * without one ends it. The cost does not grow with the device's visits; at most
+ * `loginIdsPerDevice` ids are read (a kiosk many customers log in on stops there).
+ */
+async function readFirstLogins(api: LiveApi, visitorId: string, sites: Sites, limits: AnalyticsLimits): Promise<AnalyticsVisitorRecord['firstLogins']> {
+  const found: LoginVisit[] = [];
+  while (found.length < limits.loginIdsPerDevice) {
+    const conditions: Condition[] = [visitorIdCondition(visitorId), { name: 'userId', operator: '!=', value: '' }];
+    for (const login of found) conditions.push({ name: 'userId', operator: '!=', value: login.userId! });
+    const [first] = await api.lastVisits(andOf(conditions), { limit: 1, offset: 0 }, LOGIN_SHAPE, { filter_sort_order: 'asc' });
+    if (first === undefined) break;
+    if (first.userId === null || found.some((login) => login.userId === first.userId)) {
+      throw api.badResponse('a first-login read answered a visit its segment excludes');
+    }
+    found.push(first);
+  }
+  return firstLoginsOf(found, sites);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Journey reads: the visits of a few devices in journey order, a page at a time.
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The first day of a date range without `since`. Matomo refuses dates before 1991-08-06
+ * (core/Date.php FIRST_WEBSITE_TIMESTAMP); no Matomo holds visits this old.
+ */
+const EARLIEST_DAY = '1992-01-01';
+
+/** The read's newest instant: `until`, or `from` when it comes first (ms), if any. */
+function upperBound(window: VisitWindow): number | undefined {
+  const bounds = [window.until, window.from?.at].filter((b): b is number => b !== undefined);
+  return bounds.length === 0 ? undefined : Math.min(...bounds);
+}
+
+/** `YYYY-MM-DD` of an instant in UTC. */
+function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * The time parameters of a journey read. `since` is exact with `minTimestamp` (Matomo: last
+ * action `>` it, in Unix seconds). The upper bound can only be a day: `period=range&date=a,b`
+ * keeps the visits whose last action falls from the start of day a to the end of day b, in the
+ * site's time zone for one site and in Matomo's default time zone for several
+ * (plugins/Live/Model.php, getStartAndEndDate); neither is known here, so the range reaches a
+ * day beyond the bounds' UTC days, which holds them in every zone (UTC-12 to UTC+14), and the
+ * exact bounds are applied to the rows. A range that would reach today is not sent: Matomo
+ * drops the end of a range that ends today, and refuses none of the newest visits anyway.
+ */
+export function historyParams(window: VisitWindow, nowMs: number): Record<string, string> {
+  const params: Record<string, string> = {};
+  if (window.since !== undefined) {
+    const after = Math.ceil(window.since / 1000) - 1;
+    if (after > 0) params.minTimestamp = String(after);
+  }
+  const upper = upperBound(window);
+  if (upper !== undefined && upper + 2 * DAY_MS < nowMs) {
+    const start = window.since === undefined ? EARLIEST_DAY : utcDay(window.since - DAY_MS);
+    params.period = 'range';
+    params.date = `${start},${utcDay(upper + DAY_MS)}`;
+  }
+  return params;
+}
+
+/** Whether a visit is inside the window: within since..until, at or after `from` (journey order). */
+function inWindow(visit: MatomoVisit, window: VisitWindow): boolean {
+  const at = visit.lastActionTimestamp * 1000;
+  if (window.since !== undefined && at < window.since) return false;
+  if (window.until !== undefined && at > window.until) return false;
+  return isAtOrAfter({ at, id: visit.idVisit }, window.from);
+}
+
+function pointOf(visit: MatomoVisit): JourneyPoint {
+  return { at: visit.lastActionTimestamp * 1000, id: visit.idVisit };
+}
+
+type HistoryItem = VisitRecord & { recordId: string };
+
+/**
+ * One segment's part of a journey read: one call asking for `limit + margin` visits, more
+ * (`filter_offset`) only when the rows after the upper bound or ties left fewer than `limit`.
+ * Matomo lists visits by last action time, newest first, ties by idVisit descending: a time
+ * is complete only once an older one was read (or the visits ended), so only the visits newer
+ * than the last row read are returned, sorted in journey order (ties by idVisit ascending).
+ */
+async function readHistory(
+  api: LiveApi,
+  visitorIds: readonly string[],
+  idSites: readonly number[],
+  window: VisitWindow,
+  options: { sites: Sites; margin: number; now: number },
+): Promise<JourneyRead<VisitRecord>> {
+  const conditions = [segmentOf(visitorIds.map(visitorIdCondition))];
+  if (window.campaign === 'only') conditions.push(segmentOf([CAMPAIGN]));
+  if (window.campaign === 'exclude') conditions.push(segmentOf([{ ...CAMPAIGN, operator: '!=' }]));
+  const segment = conditions.join(';');
+  const params = { ...historyParams(window, options.now), idSite: idSites.join(',') };
+  const seen = new Set<string>();
+  const kept: MatomoVisit[] = [];
+  const answer = (visits: MatomoVisit[], exhausted: boolean): JourneyRead<VisitRecord> => ({
+    items: visits.sort((a, b) => compareJourneyPoints(pointOf(a), pointOf(b))).map((v): HistoryItem => ({ ...toVisit(v, options.sites), recordId: v.visitorId })),
+    exhausted,
+  });
+  let offset = 0;
+  let size = window.limit + options.margin;
+  for (let pages = 1; ; pages++) {
+    const page = await api.lastVisits(segment, { limit: size, offset }, VISIT_SHAPE, params);
+    const fresh = page.filter((visit) => !seen.has(visit.idVisit));
+    for (const visit of fresh) {
+      seen.add(visit.idVisit);
+      if (inWindow(visit, window)) kept.push(visit);
+    }
+    if (page.length < size) return answer(kept, true);
+    if (fresh.length === 0 || pages === MAX_PAGES) throw api.pagingFailed(pages, fresh.length === 0);
+    const oldest = Math.min(...page.map((visit) => visit.lastActionTimestamp));
+    const complete = kept.filter((visit) => visit.lastActionTimestamp > oldest);
+    if (complete.length >= window.limit) return answer(complete, false);
+    offset += page.length;
+    size = window.limit - complete.length + options.margin;
+  }
+}
+
+/**
+ * Reads of several segments (more visitors than one segment holds) as one: every item up to the
+ * first (in journey order) last item of a read that is not exhausted, beyond which that read may
+ * hold items not yet read. That read gave at least `limit` items before it, so the answer too.
+ */
+function mergeHistories(reads: ReadonlyArray<JourneyRead<VisitRecord>>): JourneyRead<VisitRecord> {
+  if (reads.length === 1) return reads[0]!;
+  const items = reads.flatMap((read) => read.items).sort((a, b) => compareJourneyPoints(itemPoint(a), itemPoint(b)));
+  const ends = reads.filter((read) => !read.exhausted).map((read) => itemPoint(read.items[read.items.length - 1]!));
+  if (ends.length === 0) return { items, exhausted: true };
+  const end = ends.sort(compareJourneyPoints)[0]!;
+  return { items: items.filter((item) => compareJourneyPoints(itemPoint(item), end) <= 0), exhausted: false };
+}
+
+function itemPoint(item: VisitRecord): JourneyPoint {
+  return { at: Date.parse(item.endedAt), id: item.id };
+}
+
+// ---------------------------------------------------------------------------------------------
 // The Matomo calls.
 
 /** How one kind of call asks for visits and reads the answer. */
@@ -223,21 +439,30 @@ interface RowShape<T> {
 class LiveApi {
   constructor(
     private readonly http: SiloHttp,
-    private readonly siteId: number,
+    /** The website's and the app's sites: Matomo 4.? and later read a list (`idSite=1,2`) in one call. */
+    private readonly idSites: readonly number[],
     private readonly tokenAuth: string,
   ) {}
 
-  /** One page of the visits in `segment`, newest first (Matomo's order by last action time). */
-  async lastVisits<T>(segment: string, page: { limit: number; offset: number }, shape: RowShape<T>): Promise<T[]> {
+  /**
+   * One page of the visits in `segment`, newest first (Matomo's order by last action time),
+   * on every site unless `extra.idSite` says which; `extra` adds or overrides parameters.
+   */
+  async lastVisits<T>(segment: string, page: { limit: number; offset: number }, shape: RowShape<T>, extra: Record<string, string> = {}): Promise<T[]> {
     const operation = METHODS.lastVisits;
     const body = await this.call(operation, {
-      idSite: String(this.siteId),
+      idSite: this.idSites.join(','),
       segment,
       filter_limit: String(page.limit),
       filter_offset: String(page.offset),
       ...shape.params,
+      ...extra,
     });
-    return shape.read(body, (problem) => this.http.badResponse(operation, problem));
+    return shape.read(body, (problem) => this.badResponse(problem));
+  }
+
+  badResponse(problem: string): SourceError {
+    return this.http.badResponse(METHODS.lastVisits, problem);
   }
 
   /** The cheapest call that needs a valid token: the version of Matomo. */
@@ -307,6 +532,12 @@ class LiveApi {
 const KEY_SHAPE: RowShape<VisitKey> = {
   params: { doNotFetchActions: '1', showColumns: 'idVisit,visitorId,userId' },
   read: (body, complain) => readBody(visitKeysAnswer, body, complain).map(toVisitKey),
+};
+
+/** First-login reads: whose, on which site and when, no actions. */
+const LOGIN_SHAPE: RowShape<LoginVisit> = {
+  params: { doNotFetchActions: '1', showColumns: 'idVisit,visitorId,userId,idSite,lastActionTimestamp' },
+  read: (body, complain) => readBody(loginsAnswer, body, complain).map(toLoginVisit),
 };
 
 const VISIT_SHAPE: RowShape<MatomoVisit> = {

@@ -57,8 +57,16 @@ const actionRow = z.object({
 /** What says whose a visit is: all a lookup asks for (`showColumns=idVisit,visitorId,userId`). */
 const visitKeyRow = z.object({ idVisit: integer, visitorId, userId });
 
+/**
+ * A logged-in visit as a first-login read asks for it (`showColumns=idVisit,visitorId,userId,idSite,lastActionTimestamp`):
+ * whose it is, on which site, and when.
+ */
+const loginRow = z.object({ idVisit: integer, visitorId, userId, idSite: integer.nullish(), lastActionTimestamp: integer });
+
 /** A visit of `Live.getLastVisitsDetails` with the fields the gateway maps (README, "Mapping"). */
 const visitRow = z.object({
+  /** The site (measurable) of the visit: the website's or the app's `idSite` (plugins/Live/VisitorDetails.php). */
+  idSite: integer.nullish(),
   idVisit: integer,
   visitorId,
   userId,
@@ -70,6 +78,12 @@ const visitRow = z.object({
   browserName: text,
   referrerType: text,
   referrerName: text,
+  /**
+   * The MarketingCampaignsReporting plugin's fields (not core Matomo): `''` when the visit came
+   * from no campaign, absent without the plugin (its VisitorDetails.php).
+   */
+  campaignName: text,
+  campaignMedium: text,
   /** Matomo's count of the visitor's visits up to this one (`visitor_count_visits`); absent when the visit is not profilable. */
   visitCount: integer.nullish(),
   /** Seconds from the visitor's first visit to this one. */
@@ -80,6 +94,9 @@ const visitRow = z.object({
 
 /** `Live.getLastVisitsDetails` answered with three columns per visit, for lookups. */
 export const visitKeysAnswer = z.array(visitKeyRow);
+
+/** `Live.getLastVisitsDetails` answered with the columns of a first-login read. */
+export const loginsAnswer = z.array(loginRow);
 
 /** `Live.getLastVisitsDetails` answered with whole visits: newest first, `filter_limit` at most. */
 export const visitsAnswer = z.array(visitRow);
@@ -100,6 +117,8 @@ export const matomoErrorAnswer = z.object({ result: z.literal('error'), message:
 export type VisitKeyRow = z.output<typeof visitKeyRow>;
 /** A visit row as checked, before {@link toMatomoVisit} normalizes it. */
 export type VisitRow = z.output<typeof visitRow>;
+/** A first-login row as checked. */
+export type LoginRow = z.output<typeof loginRow>;
 type ActionRow = z.output<typeof actionRow>;
 
 // ---------------------------------------------------------------------------------------------
@@ -114,10 +133,17 @@ export interface VisitKey {
   userId: string | null;
 }
 
-export interface MatomoVisit extends VisitKey {
+/** A logged-in visit: whose, on which site, when (what a first login needs). */
+export interface LoginVisit extends VisitKey {
+  /** The visit's `idSite`, or null when Matomo sent none. */
+  idSite: number | null;
+  /** Unix seconds: the visit's time in the journey. */
+  lastActionTimestamp: number;
+}
+
+export interface MatomoVisit extends LoginVisit {
   /** Unix seconds. */
   firstActionTimestamp: number;
-  lastActionTimestamp: number;
   /** Seconds; 0 when Matomo sends none. */
   visitDuration: number;
   /** Lower case (Matomo says `Smartphone`, the schema's values are `smartphone`). */
@@ -126,6 +152,9 @@ export interface MatomoVisit extends VisitKey {
   browserName: string | null;
   referrerType: string | null;
   referrerName: string | null;
+  /** MarketingCampaignsReporting's `campaignName` and `campaignMedium`; `''` became null. */
+  campaignName: string | null;
+  campaignMedium: string | null;
   visitCount: number | null;
   secondsSinceFirstVisit: number | null;
   actions: MatomoAction[];
@@ -148,10 +177,16 @@ export function toVisitKey(row: VisitKeyRow): VisitKey {
   return { idVisit: String(Number(row.idVisit)), visitorId: row.visitorId.toLowerCase(), userId: idText(row.userId) };
 }
 
+/** A checked first-login row, normalized. */
+export function toLoginVisit(row: LoginRow): LoginVisit {
+  return { ...toVisitKey(row), idSite: numberOrNull(row.idSite), lastActionTimestamp: Number(row.lastActionTimestamp) };
+}
+
 /** A checked visit row, normalized. */
 export function toMatomoVisit(row: VisitRow): MatomoVisit {
   return {
     ...toVisitKey(row),
+    idSite: numberOrNull(row.idSite),
     firstActionTimestamp: Number(row.firstActionTimestamp),
     lastActionTimestamp: Number(row.lastActionTimestamp),
     visitDuration: numberOrNull(row.visitDuration) ?? 0,
@@ -160,6 +195,8 @@ export function toMatomoVisit(row: VisitRow): MatomoVisit {
     browserName: textOrNull(row.browserName),
     referrerType: textOrNull(row.referrerType),
     referrerName: textOrNull(row.referrerName),
+    campaignName: textOrNull(row.campaignName),
+    campaignMedium: textOrNull(row.campaignMedium),
     visitCount: numberOrNull(row.visitCount),
     secondsSinceFirstVisit: numberOrNull(row.secondsSinceFirstVisit),
     actions: (row.actionDetails ?? []).map(toMatomoAction),
@@ -193,12 +230,23 @@ function idText(value: string | number | null | undefined): string | null {
 // ---------------------------------------------------------------------------------------------
 // Mapping to the gateway's types (README lists every field).
 
+/** Which Matomo site is the app: a visit on it is `inApp`. Null when the app is not tracked. */
+export interface Sites {
+  appSiteId: number | null;
+}
+
 /**
  * The record of one visitor from its visits (at least one, any order): newest first, at most
  * {@link MAX_VISITS_PER_VISITOR}. `cut` says the visitor's older visits were left unread, so
- * its count and first visit come from Matomo's counters on its latest visit instead.
+ * its count and first visit come from Matomo's counters on its latest visit instead, and its
+ * first logins must be given (`firstLogins`, read apart); otherwise they come from `visits`.
  */
-export function toRecord(visits: readonly MatomoVisit[], cut: boolean): AnalyticsVisitorRecord {
+export function toRecord(
+  visits: readonly MatomoVisit[],
+  cut: boolean,
+  sites: Sites,
+  firstLogins: AnalyticsVisitorRecord['firstLogins'] = firstLoginsOf(visits, sites),
+): AnalyticsVisitorRecord {
   const newestFirst = [...visits].sort(byNewest);
   const newest = newestFirst[0]!;
   const oldest = newestFirst[newestFirst.length - 1]!;
@@ -208,26 +256,53 @@ export function toRecord(visits: readonly MatomoVisit[], cut: boolean): Analytic
     firstVisitAt: cut ? firstVisitByCounters(newest) : isoTime(oldest.firstActionTimestamp),
     lastVisitAt: isoTime(newest.lastActionTimestamp),
     visitCount: cut ? Math.max(visits.length, newest.visitCount ?? 0) : visits.length,
-    visits: newestFirst.slice(0, MAX_VISITS_PER_VISITOR).map(toVisit),
+    visits: newestFirst.slice(0, MAX_VISITS_PER_VISITOR).map((visit) => toVisit(visit, sites)),
+    firstLogins,
   };
+}
+
+/**
+ * A device's first logins from its logged-in visits (all of them, any order; anonymous ones are
+ * skipped): per userId, its earliest visit in Matomo's ascending order (last action time, then
+ * idVisit), oldest login first. The userId is as the site sent it.
+ */
+export function firstLoginsOf(visits: readonly LoginVisit[], sites: Sites): AnalyticsVisitorRecord['firstLogins'] {
+  const first = new Map<string, LoginVisit>();
+  for (const visit of [...visits].sort((a, b) => byNewest(b, a))) {
+    if (visit.userId !== null && !first.has(visit.userId)) first.set(visit.userId, visit);
+  }
+  return [...first.values()].map((visit) => ({
+    userId: visit.userId!,
+    visitId: visit.idVisit,
+    at: isoTime(visit.lastActionTimestamp),
+    inApp: isApp(visit, sites),
+  }));
+}
+
+function isApp(visit: { idSite: number | null }, sites: Sites): boolean {
+  return sites.appSiteId !== null && visit.idSite === sites.appSiteId;
 }
 
 function firstVisitByCounters(visit: MatomoVisit): string | null {
   return visit.secondsSinceFirstVisit === null ? null : isoTime(visit.firstActionTimestamp - visit.secondsSinceFirstVisit);
 }
 
-/** One visit: its page views (`type: "action"` with a url) and, among them, its product views. */
-export function toVisit(visit: MatomoVisit): Visit {
+/**
+ * One visit: its page views (`type: "action"` with a url) and, among them, its product views;
+ * `inApp` when it was on the app's site; its campaign: MarketingCampaignsReporting's
+ * `campaignName`, else core Matomo's `referrerName` of a `campaign` visit (core Matomo names
+ * the campaign there: plugins/Referrers/VisitorDetails.php).
+ */
+export function toVisit(visit: MatomoVisit, sites: Sites): Visit {
   // A page view without a time cannot be placed in the journey: it is left out.
   const views = visit.actions.filter((action): action is MatomoAction & { timestamp: number } => action.type === 'action' && action.timestamp !== null);
   return {
     id: visit.idVisit,
     startedAt: isoTime(visit.firstActionTimestamp),
     endedAt: isoTime(visit.lastActionTimestamp),
-    // Web and app are one site until the app's own site is read (issue 13, in progress).
-    inApp: false,
-    campaign: visit.referrerType === 'campaign' ? visit.referrerName : null,
-    campaignMedium: null,
+    inApp: isApp(visit, sites),
+    campaign: visit.campaignName ?? (visit.referrerType === 'campaign' ? visit.referrerName : null),
+    campaignMedium: visit.campaignMedium,
     durationSeconds: visit.visitDuration,
     channel: visit.referrerType,
     referrer: visit.referrerName,
@@ -266,7 +341,7 @@ export function toFoundRecords(visits: readonly VisitKey[]): FoundRecord[] {
 }
 
 /** Matomo's order: latest last action first; the later visit id first on a tie. */
-function byNewest(a: MatomoVisit, b: MatomoVisit): number {
+function byNewest(a: LoginVisit, b: LoginVisit): number {
   return b.lastActionTimestamp - a.lastActionTimestamp || Number(b.idVisit) - Number(a.idVisit);
 }
 
@@ -282,6 +357,6 @@ export function groupByVisitor<T extends VisitKey>(visits: readonly T[]): Map<st
 }
 
 /** Matomo's timestamps are Unix seconds. */
-function isoTime(seconds: number): string {
+export function isoTime(seconds: number): string {
   return new Date(seconds * 1000).toISOString();
 }

@@ -21,14 +21,16 @@ export const METHODS = {
 export const VISITOR_ID = /^[0-9a-f]{16}$/;
 
 /**
- * The segments the connector sends and the simulator understands: `visitorId==` (equals) and
- * `userId=@` (contains), among the operators Matomo documents for segments
+ * The segments the connector sends and the simulator understands: `visitorId==` (equals),
+ * `userId=@` (contains), `userId!=` (a login id is set: an empty value after `!=` means "not
+ * empty", matomo-org/matomo#3932) and `referrerType==campaign` / `referrerType!=campaign`, among
+ * the operators Matomo documents for segments
  * (https://developer.matomo.org/api-reference/reporting-api-segmentation).
  */
-export type SegmentName = 'visitorId' | 'userId';
+export type SegmentName = 'visitorId' | 'userId' | 'referrerType';
 
-/** `==` equals; `=@` contains (SQL LIKE '%value%', without case, as Matomo compares). */
-export type SegmentOperator = '==' | '=@';
+/** `==` equals; `!=` differs; `=@` contains (SQL LIKE '%value%', without case, as Matomo compares). */
+export type SegmentOperator = '==' | '!=' | '=@';
 
 /** One `name<operator>value` condition of a segment. */
 export interface SegmentCondition {
@@ -43,6 +45,9 @@ export function satisfies(condition: SegmentCondition, stored: string | null): b
     case '==':
       // `userId==` (empty) matches the visits without one, as in Matomo.
       return (stored ?? '') === condition.value;
+    case '!=':
+      // `userId!=` (empty) matches the visits with one; SQL's `<>` never matches NULL.
+      return stored !== null && stored !== '' && stored !== condition.value;
     case '=@':
       return stored !== null && stored.toLowerCase().includes(condition.value.toLowerCase());
     default:

@@ -126,3 +126,77 @@ describe('errors, as Matomo 4 answers them: HTTP 200 and the error body', () => 
     expect(badSegment).toEqual({ status: 200, body: { result: 'error', message: MESSAGES.badVisitorId } });
   });
 });
+
+describe('two sites, time filters and the other segment operators', () => {
+  const APP = 4;
+  const carl = visitorIdOf('carl');
+  // 2025-06-10T23:30:00Z: in Pacific/Kiritimati (UTC+14) already 11 June.
+  const LATE = Date.UTC(2025, 5, 10, 23, 30) / 1000;
+  const twoSiteVisits = [
+    visitOf({ idVisit: 1, visitorId: carl, userId: '7001', start: LATE - DAY }),
+    { ...visitOf({ idVisit: 2, visitorId: carl, start: LATE, referrerType: 'campaign', referrerName: 'summer-sale' }), idSite: APP },
+    visitOf({ idVisit: 3, visitorId: carl, start: LATE - 2 * DAY }),
+  ];
+
+  function twoSites(timeZone: string) {
+    let simulator: Simulator;
+    let baseUrl = '';
+    beforeAll(async () => {
+      simulator = createAnalyticsSimulator({ population: populationOf(twoSiteVisits, { appSiteId: APP }), tokenAuth: TOKEN, timeZone });
+      baseUrl = await simulator.listen();
+    });
+    afterAll(() => simulator.close());
+    return async (form: Record<string, string>): Promise<{ status: number; body: any }> => {
+      const res = await fetch(`${baseUrl}/index.php?module=API&format=JSON&method=Live.getLastVisitsDetails`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ idSite: `${SITE_ID},${APP}`, token_auth: TOKEN, ...form }).toString(),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+  }
+
+  describe('in UTC', () => {
+    const call = twoSites('UTC');
+    const idVisits = (answer: { body: Array<{ idVisit: number }> }) => answer.body.map((v) => v.idVisit);
+
+    it('reads a list of sites, each row with its idSite, and refuses a site it does not serve', async () => {
+      const both = await call({});
+      expect(both.body.map((v: { idVisit: number; idSite: number }) => [v.idVisit, v.idSite])).toEqual([[2, APP], [1, SITE_ID], [3, SITE_ID]]);
+      expect(idVisits(await call({ idSite: String(APP) }))).toEqual([2]);
+      expect(await call({ idSite: `${SITE_ID},99` })).toEqual({ status: 401, body: { result: 'error', message: MESSAGES.noViewAccess('99') } });
+    });
+
+    it("sends the campaign plugin's fields, '' when the visit came from no campaign", async () => {
+      const [app, web] = (await call({})).body;
+      expect([app.campaignName, web.campaignName, web.campaignMedium]).toEqual(['', '', '']);
+    });
+
+    it('filters with != (an empty value: a login id is set) and on referrerType', async () => {
+      expect(idVisits(await call({ segment: `visitorId==${carl};userId!=` }))).toEqual([1]);
+      expect(idVisits(await call({ segment: `visitorId==${carl};referrerType==campaign` }))).toEqual([2]);
+      expect(idVisits(await call({ segment: `visitorId==${carl};referrerType!=campaign` }))).toEqual([1, 3]);
+    });
+
+    it('lists oldest first with filter_sort_order=asc, and keeps visits strictly after minTimestamp', async () => {
+      expect(idVisits(await call({ filter_sort_order: 'asc' }))).toEqual([3, 1, 2]);
+      expect(idVisits(await call({ minTimestamp: String(LATE - DAY) }))).toEqual([2]);
+    });
+
+    it('keeps a period=range by last action, from the start of the first day to the end of the last, and serves only ranges', async () => {
+      expect(idVisits(await call({ period: 'range', date: '2025-06-09,2025-06-09' }))).toEqual([1]);
+      expect(idVisits(await call({ period: 'range', date: '2025-06-08,2025-06-10' }))).toEqual([2, 1, 3]);
+      expect((await call({ period: 'day', date: '2025-06-09' })).status).toBe(400);
+    });
+  });
+
+  describe('in Pacific/Kiritimati (UTC+14)', () => {
+    const call = twoSites('Pacific/Kiritimati');
+
+    it("reads a range's days in the zone: 23:30 UTC on 10 June is on 11 June there", async () => {
+      const ids = async (date: string) => (await call({ period: 'range', date })).body.map((v: { idVisit: number }) => v.idVisit);
+      expect(await ids('2025-06-10,2025-06-10')).toEqual([1]);
+      expect(await ids('2025-06-11,2025-06-11')).toEqual([2]);
+    });
+  });
+});

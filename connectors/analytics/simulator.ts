@@ -1,14 +1,18 @@
 /**
  * A Matomo Reporting API simulator: `index.php?module=API` with `Live.getLastVisitsDetails` and
- * `API.getMatomoVersion`, serving `population.analytics`. It reads parameters from the query
+ * `API.getMatomoVersion`, serving `population.analytics`: the website's site and, when the
+ * population has one, the app's (`idSite=1,2` reads both). It reads parameters from the query
  * string and the form body as Matomo does, checks `token_auth` like a Matomo 5 "secure only"
- * token, filters visits with the segment subset the connector uses (`visitorId==`, `userId==`, `userId=@`,
- * `,` for OR, `;` for AND), pages with `filter_limit` / `filter_offset`, newest first, and
+ * token, filters visits with the segment subset the connector uses (`visitorId==`, `userId==`,
+ * `userId=@`, `userId!=`, `referrerType==`/`!=`, `,` for OR, `;` for AND), by last action time
+ * with `period=range&date=` (days in `timeZone`) and `minTimestamp` (strictly after), pages with
+ * `filter_limit` / `filter_offset`, newest first (or oldest with `filter_sort_order=asc`), and
  * answers errors with Matomo's body and messages. Segments are answered from indexes built once,
  * so a population of hundreds of thousands of visits answers as fast as a small one.
  */
 import type { MatomoAction, MatomoVisit, Population } from '../population.js';
 import { Simulator, type SimRequest, type SimResponse, type SimRoute } from '../shared/simulator.js';
+import { assertNever } from '../shared/exhaustive.js';
 import { sameSecret } from '../shared/secrets.js';
 import {
   API_PATH,
@@ -36,19 +40,32 @@ export interface AnalyticsSimulatorOptions {
    * ("Only allow secure requests") by default, and so does the simulator.
    */
   tokenInUrl?: boolean;
+  /**
+   * The time zone of a date range's days (IANA name): Matomo reads them in the site's zone for
+   * one site and in its default zone for several (plugins/Live/Model.php); here one zone for both.
+   * `UTC` by default.
+   */
+  timeZone?: string;
+  /** The clock (ms since the epoch) that says which day is today; `Date.now` by default. */
+  now?: () => number;
 }
 
 /** What the simulator says it is; anything from 5.0 behaves alike for the calls used. */
 export const SIMULATED_VERSION = '5.3.2';
 
 export function createAnalyticsSimulator(options: AnalyticsSimulatorOptions): Simulator {
-  const store = new VisitStore(options.population.analytics.visits, options.population.analytics.siteId);
-  const siteId = String(options.population.analytics.siteId);
+  const { siteId, appSiteId } = options.population.analytics;
+  const store = new VisitStore(options.population.analytics.visits, siteId);
+  const served: Served = {
+    sites: new Set([siteId, ...(appSiteId === undefined ? [] : [appSiteId])]),
+    timeZone: options.timeZone ?? 'UTC',
+    now: options.now ?? Date.now,
+  };
   const statuses = options.errorStatuses ?? 'status-codes';
   const handle = (req: SimRequest): SimResponse => {
     const params = paramsOf(req);
     try {
-      return { status: 200, body: callMethod(store, siteId, params) };
+      return { status: 200, body: callMethod(store, served, params) };
     } catch (error) {
       if (error instanceof MatomoFailure) return errorAnswer(statuses, error);
       throw error;
@@ -123,7 +140,14 @@ function authenticationFailure(params: Params, options: AnalyticsSimulatorOption
   return new MatomoFailure('auth', inUrl ? MESSAGES.tokenRejectedInUrl : MESSAGES.tokenRejected);
 }
 
-function callMethod(store: VisitStore, siteId: string, params: Params): unknown {
+/** What the simulator serves beyond the visits: its sites, the zone of date ranges, its clock. */
+interface Served {
+  sites: ReadonlySet<number>;
+  timeZone: string;
+  now: () => number;
+}
+
+function callMethod(store: VisitStore, served: Served, params: Params): unknown {
   if (params.get('module') !== 'API') throw new MatomoFailure('request', 'This simulator serves only the Reporting API (module=API).');
   const format = params.get('format') ?? 'xml';
   if (format.toLowerCase() !== 'json') throw new MatomoFailure('request', `This simulator answers only format=JSON, not ${format}.`);
@@ -133,7 +157,7 @@ function callMethod(store: VisitStore, siteId: string, params: Params): unknown 
     case METHODS.version:
       return { value: SIMULATED_VERSION };
     case METHODS.lastVisits:
-      return lastVisitsDetails(store, siteId, params);
+      return lastVisitsDetails(store, served, params);
     default: {
       const [module = '', name = ''] = method.split('.');
       throw new MatomoFailure('request', MESSAGES.unknownMethod(module, name));
@@ -144,11 +168,19 @@ function callMethod(store: VisitStore, siteId: string, params: Params): unknown 
 // ---------------------------------------------------------------------------------------------
 // Live.getLastVisitsDetails.
 
-function lastVisitsDetails(store: VisitStore, siteId: string, params: Params): unknown[] {
+function lastVisitsDetails(store: VisitStore, served: Served, params: Params): unknown[] {
   const idSite = params.get('idSite');
   if (!idSite) throw new MatomoFailure('request', MESSAGES.missingParameter('idSite'));
-  if (idSite !== siteId) throw new MatomoFailure('auth', MESSAGES.noViewAccess(idSite));
-  const positions = store.select(parseSegment(params.get('segment') ?? ''));
+  // Matomo 4+ reads a list of sites (Site::getIdSitesFromIdSitesString); each needs view access.
+  const sites = new Set<number>();
+  for (const id of idSite.split(',').map((part) => part.trim())) {
+    if (!/^\d+$/.test(id) || !served.sites.has(Number(id))) throw new MatomoFailure('auth', MESSAGES.noViewAccess(id));
+    sites.add(Number(id));
+  }
+  const window = timeWindow(params, served);
+  const selected = store.select(parseSegment(params.get('segment') ?? ''), (visit) => sites.has(visit.idSite ?? store.siteId) && window(visit));
+  // Matomo orders by last action time, then idVisit, descending unless filter_sort_order=asc.
+  const positions = (params.get('filter_sort_order') ?? '').toLowerCase() === 'asc' ? selected.reverse() : selected;
   // Matomo's defaults: 10 visits from the newest; -1 means all of them.
   const limit = integerParam(params, 'filter_limit', 10);
   const offset = Math.max(0, integerParam(params, 'filter_offset', 0));
@@ -156,6 +188,71 @@ function lastVisitsDetails(store: VisitStore, siteId: string, params: Params): u
   const withActions = !isTrue(params.get('doNotFetchActions'));
   const columns = params.get('showColumns')?.split(',').filter(Boolean);
   return page.map((position) => pick(store.render(position, withActions), columns));
+}
+
+/**
+ * The visits a request's `period`/`date` and `minTimestamp` keep, by last action time as Matomo
+ * filters them (plugins/Live/Model.php): a range `date=a,b` from the start of day a to the start
+ * of the day after b, both included, in the zone's days, without an end when b is today (and
+ * never beyond now); `minTimestamp` strictly after it (Unix seconds). Only `period=range` with
+ * two `YYYY-MM-DD` dates is served.
+ */
+function timeWindow(params: Params, served: Served): (visit: MatomoVisit) => boolean {
+  const period = params.get('period');
+  const date = params.get('date');
+  const minTimestamp = integerParam(params, 'minTimestamp', 0);
+  let start = -Infinity;
+  let end = Infinity;
+  if (period && date) {
+    if (period !== 'range') throw new MatomoFailure('request', `This simulator supports only period=range, not period=${period}.`);
+    const match = /^(\d{4}-\d{2}-\d{2}),(\d{4}-\d{2}-\d{2})$/.exec(date);
+    if (!match) throw new MatomoFailure('request', `The date '${date}' is not a correct date range: this simulator reads YYYY-MM-DD,YYYY-MM-DD.`);
+    const now = served.now();
+    start = Math.min(startOfDay(match[1]!, served.timeZone), now);
+    const today = dayIn(now, served.timeZone);
+    if (match[2] !== today) end = Math.min(startOfDay(nextDay(match[2]!), served.timeZone), now + 1000);
+  }
+  return (visit) => {
+    const at = visit.lastActionTimestamp * 1000;
+    return at >= start && at <= end && (minTimestamp <= 0 || visit.lastActionTimestamp > minTimestamp);
+  };
+}
+
+/** The instant (ms) a day (`YYYY-MM-DD`) begins on the wall clocks of `timeZone`. */
+function startOfDay(day: string, timeZone: string): number {
+  const wall = Date.parse(`${day}T00:00:00Z`);
+  const first = wall - offsetAt(wall, timeZone);
+  return wall - offsetAt(first, timeZone);
+}
+
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** How far ahead of UTC the wall clocks of `timeZone` are at `ms`. */
+function offsetAt(ms: number, timeZone: string): number {
+  const parts = wallClock(timeZone).formatToParts(new Date(ms));
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)!.value);
+  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour') % 24, part('minute'), part('second')) - Math.floor(ms / 1000) * 1000;
+}
+
+/** The day (`YYYY-MM-DD`) of an instant on the wall clocks of `timeZone`. */
+function dayIn(ms: number, timeZone: string): string {
+  return new Date(ms + offsetAt(ms, timeZone)).toISOString().slice(0, 10);
+}
+
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+function wallClock(timeZone: string): Intl.DateTimeFormat {
+  let format = wallClocks.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone, calendar: 'gregory', numberingSystem: 'latn', hourCycle: 'h23',
+      year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    wallClocks.set(timeZone, format);
+  }
+  return format;
 }
 
 /** Like PHP's `(int)`: what is not a number is the default. */
@@ -180,7 +277,7 @@ function pick(row: Record<string, unknown>, columns: string[] | undefined): Reco
 /** An AND (`;`) of ORs (`,`): `a,b;c` is (a OR b) AND c, as in Matomo. */
 type Segment = Condition[][];
 
-const SUPPORTED = new Set<string>(['visitorId', 'userId']);
+const SUPPORTED = new Set<string>(['visitorId', 'userId', 'referrerType']);
 
 /**
  * Matomo URL-decodes the segment as a whole, splits it, then decodes each value. A value holding
@@ -197,8 +294,8 @@ function parseCondition(text: string): Condition {
   if (!match) throw new MatomoFailure('request', MESSAGES.invalidCondition(text));
   const [, name = '', operator, encodedValue = ''] = match;
   if (!SUPPORTED.has(name)) throw new MatomoFailure('request', MESSAGES.unsupportedSegment(name));
-  if (operator !== '==' && operator !== '=@') {
-    throw new MatomoFailure('request', `This simulator supports only the == and =@ operators in segments, not '${text}'.`);
+  if (operator !== '==' && operator !== '!=' && operator !== '=@') {
+    throw new MatomoFailure('request', `This simulator supports only the ==, != and =@ operators in segments, not '${text}'.`);
   }
   const value = decodeOrFail(encodedValue, text);
   if (name === 'visitorId' && operator === '==' && !VISITOR_ID.test(value)) throw new MatomoFailure('request', MESSAGES.badVisitorId);
@@ -236,7 +333,8 @@ class VisitStore {
 
   constructor(
     visits: readonly MatomoVisit[],
-    private readonly siteId: number,
+    /** The website's site: a visit without `idSite` is on it. */
+    readonly siteId: number,
   ) {
     this.visits = [...visits].sort((a, b) => b.lastActionTimestamp - a.lastActionTimestamp || b.idVisit - a.idVisit);
     this.visits.forEach((visit, position) => {
@@ -246,12 +344,20 @@ class VisitStore {
     this.counters = this.computeCounters();
   }
 
-  /** Positions (newest first) of the visits in the segment; an empty segment is every visit. */
-  select(segment: Segment): number[] {
-    if (segment.length === 0) return this.visits.map((_, position) => position);
-    const sets = segment.map((or) => new Set(or.flatMap((c) => this.matching(c))));
+  /**
+   * Positions (newest first) of the visits in the segment that `keep` keeps; an empty segment is
+   * every visit. ORs of indexed conditions (`visitorId`, `userId` with `==` or `=@`) narrow by
+   * the indexes; the others (`!=`, `referrerType`) are checked on what is left.
+   */
+  select(segment: Segment, keep: (visit: MatomoVisit) => boolean = () => true): number[] {
+    const indexed = segment.filter((or) => or.every(isIndexed));
+    const checked = segment.filter((or) => !or.every(isIndexed));
+    const sets = indexed.map((or) => new Set(or.flatMap((c) => this.matching(c))));
     const [smallest, ...others] = [...sets].sort((a, b) => a.size - b.size);
-    return [...(smallest ?? [])].filter((p) => others.every((set) => set.has(p))).sort((a, b) => a - b);
+    const candidates = smallest === undefined ? this.visits.map((_, position) => position) : [...smallest].filter((p) => others.every((set) => set.has(p)));
+    return candidates
+      .filter((p) => keep(this.visits[p]!) && checked.every((or) => or.some((c) => satisfies(c, fieldOf(this.visits[p]!, c.name)))))
+      .sort((a, b) => a - b);
   }
 
   /** The visit as Live.getLastVisitsDetails shows it (the fields the connector reads, and a few more). */
@@ -261,6 +367,10 @@ class VisitStore {
     const { actionDetails, ...fields } = visit;
     return {
       idSite: this.siteId,
+      // MarketingCampaignsReporting sends '' for a visit without a campaign.
+      campaignName: '',
+      campaignSource: '',
+      campaignMedium: '',
       ...fields,
       deviceType: DEVICE_TYPE_NAMES[visit.deviceType],
       visitCount: counters.visitCount,
@@ -275,6 +385,7 @@ class VisitStore {
   private index(name: SegmentName): Map<string, number[]> {
     return name === 'visitorId' ? this.byVisitor : this.byUser;
   }
+
 
   /** Positions of the visits a condition matches: by the index for `==`, by a scan of its keys for `=@` (as LIKE scans). */
   private matching(condition: Condition): number[] {
@@ -312,6 +423,25 @@ class VisitStore {
       });
     }
     return counters;
+  }
+}
+
+/** Conditions answered from an index. */
+function isIndexed(condition: Condition): boolean {
+  return condition.name !== 'referrerType' && condition.operator !== '!=';
+}
+
+/** A visit's value for a segment name. */
+function fieldOf(visit: MatomoVisit, name: SegmentName): string | null {
+  switch (name) {
+    case 'visitorId':
+      return visit.visitorId;
+    case 'userId':
+      return visit.userId;
+    case 'referrerType':
+      return visit.referrerType;
+    default:
+      return assertNever(name, 'segment name');
   }
 }
 

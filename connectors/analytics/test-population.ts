@@ -8,14 +8,16 @@ import { POPULATION_FORMAT_VERSION, type MatomoAction, type MatomoVisit, type Po
 /** 2025-06-15T15:06:40Z: the tests' visits happen before it. */
 export const NOW = 1_750_000_000;
 export const SITE_ID = 3;
+/** The app's Matomo site in the tests that track one. */
+export const APP_SITE_ID = 4;
 
 /** A stable visitor id (16 hex characters, as Matomo makes them) for a label. */
 export function visitorIdOf(label: string): string {
   return createHash('sha1').update(label).digest('hex').slice(0, 16);
 }
 
-/** A population whose analytics silo holds `visits`; the other silos are empty. */
-export function populationOf(visits: MatomoVisit[]): Population {
+/** A population whose analytics silo holds `visits` (and an app site when `appSiteId` is given); the other silos are empty. */
+export function populationOf(visits: MatomoVisit[], options: { appSiteId?: number } = {}): Population {
   return {
     version: POPULATION_FORMAT_VERSION,
     seed: null,
@@ -23,7 +25,7 @@ export function populationOf(visits: MatomoVisit[]): Population {
     crm: { contacts: [] },
     loyalty: { storeCode: 'DEFAULT', levels: [], members: [], transactions: [] },
     commerce: { currency: 'EUR', customers: [], orders: [], products: [] },
-    analytics: { siteId: SITE_ID, visits },
+    analytics: { siteId: SITE_ID, ...options, visits },
     truth: [],
   };
 }
@@ -39,6 +41,11 @@ export interface VisitSpec {
   referrerType?: MatomoVisit['referrerType'];
   referrerName?: string | null;
   deviceType?: MatomoVisit['deviceType'];
+  /** The site: the app's for an app visit; absent is the website. */
+  idSite?: number;
+  /** MarketingCampaignsReporting fields. */
+  campaignName?: string;
+  campaignMedium?: string;
 }
 
 export function visitOf(spec: VisitSpec): MatomoVisit {
@@ -63,6 +70,8 @@ export function visitOf(spec: VisitSpec): MatomoVisit {
     browserName: 'Firefox',
     referrerType: spec.referrerType ?? 'direct',
     referrerName: spec.referrerName ?? null,
+    ...(spec.idSite === undefined ? {} : { idSite: spec.idSite }),
+    ...(spec.campaignName === undefined ? {} : { campaignName: spec.campaignName, campaignSource: 'newsletter', campaignMedium: spec.campaignMedium ?? '' }),
     actionDetails,
   };
 }

@@ -20,9 +20,13 @@ const empty = fixture('last-visits-empty');
 const version = fixture('matomo-version');
 const tokenRefused = fixture('error-token-refused');
 const tokenRefusedMatomo4 = fixture('error-token-refused-matomo-4');
+const twoSites = fixture('last-visits-two-sites');
+const range = fixture('last-visits-range');
 
 /** The documented visitor, in every success fixture. */
 const VISITOR = '7fe3c8a2d1b04e96';
+/** The documented app install, in last-visits-two-sites.json. */
+const APP_VISITOR = '3c9e1f7a5b2d4e80';
 const TOKEN = 'c0ffee00c0ffee00c0ffee00c0ffee00';
 
 const open: Array<{ close(): Promise<void> }> = [];
@@ -84,6 +88,10 @@ describe('the client against Matomo’s documented exchanges', () => {
         {
           id: '1843',
           startedAt: '2024-09-29T08:53:20.000Z',
+          endedAt: '2024-09-29T08:56:20.000Z',
+          inApp: false,
+          campaign: null,
+          campaignMedium: null,
           durationSeconds: 180,
           channel: 'search',
           referrer: 'Google',
@@ -100,6 +108,10 @@ describe('the client against Matomo’s documented exchanges', () => {
         {
           id: '1790',
           startedAt: '2024-09-27T08:50:00.000Z',
+          endedAt: '2024-09-27T08:50:00.000Z',
+          inApp: false,
+          campaign: null,
+          campaignMedium: null,
           durationSeconds: 0,
           channel: 'direct',
           referrer: null,
@@ -113,6 +125,10 @@ describe('the client against Matomo’s documented exchanges', () => {
         {
           id: '1702',
           startedAt: '2024-09-24T09:26:40.000Z',
+          endedAt: '2024-09-24T09:26:40.000Z',
+          inApp: false,
+          campaign: 'autumn-sale',
+          campaignMedium: null,
           durationSeconds: 0,
           channel: 'campaign',
           referrer: 'autumn-sale',
@@ -124,6 +140,8 @@ describe('the client against Matomo’s documented exchanges', () => {
           productViews: [],
         },
       ],
+      // Its only logged-in visit, the newest: its last action is when the device became 5001's.
+      firstLogins: [{ userId: '5001', visitId: '1843', at: '2024-09-29T08:56:20.000Z', inApp: false }],
     });
   });
 
@@ -155,6 +173,56 @@ describe('the client against Matomo’s documented exchanges', () => {
     const replay = await replayOf([empty]);
     expect(await connectorFor(replay).fetchRecords(['0123456789abcdef'])).toEqual([null]);
     expect(sent(replay)[0]!.answeredBy).not.toBeNull();
+  });
+
+  it('reads the website and the app in one call (idSite=1,2), and maps each row’s idSite, campaign and first login', async () => {
+    const replay = await replayOf([twoSites]);
+    const records = await connectorFor(replay, { appSiteId: 2 }).fetchRecords([VISITOR, APP_VISITOR]);
+    expect(sent(replay).map((r) => [r.form, r.answeredBy])).toEqual([
+      [{ idSite: '1,2', segment: `visitorId==${VISITOR},visitorId==${APP_VISITOR}`, filter_limit: '500', filter_offset: '0', token_auth: TOKEN }, twoSites.file],
+    ]);
+    expect(records.map((r) => r && { id: r.id, visits: r.visits.map(({ id, inApp, campaign, campaignMedium, endedAt }) => ({ id, inApp, campaign, campaignMedium, endedAt })), firstLogins: r.firstLogins })).toEqual([
+      {
+        id: VISITOR,
+        visits: [
+          { id: '1843', inApp: false, campaign: 'newsletter-2024-09', campaignMedium: 'email', endedAt: '2024-09-29T08:56:20.000Z' },
+          { id: '1790', inApp: false, campaign: null, campaignMedium: null, endedAt: '2024-09-27T08:50:00.000Z' },
+          { id: '1702', inApp: false, campaign: 'autumn-sale', campaignMedium: 'cpc', endedAt: '2024-09-24T09:26:40.000Z' },
+        ],
+        firstLogins: [{ userId: '5001', visitId: '1843', at: '2024-09-29T08:56:20.000Z', inApp: false }],
+      },
+      {
+        id: APP_VISITOR,
+        visits: [{ id: '1851', inApp: true, campaign: null, campaignMedium: null, endedAt: '2024-09-30T09:53:20.000Z' }],
+        firstLogins: [{ userId: '5001', visitId: '1851', at: '2024-09-30T09:53:20.000Z', inApp: true }],
+      },
+    ]);
+  });
+
+  it('reads a journey window with period=range, a day beyond its bounds, and minTimestamp, as documented', async () => {
+    const replay = await replayOf([range]);
+    const read = await connectorFor(replay, { appSiteId: 2 }).visitHistory([VISITOR], { since: Date.UTC(2024, 8, 20), until: Date.UTC(2024, 8, 30), limit: 2 });
+    expect(sent(replay).map((r) => [r.form, r.answeredBy])).toEqual([
+      [
+        {
+          idSite: '1,2',
+          segment: `visitorId==${VISITOR}`,
+          filter_limit: '32',
+          filter_offset: '0',
+          minTimestamp: '1726790399',
+          period: 'range',
+          date: '2024-09-19,2024-10-01',
+          token_auth: TOKEN,
+        },
+        range.file,
+      ],
+    ]);
+    expect(read.exhausted).toBe(true);
+    expect(read.items.map(({ id, recordId, campaign, campaignMedium }) => ({ id, recordId, campaign, campaignMedium }))).toEqual([
+      { id: '1843', recordId: VISITOR, campaign: null, campaignMedium: null },
+      { id: '1790', recordId: VISITOR, campaign: null, campaignMedium: null },
+      { id: '1702', recordId: VISITOR, campaign: 'autumn-sale', campaignMedium: 'cpc' },
+    ]);
   });
 
   it('reads the documented version answer as a healthy Matomo', async () => {
@@ -225,10 +293,33 @@ describe('the simulator against Matomo’s documented answers', () => {
     it(`answers ${f.file.split('/').pop()} with the documented status and shape`, async () => {
       const answer = await simulatorAnswer(f);
       expect(answer.status).toBe(f.response.status);
-      // `idSite` is the simulator's site here, not the documented 1: a value, not a shape.
-      expect(shapeDifferences(f.response.body, answer.body)).toEqual([]);
+      // `idSite` is the simulator's site here, not the documented 1: a value, not a shape. The
+      // documented rows come from a Matomo without the MarketingCampaignsReporting plugin, whose
+      // campaign fields the simulator sends (last-visits-two-sites.json shows them).
+      const campaignFields = f === page1 || f === page2 ? ['[].campaignName', '[].campaignSource', '[].campaignMedium'] : [];
+      expect(shapeDifferences(f.response.body, answer.body, campaignFields)).toEqual([]);
     });
   }
+
+  it('answers the two-site and range requests as documented: the same visits, each with its idSite and campaign fields', async () => {
+    const appVisit = { ...visitOf({ idVisit: 1851, visitorId: APP_VISITOR, userId: '5001', start: 1727690000, deviceType: 'smartphone' }), idSite: 2 };
+    const visits = [...documentedVisits, appVisit];
+    const simulator = createAnalyticsSimulator({ population: { ...populationOf(visits), analytics: { siteId: 1, appSiteId: 2, visits } }, tokenAuth: TOKEN_OF_SIMULATOR });
+    open.push(simulator);
+    const baseUrl = await simulator.listen();
+    for (const f of [twoSites, range]) {
+      const res = await fetch(`${baseUrl}${f.request.path}?${new URLSearchParams(f.request.query)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...documentedParams(f), token_auth: TOKEN_OF_SIMULATOR }).toString(),
+      });
+      const body = (await res.json()) as Array<{ idVisit: number; idSite: number }>;
+      expect(res.status).toBe(f.response.status);
+      expect(shapeDifferences(f.response.body, body)).toEqual([]);
+      const documented = f.response.body as Array<{ idVisit: number; idSite: number }>;
+      expect(body.map((v) => [v.idVisit, v.idSite])).toEqual(documented.map((v) => [v.idVisit, v.idSite]));
+    }
+  });
 
   it('pages the documented visitor as documented: two visits, then the third', async () => {
     const ids = async (f: VendorFixture) => ((await simulatorAnswer(f)).body as Array<{ idVisit: number }>).map((v) => v.idVisit);

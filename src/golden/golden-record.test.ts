@@ -15,7 +15,7 @@ function commerce(fields: Partial<CommerceCustomerRecord> & { id: string }): Com
   return { tags: [], ...fields };
 }
 function analytics(fields: Partial<AnalyticsVisitorRecord> & { id: string }): AnalyticsVisitorRecord {
-  return { visitCount: 1, visits: [], ...fields };
+  return { visitCount: 1, visits: [], firstLogins: [], ...fields };
 }
 
 /** Élodie Dumont, as four silos hold her, with the mess they hold. */

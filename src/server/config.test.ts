@@ -51,6 +51,15 @@ describe('configuration', () => {
     }
   });
 
+  it('reads ANALYTICS_APP_SITE_ID: no app by default, the app site when set, and says what is accepted', () => {
+    const none = parseConfig({ env: silos });
+    expect(none.ok && none.config.silos.analytics.appSiteId).toBeNull();
+    const app = parseConfig({ env: { ...silos, ANALYTICS_APP_SITE_ID: '2' } });
+    expect(app.ok && app.config.silos.analytics.appSiteId).toBe(2);
+    const bad = parseConfig({ env: { ...silos, ANALYTICS_APP_SITE_ID: 'app' } });
+    expect(bad.ok ? [] : bad.errors).toEqual(['Bad setting ANALYTICS_APP_SITE_ID: expected a whole number from 1 to 1000000, or nothing (no app), got "app".']);
+  });
+
   it('reads a JSON file with the same keys, the environment winning', () => {
     const result = parseConfig({ env: { ...silos, PORT: '8080' }, file: { PORT: 9090, CRM_TIMEOUT_MS: 800 } });
     expect(result.ok && [result.config.port, result.config.silos.crm.timeoutMs]).toEqual([8080, 800]);

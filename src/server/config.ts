@@ -107,6 +107,18 @@ const kinds = {
       parse: (text) => (/^\d+$/.test(text) && Number(text) >= min && Number(text) <= max ? ok(Number(text)) : bad(`expected a whole number from ${min} to ${max}, got "${text}".`)),
     };
   },
+  /** A whole number, or empty for none (null). */
+  optionalWholeNumber(min: number, max: number): SettingKind<number | null> {
+    const whole = kinds.wholeNumber(min, max);
+    return {
+      type: `whole number, ${min}-${max}, or empty`,
+      parse(text) {
+        if (text === '') return ok(null);
+        const n = whole.parse(text);
+        return n.ok ? n : bad(`expected a whole number from ${min} to ${max}, or nothing (no app), got "${text}".`);
+      },
+    };
+  },
   /** Written in MB, read as bytes. */
   megabytes(min: number, max: number): SettingKind<number> {
     const whole = kinds.wholeNumber(min, max);
@@ -354,7 +366,14 @@ const COMMERCE_SETTINGS = {
 
 const ANALYTICS_SETTINGS = {
   ...endpointSettings('ANALYTICS', 'analytics (Matomo)', 2000, 'https://matomo.example.com'),
-  siteId: { name: 'ANALYTICS_SITE_ID', ...kinds.wholeNumber(1, 1_000_000), default: '1', description: 'Matomo `idSite`.' },
+  siteId: { name: 'ANALYTICS_SITE_ID', ...kinds.wholeNumber(1, 1_000_000), default: '1', description: 'Matomo `idSite` of the website.' },
+  appSiteId: {
+    name: 'ANALYTICS_APP_SITE_ID',
+    ...kinds.optionalWholeNumber(1, 1_000_000),
+    default: '',
+    defaultDoc: '(none: no app)',
+    description: "Matomo `idSite` of the mobile app (a measurable of type mobileapp), read with the website's; its visits are app visits. Empty: the app is not tracked.",
+  },
   tokenAuth: { name: 'ANALYTICS_TOKEN_AUTH', ...kinds.secret, description: 'Matomo `token_auth` of a user with view access.' },
 } satisfies SettingTable;
 
