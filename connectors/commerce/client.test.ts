@@ -237,17 +237,21 @@ describe('ordersOf', () => {
     expect(two!.map((o) => o.name)).toEqual(['#1021', '#1020']);
     // Settled (`paid`) orders are there too: the connector asks for status=any.
     expect(three!.map((o) => [o.name, o.financialStatus])).toEqual([
-      ['#1032', 'paid'],
+      ['#1032', 'partially_refunded'],
       ['#1031', 'pending'],
       ['#1030', 'paid'],
     ]);
+    expect(three![1]).toMatchObject({ discountCodes: [], totalRefunded: 0 });
     expect(three![0]).toEqual({
       id: '9000032',
       name: '#1032',
       createdAt: '2026-10-31T12:00:00.000Z',
       totalPrice: 84.5,
       currency: 'EUR',
-      financialStatus: 'paid',
+      financialStatus: 'partially_refunded',
+      // The successful refund transaction only: the failed one moved no money.
+      discountCodes: ['SPRING5'],
+      totalRefunded: 24.5,
       lines: [
         { sku: 'SKU-6', name: 'Water bottle', productId: '6', quantity: 2, unitPrice: 30 },
         { sku: null, name: 'Wool socks', productId: '3', quantity: 1, unitPrice: 24.5 },

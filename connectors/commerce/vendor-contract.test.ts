@@ -178,6 +178,7 @@ describe('the client against the documented exchanges', () => {
     // status=any is the documented request; customer_id is not in the reference's parameter list
     // but is what Shopify's staff recommend for one customer's orders (README, "Endpoints").
     expect(call!.query).toMatchObject({ customer_id: '207119551', status: 'any', limit: '5' });
+    expect(call!.query['fields']!.split(',')).toEqual(expect.arrayContaining(['discount_codes', 'refunds']));
     expect(orders).toEqual([
       {
         id: '450789469',
@@ -186,6 +187,8 @@ describe('the client against the documented exchanges', () => {
         totalPrice: 598.94,
         currency: 'USD',
         financialStatus: 'partially_refunded',
+        discountCodes: ['TENOFF'],
+        totalRefunded: 209,
         lines: [
           { sku: 'IPOD2008GREEN', name: 'IPod Nano - 8gb', quantity: 1, unitPrice: 199, productId: '632910392' },
           { sku: 'IPOD2008RED', name: 'IPod Nano - 8gb', quantity: 1, unitPrice: 199, productId: '632910392' },
