@@ -601,6 +601,8 @@ describe('orderHistory', () => {
         status: 400,
         body: { errors: { status: 'status cannot be passed when page_info is present.' } },
       });
+      const forged = Buffer.from(JSON.stringify({ f: { status: 'any', order: 'created_at desc', ids: 7 }, o: 0 })).toString('base64url');
+      expect(await list(`page_info=${forged}`)).toMatchObject({ status: 400, body: { errors: { page_info: 'Required parameter missing or invalid' } } });
       expect(await list(`customer_id=${A}&limit=251`)).toMatchObject({ status: 400, body: { errors: { limit: 'Required parameter missing or invalid' } } });
       expect(await list(`customer_id=${A}&created_at_max=yesterday`)).toMatchObject({
         status: 400,

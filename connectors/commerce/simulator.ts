@@ -447,11 +447,29 @@ function orderCursorOf(query: URLSearchParams, pathCustomerId: string | undefine
     return { filter, offset: 0 };
   }
   for (const name of query.keys()) if (!PAGE_PARAMS.has(name)) throw new BadParam(name, `${name} cannot be passed when page_info is present.`);
-  const cursor = readCursor(pageInfo) as { f?: OrderFilter; o?: unknown } | undefined;
-  if (cursor?.f && typeof cursor.f === 'object' && typeof cursor.o === 'number' && Number.isSafeInteger(cursor.o) && cursor.o >= 0) {
-    return { filter: cursor.f, offset: cursor.o };
+  const cursor = readCursor(pageInfo);
+  const offset = cursor?.['o'];
+  if (isOrderFilter(cursor?.['f']) && typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0) {
+    return { filter: cursor['f'], offset };
   }
   throw new BadParam('page_info');
+}
+
+/** Whether a page_info's filter is one the simulator wrote: a forged one is a 400, never a crash. */
+function isOrderFilter(value: unknown): value is OrderFilter {
+  if (typeof value !== 'object' || value === null) return false;
+  const f = value as Record<string, unknown>;
+  const optional = (key: string, test: (v: unknown) => boolean): boolean => f[key] === undefined || test(f[key]);
+  const digits = (v: unknown): boolean => typeof v === 'string' && /^\d+$/.test(v);
+  return (
+    typeof f['status'] === 'string' &&
+    typeof f['order'] === 'string' &&
+    optional('customerId', digits) &&
+    optional('sinceId', digits) &&
+    optional('ids', (v) => Array.isArray(v) && v.every(digits)) &&
+    optional('min', Number.isFinite) &&
+    optional('max', Number.isFinite)
+  );
 }
 
 function selectOrders(shop: ShopIndex, filter: OrderFilter): ShopifyOrder[] {
