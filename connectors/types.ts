@@ -176,6 +176,15 @@ export interface CommerceSiloConnector extends Connector<CommerceCustomerRecord>
   ordersOf(customerIds: readonly string[], limit: number): Promise<CommerceOrderRecord[][]>;
   /** The category of each product (null when the product has none); unknown products are absent. */
   productCategories(productIds: readonly string[]): Promise<Map<string, string | null>>;
+  /**
+   * The journey's page of these customers' orders (Shopify customer ids): every order placed
+   * at `window.from` or after it in journey order (`createdAt` descending, then order id by
+   * `compareEventIds`), within `window.since`..`window.until`, at least `window.limit` of them
+   * unless `exhausted`, each with `recordId` = its customer's id. One `orders.json` call per
+   * customer per page of the shop (more only when many orders share one second at a page's
+   * end). Throws a RangeError for a limit outside 1..250, a SourceError when the shop fails.
+   */
+  orderHistory(customerIds: readonly string[], window: JourneyWindow): Promise<JourneyRead<CommerceOrderRecord>>;
 }
 
 /** One connector per silo: what the gateway is wired with. */

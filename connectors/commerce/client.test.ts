@@ -237,17 +237,21 @@ describe('ordersOf', () => {
     expect(two!.map((o) => o.name)).toEqual(['#1021', '#1020']);
     // Settled (`paid`) orders are there too: the connector asks for status=any.
     expect(three!.map((o) => [o.name, o.financialStatus])).toEqual([
-      ['#1032', 'paid'],
+      ['#1032', 'partially_refunded'],
       ['#1031', 'pending'],
       ['#1030', 'paid'],
     ]);
+    expect(three![1]).toMatchObject({ discountCodes: [], totalRefunded: 0 });
     expect(three![0]).toEqual({
       id: '9000032',
       name: '#1032',
       createdAt: '2026-10-31T12:00:00.000Z',
       totalPrice: 84.5,
       currency: 'EUR',
-      financialStatus: 'paid',
+      financialStatus: 'partially_refunded',
+      // The successful refund transaction only: the failed one moved no money.
+      discountCodes: ['SPRING5'],
+      totalRefunded: 24.5,
       lines: [
         { sku: 'SKU-6', name: 'Water bottle', productId: '6', quantity: 2, unitPrice: 30 },
         { sku: null, name: 'Wool socks', productId: '3', quantity: 1, unitPrice: 24.5 },
@@ -408,3 +412,254 @@ it('never puts the access token in what it throws', async () => {
     await shop.simulator.setFault({ kind: 'none' });
   }
 });
+
+describe('orderHistory', () => {
+  // Two customers whose orders share seconds, written in no particular order: the simulator
+  // lists them as Shopify does (newest first, one second's orders by id descending), the
+  // journey wants one second's orders by id ascending.
+  const A = customerId(0);
+  const B = customerId(1);
+  const at = (second: number): string => `2026-10-01T10:00:0${second}Z`;
+  const ms = (second: number): number => Date.parse(at(second));
+  const ORDERS: Array<[id: number, customer: number, second: number]> = [
+    [104, A, 3],
+    [101, A, 5],
+    [103, A, 4],
+    [106, A, 1],
+    [102, A, 4],
+    [105, A, 4],
+    [202, B, 2],
+    [200, B, 6],
+    [201, B, 4],
+  ];
+  let history: TestShop;
+  let reader: { connector: CommerceConnector; requests: Array<Record<string, string>>; close(): Promise<void> };
+
+  beforeAll(async () => {
+    const population = buildTestPopulation(4);
+    const template = population.commerce.orders[0]!;
+    population.commerce.orders = ORDERS.map(([id, customer, second]) => ({
+      ...template,
+      id,
+      name: `#${id}`,
+      customer: { id: customer },
+      created_at: at(second),
+      processed_at: at(second),
+    }));
+    history = await startShop(population);
+    reader = ordersRecorder(history);
+  });
+  afterAll(async () => {
+    await reader.close();
+    await history.close();
+  });
+  beforeEach(() => {
+    history.simulator.resetStats();
+    reader.requests.length = 0;
+  });
+  afterEach(async () => {
+    await history.simulator.setFault({ kind: 'none' });
+  });
+
+  const ids = (read: { items: Array<{ id: string }> }): string[] => read.items.map((o) => o.id);
+
+  it("reads a customer's orders newest first, one second's orders by id, each with its customer as recordId, in one call", async () => {
+    const read = await reader.connector.orderHistory([String(A)], { limit: 10 });
+    expect(ids(read)).toEqual(['101', '102', '103', '105', '104', '106']);
+    expect(read.exhausted).toBe(true);
+    expect(read.items.map((o) => o.recordId)).toEqual(Array(6).fill(String(A)));
+    expect(read.items[1]).toMatchObject({ name: '#102', createdAt: '2026-10-01T10:00:04.000Z', totalPrice: 84.5 });
+    expect(reader.requests).toEqual([
+      {
+        customer_id: String(A),
+        status: 'any',
+        order: 'created_at desc',
+        limit: '11',
+        fields: 'id,name,created_at,total_price,currency,financial_status,line_items,discount_codes,refunds',
+      },
+    ]);
+  });
+
+  it("holds back a page's last second until the next page shows all its orders, following the Link with page_info, limit and fields only", async () => {
+    // limit 1 asks for 2: 101 and 105; 105's second may go on, 101 alone is certain.
+    const one = await reader.connector.orderHistory([String(A)], { limit: 1 });
+    expect([ids(one), one.exhausted]).toEqual([['101'], false]);
+    expect(history.simulator.stats().byRoute).toEqual({ 'orders.list': 1 });
+
+    // limit 2 asks for 3: 101, 105, 103; the second at :04 is complete only on the next (and
+    // last) page, 102, 104, 106.
+    reader.requests.length = 0;
+    const two = await reader.connector.orderHistory([String(A)], { limit: 2 });
+    expect([ids(two), two.exhausted]).toEqual([['101', '102', '103', '105', '104', '106'], true]);
+    expect(reader.requests).toHaveLength(2);
+    expect(Object.keys(reader.requests[1]!).sort()).toEqual(['fields', 'limit', 'page_info']);
+    expect(reader.requests[1]).toMatchObject({ limit: '3' });
+  });
+
+  it('starts at `from`, included, asking created_at_max at its second and dropping the orders of that second before it', async () => {
+    const read = await reader.connector.orderHistory([String(A)], { from: { at: ms(4), id: '103' }, limit: 10 });
+    expect([ids(read), read.exhausted]).toEqual([['103', '105', '104', '106'], true]);
+    expect(reader.requests[0]).toMatchObject({ created_at_max: '2026-10-01T10:00:04+00:00' });
+    expect(reader.requests[0]).not.toHaveProperty('created_at_min');
+  });
+
+  it('keeps to since and until, both included, sent as whole seconds that hold them', async () => {
+    const read = await reader.connector.orderHistory([String(A)], { since: ms(2) - 500, until: ms(4) + 500, limit: 10 });
+    expect([ids(read), read.exhausted]).toEqual([['102', '103', '105', '104'], true]);
+    expect(reader.requests[0]).toMatchObject({
+      created_at_min: '2026-10-01T10:00:02+00:00',
+      created_at_max: '2026-10-01T10:00:04+00:00',
+    });
+    // `from` later than `until`: the earlier bound is the one sent.
+    reader.requests.length = 0;
+    await reader.connector.orderHistory([String(A)], { from: { at: ms(5), id: '101' }, until: ms(3), limit: 10 });
+    expect(reader.requests[0]).toMatchObject({ created_at_max: '2026-10-01T10:00:03+00:00' });
+  });
+
+  it('merges two customers and stops where the first customer with more orders stopped', async () => {
+    // A gives 101 (its :04 second held back), B gives 200 (its :04 held back): 101 could be
+    // preceded by B's orders between :06 and :05 that B's read did not reach, so only 200 is sure.
+    const first = await reader.connector.orderHistory([String(A), String(B)], { limit: 1 });
+    expect([ids(first), first.exhausted]).toEqual([['200'], false]);
+    expect(first.items[0]!.recordId).toBe(String(B));
+    expect(history.simulator.stats().byRoute).toEqual({ 'orders.list': 2 });
+  });
+
+  it('pages through two customers, every order exactly once in journey order, until exhausted', async () => {
+    const seen: string[] = [];
+    let from: { at: number; id: string } | undefined;
+    for (let page = 0; page < 20; page += 1) {
+      const read = await reader.connector.orderHistory([String(A), String(B)], { ...(from ? { from } : {}), limit: 2 });
+      // `from` is included: the caller drops the order it already has.
+      const fresh = read.items.filter((o) => !(from && o.id === from.id));
+      seen.push(...fresh.map((o) => o.id));
+      const last = read.items[read.items.length - 1];
+      if (read.exhausted || !last) break;
+      from = { at: Date.parse(last.createdAt), id: last.id };
+    }
+    expect(seen).toEqual(['200', '101', '102', '103', '105', '201', '104', '202', '106']);
+  });
+
+  it('answers nothing, without a call, for ids that are not Shopify ids, and refuses a limit outside 1 to 250', async () => {
+    expect(await reader.connector.orderHistory(['gid://shopify/Customer/1', ''], { limit: 5 })).toEqual({ items: [], exhausted: true });
+    await expect(reader.connector.orderHistory([String(A)], { limit: 0 })).rejects.toThrow('orderHistory takes a limit from 1 to 250, got 0.');
+    await expect(reader.connector.orderHistory([String(A)], { limit: 251 })).rejects.toThrow(RangeError);
+    expect(history.simulator.stats().byRoute).toEqual({});
+  });
+
+  it("maps the shop's failures to SourceErrors: 503 unavailable, a malformed body a bad response", async () => {
+    await history.simulator.setFault({ kind: 'error', status: 503 });
+    await expect(reader.connector.orderHistory([String(A)], { limit: 5 })).rejects.toMatchObject({
+      code: 'SOURCE_UNAVAILABLE',
+      detail: { operation: 'orders.list', status: 503 },
+    });
+    await history.simulator.setFault({ kind: 'malformed' });
+    await expectSourceError(reader.connector.orderHistory([String(A)], { limit: 5 }), 'SOURCE_BAD_RESPONSE', 'commerce');
+  });
+
+  describe('the simulated orders.json', () => {
+    const list = async (query: string): Promise<{ status: number; ids: unknown; link: unknown; body: unknown }> => {
+      const res = await history.get(`${V}/orders.json?${query}`);
+      const orders = (res.body as { orders?: Array<{ id: number }> }).orders;
+      return { status: res.status, ids: orders?.map((o) => o.id), link: res.headers['link'], body: res.body };
+    };
+
+    it('lists newest first, one second by id descending; order=created_at asc reverses it; since_id lists by id ascending', async () => {
+      expect((await list(`customer_id=${A}&status=any`)).ids).toEqual([101, 105, 103, 102, 104, 106]);
+      expect((await list(`customer_id=${A}&status=any&order=created_at+asc`)).ids).toEqual([106, 104, 102, 103, 105, 101]);
+      expect((await list(`customer_id=${A}&status=any&since_id=102`)).ids).toEqual([103, 104, 105, 106]);
+      const byPath = await history.get(`${V}/customers/${B}/orders.json?status=any`);
+      expect((byPath.body as { orders: Array<{ id: number }> }).orders.map((o) => o.id)).toEqual([200, 201, 202]);
+    });
+
+    it('keeps created_at_min and created_at_max, both included, with any offset', async () => {
+      const bounded = await list(`customer_id=${A}&status=any&created_at_min=2026-10-01T12:00:03%2B02:00&created_at_max=2026-10-01T10:00:04Z`);
+      expect(bounded.ids).toEqual([105, 103, 102, 104]);
+    });
+
+    it('pages with a Link header in Shopify\'s format: page_info then limit, rel="previous" and rel="next", none past the end', async () => {
+      const first = await list(`customer_id=${A}&status=any&limit=2`);
+      expect(first.ids).toEqual([101, 105]);
+      const pageUrl = `http://127\\.0\\.0\\.1:\\d+${V.replace(/\//g, '\\/')}\\/orders\\.json\\?page_info=[A-Za-z0-9_-]+&limit=2`;
+      expect(first.link).toMatch(new RegExp(`^<${pageUrl}>; rel="next"$`));
+      const next = new URL(/^<([^>]+)>/.exec(String(first.link))![1]!);
+      const second = await history.get(next.pathname + next.search);
+      expect((second.body as { orders: Array<{ id: number }> }).orders.map((o) => o.id)).toEqual([103, 102]);
+      expect(second.headers['link']).toMatch(new RegExp(`^<${pageUrl}>; rel="previous", <${pageUrl}>; rel="next"$`));
+      const all = await list(`customer_id=${A}&status=any&limit=6`);
+      expect(all.link).toBeUndefined();
+    });
+
+    it("answers Shopify's 400 to a filter beside page_info, a limit past 250 and a date that is not one", async () => {
+      const first = await list(`customer_id=${A}&status=any&limit=2`);
+      const pageInfo = /page_info=([^&>]+)/.exec(String(first.link))![1]!;
+      expect(await list(`page_info=${pageInfo}&limit=2&fields=id`)).toMatchObject({ status: 200, ids: [103, 102] });
+      expect((await list(`page_info=${pageInfo}&limit=2&created_at_min=2026-01-01`)).body).toEqual({
+        errors: { created_at_min: 'created_at_min cannot be passed when page_info is present.' },
+      });
+      expect(await list(`page_info=${pageInfo}&status=any`)).toMatchObject({
+        status: 400,
+        body: { errors: { status: 'status cannot be passed when page_info is present.' } },
+      });
+      const forged = Buffer.from(JSON.stringify({ f: { status: 'any', order: 'created_at desc', ids: 7 }, o: 0 })).toString('base64url');
+      expect(await list(`page_info=${forged}`)).toMatchObject({ status: 400, body: { errors: { page_info: 'Required parameter missing or invalid' } } });
+      expect(await list(`customer_id=${A}&limit=251`)).toMatchObject({ status: 400, body: { errors: { limit: 'Required parameter missing or invalid' } } });
+      expect(await list(`customer_id=${A}&created_at_max=yesterday`)).toMatchObject({
+        status: 400,
+        body: { errors: { created_at_max: 'Required parameter missing or invalid' } },
+      });
+    });
+  });
+
+  it('reads a 5,000-order customer with one request per page of 20, every order once', async () => {
+    const population = buildTestPopulation(2);
+    const template = population.commerce.orders[0]!;
+    const start = Date.UTC(2020, 0, 1);
+    population.commerce.orders = Array.from({ length: 5000 }, (_, k) => ({
+      ...template,
+      id: 1 + k,
+      customer: { id: customerId(1) },
+      created_at: new Date(start + k * 60_000).toISOString(),
+    }));
+    const busy = await startShop(population);
+    try {
+      const connector = busy.connect();
+      const seen: string[] = [];
+      let reads = 0;
+      let from: { at: number; id: string } | undefined;
+      for (;;) {
+        const read = await connector.orderHistory([id(1)], { ...(from ? { from } : {}), limit: 20 });
+        reads += 1;
+        expect(busy.simulator.stats().byRoute['orders.list']).toBe(reads);
+        seen.push(...read.items.filter((o) => !(from && o.id === from.id)).map((o) => o.id));
+        const last = read.items[read.items.length - 1];
+        if (read.exhausted || !last) break;
+        from = { at: Date.parse(last.createdAt), id: last.id };
+      }
+      expect(seen).toHaveLength(5000);
+      expect(seen.slice(0, 3)).toEqual(['5000', '4999', '4998']);
+      expect(seen.slice(-2)).toEqual(['2', '1']);
+      expect(new Set(seen).size).toBe(5000);
+      // 20 per read, the first; 19 new and `from` again after it: ceil((5000 - 20) / 19) + 1 reads.
+      expect(reads).toBe(264);
+    } finally {
+      await busy.close();
+    }
+  });
+});
+
+/** A connector to `testShop` that keeps the query of every orders.json request it sends. */
+function ordersRecorder(testShop: TestShop): { connector: CommerceConnector; requests: Array<Record<string, string>>; close(): Promise<void> } {
+  const requests: Array<Record<string, string>> = [];
+  const pool = new Pool(testShop.baseUrl);
+  const dispatcher = pool.compose((dispatch) => (options, handler) => {
+    const url = new URL(options.path, testShop.baseUrl);
+    if (url.pathname.endsWith('/orders.json')) requests.push(Object.fromEntries(url.searchParams));
+    return dispatch(options, handler);
+  });
+  const connector = createCommerceConnector(
+    { baseUrl: testShop.baseUrl, timeoutMs: 2_000, connections: 4, accessToken: ACCESS_TOKEN, apiVersion: SHOPIFY_API_VERSION },
+    { dispatcher },
+  );
+  return { connector, requests, close: () => pool.close() };
+}

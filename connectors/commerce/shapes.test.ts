@@ -131,6 +131,8 @@ describe('order bodies', () => {
       { title: 'IPod Nano - 8gb', sku: 'IPOD2008GREEN', quantity: 1, price: '199.00', product_id: 632910392 },
       { title: 'Gift wrapping', sku: '', quantity: 2, price: '2.50', product_id: null },
     ],
+    discount_codes: [{ code: 'TENOFF', amount: '10.00', type: 'fixed_amount' }],
+    refunds: [{ id: 509562969, transactions: [{ amount: '209.00', kind: 'refund', status: 'success' }] }],
   };
 
   it('maps a documented order: lines with their product id, an empty SKU and a custom line as null', () => {
@@ -142,12 +144,47 @@ describe('order bodies', () => {
         totalPrice: 598.94,
         currency: 'USD',
         financialStatus: 'partially_refunded',
+        discountCodes: ['TENOFF'],
+        totalRefunded: 209,
         lines: [
           { sku: 'IPOD2008GREEN', name: 'IPod Nano - 8gb', quantity: 1, unitPrice: 199, productId: '632910392' },
           { sku: null, name: 'Gift wrapping', quantity: 2, unitPrice: 2.5, productId: null },
         ],
       },
     ]);
+  });
+
+  it('totals only the successful refund transactions, to the cent, over every refund', () => {
+    const refunds = [
+      {
+        id: 1,
+        transactions: [
+          { amount: '0.10', kind: 'refund', status: 'success' },
+          { amount: '50.00', kind: 'refund', status: 'pending' },
+          { amount: '40.00', kind: 'refund', status: 'failure' },
+        ],
+      },
+      { id: 2, transactions: [{ amount: '0.20', kind: 'refund', status: 'success' }] },
+    ];
+    const [record] = readBody(orderListAnswer, { orders: [{ ...order, refunds }] }, complain).orders.map(toOrderRecord);
+    expect(record!.totalRefunded).toBe(0.3);
+  });
+
+  it('reads an order without discount_codes and refunds (not asked for) as none used and nothing refunded', () => {
+    const { discount_codes: _codes, refunds: _refunds, ...bare } = order;
+    const [record] = readBody(orderListAnswer, { orders: [bare] }, complain).orders.map(toOrderRecord);
+    expect([record!.discountCodes, record!.totalRefunded]).toEqual([[], 0]);
+  });
+
+  it("names a refund transaction's amount that is not money, and a discount code without its code", () => {
+    const unpaid = { ...order, refunds: [{ id: 1, transactions: [{ amount: 'lots', kind: 'refund', status: 'success' }] }] };
+    expect(problemOf(() => readBody(orderListAnswer, { orders: [unpaid] }, complain))).toBe(
+      'orders[0].refunds[0].transactions[0].amount: expected an amount (a decimal string)',
+    );
+    const codeless = { ...order, discount_codes: [{ amount: '10.00', type: 'fixed_amount' }] };
+    expect(problemOf(() => readBody(orderListAnswer, { orders: [codeless] }, complain))).toBe(
+      'orders[0].discount_codes[0].code: expected string, received undefined',
+    );
   });
 
   it('names a missing required field of an order and of a line', () => {

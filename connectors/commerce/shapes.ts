@@ -85,7 +85,37 @@ export const shopifyLineItem = z.object({
   product_id: shopifyId.nullish(),
 });
 
-/** An `Order` as the connector asks for it (`fields=id,name,created_at,total_price,currency,financial_status,line_items`). */
+/**
+ * A discount code an order used (`discount_codes[]`): `{"code": "TENOFF", "amount": "10.00",
+ * "type": "fixed_amount"}` (types `fixed_amount`, `percentage`, `shipping`).
+ */
+export const shopifyDiscountCode = z.object({
+  code: z.string(),
+  amount: money.nullish(),
+  type: text,
+});
+
+/**
+ * A money movement of a refund (`refunds[].transactions[]`): `amount` is a decimal string in the
+ * order's currency, `kind` is `refund`, `status` one of `success`, `failure`, `pending`, `error`.
+ */
+export const shopifyRefundTransaction = z.object({
+  amount: money,
+  kind: text,
+  status: text,
+});
+
+/** A refund on an order (`refunds[]`): what was paid back is in its `transactions`. */
+export const shopifyRefund = z.object({
+  id: shopifyId,
+  transactions: z.array(shopifyRefundTransaction),
+});
+
+/**
+ * An `Order` as the connector asks for it (`fields=id,name,created_at,total_price,currency,
+ * financial_status,line_items,discount_codes,refunds`). `discount_codes` and `refunds` are
+ * always there when asked for (empty lists when none); absent, they read as none.
+ */
 export const shopifyOrder = z.object({
   id: shopifyId,
   name: z.string(),
@@ -94,6 +124,8 @@ export const shopifyOrder = z.object({
   currency: z.string(),
   financial_status: text,
   line_items: z.array(shopifyLineItem),
+  discount_codes: z.array(shopifyDiscountCode).nullish(),
+  refunds: z.array(shopifyRefund).nullish(),
 });
 
 /** `GET orders.json` and `GET customers/{id}/orders.json`: `{"orders": [Order, ...]}`. */
@@ -158,9 +190,8 @@ export function toOrderRecord(o: ShopifyOrderBody): CommerceOrderRecord {
     totalPrice: o.total_price,
     currency: o.currency,
     financialStatus: o.financial_status ?? null,
-    // Read from the order's `discount_codes` and `refunds` once the connector asks for them (issue 13, in progress).
-    discountCodes: [],
-    totalRefunded: 0,
+    discountCodes: (o.discount_codes ?? []).map((d) => d.code),
+    totalRefunded: totalRefunded(o.refunds ?? []),
     lines: o.line_items.map((l) => ({
       // Shopify sends "" for a variant without SKU.
       sku: l.sku || null,
@@ -170,6 +201,22 @@ export function toOrderRecord(o: ShopifyOrderBody): CommerceOrderRecord {
       productId: l.product_id ?? null,
     })),
   };
+}
+
+/**
+ * What was paid back on an order, in its currency: the sum of its refunds' transactions of kind
+ * `refund` whose `status` is `success` (a `pending` or `failure` transaction moved no money).
+ * Shopify's Refund resource: https://shopify.dev/docs/api/admin-rest/2025-10/resources/refund.
+ * Summed in ten-thousandths, so that `0.1 + 0.2` is `0.3`: no currency has more decimals.
+ */
+export function totalRefunded(refunds: ReadonlyArray<z.output<typeof shopifyRefund>>): number {
+  let units = 0;
+  for (const refund of refunds) {
+    for (const t of refund.transactions) {
+      if (t.kind === 'refund' && t.status === 'success') units += Math.round(t.amount * 10_000);
+    }
+  }
+  return units / 10_000;
 }
 
 /** A parsed products answer as product id -> category (`product_type`, null when blank). */

@@ -4,7 +4,15 @@
  * the shared kit (fault injection, call counting). README.md lists what it implements.
  */
 import { STATUS_CODES } from 'node:http';
-import type { CommerceSilo, Population, ShopifyAddress, ShopifyCustomer, ShopifyOrder, ShopifyProduct } from '../population.js';
+import type {
+  CommerceSilo,
+  Population,
+  ShopifyAddress,
+  ShopifyCustomer,
+  ShopifyOrder,
+  ShopifyProduct,
+  ShopifyRefund,
+} from '../population.js';
 import { isPresent, unique } from '../shared/collections.js';
 import { sameSecret } from '../shared/secrets.js';
 import { Simulator, type SimRequest, type SimResponse, type SimRoute } from '../shared/simulator.js';
@@ -43,10 +51,8 @@ export function createCommerceSimulator(options: CommerceSimulatorOptions): Simu
     routes: [
       route('customers.list', 'customers', (req) => served({ customers: listCustomers(shop, req.query) })),
       route('customers.search', 'customers/search', (req) => searchCustomers(shop, req, served)),
-      route('customers.orders', 'customers/(?<id>\\d+)/orders', (req) =>
-        served({ orders: listOrders(shop, req.query, req.params['id']) }),
-      ),
-      route('orders.list', 'orders', (req) => served({ orders: listOrders(shop, req.query, undefined) })),
+      route('customers.orders', 'customers/(?<id>\\d+)/orders', (req) => listOrders(shop, req, req.params['id'], served)),
+      route('orders.list', 'orders', (req) => listOrders(shop, req, undefined, served)),
       route('products.list', 'products', (req) => served({ products: listProducts(shop, req.query) })),
       route('shop.get', 'shop', (req) => served({ shop: project(shop.shop, fieldsOf(req.query)) })),
     ],
@@ -90,6 +96,17 @@ class ShopIndex {
   readonly generatedAt: string;
   readonly #customerAnswers = new WeakMap<ShopifyCustomer, Record<string, unknown>>();
   readonly #orderAnswers = new WeakMap<ShopifyOrder, Record<string, unknown>>();
+  /** Each order's `created_at` in ms, parsed once: a customer's 5,000 orders are filtered per page. */
+  readonly #createdAt = new WeakMap<ShopifyOrder, number>();
+
+  createdAt(o: ShopifyOrder): number {
+    let at = this.#createdAt.get(o);
+    if (at === undefined) {
+      at = Date.parse(o.created_at);
+      this.#createdAt.set(o, at);
+    }
+    return at;
+  }
   #emailsSorted?: Array<{ email: string; customer: ShopifyCustomer }>;
 
   /** Emails as prefix queries compare them (trimmed, lower case), sorted, built on the first prefix query. */
@@ -106,7 +123,7 @@ class ShopIndex {
       if (c.email) push(this.byEmail, emailKey(c.email), c);
       if (c.phone) push(this.byPhone, phoneKey(c.phone), c);
     }
-    this.orders = [...silo.orders].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
+    this.orders = [...silo.orders].sort(newestFirst);
     for (const o of this.orders) if (o.customer) push(this.ordersByCustomer, String(o.customer.id), o);
     for (const p of silo.products) this.products.set(String(p.id), p);
     this.generatedAt = generatedAt;
@@ -186,6 +203,8 @@ class ShopIndex {
           phone: customer?.phone ?? null,
           admin_graphql_api_id: `gid://shopify/Customer/${o.customer.id}`,
         },
+        discount_codes: o.discount_codes ?? [],
+        refunds: (o.refunds ?? []).map((refund) => refundAnswer(o, refund)),
         line_items: o.line_items.map((line) => {
           const product = this.products.get(String(line.product_id));
           return {
@@ -221,6 +240,40 @@ class ShopIndex {
       admin_graphql_api_id: `gid://shopify/Product/${p.id}`,
     };
   }
+}
+
+/**
+ * A refund as the Order resource documents `refunds[]` (the fields fixtures/orders-status-any.json
+ * keeps): the population keeps its id, time and transactions; the rest is what Shopify gives a
+ * refund made in the admin without restocking or line items.
+ */
+function refundAnswer(o: ShopifyOrder, refund: ShopifyRefund): Record<string, unknown> {
+  return {
+    id: refund.id,
+    admin_graphql_api_id: `gid://shopify/Refund/${refund.id}`,
+    created_at: refund.created_at,
+    note: null,
+    order_id: o.id,
+    processed_at: refund.created_at,
+    restock: false,
+    user_id: null,
+    order_adjustments: [],
+    transactions: refund.transactions.map((t) => ({
+      id: t.id,
+      admin_graphql_api_id: `gid://shopify/OrderTransaction/${t.id}`,
+      amount: t.amount,
+      created_at: refund.created_at,
+      currency: o.currency,
+      gateway: 'manual',
+      kind: t.kind,
+      order_id: o.id,
+      parent_id: null,
+      processed_at: refund.created_at,
+      source_name: 'web',
+      status: t.status,
+    })),
+    refund_line_items: [],
+  };
 }
 
 /** A customer address as documented: the population keeps four fields, the rest are derived or null. */
@@ -323,30 +376,123 @@ function searchCustomers(
   const matches = evaluate(shop, parseQuery(query));
   const page = matches.slice(offset, offset + limit).map((c) => project(shop.customerAnswer(c), fields));
   const answer = served({ customers: page });
-  const link = linkHeader(req, query, offset, limit, matches.length);
+  const link = linkHeader(req, (o) => ({ q: query, o }), offset, limit, matches.length);
   return link ? { ...answer, headers: { ...answer.headers, link } } : answer;
 }
 
 /**
- * GET orders.json and customers/{id}/orders.json: `customer_id`, `ids`, `status` (default
- * `open`), `order` (`created_at desc`, the default, or `created_at asc`), `limit`, `fields`.
+ * GET orders.json and customers/{id}/orders.json: `customer_id`, `ids`, `since_id`, `status`
+ * (default `open`), `created_at_min`, `created_at_max` (ISO 8601, both included), `order`
+ * (`created_at desc` or `created_at asc`), `limit` (default 50, max 250), `fields`, and
+ * `page_info`, the cursor of the `Link` header, beside which only `limit` and `fields` are
+ * accepted (any other parameter is Shopify's 400, "<param> cannot be passed when page_info is
+ * present.").
+ *
+ * Order, as Shopify answers (its default is not documented; its staff describe it,
+ * Shopify/shopify_python_api#367): newest first by `created_at`, orders of one second by id
+ * descending; `order=created_at asc` reverses it; `since_id` lists by id ascending, as Shopify
+ * does, whatever `order` says.
  *
  * The population has no fulfilment or archive dates, so the simulator counts a settled order
  * (`paid`, `refunded`) as closed, the way Shopify archives orders once paid and fulfilled:
  * a client that forgets `status=any` misses them here as it would in a real shop.
  */
-function listOrders(shop: ShopIndex, query: URLSearchParams, pathCustomerId: string | undefined): unknown[] {
-  const customerId = pathCustomerId ?? idParam(query, 'customer_id');
-  const ids = idsParam(query, 'ids');
-  const status = enumParam(query, 'status', ['open', 'closed', 'cancelled', 'any'], 'open');
-  const order = enumParam(query, 'order', ['created_at desc', 'created_at asc'], 'created_at desc');
-  const limit = limitParam(query);
-  const fields = fieldsOf(query);
-  const pool = customerId === undefined ? shop.orders : (shop.ordersByCustomer.get(customerId) ?? []);
-  const wanted = ids && new Set(ids);
-  const selected = pool.filter((o) => (!wanted || wanted.has(String(o.id))) && hasStatus(o, status));
-  if (order === 'created_at asc') selected.reverse();
-  return selected.slice(0, limit).map((o) => project(shop.orderAnswer(o), fields));
+function listOrders(
+  shop: ShopIndex,
+  req: SimRequest,
+  pathCustomerId: string | undefined,
+  served: (answer: Record<string, unknown>) => SimResponse,
+): SimResponse {
+  const limit = limitParam(req.query);
+  const fields = fieldsOf(req.query);
+  const { filter, offset } = orderCursorOf(req.query, pathCustomerId);
+  const matches = selectOrders(shop, filter);
+  const page = matches.slice(offset, offset + limit).map((o) => project(shop.orderAnswer(o), fields));
+  const answer = served({ orders: page });
+  const link = linkHeader(req, (o) => ({ f: filter, o }), offset, limit, matches.length);
+  return link ? { ...answer, headers: { ...answer.headers, link } } : answer;
+}
+
+/** What an orders list filters on: the first page's parameters, which its `page_info` carries on. */
+interface OrderFilter {
+  customerId?: string;
+  ids?: string[];
+  sinceId?: string;
+  status: string;
+  order: string;
+  /** `created_at_min`/`max` in ms. */
+  min?: number;
+  max?: number;
+}
+
+/** The parameters an orders list accepts beside `page_info`, as Shopify's pagination page says. */
+const PAGE_PARAMS = new Set(['page_info', 'limit', 'fields']);
+
+function orderCursorOf(query: URLSearchParams, pathCustomerId: string | undefined): { filter: OrderFilter; offset: number } {
+  const pageInfo = query.get('page_info');
+  if (pageInfo === null) {
+    const min = timeParam(query, 'created_at_min');
+    const max = timeParam(query, 'created_at_max');
+    const filter: OrderFilter = {
+      status: enumParam(query, 'status', ['open', 'closed', 'cancelled', 'any'], 'open'),
+      order: enumParam(query, 'order', ['created_at desc', 'created_at asc'], 'created_at desc'),
+      ...definedEntries({
+        customerId: pathCustomerId ?? idParam(query, 'customer_id'),
+        ids: idsParam(query, 'ids'),
+        sinceId: idParam(query, 'since_id'),
+        min,
+        max,
+      }),
+    };
+    return { filter, offset: 0 };
+  }
+  for (const name of query.keys()) if (!PAGE_PARAMS.has(name)) throw new BadParam(name, `${name} cannot be passed when page_info is present.`);
+  const cursor = readCursor(pageInfo);
+  const offset = cursor?.['o'];
+  if (isOrderFilter(cursor?.['f']) && typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0) {
+    return { filter: cursor['f'], offset };
+  }
+  throw new BadParam('page_info');
+}
+
+/** Whether a page_info's filter is one the simulator wrote: a forged one is a 400, never a crash. */
+function isOrderFilter(value: unknown): value is OrderFilter {
+  if (typeof value !== 'object' || value === null) return false;
+  const f = value as Record<string, unknown>;
+  const optional = (key: string, test: (v: unknown) => boolean): boolean => f[key] === undefined || test(f[key]);
+  const digits = (v: unknown): boolean => typeof v === 'string' && /^\d+$/.test(v);
+  return (
+    typeof f['status'] === 'string' &&
+    typeof f['order'] === 'string' &&
+    optional('customerId', digits) &&
+    optional('sinceId', digits) &&
+    optional('ids', (v) => Array.isArray(v) && v.every(digits)) &&
+    optional('min', Number.isFinite) &&
+    optional('max', Number.isFinite)
+  );
+}
+
+function selectOrders(shop: ShopIndex, filter: OrderFilter): ShopifyOrder[] {
+  const pool = filter.customerId === undefined ? shop.orders : (shop.ordersByCustomer.get(filter.customerId) ?? []);
+  const wanted = filter.ids && new Set(filter.ids);
+  const selected = pool.filter((o) => {
+    if (wanted && !wanted.has(String(o.id))) return false;
+    if (filter.sinceId !== undefined && o.id <= Number(filter.sinceId)) return false;
+    const at = shop.createdAt(o);
+    if ((filter.min !== undefined && at < filter.min) || (filter.max !== undefined && at > filter.max)) return false;
+    return hasStatus(o, filter.status);
+  });
+  if (filter.sinceId !== undefined) return selected.sort((a, b) => a.id - b.id);
+  return filter.order === 'created_at asc' ? selected.reverse() : selected;
+}
+
+/** Newest first by `created_at`, then by id descending: the order Shopify lists orders in. */
+function newestFirst(a: ShopifyOrder, b: ShopifyOrder): number {
+  return Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id;
+}
+
+function definedEntries<T extends Record<string, unknown>>(record: T): Partial<T> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** Settled (`paid`, `refunded`) orders count as closed: the population has no archive dates. */
@@ -526,23 +672,32 @@ function cursorOf(query: URLSearchParams): { query: string; offset: number } {
     if (text === null || text.trim() === '') throw new BadParam('query');
     return { query: text, offset: 0 };
   }
-  try {
-    const cursor: unknown = JSON.parse(Buffer.from(pageInfo, 'base64url').toString('utf8'));
-    const { q, o } = cursor as { q?: unknown; o?: unknown };
-    if (typeof q === 'string' && typeof o === 'number' && Number.isSafeInteger(o) && o >= 0) return { query: q, offset: o };
-  } catch {
-    // Falls through to the 400 below.
-  }
+  const { q, o } = (readCursor(pageInfo) ?? {}) as { q?: unknown; o?: unknown };
+  if (typeof q === 'string' && typeof o === 'number' && Number.isSafeInteger(o) && o >= 0) return { query: q, offset: o };
   throw new BadParam('page_info');
 }
 
-/** `<...page_info=...>; rel="previous", <...>; rel="next"`, as Shopify writes it. */
-function linkHeader(req: SimRequest, query: string, offset: number, limit: number, total: number): string | undefined {
+/** A `page_info` as the simulator writes it (base64url JSON), or undefined when it is not one. */
+function readCursor(pageInfo: string): Record<string, unknown> | undefined {
+  try {
+    const cursor: unknown = JSON.parse(Buffer.from(pageInfo, 'base64url').toString('utf8'));
+    return typeof cursor === 'object' && cursor !== null && !Array.isArray(cursor) ? (cursor as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `<...?page_info=...&limit=...>; rel="previous", <...>; rel="next"`, as Shopify writes it
+ * (https://shopify.dev/docs/api/admin-rest/usage/pagination: page_info, then limit; `fields`
+ * when the request had it), with no header when there is neither. `cursorAt(offset)` is what the
+ * page_info of the page at that offset carries (the first page's query or filters, and the offset).
+ */
+function linkHeader(req: SimRequest, cursorAt: (offset: number) => unknown, offset: number, limit: number, total: number): string | undefined {
   const link = (at: number, rel: string): string => {
-    const params = new URLSearchParams({ limit: String(limit) });
+    const params = new URLSearchParams({ page_info: Buffer.from(JSON.stringify(cursorAt(at))).toString('base64url'), limit: String(limit) });
     const fields = req.query.get('fields');
     if (fields !== null) params.set('fields', fields);
-    params.set('page_info', Buffer.from(JSON.stringify({ q: query, o: at })).toString('base64url'));
     return `<http://${req.headers.host ?? 'localhost'}${req.pathname}?${params}>; rel="${rel}"`;
   };
   const links = [
@@ -556,7 +711,11 @@ function linkHeader(req: SimRequest, query: string, offset: number, limit: numbe
 // Parameters: a bad one is Shopify's 400 `{"errors": {"<param>": "..."}}`.
 
 class BadParam extends Error {
-  constructor(readonly param: string) {
+  constructor(
+    readonly param: string,
+    /** Shopify's words for what is wrong with it. */
+    readonly problem = 'Required parameter missing or invalid',
+  ) {
     super(`bad parameter ${param}`);
   }
 }
@@ -566,7 +725,7 @@ function answerBadParams(handle: () => SimResponse): SimResponse {
     return handle();
   } catch (error) {
     if (!(error instanceof BadParam)) throw error;
-    return { status: 400, body: { errors: { [error.param]: 'Required parameter missing or invalid' } } };
+    return { status: 400, body: { errors: { [error.param]: error.problem } } };
   }
 }
 
@@ -592,6 +751,19 @@ function idsParam(query: URLSearchParams, name: string): string[] | undefined {
   if (text === null) return undefined;
   const ids = text.split(',').map((id) => id.trim());
   if (ids.every((id) => /^\d+$/.test(id))) return ids;
+  throw new BadParam(name);
+}
+
+/**
+ * An ISO 8601 date-time (`2014-04-25T16:15:47-04:00`), in ms. One without an offset is in the
+ * shop's time zone, which for the simulated shop is UTC (`iana_timezone`).
+ */
+function timeParam(query: URLSearchParams, name: string): number | undefined {
+  const text = query.get(name);
+  if (text === null) return undefined;
+  const form = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(text);
+  const at = form ? Date.parse(form[1] === undefined && text.includes('T') ? `${text}Z` : text) : NaN;
+  if (Number.isFinite(at)) return at;
   throw new BadParam(name);
 }
 

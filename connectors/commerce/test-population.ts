@@ -4,7 +4,9 @@
  *
  * Customer n (0-based) has id 7000000000 + 13n, email `Shopper.<n>@Example.com` (mixed case,
  * as shops store what people type) except every 10th, which has none, phone
- * `+336100<5 digits of n>`, and n % 4 orders, newest first one day apart.
+ * `+336100<5 digits of n>`, and n % 4 orders, one day apart. An order's third (k = 2, the
+ * newest of three) used discount code `SPRING5` and was partly refunded: 24.50 paid back, a
+ * second refund transaction of 30.00 failed.
  */
 import type {
   Population,
@@ -91,9 +93,24 @@ function ordersOf(n: number): ShopifyOrder[] {
       total_price: '84.50',
       currency: 'EUR',
       // Alternating settled and pending orders: `status=open` alone would miss the settled ones.
-      financial_status: k % 2 === 0 ? 'paid' : 'pending',
+      financial_status: k === 2 ? 'partially_refunded' : k % 2 === 0 ? 'paid' : 'pending',
       customer: { id: customerId(n) },
       line_items: lineItems(n, k),
+      ...(k === 2
+        ? {
+            discount_codes: [{ code: 'SPRING5', amount: '5.00', type: 'fixed_amount' as const }],
+            refunds: [
+              {
+                id: 500_000 + n,
+                created_at: createdAt,
+                transactions: [
+                  { id: 600_000 + 2 * n, amount: '24.50', kind: 'refund' as const, status: 'success' as const },
+                  { id: 600_001 + 2 * n, amount: '30.00', kind: 'refund' as const, status: 'failure' as const },
+                ],
+              },
+            ],
+          }
+        : {}),
     };
   });
 }

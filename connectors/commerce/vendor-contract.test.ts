@@ -32,6 +32,8 @@ const searchNoMatch = fixture('customers-search-no-match.json');
 const page1 = fixture('customers-search-page-1.json');
 const page2 = fixture('customers-search-page-2.json');
 const ordersAny = fixture('orders-status-any.json');
+const ordersPage1 = fixture('orders-page-1.json');
+const ordersPage2 = fixture('orders-page-2.json');
 const customerOrders = fixture('customer-orders.json');
 const productsByIds = fixture('products-by-ids.json');
 const shopFull = fixture('shop.json');
@@ -178,6 +180,7 @@ describe('the client against the documented exchanges', () => {
     // status=any is the documented request; customer_id is not in the reference's parameter list
     // but is what Shopify's staff recommend for one customer's orders (README, "Endpoints").
     expect(call!.query).toMatchObject({ customer_id: '207119551', status: 'any', limit: '5' });
+    expect(call!.query['fields']!.split(',')).toEqual(expect.arrayContaining(['discount_codes', 'refunds']));
     expect(orders).toEqual([
       {
         id: '450789469',
@@ -186,12 +189,40 @@ describe('the client against the documented exchanges', () => {
         totalPrice: 598.94,
         currency: 'USD',
         financialStatus: 'partially_refunded',
+        discountCodes: ['TENOFF'],
+        totalRefunded: 209,
         lines: [
           { sku: 'IPOD2008GREEN', name: 'IPod Nano - 8gb', quantity: 1, unitPrice: 199, productId: '632910392' },
           { sku: 'IPOD2008RED', name: 'IPod Nano - 8gb', quantity: 1, unitPrice: 199, productId: '632910392' },
           { sku: 'IPOD2008BLACK', name: 'IPod Nano - 8gb', quantity: 1, unitPrice: 199, productId: '632910392' },
         ],
       },
+    ]);
+  });
+
+  it("reads a journey page of orders: the first page with the documented parameters, then the link header's rel=next with page_info, limit and fields only", async () => {
+    const connector = await replayed([routed(ordersPage2, { keys: ['page_info'] }), routed(ordersPage1, { keys: ['status'] })]);
+    // A page of 1 asks for 2; the documented page holds 1 and links on, so the order's second
+    // may go on there: the client follows the link before answering.
+    const read = await connector.orderHistory(['207119551'], { limit: 1, until: Date.parse('2026-11-30T00:00:00Z') });
+
+    expect(received().map((r) => r.answeredBy?.file)).toEqual([ordersPage1.file, ordersPage2.file]);
+    expect(received()[0]!.query).toEqual({
+      customer_id: '207119551',
+      status: 'any',
+      order: 'created_at desc',
+      limit: '2',
+      fields: 'id,name,created_at,total_price,currency,financial_status,line_items,discount_codes,refunds',
+      created_at_max: '2026-11-30T00:00:00+00:00',
+    });
+    expect(received()[1]!.query).toEqual({
+      page_info: 'hijgklmn',
+      limit: '2',
+      fields: 'id,name,created_at,total_price,currency,financial_status,line_items,discount_codes,refunds',
+    });
+    expect(read.exhausted).toBe(true);
+    expect(read.items.map((o) => [o.recordId, o.id, o.name, o.createdAt, o.discountCodes, o.totalRefunded])).toEqual([
+      ['207119551', '450789469', '#1001', '2008-01-10T16:00:00.000Z', ['TENOFF'], 209],
     ]);
   });
 
@@ -326,6 +357,19 @@ describe('the simulator against the documented shapes', () => {
       expect((res.body as { orders: unknown[] }).orders.length, f.file).toBeGreaterThan(0);
       expect(shapeDifferences(f.response.body, res.body), f.file).toEqual([]);
     }
+  });
+
+  it('pages orders.json with a link header of the documented syntax: rel=next, then rel=previous alone on the last page', async () => {
+    const first = await ask(ordersPage1, { status: 'any', limit: '1', customer_id: String(customerId(2)) });
+    expect((first.body as { orders: unknown[] }).orders).toHaveLength(1);
+    expect(shapeDifferences(ordersPage1.response.body, first.body)).toEqual([]);
+    expect(String(first.headers['link'])).toMatch(/^<[^>]+>; rel="next"$/);
+    const next = linkOf(first.headers['link'], 'next');
+    expect([...next.searchParams.keys()]).toEqual(['page_info', 'limit']);
+    const last = await shop.get(`${next.pathname}${next.search}`);
+    expect(shapeDifferences(ordersPage2.response.body, last.body)).toEqual([]);
+    expect((last.body as { orders: unknown[] }).orders).toHaveLength(1);
+    expect(String(last.headers['link'])).toMatch(/^<[^>]+>; rel="previous"$/);
   });
 
   it('answers products.json?ids= with products of the documented shape', async () => {
