@@ -214,7 +214,11 @@ export interface JourneyPoint {
  * starting at `from` (included), within `since`..`until` (both included, milliseconds).
  */
 export interface JourneyWindow {
-  /** Start at this point (events at it or after it in journey order); absent: at the newest. */
+  /**
+   * Start at this point (events at it or after it in journey order); absent: at the newest. Its
+   * `id` may be `''`, the smallest id: every event at `from.at` (the journey starts a silo there
+   * when its position is another silo's event at that instant). Never sent to the product as is.
+   */
   from?: JourneyPoint;
   /** Only events at or after this instant (ms since the epoch). */
   since?: number;

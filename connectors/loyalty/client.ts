@@ -128,7 +128,8 @@ function checkWindow(method: string, window: JourneyWindow): void {
     const value = window[key];
     if (value !== undefined && !Number.isFinite(value)) throw new RangeError(`${method} takes "${key}" as milliseconds since the epoch, got ${value}.`);
   }
-  if (window.from !== undefined && (!Number.isFinite(window.from.at) || window.from.id === '')) {
+  // An empty `from.id` is the smallest id: every event at `from.at` (JourneyWindow.from).
+  if (window.from !== undefined && !Number.isFinite(window.from.at)) {
     throw new RangeError(`${method} takes "from" as { at: milliseconds since the epoch, id: the event's id }.`);
   }
 }

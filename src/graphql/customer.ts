@@ -8,6 +8,7 @@ import { badUserInput, SourceError } from '../shared/errors.js';
 import { pathOf, scopeOfField } from './failures.js';
 import { siloRecords } from './customer-records.js';
 import { goldenResolvers } from './golden.js';
+import { journeyResolvers } from './journey.js';
 import type { AnalyticsVisitorResolvers, CommerceCustomerResolvers, CustomerResolvers, LoyaltyMemberResolvers, PurchaseLineResolvers, Source } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { SOURCES, type LimitedListKey, type RequestContext } from './context.js';
@@ -30,6 +31,7 @@ export const customerResolvers: CustomerResolvers = {
   commerce: (customer, _args, ctx, info) => section(customer, 'commerce', ctx.loaders.commerce, ctx, info),
   analytics: (customer, _args, ctx, info) => section(customer, 'analytics', ctx.loaders.analytics, ctx, info),
   ...goldenResolvers,
+  ...journeyResolvers,
 };
 
 export const loyaltyMemberResolvers: LoyaltyMemberResolvers = {

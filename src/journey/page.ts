@@ -16,7 +16,7 @@ import { sourceErrorOf, type SourceError } from '../shared/errors.js';
 import { encodeCursor, type CursorSecret, type StreamPosition, type StreamPositions } from './cursor.js';
 import { matchesFilter, type JourneyFilterSpec, type JourneyPlan, type StreamPushdowns } from './filter.js';
 import { compareKeys, SOURCE_ORDER, touchpointKey, type TouchpointKey } from './order.js';
-import { JOURNEY_STREAMS, type JourneyStream, type TouchpointRecord } from './touchpoint.js';
+import { JOURNEY_STREAMS, STREAM_SOURCE, type JourneyStream, type TouchpointRecord } from './touchpoint.js';
 
 /** What a stream's reader answers: one read of its silo, mapped to touchpoints. */
 export interface JourneyReadResult {
@@ -90,16 +90,6 @@ type StreamOutcome =
   | { status: 'answered'; kept: Entry[]; read: 'cut'; reached: TouchpointKey }
   | { status: 'failed'; error: SourceError };
 
-const STREAM_SOURCE: Readonly<Record<JourneyStream, Source>> = {
-  'crm.contacts': 'crm',
-  'loyalty.members': 'loyalty',
-  'loyalty.transactions': 'loyalty',
-  'loyalty.redemptions': 'loyalty',
-  'commerce.customers': 'commerce',
-  'commerce.orders': 'commerce',
-  'analytics.visits': 'analytics',
-  'analytics.logins': 'analytics',
-};
 
 /**
  * Reads one page of the journey.

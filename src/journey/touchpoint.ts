@@ -15,7 +15,7 @@ import type {
   PurchaseLineRecord,
   VisitRecord,
 } from '../../connectors/types.js';
-import type { Channel, Touchpoint, TouchpointKind } from '../generated/graphql.js';
+import type { Channel, Source, Touchpoint, TouchpointKind } from '../generated/graphql.js';
 
 export type TouchpointRecord = Omit<Touchpoint, '__typename' | 'items'> & {
   items: PurchaseLineRecord[];
@@ -53,6 +53,18 @@ export const JOURNEY_STREAMS: readonly JourneyStream[] = [
   'analytics.visits',
   'analytics.logins',
 ];
+
+/** The silo each stream reads. */
+export const STREAM_SOURCE: { readonly [S in JourneyStream]: Source } = {
+  'crm.contacts': 'crm',
+  'loyalty.members': 'loyalty',
+  'loyalty.transactions': 'loyalty',
+  'loyalty.redemptions': 'loyalty',
+  'commerce.customers': 'commerce',
+  'commerce.orders': 'commerce',
+  'analytics.visits': 'analytics',
+  'analytics.logins': 'analytics',
+};
 
 /**
  * What each stream's reader gives, one item per silo event: a record for the record streams, an

@@ -130,7 +130,7 @@ function visit(fields: Partial<VisitRecord> = {}): StreamEvents['analytics.visit
 }
 
 function visitor(visits: VisitRecord[]): AnalyticsVisitorRecord {
-  return { id: 'a1b2c3d4e5f60718', userId: '7001', visitCount: visits.length, visits };
+  return { id: 'a1b2c3d4e5f60718', userId: '7001', visitCount: visits.length, visits, firstLogins: [] };
 }
 
 const nothingElse = {

@@ -1,0 +1,128 @@
+/**
+ * `Customer.journey` and `Customer.journeySummary`: the arguments checked, the cursor read, one
+ * reader per stream of the customer's history (journey-readers.ts), and the pure journey core
+ * (src/journey) merging them. A silo that fails makes the answer partial, with one error naming
+ * it; the rest of the journey stands.
+ */
+import type { GraphQLResolveInfo } from 'graphql';
+import type { JourneyPoint } from '../../connectors/types.js';
+import type { CustomerResolvers, Source } from '../generated/graphql.js';
+import type { CustomerParent } from '../identity/resolved-customer.js';
+import { decodeCursor } from '../journey/cursor.js';
+import { filterKey, parseJourneyArgs, planJourney, type JourneyFilterSpec } from '../journey/filter.js';
+import { readJourneyPage, type JourneyReader } from '../journey/page.js';
+import { JourneySummaryFold } from '../journey/summary.js';
+import { JOURNEY_STREAMS, type JourneyStream, type TouchpointRecord } from '../journey/touchpoint.js';
+import { SourceError } from '../shared/errors.js';
+import { SOURCES, type RequestContext } from './context.js';
+import { pathOf, scopeOfField } from './failures.js';
+import { journeyReaders } from './journey-readers.js';
+
+type JourneyResolvers = Pick<CustomerResolvers<RequestContext>, 'journey' | 'journeySummary'>;
+
+/** How many events a whole-history read asks a silo for at once: the largest read a window allows. */
+const WHOLE_HISTORY_READ = 250;
+
+/** The summary reads every stream whole, whatever a journey filter would keep. */
+const WHOLE_HISTORY: JourneyFilterSpec = { kinds: null, channels: null, since: null, until: null };
+
+export const journeyResolvers: JourneyResolvers = {
+  journey: async (customer, args, ctx, info) => {
+    const { first, filter } = parseJourneyArgs(args);
+    const cursor = { goldenId: customer.goldenId, filterKey: filterKey(filter), secret: ctx.services.cursorKey };
+    const positions = args.after == null ? undefined : decodeCursor(args.after, cursor).positions;
+    const plan = planJourney(filter);
+    const page = await readJourneyPage({ readers: journeyReaders(customer, plan, ctx), positions, first, filter, plan, cursor });
+    const unavailableSources = reportFailures(customer, page.failures, ctx, info);
+    return { edges: page.edges, pageInfo: page.pageInfo, partial: unavailableSources.length > 0, unavailableSources };
+  },
+
+  journeySummary: async (customer, _args, ctx, info) => {
+    // Shop lines name their product; its category is fetched (batched per read) before the fold counts it.
+    const categories = new Map<string, string | null>();
+    const fold = new JourneySummaryFold({ currency: await shopCurrency(customer, ctx), categoryOf: (id) => categories.get(id) ?? null });
+    const readers = journeyReaders(customer, planJourney(WHOLE_HISTORY), ctx);
+    const failures: SourceError[] = [];
+    await Promise.all(
+      JOURNEY_STREAMS.map(async (stream) => {
+        const reader = readers[stream] as JourneyReader<JourneyStream> | undefined;
+        if (!reader) return;
+        try {
+          await readWhole(reader, async (touchpoints) => {
+            await loadCategories(touchpoints, categories, ctx);
+            for (const touchpoint of touchpoints) fold.add(touchpoint);
+          });
+        } catch (error) {
+          if (!(error instanceof SourceError)) throw error;
+          failures.push(error);
+        }
+      }),
+    );
+    const unavailableSources = reportFailures(customer, failures, ctx, info);
+    return { ...fold.result(), partial: unavailableSources.length > 0, unavailableSources };
+  },
+};
+
+/**
+ * Every touchpoint of one stream, read after read until the silo has no more, handed to `take`
+ * as they come (the summary keeps counters, not the history).
+ */
+async function readWhole(reader: JourneyReader<JourneyStream>, take: (touchpoints: TouchpointRecord[]) => Promise<void>): Promise<void> {
+  let from: JourneyPoint | undefined;
+  for (;;) {
+    const read = await reader({ from, limit: WHOLE_HISTORY_READ });
+    // A read starts at `from` included: the event there was taken by the read before.
+    const fresh = from ? read.touchpoints.filter((t) => !(Date.parse(t.occurredAt) === from!.at && t.sourceId === from!.id)) : read.touchpoints;
+    await take(fresh);
+    const last = read.last ?? (read.touchpoints.length > 0 ? pointOf(read.touchpoints.at(-1)!) : undefined);
+    if (read.exhausted || !last || fresh.length === 0) return;
+    from = last;
+  }
+}
+
+/**
+ * The categories of the shop products these touchpoints' lines name, into `categories`. A failed
+ * product read leaves them unknown (the lines then count in no category) and is not an error of
+ * the summary: its spend and counts stand.
+ */
+async function loadCategories(touchpoints: readonly TouchpointRecord[], categories: Map<string, string | null>, ctx: RequestContext): Promise<void> {
+  const wanted = new Set<string>();
+  for (const touchpoint of touchpoints) {
+    for (const line of touchpoint.items) if ('productId' in line && line.productId !== null && !categories.has(line.productId)) wanted.add(line.productId);
+  }
+  if (wanted.size === 0) return;
+  const ids = [...wanted];
+  const loaded = await ctx.loaders.commerceProductCategories.loadMany(ids);
+  ids.forEach((id, i) => {
+    const category = loaded[i];
+    if (!(category instanceof Error)) categories.set(id, category ?? null);
+  });
+}
+
+function pointOf(touchpoint: { occurredAt: string; sourceId: string }): JourneyPoint {
+  return { at: Date.parse(touchpoint.occurredAt), id: touchpoint.sourceId };
+}
+
+/** The shop's currency, from the customer's shop account; null when they have none (the summary then takes the most used). */
+async function shopCurrency(customer: CustomerParent, ctx: RequestContext): Promise<string | null> {
+  const id = customer.records.find((record) => record.source === 'commerce')?.id;
+  if (!id) return null;
+  try {
+    return (await ctx.loaders.commerce.load(id))?.currency ?? null;
+  } catch (error) {
+    if (error instanceof SourceError) return null;
+    throw error;
+  }
+}
+
+/**
+ * The silos missing from an answer (those that failed now or while the customer was resolved),
+ * in silo order, each noted once for the response.
+ */
+function reportFailures(customer: CustomerParent, failures: readonly SourceError[], ctx: RequestContext, info: GraphQLResolveInfo): Source[] {
+  const all = [...failures, ...SOURCES.flatMap((source) => customer.failures.get(source) ?? [])];
+  const scope = scopeOfField(customer.goldenId, info);
+  const path = pathOf(info);
+  for (const error of all) ctx.failures.note(scope, error, path);
+  return SOURCES.filter((source) => all.some((error) => error.source === source));
+}

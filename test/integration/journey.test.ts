@@ -1,0 +1,256 @@
+/**
+ * The customer journey through real HTTP: one person seen in store, on two devices (one anonymous
+ * first), online with a discount code and in the app, merged in the right order; filters; paging;
+ * a silo that fails; and the cursor abuse cases.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Population } from '../../connectors/population.js';
+import type { Source } from '../../src/generated/graphql.js';
+import { PopulationEdit } from '../support/population-edit.js';
+import { useStack } from '../support/stack.js';
+
+const EMAIL = 'lea.journey@example.com';
+const SHOP_ID = 880001;
+const MEMBER_ID = '0b1e0000-0000-4000-8000-00000000a001';
+const DESKTOP = 'aaaa000000000001';
+const PHONE_APP = 'bbbb000000000002';
+const seconds = (iso: string) => Date.parse(iso) / 1000;
+
+/**
+ * Léa: a CRM contact, a loyalty member who bought and returned in Lyon, a shop account with an
+ * order that used WELCOME10, a desktop that browsed anonymously before she logged in on it, the
+ * app on her phone opened from an email campaign, and a reward redeemed in store.
+ */
+function withLea(population: Population): Population {
+  const edit = new PopulationEdit(population);
+  edit.population.analytics.appSiteId = 2;
+  const contact = edit.contact({ email: EMAIL, firstname: 'Léa', lastname: 'Journey' }, { createdAt: '2026-01-05T09:00:00.000Z', id: '900001' });
+  const member = edit.member({ customerId: MEMBER_ID, email: EMAIL, firstName: 'Léa', lastName: 'Journey', loyaltyCardNumber: 'JRN0001', createdAt: '2026-01-10T10:00:00.000Z' });
+  const shop = edit.shopCustomer({ id: SHOP_ID, email: EMAIL, first_name: 'Léa', last_name: 'Journey', created_at: '2026-02-01T12:00:00.000Z', currency: 'EUR' });
+  const { loyalty, commerce, analytics } = edit.population;
+  loyalty.transactions.push(
+    {
+      transactionId: 'c0ffee00-0000-4000-8000-000000000001',
+      customerId: MEMBER_ID,
+      header: { documentNumber: 'LY-1', documentType: 'sell', purchasedAt: '2026-01-10T10:30:00.000Z', purchasePlace: 'Lyon Part-Dieu' },
+      items: [
+        { sku: { code: 'JK-1' }, name: 'Rain jacket', quantity: 1, grossValue: 59.9, category: 'outerwear', maker: null },
+        { sku: { code: 'SK-2' }, name: 'Wool socks', quantity: 2, grossValue: 52, category: 'socks', maker: null },
+      ],
+      grossValue: 111.9,
+      currency: 'EUR',
+    },
+    {
+      transactionId: 'c0ffee00-0000-4000-8000-000000000002',
+      customerId: MEMBER_ID,
+      header: { documentNumber: 'LY-2', documentType: 'return', purchasedAt: '2026-01-20T15:00:00.000Z', purchasePlace: 'Lyon Part-Dieu' },
+      items: [{ sku: { code: 'SK-2' }, name: 'Wool socks', quantity: 1, grossValue: 26, category: 'socks', maker: null }],
+      grossValue: 26,
+      currency: 'EUR',
+    },
+  );
+  (loyalty.redemptions ??= []).push({
+    issuedRewardId: 'da7e0000-0000-4000-8000-000000000001',
+    customerId: MEMBER_ID,
+    rewardId: 'reward-10eur',
+    name: '10 EUR voucher',
+    costInPoints: 500,
+    redemptionDate: '2026-02-15T11:00:00.000Z',
+    status: 'fulfilled',
+    issuedCoupon: { code: 'VCH-10-0001' },
+    purchasePlace: 'Lyon Part-Dieu',
+  });
+  const productId = commerce.products[0]!.id;
+  commerce.orders.push({
+    id: 990001,
+    name: '#9001',
+    email: EMAIL,
+    created_at: '2026-02-03T18:00:00.000Z',
+    processed_at: '2026-02-03T18:00:00.000Z',
+    total_price: '89.00',
+    currency: 'EUR',
+    financial_status: 'paid',
+    customer: { id: SHOP_ID },
+    line_items: [{ id: 7700001, product_id: productId, title: 'Trail shoes', quantity: 1, price: '99.00', sku: 'TS-1' }],
+    discount_codes: [{ code: 'WELCOME10', amount: '10.00', type: 'fixed_amount' }],
+  });
+  const visit = (idVisit: number, visitorId: string, userId: string | null, end: string, extra: Partial<Population['analytics']['visits'][number]>) =>
+    analytics.visits.push({
+      idVisit,
+      visitorId,
+      userId,
+      firstActionTimestamp: seconds(end) - 120,
+      lastActionTimestamp: seconds(end),
+      visitDuration: 120,
+      deviceType: 'desktop',
+      operatingSystem: 'Windows',
+      browserName: 'Firefox',
+      referrerType: 'direct',
+      referrerName: null,
+      actionDetails: [{ type: 'action', url: 'https://shop.example/', pageTitle: 'Home', timestamp: seconds(end) - 120 }],
+      ...extra,
+    });
+  visit(9900001, DESKTOP, null, '2026-01-25T20:02:00.000Z', {});
+  visit(9900002, DESKTOP, String(SHOP_ID), '2026-02-01T12:10:00.000Z', {});
+  visit(9900003, PHONE_APP, String(SHOP_ID), '2026-02-10T08:05:00.000Z', {
+    idSite: 2,
+    deviceType: 'smartphone',
+    operatingSystem: 'iOS',
+    browserName: 'Maison Cassel',
+    referrerType: 'campaign',
+    referrerName: 'newsletter-2026-02',
+    campaignName: 'newsletter-2026-02',
+    campaignSource: 'newsletter',
+    campaignMedium: 'email',
+  });
+  edit.person([contact, member, shop, { source: 'analytics', id: DESKTOP }, { source: 'analytics', id: PHONE_APP }]);
+  return edit.population;
+}
+
+const stack = useStack({ size: 120, prepare: withLea });
+
+interface Edge {
+  cursor: string;
+  node: { id: string; occurredAt: string; kind: string; channel: string; source: Source; sourceId: string; recordId: string; summary: string };
+}
+interface Connection {
+  edges: Edge[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  partial: boolean;
+  unavailableSources: Source[];
+}
+
+const JOURNEY = `query ($id: ID!, $first: Int, $after: String, $filter: JourneyFilter) {
+  customer(id: $id) { id journey(first: $first, after: $after, filter: $filter) {
+    edges { cursor node { id occurredAt kind channel source sourceId recordId summary } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor } partial unavailableSources } } }`;
+
+async function journey(variables: Record<string, unknown>) {
+  const { status, body } = await stack.query(JOURNEY, { id: `email:${EMAIL}`, ...variables });
+  expect(status).toBe(200);
+  return { body, connection: (body.data?.customer as { journey: Connection | null } | null)?.journey ?? null };
+}
+
+const lines = (connection: Connection | null) => connection!.edges.map((e) => `${e.node.occurredAt} ${e.node.kind} ${e.node.channel} ${e.node.source}`);
+
+const LEA_JOURNEY = [
+  '2026-02-15T11:00:00.000Z rewardRedeemed store loyalty',
+  // At one instant and in one silo, by event id, then by touchpoint id (`analytics:login:…` first).
+  '2026-02-10T08:05:00.000Z deviceFirstLogin app analytics',
+  '2026-02-10T08:05:00.000Z campaignVisit email analytics',
+  '2026-02-03T18:00:00.000Z onlineOrder web commerce',
+  '2026-02-03T18:00:00.000Z discountCodeUsed web commerce',
+  '2026-02-01T12:10:00.000Z deviceFirstLogin web analytics',
+  '2026-02-01T12:10:00.000Z webVisit web analytics',
+  '2026-02-01T12:00:00.000Z accountCreated web commerce',
+  '2026-01-25T20:02:00.000Z webVisit web analytics',
+  '2026-01-20T15:00:00.000Z storeReturn store loyalty',
+  '2026-01-10T10:30:00.000Z storePurchase store loyalty',
+  '2026-01-10T10:00:00.000Z membershipCreated store loyalty',
+  '2026-01-05T09:00:00.000Z accountCreated email crm',
+];
+
+describe('Customer.journey', () => {
+  it('merges store, web on two devices (one anonymous first), the shop with a discount code, the app and a reward, newest first', async () => {
+    const { body, connection } = await journey({ first: 20 });
+    expect(body.errors).toBeUndefined();
+    expect(lines(connection)).toEqual(LEA_JOURNEY);
+    expect(connection!.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
+    expect(connection!.partial).toBe(false);
+  });
+
+  it('tells each touchpoint in one line, without personal data', async () => {
+    const { connection } = await journey({ first: 20 });
+    const summaries = connection!.edges.map((e) => e.node.summary);
+    expect(summaries).toContain('Bought 3 items in Lyon Part-Dieu for 111.90 EUR');
+    expect(summaries).toContain('Used code WELCOME10 on order #9001');
+    expect(summaries.join(' ')).not.toMatch(/Léa|Journey|@|JRN0001/);
+    const order = connection!.edges.find((e) => e.node.kind === 'onlineOrder')!.node;
+    expect(order).toMatchObject({ source: 'commerce', sourceId: '990001', recordId: String(SHOP_ID) });
+  });
+
+  it('pages through the same touchpoints, each exactly once, whatever the page size', async () => {
+    for (const first of [1, 2, 5]) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 20; page += 1) {
+        const { connection } = await journey({ first, after });
+        seen.push(...lines(connection));
+        expect(connection!.pageInfo.hasPreviousPage).toBe(after !== null);
+        if (!connection!.pageInfo.hasNextPage) break;
+        after = connection!.pageInfo.endCursor;
+      }
+      expect(seen, `first ${first}`).toEqual(LEA_JOURNEY);
+    }
+  });
+
+  it('keeps only the kinds, channels and time asked, and calls only the silos that can hold them', async () => {
+    const stores = await journey({ filter: { channels: ['store'] } });
+    expect(lines(stores.connection)).toEqual(LEA_JOURNEY.filter((l) => l.includes(' store ')));
+    const promotions = await journey({ filter: { kinds: ['discountCodeUsed', 'rewardRedeemed', 'campaignVisit'] } });
+    expect(lines(promotions.connection)).toEqual([LEA_JOURNEY[0], LEA_JOURNEY[2], LEA_JOURNEY[4]]);
+    const january = await journey({ filter: { since: '2026-01-10T10:30:00Z', until: '2026-01-25T20:02:00Z' } });
+    expect(lines(january.connection)).toEqual([LEA_JOURNEY[8], LEA_JOURNEY[9], LEA_JOURNEY[10]]);
+    for (const source of ['crm', 'loyalty', 'commerce', 'analytics'] as const) stack.demo.simulators[source].resetStats();
+    await journey({ filter: { kinds: ['webVisit'] } });
+    expect(stack.demo.simulators.loyalty.stats().requests).toBe(0);
+    expect(stack.demo.simulators.commerce.stats().requests).toBe(0);
+  });
+
+  it('refuses a bad page size, since after until, and cursors that are malformed, altered, or for another filter or customer', async () => {
+    const codeAndMessage = async (variables: Record<string, unknown>, id = `email:${EMAIL}`) => {
+      const { body } = await stack.query(JOURNEY, { id, ...variables });
+      const error = body.errors?.[0];
+      return { code: error?.extensions?.code, message: error?.message };
+    };
+    expect(await codeAndMessage({ first: 500 })).toEqual({ code: 'BAD_USER_INPUT', message: 'first must be a whole number from 1 to 100, got 500.' });
+    expect(await codeAndMessage({ filter: { since: '2026-05-01T00:00:00Z', until: '2026-04-01T00:00:00Z' } })).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'filter.since (2026-05-01T00:00:00.000Z) is after filter.until (2026-04-01T00:00:00.000Z): since must be at or before until.',
+    });
+    const { connection } = await journey({ first: 2 });
+    const cursor = connection!.pageInfo.endCursor!;
+    expect((await codeAndMessage({ after: 'not-a-cursor' })).code).toBe('BAD_USER_INPUT');
+    const altered = cursor.slice(0, 5) + (cursor[5] === 'A' ? 'B' : 'A') + cursor.slice(6);
+    expect(await codeAndMessage({ after: altered })).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'after was altered (its signature does not match): pass a cursor exactly as returned.',
+    });
+    const foreign = {
+      code: 'BAD_USER_INPUT',
+      message: 'after belongs to another customer or another filter: ask again without after, with the same filter.',
+    };
+    expect(await codeAndMessage({ after: cursor, filter: { channels: ['web'] } })).toEqual(foreign);
+    const other = stack.population.crm.contacts[0]!.id;
+    expect(await codeAndMessage({ after: cursor }, `crm:${other}`)).toEqual(foreign);
+  });
+
+  it.each([
+    [{ kind: 'down' } as const, 'SOURCE_UNAVAILABLE'],
+    [{ kind: 'hang' } as const, 'SOURCE_TIMEOUT'],
+    [{ kind: 'error', status: 503 } as const, 'SOURCE_UNAVAILABLE'],
+    [{ kind: 'malformed' } as const, 'SOURCE_BAD_RESPONSE'],
+  ])('answers from the other silos when the loyalty program is %o, says which with %s, and keeps its place for when it is back', async (fault, code) => {
+    // Resolved while every silo answers (the links are then cached): only the journey's reads fail.
+    await journey({ first: 1 });
+    await stack.demo.simulators.loyalty.setFault(fault);
+    const first = await journey({ first: 6 });
+    expect(first.connection!.partial).toBe(true);
+    expect(first.connection!.unavailableSources).toEqual(['loyalty']);
+    expect(first.body.errors?.map((e) => [e.extensions?.code, e.extensions?.source])).toEqual([[code, 'loyalty']]);
+    const withoutLoyalty = LEA_JOURNEY.filter((l) => !l.endsWith(' loyalty'));
+    expect(lines(first.connection)).toEqual(withoutLoyalty.slice(0, 6));
+    await stack.demo.simulators.loyalty.setFault({ kind: 'none' });
+    const seen = [...lines(first.connection)];
+    let after = first.connection!.pageInfo.endCursor;
+    for (let page = 0; page < 10 && after; page += 1) {
+      const { body, connection } = await journey({ first: 6, after });
+      expect(body.errors).toBeUndefined();
+      seen.push(...lines(connection));
+      after = connection!.pageInfo.hasNextPage ? connection!.pageInfo.endCursor : null;
+    }
+    // Every touchpoint once: the loyalty ones newer than the first page come on the next one.
+    expect([...seen].sort()).toEqual([...LEA_JOURNEY].sort());
+    expect(seen.slice(6, 8)).toEqual([LEA_JOURNEY[0], LEA_JOURNEY[7]]);
+  });
+});
