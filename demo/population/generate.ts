@@ -19,11 +19,14 @@
  */
 import { POPULATION_FORMAT_VERSION, type Population, type SourceName, type TruthEntry } from '../../connectors/population.js';
 import { projectAnalytics } from './analytics.js';
+import { addAppAndCampaigns } from './analytics-app-campaigns.js';
 import { makeCatalog } from './catalog.js';
 import { projectCommerce, draftCommerce } from './commerce.js';
+import { addPromotions } from './commerce-promotions.js';
 import { assignCrmIds, draftCrm } from './crm.js';
 import { connectRecords } from './links.js';
 import { draftLoyalty, projectLoyalty } from './loyalty.js';
+import { drawRedemptions } from './loyalty-redemptions.js';
 import { makePeople, type Person } from './people.js';
 import { Random } from './random.js';
 import type { Owned } from './records.js';
@@ -66,6 +69,9 @@ function checkOptions(options: GenerateOptions): void {
 /**
  * A whole population: `size` persons over the four silos, with the truth. The same seed, size and
  * `now` give the same population, byte for byte. `now` defaults to the start of the current UTC day.
+ * The journey's fields (discount codes, refunds, reward redemptions, the app's site, campaign
+ * fields) are drawn from streams of their own: without them, a population is byte for byte what
+ * the generator wrote before they were added.
  */
 export function generatePopulation(options: GenerateOptions): Population {
   checkOptions(options);
@@ -83,14 +89,19 @@ export function generatePopulation(options: GenerateOptions): Population {
   const loyalty = projectLoyalty(loyaltyRng, loyaltyDrafts);
   const commerce = projectCommerce(commerceRng, customerDrafts, catalog);
   const analytics = projectAnalytics(root.fork('analytics'), people, catalog, commerce.accounts, clock);
+  // The journey's additions come last, each from a stream of its own that nothing above draws
+  // from: every field above stays what it was for a seed, and the additions are only added.
+  const redemptions = drawRedemptions(root.fork('journey:loyalty'), loyaltyDrafts.drafts, loyalty.silo.members, clock);
+  addPromotions(root.fork('journey:commerce'), commerce.silo.orders, commerce.silo.customers, clock);
+  const analyticsSilo = addAppAndCampaigns(root.fork('journey:analytics'), analytics.silo);
   return {
     version: POPULATION_FORMAT_VERSION,
     seed: options.seed,
     generatedAt: now.toISOString(),
     crm: crm.silo,
-    loyalty: loyalty.silo,
+    loyalty: { ...loyalty.silo, redemptions },
     commerce: commerce.silo,
-    analytics: analytics.silo,
+    analytics: analyticsSilo,
     truth: buildTruth(people, [
       ['crm', crm.owners],
       ['loyalty', loyalty.owners],
