@@ -15,16 +15,16 @@ export interface Device {
   browserName: string;
 }
 
-export type Software = ReadonlyArray<readonly [readonly [string, string], number]>;
+type Software = ReadonlyArray<readonly [readonly [string, string], number]>;
 
-export const DEVICE_TYPES: ReadonlyArray<readonly [MatomoVisit['deviceType'], number, Software]> = [
+const DEVICE_TYPES: ReadonlyArray<readonly [MatomoVisit['deviceType'], number, Software]> = [
   ['smartphone', 55, [[['iOS', 'Mobile Safari'], 35], [['iOS', 'Chrome Mobile iOS'], 10], [['Android', 'Chrome Mobile'], 40], [['Android', 'Samsung Browser'], 15]]],
   ['desktop', 30, [[['Windows', 'Chrome'], 40], [['Windows', 'Microsoft Edge'], 20], [['Windows', 'Firefox'], 10], [['Mac', 'Safari'], 18], [['Mac', 'Chrome'], 10], [['GNU/Linux', 'Firefox'], 2]]],
   ['tablet', 10, [[['iPadOS', 'Mobile Safari'], 70], [['Android', 'Chrome'], 30]]],
   ['phablet', 5, [[['Android', 'Chrome Mobile'], 100]]],
 ];
 
-export const REFERRERS: ReadonlyArray<readonly [MatomoVisit['referrerType'], number, ReadonlyArray<readonly [string, number]>]> = [
+const REFERRERS: ReadonlyArray<readonly [MatomoVisit['referrerType'], number, ReadonlyArray<readonly [string, number]>]> = [
   ['direct', 35, []],
   ['search', 30, [['Google', 85], ['Bing', 6], ['Qwant', 4], ['DuckDuckGo', 3], ['Ecosia', 2]]],
   ['website', 8, [['elle.fr', 30], ['marieclaire.fr', 25], ['lemonde.fr', 20], ['madmoizelle.com', 15], ['lesnumeriques.com', 10]]],
@@ -32,26 +32,27 @@ export const REFERRERS: ReadonlyArray<readonly [MatomoVisit['referrerType'], num
   ['social', 12, [['Instagram', 45], ['Facebook', 25], ['Pinterest', 15], ['TikTok', 15]]],
 ];
 
+/** A new device: a unique visitor id, a device type and its operating system and browser. */
 export function makeDevice(rng: Random, visitorIds: Set<string>): Device {
   const [deviceType, , software] = rng.weighted(DEVICE_TYPES.map((entry) => [entry, entry[1]] as const));
   const [operatingSystem, browserName] = rng.weighted(software);
   return { visitorId: unique(visitorIds, () => rng.hex(16)), deviceType, operatingSystem, browserName };
 }
 
-export interface Page {
+interface Page {
   url: string;
   title: string;
   product?: CatalogItem;
 }
 
-export const pageTitle = (title: string): string => `${title} – ${RETAILER.name}`;
-export const HOME: Page = { url: `${RETAILER.site}/`, title: pageTitle('Mode, beauté et maison') };
-export const LOGIN: Page = { url: `${RETAILER.site}/account/login`, title: pageTitle('Connexion') };
-export const ACCOUNT: Page = { url: `${RETAILER.site}/account`, title: pageTitle('Mon compte') };
-export const CART: Page = { url: `${RETAILER.site}/cart`, title: pageTitle('Panier') };
+const pageTitle = (title: string): string => `${title} – ${RETAILER.name}`;
+const HOME: Page = { url: `${RETAILER.site}/`, title: pageTitle('Mode, beauté et maison') };
+const LOGIN: Page = { url: `${RETAILER.site}/account/login`, title: pageTitle('Connexion') };
+const ACCOUNT: Page = { url: `${RETAILER.site}/account`, title: pageTitle('Mon compte') };
+const CART: Page = { url: `${RETAILER.site}/cart`, title: pageTitle('Panier') };
 
 /** A catalog item's pages, built once: a million actions then share their strings. */
-export interface ItemPages {
+interface ItemPages {
   category: string;
   product: Page;
   collection: Page;
@@ -64,10 +65,11 @@ export interface SiteMap {
   collections: readonly Page[];
 }
 
-export function collectionPage(category: CategorySpec): Page {
+function collectionPage(category: CategorySpec): Page {
   return { url: `${RETAILER.site}/collections/${category.type}`, title: pageTitle(category.label) };
 }
 
+/** Every page of the site, built once per population. */
 export function siteMap(catalog: readonly CatalogItem[]): SiteMap {
   const collections = new Map(CATEGORIES.map((c) => [c.type, collectionPage(c)]));
   const byCategory = new Map<string, ItemPages[]>();
@@ -85,7 +87,7 @@ export function siteMap(catalog: readonly CatalogItem[]): SiteMap {
 }
 
 /** The pages of one visit: a landing page, then browsing that mostly stays in one category. */
-export function browse(rng: Random, site: SiteMap, firstLogin: boolean): Page[] {
+function browse(rng: Random, site: SiteMap, firstLogin: boolean): Page[] {
   const focus = rng.pick(site.items);
   const sameCategory = site.byCategory.get(focus.category) ?? site.items;
   const pages: Page[] = [rng.weighted<Page>([[HOME, 45], [focus.product, 35], [focus.collection, 20]])];
@@ -103,7 +105,7 @@ export function browse(rng: Random, site: SiteMap, firstLogin: boolean): Page[] 
   return pages;
 }
 
-export function action(page: Page, timestamp: number): MatomoAction {
+function action(page: Page, timestamp: number): MatomoAction {
   const base: MatomoAction = { type: 'action', url: page.url, pageTitle: page.title, timestamp };
   if (!page.product) return base;
   return {
@@ -115,6 +117,7 @@ export function action(page: Page, timestamp: number): MatomoAction {
   };
 }
 
+/** One visit of `device` starting at `start` (unix seconds), logged in as `userId` or anonymous. */
 export function makeVisit(rng: Random, site: SiteMap, device: Device, start: number, userId: string | null, firstLogin: boolean): MatomoVisit {
   const [referrerType, , names] = rng.weighted(REFERRERS.map((entry) => [entry, entry[1]] as const));
   let at = start;

@@ -18,7 +18,7 @@ import { type Clock, randomSec, skewedInt, sortedSecs } from './time.js';
  * are anonymous and, from the device's first login on (never before the account existed), every
  * visit carries the shop customer id; every such device logs in at least once.
  */
-export function deviceVisits(rng: Random, site: SiteMap, person: Person, account: ShopAccount | undefined, clock: Clock, device: Device): MatomoVisit[] {
+function deviceVisits(rng: Random, site: SiteMap, person: Person, account: ShopAccount | undefined, clock: Clock, device: Device): MatomoVisit[] {
   const end = clock.now - LAST_VISIT_MARGIN;
   const first = randomSec(rng, person.since, end);
   const count = skewedInt(rng, 1, 15, 5);
@@ -37,6 +37,7 @@ export function deviceVisits(rng: Random, site: SiteMap, person: Person, account
   ];
 }
 
+/** The analytics silo: every device's visits, numbered in the order they start, and each device's person. */
 export function projectAnalytics(
   rng: Random,
   people: readonly Person[],

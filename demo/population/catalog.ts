@@ -14,10 +14,10 @@ export interface CategorySpec {
   vendors: readonly string[];
 }
 
-export const COLORS = [
+const COLORS = [
   'noir', 'blanc', 'bleu marine', 'camel', 'écru', 'kaki', 'bordeaux', 'gris chiné', 'rouge', 'vert sapin', 'beige', 'rose poudré',
 ] as const;
-export const HOUSE_BRANDS = ['Maison Cassel', 'Atelier Nord', 'Rivage'] as const;
+const HOUSE_BRANDS = ['Maison Cassel', 'Atelier Nord', 'Rivage'] as const;
 
 export const CATEGORIES: readonly CategorySpec[] = [
   { type: 'shoes', code: 'SHO', label: 'Chaussures', euros: [49, 189], nouns: ['Baskets', 'Bottines', 'Mocassins', 'Sandales', 'Derbies', 'Escarpins', 'Espadrilles'], variants: COLORS, vendors: ['Sabots & Co', ...HOUSE_BRANDS] },
@@ -51,6 +51,7 @@ export function slug(text: string, sep: string): string {
     .replace(new RegExp(`^\\${sep}|\\${sep}$`, 'g'), '');
 }
 
+/** 150 to 300 products drawn from the categories, with growing Shopify product ids and SKUs. */
 export function makeCatalog(rng: Random): CatalogItem[] {
   const combos = CATEGORIES.flatMap((category) =>
     category.nouns.flatMap((noun) => category.variants.map((variant) => ({ category, title: `${noun} ${variant}` }))),
@@ -72,10 +73,12 @@ export function makeCatalog(rng: Random): CatalogItem[] {
   });
 }
 
+/** Euro cents as Shopify's decimal string (`1850` -> `"18.50"`). */
 export function cents(value: number): string {
   return (value / 100).toFixed(2);
 }
 
+/** The lines of one basket, in store or online: 1 to 4 products, 1 to 3 of each. */
 export function pickItems(rng: Random, catalog: readonly CatalogItem[]): Array<{ item: CatalogItem; quantity: number }> {
   const lines = rng.weighted([[1, 50], [2, 30], [3, 13], [4, 7]] as const);
   return Array.from({ length: lines }, () => ({ item: rng.pick(catalog), quantity: rng.weighted([[1, 80], [2, 15], [3, 5]] as const) }));

@@ -11,7 +11,7 @@ import { RATES, RETAILER } from './rates.js';
 import { byCreation, type Owned, type Window } from './records.js';
 import { activityCount, type Clock, DAY, iso, randomSec, skewedInt, sortedSecs } from './time.js';
 
-export interface OrderDraft {
+interface OrderDraft {
   created: number;
   financialStatus: ShopifyOrder['financial_status'];
   lines: Array<{ item: CatalogItem; quantity: number }>;
@@ -31,9 +31,9 @@ export interface ShopAccount {
   created: number;
 }
 
-export const SHOP_TAGS = ['newsletter', 'retail-pos', 'returning-customer', 'student', 'gift-card', 'click-and-collect'] as const;
+const SHOP_TAGS = ['newsletter', 'retail-pos', 'returning-customer', 'student', 'gift-card', 'click-and-collect'] as const;
 
-export function orderDrafts(rng: Random, catalog: readonly CatalogItem[], window: Window): OrderDraft[] {
+function orderDrafts(rng: Random, catalog: readonly CatalogItem[], window: Window): OrderDraft[] {
   return sortedSecs(rng, activityCount(rng, 0.25, 20), window.from, window.to).map((created) => {
     const lines = pickItems(rng, catalog);
     return {
@@ -45,7 +45,7 @@ export function orderDrafts(rng: Random, catalog: readonly CatalogItem[], window
   });
 }
 
-export function consent(rng: Random, window: Window): ShopifyCustomer['email_marketing_consent'] {
+function consent(rng: Random, window: Window): ShopifyCustomer['email_marketing_consent'] {
   const state = rng.weighted<NonNullable<ShopifyCustomer['email_marketing_consent']>['state']>([
     ['subscribed', 45], ['not_subscribed', 40], ['unsubscribed', 12], ['pending', 3],
   ]);
@@ -60,7 +60,7 @@ export function consent(rng: Random, window: Window): ShopifyCustomer['email_mar
  * A shop customer. Persons tracked by analytics have a login (`enabled`), since they log in on the
  * site; others may be guests or invitations. `total_spent` counts paid orders only.
  */
-export function customerDraft(rng: Random, person: Person, catalog: readonly CatalogItem[], clock: Clock): CustomerDraft {
+function customerDraft(rng: Random, person: Person, catalog: readonly CatalogItem[], clock: Clock): CustomerDraft {
   const created = randomSec(rng, person.since, clock.now - DAY);
   const window = { from: created, to: clock.now };
   const orders = orderDrafts(rng, catalog, window);
@@ -106,10 +106,12 @@ export function idSequence(rng: Random, start: number, maxStep: number): () => n
   return () => (last += rng.int(1, maxStep));
 }
 
+/** The shop customers of every person commerce knows, with their orders, in creation order. */
 export function draftCommerce(rng: Random, people: readonly Person[], catalog: readonly CatalogItem[], clock: Clock): CustomerDraft[] {
   return byCreation(people.filter((p) => p.silos.commerce).map((p) => customerDraft(rng, p, catalog, clock)));
 }
 
+/** The commerce silo with Shopify ids, each customer's person, and the accounts persons log in with on the site. */
 export function projectCommerce(
   rng: Random,
   drafts: readonly CustomerDraft[],

@@ -14,7 +14,7 @@ export function phoneLinks(person: { country: Country }): boolean {
   return !NANP.has(person.country);
 }
 
-export interface PhonePlan {
+interface PhonePlan {
   /** Country calling code. */
   cc: string;
   /** Digit groups of the national significant number, as people write them. */
@@ -42,7 +42,7 @@ export interface CountryProfile {
   phone: PhonePlan;
 }
 
-export const FRENCH_FIRST = [
+const FRENCH_FIRST = [
   'Anna', 'Léa', 'Chloé', 'Manon', 'Camille', 'Inès', 'Jade', 'Louise', 'Emma', 'Zoé', 'Sarah', 'Juliette',
   'Lucie', 'Hélène', 'Nathalie', 'Isabelle', 'Sophie', 'Céline', 'Margaux', 'Clémence', 'Élodie', 'Aurélie',
   'Mathilde', 'Noémie', 'Amina', 'Lucas', 'Hugo', 'Louis', 'Gabriel', 'Arthur', 'Jules', 'Thomas', 'Nicolas',
@@ -269,6 +269,7 @@ export interface Store {
   city: string;
 }
 
+/** The retailer's stores; `name` is what Open Loyalty's `purchasePlace` holds. */
 export const STORES: readonly Store[] = [
   { code: 'PAR01', name: 'Paris Rivoli', city: 'Paris' },
   { code: 'PAR02', name: 'Paris Haussmann', city: 'Paris' },
@@ -282,6 +283,7 @@ export const STORES: readonly Store[] = [
   { code: 'NCE01', name: 'Nice Masséna', city: 'Nice' },
 ];
 
+/** Digits split into groups of the given sizes (the rest in a last group), joined by `sep`. */
 export function groupDigits(digits: string, groups: readonly number[], sep: string): string {
   const parts: string[] = [];
   let at = 0;

@@ -23,7 +23,7 @@ export interface CrmDraft {
 }
 
 /** Where a person's numbers go in HubSpot: a landline in `phone`, a mobile in either field. */
-export function crmPhoneFields(rng: Random, person: Person): Pick<CrmIdentity, 'phone' | 'mobilephone'> {
+function crmPhoneFields(rng: Random, person: Person): Pick<CrmIdentity, 'phone' | 'mobilephone'> {
   const mobile = crmPhoneText(rng, person.mobile, person.country);
   if (person.landline !== null && (person.household !== null || rng.chance(0.7))) {
     return { phone: crmPhoneText(rng, person.landline, person.country), mobilephone: rng.chance(0.6) ? mobile : null };
@@ -39,7 +39,7 @@ export function crmPhoneFields(rng: Random, person: Person): Pick<CrmIdentity, '
  * Placeholders typed to get past a required field, and contacts created at the till without an
  * email. A household's landline is never overwritten: it is what the household case is about.
  */
-export function messCrmIdentity(rng: Random, person: Person, identity: CrmIdentity): CrmIdentity {
+function messCrmIdentity(rng: Random, person: Person, identity: CrmIdentity): CrmIdentity {
   // US and Canadian phones link nothing: their contacts always keep the email.
   const emailGoes = phoneLinks(person);
   if (rng.chance(RATES.placeholder)) {
@@ -52,11 +52,11 @@ export function messCrmIdentity(rng: Random, person: Person, identity: CrmIdenti
 }
 
 /** Whether a CRM phone text of a foreign person can only be read in their country (no `+`, no `00`). */
-export function needsCountry(person: Person, identity: Pick<CrmIdentity, 'phone' | 'mobilephone'>): boolean {
+function needsCountry(person: Person, identity: Pick<CrmIdentity, 'phone' | 'mobilephone'>): boolean {
   return person.country !== 'FR' && [identity.phone, identity.mobilephone].some((t) => t !== null && !/^(\+|00)/.test(t) && !PLACEHOLDER_PHONES.includes(t));
 }
 
-export function crmDraft(rng: Random, person: Person, clock: Clock, created: number, identity: CrmIdentity): CrmDraft {
+function crmDraft(rng: Random, person: Person, clock: Clock, created: number, identity: CrmIdentity): CrmDraft {
   const hasAddress = rng.chance(0.6);
   const [firstname, lastname] = typedNames(rng, person.firstName, rng.chance(0.1) ? person.lastName.toUpperCase() : person.lastName, true);
   const country = rng.weighted(COUNTRIES[person.country].written);
@@ -84,7 +84,7 @@ export function crmDraft(rng: Random, person: Person, clock: Clock, created: num
   };
 }
 
-export function crmDraftsFor(rng: Random, person: Person, clock: Clock): CrmDraft[] {
+function crmDraftsFor(rng: Random, person: Person, clock: Clock): CrmDraft[] {
   const created = randomSec(rng, person.since, clock.now);
   const phones = crmPhoneFields(rng, person);
   if (rng.chance(RATES.crmDuplicate)) return duplicateCrmContacts(rng, person, clock, created, phones, (at, identity) => crmDraft(rng, person, clock, at, identity));
@@ -125,6 +125,7 @@ export function assignCrmIds(rng: Random, drafts: readonly CrmDraft[]): Owned<Cr
   return { silo: { contacts }, owners };
 }
 
+/** The CRM contacts of every person the CRM knows, in person order (ids come later). */
 export function draftCrm(rng: Random, people: readonly Person[], clock: Clock): CrmDraft[] {
   return people.filter((p) => p.silos.crm).flatMap((p) => crmDraftsFor(rng, p, clock));
 }

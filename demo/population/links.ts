@@ -17,10 +17,10 @@ import { RETAILER } from './rates.js';
  * A value of the person that ties the records holding it: their email, their other address, their
  * mobile. Each is unique to the person and never a placeholder; a household's landline is not one.
  */
-export type Link = 'email' | 'altEmail' | 'mobile';
+type Link = 'email' | 'altEmail' | 'mobile';
 
 /** One record of a person as {@link connectRecords} sees it: what it holds, and where it has room. */
-export interface Linkable {
+interface Linkable {
   holds: Set<Link>;
   /** Writes the person's main email or mobile into an empty field of the record. */
   room: Partial<Record<'email' | 'mobile', (rng: Random) => void>>;
@@ -30,19 +30,19 @@ export interface Linkable {
  * Whether a stored email is the person's `clean` one, as the gateway compares them: the same
  * canonical mailbox (case, spaces, invisible characters, trailing dot, `+tag`, Gmail dots).
  */
-export function isEmail(stored: string | null, clean: string): boolean {
+function isEmail(stored: string | null, clean: string): boolean {
   return stored !== null && canonicalMailbox(stored) === canonicalMailbox(clean);
 }
 
 /** Whether a phone as typed into HubSpot is the person's mobile: its digits end with the national number. */
-export function isMobileText(text: string | null, person: Person): boolean {
+function isMobileText(text: string | null, person: Person): boolean {
   if (text === null) return false;
   const national = person.mobile.slice(1 + COUNTRIES[person.country].phone.cc.length);
   return text.replace(/\D/g, '').endsWith(national);
 }
 
 /** What a record holds that links; a US or Canadian mobile links nothing (see {@link NANP}). */
-export function holdsOf(person: Person, emails: ReadonlyArray<string | null>, mobile: boolean): Set<Link> {
+function holdsOf(person: Person, emails: ReadonlyArray<string | null>, mobile: boolean): Set<Link> {
   const holds = new Set<Link>();
   if (emails.some((e) => isEmail(e, person.email))) holds.add('email');
   if (emails.some((e) => isEmail(e, person.altEmail))) holds.add('altEmail');
@@ -50,7 +50,7 @@ export function holdsOf(person: Person, emails: ReadonlyArray<string | null>, mo
   return holds;
 }
 
-export function crmLinkable({ person, properties: p }: CrmDraft): Linkable {
+function crmLinkable({ person, properties: p }: CrmDraft): Linkable {
   const room: Linkable['room'] = {};
   if (p.mobilephone === null && phoneLinks(person)) room.mobile = (rng) => (p.mobilephone = crmPhoneText(rng, person.mobile, person.country, false));
   // Someone adds the address to the contact: HubSpot keeps it as an additional email.
@@ -59,14 +59,14 @@ export function crmLinkable({ person, properties: p }: CrmDraft): Linkable {
   return { holds: holdsOf(person, emails, [p.phone, p.mobilephone].some((t) => isMobileText(t, person))), room };
 }
 
-export function memberLinkable({ person, member: m }: MemberDraft): Linkable {
+function memberLinkable({ person, member: m }: MemberDraft): Linkable {
   const room: Linkable['room'] = {};
   if (m.phone === null && phoneLinks(person)) room.mobile = () => (m.phone = person.mobile);
   if (m.email === null) room.email = (rng) => (m.email = storedEmail(rng, person.email, true));
   return { holds: holdsOf(person, [m.email], m.phone === person.mobile), room };
 }
 
-export function customerLinkable({ person, customer: c }: CustomerDraft): Linkable {
+function customerLinkable({ person, customer: c }: CustomerDraft): Linkable {
   const room: Linkable['room'] = {};
   if (c.phone === null && phoneLinks(person)) room.mobile = () => (c.phone = person.mobile);
   // A customer created at the till who later gave their address (Shopify lets them change it).
@@ -75,7 +75,7 @@ export function customerLinkable({ person, customer: c }: CustomerDraft): Linkab
 }
 
 /** A person's records in groups that their values connect. */
-export function linkedGroups(records: readonly Linkable[]): Linkable[][] {
+function linkedGroups(records: readonly Linkable[]): Linkable[][] {
   let groups: Linkable[][] = [];
   for (const record of records) {
     const joined = groups.filter((group) => group.some((other) => [...record.holds].some((link) => other.holds.has(link))));
@@ -89,7 +89,7 @@ export function linkedGroups(records: readonly Linkable[]): Linkable[][] {
  * (records without an email are a documented case of their own): one value one side holds written
  * where the other side has room, else the mobile written on both sides, else the email on both.
  */
-export function bridge(a: readonly Linkable[], b: readonly Linkable[]): Array<[Linkable, 'email' | 'mobile']> | null {
+function bridge(a: readonly Linkable[], b: readonly Linkable[]): Array<[Linkable, 'email' | 'mobile']> | null {
   const roomy = (group: readonly Linkable[], link: 'email' | 'mobile') => group.find((r) => r.room[link] !== undefined);
   for (const link of ['mobile', 'email'] as const) {
     for (const [from, to] of [[b, a], [a, b]] as const) {

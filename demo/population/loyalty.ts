@@ -13,16 +13,16 @@ import { RATES, RETAILER } from './rates.js';
 import { byCreation, type Owned, type Window } from './records.js';
 import { activityCount, type Clock, DAY, iso, randomSec, sortedSecs } from './time.js';
 
-export const LEVELS = [['Bronze', 0], ['Silver', 500], ['Gold', 1500], ['Platinum', 4000]] as const;
+const LEVELS = [['Bronze', 0], ['Silver', 500], ['Gold', 1500], ['Platinum', 4000]] as const;
 /** Points every member gets on joining. */
-export const WELCOME_POINTS = 100;
+const WELCOME_POINTS = 100;
 
-export function makeLevels(rng: Random): OpenLoyaltyLevel[] {
+function makeLevels(rng: Random): OpenLoyaltyLevel[] {
   return LEVELS.map(([name, conditionValue]) => ({ levelId: rng.uuid(), name, conditionValue }));
 }
 
 /** The highest level whose threshold the member's lifetime points reach. */
-export function levelFor(levels: readonly OpenLoyaltyLevel[], earned: number): OpenLoyaltyLevel {
+function levelFor(levels: readonly OpenLoyaltyLevel[], earned: number): OpenLoyaltyLevel {
   return levels.reduce((best, level) => (level.conditionValue <= earned ? level : best));
 }
 
@@ -30,10 +30,10 @@ export function levelFor(levels: readonly OpenLoyaltyLevel[], earned: number): O
  * Email and phone at sign-up. `landlineOnly` marks a household member who shops in stores only and
  * gave the home line and nothing else ({@link RATES.householdLandlineOnly}).
  */
-export type LoyaltyContact = Pick<OpenLoyaltyMember, 'email' | 'phone'> & { landlineOnly: boolean };
+type LoyaltyContact = Pick<OpenLoyaltyMember, 'email' | 'phone'> & { landlineOnly: boolean };
 
 /** Phones are E.164 (Open Loyalty validates them); emails are not. */
-export function loyaltyContact(rng: Random, person: Person): LoyaltyContact {
+function loyaltyContact(rng: Random, person: Person): LoyaltyContact {
   if (person.lineOnly && person.landline !== null) return { email: null, phone: person.landline, landlineOnly: true };
   if (person.household !== null && person.landline !== null && !person.silos.commerce && phoneLinks(person) && rng.chance(RATES.householdLandlineOnly)) {
     return { email: null, phone: person.landline, landlineOnly: true };
@@ -57,7 +57,7 @@ export function loyaltyContact(rng: Random, person: Person): LoyaltyContact {
   return { email, phone, landlineOnly: false };
 }
 
-export function transactionItems(lines: ReadonlyArray<{ item: CatalogItem; quantity: number }>): OpenLoyaltyTransaction['items'] {
+function transactionItems(lines: ReadonlyArray<{ item: CatalogItem; quantity: number }>): OpenLoyaltyTransaction['items'] {
   return lines.map(({ item, quantity }) => ({
     sku: { code: item.sku },
     name: item.title,
@@ -68,12 +68,12 @@ export function transactionItems(lines: ReadonlyArray<{ item: CatalogItem; quant
   }));
 }
 
-export function sumCents(items: ReadonlyArray<{ grossValue: number }>): number {
+function sumCents(items: ReadonlyArray<{ grossValue: number }>): number {
   return items.reduce((sum, item) => sum + Math.round(item.grossValue * 100), 0);
 }
 
 /** In-store receipts over the window, mostly in the person's home store; some bring an item back. */
-export function loyaltyTransactions(rng: Random, person: Person, catalog: readonly CatalogItem[], customerId: string, window: Window): OpenLoyaltyTransaction[] {
+function loyaltyTransactions(rng: Random, person: Person, catalog: readonly CatalogItem[], customerId: string, window: Window): OpenLoyaltyTransaction[] {
   const sells: OpenLoyaltyTransaction[] = [];
   return sortedSecs(rng, activityCount(rng, 0.1, 30), window.from, window.to).map((sec) => {
     const bought = sells.length > 0 && rng.chance(RATES.returnAfterPurchase) ? rng.pick(sells) : null;
@@ -106,7 +106,7 @@ export function loyaltyTransactions(rng: Random, person: Person, catalog: readon
 }
 
 /** Points: a welcome bonus plus one per euro bought, minus one per euro returned. */
-export function earnedPoints(transactions: readonly OpenLoyaltyTransaction[]): number {
+function earnedPoints(transactions: readonly OpenLoyaltyTransaction[]): number {
   const net = transactions.reduce((sum, t) => sum + (t.header.documentType === 'sell' ? 1 : -1) * Math.floor(t.grossValue), 0);
   return Math.max(0, WELCOME_POINTS + net);
 }
@@ -123,13 +123,13 @@ export interface MemberDraft {
   landlineOnly: boolean;
 }
 
-export interface LoyaltyWorld {
+interface LoyaltyWorld {
   catalog: readonly CatalogItem[];
   levels: readonly OpenLoyaltyLevel[];
   clock: Clock;
 }
 
-export function loyaltyAddress(rng: Random, person: Person): OpenLoyaltyAddress | null {
+function loyaltyAddress(rng: Random, person: Person): OpenLoyaltyAddress | null {
   const { street, zip, city, country } = person.address;
   return rng.chance(0.75) ? { street, postal: zip, city, country } : null;
 }
@@ -146,7 +146,7 @@ export interface Membership {
 }
 
 /** One membership. Inactive ones (an old card) handed their points on: 0 active points. */
-export function memberDraft(rng: Random, person: Person, world: LoyaltyWorld, { window, contact, active, carried, card }: Membership): MemberDraft {
+function memberDraft(rng: Random, person: Person, world: LoyaltyWorld, { window, contact, active, carried, card }: Membership): MemberDraft {
   const customerId = rng.uuid();
   const [firstName, lastName] = typedNames(rng, person.firstName, person.lastName, true);
   const transactions = loyaltyTransactions(rng, person, world.catalog, customerId, window);
@@ -181,7 +181,7 @@ export function memberDraft(rng: Random, person: Person, world: LoyaltyWorld, { 
   };
 }
 
-export function loyaltyDraftsFor(rng: Random, person: Person, world: LoyaltyWorld): MemberDraft[] {
+function loyaltyDraftsFor(rng: Random, person: Person, world: LoyaltyWorld): MemberDraft[] {
   const created = randomSec(rng, person.since, world.clock.now - DAY);
   if (!person.lineOnly && rng.chance(RATES.reissuedCard)) return reissuedMembers(rng, person, world.clock, created, (membership) => memberDraft(rng, person, world, membership));
   const window = { from: created, to: world.clock.now };
@@ -189,23 +189,25 @@ export function loyaltyDraftsFor(rng: Random, person: Person, world: LoyaltyWorl
 }
 
 /** EAN-13 check digit: card numbers are printed as barcodes. */
-export function ean13(twelveDigits: string): string {
+function ean13(twelveDigits: string): string {
   let sum = 0;
   for (let i = 0; i < 12; i++) sum += Number(twelveDigits[i]) * (i % 2 === 0 ? 1 : 3);
   return twelveDigits + String((10 - (sum % 10)) % 10);
 }
 
-export interface LoyaltyDrafts {
+interface LoyaltyDrafts {
   levels: readonly OpenLoyaltyLevel[];
   /** In issue order. */
   drafts: MemberDraft[];
 }
 
+/** The levels, and the members of every person loyalty knows with their transactions, in issue order. */
 export function draftLoyalty(rng: Random, people: readonly Person[], catalog: readonly CatalogItem[], clock: Clock): LoyaltyDrafts {
   const world: LoyaltyWorld = { catalog, levels: makeLevels(rng), clock };
   return { levels: world.levels, drafts: byCreation(people.filter((p) => p.silos.loyalty).flatMap((p) => loyaltyDraftsFor(rng, p, world))) };
 }
 
+/** The loyalty silo: card numbers in issue order, transactions oldest first, and each member's person. */
 export function projectLoyalty(rng: Random, { levels, drafts }: LoyaltyDrafts): Owned<LoyaltySilo> {
   // Cards are numbered in the order they were issued ("29" is the in-store EAN prefix).
   let card = 290_000_000_000;

@@ -49,7 +49,7 @@ export interface Person {
   silos: Record<SourceName, boolean>;
 }
 
-export function emailLocal(rng: Random, first: string, last: string, birthYear: number, attempt: number): string {
+function emailLocal(rng: Random, first: string, last: string, birthYear: number, attempt: number): string {
   const f = slug(first, '');
   const l = slug(last, '');
   const base = rng.weighted<string>([
@@ -68,7 +68,7 @@ export function emailLocal(rng: Random, first: string, last: string, birthYear: 
  * A new address, unique as a mailbox: `seen` holds canonical mailboxes, since Gmail delivers
  * `clemence.faure@gmail.com` and `clemencefaure@gmail.com` to one person.
  */
-export function makeEmail(rng: Random, seen: Set<string>, profile: CountryProfile, first: string, last: string, birthYear: number): string {
+function makeEmail(rng: Random, seen: Set<string>, profile: CountryProfile, first: string, last: string, birthYear: number): string {
   for (let attempt = 0; ; attempt++) {
     const email = `${emailLocal(rng, first, last, birthYear, attempt)}@${rng.weighted(profile.emailDomains)}`;
     const mailbox = canonicalMailbox(email);
@@ -80,17 +80,17 @@ export function makeEmail(rng: Random, seen: Set<string>, profile: CountryProfil
 }
 
 /** A French landline, in the geographic ranges libphonenumber knows (not 026x Réunion, 040x, 059x). */
-export function frenchLandline(rng: Random, seen: Set<string>): string {
+function frenchLandline(rng: Random, seen: Set<string>): string {
   return unique(seen, () => `+33${rng.int(1, 5)}${rng.pick(['1', '2', '3', '4', '5', '7', '8'])}${rng.digits(7)}`);
 }
 
-export function makeAddress(rng: Random, country: Country): Address {
+function makeAddress(rng: Random, country: Country): Address {
   const profile = COUNTRIES[country];
   const [city, zips] = rng.pick(profile.cities);
   return { street: profile.streetLine(rng.int(1, 180), rng.pick(profile.streets)), zip: rng.pick(zips), city, country };
 }
 
-export function homeStoreFor(rng: Random, address: Address): Store {
+function homeStoreFor(rng: Random, address: Address): Store {
   const local = STORES.filter((s) => s.city === address.city);
   return local.length > 0 && rng.chance(0.9) ? rng.pick(local) : rng.pick(STORES);
 }
@@ -101,7 +101,7 @@ export function homeStoreFor(rng: Random, address: Address): Store {
  * so they are anonymous visitors known to analytics only. The rest shop in stores: CRM and/or
  * loyalty. `offline` (household members) requires CRM or loyalty, where their landline lives.
  */
-export function pickSilos(rng: Random, offline: boolean): Record<SourceName, boolean> {
+function pickSilos(rng: Random, offline: boolean): Record<SourceName, boolean> {
   for (;;) {
     const r = rng.next();
     let silos: Record<SourceName, boolean>;
@@ -126,12 +126,12 @@ export function pickSilos(rng: Random, offline: boolean): Record<SourceName, boo
   }
 }
 
-export interface PeopleState {
+interface PeopleState {
   emails: Set<string>;
   phones: Set<string>;
 }
 
-export function makePerson(rng: Random, index: number, clock: Clock, state: PeopleState, household: HouseholdShare | null, forced?: Country): Person {
+function makePerson(rng: Random, index: number, clock: Clock, state: PeopleState, household: HouseholdShare | null, forced?: Country): Person {
   const country: Country = household ? 'FR' : (forced ?? rng.weighted(COUNTRY_WEIGHTS));
   const profile = COUNTRIES[country];
   const firstName = household ? unique(household.firstNames, () => rng.pick(profile.firstNames)) : rng.pick(profile.firstNames);
@@ -161,6 +161,7 @@ export function makePerson(rng: Random, index: number, clock: Clock, state: Peop
   };
 }
 
+/** `size` persons `p-1` to `p-<size>`, some in households (./messy/households.ts). */
 export function makePeople(rng: Random, size: number, clock: Clock): Person[] {
   const state: PeopleState = { emails: new Set(), phones: new Set() };
   const people: Person[] = [];

@@ -121,6 +121,7 @@ export const RATES = {
   appInstall: 0.3,
 } as const;
 
+/** The fictional retailer: its name, web domain and site, currency, Open Loyalty store code and Matomo site ids. */
 export const RETAILER = {
   name: 'Maison Cassel',
   domain: 'maison-cassel.fr',
@@ -139,4 +140,5 @@ export const RETAILER = {
  */
 export const PLACEHOLDER_EMAILS: readonly string[] = [`noemail@${RETAILER.domain}`, ...CLASSIC_PLACEHOLDER_EMAILS];
 
+/** Placeholder phones clerks type into HubSpot's free-text phone fields: shared by many, never an identity. */
 export const PLACEHOLDER_PHONES: readonly string[] = ['0000000000', '+33000000000', 'n/a', '1111111111'];

@@ -9,6 +9,7 @@ export interface Owned<T> {
   owners: Array<{ person: number; id: string }>;
 }
 
+/** Drafts in creation order (stable: equal seconds keep their order). */
 export function byCreation<T extends { created: number }>(drafts: readonly T[]): T[] {
   // Stable sort: equal seconds keep the order persons were drawn in.
   return drafts.slice().sort((a, b) => a.created - b.created);

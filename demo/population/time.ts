@@ -4,8 +4,9 @@
  */
 import { type Random } from './random.js';
 
+/** One day in seconds. */
 export const DAY = 86_400;
-export const WINDOW = Math.round(5 * 365.25 * DAY);
+const WINDOW = Math.round(5 * 365.25 * DAY);
 
 export interface Clock {
   /** Unix seconds, not after the `now` option. */
@@ -14,6 +15,7 @@ export interface Clock {
   start: number;
 }
 
+/** The clock of a population generated at `now`: unix seconds, whole. */
 export function clockAt(now: Date): Clock {
   const sec = Math.floor(now.getTime() / 1000);
   return { now: sec, start: sec - WINDOW + 1 };
@@ -24,14 +26,17 @@ export function startOfUtcDay(date: Date): Date {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
 }
 
+/** Unix seconds as ISO 8601 in UTC (`2024-03-14T09:26:53.000Z`). */
 export function iso(sec: number): string {
   return new Date(sec * 1000).toISOString();
 }
 
+/** A uniform second in [from, to), or `from` when the span is empty. */
 export function randomSec(rng: Random, from: number, to: number): number {
   return from + Math.floor(rng.next() * Math.max(0, to - from));
 }
 
+/** `n` uniform seconds in [from, to), oldest first. */
 export function sortedSecs(rng: Random, n: number, from: number, to: number): number[] {
   return Array.from({ length: n }, () => randomSec(rng, from, to)).sort((a, b) => a - b);
 }

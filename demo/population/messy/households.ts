@@ -18,7 +18,7 @@ export interface HouseholdShare {
 }
 
 export const HOUSEHOLD_SIZES = [[2, 55], [3, 30], [4, 15]] as const;
-export const MEAN_HOUSEHOLD = HOUSEHOLD_SIZES.reduce((s, [n, w]) => s + n * w, 0) / HOUSEHOLD_SIZES.reduce((s, [, w]) => s + w, 0);
+const MEAN_HOUSEHOLD = HOUSEHOLD_SIZES.reduce((s, [n, w]) => s + n * w, 0) / HOUSEHOLD_SIZES.reduce((s, [, w]) => s + w, 0);
 /** Chance that the next person starts a household, so that {@link RATES.household} of persons live in one. */
 export const HOUSEHOLD_START = RATES.household / (MEAN_HOUSEHOLD - RATES.household * (MEAN_HOUSEHOLD - 1));
 

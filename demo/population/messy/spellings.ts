@@ -7,7 +7,7 @@ import { type Random } from '../random.js';
 import { RATES } from '../rates.js';
 
 /** The clean email written differently: capitalized, shouted, or with stray spaces from a copy-paste. */
-export function emailVariant(rng: Random, email: string, spaces: boolean): string {
+function emailVariant(rng: Random, email: string, spaces: boolean): string {
   const at = email.indexOf('@');
   const capitalized =
     email.slice(0, at).replace(/(^|[._-])([a-z])/g, (_, sep: string, c: string) => sep + c.toUpperCase()) +
@@ -30,7 +30,7 @@ export function storedEmail(rng: Random, email: string, spaces: boolean): string
   return rng.chance(RATES.emailVariant) ? emailVariant(rng, email, spaces) : email;
 }
 
-export type EmailSilo = 'crm' | 'loyalty' | 'commerce';
+type EmailSilo = 'crm' | 'loyalty' | 'commerce';
 
 /**
  * The person's own email as a silo stores it at sign-up: the same mailbox written differently
