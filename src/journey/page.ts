@@ -58,7 +58,9 @@ export type JourneyReaders = { readonly [S in JourneyStream]?: JourneyReader<S> 
  * (memoryReader), from records a silo call loads. Between the pages that reach their
  * touchpoints they wait, unread, at their next one; a paged stream is read on every page until
  * it ends (its silo is asked for the page's worth, which it needs to know whether the page can
- * take its touchpoints).
+ * take its touchpoints). Waiting is exact for any stream read to its end; it is kept to these
+ * because a paged stream that ended on a page usually still has touchpoints on the next one,
+ * which waiting would read only after the others, one round trip later.
  */
 export const RECORD_STREAMS: ReadonlySet<JourneyStream> = new Set(['crm.contacts', 'loyalty.members', 'commerce.customers', 'analytics.logins']);
 
