@@ -143,8 +143,8 @@ describe('the upstream cost of a journey page', () => {
     // Page 1 as for the long history, but the device's 50 visits are read in one call, its first login with them.
     expect(light[0]!.calls).toEqual({ crm: 1, loyalty: 3, commerce: 2, analytics: 2 });
     expect(light.slice(1, 5).map((p) => p.calls)).toEqual(PAGES_2_TO_5);
-    // 101 receipts, visits and the first login: page 6 holds the oldest visit, then the three
-    // creations of 2024, each silo read once for them.
+    // 101 receipts, visits and the first login: page 6 holds the oldest visit (one analytics
+    // read), then the three creations of 2024 (one records read each in the CRM, loyalty and shop).
     expect(light[5]).toMatchObject({ kinds: ['webVisit', 'accountCreated', 'membershipCreated', 'accountCreated'], hasNextPage: false });
     expect(light[5]!.calls).toEqual({ crm: 1, loyalty: 1, commerce: 1, analytics: 1 });
   });
