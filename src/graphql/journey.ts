@@ -4,7 +4,7 @@
  * (src/journey) merging them. A silo that fails makes the answer partial, with one error naming
  * it; the rest of the journey stands.
  */
-import type { GraphQLResolveInfo } from 'graphql';
+import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import type { JourneyPoint } from '../../connectors/types.js';
 import type { CustomerResolvers, Source } from '../generated/graphql.js';
 import { decodeGoldenId } from '../identity/golden-id.js';
@@ -48,13 +48,14 @@ export const journeyResolvers: JourneyResolvers = {
     const histories = startWholeHistories(customer, ctx);
     // Shop lines name their product; its category is fetched (batched per read) before the fold counts it.
     const categories = new Map<string, string | null>();
+    const wantsCategories = selects(info, 'favouriteCategories');
     const fold = new JourneySummaryFold({ currency: await shopCurrency(customer, ctx), categoryOf: (id) => categories.get(id) ?? null });
     const failures: SourceError[] = [];
     await Promise.all(
       [...histories.values()].map(async (history) => {
         try {
           const touchpoints = await history;
-          await loadCategories(touchpoints, categories, ctx);
+          if (wantsCategories) await loadCategories(touchpoints, categories, ctx);
           for (const touchpoint of touchpoints) fold.add(touchpoint);
         } catch (error) {
           if (!(error instanceof SourceError)) throw error;
@@ -136,6 +137,27 @@ async function loadCategories(touchpoints: readonly TouchpointRecord[], categori
 
 function pointOf(touchpoint: { occurredAt: string; sourceId: string }): JourneyPoint {
   return { at: Date.parse(touchpoint.occurredAt), id: touchpoint.sourceId };
+}
+
+/**
+ * Whether the field being resolved selects `name` among its own fields (directly or through a
+ * fragment): the shop is asked for its products' categories only when they are shown.
+ */
+function selects(info: GraphQLResolveInfo, name: string): boolean {
+  const visit = (selections: readonly SelectionNode[]): boolean =>
+    selections.some((selection) => {
+      switch (selection.kind) {
+        case Kind.FIELD:
+          return selection.name.value === name;
+        case Kind.INLINE_FRAGMENT:
+          return visit(selection.selectionSet.selections);
+        case Kind.FRAGMENT_SPREAD: {
+          const fragment = info.fragments[selection.name.value];
+          return fragment !== undefined && visit(fragment.selectionSet.selections);
+        }
+      }
+    });
+  return info.fieldNodes.some((node) => node.selectionSet !== undefined && visit(node.selectionSet.selections));
 }
 
 /**

@@ -203,6 +203,12 @@ describe('Customer.journeySummary', () => {
     // crm: the contact; loyalty: the member, its receipts, its redemptions; commerce: the account,
     // its orders, the product categories; analytics: the devices, their visits.
     expect(calls).toEqual({ crm: 1, loyalty: 3, commerce: 3, analytics: 2 });
+    // Without favourite categories, the shop is not asked for its products.
+    stack.demo.simulators.commerce.resetStats();
+    await stack.query(`query ($id: ID!) { customer(id: $id) { journeySummary { ...figures } } } fragment figures on JourneySummary { totalSpend purchases }`, {
+      id: `email:${EMAIL}`,
+    });
+    expect(stack.demo.simulators.commerce.stats().requests).toBe(2);
   });
 });
 
