@@ -115,7 +115,9 @@ describe('summarize', () => {
   it('counts persons and the records of each silo', () => {
     const population = generatePopulation({ seed: 2, size: 40, now: new Date('2025-06-01T00:00:00.000Z') });
     const line = summarize(population);
-    expect(line).toMatch(/^40 persons; crm \d+ contacts; loyalty \d+ members, \d+ transactions; commerce \d+ customers, \d+ orders, \d+ products; analytics \d+ visitors, \d+ visits$/);
+    expect(line).toMatch(/^40 persons; crm \d+ contacts; loyalty \d+ members, \d+ transactions, \d+ redemptions; commerce \d+ customers, \d+ orders, \d+ products; analytics \d+ visitors, \d+ visits \(\d+ in the app\)$/);
     expect(line).toContain(`crm ${population.crm.contacts.length} contacts`);
+    expect(line).toContain(`${population.loyalty.redemptions!.length} redemptions`);
+    expect(line).toContain(`(${population.analytics.visits.filter((v) => v.idSite === 2).length} in the app)`);
   });
 });

@@ -170,12 +170,14 @@ export async function writePopulation(population: Population, path: string): Pro
 /** The one-line summary printed after writing. */
 export function summarize(population: Population): string {
   const visitors = new Set(population.analytics.visits.map((v) => v.visitorId)).size;
+  const appSite = population.analytics.appSiteId;
+  const inApp = appSite === undefined ? 0 : population.analytics.visits.filter((v) => v.idSite === appSite).length;
   return [
     `${population.truth.length} persons`,
     `crm ${population.crm.contacts.length} contacts`,
-    `loyalty ${population.loyalty.members.length} members, ${population.loyalty.transactions.length} transactions`,
+    `loyalty ${population.loyalty.members.length} members, ${population.loyalty.transactions.length} transactions, ${population.loyalty.redemptions?.length ?? 0} redemptions`,
     `commerce ${population.commerce.customers.length} customers, ${population.commerce.orders.length} orders, ${population.commerce.products.length} products`,
-    `analytics ${visitors} visitors, ${population.analytics.visits.length} visits`,
+    `analytics ${visitors} visitors, ${population.analytics.visits.length} visits (${inApp} in the app)`,
   ].join('; ');
 }
 

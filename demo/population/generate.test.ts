@@ -1,4 +1,5 @@
 import { isValidPhoneNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HubSpotContact, OpenLoyaltyMember, Population, SourceName } from '../../connectors/population.js';
 import { PLACEHOLDER_PHONES, RATES, generatePopulation, isPlaceholderEmail, startOfUtcDay, writtenCountryCode } from './generate.js';
@@ -796,6 +797,209 @@ describe('generatePopulation: a population of 2,000', () => {
       ].filter((record) => !byDesign.has(record));
       expect(records.length).toBeGreaterThan(0);
       expect(records.filter((record) => !(keys.get(record) ?? []).some((key) => key.startsWith('phone:')))).toEqual([]);
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The journey's additions (issue 13): discount codes, refunds, reward redemptions, the app's site,
+// campaign fields. Drawn from streams of their own: without them a population is what it was.
+
+/** The population without the journey's fields: what the generator wrote before they were added. */
+function withoutJourney(population: Population): Population {
+  const { redemptions: _redemptions, ...loyalty } = population.loyalty;
+  const { appSiteId: _appSiteId, ...analytics } = population.analytics;
+  return {
+    ...population,
+    loyalty,
+    commerce: { ...population.commerce, orders: population.commerce.orders.map(({ discount_codes: _d, refunds: _r, ...order }) => order) },
+    analytics: {
+      ...analytics,
+      visits: analytics.visits.map(({ idSite: _s, campaignName: _n, campaignSource: _o, campaignMedium: _m, ...visit }) => visit),
+    },
+  };
+}
+
+const cents = (decimal: string): number => Math.round(Number(decimal) * 100);
+
+/**
+ * Each member's lifetime points as docs/population.md states the rule: 100 on joining, 1 per euro
+ * of a purchase, minus 1 per euro returned (at least 0); a reissued card's new member also holds
+ * the old card's points (the inactive member of the same person).
+ */
+function lifetimePoints(population: Population): Map<string, number> {
+  const own = new Map<string, number>(population.loyalty.members.map((m) => [m.customerId, 100]));
+  for (const t of population.loyalty.transactions) {
+    own.set(t.customerId, own.get(t.customerId)! + (t.header.documentType === 'sell' ? 1 : -1) * Math.floor(t.grossValue));
+  }
+  for (const [id, points] of own) own.set(id, Math.max(0, points));
+  const active = new Map(population.loyalty.members.map((m) => [m.customerId, m.active]));
+  const lifetime = new Map(own);
+  for (const entry of population.truth) {
+    const ids = entry.records.filter((r) => r.source === 'loyalty').map((r) => r.id);
+    const old = ids.filter((id) => !active.get(id)).reduce((sum, id) => sum + own.get(id)!, 0);
+    for (const id of ids.filter((id) => active.get(id))) lifetime.set(id, own.get(id)! + old);
+  }
+  return lifetime;
+}
+
+describe("generatePopulation: the journey's additions", () => {
+  let population: Population;
+  let lifetime: Map<string, number>;
+  const spent = (m: OpenLoyaltyMember): number => lifetime.get(m.customerId)! - m.activePoints;
+
+  beforeAll(() => {
+    population = generatePopulation({ seed: 2024, size: 2000, now: NOW });
+    lifetime = lifetimePoints(population);
+  });
+
+  it('leaves every field a seed gave before the additions byte-identical (checksum of seed 9, 300 persons, without the new fields)', () => {
+    const stripped = JSON.stringify(withoutJourney(generatePopulation({ seed: 9, size: 300, now: NOW })));
+    // Written by the generator of commit 8e5d154, before the journey's fields existed.
+    expect(createHash('sha256').update(stripped).digest('hex')).toBe('a56f05e5ab4aef7a57509b02f3eb0b284a80c69bdb388c402cbb3be9629db7ac');
+  });
+
+  describe('Shopify discount codes and refunds', () => {
+    it('puts a discount code on ~15% of orders, and discount_codes and refunds arrays on every order', () => {
+      const { orders } = population.commerce;
+      expect(orders.every((o) => Array.isArray(o.discount_codes) && Array.isArray(o.refunds))).toBe(true);
+      const discounted = orders.filter((o) => o.discount_codes!.length > 0);
+      expect(ratio(discounted.length, orders.length)).toBeGreaterThan(0.12);
+      expect(ratio(discounted.length, orders.length)).toBeLessThan(0.18);
+      expect(discounted.every((o) => o.discount_codes!.length === 1)).toBe(true);
+      expect(new Set(discounted.map((o) => o.discount_codes![0]!.code))).toEqual(new Set(['WELCOME10', 'SUMMER15', 'VIP20', 'MERCI10', 'FREESHIP']));
+    });
+
+    it('takes off what the code says: 10/15/20% of the total, 10 EUR from 50 EUR, the 4.90 delivery fee', () => {
+      const percent: Record<string, number> = { WELCOME10: 10, SUMMER15: 15, VIP20: 20 };
+      for (const order of population.commerce.orders) {
+        for (const { code, amount, type } of order.discount_codes!) {
+          const total = cents(order.total_price);
+          expect(amount).toMatch(/^\d+\.\d{2}$/);
+          if (code in percent) {
+            expect(type).toBe('percentage');
+            expect(cents(amount)).toBe(Math.round((total * percent[code]!) / 100));
+          } else if (code === 'MERCI10') {
+            expect([type, amount, total >= 5000]).toEqual(['fixed_amount', '10.00', true]);
+          } else {
+            expect([code, type, amount]).toEqual(['FREESHIP', 'shipping', '4.90']);
+          }
+          expect(cents(amount)).toBeLessThanOrEqual(Math.max(total, 490));
+        }
+      }
+    });
+
+    it("uses WELCOME10 only on a customer's first order, SUMMER15 only from June to August, VIP20 only for vip customers", () => {
+      const vip = new Set(population.commerce.customers.filter((c) => c.tags.split(', ').includes('vip')).map((c) => c.id));
+      const firsts = new Set([...groupBy(population.commerce.orders, (o) => o.customer!.id).values()].map((orders) => orders[0]!.id));
+      const uses = (code: string) => population.commerce.orders.filter((o) => o.discount_codes!.some((d) => d.code === code));
+      expect(uses('WELCOME10').length).toBeGreaterThan(0);
+      expect(uses('WELCOME10').every((o) => firsts.has(o.id))).toBe(true);
+      expect(uses('SUMMER15').every((o) => [6, 7, 8].includes(new Date(o.created_at).getUTCMonth() + 1))).toBe(true);
+      expect(uses('VIP20').every((o) => vip.has(o.customer!.id))).toBe(true);
+    });
+
+    it('refunds every refunded order once, in full, after the order and not after generatedAt; no other order', () => {
+      const { orders } = population.commerce;
+      const refunded = orders.filter((o) => o.financial_status === 'refunded');
+      expect(refunded.length).toBeGreaterThan(0);
+      expect(orders.filter((o) => o.financial_status !== 'refunded').every((o) => o.refunds!.length === 0)).toBe(true);
+      for (const order of refunded) {
+        expect(order.refunds).toHaveLength(1);
+        const [refund] = order.refunds!;
+        expect(refund!.transactions).toEqual([{ id: expect.any(Number), amount: order.total_price, kind: 'refund', status: 'success' }]);
+        expect(cents(refund!.transactions[0]!.amount)).toBeLessThanOrEqual(cents(order.total_price));
+        expect(Date.parse(refund!.created_at)).toBeGreaterThan(Date.parse(order.created_at));
+        expect(Date.parse(refund!.created_at)).toBeLessThanOrEqual(NOW.getTime());
+      }
+      const ids = refunded.flatMap((o) => [o.refunds![0]!.id, o.refunds![0]!.transactions[0]!.id]);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.every((id) => Number.isSafeInteger(id) && id > 0)).toBe(true);
+    });
+  });
+
+  describe('Open Loyalty reward redemptions', () => {
+    it('has about half of the active members who spent 100 points or more redeem 1 to 3 rewards', () => {
+      const redemptions = population.loyalty.redemptions!;
+      const byMember = groupBy(redemptions, (r) => r.customerId);
+      const eligible = population.loyalty.members.filter((m) => m.active && spent(m) >= 100);
+      expect(eligible.length).toBeGreaterThan(200);
+      expect(ratio(eligible.filter((m) => byMember.has(m.customerId)).length, eligible.length)).toBeGreaterThan(0.42);
+      expect(ratio(eligible.filter((m) => byMember.has(m.customerId)).length, eligible.length)).toBeLessThan(0.58);
+      expect([...byMember.values()].every((rs) => rs.length >= 1 && rs.length <= 3)).toBe(true);
+      expect([...byMember.values()].some((rs) => rs.length === 3)).toBe(true);
+    });
+
+    it('dates each redemption from the membership start to generatedAt, oldest first, and costs no more than the points spent', () => {
+      const members = new Map(population.loyalty.members.map((m) => [m.customerId, m]));
+      const redemptions = population.loyalty.redemptions!;
+      for (const r of redemptions) {
+        const member = members.get(r.customerId)!;
+        expect(member.active).toBe(true);
+        expect(Date.parse(r.redemptionDate)).toBeGreaterThanOrEqual(Date.parse(member.createdAt));
+        expect(Date.parse(r.redemptionDate)).toBeLessThanOrEqual(NOW.getTime());
+      }
+      expect(redemptions.map((r) => r.redemptionDate)).toEqual(redemptions.map((r) => r.redemptionDate).sort());
+      for (const [customerId, rs] of groupBy(redemptions, (r) => r.customerId)) {
+        const member = members.get(customerId)!;
+        expect(rs.reduce((sum, r) => sum + r.costInPoints, 0)).toBeLessThanOrEqual(spent(member));
+      }
+    });
+
+    it('writes UUIDs, the rewards with their costs, mostly fulfilled, coupons for coupon rewards, stores of the member', () => {
+      const redemptions = population.loyalty.redemptions!;
+      const costs: Record<string, number> = { '10 EUR voucher': 500, 'Free coffee': 100, '-15% coupon': 300, 'Free delivery': 200, 'Maison Cassel tote bag': 400 };
+      const coupon = new Set(['10 EUR voucher', '-15% coupon', 'Free delivery']);
+      expect(redemptions.every((r) => UUID.test(r.issuedRewardId) && UUID.test(r.rewardId))).toBe(true);
+      expect(new Set(redemptions.map((r) => r.issuedRewardId)).size).toBe(redemptions.length);
+      expect(redemptions.every((r) => costs[r.name] === r.costInPoints)).toBe(true);
+      expect(new Set(redemptions.map((r) => `${r.name}:${r.rewardId}`)).size).toBe(5);
+      expect(redemptions.every((r) => (r.issuedCoupon !== null) === coupon.has(r.name))).toBe(true);
+      expect(redemptions.filter((r) => r.issuedCoupon !== null).every((r) => /^MC-[0-9A-F]{10}$/.test(r.issuedCoupon!.code))).toBe(true);
+      const fulfilled = ratio(redemptions.filter((r) => r.status === 'fulfilled').length, redemptions.length);
+      expect(fulfilled).toBeGreaterThan(0.78);
+      expect(fulfilled).toBeLessThan(0.92);
+      expect(new Set(redemptions.map((r) => r.status))).toEqual(new Set(['fulfilled', 'pending', 'cancelled']));
+      const places = new Map<string, Set<string>>();
+      for (const t of population.loyalty.transactions) places.set(t.customerId, (places.get(t.customerId) ?? new Set()).add(t.header.purchasePlace));
+      const stores = new Set(population.loyalty.transactions.map((t) => t.header.purchasePlace));
+      const placed = redemptions.filter((r) => r.purchasePlace !== null);
+      expect(ratio(placed.length, redemptions.length)).toBeGreaterThan(0.84);
+      expect(placed.every((r) => stores.has(r.purchasePlace!))).toBe(true);
+      // A store the member bought in, or their home store: mostly the former among members who bought.
+      const bought = placed.filter((r) => places.has(r.customerId));
+      expect(ratio(bought.filter((r) => places.get(r.customerId)!.has(r.purchasePlace!)).length, bought.length)).toBeGreaterThan(0.9);
+    });
+  });
+
+  describe('Matomo: the app as a second site, campaign fields', () => {
+    it('tracks the app as site 2 on ~30% of smartphones, every visit of an app install in it, every other visit on site 1', () => {
+      const { analytics } = population;
+      expect([analytics.siteId, analytics.appSiteId]).toEqual([1, 2]);
+      const sites = groupBy(analytics.visits, (v) => v.visitorId);
+      expect([...sites.values()].every((vs) => new Set(vs.map((v) => v.idSite)).size === 1)).toBe(true);
+      expect(analytics.visits.every((v) => v.idSite === 1 || v.idSite === 2)).toBe(true);
+      const app = [...sites.values()].filter((vs) => vs[0]!.idSite === 2);
+      expect(app.every((vs) => vs[0]!.deviceType === 'smartphone')).toBe(true);
+      const smartphones = [...sites.values()].filter((vs) => vs[0]!.deviceType === 'smartphone');
+      expect(ratio(app.length, smartphones.length)).toBeGreaterThan(0.25);
+      expect(ratio(app.length, smartphones.length)).toBeLessThan(0.35);
+      // App installs log in like any device of a shop customer.
+      expect(app.some((vs) => vs.some((v) => v.userId !== null))).toBe(true);
+    });
+
+    it("gives campaign visits their referrerName as campaignName, a source and a medium (~55% email), other visits ''", () => {
+      const { visits } = population.analytics;
+      const campaign = visits.filter((v) => v.referrerType === 'campaign');
+      const others = visits.filter((v) => v.referrerType !== 'campaign');
+      expect(others.every((v) => v.campaignName === '' && v.campaignSource === '' && v.campaignMedium === '')).toBe(true);
+      expect(campaign.every((v) => v.campaignName === v.referrerName && v.campaignName !== '' && v.campaignSource !== '')).toBe(true);
+      expect(new Set(campaign.map((v) => v.campaignMedium))).toEqual(new Set(['email', 'cpc', 'social', 'affiliate']));
+      const email = ratio(campaign.filter((v) => v.campaignMedium === 'email').length, campaign.length);
+      expect(email).toBeGreaterThan(0.48);
+      expect(email).toBeLessThan(0.62);
+      expect(campaign.filter((v) => v.campaignName === 'newsletter-hebdo').every((v) => v.campaignMedium === 'email' && v.campaignSource === 'newsletter')).toBe(true);
+      expect(campaign.filter((v) => v.campaignMedium === 'cpc').every((v) => ['google', 'bing'].includes(v.campaignSource!))).toBe(true);
     });
   });
 });

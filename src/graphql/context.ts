@@ -22,6 +22,8 @@ import { SiloFailureReport } from './failures.js';
 import type { GoldenRecordOptions } from '../golden/golden-record.js';
 import type { IdentityResolver } from '../identity/identity-resolver.js';
 import type { Logger } from '../shared/logger.js';
+import type { CustomerParent } from '../identity/resolved-customer.js';
+import type { JourneyStream, TouchpointRecord } from '../journey/touchpoint.js';
 
 /** What every request shares: built once at start-up. */
 export interface GatewayServices {
@@ -112,12 +114,17 @@ export interface RequestContext {
   failures: SiloFailureReport;
   /** The `Authorization` header's bearer token, if any (checked only by admin operations). */
   bearerToken?: string;
+  /**
+   * Each customer's whole journey history being read in this request, per stream (the summary
+   * starts them; a journey page beside it is cut from them instead of asking the silos again).
+   */
+  journeyHistories: WeakMap<CustomerParent, Map<JourneyStream, Promise<TouchpointRecord[]>>>;
 }
 
 export const SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];
 
 export function createRequestContext(services: GatewayServices, bearerToken?: string): RequestContext {
-  return { services, bearerToken, failures: new SiloFailureReport(), loaders: new RequestLoaders(services) };
+  return { services, bearerToken, failures: new SiloFailureReport(), loaders: new RequestLoaders(services), journeyHistories: new WeakMap() };
 }
 
 /**

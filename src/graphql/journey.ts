@@ -10,7 +10,7 @@ import type { CustomerResolvers, Source } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { decodeCursor } from '../journey/cursor.js';
 import { filterKey, parseJourneyArgs, planJourney, type JourneyFilterSpec } from '../journey/filter.js';
-import { readJourneyPage, type JourneyReader } from '../journey/page.js';
+import { memoryReader, readJourneyPage, type JourneyReader, type JourneyReaders } from '../journey/page.js';
 import { JourneySummaryFold } from '../journey/summary.js';
 import { JOURNEY_STREAMS, type JourneyStream, type TouchpointRecord } from '../journey/touchpoint.js';
 import { SourceError } from '../shared/errors.js';
@@ -32,26 +32,29 @@ export const journeyResolvers: JourneyResolvers = {
     const cursor = { goldenId: customer.goldenId, filterKey: filterKey(filter), secret: ctx.services.cursorKey };
     const positions = args.after == null ? undefined : decodeCursor(args.after, cursor).positions;
     const plan = planJourney(filter);
-    const page = await readJourneyPage({ readers: journeyReaders(customer, plan, ctx), positions, first, filter, plan, cursor });
+    // graphql-js calls the resolvers of one object's fields in one synchronous loop: after this
+    // tick, a `journeySummary` selected beside this field (before or after it) has started its
+    // whole-history reads, and the page is cut from them instead of asking the silos again.
+    await Promise.resolve();
+    const readers = withWholeHistories(journeyReaders(customer, plan, ctx), ctx.journeyHistories.get(customer));
+    const page = await readJourneyPage({ readers, positions, first, filter, plan, cursor });
     const unavailableSources = reportFailures(customer, page.failures, ctx, info);
     return { edges: page.edges, pageInfo: page.pageInfo, partial: unavailableSources.length > 0, unavailableSources };
   },
 
   journeySummary: async (customer, _args, ctx, info) => {
+    // Started before any await, so that a `journey` beside it finds them (see there).
+    const histories = startWholeHistories(customer, ctx);
     // Shop lines name their product; its category is fetched (batched per read) before the fold counts it.
     const categories = new Map<string, string | null>();
     const fold = new JourneySummaryFold({ currency: await shopCurrency(customer, ctx), categoryOf: (id) => categories.get(id) ?? null });
-    const readers = journeyReaders(customer, planJourney(WHOLE_HISTORY), ctx);
     const failures: SourceError[] = [];
     await Promise.all(
-      JOURNEY_STREAMS.map(async (stream) => {
-        const reader = readers[stream] as JourneyReader<JourneyStream> | undefined;
-        if (!reader) return;
+      [...histories.values()].map(async (history) => {
         try {
-          await readWhole(reader, async (touchpoints) => {
-            await loadCategories(touchpoints, categories, ctx);
-            for (const touchpoint of touchpoints) fold.add(touchpoint);
-          });
+          const touchpoints = await history;
+          await loadCategories(touchpoints, categories, ctx);
+          for (const touchpoint of touchpoints) fold.add(touchpoint);
         } catch (error) {
           if (!(error instanceof SourceError)) throw error;
           failures.push(error);
@@ -64,18 +67,49 @@ export const journeyResolvers: JourneyResolvers = {
 };
 
 /**
- * Every touchpoint of one stream, read after read until the silo has no more, handed to `take`
- * as they come (the summary keeps counters, not the history).
+ * The customer's whole history, one promise per stream they have records for, started once per
+ * request and customer (kept in the request context for a `journey` beside the summary). A
+ * promise rejects with the SourceError of its silo.
  */
-async function readWhole(reader: JourneyReader<JourneyStream>, take: (touchpoints: TouchpointRecord[]) => Promise<void>): Promise<void> {
+function startWholeHistories(customer: CustomerParent, ctx: RequestContext): Map<JourneyStream, Promise<TouchpointRecord[]>> {
+  const started = ctx.journeyHistories.get(customer);
+  if (started) return started;
+  const readers = journeyReaders(customer, planJourney(WHOLE_HISTORY), ctx);
+  const histories = new Map<JourneyStream, Promise<TouchpointRecord[]>>();
+  for (const stream of JOURNEY_STREAMS) {
+    const reader = readers[stream] as JourneyReader<JourneyStream> | undefined;
+    if (!reader) continue;
+    const history = readWhole(reader);
+    // Awaited by the summary; a journey that does not use it must not leave it unhandled.
+    history.catch(() => undefined);
+    histories.set(stream, history);
+  }
+  ctx.journeyHistories.set(customer, histories);
+  return histories;
+}
+
+/** A page's readers, served from the whole histories already being read where there are some. */
+function withWholeHistories(readers: JourneyReaders, histories: Map<JourneyStream, Promise<TouchpointRecord[]>> | undefined): JourneyReaders {
+  if (!histories) return readers;
+  const served: { -readonly [S in JourneyStream]?: JourneyReader<S> } = { ...readers };
+  for (const stream of JOURNEY_STREAMS) {
+    const history = histories.get(stream);
+    if (history && readers[stream]) served[stream] = async (window) => memoryReader(await history)(window);
+  }
+  return served;
+}
+
+/** Every touchpoint of one stream, read after read until the silo has no more. */
+async function readWhole(reader: JourneyReader<JourneyStream>): Promise<TouchpointRecord[]> {
+  const all: TouchpointRecord[] = [];
   let from: JourneyPoint | undefined;
   for (;;) {
     const read = await reader({ from, limit: WHOLE_HISTORY_READ });
     // A read starts at `from` included: the event there was taken by the read before.
     const fresh = from ? read.touchpoints.filter((t) => !(Date.parse(t.occurredAt) === from!.at && t.sourceId === from!.id)) : read.touchpoints;
-    await take(fresh);
+    all.push(...fresh);
     const last = read.last ?? (read.touchpoints.length > 0 ? pointOf(read.touchpoints.at(-1)!) : undefined);
-    if (read.exhausted || !last || fresh.length === 0) return;
+    if (read.exhausted || !last || fresh.length === 0) return all;
     from = last;
   }
 }

@@ -150,6 +150,59 @@ const LEA_JOURNEY = [
   '2026-01-05T09:00:00.000Z accountCreated email crm',
 ];
 
+const SUMMARY = `query ($id: ID!) { customer(id: $id) {
+  journey(first: 20) { edges { node { id } } }
+  journeySummary { touchpoints purchases returns totalSpend currency otherCurrencyTouchpoints favouriteStore
+    firstTouchpoint { kind occurredAt } lastTouchpoint { kind occurredAt }
+    channels { channel count lastAt } devices { device { visitorId type } visits firstSeenAt lastSeenAt }
+    favouriteCategories { category units } partial unavailableSources } } }`;
+
+describe('Customer.journeySummary', () => {
+  it('sums the whole history: spend net of the return in the shop currency, channels, devices, categories, store', async () => {
+    const { status, body } = await stack.query(SUMMARY, { id: `email:${EMAIL}` });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    const shopCategory = stack.population.commerce.products[0]!.product_type;
+    const summary = (body.data!.customer as { journeySummary: Record<string, unknown> }).journeySummary;
+    expect(summary).toMatchObject({
+      touchpoints: 13,
+      purchases: 2,
+      returns: 1,
+      totalSpend: 174.9,
+      currency: 'EUR',
+      otherCurrencyTouchpoints: 0,
+      favouriteStore: 'Lyon Part-Dieu',
+      firstTouchpoint: { kind: 'accountCreated', occurredAt: '2026-01-05T09:00:00.000Z' },
+      lastTouchpoint: { kind: 'rewardRedeemed', occurredAt: '2026-02-15T11:00:00.000Z' },
+      channels: [
+        { channel: 'store', count: 4, lastAt: '2026-02-15T11:00:00.000Z' },
+        { channel: 'web', count: 6, lastAt: '2026-02-03T18:00:00.000Z' },
+        { channel: 'app', count: 1, lastAt: '2026-02-10T08:05:00.000Z' },
+        { channel: 'email', count: 2, lastAt: '2026-02-10T08:05:00.000Z' },
+      ],
+      devices: [
+        { device: { visitorId: PHONE_APP, type: 'smartphone' }, visits: 1, firstSeenAt: '2026-02-10T08:05:00.000Z', lastSeenAt: '2026-02-10T08:05:00.000Z' },
+        { device: { visitorId: DESKTOP, type: 'desktop' }, visits: 2, firstSeenAt: '2026-01-25T20:02:00.000Z', lastSeenAt: '2026-02-01T12:10:00.000Z' },
+      ],
+      partial: false,
+      unavailableSources: [],
+    });
+    expect(summary.favouriteCategories).toEqual(
+      [{ category: 'outerwear', units: 1 }, { category: 'socks', units: 1 }, { category: shopCategory, units: 1 }].sort((a, b) => a.category.localeCompare(b.category)),
+    );
+  });
+
+  it('reads each history once when the first page and the summary are asked together', async () => {
+    await stack.query(SUMMARY, { id: `email:${EMAIL}` });
+    for (const source of ['crm', 'loyalty', 'commerce', 'analytics'] as const) stack.demo.simulators[source].resetStats();
+    await stack.query(SUMMARY, { id: `email:${EMAIL}` });
+    const calls = Object.fromEntries((['crm', 'loyalty', 'commerce', 'analytics'] as const).map((s) => [s, stack.demo.simulators[s].stats().requests]));
+    // crm: the contact; loyalty: the member, its receipts, its redemptions; commerce: the account,
+    // its orders, the product categories; analytics: the devices, their visits.
+    expect(calls).toEqual({ crm: 1, loyalty: 3, commerce: 3, analytics: 2 });
+  });
+});
+
 describe('Customer.journey', () => {
   it('merges store, web on two devices (one anonymous first), the shop with a discount code, the app and a reward, newest first', async () => {
     const { body, connection } = await journey({ first: 20 });
