@@ -15,7 +15,9 @@
  * Which records are this customer's: the floor is given the id mapping from the population's
  * ground truth (crm id -> loyalty member id, shop customer id), the way the gateway's identity
  * cache knows the cluster's record ids on a warm request. It still calls every silo live for
- * the data.
+ * the data. *
+ * The same server answers the journey question on `/journey` (journey-floor.ts), through the
+ * gateway's connectors built here once.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';

@@ -69,6 +69,14 @@ interface Mode {
   longHistory: number;
   /** Customers whose journey question's upstream calls are counted (one request each). */
   journeyCallSample: number;
+  /** Most customers the journey load cycles over (the first of those the profile check kept). */
+  journeyPersons: number;
+  /**
+   * Connections of the journey's closed-loop runs (saturation, and the floor's maximum with
+   * latency). Fewer than the profile's: a journey request costs some 30 times more, and 64 or
+   * 128 of them in flight queue silo calls past their deadlines (1.5-2 s), which fails them.
+   */
+  journeyConnections: number;
 }
 
 const MODES: Record<Mode['name'], Mode> = {
@@ -88,6 +96,8 @@ const MODES: Record<Mode['name'], Mode> = {
     coldRounds: 4,
     longHistory: 5_000,
     journeyCallSample: 20,
+    journeyPersons: 1_000,
+    journeyConnections: 16,
   },
   quick: {
     name: 'quick',
@@ -105,6 +115,8 @@ const MODES: Record<Mode['name'], Mode> = {
     coldRounds: 2,
     longHistory: 5_000,
     journeyCallSample: 20,
+    journeyPersons: 1_000,
+    journeyConnections: 16,
   },
   smoke: {
     name: 'smoke',
@@ -125,6 +137,8 @@ const MODES: Record<Mode['name'], Mode> = {
     // Three pages of 100: enough to check that paging goes through; its RSS means nothing here.
     longHistory: 250,
     journeyCallSample: 3,
+    journeyPersons: 20,
+    journeyConnections: 4,
   },
 };
 
@@ -756,23 +770,29 @@ async function main(): Promise<void> {
       });
     const journeySame: BenchPerson[] = [];
     let journeyGatewayErrors = 0;
-    await inParallel(sameAsFloor, 16, async (person) => {
+    const journeyAsked = sameAsFloor.slice(0, mode.journeyPersons);
+    await inParallel(journeyAsked, 8, async (person) => {
       const [g, f] = await Promise.all([ask(JG, `crm:${person.crm}`), ask(JF, `crm:${person.crm}`)]);
       if (g.body?.errors) journeyGatewayErrors += 1;
       if (!g.body?.errors && f.status === 200 && journeyOf(g.body?.data?.customer) === journeyOf(f.body?.data?.customer)) journeySame.push(person);
     });
     journeySame.sort((a, b) => order.get(a.crm)! - order.get(b.crm)!);
     log(
-      `phase 6: the journey question; answers: gateway = floor for ${journeySame.length}/${sameAsFloor.length} customers` +
+      `phase 6: the journey question; answers: gateway = floor for ${journeySame.length}/${journeyAsked.length} customers` +
         (journeyGatewayErrors > 0 ? `, gateway errors on ${journeyGatewayErrors}` : ''),
     );
-    if (journeySame.length < Math.max(3, sameAsFloor.length / 2)) throw new Error('The gateway and the journey floor disagree on most customers: the comparison would not be the same question.');
+    if (journeySame.length < Math.max(3, journeyAsked.length / 2)) throw new Error('The gateway and the journey floor disagree on most customers: the comparison would not be the same question.');
     const journeyIds = journeySame.map((p) => `crm:${p.crm}`);
-    const journeyPhase1 = await alternate(h, mode, [JG, JF], journeyIds, (c, shape, counter, s) => saturate(c.url, shape, counter, mode.connections, s), 'journey saturation');
+    const journeyPhase1 = await alternate(h, mode, [JG, JF], journeyIds, (c, shape, counter, s) => saturate(c.url, shape, counter, mode.journeyConnections, s), 'journey saturation');
     await silos.call('setLatency', latency);
-    const journeyFloorMax = await measure(h, JF, () => saturate(JF.url, shapeFor(JF, journeyIds), { next: 0 }, Math.max(mode.connections, 128), Math.max(mode.runS, 1)));
+    // With latency a request waits on the silos: twice the connections keep the floor busy.
+    const journeyFloorMax = await measure(h, JF, () => saturate(JF.url, shapeFor(JF, journeyIds), { next: 0 }, 2 * mode.journeyConnections, Math.max(mode.runS, 1)));
     const journeyRate = Math.max(1, Math.round(journeyFloorMax.rps / 2));
-    log(`journey: the floor's maximum with latency ${journeyFloorMax.rps.toFixed(0)} req/s; fixed rate ${journeyRate} req/s`);
+    log(
+      `journey: the floor's maximum with latency ${journeyFloorMax.rps.toFixed(0)} req/s` +
+        (journeyFloorMax.failed > 0 ? ` (${journeyFloorMax.failed} failed)` : '') +
+        `; fixed rate ${journeyRate} req/s`,
+    );
     const journeyPhase2 = await alternate(
       h,
       mode,
@@ -1064,8 +1084,9 @@ async function main(): Promise<void> {
       },
       journey: {
         note: 'the journey question (bench/shared.ts JOURNEY_QUERY) against its floor (bench/journey-floor.ts); see bench/README.md, "The journey question"',
-        answers: { compared: sameAsFloor.length, gatewayEqualsFloor: journeySame.length },
+        answers: { compared: journeyAsked.length, gatewayEqualsFloor: journeySame.length },
         throughput: {
+          connections: mode.journeyConnections,
           gateway: journeyPhase1.aggregates.gateway,
           floor: journeyPhase1.aggregates.floor,
           pooledVsFloor: round(ratio(journeyPhase1.aggregates.gateway!.rps, journeyPhase1.aggregates.floor!.rps), 3),
@@ -1073,6 +1094,8 @@ async function main(): Promise<void> {
         latencyTax: {
           siloLatencyMs: latency,
           floorMaxRps: round(journeyFloorMax.rps, 1),
+          floorMaxConnections: 2 * mode.journeyConnections,
+          floorMaxFailed: journeyFloorMax.failed,
           rateRps: journeyRate,
           p50TaxMs: round(journeyP50TaxMs, 2),
           p99TaxMs: round(journeyP99TaxMs, 2),
