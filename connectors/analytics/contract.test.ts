@@ -15,7 +15,7 @@ connectorContract<AnalyticsVisitorRecord>('Analytics (Matomo)', async ({ timeout
   const visits = population.analytics.visits;
   const simulator = createAnalyticsSimulator({ population, tokenAuth: TOKEN });
   const baseUrl = await simulator.listen();
-  const endpoint = { baseUrl, timeoutMs, connections: 4, siteId: population.analytics.siteId };
+  const endpoint = { baseUrl, timeoutMs, connections: 4, siteId: population.analytics.siteId, appSiteId: population.analytics.appSiteId ?? null };
   const connector = createAnalyticsConnector({ ...endpoint, tokenAuth: TOKEN });
   const connectorWithBadCredentials = createAnalyticsConnector({ ...endpoint, tokenAuth: BAD_TOKEN });
 

@@ -238,21 +238,23 @@ export type Customer = {
    *
    * The order is total and stable: `occurredAt` descending, then `source` (crm, loyalty,
    * commerce, analytics), then `sourceId` (whole numbers by value, `9` before `10`), then the
-   * touchpoint's `id`. Pass `pageInfo.endCursor` as `after` for the next page. A cursor is opaque and signed: it is valid for this customer and this `filter`
-   * only, and is refused (BAD_USER_INPUT) with any other.
+   * touchpoint's `id`. Pass `pageInfo.endCursor` as `after` for the next page. A cursor is
+   * opaque and signed: it is valid for this customer and this `filter` only, and is refused
+   * (BAD_USER_INPUT) with any other.
    *
    * `first` is between 1 and 100. When a silo fails the page answers from the others,
    * `partial` is true and `unavailableSources` names it, with one error naming the silo; the
    * cursor keeps that silo's position, so its touchpoints are not skipped once it is back (they
-   * then come on the next page, even when newer than the ones already seen).
-   *
-   * `null` with an error when the customer's records cannot be read at all.
+   * then come on the next page, even when newer than the ones already seen). When every silo
+   * fails, the page has no edges and `partial` is true.
    */
   journey?: Maybe<JourneyConnection>;
   /**
    * The customer's whole history in figures: first and last touchpoint, activity per channel,
    * devices, purchases and returns, total spend net of returns and refunds, favourite categories
-   * and store. Computed from the same merged history as `journey` (all of it, not a page).
+   * and store. Computed from the same merged history as `journey` (all of it, not a page: every
+   * history is read whole). A silo that fails leaves its touchpoints out of every figure, with
+   * `partial` true and one error naming it.
    */
   journeySummary?: Maybe<JourneySummary>;
   /** Last name, chosen by the `lastName` rule and properly cased. */

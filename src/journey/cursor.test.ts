@@ -66,6 +66,54 @@ describe('the journey cursor', () => {
     expect(text.length).toBeLessThan(300);
   });
 
+  it('gives back streams waiting at their next touchpoint, in a part of their own', () => {
+    const state: JourneyCursorState = {
+      ...STATE,
+      positions: {
+        'loyalty.transactions': { kind: 'after', key: { at: 1775001600000, source: 'loyalty', sourceId: 'c0ffee', id: 'loyalty:transaction:c0ffee' } },
+        'crm.contacts': { kind: 'next', key: { at: 1704100000000, source: 'crm', sourceId: '900001', id: 'crm:contact:900001:created' } },
+        'loyalty.members': { kind: 'next', key: { at: 1704200000000, source: 'loyalty', sourceId: 'm1', id: 'loyalty:member:m1:created' } },
+        'analytics.logins': { kind: 'end' },
+      },
+    };
+    const text = encodeCursor(state, SECRET);
+    expect(decodeCursor(text, SCOPE)).toEqual(state);
+    const payload = JSON.parse(Buffer.from(text.split('.')[0]!, 'base64url').toString('utf8'));
+    expect(payload.k).toEqual([
+      [1704100000000, 'c', '900001', 'crm:contact:900001:created'],
+      [1704200000000, 'l', 'm1', 'loyalty:member:m1:created'],
+      [1775001600000, 'l', 'c0ffee', 'loyalty:transaction:c0ffee'],
+    ]);
+    expect(payload.p).toEqual({ lt: 2, al: -1 });
+    expect(payload.n).toEqual({ cc: 0, lm: 1 });
+  });
+
+  it('has no waiting part when no stream waits', () => {
+    const payload = JSON.parse(Buffer.from(encodeCursor(STATE, SECRET).split('.')[0]!, 'base64url').toString('utf8'));
+    expect(Object.keys(payload)).toEqual(['v', 'g', 'f', 'k', 'p']);
+  });
+
+  it('stays under 850 characters with four streams waiting at keys of their own (ids of real lengths) beside the edge key', () => {
+    const key = (at: number, source: 'crm' | 'loyalty' | 'commerce' | 'analytics', sourceId: string, id: string) => ({ at, source, sourceId, id });
+    const uuid = 'c0ffee00-0000-4000-8000-000000000001';
+    const state: JourneyCursorState = {
+      ...STATE,
+      positions: {
+        'crm.contacts': { kind: 'next', key: key(1704100000000, 'crm', '12345678901', 'crm:contact:12345678901:created') },
+        'loyalty.members': { kind: 'next', key: key(1704200000000, 'loyalty', uuid, `loyalty:member:${uuid}:created`) },
+        'loyalty.transactions': { kind: 'after', key: key(1775001600000, 'loyalty', uuid, `loyalty:transaction:${uuid}`) },
+        'loyalty.redemptions': { kind: 'after', key: key(1775001600000, 'loyalty', uuid, `loyalty:transaction:${uuid}`) },
+        'commerce.customers': { kind: 'next', key: key(1704300000000, 'commerce', '7010012916537', 'commerce:customer:7010012916537:created') },
+        'commerce.orders': { kind: 'after', key: key(1775001600000, 'loyalty', uuid, `loyalty:transaction:${uuid}`) },
+        'analytics.visits': { kind: 'after', key: key(1775001600000, 'loyalty', uuid, `loyalty:transaction:${uuid}`) },
+        'analytics.logins': { kind: 'next', key: key(1704400000000, 'analytics', '98765432', 'analytics:login:98765432') },
+      },
+    };
+    const text = encodeCursor(state, SECRET);
+    expect(decodeCursor(text, SCOPE)).toEqual(state);
+    expect(text.length).toBeLessThan(850);
+  });
+
   it('is the same text for the same state (the edges of one page can be compared)', () => {
     expect(encodeCursor(STATE, SECRET)).toBe(encodeCursor({ ...STATE, positions: { ...STATE.positions } }, SECRET));
   });
@@ -115,6 +163,19 @@ describe('the journey cursor', () => {
 
   it('refuses a signed payload that is not a cursor of this version as not a journey cursor', () => {
     const payload = Buffer.from(JSON.stringify({ v: 2, g: STATE.goldenId })).toString('base64url');
+    const signed = `${payload}.${createHmac('sha256', SECRET).update(payload).digest('base64url')}`;
+    expect(rejection(() => decodeCursor(signed, SCOPE))).toEqual(MALFORMED);
+  });
+
+  it.each([
+    ['a stream both waiting and after a key', { p: { cc: 0 }, n: { cc: 0 } }],
+    ['a waiting stream at a key it does not hold', { p: {}, n: { cc: 1 } }],
+    ['a waiting stream at the end', { p: {}, n: { cc: -1 } }],
+    ['a waiting part that is a list', { p: {}, n: [0] }],
+    ['an unknown stream waiting', { p: {}, n: { zz: 0 } }],
+  ])('refuses a signed payload with %s as not a journey cursor', (_name, parts) => {
+    const wire = { v: 1, g: STATE.goldenId, f: JSON.parse(Buffer.from(encodeCursor(STATE, SECRET).split('.')[0]!, 'base64url').toString('utf8')).f, k: [[1, 'c', '1', 'x']], ...parts };
+    const payload = Buffer.from(JSON.stringify(wire)).toString('base64url');
     const signed = `${payload}.${createHmac('sha256', SECRET).update(payload).digest('base64url')}`;
     expect(rejection(() => decodeCursor(signed, SCOPE))).toEqual(MALFORMED);
   });

@@ -5,21 +5,31 @@
  *
  * Text: `base64url(payload JSON) + "." + base64url(HMAC-SHA256(secret, the first part))`. The
  * payload is compact, since a cursor travels in every edge:
- * `{"v":1,"g":"<golden id>","f":"<filter hash>","k":[[at,"<source>","<sourceId>","<id>"],…],"p":{"<stream>":<index in k, or -1 for the end>}}`.
- * Streams share one key in `k` (after an edge, every stream that answered is at that edge).
+ * `{"v":1,"g":"<golden id>","f":"<filter hash>","k":[[at,"<source>","<sourceId>","<id>"],…],"p":{"<stream>":<index in k, or -1 for the end>},"n":{"<stream>":<index in k>}}`.
+ * `p` holds the streams `after` a key, `n` (absent when empty) those waiting at their `next`
+ * touchpoint. Streams share one key in `k` (after an edge, every stream read part way is at that
+ * edge); a stream waiting at its next touchpoint adds that touchpoint's key.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { assertNever } from '../../connectors/shared/exhaustive.js';
 import type { Source } from '../generated/graphql.js';
 import { badUserInput } from '../shared/errors.js';
 import type { TouchpointKey } from './order.js';
 import { JOURNEY_STREAMS, type JourneyStream } from './touchpoint.js';
 
 /**
- * Where one stream stands: `after` a key (the next read returns what comes after it in journey
- * order), or at its `end` (every touchpoint it holds for this filter was emitted: it is not read
- * again). A stream without a position starts at the newest.
+ * Where one stream stands:
+ * - `after` a key: the next read returns what comes after it in journey order;
+ * - at its `next` touchpoint, known from a read that reached the stream's end: every touchpoint
+ *   of the stream before `key` was emitted (or left out by the filter), `key` is the first one
+ *   not yet emitted. The stream is read again (from `key`, included) only on a page that `key`
+ *   can be on, so that a stream read whole (a record's creation, a device's first login) costs
+ *   no call on the pages before its touchpoints;
+ * - at its `end`: every touchpoint it holds for this filter was emitted; it is not read again.
+ *
+ * A stream without a position starts at the newest.
  */
-export type StreamPosition = { kind: 'after'; key: TouchpointKey } | { kind: 'end' };
+export type StreamPosition = { kind: 'after'; key: TouchpointKey } | { kind: 'next'; key: TouchpointKey } | { kind: 'end' };
 
 /** Each stream's position; a stream absent starts at the newest. */
 export type StreamPositions = { readonly [S in JourneyStream]?: StreamPosition };
@@ -67,6 +77,7 @@ interface Wire {
   f: string;
   k: WireKey[];
   p: Record<string, number>;
+  n?: Record<string, number>;
 }
 
 /**
@@ -78,14 +89,8 @@ export function encodeCursor(state: JourneyCursorState, secret: CursorSecret): s
   const keys: WireKey[] = [];
   const index = new Map<string, number>();
   const p: Record<string, number> = {};
-  for (const stream of JOURNEY_STREAMS) {
-    const position = state.positions[stream];
-    if (position === undefined) continue;
-    if (position.kind === 'end') {
-      p[STREAM_CODES[stream]] = -1;
-      continue;
-    }
-    const { at, source, sourceId, id } = position.key;
+  const n: Record<string, number> = {};
+  const keyIndex = ({ at, source, sourceId, id }: TouchpointKey): number => {
     const wire: WireKey = [at, SOURCE_CODES[source], sourceId, id];
     const text = JSON.stringify(wire);
     let i = index.get(text);
@@ -93,9 +98,27 @@ export function encodeCursor(state: JourneyCursorState, secret: CursorSecret): s
       i = keys.push(wire) - 1;
       index.set(text, i);
     }
-    p[STREAM_CODES[stream]] = i;
+    return i;
+  };
+  for (const stream of JOURNEY_STREAMS) {
+    const position = state.positions[stream];
+    if (position === undefined) continue;
+    switch (position.kind) {
+      case 'end':
+        p[STREAM_CODES[stream]] = -1;
+        break;
+      case 'after':
+        p[STREAM_CODES[stream]] = keyIndex(position.key);
+        break;
+      case 'next':
+        n[STREAM_CODES[stream]] = keyIndex(position.key);
+        break;
+      default:
+        assertNever(position, 'stream position');
+    }
   }
   const wire: Wire = { v: VERSION, g: state.goldenId, f: filterHash(state.filterKey), k: keys, p };
+  if (Object.keys(n).length > 0) wire.n = n;
   const payload = Buffer.from(JSON.stringify(wire), 'utf8').toString('base64url');
   return `${payload}.${signature(payload, secret)}`;
 }
@@ -117,16 +140,15 @@ export function decodeCursor(text: string, scope: { goldenId: string; filterKey:
   const wire = parseWire(payload);
   if (wire === null) throw badUserInput(MALFORMED);
   if (wire.g !== scope.goldenId || wire.f !== filterHash(scope.filterKey)) throw badUserInput(ELSEWHERE);
+  const keyAt = (i: number): TouchpointKey => {
+    const [at, sourceCode, sourceId, id] = wire.k[i]!;
+    return { at, source: SOURCE_OF_CODE.get(sourceCode)!, sourceId, id };
+  };
   const positions: { [S in JourneyStream]?: StreamPosition } = {};
   for (const [code, i] of Object.entries(wire.p)) {
-    const stream = STREAM_OF_CODE.get(code)!;
-    if (i === -1) {
-      positions[stream] = { kind: 'end' };
-    } else {
-      const [at, sourceCode, sourceId, id] = wire.k[i]!;
-      positions[stream] = { kind: 'after', key: { at, source: SOURCE_OF_CODE.get(sourceCode)!, sourceId, id } };
-    }
+    positions[STREAM_OF_CODE.get(code)!] = i === -1 ? { kind: 'end' } : { kind: 'after', key: keyAt(i) };
   }
+  for (const [code, i] of Object.entries(wire.n ?? {})) positions[STREAM_OF_CODE.get(code)!] = { kind: 'next', key: keyAt(i) };
   return { goldenId: wire.g, filterKey: scope.filterKey, positions };
 }
 
@@ -155,7 +177,12 @@ function parseWire(payload: string): Wire | null {
   const positionsOk = Object.entries(wire.p).every(
     ([code, i]) => STREAM_OF_CODE.has(code) && Number.isInteger(i) && (i === -1 || (i >= 0 && i < keys.length)),
   );
-  return keysOk && positionsOk ? (wire as Wire) : null;
+  if (wire.n !== undefined && (typeof wire.n !== 'object' || wire.n === null || Array.isArray(wire.n))) return null;
+  // A stream waits at its next touchpoint or stands in `p`, never both.
+  const nextOk = Object.entries(wire.n ?? {}).every(
+    ([code, i]) => STREAM_OF_CODE.has(code) && !Object.hasOwn(wire.p!, code) && Number.isInteger(i) && i >= 0 && i < keys.length,
+  );
+  return keysOk && positionsOk && nextOk ? (wire as Wire) : null;
 }
 
 function signature(payload: string, secret: CursorSecret): string {

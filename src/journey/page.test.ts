@@ -549,3 +549,184 @@ describe('a reader over touchpoints in memory', () => {
     expect(two.pageInfo.hasNextPage).toBe(false);
   });
 });
+
+/**
+ * A stream built from records, as journey-readers.ts builds one: a memoryReader, here with its
+ * calls counted; `fail` makes the next calls throw a SourceError.
+ */
+class RecordStream {
+  calls = 0;
+  fail: SourceError | null = null;
+  private readonly inner: (window: JourneyWindow) => Promise<JourneyReadResult>;
+
+  constructor(touchpoints: readonly TouchpointRecord[]) {
+    this.inner = memoryReader(touchpoints);
+  }
+
+  readonly read = async (window: JourneyWindow): Promise<JourneyReadResult> => {
+    this.calls += 1;
+    await Promise.resolve();
+    if (this.fail) throw this.fail;
+    return this.inner(window);
+  };
+}
+
+async function pageOf(readers: JourneyReaders, first: number, after: string | null | undefined, filter: JourneyFilterSpec = NO_FILTER): Promise<JourneyPage> {
+  const positions: StreamPositions | undefined = after ? decodeCursor(after, scopeOf(filter)).positions : undefined;
+  return readJourneyPage({ readers, positions, first, filter, plan: planJourney(filter), cursor: scopeOf(filter) });
+}
+
+describe('a stream built from records', () => {
+  const hourly = (n: number): TouchpointRecord[] =>
+    Array.from({ length: n }, (_, i) => tp('loyalty', `t${String(i).padStart(3, '0')}`, new Date(Date.UTC(2026, 0, 1) - i * 3_600_000).toISOString(), 'storePurchase'));
+  /** Between the receipts t044 and t045. */
+  const contactAt = new Date(Date.UTC(2026, 0, 1) - 44.5 * 3_600_000).toISOString();
+
+  it('is read on the first page, then only on the page its touchpoint falls on', async () => {
+    const transactions = new MemoryStream(hourly(100));
+    const contacts = new RecordStream([tp('crm', '900001', contactAt, 'accountCreated')]);
+    const readers = readersWith(transactions, { 'crm.contacts': contacts.read });
+    const calls: number[] = [];
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let n = 0; n < 11; n++) {
+      const before = contacts.calls;
+      const next: JourneyPage = await pageOf(readers, 10, after);
+      calls.push(contacts.calls - before);
+      seen.push(...ids(next));
+      if (!next.pageInfo.hasNextPage) break;
+      after = next.pageInfo.endCursor ?? null;
+    }
+    // Page 5 holds t040..t044, the contact, t045..t048.
+    expect(calls).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+    expect(seen.slice(44, 47)).toEqual(['loyalty:storePurchase:t044', 'crm:accountCreated:900001', 'loyalty:storePurchase:t045']);
+    expect(seen.length).toBe(101);
+    expect(new Set(seen).size).toBe(101);
+    // The receipts cost one read a page: 10 full pages and the last one, which ends them.
+    expect(transactions.calls.length).toBe(11);
+  });
+
+  it('waits at its next touchpoint in the cursor of every edge it does not reach', async () => {
+    const contacts = new RecordStream([tp('crm', '900001', contactAt, 'accountCreated')]);
+    const readers = readersWith(new MemoryStream(hourly(100)), { 'crm.contacts': contacts.read });
+    const one = await pageOf(readers, 10, null);
+    const two = await pageOf(readers, 10, one.pageInfo.endCursor);
+    const waiting = { kind: 'next', key: { at: Date.parse(contactAt), source: 'crm', sourceId: '900001', id: 'crm:accountCreated:900001' } };
+    for (const edge of [...one.edges, ...two.edges]) {
+      expect(decodeCursor(edge.cursor, scopeOf(NO_FILTER)).positions['crm.contacts']).toEqual(waiting);
+    }
+  });
+
+  it('reads only the waiting streams whose next touchpoint can be on the page', async () => {
+    const transactions = new MemoryStream([tp('loyalty', 't0', '2026-01-01T10:00:00.000Z', 'storePurchase')]);
+    const contacts = new RecordStream([tp('crm', '1', '2026-01-01T09:00:00.000Z', 'accountCreated')]);
+    const members = new RecordStream([tp('loyalty', 'm1', '2026-01-01T08:00:00.000Z', 'membershipCreated')]);
+    const readers = readersWith(transactions, { 'crm.contacts': contacts.read, 'loyalty.members': members.read });
+    const one = await pageOf(readers, 1, null);
+    expect([ids(one), contacts.calls, members.calls]).toEqual([['loyalty:storePurchase:t0'], 1, 1]);
+    // The contact's creation comes first: the membership's cannot be on a page of 1.
+    const two = await pageOf(readers, 1, one.pageInfo.endCursor);
+    expect([ids(two), two.pageInfo.hasNextPage, contacts.calls, members.calls]).toEqual([['crm:accountCreated:1'], true, 2, 1]);
+    const three = await pageOf(readers, 1, two.pageInfo.endCursor);
+    expect([ids(three), three.pageInfo.hasNextPage, contacts.calls, members.calls]).toEqual([['loyalty:membershipCreated:m1'], false, 2, 2]);
+    // Both ended: the end cursor reads nothing more.
+    const four = await pageOf(readers, 1, three.pageInfo.endCursor);
+    expect([ids(four), four.pageInfo.hasNextPage, transactions.calls.length, contacts.calls, members.calls]).toEqual([[], false, 1, 2, 2]);
+  });
+
+  it('is not read past where a paged stream stopped short, and is read once the page can reach it', async () => {
+    // 5,000 purchases, then 2 returns; kinds storeReturn (not pushed down here) and
+    // accountCreated: the loyalty stream is cut after 10 reads on the first two pages.
+    const list = Array.from({ length: 5002 }, (_, i) =>
+      tp('loyalty', `t${String(i).padStart(5, '0')}`, new Date(Date.UTC(2026, 0, 1) - i * 60_000).toISOString(), i >= 5000 ? 'storeReturn' : 'storePurchase'),
+    );
+    const filter: JourneyFilterSpec = { kinds: ['accountCreated', 'storeReturn'], channels: null, since: null, until: null };
+    const transactions = new MemoryStream(list);
+    // Older than the returns (2025-12-28T12:40).
+    const contacts = new RecordStream([tp('crm', '7', '2025-12-25T12:00:00.000Z', 'accountCreated')]);
+    const readers: JourneyReaders = { 'loyalty.transactions': transactions.read, 'crm.contacts': contacts.read };
+    const calls: number[] = [];
+    const pages: string[][] = [];
+    let positions: StreamPositions | undefined;
+    for (let n = 0; n < 10; n++) {
+      const before = contacts.calls;
+      const result = await readJourneyPage({ readers, positions, first: 20, filter, plan: { 'loyalty.transactions': {}, 'crm.contacts': {} }, cursor: scopeOf(filter) });
+      calls.push(contacts.calls - before);
+      pages.push(ids(result));
+      if (!result.pageInfo.hasNextPage) break;
+      positions = decodeCursor(result.pageInfo.endCursor!, scopeOf(filter)).positions;
+    }
+    expect(pages).toEqual([[], [], ['loyalty:storeReturn:t05000', 'loyalty:storeReturn:t05001', 'crm:accountCreated:7']]);
+    expect(calls).toEqual([1, 0, 1]);
+  });
+
+  it('keeps its place when its silo fails on the page that reaches it, and gives its touchpoint once it is back', async () => {
+    const contacts = new RecordStream([tp('crm', '900001', contactAt, 'accountCreated')]);
+    const readers = readersWith(new MemoryStream(hourly(60)), { 'crm.contacts': contacts.read });
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let n = 0; n < 4; n++) {
+      const next: JourneyPage = await pageOf(readers, 10, after);
+      seen.push(...ids(next));
+      after = next.pageInfo.endCursor ?? null;
+    }
+    const waiting = decodeCursor(after!, scopeOf(NO_FILTER)).positions['crm.contacts'];
+    contacts.fail = new SourceError('SOURCE_UNAVAILABLE', 'crm', 'The CRM is unavailable.');
+    let failed: JourneyPage;
+    try {
+      failed = await pageOf(readers, 10, after);
+    } finally {
+      contacts.fail = null;
+    }
+    expect([failed.partial, failed.unavailableSources, ids(failed)]).toEqual([true, ['crm'], Array.from({ length: 10 }, (_, i) => `loyalty:storePurchase:t0${40 + i}`)]);
+    for (const edge of failed.edges) expect(decodeCursor(edge.cursor, scopeOf(NO_FILTER)).positions['crm.contacts']).toEqual(waiting);
+    // Back: the contact comes first on the next page (it is older than the page it missed), once.
+    const back = await pageOf(readers, 10, failed.pageInfo.endCursor);
+    expect(ids(back).slice(0, 2)).toEqual(['crm:accountCreated:900001', 'loyalty:storePurchase:t050']);
+    seen.push(...ids(failed), ...ids(back));
+    expect(seen.filter((id) => id.startsWith('crm:'))).toEqual(['crm:accountCreated:900001']);
+  });
+
+  /** Record streams for a random history: creations at its few instants, and first logins on some of its visits (same event, same instant). */
+  function randomRecords(seed: number, visits: readonly TouchpointRecord[]): Partial<Record<JourneyStream, TouchpointRecord[]>> {
+    const random = seeded(seed);
+    const int = (n: number): number => Math.floor(random() * n);
+    const at = (): string => new Date(Date.UTC(2026, 0, 1) + int(45) * 60_000 - 5 * 60_000).toISOString();
+    return {
+      'crm.contacts': Array.from({ length: int(3) }, (_, i) => tp('crm', String(100 + i), at(), 'accountCreated')),
+      'loyalty.members': Array.from({ length: int(3) }, (_, i) => tp('loyalty', `m${i}`, at(), 'membershipCreated')),
+      'commerce.customers': Array.from({ length: int(3) }, (_, i) => tp('commerce', String(5000 + i), at(), 'accountCreated')),
+      'analytics.logins': visits.filter(() => int(8) === 0).map((visit) => tp('analytics', visit.sourceId, visit.occurredAt, 'deviceFirstLogin')),
+    };
+  }
+
+  it.each([1, 2, 3, 7, 100])('leaves every touchpoint exactly once, in order, beside paged streams, paging to the end with first %i', async (first) => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const history = randomHistory(seed * 104_729 + first);
+      const records = randomRecords(seed, history['analytics.visits']);
+      const whole = [...Object.values(history), ...Object.values(records)].flat().sort(compareTouchpoints);
+      const recordStreams = Object.entries(records).map(([name, list]) => [name, new RecordStream(list)] as const);
+      const readers = { ...readersOf(streamsOf(history)), ...Object.fromEntries(recordStreams.map(([name, stream]) => [name, stream.read])) } as JourneyReaders;
+      const pages: JourneyPage[] = [];
+      let after: string | null = null;
+      do {
+        const next: JourneyPage = await pageOf(readers, first, after);
+        pages.push(next);
+        after = next.pageInfo.hasNextPage ? (next.pageInfo.endCursor ?? null) : null;
+      } while (after !== null && pages.length < 1000);
+      expect(pages.flatMap(ids)).toEqual(whole.map((t) => t.id));
+      expect(pages.slice(0, -1).every((p) => p.edges.length === first)).toBe(true);
+      expect(pages.at(-1)!.pageInfo.hasNextPage).toBe(false);
+      if (whole.length > 0) expect(pages.at(-1)!.edges.length).toBeGreaterThan(0);
+      // Read on the first page, then at most once per page that holds a record touchpoint.
+      const recordKinds = ['accountCreated', 'membershipCreated', 'deviceFirstLogin'];
+      const recordPages = pages.filter((p) => p.edges.some((e) => recordKinds.includes(e.node.kind))).length;
+      for (const [, stream] of recordStreams) expect(stream.calls).toBeLessThanOrEqual(1 + recordPages);
+    }
+  });
+});
+
+/** The readers of `transactions` (a paged stream) and of the record streams given. */
+function readersWith(transactions: MemoryStream, records: Partial<Record<JourneyStream, (window: JourneyWindow) => Promise<JourneyReadResult>>>): JourneyReaders {
+  return { 'loyalty.transactions': transactions.read, ...records } as JourneyReaders;
+}

@@ -4,10 +4,18 @@
  * and after each edge, a cursor with every stream's position.
  *
  * Why the positions are exact: the order is total (order.ts), so after an edge every touchpoint
- * that comes before it, in any stream, was on this page or an earlier one. Each stream that
- * answered is therefore "after this edge's key", and its next read starts there. A stream whose
- * silo failed keeps the position it had: its touchpoints come on a later page once it is back,
- * never skipped.
+ * that comes before it, in any stream, was on this page or an earlier one. Each stream read part
+ * way is therefore "after this edge's key", and its next read starts there. A stream read to its
+ * end knows more: its first touchpoint after the edge, where it waits (`next` in cursor.ts)
+ * until a page can reach it. A stream whose silo failed keeps the position it had: its
+ * touchpoints come on a later page once it is back, never skipped.
+ *
+ * What a page costs: a long history one read per page, whatever its length. The streams built
+ * from the customer's records (a record's creation, a device's first login: a records call per
+ * silo) are read whole on the first page; after it each waits at its next touchpoint (a `next`
+ * position in the cursor) and is read only on a page that touchpoint can be on: the other streams
+ * are read first, then a waiting stream whose next touchpoint beats the `first`-th of what they
+ * gave (so the page is exact).
  */
 import { isAtOrAfter } from '../../connectors/shared/journey-order.js';
 import type { JourneyPoint, JourneyWindow } from '../../connectors/types.js';
@@ -44,6 +52,17 @@ export type JourneyReader<S extends JourneyStream> = (window: JourneyWindow & St
 
 /** A reader per stream the customer has records for; a planned stream without one holds nothing. */
 export type JourneyReaders = { readonly [S in JourneyStream]?: JourneyReader<S> };
+
+/**
+ * The streams built from the customer's records (touchpoint.ts): each read gives all they hold
+ * (memoryReader), from records a silo call loads. Between the pages that reach their
+ * touchpoints they wait, unread, at their next one; a paged stream is read on every page until
+ * it ends (its silo is asked for the page's worth, which it needs to know whether the page can
+ * take its touchpoints). Waiting is exact for any stream read to its end; it is kept to these
+ * because a paged stream that ended on a page usually still has touchpoints on the next one,
+ * which waiting would read only after the others, one round trip later.
+ */
+export const RECORD_STREAMS: ReadonlySet<JourneyStream> = new Set(['crm.contacts', 'loyalty.members', 'commerce.customers', 'analytics.logins']);
 
 /** How many reads one stream may take for one page before the page stops at what it has read. */
 export const MAX_READS_PER_STREAM = 10;
@@ -95,66 +114,54 @@ type StreamOutcome =
  * Reads one page of the journey.
  *
  * Each planned stream is read from its position with `limit` = `first + 1` (enough to know
- * whether more follow), plus 1 when it starts from a position (the read includes the event at
+ * whether more follow), plus 1 when it starts after a key (the read includes the event at
  * `from`, already emitted). A stream whose filtered touchpoints fall short reads on from its last
  * event, with a doubled limit, at most {@link MAX_READS_PER_STREAM} times; then the page stops
  * where that stream stopped and says `hasNextPage` (a page can then be empty and still have an
  * `endCursor`, to go on from there).
+ *
+ * A record stream waiting at its next touchpoint (a `next` position, {@link RECORD_STREAMS}) is
+ * read after the others, and only when that touchpoint can be on the page: among the first
+ * `first` of what the others gave and the other waiting streams' next touchpoints, and not past
+ * where a stream stopped short. Otherwise it costs nothing and every edge's cursor keeps it
+ * waiting there.
  *
  * @throws whatever a reader throws that is not a silo failure (a SourceError fails its stream only).
  */
 export async function readJourneyPage(request: JourneyPageRequest): Promise<JourneyPage> {
   const { first, positions, plan } = request;
   const streams = JOURNEY_STREAMS.filter((stream) => plan[stream] !== undefined);
-  const settled = await Promise.allSettled(streams.map((stream) => readStream(stream, request)));
   const outcomes = new Map<JourneyStream, StreamOutcome>();
-  for (const [i, result] of settled.entries()) {
-    if (result.status === 'fulfilled') {
-      outcomes.set(streams[i]!, result.value);
-      continue;
-    }
-    const error = sourceErrorOf(result.reason);
-    // Not a silo failure: a bug, which no partial page should hide.
-    if (error === undefined) throw result.reason;
-    outcomes.set(streams[i]!, { status: 'failed', error });
+  const waiting = streams.filter((stream) => positions?.[stream]?.kind === 'next');
+  await readStreams(streams.filter((stream) => !waiting.includes(stream)), request, outcomes);
+  let merged = merge(outcomes, first);
+  // Only now is the page's reach known: a waiting stream whose next touchpoint is beyond it
+  // cannot add to the page, and is not read.
+  const nextKeys = waiting.map((stream) => nextKey(positions![stream]!));
+  const due = waiting.filter((_, i) => canReach(merged, first, nextKeys[i]!, nextKeys));
+  if (due.length > 0) {
+    await readStreams(due, request, outcomes);
+    merged = merge(outcomes, first);
   }
+  const { taken, bound, remaining } = merged;
 
-  // The page may not pass a point where a stream stopped reading short of what it needed.
-  let bound: TouchpointKey | null = null;
-  for (const outcome of outcomes.values()) {
-    if (outcome.status === 'answered' && outcome.read === 'cut') {
-      if (bound === null || compareKeys(outcome.reached, bound) < 0) bound = outcome.reached;
-    }
-  }
-
-  // k-way merge: a handful of streams, so the next head is found by a scan.
-  const answered = [...outcomes].filter((entry): entry is [JourneyStream, Extract<StreamOutcome, { status: 'answered' }>] => entry[1].status === 'answered');
-  const heads = answered.map(() => 0);
-  const head = (i: number): Entry | undefined => answered[i]![1].kept[heads[i]!];
-  const taken: Entry[] = [];
-  while (taken.length < first) {
-    let best = -1;
-    for (let i = 0; i < answered.length; i++) {
-      const entry = head(i);
-      if (entry !== undefined && (best === -1 || compareKeys(entry.key, head(best)!.key) < 0)) best = i;
-    }
-    const entry = best === -1 ? undefined : head(best);
-    if (entry === undefined || (bound !== null && compareKeys(entry.key, bound) > 0)) break;
-    taken.push(entry);
-    heads[best]!++;
-  }
-  const remaining = answered.some(([, outcome], i) => heads[i]! < outcome.kept.length);
-
-  /** Every stream's position after `key`: at it if it answered, as it was if it failed. */
+  /**
+   * Every stream's position after `key`: as it was if it failed or was not read (a waiting
+   * stream's next touchpoint comes after every edge of the page); at its end when it was read to
+   * its end and keeps nothing after `key`; a record stream at its first kept touchpoint after
+   * `key`; else after `key`.
+   */
   const positionsAt = (key: TouchpointKey): StreamPositions => {
     const next: { [S in JourneyStream]?: StreamPosition } = {};
     for (const stream of streams) {
-      const outcome = outcomes.get(stream)!;
+      const outcome = outcomes.get(stream);
       const before = positions?.[stream];
-      if (outcome.status === 'failed') {
+      if (outcome === undefined || outcome.status === 'failed') {
         if (before !== undefined) next[stream] = before;
-      } else if (before?.kind === 'end' || (outcome.read === 'complete' && endsBy(outcome.kept, key))) {
-        next[stream] = { kind: 'end' };
+      } else if (outcome.read === 'complete') {
+        const after = outcome.kept.find((entry) => compareKeys(entry.key, key) > 0);
+        if (after === undefined) next[stream] = { kind: 'end' };
+        else next[stream] = RECORD_STREAMS.has(stream) ? { kind: 'next', key: after.key } : { kind: 'after', key };
       } else {
         next[stream] = { kind: 'after', key };
       }
@@ -178,8 +185,9 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
   return {
     edges,
     pageInfo: {
-      // A stream read far enough for the page has a kept touchpoint left over; a cut one may have.
-      hasNextPage: remaining || bound !== null,
+      // A stream read far enough for the page has a kept touchpoint left over; a cut one may
+      // have; a waiting stream that was not read has its next touchpoint.
+      hasNextPage: remaining || bound !== null || waiting.some((stream) => !outcomes.has(stream)),
       hasPreviousPage: positions !== undefined,
       startCursor: edges[0]?.cursor ?? null,
       endCursor,
@@ -188,6 +196,75 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
     unavailableSources: failures.map((error) => error.source),
     failures,
   };
+}
+
+/** Reads `streams` in parallel into `outcomes`: what each answered, or its silo's failure. */
+async function readStreams(streams: readonly JourneyStream[], request: JourneyPageRequest, outcomes: Map<JourneyStream, StreamOutcome>): Promise<void> {
+  const settled = await Promise.allSettled(streams.map((stream) => readStream(stream, request)));
+  for (const [i, result] of settled.entries()) {
+    if (result.status === 'fulfilled') {
+      outcomes.set(streams[i]!, result.value);
+      continue;
+    }
+    const error = sourceErrorOf(result.reason);
+    // Not a silo failure: a bug, which no partial page should hide.
+    if (error === undefined) throw result.reason;
+    outcomes.set(streams[i]!, { status: 'failed', error });
+  }
+}
+
+/** The page the answered streams make: its touchpoints, where it may not pass, whether any is left over. */
+interface Merged {
+  /** At most `first` kept touchpoints, in journey order. */
+  taken: Entry[];
+  /** The earliest point where a stream stopped reading short of what it needed, or null. */
+  bound: TouchpointKey | null;
+  /** True when an answered stream has a kept touchpoint that is not in `taken`. */
+  remaining: boolean;
+}
+
+/** The k-way merge of the answered streams: a handful of streams, so the next head is found by a scan. */
+function merge(outcomes: ReadonlyMap<JourneyStream, StreamOutcome>, first: number): Merged {
+  // The page may not pass a point where a stream stopped reading short of what it needed.
+  let bound: TouchpointKey | null = null;
+  for (const outcome of outcomes.values()) {
+    if (outcome.status === 'answered' && outcome.read === 'cut') {
+      if (bound === null || compareKeys(outcome.reached, bound) < 0) bound = outcome.reached;
+    }
+  }
+  const answered = [...outcomes.values()].flatMap((outcome) => (outcome.status === 'answered' ? [outcome.kept] : []));
+  const heads = answered.map(() => 0);
+  const head = (i: number): Entry | undefined => answered[i]![heads[i]!];
+  const taken: Entry[] = [];
+  while (taken.length < first) {
+    let best = -1;
+    for (let i = 0; i < answered.length; i++) {
+      const entry = head(i);
+      if (entry !== undefined && (best === -1 || compareKeys(entry.key, head(best)!.key) < 0)) best = i;
+    }
+    const entry = best === -1 ? undefined : head(best);
+    if (entry === undefined || (bound !== null && compareKeys(entry.key, bound) > 0)) break;
+    taken.push(entry);
+    heads[best]!++;
+  }
+  return { taken, bound, remaining: answered.some((kept, i) => heads[i]! < kept.length) };
+}
+
+/**
+ * True when a waiting stream's next touchpoint, at `key`, can be on the page: not past the
+ * bound of `merged` (what the other streams gave), and fewer than `first` touchpoints before it,
+ * counting those of `merged` and the waiting streams' next touchpoints (`nextKeys`: each such
+ * stream holds at least that one, so a touchpoint behind `first` of them is surely not on the page).
+ */
+function canReach(merged: Merged, first: number, key: TouchpointKey, nextKeys: readonly TouchpointKey[]): boolean {
+  if (merged.bound !== null && compareKeys(key, merged.bound) > 0) return false;
+  const before = (keys: readonly TouchpointKey[]): number => keys.filter((other) => compareKeys(other, key) < 0).length;
+  return before(merged.taken.map((entry) => entry.key)) + before(nextKeys) < first;
+}
+
+function nextKey(position: StreamPosition): TouchpointKey {
+  if (position.kind !== 'next') throw new Error(`A waiting stream has a ${position.kind} position.`);
+  return position.key;
 }
 
 /**
@@ -212,12 +289,6 @@ export function memoryReader(touchpoints: readonly TouchpointRecord[]): (window:
     });
 }
 
-/** True when no kept touchpoint comes after `key` (`kept` is in journey order). */
-function endsBy(kept: readonly Entry[], key: TouchpointKey): boolean {
-  const last = kept.at(-1);
-  return last === undefined || compareKeys(last.key, key) <= 0;
-}
-
 /** Reads one stream for the page: its kept touchpoints after its position, enough for the page. */
 async function readStream(stream: JourneyStream, request: JourneyPageRequest): Promise<StreamOutcome> {
   const reader = request.readers[stream] as JourneyReader<JourneyStream> | undefined;
@@ -226,10 +297,12 @@ async function readStream(stream: JourneyStream, request: JourneyPageRequest): P
   const source = STREAM_SOURCE[stream];
   const pushdown = request.plan[stream]!;
   const needed = request.first + 1;
-  // Touchpoints at or before `seen` were emitted or read already: reads include their `from`.
+  // Touchpoints before `seen` (at it too, unless `seenIncluded`: the stream's next touchpoint,
+  // not yet emitted) were emitted or read already: reads include their `from`.
   let seen: TouchpointKey | undefined = position?.key;
+  let seenIncluded = position?.kind === 'next';
   let from: JourneyPoint | undefined = position === undefined ? undefined : fromPoint(position.key, source);
-  let limit = needed + (from === undefined ? 0 : 1);
+  let limit = needed + (position?.kind === 'after' ? 1 : 0);
   const kept: Entry[] = [];
   let reached: TouchpointKey | null = null;
   for (let reads = 1; ; reads++) {
@@ -237,7 +310,10 @@ async function readStream(stream: JourneyStream, request: JourneyPageRequest): P
     for (const node of result.touchpoints) {
       const key = touchpointKey(node);
       if (reached === null || compareKeys(key, reached) > 0) reached = key;
-      if (seen !== undefined && compareKeys(key, seen) <= 0) continue;
+      if (seen !== undefined) {
+        const order = compareKeys(key, seen);
+        if (order < 0 || (order === 0 && !seenIncluded)) continue;
+      }
       if (matchesFilter(node, request.filter)) kept.push({ key, node });
     }
     const lastTouchpoint = result.touchpoints.at(-1);
@@ -255,17 +331,22 @@ async function readStream(stream: JourneyStream, request: JourneyPageRequest): P
       throw new Error(`The journey reader of ${stream} read no event and says more follow: it cannot be continued.`);
     }
     // What was read may all come before the position (another silo's key at the same instant).
-    if (seen === undefined || compareKeys(reached!, seen) > 0) seen = reached!;
+    // Reaching the position itself takes it: the next read, from the last event, must not keep it again.
+    if (seen === undefined || compareKeys(reached!, seen) >= 0) {
+      seen = reached!;
+      seenIncluded = false;
+    }
     from = last;
     limit = Math.min(MAX_LIMIT, Math.max(needed - kept.length + 1, limit * 2));
   }
 }
 
 /**
- * Where a stream's read starts after `key`. In the key's own silo, at the key's event (the read
- * includes it; the page drops what is at or before the key). In another silo, every event at
- * the key's instant (`id` `''` is the smallest id): which of them come after the key depends on
- * the silos' order, and the page drops the others.
+ * Where a stream's read starts from a position's `key`. In the key's own silo, at the key's
+ * event (the read includes it; the page drops what is before the key, and the key itself when
+ * the stream is `after` it). In another silo, every event at the key's instant (`id` `''` is the
+ * smallest id): which of them come after the key depends on the silos' order, and the page drops
+ * the others. A `next` key is always the stream's own.
  */
 function fromPoint(key: TouchpointKey, source: Source): JourneyPoint {
   return { at: key.at, id: key.source === source ? key.sourceId : '' };

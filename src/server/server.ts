@@ -44,6 +44,12 @@ query Customer($id: ID!) {
     loyalty { cardNumber tier activePoints transactions(limit: 3) { purchasedAt store grossValue } }
     commerce { email ordersCount totalSpent orders(limit: 3) { name createdAt totalPrice } }
     analytics { id visitCount lastVisitAt }
+    # The last touchpoints in every silo, newest first; pass pageInfo.endCursor as after for more.
+    journey(first: 5) {
+      edges { node { occurredAt kind channel source summary } }
+      pageInfo { hasNextPage endCursor }
+    }
+    journeySummary { touchpoints purchases totalSpend currency favouriteStore }
   }
 }
 `;

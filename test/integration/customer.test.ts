@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
 import { personIn, recordOf, useStack } from '../support/stack.js';
+import { EXAMPLE_OPERATION } from '../../src/server/server.js';
 
 const SECTIONS = `
   id
@@ -190,6 +191,16 @@ describe('the HTTP endpoint', () => {
     expect(res.status).toBe(200);
     expect(html).toContain('embeddable-sandbox');
     expect(html).toContain('sourceRecords');
+  });
+
+  it("runs Sandbox's example operation without an error, the journey's first page included", async () => {
+    const person = personIn(stack.population, ['crm', 'loyalty', 'commerce']);
+    const { status, body } = await stack.query(EXAMPLE_OPERATION, { id: `crm:${recordOf(person, 'crm')}` });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    const customer = body.data!.customer as { journey: { edges: unknown[] }; journeySummary: { touchpoints: number } };
+    expect(customer.journey.edges.length).toBe(5);
+    expect(customer.journeySummary.touchpoints).toBeGreaterThanOrEqual(5);
   });
 
   it('reports silo health: 200 when all are up, 503 naming the silo that is down', async () => {

@@ -43,7 +43,9 @@ function withLea(population: Population): Population {
     {
       transactionId: 'c0ffee00-0000-4000-8000-000000000002',
       customerId: MEMBER_ID,
-      header: { documentNumber: 'LY-2', documentType: 'return', purchasedAt: '2026-01-20T15:00:00.000Z', purchasePlace: 'Lyon Part-Dieu' },
+      // At the very instant the desktop's anonymous visit ended: a tie across silos, which paging
+      // one at a time must cross without losing or repeating either.
+      header: { documentNumber: 'LY-2', documentType: 'return', purchasedAt: '2026-01-25T20:02:00.000Z', purchasePlace: 'Lyon Part-Dieu' },
       items: [{ sku: { code: 'SK-2' }, name: 'Wool socks', quantity: 1, grossValue: 26, category: 'socks', maker: null }],
       grossValue: 26,
       currency: 'EUR',
@@ -143,8 +145,8 @@ const LEA_JOURNEY = [
   '2026-02-01T12:10:00.000Z deviceFirstLogin web analytics',
   '2026-02-01T12:10:00.000Z webVisit web analytics',
   '2026-02-01T12:00:00.000Z accountCreated web commerce',
+  '2026-01-25T20:02:00.000Z storeReturn store loyalty',
   '2026-01-25T20:02:00.000Z webVisit web analytics',
-  '2026-01-20T15:00:00.000Z storeReturn store loyalty',
   '2026-01-10T10:30:00.000Z storePurchase store loyalty',
   '2026-01-10T10:00:00.000Z membershipCreated store loyalty',
   '2026-01-05T09:00:00.000Z accountCreated email crm',

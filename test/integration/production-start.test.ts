@@ -45,6 +45,8 @@ function siloEnv(demo: DemoSilos): Record<string, string> {
     COMMERCE_ACCESS_TOKEN: c.commerceAccessToken,
     ANALYTICS_BASE_URL: demo.silos.analytics.baseUrl,
     ANALYTICS_TOKEN_AUTH: c.analyticsTokenAuth,
+    // The app is the demo's second Matomo site: without it, app-only devices are not found.
+    ...(demo.silos.analytics.appSiteId === null ? {} : { ANALYTICS_APP_SITE_ID: String(demo.silos.analytics.appSiteId) }),
   };
 }
 

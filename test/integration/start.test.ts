@@ -162,6 +162,7 @@ describe('npm start', () => {
           COMMERCE_ACCESS_TOKEN: DEMO_CREDENTIALS.commerceAccessToken,
           ANALYTICS_BASE_URL: s.analytics.baseUrl,
           ANALYTICS_SITE_ID: String(s.analytics.siteId),
+          ANALYTICS_APP_SITE_ID: String(s.analytics.appSiteId),
           ANALYTICS_TOKEN_AUTH: DEMO_CREDENTIALS.analyticsTokenAuth,
           GATEWAY_ADMIN_TOKEN: 'token-from-the-file',
         };
