@@ -78,14 +78,22 @@ export async function journeyFloor(connectors: SiloConnectors, person: BenchPers
   const loyaltyIds = [person.loyalty];
   const commerceIds = [person.commerce];
   const analyticsIds = person.analytics ?? [];
-  const [contacts, members, shopCustomers, visitors, transactions, redemptions, orders, visits] = await Promise.all([
+  // The lines' categories are asked as soon as the orders are in (one products.json call), as the
+  // gateway's summary does, not after every other read.
+  const ordersWithCategories = readAll((w) => connectors.commerce.orderHistory(commerceIds, w), (o) => ({ at: at(o.createdAt), id: o.id })).then(async (orders) => {
+    const productIds = new Set<string>();
+    for (const order of orders) for (const line of order.lines) if (line.productId !== null) productIds.add(line.productId);
+    const categories = productIds.size > 0 ? await connectors.commerce.productCategories([...productIds]) : new Map<string, string | null>();
+    return { orders, categories };
+  });
+  const [contacts, members, shopCustomers, visitors, transactions, redemptions, { orders, categories }, visits] = await Promise.all([
     connectors.crm.fetchRecords([person.crm]),
     connectors.loyalty.fetchRecords(loyaltyIds),
     connectors.commerce.fetchRecords(commerceIds),
     analyticsIds.length > 0 ? connectors.analytics.fetchRecords(analyticsIds) : Promise.resolve([]),
     readAll((w) => connectors.loyalty.transactionHistory(loyaltyIds, w), (t) => ({ at: at(t.purchasedAt), id: t.id })),
     readAll((w) => connectors.loyalty.redemptionHistory(loyaltyIds, w), (r) => ({ at: at(r.redeemedAt), id: r.id })),
-    readAll((w) => connectors.commerce.orderHistory(commerceIds, w), (o) => ({ at: at(o.createdAt), id: o.id })),
+    ordersWithCategories,
     analyticsIds.length > 0 ? readAll((w) => connectors.analytics.visitHistory(analyticsIds, w), (v) => ({ at: at(v.endedAt), id: v.id })) : Promise.resolve([]),
   ]);
 
@@ -106,11 +114,6 @@ export async function journeyFloor(connectors: SiloConnectors, person: BenchPers
     if (visitor === null) continue;
     for (const login of visitor.firstLogins) if (own.has(login.userId)) touchpoints.push(...touchpointsOf('analytics.logins', { visitor, login }));
   }
-
-  // The lines' categories, as the gateway's summary loads them (one products.json call).
-  const productIds = new Set<string>();
-  for (const order of orders) for (const line of order.lines) if (line.productId !== null) productIds.add(line.productId);
-  const categories = productIds.size > 0 ? await connectors.commerce.productCategories([...productIds]) : new Map<string, string | null>();
 
   const fold = new JourneySummaryFold({ currency: shopCustomers[0]?.currency ?? null, categoryOf: (id) => categories.get(id) ?? null });
   const keyed = touchpoints.map((node) => {
