@@ -14,6 +14,7 @@ import type { MatomoAction, MatomoVisit, Population } from '../population.js';
 import { Simulator, type SimRequest, type SimResponse, type SimRoute } from '../shared/simulator.js';
 import { assertNever } from '../shared/exhaustive.js';
 import { sameSecret } from '../shared/secrets.js';
+import { zoneOffsetAt } from '../shared/time.js';
 import {
   API_PATH,
   MESSAGES,
@@ -229,31 +230,13 @@ function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
-/** How far ahead of UTC the wall clocks of `timeZone` are at `ms`. */
-function offsetAt(ms: number, timeZone: string): number {
-  const parts = wallClock(timeZone).formatToParts(new Date(ms));
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)!.value);
-  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour') % 24, part('minute'), part('second')) - Math.floor(ms / 1000) * 1000;
-}
+const offsetAt = zoneOffsetAt;
 
 /** The day (`YYYY-MM-DD`) of an instant on the wall clocks of `timeZone`. */
 function dayIn(ms: number, timeZone: string): string {
   return new Date(ms + offsetAt(ms, timeZone)).toISOString().slice(0, 10);
 }
 
-const wallClocks = new Map<string, Intl.DateTimeFormat>();
-
-function wallClock(timeZone: string): Intl.DateTimeFormat {
-  let format = wallClocks.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone, calendar: 'gregory', numberingSystem: 'latn', hourCycle: 'h23',
-      year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-    });
-    wallClocks.set(timeZone, format);
-  }
-  return format;
-}
 
 /** Like PHP's `(int)`: what is not a number is the default. */
 function integerParam(params: Params, name: string, fallback: number): number {

@@ -19,7 +19,7 @@
  * - modelled, not documented in what could be read: `total: { all, filtered }`, `activePoints`.
  */
 import { z } from '../shared/body-schema.js';
-import { calendarDate } from '../shared/time.js';
+import { calendarDate, zoneOffsetAt } from '../shared/time.js';
 import type { FoundRecord, Identifier, LoyaltyMemberRecord, LoyaltyRedemptionRecord, LoyaltyTransactionRecord } from '../types.js';
 import type { PurchaseLine } from '../../src/generated/graphql.js';
 
@@ -351,26 +351,4 @@ export function instantIn(text: string, timeZone: string): string {
   return new Date(wallMs - offsetOf(first, timeZone)).toISOString();
 }
 
-/** How far ahead of UTC the wall clocks of `timeZone` are at `epochMs`, in ms. */
-function offsetOf(epochMs: number, timeZone: string): number {
-  if (timeZone === 'UTC') return 0;
-  const parts = wallFormat(timeZone).formatToParts(new Date(epochMs));
-  const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)!.value);
-  const asUtc = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour') % 24, part('minute'), part('second'));
-  return asUtc - Math.floor(epochMs / 1000) * 1000;
-}
-
-const wallFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** One formatter per zone: building one costs far more than formatting with it. */
-function wallFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = wallFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone, calendar: 'gregory', numberingSystem: 'latn', hourCycle: 'h23',
-      year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-    });
-    wallFormats.set(timeZone, format);
-  }
-  return format;
-}
+const offsetOf = zoneOffsetAt;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarDate, canonicalTimeZone, isTimeZone, utcDateTime } from './time.js';
+import { calendarDate, canonicalTimeZone, isTimeZone, utcDateTime, zoneOffsetAt } from './time.js';
 
 describe('utcDateTime', () => {
   it('writes any ISO 8601 zone or precision in UTC with milliseconds', () => {
@@ -97,5 +97,16 @@ describe('isTimeZone and canonicalTimeZone', () => {
     expect(canonicalTimeZone('europe/paris')).toBe('Europe/Paris');
     expect(canonicalTimeZone('utc')).toBe('UTC');
     expect(canonicalTimeZone('CEST')).toBeNull();
+  });
+});
+
+describe('zoneOffsetAt', () => {
+  it('gives the wall clocks’ lead over UTC at an instant, daylight saving included', () => {
+    const hour = 3_600_000;
+    expect(zoneOffsetAt(Date.parse('2026-01-15T12:00:00Z'), 'Europe/Paris')).toBe(hour);
+    expect(zoneOffsetAt(Date.parse('2026-07-15T12:00:00Z'), 'Europe/Paris')).toBe(2 * hour);
+    expect(zoneOffsetAt(Date.parse('2026-01-15T12:00:00Z'), 'America/New_York')).toBe(-5 * hour);
+    expect(zoneOffsetAt(Date.parse('2026-01-15T12:00:00Z'), 'Pacific/Kiritimati')).toBe(14 * hour);
+    expect(zoneOffsetAt(Date.parse('2026-01-15T12:00:00.999Z'), 'UTC')).toBe(0);
   });
 });

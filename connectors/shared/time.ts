@@ -98,3 +98,30 @@ function dayFormat(timeZone: string): Intl.DateTimeFormat {
   }
   return format;
 }
+
+/**
+ * How far ahead of UTC the wall clocks of `timeZone` (IANA) are at `epochMs`, in ms (negative
+ * west of Greenwich), from the platform's time-zone data.
+ */
+export function zoneOffsetAt(epochMs: number, timeZone: string): number {
+  if (timeZone === 'UTC') return 0;
+  const parts = wallFormat(timeZone).formatToParts(new Date(epochMs));
+  const part = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)!.value);
+  const asUtc = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour') % 24, part('minute'), part('second'));
+  return asUtc - Math.floor(epochMs / 1000) * 1000;
+}
+
+const wallFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per zone: building one costs far more than formatting with it. */
+function wallFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = wallFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone, calendar: 'gregory', numberingSystem: 'latn', hourCycle: 'h23',
+      year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    wallFormats.set(timeZone, format);
+  }
+  return format;
+}

@@ -245,8 +245,10 @@ export type Customer = {
    * `first` is between 1 and 100. When a silo fails the page answers from the others,
    * `partial` is true and `unavailableSources` names it, with one error naming the silo; the
    * cursor keeps that silo's position, so its touchpoints are not skipped once it is back (they
-   * then come on the next page, even when newer than the ones already seen). When every silo
-   * fails, the page has no edges and `partial` is true.
+   * then come on the next page, even when newer than the ones already seen). While a silo has
+   * failed, `hasNextPage` stays true, even on a page with no edges, since its touchpoints are still
+   * to come: ask again later with `endCursor`. A cursor made while a silo was down during
+   * resolution (under a provisional golden id) goes on under the durable id once it is back.
    */
   journey?: Maybe<JourneyConnection>;
   /**

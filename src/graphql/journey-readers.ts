@@ -5,13 +5,15 @@
  * the record streams (a record's creation, a device's first login) come from the records the
  * request already loads. Every silo call goes through a connector; nothing here builds a URL.
  */
-import type { JourneyWindow } from '../../connectors/types.js';
+import { compareEventIds } from '../../connectors/shared/journey-order.js';
+import type { AnalyticsVisitorRecord, JourneyWindow } from '../../connectors/types.js';
+import { normalizeIdentifier } from '../identity/normalize.js';
 import type { Source } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import type { JourneyPlan, StreamPushdowns } from '../journey/filter.js';
 import { memoryReader, type JourneyReader, type JourneyReaders, type JourneyReadResult } from '../journey/page.js';
 import { touchpointsOf } from '../journey/touchpoints.js';
-import { STREAM_SOURCE, type JourneyStream, type StreamEvents, type TouchpointRecord } from '../journey/touchpoint.js';
+import { JOURNEY_STREAMS, STREAM_SOURCE, type JourneyStream, type StreamEvents, type TouchpointRecord } from '../journey/touchpoint.js';
 import { SourceError } from '../shared/errors.js';
 import { siloRecords } from './customer-records.js';
 import type { RequestContext } from './context.js';
@@ -29,8 +31,14 @@ export function recordIdsIn(customer: CustomerParent, source: Source): string[] 
 export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx: RequestContext): JourneyReaders {
   const { connectors } = ctx.services;
   const ids = (source: Source) => recordIdsIn(customer, source);
-  const has = (stream: JourneyStream) => plan[stream] !== undefined && ids(STREAM_SOURCE[stream]).length > 0;
   const readers: { -readonly [S in JourneyStream]?: JourneyReader<S> } = {};
+  // A silo that failed while the customer was resolved: its records may be missing, so its
+  // streams fail too (their positions stay in the cursor) rather than read as empty and ended.
+  for (const stream of JOURNEY_STREAMS) {
+    const failure = customer.failures.get(STREAM_SOURCE[stream]);
+    if (plan[stream] !== undefined && failure) readers[stream] = () => Promise.reject(failure);
+  }
+  const has = (stream: JourneyStream) => plan[stream] !== undefined && !customer.failures.has(STREAM_SOURCE[stream]) && ids(STREAM_SOURCE[stream]).length > 0;
   if (has('loyalty.transactions')) readers['loyalty.transactions'] = paged('loyalty.transactions', (w) => connectors.loyalty.transactionHistory(ids('loyalty'), w));
   if (has('loyalty.redemptions')) readers['loyalty.redemptions'] = paged('loyalty.redemptions', (w) => connectors.loyalty.redemptionHistory(ids('loyalty'), w));
   if (has('commerce.orders')) readers['commerce.orders'] = paged('commerce.orders', (w) => connectors.commerce.orderHistory(ids('commerce'), w));
@@ -47,15 +55,36 @@ export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx:
     );
   }
   if (has('analytics.logins')) {
-    // A shared device's logins as someone else are not this customer's moments.
-    const own = new Set(ids('commerce'));
     readers['analytics.logins'] = fromRecords(async () =>
       events(await siloRecords(customer, 'analytics', ctx.loaders.analytics)).flatMap((visitor) =>
-        visitor.firstLogins.filter((login) => own.has(login.userId)).flatMap((login) => touchpointsOf('analytics.logins', { visitor, login })),
+        ownFirstLogins(visitor, ids('commerce'), ctx).map((login) => touchpointsOf('analytics.logins', { visitor, login })).flat(),
       ),
     );
   }
   return readers;
+}
+
+/**
+ * A device's first login as this customer: the earliest of its first visits sent with one of the
+ * customer's shop ids, compared normalized as identity resolution compares them (a site that
+ * sends the id padded, ` 7010010357660`, is the same login). A shared device's logins as someone
+ * else are not this customer's moments.
+ */
+function ownFirstLogins(visitor: AnalyticsVisitorRecord, shopIds: readonly string[], ctx: RequestContext): AnalyticsVisitorRecord['firstLogins'] {
+  const normalized = (userId: string) => {
+    const result = normalizeIdentifier({ type: 'commerce', value: userId }, ctx.services.normalize);
+    return result.ok ? result.identifier.value : null;
+  };
+  const own = new Set(shopIds.map(normalized));
+  const first = new Map<string, AnalyticsVisitorRecord['firstLogins'][number]>();
+  for (const login of visitor.firstLogins) {
+    const userId = normalized(login.userId);
+    if (userId === null || !own.has(userId)) continue;
+    const known = first.get(userId);
+    const at = Date.parse(login.at);
+    if (!known || at < Date.parse(known.at) || (at === Date.parse(known.at) && compareEventIds(login.visitId, known.visitId) < 0)) first.set(userId, login);
+  }
+  return [...first.values()];
 }
 
 /** A stream the silo pages: each read is one connector call (a few when ties at a page's edge need it). */

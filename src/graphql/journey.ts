@@ -7,6 +7,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { JourneyPoint } from '../../connectors/types.js';
 import type { CustomerResolvers, Source } from '../generated/graphql.js';
+import { decodeGoldenId } from '../identity/golden-id.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { decodeCursor } from '../journey/cursor.js';
 import { filterKey, parseJourneyArgs, planJourney, type JourneyFilterSpec } from '../journey/filter.js';
@@ -30,7 +31,7 @@ export const journeyResolvers: JourneyResolvers = {
   journey: async (customer, args, ctx, info) => {
     const { first, filter } = parseJourneyArgs(args);
     const cursor = { goldenId: customer.goldenId, filterKey: filterKey(filter), secret: ctx.services.cursorKey };
-    const positions = args.after == null ? undefined : decodeCursor(args.after, cursor).positions;
+    const positions = args.after == null ? undefined : decodeCursor(args.after, { ...cursor, sameCustomer: (id) => anchoredIn(id, customer) }).positions;
     const plan = planJourney(filter);
     // graphql-js calls the resolvers of one object's fields in one synchronous loop: after this
     // tick, a `journeySummary` selected beside this field (before or after it) has started its
@@ -135,6 +136,16 @@ async function loadCategories(touchpoints: readonly TouchpointRecord[], categori
 
 function pointOf(touchpoint: { occurredAt: string; sourceId: string }): JourneyPoint {
   return { at: Date.parse(touchpoint.occurredAt), id: touchpoint.sourceId };
+}
+
+/**
+ * Whether a golden id names this customer though it is not theirs now: its anchor record is one
+ * of theirs (the provisional id a page was served under while a silo was down, and the durable
+ * id once it is back, name the same customer).
+ */
+function anchoredIn(goldenId: string, customer: CustomerParent): boolean {
+  const anchor = decodeGoldenId(goldenId);
+  return anchor !== null && customer.records.some((record) => record.source === anchor.source && record.id === anchor.id);
 }
 
 /** The shop's currency, from the customer's shop account; null when they have none (the summary then takes the most used). */

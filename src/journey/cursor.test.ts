@@ -39,7 +39,7 @@ function flip(text: string, index: number): string {
 }
 
 const MALFORMED = { code: 'BAD_USER_INPUT', message: 'after is not a journey cursor: pass an endCursor or cursor this API returned.' };
-const TAMPERED = { code: 'BAD_USER_INPUT', message: 'after was altered (its signature does not match): pass a cursor exactly as returned.' };
+const TAMPERED = { code: 'BAD_USER_INPUT', message: 'after is not valid here: its signature does not match (it was altered, or signed by a gateway with another GATEWAY_CURSOR_SECRET, or before a restart without one): pass a cursor exactly as this gateway returned it, or ask again without after.' };
 const ELSEWHERE = {
   code: 'BAD_USER_INPUT',
   message: 'after belongs to another customer or another filter: ask again without after, with the same filter.',

@@ -67,7 +67,8 @@ const SOURCE_CODES: Readonly<Record<Source, string>> = { crm: 'c', loyalty: 'l',
 const SOURCE_OF_CODE = new Map(Object.entries(SOURCE_CODES).map(([source, code]) => [code, source as Source]));
 
 const MALFORMED = 'after is not a journey cursor: pass an endCursor or cursor this API returned.';
-const TAMPERED = 'after was altered (its signature does not match): pass a cursor exactly as returned.';
+const TAMPERED =
+  'after is not valid here: its signature does not match (it was altered, or signed by a gateway with another GATEWAY_CURSOR_SECRET, or before a restart without one): pass a cursor exactly as this gateway returned it, or ask again without after.';
 const ELSEWHERE = 'after belongs to another customer or another filter: ask again without after, with the same filter.';
 
 type WireKey = [number, string, string, string];
@@ -131,7 +132,20 @@ export function encodeCursor(state: JourneyCursorState, secret: CursorSecret): s
  *   secret), or was made for another customer or another filter. The message never repeats
  *   the cursor.
  */
-export function decodeCursor(text: string, scope: { goldenId: string; filterKey: string; secret: CursorSecret }): JourneyCursorState {
+export function decodeCursor(
+  text: string,
+  scope: {
+    goldenId: string;
+    filterKey: string;
+    secret: CursorSecret;
+    /**
+     * Whether a cursor made for another golden id is this customer's all the same (a
+     * provisional id minted while a silo was down, and the durable one once it is back, name
+     * the same customer). Absent: only `goldenId` is.
+     */
+    sameCustomer?: (goldenId: string) => boolean;
+  },
+): JourneyCursorState {
   const match = typeof text === 'string' && text.length <= MAX_CURSOR_LENGTH ? SHAPE.exec(text) : null;
   if (match === null) throw badUserInput(MALFORMED);
   const [, payload, given] = match as unknown as [string, string, string];
@@ -139,7 +153,8 @@ export function decodeCursor(text: string, scope: { goldenId: string; filterKey:
   if (!timingSafeEqual(Buffer.from(given, 'latin1'), Buffer.from(expected, 'latin1'))) throw badUserInput(TAMPERED);
   const wire = parseWire(payload);
   if (wire === null) throw badUserInput(MALFORMED);
-  if (wire.g !== scope.goldenId || wire.f !== filterHash(scope.filterKey)) throw badUserInput(ELSEWHERE);
+  const customer = wire.g === scope.goldenId || (scope.sameCustomer?.(wire.g) ?? false);
+  if (!customer || wire.f !== filterHash(scope.filterKey)) throw badUserInput(ELSEWHERE);
   const keyAt = (i: number): TouchpointKey => {
     const [at, sourceCode, sourceId, id] = wire.k[i]!;
     return { at, source: SOURCE_OF_CODE.get(sourceCode)!, sourceId, id };

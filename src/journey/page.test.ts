@@ -486,13 +486,67 @@ describe('a journey page when a silo fails', () => {
     streams['loyalty.transactions']!.fail = new SourceError('SOURCE_UNAVAILABLE', 'loyalty', 'The loyalty silo is unavailable.');
     streams['loyalty.redemptions']!.fail = new SourceError('SOURCE_UNAVAILABLE', 'loyalty', 'The loyalty silo is unavailable (redemptions).');
     const result = await page(streams, { first: 20 });
-    expect({ ...result, failures: result.failures.map((e) => e.message) }).toEqual({
+    expect({ ...result, pageInfo: { ...result.pageInfo, endCursor: typeof result.pageInfo.endCursor }, failures: result.failures.map((e) => e.message) }).toEqual({
       edges: [],
-      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+      // The failed silos' touchpoints are still to come: a cursor to come back with, from the start.
+      pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: 'string' },
       partial: true,
       unavailableSources: ['loyalty', 'analytics'],
       failures: ['The loyalty silo is unavailable.', 'The analytics silo did not answer in time.'],
     });
+    const positions = decodeCursor(result.pageInfo.endCursor!, scopeOf(NO_FILTER)).positions;
+    expect([positions['loyalty.transactions'], positions['loyalty.redemptions'], positions['analytics.visits']]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('says more follow while a failed silo holds touchpoints, even when the others have given all theirs', async () => {
+    const streams = streamsOf({
+      'loyalty.transactions': [tp('loyalty', 'a', '2026-03-01T00:00:00.000Z', 'storePurchase')],
+      'analytics.visits': [tp('analytics', '1', '2026-02-01T00:00:00.000Z', 'webVisit')],
+    });
+    streams['loyalty.transactions']!.fail = failure();
+    let one: JourneyPage;
+    try {
+      one = await page(streams, { first: 5 });
+    } finally {
+      streams['loyalty.transactions']!.fail = null;
+    }
+    expect(ids(one)).toEqual(['analytics:webVisit:1']);
+    expect(one.pageInfo.hasNextPage).toBe(true);
+    const two = await page(streams, { first: 5, after: one.pageInfo.endCursor });
+    expect(ids(two)).toEqual(['loyalty:storePurchase:a']);
+    expect(two.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('never gives a touchpoint twice when a silo comes back with touchpoints newer than where the others stood', async () => {
+    const streams = streamsOf({
+      'loyalty.transactions': [tp('loyalty', 'a', '2026-03-01T00:00:00.000Z', 'storePurchase'), tp('loyalty', 'b', '2026-01-01T00:00:00.000Z', 'storePurchase')],
+      'commerce.orders': [
+        tp('commerce', '1', '2026-02-01T00:00:00.000Z', 'onlineOrder'),
+        tp('commerce', '2', '2025-12-01T00:00:00.000Z', 'onlineOrder'),
+        tp('commerce', '3', '2025-11-01T00:00:00.000Z', 'onlineOrder'),
+      ],
+    });
+    streams['loyalty.transactions']!.fail = failure();
+    let one: JourneyPage;
+    try {
+      one = await page(streams, { first: 1 });
+    } finally {
+      streams['loyalty.transactions']!.fail = null;
+    }
+    const given = [...ids(one)];
+    let after = one.pageInfo.endCursor;
+    for (let i = 0; i < 10 && after !== null; i += 1) {
+      const next = await page(streams, { first: 1, after });
+      given.push(...ids(next));
+      after = next.pageInfo.hasNextPage ? next.pageInfo.endCursor : null;
+    }
+    expect(given).toEqual([
+      'commerce:onlineOrder:1',
+      'loyalty:storePurchase:a',
+      'loyalty:storePurchase:b',
+      'commerce:onlineOrder:2',
+      'commerce:onlineOrder:3',
+    ]);
   });
 
   it('rejects with an error that is not a silo failure (a bug), not a partial page', async () => {

@@ -161,9 +161,9 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
       } else if (outcome.read === 'complete') {
         const after = outcome.kept.find((entry) => compareKeys(entry.key, key) > 0);
         if (after === undefined) next[stream] = { kind: 'end' };
-        else next[stream] = RECORD_STREAMS.has(stream) ? { kind: 'next', key: after.key } : { kind: 'after', key };
+        else next[stream] = RECORD_STREAMS.has(stream) ? { kind: 'next', key: after.key } : { kind: 'after', key: furthest(before, key) };
       } else {
-        next[stream] = { kind: 'after', key };
+        next[stream] = { kind: 'after', key: furthest(before, key) };
       }
     }
     return next;
@@ -182,12 +182,25 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
 
   const failed = [...outcomes.values()].flatMap((outcome) => (outcome.status === 'failed' ? [outcome.error] : []));
   const failures = SOURCE_ORDER.flatMap((source) => failed.find((error) => error.source === source) ?? []);
+  // An empty page while a silo failed: the cursor to come back with keeps every position (the
+  // failed silo's touchpoints are still to come), and ends the streams that answered with nothing.
+  if (endCursor === null && failures.length > 0) {
+    const kept: { [S in JourneyStream]?: StreamPosition } = {};
+    for (const stream of streams) {
+      const outcome = outcomes.get(stream);
+      const before = positions?.[stream];
+      if (outcome?.status === 'answered' && outcome.read === 'complete' && outcome.kept.length === 0) kept[stream] = { kind: 'end' };
+      else if (before !== undefined) kept[stream] = before;
+    }
+    endCursor = encodeCursor({ goldenId: request.cursor.goldenId, filterKey: request.cursor.filterKey, positions: kept }, request.cursor.secret);
+  }
   return {
     edges,
     pageInfo: {
       // A stream read far enough for the page has a kept touchpoint left over; a cut one may
       // have; a waiting stream that was not read has its next touchpoint.
-      hasNextPage: remaining || bound !== null || waiting.some((stream) => !outcomes.has(stream)),
+      // A failed silo's touchpoints are still to come: the journey is not over while one failed.
+      hasNextPage: remaining || bound !== null || waiting.some((stream) => !outcomes.has(stream)) || failures.length > 0,
       hasPreviousPage: positions !== undefined,
       startCursor: edges[0]?.cursor ?? null,
       endCursor,
@@ -339,6 +352,15 @@ async function readStream(stream: JourneyStream, request: JourneyPageRequest): P
     from = last;
     limit = Math.min(MAX_LIMIT, Math.max(needed - kept.length + 1, limit * 2));
   }
+}
+
+/**
+ * A stream's position after an edge at `key`: `key`, unless the stream was already further
+ * along (a silo back after a failure gives touchpoints newer than where the others stood, and
+ * those others must not go back and give theirs again).
+ */
+function furthest(before: StreamPosition | undefined, key: TouchpointKey): TouchpointKey {
+  return before?.kind === 'after' && compareKeys(before.key, key) > 0 ? before.key : key;
 }
 
 /**

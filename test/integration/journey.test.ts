@@ -93,7 +93,8 @@ function withLea(population: Population): Population {
       ...extra,
     });
   visit(9900001, DESKTOP, null, '2026-01-25T20:02:00.000Z', {});
-  visit(9900002, DESKTOP, String(SHOP_ID), '2026-02-01T12:10:00.000Z', {});
+  // The site sent the shop id padded on this visit, as some do: still her first login there.
+  visit(9900002, DESKTOP, ` ${SHOP_ID}`, '2026-02-01T12:10:00.000Z', {});
   visit(9900003, PHONE_APP, String(SHOP_ID), '2026-02-10T08:05:00.000Z', {
     idSite: 2,
     deviceType: 'smartphone',
@@ -269,7 +270,7 @@ describe('Customer.journey', () => {
     const altered = cursor.slice(0, 5) + (cursor[5] === 'A' ? 'B' : 'A') + cursor.slice(6);
     expect(await codeAndMessage({ after: altered })).toEqual({
       code: 'BAD_USER_INPUT',
-      message: 'after was altered (its signature does not match): pass a cursor exactly as returned.',
+      message: 'after is not valid here: its signature does not match (it was altered, or signed by a gateway with another GATEWAY_CURSOR_SECRET, or before a restart without one): pass a cursor exactly as this gateway returned it, or ask again without after.',
     });
     const foreign = {
       code: 'BAD_USER_INPUT',
@@ -298,8 +299,10 @@ describe('Customer.journey', () => {
     await stack.demo.simulators.loyalty.setFault({ kind: 'none' });
     const seen = [...lines(first.connection)];
     let after = first.connection!.pageInfo.endCursor;
-    for (let page = 0; page < 10 && after; page += 1) {
-      const { body, connection } = await journey({ first: 6, after });
+    // One at a time: the loyalty program's newer touchpoints come first, and the others must
+    // not go back to give theirs again.
+    for (let page = 0; page < 20 && after; page += 1) {
+      const { body, connection } = await journey({ first: 1, after });
       expect(body.errors).toBeUndefined();
       seen.push(...lines(connection));
       after = connection!.pageInfo.hasNextPage ? connection!.pageInfo.endCursor : null;
@@ -307,5 +310,23 @@ describe('Customer.journey', () => {
     // Every touchpoint once: the loyalty ones newer than the first page come on the next one.
     expect([...seen].sort()).toEqual([...LEA_JOURNEY].sort());
     expect(seen.slice(6, 8)).toEqual([LEA_JOURNEY[0], LEA_JOURNEY[7]]);
+  });
+
+  it('goes on from a page served while the loyalty program was down during resolution, once it is back', async () => {
+    await stack.demo.simulators.loyalty.setFault({ kind: 'down' });
+    const first = await journey({ first: 3 });
+    await stack.demo.simulators.loyalty.setFault({ kind: 'none' });
+    expect(first.connection!.unavailableSources).toEqual(['loyalty']);
+    expect(first.connection!.pageInfo.hasNextPage).toBe(true);
+    const seen = [...lines(first.connection)];
+    let after = first.connection!.pageInfo.endCursor;
+    for (let page = 0; page < 20 && after; page += 1) {
+      // Resolved again with every silo: the durable golden id, not the provisional one the cursor was made for.
+      const { body, connection } = await journey({ first: 4, after });
+      expect(body.errors).toBeUndefined();
+      seen.push(...lines(connection));
+      after = connection!.pageInfo.hasNextPage ? connection!.pageInfo.endCursor : null;
+    }
+    expect([...seen].sort()).toEqual([...LEA_JOURNEY].sort());
   });
 });
