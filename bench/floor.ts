@@ -15,8 +15,11 @@
  * Which records are this customer's: the floor is given the id mapping from the population's
  * ground truth (crm id -> loyalty member id, shop customer id), the way the gateway's identity
  * cache knows the cluster's record ids on a warm request. It still calls every silo live for
- * the data.
+ * the data. *
+ * The same server answers the journey question on `/journey` (journey-floor.ts), through the
+ * gateway's connectors built here once.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
@@ -26,6 +29,8 @@ import { ACCESS_TOKEN_HEADER, adminPath } from '../connectors/commerce/api.js';
 import { LOGIN_PATH, MAX_ITEMS_ON_PAGE, storePath } from '../connectors/loyalty/api.js';
 import type { GatewayConfig } from '../src/server/config.js';
 import { encodeGoldenId } from '../src/identity/golden-id.js';
+import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.js';
+import { journeyFloor } from './journey-floor.js';
 import type { BenchPerson } from './shared.js';
 
 // The field lists of connectors/commerce/client.ts (not exported there), so that the shop
@@ -38,7 +43,10 @@ const TIER_CACHE_MS = 5 * 60_000;
 const ORDERS = 5;
 
 export interface Floor {
+  /** The profile question: GET <url>?id=crm:<id>. */
   url: string;
+  /** The journey question (journey-floor.ts): GET <journeyUrl>?id=crm:<id>. */
+  journeyUrl: string;
   /** Requests answered with a 5xx (a silo failed). */
   failures(): number;
   close(): Promise<void>;
@@ -118,6 +126,9 @@ export async function startFloor(options: { silos: GatewayConfig['silos']; perso
     return tiers.names;
   }
   await tierNames();
+  // The journey question's calls go through the gateway's own connectors (journey-floor.ts says why).
+  const connectors = createSiloConnectors(silos);
+  const cursorSecret = randomBytes(32);
 
   async function contact(id: string): Promise<unknown[]> {
     const body = await call(crm, 'POST', BATCH_READ_PATH, crmHeaders, { properties: CONTACT_PROPERTIES, inputs: [{ id }] });
@@ -154,7 +165,8 @@ export async function startFloor(options: { silos: GatewayConfig['silos']; perso
 
   let failures = 0;
   const server: Server = createServer((req, res) => {
-    const id = new URL(req.url ?? '/', 'http://floor').searchParams.get('id') ?? '';
+    const url = new URL(req.url ?? '/', 'http://floor');
+    const id = url.searchParams.get('id') ?? '';
     const person = id.startsWith('crm:') ? byCrmId.get(id.slice(4)) : undefined;
     const send = (status: number, body: unknown): void => {
       const text = JSON.stringify(body);
@@ -165,12 +177,23 @@ export async function startFloor(options: { silos: GatewayConfig['silos']; perso
       send(404, { data: { customer: null } });
       return;
     }
+    const goldenId = encodeGoldenId({ source: 'crm', id: person.crm });
+    if (url.pathname === '/journey') {
+      journeyFloor(connectors, person, goldenId, cursorSecret).then(
+        (customer) => send(200, { data: { customer } }),
+        (error: unknown) => {
+          failures += 1;
+          send(502, { errors: [{ message: (error as Error).message }] });
+        },
+      );
+      return;
+    }
     Promise.all([contact(person.crm), member(person.loyalty), shopCustomer(person.commerce)]).then(
       ([crmSection, loyaltySection, commerceSection]) =>
         send(200, {
           data: {
             customer: {
-              id: encodeGoldenId({ source: 'crm', id: person.crm }),
+              id: goldenId,
               crm: crmSection,
               loyalty: loyaltySection,
               commerce: commerceSection,
@@ -185,15 +208,17 @@ export async function startFloor(options: { silos: GatewayConfig['silos']; perso
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/customer`,
+    url: `${origin}/customer`,
+    journeyUrl: `${origin}/journey`,
     failures: () => failures,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await Promise.all([crm.pool.close(), loyalty.pool.close(), shop.pool.close()]);
+      await Promise.all([crm.pool.close(), loyalty.pool.close(), shop.pool.close(), closeSiloConnectors(connectors)]);
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (about 7 minutes), `npm run bench -- --quick` (under 3 minutes on two cores),
+ * `npm run bench` (about 10 minutes), `npm run bench -- --quick` (about 5 minutes on two cores),
  * `--smoke` (seconds; what test/bench.smoke.test.ts runs). See bench/README.md for what each
  * figure means and how it is measured.
  *
@@ -24,6 +24,8 @@ import { BENCH_DIR, REPO_DIR, hasTaskset, pin as pinProcess, spawnChild, type Ch
 import type { ChildUsage, ContenderKind, StartArgs } from './server-child.js';
 import {
   IDS_ONLY_QUERY,
+  JOURNEY_PAGE_QUERY,
+  JOURNEY_QUERY,
   PROFILE_QUERY,
   PROFILES_QUERY,
   withJitter,
@@ -63,6 +65,18 @@ interface Mode {
   coldAtLatency: boolean;
   /** Saturation rounds of the cold gateway (it only informs the identity-cache figures). */
   coldRounds: number;
+  /** Store receipts of the long-history customer the journey's RSS check pages through. */
+  longHistory: number;
+  /** Customers whose journey question's upstream calls are counted (one request each). */
+  journeyCallSample: number;
+  /** Most customers the journey load cycles over (the first of those the profile check kept). */
+  journeyPersons: number;
+  /**
+   * Connections of the journey's closed-loop runs (saturation, and the floor's maximum with
+   * latency). Fewer than the profile's: a journey request costs some 30 times more, and 64 or
+   * 128 of them in flight queue silo calls past their deadlines (1.5-2 s), which fails them.
+   */
+  journeyConnections: number;
 }
 
 const MODES: Record<Mode['name'], Mode> = {
@@ -80,6 +94,10 @@ const MODES: Record<Mode['name'], Mode> = {
     memoryCheckpoints: [50_000, 100_000],
     coldAtLatency: true,
     coldRounds: 4,
+    longHistory: 5_000,
+    journeyCallSample: 20,
+    journeyPersons: 1_000,
+    journeyConnections: 16,
   },
   quick: {
     name: 'quick',
@@ -95,6 +113,10 @@ const MODES: Record<Mode['name'], Mode> = {
     memoryCheckpoints: [20_000, 40_000],
     coldAtLatency: true,
     coldRounds: 2,
+    longHistory: 5_000,
+    journeyCallSample: 20,
+    journeyPersons: 1_000,
+    journeyConnections: 16,
   },
   smoke: {
     name: 'smoke',
@@ -112,8 +134,17 @@ const MODES: Record<Mode['name'], Mode> = {
     // Seconds count in a smoke test; the cold gateway's latency is the slowest part of phase 2.
     coldAtLatency: false,
     coldRounds: 1,
+    // Three pages of 100: enough to check that paging goes through; its RSS means nothing here.
+    longHistory: 250,
+    journeyCallSample: 3,
+    journeyPersons: 20,
+    journeyConnections: 4,
   },
 };
+
+/** How much the gateway's RSS may grow while one client pages through the long history ("flat"). */
+const JOURNEY_RSS_BOUND_MIB = 20;
+const SOURCES = ['crm', 'loyalty', 'commerce', 'analytics'] as const;
 
 /** Silo latency of the latency-tax phase (ms), each with 25% jitter. */
 const LATENCY_MS = { crm: 20, loyalty: 30, commerce: 40, analytics: 60 } as const;
@@ -188,10 +219,10 @@ interface Contender {
   ask(id: string): { method: 'GET' | 'POST'; path: string; body?: string };
 }
 
-function contenderAsk(kind: ContenderKind, url: string): Contender['ask'] {
+function contenderAsk(kind: ContenderKind, url: string, query = PROFILE_QUERY): Contender['ask'] {
   const path = new URL(url).pathname;
   if (kind === 'floor') return (id) => ({ method: 'GET', path: `${path}?id=${encodeURIComponent(id)}` });
-  return (id) => ({ method: 'POST', path, body: JSON.stringify({ query: PROFILE_QUERY, variables: { id } }) });
+  return (id) => ({ method: 'POST', path, body: JSON.stringify({ query, variables: { id } }) });
 }
 
 /** The request shape of a load run: the i-th request asks for ids[i mod n]. */
@@ -541,7 +572,7 @@ async function main(): Promise<void> {
     const serverChildren = new Map(kinds.map((kind) => [kind, spawnServer(kind)]));
     // Children inherit their parent's CPU affinity when spawned: pin this process only now.
     if (cpu) pinProcess(process.pid, cpu.load);
-    const silosReady = await silos.call<SilosReady>('start', { size: mode.populationSize, seed: SEED }, 300_000);
+    const silosReady = await silos.call<SilosReady>('start', { size: mode.populationSize, seed: SEED, longHistory: mode.longHistory }, 300_000);
     const h: Harness = { silos, silosReady };
     log(`population of ${silosReady.populationSize} generated in ${silosReady.generateMs} ms; ${silosReady.persons.length} people with one CRM, loyalty and shop record each`);
 
@@ -558,11 +589,14 @@ async function main(): Promise<void> {
       gatewayEnv,
     });
     const contenders = new Map<ContenderKind, Contender>();
+    // The same servers asked the journey question (the floor on its own path).
+    const journeyContenders = new Map<ContenderKind, Contender>();
     await Promise.all(
       kinds.map(async (kind) => {
         const child = serverChildren.get(kind)!;
-        const { url } = await child.call<{ url: string }>('start', startArgs(kind), 60_000);
+        const { url, journeyUrl } = await child.call<{ url: string; journeyUrl: string }>('start', startArgs(kind), 60_000);
         contenders.set(kind, { kind, child, url, ask: contenderAsk(kind, url) });
+        journeyContenders.set(kind, { kind, child, url: journeyUrl, ask: contenderAsk(kind, journeyUrl, JOURNEY_QUERY) });
       }),
     );
     if (cpu) {
@@ -723,6 +757,113 @@ async function main(): Promise<void> {
         `usual approach ${batchUsual.calls.total} calls`,
     );
 
+    // --- 6: the journey question: first page of 20 with the summary, gateway against its floor. ---
+    const JG = journeyContenders.get('gateway')!;
+    const JF = journeyContenders.get('floor')!;
+    // Same question, same answer: the touchpoints (every selected field but the cursors, which
+    // each signs its own way), whether more follow, and the summary's figures.
+    const journeyOf = (customer: any): string =>
+      canonical({
+        nodes: (customer?.journey?.edges ?? []).map((e: { node: unknown }) => e.node),
+        hasNextPage: customer?.journey?.pageInfo?.hasNextPage ?? null,
+        summary: customer?.journeySummary ?? null,
+      });
+    const journeySame: BenchPerson[] = [];
+    let journeyGatewayErrors = 0;
+    const journeyAsked = sameAsFloor.slice(0, mode.journeyPersons);
+    await inParallel(journeyAsked, 8, async (person) => {
+      const [g, f] = await Promise.all([ask(JG, `crm:${person.crm}`), ask(JF, `crm:${person.crm}`)]);
+      if (g.body?.errors) journeyGatewayErrors += 1;
+      if (!g.body?.errors && f.status === 200 && journeyOf(g.body?.data?.customer) === journeyOf(f.body?.data?.customer)) journeySame.push(person);
+    });
+    journeySame.sort((a, b) => order.get(a.crm)! - order.get(b.crm)!);
+    log(
+      `phase 6: the journey question; answers: gateway = floor for ${journeySame.length}/${journeyAsked.length} customers` +
+        (journeyGatewayErrors > 0 ? `, gateway errors on ${journeyGatewayErrors}` : ''),
+    );
+    if (journeySame.length < Math.max(3, journeyAsked.length / 2)) throw new Error('The gateway and the journey floor disagree on most customers: the comparison would not be the same question.');
+    const journeyIds = journeySame.map((p) => `crm:${p.crm}`);
+    const journeyPhase1 = await alternate(h, mode, [JG, JF], journeyIds, (c, shape, counter, s) => saturate(c.url, shape, counter, mode.journeyConnections, s), 'journey saturation');
+    await silos.call('setLatency', latency);
+    // With latency a request waits on the silos: twice the connections keep the floor busy.
+    const journeyFloorMax = await measure(h, JF, () => saturate(JF.url, shapeFor(JF, journeyIds), { next: 0 }, 2 * mode.journeyConnections, Math.max(mode.runS, 1)));
+    const journeyRate = Math.max(1, Math.round(journeyFloorMax.rps / 2));
+    log(
+      `journey: the floor's maximum with latency ${journeyFloorMax.rps.toFixed(0)} req/s` +
+        (journeyFloorMax.failed > 0 ? ` (${journeyFloorMax.failed} failed)` : '') +
+        `; fixed rate ${journeyRate} req/s`,
+    );
+    const journeyPhase2 = await alternate(
+      h,
+      mode,
+      [JG, JF],
+      journeyIds,
+      (c, shape, counter, s) => fixedRate(c.url, shape, counter, journeyRate, Math.max(1, Math.round(s))),
+      'journey fixed rate',
+    );
+    await silos.call('setLatency', {});
+    const journeyThroughputVsFloor = throughputVs(journeyPhase1, 'floor');
+    const journeyTax = (p: number): number =>
+      pairedMedian(runsOf(journeyPhase2, 'gateway'), runsOf(journeyPhase2, 'floor'), (x, y) => percentile(x.latencies, p) - percentile(y.latencies, p));
+    const journeyP50TaxMs = journeyTax(50);
+    const journeyP99TaxMs = journeyTax(99);
+    // Upstream calls of one question, per silo, counted at the simulators over a sample of customers.
+    const callSample = journeySame.slice(0, mode.journeyCallSample);
+    const journeyCalls = { gateway: Object.fromEntries(SOURCES.map((s) => [s, 0])), floor: Object.fromEntries(SOURCES.map((s) => [s, 0])) };
+    const journeyRoutes: Record<'gateway' | 'floor', Record<string, number>> = { gateway: {}, floor: {} };
+    let journeyCallErrors = 0;
+    for (const person of callSample) {
+      for (const [side, contender] of [['gateway', JG], ['floor', JF]] as const) {
+        const counted = await countCalls(h, contender, JOURNEY_QUERY, { id: `crm:${person.crm}` });
+        journeyCallErrors += counted.errors;
+        for (const source of SOURCES) journeyCalls[side][source]! += counted.calls.bySilo[source] ?? 0;
+        for (const [route, n] of Object.entries(counted.calls.byRoute)) journeyRoutes[side][route] = (journeyRoutes[side][route] ?? 0) + n;
+      }
+    }
+    const perRequest = (calls: Record<string, number>): Record<string, number> =>
+      Object.fromEntries(Object.entries(calls).map(([k, n]) => [k, round(ratio(n, callSample.length), 2)]));
+    const journeyCallsPerSilo = { gateway: perRequest(journeyCalls.gateway), floor: perRequest(journeyCalls.floor) };
+    // Every person of the sample has a record in the CRM, the loyalty program and the shop; most have analytics devices.
+    const journeyCallsPerSiloMax = Math.max(...SOURCES.map((s) => journeyCallsPerSilo.gateway[s]!));
+    log(`journey calls per request (mean of ${callSample.length} customers): gateway ${JSON.stringify(journeyCallsPerSilo.gateway)}, floor ${JSON.stringify(journeyCallsPerSilo.floor)}`);
+
+    // RSS of the gateway while one client pages through the long-history customer to the end.
+    const longHistory = silosReady.longHistory!;
+    const longId = `loyalty:${longHistory.memberId}`;
+    const readGatewayMemory = async (): Promise<ChildUsage> => {
+      await JG.child.call('gc');
+      return JG.child.call<ChildUsage>('usage');
+    };
+    const pageSamples: Array<{ page: number; rssBytes: number; heapUsedBytes: number }> = [];
+    const expectedPages = Math.ceil((longHistory.transactions + 1) / 100);
+    const seenIds = new Set<string>();
+    let pages = 0;
+    let pagingErrors = 0;
+    let after: string | null = null;
+    const pagingStarted = performance.now();
+    for (;;) {
+      const body = await graphql(JG.url, JOURNEY_PAGE_QUERY, { id: longId, after });
+      if (body.errors) pagingErrors += body.errors.length;
+      const connection = body.data?.customer?.journey;
+      if (!connection) break;
+      pages += 1;
+      for (const edge of connection.edges as Array<{ node: { id: string } }>) seenIds.add(edge.node.id);
+      if (pages === 1 || pages === Math.ceil(expectedPages / 2) || !connection.pageInfo.hasNextPage) {
+        const u = await readGatewayMemory();
+        pageSamples.push({ page: pages, rssBytes: u.rssBytes, heapUsedBytes: u.heapUsedBytes });
+      }
+      if (!connection.pageInfo.hasNextPage || pages > expectedPages * 2) break;
+      after = connection.pageInfo.endCursor;
+    }
+    const pagingS = (performance.now() - pagingStarted) / 1000;
+    const firstSample = pageSamples[0];
+    const lastSample = pageSamples.at(-1);
+    const journeyRssGrowthMiB = firstSample && lastSample ? (lastSample.rssBytes - firstSample.rssBytes) / 2 ** 20 : NaN;
+    log(
+      `journey paging: ${longId} (${longHistory.transactions} receipts): ${pages} pages of 100, ${seenIds.size} distinct touchpoints, ${pagingErrors} errors in ${pagingS.toFixed(1)} s; ` +
+        `gateway RSS after a full GC ${pageSamples.map((x) => `page ${x.page} ${(x.rssBytes / 2 ** 20).toFixed(0)} MiB`).join(', ')}`,
+    );
+
     // --- 5: memory of a fresh gateway resolving many distinct customers. ---
     const [checkpointA, checkpointB] = mode.memoryCheckpoints;
     log(`phase 5: memory, ${checkpointA.toLocaleString('en')} then ${checkpointB.toLocaleString('en')} distinct customers through a fresh gateway`);
@@ -818,6 +959,28 @@ async function main(): Promise<void> {
         value: ratio(memB.rssBytes, memA.rssBytes),
         pass: ratio(memB.rssBytes, memA.rssBytes) <= 1.1,
       },
+      {
+        key: 'journeyThroughputVsFloor',
+        what: 'Journey (first 20 + summary): throughput at saturation, gateway / floor',
+        target: '>= 0.70',
+        value: journeyThroughputVsFloor,
+        pass: journeyThroughputVsFloor >= 0.7,
+      },
+      { key: 'journeyP99TaxMs', what: `Journey: p99 latency tax over the floor at ${journeyRate} req/s (silo latency)`, target: '<= 2 ms', value: journeyP99TaxMs, pass: journeyP99TaxMs <= 2 },
+      {
+        key: 'journeyCallsPerSiloMax',
+        what: 'Journey: upstream calls per request, per silo holding records (max)',
+        target: '<= 1',
+        value: journeyCallsPerSiloMax,
+        pass: journeyCallsPerSiloMax <= 1,
+      },
+      {
+        key: 'journeyRssGrowthMiB',
+        what: `Journey: gateway RSS growth paging ${longHistory.transactions.toLocaleString('en')} receipts by 100 (MiB)`,
+        target: `<= ${JOURNEY_RSS_BOUND_MIB}`,
+        value: journeyRssGrowthMiB,
+        pass: journeyRssGrowthMiB <= JOURNEY_RSS_BOUND_MIB,
+      },
     ];
     const results = {
       throughputVsFloor: round(throughputVsFloor, 3),
@@ -830,6 +993,10 @@ async function main(): Promise<void> {
       memoryGrowth: round(ratio(memB.rssBytes, memA.rssBytes), 3),
       cacheWarmVsColdThroughput: round(ratio(g.rps, gc.rps), 2),
       cacheColdVsWarmP50AtLatency: round(ratio(lc.p50Ms, lw.p50Ms), 2),
+      journeyThroughputVsFloor: round(journeyThroughputVsFloor, 3),
+      journeyP99TaxMs: round(journeyP99TaxMs, 2),
+      journeyCallsPerSiloMax,
+      journeyRssGrowthMiB: round(journeyRssGrowthMiB, 1),
       machine: {
         cores,
         cpuModel: cpus()[0]?.model ?? 'unknown',
@@ -915,6 +1082,40 @@ async function main(): Promise<void> {
         errors: memErrors,
         siloFailuresLogged: memSiloFailures,
       },
+      journey: {
+        note: 'the journey question (bench/shared.ts JOURNEY_QUERY) against its floor (bench/journey-floor.ts); see bench/README.md, "The journey question"',
+        answers: { compared: journeyAsked.length, gatewayEqualsFloor: journeySame.length },
+        throughput: {
+          connections: mode.journeyConnections,
+          gateway: journeyPhase1.aggregates.gateway,
+          floor: journeyPhase1.aggregates.floor,
+          pooledVsFloor: round(ratio(journeyPhase1.aggregates.gateway!.rps, journeyPhase1.aggregates.floor!.rps), 3),
+        },
+        latencyTax: {
+          siloLatencyMs: latency,
+          floorMaxRps: round(journeyFloorMax.rps, 1),
+          floorMaxConnections: 2 * mode.journeyConnections,
+          floorMaxFailed: journeyFloorMax.failed,
+          rateRps: journeyRate,
+          p50TaxMs: round(journeyP50TaxMs, 2),
+          p99TaxMs: round(journeyP99TaxMs, 2),
+          gateway: journeyPhase2.aggregates.gateway,
+          floor: journeyPhase2.aggregates.floor,
+        },
+        calls: { customers: callSample.length, perRequestPerSilo: journeyCallsPerSilo, byRoute: journeyRoutes, errors: journeyCallErrors },
+        paging: {
+          id: longId,
+          transactions: longHistory.transactions,
+          pageSize: 100,
+          pages,
+          distinctTouchpoints: seenIds.size,
+          errors: pagingErrors,
+          seconds: round(pagingS, 1),
+          note: 'gateway RSS and heap used after full GCs, at the first, the middle and the last page',
+          samples: pageSamples,
+          boundMiB: JOURNEY_RSS_BOUND_MIB,
+        },
+      },
       answers: { compared: warmSet.length, gatewayEqualsFloor: sameAsFloor.length, usualCompared: usualSample.length, gatewayEqualsUsualButId: usualAgrees },
       gatewayEnv,
       serverNodeFlags,
@@ -968,6 +1169,8 @@ function printTable(results: any, targets: Array<{ what: string; target: string;
   const l = results.latencyTax;
   const m = results.memory;
   const mib = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  const j = results.journey;
+  const perSilo = (calls: Record<string, number>): string => Object.entries(calls).map(([source, n]) => `${source} ${n}`).join(', ');
   const out = [
     '',
     `Customer gateway benchmark (${mode.name}${mode.name === 'quick' ? `: memory at ${mode.memoryCheckpoints[0].toLocaleString('en')}/${mode.memoryCheckpoints[1].toLocaleString('en')} customers, not 50,000/100,000` : ''}) - ${results.machine.cores} cores, Node ${results.machine.node}, ${results.machine.date}, commit ${results.machine.commit}`,
@@ -989,6 +1192,10 @@ function printTable(results: any, targets: Array<{ what: string; target: string;
     `customers(ids: ${results.calls.batch.ids}): gateway ${results.calls.batch.gateway.calls.total} calls (${results.calls.batch.gateway.rounds.rounds} rounds, per silo per round ${JSON.stringify(results.calls.batch.gateway.rounds.perRound)}), usual ${results.calls.batch.usual.calls.total}`,
     `memory: RSS ${mib(m.startRssBytes)} at start, ${mib(m.rssBytesAtA)} / ${mib(m.rssBytesAtB)} after ${m.customers[0]} / ${m.customers[1]} customers, ${mib(m.rssBytesAfter)} after asking the first ${m.customers[0]} again (peak ${mib(m.peakRssBytes)}, cache ${m.cacheKeysAtA} / ${m.cacheKeysAtB} keys)`,
     `  after a full GC, at ${m.customers[0]} / ${m.customers[1]}: heap used ${mib(m.heapUsedBytesAtA)} / ${mib(m.heapUsedBytesAtB)}, heap reserved ${mib(m.heapTotalBytesAtA)} / ${mib(m.heapTotalBytesAtB)}, external ${mib(m.externalBytesAtA)} / ${mib(m.externalBytesAtB)}`,
+    `journey (first 20 + summary), same answer for ${j.answers.gatewayEqualsFloor}/${j.answers.compared} customers: req/s at saturation gateway ${j.throughput.gateway.rps}, floor ${j.throughput.floor.rps}; CPU per request gateway ${j.throughput.gateway.cpuMsPerRequest} ms, floor ${j.throughput.floor.cpuMsPerRequest} ms`,
+    `  with silo latency: floor maximum ${j.latencyTax.floorMaxRps} req/s; at ${j.latencyTax.rateRps} req/s, pooled: gateway p50 ${j.latencyTax.gateway.p50Ms} p99 ${j.latencyTax.gateway.p99Ms} ms, floor p50 ${j.latencyTax.floor.p50Ms} p99 ${j.latencyTax.floor.p99Ms} ms (paired p50 tax ${j.latencyTax.p50TaxMs} ms)`,
+    `  upstream calls per request per silo (mean of ${j.calls.customers}): gateway ${perSilo(j.calls.perRequestPerSilo.gateway)}; floor ${perSilo(j.calls.perRequestPerSilo.floor)}`,
+    `  paging ${j.paging.id} (${j.paging.transactions} receipts) by ${j.paging.pageSize}: ${j.paging.pages} pages, ${j.paging.distinctTouchpoints} distinct touchpoints, ${j.paging.errors} errors; gateway RSS after a full GC ${j.paging.samples.map((x: { page: number; rssBytes: number }) => `page ${x.page} ${mib(x.rssBytes)}`).join(', ')} (bound +${j.paging.boundMiB} MiB)`,
     '',
   ];
   process.stdout.write(out.join('\n') + '\n');

@@ -55,7 +55,8 @@ async function siloCalls(): Promise<SiloStats> {
 }
 
 serveRpc({
-  async start(args: StartArgs): Promise<{ url: string }> {
+  /** `url` answers the profile question; `journeyUrl` the journey question (the same endpoint but for the floor). */
+  async start(args: StartArgs): Promise<{ url: string; journeyUrl: string }> {
     controlUrl = args.controlUrl;
     switch (args.kind) {
       case 'gateway':
@@ -96,19 +97,20 @@ serveRpc({
           await gateway.close();
           await closeSiloConnectors(connectors);
         };
-        return { url: `http://127.0.0.1:${gateway.port}/graphql` };
+        const url = `http://127.0.0.1:${gateway.port}/graphql`;
+        return { url, journeyUrl: url };
       }
       case 'floor': {
         const floor = await startFloor({ silos: args.silos, persons: args.persons });
         problems = floor.failures;
         close = floor.close;
-        return { url: floor.url };
+        return { url: floor.url, journeyUrl: floor.journeyUrl };
       }
       case 'usual': {
         const usual = await startUsual({ silos: args.silos });
         problems = usual.failures;
         close = usual.close;
-        return { url: usual.url };
+        return { url: usual.url, journeyUrl: usual.url };
       }
       default:
         throw new Error(`Unknown contender kind ${String(args.kind satisfies never)}`);

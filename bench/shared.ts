@@ -30,6 +30,31 @@ export const PROFILES_QUERY = `query Profiles($ids: [ID!]!) {
   }
 }`;
 
+/**
+ * The journey question: "the first page of this customer's journey (20 touchpoints) with the
+ * summary". The gateway gets this exact operation; the journey floor (journey-floor.ts) answers
+ * the same data without GraphQL.
+ */
+export const JOURNEY_QUERY = `query Journey($id: ID!) {
+  customer(id: $id) {
+    journey(first: 20) {
+      edges { cursor node { id occurredAt kind channel source summary amount currency } }
+      pageInfo { hasNextPage endCursor }
+    }
+    journeySummary { touchpoints purchases returns totalSpend currency favouriteStore }
+  }
+}`;
+
+/** One page of 100 of a journey, from `after`: how the RSS check pages through a long history. */
+export const JOURNEY_PAGE_QUERY = `query JourneyPage($id: ID!, $after: String) {
+  customer(id: $id) {
+    journey(first: 100, after: $after) {
+      edges { cursor node { id occurredAt kind channel source summary amount currency } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
 /** Resolution only: which customers these are, no section fetched (the memory phase). */
 export const IDS_ONLY_QUERY = `query Resolve($ids: [ID!]!) { customers(ids: $ids) { id } }`;
 
@@ -41,6 +66,19 @@ export interface BenchPerson {
   crm: string;
   loyalty: string;
   commerce: string;
+  /** Their analytics visitors (devices), any number: the journey floor reads their visits. */
+  analytics: string[];
+}
+
+/**
+ * The customer with a long store history that the silos process adds to the load population
+ * (silos-child.ts): one loyalty member, in no other silo and not in the truth, with
+ * `transactions` store receipts. The journey's RSS check pages through them.
+ */
+export interface LongHistoryCustomer {
+  /** Ask for it as `loyalty:<memberId>`. */
+  memberId: string;
+  transactions: number;
 }
 
 /** What the silos process reports once its simulators listen. */
@@ -53,6 +91,8 @@ export interface SilosReady {
   generateMs: number;
   /** Every person of the population with exactly one CRM, loyalty and shop record, in truth order. */
   persons: BenchPerson[];
+  /** The long-history customer added to the population, or null when none was asked for. */
+  longHistory: LongHistoryCustomer | null;
 }
 
 export type SiloStats = Record<Source, SimulatorStats>;

@@ -11,7 +11,7 @@ import type { Source } from '../src/generated/graphql.js';
 import { generatePopulation } from '../demo/population/generate.js';
 import type { Population } from '../connectors/population.js';
 import { serveRpc, usage } from './rpc.js';
-import type { BenchPerson, SiloLatency, SiloStats, SilosReady } from './shared.js';
+import type { BenchPerson, LongHistoryCustomer, SiloLatency, SiloStats, SilosReady } from './shared.js';
 
 const SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];
 const START_PRIORITY: readonly Source[] = ['crm', 'commerce', 'loyalty', 'analytics'];
@@ -25,12 +25,40 @@ function stats(): SiloStats {
   return Object.fromEntries(SOURCES.map((source) => [source, d.simulators[source].stats()])) as SiloStats;
 }
 
+/**
+ * Adds the long-history customer (shared.ts, LongHistoryCustomer): a copy of the population's
+ * first member under a new id, without email, phone or card (so that no other record links to
+ * it), and `count` copies of the population's first receipt moved to it, one every 6 hours back
+ * from the population's `now`, every tenth a return. Appended after everything the generator made,
+ * and not in the truth: the people the load asks about, and every figure about them, are unchanged.
+ */
+function addLongHistory(target: Population, count: number): LongHistoryCustomer {
+  const memberId = 'b0000000-0000-4000-8000-00000000beef';
+  const model = target.loyalty.members[0];
+  const receipt = target.loyalty.transactions[0];
+  if (!model || !receipt) throw new Error('The population has no loyalty member or transaction to copy for the long-history customer.');
+  target.loyalty.members.push({ ...model, customerId: memberId, email: null, phone: null, loyaltyCardNumber: null, firstName: null, lastName: null, active: true });
+  const newest = Date.parse('2026-10-31T18:00:00Z');
+  for (let i = 0; i < count; i += 1) {
+    const id = String(i).padStart(12, '0');
+    target.loyalty.transactions.push({
+      ...receipt,
+      transactionId: `b0000000-0000-4000-8000-${id}`,
+      customerId: memberId,
+      header: { ...receipt.header, documentNumber: `LONG-${i}`, documentType: i % 10 === 9 ? 'return' : 'sell', purchasedAt: new Date(newest - i * 6 * 3_600_000).toISOString() },
+    });
+  }
+  return { memberId, transactions: count };
+}
+
 serveRpc({
-  async start(args: { size: number; seed: number }): Promise<SilosReady> {
+  /** `longHistory`: receipts of the long-history customer to add (none when absent or 0). */
+  async start(args: { size: number; seed: number; longHistory?: number }): Promise<SilosReady> {
     const started = performance.now();
     // A fixed `now`, so that a seed and size give the same population on every run and machine.
     population = generatePopulation({ seed: args.seed, size: args.size, now: new Date('2026-11-01T00:00:00Z') });
     const generateMs = Math.round(performance.now() - started);
+    const longHistory = args.longHistory ? addLongHistory(population, args.longHistory) : null;
     demo = await startDemoSilos({ population });
     const control = createServer((_req, res) => {
       const body = JSON.stringify(stats());
@@ -48,7 +76,8 @@ serveRpc({
       const crm = only('crm');
       const loyalty = only('loyalty');
       const commerce = only('commerce');
-      if (crm && loyalty && commerce) persons.push({ crm, loyalty, commerce });
+      const analytics = entry.records.filter((r) => r.source === 'analytics').map((r) => r.id);
+      if (crm && loyalty && commerce) persons.push({ crm, loyalty, commerce, analytics });
     }
     // Collect what generating left behind now, not while serving the first measured requests.
     (globalThis as { gc?: () => void }).gc?.();
@@ -58,6 +87,7 @@ serveRpc({
       populationSize: population.truth.length,
       generateMs,
       persons,
+      longHistory,
     };
   },
 

@@ -21,6 +21,10 @@ const KEYS = [
   'batchCallsVsUsual',
   'warmLookupCalls',
   'memoryGrowth',
+  'journeyThroughputVsFloor',
+  'journeyP99TaxMs',
+  'journeyCallsPerSiloMax',
+  'journeyRssGrowthMiB',
 ] as const;
 
 describe('npm run bench -- --smoke', () => {
@@ -45,6 +49,12 @@ describe('npm run bench -- --smoke', () => {
     expect(results.machine).toMatchObject({ cores: expect.any(Number), node: process.version, date: expect.any(String) });
     expect(results.warmLookupCalls).toBe(0);
     expect(stdout).toMatch(/Throughput at saturation, gateway \/ floor.*(PASS|FAIL)/);
+    // The journey question: the floor answers it as the gateway does, and paging the smoke's
+    // 250-receipt customer by 100 gives 3 pages holding each of its 251 touchpoints once.
+    const journey = results.journey as { answers: { compared: number; gatewayEqualsFloor: number }; paging: { pages: number; distinctTouchpoints: number; errors: number } };
+    expect(journey.answers.gatewayEqualsFloor).toBe(journey.answers.compared);
+    expect(journey.paging).toMatchObject({ pages: 3, distinctTouchpoints: 251, errors: 0 });
+    expect(stdout).toMatch(/Journey \(first 20 \+ summary\): throughput at saturation, gateway \/ floor.*(PASS|FAIL)/);
   }, 120_000);
 });
 
