@@ -18,8 +18,8 @@
  *   CRM       contacts/batch/read                                    (the contact's creation)
  *   loyalty   member?customerId=                                     (membership; tier names cached)
  *             transaction?customerId=…  redemption?customerId=…      (each history, 250 a read)
- *   shop      customers.json?ids=  orders.json?customer_id=…         (account, currency; orders)
- *             products.json?ids=                                     (the lines' categories, as the gateway's summary reads them)
+ *   shop      customers.json?ids=  orders.json?customer_id=…         (account, currency; orders; no products.json:
+ *                                                                     the question does not show favourite categories)
  *   analytics Live.getLastVisitsDetails by visitorId (the devices' first logins), then the visits
  * Which records are this customer's comes from the population's ground truth, as for the profile
  * floor (floor.ts): the way the gateway's identity cache knows a cluster's record ids.
@@ -78,22 +78,14 @@ export async function journeyFloor(connectors: SiloConnectors, person: BenchPers
   const loyaltyIds = [person.loyalty];
   const commerceIds = [person.commerce];
   const analyticsIds = person.analytics ?? [];
-  // The lines' categories are asked as soon as the orders are in (one products.json call), as the
-  // gateway's summary does, not after every other read.
-  const ordersWithCategories = readAll((w) => connectors.commerce.orderHistory(commerceIds, w), (o) => ({ at: at(o.createdAt), id: o.id })).then(async (orders) => {
-    const productIds = new Set<string>();
-    for (const order of orders) for (const line of order.lines) if (line.productId !== null) productIds.add(line.productId);
-    const categories = productIds.size > 0 ? await connectors.commerce.productCategories([...productIds]) : new Map<string, string | null>();
-    return { orders, categories };
-  });
-  const [contacts, members, shopCustomers, visitors, transactions, redemptions, { orders, categories }, visits] = await Promise.all([
+  const [contacts, members, shopCustomers, visitors, transactions, redemptions, orders, visits] = await Promise.all([
     connectors.crm.fetchRecords([person.crm]),
     connectors.loyalty.fetchRecords(loyaltyIds),
     connectors.commerce.fetchRecords(commerceIds),
     analyticsIds.length > 0 ? connectors.analytics.fetchRecords(analyticsIds) : Promise.resolve([]),
     readAll((w) => connectors.loyalty.transactionHistory(loyaltyIds, w), (t) => ({ at: at(t.purchasedAt), id: t.id })),
     readAll((w) => connectors.loyalty.redemptionHistory(loyaltyIds, w), (r) => ({ at: at(r.redeemedAt), id: r.id })),
-    ordersWithCategories,
+    readAll((w) => connectors.commerce.orderHistory(commerceIds, w), (o) => ({ at: at(o.createdAt), id: o.id })),
     analyticsIds.length > 0 ? readAll((w) => connectors.analytics.visitHistory(analyticsIds, w), (v) => ({ at: at(v.endedAt), id: v.id })) : Promise.resolve([]),
   ]);
 
@@ -115,7 +107,7 @@ export async function journeyFloor(connectors: SiloConnectors, person: BenchPers
     for (const login of visitor.firstLogins) if (own.has(login.userId)) touchpoints.push(...touchpointsOf('analytics.logins', { visitor, login }));
   }
 
-  const fold = new JourneySummaryFold({ currency: shopCustomers[0]?.currency ?? null, categoryOf: (id) => categories.get(id) ?? null });
+  const fold = new JourneySummaryFold({ currency: shopCustomers[0]?.currency ?? null });
   const keyed = touchpoints.map((node) => {
     fold.add(node);
     return { key: touchpointKey(node), node };
