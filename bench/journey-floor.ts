@@ -26,6 +26,7 @@
  */
 import type { SiloConnectors } from '../connectors/types.js';
 import type { JourneyPoint, JourneyRead, JourneyWindow } from '../connectors/types.js';
+import { ownFirstLogins } from '../src/graphql/journey-readers.js';
 import { encodeCursor } from '../src/journey/cursor.js';
 import { filterKey } from '../src/journey/filter.js';
 import { compareKeys, touchpointKey, type TouchpointKey } from '../src/journey/order.js';
@@ -100,11 +101,10 @@ export async function journeyFloor(connectors: SiloConnectors, person: BenchPers
   add('commerce.customers', shopCustomers);
   add('commerce.orders', orders);
   add('analytics.visits', visits);
-  // A shared device's logins as someone else are not this customer's moments.
-  const own = new Set(commerceIds);
+  // The customer's own first logins, matched as the gateway matches them (normalized shop ids).
   for (const visitor of visitors) {
     if (visitor === null) continue;
-    for (const login of visitor.firstLogins) if (own.has(login.userId)) touchpoints.push(...touchpointsOf('analytics.logins', { visitor, login }));
+    for (const login of ownFirstLogins(visitor, commerceIds, { defaultCountry: 'FR' })) touchpoints.push(...touchpointsOf('analytics.logins', { visitor, login }));
   }
 
   const fold = new JourneySummaryFold({ currency: shopCustomers[0]?.currency ?? null });

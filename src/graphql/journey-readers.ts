@@ -7,7 +7,7 @@
  */
 import { compareEventIds } from '../../connectors/shared/journey-order.js';
 import type { AnalyticsVisitorRecord, JourneyWindow } from '../../connectors/types.js';
-import { normalizeIdentifier } from '../identity/normalize.js';
+import { normalizeIdentifier, type NormalizeOptions } from '../identity/normalize.js';
 import type { Source } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import type { JourneyPlan, StreamPushdowns } from '../journey/filter.js';
@@ -57,7 +57,7 @@ export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx:
   if (has('analytics.logins')) {
     readers['analytics.logins'] = fromRecords(async () =>
       events(await siloRecords(customer, 'analytics', ctx.loaders.analytics)).flatMap((visitor) =>
-        ownFirstLogins(visitor, ids('commerce'), ctx).map((login) => touchpointsOf('analytics.logins', { visitor, login })).flat(),
+        ownFirstLogins(visitor, ids('commerce'), ctx.services.normalize).map((login) => touchpointsOf('analytics.logins', { visitor, login })).flat(),
       ),
     );
   }
@@ -70,9 +70,9 @@ export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx:
  * sends the id padded, ` 7010010357660`, is the same login). A shared device's logins as someone
  * else are not this customer's moments.
  */
-function ownFirstLogins(visitor: AnalyticsVisitorRecord, shopIds: readonly string[], ctx: RequestContext): AnalyticsVisitorRecord['firstLogins'] {
+export function ownFirstLogins(visitor: AnalyticsVisitorRecord, shopIds: readonly string[], normalize: NormalizeOptions): AnalyticsVisitorRecord['firstLogins'] {
   const normalized = (userId: string) => {
-    const result = normalizeIdentifier({ type: 'commerce', value: userId }, ctx.services.normalize);
+    const result = normalizeIdentifier({ type: 'commerce', value: userId }, normalize);
     return result.ok ? result.identifier.value : null;
   };
   const own = new Set(shopIds.map(normalized));
