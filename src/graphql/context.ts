@@ -117,14 +117,15 @@ export interface RequestContext {
   /**
    * Each customer's whole journey history being read in this request, per stream (the summary
    * starts them; a journey page beside it is cut from them instead of asking the silos again).
+   * Made on first use: most requests ask for no summary.
    */
-  journeyHistories: WeakMap<CustomerParent, Map<JourneyStream, Promise<TouchpointRecord[]>>>;
+  journeyHistories?: WeakMap<CustomerParent, Map<JourneyStream, Promise<TouchpointRecord[]>>>;
 }
 
 export const SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];
 
 export function createRequestContext(services: GatewayServices, bearerToken?: string): RequestContext {
-  return { services, bearerToken, failures: new SiloFailureReport(), loaders: new RequestLoaders(services), journeyHistories: new WeakMap() };
+  return { services, bearerToken, failures: new SiloFailureReport(), loaders: new RequestLoaders(services) };
 }
 
 /**

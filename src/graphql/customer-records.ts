@@ -16,6 +16,11 @@ export interface LoadedCluster {
   errors: SourceError[];
 }
 
+/** The ids of the customer's records in one silo, in the cluster's order. */
+export function recordIdsIn(customer: CustomerParent, source: Source): string[] {
+  return customer.records.filter((record) => record.source === source).map((record) => record.id);
+}
+
 /** The customer's records in one silo, or the SourceError that keeps them unknown. */
 export async function siloRecords<T extends { id: string }>(
   customer: CustomerParent,
@@ -24,7 +29,7 @@ export async function siloRecords<T extends { id: string }>(
 ): Promise<T[] | SourceError> {
   const failure = customer.failures.get(source);
   if (failure) return failure;
-  const ids = customer.records.filter((r) => r.source === source).map((r) => r.id);
+  const ids = recordIdsIn(customer, source);
   if (ids.length === 1) {
     // The usual case, one record in this silo: one load, without loadMany's promise per key.
     try {

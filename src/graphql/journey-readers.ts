@@ -15,14 +15,8 @@ import { memoryReader, type JourneyReader, type JourneyReaders, type JourneyRead
 import { touchpointsOf } from '../journey/touchpoints.js';
 import { JOURNEY_STREAMS, STREAM_SOURCE, type JourneyStream, type StreamEvents, type TouchpointRecord } from '../journey/touchpoint.js';
 import { SourceError } from '../shared/errors.js';
-import { siloRecords } from './customer-records.js';
+import { recordIdsIn, siloRecords } from './customer-records.js';
 import type { RequestContext } from './context.js';
-
-
-/** The ids of the customer's records in one silo. */
-export function recordIdsIn(customer: CustomerParent, source: Source): string[] {
-  return customer.records.filter((record) => record.source === source).map((record) => record.id);
-}
 
 /**
  * A reader for each stream of the plan in which this customer has records: a stream of a silo

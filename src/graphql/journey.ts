@@ -37,7 +37,7 @@ export const journeyResolvers: JourneyResolvers = {
     // tick, a `journeySummary` selected beside this field (before or after it) has started its
     // whole-history reads, and the page is cut from them instead of asking the silos again.
     await Promise.resolve();
-    const readers = withWholeHistories(journeyReaders(customer, plan, ctx), ctx.journeyHistories.get(customer));
+    const readers = withWholeHistories(journeyReaders(customer, plan, ctx), ctx.journeyHistories?.get(customer));
     const page = await readJourneyPage({ readers, positions, first, filter, plan, cursor });
     const unavailableSources = reportFailures(customer, page.failures, ctx, info);
     return { edges: page.edges, pageInfo: page.pageInfo, partial: unavailableSources.length > 0, unavailableSources };
@@ -74,7 +74,7 @@ export const journeyResolvers: JourneyResolvers = {
  * promise rejects with the SourceError of its silo.
  */
 function startWholeHistories(customer: CustomerParent, ctx: RequestContext): Map<JourneyStream, Promise<TouchpointRecord[]>> {
-  const started = ctx.journeyHistories.get(customer);
+  const started = ctx.journeyHistories?.get(customer);
   if (started) return started;
   const readers = journeyReaders(customer, planJourney(WHOLE_HISTORY), ctx);
   const histories = new Map<JourneyStream, Promise<TouchpointRecord[]>>();
@@ -86,7 +86,7 @@ function startWholeHistories(customer: CustomerParent, ctx: RequestContext): Map
     history.catch(() => undefined);
     histories.set(stream, history);
   }
-  ctx.journeyHistories.set(customer, histories);
+  (ctx.journeyHistories ??= new WeakMap()).set(customer, histories);
   return histories;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareJourneyPoints, isAtOrAfter } from '../../connectors/shared/journey-order.js';
 import type { JourneyPoint, JourneyWindow } from '../../connectors/types.js';
 import type { Source, TouchpointKind } from '../generated/graphql.js';
+import { seededRandom } from '../../test/support/seeded-random.js';
 import { SourceError } from '../shared/errors.js';
 import { decodeCursor, type StreamPositions } from './cursor.js';
 import { filterKey, parseJourneyArgs, planJourney, type JourneyFilterSpec, type TimePushdown } from './filter.js';
@@ -126,17 +127,6 @@ async function allPages(
 
 const ids = (p: JourneyPage): string[] => p.edges.map((edge) => edge.node.id);
 
-/** A tiny seeded generator (mulberry32): the same seed gives the same histories on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A random history: store transactions (UUID-like ids), redemptions, orders (whole-number ids of
@@ -144,7 +134,7 @@ function seeded(seed: number): () => number {
  * distinct instants, so that ties across and within silos are everywhere.
  */
 function randomHistory(seed: number): Record<'loyalty.transactions' | 'loyalty.redemptions' | 'commerce.orders' | 'analytics.visits', TouchpointRecord[]> {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const int = (n: number): number => Math.floor(random() * n);
   const at = (): string => new Date(Date.UTC(2026, 0, 1) + int(40) * 60_000).toISOString();
   const unique = (make: () => string): (() => string) => {
@@ -743,7 +733,7 @@ describe('a stream built from records', () => {
 
   /** Record streams for a random history: creations at its few instants, and first logins on some of its visits (same event, same instant). */
   function randomRecords(seed: number, visits: readonly TouchpointRecord[]): Partial<Record<JourneyStream, TouchpointRecord[]>> {
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const int = (n: number): number => Math.floor(random() * n);
     const at = (): string => new Date(Date.UTC(2026, 0, 1) + int(45) * 60_000 - 5 * 60_000).toISOString();
     return {

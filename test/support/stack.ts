@@ -144,17 +144,4 @@ export async function resolvedCustomer<T>(stack: Stack, query: string, id: strin
   return answer!;
 }
 
-/**
- * A seeded source of numbers in [0, 1) (mulberry32), for a simulator's `setRandom`: the same seed
- * gives the same sequence on every run, so a test of a random fault mode cannot be flaky itself.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from './seeded-random.js';
