@@ -55,7 +55,7 @@ export type CategoryCount = {
 
 /** Where a touchpoint happened. */
 export type Channel =
-  /** In the mobile app (the app is tracked as its own analytics site). */
+  /** In the mobile app (the app is tracked as its own analytics site), or a reward redeemed with no store recorded (in the program's app). */
   | 'app'
   /** Through a marketing campaign other than email (ads, social, affiliates): a visit that came from it. */
   | 'campaign'

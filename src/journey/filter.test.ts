@@ -175,8 +175,9 @@ describe('the journey plan', () => {
     expect(planJourney(spec({ kinds: ['campaignVisit'] }))).toEqual({ 'analytics.visits': { campaign: 'only' } });
   });
 
-  it('asks analytics for app visits without campaign for the app channel, and reads first logins', () => {
+  it('asks analytics for app visits without campaign for the app channel, and reads first logins and redemptions (those without a store are in the app)', () => {
     expect(planJourney(spec({ channels: ['app'] }))).toEqual({
+      'loyalty.redemptions': {},
       'analytics.visits': { site: 'app', campaign: 'exclude' },
       'analytics.logins': {},
     });

@@ -90,7 +90,7 @@ export const STREAM_KINDS: { readonly [S in JourneyStream]: { kinds: readonly To
   'crm.contacts': { kinds: ['accountCreated'], channels: ['email'] },
   'loyalty.members': { kinds: ['membershipCreated'], channels: ['store'] },
   'loyalty.transactions': { kinds: ['storePurchase', 'storeReturn'], channels: ['store'] },
-  'loyalty.redemptions': { kinds: ['rewardRedeemed'], channels: ['store'] },
+  'loyalty.redemptions': { kinds: ['rewardRedeemed'], channels: ['store', 'app'] },
   'commerce.customers': { kinds: ['accountCreated'], channels: ['web'] },
   'commerce.orders': { kinds: ['onlineOrder', 'discountCodeUsed'], channels: ['web'] },
   // A campaign visit's channel is `email` when its campaign medium is email, else `campaign`.

@@ -271,10 +271,9 @@ describe('touchpointsOf: loyalty rewards', () => {
     });
   });
 
-  it('says "1 point" and leaves out an unknown store', () => {
-    expect(only('loyalty.redemptions', redemption({ store: null, reward: { name: 'Free coffee', costInPoints: 1, couponCode: null } })).summary).toBe(
-      'Redeemed Free coffee for 1 point',
-    );
+  it('says "1 point", leaves out an unknown store and puts a redemption without a till in the app channel', () => {
+    const inApp = only('loyalty.redemptions', redemption({ store: null, reward: { name: 'Free coffee', costInPoints: 1, couponCode: null } }));
+    expect([inApp.summary, inApp.channel]).toEqual(['Redeemed Free coffee for 1 point', 'app']);
   });
 });
 

@@ -101,14 +101,18 @@ export function transactionTouchpoint(transaction: StreamEvents['loyalty.transac
   });
 }
 
-/** A loyalty reward redeemed with points (Open Loyalty redemption), at its redemption date, where it was redeemed. */
+/**
+ * A loyalty reward redeemed with points (Open Loyalty redemption), at its redemption date, where it
+ * was redeemed: channel `store` when the program recorded a point of sale (`purchasePlace`), else
+ * `app` (a redemption with no till behind it is made by the member in the program's app or portal).
+ */
 export function redemptionTouchpoint(redemption: StreamEvents['loyalty.redemptions']): TouchpointRecord {
   const { reward, store } = redemption;
   return touchpoint({
     id: eventId('loyalty', 'redemption', redemption.id),
     occurredAt: redemption.redeemedAt,
     kind: 'rewardRedeemed',
-    channel: 'store',
+    channel: store === null || store.trim() === '' ? 'app' : 'store',
     source: 'loyalty',
     sourceId: redemption.id,
     recordId: redemption.recordId,
