@@ -251,6 +251,7 @@ describe('ordersOf', () => {
       financialStatus: 'partially_refunded',
       // The successful refund transaction only: the failed one moved no money.
       discountCodes: ['SPRING5'],
+      discounts: [{ code: 'SPRING5', amount: 5, type: 'fixed_amount' }],
       totalRefunded: 24.5,
       lines: [
         { sku: 'SKU-6', name: 'Water bottle', productId: '6', quantity: 2, unitPrice: 30 },

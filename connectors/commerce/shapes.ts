@@ -191,6 +191,7 @@ export function toOrderRecord(o: ShopifyOrderBody): CommerceOrderRecord {
     currency: o.currency,
     financialStatus: o.financial_status ?? null,
     discountCodes: (o.discount_codes ?? []).map((d) => d.code),
+    discounts: (o.discount_codes ?? []).map((d) => ({ code: d.code, amount: d.amount ?? null, type: d.type ?? null })),
     totalRefunded: totalRefunded(o.refunds ?? []),
     lines: o.line_items.map((l) => ({
       // Shopify sends "" for a variant without SKU.

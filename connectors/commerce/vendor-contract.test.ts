@@ -190,6 +190,7 @@ describe('the client against the documented exchanges', () => {
         currency: 'USD',
         financialStatus: 'partially_refunded',
         discountCodes: ['TENOFF'],
+        discounts: [{ code: 'TENOFF', amount: 10, type: 'fixed_amount' }],
         totalRefunded: 209,
         lines: [
           { sku: 'IPOD2008GREEN', name: 'IPod Nano - 8gb', quantity: 1, unitPrice: 199, productId: '632910392' },

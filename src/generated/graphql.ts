@@ -125,6 +125,8 @@ export type CommerceOrder = {
   currency: Scalars['String']['output'];
   /** The discount codes the order used (Shopify `discount_codes[].code`), in order; empty when none. */
   discountCodes: Array<Scalars['String']['output']>;
+  /** The discounts the order used, with what each took off (Shopify `discount_codes[]`), in order; empty when none. */
+  discounts: Array<OrderDiscount>;
   /** Payment state, for example `paid` or `refunded`. */
   financialStatus?: Maybe<Scalars['String']['output']>;
   /** The Shopify order id. Unique within its silo, and only this type holds ids of that kind, so `__typename` + `id` is a safe client cache key. */
@@ -613,6 +615,17 @@ export type MutationEvictCustomerArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** A discount code used on an online order (Shopify `discount_codes[]`). */
+export type OrderDiscount = {
+  __typename?: 'OrderDiscount';
+  /** What the code took off the order, in the order's currency (Shopify `amount`, whatever the code's type); null when the shop does not say. */
+  amount?: Maybe<Scalars['Float']['output']>;
+  /** The code the customer entered, as the shop keeps it. */
+  code: Scalars['String']['output'];
+  /** How the code's value is reckoned: `fixed_amount`, `percentage` or `shipping` (Shopify `type`); null when the shop does not say. */
+  type?: Maybe<Scalars['String']['output']>;
+};
+
 /** Paging information of a connection (Relay `PageInfo`). */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -1012,6 +1025,7 @@ export type ResolversTypes = {
   LoyaltyMember: ResolverTypeWrapper<LoyaltyMemberRecord>;
   LoyaltyTransaction: ResolverTypeWrapper<Omit<LoyaltyTransaction, 'lines'> & { lines: Array<ResolversTypes['PurchaseLine']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OrderDiscount: ResolverTypeWrapper<OrderDiscount>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PageView: ResolverTypeWrapper<PageView>;
   PostalAddress: ResolverTypeWrapper<PostalAddress>;
@@ -1057,6 +1071,7 @@ export type ResolversParentTypes = {
   LoyaltyMember: LoyaltyMemberRecord;
   LoyaltyTransaction: Omit<LoyaltyTransaction, 'lines'> & { lines: Array<ResolversParentTypes['PurchaseLine']> };
   Mutation: Record<PropertyKey, never>;
+  OrderDiscount: OrderDiscount;
   PageInfo: PageInfo;
   PageView: PageView;
   PostalAddress: PostalAddress;
@@ -1112,6 +1127,7 @@ export type CommerceOrderResolvers<ContextType = RequestContext, ParentType exte
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   discountCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  discounts?: Resolver<Array<ResolversTypes['OrderDiscount']>, ParentType, ContextType>;
   financialStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['PurchaseLine']>, ParentType, ContextType>;
@@ -1274,6 +1290,12 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   evictCustomer?: Resolver<ResolversTypes['Eviction'], ParentType, ContextType, RequireFields<MutationEvictCustomerArgs, 'id'>>;
 };
 
+export type OrderDiscountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OrderDiscount'] = ResolversParentTypes['OrderDiscount']> = {
+  amount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1398,6 +1420,7 @@ export type Resolvers<ContextType = RequestContext> = {
   LoyaltyMember?: LoyaltyMemberResolvers<ContextType>;
   LoyaltyTransaction?: LoyaltyTransactionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  OrderDiscount?: OrderDiscountResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PageView?: PageViewResolvers<ContextType>;
   PostalAddress?: PostalAddressResolvers<ContextType>;

@@ -94,6 +94,7 @@ function order(fields: Partial<CommerceOrderRecord> = {}): StreamEvents['commerc
     currency: 'EUR',
     financialStatus: 'paid',
     discountCodes: [],
+    discounts: [],
     totalRefunded: 0,
     lines: [
       { sku: 'TS-1', name: 'T-shirt', quantity: 2, unitPrice: 25, productId: '901' },
@@ -329,6 +330,22 @@ describe('touchpointsOf: online orders', () => {
         discountCodes: ['FREESHIP'],
       },
     ]);
+  });
+
+  it('gives a code the amount it took off, in the order currency, summed when the shop lists it twice', () => {
+    const [, welcome, free] = touchpointsOf(
+      'commerce.orders',
+      order({
+        discountCodes: ['WELCOME10', 'FREESHIP', 'WELCOME10'],
+        discounts: [
+          { code: 'WELCOME10', amount: 8.9, type: 'percentage' },
+          { code: 'FREESHIP', amount: null, type: 'shipping' },
+          { code: 'WELCOME10', amount: 0.1, type: 'percentage' },
+        ],
+      }),
+    );
+    expect([welcome!.amount, welcome!.currency, welcome!.summary]).toEqual([9, 'EUR', 'Used code WELCOME10 on order #1042, 9.00 EUR off']);
+    expect([free!.amount, free!.currency, free!.summary]).toEqual([null, null, 'Used code FREESHIP on order #1042']);
   });
 
   it('encodes a code so that a colon in it cannot make two ids equal', () => {

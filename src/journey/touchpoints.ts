@@ -125,7 +125,7 @@ export function redemptionTouchpoint(redemption: StreamEvents['loyalty.redemptio
 /**
  * An online order (`onlineOrder`, web, at `created_at`, for its total price, with its lines,
  * financial status and codes), then one `discountCodeUsed` per distinct code it used (Shopify
- * `discount_codes[].code`), at the same time, without amount (the record keeps codes only). The
+ * `discount_codes[].code`), at the same time, with what the code took off (its `amount`). The
  * order carries its refunded amount for the summary ({@link TouchpointRecord.refunded}).
  */
 export function orderTouchpoints(order: StreamEvents['commerce.orders']): TouchpointRecord[] {
@@ -152,8 +152,9 @@ export function orderTouchpoints(order: StreamEvents['commerce.orders']): Touchp
     refunded: Math.abs(order.totalRefunded),
   });
   const onOrder = order.name.trim() === '' ? 'on an online order' : `on order ${order.name}`;
-  const codes = [...new Set(order.discountCodes)].map((code) =>
-    touchpoint({
+  const codes = [...new Set(order.discountCodes)].map((code) => {
+    const off = amountOff(order.discounts, code);
+    return touchpoint({
       // A code is merchant text: encoded, a `:` in it cannot make two ids equal.
       id: `${id}:code:${encodeURIComponent(code)}`,
       occurredAt: order.createdAt,
@@ -162,11 +163,25 @@ export function orderTouchpoints(order: StreamEvents['commerce.orders']): Touchp
       source: 'commerce',
       sourceId: order.id,
       recordId: order.recordId,
-      summary: `Used code ${code} ${onOrder}`,
+      summary: `Used code ${code} ${onOrder}${off === null ? '' : `, ${money(off, order.currency)} off`}`,
+      ...(off === null ? {} : { amount: off, currency: order.currency }),
       discountCodes: [code],
-    }),
-  );
+    });
+  });
   return [placed, ...codes];
+}
+
+/**
+ * What a code took off an order: the sum of its `discount_codes[].amount` (Shopify gives the money
+ * taken off whatever the code's type), or null when the shop gives no amount for it.
+ */
+function amountOff(discounts: StreamEvents['commerce.orders']['discounts'], code: string): number | null {
+  let thousandths: number | null = null;
+  for (const discount of discounts) {
+    if (discount.code !== code || discount.amount === null || discount.amount === undefined) continue;
+    thousandths = (thousandths ?? 0) + Math.round(Math.abs(discount.amount) * 1000);
+  }
+  return thousandths === null ? null : thousandths / 1000;
 }
 
 /**

@@ -225,7 +225,7 @@ describe('Customer.journey', () => {
     const { connection } = await journey({ first: 20 });
     const summaries = connection!.edges.map((e) => e.node.summary);
     expect(summaries).toContain('Bought 3 items in Lyon Part-Dieu for 111.90 EUR');
-    expect(summaries).toContain('Used code WELCOME10 on order #9001');
+    expect(summaries).toContain('Used code WELCOME10 on order #9001, 10.00 EUR off');
     expect(summaries.join(' ')).not.toMatch(/Léa|Journey|@|JRN0001/);
     const order = connection!.edges.find((e) => e.node.kind === 'onlineOrder')!.node;
     expect(order).toMatchObject({ source: 'commerce', sourceId: '990001', recordId: String(SHOP_ID) });
