@@ -210,6 +210,17 @@ describe('Customer.journeySummary', () => {
     });
     expect(stack.demo.simulators.commerce.stats().requests).toBe(2);
   });
+
+  it('costs no more calls with the profile beside it: the creation events come from the records the profile reads anyway', async () => {
+    const WITH_PROFILE = SUMMARY.replace('journey(first: 20)', 'email phone address { city } identities { type value } journey(first: 20)');
+    await stack.query(WITH_PROFILE, { id: `email:${EMAIL}` });
+    for (const source of ['crm', 'loyalty', 'commerce', 'analytics'] as const) stack.demo.simulators[source].resetStats();
+    const { body } = await stack.query(WITH_PROFILE, { id: `email:${EMAIL}` });
+    expect(body.errors?.map((e) => e.message)).toBeUndefined();
+    expect((body.data!.customer as { email: string }).email).toBe(EMAIL);
+    const calls = Object.fromEntries((['crm', 'loyalty', 'commerce', 'analytics'] as const).map((s) => [s, stack.demo.simulators[s].stats().requests]));
+    expect(calls).toEqual({ crm: 1, loyalty: 3, commerce: 3, analytics: 2 });
+  });
 });
 
 describe('Customer.journey', () => {
