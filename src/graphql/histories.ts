@@ -1,0 +1,130 @@
+/**
+ * A customer's whole history, stream by stream, read at most once per request: what
+ * `journeySummary`, the lifecycle and value figures and the segments are computed from, and what
+ * a `journey` page beside them is cut from instead of asking the silos again. Each stream is
+ * started only when a field needs it, so a field that needs the loyalty receipts alone calls
+ * the loyalty program alone.
+ */
+import type { JourneyPoint } from '../../connectors/types.js';
+import type { CustomerParent } from '../identity/resolved-customer.js';
+import { planJourney, type JourneyFilterSpec } from '../journey/filter.js';
+import { memoryReader, type JourneyReader, type JourneyReaders } from '../journey/page.js';
+import { JOURNEY_STREAMS, type JourneyStream, type TouchpointRecord } from '../journey/touchpoint.js';
+import { SourceError } from '../shared/errors.js';
+import type { RequestContext } from './context.js';
+import { journeyReaders } from './journey-readers.js';
+
+/** How many events a whole-history read asks a silo for at once: the largest read a window allows. */
+const WHOLE_HISTORY_READ = 250;
+
+/** A whole history reads every stream whole, whatever a journey filter would keep. */
+const WHOLE_HISTORY: JourneyFilterSpec = { kinds: null, channels: null, since: null, until: null };
+
+/**
+ * The whole history of each of `streams` the customer has records for (a stream of a silo where
+ * they have none is absent: nothing to read, no call), each started once per request and customer
+ * and kept in the request context. A promise rejects with the SourceError of its silo; one that
+ * nobody awaits is not an unhandled rejection.
+ */
+export function wholeHistories(
+  customer: CustomerParent,
+  ctx: RequestContext,
+  streams: readonly JourneyStream[] = JOURNEY_STREAMS,
+): Map<JourneyStream, Promise<TouchpointRecord[]>> {
+  const started = (ctx.journeyHistories ??= new WeakMap()).get(customer) ?? new Map<JourneyStream, Promise<TouchpointRecord[]>>();
+  ctx.journeyHistories.set(customer, started);
+  const missing = streams.filter((stream) => !started.has(stream));
+  if (missing.length > 0) {
+    const readers = journeyReaders(customer, planJourney(WHOLE_HISTORY), ctx);
+    for (const stream of missing) {
+      const reader = readers[stream] as JourneyReader<JourneyStream> | undefined;
+      if (!reader) continue;
+      const history = readWhole(reader);
+      history.catch(() => undefined);
+      started.set(stream, history);
+    }
+  }
+  return new Map(streams.flatMap((stream) => (started.has(stream) ? [[stream, started.get(stream)!] as const] : [])));
+}
+
+/** A page's readers, served from the whole histories this request has started, where there are some. */
+export function withWholeHistories(readers: JourneyReaders, customer: CustomerParent, ctx: RequestContext): JourneyReaders {
+  const histories = ctx.journeyHistories?.get(customer);
+  if (!histories) return readers;
+  const served: { -readonly [S in JourneyStream]?: JourneyReader<S> } = { ...readers };
+  for (const stream of JOURNEY_STREAMS) {
+    const history = histories.get(stream);
+    if (history && readers[stream]) served[stream] = async (window) => memoryReader(await history)(window);
+  }
+  return served;
+}
+
+/**
+ * The touchpoints of the given histories that could be read, and the failures of those that
+ * could not (a SourceError each; anything else is thrown).
+ */
+export async function settledHistories(histories: Map<JourneyStream, Promise<TouchpointRecord[]>>): Promise<{ touchpoints: TouchpointRecord[]; failures: SourceError[] }> {
+  const touchpoints: TouchpointRecord[] = [];
+  const failures: SourceError[] = [];
+  await Promise.all(
+    [...histories.values()].map(async (history) => {
+      try {
+        touchpoints.push(...(await history));
+      } catch (error) {
+        if (!(error instanceof SourceError)) throw error;
+        failures.push(error);
+      }
+    }),
+  );
+  return { touchpoints, failures };
+}
+
+/** Every touchpoint of one stream, read after read until the silo has no more. */
+async function readWhole(reader: JourneyReader<JourneyStream>): Promise<TouchpointRecord[]> {
+  const all: TouchpointRecord[] = [];
+  let from: JourneyPoint | undefined;
+  for (;;) {
+    const read = await reader({ from, limit: WHOLE_HISTORY_READ });
+    // A read starts at `from` included: the event there was taken by the read before.
+    const fresh = from ? read.touchpoints.filter((t) => !(Date.parse(t.occurredAt) === from!.at && t.sourceId === from!.id)) : read.touchpoints;
+    all.push(...fresh);
+    const last = read.last ?? (read.touchpoints.length > 0 ? pointOf(read.touchpoints.at(-1)!) : undefined);
+    if (read.exhausted || !last || fresh.length === 0) return all;
+    from = last;
+  }
+}
+
+function pointOf(touchpoint: { occurredAt: string; sourceId: string }): JourneyPoint {
+  return { at: Date.parse(touchpoint.occurredAt), id: touchpoint.sourceId };
+}
+
+/**
+ * The categories of the shop products these touchpoints' lines name, into `categories`. A failed
+ * product read leaves them unknown (the lines then count in no category) and is not an error of
+ * the figures: spend and counts stand.
+ */
+export async function loadCategories(touchpoints: readonly TouchpointRecord[], categories: Map<string, string | null>, ctx: RequestContext): Promise<void> {
+  const wanted = new Set<string>();
+  for (const touchpoint of touchpoints) {
+    for (const line of touchpoint.items) if ('productId' in line && line.productId !== null && !categories.has(line.productId)) wanted.add(line.productId);
+  }
+  if (wanted.size === 0) return;
+  const ids = [...wanted];
+  const loaded = await ctx.loaders.commerceProductCategories.loadMany(ids);
+  ids.forEach((id, i) => {
+    const category = loaded[i];
+    if (!(category instanceof Error)) categories.set(id, category ?? null);
+  });
+}
+
+/** The shop's currency, from the customer's shop account; null when they have none or the shop failed. */
+export async function shopCurrency(customer: CustomerParent, ctx: RequestContext): Promise<string | null> {
+  const id = customer.records.find((record) => record.source === 'commerce')?.id;
+  if (!id) return null;
+  try {
+    return (await ctx.loaders.commerce.load(id))?.currency ?? null;
+  } catch (error) {
+    if (error instanceof SourceError) return null;
+    throw error;
+  }
+}
