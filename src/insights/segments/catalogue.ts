@@ -121,7 +121,7 @@ export const FEATURES: { readonly [G in FeatureGroup]: Readonly<Record<string, F
     purchases: { kind: 'field', type: 'int', meaning: 'Store purchases plus online orders, whole history.', streams: PURCHASES },
     returns: { kind: 'field', type: 'int', meaning: 'Store returns plus refunded online orders (fully or partly).', streams: PURCHASES },
     totalSpend: { kind: 'field', type: 'double', meaning: 'Net spend of the whole history (purchases minus returns and refunds), in `journey.currency`.', streams: PURCHASES },
-    currency: { kind: 'field', type: 'string', meaning: 'ISO 4217 currency of the spend figures (the shop’s); `""` without any purchase.', streams: PURCHASES },
+    currency: { kind: 'field', type: 'string', meaning: 'ISO 4217 currency of the spend figures: the shop’s, else the one most purchases were in; `""` when neither is known.', streams: PURCHASES },
     storePurchases: { kind: 'field', type: 'int', meaning: 'Purchases at a store till.', streams: ['loyalty.transactions'] },
     onlineOrders: { kind: 'field', type: 'int', meaning: 'Online orders (refunded or not).', streams: ['commerce.orders'] },
     webVisits: { kind: 'field', type: 'int', meaning: 'Website visits no campaign brought.', streams: VISITS },

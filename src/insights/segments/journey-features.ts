@@ -6,9 +6,9 @@
  * that a call costs a binary search or a map lookup, not a pass over the history.
  */
 import type { TouchpointRecord } from '../../journey/touchpoint.js';
-import type { JourneyStream } from '../../journey/touchpoint.js';
+import { JOURNEY_STREAMS, type JourneyStream } from '../../journey/touchpoint.js';
 import { JourneySummaryFold } from '../../journey/summary.js';
-import { FEATURES, WINDOW_DAYS, type FieldFeature, type MethodFeature } from './catalogue.js';
+import { FEATURES, WINDOW_DAYS } from './catalogue.js';
 import { whole } from './values.js';
 
 /** Milliseconds in a day: windows and "days since" count 24-hour days back from `now`. */
@@ -120,7 +120,8 @@ export class JourneyFeatures {
   #read(method: string): History {
     const history = this.#history;
     // The message names the feature only: a rule's evaluation absorbs it (compile.ts).
-    if (history === null || !history.knownMethods.has(method)) throw new Error(`journey.${method} is unknown: the silos it needs were not read.`);
+    const mask = FEATURE_MASK[method]!;
+    if (history === null || (history.readMask & mask) !== mask) throw new Error(`journey.${method} is unknown: the silos it needs were not read.`);
     return history;
   }
 }
@@ -128,14 +129,15 @@ export class JourneyFeatures {
 /** What the methods read: times in ms since the epoch, ascending. */
 interface History {
   now: number;
-  knownMethods: ReadonlySet<string>;
-  purchases: Float64Array;
-  storePurchases: Float64Array;
-  onlineOrders: Float64Array;
-  visits: Float64Array;
-  campaignVisits: Float64Array;
+  /** The bits of the streams read (and of the categories, when known): see {@link FEATURE_MASK}. */
+  readMask: number;
+  purchases: readonly number[];
+  storePurchases: readonly number[];
+  onlineOrders: readonly number[];
+  visits: readonly number[];
+  campaignVisits: readonly number[];
   /** Purchases, returns and orders in the summary's currency: their times, and the net spend from each one to the newest, in thousandths. */
-  money: { at: Float64Array; suffixThousandths: Float64Array };
+  money: { at: readonly number[]; suffixThousandths: readonly number[] };
   /** Per category (folded name): the newest purchase of it; per campaign: the newest visit from it; per category: the newest view. */
   bought: Map<string, number>;
   campaigns: Map<string, number>;
@@ -151,7 +153,6 @@ interface History {
  *   // JourneyFeatures { purchases: 3n, totalSpend: 182.3, channels: ['store', 'web'], … }
  */
 export function journeyFeatures(touchpoints: Iterable<TouchpointRecord>, options: JourneyFeatureOptions): JourneyFeatures {
-  const read = new Set(options.streams);
   const fold = new JourneySummaryFold({ currency: options.currency, categoryOf: options.categoryOf });
   const purchases: number[] = [];
   const storePurchases: number[] = [];
@@ -176,16 +177,15 @@ export function journeyFeatures(touchpoints: Iterable<TouchpointRecord>, options
     const at = Date.parse(touchpoint.occurredAt);
     // A DateTime the schema let through always parses; a time that does not is in no window.
     if (Number.isNaN(at)) continue;
-    const currency = touchpoint.currency?.trim().toUpperCase() ?? '';
     switch (touchpoint.kind) {
       case 'storePurchase':
         purchases.push(at);
         storePurchases.push(at);
-        money.push({ at, thousandths: Math.round((touchpoint.amount ?? 0) * 1000), currency });
+        money.push({ at, thousandths: Math.round((touchpoint.amount ?? 0) * 1000), currency: currencyOf(touchpoint) });
         for (const line of touchpoint.items) if (!('productId' in line)) newest(bought, line.category, at);
         break;
       case 'storeReturn':
-        money.push({ at, thousandths: -Math.round((touchpoint.amount ?? 0) * 1000), currency });
+        money.push({ at, thousandths: -Math.round((touchpoint.amount ?? 0) * 1000), currency: currencyOf(touchpoint) });
         break;
       case 'onlineOrder': {
         const total = touchpoint.amount ?? 0;
@@ -193,7 +193,7 @@ export function journeyFeatures(touchpoints: Iterable<TouchpointRecord>, options
         purchases.push(at);
         onlineOrders.push(at);
         // As the journey summary counts it: the total minus what was refunded, in thousandths.
-        money.push({ at, thousandths: Math.round((total - refunded) * 1000), currency });
+        money.push({ at, thousandths: Math.round((total - refunded) * 1000), currency: currencyOf(touchpoint) });
         const fullyRefunded = refunded > 0 && refunded >= total;
         for (const line of touchpoint.items) {
           if (!('productId' in line) || line.productId === null) continue;
@@ -224,54 +224,50 @@ export function journeyFeatures(touchpoints: Iterable<TouchpointRecord>, options
   }
 
   const summary = fold.result();
-  const categoriesKnown = options.categoryOf !== undefined || !productLines;
-  const known = (feature: FieldFeature | MethodFeature): boolean => feature.streams.every((s) => read.has(s)) && (!feature.productCategories || categoriesKnown);
+  let readMask = 0;
+  for (const stream of options.streams) readMask |= STREAM_BIT[stream];
+  // Categories are known when the shop's can be looked up, or no online order needs them.
+  if (options.categoryOf !== undefined || !productLines) readMask |= CATEGORIES_BIT;
   const summaryCurrency = summary.currency ?? '';
   const spent = money.filter((m) => m.currency === summaryCurrency).sort((a, b) => a.at - b.at);
-  const suffix = new Float64Array(spent.length + 1);
+  const suffix = new Array<number>(spent.length + 1);
+  suffix[spent.length] = 0;
   for (let i = spent.length - 1; i >= 0; i -= 1) suffix[i] = suffix[i + 1]! + spent[i]!.thousandths;
 
-  const purchaseTimes = ascending(purchases);
-  const visitTimes = ascending(visits);
-  const knownMethods = new Set<string>();
+  const purchaseTimes = purchases.sort(byNumber);
+  const visitTimes = visits.sort(byNumber);
   const features = new JourneyFeatures({
     now: options.now,
-    knownMethods,
+    readMask,
     purchases: purchaseTimes,
-    storePurchases: ascending(storePurchases),
-    onlineOrders: ascending(onlineOrders),
+    storePurchases: storePurchases.sort(byNumber),
+    onlineOrders: onlineOrders.sort(byNumber),
     visits: visitTimes,
-    campaignVisits: ascending(campaignVisits),
-    money: { at: Float64Array.from(spent, (m) => m.at), suffixThousandths: suffix },
+    campaignVisits: campaignVisits.sort(byNumber),
+    money: { at: spent.map((m) => m.at), suffixThousandths: suffix },
     bought,
     campaigns,
     viewed,
   });
   const firstPurchase = purchaseTimes[0];
   const lastVisit = visitTimes[visitTimes.length - 1];
-  const values: { [F in FieldName]: JourneyFeatures[F] } = {
-    touchpoints: BigInt(summary.touchpoints),
-    channels: summary.channels.map((c) => c.channel),
-    devices: BigInt(summary.devices.length),
-    purchases: BigInt(summary.purchases),
-    returns: BigInt(summary.returns),
-    totalSpend: summary.totalSpend,
-    currency: summaryCurrency,
-    storePurchases: BigInt(storePurchases.length),
-    onlineOrders: BigInt(onlineOrders.length),
-    webVisits: BigInt(webVisits),
-    appVisits: BigInt(appVisits),
-    campaignVisits: BigInt(campaignVisits.length),
-    favouriteStore: summary.favouriteStore ?? '',
-    favouriteCategories: summary.favouriteCategories.map((c) => c.category),
-    daysSinceFirstPurchase: firstPurchase === undefined ? undefined : whole(daysBetween(firstPurchase, options.now)),
-    daysSinceLastVisit: lastVisit === undefined ? undefined : whole(daysBetween(lastVisit, options.now)),
-  };
-  for (const [name, feature] of Object.entries(FEATURES.journey)) {
-    if (!known(feature)) continue;
-    if (feature.kind === 'method') knownMethods.add(name);
-    else assign(features, name as FieldName, values);
-  }
+  const known = (name: FieldName): boolean => (FEATURE_MASK[name]! & readMask) === FEATURE_MASK[name];
+  if (known('touchpoints')) features.touchpoints = BigInt(summary.touchpoints);
+  if (known('channels')) features.channels = summary.channels.map((c) => c.channel);
+  if (known('devices')) features.devices = BigInt(summary.devices.length);
+  if (known('purchases')) features.purchases = BigInt(summary.purchases);
+  if (known('returns')) features.returns = BigInt(summary.returns);
+  if (known('totalSpend')) features.totalSpend = summary.totalSpend;
+  if (known('currency')) features.currency = summaryCurrency;
+  if (known('storePurchases')) features.storePurchases = BigInt(storePurchases.length);
+  if (known('onlineOrders')) features.onlineOrders = BigInt(onlineOrders.length);
+  if (known('webVisits')) features.webVisits = BigInt(webVisits);
+  if (known('appVisits')) features.appVisits = BigInt(appVisits);
+  if (known('campaignVisits')) features.campaignVisits = BigInt(campaignVisits.length);
+  if (known('favouriteStore')) features.favouriteStore = summary.favouriteStore ?? '';
+  if (known('favouriteCategories')) features.favouriteCategories = summary.favouriteCategories.map((c) => c.category);
+  if (known('daysSinceFirstPurchase') && firstPurchase !== undefined) features.daysSinceFirstPurchase = whole(daysBetween(firstPurchase, options.now));
+  if (known('daysSinceLastVisit') && lastVisit !== undefined) features.daysSinceLastVisit = whole(daysBetween(lastVisit, options.now));
   return features;
 }
 
@@ -280,8 +276,20 @@ type FieldName = {
   [K in keyof JourneyFeatures]-?: JourneyFeatures[K] extends (...args: never[]) => unknown ? never : K;
 }[keyof JourneyFeatures];
 
-function assign<F extends FieldName>(features: JourneyFeatures, name: F, values: { [K in FieldName]: JourneyFeatures[K] }): void {
-  if (values[name] !== undefined) features[name] = values[name];
+/** One bit per stream, and one for the shop's product categories: a feature is known when all its bits were read. */
+const STREAM_BIT = Object.fromEntries(JOURNEY_STREAMS.map((stream, i) => [stream, 1 << i])) as { readonly [S in JourneyStream]: number };
+const CATEGORIES_BIT = 1 << JOURNEY_STREAMS.length;
+
+/** Each journey feature's bits (catalogue.ts gives its streams), computed once. */
+const FEATURE_MASK: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(FEATURES.journey).map(([name, feature]) => [
+    name,
+    feature.streams.reduce((mask, stream) => mask | STREAM_BIT[stream], feature.productCategories ? CATEGORIES_BIT : 0),
+  ]),
+);
+
+function byNumber(a: number, b: number): number {
+  return a - b;
 }
 
 /** Whole days from `from` to `to` (ms), 0 for a time after `to` (a clock ahead of ours). */
@@ -300,12 +308,8 @@ function cutoff(now: number, days: bigint, method: string): number {
   return now - Number(days) * DAY_MS;
 }
 
-function ascending(times: number[]): Float64Array {
-  return Float64Array.from(times).sort();
-}
-
 /** The index of the first time after `instant` in ascending `times` (its length when none). */
-function firstAfter(times: Float64Array, instant: number): number {
+function firstAfter(times: readonly number[], instant: number): number {
   let low = 0;
   let high = times.length;
   while (low < high) {
@@ -317,8 +321,13 @@ function firstAfter(times: Float64Array, instant: number): number {
 }
 
 /** How many of ascending `times` are after `instant`. */
-function countAfter(times: Float64Array, instant: number): number {
+function countAfter(times: readonly number[], instant: number): number {
   return times.length - firstAfter(times, instant);
+}
+
+/** A touchpoint's currency as the journey summary compares it: upper case, '' for none. */
+function currencyOf(touchpoint: TouchpointRecord): string {
+  return touchpoint.currency?.trim().toUpperCase() ?? '';
 }
 
 /** A category's or a campaign's name as rules match it: trimmed, any case. */
