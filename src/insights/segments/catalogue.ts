@@ -176,7 +176,7 @@ export const FEATURES: { readonly [G in FeatureGroup]: Readonly<Record<string, F
       kind: 'field',
       type: 'bool',
       meaning:
-        'The cautious reading of today’s flags: true when the shop records an email subscription or the loyalty program a marketing agreement, and no record refuses (no CRM opt-out, no shop unsubscription or refusal, no loyalty refusal).',
+        'The cautious reading of today’s flags: true when the shop records an email subscription or the loyalty program a marketing agreement, and no record refuses (a CRM opt-out, a shop `unsubscribed`); HubSpot’s opt-out being false is not consent (it is the default).',
       streams: ['crm.contacts', 'loyalty.members', 'commerce.customers'],
     },
     crmEmailOptOut: { kind: 'field', type: 'bool', meaning: 'Whether a CRM contact opted out of all marketing email (HubSpot `hs_email_optout`); unknown when no contact says.', streams: ['crm.contacts'] },
