@@ -7,6 +7,7 @@
  */
 import type { TouchpointRecord } from '../../journey/touchpoint.js';
 import { JOURNEY_STREAMS, type JourneyStream } from '../../journey/touchpoint.js';
+import { assertNever } from '../../../connectors/shared/exhaustive.js';
 import { JourneySummaryFold } from '../../journey/summary.js';
 import { FEATURES, WINDOW_DAYS } from './catalogue.js';
 import { whole } from './values.js';
@@ -217,9 +218,15 @@ export function journeyFeatures(touchpoints: Iterable<TouchpointRecord>, options
           newest(viewed, view.category, Number.isNaN(viewedAt) ? at : viewedAt);
         }
         break;
-      default:
-        // Accounts, memberships, codes, rewards, first logins: in `touchpoints` and `channels` only.
+      case 'accountCreated':
+      case 'membershipCreated':
+      case 'discountCodeUsed':
+      case 'rewardRedeemed':
+      case 'deviceFirstLogin':
+        // In `touchpoints` and `channels` only (through the summary).
         break;
+      default:
+        return assertNever(touchpoint.kind, 'touchpoint kind');
     }
   }
 
