@@ -403,7 +403,7 @@ export const SETTINGS: readonly Setting<unknown>[] = [GATEWAY_SETTINGS, ...SILO_
  * prefix's settings; for the generic words in {@link GENERIC_PREFIXES}, only with a suggestion.
  * `LOG_`, `TIME_` or `DEFAULT_` are not among them: other programs use them too.
  */
-export const SETTING_PREFIXES: readonly string[] = ['CRM_', 'LOYALTY_', 'COMMERCE_', 'ANALYTICS_', 'IDENTITY_', 'GATEWAY_', 'GOLDEN_', 'SEGMENTS_'];
+export const SETTING_PREFIXES: readonly string[] = ['CRM_', 'LOYALTY_', 'COMMERCE_', 'ANALYTICS_', 'IDENTITY_', 'GATEWAY_', 'GOLDEN_'];
 
 /**
  * Prefixes that are common words other software uses for its own variables (an OpenID client's

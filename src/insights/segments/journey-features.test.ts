@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { summarizeJourney } from '../../journey/summary.js';
 import { JOURNEY_STREAMS, type JourneyStream } from '../../journey/touchpoint.js';
 import { HISTORY, NOW, PRODUCT_CATEGORIES, visit } from './fixtures/history.js';
 import { JourneyFeatures, journeyFeatures, type JourneyFeatureOptions } from './journey-features.js';
@@ -49,6 +50,12 @@ describe('journeyFeatures: the figures', () => {
       daysSinceFirstPurchase: 365n,
       daysSinceLastVisit: 1n,
     });
+  });
+
+  it('takes the journey summary’s figures when the caller has them, instead of computing them again', () => {
+    const figures = summarizeJourney(HISTORY, { currency: 'EUR', categoryOf: options.categoryOf });
+    const features = journeyFeatures(HISTORY, { ...options, figures: { ...figures, purchases: 42 } });
+    expect([features.purchases, features.storePurchases, features.totalSpend]).toEqual([42n, 3n, 240]);
   });
 
   it('gives an empty history known zeros and empty texts, and leaves the days since unknown', () => {

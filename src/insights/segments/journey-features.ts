@@ -8,7 +8,7 @@
 import type { TouchpointRecord } from '../../journey/touchpoint.js';
 import { JOURNEY_STREAMS, type JourneyStream } from '../../journey/touchpoint.js';
 import { assertNever } from '../../../connectors/shared/exhaustive.js';
-import { JourneySummaryFold } from '../../journey/summary.js';
+import { JourneySummaryFold, type JourneyFigures } from '../../journey/summary.js';
 import { FEATURES, WINDOW_DAYS } from './catalogue.js';
 import { whole } from './values.js';
 
@@ -32,6 +32,11 @@ export interface JourneyFeatureOptions {
    * order has a line with a product.
    */
   categoryOf?: (productId: string) => string | null;
+  /**
+   * The journey summary of the same touchpoints, when the caller already has it (the query also
+   * selected `journeySummary`): it is then not computed again.
+   */
+  figures?: JourneyFigures;
 }
 
 /**
@@ -154,7 +159,7 @@ interface History {
  *   // JourneyFeatures { purchases: 3n, totalSpend: 182.3, channels: ['store', 'web'], … }
  */
 export function journeyFeatures(touchpoints: Iterable<TouchpointRecord>, options: JourneyFeatureOptions): JourneyFeatures {
-  const fold = new JourneySummaryFold({ currency: options.currency, categoryOf: options.categoryOf });
+  const fold = options.figures === undefined ? new JourneySummaryFold({ currency: options.currency, categoryOf: options.categoryOf }) : null;
   const purchases: number[] = [];
   const storePurchases: number[] = [];
   const onlineOrders: number[] = [];
@@ -174,7 +179,7 @@ export function journeyFeatures(touchpoints: Iterable<TouchpointRecord>, options
   };
 
   for (const touchpoint of touchpoints) {
-    fold.add(touchpoint);
+    fold?.add(touchpoint);
     const at = Date.parse(touchpoint.occurredAt);
     // A DateTime the schema let through always parses; a time that does not is in no window.
     if (Number.isNaN(at)) continue;
@@ -230,7 +235,7 @@ export function journeyFeatures(touchpoints: Iterable<TouchpointRecord>, options
     }
   }
 
-  const summary = fold.result();
+  const summary = options.figures ?? fold!.result();
   let readMask = 0;
   for (const stream of options.streams) readMask |= STREAM_BIT[stream];
   // Categories are known when the shop's can be looked up, or no online order needs them.
