@@ -100,13 +100,13 @@ export function compileRule(rule: string): CompiledRule {
   try {
     program = segmentEnvironment().parse(rule);
   } catch (error) {
-    if (error instanceof ParseError) return { ok: false, problems: [`the rule is not valid CEL: ${where(error.summary, error.range, rule)}`] };
+    if (error instanceof ParseError) return { ok: false, problems: [`the rule is not valid CEL: ${where(error.summary, error.range)}`] };
     throw error;
   }
   const reads = ruleReads(program.ast);
   if (!reads.ok) return { ok: false, problems: reads.problems.map((p) => `the rule: ${p}`) };
   const checked = program.check();
-  if (!checked.valid) return { ok: false, problems: [`the rule does not type-check: ${typeProblem(checked.error!, rule)}`] };
+  if (!checked.valid) return { ok: false, problems: [`the rule does not type-check: ${typeProblem(checked.error!)}`] };
   if (checked.type !== 'bool') {
     return { ok: false, problems: [`the rule gives ${checked.type === 'dyn' ? 'a value of unknown type' : `a value of type ${checked.type}`}; it must give true or false (a bool), e.g. journey.purchases > 3.`] };
   }
@@ -146,7 +146,7 @@ export function segmentsOf(segments: readonly CompiledSegment[], features: Segme
 }
 
 /** A type error in words, with what is accepted where the catalogue knows it. */
-function typeProblem(error: ParseError | CelTypeError, rule: string): string {
+function typeProblem(error: ParseError | CelTypeError): string {
   const node = error.node as ASTNode | undefined;
   let hint = '';
   if (error.code === 'unknown_variable') hint = ` A rule reads ${FEATURE_GROUPS.join(', ')} (README.md, "Segments", lists their features).`;
@@ -155,10 +155,10 @@ function typeProblem(error: ParseError | CelTypeError, rule: string): string {
     const feature = featureOf(group, node.args[0]);
     if (feature?.kind === 'method') hint = ` It takes ${featureUsage(group, node.args[0], feature)} with ${feature.params.map((p) => `${p.name} a ${p.type === 'int' ? 'whole number' : 'text'}`).join(' and ')}.`;
   }
-  return where(error.summary, error.range, rule) + hint;
+  return where(error.summary, error.range) + hint;
 }
 
 /** A problem and where in the rule it is: `Unknown variable: foo (at character 1)`. */
-function where(summary: string, range: { start: number } | undefined, rule: string): string {
-  return range === undefined || rule.length <= 1 ? `${summary}.` : `${summary} (at character ${range.start + 1}).`;
+function where(summary: string, range: { start: number } | undefined): string {
+  return range === undefined ? `${summary}.` : `${summary} (at character ${range.start + 1}).`;
 }
