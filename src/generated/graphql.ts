@@ -232,6 +232,14 @@ export type Customer = {
    */
   identities: Array<Identity>;
   /**
+   * Whether the customer is in the segment `name` (exactly, case included) now; only the silos
+   * its rule needs are called. An unknown name fails with `BAD_USER_INPUT`, whose message lists
+   * the segments (`extensions.segments` holds their names). Null when the rule reads a value that
+   * is unknown for this customer and that decides the result (a silo failed, no lifetime-value
+   * model), with an error saying why.
+   */
+  inSegment?: Maybe<Scalars['Boolean']['output']>;
+  /**
    * The customer's journey: every touchpoint of every silo record of this customer (store
    * purchases and returns, online orders, visits on the site and in the app on every device,
    * accounts and memberships created, promotions), merged live at request time, newest first, as a
@@ -282,10 +290,33 @@ export type Customer = {
   /** How completely this customer was resolved across the silos: check it before storing `id`. */
   resolution: CustomerResolution;
   /**
+   * The segments the customer is in now, evaluated live from their features, in the order of
+   * `Query.segments`. Only the silos the configured rules need are called. A rule that reads a
+   * value that is unknown for this customer (a silo failed, no lifetime-value model) and that
+   * decides the result leaves the customer out of that segment. Null when a silo a rule needs
+   * fails, with the silo's error.
+   */
+  segments?: Maybe<Array<Segment>>;
+  /**
    * The silo records this customer was built from. When `resolution.complete` is false, records in
    * the failed silos (and records linked through them) may be missing.
    */
   sourceRecords: Array<SourceRecord>;
+};
+
+
+/**
+ * One customer, as the silos know them right now. Nothing here is copied or stored by the
+ * gateway: every section is fetched live, and only when the query selects it.
+ *
+ * A silo that fails makes only what needs it `null`, with an error whose `extensions.code` says
+ * why and `extensions.source` names the silo: one error per failed silo and customer, at the path
+ * of the first field it made `null`, or at the customer's own path when no selected field is
+ * `null` because of it. When a silo fails while the customer is being resolved, the answer carries
+ * that error whatever is selected (even only `id`), and `resolution.complete` is false.
+ */
+export type CustomerInSegmentArgs = {
+  name: Scalars['String']['input'];
 };
 
 
@@ -744,6 +775,12 @@ export type Query = {
    * error whose `path` ends with its index, and the other ids still answer.
    */
   customers: Array<Maybe<Customer>>;
+  /**
+   * The segments the gateway evaluates, in the order of their configuration (the file the
+   * `SEGMENTS_FILE` setting names; empty without it). Each is a rule over the customer's features,
+   * type-checked when the gateway starts.
+   */
+  segments: Array<Segment>;
 };
 
 
@@ -767,6 +804,24 @@ export type RedeemedReward = {
   couponCode?: Maybe<Scalars['String']['output']>;
   /** The reward's name, e.g. `10 EUR voucher`. */
   name: Scalars['String']['output'];
+};
+
+/**
+ * A named group of customers, defined by a rule over their features: lifecycle stage, RFM, CLV
+ * and P(alive), journey figures, categories bought and viewed, loyalty tier and points, consent
+ * flags (README.md, "Segments", lists them).
+ */
+export type Segment = {
+  __typename?: 'Segment';
+  /** What it means, in words for people. */
+  description: Scalars['String']['output'];
+  /** Its identifier, as `inSegment(name:)` takes it: a letter, then letters, digits, `_` or `-`. */
+  name: Scalars['String']['output'];
+  /**
+   * Its rule, a CEL expression (Common Expression Language) over the features, e.g.
+   * `journey.storePurchases >= 3 && journey.onlineOrders == 0`.
+   */
+  rule: Scalars['String']['output'];
 };
 
 /**
@@ -1034,6 +1089,7 @@ export type ResolversTypes = {
   PurchaseLine: ResolverTypeWrapper<PurchaseLineRecord>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RedeemedReward: ResolverTypeWrapper<RedeemedReward>;
+  Segment: ResolverTypeWrapper<Segment>;
   Source: Source;
   SourceRecord: ResolverTypeWrapper<SourceRecord>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -1080,6 +1136,7 @@ export type ResolversParentTypes = {
   PurchaseLine: PurchaseLineRecord;
   Query: Record<PropertyKey, never>;
   RedeemedReward: RedeemedReward;
+  Segment: Segment;
   SourceRecord: SourceRecord;
   String: Scalars['String']['output'];
   Touchpoint: TouchpointRecord;
@@ -1166,6 +1223,7 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   identities?: Resolver<Array<ResolversTypes['Identity']>, ParentType, ContextType>;
+  inSegment?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<CustomerInSegmentArgs, 'name'>>;
   journey?: Resolver<Maybe<ResolversTypes['JourneyConnection']>, ParentType, ContextType, RequireFields<CustomerJourneyArgs, 'first'>>;
   journeySummary?: Resolver<Maybe<ResolversTypes['JourneySummary']>, ParentType, ContextType>;
   lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1175,6 +1233,7 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   phones?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   provenance?: Resolver<Array<ResolversTypes['FieldProvenance']>, ParentType, ContextType, Partial<CustomerProvenanceArgs>>;
   resolution?: Resolver<ResolversTypes['CustomerResolution'], ParentType, ContextType>;
+  segments?: Resolver<Maybe<Array<ResolversTypes['Segment']>>, ParentType, ContextType>;
   sourceRecords?: Resolver<Array<ResolversTypes['SourceRecord']>, ParentType, ContextType>;
 };
 
@@ -1343,12 +1402,19 @@ export type PurchaseLineResolvers<ContextType = RequestContext, ParentType exten
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customers?: Resolver<Array<Maybe<ResolversTypes['Customer']>>, ParentType, ContextType, RequireFields<QueryCustomersArgs, 'ids'>>;
+  segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType>;
 };
 
 export type RedeemedRewardResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RedeemedReward'] = ResolversParentTypes['RedeemedReward']> = {
   costInPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   couponCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SegmentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Segment'] = ResolversParentTypes['Segment']> = {
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type SourceRecordResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SourceRecord'] = ResolversParentTypes['SourceRecord']> = {
@@ -1429,6 +1495,7 @@ export type Resolvers<ContextType = RequestContext> = {
   PurchaseLine?: PurchaseLineResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RedeemedReward?: RedeemedRewardResolvers<ContextType>;
+  Segment?: SegmentResolvers<ContextType>;
   SourceRecord?: SourceRecordResolvers<ContextType>;
   Touchpoint?: TouchpointResolvers<ContextType>;
   Visit?: VisitResolvers<ContextType>;

@@ -30,6 +30,7 @@ describe('configuration', () => {
         timeZones: { crm: 'UTC', loyalty: 'Europe/Paris' },
         adminToken: '',
         cursorSecret: '',
+        segmentsFile: null,
         golden: { rules: DEFAULT_SURVIVORSHIP },
         identity: {
           maxRounds: 4,
@@ -39,6 +40,14 @@ describe('configuration', () => {
         },
       },
     });
+  });
+
+  it('reads SEGMENTS_FILE as a path, none when absent or blank, from the environment or the config file', () => {
+    expect(parseGatewaySettings({ env: { SEGMENTS_FILE: 'demo/segments.json' } })).toMatchObject({ ok: true, config: { segmentsFile: 'demo/segments.json' } });
+    expect(parseGatewaySettings({ env: { SEGMENTS_FILE: '  ' } })).toMatchObject({ ok: true, config: { segmentsFile: null } });
+    expect(parseGatewaySettings({ env: {}, file: { SEGMENTS_FILE: '/etc/gateway/segments.json' } })).toMatchObject({ ok: true, config: { segmentsFile: '/etc/gateway/segments.json' } });
+    const typo = parseGatewaySettings({ env: { SEGMENT_FILE: 'segments.json' } });
+    expect(typo.ok ? [] : typo.errors).toEqual(['Unknown setting "SEGMENT_FILE" in the environment. Did you mean SEGMENTS_FILE?']);
   });
 
   it('builds each silo from the environment, with defaults for timeouts and pools', () => {

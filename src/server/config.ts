@@ -41,6 +41,11 @@ export interface GatewayConfig {
    * made at start, so cursors do not survive a restart and are not understood by other replicas.
    */
   cursorSecret: string;
+  /**
+   * Path of the segments file (JSON, README "Segments"), or null: no segments. Read and compiled
+   * at start by `loadSegments` (segments-file.ts).
+   */
+  segmentsFile: string | null;
   /** Survivorship rule of each golden field. */
   golden: { rules: SurvivorshipRules };
   identity: {
@@ -125,6 +130,8 @@ const kinds = {
     return { type: `MB, ${min}-${max}`, parse: (text) => { const n = whole.parse(text); return n.ok ? ok(n.value * 1024 * 1024) : n; } };
   },
   text: { type: 'text', parse: (text) => ok(text) } satisfies SettingKind<string>,
+  /** A file's path, or empty for none (null). Whether it can be read is the reader's to say. */
+  optionalPath: { type: 'file path, or empty', parse: (text) => ok(text === '' ? null : text) } satisfies SettingKind<string | null>,
   /** Never repeated in a message (there is nothing to check in a secret). */
   secret: { type: 'secret', parse: (text) => ok(text) } satisfies SettingKind<string>,
   /** An empty secret turns its feature off. */
@@ -330,6 +337,14 @@ const GATEWAY_SETTINGS = {
     description:
       'Key that signs `journey` cursors (HMAC-SHA256). Give every replica the same one, so that a cursor works on any replica and after a restart; empty: a random key made at start.',
   },
+  segmentsFile: {
+    name: 'SEGMENTS_FILE',
+    ...kinds.optionalPath,
+    default: '',
+    defaultDoc: '(none: no segments)',
+    description:
+      'JSON file of the segments `Customer.segments` evaluates: `[{ "name", "description", "rule" }]` (README.md, "Segments"). A bad file or rule stops the start. The demo uses `demo/segments.json`.',
+  },
 } satisfies SettingTable;
 
 /** The settings every silo has: where it is, how long a call may take, how many connections. */
@@ -511,6 +526,7 @@ function gatewaySettingsOf(v: Values<typeof GATEWAY_SETTINGS>): GatewaySettings 
     timeZones: { crm: v.crmTimeZone, loyalty: v.loyaltyTimeZone },
     adminToken: v.adminToken,
     cursorSecret: v.cursorSecret,
+    segmentsFile: v.segmentsFile,
     golden: { rules: v.goldenRules },
     identity: {
       maxRounds: v.identityMaxRounds,

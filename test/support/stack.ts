@@ -35,6 +35,7 @@ export const TEST_SETTINGS: GatewaySettings = {
   timeZones: { crm: 'UTC', loyalty: 'Europe/Paris' },
   adminToken: 'test-admin-token',
   cursorSecret: 'test-cursor-secret-of-at-least-32-characters',
+  segmentsFile: null,
   golden: { rules: DEFAULT_SURVIVORSHIP },
   identity: {
     maxRounds: 4,

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseSegmentsFile } from './segments-file.js';
+
+describe('parseSegmentsFile', () => {
+  it('compiles the demo’s ten segments', () => {
+    const demo = parseSegmentsFile(readFileSync(new URL('../../../demo/segments.json', import.meta.url), 'utf8'), 'demo/segments.json');
+    expect(demo.ok ? demo.segments.map((s) => `${s.name}: ${s.needs.silos.join(', ')}`) : demo.errors).toEqual([
+      'crossChannelShoppers: loyalty, commerce',
+      'storeRegularsNeverOnline: loyalty, commerce',
+      'shoeBrowsersNeverBought: loyalty, commerce, analytics',
+      'highValueSlowingDown: loyalty, commerce',
+      'newFromCampaign: loyalty, commerce, analytics',
+      'goldOrPlatinum: loyalty',
+      'lapsedEmailable: crm, loyalty, commerce',
+      'rfmChampions: loyalty, commerce',
+      'probablyGone: loyalty, commerce',
+      'pointsToSpend: loyalty, commerce',
+    ]);
+  });
+
+  it('names the file when it is not JSON, or not a list', () => {
+    expect(parseSegmentsFile('[{"name": ', 'segments.json')).toEqual({ ok: false, errors: [expect.stringMatching(/^Segments file "segments.json": not valid JSON \(.+\)\.$/)] });
+    expect(parseSegmentsFile('{"vip": "journey.totalSpend > 1000"}', 'segments.json')).toEqual({
+      ok: false,
+      errors: ['Segments file "segments.json": expected a JSON array of segments, each {"name": …, "description": …, "rule": …}.'],
+    });
+  });
+
+  it('names the file and the segment for a missing, mistyped or unknown key, and the position when it has no name', () => {
+    const text = JSON.stringify([
+      'vip',
+      { name: 'vip', description: 'Big spenders.', rule: 'journey.totalSpend > 1000.0', owner: 'marketing' },
+      { description: 'No name.', rule: 'true' },
+      { name: 'gold', description: 'Gold members.', rule: true },
+    ]);
+    expect(parseSegmentsFile(text, 'conf/segments.json')).toEqual({
+      ok: false,
+      errors: [
+        'Segments file "conf/segments.json": segment 1: expected an object {"name": …, "description": …, "rule": …}.',
+        'Segments file "conf/segments.json": segment "vip": unknown key "owner"; the keys are name, description, rule.',
+        'Segments file "conf/segments.json": segment 3: "name" must be a string, and is missing.',
+        'Segments file "conf/segments.json": segment "gold": "rule" must be a string.',
+      ],
+    });
+  });
+
+  it('names the file and the segment for a rule that does not type-check', () => {
+    const text = JSON.stringify([
+      { name: 'vip', description: 'Big spenders.', rule: 'journey.totalSpend > 1000.0' },
+      { name: 'lapsedGold', description: 'Lapsed Gold members.', rule: 'lifecycle.stage == "lapsed" && loyalty.tier == 3' },
+    ]);
+    expect(parseSegmentsFile(text, 'segments.json')).toEqual({
+      ok: false,
+      errors: ['Segments file "segments.json": segment "lapsedGold": the rule does not type-check: no such overload: string == int (at character 32).'],
+    });
+  });
+
+  it('accepts an empty list: no segments', () => {
+    expect(parseSegmentsFile('[]', 'segments.json')).toEqual({ ok: true, segments: [] });
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * The segments file (pure): the JSON the `SEGMENTS_FILE` setting names, a list of
+ * `{ "name", "description", "rule" }` objects, validated and compiled. The caller reads the file
+ * (src/server/segments-file.ts); this module gets its text.
+ *
+ * @example demo/segments.json
+ *   [{ "name": "goldMembers", "description": "Gold tier members.", "rule": "loyalty.tier == \"Gold\"" }]
+ */
+import { compileSegments, type CompiledSegment, type SegmentDefinition } from './compile.js';
+
+export type SegmentsFileResult = { ok: true; segments: CompiledSegment[] } | { ok: false; errors: string[] };
+
+const KEYS = ['name', 'description', 'rule'] as const;
+
+/**
+ * The segments of a file's text, compiled; or every problem, each naming the file and, where
+ * there is one, the segment (by name, else by position: `segment 3`).
+ *
+ * @example
+ *   parseSegmentsFile('[{"name":"vip","description":"Big spenders","rule":"journey.totalSpend > 1000"}]', 'segments.json')
+ *   // { ok: true, segments: [{ name: 'vip', … }] }
+ */
+export function parseSegmentsFile(text: string, fileName: string): SegmentsFileResult {
+  const inFile = (problem: string): string => `Segments file "${fileName}": ${problem}`;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    // The file is configuration, not personal data: the parser's message (with its position) helps.
+    return { ok: false, errors: [inFile(`not valid JSON (${(error as Error).message}).`)] };
+  }
+  if (!Array.isArray(json)) {
+    return { ok: false, errors: [inFile('expected a JSON array of segments, each {"name": …, "description": …, "rule": …}.')] };
+  }
+  const errors: string[] = [];
+  const definitions: SegmentDefinition[] = [];
+  json.forEach((item: unknown, index) => {
+    const label = `segment ${index + 1}`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      errors.push(inFile(`${label}: expected an object {"name": …, "description": …, "rule": …}.`));
+      return;
+    }
+    const entry = item as Record<string, unknown>;
+    const named = typeof entry.name === 'string' && entry.name !== '' ? `segment "${entry.name.slice(0, 64)}"` : label;
+    const problems: string[] = [];
+    for (const key of Object.keys(entry)) if (!(KEYS as readonly string[]).includes(key)) problems.push(`unknown key "${key.slice(0, 40)}"; the keys are ${KEYS.join(', ')}.`);
+    for (const key of KEYS) if (typeof entry[key] !== 'string') problems.push(`"${key}" must be a string${entry[key] === undefined ? ', and is missing' : ''}.`);
+    if (problems.length > 0) {
+      errors.push(...problems.map((p) => inFile(`${named}: ${p}`)));
+      return;
+    }
+    definitions.push({ name: entry.name as string, description: entry.description as string, rule: entry.rule as string });
+  });
+  if (errors.length > 0) return { ok: false, errors };
+  const compiled = compileSegments(definitions);
+  return compiled.ok ? compiled : { ok: false, errors: compiled.errors.map(inFile) };
+}
