@@ -15,6 +15,11 @@
  * the discrete monthly sum is the one the `lifetimes` Python package documents for its
  * `customer_lifetime_value` (lifetimes.readthedocs.io, "Estimating customer lifetime value").
  * A month is 365.25/12 days, converted to the model's unit.
+ *
+ * Cost: one expectation per month, each a 2F1 series of about ln(1e-16) / ln(z) terms with
+ * z = t / (alpha + T + t) (special.ts). Measured on CDNOW's model: 12 months take about 4 us for a
+ * typical customer and 15 us for one whose first purchase was today (T = 0, z up to 0.92); 60
+ * months for the latter about 0.4 ms, 120 months about 0.9 ms.
  */
 import { expectedPurchases, type BgNbdParams } from './bgnbd.js';
 import { monthsToModelTime, type TimeUnit } from './time-unit.js';
