@@ -58,7 +58,7 @@ function log1pExp(d: number): number {
 
 /**
  * ln of a*(alpha+T)^(r+x) / ((b+x-1)*(alpha+t_x)^(r+x)): the log odds of "dropped out after the
- * last purchase" against "alive", for x > 0 (note 004, the expression for P(alive)).
+ * last purchase" against "alive", for x > 0 (the two terms of eq. 6; see {@link pAlive}).
  */
 function logOddsDead(params: BgNbdParams, x: number, tx: number, T: number): number {
   const { r, alpha, a, b } = params;
@@ -194,8 +194,8 @@ export function fitBgNbd(sample: BgNbdSample): BgNbdFit {
 }
 
 /**
- * P(alive | x, t_x, T): the probability that the customer has not dropped out by T (note 004,
- * equation (13); FHL 2005 section 5):
+ * P(alive | x, t_x, T): the probability that the customer has not dropped out by T (Fader, Hardie
+ * & Lee, "Computing P(alive) Using the BG/NBD Model", brucehardie.com/notes/021):
  * 1 / (1 + [x > 0] a/(b+x-1) * ((alpha+T)/(alpha+t_x))^(r+x)).
  * It is 1 for x = 0: in BG/NBD a customer can drop out only right after a repeat purchase.
  *
