@@ -92,6 +92,18 @@ describe('BG/NBD on the CDNOW sample', () => {
   });
 });
 
+describe('BG/NBD on the CDNOW sample in days', () => {
+  it('fits the same r, a, b and alpha times 7 (30.9), its log-likelihood lower by sum(x) ln 7 (-14363.5)', () => {
+    const fit = fitBgNbd(prepareBgNbdSample(cdnow().map(({ x, tx, T }) => ({ x, tx: tx * 7, T: T * 7 }))));
+    expect(fit.params.r.toPrecision(3)).toBe('0.243');
+    expect(fit.params.alpha.toPrecision(3)).toBe('30.9');
+    expect(fit.params.a.toPrecision(3)).toBe('0.793');
+    expect(fit.params.b.toPrecision(3)).toBe('2.43');
+    // -9582.43 - 2,457 repeat purchases * ln 7: the likelihood is a density in time per purchase.
+    expect(fit.logLikelihood.toFixed(1)).toBe('-14363.5');
+  });
+});
+
 describe('BG/NBD input checks', () => {
   it.each([
     [1.5, 1, 2, 'x (repeat purchases) must be a whole number >= 0'],
