@@ -100,7 +100,7 @@ function fit(args: string[]): void {
     strict: true,
     allowPositionals: false,
   });
-  if (values.csv === undefined) throw new UsageError('fit needs --csv FILE (a customer summary CSV); see --help');
+  if (values.csv === undefined) throw new UsageError('fit: --csv FILE is required (a customer summary CSV; see --help)');
   const unit = values['time-unit'];
   if (unit === undefined || !isTimeUnit(unit)) throw new UsageError(`fit needs --time-unit, one of ${TIME_UNITS.join(', ')}: the unit of the file's t_x and T`);
   const currency = values.currency ?? null;
