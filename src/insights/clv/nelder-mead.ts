@@ -1,0 +1,104 @@
+/**
+ * A small Nelder-Mead simplex minimizer (pure), for the maximum-likelihood fits of BG/NBD and
+ * Gamma-Gamma over their log-parameters (3 or 4 dimensions, smooth objectives). The standard
+ * method with the usual coefficients, reflection 1, expansion 2, contraction 1/2, shrink 1/2, as
+ * stated in Lagarias, Reeds, Wright & Wright, "Convergence properties of the Nelder-Mead simplex
+ * method in low dimensions", SIAM J. Optim. 9(1), 1998, section 2.
+ */
+
+/** How the search starts and when it stops. */
+export interface NelderMeadOptions {
+  /** The initial simplex: the start plus `step` along each axis. Default 0.5. */
+  step?: number;
+  /** Stop when every vertex's value is within this of the best one's... Default 1e-10. */
+  valueTolerance?: number;
+  /** ...and every vertex is within this of the best one on every axis. Default 1e-9. */
+  pointTolerance?: number;
+  /** Give up after this many iterations (converged is then false). Default 5,000. */
+  maxIterations?: number;
+}
+
+/** Where the search ended. */
+export interface NelderMeadResult {
+  /** The best point found. */
+  point: number[];
+  /** The objective there. */
+  value: number;
+  /** Iterations made. */
+  iterations: number;
+  /** True when both tolerances were met before maxIterations. */
+  converged: boolean;
+}
+
+/**
+ * Minimizes `objective` from `start`. A value that is NaN or infinite counts as +Infinity, so the
+ * simplex moves away from where the objective is undefined.
+ *
+ * @throws RangeError when start is empty or holds a value that is not finite.
+ * @example nelderMead(([x, y]) => (x! - 1) ** 2 + (y! + 2) ** 2, [0, 0]).point // ≈ [1, -2]
+ */
+export function nelderMead(objective: (point: readonly number[]) => number, start: readonly number[], options: NelderMeadOptions = {}): NelderMeadResult {
+  const n = start.length;
+  if (n === 0 || start.some((value) => !Number.isFinite(value))) throw new RangeError('nelderMead needs a start of finite numbers, at least one');
+  const step = options.step ?? 0.5;
+  const valueTolerance = options.valueTolerance ?? 1e-10;
+  const pointTolerance = options.pointTolerance ?? 1e-9;
+  const maxIterations = options.maxIterations ?? 5_000;
+  const f = (point: readonly number[]): number => {
+    const value = objective(point);
+    return Number.isFinite(value) ? value : Infinity;
+  };
+
+  const points: number[][] = [start.slice()];
+  for (let i = 0; i < n; i++) {
+    const point = start.slice();
+    point[i]! += step;
+    points.push(point);
+  }
+  let values = points.map(f);
+  const along = (from: readonly number[], to: readonly number[], t: number): number[] => from.map((value, i) => value + t * (to[i]! - value));
+
+  let iterations = 0;
+  for (; iterations < maxIterations; iterations++) {
+    const order = values.map((_, i) => i).sort((i, j) => values[i]! - values[j]!);
+    const sortedPoints = order.map((i) => points[i]!);
+    values = order.map((i) => values[i]!);
+    points.splice(0, points.length, ...sortedPoints);
+
+    const best = points[0]!;
+    const spread = Math.max(...values.map((value) => Math.abs(value - values[0]!)));
+    const size = Math.max(...points.map((point) => Math.max(...point.map((value, i) => Math.abs(value - best[i]!)))));
+    if (spread <= valueTolerance && size <= pointTolerance) return { point: best.slice(), value: values[0]!, iterations, converged: true };
+
+    const centroid = new Array<number>(n).fill(0);
+    for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) centroid[i]! += points[k]![i]! / n;
+    const worst = points[n]!;
+    const reflected = along(centroid, worst, -1);
+    const fr = f(reflected);
+    if (fr < values[0]!) {
+      const expanded = along(centroid, worst, -2);
+      const fe = f(expanded);
+      if (fe < fr) [points[n], values[n]] = [expanded, fe];
+      else [points[n], values[n]] = [reflected, fr];
+      continue;
+    }
+    if (fr < values[n - 1]!) {
+      [points[n], values[n]] = [reflected, fr];
+      continue;
+    }
+    // Contract outside (towards the reflected point) or inside (towards the worst one).
+    const outside = fr < values[n]!;
+    const contracted = along(centroid, outside ? reflected : worst, 0.5);
+    const fc = f(contracted);
+    if (fc < (outside ? fr : values[n]!)) {
+      [points[n], values[n]] = [contracted, fc];
+      continue;
+    }
+    for (let k = 1; k <= n; k++) {
+      points[k] = along(best, points[k]!, 0.5);
+      values[k] = f(points[k]!);
+    }
+  }
+  const bestIndex = values.indexOf(Math.min(...values));
+  return { point: points[bestIndex]!.slice(), value: values[bestIndex]!, iterations, converged: false };
+}
