@@ -151,8 +151,8 @@ export interface LoyaltySiloConnector extends Connector<LoyaltyMemberRecord> {
    * `createdAt`, the order scroll always uses). Open Loyalty has no field selection: its answers
    * carry whole member records, of which the connector keeps the id only. `page` is null for the
    * first page, else a previous answer's `next`, unchanged. At most `limit` ids (1 to 250; more
-   * than 100 take several calls). The last page may be empty: Open Loyalty marks the end with an
-   * empty page. Throws a RangeError for a limit outside 1..250 or an empty `page`, before any
+   * than 100 take several calls; should Open Loyalty send a larger page than asked, no id of it
+   * is dropped). The last page may be empty: Open Loyalty marks the end with an empty page. Throws a RangeError for a limit outside 1..250 or an empty `page`, before any
    * call; a SourceError when the program fails.
    */
   recordIds(page: string | null, limit: number): Promise<RecordIdPage>;

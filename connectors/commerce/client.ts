@@ -278,7 +278,7 @@ class ShopifyConnector implements CommerceConnector {
   async recordIds(page: string | null, limit: number): Promise<RecordIdPage> {
     checkListLimit('recordIds', limit, MAX_PAGE_SIZE);
     if (page !== null && (typeof page !== 'string' || page === '')) {
-      throw new RangeError('recordIds takes null for the first page, or the "next" token of the page before, unchanged; got an empty token.');
+      throw new RangeError('recordIds takes null for the first page, or the "next" token of the page before, unchanged; got an empty or non-text token.');
     }
     const operation = 'customers.list';
     const res = await this.get(operation, 'customers', { ...(page === null ? {} : { page_info: page }), limit, fields: 'id' });

@@ -302,7 +302,7 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
     async recordIds(page: string | null, limit: number): Promise<RecordIdPage> {
       checkListLimit('recordIds', limit, MAX_RECORD_IDS_PER_PAGE);
       if (page !== null && (typeof page !== 'string' || page === '')) {
-        throw new RangeError('recordIds takes null for the first page, or the "next" token of the page before, unchanged; got an empty token.');
+        throw new RangeError('recordIds takes null for the first page, or the "next" token of the page before, unchanged; got an empty or non-text token.');
       }
       const ids: string[] = [];
       let token = page;
