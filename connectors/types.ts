@@ -145,6 +145,17 @@ export interface SiloEndpoint {
 
 /** The loyalty connector: members, plus their transactions on demand, and their histories for the journey. */
 export interface LoyaltySiloConnector extends Connector<LoyaltyMemberRecord> {
+  /**
+   * One page of the ids of every member (`customerId`), in Open Loyalty's scroll order
+   * (`GET /api/{storeCode}/member?_scroll`, then `_scroll=<scroll.next>`: newest member first by
+   * `createdAt`, the order scroll always uses). Open Loyalty has no field selection: its answers
+   * carry whole member records, of which the connector keeps the id only. `page` is null for the
+   * first page, else a previous answer's `next`, unchanged. At most `limit` ids (1 to 250; more
+   * than 100 take several calls; should Open Loyalty send a larger page than asked, no id of it
+   * is dropped). The last page may be empty: Open Loyalty marks the end with an empty page. Throws a RangeError for a limit outside 1..250 or an empty `page`, before any
+   * call; a SourceError when the program fails.
+   */
+  recordIds(page: string | null, limit: number): Promise<RecordIdPage>;
   /** One array per member id, in order: newest first, at most `limit` (1 to 100). */
   transactionsOf(memberIds: readonly string[], limit: number): Promise<LoyaltyTransactionRecord[][]>;
   /**
@@ -170,8 +181,29 @@ export interface LoyaltySiloConnector extends Connector<LoyaltyMemberRecord> {
   redemptionHistory(memberIds: readonly string[], window: JourneyWindow): Promise<JourneyRead<LoyaltyRedemptionRecord>>;
 }
 
+/**
+ * One page of a silo's record ids ({@link LoyaltySiloConnector.recordIds},
+ * {@link CommerceSiloConnector.recordIds}): the population a lifetime-value fit draws its
+ * sample from, ids only.
+ */
+export interface RecordIdPage {
+  /** Record ids in the product's own list order; an id appears on one page only. */
+  ids: string[];
+  /** Opaque token of the next page, to pass back as `page` as it is; null when no page follows. */
+  next: string | null;
+}
+
 /** The e-commerce connector: shop customers, plus their orders on demand. */
 export interface CommerceSiloConnector extends Connector<CommerceCustomerRecord> {
+  /**
+   * One page of the ids of every shop customer, in the shop's list order (Shopify
+   * `GET /admin/api/{version}/customers.json?limit=<limit>&fields=id`, then the `Link` header's
+   * `page_info`): only the ids cross the wire. `page` is null for the first page, else a previous
+   * answer's `next`, unchanged. At most `limit` ids (1 to 250). Throws a RangeError for a limit
+   * outside 1..250 or an empty `page`, before any call; a SourceError when the shop fails (a
+   * token the shop does not know is its 400, SOURCE_BAD_RESPONSE).
+   */
+  recordIds(page: string | null, limit: number): Promise<RecordIdPage>;
   /** One array per customer id, in order: newest first, at most `limit` (1 to 100). */
   ordersOf(customerIds: readonly string[], limit: number): Promise<CommerceOrderRecord[][]>;
   /** The category of each product (null when the product has none); unknown products are absent. */

@@ -1,7 +1,8 @@
 import { Pool } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generatePopulation } from '../../demo/population/generate.js';
 import type { Population } from '../population.js';
-import { expectSourceError } from '../../test/contract/connector-contract.js';
+import { CONTRACT_NOW, expectSourceError } from '../../test/contract/connector-contract.js';
 import { SHOPIFY_API_VERSION } from './api.js';
 import { MAX_SEARCH_URL_LENGTH, createCommerceConnector, type CommerceConnector } from './client.js';
 import { buildTestPopulation, customerId, emailOf, phoneOf } from './test-population.js';
@@ -664,3 +665,116 @@ function ordersRecorder(testShop: TestShop): { connector: CommerceConnector; req
   );
   return { connector, requests, close: () => pool.close() };
 }
+
+describe('recordIds (the population sample frame)', () => {
+  /** Every page of `recordIds(…, limit)` of `source`, from the first to the one with no `next`. */
+  async function allPages(source: CommerceConnector, limit: number): Promise<string[][]> {
+    const pages: string[][] = [];
+    let page: string | null = null;
+    do {
+      const read: { ids: string[]; next: string | null } = await source.recordIds(page, limit);
+      pages.push(read.ids);
+      page = read.next;
+    } while (page !== null && pages.length < 1_000);
+    return pages;
+  }
+
+  it('reads every customer once, in id order, one call a page, asking for the id field only and nothing else beside page_info', async () => {
+    const paths: string[] = [];
+    const pool = new Pool(shop.baseUrl);
+    const dispatcher = pool.compose((dispatch) => (options, handler) => {
+      paths.push(options.path);
+      return dispatch(options, handler);
+    });
+    const recording = createCommerceConnector(
+      { baseUrl: shop.baseUrl, timeoutMs: 2_000, connections: 2, accessToken: ACCESS_TOKEN, apiVersion: SHOPIFY_API_VERSION },
+      { dispatcher },
+    );
+    try {
+      const pages = await allPages(recording, 250);
+      expect(pages.map((ids) => ids.length)).toEqual([250, 250, 100]);
+      expect(pages.flat()).toEqual(Array.from({ length: 600 }, (_, n) => id(n)));
+      expect(calls('customers.list')).toBe(3);
+      const queries = paths.map((path) => new URL(path, shop.baseUrl));
+      expect(queries.map((url) => url.pathname)).toEqual([`${V}/customers.json`, `${V}/customers.json`, `${V}/customers.json`]);
+      expect(Object.fromEntries(queries[0]!.searchParams)).toEqual({ limit: '250', fields: 'id' });
+      for (const url of queries.slice(1)) expect([...url.searchParams.keys()]).toEqual(['page_info', 'limit', 'fields']);
+    } finally {
+      await recording.close();
+      await pool.close();
+    }
+  });
+
+  it('continues from a token with another page size, and ends with no next after the last customer', async () => {
+    const first = await connector.recordIds(null, 100);
+    expect(first.ids).toEqual(Array.from({ length: 100 }, (_, n) => id(n)));
+    const second = await connector.recordIds(first.next, 250);
+    expect(second.ids).toEqual(Array.from({ length: 250 }, (_, n) => id(100 + n)));
+    const last = await connector.recordIds(second.next, 250);
+    expect(last).toEqual({ ids: Array.from({ length: 250 }, (_, n) => id(350 + n)), next: null });
+  });
+
+  it.each([0, 251, 2.5, Number.NaN])('refuses a limit of %s before calling the shop', async (limit) => {
+    await expect(connector.recordIds(null, limit)).rejects.toThrow(new RangeError(`recordIds takes a limit from 1 to 250, got ${limit}.`));
+    expect(calls('customers.list')).toBe(0);
+  });
+
+  it('refuses an empty token before calling the shop', async () => {
+    await expect(connector.recordIds('', 10)).rejects.toThrow(RangeError);
+    expect(calls('customers.list')).toBe(0);
+  });
+
+  it("maps the shop's failures to SourceErrors of customers.list: down and 503 unavailable, malformed and a refused token a bad response", async () => {
+    await shop.simulator.setFault({ kind: 'error', status: 503 });
+    const failing = await expectSourceError(connector.recordIds(null, 10), 'SOURCE_UNAVAILABLE', 'commerce');
+    expect(failing.detail).toMatchObject({ operation: 'customers.list', status: 503 });
+    await shop.simulator.setFault({ kind: 'malformed' });
+    await expectSourceError(connector.recordIds(null, 10), 'SOURCE_BAD_RESPONSE', 'commerce');
+    await shop.simulator.setFault({ kind: 'down' });
+    await expectSourceError(connector.recordIds(null, 10), 'SOURCE_UNAVAILABLE', 'commerce');
+    await shop.simulator.setFault({ kind: 'none' });
+    const refused = await expectSourceError(connector.recordIds('forged-page-info', 10), 'SOURCE_BAD_RESPONSE', 'commerce');
+    expect(refused.detail).toMatchObject({ operation: 'customers.list', status: 400 });
+  });
+
+  it("gives a generated population file's customer ids, each once, whatever the page size", async () => {
+    const population = generatePopulation({ seed: 7, size: 200, now: CONTRACT_NOW });
+    const generated = await startShop(population);
+    try {
+      const source = generated.connect();
+      const expected = population.commerce.customers.map((c) => String(c.id)).sort();
+      for (const limit of [7, 250]) {
+        const ids = (await allPages(source, limit)).flat();
+        expect(ids).toHaveLength(111);
+        expect([...ids].sort()).toEqual(expected);
+      }
+    } finally {
+      await generated.close();
+    }
+  });
+
+  describe('the simulated customers.json', () => {
+    it('answers fields=id with the ids alone, and pages the whole list with a Link header', async () => {
+      const first = await shop.get(`${V}/customers.json?limit=2&fields=id`);
+      expect(first.body).toEqual({ customers: [{ id: customerId(0) }, { id: customerId(1) }] });
+      const pageUrl = `http://127\\.0\\.0\\.1:\\d+${V.replace(/\//g, '\\/')}\\/customers\\.json\\?page_info=[A-Za-z0-9_-]+&limit=2&fields=id`;
+      expect(first.headers['link']).toMatch(new RegExp(`^<${pageUrl}>; rel="next"$`));
+      const next = new URL(/^<([^>]+)>/.exec(String(first.headers['link']))![1]!);
+      const second = await shop.get(next.pathname + next.search);
+      expect(second.body).toEqual({ customers: [{ id: customerId(2) }, { id: customerId(3) }] });
+      expect(second.headers['link']).toMatch(new RegExp(`^<${pageUrl}>; rel="previous", <${pageUrl}>; rel="next"$`));
+    });
+
+    it("answers Shopify's 400 to a filter beside page_info, and to a page_info it did not write", async () => {
+      const first = await shop.get(`${V}/customers.json?limit=2`);
+      const pageInfo = /page_info=([^&>]+)/.exec(String(first.headers['link']))![1]!;
+      expect((await shop.get(`${V}/customers.json?page_info=${pageInfo}&since_id=5`)).body).toEqual({
+        errors: { since_id: 'since_id cannot be passed when page_info is present.' },
+      });
+      expect(await shop.get(`${V}/customers.json?page_info=garbage`)).toMatchObject({
+        status: 400,
+        body: { errors: { page_info: 'Required parameter missing or invalid' } },
+      });
+    });
+  });
+});

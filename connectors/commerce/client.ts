@@ -16,6 +16,7 @@ import type {
   JourneyPoint,
   JourneyRead,
   JourneyWindow,
+  RecordIdPage,
   SiloEndpoint,
   SiloHealth,
 } from '../types.js';
@@ -25,6 +26,7 @@ import { canonicalMailbox, mailboxSpellings, taggedPrefix } from '../shared/mail
 import { anyOf, fieldTerm, prefixTerm } from './search-syntax.js';
 import { readBody } from '../shared/body-schema.js';
 import {
+  customerIdListAnswer,
   customerListAnswer,
   orderListAnswer,
   productListAnswer,
@@ -264,6 +266,24 @@ class ShopifyConnector implements CommerceConnector {
       }),
     );
     return new Map(pages.flatMap((page) => [...page]));
+  }
+
+  /**
+   * One page of every customer's id: `customers.json?limit=<limit>&fields=id`, then the
+   * `page_info` of the `Link: <...>; rel="next"` URL with `limit` and `fields` only (beside
+   * `page_info`, Shopify takes nothing else). The token handed out is that `page_info`, as
+   * Shopify wrote it: it "can't be modified and must be used exactly as it appears", and a next
+   * page may ask another `limit` ("Make paginated requests to the REST Admin API").
+   */
+  async recordIds(page: string | null, limit: number): Promise<RecordIdPage> {
+    checkListLimit('recordIds', limit, MAX_PAGE_SIZE);
+    if (page !== null && (typeof page !== 'string' || page === '')) {
+      throw new RangeError('recordIds takes null for the first page, or the "next" token of the page before, unchanged; got an empty or non-text token.');
+    }
+    const operation = 'customers.list';
+    const res = await this.get(operation, 'customers', { ...(page === null ? {} : { page_info: page }), limit, fields: 'id' });
+    const ids = readBody(customerIdListAnswer, res.body, this.complaint(operation));
+    return { ids, next: nextPageInfo(res.headers['link']) ?? null };
   }
 
   /** `shop.json` with one field: authenticated, and cheap for Shopify to answer. */

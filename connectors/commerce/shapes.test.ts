@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/shared/errors.js';
 import { readBody } from '../shared/body-schema.js';
 import {
+  customerIdListAnswer,
   customerListAnswer,
   orderListAnswer,
   productListAnswer,
@@ -225,5 +226,18 @@ describe('product and shop bodies', () => {
   it('accepts any shop object and refuses a shop that is not one', () => {
     expect(readBody(shopAnswer, { shop: { id: 548380009, name: 'John Smith Test Store' } }, complain)).toEqual({ shop: {} });
     expect(problemOf(() => readBody(shopAnswer, { shop: null }, complain))).toBe('shop: expected object, received null');
+  });
+});
+
+describe('customer id pages (fields=id)', () => {
+  it('reads the ids as decimal strings, in the order of the answer', () => {
+    expect(readBody(customerIdListAnswer, { customers: [{ id: 1073339462 }, { id: 207119551 }] }, complain)).toEqual(['1073339462', '207119551']);
+    expect(readBody(customerIdListAnswer, { customers: [] }, complain)).toEqual([]);
+  });
+
+  it('refuses an id that is not a positive integer, by path', () => {
+    expect(problemOf(() => readBody(customerIdListAnswer, { customers: [{ id: 5 }, { id: '207119551' }] }, complain))).toBe(
+      'customers[1].id: expected an id (a positive integer)',
+    );
   });
 });

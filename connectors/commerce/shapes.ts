@@ -76,6 +76,14 @@ export const shopifyCustomer = z.object({
 /** `GET customers.json` and `GET customers/search.json`: `{"customers": [Customer, ...]}`. */
 export const customerListAnswer = z.object({ customers: z.array(shopifyCustomer) });
 
+/**
+ * `GET customers.json?fields=id`: `{"customers": [{"id": 207119551}, ...]}`, read as the ids
+ * (decimal strings), in the answer's order.
+ */
+export const customerIdListAnswer = z
+  .object({ customers: z.array(z.object({ id: shopifyId })) })
+  .transform(({ customers }) => customers.map((customer) => customer.id));
+
 /** An order's line item: what a purchase line needs. `product_id` is null on a custom line. */
 export const shopifyLineItem = z.object({
   title: z.string(),

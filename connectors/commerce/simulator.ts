@@ -49,7 +49,7 @@ export function createCommerceSimulator(options: CommerceSimulatorOptions): Simu
   return new Simulator({
     source: 'commerce',
     routes: [
-      route('customers.list', 'customers', (req) => served({ customers: listCustomers(shop, req.query) })),
+      route('customers.list', 'customers', (req) => listCustomers(shop, req, served)),
       route('customers.search', 'customers/search', (req) => searchCustomers(shop, req, served)),
       route('customers.orders', 'customers/(?<id>\\d+)/orders', (req) => listOrders(shop, req, req.params['id'], served)),
       route('orders.list', 'orders', (req) => listOrders(shop, req, undefined, served)),
@@ -346,19 +346,49 @@ function phoneKey(phone: string): string {
 // ---------------------------------------------------------------------------------------------
 // Endpoints
 
-/** GET customers.json: `ids`, `since_id`, `limit` (default 50, max 250), `fields`. */
-function listCustomers(shop: ShopIndex, query: URLSearchParams): unknown[] {
-  const ids = idsParam(query, 'ids');
-  const sinceId = idParam(query, 'since_id');
-  const limit = limitParam(query);
-  const fields = fieldsOf(query);
-  const pool = ids
-    ? ids.flatMap((id) => shop.byId.get(id) ?? []).sort((a, b) => a.id - b.id)
+/**
+ * GET customers.json: `ids`, `since_id`, `limit` (default 50, max 250), `fields`, and `page_info`,
+ * the cursor of the `Link` header (Shopify's pagination page names the Customer list as one
+ * that pages so), beside which only `limit` and `fields` are accepted. Customers come by id.
+ */
+function listCustomers(shop: ShopIndex, req: SimRequest, served: (answer: Record<string, unknown>) => SimResponse): SimResponse {
+  const limit = limitParam(req.query);
+  const fields = fieldsOf(req.query);
+  const { filter, offset } = customerCursorOf(req.query);
+  const pool = filter.ids
+    ? filter.ids.flatMap((id) => shop.byId.get(id) ?? []).sort((a, b) => a.id - b.id)
     : shop.customers;
-  return pool
-    .filter((c) => sinceId === undefined || c.id > Number(sinceId))
-    .slice(0, limit)
-    .map((c) => project(shop.customerAnswer(c), fields));
+  const matches = filter.sinceId === undefined ? pool : pool.filter((c) => c.id > Number(filter.sinceId));
+  const page = matches.slice(offset, offset + limit).map((c) => project(shop.customerAnswer(c), fields));
+  const answer = served({ customers: page });
+  const link = linkHeader(req, (o) => ({ f: filter, o }), offset, limit, matches.length);
+  return link ? { ...answer, headers: { ...answer.headers, link } } : answer;
+}
+
+/** What a customer list filters on: the first page's parameters, which its `page_info` carries on. */
+interface CustomerFilter {
+  ids?: string[];
+  sinceId?: string;
+}
+
+function customerCursorOf(query: URLSearchParams): { filter: CustomerFilter; offset: number } {
+  const pageInfo = query.get('page_info');
+  if (pageInfo === null) return { filter: definedEntries({ ids: idsParam(query, 'ids'), sinceId: idParam(query, 'since_id') }), offset: 0 };
+  for (const name of query.keys()) if (!PAGE_PARAMS.has(name)) throw new BadParam(name, `${name} cannot be passed when page_info is present.`);
+  const cursor = readCursor(pageInfo);
+  const offset = cursor?.['o'];
+  if (isCustomerFilter(cursor?.['f']) && typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0) {
+    return { filter: cursor['f'], offset };
+  }
+  throw new BadParam('page_info');
+}
+
+/** Whether a page_info's filter is one the simulator wrote: a forged one is a 400, never a crash. */
+function isCustomerFilter(value: unknown): value is CustomerFilter {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const f = value as Record<string, unknown>;
+  const digits = (v: unknown): boolean => typeof v === 'string' && /^\d+$/.test(v);
+  return (f['sinceId'] === undefined || digits(f['sinceId'])) && (f['ids'] === undefined || (Array.isArray(f['ids']) && f['ids'].every(digits)));
 }
 
 /**

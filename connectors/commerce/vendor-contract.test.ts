@@ -31,6 +31,8 @@ const searchFields = fixture('customers-search-fields.json');
 const searchNoMatch = fixture('customers-search-no-match.json');
 const page1 = fixture('customers-search-page-1.json');
 const page2 = fixture('customers-search-page-2.json');
+const idsPage1 = fixture('customers-ids-page-1.json');
+const idsPage2 = fixture('customers-ids-page-2.json');
 const ordersAny = fixture('orders-status-any.json');
 const ordersPage1 = fixture('orders-page-1.json');
 const ordersPage2 = fixture('orders-page-2.json');
@@ -167,6 +169,19 @@ describe('the client against the documented exchanges', () => {
     expect(found.map((r) => [r.id, r.name])).toEqual([
       ['207119551', { first: 'Bob', last: 'Norman' }],
       ['1073339462', { first: 'Steve', last: 'Lastnameson' }],
+    ]);
+  });
+
+  it("lists every customer's id with the documented limit and fields=id, then the link's page_info with limit and fields only, and stops without a next link", async () => {
+    const connector = await replayed([idsPage2, idsPage1]);
+    const first = await connector.recordIds(null, 1);
+    expect(first).toEqual({ ids: ['207119551'], next: 'hijgklmn' });
+    const last = await connector.recordIds(first.next, 1);
+    expect(last).toEqual({ ids: ['1073339462'], next: null });
+    expect(received().map((r) => r.answeredBy?.file)).toEqual([idsPage1.file, idsPage2.file]);
+    expect(received().map((r) => [r.path, r.query])).toEqual([
+      ['/admin/api/2025-10/customers.json', idsPage1.request.query],
+      ['/admin/api/2025-10/customers.json', idsPage2.request.query],
     ]);
   });
 
@@ -347,6 +362,21 @@ describe('the simulator against the documented shapes', () => {
     expect((second.body as { customers: unknown[] }).customers).toHaveLength(1);
     expect(linkOf(second.headers['link'], 'previous').searchParams.has('page_info')).toBe(true);
     expect(String(second.headers['link'])).not.toMatch(/rel="?next/);
+  });
+
+  it('lists customer ids with fields=id in the documented shape, paged by a link of page_info, limit and fields, the last page linking back only', async () => {
+    const first = await ask(idsPage1, { limit: '7', fields: 'id' });
+    expect((first.body as { customers: unknown[] }).customers).toHaveLength(7);
+    expect(shapeDifferences(idsPage1.response.body, first.body)).toEqual([]);
+    expect(String(first.headers['link'])).toMatch(/^<[^>]+>; rel="next"$/);
+    const next = linkOf(first.headers['link'], 'next');
+    expect([...next.searchParams.keys()]).toEqual(['page_info', 'limit', 'fields']);
+    expect(next.pathname).toBe(`/admin/api/${SHOPIFY_API_VERSION}/customers.json`);
+    // The test shop holds 12 customers and Bob: the second page of 7 is the last.
+    const last = await shop.get(`${next.pathname}${next.search}`);
+    expect((last.body as { customers: unknown[] }).customers).toHaveLength(6);
+    expect(shapeDifferences(idsPage2.response.body, last.body)).toEqual([]);
+    expect(String(last.headers['link'])).toMatch(/^<[^>]+>; rel="previous"$/);
   });
 
   it("answers orders.json?status=any and a customer's orders.json with orders of the documented shape", async () => {

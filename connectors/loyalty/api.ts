@@ -24,6 +24,13 @@ export const DEFAULT_ITEMS_ON_PAGE = 10;
 /** Open Loyalty refuses `_page` above 500 on the member and transaction lists (from 2026-09-15). */
 export const MAX_PAGE = 500;
 
+/**
+ * The parameter of Open Loyalty's scroll paging ("Scroll Mechanism for Pages"): `_scroll` with no
+ * value starts a scroll, `_scroll=<scroll.next>` reads the page after. It cannot be combined with
+ * `_page`, and `_orderBy` is ignored beside it: a scroll is always `createdAt` newest first.
+ */
+export const SCROLL_PARAM = '_scroll';
+
 /** Separator of the values of a `field[in]=` filter. */
 export const IN_SEPARATOR = ',';
 

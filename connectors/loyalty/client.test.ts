@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Pool, request } from 'undici';
+import { generatePopulation } from '../../demo/population/generate.js';
 import type { Population } from '../population.js';
-import { expectSourceError } from '../../test/contract/connector-contract.js';
+import { CONTRACT_NOW, expectSourceError } from '../../test/contract/connector-contract.js';
 import type { Simulator } from '../shared/simulator.js';
 import type { FoundRecord } from '../types.js';
 import { LOGIN_PATH } from './api.js';
@@ -637,5 +638,134 @@ describe('loyalty journey reads of a 5,000-receipt member', () => {
     }
     expect(firsts).toEqual(['R-1-4999', 'R-1-4979', 'R-1-4959', 'R-1-4939', 'R-1-4919']);
     expect(silo.calls('transaction.list')).toBe(5);
+  });
+});
+
+/** Every page of `recordIds(…, limit)`, from the first to the one with no `next`. */
+async function allRecordIdPages(connector: LoyaltyConnector, limit: number): Promise<string[][]> {
+  const pages: string[][] = [];
+  let page: string | null = null;
+  do {
+    const read: { ids: string[]; next: string | null } = await connector.recordIds(page, limit);
+    pages.push(read.ids);
+    page = read.next;
+  } while (page !== null && pages.length < 1_000);
+  return pages;
+}
+
+describe('loyalty recordIds (the population sample frame)', () => {
+  let silo: Silo;
+  let connector: LoyaltyConnector;
+  beforeAll(async () => {
+    silo = await startSilo();
+    connector = silo.connect();
+    // Log in once, so that the counts below are member list calls only.
+    await connector.health();
+  });
+  afterAll(() => silo.close());
+  beforeEach(() => silo.simulator.resetStats());
+  afterEach(() => silo.simulator.setFault({ kind: 'none' }));
+
+  it('reads every member once, page by page, newest member first and same-day members by id, one scroll call a page', async () => {
+    const pages = await allRecordIdPages(connector, 30);
+    expect(pages.map((ids) => ids.length)).toEqual([30, 30, 20]);
+    const ids = pages.flat();
+    // Member n joined on 2021-03-(1 + n % 28): 27 and 55 on the 28th, 26 and 54 on the 27th.
+    expect(ids.slice(0, 4)).toEqual([memberId(27), memberId(55), memberId(26), memberId(54)]);
+    expect(new Set(ids).size).toBe(80);
+    expect([...ids].sort()).toEqual(Array.from({ length: 80 }, (_, i) => memberId(i + 1)));
+    // Three pages, and the empty page that ends the scroll, read within the third.
+    expect(silo.calls('member.list')).toBe(4);
+  });
+
+  it('answers the same page again for the same token: a token is a place, not a session', async () => {
+    const first = await connector.recordIds(null, 10);
+    const again = await connector.recordIds(first.next, 10);
+    const twice = await connector.recordIds(first.next, 10);
+    expect(twice).toEqual(again);
+    expect(again.ids[0]).toBe(memberId(51));
+    expect(again.ids).not.toContain(first.ids[9]);
+  });
+
+  it.each([0, 251, 2.5, Number.NaN])('refuses a limit of %s before any call', async (limit) => {
+    await expect(connector.recordIds(null, limit)).rejects.toThrow(new RangeError(`recordIds takes a limit from 1 to 250, got ${limit}.`));
+    expect(silo.calls('member.list')).toBe(0);
+  });
+
+  it('refuses an empty token before any call', async () => {
+    await expect(connector.recordIds('', 10)).rejects.toThrow(RangeError);
+    expect(silo.calls('member.list')).toBe(0);
+  });
+
+  it('reports the program down, failing or malformed as a SourceError of member.list', async () => {
+    silo.simulator.setFault({ kind: 'error', status: 503 });
+    const failing = await expectSourceError(connector.recordIds(null, 10), 'SOURCE_UNAVAILABLE', 'loyalty');
+    expect(failing.detail).toMatchObject({ operation: 'member.list', status: 503 });
+    silo.simulator.setFault({ kind: 'malformed' });
+    await expectSourceError(connector.recordIds(null, 10), 'SOURCE_BAD_RESPONSE', 'loyalty');
+    silo.simulator.setFault({ kind: 'down' });
+    await expectSourceError(connector.recordIds(null, 10), 'SOURCE_UNAVAILABLE', 'loyalty');
+  });
+
+  it("reports a token the program refuses as the program's 400, SOURCE_BAD_RESPONSE", async () => {
+    await expectSourceError(connector.recordIds('not-a-scroll-token', 10), 'SOURCE_BAD_RESPONSE', 'loyalty');
+  });
+
+  describe('simulator', () => {
+    async function scroll(query: string): Promise<{ status: number; body: unknown }> {
+      return get(silo.baseUrl, `/api/${TEST_STORE_CODE}/member?${query}`, await bearer(silo.baseUrl));
+    }
+    const idsOf = (body: unknown): string[] => (body as { items: Array<{ customerId: string }> }).items.map((m) => m.customerId);
+
+    it('starts a scroll at `_scroll` with no value, pages of 10 by default, and ends with an empty page and an empty scroll', async () => {
+      const first = await scroll('_scroll');
+      expect(first.status).toBe(200);
+      expect(idsOf(first.body)).toHaveLength(10);
+      const next = (first.body as { scroll: { next: string } }).scroll.next;
+      const rest = await scroll(`_scroll=${next}&_itemsOnPage=100`);
+      expect(idsOf(rest.body)).toHaveLength(70);
+      const end = await scroll(`_scroll=${(rest.body as { scroll: { next: string } }).scroll.next}`);
+      expect(end).toEqual({ status: 200, body: { items: [], scroll: {} } });
+    });
+
+    it('ignores _page and _orderBy beside _scroll, as documented: a scroll is always newest first', async () => {
+      const plain = await scroll('_scroll&_itemsOnPage=3');
+      const asked = await scroll('_scroll&_itemsOnPage=3&_page=4&_orderBy[createdAt]=asc');
+      expect(idsOf(asked.body)).toEqual(idsOf(plain.body));
+      expect(idsOf(plain.body)).toEqual([memberId(27), memberId(55), memberId(26)]);
+    });
+
+    it.each([
+      ['_scroll&email=a@b.example', 'email'],
+      ['_scroll=forged', '_scroll'],
+      ['_scroll&_itemsOnPage=101', '_itemsOnPage'],
+    ])('refuses %s with a 400 naming the parameter', async (query, path) => {
+      const { status, body } = await scroll(query);
+      expect(status).toBe(400);
+      expect(body).toMatchObject({ code: 400, errors: [{ path }] });
+    });
+  });
+});
+
+describe('loyalty recordIds over a generated population', () => {
+  it("gives the population file's member ids, each once, whatever the page size; 250 a page chains calls of 100", async () => {
+    const population = generatePopulation({ seed: 7, size: 200, now: CONTRACT_NOW });
+    const silo = await startSilo({ population });
+    try {
+      const connector = silo.connect();
+      const expected = population.loyalty.members.map((m) => m.customerId).sort();
+      for (const limit of [7, 100]) {
+        const ids = (await allRecordIdPages(connector, limit)).flat();
+        expect(ids).toHaveLength(117);
+        expect([...ids].sort()).toEqual(expected);
+      }
+      silo.simulator.resetStats();
+      const pages = await allRecordIdPages(connector, 250);
+      expect(pages.map((ids) => ids.length)).toEqual([117]);
+      // 100, then 17 of the 100 asked, then the empty page that ends the scroll.
+      expect(silo.calls('member.list')).toBe(3);
+    } finally {
+      await silo.close();
+    }
   });
 });

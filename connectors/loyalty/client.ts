@@ -19,16 +19,18 @@ import type {
   LoyaltyRedemptionRecord,
   LoyaltySiloConnector,
   LoyaltyTransactionRecord,
+  RecordIdPage,
   SiloEndpoint,
   SiloHealth,
 } from '../types.js';
-import { DATED_LISTS, IN_SEPARATOR, LOGIN_PATH, MAX_ITEMS_ON_PAGE, MAX_PAGE, filterQuery, storePath, type ListResource } from './api.js';
+import { DATED_LISTS, IN_SEPARATOR, LOGIN_PATH, MAX_ITEMS_ON_PAGE, MAX_PAGE, SCROLL_PARAM, filterQuery, storePath, type ListResource } from './api.js';
 import { MAX_JOURNEY_LIMIT, mergeReads, readHistory, type HistoryCall, type HistoryPage } from './history.js';
 import { readJwtClaims } from './jwt.js';
 import {
   anyListAnswer,
   loginAnswer,
   memberListAnswer,
+  memberScrollAnswer,
   newestFirst,
   redemptionListAnswer,
   tierListAnswer,
@@ -74,6 +76,9 @@ export type DocumentType = 'sell' | 'return';
 
 /** The most transactions `transactionsOf` returns per member: the schema's `transactions(limit:)` maximum. */
 export const MAX_TRANSACTIONS_PER_MEMBER = 100;
+
+/** The most ids one `recordIds` page holds: the bound {@link LoyaltySiloConnector.recordIds} documents. */
+export const MAX_RECORD_IDS_PER_PAGE = 250;
 
 /** The member list filter each identifier type is looked up with. */
 const LOOKUP_FIELDS = {
@@ -286,6 +291,32 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
         (view) => !view.cancelled,
       );
       return { items: read.items.map(({ customerId, record }) => ({ ...record, recordId: customerId })), exhausted: read.exhausted };
+    },
+
+    /**
+     * Open Loyalty's scroll, not `_page`: a whole program is deeper than the 500 pages `_page`
+     * allows (50,000 members at 100 a page), and "Pagination" calls page paging unfit for
+     * iterating a large data set. A page of more than 100 ids chains scroll calls, each asking
+     * what is still missing (`_itemsOnPage`, at most 100) and following the token it got.
+     */
+    async recordIds(page: string | null, limit: number): Promise<RecordIdPage> {
+      checkListLimit('recordIds', limit, MAX_RECORD_IDS_PER_PAGE);
+      if (page !== null && (typeof page !== 'string' || page === '')) {
+        throw new RangeError('recordIds takes null for the first page, or the "next" token of the page before, unchanged; got an empty or non-text token.');
+      }
+      const ids: string[] = [];
+      let token = page;
+      for (;;) {
+        const size = Math.min(MAX_ITEMS_ON_PAGE, limit - ids.length);
+        // `_scroll` with no value starts a scroll; PHP reads `_scroll=` as it reads `_scroll`.
+        const body = await api.get('member.list', 'member', { [SCROLL_PARAM]: token ?? '', _itemsOnPage: size });
+        const answer = readBody(memberScrollAnswer, body, (problem) => http.badResponse('member.list', problem));
+        ids.push(...answer.ids);
+        // The end is an empty page ("End of Results"); one without a token ends the scroll too.
+        if (answer.ids.length === 0 || answer.next === null) return { ids, next: null };
+        token = answer.next;
+        if (ids.length >= limit) return { ids, next: token };
+      }
     },
 
     health: (): Promise<SiloHealth> =>

@@ -7,6 +7,7 @@ import {
   memberItem,
   isCancelled,
   memberListAnswer,
+  memberScrollAnswer,
   redemptionItem,
   redemptionListAnswer,
   tierListAnswer,
@@ -256,5 +257,20 @@ describe('the redemption list schema: what it refuses, by path and expectation, 
     expect(problemOf(redemptionListAnswer, body)).toBe(
       'items[0].costInPoints: expected number, received string; items[0].issuedCoupon: expected a string or an object with a string code',
     );
+  });
+});
+
+describe('the member scroll schema', () => {
+  it('reads the ids and the next token, and the end as an empty scroll, written {} or, as PHP encodes an empty array, []', () => {
+    const page = { items: [{ customerId: 'm-2', email: 'kept@out.example' }, { customerId: 'm-1' }], scroll: { next: 'token-2' } };
+    expect(memberScrollAnswer.parse(page)).toEqual({ ids: ['m-2', 'm-1'], next: 'token-2' });
+    expect(memberScrollAnswer.parse({ items: [], scroll: {} })).toEqual({ ids: [], next: null });
+    expect(memberScrollAnswer.parse({ items: [], scroll: [] })).toEqual({ ids: [], next: null });
+  });
+
+  it('refuses a member without its id, a missing scroll or one of the wrong kind, by path, never the value', () => {
+    expect(problemOf(memberScrollAnswer, { items: [{ customerId: '' }], scroll: {} })).toBe('items[0].customerId: too small: expected string to have >=1 characters');
+    expect(problemOf(memberScrollAnswer, { items: [], scroll: 'token-3' })).toBe('scroll: expected an object with an optional "next" token');
+    expect(problemOf(memberScrollAnswer, { items: [] })).toBe('scroll: expected an object with an optional "next" token');
   });
 });

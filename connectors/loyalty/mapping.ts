@@ -164,6 +164,23 @@ export const redemptionItem = z
 /** `GET /api/{storeCode}/redemption`, read as `{ items, filtered }`. */
 export const redemptionListAnswer = listAnswer(redemptionItem);
 
+/**
+ * A page of `GET /api/{storeCode}/member?_scroll` ("Scroll Mechanism for Pages",
+ * https://help.openloyalty.io/technical-guide/api-fundamentals/scroll-mechanism-for-pages):
+ * `{ items, scroll: { next } }`, and at the end `{ items: [], scroll: {} }`. Only each member's
+ * `customerId` is read. An empty `scroll` is also read when it comes as `[]`, the way PHP's JSON
+ * encoder writes an empty array (the documentation writes `{}`). Read as `{ ids, next }`, `next`
+ * null when the page carries no token.
+ */
+export const memberScrollAnswer = z
+  .object({
+    items: z.array(z.object({ customerId: z.string().min(1) })),
+    scroll: z.union([z.object({ next: z.string().min(1).nullish() }), z.array(z.never()).length(0)], {
+      error: 'expected an object with an optional "next" token',
+    }),
+  })
+  .transform(({ items, scroll }) => ({ ids: items.map((item) => item.customerId), next: Array.isArray(scroll) ? null : (scroll.next ?? null) }));
+
 /** A list answer whose items are not read (the health probe). */
 export const anyListAnswer = listAnswer(z.unknown());
 

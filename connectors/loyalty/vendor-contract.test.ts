@@ -28,6 +28,8 @@ const levels = fixture('levels-4x.json');
 const formError = fixture('error-400-form.json');
 const datedTransactions = fixture('transactions-dated.json');
 const redemptions = fixture('redemptions-list.json');
+const scrollFirst = fixture('members-scroll-first.json');
+const scrollEnd = fixture('members-scroll-end.json');
 
 /** The documented login's credentials, so that the client sends the documented request. */
 const USERNAME = 'admin';
@@ -246,6 +248,30 @@ describe('loyalty client against the Open Loyalty documentation', () => {
     });
   });
 
+  it('lists member ids through the documented scroll: _scroll with no value, then the scroll.next token as given, up to the empty end page', async () => {
+    const { replay, connector } = await serve([login, scrollEnd, scrollFirst]);
+    const read = await connector.recordIds(null, 10);
+    expect(read).toEqual({ ids: ['00000000-0000-474c-b092-b0dd880c07e2', '00000000-0000-474c-b092-b0dd880c07e1'], next: null });
+    const calls = replay.received.slice(1);
+    expect(calls.map((call) => call.path)).toEqual(['/api/DEFAULT/member', '/api/DEFAULT/member']);
+    expect(calls.map((call) => call.answeredBy?.about)).toEqual([scrollFirst.about, scrollEnd.about]);
+    // Two of the 10 asked came: the rest is asked of the next page, which is the documented end.
+    expect(calls.map((call) => call.query)).toEqual([
+      { _scroll: '', _itemsOnPage: '10' },
+      { _scroll: 'scrollTokenHere', _itemsOnPage: '8' },
+    ]);
+  });
+
+  it('hands the documented scroll token out unchanged when a page is full, and reads the end from it', async () => {
+    const { replay, connector } = await serve([login, scrollEnd, scrollFirst]);
+    expect(await connector.recordIds(null, 2)).toEqual({ ids: ['00000000-0000-474c-b092-b0dd880c07e2', '00000000-0000-474c-b092-b0dd880c07e1'], next: 'scrollTokenHere' });
+    expect(await connector.recordIds('scrollTokenHere', 2)).toEqual({ ids: [], next: null });
+    expect(replay.received.slice(1).map((call) => call.query)).toEqual([
+      { _scroll: '', _itemsOnPage: '2' },
+      { _scroll: 'scrollTokenHere', _itemsOnPage: '2' },
+    ]);
+  });
+
   it("reports the documented 400 error body as SOURCE_BAD_RESPONSE, the gateway's request being at fault", async () => {
     // The documented error answers a write; it is served here to the transaction read, the
     // reference documenting no error body of a list.
@@ -355,6 +381,20 @@ describe('loyalty simulator against the Open Loyalty documentation', () => {
     expect(answer.status).toBe(200);
     expect((answer.body as { items: unknown[] }).items).toHaveLength(5);
     expect(shapeDifferences(redemptions.response.body, answer.body)).toEqual([]);
+  });
+
+  it('scrolls the member list in the documented shapes: items and scroll.next, and at the end an empty items array and an empty scroll', async () => {
+    const baseUrl = await start();
+    const bearer = await token(baseUrl);
+    const first = await send(baseUrl, 'GET', `/api/${TEST_STORE_CODE}/member?_scroll&_itemsOnPage=2`, { token: bearer });
+    expect(first.status).toBe(200);
+    expect((first.body as { items: unknown[] }).items).toHaveLength(2);
+    // The same two fields as the member list's shape test above, for the same reasons.
+    expect(shapeDifferences(scrollFirst.response.body, first.body, ['items[].activePoints', 'items[].levelPercent'])).toEqual([]);
+    const rest = await send(baseUrl, 'GET', `/api/${TEST_STORE_CODE}/member?_scroll=${(first.body as { scroll: { next: string } }).scroll.next}&_itemsOnPage=100`, { token: bearer });
+    expect((rest.body as { items: unknown[] }).items).toHaveLength(78);
+    const end = await send(baseUrl, 'GET', `/api/${TEST_STORE_CODE}/member?_scroll=${(rest.body as { scroll: { next: string } }).scroll.next}`, { token: bearer });
+    expect(end).toEqual({ status: scrollEnd.response.status, body: scrollEnd.response.body });
   });
 
   it('lists tiers in the documented level shape', async () => {
