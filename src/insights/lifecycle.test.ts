@@ -104,6 +104,14 @@ describe('frequent', () => {
     expect(lifecycle(bought([300, 270, 240, 210, 110, 80, 50]))).toMatchObject({ stage: 'frequent', since: isoNoon(110) });
   });
 
+  it('counts a gap of exactly the slowing threshold as slowing down in the past too: 35 days after gaps of 25, 10, 25, 10', () => {
+    const thresholds = { ...DEFAULT_LIFECYCLE_THRESHOLDS, slowingMinGapDays: 0 };
+    const now = noon(TODAY - 85 + 5);
+    // Median 17.5: 35 days away was slowing down, so the stage began again 95 days ago; 34 days away was not.
+    expect(lifecycle(bought([200, 175, 165, 140, 130, 95, 85]), { now, thresholds })).toMatchObject({ stage: 'frequent', since: isoNoon(95) });
+    expect(lifecycle(bought([200, 175, 165, 140, 130, 96, 85]), { now, thresholds })).toMatchObject({ stage: 'frequent', since: isoNoon(140) });
+  });
+
   it('stays frequent with a probability of being alive at the threshold, or without a model', () => {
     expect(lifecycle(bought([90, 60, 30, 10]), { pAlive: 0.5 }).stage).toBe('frequent');
     expect(lifecycle(bought([90, 60, 30, 10]), { pAlive: null }).stage).toBe('frequent');

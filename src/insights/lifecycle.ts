@@ -209,6 +209,17 @@ class Rhythm {
 
   /** The median gap in days between the purchase days of the frequent window ending with day `k`; NaN with one day. */
   medianGap(k: number): number {
+    let median = this.#medians.get(k);
+    if (median === undefined) {
+      median = this.#median(k);
+      this.#medians.set(k, median);
+    }
+    return median;
+  }
+
+  readonly #medians = new Map<number, number>();
+
+  #median(k: number): number {
     const gaps: number[] = [];
     for (let i = this.windowStart(k) + 1; i <= k; i += 1) gaps.push(this.days[i]! - this.days[i - 1]!);
     if (gaps.length === 0) return Number.NaN;
@@ -230,6 +241,13 @@ class Rhythm {
     const gap = this.days[k]! - this.days[k - 1]!;
     if (gap >= this.t.lapsedDays) return true;
     if (gap < this.t.slowingMinGapDays || this.windowCount(k - 1) < this.t.frequentPurchases) return false;
+    // A quick no without the median, for the usual case of a gap like the others: the median is
+    // at most gap / ratio only when at least half the gaps are (the epsilon errs towards the exact test).
+    const from = this.windowStart(k - 1);
+    const limit = (gap + 1e-9) / this.t.slowingGapRatio;
+    let small = 0;
+    for (let i = from + 1; i <= k - 1; i += 1) if (this.days[i]! - this.days[i - 1]! <= limit) small += 1;
+    if (small < Math.ceil((k - 1 - from) / 2)) return false;
     return gap >= this.slowingGap(k - 1);
   }
 }

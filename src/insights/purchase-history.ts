@@ -17,6 +17,7 @@
  * lifecycle); only its amount is unknown in the history's currency (`amount` null).
  */
 import { assertNever } from '../../connectors/shared/exhaustive.js';
+import type { TouchpointKind } from '../generated/graphql.js';
 import type { TouchpointRecord } from '../journey/touchpoint.js';
 import { retailDay } from './retail-day.js';
 
@@ -111,7 +112,7 @@ export class PurchaseHistoryFold {
   readonly #timeZone: string;
   readonly #events: Pending[] = [];
   #firstCreated: number | null = null;
-  #firstTouchpoint: number | null = null;
+  #firstTouchpoint: string | null = null;
   #fullyRefunded = 0;
 
   constructor(options: PurchaseHistoryOptions) {
@@ -121,8 +122,12 @@ export class PurchaseHistoryFold {
 
   /** Counts one touchpoint in. */
   add(touchpoint: TouchpointRecord): void {
+    // Most touchpoints are visits, needed only for the first touchpoint's time: compared as text,
+    // which orders DateTime values as time does (the schema's form, UTC with milliseconds), and
+    // parsed once in result().
+    if (this.#firstTouchpoint === null || touchpoint.occurredAt < this.#firstTouchpoint) this.#firstTouchpoint = touchpoint.occurredAt;
+    if (!MONEY_OR_CREATION.has(touchpoint.kind)) return;
     const at = Date.parse(touchpoint.occurredAt);
-    if (this.#firstTouchpoint === null || at < this.#firstTouchpoint) this.#firstTouchpoint = at;
     const currency = touchpoint.currency?.trim().toUpperCase() ?? '';
     switch (touchpoint.kind) {
       case 'accountCreated':
@@ -184,7 +189,7 @@ export class PurchaseHistoryFold {
     return {
       currency,
       timeZone: this.#timeZone,
-      knownSince: knownSince ?? this.#firstTouchpoint,
+      knownSince: knownSince ?? (this.#firstTouchpoint === null ? null : Date.parse(this.#firstTouchpoint)),
       purchases,
       returns,
       fullyRefundedOrders: this.#fullyRefunded,
@@ -207,6 +212,9 @@ export class PurchaseHistoryFold {
     return chosen;
   }
 }
+
+/** The kinds the history keeps something of besides the first touchpoint's time. */
+const MONEY_OR_CREATION: ReadonlySet<TouchpointKind> = new Set<TouchpointKind>(['accountCreated', 'membershipCreated', 'storePurchase', 'storeReturn', 'onlineOrder']);
 
 /** An amount in thousandths of its currency unit, so that sums do not drift (as the summary sums). */
 function thousandths(amount: number): number {

@@ -70,17 +70,22 @@ export function customerRfm(history: PurchaseHistory, now: number, options: RfmO
     else thousandths -= storeReturn.amountThousandths;
   }
 
-  const figures = {
+  const recencyDays = last === null ? null : today - last.day;
+  const monetary = thousandths / 1000;
+  const scores = rfmScores({ windowDays: options.windowDays, recencyDays, frequency, monetary, currency: history.currency }, options.breakpoints);
+  return {
     windowDays: options.windowDays,
-    recencyDays: last === null ? null : today - last.day,
+    recencyDays,
     lastPurchaseAt: last === null ? null : new Date(last.at).toISOString(),
     frequency,
-    monetary: thousandths / 1000,
+    monetary,
     averageOrderValue: inCurrency === 0 ? null : Math.round(thousandths / inCurrency) / 1000,
     currency: history.currency,
     otherCurrencyTouchpoints,
+    recencyScore: scores.recencyScore,
+    frequencyScore: scores.frequencyScore,
+    monetaryScore: scores.monetaryScore,
   };
-  return { ...figures, ...rfmScores(figures, options.breakpoints) };
 }
 
 /** The three scores of {@link rfmScores}. */
