@@ -83,7 +83,7 @@ export interface LifecycleOptions {
  * @throws RangeError when `pAlive` is not a probability from 0 to 1 (nor null).
  * @example
  *   customerLifecycle(history, Date.now(), { thresholds: DEFAULT_LIFECYCLE_THRESHOLDS, pAlive: null })
- *   // { stage: 'slowingDown', reason: '4 purchases in 12 months; none for 96 days, 2.7 times their usual gap of 35 days', since: '2026-07-16T22:00:00.000Z' }
+ *   // { stage: 'slowingDown', reason: '4 purchases in 12 months; none for 96 days, 2.7 times their usual gap of 35 days.', since: '2026-07-16T22:00:00.000Z' }
  */
 export function customerLifecycle(history: PurchaseHistory, now: number, options: LifecycleOptions): LifecycleFigures {
   const { pAlive } = options;

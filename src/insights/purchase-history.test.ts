@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { summarizeJourney } from '../journey/summary.js';
 import type { TouchpointRecord } from '../journey/touchpoint.js';
 import { bgNbdInputs, countAsOf, purchaseHistory, PurchaseHistoryFold } from './purchase-history.js';
 
@@ -60,6 +61,15 @@ describe('purchaseHistory', () => {
       fullyRefundedOrders: 1,
       otherCurrencyTouchpoints: 1,
     });
+  });
+
+  it("agrees with the journey summary: its net spend, and its purchases less the orders refunded in full", () => {
+    const history = purchaseHistory(touchpoints, { currency: 'EUR' });
+    const net = history.purchases.reduce((sum, p) => sum + (p.amountThousandths ?? 0) - (p.refundedThousandths ?? 0), 0) - history.returns.reduce((sum, r) => sum + (r.amountThousandths ?? 0), 0);
+    const summary = summarizeJourney(touchpoints, { currency: 'EUR' });
+    expect([net / 1000, summary.totalSpend]).toEqual([100.2, 100.2]);
+    expect([history.purchases.length + history.fullyRefundedOrders, summary.purchases]).toEqual([4, 4]);
+    expect([history.otherCurrencyTouchpoints, summary.otherCurrencyTouchpoints]).toEqual([1, 1]);
   });
 
   it('gives the same history whatever order the touchpoints come in', () => {

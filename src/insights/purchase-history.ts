@@ -82,6 +82,8 @@ export interface PurchaseHistoryOptions {
 /**
  * The purchase history of a whole journey at once: {@link PurchaseHistoryFold} over every touchpoint.
  *
+ * @throws RangeError (from Intl) when `timeZone` is not a zone the runtime knows; TIME_ZONE is checked at start.
+ *
  * @example
  *   purchaseHistory(touchpoints, { currency: 'EUR', timeZone: 'Europe/Paris' })
  *   // { currency: 'EUR', knownSince: 1741775400000, purchases: [{ at, day: 20160, kind: 'storePurchase', amountThousandths: 42500, … }], … }
