@@ -658,7 +658,8 @@ export type Lifecycle = {
   partial: Scalars['Boolean']['output'];
   /**
    * Why, in words a marketer reads, with the figures that decided it, e.g. `4 purchases in 12
-   * months; none for 96 days, 2.7 times their usual gap of 35 days`.
+   * months; none for 96 days, 2.7 times their usual gap of 35 days.` One or two sentences in
+   * English; its wording may change between versions: branch on `stage`, not on this text.
    */
   reason: Scalars['String']['output'];
   /**
