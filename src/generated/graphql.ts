@@ -77,6 +77,86 @@ export type ChannelActivity = {
   lastAt: Scalars['DateTime']['output'];
 };
 
+/**
+ * A customer's predicted lifetime value and its parts (see `Customer.clv`). Purchases here are
+ * purchase days, as the BG/NBD model counts them (several purchases on one day are one). Every
+ * figure is null when the customer never bought: the models describe customers from their first
+ * purchase on.
+ */
+export type Clv = {
+  __typename?: 'Clv';
+  /** ISO 4217 currency of `expectedAverageSpend` and `value`: the model's. */
+  currency?: Maybe<Scalars['String']['output']>;
+  /**
+   * The expected spend of a future purchase day, in `currency` (Gamma-Gamma conditional
+   * expectation, Fader & Hardie 2013): the population mean pulled towards the customer's own mean,
+   * more so the more repeat purchases they have.
+   */
+  expectedAverageSpend?: Maybe<Scalars['Float']['output']>;
+  /**
+   * The purchase days expected in the next `days` days (BG/NBD conditional expectation, Fader,
+   * Hardie & Lee 2005 equation 10). `days` is from 1 to 3650 (BAD_USER_INPUT otherwise).
+   */
+  expectedPurchases?: Maybe<Scalars['Float']['output']>;
+  /** The model the figures come from. */
+  model: ClvModelInfo;
+  /** The probability, 0 to 1, that the customer is still alive (still buying), given their history (BG/NBD). */
+  pAlive?: Maybe<Scalars['Float']['output']>;
+  /** True when a silo could not be read: its purchases are missing from the history the figures come from. */
+  partial: Scalars['Boolean']['output'];
+  /** The silos whose purchases are missing because they failed. */
+  unavailableSources: Array<Source>;
+  /**
+   * The lifetime value over the next `months` months, in `currency`: for each month, the purchase
+   * days expected in it times `expectedAverageSpend`, times the gross margin, discounted at the
+   * monthly discount rate the gateway is configured with (README, "Lifetime value"). `months` is
+   * from 1 to 120 (BAD_USER_INPUT otherwise).
+   */
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
+
+/**
+ * A customer's predicted lifetime value and its parts (see `Customer.clv`). Purchases here are
+ * purchase days, as the BG/NBD model counts them (several purchases on one day are one). Every
+ * figure is null when the customer never bought: the models describe customers from their first
+ * purchase on.
+ */
+export type ClvExpectedPurchasesArgs = {
+  days: Scalars['Int']['input'];
+};
+
+
+/**
+ * A customer's predicted lifetime value and its parts (see `Customer.clv`). Purchases here are
+ * purchase days, as the BG/NBD model counts them (several purchases on one day are one). Every
+ * figure is null when the customer never bought: the models describe customers from their first
+ * purchase on.
+ */
+export type ClvValueArgs = {
+  months?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The fitted lifetime-value model the gateway loaded: population parameters only, no personal data. */
+export type ClvModelInfo = {
+  __typename?: 'ClvModelInfo';
+  /** When the model was fitted. */
+  fittedAt: Scalars['DateTime']['output'];
+  /** How many customers the model was fitted on. */
+  sampleSize: Scalars['Int']['output'];
+  /** Where the sample came from: `live` (customers read through the connectors) or `csv` (a file of x, t_x, T). */
+  source: Scalars['String']['output'];
+  /** The time unit the model's parameters are in: the gateway converts the customer's days to it. */
+  timeUnit: ClvTimeUnit;
+};
+
+/** A time unit of a lifetime-value model. */
+export type ClvTimeUnit =
+  /** Days (a model fitted on the gateway's live population). */
+  | 'days'
+  /** Weeks of 7 days (as in the CDNOW figures of Fader, Hardie & Lee 2005). */
+  | 'weeks';
+
 /** A customer account of the online shop (Shopify Admin `Customer`). */
 export type CommerceCustomer = {
   __typename?: 'CommerceCustomer';
@@ -192,6 +272,14 @@ export type Customer = {
   analytics?: Maybe<Array<AnalyticsVisitor>>;
   /** Date of birth, chosen by the `birthDate` rule; a silo's instant is read in that silo's time zone (README, The golden record). */
   birthDate?: Maybe<Scalars['Date']['output']>;
+  /**
+   * Customer lifetime value and its parts, from the BG/NBD purchase model (Fader, Hardie & Lee
+   * 2005) and the Gamma-Gamma spend model (Fader & Hardie 2013), fitted on a sample of the
+   * population (`npm run clv -- fit`) and applied to this customer's live history (repeat purchase
+   * days, days from the first purchase to the last and to today, mean spend of the repeat days).
+   * Null, with an error saying how to fit one, when the gateway runs without a model.
+   */
+  clv?: Maybe<Clv>;
   /** The customer's shop accounts. `null` as `crm` explains. */
   commerce?: Maybe<Array<CommerceCustomer>>;
   /** When the customer was first seen in any silo (first record created, first visit). */
@@ -271,6 +359,14 @@ export type Customer = {
   journeySummary?: Maybe<JourneySummary>;
   /** Last name, chosen by the `lastName` rule and properly cased. */
   lastName?: Maybe<Scalars['String']['output']>;
+  /**
+   * Where the customer is in their life cycle (registered, first purchase, repeat, frequent,
+   * slowing down, lapsed), why in words a marketer reads, and since when. Computed live from the
+   * same history as `rfm`, with the thresholds the gateway is configured with (`LIFECYCLE_*`
+   * settings; the README's "Lifecycle and RFM" lists the defaults and why), and the probability
+   * of being alive from `clv` when a model is loaded.
+   */
+  lifecycle?: Maybe<Lifecycle>;
   /** Preferred language as an IETF tag (`fr`, `en-gb`), chosen by the `locale` rule. */
   locale?: Maybe<Scalars['String']['output']>;
   /** The customer's loyalty program members. `null` as `crm` explains. */
@@ -289,6 +385,21 @@ export type Customer = {
   provenance: Array<FieldProvenance>;
   /** How completely this customer was resolved across the silos: check it before storing `id`. */
   resolution: CustomerResolution;
+  /**
+   * Recency, frequency and monetary value (RFM), computed live from the customer's whole merged
+   * history, across store and online: store purchases and online orders (an online order refunded
+   * in full is not a purchase), net of store returns and online refunds, in the shop's currency.
+   * Days are the retailer's calendar days (`TIME_ZONE`).
+   *
+   * `windowDays` is the window of `frequency` and `monetary`: the days ending today, today
+   * included, from 1 to 3650 (BAD_USER_INPUT otherwise). Absent or null: the gateway's
+   * `RFM_WINDOW_DAYS` (365 unless configured), which is also the window the scores' breakpoints
+   * are fitted over.
+   *
+   * When a silo fails, the figures are computed from the others, with `partial` true and one error
+   * naming the silo.
+   */
+  rfm?: Maybe<Rfm>;
   /**
    * The segments the customer is in now, evaluated live from their features, in the order of
    * `Query.segments`. Only the silos the configured rules need are called. A rule that reads a
@@ -349,6 +460,21 @@ export type CustomerJourneyArgs = {
  */
 export type CustomerProvenanceArgs = {
   field?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * One customer, as the silos know them right now. Nothing here is copied or stored by the
+ * gateway: every section is fetched live, and only when the query selects it.
+ *
+ * A silo that fails makes only what needs it `null`, with an error whose `extensions.code` says
+ * why and `extensions.source` names the silo: one error per failed silo and customer, at the path
+ * of the first field it made `null`, or at the customer's own path when no selected field is
+ * `null` because of it. When a silo fails while the customer is being resolved, the answer carries
+ * that error whatever is selected (even only `id`), and `resolution.complete` is false.
+ */
+export type CustomerRfmArgs = {
+  windowDays?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** How completely the gateway could resolve a customer across the silos in this request. */
@@ -557,6 +683,60 @@ export type JourneySummary = {
   /** The silos whose touchpoints are missing because they failed. */
   unavailableSources: Array<Source>;
 };
+
+/** Where a customer is in their life cycle (see `Customer.lifecycle`). */
+export type Lifecycle = {
+  __typename?: 'Lifecycle';
+  /** True when a silo could not be read: its purchases are missing, and the stage may be wrong. */
+  partial: Scalars['Boolean']['output'];
+  /**
+   * Why, in words a marketer reads, with the figures that decided it, e.g. `4 purchases in 12
+   * months; none for 96 days, 2.7 times their usual gap of 35 days.` One or two sentences in
+   * English; its wording may change between versions: branch on `stage`, not on this text.
+   */
+  reason: Scalars['String']['output'];
+  /**
+   * When the customer entered the stage: the purchase that made them a first-time, repeat or
+   * frequent buyer (or brought them back to it after slowing down or lapsing); the start of the
+   * day their gap reached the slowing-down or lapsed threshold; when they became known for
+   * `registered`. Null when it is not known: a customer with no touchpoint, or slowing down on
+   * the model's probability alone (the model gives it for now, not when it fell).
+   */
+  since?: Maybe<Scalars['DateTime']['output']>;
+  /** The stage. */
+  stage: LifecycleStage;
+  /** The silos whose purchases are missing because they failed. */
+  unavailableSources: Array<Source>;
+};
+
+/**
+ * A stage of the customer life cycle. Purchases are counted in purchase days (several purchases on
+ * one day are one), in the retailer's calendar days; an online order refunded in full is not a
+ * purchase. A customer is in one stage: the first that holds of `lapsed`, `slowingDown`, `frequent`,
+ * `repeat`, `firstPurchase`, `registered`. The defaults are in brackets.
+ */
+export type LifecycleStage =
+  /** Bought on one day only, less than `LIFECYCLE_LAPSED_DAYS` (365) days ago. */
+  | 'firstPurchase'
+  /**
+   * Bought on at least `LIFECYCLE_FREQUENT_PURCHASES` (4) days in the `LIFECYCLE_FREQUENT_WINDOW_DAYS`
+   * (365) days up to their last purchase, and not slowing down.
+   */
+  | 'frequent'
+  /** Bought before, but not for `LIFECYCLE_LAPSED_DAYS` (365) days or more. */
+  | 'lapsed'
+  /** Known (an account, a membership, or any touchpoint), never bought. */
+  | 'registered'
+  /** Bought on two days or more, not often enough to be `frequent`, less than `LIFECYCLE_LAPSED_DAYS` (365) days ago. */
+  | 'repeat'
+  /**
+   * A frequent buyer (as for `frequent`) whose current gap since their last purchase is at least
+   * `LIFECYCLE_SLOWING_GAP_RATIO` (2) times their usual gap (the median gap between their purchase
+   * days in that window) and at least `LIFECYCLE_SLOWING_MIN_GAP_DAYS` (30) days; or whose
+   * probability of being alive (`clv.pAlive`, when a model is loaded) is below
+   * `LIFECYCLE_SLOWING_P_ALIVE` (0.5).
+   */
+  | 'slowingDown';
 
 /** A member of the loyalty program (Open Loyalty `member`). */
 export type LoyaltyMember = {
@@ -804,6 +984,52 @@ export type RedeemedReward = {
   couponCode?: Maybe<Scalars['String']['output']>;
   /** The reward's name, e.g. `10 EUR voucher`. */
   name: Scalars['String']['output'];
+};
+
+/** A customer's recency, frequency and monetary value (see `Customer.rfm`). */
+export type Rfm = {
+  __typename?: 'Rfm';
+  /** `monetary` divided by the window's purchases in `currency`, in `currency`. Null when there are none. */
+  averageOrderValue?: Maybe<Scalars['Float']['output']>;
+  /** ISO 4217 currency of `monetary` and `averageOrderValue`: the shop's (as `journeySummary.currency`). Null when there is no money in any currency. */
+  currency?: Maybe<Scalars['String']['output']>;
+  /**
+   * Purchases in the window: store purchases and online orders not refunded in full, in any
+   * currency. Each counts, several the same day too.
+   */
+  frequency: Scalars['Int']['output'];
+  /**
+   * Frequency score, 1 (least) to 5 (most): the quintile of `frequency` in the fitted population.
+   * Null without a model, or when `windowDays` is not the window the model was fitted over.
+   */
+  frequencyScore?: Maybe<Scalars['Int']['output']>;
+  /** When the last purchase happened. Null when the customer never bought. */
+  lastPurchaseAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * Net spend in the window, in `currency`: purchases minus online refunds minus store returns.
+   * Negative when more came back than was bought in the window (a return of an older purchase).
+   */
+  monetary: Scalars['Float']['output'];
+  /**
+   * Monetary score, 1 (least) to 5 (most): the quintile of `monetary` in the fitted population.
+   * Null without a model, when `windowDays` is not the model's window, or when `currency` is not the model's.
+   */
+  monetaryScore?: Maybe<Scalars['Int']['output']>;
+  /** Purchases and store returns in the window in another currency than `currency` (or in none): left out of `monetary`, counted in `frequency`. */
+  otherCurrencyTouchpoints: Scalars['Int']['output'];
+  /** True when a silo could not be read: its purchases and returns are missing from every figure. */
+  partial: Scalars['Boolean']['output'];
+  /** Days since the last purchase, in the retailer's calendar days (0: bought today). Null when the customer never bought. */
+  recencyDays?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Recency score, 1 (longest ago) to 5 (most recent): the quintile of `recencyDays` among the
+   * customers of the fitted model's sample. Null without a model, or when the customer never bought.
+   */
+  recencyScore?: Maybe<Scalars['Int']['output']>;
+  /** The silos whose purchases and returns are missing because they failed. */
+  unavailableSources: Array<Source>;
+  /** The window of `frequency` and `monetary`, in days ending today (today included): 1 to 3650. */
+  windowDays: Scalars['Int']['output'];
 };
 
 /**
@@ -1057,6 +1283,9 @@ export type ResolversTypes = {
   CategoryCount: ResolverTypeWrapper<CategoryCount>;
   Channel: Channel;
   ChannelActivity: ResolverTypeWrapper<ChannelActivity>;
+  Clv: ResolverTypeWrapper<Clv>;
+  ClvModelInfo: ResolverTypeWrapper<ClvModelInfo>;
+  ClvTimeUnit: ClvTimeUnit;
   CommerceCustomer: ResolverTypeWrapper<CommerceCustomerRecord>;
   CommerceOrder: ResolverTypeWrapper<Omit<CommerceOrder, 'lines'> & { lines: Array<ResolversTypes['PurchaseLine']> }>;
   CrmContact: ResolverTypeWrapper<CrmContact>;
@@ -1077,6 +1306,8 @@ export type ResolversTypes = {
   JourneyEdge: ResolverTypeWrapper<Omit<JourneyEdge, 'node'> & { node: ResolversTypes['Touchpoint'] }>;
   JourneyFilter: JourneyFilter;
   JourneySummary: ResolverTypeWrapper<Omit<JourneySummary, 'firstTouchpoint' | 'lastTouchpoint'> & { firstTouchpoint?: Maybe<ResolversTypes['Touchpoint']>, lastTouchpoint?: Maybe<ResolversTypes['Touchpoint']> }>;
+  Lifecycle: ResolverTypeWrapper<Lifecycle>;
+  LifecycleStage: LifecycleStage;
   LoyaltyMember: ResolverTypeWrapper<LoyaltyMemberRecord>;
   LoyaltyTransaction: ResolverTypeWrapper<Omit<LoyaltyTransaction, 'lines'> & { lines: Array<ResolversTypes['PurchaseLine']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1089,6 +1320,7 @@ export type ResolversTypes = {
   PurchaseLine: ResolverTypeWrapper<PurchaseLineRecord>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RedeemedReward: ResolverTypeWrapper<RedeemedReward>;
+  Rfm: ResolverTypeWrapper<Rfm>;
   Segment: ResolverTypeWrapper<Segment>;
   Source: Source;
   SourceRecord: ResolverTypeWrapper<SourceRecord>;
@@ -1105,6 +1337,8 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   CategoryCount: CategoryCount;
   ChannelActivity: ChannelActivity;
+  Clv: Clv;
+  ClvModelInfo: ClvModelInfo;
   CommerceCustomer: CommerceCustomerRecord;
   CommerceOrder: Omit<CommerceOrder, 'lines'> & { lines: Array<ResolversParentTypes['PurchaseLine']> };
   CrmContact: CrmContact;
@@ -1124,6 +1358,7 @@ export type ResolversParentTypes = {
   JourneyEdge: Omit<JourneyEdge, 'node'> & { node: ResolversParentTypes['Touchpoint'] };
   JourneyFilter: JourneyFilter;
   JourneySummary: Omit<JourneySummary, 'firstTouchpoint' | 'lastTouchpoint'> & { firstTouchpoint?: Maybe<ResolversParentTypes['Touchpoint']>, lastTouchpoint?: Maybe<ResolversParentTypes['Touchpoint']> };
+  Lifecycle: Lifecycle;
   LoyaltyMember: LoyaltyMemberRecord;
   LoyaltyTransaction: Omit<LoyaltyTransaction, 'lines'> & { lines: Array<ResolversParentTypes['PurchaseLine']> };
   Mutation: Record<PropertyKey, never>;
@@ -1136,6 +1371,7 @@ export type ResolversParentTypes = {
   PurchaseLine: PurchaseLineRecord;
   Query: Record<PropertyKey, never>;
   RedeemedReward: RedeemedReward;
+  Rfm: Rfm;
   Segment: Segment;
   SourceRecord: SourceRecord;
   String: Scalars['String']['output'];
@@ -1161,6 +1397,24 @@ export type ChannelActivityResolvers<ContextType = RequestContext, ParentType ex
   channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lastAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type ClvResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Clv'] = ResolversParentTypes['Clv']> = {
+  currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  expectedAverageSpend?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  expectedPurchases?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<ClvExpectedPurchasesArgs, 'days'>>;
+  model?: Resolver<ResolversTypes['ClvModelInfo'], ParentType, ContextType>;
+  pAlive?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  partial?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  unavailableSources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<ClvValueArgs, 'months'>>;
+};
+
+export type ClvModelInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ClvModelInfo'] = ResolversParentTypes['ClvModelInfo']> = {
+  fittedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  sampleSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timeUnit?: Resolver<ResolversTypes['ClvTimeUnit'], ParentType, ContextType>;
 };
 
 export type CommerceCustomerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CommerceCustomer'] = ResolversParentTypes['CommerceCustomer']> = {
@@ -1214,6 +1468,7 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   address?: Resolver<Maybe<ResolversTypes['PostalAddress']>, ParentType, ContextType>;
   analytics?: Resolver<Maybe<Array<ResolversTypes['AnalyticsVisitor']>>, ParentType, ContextType>;
   birthDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  clv?: Resolver<Maybe<ResolversTypes['Clv']>, ParentType, ContextType>;
   commerce?: Resolver<Maybe<Array<ResolversTypes['CommerceCustomer']>>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   crm?: Resolver<Maybe<Array<ResolversTypes['CrmContact']>>, ParentType, ContextType>;
@@ -1227,12 +1482,14 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   journey?: Resolver<Maybe<ResolversTypes['JourneyConnection']>, ParentType, ContextType, RequireFields<CustomerJourneyArgs, 'first'>>;
   journeySummary?: Resolver<Maybe<ResolversTypes['JourneySummary']>, ParentType, ContextType>;
   lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lifecycle?: Resolver<Maybe<ResolversTypes['Lifecycle']>, ParentType, ContextType>;
   locale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   loyalty?: Resolver<Maybe<Array<ResolversTypes['LoyaltyMember']>>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phones?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   provenance?: Resolver<Array<ResolversTypes['FieldProvenance']>, ParentType, ContextType, Partial<CustomerProvenanceArgs>>;
   resolution?: Resolver<ResolversTypes['CustomerResolution'], ParentType, ContextType>;
+  rfm?: Resolver<Maybe<ResolversTypes['Rfm']>, ParentType, ContextType, Partial<CustomerRfmArgs>>;
   segments?: Resolver<Maybe<Array<ResolversTypes['Segment']>>, ParentType, ContextType>;
   sourceRecords?: Resolver<Array<ResolversTypes['SourceRecord']>, ParentType, ContextType>;
 };
@@ -1314,6 +1571,14 @@ export type JourneySummaryResolvers<ContextType = RequestContext, ParentType ext
   returns?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   totalSpend?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   touchpoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unavailableSources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+};
+
+export type LifecycleResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Lifecycle'] = ResolversParentTypes['Lifecycle']> = {
+  partial?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  since?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['LifecycleStage'], ParentType, ContextType>;
   unavailableSources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
 };
 
@@ -1411,6 +1676,22 @@ export type RedeemedRewardResolvers<ContextType = RequestContext, ParentType ext
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type RfmResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Rfm'] = ResolversParentTypes['Rfm']> = {
+  averageOrderValue?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  frequency?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  frequencyScore?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  lastPurchaseAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  monetary?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  monetaryScore?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  otherCurrencyTouchpoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  partial?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  recencyDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  recencyScore?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  unavailableSources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+  windowDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type SegmentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Segment'] = ResolversParentTypes['Segment']> = {
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1468,6 +1749,8 @@ export type Resolvers<ContextType = RequestContext> = {
   AnalyticsVisitor?: AnalyticsVisitorResolvers<ContextType>;
   CategoryCount?: CategoryCountResolvers<ContextType>;
   ChannelActivity?: ChannelActivityResolvers<ContextType>;
+  Clv?: ClvResolvers<ContextType>;
+  ClvModelInfo?: ClvModelInfoResolvers<ContextType>;
   CommerceCustomer?: CommerceCustomerResolvers<ContextType>;
   CommerceOrder?: CommerceOrderResolvers<ContextType>;
   CrmContact?: CrmContactResolvers<ContextType>;
@@ -1483,6 +1766,7 @@ export type Resolvers<ContextType = RequestContext> = {
   JourneyConnection?: JourneyConnectionResolvers<ContextType>;
   JourneyEdge?: JourneyEdgeResolvers<ContextType>;
   JourneySummary?: JourneySummaryResolvers<ContextType>;
+  Lifecycle?: LifecycleResolvers<ContextType>;
   LoyaltyMember?: LoyaltyMemberResolvers<ContextType>;
   LoyaltyTransaction?: LoyaltyTransactionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -1495,6 +1779,7 @@ export type Resolvers<ContextType = RequestContext> = {
   PurchaseLine?: PurchaseLineResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RedeemedReward?: RedeemedRewardResolvers<ContextType>;
+  Rfm?: RfmResolvers<ContextType>;
   Segment?: SegmentResolvers<ContextType>;
   SourceRecord?: SourceRecordResolvers<ContextType>;
   Touchpoint?: TouchpointResolvers<ContextType>;

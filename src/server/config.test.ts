@@ -38,6 +38,10 @@ describe('configuration', () => {
           cache: { maxBytes: 64 * 1024 * 1024, ttlMs: 900_000, negativeTtlMs: 30_000 },
           rules: { ...DEFAULT_IDENTITY_RULES, blocked: { email: [], phone: [], card: [] } },
         },
+        insights: {
+          rfmWindowDays: 365,
+          lifecycle: { frequentPurchases: 4, frequentWindowDays: 365, slowingGapRatio: 2, slowingMinGapDays: 30, slowingPAlive: 0.5, lapsedDays: 365 },
+        },
       },
     });
   });
@@ -48,6 +52,63 @@ describe('configuration', () => {
     expect(parseGatewaySettings({ env: {}, file: { SEGMENTS_FILE: '/etc/gateway/segments.json' } })).toMatchObject({ ok: true, config: { segmentsFile: '/etc/gateway/segments.json' } });
     const typo = parseGatewaySettings({ env: { SEGMENT_FILE: 'segments.json' } });
     expect(typo.ok ? [] : typo.errors).toEqual(['Unknown setting "SEGMENT_FILE" in the environment. Did you mean SEGMENTS_FILE?']);
+  });
+
+  it('reads the RFM window and the lifecycle thresholds, decimals with a dot', () => {
+    const result = parseGatewaySettings({
+      env: {
+        RFM_WINDOW_DAYS: '180',
+        LIFECYCLE_FREQUENT_PURCHASES: '6',
+        LIFECYCLE_FREQUENT_WINDOW_DAYS: '730',
+        LIFECYCLE_SLOWING_GAP_RATIO: '2.5',
+        LIFECYCLE_SLOWING_MIN_GAP_DAYS: '0',
+        LIFECYCLE_SLOWING_P_ALIVE: '0.35',
+        LIFECYCLE_LAPSED_DAYS: '540',
+      },
+    });
+    expect(result.ok && result.config.insights).toEqual({
+      rfmWindowDays: 180,
+      lifecycle: { frequentPurchases: 6, frequentWindowDays: 730, slowingGapRatio: 2.5, slowingMinGapDays: 0, slowingPAlive: 0.35, lapsedDays: 540 },
+    });
+  });
+
+  it('refuses an RFM window or a lifecycle threshold out of range, saying what is accepted', () => {
+    const result = parseGatewaySettings({
+      env: {
+        RFM_WINDOW_DAYS: '0',
+        LIFECYCLE_FREQUENT_PURCHASES: '1',
+        LIFECYCLE_FREQUENT_WINDOW_DAYS: '3651',
+        LIFECYCLE_SLOWING_GAP_RATIO: '2,5',
+        LIFECYCLE_SLOWING_MIN_GAP_DAYS: '-1',
+        LIFECYCLE_SLOWING_P_ALIVE: '50%',
+        LIFECYCLE_LAPSED_DAYS: 'a year',
+      },
+    });
+    expect(result.ok ? [] : result.errors).toEqual([
+      'Bad setting RFM_WINDOW_DAYS: expected a whole number from 1 to 3650, got "0".',
+      'Bad setting LIFECYCLE_FREQUENT_PURCHASES: expected a whole number from 2 to 1000, got "1".',
+      'Bad setting LIFECYCLE_FREQUENT_WINDOW_DAYS: expected a whole number from 1 to 3650, got "3651".',
+      'Bad setting LIFECYCLE_SLOWING_GAP_RATIO: expected a number from 1 to 100, written with a dot for decimals such as 2.5, got "2,5".',
+      'Bad setting LIFECYCLE_SLOWING_MIN_GAP_DAYS: expected a whole number from 0 to 3650, got "-1".',
+      'Bad setting LIFECYCLE_SLOWING_P_ALIVE: expected a number from 0 to 1, written with a dot for decimals such as 0.5, got "50%".',
+      'Bad setting LIFECYCLE_LAPSED_DAYS: expected a whole number from 1 to 3650, got "a year".',
+    ]);
+  });
+
+  it('refuses a gap ratio below 1 and a probability above 1', () => {
+    const result = parseGatewaySettings({ env: { LIFECYCLE_SLOWING_GAP_RATIO: '0.5', LIFECYCLE_SLOWING_P_ALIVE: '1.5' } });
+    expect(result.ok ? [] : result.errors).toEqual([
+      'Bad setting LIFECYCLE_SLOWING_GAP_RATIO: expected a number from 1 to 100, written with a dot for decimals such as 2.5, got "0.5".',
+      'Bad setting LIFECYCLE_SLOWING_P_ALIVE: expected a number from 0 to 1, written with a dot for decimals such as 0.5, got "1.5".',
+    ]);
+  });
+
+  it('names the RFM or lifecycle setting an unknown RFM_ or LIFECYCLE_ variable probably meant', () => {
+    expect(unknownSettings({ env: { LIFECYCLE_LAPSE_DAYS: '400', RFM_WINDOW: '90', LIFECYCLE_PALIVE: '0.4' } })).toEqual([
+      'Unknown setting "LIFECYCLE_LAPSE_DAYS" in the environment. Did you mean LIFECYCLE_LAPSED_DAYS?',
+      'Unknown setting "RFM_WINDOW" in the environment. Did you mean RFM_WINDOW_DAYS?',
+      'Unknown setting "LIFECYCLE_PALIVE" in the environment. Did you mean LIFECYCLE_SLOWING_P_ALIVE?',
+    ]);
   });
 
   it('builds each silo from the environment, with defaults for timeouts and pools', () => {

@@ -16,6 +16,8 @@ import { IDENTIFIER_TYPES } from '../identity/identifier.js';
 import type { LinkCacheOptions } from '../identity/link-cache.js';
 import { parseSurvivorshipRules, type SurvivorshipRules } from '../golden/rules-config.js';
 import { DEFAULT_IDENTITY_RULES, type IdentityRules } from '../identity/rules.js';
+import { DEFAULT_LIFECYCLE_THRESHOLDS, type LifecycleThresholds } from '../insights/lifecycle.js';
+import { DEFAULT_RFM_WINDOW_DAYS } from '../insights/rfm.js';
 import type { LogLevel } from '../shared/logger.js';
 import { assertNever } from '../../connectors/shared/exhaustive.js';
 
@@ -54,7 +56,17 @@ export interface GatewayConfig {
     cache: LinkCacheOptions;
     rules: IdentityRules;
   };
+  /** RFM and the lifecycle stage (src/insights): the RFM window and the stages' thresholds. */
+  insights: InsightSettings;
   silos: { crm: CrmConfig; loyalty: LoyaltyConfig; commerce: CommerceConfig; analytics: AnalyticsConfig };
+}
+
+/** The insights' settings (RFM_WINDOW_DAYS, LIFECYCLE_*). */
+export interface InsightSettings {
+  /** `Customer.rfm`'s window when a query gives none, and the window of the model's RFM breakpoints, in days. */
+  rfmWindowDays: number;
+  /** The lifecycle stages' thresholds. */
+  lifecycle: LifecycleThresholds;
 }
 
 /** The silos with date-only fields, and the IANA zone each writes them in. */
@@ -106,6 +118,16 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'sile
 
 /** Kinds of settings. Every error says what is accepted; only a secret's value is never repeated. */
 const kinds = {
+  /** A number written with a dot for decimals (`2`, `2.5`, `0.35`), in a range. */
+  decimal(min: number, max: number): SettingKind<number> {
+    return {
+      type: `number, ${min}-${max}`,
+      parse: (text) =>
+        /^\d+(\.\d+)?$/.test(text) && Number(text) >= min && Number(text) <= max
+          ? ok(Number(text))
+          : bad(`expected a number from ${min} to ${max}, written with a dot for decimals such as ${max <= 1 ? '0.5' : '2.5'}, got "${text}".`),
+    };
+  },
   wholeNumber(min: number, max: number): SettingKind<number> {
     return {
       type: `whole number, ${min}-${max}`,
@@ -345,6 +367,50 @@ const GATEWAY_SETTINGS = {
     description:
       'JSON file of the segments `Customer.segments` evaluates: `[{ "name", "description", "rule" }]` (README.md, "Segments"). A bad file or rule stops the start. The demo uses `demo/segments.json`.',
   },
+  rfmWindowDays: {
+    name: 'RFM_WINDOW_DAYS',
+    ...kinds.wholeNumber(1, 3650),
+    default: String(DEFAULT_RFM_WINDOW_DAYS),
+    description:
+      "`Customer.rfm`'s window when a query gives none, in days ending today: frequency and monetary count the purchases in it. The lifetime-value fit computes the RFM score breakpoints over it; scores need the same window.",
+  },
+  lifecycleFrequentPurchases: {
+    name: 'LIFECYCLE_FREQUENT_PURCHASES',
+    ...kinds.wholeNumber(2, 1000),
+    default: String(DEFAULT_LIFECYCLE_THRESHOLDS.frequentPurchases),
+    description: 'Purchase days (several purchases on one day are one) in `LIFECYCLE_FREQUENT_WINDOW_DAYS` that make a customer `frequent`.',
+  },
+  lifecycleFrequentWindowDays: {
+    name: 'LIFECYCLE_FREQUENT_WINDOW_DAYS',
+    ...kinds.wholeNumber(1, 3650),
+    default: String(DEFAULT_LIFECYCLE_THRESHOLDS.frequentWindowDays),
+    description: "The window of `LIFECYCLE_FREQUENT_PURCHASES`, in days up to the customer's last purchase.",
+  },
+  lifecycleSlowingGapRatio: {
+    name: 'LIFECYCLE_SLOWING_GAP_RATIO',
+    ...kinds.decimal(1, 100),
+    default: String(DEFAULT_LIFECYCLE_THRESHOLDS.slowingGapRatio),
+    description:
+      'A frequent buyer is `slowingDown` when the days since their last purchase reach this many times their usual (median) gap between purchases, and `LIFECYCLE_SLOWING_MIN_GAP_DAYS`.',
+  },
+  lifecycleSlowingMinGapDays: {
+    name: 'LIFECYCLE_SLOWING_MIN_GAP_DAYS',
+    ...kinds.wholeNumber(0, 3650),
+    default: String(DEFAULT_LIFECYCLE_THRESHOLDS.slowingMinGapDays),
+    description: 'The fewest days since the last purchase for a frequent buyer to be `slowingDown` by their gap (a weekly shopper two weeks away is not).',
+  },
+  lifecycleSlowingPAlive: {
+    name: 'LIFECYCLE_SLOWING_P_ALIVE',
+    ...kinds.decimal(0, 1),
+    default: String(DEFAULT_LIFECYCLE_THRESHOLDS.slowingPAlive),
+    description: "A frequent buyer is also `slowingDown` when the lifetime-value model's probability that they are still buying is below this (0: never).",
+  },
+  lifecycleLapsedDays: {
+    name: 'LIFECYCLE_LAPSED_DAYS',
+    ...kinds.wholeNumber(1, 3650),
+    default: String(DEFAULT_LIFECYCLE_THRESHOLDS.lapsedDays),
+    description: 'Days without a purchase after which a customer who bought is `lapsed`.',
+  },
 } satisfies SettingTable;
 
 /** The settings every silo has: where it is, how long a call may take, how many connections. */
@@ -403,7 +469,7 @@ export const SETTINGS: readonly Setting<unknown>[] = [GATEWAY_SETTINGS, ...SILO_
  * prefix's settings; for the generic words in {@link GENERIC_PREFIXES}, only with a suggestion.
  * `LOG_`, `TIME_` or `DEFAULT_` are not among them: other programs use them too.
  */
-export const SETTING_PREFIXES: readonly string[] = ['CRM_', 'LOYALTY_', 'COMMERCE_', 'ANALYTICS_', 'IDENTITY_', 'GATEWAY_', 'GOLDEN_'];
+export const SETTING_PREFIXES: readonly string[] = ['CRM_', 'LOYALTY_', 'COMMERCE_', 'ANALYTICS_', 'IDENTITY_', 'GATEWAY_', 'GOLDEN_', 'RFM_', 'LIFECYCLE_'];
 
 /**
  * Prefixes that are common words other software uses for its own variables (an OpenID client's
@@ -538,6 +604,17 @@ function gatewaySettingsOf(v: Values<typeof GATEWAY_SETTINGS>): GatewaySettings 
         weakTypes: v.identityWeakTypes,
         linkFixedLines: v.identityLinkFixedLines,
         blocked: { email: v.identityBlockedEmails, phone: v.identityBlockedPhones, card: v.identityBlockedCards },
+      },
+    },
+    insights: {
+      rfmWindowDays: v.rfmWindowDays,
+      lifecycle: {
+        frequentPurchases: v.lifecycleFrequentPurchases,
+        frequentWindowDays: v.lifecycleFrequentWindowDays,
+        slowingGapRatio: v.lifecycleSlowingGapRatio,
+        slowingMinGapDays: v.lifecycleSlowingMinGapDays,
+        slowingPAlive: v.lifecycleSlowingPAlive,
+        lapsedDays: v.lifecycleLapsedDays,
       },
     },
   };

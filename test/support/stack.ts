@@ -14,6 +14,8 @@ import type { Gateway } from '../../src/server/server.js';
 import type { GatewaySettings } from '../../src/server/config.js';
 import { DEFAULT_IDENTITY_RULES } from '../../src/identity/rules.js';
 import { DEFAULT_SURVIVORSHIP } from '../../src/golden/rules-config.js';
+import { DEFAULT_LIFECYCLE_THRESHOLDS } from '../../src/insights/lifecycle.js';
+import { DEFAULT_RFM_WINDOW_DAYS } from '../../src/insights/rfm.js';
 
 export type { GraphQLBody };
 
@@ -43,6 +45,7 @@ export const TEST_SETTINGS: GatewaySettings = {
     cache: { maxBytes: 64 * 1024 * 1024, ttlMs: 60_000, negativeTtlMs: 5_000 },
     rules: DEFAULT_IDENTITY_RULES,
   },
+  insights: { rfmWindowDays: DEFAULT_RFM_WINDOW_DAYS, lifecycle: DEFAULT_LIFECYCLE_THRESHOLDS },
 };
 
 export interface StackOptions {
