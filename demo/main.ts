@@ -11,6 +11,10 @@ import type { Population } from '../connectors/population.js';
 import { generatePopulation } from './population/generate.js';
 import { loadPopulationFile } from './population/load.js';
 import { createSiloConnectors } from '../src/server/silos.js';
+import { fitLiveClvModel } from '../src/server/clv-sample.js';
+import type { GatewayServices } from '../src/graphql/context.js';
+import type { ClvModel } from '../src/insights/clv/model-file.js';
+import { fileURLToPath } from 'node:url';
 
 async function main(): Promise<void> {
   const args = parseStartArgs(process.argv.slice(2));
@@ -33,12 +37,43 @@ async function main(): Promise<void> {
     return;
   }
 
-  const settings = parseGatewaySettings(sources);
-  if (!settings.ok) refuseStart(configurationMessage(settings.errors));
+  const parsed = parseGatewaySettings(sources);
+  if (!parsed.ok) refuseStart(configurationMessage(parsed.errors));
+  // The demo's own segments unless SEGMENTS_FILE names others.
+  const settings = { ...parsed.config, segmentsFile: parsed.config.segmentsFile ?? DEMO_SEGMENTS_FILE };
   const population = await demoPopulation(options);
   const demo = await startDemoSilos({ population, latency: options.latency, faults: options.faults });
-  const connectors = createSiloConnectors(demo.silos, {}, settings.config.timeZones);
-  await serveGateway(settings.config, connectors, { alsoClose: [demo.close], exampleId: exampleId(population) });
+  const connectors = createSiloConnectors(demo.silos, {}, settings.timeZones);
+  await serveGateway(settings, connectors, {
+    alsoClose: [demo.close],
+    exampleId: exampleId(population),
+    fitClvModel: (services) => fitDemoModel(services, settings.insights.rfmWindowDays),
+  });
+}
+
+/** The demo's segments (README, "Segments"): ten examples over every group of features. */
+const DEMO_SEGMENTS_FILE = fileURLToPath(new URL('./segments.json', import.meta.url));
+
+/** Customers the demo's lifetime-value model is fitted on at start (README, "Lifetime value"). */
+const DEMO_CLV_SAMPLE = 2_000;
+
+/**
+ * Without CLV_MODEL_FILE, the demo fits a model on its own population, live through the
+ * connectors as `npm run clv -- fit --sample` does, so that `clv` and the RFM scores answer.
+ */
+async function fitDemoModel(services: GatewayServices, rfmWindowDays: number): Promise<ClvModel | null> {
+  const started = performance.now();
+  try {
+    const { model, sample } = await fitLiveClvModel(services, { size: DEMO_CLV_SAMPLE, rfmWindowDays });
+    console.log(
+      `Lifetime-value model fitted on ${sample.customers} demo customers (${sample.rows.length} buyers) in ${Math.round(performance.now() - started)} ms: ` +
+        `r ${model.bgnbd.r.toPrecision(3)}, alpha ${model.bgnbd.alpha.toPrecision(3)} days, a ${model.bgnbd.a.toPrecision(3)}, b ${model.bgnbd.b.toPrecision(3)}.`,
+    );
+    return model;
+  } catch (error) {
+    console.log(`No lifetime-value model: the demo's fit failed (${(error as Error).message}); clv answers null.`);
+    return null;
+  }
 }
 
 async function demoPopulation(options: StartOptions): Promise<Population> {

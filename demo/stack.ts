@@ -11,7 +11,7 @@ import { startDemoSilos, type DemoSilos } from './silos.js';
 import type { Source } from '../src/generated/graphql.js';
 import type { Logger } from '../src/shared/logger.js';
 import type { Population } from '../connectors/population.js';
-import { startGateway, type Gateway } from '../src/server/server.js';
+import { startGateway, type Gateway, type GatewayOptions } from '../src/server/server.js';
 import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.js';
 
 export interface DemoStackOptions {
@@ -23,6 +23,8 @@ export interface DemoStackOptions {
   timeoutMs?: number;
   latency?: Partial<Record<Source, Latency>>;
   faults?: Partial<Record<Source, FaultMode>>;
+  /** The lifetime-value model, the segments and the insights' clock the gateway gets (none by default). */
+  insights?: Pick<GatewayOptions, 'clvModel' | 'segments' | 'now'>;
 }
 
 export interface GraphQLBody {
@@ -51,7 +53,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
   const connectors = createSiloConnectors(demo.silos, {}, options.settings.timeZones);
   let gateway: Gateway;
   try {
-    gateway = await startGateway({ settings: options.settings, connectors, logger: options.logger });
+    gateway = await startGateway({ settings: options.settings, connectors, logger: options.logger, ...options.insights });
   } catch (error) {
     await closeSiloConnectors(connectors);
     await demo.close();

@@ -3,6 +3,8 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import type { LoyaltyMemberRecord, CommerceCustomerRecord, PurchaseLineRecord } from '../../connectors/types.js';
 import type { TouchpointRecord } from '../journey/touchpoint.js';
+import type { CustomerClv } from '../insights/customer-clv.js';
+import type { CompiledSegment } from '../insights/segments/compile.js';
 import type { RequestContext } from '../graphql/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -324,7 +326,7 @@ export type Customer = {
    * its rule needs are called. An unknown name fails with `BAD_USER_INPUT`, whose message lists
    * the segments (`extensions.segments` holds their names). Null when the rule reads a value that
    * is unknown for this customer and that decides the result (a silo failed, no lifetime-value
-   * model), with an error saying why.
+   * model), with a `SEGMENT_UNDECIDED` error saying why.
    */
   inSegment?: Maybe<Scalars['Boolean']['output']>;
   /**
@@ -404,8 +406,8 @@ export type Customer = {
    * The segments the customer is in now, evaluated live from their features, in the order of
    * `Query.segments`. Only the silos the configured rules need are called. A rule that reads a
    * value that is unknown for this customer (a silo failed, no lifetime-value model) and that
-   * decides the result leaves the customer out of that segment. Null when a silo a rule needs
-   * fails, with the silo's error.
+   * decides the result leaves the customer out of that segment; a silo that fails is reported
+   * once, with its error, and the segments the other silos decide are still listed.
    */
   segments?: Maybe<Array<Segment>>;
   /**
@@ -1283,7 +1285,7 @@ export type ResolversTypes = {
   CategoryCount: ResolverTypeWrapper<CategoryCount>;
   Channel: Channel;
   ChannelActivity: ResolverTypeWrapper<ChannelActivity>;
-  Clv: ResolverTypeWrapper<Clv>;
+  Clv: ResolverTypeWrapper<CustomerClv>;
   ClvModelInfo: ResolverTypeWrapper<ClvModelInfo>;
   ClvTimeUnit: ClvTimeUnit;
   CommerceCustomer: ResolverTypeWrapper<CommerceCustomerRecord>;
@@ -1321,7 +1323,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RedeemedReward: ResolverTypeWrapper<RedeemedReward>;
   Rfm: ResolverTypeWrapper<Rfm>;
-  Segment: ResolverTypeWrapper<Segment>;
+  Segment: ResolverTypeWrapper<CompiledSegment>;
   Source: Source;
   SourceRecord: ResolverTypeWrapper<SourceRecord>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -1337,7 +1339,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   CategoryCount: CategoryCount;
   ChannelActivity: ChannelActivity;
-  Clv: Clv;
+  Clv: CustomerClv;
   ClvModelInfo: ClvModelInfo;
   CommerceCustomer: CommerceCustomerRecord;
   CommerceOrder: Omit<CommerceOrder, 'lines'> & { lines: Array<ResolversParentTypes['PurchaseLine']> };
@@ -1372,7 +1374,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   RedeemedReward: RedeemedReward;
   Rfm: Rfm;
-  Segment: Segment;
+  Segment: CompiledSegment;
   SourceRecord: SourceRecord;
   String: Scalars['String']['output'];
   Touchpoint: TouchpointRecord;

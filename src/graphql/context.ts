@@ -23,6 +23,10 @@ import type { GoldenRecordOptions } from '../golden/golden-record.js';
 import type { IdentityResolver } from '../identity/identity-resolver.js';
 import type { Logger } from '../shared/logger.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
+import type { ClvModel } from '../insights/clv/model-file.js';
+import type { ClvValuation } from '../insights/customer-clv.js';
+import type { LifecycleThresholds } from '../insights/lifecycle.js';
+import type { CompiledSegment } from '../insights/segments/compile.js';
 import type { JourneyStream, TouchpointRecord } from '../journey/touchpoint.js';
 
 /** What every request shares: built once at start-up. */
@@ -38,6 +42,24 @@ export interface GatewayServices {
   adminToken: string;
   /** Key that signs journey cursors (GATEWAY_CURSOR_SECRET, or random bytes made at start). */
   cursorKey: string | Uint8Array;
+  /** What RFM, the lifecycle, CLV and the segments are computed with. */
+  insights: InsightServices;
+}
+
+/** The settings, model and segments the insights fields use (insights.ts, segments.ts). */
+export interface InsightServices {
+  /** `Customer.rfm`'s window when a query gives none, in days (RFM_WINDOW_DAYS). */
+  rfmWindowDays: number;
+  lifecycle: LifecycleThresholds;
+  /** The retailer's IANA time zone (TIME_ZONE): purchases are counted in its calendar days. */
+  timeZone: string;
+  /** The lifetime-value model loaded at start (CLV_MODEL_FILE), or null: `clv` is null with an error. */
+  clvModel: ClvModel | null;
+  valuation: ClvValuation;
+  /** The segments of SEGMENTS_FILE, compiled at start, in the file's order. */
+  segments: readonly CompiledSegment[];
+  /** Now, in ms since the epoch: what recency, windows and the model's T count to (tests fix it). */
+  now: () => number;
 }
 
 /**

@@ -8,7 +8,9 @@ import { badUserInput, SourceError } from '../shared/errors.js';
 import { pathOf, scopeOfField } from './failures.js';
 import { siloRecords } from './customer-records.js';
 import { goldenResolvers } from './golden.js';
+import { insightResolvers } from './insights.js';
 import { journeyResolvers } from './journey.js';
+import { segmentCustomerResolvers } from './segments.js';
 import type { AnalyticsVisitorResolvers, CommerceCustomerResolvers, CustomerResolvers, LoyaltyMemberResolvers, PurchaseLineResolvers, Source } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { SOURCES, type LimitedListKey, type RequestContext } from './context.js';
@@ -32,6 +34,8 @@ export const customerResolvers: CustomerResolvers = {
   analytics: (customer, _args, ctx, info) => section(customer, 'analytics', ctx.loaders.analytics, ctx, info),
   ...goldenResolvers,
   ...journeyResolvers,
+  ...insightResolvers,
+  ...segmentCustomerResolvers,
 };
 
 export const loyaltyMemberResolvers: LoyaltyMemberResolvers = {

@@ -10,7 +10,10 @@
  * tells it even when only `id` is selected.
  */
 import { responsePathAsArray, type GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import type { Source } from '../generated/graphql.js';
+import type { CustomerParent } from '../identity/resolved-customer.js';
 import { sourceFailure, type SourceError } from '../shared/errors.js';
+import { SOURCES, type RequestContext } from './context.js';
 
 /** A response path: field names and list indexes. */
 export type Path = ReadonlyArray<string | number>;
@@ -69,4 +72,16 @@ export class SiloFailureReport {
 /** The path of the field being resolved, as graphql-js gives it: field names and list indexes. */
 export function pathOf(info: GraphQLResolveInfo): Array<string | number> {
   return responsePathAsArray(info.path).slice();
+}
+
+/**
+ * The silos missing from an answer (those that failed now or while the customer was resolved),
+ * in silo order, each noted once for the response.
+ */
+export function reportFailures(customer: CustomerParent, failures: readonly SourceError[], ctx: RequestContext, info: GraphQLResolveInfo): Source[] {
+  const all = [...failures, ...SOURCES.flatMap((source) => customer.failures.get(source) ?? [])];
+  const scope = scopeOfField(customer.goldenId, info);
+  const path = pathOf(info);
+  for (const error of all) ctx.failures.note(scope, error, path);
+  return SOURCES.filter((source) => all.some((error) => error.source === source));
 }

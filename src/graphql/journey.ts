@@ -4,8 +4,7 @@
  * (src/journey) merging them. A silo that fails makes the answer partial, with one error naming
  * it; the rest of the journey stands.
  */
-import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
-import type { CustomerResolvers, Source } from '../generated/graphql.js';
+import type { CustomerResolvers } from '../generated/graphql.js';
 import { decodeGoldenId } from '../identity/golden-id.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { decodeCursor } from '../journey/cursor.js';
@@ -13,8 +12,9 @@ import { filterKey, parseJourneyArgs, planJourney } from '../journey/filter.js';
 import { readJourneyPage } from '../journey/page.js';
 import { JourneySummaryFold } from '../journey/summary.js';
 import { SourceError } from '../shared/errors.js';
-import { SOURCES, type RequestContext } from './context.js';
-import { pathOf, scopeOfField } from './failures.js';
+import type { RequestContext } from './context.js';
+import { reportFailures } from './failures.js';
+import { selects } from './selection.js';
 import { loadCategories, shopCurrency, wholeHistories, withWholeHistories } from './histories.js';
 import { journeyReaders } from './journey-readers.js';
 
@@ -62,27 +62,6 @@ export const journeyResolvers: JourneyResolvers = {
 };
 
 /**
- * Whether the field being resolved selects `name` among its own fields (directly or through a
- * fragment): the shop is asked for its products' categories only when they are shown.
- */
-function selects(info: GraphQLResolveInfo, name: string): boolean {
-  const visit = (selections: readonly SelectionNode[]): boolean =>
-    selections.some((selection) => {
-      switch (selection.kind) {
-        case Kind.FIELD:
-          return selection.name.value === name;
-        case Kind.INLINE_FRAGMENT:
-          return visit(selection.selectionSet.selections);
-        case Kind.FRAGMENT_SPREAD: {
-          const fragment = info.fragments[selection.name.value];
-          return fragment !== undefined && visit(fragment.selectionSet.selections);
-        }
-      }
-    });
-  return info.fieldNodes.some((node) => node.selectionSet !== undefined && visit(node.selectionSet.selections));
-}
-
-/**
  * Whether a golden id names this customer though it is not theirs now: its anchor record is one
  * of theirs (the provisional id a page was served under while a silo was down, and the durable
  * id once it is back, name the same customer).
@@ -90,16 +69,4 @@ function selects(info: GraphQLResolveInfo, name: string): boolean {
 function anchoredIn(goldenId: string, customer: CustomerParent): boolean {
   const anchor = decodeGoldenId(goldenId);
   return anchor !== null && customer.records.some((record) => record.source === anchor.source && record.id === anchor.id);
-}
-
-/**
- * The silos missing from an answer (those that failed now or while the customer was resolved),
- * in silo order, each noted once for the response.
- */
-function reportFailures(customer: CustomerParent, failures: readonly SourceError[], ctx: RequestContext, info: GraphQLResolveInfo): Source[] {
-  const all = [...failures, ...SOURCES.flatMap((source) => customer.failures.get(source) ?? [])];
-  const scope = scopeOfField(customer.goldenId, info);
-  const path = pathOf(info);
-  for (const error of all) ctx.failures.note(scope, error, path);
-  return SOURCES.filter((source) => all.some((error) => error.source === source));
 }

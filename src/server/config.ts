@@ -67,6 +67,15 @@ export interface InsightSettings {
   rfmWindowDays: number;
   /** The lifecycle stages' thresholds. */
   lifecycle: LifecycleThresholds;
+  /** The lifetime-value model and how `Clv.value` discounts and margins it (README, "Lifetime value"). */
+  clv: {
+    /** Path of the model file `npm run clv -- fit` wrote, or null: no model (`clv` null, with an error). */
+    modelFile: string | null;
+    /** Monthly discount rate of future spend, 0 to 1 (0.01: 1% a month, about 12.7% a year). */
+    monthlyDiscountRate: number;
+    /** Gross margin applied to expected spend, 0 to 1 (1: the value is in revenue). */
+    margin: number;
+  };
 }
 
 /** The silos with date-only fields, and the IANA zone each writes them in. */
@@ -411,6 +420,26 @@ const GATEWAY_SETTINGS = {
     default: String(DEFAULT_LIFECYCLE_THRESHOLDS.lapsedDays),
     description: 'Days without a purchase after which a customer who bought is `lapsed`.',
   },
+  clvModelFile: {
+    name: 'CLV_MODEL_FILE',
+    ...kinds.optionalPath,
+    default: '',
+    defaultDoc: '(none: `clv` is null)',
+    description:
+      'The lifetime-value model file `npm run clv -- fit` wrote (README, "Lifetime value"): BG/NBD and Gamma-Gamma parameters and the RFM breakpoints, no personal data. Read and checked at start: a missing, malformed or other-version file stops the start. The demo fits one from its own population when this is empty.',
+  },
+  clvMonthlyDiscountRate: {
+    name: 'CLV_MONTHLY_DISCOUNT_RATE',
+    ...kinds.decimal(0, 0.99),
+    default: '0.01',
+    description: "`Clv.value`'s discount rate of future spend, per month (0.01: 1% a month, about 12.7% a year).",
+  },
+  clvMargin: {
+    name: 'CLV_MARGIN',
+    ...kinds.decimal(0.01, 1),
+    default: '1',
+    description: "`Clv.value`'s gross margin on expected spend, 0 to 1: set the retailer's margin (0.35) to value customers in profit; 1 values them in revenue.",
+  },
 } satisfies SettingTable;
 
 /** The settings every silo has: where it is, how long a call may take, how many connections. */
@@ -469,7 +498,7 @@ export const SETTINGS: readonly Setting<unknown>[] = [GATEWAY_SETTINGS, ...SILO_
  * prefix's settings; for the generic words in {@link GENERIC_PREFIXES}, only with a suggestion.
  * `LOG_`, `TIME_` or `DEFAULT_` are not among them: other programs use them too.
  */
-export const SETTING_PREFIXES: readonly string[] = ['CRM_', 'LOYALTY_', 'COMMERCE_', 'ANALYTICS_', 'IDENTITY_', 'GATEWAY_', 'GOLDEN_', 'RFM_', 'LIFECYCLE_'];
+export const SETTING_PREFIXES: readonly string[] = ['CRM_', 'LOYALTY_', 'COMMERCE_', 'ANALYTICS_', 'IDENTITY_', 'GATEWAY_', 'GOLDEN_', 'RFM_', 'LIFECYCLE_', 'CLV_'];
 
 /**
  * Prefixes that are common words other software uses for its own variables (an OpenID client's
@@ -616,6 +645,7 @@ function gatewaySettingsOf(v: Values<typeof GATEWAY_SETTINGS>): GatewaySettings 
         slowingPAlive: v.lifecycleSlowingPAlive,
         lapsedDays: v.lifecycleLapsedDays,
       },
+      clv: { modelFile: v.clvModelFile, monthlyDiscountRate: v.clvMonthlyDiscountRate, margin: v.clvMargin },
     },
   };
 }

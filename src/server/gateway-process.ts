@@ -8,6 +8,10 @@ import { readFile } from 'node:fs/promises';
 import type { SiloConnectors } from '../../connectors/types.js';
 import { fileReadProblem, type GatewaySettings } from './config.js';
 import { createLogger } from '../shared/logger.js';
+import type { GatewayServices } from '../graphql/context.js';
+import type { ClvModel } from '../insights/clv/model-file.js';
+import { loadClvModel } from './clv-model-file.js';
+import { loadSegments } from './segments-file.js';
 import { startGateway } from './server.js';
 import { closeSiloConnectors } from './silos.js';
 
@@ -46,6 +50,11 @@ export interface ServeOptions {
   alsoClose?: Array<() => Promise<void>>;
   /** A customer id for the printed example query and Apollo Sandbox (the demo). */
   exampleId?: string;
+  /**
+   * Makes the lifetime-value model when no CLV_MODEL_FILE is set (the demo fits one from its own
+   * population once the gateway's services exist); null: no model.
+   */
+  fitClvModel?: (services: GatewayServices) => Promise<ClvModel | null>;
 }
 
 /**
@@ -55,7 +64,18 @@ export interface ServeOptions {
 export async function serveGateway(settings: GatewaySettings, connectors: SiloConnectors, options: ServeOptions = {}): Promise<void> {
   const logger = createLogger(settings.logLevel);
   const example = options.exampleId;
-  const gateway = await startGateway({ settings, connectors, logger, exampleVariables: example ? { id: example } : undefined });
+  // The segments and the model are checked before anything listens: a bad file stops the start.
+  const [segments, model] = await Promise.all([loadSegments(settings.segmentsFile), loadClvModel(settings.insights.clv.modelFile)]);
+  if (!segments.ok) refuseStart(segments.message);
+  if (!model.ok) refuseStart(model.message);
+  const gateway = await startGateway({ settings, connectors, logger, exampleVariables: example ? { id: example } : undefined, segments: segments.segments, clvModel: model.model });
+  if (model.model === null && options.fitClvModel) {
+    gateway.services.insights.clvModel = await options.fitClvModel(gateway.services);
+  }
+  logger.info('insights ready', {
+    segments: segments.segments.length,
+    clvModel: gateway.services.insights.clvModel === null ? 'none' : `${gateway.services.insights.clvModel.source}, ${gateway.services.insights.clvModel.sampleSize} customers`,
+  });
   // The signals are ours before the ready line goes out: a supervisor (or a test) that stops the
   // process as soon as it reads that line must get the clean stop, not the default kill.
   const stop = async (signal: NodeJS.Signals): Promise<void> => {

@@ -16,6 +16,8 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { SiloConnectors } from '../../connectors/types.js';
 import { ErrorCode, sourceErrorOf, type SourceError } from '../shared/errors.js';
+import type { ClvModel } from '../insights/clv/model-file.js';
+import type { CompiledSegment } from '../insights/segments/compile.js';
 import { createRequestContext, SOURCES, type GatewayServices, type RequestContext } from '../graphql/context.js';
 import type { GatewaySettings } from './config.js';
 import type { Logger } from '../shared/logger.js';
@@ -60,6 +62,12 @@ export interface GatewayOptions {
   logger: Logger;
   /** Variables preloaded in Sandbox next to the example operation. */
   exampleVariables?: Record<string, unknown>;
+  /** The lifetime-value model (loaded from CLV_MODEL_FILE, or fitted by the demo); none: `clv` is null. */
+  clvModel?: ClvModel | null;
+  /** The compiled segments (SEGMENTS_FILE); none: no segments. */
+  segments?: readonly CompiledSegment[];
+  /** The clock of the insights, in ms since the epoch (tests fix it); default Date.now. */
+  now?: () => number;
 }
 
 export interface Gateway {
@@ -87,6 +95,15 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
     normalize,
     adminToken: settings.adminToken,
     cursorKey: settings.cursorSecret || randomBytes(32),
+    insights: {
+      rfmWindowDays: settings.insights.rfmWindowDays,
+      lifecycle: settings.insights.lifecycle,
+      timeZone: settings.timeZone,
+      clvModel: options.clvModel ?? null,
+      valuation: { monthlyDiscountRate: settings.insights.clv.monthlyDiscountRate, margin: settings.insights.clv.margin },
+      segments: options.segments ?? [],
+      now: options.now ?? Date.now,
+    },
     golden: { ...normalize, rules: settings.golden.rules },
     identity: new IdentityResolver({
       silos: SOURCES.map((source) => connectors[source]),

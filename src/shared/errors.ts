@@ -24,6 +24,10 @@ export const ErrorCode = {
   SOURCE_TIMEOUT: 'SOURCE_TIMEOUT',
   /** A silo answered, but with a body the connector could not understand. */
   SOURCE_BAD_RESPONSE: 'SOURCE_BAD_RESPONSE',
+  /** `Customer.clv` asked of a gateway started without a lifetime-value model. */
+  CLV_MODEL_MISSING: 'CLV_MODEL_MISSING',
+  /** `inSegment` whose rule hangs on a value unknown for this customer (a silo failed, no model). */
+  SEGMENT_UNDECIDED: 'SEGMENT_UNDECIDED',
   /** Anything unexpected; details go to the log only. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -43,6 +47,10 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   SOURCE_TIMEOUT: "A silo did not answer within its timeout. Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.",
   SOURCE_BAD_RESPONSE:
     'A silo answered with a body that is not what its API documents. Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.',
+  CLV_MODEL_MISSING:
+    '`clv` was asked, but the gateway runs without a lifetime-value model: fit one with `npm run clv -- fit` and set CLV_MODEL_FILE (README, "Lifetime value"). The other fields stand.',
+  SEGMENT_UNDECIDED:
+    "`inSegment` cannot tell: the segment's rule reads a value unknown for this customer (a silo it needs failed, reported beside it, or no lifetime-value model for `clv` and RFM scores); `extensions.segment` names it.",
   INTERNAL_SERVER_ERROR: 'A bug in the gateway. The details are in the gateway log, never in the response.',
 };
 

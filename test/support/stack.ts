@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
 import type { DemoSilos } from '../../demo/silos.js';
-import { startDemoStack, type DemoStack, type GraphQLBody } from '../../demo/stack.js';
+import { startDemoStack, type DemoStack, type DemoStackOptions, type GraphQLBody } from '../../demo/stack.js';
 import { createLogger } from '../../src/shared/logger.js';
 import type { Population } from '../../connectors/population.js';
 import { generatePopulation, isPlaceholderEmail } from '../../demo/population/generate.js';
@@ -45,7 +45,11 @@ export const TEST_SETTINGS: GatewaySettings = {
     cache: { maxBytes: 64 * 1024 * 1024, ttlMs: 60_000, negativeTtlMs: 5_000 },
     rules: DEFAULT_IDENTITY_RULES,
   },
-  insights: { rfmWindowDays: DEFAULT_RFM_WINDOW_DAYS, lifecycle: DEFAULT_LIFECYCLE_THRESHOLDS },
+  insights: {
+    rfmWindowDays: DEFAULT_RFM_WINDOW_DAYS,
+    lifecycle: DEFAULT_LIFECYCLE_THRESHOLDS,
+    clv: { modelFile: null, monthlyDiscountRate: 0.01, margin: 1 },
+  },
 };
 
 export interface StackOptions {
@@ -59,6 +63,8 @@ export interface StackOptions {
   prepare?: (population: Population) => Population;
   /** Changes the gateway settings (default TEST_SETTINGS), e.g. a lower IDENTITY_MAX_RECORDS. */
   settings?: (settings: GatewaySettings) => GatewaySettings;
+  /** The lifetime-value model, segments and clock of the insights (DemoStackOptions.insights). */
+  insights?: DemoStackOptions['insights'];
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -70,6 +76,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     settings: options.settings ? options.settings(TEST_SETTINGS) : TEST_SETTINGS,
     logger: createLogger('debug', (line) => logs.push(line)),
     timeoutMs: options.timeoutMs ?? 400,
+    insights: options.insights,
   });
   return { ...stack, logs };
 }

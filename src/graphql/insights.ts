@@ -1,0 +1,104 @@
+/**
+ * `Customer.rfm`, `Customer.lifecycle` and `Customer.clv`: the arguments checked, the customer's
+ * purchase history read live (the whole histories of their store receipts and online orders,
+ * shared with the journey and the segments in the request: histories.ts), and the pure insights
+ * (src/insights) computing the figures. A silo that fails makes the figures partial, with one
+ * error naming it; without a lifetime-value model `clv` is null with an error saying how to fit one.
+ */
+import { GraphQLError } from 'graphql';
+import type { ClvResolvers, CustomerResolvers } from '../generated/graphql.js';
+import type { CustomerParent } from '../identity/resolved-customer.js';
+import { horizonDays, horizonMonths, rfmWindowDays } from '../insights/args.js';
+import { clvExpectedAverageSpend, clvExpectedPurchases, clvPAlive, clvValue, customerClv, type CustomerClv } from '../insights/customer-clv.js';
+import { customerLifecycle } from '../insights/lifecycle.js';
+import { bgNbdInputs, purchaseHistory, type PurchaseHistory } from '../insights/purchase-history.js';
+import { customerRfm } from '../insights/rfm.js';
+import type { JourneyStream } from '../journey/touchpoint.js';
+import { ErrorCode, type SourceError } from '../shared/errors.js';
+import type { RequestContext } from './context.js';
+import { reportFailures } from './failures.js';
+import { settledHistories, shopCurrency, wholeHistories } from './histories.js';
+import { selects } from './selection.js';
+
+/** The purchases: store receipts (sales and returns) and online orders (with their refunds). */
+export const PURCHASE_STREAMS: readonly JourneyStream[] = ['loyalty.transactions', 'commerce.orders'];
+/** The records' creations: when a customer who never bought became known (`registered` since). */
+const CREATION_STREAMS: readonly JourneyStream[] = ['crm.contacts', 'loyalty.members', 'commerce.customers'];
+
+type InsightResolvers = Pick<CustomerResolvers<RequestContext>, 'rfm' | 'lifecycle' | 'clv'>;
+
+export const insightResolvers: InsightResolvers = {
+  rfm: async (customer, args, ctx, info) => {
+    const { insights } = ctx.services;
+    const windowDays = rfmWindowDays(args.windowDays, insights.rfmWindowDays);
+    const { history, failures } = await purchasesOf(customer, ctx, PURCHASE_STREAMS);
+    const figures = customerRfm(history, insights.now(), { windowDays, breakpoints: insights.clvModel?.rfm ?? null });
+    const unavailableSources = reportFailures(customer, failures, ctx, info);
+    return { ...figures, partial: unavailableSources.length > 0, unavailableSources };
+  },
+
+  lifecycle: async (customer, _args, ctx, info) => {
+    const { insights } = ctx.services;
+    // The stage needs the purchases only; when the customer became known (`since` and `reason`
+    // of a customer who never bought) needs their records' creations too.
+    const streams = selects(info, 'since') || selects(info, 'reason') ? [...PURCHASE_STREAMS, ...CREATION_STREAMS] : PURCHASE_STREAMS;
+    const { history, failures } = await purchasesOf(customer, ctx, streams);
+    const now = insights.now();
+    const figures = customerLifecycle(history, now, { thresholds: insights.lifecycle, pAlive: pAliveOf(history, now, ctx) });
+    const unavailableSources = reportFailures(customer, failures, ctx, info);
+    return { ...figures, partial: unavailableSources.length > 0, unavailableSources };
+  },
+
+  clv: async (customer, _args, ctx, info) => {
+    const model = ctx.services.insights.clvModel;
+    if (model === null) return noModel();
+    const { history, failures } = await purchasesOf(customer, ctx, PURCHASE_STREAMS);
+    const unavailableSources = reportFailures(customer, failures, ctx, info);
+    return clvOf(history, ctx, unavailableSources);
+  },
+};
+
+/** The fields of `Clv` that take arguments or compute (the others are the parent's). */
+export const clvResolvers: ClvResolvers<RequestContext> = {
+  pAlive: (clv) => clvPAlive(clv),
+  expectedPurchases: (clv, args) => clvExpectedPurchases(clv, horizonDays(args.days)),
+  expectedAverageSpend: (clv) => clvExpectedAverageSpend(clv),
+  value: (clv, args) => clvValue(clv, horizonMonths(args.months)),
+  currency: (clv) => (clv.model.currency === null ? null : clv.model.currency.toUpperCase()),
+  model: (clv) => ({ fittedAt: clv.model.fittedAt, sampleSize: clv.model.sampleSize, timeUnit: clv.model.timeUnit, source: clv.model.source }),
+};
+
+/**
+ * The customer's purchase history from the given streams (each read whole, once per request),
+ * in the shop's currency and the retailer's calendar, and the silos that failed.
+ */
+export async function purchasesOf(
+  customer: CustomerParent,
+  ctx: RequestContext,
+  streams: readonly JourneyStream[],
+): Promise<{ history: PurchaseHistory; failures: SourceError[] }> {
+  const [{ touchpoints, failures }, currency] = await Promise.all([settledHistories(wholeHistories(customer, ctx, streams)), shopCurrency(customer, ctx)]);
+  return { history: purchaseHistory(touchpoints, { currency, timeZone: ctx.services.insights.timeZone }), failures };
+}
+
+/** The customer's CLV figures with the loaded model; null without one. */
+export function clvOf(history: PurchaseHistory, ctx: RequestContext, unavailableSources: CustomerClv['unavailableSources'] = []): CustomerClv | null {
+  const { clvModel, valuation, now } = ctx.services.insights;
+  if (clvModel === null) return null;
+  return customerClv(clvModel, bgNbdInputs(history, now()), history.currency, valuation, unavailableSources);
+}
+
+/** P(alive) for the lifecycle's slowing-down test; null without a model or a purchase. */
+export function pAliveOf(history: PurchaseHistory, now: number, ctx: RequestContext): number | null {
+  const { clvModel, valuation } = ctx.services.insights;
+  if (clvModel === null) return null;
+  return clvPAlive(customerClv(clvModel, bgNbdInputs(history, now), history.currency, valuation));
+}
+
+/** `clv` without a model: null, and an error at the field saying how to get one. */
+function noModel(): GraphQLError {
+  return new GraphQLError(
+    'No lifetime-value model is loaded: fit one with `npm run clv -- fit --sample N --out clv-model.json` and start the gateway with CLV_MODEL_FILE=clv-model.json (README, "Lifetime value").',
+    { extensions: { code: ErrorCode.CLV_MODEL_MISSING } },
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * `Query.segments`, `Customer.segments` and `Customer.inSegment`: the segments compiled at start
+ * (src/insights/segments), evaluated live on features built from only what their rules read
+ * (`needs`: the streams and records of the silos those features come from), so that a tier-only
+ * rule calls the loyalty program alone. A silo that fails leaves its features unknown: a rule
+ * they decide is unknown, and the silo's error is reported once.
+ */
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import type { CustomerResolvers, QueryResolvers, Source } from '../generated/graphql.js';
+import type { CustomerParent } from '../identity/resolved-customer.js';
+import { customerLifecycle } from '../insights/lifecycle.js';
+import { purchaseHistory } from '../insights/purchase-history.js';
+import { customerRfm } from '../insights/rfm.js';
+import {
+  clvFeatures,
+  combinedNeeds,
+  consentFeatures,
+  findSegment,
+  journeyFeatures,
+  lifecycleFeatures,
+  loyaltyFeatures,
+  rfmFeatures,
+  segmentFeatures,
+  segmentOutcome,
+  type CompiledSegment,
+  type SegmentFeatures,
+  type SegmentNeeds,
+} from '../insights/segments/index.js';
+import { clvPAlive, clvValue } from '../insights/customer-clv.js';
+import { STREAM_SOURCE } from '../journey/touchpoint.js';
+import { ErrorCode, SourceError } from '../shared/errors.js';
+import type { RequestContext } from './context.js';
+import { siloRecords } from './customer-records.js';
+import { reportFailures } from './failures.js';
+import { loadCategories, settledHistories, shopCurrency, wholeHistories } from './histories.js';
+import { clvOf, pAliveOf } from './insights.js';
+
+/** The horizon of the segments' `clv.value` (catalogue.ts: "over the next 12 months"). */
+const SEGMENT_CLV_MONTHS = 12;
+
+export const segmentQueryResolvers: Pick<QueryResolvers<RequestContext>, 'segments'> = {
+  segments: (_root, _args, ctx) => [...ctx.services.insights.segments],
+};
+
+export const segmentCustomerResolvers: Pick<CustomerResolvers<RequestContext>, 'segments' | 'inSegment'> = {
+  segments: async (customer, _args, ctx, info) => {
+    const { segments } = ctx.services.insights;
+    if (segments.length === 0) return [];
+    const features = await featuresFor(customer, combinedNeeds(segments.map((s) => s.needs)), ctx, info);
+    return segments.filter((segment) => segmentOutcome(segment, features) === 'in');
+  },
+
+  inSegment: async (customer, { name }, ctx, info) => {
+    const segment = findSegment(ctx.services.insights.segments, name);
+    if (segment instanceof GraphQLError) throw segment;
+    const features = await featuresFor(customer, segment.needs, ctx, info);
+    const outcome = segmentOutcome(segment, features);
+    if (outcome === 'unknown') return undecided(segment);
+    return outcome === 'in';
+  },
+};
+
+/**
+ * The features the needs name, built from the streams and records they need and nothing else.
+ * A silo that failed (now or while the customer was resolved) is reported at this field and its
+ * features stay unknown.
+ */
+async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: RequestContext, info: GraphQLResolveInfo): Promise<SegmentFeatures> {
+  const { insights } = ctx.services;
+  const now = insights.now();
+  const groups = new Set(needs.groups);
+  const recordSilos = new Set<Source>(needs.streams.filter((s) => s === 'crm.contacts' || s === 'loyalty.members' || s === 'commerce.customers').map((s) => STREAM_SOURCE[s]));
+  const [{ touchpoints, failures }, currency, crm, loyalty, commerce] = await Promise.all([
+    settledHistories(wholeHistories(customer, ctx, needs.streams)),
+    needs.streams.length > 0 ? shopCurrency(customer, ctx) : Promise.resolve(null),
+    recordSilos.has('crm') ? siloRecords(customer, 'crm', ctx.loaders.crm) : null,
+    recordSilos.has('loyalty') ? siloRecords(customer, 'loyalty', ctx.loaders.loyalty) : null,
+    recordSilos.has('commerce') ? siloRecords(customer, 'commerce', ctx.loaders.commerce) : null,
+  ]);
+  const failed = new Set([...failures.map((f) => f.source), ...customer.failures.keys()]);
+  reportFailures(customer, failures, ctx, info);
+  const known = <T>(records: T[] | SourceError | null): T[] | null => (records === null || records instanceof SourceError ? null : records);
+  const readStreams = needs.streams.filter((stream) => !failed.has(STREAM_SOURCE[stream]));
+
+  const built: { -readonly [G in keyof SegmentFeatures]?: SegmentFeatures[G] } = {};
+  if (groups.has('journey')) {
+    const categories = new Map<string, string | null>();
+    if (needs.productCategories) await loadCategories(touchpoints, categories, ctx);
+    built.journey = journeyFeatures(touchpoints, {
+      now,
+      streams: readStreams,
+      currency,
+      ...(needs.productCategories ? { categoryOf: (id: string) => categories.get(id) ?? null } : {}),
+    });
+  }
+  if (groups.has('lifecycle') || groups.has('rfm') || groups.has('clv')) {
+    // The purchase figures are unknown when a silo holding purchases failed: a partial history
+    // would put the customer in segments their missing purchases would keep them out of.
+    const purchasesKnown = !failed.has('loyalty') && !failed.has('commerce');
+    const history = purchaseHistory(touchpoints, { currency, timeZone: insights.timeZone });
+    if (purchasesKnown && groups.has('lifecycle')) {
+      built.lifecycle = lifecycleFeatures({ stage: customerLifecycle(history, now, { thresholds: insights.lifecycle, pAlive: pAliveOf(history, now, ctx) }).stage });
+    }
+    if (purchasesKnown && groups.has('rfm')) {
+      built.rfm = rfmFeatures(customerRfm(history, now, { windowDays: insights.rfmWindowDays, breakpoints: insights.clvModel?.rfm ?? null }));
+    }
+    if (purchasesKnown && groups.has('clv')) {
+      const clv = clvOf(history, ctx);
+      built.clv = clvFeatures(clv === null ? null : { value: clvValue(clv, SEGMENT_CLV_MONTHS), pAlive: clvPAlive(clv) });
+    }
+  }
+  if (groups.has('loyalty')) built.loyalty = loyaltyFeatures(known(loyalty));
+  if (groups.has('consent')) {
+    built.consent = consentFeatures({ crmContacts: known(crm), loyaltyMembers: known(loyalty), commerceCustomers: known(commerce) });
+  }
+  return segmentFeatures(built);
+}
+
+/** `inSegment` when the rule's outcome hangs on a value unknown for this customer. */
+function undecided(segment: CompiledSegment): GraphQLError {
+  return new GraphQLError(
+    `Cannot tell whether the customer is in segment "${segment.name}": its rule reads a value that is unknown for this customer (a silo it needs failed, or no lifetime-value model is loaded for clv and RFM scores).`,
+    { extensions: { code: ErrorCode.SEGMENT_UNDECIDED, segment: segment.name } },
+  );
+}
