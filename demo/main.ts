@@ -55,7 +55,7 @@ async function main(): Promise<void> {
 const DEMO_SEGMENTS_FILE = fileURLToPath(new URL('./segments.json', import.meta.url));
 
 /** Customers the demo's lifetime-value model is fitted on at start (README, "Lifetime value"). */
-const DEMO_CLV_SAMPLE = 2_000;
+const DEMO_CLV_SAMPLE = 600;
 
 /**
  * Without CLV_MODEL_FILE, the demo fits a model on its own population, live through the
@@ -64,7 +64,7 @@ const DEMO_CLV_SAMPLE = 2_000;
 async function fitDemoModel(services: GatewayServices, rfmWindowDays: number): Promise<ClvModel | null> {
   const started = performance.now();
   try {
-    const { model, sample } = await fitLiveClvModel(services, { size: DEMO_CLV_SAMPLE, rfmWindowDays });
+    const { model, sample } = await fitLiveClvModel(services, { size: DEMO_CLV_SAMPLE, rfmWindowDays, concurrency: 16 });
     console.log(
       `Lifetime-value model fitted on ${sample.customers} demo customers (${sample.rows.length} buyers) in ${Math.round(performance.now() - started)} ms: ` +
         `r ${model.bgnbd.r.toPrecision(3)}, alpha ${model.bgnbd.alpha.toPrecision(3)} days, a ${model.bgnbd.a.toPrecision(3)}, b ${model.bgnbd.b.toPrecision(3)}.`,

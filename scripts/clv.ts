@@ -4,6 +4,9 @@
  * The maths is in src/insights/clv/ (pure); this file reads and writes files and the terminal.
  *
  *   fit   --csv FILE --time-unit days|weeks [--currency CODE] [--out MODEL]
+ *   fit   --sample N [--config FILE] [--time-unit days|weeks] [--out MODEL]
+ *         The same fit on a uniform random sample of the live population (src/server/clv-sample.ts),
+ *         with the RFM breakpoints of the sample; the silos are configured as for the gateway.
  *         Fits on a customer summary CSV and prints the parameters, one `name value` per line
  *         (r, alpha, a, b, then p, q, gamma when the file has spend), then the log-likelihoods;
  *         writes the model file to MODEL when given.
@@ -20,11 +23,18 @@ import { parseArgs } from 'node:util';
 import { fitClvModel, type ClvFitOptions, type ClvFitRow } from '../src/insights/clv/fit.js';
 import { formatModelFile, ModelFileError, parseModelFile, type ClvModel } from '../src/insights/clv/model-file.js';
 import { scoreCustomer } from '../src/insights/clv/score.js';
+import { fitLiveClvModel } from '../src/server/clv-sample.js';
+import { parseConfig } from '../src/server/config.js';
+import { createGatewayCore } from '../src/server/server.js';
+import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.js';
+import { SourceError } from '../src/shared/errors.js';
+import { createLogger } from '../src/shared/logger.js';
 import { parseSummaryCsv, SummaryCsvError, type SummaryCsv } from '../src/insights/clv/summary-csv.js';
 import { isTimeUnit, TIME_UNITS } from '../src/insights/clv/time-unit.js';
 
 const HELP = `Usage:
   npm run clv -- fit --csv FILE --time-unit days|weeks [--currency CODE] [--out MODEL]
+  npm run clv -- fit --sample N [--config FILE] [--time-unit days|weeks] [--out MODEL]
   npm run clv -- score --model MODEL --csv FILE --horizon T
   npm run clv -- --help
 
@@ -32,6 +42,9 @@ fit     Fits BG/NBD (and Gamma-Gamma when the file has spend) by maximum likelih
         customer summary CSV; prints r, alpha, a, b (p, q, gamma), one "name value" per line,
         then log_likelihood (and gamma_gamma_log_likelihood); writes the model file to MODEL.
           --csv FILE         the summary CSV (columns below)
+          --sample N         or: N customers drawn at random from the configured silos (the
+                             gateway's settings, environment or --config FILE), resolved and
+                             read live; only figures leave the silos. Days unless --time-unit.
           --time-unit UNIT   the unit of the file's t_x and T: days or weeks
           --currency CODE    the spend's ISO 4217 currency (USD), written to the model
           --out MODEL        where to write the model file (JSON)
@@ -84,36 +97,85 @@ function csvField(value: string): string {
 }
 
 /**
- * The sources of a fit's rows. Each turns the command line into rows and the fit's options; the
- * fit itself ({@link fitClvModel}) does not know where the rows came from. Only `--csv` exists
- * today; a live sample (`--sample N`, through the gateway's connectors) plugs in here.
+ * The sources of a fit's rows: a customer summary CSV (`--csv`), or a live sample of the
+ * population through the gateway's connectors and identity resolution (`--sample N`, the silos
+ * configured as for the gateway: environment or `--config FILE`). The fit itself
+ * ({@link fitClvModel}) does not know where the rows came from.
  */
-function fitRowsFromCsv(path: string, timeUnit: ClvFitOptions['timeUnit']): { rows: ClvFitRow[]; source: string; hasSpend: boolean; timeUnit: ClvFitOptions['timeUnit'] } {
+function fitFromCsv(path: string, timeUnit: ClvFitOptions['timeUnit'], currency: string | null): { model: ClvModel; hasSpend: boolean } {
   const summary = readSummary(path);
-  return { rows: summary.rows.slice(), source: 'csv', hasSpend: summary.hasSpend, timeUnit };
-}
-
-function fit(args: string[]): void {
-  const { values } = parseArgs({
-    args,
-    options: { csv: { type: 'string' }, 'time-unit': { type: 'string' }, currency: { type: 'string' }, out: { type: 'string' } },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.csv === undefined) throw new UsageError('fit: --csv FILE is required (a customer summary CSV; see --help)');
-  const unit = values['time-unit'];
-  if (unit === undefined || !isTimeUnit(unit)) throw new UsageError(`fit needs --time-unit, one of ${TIME_UNITS.join(', ')}: the unit of the file's t_x and T`);
-  const currency = values.currency ?? null;
-  if (currency !== null && !/^[A-Z]{3}$/.test(currency)) throw new UsageError('--currency must be an ISO 4217 code in upper case, such as USD or EUR');
-
-  const { rows, source, hasSpend, timeUnit } = fitRowsFromCsv(values.csv, unit);
-  let model: ClvModel;
   try {
-    model = fitClvModel(rows, { timeUnit, source, currency, rfm: null, fittedAt: new Date() });
+    return { model: fitClvModel(summary.rows, { timeUnit, source: 'csv', currency, rfm: null, fittedAt: new Date() }), hasSpend: summary.hasSpend };
   } catch (error) {
     if (error instanceof RangeError || error instanceof ModelFileError) throw new DataError(`the fit failed: ${error.message}`);
     throw error;
   }
+}
+
+async function fitFromSample(size: number, timeUnit: ClvFitOptions['timeUnit'], configFile: string | undefined): Promise<{ model: ClvModel; hasSpend: boolean }> {
+  let file: unknown;
+  if (configFile !== undefined) {
+    try {
+      file = JSON.parse(readText(configFile, 'config file'));
+    } catch (error) {
+      if (error instanceof DataError) throw error;
+      throw new DataError(`the config file ${configFile} is not valid JSON`);
+    }
+  }
+  const config = parseConfig({ env: process.env, file });
+  if (!config.ok) throw new UsageError(`fit --sample reads the silos as the gateway does (README, "Configuration"):\n- ${config.errors.join('\n- ')}`);
+  const connectors = createSiloConnectors(config.config.silos, {}, config.config.timeZones);
+  const started = performance.now();
+  try {
+    const { services } = await createGatewayCore({ settings: config.config, connectors, logger: createLogger('warn', (line) => process.stderr.write(`${line}\n`)) });
+    const { model, sample } = await fitLiveClvModel(services, { size, rfmWindowDays: config.config.insights.rfmWindowDays, timeUnit });
+    process.stderr.write(
+      `Sampled ${sample.customers} customers live in ${Math.round(performance.now() - started)} ms: ${sample.rows.length} buyers fitted` +
+        (sample.skippedForFailures + sample.skippedForCurrency > 0 ? `, ${sample.skippedForFailures} left out for a silo failure, ${sample.skippedForCurrency} for another currency` : '') +
+        '.\n',
+    );
+    return { model, hasSpend: model.gammaGamma !== null };
+  } catch (error) {
+    if (error instanceof SourceError) throw new DataError(`the ${error.source} silo failed while sampling (${error.code}); try again when it answers`);
+    if (error instanceof RangeError || error instanceof ModelFileError) throw new DataError(`the fit failed: ${error.message}`);
+    throw error;
+  } finally {
+    await closeSiloConnectors(connectors);
+  }
+}
+
+async function fit(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      csv: { type: 'string' },
+      sample: { type: 'string' },
+      config: { type: 'string' },
+      'time-unit': { type: 'string' },
+      currency: { type: 'string' },
+      out: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if ((values.csv === undefined) === (values.sample === undefined)) {
+    throw new UsageError('fit needs one of --csv FILE (a customer summary CSV) or --sample N (customers read live from the configured silos); see --help');
+  }
+  const unit = values['time-unit'] ?? (values.sample !== undefined ? 'days' : undefined);
+  if (unit === undefined || !isTimeUnit(unit)) throw new UsageError(`fit needs --time-unit, one of ${TIME_UNITS.join(', ')}: the unit of the file's t_x and T`);
+  const currency = values.currency ?? null;
+  if (currency !== null && !/^[A-Z]{3}$/.test(currency)) throw new UsageError('--currency must be an ISO 4217 code in upper case, such as USD or EUR');
+
+  let fitted: { model: ClvModel; hasSpend: boolean };
+  if (values.sample !== undefined) {
+    const size = Number(values.sample);
+    if (!/^\d+$/.test(values.sample) || size < 10 || size > 1_000_000) throw new UsageError(`--sample must be a whole number of customers from 10 to 1000000, got "${values.sample.slice(0, 20)}"`);
+    if (currency !== null) throw new UsageError("--currency is for --csv: a live sample's currency is the shop's");
+    fitted = await fitFromSample(size, unit, values.config);
+  } else {
+    fitted = fitFromCsv(values.csv!, unit, currency);
+  }
+  const { model, hasSpend } = fitted;
 
   const lines = [`r ${figure(model.bgnbd.r)}`, `alpha ${figure(model.bgnbd.alpha)}`, `a ${figure(model.bgnbd.a)}`, `b ${figure(model.bgnbd.b)}`];
   if (model.gammaGamma !== null) lines.push(`p ${figure(model.gammaGamma.p)}`, `q ${figure(model.gammaGamma.q)}`, `gamma ${figure(model.gammaGamma.gamma)}`);
@@ -169,7 +231,7 @@ function score(args: string[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -180,7 +242,7 @@ function main(argv: string[]): number {
       process.stdout.write(HELP);
       return 0;
     }
-    if (command === 'fit') fit(rest);
+    if (command === 'fit') await fit(rest);
     else if (command === 'score') score(rest);
     else throw new UsageError(`unknown command "${command}": the commands are fit and score; see --help`);
     return 0;
@@ -203,4 +265,4 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

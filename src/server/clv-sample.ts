@@ -17,6 +17,7 @@ import { purchasesOf, PURCHASE_STREAMS } from '../graphql/insights.js';
 import { resolveCustomers } from '../graphql/resolve-customer.js';
 import { fitClvModel, type ClvFitRow } from '../insights/clv/fit.js';
 import type { ClvModel } from '../insights/clv/model-file.js';
+import { daysToModelTime, type TimeUnit } from '../insights/clv/time-unit.js';
 import { bgNbdInputs } from '../insights/purchase-history.js';
 import { customerRfm, rfmBreakpoints, type RfmSample } from '../insights/rfm.js';
 import { SourceError } from '../shared/errors.js';
@@ -43,6 +44,8 @@ export interface ClvSampleOptions {
   rfmWindowDays: number;
   /** Customers resolved and read at once. */
   concurrency?: number;
+  /** The model's time unit (`days` by default): the sample's days are converted to it. */
+  timeUnit?: TimeUnit;
   /** A random whole number in [0, max): crypto's by default (tests pass a seeded one). */
   random?: (max: number) => number;
 }
@@ -116,7 +119,7 @@ export async function sampleClvPopulation(services: GatewayServices, options: Cl
 
 
 /**
- * A model fitted live (`source: "live"`, times in days): {@link sampleClvPopulation}, the RFM
+ * A model fitted live (`source: "live"`, in `timeUnit`, days by default): {@link sampleClvPopulation}, the RFM
  * breakpoints of the sample over the RFM window, and the BG/NBD and Gamma-Gamma fit.
  * @throws a SourceError when a silo's ids cannot be listed; a RangeError when the sample has no
  *   buyer or the fit fails (fit.ts, rfm.ts).
@@ -125,6 +128,8 @@ export async function fitLiveClvModel(services: GatewayServices, options: ClvSam
   const sample = await sampleClvPopulation(services, options);
   if (sample.rows.length === 0) throw new RangeError(`none of the ${sample.customers} sampled customers has bought: there is nothing to fit`);
   const rfm = sample.currency === null ? null : rfmBreakpoints(sample.rfm, { windowDays: options.rfmWindowDays, currency: sample.currency });
-  const model = fitClvModel(sample.rows, { timeUnit: 'days', source: 'live', currency: sample.currency, rfm, fittedAt: new Date(services.insights.now()) });
+  const unit = options.timeUnit ?? 'days';
+  const rows = sample.rows.map((row) => ({ ...row, tx: daysToModelTime(row.tx, unit), T: daysToModelTime(row.T, unit) }));
+  const model = fitClvModel(rows, { timeUnit: unit, source: 'live', currency: sample.currency, rfm, fittedAt: new Date(services.insights.now()) });
   return { model, sample };
 }

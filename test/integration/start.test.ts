@@ -97,7 +97,7 @@ describe('npm start', () => {
     const [code, signal] = await once(child, 'exit');
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     const messages = output().stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line).message);
-    expect(messages).toEqual(['journey cursor key made at start', 'gateway started', 'gateway stopping', 'gateway stopped']);
+    expect(messages).toEqual(['journey cursor key made at start', 'insights ready', 'gateway started', 'gateway stopping', 'gateway stopped']);
   });
 
   it('refuses a bad option with exit code 2, the reason and the usage', async () => {
