@@ -113,10 +113,10 @@ describe('npm run clv: bad input', () => {
     expect(run.stdout).toBe('');
   });
 
-  it('asks for --csv FILE when fit has no source, exit code 2', async () => {
+  it('asks for --csv FILE or --sample N when fit has no source, exit code 2', async () => {
     const run = await clv('fit', '--time-unit', 'weeks');
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('clv: fit: --csv FILE is required (a customer summary CSV; see --help)\n');
+    expect(run.stderr).toBe('clv: fit needs one of --csv FILE (a customer summary CSV) or --sample N (customers read live from the configured silos); see --help\n');
   });
 
   it('refuses a model file of another version, naming the file, exit code 1', async () => {

@@ -41,6 +41,7 @@ describe('configuration', () => {
         insights: {
           rfmWindowDays: 365,
           lifecycle: { frequentPurchases: 4, frequentWindowDays: 365, slowingGapRatio: 2, slowingMinGapDays: 30, slowingPAlive: 0.5, lapsedDays: 365 },
+          clv: { modelFile: null, monthlyDiscountRate: 0.01, margin: 1 },
         },
       },
     });
@@ -69,7 +70,18 @@ describe('configuration', () => {
     expect(result.ok && result.config.insights).toEqual({
       rfmWindowDays: 180,
       lifecycle: { frequentPurchases: 6, frequentWindowDays: 730, slowingGapRatio: 2.5, slowingMinGapDays: 0, slowingPAlive: 0.35, lapsedDays: 540 },
+      clv: { modelFile: null, monthlyDiscountRate: 0.01, margin: 1 },
     });
+  });
+
+  it('reads the lifetime-value model file and valuation, and refuses a margin of 0 or a discount rate of 1', () => {
+    const result = parseGatewaySettings({ env: { CLV_MODEL_FILE: 'models/clv.json', CLV_MONTHLY_DISCOUNT_RATE: '0.02', CLV_MARGIN: '0.35' } });
+    expect(result.ok && result.config.insights.clv).toEqual({ modelFile: 'models/clv.json', monthlyDiscountRate: 0.02, margin: 0.35 });
+    const bad = parseGatewaySettings({ env: { CLV_MONTHLY_DISCOUNT_RATE: '1', CLV_MARGIN: '0' } });
+    expect(bad.ok ? [] : bad.errors).toEqual([
+      'Bad setting CLV_MONTHLY_DISCOUNT_RATE: expected a number from 0 to 0.99, written with a dot for decimals such as 0.5, got "1".',
+      'Bad setting CLV_MARGIN: expected a number from 0.01 to 1, written with a dot for decimals such as 0.5, got "0".',
+    ]);
   });
 
   it('refuses an RFM window or a lifecycle threshold out of range, saying what is accepted', () => {
