@@ -55,25 +55,19 @@ async function main(): Promise<void> {
 const DEMO_SEGMENTS_FILE = fileURLToPath(new URL('./segments.json', import.meta.url));
 
 /** Customers the demo's lifetime-value model is fitted on at start (README, "Lifetime value"). */
-const DEMO_CLV_SAMPLE = 600;
+const DEMO_CLV_SAMPLE = 1_000;
 
 /**
  * Without CLV_MODEL_FILE, the demo fits a model on its own population, live through the
  * connectors as `npm run clv -- fit --sample` does, so that `clv` and the RFM scores answer.
  */
-async function fitDemoModel(services: GatewayServices, rfmWindowDays: number): Promise<ClvModel | null> {
+async function fitDemoModel(services: GatewayServices, rfmWindowDays: number): Promise<{ model: ClvModel; line: string }> {
   const started = performance.now();
-  try {
-    const { model, sample } = await fitLiveClvModel(services, { size: DEMO_CLV_SAMPLE, rfmWindowDays, concurrency: 16 });
-    console.log(
-      `Lifetime-value model fitted on ${sample.customers} demo customers (${sample.rows.length} buyers) in ${Math.round(performance.now() - started)} ms: ` +
-        `r ${model.bgnbd.r.toPrecision(3)}, alpha ${model.bgnbd.alpha.toPrecision(3)} days, a ${model.bgnbd.a.toPrecision(3)}, b ${model.bgnbd.b.toPrecision(3)}.`,
-    );
-    return model;
-  } catch (error) {
-    console.log(`No lifetime-value model: the demo's fit failed (${(error as Error).message}); clv answers null.`);
-    return null;
-  }
+  const { model, sample } = await fitLiveClvModel(services, { size: DEMO_CLV_SAMPLE, rfmWindowDays, concurrency: 16 });
+  const line =
+    `Lifetime-value model fitted on ${sample.customers} demo customers (${sample.rows.length} buyers) in ${Math.round(performance.now() - started)} ms: ` +
+    `r ${model.bgnbd.r.toPrecision(3)}, alpha ${model.bgnbd.alpha.toPrecision(3)} days, a ${model.bgnbd.a.toPrecision(3)}, b ${model.bgnbd.b.toPrecision(3)}.`;
+  return { model, line };
 }
 
 async function demoPopulation(options: StartOptions): Promise<Population> {

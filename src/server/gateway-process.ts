@@ -52,9 +52,10 @@ export interface ServeOptions {
   exampleId?: string;
   /**
    * Makes the lifetime-value model when no CLV_MODEL_FILE is set (the demo fits one from its own
-   * population once the gateway's services exist); null: no model.
+   * population), in the background once the gateway listens: `clv` answers CLV_MODEL_MISSING
+   * until it is done. Resolves to the model and a line for the terminal; a rejection leaves no model.
    */
-  fitClvModel?: (services: GatewayServices) => Promise<ClvModel | null>;
+  fitClvModel?: (services: GatewayServices) => Promise<{ model: ClvModel; line: string }>;
 }
 
 /**
@@ -69,16 +70,16 @@ export async function serveGateway(settings: GatewaySettings, connectors: SiloCo
   if (!segments.ok) refuseStart(segments.message);
   if (!model.ok) refuseStart(model.message);
   const gateway = await startGateway({ settings, connectors, logger, exampleVariables: example ? { id: example } : undefined, segments: segments.segments, clvModel: model.model });
-  if (model.model === null && options.fitClvModel) {
-    gateway.services.insights.clvModel = await options.fitClvModel(gateway.services);
-  }
+  const fitting = model.model === null && options.fitClvModel !== undefined;
   logger.info('insights ready', {
     segments: segments.segments.length,
-    clvModel: gateway.services.insights.clvModel === null ? 'none' : `${gateway.services.insights.clvModel.source}, ${gateway.services.insights.clvModel.sampleSize} customers`,
+    clvModel: model.model !== null ? `${model.model.source}, ${model.model.sampleSize} customers` : fitting ? 'fitting' : 'none',
   });
+  let stopping = false;
   // The signals are ours before the ready line goes out: a supervisor (or a test) that stops the
   // process as soon as it reads that line must get the clean stop, not the default kill.
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    stopping = true;
     logger.info('gateway stopping', { signal });
     await gateway.close();
     await closeSiloConnectors(connectors);
@@ -95,6 +96,19 @@ export async function serveGateway(settings: GatewaySettings, connectors: SiloCo
       : `Customer gateway ready at ${gateway.url} (silo health: ${health}; Apollo Sandbox and introspection are off)`,
   );
   logger.info('gateway started', { url: gateway.url, sandbox: settings.sandbox });
+  if (fitting) {
+    console.log('Fitting the lifetime-value model on the demo population in the background: `clv` answers once it is done.');
+    options.fitClvModel!(gateway.services).then(
+      (fitted) => {
+        if (stopping) return;
+        gateway.services.insights.clvModel = fitted.model;
+        console.log(fitted.line);
+      },
+      (error: unknown) => {
+        if (!stopping) console.log(`No lifetime-value model: the fit failed (${(error as Error).message}); \`clv\` answers null.`);
+      },
+    );
+  }
   if (example) {
     console.log(`\nTry it:\n  curl -s ${gateway.url} -H 'content-type: application/json' \\\n` +
       `    -d '{"query":"{ customer(id: \\"${example}\\") { id sourceRecords { key } crm { firstName lastName email } loyalty { tier activePoints } } }"}'\n`);
