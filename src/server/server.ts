@@ -52,6 +52,9 @@ query Customer($id: ID!) {
       pageInfo { hasNextPage endCursor }
     }
     journeySummary { touchpoints purchases totalSpend currency favouriteStore }
+    # Where they are in their life cycle and the segments they are in now (README, "Segments").
+    lifecycle { stage reason since }
+    segments { name description }
   }
 }
 `;
