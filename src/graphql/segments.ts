@@ -72,7 +72,8 @@ async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: R
   const recordSilos = new Set<Source>(needs.streams.filter((s) => s === 'crm.contacts' || s === 'loyalty.members' || s === 'commerce.customers').map((s) => STREAM_SOURCE[s]));
   const [{ touchpoints, failures }, currency, crm, loyalty, commerce] = await Promise.all([
     settledHistories(wholeHistories(customer, ctx, needs.streams)),
-    needs.streams.length > 0 ? shopCurrency(customer, ctx) : Promise.resolve(null),
+    // The shop's currency is what money figures are in: read only when a money figure is asked.
+    groups.has('journey') || groups.has('rfm') || groups.has('lifecycle') || groups.has('clv') ? shopCurrency(customer, ctx) : Promise.resolve(null),
     recordSilos.has('crm') ? siloRecords(customer, 'crm', ctx.loaders.crm) : null,
     recordSilos.has('loyalty') ? siloRecords(customer, 'loyalty', ctx.loaders.loyalty) : null,
     recordSilos.has('commerce') ? siloRecords(customer, 'commerce', ctx.loaders.commerce) : null,

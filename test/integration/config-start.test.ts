@@ -3,6 +3,9 @@
  * wrong, or start the demo despite what a platform or a blank value puts in the environment.
  */
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { npmStart } from '../support/npm-start.js';
 
@@ -38,6 +41,21 @@ describe('the configuration at npm start', () => {
     const run = await runNpmStart(['--config', 'nope.json'], {});
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('Cannot read the config file "nope.json": no such file.\n');
+  });
+
+  it('stops npm start on a lifetime-value model file that is missing or of another version, naming the file and the problem', async () => {
+    const missing = await runNpmStart([], { CLV_MODEL_FILE: 'no-such-model.json' });
+    expect([missing.code, missing.stderr]).toEqual([2, 'Cannot read the lifetime-value model file "no-such-model.json" (CLV_MODEL_FILE): no such file.\n']);
+    const dir = mkdtempSync(join(tmpdir(), 'clv-model-'));
+    try {
+      const other = join(dir, 'model.json');
+      writeFileSync(other, JSON.stringify({ format: 'customer-gateway/clv-model', version: 2 }));
+      const run = await runNpmStart([], { CLV_MODEL_FILE: other });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`^The lifetime-value model file "${other.replaceAll('/', '\\/')}" \\(CLV_MODEL_FILE\\) cannot be used: .*version.*Fit a new one with \`npm run clv -- fit --sample N --out FILE\`\\.\n$`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('starts the demo with a blank silo setting and the variables Azure sets for managed identity', async () => {

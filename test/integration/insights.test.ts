@@ -155,14 +155,26 @@ describe('Customer.segments and inSegment', () => {
     expect(body.data!.customer.segments).toEqual([{ name: 'goldMembers' }, { name: 'frequentBuyers' }, { name: 'likelyToReturn' }]);
   });
 
-  it('calls only the loyalty program for a tier-only rule, and only for what it reads', async () => {
-    const query = 'query ($id: ID!) { customer(id: $id) { inSegment(name: "goldMembers") } }';
-    await stack.query(query, FREQUENT);
-    for (const source of ['crm', 'loyalty', 'commerce', 'analytics'] as const) stack.demo.simulators[source].resetStats();
-    const { body } = await stack.query(query, FREQUENT);
-    expect(body.data!.customer.inSegment).toBe(true);
-    const calls = Object.fromEntries((['crm', 'loyalty', 'commerce', 'analytics'] as const).map((s) => [s, stack.demo.simulators[s].stats().byRoute]));
-    expect(calls).toEqual({ crm: {}, loyalty: { 'member.list': 1 }, commerce: {}, analytics: {} });
+  it('calls only the loyalty program for a tier-only rule, and only for what it reads, for a customer known to every silo', async () => {
+    const everywhere = stack.population.truth.find((t) => new Set(t.records.map((r) => r.source)).size === 4)!;
+    const crm = everywhere.records.find((r) => r.source === 'crm')!;
+    const id = { id: `crm:${crm.id}` };
+    const count = async (query: string) => {
+      await stack.query(query, id);
+      for (const source of ['crm', 'loyalty', 'commerce', 'analytics'] as const) stack.demo.simulators[source].resetStats();
+      const { body } = await stack.query(query, id);
+      expect(body.errors).toBeUndefined();
+      return Object.fromEntries((['crm', 'loyalty', 'commerce', 'analytics'] as const).map((s) => [s, stack.demo.simulators[s].stats().byRoute]));
+    };
+    // The member record alone (links cached by the first request).
+    expect(await count('query ($id: ID!) { customer(id: $id) { inSegment(name: "goldMembers") } }')).toEqual({ crm: {}, loyalty: { 'member.list': 1 }, commerce: {}, analytics: {} });
+    // A lifecycle rule reads the purchases: the receipts, the shop account (its currency) and its orders.
+    expect(await count('query ($id: ID!) { customer(id: $id) { inSegment(name: "frequentBuyers") } }')).toEqual({
+      crm: {},
+      loyalty: { 'transaction.list': 1 },
+      commerce: { 'customers.list': 1, 'orders.list': 1 },
+      analytics: {},
+    });
   });
 
   it('refuses an unknown segment, listing the segments', async () => {
