@@ -14,7 +14,27 @@ import { parseArgs } from 'node:util';
 import { HeaderMap } from '@apollo/server';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { parseGatewaySettings } from '../src/server/config.js';
-import { createRequestContext } from '../src/graphql/context.js';
+import { readFileSync } from 'node:fs';
+import { createRequestContext, type GatewayServices } from '../src/graphql/context.js';
+import { settledHistories, wholeHistories } from '../src/graphql/histories.js';
+import { resolveCustomers } from '../src/graphql/resolve-customer.js';
+import { clvPAlive, clvValue, customerClv } from '../src/insights/customer-clv.js';
+import { customerLifecycle } from '../src/insights/lifecycle.js';
+import { bgNbdInputs, purchaseHistory } from '../src/insights/purchase-history.js';
+import { customerRfm } from '../src/insights/rfm.js';
+import {
+  clvFeatures,
+  compileSegments,
+  consentFeatures,
+  journeyFeatures,
+  lifecycleFeatures,
+  loyaltyFeatures,
+  rfmFeatures,
+  segmentFeatures,
+  segmentOutcome,
+} from '../src/insights/segments/index.js';
+import { JOURNEY_STREAMS } from '../src/journey/touchpoint.js';
+import { fitLiveClvModel } from '../src/server/clv-sample.js';
 import { startDemoSilos } from '../demo/silos.js';
 import type { Source } from '../src/generated/graphql.js';
 import { createLogger } from '../src/shared/logger.js';
@@ -114,8 +134,89 @@ async function main(): Promise<void> {
   process.stdout.write('Connector calls alone:\n');
   for (const [name, call] of calls) process.stdout.write(`${(await cpuMicrosPer(call, requests)).toFixed(1).padStart(8)} µs  ${name}\n`);
 
+  await measureInsights(services, ask, person, requests);
+
   await apollo.stop();
   await silos.close();
+}
+
+/**
+ * Issue 14's budget: scoring (RFM, lifecycle, CLV and the 10 demo segments) adds at most 50 µs
+ * of CPU per customer. Measured two ways for the bench's person: the pure scoring alone over
+ * their merged history (read once), and the personalization question's fields through GraphQL
+ * against `customer { id }` (the difference includes reading the histories from the replayed
+ * silo answers).
+ */
+async function measureInsights(
+  services: GatewayServices,
+  ask: (query: string) => () => Promise<void>,
+  person: { records: ReadonlyArray<{ source: Source; id: string }> },
+  requests: number,
+): Promise<void> {
+  const { model } = await fitLiveClvModel(services, { size: 300, rfmWindowDays: services.insights.rfmWindowDays, random: seededRandom(7) });
+  services.insights.clvModel = model;
+  const compiled = compileSegments(JSON.parse(readFileSync(new URL('../demo/segments.json', import.meta.url), 'utf8')));
+  if (!compiled.ok) throw new Error(compiled.errors.join('\n'));
+  const segments = compiled.segments;
+  services.insights.segments = segments;
+
+  const ctx = createRequestContext(services);
+  const crm = person.records.find((r) => r.source === 'crm')!;
+  const [customer] = await resolveCustomers([{ kind: 'identifier', identifier: { type: 'crm', value: crm.id } }], ctx);
+  if (!customer || customer instanceof Error) throw new Error('The bench person did not resolve.');
+  const { touchpoints } = await settledHistories(wholeHistories(customer, ctx));
+  const members = (await services.connectors.loyalty.fetchRecords(customer.records.filter((r) => r.source === 'loyalty').map((r) => r.id))).filter((m) => m !== null);
+  const { insights } = services;
+  const now = insights.now();
+  let inSegments = 0;
+  const score = async (): Promise<void> => {
+    const history = purchaseHistory(touchpoints, { currency: 'EUR', timeZone: insights.timeZone });
+    const inputs = bgNbdInputs(history, now);
+    const clv = customerClv(model, inputs, history.currency, insights.valuation);
+    const pAlive = clvPAlive(clv);
+    const rfm = customerRfm(history, now, { windowDays: insights.rfmWindowDays, breakpoints: model.rfm });
+    const lifecycle = customerLifecycle(history, now, { thresholds: insights.lifecycle, pAlive });
+    const features = segmentFeatures({
+      lifecycle: lifecycleFeatures({ stage: lifecycle.stage }),
+      rfm: rfmFeatures(rfm),
+      clv: clvFeatures({ value: clvValue(clv, 12), pAlive }),
+      journey: journeyFeatures(touchpoints, { now, streams: JOURNEY_STREAMS, currency: 'EUR' }),
+      loyalty: loyaltyFeatures(members),
+      consent: consentFeatures({ crmContacts: null, loyaltyMembers: members, commerceCustomers: null }),
+    });
+    inSegments = segments.filter((segment) => segmentOutcome(segment, features) === 'in').length;
+  };
+  const scoring = await cpuMicrosPer(score, requests);
+  process.stdout.write(
+    `Scoring one customer (${touchpoints.length} touchpoints; RFM, lifecycle, 12-month CLV, ${segments.length} segments, in ${inSegments}), from the history already read:\n` +
+      `${scoring.toFixed(1).padStart(8)} µs  (budget 50 µs)\n`,
+  );
+  // Its parts, to see where the time goes.
+  const history = purchaseHistory(touchpoints, { currency: 'EUR', timeZone: insights.timeZone });
+  const clv = customerClv(model, bgNbdInputs(history, now), history.currency, insights.valuation);
+  const parts: Array<[string, () => unknown]> = [
+    ['purchase history', () => purchaseHistory(touchpoints, { currency: 'EUR', timeZone: insights.timeZone })],
+    ['RFM', () => customerRfm(history, now, { windowDays: insights.rfmWindowDays, breakpoints: model.rfm })],
+    ['lifecycle', () => customerLifecycle(history, now, { thresholds: insights.lifecycle, pAlive: clvPAlive(clv) })],
+    ['CLV: P(alive) and 12-month value', () => [clvPAlive(clv), clvValue(clv, 12)]],
+    ['journey features', () => journeyFeatures(touchpoints, { now, streams: JOURNEY_STREAMS, currency: 'EUR' })],
+  ];
+  for (const [name, part] of parts) process.stdout.write(`${(await cpuMicrosPer(async () => part(), requests)).toFixed(1).padStart(8)} µs    of which ${name}\n`);
+  const base = await cpuMicrosPer(ask('query Profile($id: ID!) { customer(id: $id) { id } }'), requests);
+  const question = await cpuMicrosPer(ask('query Profile($id: ID!) { customer(id: $id) { id lifecycle { stage } clv { value(months: 12) } segments { name } } }'), requests);
+  process.stdout.write(`${question.toFixed(1).padStart(8)} µs  customer { id lifecycle { stage } clv { value(months: 12) } segments { name } } (${(question - base).toFixed(1)} µs over customer { id }, reading the histories included)\n`);
+}
+
+/** A seeded random whole number in [0, max) (mulberry32), so that the sample is the same every run. */
+function seededRandom(seed: number): (max: number) => number {
+  let state = seed >>> 0;
+  return (max) => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * max);
+  };
 }
 
 main().catch((error: unknown) => {
