@@ -2,27 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { summarizeJourney } from '../journey/summary.js';
 import type { TouchpointRecord } from '../journey/touchpoint.js';
 import { bgNbdInputs, countAsOf, purchaseHistory, PurchaseHistoryFold } from './purchase-history.js';
+import { tp } from '../journey/fixtures/touchpoint.js';
 
-function tp(fields: Pick<TouchpointRecord, 'id' | 'occurredAt' | 'kind' | 'channel' | 'source'> & Partial<TouchpointRecord>): TouchpointRecord {
-  return {
-    sourceId: fields.id.split(':')[2]!,
-    recordId: 'r1',
-    summary: '',
-    amount: null,
-    currency: null,
-    items: [],
-    store: null,
-    financialStatus: null,
-    discountCodes: [],
-    reward: null,
-    device: null,
-    campaign: null,
-    referrer: null,
-    pagesViewed: [],
-    productsViewed: [],
-    ...fields,
-  };
-}
 
 const till = (id: string, occurredAt: string, amount: number, currency: string | null = 'EUR', kind: 'storePurchase' | 'storeReturn' = 'storePurchase'): TouchpointRecord =>
   tp({ id: `loyalty:transaction:${id}`, occurredAt, kind, channel: 'store', source: 'loyalty', amount, currency });

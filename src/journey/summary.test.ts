@@ -3,33 +3,11 @@ import type { PurchaseLineRecord } from '../../connectors/types.js';
 import type { Device } from '../generated/graphql.js';
 import { JourneySummaryFold, summarizeJourney, type JourneySummaryOptions } from './summary.js';
 import type { TouchpointRecord } from './touchpoint.js';
+import { storeLine, tp } from './fixtures/touchpoint.js';
 
 // A small hand-made history of one customer, as plain touchpoints.
 
-function tp(fields: Pick<TouchpointRecord, 'id' | 'occurredAt' | 'kind' | 'channel' | 'source'> & Partial<TouchpointRecord>): TouchpointRecord {
-  return {
-    sourceId: fields.id.split(':')[2]!,
-    recordId: 'r1',
-    summary: '',
-    amount: null,
-    currency: null,
-    items: [],
-    store: null,
-    financialStatus: null,
-    discountCodes: [],
-    reward: null,
-    device: null,
-    campaign: null,
-    referrer: null,
-    pagesViewed: [],
-    productsViewed: [],
-    ...fields,
-  };
-}
 
-function storeLine(category: string | null, quantity: number): PurchaseLineRecord {
-  return { sku: null, name: 'x', category, quantity, unitPrice: 1 };
-}
 
 function shopLine(productId: string | null, quantity: number): PurchaseLineRecord {
   return { sku: null, name: 'x', quantity, unitPrice: 1, productId };

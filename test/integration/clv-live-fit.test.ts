@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CREDENTIALS, startDemoSilos, type DemoSilos } from '../../demo/silos.js';
+import { startDemoSilos, type DemoSilos } from '../../demo/silos.js';
+import { siloEnv } from '../support/silo-env.js';
 import { generatePopulation } from '../../demo/population/generate.js';
 import { parseModelFile } from '../../src/insights/clv/model-file.js';
 
@@ -34,19 +35,7 @@ describe('npm run clv -- fit --sample N', () => {
   beforeAll(async () => {
     demo = await startDemoSilos({ population });
     dir = mkdtempSync(join(tmpdir(), 'clv-live-'));
-    const c = DEMO_CREDENTIALS;
-    env = {
-      CRM_BASE_URL: demo.silos.crm.baseUrl,
-      CRM_ACCESS_TOKEN: c.crmAccessToken,
-      LOYALTY_BASE_URL: demo.silos.loyalty.baseUrl,
-      LOYALTY_USERNAME: c.loyaltyUsername,
-      LOYALTY_PASSWORD: c.loyaltyPassword,
-      COMMERCE_BASE_URL: demo.silos.commerce.baseUrl,
-      COMMERCE_ACCESS_TOKEN: c.commerceAccessToken,
-      ANALYTICS_BASE_URL: demo.silos.analytics.baseUrl,
-      ANALYTICS_TOKEN_AUTH: c.analyticsTokenAuth,
-      LOG_LEVEL: 'warn',
-    };
+    env = { ...siloEnv(demo), LOG_LEVEL: 'warn' };
   });
   afterAll(async () => {
     await demo?.close();

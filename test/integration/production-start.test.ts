@@ -8,7 +8,8 @@ import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CREDENTIALS, startDemoSilos, type DemoSilos } from '../../demo/silos.js';
+import { startDemoSilos } from '../../demo/silos.js';
+import { siloEnv } from '../support/silo-env.js';
 import { generatePopulation } from '../../demo/population/generate.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -30,24 +31,6 @@ function filesUnder(dir: string): string[] {
     .filter((entry) => entry.isFile())
     .map((entry) => relative(OUT, join(entry.parentPath, entry.name)))
     .sort();
-}
-
-/** The settings of the four silos, as an operator would write them for real products. */
-function siloEnv(demo: DemoSilos): Record<string, string> {
-  const c = DEMO_CREDENTIALS;
-  return {
-    CRM_BASE_URL: demo.silos.crm.baseUrl,
-    CRM_ACCESS_TOKEN: c.crmAccessToken,
-    LOYALTY_BASE_URL: demo.silos.loyalty.baseUrl,
-    LOYALTY_USERNAME: c.loyaltyUsername,
-    LOYALTY_PASSWORD: c.loyaltyPassword,
-    COMMERCE_BASE_URL: demo.silos.commerce.baseUrl,
-    COMMERCE_ACCESS_TOKEN: c.commerceAccessToken,
-    ANALYTICS_BASE_URL: demo.silos.analytics.baseUrl,
-    ANALYTICS_TOKEN_AUTH: c.analyticsTokenAuth,
-    // The app is the demo's second Matomo site: without it, app-only devices are not found.
-    ...(demo.silos.analytics.appSiteId === null ? {} : { ANALYTICS_APP_SITE_ID: String(demo.silos.analytics.appSiteId) }),
-  };
 }
 
 describe('npm run build, then npm run start:prod', () => {
