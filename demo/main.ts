@@ -12,6 +12,7 @@ import { generatePopulation } from './population/generate.js';
 import { loadPopulationFile } from './population/load.js';
 import { createSiloConnectors } from '../src/server/silos.js';
 import { fitLiveClvModel } from '../src/server/clv-sample.js';
+import { Random } from './population/random.js';
 import type { GatewayServices } from '../src/graphql/context.js';
 import type { ClvModel } from '../src/insights/clv/model-file.js';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   await serveGateway(settings, connectors, {
     alsoClose: [demo.close],
     exampleId: exampleId(population),
-    fitClvModel: (services) => fitDemoModel(services, settings.insights.rfmWindowDays),
+    fitClvModel: (services) => fitDemoModel(services, settings.insights.rfmWindowDays, options.seed),
   });
 }
 
@@ -61,9 +62,11 @@ const DEMO_CLV_SAMPLE = 1_000;
  * Without CLV_MODEL_FILE, the demo fits a model on its own population, live through the
  * connectors as `npm run clv -- fit --sample` does, so that `clv` and the RFM scores answer.
  */
-async function fitDemoModel(services: GatewayServices, rfmWindowDays: number): Promise<{ model: ClvModel; line: string }> {
+async function fitDemoModel(services: GatewayServices, rfmWindowDays: number, seed: number): Promise<{ model: ClvModel; line: string }> {
   const started = performance.now();
-  const { model, sample } = await fitLiveClvModel(services, { size: DEMO_CLV_SAMPLE, rfmWindowDays, concurrency: 16 });
+  // Drawn with the population's seed: the same demo fits the same model on every start.
+  const random = new Random(seed).fork('clv sample');
+  const { model, sample } = await fitLiveClvModel(services, { size: DEMO_CLV_SAMPLE, rfmWindowDays, concurrency: 16, random: (max) => random.int(0, max - 1) });
   const line =
     `Lifetime-value model fitted on ${sample.customers} demo customers (${sample.rows.length} buyers) in ${Math.round(performance.now() - started)} ms: ` +
     `r ${model.bgnbd.r.toPrecision(3)}, alpha ${model.bgnbd.alpha.toPrecision(3)} days, a ${model.bgnbd.a.toPrecision(3)}, b ${model.bgnbd.b.toPrecision(3)}.`;

@@ -46,7 +46,8 @@ fit     Fits BG/NBD (and Gamma-Gamma when the file has spend) by maximum likelih
                              gateway's settings, environment or --config FILE), resolved and
                              read live; only figures leave the silos. Days unless --time-unit.
           --time-unit UNIT   the unit of the file's t_x and T: days or weeks
-          --currency CODE    the spend's ISO 4217 currency (USD), written to the model
+          --currency CODE    the spend's ISO 4217 currency (USD), written to the model;
+                             required when the file has spend
           --out MODEL        where to write the model file (JSON)
 score   Scores every row of a summary CSV with a model file; writes CSV to stdout:
         ID,expected_purchases,p_alive,p_no_purchase,expected_average_spend
@@ -104,6 +105,8 @@ function csvField(value: string): string {
  */
 function fitFromCsv(path: string, timeUnit: ClvFitOptions['timeUnit'], currency: string | null): { model: ClvModel; hasSpend: boolean } {
   const summary = readSummary(path);
+  // Spend without a currency would be valued as any shop's money (README, "Lifetime value").
+  if (summary.hasSpend && currency === null) throw new UsageError(`${path} has spend (zbar or monetary_value): give its currency with --currency CODE, such as USD`);
   try {
     return { model: fitClvModel(summary.rows, { timeUnit, source: 'csv', currency, rfm: null, fittedAt: new Date() }), hasSpend: summary.hasSpend };
   } catch (error) {

@@ -104,6 +104,11 @@ describe('npm run clv -- score on CDNOW', () => {
 });
 
 describe('npm run clv: bad input', () => {
+  it('asks for the currency of a file with spend, exit code 2', async () => {
+    const run = await clv('fit', '--csv', WITH_SPEND, '--time-unit', 'weeks');
+    expect([run.code, run.stderr]).toEqual([2, `clv: ${WITH_SPEND} has spend (zbar or monetary_value): give its currency with --currency CODE, such as USD\n`]);
+  });
+
   it('stops on a bad row, naming its row and line and what is accepted, exit code 1, no stack trace', async () => {
     const csv = join(dir, 'bad.csv');
     writeFileSync(csv, 'ID,x,t_x,T\n1,2,30.43,38.86\n2,1,40,38.86\n');

@@ -92,7 +92,8 @@ export type Clv = {
   /**
    * The expected spend of a future purchase day, in `currency` (Gamma-Gamma conditional
    * expectation, Fader & Hardie 2013): the population mean pulled towards the customer's own mean,
-   * more so the more repeat purchases they have.
+   * more so the more repeat purchases they have. Null when the customer's purchases are not in the
+   * model's currency (or the model has none): money is never converted.
    */
   expectedAverageSpend?: Maybe<Scalars['Float']['output']>;
   /**
@@ -112,7 +113,7 @@ export type Clv = {
    * The lifetime value over the next `months` months, in `currency`: for each month, the purchase
    * days expected in it times `expectedAverageSpend`, times the gross margin, discounted at the
    * monthly discount rate the gateway is configured with (README, "Lifetime value"). `months` is
-   * from 1 to 120 (BAD_USER_INPUT otherwise).
+   * from 1 to 120 (BAD_USER_INPUT otherwise). Null when `expectedAverageSpend` is.
    */
   value?: Maybe<Scalars['Float']['output']>;
 };

@@ -31,7 +31,7 @@ export interface ClvValuation {
 export interface CustomerClv {
   readonly model: ClvModel;
   readonly history: { readonly x: number; readonly tx: number; readonly T: number; readonly zbar: number | null; readonly zbarDays: number } | null;
-  /** Whether the history's money is in the model's currency (or either is unknown). */
+  /** Whether the history's money is in the model's currency (both known and the same). */
   readonly sameCurrency: boolean;
   readonly valuation: ClvValuation;
   /** The silos whose purchases are missing (failed), as on every figure built from the history. */
@@ -63,7 +63,9 @@ export function customerClv(
             zbar: inputs.zbarDays > 0 ? inputs.zbar : null,
             zbarDays: inputs.zbarDays,
           },
-    sameCurrency: model.currency === null || currency === null || model.currency.toUpperCase() === currency.toUpperCase(),
+    // Money of unknown currency is never mixed with money of a known one: a model fitted without a
+    // currency (`fit --csv` without `--currency`) values no one.
+    sameCurrency: model.currency !== null && currency !== null && model.currency.toUpperCase() === currency.toUpperCase(),
     valuation,
     partial: unavailableSources.length > 0,
     unavailableSources,
@@ -85,7 +87,8 @@ export function clvExpectedPurchases(clv: CustomerClv, days: number): number | n
 /**
  * Expected spend of a future purchase day in the model's currency (Gamma-Gamma, Fader & Hardie
  * 2013): weighted over the repeat days whose spend is known (`zbarDays`; none: the population
- * mean). Null when they never bought, the model has no spend part, or the money is in another currency.
+ * mean). Null when they never bought, the model has no spend part, or the money is not known to be
+ * in the model's currency (another currency, or a model fitted without one).
  */
 export function clvExpectedAverageSpend(clv: CustomerClv): number | null {
   const h = clv.history;

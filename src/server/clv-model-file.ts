@@ -28,7 +28,7 @@ export async function loadClvModel(path: string | null, read: (path: string) => 
     if (!(error instanceof ModelFileError)) throw error;
     return {
       ok: false,
-      message: `The lifetime-value model file "${path}" (CLV_MODEL_FILE) cannot be used: ${error.message} Fit a new one with \`npm run clv -- fit --sample N --out FILE\`.`,
+      message: `The lifetime-value model file "${path}" (CLV_MODEL_FILE) cannot be used: ${error.message.replace(/\.?$/, '.')}`,
     };
   }
 }

@@ -52,7 +52,7 @@ describe('the configuration at npm start', () => {
       writeFileSync(other, JSON.stringify({ format: 'customer-gateway/clv-model', version: 2 }));
       const run = await runNpmStart([], { CLV_MODEL_FILE: other });
       expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(new RegExp(`^The lifetime-value model file "${other.replaceAll('/', '\\/')}" \\(CLV_MODEL_FILE\\) cannot be used: .*version.*Fit a new one with \`npm run clv -- fit --sample N --out FILE\`\\.\n$`));
+      expect(run.stderr).toBe(`The lifetime-value model file "${other}" (CLV_MODEL_FILE) cannot be used: the model file has version 2; this gateway reads version 1 only: fit a new model with \`npm run clv -- fit\`.\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -104,6 +104,24 @@ describe('BG/NBD on the CDNOW sample in days', () => {
   });
 });
 
+describe('BG/NBD on a population where no one drops out', () => {
+  it('converges at the edge of the search, with a dropout probability near 0 and the purchase rate of the sample', () => {
+    // 200 customers, each buying every 10 days up to the last day: no silence after a purchase.
+    const histories = Array.from({ length: 200 }, (_, i) => {
+      const x = 5 + (i % 10);
+      return { x, tx: x * 10, T: x * 10 + 1 };
+    });
+    const fit = fitBgNbd(prepareBgNbdSample(histories));
+    const { r, alpha, a, b } = fit.params;
+    expect(a / (a + b)).toBeLessThan(0.001);
+    expect(Math.max(a, b)).toBeGreaterThan(1e6);
+    expect(Math.max(a, b)).toBeLessThanOrEqual(1e8 * 1.0001);
+    // One purchase every 10 days: the mean purchase rate r/alpha is about 0.1 a day.
+    expect(r / alpha).toBeGreaterThan(0.09);
+    expect(r / alpha).toBeLessThan(0.11);
+  });
+});
+
 describe('BG/NBD input checks', () => {
   it.each([
     [1.5, 1, 2, 'x (repeat purchases) must be a whole number >= 0'],

@@ -162,12 +162,17 @@ export interface BgNbdFit {
   readonly evaluations: number;
 }
 
+/** The fit searches each parameter within e^±18.42 = 1e-8 .. 1e8. */
+const LOG_PARAMETER_BOUND = Math.log(1e8);
+
 /**
  * Maximum-likelihood fit of the BG/NBD parameters (FHL 2005, section 3): Nelder-Mead over
  * (ln r, ln alpha, ln a, ln b), so that every parameter stays above 0, from r = alpha = a = b = 1
  * (a fixed start: the same sample always gives the same parameters), restarted from its own
  * optimum until a restart gains less than 1e-7 (a simplex can stall before the optimum; the
- * restart is the usual cure). On the CDNOW sample (weeks) it gives FHL 2005's r = 0.243,
+ * restart is the usual cure). Each parameter is searched within 1e-8..1e8: a population where
+ * almost no one drops out (the likelihood still rising as a and b grow) is fitted at that edge,
+ * which keeps its dropout probability a/(a+b) and its purchase rate. On the CDNOW sample (weeks) it gives FHL 2005's r = 0.243,
  * alpha = 4.414, a = 0.793, b = 2.426, log-likelihood -9582.4.
  *
  * @throws RangeError when the sample is empty or has no repeat purchase (nothing to fit), or
@@ -179,6 +184,10 @@ export function fitBgNbd(sample: BgNbdSample): BgNbdFit {
   let evaluations = 0;
   const objective = (theta: readonly number[]): number => {
     evaluations++;
+    // A box on the search: a sample in which almost no one drops out has its likelihood rising
+    // for ever as a and b grow together (the dropout probability a/(a+b) going to 0), and the
+    // simplex would chase them without converging. At the box's edge the fit is that limit.
+    if (theta.some((t) => Math.abs(t) > LOG_PARAMETER_BOUND)) return Infinity;
     return -bgnbdSampleLogLikelihood({ r: Math.exp(theta[0]!), alpha: Math.exp(theta[1]!), a: Math.exp(theta[2]!), b: Math.exp(theta[3]!) }, sample);
   };
   let result = nelderMead(objective, [0, 0, 0, 0], { maxIterations: 10_000 });
