@@ -59,7 +59,7 @@ describe('npm run bench -- --smoke', () => {
 });
 
 describe('npm run bench:in-process', () => {
-  it('measures every selection and connector call through the real resolvers, without errors', async () => {
+  it('measures every selection, connector call and the scoring of a customer through the real resolvers, without errors', async () => {
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile(
         process.execPath,
@@ -69,8 +69,11 @@ describe('npm run bench:in-process', () => {
       );
     });
     const lines = stdout.split('\n').filter((line) => / µs {2}/.test(line));
-    expect(lines).toHaveLength(10);
+    // 6 selections, 4 connector calls, the scoring of one customer, its 5 parts, the personalization fields.
+    expect(lines).toHaveLength(17);
     expect(stdout).toContain('customer { id crm { firstName lastName email } loyalty { tier } commerce { orders(limit: 5)');
     expect(stdout).toContain('shop ordersOf, limit 5');
+    expect(stdout).toMatch(/Scoring one customer \(\d+ touchpoints; RFM, lifecycle, 12-month CLV, 10 segments, in \d+\)/);
+    expect(stdout).toContain('µs  customer { id lifecycle { stage } clv { value(months: 12) } segments { name } }');
   }, 40_000);
 });

@@ -10,9 +10,9 @@ import type { ClvResolvers, CustomerResolvers } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { horizonDays, horizonMonths, rfmWindowDays } from '../insights/args.js';
 import { clvExpectedAverageSpend, clvExpectedPurchases, clvPAlive, clvValue, customerClv, type CustomerClv } from '../insights/customer-clv.js';
-import { customerLifecycle } from '../insights/lifecycle.js';
+import { customerLifecycle, type LifecycleFigures } from '../insights/lifecycle.js';
 import { bgNbdInputs, purchaseHistory, type PurchaseHistory } from '../insights/purchase-history.js';
-import { customerRfm } from '../insights/rfm.js';
+import { customerRfm, type RfmFigures } from '../insights/rfm.js';
 import type { JourneyStream } from '../journey/touchpoint.js';
 import { ErrorCode, type SourceError } from '../shared/errors.js';
 import type { RequestContext } from './context.js';
@@ -32,7 +32,7 @@ export const insightResolvers: InsightResolvers = {
     const { insights } = ctx.services;
     const windowDays = rfmWindowDays(args.windowDays, insights.rfmWindowDays);
     const { history, failures } = await purchasesOf(customer, ctx, PURCHASE_STREAMS);
-    const figures = customerRfm(history, insights.now(), { windowDays, breakpoints: insights.clvModel?.rfm ?? null });
+    const figures = rfmOf(history, insights.now(), windowDays, ctx);
     const unavailableSources = reportFailures(customer, failures, ctx, info);
     return { ...figures, partial: unavailableSources.length > 0, unavailableSources };
   },
@@ -43,8 +43,7 @@ export const insightResolvers: InsightResolvers = {
     // of a customer who never bought) needs their records' creations too.
     const streams = selects(info, 'since') || selects(info, 'reason') ? [...PURCHASE_STREAMS, ...CREATION_STREAMS] : PURCHASE_STREAMS;
     const { history, failures } = await purchasesOf(customer, ctx, streams);
-    const now = insights.now();
-    const figures = customerLifecycle(history, now, { thresholds: insights.lifecycle, pAlive: pAliveOf(history, now, ctx) });
+    const figures = lifecycleOf(history, insights.now(), ctx);
     const unavailableSources = reportFailures(customer, failures, ctx, info);
     return { ...figures, partial: unavailableSources.length > 0, unavailableSources };
   },
@@ -88,11 +87,16 @@ export function clvOf(history: PurchaseHistory, ctx: RequestContext, unavailable
   return customerClv(clvModel, bgNbdInputs(history, now()), history.currency, valuation, unavailableSources);
 }
 
-/** P(alive) for the lifecycle's slowing-down test; null without a model or a purchase. */
-export function pAliveOf(history: PurchaseHistory, now: number, ctx: RequestContext): number | null {
-  const { clvModel, valuation } = ctx.services.insights;
-  if (clvModel === null) return null;
-  return clvPAlive(customerClv(clvModel, bgNbdInputs(history, now), history.currency, valuation));
+/** The customer's RFM over `windowDays`, scored against the loaded model's breakpoints (none without a model). */
+export function rfmOf(history: PurchaseHistory, now: number, windowDays: number, ctx: RequestContext): RfmFigures {
+  return customerRfm(history, now, { windowDays, breakpoints: ctx.services.insights.clvModel?.rfm ?? null });
+}
+
+/** The customer's lifecycle stage with the configured thresholds and, with a model, their P(alive). */
+export function lifecycleOf(history: PurchaseHistory, now: number, ctx: RequestContext): LifecycleFigures {
+  const { clvModel, valuation, lifecycle } = ctx.services.insights;
+  const pAlive = clvModel === null ? null : clvPAlive(customerClv(clvModel, bgNbdInputs(history, now), history.currency, valuation));
+  return customerLifecycle(history, now, { thresholds: lifecycle, pAlive });
 }
 
 /** `clv` without a model: null, and an error at the field saying how to get one. */

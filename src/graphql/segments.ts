@@ -8,9 +8,7 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { CustomerResolvers, QueryResolvers, Source } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
-import { customerLifecycle } from '../insights/lifecycle.js';
 import { purchaseHistory } from '../insights/purchase-history.js';
-import { customerRfm } from '../insights/rfm.js';
 import {
   clvFeatures,
   combinedNeeds,
@@ -33,7 +31,7 @@ import type { RequestContext } from './context.js';
 import { siloRecords } from './customer-records.js';
 import { reportFailures } from './failures.js';
 import { loadCategories, settledHistories, shopCurrency, wholeHistories } from './histories.js';
-import { clvOf, pAliveOf } from './insights.js';
+import { clvOf, lifecycleOf, rfmOf } from './insights.js';
 
 /** The horizon of the segments' `clv.value` (catalogue.ts: "over the next 12 months"). */
 const SEGMENT_CLV_MONTHS = 12;
@@ -100,10 +98,10 @@ async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: R
     const purchasesKnown = !failed.has('loyalty') && !failed.has('commerce');
     const history = purchaseHistory(touchpoints, { currency, timeZone: insights.timeZone });
     if (purchasesKnown && groups.has('lifecycle')) {
-      built.lifecycle = lifecycleFeatures({ stage: customerLifecycle(history, now, { thresholds: insights.lifecycle, pAlive: pAliveOf(history, now, ctx) }).stage });
+      built.lifecycle = lifecycleFeatures({ stage: lifecycleOf(history, now, ctx).stage });
     }
     if (purchasesKnown && groups.has('rfm')) {
-      built.rfm = rfmFeatures(customerRfm(history, now, { windowDays: insights.rfmWindowDays, breakpoints: insights.clvModel?.rfm ?? null }));
+      built.rfm = rfmFeatures(rfmOf(history, now, insights.rfmWindowDays, ctx));
     }
     if (purchasesKnown && groups.has('clv')) {
       const clv = clvOf(history, ctx);
