@@ -20,7 +20,9 @@ describe('parseSegmentsFile', () => {
   });
 
   it('names the file when it is not JSON, or not a list', () => {
-    expect(parseSegmentsFile('[{"name": ', 'segments.json')).toEqual({ ok: false, errors: [expect.stringMatching(/^Segments file "segments.json": not valid JSON \(.+\)\.$/)] });
+    expect(parseSegmentsFile('[{"name": ', 'segments.json')).toEqual({ ok: false, errors: ['Segments file "segments.json": not valid JSON: a list of {"name", "description", "rule"} objects is expected.'] });
+    // The text itself is never quoted: the setting may point at a file of secrets by mistake.
+    expect(parseSegmentsFile('root:x:0:0:root:/root:/bin/bash', '/etc/passwd')).toEqual({ ok: false, errors: ['Segments file "/etc/passwd": not valid JSON: a list of {"name", "description", "rule"} objects is expected.'] });
     expect(parseSegmentsFile('{"vip": "journey.totalSpend > 1000"}', 'segments.json')).toEqual({
       ok: false,
       errors: ['Segments file "segments.json": expected a JSON array of segments, each {"name": …, "description": …, "rule": …}.'],

@@ -26,8 +26,10 @@ export function parseSegmentsFile(text: string, fileName: string): SegmentsFileR
   try {
     json = JSON.parse(text);
   } catch (error) {
-    // The file is configuration, not personal data: the parser's message (with its position) helps.
-    return { ok: false, errors: [inFile(`not valid JSON (${(error as Error).message}).`)] };
+    // Only where it broke: V8's message quotes the text, and a setting pointing at the wrong file
+    // (a key, /etc/passwd) must not copy it to the terminal or a log.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    return { ok: false, errors: [inFile(`not valid JSON${position === undefined ? '' : ` (at character ${position})`}: a list of {"name", "description", "rule"} objects is expected.`)] };
   }
   if (!Array.isArray(json)) {
     return { ok: false, errors: [inFile('expected a JSON array of segments, each {"name": …, "description": …, "rule": …}.')] };
