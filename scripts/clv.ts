@@ -30,7 +30,8 @@ import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.j
 import { SourceError } from '../src/shared/errors.js';
 import { createLogger } from '../src/shared/logger.js';
 import { parseSummaryCsv, SummaryCsvError, type SummaryCsv } from '../src/insights/clv/summary-csv.js';
-import { isTimeUnit, TIME_UNITS } from '../src/insights/clv/time-unit.js';
+import { DAYS_PER_UNIT, isTimeUnit, TIME_UNITS } from '../src/insights/clv/time-unit.js';
+import { INSIGHT_ARG_RANGES } from '../src/insights/args.js';
 
 const HELP = `Usage:
   npm run clv -- fit --csv FILE --time-unit days|weeks [--currency CODE] [--out MODEL]
@@ -54,7 +55,8 @@ score   Scores every row of a summary CSV with a model file; writes CSV to stdou
           --model MODEL      a model file written by fit
           --csv FILE         the summary CSV, its times in the model's time unit
           --horizon T        the horizon of expected_purchases and p_no_purchase, in the
-                             model's time unit (39 = 39 weeks for a model in weeks)
+                             model's time unit (39 = 39 weeks for a model in weeks), at
+                             most ten years
 
 The summary CSV has a header; columns in any order: ID, x or frequency (repeat purchases),
 t_x or recency (time of the last repeat purchase since the first purchase), T (time since
@@ -76,6 +78,9 @@ function readText(path: string, what: string): string {
     throw new DataError(`cannot read the ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`);
   }
 }
+
+/** The longest horizon `score` takes, in days: the gateway's `expectedPurchases(days:)` range. */
+const MAX_HORIZON_DAYS = INSIGHT_ARG_RANGES.days.max;
 
 function readSummary(path: string): SummaryCsv {
   const text = readText(path, 'CSV file');
@@ -218,6 +223,10 @@ function score(args: string[]): void {
     if (error instanceof ModelFileError) throw new DataError(`${values.model}: ${error.message}`);
     throw error;
   }
+  // Ten years, as the gateway's `expectedPurchases(days:)` allows: past it the expectation's
+  // series converges too slowly to be worth waiting for, and no retailer plans that far.
+  const longest = MAX_HORIZON_DAYS / DAYS_PER_UNIT[model.timeUnit];
+  if (horizon > longest) throw new UsageError(`--horizon is at most ${Number(longest.toPrecision(4))} ${model.timeUnit} (ten years) for this model, got ${values.horizon}`);
   const { rows } = readSummary(values.csv);
   const out: string[] = ['ID,expected_purchases,p_alive,p_no_purchase,expected_average_spend'];
   rows.forEach((row, index) => {

@@ -132,6 +132,11 @@ describe('npm run clv: bad input', () => {
     expect(run.stderr).toBe(`clv: ${old}: the model file has version 2; this gateway reads version 1 only: fit a new model with \`npm run clv -- fit\`\n`);
   });
 
+  it('refuses a horizon past ten years in the model\'s time unit, exit code 2', async () => {
+    const run = await clv('score', '--model', model, '--csv', WITH_SPEND, '--horizon', '1e9');
+    expect([run.code, run.stderr]).toEqual([2, 'clv: --horizon is at most 521.4 weeks (ten years) for this model, got 1e9\n']);
+  });
+
   it('refuses a horizon that is not a number, exit code 2', async () => {
     const run = await clv('score', '--model', model, '--csv', WITH_SPEND, '--horizon', 'soon');
     expect(run.code).toBe(2);
