@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { fitClvModel, type ClvFitOptions, type ClvFitRow } from '../src/insights/clv/fit.js';
 import { formatModelFile, ModelFileError, parseModelFile, type ClvModel } from '../src/insights/clv/model-file.js';
 import { scoreCustomer } from '../src/insights/clv/score.js';
+import { Random } from '../demo/population/random.js';
 import { fitLiveClvModel } from '../src/server/clv-sample.js';
 import { parseConfig } from '../src/server/config.js';
 import { createGatewayCore } from '../src/server/server.js';
@@ -35,7 +36,7 @@ import { INSIGHT_ARG_RANGES } from '../src/insights/args.js';
 
 const HELP = `Usage:
   npm run clv -- fit --csv FILE --time-unit days|weeks [--currency CODE] [--out MODEL]
-  npm run clv -- fit --sample N [--config FILE] [--time-unit days|weeks] [--out MODEL]
+  npm run clv -- fit --sample N [--seed S] [--config FILE] [--time-unit days|weeks] [--out MODEL]
   npm run clv -- score --model MODEL --csv FILE --horizon T
   npm run clv -- --help
 
@@ -46,6 +47,7 @@ fit     Fits BG/NBD (and Gamma-Gamma when the file has spend) by maximum likelih
           --sample N         or: N customers drawn at random from the configured silos (the
                              gateway's settings, environment or --config FILE), resolved and
                              read live; only figures leave the silos. Days unless --time-unit.
+          --seed S           with --sample: draw the same sample every time (same silos)
           --time-unit UNIT   the unit of the file's t_x and T: days or weeks
           --currency CODE    the spend's ISO 4217 currency (USD), written to the model;
                              required when the file has spend
@@ -120,7 +122,7 @@ function fitFromCsv(path: string, timeUnit: ClvFitOptions['timeUnit'], currency:
   }
 }
 
-async function fitFromSample(size: number, timeUnit: ClvFitOptions['timeUnit'], configFile: string | undefined): Promise<{ model: ClvModel; hasSpend: boolean }> {
+async function fitFromSample(size: number, timeUnit: ClvFitOptions['timeUnit'], configFile: string | undefined, seed: number | undefined): Promise<{ model: ClvModel; hasSpend: boolean }> {
   let file: unknown;
   if (configFile !== undefined) {
     try {
@@ -136,7 +138,13 @@ async function fitFromSample(size: number, timeUnit: ClvFitOptions['timeUnit'], 
   const started = performance.now();
   try {
     const { services } = await createGatewayCore({ settings: config.config, connectors, logger: createLogger('warn', (line) => process.stderr.write(`${line}\n`)) });
-    const { model, sample } = await fitLiveClvModel(services, { size, rfmWindowDays: config.config.insights.rfmWindowDays, timeUnit });
+    const drawn = seed === undefined ? undefined : new Random(seed).fork('clv sample');
+    const { model, sample } = await fitLiveClvModel(services, {
+      size,
+      rfmWindowDays: config.config.insights.rfmWindowDays,
+      timeUnit,
+      ...(drawn ? { random: (max: number) => drawn.int(0, max - 1) } : {}),
+    });
     process.stderr.write(
       `Sampled ${sample.customers} customers live in ${Math.round(performance.now() - started)} ms: ${sample.rows.length} buyers fitted` +
         (sample.skippedForFailures + sample.skippedForCurrency > 0 ? `, ${sample.skippedForFailures} left out for a silo failure, ${sample.skippedForCurrency} for another currency` : '') +
@@ -158,6 +166,7 @@ async function fit(args: string[]): Promise<void> {
     options: {
       csv: { type: 'string' },
       sample: { type: 'string' },
+      seed: { type: 'string' },
       config: { type: 'string' },
       'time-unit': { type: 'string' },
       currency: { type: 'string' },
@@ -179,7 +188,8 @@ async function fit(args: string[]): Promise<void> {
     const size = Number(values.sample);
     if (!/^\d+$/.test(values.sample) || size < 10 || size > 1_000_000) throw new UsageError(`--sample must be a whole number of customers from 10 to 1000000, got "${values.sample.slice(0, 20)}"`);
     if (currency !== null) throw new UsageError("--currency is for --csv: a live sample's currency is the shop's");
-    fitted = await fitFromSample(size, unit, values.config);
+    if (values.seed !== undefined && !/^\d{1,9}$/.test(values.seed)) throw new UsageError(`--seed must be a whole number from 0 to 999999999, got "${values.seed.slice(0, 20)}"`);
+    fitted = await fitFromSample(size, unit, values.config, values.seed === undefined ? undefined : Number(values.seed));
   } else {
     fitted = fitFromCsv(values.csv!, unit, currency);
   }

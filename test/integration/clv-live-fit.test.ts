@@ -44,7 +44,7 @@ describe('npm run clv -- fit --sample N', () => {
 
   it('fits BG/NBD, Gamma-Gamma and the RFM breakpoints on customers drawn live, and writes figures only', async () => {
     const out = join(dir, 'model.json');
-    const { code, stdout, stderr } = await clv(['fit', '--sample', '150', '--out', out], env);
+    const { code, stdout, stderr } = await clv(['fit', '--sample', '150', '--seed', '3', '--out', out], env);
     expect(stderr).toMatch(/^Sampled 150 customers live in \d+ ms: \d+ buyers fitted/);
     expect(code).toBe(0);
     expect(stdout.split('\n').map((line) => line.split(' ')[0])).toEqual(['r', 'alpha', 'a', 'b', 'p', 'q', 'gamma', 'log_likelihood', 'gamma_gamma_log_likelihood', '']);

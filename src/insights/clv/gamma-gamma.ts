@@ -128,6 +128,9 @@ export interface GammaGammaFit {
   readonly sampleSize: number;
 }
 
+/** The fit searches each parameter within e^±18.42 = 1e-8 .. 1e8 (see fitGammaGamma). */
+const LOG_PARAMETER_BOUND = Math.log(1e8);
+
 /**
  * Maximum-likelihood fit of p, q and gamma: Nelder-Mead over (ln p, ln q, ln gamma) from
  * p = q = gamma = 1 (a fixed start), restarted from its own optimum until a restart gains less
@@ -140,16 +143,24 @@ export interface GammaGammaFit {
  */
 export function fitGammaGamma(sample: GammaGammaSample): GammaGammaFit {
   if (sample.size === 0) throw new RangeError('Gamma-Gamma needs at least one customer with a repeat purchase (x >= 1) to fit');
+  // A box on the search, as for BG/NBD (bgnbd.ts): a sample whose spends hardly differ between
+  // customers has its likelihood rising for ever as q and gamma grow together (the spread of
+  // the customers' mean spends going to 0); at the box's edge the fit is that limit.
   const objective = (theta: readonly number[]): number =>
-    -gammaGammaSampleLogLikelihood({ p: Math.exp(theta[0]!), q: Math.exp(theta[1]!), gamma: Math.exp(theta[2]!) }, sample);
+    theta.some((t) => Math.abs(t) > LOG_PARAMETER_BOUND)
+      ? Infinity
+      : -gammaGammaSampleLogLikelihood({ p: Math.exp(theta[0]!), q: Math.exp(theta[1]!), gamma: Math.exp(theta[2]!) }, sample);
   let result = nelderMead(objective, [0, 0, 0], { maxIterations: 10_000 });
+  let gain = Infinity;
   for (let restart = 0; restart < 5; restart++) {
     const again = nelderMead(objective, result.point, { step: 0.1, maxIterations: 10_000 });
-    const gain = result.value - again.value;
+    gain = result.value - again.value;
     result = again;
     if (gain < 1e-7) break;
   }
-  if (!result.converged) throw new RangeError('the Gamma-Gamma fit did not converge (10,000 iterations)');
+  // A simplex crawling along the search box's edge may use up its iterations without shrinking
+  // while the likelihood no longer moves: converged in value, which is what the fit is for.
+  if (!result.converged && !(gain < 1e-7)) throw new RangeError('the Gamma-Gamma fit did not converge (10,000 iterations)');
   const [p, q, gamma] = result.point.map(Math.exp) as [number, number, number];
   if (!(q > 1)) throw new RangeError('the Gamma-Gamma fit gave q <= 1: the mean spend would be infinite, so the model does not suit this spend');
   return { params: { p, q, gamma }, logLikelihood: -result.value, sampleSize: sample.size };
