@@ -20,7 +20,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fitClvModel, type ClvFitOptions, type ClvFitRow } from '../src/insights/clv/fit.js';
+import { fitClvModel, type ClvFitOptions } from '../src/insights/clv/fit.js';
 import { formatModelFile, ModelFileError, parseModelFile, type ClvModel } from '../src/insights/clv/model-file.js';
 import { scoreCustomer } from '../src/insights/clv/score.js';
 import { Random } from '../demo/population/random.js';

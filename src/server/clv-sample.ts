@@ -20,7 +20,6 @@ import type { ClvModel } from '../insights/clv/model-file.js';
 import { daysToModelTime, type TimeUnit } from '../insights/clv/time-unit.js';
 import { bgNbdInputs } from '../insights/purchase-history.js';
 import { customerRfm, rfmBreakpoints, type RfmSample } from '../insights/rfm.js';
-import { SourceError } from '../shared/errors.js';
 
 /** What a live sample gives the fit. Times in days. */
 export interface ClvSample {

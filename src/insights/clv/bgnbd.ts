@@ -12,7 +12,7 @@
  * (days or weeks: alpha is in that unit, r, a and b have none). The functions take x, t_x and T as
  * numbers, not an object, so that scoring a customer allocates nothing.
  */
-import { nelderMead } from './nelder-mead.js';
+import { maximizePositive } from './nelder-mead.js';
 import { logGamma, logHyp2f1 } from './special.js';
 
 /** The four BG/NBD parameters: r and alpha (Gamma, alpha in the model's time unit), a and b (Beta). */
@@ -162,15 +162,9 @@ export interface BgNbdFit {
   readonly evaluations: number;
 }
 
-/** The fit searches each parameter within e^±18.42 = 1e-8 .. 1e8. */
-const LOG_PARAMETER_BOUND = Math.log(1e8);
-
 /**
- * Maximum-likelihood fit of the BG/NBD parameters (FHL 2005, section 3): Nelder-Mead over
- * (ln r, ln alpha, ln a, ln b), so that every parameter stays above 0, from r = alpha = a = b = 1
- * (a fixed start: the same sample always gives the same parameters), restarted from its own
- * optimum until a restart gains less than 1e-7 (a simplex can stall before the optimum; the
- * restart is the usual cure). Each parameter is searched within 1e-8..1e8: a population where
+ * Maximum-likelihood fit of the BG/NBD parameters (FHL 2005, section 3), by {@link maximizePositive}
+ * (Nelder-Mead over the log-parameters from 1, restarted, within 1e-8..1e8): a population where
  * almost no one drops out (the likelihood still rising as a and b grow) is fitted at that edge,
  * which keeps its dropout probability a/(a+b) and its purchase rate. On the CDNOW sample (weeks) it gives FHL 2005's r = 0.243,
  * alpha = 4.414, a = 0.793, b = 2.426, log-likelihood -9582.4.
@@ -182,27 +176,16 @@ export function fitBgNbd(sample: BgNbdSample): BgNbdFit {
   if (sample.size === 0) throw new RangeError('BG/NBD needs at least one customer to fit');
   if (sample.distinctX.every((x) => x === 0)) throw new RangeError('BG/NBD needs at least one customer with a repeat purchase (x > 0) to fit');
   let evaluations = 0;
-  const objective = (theta: readonly number[]): number => {
-    evaluations++;
-    // A box on the search: a sample in which almost no one drops out has its likelihood rising
-    // for ever as a and b grow together (the dropout probability a/(a+b) going to 0), and the
-    // simplex would chase them without converging. At the box's edge the fit is that limit.
-    if (theta.some((t) => Math.abs(t) > LOG_PARAMETER_BOUND)) return Infinity;
-    return -bgnbdSampleLogLikelihood({ r: Math.exp(theta[0]!), alpha: Math.exp(theta[1]!), a: Math.exp(theta[2]!), b: Math.exp(theta[3]!) }, sample);
-  };
-  let result = nelderMead(objective, [0, 0, 0, 0], { maxIterations: 10_000 });
-  let gain = Infinity;
-  for (let restart = 0; restart < 5; restart++) {
-    const again = nelderMead(objective, result.point, { step: 0.1, maxIterations: 10_000 });
-    gain = result.value - again.value;
-    result = again;
-    if (gain < 1e-7) break;
-  }
-  // A simplex crawling along the search box's edge may use up its iterations without shrinking
-  // while the likelihood no longer moves: converged in value, which is what the fit is for.
-  if (!result.converged && !(gain < 1e-7)) throw new RangeError('the BG/NBD fit did not converge (10,000 iterations)');
-  const [r, alpha, a, b] = result.point.map(Math.exp) as [number, number, number, number];
-  return { params: { r, alpha, a, b }, logLikelihood: -result.value, evaluations };
+  const fit = maximizePositive(
+    ([r, alpha, a, b]) => {
+      evaluations++;
+      return bgnbdSampleLogLikelihood({ r: r!, alpha: alpha!, a: a!, b: b! }, sample);
+    },
+    4,
+    'BG/NBD',
+  );
+  const [r, alpha, a, b] = fit.params as [number, number, number, number];
+  return { params: { r, alpha, a, b }, logLikelihood: fit.logLikelihood, evaluations };
 }
 
 /**

@@ -9,7 +9,7 @@
  * x = 0 say nothing about spend and are left out of the fit. The model assumes spend independent
  * of the purchase process.
  */
-import { nelderMead } from './nelder-mead.js';
+import { maximizePositive } from './nelder-mead.js';
 import { logGamma } from './special.js';
 
 /** The three Gamma-Gamma parameters (p and q have no unit, gamma is in the model's currency). */
@@ -128,13 +128,9 @@ export interface GammaGammaFit {
   readonly sampleSize: number;
 }
 
-/** The fit searches each parameter within e^±18.42 = 1e-8 .. 1e8 (see fitGammaGamma). */
-const LOG_PARAMETER_BOUND = Math.log(1e8);
-
 /**
- * Maximum-likelihood fit of p, q and gamma: Nelder-Mead over (ln p, ln q, ln gamma) from
- * p = q = gamma = 1 (a fixed start), restarted from its own optimum until a restart gains less
- * than 1e-7. On the CDNOW repeat buyers it gives note 025's p = 6.25, q = 3.74, gamma = 15.44.
+ * Maximum-likelihood fit of p, q and gamma by {@link maximizePositive} (Nelder-Mead over the
+ * log-parameters from 1, restarted, within 1e-8..1e8). On the CDNOW repeat buyers it gives note 025's p = 6.25, q = 3.74, gamma = 15.44.
  *
  * @throws RangeError when the sample is empty, when the optimizer does not converge, or when the
  *   fitted q is not above 1: the population's mean spend p gamma / (q - 1) is then infinite
@@ -143,27 +139,12 @@ const LOG_PARAMETER_BOUND = Math.log(1e8);
  */
 export function fitGammaGamma(sample: GammaGammaSample): GammaGammaFit {
   if (sample.size === 0) throw new RangeError('Gamma-Gamma needs at least one customer with a repeat purchase (x >= 1) to fit');
-  // A box on the search, as for BG/NBD (bgnbd.ts): a sample whose spends hardly differ between
-  // customers has its likelihood rising for ever as q and gamma grow together (the spread of
-  // the customers' mean spends going to 0); at the box's edge the fit is that limit.
-  const objective = (theta: readonly number[]): number =>
-    theta.some((t) => Math.abs(t) > LOG_PARAMETER_BOUND)
-      ? Infinity
-      : -gammaGammaSampleLogLikelihood({ p: Math.exp(theta[0]!), q: Math.exp(theta[1]!), gamma: Math.exp(theta[2]!) }, sample);
-  let result = nelderMead(objective, [0, 0, 0], { maxIterations: 10_000 });
-  let gain = Infinity;
-  for (let restart = 0; restart < 5; restart++) {
-    const again = nelderMead(objective, result.point, { step: 0.1, maxIterations: 10_000 });
-    gain = result.value - again.value;
-    result = again;
-    if (gain < 1e-7) break;
-  }
-  // A simplex crawling along the search box's edge may use up its iterations without shrinking
-  // while the likelihood no longer moves: converged in value, which is what the fit is for.
-  if (!result.converged && !(gain < 1e-7)) throw new RangeError('the Gamma-Gamma fit did not converge (10,000 iterations)');
-  const [p, q, gamma] = result.point.map(Math.exp) as [number, number, number];
+  // The box of maximizePositive also holds a sample whose spends hardly differ between customers:
+  // its likelihood rises for ever as q and gamma grow together.
+  const fit = maximizePositive(([p, q, gamma]) => gammaGammaSampleLogLikelihood({ p: p!, q: q!, gamma: gamma! }, sample), 3, 'Gamma-Gamma');
+  const [p, q, gamma] = fit.params as [number, number, number];
   if (!(q > 1)) throw new RangeError('the Gamma-Gamma fit gave q <= 1: the mean spend would be infinite, so the model does not suit this spend');
-  return { params: { p, q, gamma }, logLikelihood: -result.value, sampleSize: sample.size };
+  return { params: { p, q, gamma }, logLikelihood: fit.logLikelihood, sampleSize: sample.size };
 }
 
 /**

@@ -102,3 +102,34 @@ export function nelderMead(objective: (point: readonly number[]) => number, star
   const bestIndex = values.indexOf(Math.min(...values));
   return { point: points[bestIndex]!.slice(), value: values[bestIndex]!, iterations, converged: false };
 }
+
+/** The box {@link maximizePositive} searches each parameter in: e^±18.42 = 1e-8 .. 1e8. */
+const LOG_PARAMETER_BOUND = Math.log(1e8);
+
+/**
+ * Maximum-likelihood search of `dimensions` positive parameters, as both CLV fits do it:
+ * Nelder-Mead over their logarithms from all parameters at 1 (a fixed start: the same sample
+ * always gives the same parameters), restarted from its own optimum until a restart gains less
+ * than 1e-7 (a simplex can stall before the optimum; the restart is the usual cure). Each
+ * parameter stays within 1e-8..1e8: a likelihood still rising as parameters grow together (BG/NBD
+ * with almost no dropout, Gamma-Gamma with almost equal spends) is maximized at that edge, its
+ * limit. A simplex crawling along the edge may use up its iterations without shrinking while the
+ * likelihood no longer moves: that is converged in value, which is what a fit is for.
+ *
+ * @returns the parameters and the log-likelihood there.
+ * @throws RangeError `the <what> fit did not converge (10,000 iterations)` when it is still improving.
+ */
+export function maximizePositive(logLikelihood: (params: readonly number[]) => number, dimensions: number, what: string): { params: number[]; logLikelihood: number } {
+  const objective = (theta: readonly number[]): number =>
+    theta.some((t) => Math.abs(t) > LOG_PARAMETER_BOUND) ? Infinity : -logLikelihood(theta.map(Math.exp));
+  let result = nelderMead(objective, new Array<number>(dimensions).fill(0), { maxIterations: 10_000 });
+  let gain = Infinity;
+  for (let restart = 0; restart < 5; restart++) {
+    const again = nelderMead(objective, result.point, { step: 0.1, maxIterations: 10_000 });
+    gain = result.value - again.value;
+    result = again;
+    if (gain < 1e-7) break;
+  }
+  if (!result.converged && !(gain < 1e-7)) throw new RangeError(`the ${what} fit did not converge (10,000 iterations)`);
+  return { params: result.point.map(Math.exp), logLikelihood: -result.value };
+}
