@@ -16,8 +16,9 @@
  * ground truth (crm id -> loyalty member id, shop customer id), the way the gateway's identity
  * cache knows the cluster's record ids on a warm request. It still calls every silo live for
  * the data. *
- * The same server answers the journey question on `/journey` (journey-floor.ts), through the
- * gateway's connectors built here once.
+ * The same server answers the journey question on `/journey` (journey-floor.ts) and the
+ * personalization question on `/personalization?ids=crm:1,crm:2,...` (personalization-floor.ts),
+ * through the gateway's connectors built here once.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -31,6 +32,7 @@ import type { GatewayConfig } from '../src/server/config.js';
 import { encodeGoldenId } from '../src/identity/golden-id.js';
 import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.js';
 import { journeyFloor } from './journey-floor.js';
+import { personalizationFloor, type PersonalizationSettings } from './personalization-floor.js';
 import type { BenchPerson } from './shared.js';
 
 // The field lists of connectors/commerce/client.ts (not exported there), so that the shop
@@ -47,6 +49,8 @@ export interface Floor {
   url: string;
   /** The journey question (journey-floor.ts): GET <journeyUrl>?id=crm:<id>. */
   journeyUrl: string;
+  /** The personalization question (personalization-floor.ts): GET <personalizationUrl>?ids=crm:<id>,crm:<id>,... */
+  personalizationUrl: string;
   /** Requests answered with a 5xx (a silo failed). */
   failures(): number;
   close(): Promise<void>;
@@ -105,7 +109,12 @@ function nonEmpty(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;
 }
 
-export async function startFloor(options: { silos: GatewayConfig['silos']; persons: readonly BenchPerson[] }): Promise<Floor> {
+export async function startFloor(options: {
+  silos: GatewayConfig['silos'];
+  persons: readonly BenchPerson[];
+  /** The model, segments and settings of the personalization question; without them `/personalization` answers 404. */
+  personalization: PersonalizationSettings | null;
+}): Promise<Floor> {
   const { silos } = options;
   const byCrmId = new Map(options.persons.map((p) => [p.crm, p]));
   const crm = upstream(silos.crm);
@@ -129,6 +138,7 @@ export async function startFloor(options: { silos: GatewayConfig['silos']; perso
   // The journey question's calls go through the gateway's own connectors (journey-floor.ts says why).
   const connectors = createSiloConnectors(silos);
   const cursorSecret = randomBytes(32);
+  const personalize = options.personalization ? personalizationFloor(connectors, options.personalization) : null;
 
   async function contact(id: string): Promise<unknown[]> {
     const body = await call(crm, 'POST', BATCH_READ_PATH, crmHeaders, { properties: CONTACT_PROPERTIES, inputs: [{ id }] });
@@ -166,13 +176,28 @@ export async function startFloor(options: { silos: GatewayConfig['silos']; perso
   let failures = 0;
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://floor');
-    const id = url.searchParams.get('id') ?? '';
-    const person = id.startsWith('crm:') ? byCrmId.get(id.slice(4)) : undefined;
     const send = (status: number, body: unknown): void => {
       const text = JSON.stringify(body);
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
       res.end(text);
     };
+    if (url.pathname === '/personalization') {
+      const persons = (url.searchParams.get('ids') ?? '').split(',').map((id) => (id.startsWith('crm:') ? byCrmId.get(id.slice(4)) : undefined));
+      if (!personalize || persons.some((p) => p === undefined)) {
+        send(404, { data: { customers: null } });
+        return;
+      }
+      personalize(persons as BenchPerson[]).then(
+        (customers) => send(200, { data: { customers } }),
+        (error: unknown) => {
+          failures += 1;
+          send(502, { errors: [{ message: (error as Error).message }] });
+        },
+      );
+      return;
+    }
+    const id = url.searchParams.get('id') ?? '';
+    const person = id.startsWith('crm:') ? byCrmId.get(id.slice(4)) : undefined;
     if (!person) {
       send(404, { data: { customer: null } });
       return;
@@ -212,6 +237,7 @@ export async function startFloor(options: { silos: GatewayConfig['silos']; perso
   return {
     url: `${origin}/customer`,
     journeyUrl: `${origin}/journey`,
+    personalizationUrl: `${origin}/personalization`,
     failures: () => failures,
     close: async () => {
       await new Promise<void>((resolve) => {

@@ -54,7 +54,7 @@ export interface JourneyAnswer {
  * Every event of one history, read after read of {@link WHOLE_HISTORY_READ} until the silo has no
  * more. A read starts at `from` included: the event there was taken by the read before.
  */
-async function readAll<T>(
+export async function readAll<T>(
   read: (window: JourneyWindow) => Promise<JourneyRead<T>>,
   pointOf: (item: T) => JourneyPoint,
 ): Promise<Array<T & { recordId: string }>> {

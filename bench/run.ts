@@ -14,18 +14,26 @@
  * to try). Targets are reported, not enforced: the exit code is 0 whatever the figures.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fixedRate, percentile, saturate, type RequestShape, type RunResult } from './load.js';
 import { compareProfiles, summarize, type Profile } from './profile-summary.js';
+import { Random } from '../demo/population/random.js';
+import { formatModelFile } from '../src/insights/clv/model-file.js';
+import { fitLiveClvModel } from '../src/server/clv-sample.js';
+import { parseGatewaySettings } from '../src/server/config.js';
+import { createGatewayCore } from '../src/server/server.js';
+import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.js';
+import { createLogger } from '../src/shared/logger.js';
 import { BENCH_DIR, REPO_DIR, hasTaskset, pin as pinProcess, spawnChild, type Child, type Usage } from './rpc.js';
 import type { ChildUsage, ContenderKind, StartArgs } from './server-child.js';
 import {
   IDS_ONLY_QUERY,
   JOURNEY_PAGE_QUERY,
   JOURNEY_QUERY,
+  PERSONALIZATION_QUERY,
   PROFILE_QUERY,
   PROFILES_QUERY,
   withJitter,
@@ -77,6 +85,17 @@ interface Mode {
    * 128 of them in flight queue silo calls past their deadlines (1.5-2 s), which fails them.
    */
   journeyConnections: number;
+  /** Rounds and seconds per round of the journey's fixed-rate runs (its p99 needs more requests than one 10 s round has). */
+  journeyTaxRounds: number;
+  journeyTaxRunS: number;
+  /** Customers per personalization request (the issue's `customers(ids: 50)`). */
+  personalizationBatch: number;
+  /** Distinct batches the personalization load cycles over. */
+  personalizationBatches: number;
+  /** Connections of the personalization saturation runs (a request asks for 50 customers). */
+  personalizationConnections: number;
+  /** Customers of the live CLV fit that makes the personalization question's model. */
+  clvFitSample: number;
 }
 
 const MODES: Record<Mode['name'], Mode> = {
@@ -98,6 +117,12 @@ const MODES: Record<Mode['name'], Mode> = {
     journeyCallSample: 20,
     journeyPersons: 1_000,
     journeyConnections: 16,
+    journeyTaxRounds: 8,
+    journeyTaxRunS: 20,
+    personalizationBatch: 50,
+    personalizationBatches: 20,
+    personalizationConnections: 4,
+    clvFitSample: 1000,
   },
   quick: {
     name: 'quick',
@@ -117,6 +142,12 @@ const MODES: Record<Mode['name'], Mode> = {
     journeyCallSample: 20,
     journeyPersons: 1_000,
     journeyConnections: 16,
+    journeyTaxRounds: 4,
+    journeyTaxRunS: 3,
+    personalizationBatch: 50,
+    personalizationBatches: 20,
+    personalizationConnections: 4,
+    clvFitSample: 1000,
   },
   smoke: {
     name: 'smoke',
@@ -139,6 +170,12 @@ const MODES: Record<Mode['name'], Mode> = {
     journeyCallSample: 3,
     journeyPersons: 20,
     journeyConnections: 4,
+    journeyTaxRounds: 1,
+    journeyTaxRunS: 1,
+    personalizationBatch: 5,
+    personalizationBatches: 2,
+    personalizationConnections: 2,
+    clvFitSample: 100,
   },
 };
 
@@ -223,6 +260,16 @@ function contenderAsk(kind: ContenderKind, url: string, query = PROFILE_QUERY): 
   const path = new URL(url).pathname;
   if (kind === 'floor') return (id) => ({ method: 'GET', path: `${path}?id=${encodeURIComponent(id)}` });
   return (id) => ({ method: 'POST', path, body: JSON.stringify({ query, variables: { id } }) });
+}
+
+/**
+ * A contender asked a question about many customers at once: its `id` is their ids joined with
+ * commas (the floor takes them so; the gateway gets them as the `ids` variable).
+ */
+function batchAsk(kind: ContenderKind, url: string, query: string): Contender['ask'] {
+  const path = new URL(url).pathname;
+  if (kind === 'floor') return (ids) => ({ method: 'GET', path: `${path}?ids=${encodeURIComponent(ids)}` });
+  return (ids) => ({ method: 'POST', path, body: JSON.stringify({ query, variables: { ids: ids.split(',') } }) });
 }
 
 /** The request shape of a load run: the i-th request asks for ids[i mod n]. */
@@ -499,11 +546,41 @@ async function countCalls(h: Harness, contender: Contender, query: string, varia
   if (traced) await contender.child.call('trace', true);
   const before = await h.silos.call<SiloStats>('stats');
   const body =
-    contender.kind === 'floor' ? (await ask(contender, variables.id as string)).body : await graphql(contender.url, query, variables);
+    contender.kind === 'floor'
+      ? (await ask(contender, (variables.id as string | undefined) ?? (variables.ids as string[]).join(','))).body
+      : await graphql(contender.url, query, variables);
   const after = await h.silos.call<SiloStats>('stats');
   const traces = traced ? await contender.child.call<LookupTrace[]>('trace', false) : [];
   const errors = Array.isArray(body?.errors) ? body.errors.length : 0;
   return { calls: sumCalls(before, after), rounds: groupRounds(traces), errors };
+}
+
+/**
+ * The personalization question's model: fitted live on `size` customers of the bench's population
+ * through the gateway's own services (what `npm run clv -- fit --sample N --seed 1` does), written
+ * to a temporary model file; with the demo's segments file, what the gateway and the floor load.
+ */
+async function fitBenchModel(silos: SilosReady['silos'], size: number): Promise<{ segmentsFile: string; modelFile: string }> {
+  const parsed = parseGatewaySettings({ env: {} });
+  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+  const settings = { ...parsed.config, silos };
+  const connectors = createSiloConnectors(silos);
+  try {
+    const started = performance.now();
+    const { services, apollo } = await createGatewayCore({ settings, connectors, logger: createLogger('warn', (line) => process.stderr.write(`${line}\n`)) });
+    const drawn = new Random(1).fork('clv sample');
+    const { model, sample } = await fitLiveClvModel(services, { size, rfmWindowDays: settings.insights.rfmWindowDays, random: (max) => drawn.int(0, max - 1) });
+    await apollo.stop();
+    const modelFile = join(mkdtempSync(join(tmpdir(), 'bench-clv-')), 'clv-model.json');
+    writeFileSync(modelFile, formatModelFile(model));
+    log(
+      `CLV model fitted live on ${sample.customers} customers (${sample.rows.length} buyers) in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+        `r ${model.bgnbd.r.toPrecision(3)}, alpha ${model.bgnbd.alpha.toPrecision(3)} days, a ${model.bgnbd.a.toPrecision(3)}, b ${model.bgnbd.b.toPrecision(3)}`,
+    );
+    return { segmentsFile: join(REPO_DIR, 'demo', 'segments.json'), modelFile };
+  } finally {
+    await closeSiloConnectors(connectors);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -576,6 +653,10 @@ async function main(): Promise<void> {
     const h: Harness = { silos, silosReady };
     log(`population of ${silosReady.populationSize} generated in ${silosReady.generateMs} ms; ${silosReady.persons.length} people with one CRM, loyalty and shop record each`);
 
+    // The personalization question's model: fitted live on a sample of this population, as the
+    // demo fits one at start (`npm run clv -- fit --sample N`), and loaded by the gateway and the floor.
+    const insights = await fitBenchModel(silosReady.silos, mode.clvFitSample);
+
     const needed = mode.warmPersons + mode.batchDistinct + 2;
     if (silosReady.persons.length < needed) throw new Error(`The population has ${silosReady.persons.length} usable people; the ${mode.name} mode needs ${needed}.`);
     const warmSet = silosReady.persons.slice(0, mode.warmPersons);
@@ -587,16 +668,19 @@ async function main(): Promise<void> {
       controlUrl: silosReady.controlUrl,
       persons: warmSet.concat(coldSet),
       gatewayEnv,
+      insights,
     });
     const contenders = new Map<ContenderKind, Contender>();
-    // The same servers asked the journey question (the floor on its own path).
+    // The same servers asked the journey question and the personalization question (the floor on its own paths).
     const journeyContenders = new Map<ContenderKind, Contender>();
+    const personalizationContenders = new Map<ContenderKind, Contender>();
     await Promise.all(
       kinds.map(async (kind) => {
         const child = serverChildren.get(kind)!;
-        const { url, journeyUrl } = await child.call<{ url: string; journeyUrl: string }>('start', startArgs(kind), 60_000);
+        const { url, journeyUrl, personalizationUrl } = await child.call<{ url: string; journeyUrl: string; personalizationUrl: string }>('start', startArgs(kind), 60_000);
         contenders.set(kind, { kind, child, url, ask: contenderAsk(kind, url) });
         journeyContenders.set(kind, { kind, child, url: journeyUrl, ask: contenderAsk(kind, journeyUrl, JOURNEY_QUERY) });
+        personalizationContenders.set(kind, { kind, child, url: personalizationUrl, ask: batchAsk(kind, personalizationUrl, PERSONALIZATION_QUERY) });
       }),
     );
     if (cpu) {
@@ -793,9 +877,12 @@ async function main(): Promise<void> {
         (journeyFloorMax.failed > 0 ? ` (${journeyFloorMax.failed} failed)` : '') +
         `; fixed rate ${journeyRate} req/s`,
     );
+    // More and longer rounds than the other phases: at this rate a 10 s round has about 800
+    // requests, whose p99 is their eighth-slowest, and the rounds' p99 differences scattered by
+    // +-90 ms (bench/README.md, "The journey question").
     const journeyPhase2 = await alternate(
       h,
-      mode,
+      { ...mode, rounds: mode.journeyTaxRounds, runS: mode.journeyTaxRunS },
       [JG, JF],
       journeyIds,
       (c, shape, counter, s) => fixedRate(c.url, shape, counter, journeyRate, Math.max(1, Math.round(s))),
@@ -867,6 +954,68 @@ async function main(): Promise<void> {
       `journey paging: ${longId} (${longHistory.transactions} receipts): ${pages} pages of 100, ${seenIds.size} distinct touchpoints, ${pagingErrors} errors in ${pagingS.toFixed(1)} s; ` +
         `gateway RSS after a full GC ${pageSamples.map((x) => `page ${x.page} ${(x.rssBytes / 2 ** 20).toFixed(0)} MiB`).join(', ')}`,
     );
+
+    // --- 7: the personalization question: customers(ids: 50) { lifecycle clv segments }, gateway against its floor. ---
+    const PG = personalizationContenders.get('gateway')!;
+    const PF = personalizationContenders.get('floor')!;
+    const batchSize = mode.personalizationBatch;
+    const personalizationPeople = sameAsFloor.slice(0, batchSize * mode.personalizationBatches);
+    const personalizationAsked: string[] = [];
+    for (let i = 0; i + batchSize <= personalizationPeople.length; i += batchSize) {
+      personalizationAsked.push(personalizationPeople.slice(i, i + batchSize).map((p) => `crm:${p.crm}`).join(','));
+    }
+    // Same question, same answer, customer by customer (the links are warm since the profile phase).
+    const personalizationSame: string[] = [];
+    let personalizationCustomersSame = 0;
+    let personalizationGatewayErrors = 0;
+    const stages: Record<string, number> = {};
+    const segmentMembers: Record<string, number> = {};
+    await inParallel(personalizationAsked, 2, async (batch) => {
+      const [g, f] = await Promise.all([ask(PG, batch), ask(PF, batch)]);
+      if (g.body?.errors) personalizationGatewayErrors += g.body.errors.length;
+      const fromGateway: any[] = g.body?.data?.customers ?? [];
+      const fromFloor: any[] = f.status === 200 ? (f.body?.data?.customers ?? []) : [];
+      let same = 0;
+      batch.split(',').forEach((_id, i) => {
+        if (fromGateway[i] && canonical(fromGateway[i]) === canonical(fromFloor[i])) same += 1;
+        const stage = fromGateway[i]?.lifecycle?.stage ?? 'none';
+        stages[stage] = (stages[stage] ?? 0) + 1;
+        for (const { name } of fromGateway[i]?.segments ?? []) segmentMembers[name] = (segmentMembers[name] ?? 0) + 1;
+      });
+      personalizationCustomersSame += same;
+      if (same === batchSize && !g.body?.errors) personalizationSame.push(batch);
+    });
+    personalizationSame.sort((a, b) => personalizationAsked.indexOf(a) - personalizationAsked.indexOf(b));
+    log(
+      `phase 7: the personalization question, customers(ids: ${batchSize}); answers: gateway = floor for ${personalizationCustomersSame}/${personalizationAsked.length * batchSize} customers, ` +
+        `${personalizationSame.length}/${personalizationAsked.length} whole batches` +
+        (personalizationGatewayErrors > 0 ? `, gateway errors ${personalizationGatewayErrors}` : '') +
+        `; stages ${JSON.stringify(stages)}; segment members ${JSON.stringify(segmentMembers)}`,
+    );
+    if (personalizationSame.length < Math.max(1, personalizationAsked.length / 2)) {
+      throw new Error('The gateway and the personalization floor disagree on most batches: the comparison would not be the same question.');
+    }
+    const personalizationPhase = await alternate(
+      h,
+      mode,
+      [PG, PF],
+      personalizationSame,
+      (c, shape, counter, s) => saturate(c.url, shape, counter, mode.personalizationConnections, s),
+      'personalization saturation',
+    );
+    const personalizationThroughputVsFloor = throughputVs(personalizationPhase, 'floor');
+    const personalizationCalls: Record<'gateway' | 'floor', Record<string, number>> = { gateway: {}, floor: {} };
+    const personalizationCallBatches = personalizationSame.slice(0, Math.min(3, personalizationSame.length));
+    for (const batch of personalizationCallBatches) {
+      for (const [side, contender] of [['gateway', PG], ['floor', PF]] as const) {
+        const counted = await countCalls(h, contender, PERSONALIZATION_QUERY, { ids: batch.split(',') });
+        for (const [route, n] of Object.entries(counted.calls.byRoute)) personalizationCalls[side][route] = (personalizationCalls[side][route] ?? 0) + n;
+      }
+    }
+    const perBatch = (calls: Record<string, number>): Record<string, number> =>
+      Object.fromEntries(Object.entries(calls).sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => [k, round(ratio(n, personalizationCallBatches.length), 2)]));
+    const personalizationCallsPerRequest = { gateway: perBatch(personalizationCalls.gateway), floor: perBatch(personalizationCalls.floor) };
+    log(`personalization calls per request by route: gateway ${JSON.stringify(personalizationCallsPerRequest.gateway)}, floor ${JSON.stringify(personalizationCallsPerRequest.floor)}`);
 
     // --- 5: memory of a fresh gateway resolving many distinct customers. ---
     const [checkpointA, checkpointB] = mode.memoryCheckpoints;
@@ -979,6 +1128,13 @@ async function main(): Promise<void> {
         pass: journeyExtraCallsVsFloor <= 0,
       },
       {
+        key: 'personalizationThroughputVsFloor',
+        what: `Personalization (customers(ids: ${batchSize}) lifecycle, clv, segments): throughput, gateway / floor`,
+        target: '>= 0.70',
+        value: personalizationThroughputVsFloor,
+        pass: personalizationThroughputVsFloor >= 0.7,
+      },
+      {
         key: 'journeyRssGrowthMiB',
         what: `Journey: gateway RSS growth paging ${longHistory.transactions.toLocaleString('en')} receipts by 100 (MiB)`,
         target: `<= ${JOURNEY_RSS_BOUND_MIB}`,
@@ -1002,6 +1158,7 @@ async function main(): Promise<void> {
       journeyCallsPerSiloMax,
       journeyExtraCallsVsFloor,
       journeyRssGrowthMiB: round(journeyRssGrowthMiB, 1),
+      personalizationThroughputVsFloor: round(personalizationThroughputVsFloor, 3),
       machine: {
         cores,
         cpuModel: cpus()[0]?.model ?? 'unknown',
@@ -1121,6 +1278,21 @@ async function main(): Promise<void> {
           boundMiB: JOURNEY_RSS_BOUND_MIB,
         },
       },
+      personalization: {
+        note: 'the personalization question (bench/shared.ts PERSONALIZATION_QUERY) against its floor (bench/personalization-floor.ts); see bench/README.md, "The personalization question"',
+        batchSize,
+        clvFitSample: mode.clvFitSample,
+        answers: { batches: personalizationAsked.length, wholeBatchesSame: personalizationSame.length, customers: personalizationAsked.length * batchSize, customersSame: personalizationCustomersSame, stages, segmentMembers },
+        throughput: {
+          connections: mode.personalizationConnections,
+          gateway: personalizationPhase.aggregates.gateway,
+          floor: personalizationPhase.aggregates.floor,
+          pooledVsFloor: round(ratio(personalizationPhase.aggregates.gateway!.rps, personalizationPhase.aggregates.floor!.rps), 3),
+          gatewayCpuMsPerCustomer: round(personalizationPhase.aggregates.gateway!.cpuMsPerRequest / batchSize, 3),
+          floorCpuMsPerCustomer: round(personalizationPhase.aggregates.floor!.cpuMsPerRequest / batchSize, 3),
+        },
+        calls: { batches: personalizationCallBatches.length, perRequestByRoute: personalizationCallsPerRequest },
+      },
       answers: { compared: warmSet.length, gatewayEqualsFloor: sameAsFloor.length, usualCompared: usualSample.length, gatewayEqualsUsualButId: usualAgrees },
       gatewayEnv,
       serverNodeFlags,
@@ -1200,6 +1372,8 @@ function printTable(results: any, targets: Array<{ what: string; target: string;
     `journey (first 20 + summary), same answer for ${j.answers.gatewayEqualsFloor}/${j.answers.compared} customers: req/s at saturation gateway ${j.throughput.gateway.rps}, floor ${j.throughput.floor.rps}; CPU per request gateway ${j.throughput.gateway.cpuMsPerRequest} ms, floor ${j.throughput.floor.cpuMsPerRequest} ms`,
     `  with silo latency: floor maximum ${j.latencyTax.floorMaxRps} req/s; at ${j.latencyTax.rateRps} req/s, pooled: gateway p50 ${j.latencyTax.gateway.p50Ms} p99 ${j.latencyTax.gateway.p99Ms} ms, floor p50 ${j.latencyTax.floor.p50Ms} p99 ${j.latencyTax.floor.p99Ms} ms (paired p50 tax ${j.latencyTax.p50TaxMs} ms)`,
     `  upstream calls per request per silo (mean of ${j.calls.customers}): gateway ${perSilo(j.calls.perRequestPerSilo.gateway)}; floor ${perSilo(j.calls.perRequestPerSilo.floor)}`,
+    `personalization (customers(ids: ${results.personalization.batchSize})), same answer for ${results.personalization.answers.customersSame}/${results.personalization.answers.customers} customers: req/s at saturation gateway ${results.personalization.throughput.gateway.rps}, floor ${results.personalization.throughput.floor.rps}; CPU per customer gateway ${results.personalization.throughput.gatewayCpuMsPerCustomer} ms, floor ${results.personalization.throughput.floorCpuMsPerCustomer} ms`,
+    `  upstream calls per request: gateway ${perSilo(results.personalization.calls.perRequestByRoute.gateway)}; floor ${perSilo(results.personalization.calls.perRequestByRoute.floor)}`,
     `  paging ${j.paging.id} (${j.paging.transactions} receipts) by ${j.paging.pageSize}: ${j.paging.pages} pages, ${j.paging.distinctTouchpoints} distinct touchpoints, ${j.paging.errors} errors; gateway RSS after a full GC ${j.paging.samples.map((x: { page: number; rssBytes: number }) => `page ${x.page} ${mib(x.rssBytes)}`).join(', ')} (bound +${j.paging.boundMiB} MiB)`,
     '',
   ];

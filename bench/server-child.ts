@@ -13,9 +13,12 @@ import { Session } from 'node:inspector/promises';
 import { parseGatewaySettings, type GatewayConfig } from '../src/server/config.js';
 import type { Source } from '../src/generated/graphql.js';
 import { createLogger } from '../src/shared/logger.js';
+import { loadClvModel } from '../src/server/clv-model-file.js';
+import { loadSegments } from '../src/server/segments-file.js';
 import { startGateway } from '../src/server/server.js';
 import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.js';
 import { startFloor } from './floor.js';
+import type { PersonalizationSettings } from './personalization-floor.js';
 import { serveRpc, usage, type Usage } from './rpc.js';
 import type { BenchPerson, LookupTrace, SiloStats } from './shared.js';
 import { startUsual } from './usual.js';
@@ -29,6 +32,19 @@ export interface StartArgs {
   persons: BenchPerson[];
   /** Gateway settings on top of the defaults, as environment variables (--gateway-env). */
   gatewayEnv: Record<string, string>;
+  /**
+   * The personalization question's segments file and lifetime-value model file, loaded by the
+   * gateway as `npm start` loads them (SEGMENTS_FILE, CLV_MODEL_FILE) and by the floor.
+   */
+  insights: { segmentsFile: string; modelFile: string } | null;
+}
+
+/** The segments and model of the files, or an error naming the problem (as a gateway's start would). */
+async function loadInsights(files: { segmentsFile: string | null; modelFile: string | null }) {
+  const [segments, model] = await Promise.all([loadSegments(files.segmentsFile), loadClvModel(files.modelFile)]);
+  if (!segments.ok) throw new Error(segments.message);
+  if (!model.ok) throw new Error(model.message);
+  return { segments: segments.segments, clvModel: model.model };
 }
 
 export interface ChildUsage extends Usage {
@@ -55,13 +71,17 @@ async function siloCalls(): Promise<SiloStats> {
 }
 
 serveRpc({
-  /** `url` answers the profile question; `journeyUrl` the journey question (the same endpoint but for the floor). */
-  async start(args: StartArgs): Promise<{ url: string; journeyUrl: string }> {
+  /**
+   * `url` answers the profile question; `journeyUrl` the journey question and `personalizationUrl`
+   * the personalization question (the same endpoint but for the floor).
+   */
+  async start(args: StartArgs): Promise<{ url: string; journeyUrl: string; personalizationUrl: string }> {
     controlUrl = args.controlUrl;
     switch (args.kind) {
       case 'gateway':
       case 'gateway-cold': {
-        const parsed = parseGatewaySettings({ env: { ...args.gatewayEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' } });
+        const insightEnv = args.insights ? { SEGMENTS_FILE: args.insights.segmentsFile, CLV_MODEL_FILE: args.insights.modelFile } : {};
+        const parsed = parseGatewaySettings({ env: { ...insightEnv, ...args.gatewayEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' } });
         if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
         const settings = parsed.config;
         // Cold: every cached cluster expires after 1 ms, so each request resolves live.
@@ -90,7 +110,8 @@ serveRpc({
           logged += 1;
           if (shown++ < 3) process.stderr.write(`[${args.kind}] ${line}\n`);
         });
-        const gateway = await startGateway({ settings, connectors, logger });
+        const insights = await loadInsights({ segmentsFile: settings.segmentsFile, modelFile: settings.insights.clv.modelFile });
+        const gateway = await startGateway({ settings, connectors, logger, ...insights });
         problems = () => logged;
         cacheSize = () => gateway.services.identity.cache.size;
         close = async () => {
@@ -98,19 +119,35 @@ serveRpc({
           await closeSiloConnectors(connectors);
         };
         const url = `http://127.0.0.1:${gateway.port}/graphql`;
-        return { url, journeyUrl: url };
+        return { url, journeyUrl: url, personalizationUrl: url };
       }
       case 'floor': {
-        const floor = await startFloor({ silos: args.silos, persons: args.persons });
+        let personalization: PersonalizationSettings | null = null;
+        if (args.insights) {
+          const { segments, clvModel } = await loadInsights(args.insights);
+          const parsed = parseGatewaySettings({ env: {} });
+          if (!parsed.ok || clvModel === null) throw new Error('The floor needs the default settings and a model.');
+          const { insights, timeZone, defaultCountry } = parsed.config;
+          personalization = {
+            model: clvModel,
+            segments,
+            rfmWindowDays: insights.rfmWindowDays,
+            lifecycle: insights.lifecycle,
+            valuation: { monthlyDiscountRate: insights.clv.monthlyDiscountRate, margin: insights.clv.margin },
+            timeZone,
+            defaultCountry,
+          };
+        }
+        const floor = await startFloor({ silos: args.silos, persons: args.persons, personalization });
         problems = floor.failures;
         close = floor.close;
-        return { url: floor.url, journeyUrl: floor.journeyUrl };
+        return { url: floor.url, journeyUrl: floor.journeyUrl, personalizationUrl: floor.personalizationUrl };
       }
       case 'usual': {
         const usual = await startUsual({ silos: args.silos });
         problems = usual.failures;
         close = usual.close;
-        return { url: usual.url, journeyUrl: usual.url };
+        return { url: usual.url, journeyUrl: usual.url, personalizationUrl: usual.url };
       }
       default:
         throw new Error(`Unknown contender kind ${String(args.kind satisfies never)}`);

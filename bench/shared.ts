@@ -55,6 +55,21 @@ export const JOURNEY_PAGE_QUERY = `query JourneyPage($id: ID!, $after: String) {
   }
 }`;
 
+/**
+ * The personalization question (issue 14): "for these customers, the lifecycle stage, the
+ * 12-month lifetime value and the segments they are in now", asked for a batch at a time as a
+ * personalization engine asks. The personalization floor (personalization-floor.ts) answers the
+ * same data without GraphQL.
+ */
+export const PERSONALIZATION_QUERY = `query Personalization($ids: [ID!]!) {
+  customers(ids: $ids) {
+    id
+    lifecycle { stage }
+    clv { value(months: 12) }
+    segments { name }
+  }
+}`;
+
 /** Resolution only: which customers these are, no section fetched (the memory phase). */
 export const IDS_ONLY_QUERY = `query Resolve($ids: [ID!]!) { customers(ids: $ids) { id } }`;
 

@@ -25,6 +25,7 @@ const KEYS = [
   'journeyP99TaxMs',
   'journeyCallsPerSiloMax',
   'journeyRssGrowthMiB',
+  'personalizationThroughputVsFloor',
 ] as const;
 
 describe('npm run bench -- --smoke', () => {
@@ -38,9 +39,9 @@ describe('npm run bench -- --smoke', () => {
       execFile(
         process.execPath,
         ['--import', 'tsx', 'bench/run.ts', '--smoke', '--no-pin', '--out', out],
-        // Two minutes: alone it takes about 25 s, but beside the other test files on a loaded
-        // 2-core machine, starting tsx took 17-30 s and the run 55 s and more.
-        { cwd: REPO, timeout: 115_000 },
+        // Alone it takes about 60 s (a live CLV fit and three questions), but beside the other
+        // test files on a loaded 2-core machine starting tsx took 17-30 s and the run 80 s and more.
+        { cwd: REPO, timeout: 170_000 },
         (error, stdoutText, stderrText) => (error ? reject(new Error(`${error.message}\n${stderrText}`)) : resolve(stdoutText)),
       );
     });
@@ -55,7 +56,22 @@ describe('npm run bench -- --smoke', () => {
     expect(journey.answers.gatewayEqualsFloor).toBe(journey.answers.compared);
     expect(journey.paging).toMatchObject({ pages: 3, distinctTouchpoints: 251, errors: 0 });
     expect(stdout).toMatch(/Journey \(first 20 \+ summary\): throughput at saturation, gateway \/ floor.*(PASS|FAIL)/);
-  }, 120_000);
+    // The personalization question: the floor computes the same stage, value and segments for
+    // every customer of the smoke's two batches of 5, and the gateway makes no call the floor
+    // does not (but for the product categories, which it reads per customer as each customer's
+    // histories come in, where the floor reads them once for the batch).
+    const personalization = results.personalization as {
+      answers: { customers: number; customersSame: number };
+      calls: { perRequestByRoute: { gateway: Record<string, number>; floor: Record<string, number> } };
+    };
+    expect(personalization.answers).toMatchObject({ customers: 10, customersSame: 10 });
+    const { gateway: gatewayCalls, floor: floorCalls } = personalization.calls.perRequestByRoute;
+    expect(Object.keys(gatewayCalls).sort()).toEqual(Object.keys(floorCalls).sort());
+    for (const [route, calls] of Object.entries(gatewayCalls)) {
+      expect(calls, route).toBeLessThanOrEqual(route === 'commerce products.list' ? 5 : floorCalls[route]!);
+    }
+    expect(stdout).toMatch(/Personalization \(customers\(ids: 5\) lifecycle, clv, segments\): throughput, gateway \/ floor.*(PASS|FAIL)/);
+  }, 175_000);
 });
 
 describe('npm run bench:in-process', () => {
