@@ -58,8 +58,17 @@ describe('parseSummaryCsv', () => {
     ['1,0,3,38', 'row 1 (line 2): t_x/recency must be 0 when x/frequency is 0 (no repeat purchase)'],
     [' ,2,30,38', 'row 1 (line 2): ID is empty'],
     ['"1,2,30,38', 'row 1 (line 2): a quoted field is not closed on its line'],
+    // Values past any real customer: a shifted or scaled column, not a customer to fit.
+    ['1,1000000000000000,30,38', 'row 1 (line 2): x/frequency (repeat purchases) must be at most 100,000'],
+    ['1,100001,30,38', 'row 1 (line 2): x/frequency (repeat purchases) must be at most 100,000'],
+    ['1,2,30,1e9', "row 1 (line 2): T (time since the first purchase) must be at most 100,000 (in the file's time unit)"],
   ])('refuses the row %j', (row, message) => {
     expect(errorOf(`ID,x,t_x,T\n${row}`).message).toBe(message);
+  });
+
+  it('takes the largest values it accepts, and refuses a mean spend past 1e12', () => {
+    expect(parseSummaryCsv('ID,x,t_x,T,zbar\n1,100000,99999,100000,1000000000000\n').rows[0]).toEqual({ id: '1', x: 100000, tx: 99999, T: 100000, zbar: 1e12 });
+    expect(errorOf('ID,x,t_x,T,zbar\n1,2,30,38,2e12').message).toBe('row 1 (line 2): zbar/monetary_value must be at most 1e12');
   });
 
   it('counts rows and lines apart when blank lines come between rows', () => {

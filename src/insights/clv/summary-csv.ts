@@ -54,6 +54,14 @@ const COLUMNS = {
 type Column = keyof typeof COLUMNS;
 const ACCEPTED = 'accepted: ID,x,t_x,T[,zbar] or ID,frequency,recency,T[,monetary_value], in any order';
 
+/**
+ * The largest values a row may hold: far past any real customer (100,000 repeat purchase days;
+ * 100,000 time units, 270 years in days; a mean spend of 10^12), so that a file whose columns are
+ * shifted or scaled stops with its row named instead of giving a fit pinned at the optimizer's
+ * bounds (found with a row of x = 10^15: the fit "succeeded" with meaningless parameters).
+ */
+export const SUMMARY_LIMITS = { x: 100_000, T: 100_000, zbar: 1e12 } as const;
+
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Splits one CSV line into fields; null when a quote is not closed. */
@@ -98,7 +106,7 @@ function splitLine(line: string): string[] | null {
  * @throws SummaryCsvError when the header lacks a column, repeats one or has one not accepted;
  *   when there is no row; or when a row has the wrong number of fields, an empty ID, a number that
  *   is not one, x that is not a whole number >= 0, T < 0, t_x outside [0, T], t_x other than 0
- *   when x = 0, or zbar < 0, or zbar not above 0 when x > 0.
+ *   when x = 0, or zbar < 0, or zbar not above 0 when x > 0; or a value past {@link SUMMARY_LIMITS}.
  * @example parseSummaryCsv('ID,x,t_x,T\n1,2,30.43,38.86\n').rows[0] // { id: '1', x: 2, tx: 30.43, T: 38.86, zbar: null }
  */
 export function parseSummaryCsv(text: string): SummaryCsv {
@@ -143,10 +151,13 @@ export function parseSummaryCsv(text: string): SummaryCsv {
     const T = number('T');
     const zbar = hasSpend ? number('zbar') : null;
     if (!Number.isInteger(x) || x < 0) fail('x/frequency (repeat purchases) must be a whole number >= 0');
+    if (x > SUMMARY_LIMITS.x) fail(`x/frequency (repeat purchases) must be at most ${SUMMARY_LIMITS.x.toLocaleString('en')}`);
     if (!(T >= 0 && T < Infinity)) fail('T (time since the first purchase) must be a number >= 0');
+    if (T > SUMMARY_LIMITS.T) fail(`T (time since the first purchase) must be at most ${SUMMARY_LIMITS.T.toLocaleString('en')} (in the file's time unit)`);
     if (!(tx >= 0 && tx <= T)) fail('t_x/recency (time of the last repeat purchase) must be between 0 and T');
     if (x === 0 && tx !== 0) fail('t_x/recency must be 0 when x/frequency is 0 (no repeat purchase)');
     if (zbar !== null && !(zbar >= 0 && zbar < Infinity)) fail('zbar/monetary_value must be a number >= 0');
+    if (zbar !== null && zbar > SUMMARY_LIMITS.zbar) fail('zbar/monetary_value must be at most 1e12');
     if (zbar !== null && x > 0 && !(zbar > 0)) fail('zbar/monetary_value (mean repeat purchase value) must be above 0 when x/frequency is above 0');
     rows.push({ id, x, tx, T, zbar });
   }
