@@ -92,8 +92,9 @@ export type Clv = {
   /**
    * The expected spend of a future purchase day, in `currency` (Gamma-Gamma conditional
    * expectation, Fader & Hardie 2013): the population mean pulled towards the customer's own mean,
-   * more so the more repeat purchases they have. Null when the customer's purchases are not in the
-   * model's currency (or the model has none): money is never converted.
+   * more so the more repeat purchases they have. Null when the customer never bought; null with a
+   * CLV_MONEY_UNAVAILABLE error saying why when the model cannot value their money: it has no spend
+   * part or no currency, or their purchases are in another currency (money is never converted).
    */
   expectedAverageSpend?: Maybe<Scalars['Float']['output']>;
   /**
@@ -113,7 +114,7 @@ export type Clv = {
    * The lifetime value over the next `months` months, in `currency`: for each month, the purchase
    * days expected in it times `expectedAverageSpend`, times the gross margin, discounted at the
    * monthly discount rate the gateway is configured with (README, "Lifetime value"). `months` is
-   * from 1 to 120 (BAD_USER_INPUT otherwise). Null when `expectedAverageSpend` is.
+   * from 1 to 120 (BAD_USER_INPUT otherwise). Null when `expectedAverageSpend` is, with the same error.
    */
   value?: Maybe<Scalars['Float']['output']>;
 };

@@ -9,7 +9,7 @@ import { GraphQLError } from 'graphql';
 import type { ClvResolvers, CustomerResolvers } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { horizonDays, horizonMonths, rfmWindowDays } from '../insights/args.js';
-import { clvExpectedAverageSpend, clvExpectedPurchases, clvPAlive, clvValue, customerClv, type CustomerClv } from '../insights/customer-clv.js';
+import { clvExpectedAverageSpend, clvExpectedPurchases, clvMoneyUnavailable, clvPAlive, clvValue, customerClv, type CustomerClv } from '../insights/customer-clv.js';
 import { customerLifecycle, type LifecycleFigures } from '../insights/lifecycle.js';
 import { bgNbdInputs, purchaseHistory, type PurchaseHistory } from '../insights/purchase-history.js';
 import { customerRfm, type RfmFigures } from '../insights/rfm.js';
@@ -61,8 +61,8 @@ export const insightResolvers: InsightResolvers = {
 export const clvResolvers: ClvResolvers<RequestContext> = {
   pAlive: (clv) => clvPAlive(clv),
   expectedPurchases: (clv, args) => clvExpectedPurchases(clv, horizonDays(args.days)),
-  expectedAverageSpend: (clv) => clvExpectedAverageSpend(clv),
-  value: (clv, args) => clvValue(clv, horizonMonths(args.months)),
+  expectedAverageSpend: (clv) => clvExpectedAverageSpend(clv) ?? moneyUnavailable(clv),
+  value: (clv, args) => clvValue(clv, horizonMonths(args.months)) ?? moneyUnavailable(clv),
   currency: (clv) => (clv.model.currency === null ? null : clv.model.currency.toUpperCase()),
   model: (clv) => ({ fittedAt: clv.model.fittedAt, sampleSize: clv.model.sampleSize, timeUnit: clv.model.timeUnit, source: clv.model.source }),
 };
@@ -97,6 +97,24 @@ export function lifecycleOf(history: PurchaseHistory, now: number, ctx: RequestC
   const { clvModel, valuation, lifecycle } = ctx.services.insights;
   const pAlive = clvModel === null ? null : clvPAlive(customerClv(clvModel, bgNbdInputs(history, now), history.currency, valuation));
   return customerLifecycle(history, now, { thresholds: lifecycle, pAlive });
+}
+
+/**
+ * A null money figure: the answer itself for a customer who never bought; for a buyer, an error
+ * at the field saying why the model cannot value their money (CLV_MONEY_UNAVAILABLE).
+ */
+function moneyUnavailable(clv: CustomerClv): GraphQLError | null {
+  const reason = clvMoneyUnavailable(clv);
+  if (reason === null) return null;
+  const model = clv.model.currency?.toUpperCase();
+  const message = {
+    noSpendModel:
+      'The lifetime-value model was fitted without spend (a CSV without zbar/monetary_value): it gives pAlive and expectedPurchases, not money. Fit one with spend (README, "Lifetime value").',
+    modelWithoutCurrency:
+      'The lifetime-value model has no currency (fitted with `npm run clv -- fit --csv` without --currency): money is never valued in an unknown currency. Fit it again with --currency.',
+    otherCurrency: `This customer's purchases are not in the model's currency (${model}): money is never converted.`,
+  }[reason];
+  return new GraphQLError(message, { extensions: { code: ErrorCode.CLV_MONEY_UNAVAILABLE, reason } });
 }
 
 /** `clv` without a model: null, and an error at the field saying how to get one. */

@@ -98,6 +98,20 @@ export function clvExpectedAverageSpend(clv: CustomerClv): number | null {
 }
 
 /**
+ * Why a buyer's money figures ({@link clvExpectedAverageSpend}, {@link clvValue}) are null:
+ * `noSpendModel` (the model has no Gamma-Gamma part: fitted on a CSV without spend),
+ * `modelWithoutCurrency` (fitted without a currency: money of unknown currency values no one),
+ * `otherCurrency` (the customer's purchases are in another currency than the model's); null when
+ * they are known, or when the customer never bought (nothing to value: null is the answer).
+ */
+export function clvMoneyUnavailable(clv: CustomerClv): 'noSpendModel' | 'modelWithoutCurrency' | 'otherCurrency' | null {
+  if (clv.history === null) return null;
+  if (clv.model.gammaGamma === null) return 'noSpendModel';
+  if (clv.model.currency === null) return 'modelWithoutCurrency';
+  return clv.sameCurrency ? null : 'otherCurrency';
+}
+
+/**
  * Lifetime value over the next `months` months in the model's currency (value.ts: monthly
  * expected purchase days × expected spend × margin, discounted monthly); null when the spend is.
  * @throws RangeError when months is outside 1..120 (the resolver checks it first).

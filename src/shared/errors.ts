@@ -26,6 +26,8 @@ export const ErrorCode = {
   SOURCE_BAD_RESPONSE: 'SOURCE_BAD_RESPONSE',
   /** `Customer.clv` asked of a gateway started without a lifetime-value model. */
   CLV_MODEL_MISSING: 'CLV_MODEL_MISSING',
+  /** `Clv.expectedAverageSpend` or `value` of a buyer whose money the model cannot value (no spend part, no or another currency). */
+  CLV_MONEY_UNAVAILABLE: 'CLV_MONEY_UNAVAILABLE',
   /** `inSegment` whose rule hangs on a value unknown for this customer (a silo failed, no model). */
   SEGMENT_UNDECIDED: 'SEGMENT_UNDECIDED',
   /** Anything unexpected; details go to the log only. */
@@ -49,6 +51,8 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
     'A silo answered with a body that is not what its API documents. Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.',
   CLV_MODEL_MISSING:
     '`clv` was asked, but the gateway runs without a lifetime-value model: fit one with `npm run clv -- fit` and set CLV_MODEL_FILE (README, "Lifetime value"). The other fields stand.',
+  CLV_MONEY_UNAVAILABLE:
+    "`clv.expectedAverageSpend` or `clv.value` of a customer who bought is null because the model cannot value their money: it was fitted without spend, or without a currency, or their purchases are in another currency than the model's (money is never converted). The message says which; `pAlive` and `expectedPurchases` stand.",
   SEGMENT_UNDECIDED:
     "`inSegment` cannot tell: the segment's rule reads a value unknown for this customer (a silo it needs failed, reported beside it, or no lifetime-value model for `clv` and RFM scores); `extensions.segment` names it.",
   INTERNAL_SERVER_ERROR: 'A bug in the gateway. The details are in the gateway log, never in the response.',

@@ -195,3 +195,26 @@ describe('Customer.clv without a model', () => {
     expect(body.errors![0]!.message).toContain('npm run clv -- fit');
   });
 });
+
+describe('Customer.clv with a model that cannot value the money', () => {
+  // The stage customers buy in EUR; this model was fitted in US dollars.
+  const stack = useStack({ size: 60, prepare: withStageCustomers, insights: { clvModel: { ...CDNOW_MODEL, currency: 'USD' }, now: () => NOW } });
+
+  it('answers the purchase figures, and null money with CLV_MONEY_UNAVAILABLE saying why', async () => {
+    const { body } = await stack.query('query ($id: ID!) { customer(id: $id) { clv { pAlive expectedAverageSpend value(months: 12) currency } } }', {
+      id: `email:${emailOf('repeat')}`,
+    });
+    expect(body.data!.customer.clv).toMatchObject({ expectedAverageSpend: null, value: null, currency: 'USD' });
+    expect(body.data!.customer.clv.pAlive).toBeGreaterThan(0);
+    expect(body.errors!.map((e) => [e.path!.join('.'), e.extensions!['code'], e.extensions!['reason'], e.message])).toEqual([
+      ['customer.clv.expectedAverageSpend', 'CLV_MONEY_UNAVAILABLE', 'otherCurrency', "This customer's purchases are not in the model's currency (USD): money is never converted."],
+      ['customer.clv.value', 'CLV_MONEY_UNAVAILABLE', 'otherCurrency', "This customer's purchases are not in the model's currency (USD): money is never converted."],
+    ]);
+  });
+
+  it('answers null money without an error for a customer who never bought', async () => {
+    const { body } = await stack.query('query ($id: ID!) { customer(id: $id) { clv { pAlive value(months: 12) } } }', { id: `email:${emailOf('registered')}` });
+    expect(body.data!.customer.clv).toEqual({ pAlive: null, value: null });
+    expect(body.errors).toBeUndefined();
+  });
+});

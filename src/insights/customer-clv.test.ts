@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { validateModel, type ClvModel } from './clv/model-file.js';
+import { clvExpectedAverageSpend, clvMoneyUnavailable, clvPAlive, clvValue, customerClv } from './customer-clv.js';
+
+/** The CDNOW figures (Fader, Hardie & Lee 2005; Fader & Hardie 2013), in weeks, read as EUR. */
+const modelWith = (changes: Partial<Pick<ClvModel, 'currency' | 'gammaGamma'>>): ClvModel =>
+  validateModel({
+    format: 'customer-gateway/clv-model',
+    version: 1,
+    fittedAt: '2026-11-01T00:00:00.000Z',
+    timeUnit: 'weeks',
+    sampleSize: 2357,
+    source: 'csv',
+    bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426, logLikelihood: -9582.4 },
+    gammaGamma: { p: 6.25, q: 3.74, gamma: 15.44, logLikelihood: -4055.9, sampleSize: 946 },
+    currency: 'EUR',
+    rfm: null,
+    ...changes,
+  });
+const VALUATION = { monthlyDiscountRate: 0.01, margin: 1 };
+/** CDNOW's ID 1 in days: 2 repeat days, the last 213 days after the first, 272 days old, 22.35 a day. */
+const ID_1 = { x: 2, t_x: 213, T: 272, zbar: 22.35, zbarDays: 2 };
+
+describe('clvMoneyUnavailable', () => {
+  it('is null when the money is known, and the spend is the Gamma-Gamma figure', () => {
+    const clv = customerClv(modelWith({}), ID_1, 'eur', VALUATION);
+    expect(clvMoneyUnavailable(clv)).toBeNull();
+    expect(clvExpectedAverageSpend(clv)).toBeCloseTo(24.66, 2);
+  });
+
+  it('is null for a customer who never bought: null money is the answer, not a fault', () => {
+    const clv = customerClv(modelWith({}), null, 'EUR', VALUATION);
+    expect(clvMoneyUnavailable(clv)).toBeNull();
+    expect(clvValue(clv, 12)).toBeNull();
+  });
+
+  it.each([
+    ['noSpendModel', modelWith({ gammaGamma: null }), 'EUR'],
+    ['modelWithoutCurrency', modelWith({ currency: null }), 'EUR'],
+    ['otherCurrency', modelWith({}), 'USD'],
+    ['otherCurrency', modelWith({}), null],
+  ] as const)('says %s when the money figures are null for a buyer (model currency and spend as given, purchases in %s)', (reason, model, currency) => {
+    const clv = customerClv(model, ID_1, currency, VALUATION);
+    expect(clvMoneyUnavailable(clv)).toBe(reason);
+    expect(clvValue(clv, 12)).toBeNull();
+    // The purchase figures stand.
+    expect(clvPAlive(clv)).toBeGreaterThan(0);
+  });
+});
