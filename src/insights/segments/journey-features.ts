@@ -8,6 +8,7 @@
 import type { TouchpointRecord } from '../../journey/touchpoint.js';
 import { JOURNEY_STREAMS, type JourneyStream } from '../../journey/touchpoint.js';
 import { assertNever } from '../../../connectors/shared/exhaustive.js';
+import { parseInstant } from '../../../connectors/shared/time.js';
 import { JourneySummaryFold, type JourneyFigures } from '../../journey/summary.js';
 import { FEATURES, WINDOW_DAYS } from './catalogue.js';
 import { whole } from './values.js';
@@ -179,8 +180,8 @@ export function journeyFeatures(touchpoints: Iterable<TouchpointRecord>, options
   };
 
   for (const touchpoint of touchpoints) {
-    fold?.add(touchpoint);
-    const at = Date.parse(touchpoint.occurredAt);
+    const at = parseInstant(touchpoint.occurredAt);
+    fold?.add(touchpoint, at);
     // A DateTime the schema let through always parses; a time that does not is in no window.
     if (Number.isNaN(at)) continue;
     switch (touchpoint.kind) {
@@ -219,7 +220,7 @@ export function journeyFeatures(touchpoints: Iterable<TouchpointRecord>, options
           newest(campaigns, touchpoint.campaign, at);
         }
         for (const view of touchpoint.productsViewed) {
-          const viewedAt = Date.parse(view.viewedAt);
+          const viewedAt = parseInstant(view.viewedAt);
           newest(viewed, view.category, Number.isNaN(viewedAt) ? at : viewedAt);
         }
         break;
