@@ -85,8 +85,8 @@ describe('npm run bench:in-process', () => {
       );
     });
     const lines = stdout.split('\n').filter((line) => / µs {2}/.test(line));
-    // 6 selections, 4 connector calls, the scoring of one customer, its 5 parts, the personalization fields.
-    expect(lines).toHaveLength(17);
+    // 6 selections, 4 connector calls, the scoring of one customer, its 7 parts, the personalization fields.
+    expect(lines).toHaveLength(19);
     expect(stdout).toContain('customer { id crm { firstName lastName email } loyalty { tier } commerce { orders(limit: 5)');
     expect(stdout).toContain('shop ordersOf, limit 5');
     expect(stdout).toMatch(/Scoring one customer \(\d+ touchpoints; RFM, lifecycle, 12-month CLV, 10 segments, in \d+\)/);

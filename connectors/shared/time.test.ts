@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarDate, canonicalTimeZone, isTimeZone, utcDateTime, zoneOffsetAt } from './time.js';
+import { calendarDate, canonicalTimeZone, isTimeZone, parseInstant, utcDateTime, zoneOffsetAt } from './time.js';
 
 describe('utcDateTime', () => {
   it('writes any ISO 8601 zone or precision in UTC with milliseconds', () => {
@@ -108,5 +108,49 @@ describe('zoneOffsetAt', () => {
     expect(zoneOffsetAt(Date.parse('2026-01-15T12:00:00Z'), 'America/New_York')).toBe(-5 * hour);
     expect(zoneOffsetAt(Date.parse('2026-01-15T12:00:00Z'), 'Pacific/Kiritimati')).toBe(14 * hour);
     expect(zoneOffsetAt(Date.parse('2026-01-15T12:00:00.999Z'), 'UTC')).toBe(0);
+  });
+});
+
+describe('parseInstant', () => {
+  it('reads the canonical form to ms since the epoch, milliseconds included', () => {
+    expect(parseInstant('2026-10-27T07:59:31.000Z')).toBe(1793087971000);
+    expect(parseInstant('2026-02-28T23:59:59.999Z')).toBe(1772323199999);
+    expect(parseInstant('2000-01-01T00:00:00.000Z')).toBe(946684800000);
+    expect(parseInstant('1970-01-01T00:00:00.001Z')).toBe(1);
+  });
+
+  it('counts leap days, and the days before 1970 and before year 1 as Date does', () => {
+    expect(parseInstant('2024-03-01T00:00:00.000Z')).toBe(1709251200000);
+    expect(parseInstant('2100-03-01T00:00:00.000Z')).toBe(4107542400000);
+    expect(parseInstant('1969-12-31T23:59:59.999Z')).toBe(-1);
+    expect(parseInstant('1900-03-01T00:00:00.000Z')).toBe(-2203891200000);
+    expect(parseInstant('0000-03-01T00:00:00.000Z')).toBe(-62162035200000);
+  });
+
+  it('leaves other forms and out-of-range fields to Date.parse: a leap day, a rolled-over day, a 24th hour, an offset, NaN', () => {
+    expect(parseInstant('2024-02-29T12:00:00.000Z')).toBe(1709208000000);
+    // Date.parse rolls 30 February over to 2 March; the answer stays Date.parse's.
+    expect(parseInstant('2026-02-30T00:00:00.000Z')).toBe(1772409600000);
+    expect(parseInstant('2026-10-27T24:00:00.000Z')).toBe(1793145600000);
+    expect(parseInstant('2026-10-27T07:59:31Z')).toBe(1793087971000);
+    expect(parseInstant('2026-10-27T07:59:31.000+02:00')).toBe(1793080771000);
+    expect(parseInstant('2026-13-01T00:00:00.000Z')).toBeNaN();
+    expect(parseInstant('2026-1x-01T00:00:00.000Z')).toBeNaN();
+    expect(parseInstant('not a date')).toBeNaN();
+  });
+
+  it('gives what Date.parse gives for every day of four years (a leap year and a century among them) at several times', () => {
+    const mismatches: string[] = [];
+    for (const year of [1999, 2000, 2024, 2100]) {
+      for (let month = 1; month <= 12; month += 1) {
+        for (let day = 1; day <= 31; day += 1) {
+          for (const time of ['00:00:00.000', '09:05:07.089', '23:59:59.999']) {
+            const text = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T${time}Z`;
+            if (!Object.is(parseInstant(text), Date.parse(text))) mismatches.push(text);
+          }
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
   });
 });

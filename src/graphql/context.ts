@@ -21,11 +21,13 @@ import { normalizeIdentifier, type NormalizeOptions } from '../identity/normaliz
 import { SiloFailureReport } from './failures.js';
 import type { GoldenRecordOptions } from '../golden/golden-record.js';
 import type { IdentityResolver } from '../identity/identity-resolver.js';
+import type { SourceError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import type { ClvModel } from '../insights/clv/model-file.js';
 import type { ClvValuation } from '../insights/customer-clv.js';
 import type { LifecycleThresholds } from '../insights/lifecycle.js';
+import type { PurchaseHistory } from '../insights/purchase-history.js';
 import type { CompiledSegment } from '../insights/segments/compile.js';
 import type { JourneyStream, TouchpointRecord } from '../journey/touchpoint.js';
 
@@ -142,6 +144,17 @@ export interface RequestContext {
    * Made on first use: most requests ask for no summary.
    */
   journeyHistories?: WeakMap<CustomerParent, Map<JourneyStream, Promise<TouchpointRecord[]>>>;
+  /**
+   * Each customer's purchase history built in this request, per set of streams read (insights.ts
+   * `purchasesOf`): `rfm`, `lifecycle` and `clv` in one query build it once. Made on first use.
+   */
+  purchaseHistories?: WeakMap<CustomerParent, Map<string, Promise<PurchaseRead>>>;
+}
+
+/** A customer's purchase history as the insights read it, and the silos that failed (insights.ts `purchasesOf`). */
+export interface PurchaseRead {
+  readonly history: PurchaseHistory;
+  readonly failures: readonly SourceError[];
 }
 
 export const SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];

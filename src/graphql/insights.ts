@@ -14,8 +14,8 @@ import { customerLifecycle, type LifecycleFigures } from '../insights/lifecycle.
 import { bgNbdInputs, purchaseHistory, type PurchaseHistory } from '../insights/purchase-history.js';
 import { customerRfm, type RfmFigures } from '../insights/rfm.js';
 import type { JourneyStream } from '../journey/touchpoint.js';
-import { ErrorCode, type SourceError } from '../shared/errors.js';
-import type { RequestContext } from './context.js';
+import { ErrorCode } from '../shared/errors.js';
+import type { PurchaseRead, RequestContext } from './context.js';
 import { reportFailures } from './failures.js';
 import { settledHistories, shopCurrency, wholeHistories } from './histories.js';
 import { selects } from './selection.js';
@@ -69,13 +69,22 @@ export const clvResolvers: ClvResolvers<RequestContext> = {
 
 /**
  * The customer's purchase history from the given streams (each read whole, once per request),
- * in the shop's currency and the retailer's calendar, and the silos that failed.
+ * in the shop's currency and the retailer's calendar, and the silos that failed. Built once per
+ * request, customer and set of streams: `rfm`, `lifecycle` and `clv` in one query share it.
  */
-export async function purchasesOf(
-  customer: CustomerParent,
-  ctx: RequestContext,
-  streams: readonly JourneyStream[],
-): Promise<{ history: PurchaseHistory; failures: SourceError[] }> {
+export function purchasesOf(customer: CustomerParent, ctx: RequestContext, streams: readonly JourneyStream[]): Promise<PurchaseRead> {
+  const built = (ctx.purchaseHistories ??= new WeakMap()).get(customer) ?? new Map<string, Promise<PurchaseRead>>();
+  ctx.purchaseHistories.set(customer, built);
+  const key = streams.join(' ');
+  let read = built.get(key);
+  if (read === undefined) {
+    read = readPurchases(customer, ctx, streams);
+    built.set(key, read);
+  }
+  return read;
+}
+
+async function readPurchases(customer: CustomerParent, ctx: RequestContext, streams: readonly JourneyStream[]): Promise<PurchaseRead> {
   const [{ touchpoints, failures }, currency] = await Promise.all([settledHistories(wholeHistories(customer, ctx, streams)), shopCurrency(customer, ctx)]);
   return { history: purchaseHistory(touchpoints, { currency, timeZone: ctx.services.insights.timeZone }), failures };
 }

@@ -17,6 +17,7 @@
  * lifecycle); only its amount is unknown in the history's currency (`amount` null).
  */
 import { assertNever } from '../../connectors/shared/exhaustive.js';
+import { parseInstant } from '../../connectors/shared/time.js';
 import type { TouchpointKind } from '../generated/graphql.js';
 import type { TouchpointRecord } from '../journey/touchpoint.js';
 import { retailDay } from './retail-day.js';
@@ -129,7 +130,7 @@ export class PurchaseHistoryFold {
     // parsed once in result().
     if (this.#firstTouchpoint === null || touchpoint.occurredAt < this.#firstTouchpoint) this.#firstTouchpoint = touchpoint.occurredAt;
     if (!MONEY_OR_CREATION.has(touchpoint.kind)) return;
-    const at = Date.parse(touchpoint.occurredAt);
+    const at = parseInstant(touchpoint.occurredAt);
     const currency = touchpoint.currency?.trim().toUpperCase() ?? '';
     switch (touchpoint.kind) {
       case 'accountCreated':
@@ -191,7 +192,7 @@ export class PurchaseHistoryFold {
     return {
       currency,
       timeZone: this.#timeZone,
-      knownSince: knownSince ?? (this.#firstTouchpoint === null ? null : Date.parse(this.#firstTouchpoint)),
+      knownSince: knownSince ?? (this.#firstTouchpoint === null ? null : parseInstant(this.#firstTouchpoint)),
       purchases,
       returns,
       fullyRefundedOrders: this.#fullyRefunded,

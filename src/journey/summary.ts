@@ -19,6 +19,7 @@
  */
 import { assertNever } from '../../connectors/shared/exhaustive.js';
 import { compareEventIds } from '../../connectors/shared/journey-order.js';
+import { parseInstant } from '../../connectors/shared/time.js';
 import type { PurchaseLineRecord } from '../../connectors/types.js';
 import type { CategoryCount, Channel, ChannelActivity, Device, DeviceActivity, JourneySummary, Source } from '../generated/graphql.js';
 import type { TouchpointRecord } from './touchpoint.js';
@@ -88,9 +89,13 @@ export class JourneySummaryFold {
     this.#categoryOf = options.categoryOf;
   }
 
-  /** Counts one touchpoint in. */
-  add(touchpoint: TouchpointRecord): void {
-    const placed: Placed = { touchpoint, at: Date.parse(touchpoint.occurredAt) };
+  /**
+   * Counts one touchpoint in. `at` is its time in ms since the epoch, when the caller has already
+   * parsed `occurredAt` (a fold inside another pass over the touchpoints: the segments' journey
+   * features): it is then not parsed again.
+   */
+  add(touchpoint: TouchpointRecord, at: number = parseInstant(touchpoint.occurredAt)): void {
+    const placed: Placed = { touchpoint, at };
     this.#touchpoints += 1;
     if (this.#newest === null || journeyOrder(placed, this.#newest) < 0) this.#newest = placed;
     if (this.#oldest === null || journeyOrder(placed, this.#oldest) > 0) this.#oldest = placed;

@@ -8,6 +8,7 @@
 import type { TouchpointRecord } from '../../journey/touchpoint.js';
 import { JOURNEY_STREAMS, type JourneyStream } from '../../journey/touchpoint.js';
 import { assertNever } from '../../../connectors/shared/exhaustive.js';
+import { parseInstant } from '../../../connectors/shared/time.js';
 import { JourneySummaryFold, type JourneyFigures } from '../../journey/summary.js';
 import { FEATURES, WINDOW_DAYS } from './catalogue.js';
 import { whole } from './values.js';
@@ -172,15 +173,10 @@ export function journeyFeatures(touchpoints: Iterable<TouchpointRecord>, options
   let webVisits = 0;
   let appVisits = 0;
   let productLines = false;
-  const newest = (map: Map<string, number>, name: string | null | undefined, at: number): void => {
-    if (!name?.trim()) return;
-    const key = foldName(name);
-    if (at > (map.get(key) ?? -Infinity)) map.set(key, at);
-  };
 
   for (const touchpoint of touchpoints) {
-    fold?.add(touchpoint);
-    const at = Date.parse(touchpoint.occurredAt);
+    const at = parseInstant(touchpoint.occurredAt);
+    fold?.add(touchpoint, at);
     // A DateTime the schema let through always parses; a time that does not is in no window.
     if (Number.isNaN(at)) continue;
     switch (touchpoint.kind) {
@@ -219,7 +215,7 @@ export function journeyFeatures(touchpoints: Iterable<TouchpointRecord>, options
           newest(campaigns, touchpoint.campaign, at);
         }
         for (const view of touchpoint.productsViewed) {
-          const viewedAt = Date.parse(view.viewedAt);
+          const viewedAt = parseInstant(view.viewedAt);
           newest(viewed, view.category, Number.isNaN(viewedAt) ? at : viewedAt);
         }
         break;
@@ -263,23 +259,22 @@ export function journeyFeatures(touchpoints: Iterable<TouchpointRecord>, options
   });
   const firstPurchase = purchaseTimes[0];
   const lastVisit = visitTimes[visitTimes.length - 1];
-  const known = (name: FieldName): boolean => (FEATURE_MASK[name]! & readMask) === FEATURE_MASK[name];
-  if (known('touchpoints')) features.touchpoints = BigInt(summary.touchpoints);
-  if (known('channels')) features.channels = summary.channels.map((c) => c.channel);
-  if (known('devices')) features.devices = BigInt(summary.devices.length);
-  if (known('purchases')) features.purchases = BigInt(summary.purchases);
-  if (known('returns')) features.returns = BigInt(summary.returns);
-  if (known('totalSpend')) features.totalSpend = summary.totalSpend;
-  if (known('currency')) features.currency = summaryCurrency;
-  if (known('storePurchases')) features.storePurchases = BigInt(storePurchases.length);
-  if (known('onlineOrders')) features.onlineOrders = BigInt(onlineOrders.length);
-  if (known('webVisits')) features.webVisits = BigInt(webVisits);
-  if (known('appVisits')) features.appVisits = BigInt(appVisits);
-  if (known('campaignVisits')) features.campaignVisits = BigInt(campaignVisits.length);
-  if (known('favouriteStore')) features.favouriteStore = summary.favouriteStore ?? '';
-  if (known('favouriteCategories')) features.favouriteCategories = summary.favouriteCategories.map((c) => c.category);
-  if (known('daysSinceFirstPurchase') && firstPurchase !== undefined) features.daysSinceFirstPurchase = whole(daysBetween(firstPurchase, options.now));
-  if (known('daysSinceLastVisit') && lastVisit !== undefined) features.daysSinceLastVisit = whole(daysBetween(lastVisit, options.now));
+  if (isKnown('touchpoints', readMask)) features.touchpoints = BigInt(summary.touchpoints);
+  if (isKnown('channels', readMask)) features.channels = summary.channels.map((c) => c.channel);
+  if (isKnown('devices', readMask)) features.devices = BigInt(summary.devices.length);
+  if (isKnown('purchases', readMask)) features.purchases = BigInt(summary.purchases);
+  if (isKnown('returns', readMask)) features.returns = BigInt(summary.returns);
+  if (isKnown('totalSpend', readMask)) features.totalSpend = summary.totalSpend;
+  if (isKnown('currency', readMask)) features.currency = summaryCurrency;
+  if (isKnown('storePurchases', readMask)) features.storePurchases = BigInt(storePurchases.length);
+  if (isKnown('onlineOrders', readMask)) features.onlineOrders = BigInt(onlineOrders.length);
+  if (isKnown('webVisits', readMask)) features.webVisits = BigInt(webVisits);
+  if (isKnown('appVisits', readMask)) features.appVisits = BigInt(appVisits);
+  if (isKnown('campaignVisits', readMask)) features.campaignVisits = BigInt(campaignVisits.length);
+  if (isKnown('favouriteStore', readMask)) features.favouriteStore = summary.favouriteStore ?? '';
+  if (isKnown('favouriteCategories', readMask)) features.favouriteCategories = summary.favouriteCategories.map((c) => c.category);
+  if (isKnown('daysSinceFirstPurchase', readMask) && firstPurchase !== undefined) features.daysSinceFirstPurchase = whole(daysBetween(firstPurchase, options.now));
+  if (isKnown('daysSinceLastVisit', readMask) && lastVisit !== undefined) features.daysSinceLastVisit = whole(daysBetween(lastVisit, options.now));
   return features;
 }
 
@@ -299,6 +294,18 @@ const FEATURE_MASK: Readonly<Record<string, number>> = Object.fromEntries(
     feature.streams.reduce((mask, stream) => mask | STREAM_BIT[stream], feature.productCategories ? CATEGORIES_BIT : 0),
   ]),
 );
+
+/** Keeps in `map` the newest time of each name (folded), names empty or absent left out. */
+function newest(map: Map<string, number>, name: string | null | undefined, at: number): void {
+  if (!name?.trim()) return;
+  const key = foldName(name);
+  if (at > (map.get(key) ?? -Infinity)) map.set(key, at);
+}
+
+/** Whether every stream (and the categories) a field needs is in `readMask`. */
+function isKnown(name: FieldName, readMask: number): boolean {
+  return (FEATURE_MASK[name]! & readMask) === FEATURE_MASK[name];
+}
 
 function byNumber(a: number, b: number): number {
   return a - b;
