@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { validateModel, type ClvModel } from './clv/model-file.js';
+import { cdnowModel } from './clv/fixtures/cdnow-model.js';
 import { clvExpectedAverageSpend, clvMoneyUnavailable, clvPAlive, clvValue, customerClv } from './customer-clv.js';
 
-/** The CDNOW figures (Fader, Hardie & Lee 2005; Fader & Hardie 2013), in weeks, read as EUR. */
-const modelWith = (changes: Partial<Pick<ClvModel, 'currency' | 'gammaGamma'>>): ClvModel =>
-  validateModel({
-    format: 'customer-gateway/clv-model',
-    version: 1,
-    fittedAt: '2026-11-01T00:00:00.000Z',
-    timeUnit: 'weeks',
-    sampleSize: 2357,
-    source: 'csv',
-    bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426, logLikelihood: -9582.4 },
-    gammaGamma: { p: 6.25, q: 3.74, gamma: 15.44, logLikelihood: -4055.9, sampleSize: 946 },
-    currency: 'EUR',
-    rfm: null,
-    ...changes,
-  });
+const modelWith = cdnowModel;
 const VALUATION = { monthlyDiscountRate: 0.01, margin: 1 };
 /** CDNOW's ID 1 in days: 2 repeat days, the last 213 days after the first, 272 days old, 22.35 a day. */
 const ID_1 = { x: 2, t_x: 213, T: 272, zbar: 22.35, zbarDays: 2 };

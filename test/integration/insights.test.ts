@@ -11,7 +11,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Population } from '../../connectors/population.js';
-import { validateModel, type ClvModel } from '../../src/insights/clv/model-file.js';
+import { cdnowModel } from '../../src/insights/clv/fixtures/cdnow-model.js';
+import type { ClvModel } from '../../src/insights/clv/model-file.js';
 import { compileSegments } from '../../src/insights/segments/index.js';
 import type { CompiledSegment } from '../../src/insights/segments/index.js';
 import { PopulationEdit } from '../support/population-edit.js';
@@ -54,18 +55,7 @@ function withStageCustomers(population: Population): Population {
 }
 
 /** The published CDNOW figures as a model file would hold them (weeks, US dollars read as EUR here). */
-const CDNOW_MODEL: ClvModel = validateModel({
-  format: 'customer-gateway/clv-model',
-  version: 1,
-  fittedAt: '2026-11-01T00:00:00.000Z',
-  timeUnit: 'weeks',
-  sampleSize: 2357,
-  source: 'csv',
-  bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426, logLikelihood: -9582.4 },
-  gammaGamma: { p: 6.25, q: 3.74, gamma: 15.44, logLikelihood: -4055.9, sampleSize: 946 },
-  currency: 'EUR',
-  rfm: null,
-});
+const CDNOW_MODEL: ClvModel = cdnowModel();
 
 const compiled = compileSegments([
   { name: 'goldMembers', description: 'Gold loyalty members.', rule: 'loyalty.tier == "Gold"' },
@@ -198,7 +188,7 @@ describe('Customer.clv without a model', () => {
 
 describe('Customer.clv with a model that cannot value the money', () => {
   // The stage customers buy in EUR; this model was fitted in US dollars.
-  const stack = useStack({ size: 60, prepare: withStageCustomers, insights: { clvModel: { ...CDNOW_MODEL, currency: 'USD' }, now: () => NOW } });
+  const stack = useStack({ size: 60, prepare: withStageCustomers, insights: { clvModel: cdnowModel({ currency: 'USD' }), now: () => NOW } });
 
   it('answers the purchase figures, and null money with CLV_MONEY_UNAVAILABLE saying why', async () => {
     const { body } = await stack.query('query ($id: ID!) { customer(id: $id) { clv { pAlive expectedAverageSpend value(months: 12) currency } } }', {
