@@ -34,6 +34,8 @@ export interface ClvSample {
   skippedForCurrency: number;
   /** The currency most sampled customers' purchases are in (the shop's), or null. */
   currency: string | null;
+  /** Wall time, in ms: listing the frame (every record id), and drawing, resolving and reading the customers. */
+  timings: { frameMs: number; readMs: number };
 }
 
 export interface ClvSampleOptions {
@@ -58,6 +60,7 @@ const PURCHASE_SILOS: ReadonlyArray<'loyalty' | 'commerce'> = ['loyalty', 'comme
  */
 export async function sampleClvPopulation(services: GatewayServices, options: ClvSampleOptions): Promise<ClvSample> {
   const random = options.random ?? ((max: number) => randomInt(max));
+  const started = performance.now();
   const frame: Array<{ source: Source; id: string }> = [];
   for (const source of PURCHASE_SILOS) {
     let page: string | null = null;
@@ -67,8 +70,9 @@ export async function sampleClvPopulation(services: GatewayServices, options: Cl
       page = read.next;
     } while (page !== null);
   }
+  const listed = performance.now();
   const now = services.insights.now();
-  const sample: ClvSample = { rows: [], rfm: [], customers: 0, skippedForFailures: 0, skippedForCurrency: 0, currency: null };
+  const sample: ClvSample = { rows: [], rfm: [], customers: 0, skippedForFailures: 0, skippedForCurrency: 0, currency: null, timings: { frameMs: listed - started, readMs: 0 } };
   const currencies = new Map<string, number>();
   const kept = new Set<string>();
   // A partial Fisher-Yates shuffle: records are drawn without replacement, one at a time.
@@ -112,6 +116,7 @@ export async function sampleClvPopulation(services: GatewayServices, options: Cl
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+  sample.timings.readMs = performance.now() - listed;
   sample.currency = [...currencies].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? null;
   return sample;
 }
@@ -123,12 +128,13 @@ export async function sampleClvPopulation(services: GatewayServices, options: Cl
  * @throws a SourceError when a silo's ids cannot be listed; a RangeError when the sample has no
  *   buyer or the fit fails (fit.ts, rfm.ts).
  */
-export async function fitLiveClvModel(services: GatewayServices, options: ClvSampleOptions): Promise<{ model: ClvModel; sample: ClvSample }> {
+export async function fitLiveClvModel(services: GatewayServices, options: ClvSampleOptions): Promise<{ model: ClvModel; sample: ClvSample; fitMs: number }> {
   const sample = await sampleClvPopulation(services, options);
   if (sample.rows.length === 0) throw new RangeError(`none of the ${sample.customers} sampled customers has bought: there is nothing to fit`);
   const rfm = sample.currency === null ? null : rfmBreakpoints(sample.rfm, { windowDays: options.rfmWindowDays, currency: sample.currency });
   const unit = options.timeUnit ?? 'days';
+  const started = performance.now();
   const rows = sample.rows.map((row) => ({ ...row, tx: daysToModelTime(row.tx, unit), T: daysToModelTime(row.T, unit) }));
   const model = fitClvModel(rows, { timeUnit: unit, source: 'live', currency: sample.currency, rfm, fittedAt: new Date(services.insights.now()) });
-  return { model, sample };
+  return { model, sample, fitMs: performance.now() - started };
 }
