@@ -12,6 +12,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Source } from '../generated/graphql.js';
+import type { CustomerParent } from '../identity/resolved-customer.js';
 import { createRequestContext, type GatewayServices } from '../graphql/context.js';
 import { purchasesOf, PURCHASE_STREAMS } from '../graphql/insights.js';
 import { resolveCustomers } from '../graphql/resolve-customer.js';
@@ -43,7 +44,7 @@ export interface ClvSampleOptions {
   size: number;
   /** The RFM window, in days (RFM_WINDOW_DAYS). */
   rfmWindowDays: number;
-  /** Customers resolved and read at once. */
+  /** Batches of drawn records (100 each) resolved and read at once; 4 by default. */
   concurrency?: number;
   /** The model's time unit (`days` by default): the sample's days are converted to it. */
   timeUnit?: TimeUnit;
@@ -52,6 +53,12 @@ export interface ClvSampleOptions {
 }
 
 const FRAME_PAGE = 250;
+/** Records drawn and resolved in one request context (the most `customers(ids:)` takes, too). */
+const CLV_SAMPLE_BATCH = 100;
+/** The smallest batch, near the end of the sample. */
+const CLV_SAMPLE_MIN_BATCH = 10;
+/** Batches read at once by default. */
+const CLV_SAMPLE_CONCURRENCY = 4;
 const PURCHASE_SILOS: ReadonlyArray<'loyalty' | 'commerce'> = ['loyalty', 'commerce'];
 
 /**
@@ -84,43 +91,110 @@ export async function sampleClvPopulation(services: GatewayServices, options: Cl
     [frame[i], frame[left]] = [frame[left]!, frame[i]!];
     return frame[left];
   };
-  const worker = async (): Promise<void> => {
-    for (let record = draw(); record !== undefined && kept.size < options.size; record = draw()) {
-      const ctx = createRequestContext(services);
-      const [customer] = await resolveCustomers([{ kind: 'identifier', identifier: { type: record.source, value: record.id } }], ctx);
-      if (!customer || customer instanceof Error) continue;
-      const first = customer.records.find((r) => r.source === 'loyalty') ?? customer.records.find((r) => r.source === 'commerce');
-      if (!first || first.source !== record.source || first.id !== record.id || kept.has(customer.goldenId) || kept.size >= options.size) continue;
-      kept.add(customer.goldenId);
-      if (PURCHASE_SILOS.some((source) => customer.failures.has(source))) {
-        sample.skippedForFailures += 1;
-        continue;
+
+  // Records are drawn in batches, in order, and read concurrently; their customers are kept in
+  // the order they were drawn (a batch waits for those before it), so that a seed gives the
+  // same sample whatever order the reads end in, and the sample stops at exactly `size`.
+  const done: Array<SampledCustomer[] | undefined> = [];
+  let committed = 0;
+  let drawnBatches = 0;
+  let inFlight = 0;
+  const commit = (): void => {
+    for (; done[committed] !== undefined; committed += 1) {
+      for (const drawn of done[committed]!) {
+        if (kept.size >= options.size) break;
+        if (kept.has(drawn.goldenId)) continue;
+        kept.add(drawn.goldenId);
+        if (drawn.kind === 'failed') {
+          sample.skippedForFailures += 1;
+          continue;
+        }
+        sample.customers += 1;
+        if (drawn.kind === 'noPurchase') continue;
+        if (drawn.kind === 'otherCurrency') {
+          sample.skippedForCurrency += 1;
+          continue;
+        }
+        sample.rows.push(drawn.row);
+        sample.rfm.push(drawn.rfm);
+        if (drawn.currency) currencies.set(drawn.currency, (currencies.get(drawn.currency) ?? 0) + 1);
       }
-      const { history, failures } = await purchasesOf(customer, ctx, PURCHASE_STREAMS);
-      if (failures.length > 0) {
-        sample.skippedForFailures += 1;
-        continue;
-      }
-      sample.customers += 1;
-      const inputs = bgNbdInputs(history, now);
-      if (inputs === null) continue;
-      // A repeat day in another currency has no spend the model can use: Gamma-Gamma needs every
-      // repeat buyer's mean spend, so such a customer is left out (rare: the shop has one currency).
-      if (inputs.zbarDays !== inputs.x) {
-        sample.skippedForCurrency += 1;
-        continue;
-      }
-      sample.rows.push({ x: inputs.x, tx: inputs.t_x, T: inputs.T, zbar: inputs.zbar });
-      sample.rfm.push(customerRfm(history, now, { windowDays: options.rfmWindowDays, breakpoints: null }));
-      if (history.currency) currencies.set(history.currency, (currencies.get(history.currency) ?? 0) + 1);
+      done[committed] = undefined;
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+  const worker = async (): Promise<void> => {
+    while (kept.size < options.size) {
+      // Near the end, smaller batches: customers read past `size` are read for nothing.
+      const wanted = Math.min(CLV_SAMPLE_BATCH, Math.max(CLV_SAMPLE_MIN_BATCH, options.size - kept.size - inFlight));
+      const records: Array<{ source: Source; id: string }> = [];
+      for (let record = draw(); record !== undefined; record = records.length < wanted ? draw() : undefined) records.push(record);
+      if (records.length === 0) return;
+      const index = drawnBatches++;
+      inFlight += records.length;
+      done[index] = await readBatch(services, records, now, options.rfmWindowDays);
+      inFlight -= records.length;
+      commit();
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? CLV_SAMPLE_CONCURRENCY }, worker));
   sample.timings.readMs = performance.now() - listed;
   sample.currency = [...currencies].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? null;
   return sample;
 }
 
+
+/** A drawn record's customer, as read: what the sample keeps of them (figures only). */
+type SampledCustomer =
+  /** A silo of their purchases failed: left out, counted. */
+  | { goldenId: string; kind: 'failed' }
+  /** Never bought: in the sample, not in the fit (BG/NBD starts at the first purchase). */
+  | { goldenId: string; kind: 'noPurchase' }
+  /** A repeat day in another currency: left out of the fit, counted. */
+  | { goldenId: string; kind: 'otherCurrency' }
+  | { goldenId: string; kind: 'bought'; row: ClvFitRow; rfm: RfmSample; currency: string | null };
+
+/**
+ * Resolves a batch of drawn records in one request context, so that the identity lookups of the
+ * whole batch go to each silo together (a call or two per silo and round for 100 records, where
+ * one context per record made a call per record), then reads the purchases of the customers
+ * drawn through their first purchase record (the others are not in the sample), all at once
+ * (their shop accounts, for the currency, in one batched read). One entry per such customer, in
+ * the order of `records`.
+ */
+async function readBatch(services: GatewayServices, records: ReadonlyArray<{ source: Source; id: string }>, now: number, rfmWindowDays: number): Promise<SampledCustomer[]> {
+  const ctx = createRequestContext(services);
+  const customers = await resolveCustomers(
+    records.map((record) => ({ kind: 'identifier', identifier: { type: record.source, value: record.id } })),
+    ctx,
+  );
+  const drawn: CustomerParent[] = [];
+  customers.forEach((customer, i) => {
+    if (!customer || customer instanceof Error) return;
+    const record = records[i]!;
+    const first = customer.records.find((r) => r.source === 'loyalty') ?? customer.records.find((r) => r.source === 'commerce');
+    if (first && first.source === record.source && first.id === record.id) drawn.push(customer);
+  });
+  return Promise.all(
+    drawn.map(async (customer): Promise<SampledCustomer> => {
+      const goldenId = customer.goldenId;
+      if (PURCHASE_SILOS.some((source) => customer.failures.has(source))) return { goldenId, kind: 'failed' };
+      const { history, failures } = await purchasesOf(customer, ctx, PURCHASE_STREAMS);
+      if (failures.length > 0) return { goldenId, kind: 'failed' };
+      const inputs = bgNbdInputs(history, now);
+      if (inputs === null) return { goldenId, kind: 'noPurchase' };
+      // A repeat day in another currency has no spend the model can use: Gamma-Gamma needs every
+      // repeat buyer's mean spend, so such a customer is left out (rare: the shop has one currency).
+      if (inputs.zbarDays !== inputs.x) return { goldenId, kind: 'otherCurrency' };
+      return {
+        goldenId,
+        kind: 'bought',
+        row: { x: inputs.x, tx: inputs.t_x, T: inputs.T, zbar: inputs.zbar },
+        rfm: customerRfm(history, now, { windowDays: rfmWindowDays, breakpoints: null }),
+        currency: history.currency,
+      };
+    }),
+  );
+}
 
 /**
  * A model fitted live (`source: "live"`, in `timeUnit`, days by default): {@link sampleClvPopulation}, the RFM
