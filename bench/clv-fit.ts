@@ -2,11 +2,11 @@
  * `npm run bench:clv-fit`: how long the live lifetime-value fit takes on a large population, the
  * way a user runs it. One child process serves the four silo simulators (silos-child.ts, the
  * population generated there, seed 42); then the real CLI runs against them as another child,
- * `tsx scripts/clv.ts fit --sample N --seed 1 --config FILE`, FILE naming the simulators as an
+ * `npm run clv -- fit --sample N --seed 1 --config FILE`, FILE naming the simulators as an
  * operator names their silos. Both run on the same machine, unpinned, as a user would run them.
  *
  * Printed: the setup (generating the population, starting the silos: not in the figure), then the
- * fit's wall time (from starting the CLI to its exit, module loading included), the customers
+ * fit's wall time (from starting `npm run clv` to its exit, module loading included), the customers
  * read, the fitted parameters, the split the CLI reports (frame listing, sampling reads, fit
  * maths), the CPU time the silos process spent during the fit and the calls each silo answered.
  *
@@ -57,7 +57,8 @@ function configFor(silos: SilosReady['silos']): Record<string, string> {
 /** Runs the CLI to its end; its output is collected, and echoed to this process's stderr. */
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; wallMs: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_DIR, 'scripts', 'clv.ts'), ...args], {
+  // Through npm, as the README says to run it: the script's node flags are part of what is measured.
+  const child = spawn('npm', ['run', '--silent', 'clv', '--', ...args], {
     cwd: REPO_DIR,
     // The settings come from the file alone: silo settings in this shell's environment would win.
     env: Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(CRM|LOYALTY|COMMERCE|ANALYTICS)_/.test(key))),
