@@ -8,7 +8,8 @@
  * Printed: the setup (generating the population, starting the silos: not in the figure), then the
  * fit's wall time (from starting `npm run clv` to its exit, module loading included), the customers
  * read, the fitted parameters, the split the CLI reports (frame listing, sampling reads, fit
- * maths), the CPU time the silos process spent during the fit and the calls each silo answered.
+ * maths), the CPU time of the CLI and of the silos process, the machine's load average (other
+ * work on the same cores slows the fit down), and the calls each silo answered.
  *
  * Options: --sample N (customers to draw, default 20,000), --population N (people generated,
  * default 25,000; the run stops when fewer than N of them have a loyalty or shop record).
@@ -16,7 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_CREDENTIALS } from '../demo/silos.js';
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
     const model = join(dir, 'model.json');
     const args = ['fit', '--sample', String(sample), '--seed', String(SAMPLE_SEED), '--config', config, '--out', model];
 
+    const loadBefore = loadavg();
     const statsBefore = await silos.call<SiloStats>('stats');
     const usageBefore = await silos.call<Usage>('usage');
     log(`running: npm run clv -- ${args.join(' ').replaceAll(dir, '<tmp>')}`);
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
     if (run.code !== 0) throw new Error(`The fit exited with code ${run.code}.`);
 
     const sampled = /Sampled (\d+) customers live in (\d+) ms: (\d+) buyers fitted/.exec(run.stderr);
-    const split = /Time: frame listing (\d+) ms, sampling reads (\d+) ms, fit maths (\d+) ms/.exec(run.stderr);
+    const split = /Time: frame listing (\d+) ms, sampling reads (\d+) ms, fit maths (\d+) ms; this process's CPU (\d+) ms/.exec(run.stderr);
     const parameters = run.stdout.trim().split('\n');
     const written = JSON.parse(readFileSync(model, 'utf8')) as { sampleSize?: number };
     const calls = callsOf(statsBefore, statsAfter);
@@ -139,7 +141,9 @@ async function main(): Promise<void> {
       `  sampling reads      ${split ? (Number(split[2]) / 1000).toFixed(1) : '?'} s`,
       `  fit maths           ${split ? (Number(split[3]) / 1000).toFixed(1) : '?'} s`,
       `  the rest            ${split ? (wallS - (Number(split[1]) + Number(split[2]) + Number(split[3])) / 1000).toFixed(1) : '?'} s (loading modules, connecting, writing the model)`,
+      `  CLI's CPU           ${split ? (Number(split[4]) / 1000).toFixed(1) : '?'} s (user and system, module loading included)`,
       `  silos' CPU          ${silosCpuS.toFixed(1)} s (${Math.round((100 * silosCpuS) / wallS)}% of a core over the fit)`,
+      `  machine             ${availableParallelism()} cores; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before the fit, ${loadavg().map((l) => l.toFixed(2)).join(' ')} after (other processes than these two share the cores)`,
       `  silo calls          ${totalCalls} (${(totalCalls / Math.max(1, Number(sampled?.[1] ?? 1))).toFixed(2)} per customer read)`,
       ...calls.map(([route, n]) => `    ${route.padEnd(40)} ${n}`),
       '  parameters',

@@ -94,6 +94,12 @@ function readSummary(path: string): SummaryCsv {
   }
 }
 
+/** CPU time (user and system) of this process since it started, in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** A number with 6 significant digits, without trailing zeros (1.22603, 0.5, 2.1e-7). */
 function figure(value: number): string {
   return String(Number(value.toPrecision(6)));
@@ -149,7 +155,8 @@ async function fitFromSample(size: number, timeUnit: ClvFitOptions['timeUnit'], 
       `Sampled ${sample.customers} customers live in ${Math.round(performance.now() - started)} ms: ${sample.rows.length} buyers fitted` +
         (sample.skippedForFailures + sample.skippedForCurrency > 0 ? `, ${sample.skippedForFailures} left out for a silo failure, ${sample.skippedForCurrency} for another currency` : '') +
         '.\n' +
-        `Time: frame listing ${Math.round(sample.timings.frameMs)} ms, sampling reads ${Math.round(sample.timings.readMs)} ms, fit maths ${Math.round(fitMs)} ms.\n`,
+        `Time: frame listing ${Math.round(sample.timings.frameMs)} ms, sampling reads ${Math.round(sample.timings.readMs)} ms, fit maths ${Math.round(fitMs)} ms; ` +
+        `this process's CPU ${Math.round(cpuMs())} ms.\n`,
     );
     return { model, hasSpend: model.gammaGamma !== null };
   } catch (error) {
