@@ -9,6 +9,10 @@
  * records is in it several times, so a drawn record counts only when it is its customer's first
  * purchase record (the first loyalty record of the cluster, else the first shop record): every
  * customer then has the same chance to be in the sample, whatever their number of records.
+ *
+ * Speed (bench/README.md, "The live CLV fit"): records are drawn 100 at a time and each batch is
+ * resolved in one request context, so that the identity lookups of 100 customers go to each silo
+ * together; a few batches are read at once, and their customers are kept in draw order.
  */
 import { randomInt } from 'node:crypto';
 import type { Source } from '../generated/graphql.js';
@@ -198,7 +202,8 @@ async function readBatch(services: GatewayServices, records: ReadonlyArray<{ sou
 
 /**
  * A model fitted live (`source: "live"`, in `timeUnit`, days by default): {@link sampleClvPopulation}, the RFM
- * breakpoints of the sample over the RFM window, and the BG/NBD and Gamma-Gamma fit.
+ * breakpoints of the sample over the RFM window, and the BG/NBD and Gamma-Gamma fit; `fitMs`, the
+ * wall time of the fit maths alone, in ms (the sample's own times are in `sample.timings`).
  * @throws a SourceError when a silo's ids cannot be listed; a RangeError when the sample has no
  *   buyer or the fit fails (fit.ts, rfm.ts).
  */

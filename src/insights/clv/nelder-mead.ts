@@ -141,8 +141,10 @@ const STALL = { iterations: 100, tolerance: 1e-9 };
  * than 1e-7 (a simplex can stall before the optimum; the restart is the usual cure). Each
  * parameter stays within 1e-8..1e8: a likelihood still rising as parameters grow together (BG/NBD
  * with almost no dropout, Gamma-Gamma with almost equal spends) is maximized at that edge, its
- * limit. A simplex crawling along the edge may use up its iterations without shrinking while the
- * likelihood no longer moves: that is converged in value, which is what a fit is for.
+ * limit, or as far along the ridge as the likelihood still gains: each search stops when its best
+ * value has gained less than 1e-9 in 100 iterations (STALL), and a simplex that uses up its
+ * iterations without shrinking while the likelihood no longer moves is converged in value too,
+ * which is what a fit is for.
  *
  * @returns the parameters and the log-likelihood there.
  * @throws RangeError `the <what> fit did not converge (10,000 iterations)` when it is still improving.
