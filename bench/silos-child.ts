@@ -91,6 +91,17 @@ serveRpc({
     };
   },
 
+  /**
+   * People of the population with a loyalty or shop record: the customers a lifetime-value sample
+   * draws from (bench/clv-fit.ts checks there are enough), and every loyalty and shop record.
+   */
+  purchaseCustomers(): { customers: number; loyaltyRecords: number; commerceRecords: number } {
+    if (!population) throw new Error('The silos are not started.');
+    let customers = 0;
+    for (const entry of population.truth) if (entry.records.some((r) => r.source === 'loyalty' || r.source === 'commerce')) customers += 1;
+    return { customers, loyaltyRecords: population.loyalty.members.length, commerceRecords: population.commerce.customers.length };
+  },
+
   /** One start per person of the population (its strongest record key), for the memory phase. */
   memoryStarts(args: { count: number }): string[] {
     if (!population) throw new Error('The silos are not started.');

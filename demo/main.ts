@@ -66,7 +66,7 @@ async function fitDemoModel(services: GatewayServices, rfmWindowDays: number, se
   const started = performance.now();
   // Drawn with the population's seed: the same demo fits the same model on every start.
   const random = new Random(seed).fork('clv sample');
-  const { model, sample } = await fitLiveClvModel(services, { size: DEMO_CLV_SAMPLE, rfmWindowDays, concurrency: 16, random: (max) => random.int(0, max - 1) });
+  const { model, sample } = await fitLiveClvModel(services, { size: DEMO_CLV_SAMPLE, rfmWindowDays, random: (max) => random.int(0, max - 1) });
   const line =
     `Lifetime-value model fitted on ${sample.customers} demo customers (${sample.rows.length} buyers) in ${Math.round(performance.now() - started)} ms: ` +
     `r ${model.bgnbd.r.toPrecision(3)}, alpha ${model.bgnbd.alpha.toPrecision(3)} days, a ${model.bgnbd.a.toPrecision(3)}, b ${model.bgnbd.b.toPrecision(3)}.`;

@@ -94,6 +94,12 @@ function readSummary(path: string): SummaryCsv {
   }
 }
 
+/** CPU time (user and system) of this process since it started, in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** A number with 6 significant digits, without trailing zeros (1.22603, 0.5, 2.1e-7). */
 function figure(value: number): string {
   return String(Number(value.toPrecision(6)));
@@ -139,7 +145,7 @@ async function fitFromSample(size: number, timeUnit: ClvFitOptions['timeUnit'], 
   try {
     const { services } = await createGatewayCore({ settings: config.config, connectors, logger: createLogger('warn', (line) => process.stderr.write(`${line}\n`)) });
     const drawn = seed === undefined ? undefined : new Random(seed).fork('clv sample');
-    const { model, sample } = await fitLiveClvModel(services, {
+    const { model, sample, fitMs } = await fitLiveClvModel(services, {
       size,
       rfmWindowDays: config.config.insights.rfmWindowDays,
       timeUnit,
@@ -148,7 +154,9 @@ async function fitFromSample(size: number, timeUnit: ClvFitOptions['timeUnit'], 
     process.stderr.write(
       `Sampled ${sample.customers} customers live in ${Math.round(performance.now() - started)} ms: ${sample.rows.length} buyers fitted` +
         (sample.skippedForFailures + sample.skippedForCurrency > 0 ? `, ${sample.skippedForFailures} left out for a silo failure, ${sample.skippedForCurrency} for another currency` : '') +
-        '.\n',
+        '.\n' +
+        `Time: frame listing ${Math.round(sample.timings.frameMs)} ms, sampling reads ${Math.round(sample.timings.readMs)} ms, fit maths ${Math.round(fitMs)} ms; ` +
+        `this process's CPU ${Math.round(cpuMs())} ms.\n`,
     );
     return { model, hasSpend: model.gammaGamma !== null };
   } catch (error) {

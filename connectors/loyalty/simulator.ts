@@ -129,6 +129,8 @@ class Collection<T> {
 
   /** The order of an unsorted answer: the population's, or a fixed shuffle of it. */
   private readonly baseOrder: readonly number[];
+  /** Each ordinal's place in baseOrder: filtered records are put in that order without a scan. */
+  private readonly place: Int32Array;
 
   constructor(
     readonly records: readonly T[],
@@ -139,6 +141,8 @@ class Collection<T> {
   ) {
     const ordinals = records.map((_, ordinal) => ordinal);
     this.baseOrder = unspecifiedOrder ? ordinals.sort((a, b) => scramble(a) - scramble(b) || a - b) : ordinals;
+    this.place = new Int32Array(records.length);
+    this.baseOrder.forEach((ordinal, place) => (this.place[ordinal] = place));
     for (const [name, spec] of Object.entries(fields)) {
       const index = new Map<string, number[]>();
       records.forEach((record, ordinal) => {
@@ -164,8 +168,13 @@ class Collection<T> {
         const value = this.dates[field]!(record);
         return operator === 'gte' ? value >= at : value <= at;
       });
-    const [first, ...rest] = sets;
-    const ordinals = first === undefined ? this.baseOrder : this.baseOrder.filter((ordinal) => first.has(ordinal) && rest.every((set) => set.has(ordinal)));
+    // The smallest matching set, kept where every other set holds it, in the unsorted order: a
+    // query for one member costs its own records, not a scan of the whole collection.
+    const [smallest, ...rest] = [...sets].sort((a, b) => a.size - b.size);
+    const ordinals =
+      smallest === undefined
+        ? this.baseOrder
+        : [...smallest].filter((ordinal) => rest.every((set) => set.has(ordinal))).sort((a, b) => this.place[a]! - this.place[b]!);
     const records = ordinals.map((ordinal) => this.records[ordinal]!);
     return ranges.length === 0 ? records : records.filter(inRanges);
   }

@@ -123,6 +123,8 @@ export class IdentityResolver {
     const { options } = this;
     // Every lookup's answer, so that the cache keys can be checked without another call.
     const answered = new Map<string, Promise<FoundRecord[]>>();
+    const normalizedValues = new Map<string, Identifier | null>();
+    const mobiles = new Map<string, boolean>();
     const deps: ResolveDeps = {
       silos: options.silos,
       lookup: (source, identifier) => {
@@ -132,10 +134,23 @@ export class IdentityResolver {
         return answer;
       },
       normalize: (identifier) => {
-        const result = normalizeIdentifier(identifier, options.normalize);
-        return result.ok ? result.identifier : null;
+        // A record is found again and again (each round, each replay of cacheKeys, each start of
+        // the batch that reaches it), and a phone's parse is the costliest step of resolution:
+        // each raw value is normalized once per batch.
+        const key = `${identifier.type}\u0000${identifier.value}`;
+        let normalized = normalizedValues.get(key);
+        if (normalized === undefined) {
+          const result = normalizeIdentifier(identifier, options.normalize);
+          normalizedValues.set(key, (normalized = result.ok ? result.identifier : null));
+        }
+        return normalized;
       },
-      isMobile: isMobilePhone,
+      isMobile: (identifier) => {
+        if (identifier.type !== 'phone') return false;
+        let mobile = mobiles.get(identifier.value);
+        if (mobile === undefined) mobiles.set(identifier.value, (mobile = isMobilePhone(identifier)));
+        return mobile;
+      },
       rules: options.rules,
       maxRounds: options.maxRounds,
       maxRecords: options.maxRecords,

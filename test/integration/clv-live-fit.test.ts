@@ -14,6 +14,12 @@ import { startDemoSilos, type DemoSilos } from '../../demo/silos.js';
 import { siloEnv } from '../support/silo-env.js';
 import { generatePopulation } from '../../demo/population/generate.js';
 import { parseModelFile } from '../../src/insights/clv/model-file.js';
+import { Random } from '../../demo/population/random.js';
+import { sampleClvPopulation } from '../../src/server/clv-sample.js';
+import { parseConfig } from '../../src/server/config.js';
+import { createGatewayCore } from '../../src/server/server.js';
+import { closeSiloConnectors, createSiloConnectors } from '../../src/server/silos.js';
+import { createLogger } from '../../src/shared/logger.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -57,6 +63,27 @@ describe('npm run clv -- fit --sample N', () => {
     expect(text).not.toMatch(/@/);
     const names = population.loyalty.members.slice(0, 50).flatMap((m) => [m.lastName, m.customerId]).filter((v): v is string => !!v);
     for (const name of names) expect(text).not.toContain(name);
+  });
+
+  it('keeps the customers in the order they were drawn: one batch at a time or four at once, a seed gives the same sample', async () => {
+    const parsed = parseConfig({ env: { ...siloEnv(demo), LOG_LEVEL: 'warn' } });
+    if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+    const sampleWith = async (concurrency: number) => {
+      // Fresh connectors and identity cache each time: the second sample reads everything again.
+      const connectors = createSiloConnectors(parsed.config.silos, {}, parsed.config.timeZones);
+      try {
+        const { services } = await createGatewayCore({ settings: parsed.config, connectors, logger: createLogger('warn', () => undefined) });
+        const random = new Random(11).fork('clv sample');
+        return await sampleClvPopulation(services, { size: 120, rfmWindowDays: 365, concurrency, random: (max) => random.int(0, max - 1) });
+      } finally {
+        await closeSiloConnectors(connectors);
+      }
+    };
+    const one = await sampleWith(1);
+    const four = await sampleWith(4);
+    expect([one.customers, one.skippedForFailures, four.customers, four.skippedForFailures]).toEqual([120, 0, 120, 0]);
+    expect(one.rows.length).toBeGreaterThan(60);
+    expect(four.rows).toEqual(one.rows);
   });
 
   it('says what is wrong with the command line, and what the live fit needs', async () => {

@@ -28,6 +28,21 @@ describe('nelderMead', () => {
     expect(result.iterations).toBe(10);
   });
 
+  it('stops, stalled and not converged, when the best value has gained less than the tolerance over the last iterations', () => {
+    // Flat along y: the simplex could shrink there for ever; x is at its minimum 1 long before.
+    const flat = ([x, y]: readonly number[]) => (x! - 1) ** 2 + 1e-30 * Math.sin(1e6 * y!);
+    const result = nelderMead(flat, [0, 0], { stall: { iterations: 50, tolerance: 1e-12 } });
+    expect([result.stalled, result.converged]).toEqual([true, false]);
+    expect(result.iterations).toBeLessThan(100);
+    expect(result.point[0]).toBeCloseTo(1, 5);
+  });
+
+  it('does not stall while the best value keeps gaining (Rosenbrock converges with the same stall setting)', () => {
+    const result = nelderMead(([x, y]) => 100 * (y! - x! ** 2) ** 2 + (1 - x!) ** 2, [-1.2, 1], { stall: { iterations: 50, tolerance: 1e-12 } });
+    expect([result.stalled, result.converged]).toEqual([false, true]);
+    expect(result.point[0]).toBeCloseTo(1, 4);
+  });
+
   it('refuses an empty or non-finite start', () => {
     expect(() => nelderMead(() => 0, [])).toThrow(new RangeError('nelderMead needs a start of finite numbers, at least one'));
     expect(() => nelderMead(() => 0, [Number.NaN])).toThrow(RangeError);
