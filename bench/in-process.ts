@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { HeaderMap } from '@apollo/server';
 import { request as undiciRequest, type Dispatcher } from 'undici';
-import { parseGatewaySettings } from '../src/server/config.js';
+import { parseGatewaySettings, type GatewaySettings } from '../src/server/config.js';
 import { readFileSync } from 'node:fs';
 import { createRequestContext, type GatewayServices } from '../src/graphql/context.js';
 import { settledHistories, wholeHistories } from '../src/graphql/histories.js';
@@ -41,6 +41,8 @@ import { createLogger } from '../src/shared/logger.js';
 import { generatePopulation } from '../demo/population/generate.js';
 import { createGatewayCore } from '../src/server/server.js';
 import { createSiloConnectors } from '../src/server/silos.js';
+import { personalizationFloor } from './personalization-floor.js';
+import { PERSONALIZATION_QUERY, type BenchPerson } from './shared.js';
 
 /** The bench's question (bench/shared.ts), built up one section at a time. */
 const SELECTIONS = [
@@ -138,6 +140,7 @@ async function main(): Promise<void> {
   for (const [name, call] of calls) process.stdout.write(`${(await cpuMicrosPer(call, requests)).toFixed(1).padStart(8)} µs  ${name}\n`);
 
   await measureInsights(services, ask, person, requests);
+  await measurePersonalizationBatch(services, apollo, population, parsed.config, requests);
 
   await apollo.stop();
   await silos.close();
@@ -231,6 +234,60 @@ async function measureInsights(
   const base = await cpuMicrosPer(ask('query Profile($id: ID!) { customer(id: $id) { id } }'), requests);
   const question = await cpuMicrosPer(ask('query Profile($id: ID!) { customer(id: $id) { id lifecycle { stage } clv { value(months: 12) } segments { name } } }'), requests);
   process.stdout.write(`${question.toFixed(1).padStart(8)} µs  customer { id lifecycle { stage } clv { value(months: 12) } segments { name } } (${(question - base).toFixed(1)} µs over customer { id }, reading the histories included)\n`);
+}
+
+/**
+ * The benchmark's personalization question (bench/shared.ts PERSONALIZATION_QUERY) for a batch
+ * of 50 customers, through GraphQL, against the personalization floor's handler
+ * (personalization-floor.ts) for the same batch in the same process: CPU per customer of each,
+ * silo answers replayed. Run after measureInsights, which loads the model and the segments.
+ */
+async function measurePersonalizationBatch(
+  services: GatewayServices,
+  apollo: Awaited<ReturnType<typeof createGatewayCore>>['apollo'],
+  population: ReturnType<typeof generatePopulation>,
+  settings: GatewaySettings,
+  requests: number,
+): Promise<void> {
+  const model = services.insights.clvModel;
+  if (model === null) throw new Error('measureInsights loads the model first.');
+  const recordOf = (records: ReadonlyArray<{ source: Source; id: string }>, source: Source): string => records.find((r) => r.source === source)!.id;
+  const persons: BenchPerson[] = population.truth
+    .filter((t) => !t.household && (['crm', 'loyalty', 'commerce'] as const).every((s) => t.records.filter((r) => r.source === s).length === 1))
+    .slice(0, 50)
+    .map((t) => ({
+      crm: recordOf(t.records, 'crm'),
+      loyalty: recordOf(t.records, 'loyalty'),
+      commerce: recordOf(t.records, 'commerce'),
+      analytics: t.records.filter((r) => r.source === 'analytics').map((r) => r.id),
+    }));
+  const ids = persons.map((p) => `crm:${p.crm}`);
+  const gateway = async (): Promise<void> => {
+    const res = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: PERSONALIZATION_QUERY, variables: { ids } } },
+      context: async () => createRequestContext(services),
+    });
+    if (res.body.kind !== 'complete' || res.body.string.includes('"errors"')) throw new Error('The gateway answered the personalization question with errors.');
+  };
+  const answer = personalizationFloor(services.connectors, {
+    model,
+    segments: services.insights.segments,
+    rfmWindowDays: settings.insights.rfmWindowDays,
+    lifecycle: settings.insights.lifecycle,
+    valuation: { monthlyDiscountRate: settings.insights.clv.monthlyDiscountRate, margin: settings.insights.clv.margin },
+    timeZone: settings.timeZone,
+    defaultCountry: settings.defaultCountry,
+  });
+  // The floor's server sends its answer as JSON too.
+  const floor = async (): Promise<void> => void JSON.stringify({ data: { customers: await answer(persons) } });
+  // A batch costs some 50 single requests: fewer of them measure as long.
+  const batches = Math.max(10, Math.round(requests / 50));
+  const perCustomer = async (fn: () => Promise<void>): Promise<number> => (await cpuMicrosPer(fn, batches, batches)) / persons.length;
+  const [g, f] = [await perCustomer(gateway), await perCustomer(floor)];
+  process.stdout.write(
+    `Personalization question for ${persons.length} customers (customers(ids:) { lifecycle { stage } clv { value(months: 12) } segments { name } }), per customer:\n` +
+      `${g.toFixed(1).padStart(8)} µs  gateway\n${f.toFixed(1).padStart(8)} µs  floor (personalization-floor.ts, the same calls and figures without GraphQL)\n`,
+  );
 }
 
 /** A seeded random whole number in [0, max) (mulberry32), so that the sample is the same every run. */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (about 10 minutes), `npm run bench -- --quick` (about 5 minutes on two cores),
+ * `npm run bench` (about 20 minutes), `npm run bench -- --quick` (about 7 minutes on two cores),
  * `--smoke` (seconds; what test/bench.smoke.test.ts runs). See bench/README.md for what each
  * figure means and how it is measured.
  *

@@ -85,11 +85,13 @@ describe('npm run bench:in-process', () => {
       );
     });
     const lines = stdout.split('\n').filter((line) => / µs {2}/.test(line));
-    // 6 selections, 4 connector calls, the scoring of one customer, its 7 parts, the personalization fields.
-    expect(lines).toHaveLength(19);
+    // 6 selections, 4 connector calls, the scoring of one customer, its 7 parts, the personalization
+    // fields, and the personalization batch through the gateway and the floor.
+    expect(lines).toHaveLength(21);
     expect(stdout).toContain('customer { id crm { firstName lastName email } loyalty { tier } commerce { orders(limit: 5)');
     expect(stdout).toContain('shop ordersOf, limit 5');
     expect(stdout).toMatch(/Scoring one customer \(\d+ touchpoints; RFM, lifecycle, 12-month CLV, 10 segments, in \d+\)/);
     expect(stdout).toContain('µs  customer { id lifecycle { stage } clv { value(months: 12) } segments { name } }');
+    expect(stdout).toMatch(/Personalization question for 50 customers[^\n]*\n +[\d.]+ µs {2}gateway\n +[\d.]+ µs {2}floor/);
   }, 40_000);
 });
