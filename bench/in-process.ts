@@ -41,7 +41,7 @@ import { createLogger } from '../src/shared/logger.js';
 import { generatePopulation } from '../demo/population/generate.js';
 import { createGatewayCore } from '../src/server/server.js';
 import { createSiloConnectors } from '../src/server/silos.js';
-import { personalizationFloor } from './personalization-floor.js';
+import { personalizationFloor, personalizationSettings } from './personalization-floor.js';
 import { PERSONALIZATION_QUERY, type BenchPerson } from './shared.js';
 
 /** The bench's question (bench/shared.ts), built up one section at a time. */
@@ -269,15 +269,7 @@ async function measurePersonalizationBatch(
     });
     if (res.body.kind !== 'complete' || res.body.string.includes('"errors"')) throw new Error('The gateway answered the personalization question with errors.');
   };
-  const answer = personalizationFloor(services.connectors, {
-    model,
-    segments: services.insights.segments,
-    rfmWindowDays: settings.insights.rfmWindowDays,
-    lifecycle: settings.insights.lifecycle,
-    valuation: { monthlyDiscountRate: settings.insights.clv.monthlyDiscountRate, margin: settings.insights.clv.margin },
-    timeZone: settings.timeZone,
-    defaultCountry: settings.defaultCountry,
-  });
+  const answer = personalizationFloor(services.connectors, personalizationSettings(settings, model, services.insights.segments));
   // The floor's server sends its answer as JSON too.
   const floor = async (): Promise<void> => void JSON.stringify({ data: { customers: await answer(persons) } });
   // A batch costs some 50 single requests: fewer of them measure as long.

@@ -43,6 +43,7 @@ import type { NormalizeOptions } from '../src/identity/normalize.js';
 import type { JourneyStream, StreamEvents, TouchpointRecord } from '../src/journey/touchpoint.js';
 import { touchpointsOf } from '../src/journey/touchpoints.js';
 import { readAll } from './journey-floor.js';
+import type { GatewaySettings } from '../src/server/config.js';
 import type { BenchPerson } from './shared.js';
 
 /** The question's `clv { value(months: 12) }`, and the segments' own horizon (catalogue.ts). */
@@ -59,6 +60,20 @@ export interface PersonalizationSettings {
   valuation: ClvValuation;
   timeZone: string;
   defaultCountry: NormalizeOptions['defaultCountry'];
+}
+
+/** The floor's settings from the gateway's (the same defaults and environment), with the model and segments loaded. */
+export function personalizationSettings(settings: GatewaySettings, model: ClvModel, segments: readonly CompiledSegment[]): PersonalizationSettings {
+  const { insights } = settings;
+  return {
+    model,
+    segments,
+    rfmWindowDays: insights.rfmWindowDays,
+    lifecycle: insights.lifecycle,
+    valuation: { monthlyDiscountRate: insights.clv.monthlyDiscountRate, margin: insights.clv.margin },
+    timeZone: settings.timeZone,
+    defaultCountry: settings.defaultCountry,
+  };
 }
 
 /** One customer of the answer, as the gateway answers `customers(ids:)` for the question. */

@@ -18,7 +18,7 @@ import { loadSegments } from '../src/server/segments-file.js';
 import { startGateway } from '../src/server/server.js';
 import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.js';
 import { startFloor } from './floor.js';
-import type { PersonalizationSettings } from './personalization-floor.js';
+import { personalizationSettings, type PersonalizationSettings } from './personalization-floor.js';
 import { serveRpc, usage, type Usage } from './rpc.js';
 import type { BenchPerson, LookupTrace, SiloStats } from './shared.js';
 import { startUsual } from './usual.js';
@@ -127,16 +127,7 @@ serveRpc({
           const { segments, clvModel } = await loadInsights(args.insights);
           const parsed = parseGatewaySettings({ env: {} });
           if (!parsed.ok || clvModel === null) throw new Error('The floor needs the default settings and a model.');
-          const { insights, timeZone, defaultCountry } = parsed.config;
-          personalization = {
-            model: clvModel,
-            segments,
-            rfmWindowDays: insights.rfmWindowDays,
-            lifecycle: insights.lifecycle,
-            valuation: { monthlyDiscountRate: insights.clv.monthlyDiscountRate, margin: insights.clv.margin },
-            timeZone,
-            defaultCountry,
-          };
+          personalization = personalizationSettings(parsed.config, clvModel, segments);
         }
         const floor = await startFloor({ silos: args.silos, persons: args.persons, personalization });
         problems = floor.failures;
