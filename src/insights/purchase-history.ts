@@ -19,6 +19,7 @@
 import { assertNever } from '../../connectors/shared/exhaustive.js';
 import { parseInstant } from '../../connectors/shared/time.js';
 import type { TouchpointKind } from '../generated/graphql.js';
+import { mostUsedCurrency } from '../journey/summary.js';
 import type { TouchpointRecord } from '../journey/touchpoint.js';
 import { retailDay } from './retail-day.js';
 
@@ -203,16 +204,8 @@ export class PurchaseHistoryFold {
   /** The currency most money touchpoints were in, ties by code (the summary's rule); null when none had one. */
   #mostUsedCurrency(): string | null {
     const counts = new Map<string, number>();
-    for (const { currency } of this.#events) if (currency !== '') counts.set(currency, (counts.get(currency) ?? 0) + 1);
-    let chosen: string | null = null;
-    let most = 0;
-    for (const [code, count] of counts) {
-      if (count > most || (count === most && chosen !== null && code < chosen)) {
-        chosen = code;
-        most = count;
-      }
-    }
-    return chosen;
+    for (const { currency } of this.#events) counts.set(currency, (counts.get(currency) ?? 0) + 1);
+    return mostUsedCurrency(counts);
   }
 }
 

@@ -230,17 +230,27 @@ export class JourneySummaryFold {
   }
 
   #mostUsedCurrency(): string | null {
-    let chosen: string | null = null;
-    let most = 0;
-    for (const [code, { touchpoints }] of this.#money) {
-      if (code === '') continue;
-      if (touchpoints > most || (touchpoints === most && chosen !== null && byText(code, chosen) < 0)) {
-        chosen = code;
-        most = touchpoints;
-      }
-    }
-    return chosen;
+    return mostUsedCurrency(Array.from(this.#money, ([code, { touchpoints }]) => [code, touchpoints]));
   }
+}
+
+/**
+ * The currency a history's money is counted in when the shop's is unknown: the one most money
+ * touchpoints were in, ties by code (UTF-16 order); null when none had one. `counts` pairs a code
+ * (ISO 4217 as the silo wrote it, '' for none, which never wins) with its touchpoints. The
+ * summary and the insights' purchase history (src/insights/purchase-history.ts) follow this one rule.
+ */
+export function mostUsedCurrency(counts: Iterable<readonly [code: string, touchpoints: number]>): string | null {
+  let chosen: string | null = null;
+  let most = 0;
+  for (const [code, touchpoints] of counts) {
+    if (code === '') continue;
+    if (touchpoints > most || (touchpoints === most && chosen !== null && byText(code, chosen) < 0)) {
+      chosen = code;
+      most = touchpoints;
+    }
+  }
+  return chosen;
 }
 
 /** A touchpoint with its time in milliseconds, parsed once. */

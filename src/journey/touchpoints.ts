@@ -247,9 +247,10 @@ export function firstLoginTouchpoint({ visitor, login }: StreamEvents['analytics
 // ---------------------------------------------------------------------------------------------
 
 /** What every touchpoint states; the rest defaults to "nothing of that kind". */
-type Essentials = Pick<TouchpointRecord, 'id' | 'occurredAt' | 'kind' | 'channel' | 'source' | 'sourceId' | 'recordId' | 'summary'>;
+export type TouchpointEssentials = Pick<TouchpointRecord, 'id' | 'occurredAt' | 'kind' | 'channel' | 'source' | 'sourceId' | 'recordId' | 'summary'>;
 
-function touchpoint(fields: Essentials & Partial<TouchpointRecord>): TouchpointRecord {
+/** A touchpoint of `fields`: no amount, items, store, device, campaign... unless given. */
+export function touchpoint(fields: TouchpointEssentials & Partial<TouchpointRecord>): TouchpointRecord {
   return {
     amount: null,
     currency: null,

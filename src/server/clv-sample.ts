@@ -25,6 +25,7 @@ import type { ClvModel } from '../insights/clv/model-file.js';
 import { daysToModelTime, type TimeUnit } from '../insights/clv/time-unit.js';
 import { bgNbdInputs } from '../insights/purchase-history.js';
 import { customerRfm, rfmBreakpoints, type RfmSample } from '../insights/rfm.js';
+import { mostUsedCurrency } from '../journey/summary.js';
 
 /** What a live sample gives the fit. Times in days. */
 export interface ClvSample {
@@ -142,7 +143,7 @@ export async function sampleClvPopulation(services: GatewayServices, options: Cl
   };
   await Promise.all(Array.from({ length: options.concurrency ?? CLV_SAMPLE_CONCURRENCY }, worker));
   sample.timings.readMs = performance.now() - listed;
-  sample.currency = [...currencies].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? null;
+  sample.currency = mostUsedCurrency(currencies);
   return sample;
 }
 
