@@ -23,6 +23,7 @@ const ROOMS: ReadonlyArray<{ prefix: string; level: number }> = [
   { prefix: 'src/golden/', level: 2 },
   { prefix: 'src/journey/', level: 2 },
   { prefix: 'src/insights/', level: 2 },
+  { prefix: 'src/access/', level: 2 },
   { prefix: 'src/graphql/', level: 3 },
   { prefix: 'src/server/', level: 4 },
   { prefix: 'src/main.ts', level: 5 },
@@ -33,7 +34,7 @@ const ROOMS: ReadonlyArray<{ prefix: string; level: number }> = [
 ];
 
 /** Rooms of pure logic: functions of data, no network, file or process access. */
-const PURE_ROOMS = ['src/identity/', 'src/golden/', 'src/journey/', 'src/insights/'];
+const PURE_ROOMS = ['src/identity/', 'src/golden/', 'src/journey/', 'src/insights/', 'src/access/'];
 /** What a pure room may not import: I/O modules and the parts of connectors that do I/O. */
 const IO_IMPORT = /^(node:(http|https|net|fs|fs\/promises|child_process|dgram|dns|worker_threads)|undici|dataloader)$|connectors\/(shared\/(silo-http|simulator)|(crm|loyalty|commerce|analytics)\/)/;
 

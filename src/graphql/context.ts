@@ -30,6 +30,7 @@ import type { LifecycleThresholds } from '../insights/lifecycle.js';
 import type { PurchaseHistory } from '../insights/purchase-history.js';
 import type { CompiledSegment } from '../insights/segments/compile.js';
 import type { JourneyStream, TouchpointRecord } from '../journey/touchpoint.js';
+import { FULL_ACCESS, type AccessGrant } from '../access/scopes.js';
 
 /** What every request shares: built once at start-up. */
 export interface GatewayServices {
@@ -138,6 +139,8 @@ export interface RequestContext {
   failures: SiloFailureReport;
   /** The `Authorization` header's bearer token, if any (checked only by admin operations). */
   bearerToken?: string;
+  /** Who is asking and the scopes they hold (src/access/scopes.ts), fixed for the request. */
+  access: AccessGrant;
   /**
    * Each customer's whole journey history being read in this request, per stream (the summary
    * starts them; a journey page beside it is cut from them instead of asking the silos again).
@@ -159,8 +162,9 @@ export interface PurchaseRead {
 
 export const SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];
 
-export function createRequestContext(services: GatewayServices, bearerToken?: string): RequestContext {
-  return { services, bearerToken, failures: new SiloFailureReport(), loaders: new RequestLoaders(services) };
+/** A request's context. `access` defaults to every scope: in-process callers (the CLV sample, the benchmarks). */
+export function createRequestContext(services: GatewayServices, bearerToken?: string, access: AccessGrant = FULL_ACCESS): RequestContext {
+  return { services, bearerToken, access, failures: new SiloFailureReport(), loaders: new RequestLoaders(services) };
 }
 
 /**
