@@ -21,8 +21,17 @@ import type {
 export type LoyaltyMemberRecord = Omit<LoyaltyMember, 'transactions' | '__typename'>;
 /** A shop customer without its orders, which are fetched only when selected. */
 export type CommerceCustomerRecord = Omit<CommerceCustomer, 'orders' | '__typename'>;
-export type CrmContactRecord = Omit<CrmContact, '__typename'>;
-export type AnalyticsVisitorRecord = Omit<AnalyticsVisitor, '__typename'> & {
+/**
+ * A CRM contact. `additionalEmails` is nullable in the schema only because a client without
+ * pii:read gets it null (schema/access.graphql); a contact always has the list, empty or not.
+ */
+export type CrmContactRecord = Omit<CrmContact, '__typename' | 'additionalEmails'> & { additionalEmails: string[] };
+/**
+ * An analytics visitor. `visits` is nullable in the schema only because a client without
+ * journey:read gets it null; a visitor always has the list.
+ */
+export type AnalyticsVisitorRecord = Omit<AnalyticsVisitor, '__typename' | 'visits'> & {
+  visits: Visit[];
   /**
    * For each login id (shop customer id) this device's visits were sent with: its first such
    * visit, the moment the anonymous device became that customer (the journey's `deviceFirstLogin`).

@@ -31,6 +31,7 @@ import type { PurchaseHistory } from '../insights/purchase-history.js';
 import type { CompiledSegment } from '../insights/segments/compile.js';
 import type { JourneyStream, TouchpointRecord } from '../journey/touchpoint.js';
 import { FULL_ACCESS, type AccessGrant } from '../access/scopes.js';
+import { AccessRecord } from './access-record.js';
 
 /** What every request shares: built once at start-up. */
 export interface GatewayServices {
@@ -141,6 +142,8 @@ export interface RequestContext {
   bearerToken?: string;
   /** Who is asking and the scopes they hold (src/access/scopes.ts), fixed for the request. */
   access: AccessGrant;
+  /** What the request read that the access log tells (access-record.ts): personal data, email:/phone: lookups, scopes used. */
+  audit: AccessRecord;
   /**
    * Each customer's whole journey history being read in this request, per stream (the summary
    * starts them; a journey page beside it is cut from them instead of asking the silos again).
@@ -164,7 +167,7 @@ export const SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analyt
 
 /** A request's context. `access` defaults to every scope: in-process callers (the CLV sample, the benchmarks). */
 export function createRequestContext(services: GatewayServices, bearerToken?: string, access: AccessGrant = FULL_ACCESS): RequestContext {
-  return { services, bearerToken, access, failures: new SiloFailureReport(), loaders: new RequestLoaders(services) };
+  return { services, bearerToken, access, audit: new AccessRecord(), failures: new SiloFailureReport(), loaders: new RequestLoaders(services) };
 }
 
 /**

@@ -17,9 +17,17 @@ const MAX_IDS = 100;
 
 export const queryResolvers: QueryResolvers = {
   customer: async (_root, { id }, ctx, info) => {
-    const [answer] = await resolveCustomers([parseId(id, ctx)], ctx);
+    const input = parseId(id, ctx);
+    const refused = lookupRefusal(input, ctx);
+    if (refused) throw refused;
+    const [answer] = await resolveCustomers([input], ctx);
+    noteLookup(input, answer, ctx);
     if (answer instanceof GraphQLError) throw answer;
-    if (answer) noteResolutionFailures(answer, pathOf(info), ctx);
+    if (answer) {
+      const path = pathOf(info);
+      ctx.audit.customerAt(path, answer.goldenId);
+      noteResolutionFailures(answer, path, ctx);
+    }
     return answer ?? null;
   },
   customers: async (_root, { ids }, ctx, info) => {
@@ -29,17 +37,22 @@ export const queryResolvers: QueryResolvers = {
     const parsed = ids.map((id) => parseCustomerId(id, ctx.services.normalize));
     // An Error in a list slot fails that customer alone, with the slot's index in its path: a
     // malformed id as an unknown or ambiguous one, so that one bad id never costs the others.
+    // An email:/phone: id without pii:read fails its slot the same way, and no silo is asked for it.
     const slots: Array<CustomerParent | null | GraphQLError> = parsed.map((result, index) =>
-      result.ok ? null : badUserInput(`ids[${index}]: ${result.message}`, { argument: 'ids' }),
+      result.ok ? lookupRefusal(result.value, ctx, index) : badUserInput(`ids[${index}]: ${result.message}`, { argument: 'ids' }),
     );
-    const wellFormed = parsed.flatMap((result, index) => (result.ok ? [{ index, input: result.value }] : []));
+    const wellFormed = parsed.flatMap((result, index) => (result.ok && slots[index] === null ? [{ index, input: result.value }] : []));
     if (wellFormed.length > 0) {
       const answers = await resolveCustomers(wellFormed.map((slot) => slot.input), ctx);
       const path = pathOf(info);
-      wellFormed.forEach(({ index }, i) => {
+      wellFormed.forEach(({ index, input }, i) => {
         const answer = answers[i]!;
         slots[index] = answer;
-        if (answer && !(answer instanceof GraphQLError)) noteResolutionFailures(answer, [...path, index], ctx);
+        noteLookup(input, answer, ctx);
+        if (answer && !(answer instanceof GraphQLError)) {
+          ctx.audit.customerAt([...path, index], answer.goldenId);
+          noteResolutionFailures(answer, [...path, index], ctx);
+        }
       });
     }
     return slots;
@@ -68,6 +81,31 @@ function noteResolutionFailures(customer: CustomerParent, path: Path, ctx: Reque
     const error = customer.failures.get(source);
     if (error) ctx.failures.note(customerScope(customer.goldenId, path), error, path);
   }
+}
+
+/**
+ * Whether looking this id up is refused: an email or a phone tells whether that person is a
+ * customer (found or not), which is personal data itself, so it needs pii:read. The error names
+ * the scope, never the email or phone. `index` is the slot of `customers(ids:)`.
+ */
+function lookupRefusal(input: CustomerIdInput, ctx: RequestContext, index?: number): GraphQLError | null {
+  if (input.kind !== 'identifier') return null;
+  const { type } = input.identifier;
+  if ((type !== 'email' && type !== 'phone') || ctx.access.scopes.has('pii:read')) return null;
+  const which = index === undefined ? '' : `ids[${index}]: `;
+  return clientError(
+    ErrorCode.FORBIDDEN,
+    `${which}Looking a customer up by ${type} needs the scope "pii:read", which this client does not hold: it tells whether that person is a customer. Look them up by a record key, a card or a golden id.`,
+    { requiredScopes: [['pii:read']] },
+  );
+}
+
+/** An email:/phone: lookup goes to the access log, with the customer it found. */
+function noteLookup(input: CustomerIdInput, answer: CustomerParent | null | GraphQLError | undefined, ctx: RequestContext): void {
+  if (input.kind !== 'identifier') return;
+  const { type } = input.identifier;
+  if (type !== 'email' && type !== 'phone') return;
+  ctx.audit.lookedUp(type, answer && !(answer instanceof GraphQLError) ? answer.goldenId : null);
 }
 
 function parseId(id: string, ctx: RequestContext): CustomerIdInput {

@@ -23,6 +23,8 @@ import type { GatewaySettings } from './config.js';
 import type { Logger } from '../shared/logger.js';
 import { IdentityResolver } from '../identity/identity-resolver.js';
 import { resolvers } from '../graphql/resolvers.js';
+import { guardFields } from '../graphql/scope-guard.js';
+import { SCOPES } from '../access/scopes.js';
 
 const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema');
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -121,7 +123,8 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
     logger.info('journey cursor key made at start', { reason: 'GATEWAY_CURSOR_SECRET is empty', effect: 'journey cursors stop working after a restart and on other replicas' });
   }
   const apollo = new ApolloServer<RequestContext>({
-    schema: makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }),
+    // The access rules of the schema (@authenticated, @requiresScopes) enforced on every field that declares one.
+    schema: guardFields(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers })),
     introspection: settings.sandbox,
     includeStacktraceInErrorResponses: false,
     // Apollo stops itself on SIGINT/SIGTERM outside NODE_ENV=test and then re-raises the signal,
@@ -133,6 +136,7 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
       // The gateway sets no cache hints; Apollo's per-field cache-control bookkeeping is pure cost here.
       ApolloServerPluginCacheControlDisabled(),
       reportSiloFailures(logger),
+      logPiiAccess(logger),
       settings.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({
             embed: true,
@@ -248,6 +252,27 @@ function reportSiloFailures(logger: Logger): ApolloServerPlugin<RequestContext> 
           for (const { error, path } of pending) logSiloFailure(logger, error, path);
           const result = response.body.singleResult;
           result.errors = [...(result.errors ?? []), ...pending.map(({ error, path }) => toClientError(error, path))];
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The access log: one line per request that read personal data (a pii:read field answered a
+ * value) or looked a customer up by email or phone. Who asked (client, kind of credentials), the
+ * operation, the golden ids read, the fields, the lookups and the scopes used; never a value
+ * (README, "The access log").
+ */
+function logPiiAccess(logger: Logger): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, operationName }) {
+          const entry = contextValue.audit.entry(SCOPES);
+          if (!entry) return;
+          const { kind, client } = contextValue.access;
+          logger.info('pii access', { access: 'pii', client, credentials: kind, operation: operationName ?? null, ...entry });
         },
       };
     },
