@@ -15,7 +15,7 @@ export type PersonalLookup = 'email' | 'phone';
 export interface PiiAccessEntry {
   /** The golden ids of the customers whose personal data was read or looked up, in the order first met. */
   customers: string[];
-  /** The personal-data fields that answered a value, as `Type.field`, in the order first met. */
+  /** The personal-data fields that answered a value, as `Type.field`, sorted. */
   fields: string[];
   /** How many customers were looked up by email and by phone (found or not). */
   lookups: Record<PersonalLookup, number>;
@@ -62,7 +62,7 @@ export class AccessRecord {
     }
     return {
       customers: [...customers],
-      fields: [...fields],
+      fields: [...fields].sort(),
       lookups: { ...this.lookups },
       scopes: scopeOrder.filter((scope) => this.scopesUsed.has(scope)),
     };
