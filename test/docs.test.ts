@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatSettingsTable } from '../src/server/config.js';
 import { ErrorCode, errorCodeDescriptions } from '../src/shared/errors.js';
+import { SCOPE_DESCRIPTIONS, SCOPES } from '../src/access/scopes.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -15,6 +16,12 @@ describe('README', () => {
   it('documents every error code a client can receive, as the registry describes it', () => {
     for (const code of Object.values(ErrorCode)) {
       expect(readme).toContain(`| \`${code}\` | ${errorCodeDescriptions[code]} |`);
+    }
+  });
+
+  it('documents every scope as src/access/scopes.ts describes it', () => {
+    for (const scope of SCOPES) {
+      expect(readme).toContain(`| \`${scope}\` | ${SCOPE_DESCRIPTIONS[scope]} |`);
     }
   });
 

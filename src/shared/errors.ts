@@ -16,7 +16,7 @@ export const ErrorCode = {
   CUSTOMER_NOT_FOUND: 'CUSTOMER_NOT_FOUND',
   /** An admin operation without the admin token, or with a wrong one. */
   UNAUTHENTICATED: 'UNAUTHENTICATED',
-  /** An admin operation while the gateway has no admin token configured. */
+  /** A field or lookup the client's scopes do not cover, or an admin operation while the gateway has no admin token configured. */
   FORBIDDEN: 'FORBIDDEN',
   /** A silo could not be reached, refused the connection, or answered with an error status. */
   SOURCE_UNAVAILABLE: 'SOURCE_UNAVAILABLE',
@@ -43,7 +43,8 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   CUSTOMER_NOT_FOUND:
     'The golden id names a record that no longer exists in its silo (deleted, not merged); look the customer up by another identifier.',
   UNAUTHENTICATED: 'An admin operation came without `Authorization: Bearer <GATEWAY_ADMIN_TOKEN>`, or with a wrong token.',
-  FORBIDDEN: 'An admin operation while no GATEWAY_ADMIN_TOKEN is configured: admin operations are off.',
+  FORBIDDEN:
+    'A field the client\'s scopes do not cover (it is null, the rest of the answer stands; `extensions.requiredScopes` lists the scopes that would, README "Field scopes"); a lookup by email: or phone: without pii:read; or an admin operation while no GATEWAY_ADMIN_TOKEN is configured.',
   SOURCE_UNAVAILABLE:
     'A silo refused the connection or answered with an error status (5xx, 429, 401/403). Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.',
   SOURCE_TIMEOUT: "A silo did not answer within its timeout. Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.",
