@@ -122,7 +122,8 @@ function guarded(coordinate: string, rule: FieldRule, resolve: GraphQLFieldResol
 
 /** The FORBIDDEN error of a field: the scopes it needs, never a value. */
 function forbidden(coordinate: string, scopes: ScopeAlternatives): GraphQLError {
-  return new GraphQLError(`${coordinate} needs the scope ${describeAlternatives(scopes)}, which this client does not hold.`, {
+  const one = scopes.length === 1 && scopes[0]!.length === 1;
+  return new GraphQLError(`${coordinate} needs ${one ? 'the scope' : 'the scopes'} ${describeAlternatives(scopes)}, which this client does not hold.`, {
     extensions: { code: ErrorCode.FORBIDDEN, requiredScopes: scopes },
   });
 }
