@@ -203,4 +203,20 @@ describe('the access log', () => {
     ]);
     expect(leakedSecrets(client.logs.join('\n'), canaries)).toEqual([]);
   });
+
+  it('is written by the HTTP server, into the gateway log, with no value of the customer', async () => {
+    stack.logs.length = 0;
+    const canary = canaries[2]!;
+    const { body } = await stack.query('query Contact($id: ID!) { customer(id: $id) { id displayName phones } }', { id: canary.keys[0] });
+    const lines = stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['message'] === 'pii access');
+    expect(lines).toEqual([
+      expect.objectContaining({
+        operation: 'Contact',
+        customers: [body.data!['customer'].id],
+        fields: ['Customer.displayName', 'Customer.phones'],
+        lookups: { email: 0, phone: 0 },
+      }),
+    ]);
+    expect(leakedSecrets(stack.logs.join('\n'), canaries)).toEqual([]);
+  });
 });
