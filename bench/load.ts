@@ -12,6 +12,7 @@
  */
 import autocannon from 'autocannon';
 import { build as buildHistogram } from 'hdr-histogram-js';
+import { BENCH_HEADERS } from './shared.js';
 
 /** What one request of a run looks like: the contender's way of asking the question. */
 export interface RequestShape {
@@ -67,7 +68,7 @@ function requestOptions(target: Target, extra: Omit<autocannon.Options, 'url'>):
       {
         method: shape.method,
         path: url.pathname,
-        headers: { 'content-type': 'application/json' },
+        headers: { ...BENCH_HEADERS },
         setupRequest: (request) => {
           const i = counter.next++;
           const body = shape.body(i);

@@ -30,6 +30,7 @@ import { createLogger } from '../src/shared/logger.js';
 import { BENCH_DIR, REPO_DIR, hasTaskset, pin as pinProcess, spawnChild, type Child, type Usage } from './rpc.js';
 import type { ChildUsage, ContenderKind, StartArgs } from './server-child.js';
 import {
+  BENCH_HEADERS,
   IDS_ONLY_QUERY,
   JOURNEY_PAGE_QUERY,
   JOURNEY_QUERY,
@@ -284,12 +285,12 @@ function shapeFor(contender: Contender, ids: readonly string[]): RequestShape {
 
 async function ask(contender: Contender, id: string): Promise<{ status: number; body: any }> {
   const { method, path, body } = contender.ask(id);
-  const res = await fetch(new URL(path, contender.url), { method, headers: { 'content-type': 'application/json' }, body });
+  const res = await fetch(new URL(path, contender.url), { method, headers: BENCH_HEADERS, body });
   return { status: res.status, body: await res.json() };
 }
 
 async function graphql(url: string, query: string, variables: Record<string, unknown>): Promise<any> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, { method: 'POST', headers: BENCH_HEADERS, body: JSON.stringify({ query, variables }) });
   return res.json();
 }
 

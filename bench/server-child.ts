@@ -21,6 +21,7 @@ import { startFloor } from './floor.js';
 import { personalizationSettings, type PersonalizationSettings } from './personalization-floor.js';
 import { serveRpc, usage, type Usage } from './rpc.js';
 import type { BenchPerson, LookupTrace, SiloStats } from './shared.js';
+import { BENCH_AUTH_API_KEYS } from './shared.js';
 import { startUsual } from './usual.js';
 
 export type ContenderKind = 'gateway' | 'gateway-cold' | 'floor' | 'usual';
@@ -81,7 +82,7 @@ serveRpc({
       case 'gateway':
       case 'gateway-cold': {
         const insightEnv = args.insights ? { SEGMENTS_FILE: args.insights.segmentsFile, CLV_MODEL_FILE: args.insights.modelFile } : {};
-        const parsed = parseGatewaySettings({ env: { ...insightEnv, ...args.gatewayEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' } });
+        const parsed = parseGatewaySettings({ env: { ...insightEnv, AUTH_API_KEYS: BENCH_AUTH_API_KEYS, ...args.gatewayEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' } });
         if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
         const settings = parsed.config;
         // Cold: every cached cluster expires after 1 ms, so each request resolves live.

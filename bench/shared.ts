@@ -5,6 +5,21 @@
 import type { Latency, SimulatorStats } from '../connectors/shared/simulator.js';
 import type { GatewayConfig } from '../src/server/config.js';
 import type { Source } from '../src/generated/graphql.js';
+import { hashApiKey } from '../src/access/credentials.js';
+import { SCOPES } from '../src/access/scopes.js';
+
+/**
+ * The API key every request of the harness sends (the gateway needs credentials, as in
+ * production; the floor and the usual approach ignore it). Fixed, as the harness's processes must
+ * agree on it, and only ever trusted by the gateways the harness starts on loopback.
+ */
+export const BENCH_API_KEY = 'cgw_bench-harness-key-only-trusted-by-bench-gateways';
+
+/** The request headers of the harness: JSON, and {@link BENCH_API_KEY}. */
+export const BENCH_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_API_KEY}` };
+
+/** AUTH_API_KEYS of a gateway the harness starts: {@link BENCH_API_KEY} with every scope. */
+export const BENCH_AUTH_API_KEYS = JSON.stringify([{ name: 'bench', sha256: hashApiKey(BENCH_API_KEY), scopes: SCOPES }]);
 
 /**
  * The question: "the profile of this customer, with loyalty tier and last 5 orders". The gateway

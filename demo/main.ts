@@ -16,6 +16,8 @@ import { Random } from './population/random.js';
 import type { GatewayServices } from '../src/graphql/context.js';
 import type { ClvModel } from '../src/insights/clv/model-file.js';
 import { fileURLToPath } from 'node:url';
+import { hashApiKey, mintApiKey } from '../src/access/credentials.js';
+import { SCOPES } from '../src/access/scopes.js';
 
 async function main(): Promise<void> {
   const args = parseStartArgs(process.argv.slice(2));
@@ -40,14 +42,23 @@ async function main(): Promise<void> {
 
   const parsed = parseGatewaySettings(sources);
   if (!parsed.ok) refuseStart(configurationMessage(parsed.errors));
+  // A key with every scope, made at each start and printed once, so that the demo works out of
+  // the box while a request without credentials still gets 401, as in production.
+  const apiKey = mintApiKey();
+  const demoKey = { name: 'demo', sha256: hashApiKey(apiKey), scopes: SCOPES };
   // The demo's own segments unless SEGMENTS_FILE names others.
-  const settings = { ...parsed.config, segmentsFile: parsed.config.segmentsFile ?? DEMO_SEGMENTS_FILE };
+  const settings = {
+    ...parsed.config,
+    segmentsFile: parsed.config.segmentsFile ?? DEMO_SEGMENTS_FILE,
+    auth: { ...parsed.config.auth, apiKeys: [...parsed.config.auth.apiKeys, demoKey] },
+  };
   const population = await demoPopulation(options);
   const demo = await startDemoSilos({ population, latency: options.latency, faults: options.faults });
   const connectors = createSiloConnectors(demo.silos, {}, settings.timeZones);
   await serveGateway(settings, connectors, {
     alsoClose: [demo.close],
     exampleId: exampleId(population),
+    apiKey,
     fitClvModel: (services) => fitDemoModel(services, settings.insights.rfmWindowDays, options.seed),
   });
 }

@@ -25,6 +25,8 @@ export interface DemoStackOptions {
   faults?: Partial<Record<Source, FaultMode>>;
   /** The lifetime-value model, the segments and the insights' clock the gateway gets (none by default). */
   insights?: Pick<GatewayOptions, 'clvModel' | 'segments' | 'now'>;
+  /** The bearer credential (an API key, a JWT) `query` sends; none: no Authorization header. */
+  credential?: string;
 }
 
 export interface GraphQLBody {
@@ -37,8 +39,10 @@ export interface DemoStack {
   demo: DemoSilos;
   connectors: SiloConnectors;
   gateway: Gateway;
-  /** POSTs a GraphQL operation to the gateway and returns the parsed body and the status. */
+  /** POSTs a GraphQL operation to the gateway, with the stack's credential, and returns the parsed body and the status. */
   query(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GraphQLBody }>;
+  /** POSTs an operation with exactly `headers` besides the content type (no credential unless given). */
+  post(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: GraphQLBody; headers: Headers }>;
   /**
    * Sets every simulator back to healthy, with no latency, zeroes their call counts, and empties
    * the gateway's identity-link cache, so that what follows starts cold.
@@ -59,19 +63,24 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     await demo.close();
     throw error;
   }
+  const post: DemoStack['post'] = async (query, variables, headers = {}) => {
+    const res = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, body: (await res.json()) as GraphQLBody, headers: res.headers };
+  };
   return {
     population,
     demo,
     connectors,
     gateway,
     async query(query, variables) {
-      const res = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: res.status, body: (await res.json()) as GraphQLBody };
+      const { status, body } = await post(query, variables, options.credential ? { authorization: `Bearer ${options.credential}` } : {});
+      return { status, body };
     },
+    post,
     async reset() {
       for (const simulator of Object.values(demo.simulators)) {
         await simulator.setFault({ kind: 'none' });

@@ -40,6 +40,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { startDemoStack, type DemoStack, type GraphQLBody } from '../demo/stack.js';
+import { hashApiKey, mintApiKey } from '../src/access/credentials.js';
+import { SCOPES } from '../src/access/scopes.js';
 import { parseGatewaySettings } from '../src/server/config.js';
 import { isMobilePhone, normalizeIdentifier } from '../src/identity/normalize.js';
 import { createLogger, type LogLevel } from '../src/shared/logger.js';
@@ -305,7 +307,17 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   // The gateway's own logs only matter when something goes wrong; LOG_LEVEL still wins when set.
   const logLevel: LogLevel = process.env.LOG_LEVEL ? configured.config.logLevel : 'error';
-  const settings = { ...configured.config, port: 0, host: '127.0.0.1', logLevel, sandbox: false };
+  // A key of this run only: the stack's gateway needs credentials, as in production.
+  const apiKey = mintApiKey();
+  const settings = {
+    ...configured.config,
+    port: 0,
+    host: '127.0.0.1',
+    logLevel,
+    sandbox: false,
+    introspection: false,
+    auth: { ...configured.config.auth, apiKeys: [{ name: 'eval-identity', sha256: hashApiKey(apiKey), scopes: SCOPES }] },
+  };
 
   const t0 = performance.now();
   let population: Population;
@@ -337,7 +349,7 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const r of refused) refusedByType[r.type] = (refusedByType[r.type] ?? 0) + 1;
 
   const t1 = performance.now();
-  const stack = await startDemoStack({ population, settings, logger: createLogger(logLevel), timeoutMs: options.timeoutMs });
+  const stack = await startDemoStack({ population, settings, logger: createLogger(logLevel), timeoutMs: options.timeoutMs, credential: apiKey });
   const stackStartMs = performance.now() - t1;
   let outcomes: Outcome[];
   let batchMs: number[];

@@ -42,8 +42,6 @@ export interface GatewayServices {
   identity: IdentityResolver;
   /** Survivorship rules and normalization for the golden fields. */
   golden: GoldenRecordOptions;
-  /** Bearer token of admin operations; empty when they are off. */
-  adminToken: string;
   /** Key that signs journey cursors (GATEWAY_CURSOR_SECRET, or random bytes made at start). */
   cursorKey: string | Uint8Array;
   /** What RFM, the lifecycle, CLV and the segments are computed with. */
@@ -138,8 +136,6 @@ export interface RequestContext {
   loaders: RequestLoaders;
   /** Silo failures met while answering, so that each is reported once. */
   failures: SiloFailureReport;
-  /** The `Authorization` header's bearer token, if any (checked only by admin operations). */
-  bearerToken?: string;
   /** Who is asking and the scopes they hold (src/access/scopes.ts), fixed for the request. */
   access: AccessGrant;
   /** What the request read that the access log tells (access-record.ts): personal data, email:/phone: lookups, scopes used. */
@@ -165,9 +161,12 @@ export interface PurchaseRead {
 
 export const SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];
 
-/** A request's context. `access` defaults to every scope: in-process callers (the CLV sample, the benchmarks). */
-export function createRequestContext(services: GatewayServices, bearerToken?: string, access: AccessGrant = FULL_ACCESS): RequestContext {
-  return { services, bearerToken, access, audit: new AccessRecord(), failures: new SiloFailureReport(), loaders: new RequestLoaders(services) };
+/**
+ * A request's context. `access` is what the request's credentials gave (src/server/auth/, made
+ * before Apollo runs); it defaults to every scope for in-process callers (the CLV sample, the benchmarks).
+ */
+export function createRequestContext(services: GatewayServices, access: AccessGrant = FULL_ACCESS): RequestContext {
+  return { services, access, audit: new AccessRecord(), failures: new SiloFailureReport(), loaders: new RequestLoaders(services) };
 }
 
 /**

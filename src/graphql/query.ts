@@ -1,6 +1,6 @@
 /**
  * `Query` and `Mutation`: parse the ids, resolve the customers (one batch for a list), and the
- * admin operations behind the configured token.
+ * admin operations behind the `admin` scope.
  */
 import { GraphQLError } from 'graphql';
 import { badUserInput, clientError, ErrorCode } from '../shared/errors.js';
@@ -10,7 +10,6 @@ import type { CustomerParent } from '../identity/resolved-customer.js';
 import { parseCustomerId, type CustomerIdInput } from '../identity/identifier.js';
 import { resolveCustomers, startOf } from './resolve-customer.js';
 import { SOURCES, type RequestContext } from './context.js';
-import { sameSecret } from '../../connectors/shared/secrets.js';
 
 /** The most ids `customers(ids:)` takes in one call. */
 const MAX_IDS = 100;
@@ -114,16 +113,9 @@ function parseId(id: string, ctx: RequestContext): CustomerIdInput {
   return parsed.value;
 }
 
-/** Admin operations need the configured bearer token; without one configured they are off. */
+/** Admin operations need the `admin` scope in the request's grant (a JWT's scope claim, an API key's scopes). */
 function requireAdmin(ctx: RequestContext): void {
-  const expected = ctx.services.adminToken;
-  if (!expected) {
-    ctx.services.logger.warn('admin operation refused', { reason: 'no GATEWAY_ADMIN_TOKEN configured' });
-    throw clientError(ErrorCode.FORBIDDEN, 'Admin operations are off: the gateway has no GATEWAY_ADMIN_TOKEN configured.');
-  }
-  if (!ctx.bearerToken || !sameSecret(ctx.bearerToken, expected)) {
-    // Never the token that came: a wrong one may be another system's secret.
-    ctx.services.logger.warn('admin operation refused', { reason: ctx.bearerToken ? 'wrong bearer token' : 'no bearer token' });
-    throw clientError(ErrorCode.UNAUTHENTICATED, 'This operation needs the header `Authorization: Bearer <GATEWAY_ADMIN_TOKEN>`.');
-  }
+  if (ctx.access.scopes.has('admin')) return;
+  ctx.services.logger.warn('admin operation refused', { reason: 'no admin scope', client: ctx.access.client, kind: ctx.access.kind });
+  throw clientError(ErrorCode.FORBIDDEN, 'This operation needs the admin scope, which this client\'s credentials do not grant.', { scope: 'admin' });
 }

@@ -4,6 +4,7 @@ import { buildSchema, graphql } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { AccessGrant, Scope } from '../access/scopes.js';
 import { AccessRecord } from './access-record.js';
+import { createLogger } from '../shared/logger.js';
 import { effectiveScopes, guardFields, ownRules, scopeRuleProblems } from './scope-guard.js';
 
 const SCHEMA_DIR = join(import.meta.dirname, '..', '..', 'schema');
@@ -48,7 +49,8 @@ type Person {
 }`;
 
 function toyContext(scopes: Scope[], kind: AccessGrant['kind'] = 'apiKey') {
-  return { access: { kind, client: 'toy', scopes: new Set(scopes) }, audit: new AccessRecord() };
+  const logs: string[] = [];
+  return { access: { kind, client: 'toy', scopes: new Set(scopes) }, audit: new AccessRecord(), services: { logger: createLogger('debug', (line) => logs.push(line)) }, logs };
 }
 
 async function runToy(query: string, contextValue: ReturnType<typeof toyContext>) {
@@ -75,10 +77,15 @@ describe('guardFields', () => {
   });
 
   it('refuses an anonymous grant on an @authenticated field even with the scope, and lets a keyed client with it read', async () => {
-    const anonymous = await runToy('{ person { secret } }', toyContext(['profile:read', 'admin'], 'anonymous'));
+    const anonymousContext = toyContext(['profile:read', 'admin'], 'anonymous');
+    const anonymous = await runToy('{ person { secret } }', anonymousContext);
     expect(anonymous.data).toEqual({ person: { secret: null } });
     expect(anonymous.errors[0].message).toBe('Person.secret needs credentials (a bearer token or an API key): anonymous clients may not read it.');
     expect(anonymous.errors[0].extensions).toEqual({ code: 'FORBIDDEN', requiredScopes: [['admin']] });
+    // A refused admin operation is logged with who tried, never a credential.
+    expect(anonymousContext.logs.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ level: 'warn', message: 'admin operation refused', reason: 'anonymous client', operation: 'Person.secret', client: 'toy', kind: 'anonymous' }),
+    ]);
     const keyed = await runToy('{ person { secret } }', toyContext(['profile:read', 'admin']));
     expect(keyed).toEqual({ data: { person: { secret: 's3' } } });
   });

@@ -23,10 +23,12 @@ import {
   type TypeNode,
 } from 'graphql';
 import { bothAlternatives, describeAlternatives, parseScopeAlternatives, satisfiedAlternative, type FieldRule, type ScopeAlternatives } from '../access/rules.js';
+import type { Scope } from '../access/scopes.js';
 import { ErrorCode } from '../shared/errors.js';
 import type { RequestContext } from './context.js';
 
 const AUTHENTICATED = 'authenticated';
+const NO_SCOPE: readonly Scope[] = [];
 const REQUIRES_SCOPES = 'requiresScopes';
 
 /**
@@ -108,12 +110,20 @@ function guarded(coordinate: string, rule: FieldRule, resolve: GraphQLFieldResol
   );
   // One error per field, made once: graphql-js locates a thrown error by wrapping it in a new
   // one with the path (locatedError), and never changes the one thrown.
+  // A refused admin operation is worth a warn line (who tried); a refused read is not (the
+  // client's error says it, and the access log tells what was read).
+  const admin = scopes?.some((alternative) => alternative.includes('admin')) ?? false;
   return (source, args, ctx, info) => {
     const grant = ctx.access;
-    if (authenticated && grant.kind === 'anonymous') throw forbiddenAnonymous;
-    if (scopes === null) return resolve(source, args, ctx, info);
-    const used = satisfiedAlternative(grant, scopes);
-    if (used === null) throw forbiddenScopes!;
+    const used = scopes === null ? NO_SCOPE : satisfiedAlternative(grant, scopes);
+    if (used === null) {
+      if (admin) ctx.services.logger.warn('admin operation refused', { reason: 'no admin scope', operation: coordinate, client: grant.client, kind: grant.kind });
+      throw forbiddenScopes!;
+    }
+    if (authenticated && grant.kind === 'anonymous') {
+      if (admin) ctx.services.logger.warn('admin operation refused', { reason: 'anonymous client', operation: coordinate, client: grant.client, kind: grant.kind });
+      throw forbiddenAnonymous;
+    }
     for (const scope of used) ctx.audit.scopesUsed.add(scope);
     if (!used.includes('pii:read')) return resolve(source, args, ctx, info);
     return notePiiRead(resolve(source, args, ctx, info), ctx, info);

@@ -22,13 +22,24 @@ describe('configuration', () => {
       ok: true,
       config: {
         port: 4000,
-        host: '0.0.0.0',
+        host: '127.0.0.1',
         logLevel: 'info',
         sandbox: true,
+        introspection: true,
+        auth: {
+          jwksUrl: null,
+          publicKeyFile: null,
+          issuer: null,
+          audience: null,
+          algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+          clockToleranceS: 30,
+          apiKeys: [],
+          anonymousScopes: null,
+        },
+        corsOrigins: [{ kind: 'exact', origin: 'https://sandbox.embed.apollographql.com' }],
         defaultCountry: 'FR',
         timeZone: 'Europe/Paris',
         timeZones: { crm: 'UTC', loyalty: 'Europe/Paris' },
-        adminToken: '',
         cursorSecret: '',
         segmentsFile: null,
         golden: { rules: DEFAULT_SURVIVORSHIP },
@@ -239,7 +250,7 @@ describe('configuration', () => {
 
   it('takes a blank value for the default', () => {
     const result = parseGatewaySettings({ env: { PORT: '', LOG_LEVEL: '  ' }, file: { HOST: '' } });
-    expect(result.ok && [result.config.port, result.config.logLevel, result.config.host]).toEqual([4000, 'info', '0.0.0.0']);
+    expect(result.ok && [result.config.port, result.config.logLevel, result.config.host]).toEqual([4000, 'info', '127.0.0.1']);
   });
 
   it('refuses a Shopify API version that is not a quarter', () => {
@@ -279,9 +290,9 @@ describe('configuration', () => {
     };
     expect([sandbox('true'), sandbox('False'), sandbox('TRUE')]).toEqual([true, false, true]);
     for (const text of ['yes', 'no', '0', '1']) {
-      expect(sandbox(text)).toEqual([`Bad setting GATEWAY_SANDBOX: expected true or false (any case), got "${text}".`]);
+      expect(sandbox(text)).toEqual([`Bad setting GATEWAY_SANDBOX: expected true or false (any case), or nothing for the default, got "${text}".`]);
     }
-    expect(SETTINGS.find((s) => s.name === 'GATEWAY_SANDBOX')?.type).toBe('true or false, any case');
+    expect(SETTINGS.find((s) => s.name === 'GATEWAY_SANDBOX')?.type).toBe('true or false, any case, or empty');
   });
 
   it('says in words why the config file could not be read', () => {
@@ -347,7 +358,8 @@ describe('unknown settings', () => {
     ['CRM_TOKEN', 'CRM_ACCESS_TOKEN'],
     ['CRM_TOKN', 'CRM_ACCESS_TOKEN'],
     ['LOYALTY_PASS', 'LOYALTY_PASSWORD'],
-    ['GATEWAY_TOKEN', 'GATEWAY_ADMIN_TOKEN'],
+    ['GATEWAY_CORS', 'GATEWAY_CORS_ORIGINS'],
+    ['AUTH_JWKS', 'AUTH_JWKS_URL'],
     ['ANALYTICS_SITE', 'ANALYTICS_SITE_ID'],
     ['IDENTITY_CACHE_SIZE', 'IDENTITY_CACHE_MAX_MB'],
     ['CRM_API_KEY', 'CRM_ACCESS_TOKEN'],
@@ -376,7 +388,7 @@ describe('unknown settings', () => {
       'Unknown setting "GOLDEN_SOURCE" in the environment. GOLDEN settings are: GOLDEN_RULES.',
     ]);
     expect(unknownSettings({ env: {}, file: { GATEWAY_URL: 'x', IDENTITY_PROVIDER_URL: 'x' } })).toEqual([
-      'Unknown setting "GATEWAY_URL" in the config file. GATEWAY settings are: GATEWAY_SANDBOX, GATEWAY_ADMIN_TOKEN, GATEWAY_CURSOR_SECRET.',
+      'Unknown setting "GATEWAY_URL" in the config file. GATEWAY settings are: GATEWAY_SANDBOX, GATEWAY_INTROSPECTION, GATEWAY_CORS_ORIGINS, GATEWAY_CURSOR_SECRET.',
       'Unknown setting "IDENTITY_PROVIDER_URL" in the config file. IDENTITY settings are: IDENTITY_MAX_ROUNDS, IDENTITY_MAX_RECORDS, IDENTITY_CACHE_MAX_MB, IDENTITY_CACHE_TTL_MS, IDENTITY_NEGATIVE_TTL_MS, IDENTITY_LIMITS, IDENTITY_PRIORITY, IDENTITY_WEAK_TYPES, IDENTITY_LINK_FIXED_LINES, IDENTITY_BLOCKED_EMAILS, IDENTITY_BLOCKED_PHONES, IDENTITY_BLOCKED_CARDS.',
     ]);
   });
@@ -476,5 +488,114 @@ describe('the settings table for the README', () => {
     expect(table).toContain('| `CRM_BASE_URL` | required | http(s) URL | Base URL of the CRM (HubSpot) API, e.g. `https://api.hubapi.com`. |');
     expect(table).toContain('| `LOYALTY_TIME_ZONE` | `TIME_ZONE` | IANA time zone |');
     expect(table).toContain('| `IDENTITY_BLOCKED_CARDS` | (none) | regular expression, or empty |');
+  });
+});
+
+describe('authentication, introspection and CORS settings', () => {
+  const HASH = 'a'.repeat(64);
+  const errorsOf = (result: { ok: boolean; errors?: string[] }) => (result.ok ? [] : result.errors);
+
+  it('turns Sandbox, introspection and CORS off with silo settings, and under NODE_ENV=production in the demo too', () => {
+    const configured = parseConfig({ env: silos });
+    expect(configured.ok && [configured.config.sandbox, configured.config.introspection, configured.config.corsOrigins, configured.config.host]).toEqual([false, false, [], '127.0.0.1']);
+    const production = parseGatewaySettings({ env: { NODE_ENV: 'production' } });
+    expect(production.ok && [production.config.sandbox, production.config.introspection, production.config.corsOrigins]).toEqual([false, false, []]);
+    // Each switch on its own: introspection without Sandbox (for a schema registry), Sandbox with it.
+    const introspection = parseConfig({ env: { ...silos, GATEWAY_INTROSPECTION: 'true' } });
+    expect(introspection.ok && [introspection.config.sandbox, introspection.config.introspection]).toEqual([false, true]);
+    const sandbox = parseConfig({ env: { ...silos, GATEWAY_SANDBOX: 'true' } });
+    expect(sandbox.ok && [sandbox.config.sandbox, sandbox.config.introspection]).toEqual([true, true]);
+  });
+
+  it('refuses Sandbox without introspection, naming both settings', () => {
+    expect(errorsOf(parseGatewaySettings({ env: { GATEWAY_SANDBOX: 'true', GATEWAY_INTROSPECTION: 'false' } }))).toEqual([
+      'Bad settings GATEWAY_SANDBOX and GATEWAY_INTROSPECTION: Apollo Sandbox reads the schema by introspection; set GATEWAY_INTROSPECTION=true, or GATEWAY_SANDBOX=false.',
+    ]);
+  });
+
+  it('reads API keys from inline JSON or the config file\'s array', () => {
+    const entry = { name: 'crm-sync', sha256: HASH.toUpperCase(), scopes: ['pii:read', 'profile:read'] };
+    const expected = [{ name: 'crm-sync', sha256: HASH, scopes: ['pii:read', 'profile:read'] }];
+    const inline = parseConfig({ env: { ...silos, AUTH_API_KEYS: JSON.stringify([entry]) } });
+    expect(inline.ok && inline.config.auth.apiKeys).toEqual(expected);
+    const file = parseConfig({ env: silos, file: { AUTH_API_KEYS: [entry] } });
+    expect(file.ok && file.config.auth.apiKeys).toEqual(expected);
+  });
+
+  it('refuses a key without scopes, an unknown scope, a bad hash, a repeated name and text that is not JSON, naming each key', () => {
+    const keys = [
+      { name: 'no-scopes', sha256: HASH, scopes: [] },
+      { name: 'typo', sha256: HASH, scopes: ['pii:raed'] },
+      { name: 'plain', sha256: 'cgw_the-key-itself', scopes: ['admin'] },
+      { name: 'typo', sha256: HASH, scopes: ['admin'] },
+    ];
+    expect(errorsOf(parseConfig({ env: { ...silos, AUTH_API_KEYS: JSON.stringify(keys) } }))).toEqual([
+      'Bad setting AUTH_API_KEYS: key 1 ("no-scopes"): "scopes" must be a non-empty array of scope names (profile:read, pii:read, journey:read, insights:read, admin). ' +
+        'key 2 ("typo"): "scopes": unknown scope "pii:raed"; scopes are profile:read, pii:read, journey:read, insights:read, admin. ' +
+        'key 3 ("plain"): "sha256" must be the 64 hex digits of the key\'s SHA-256 (never the key itself). ' +
+        'key 4 ("typo"): "name" is used by an earlier key.',
+    ]);
+    expect(errorsOf(parseConfig({ env: { ...silos, AUTH_API_KEYS: '[{name: x}]' } }))).toEqual([
+      'Bad setting AUTH_API_KEYS: expected a JSON array of { "name", "sha256", "scopes" } objects (`npm run api-key` prints one); the text is not valid JSON.',
+    ]);
+  });
+
+  it('refuses an unknown anonymous scope, none and HS* algorithms, a bad origin pattern and two key sources', () => {
+    expect(
+      errorsOf(
+        parseConfig({
+          env: {
+            ...silos,
+            AUTH_ANONYMOUS_SCOPES: 'profile:read,everything',
+            AUTH_ALGORITHMS: 'RS256,none,HS256',
+            GATEWAY_CORS_ORIGINS: 'https://app.example.com, https://app.example.com/path, *',
+          },
+        }),
+      ),
+    ).toEqual([
+      'Bad setting AUTH_ALGORITHMS: "none" (an unsigned token) is never accepted; "HS256" is a shared-secret algorithm: tokens are verified with the issuer\'s public keys only. Accepted: RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, Ed25519.',
+      'Bad setting AUTH_ANONYMOUS_SCOPES: unknown scope "everything"; scopes are profile:read, pii:read, journey:read, insights:read, admin.',
+      'Bad setting GATEWAY_CORS_ORIGINS: "https://app.example.com/path" is not an origin pattern: an origin is scheme://host[:port] such as https://app.example.com or http://localhost:5173, or https://*.example.com for its subdomains. "*" is not an origin pattern: an origin is scheme://host[:port] such as https://app.example.com or http://localhost:5173, or https://*.example.com for its subdomains.',
+    ]);
+    expect(errorsOf(parseConfig({ env: { ...silos, AUTH_JWKS_URL: 'https://id.example.com/jwks.json', AUTH_PUBLIC_KEY_FILE: '/etc/key.pem' } }))).toEqual([
+      'Bad settings AUTH_JWKS_URL and AUTH_PUBLIC_KEY_FILE: JWTs are verified against one key set; set one of them.',
+    ]);
+  });
+
+  it('reads the JWT settings and the CORS origins', () => {
+    const result = parseConfig({
+      env: {
+        ...silos,
+        AUTH_JWKS_URL: 'https://id.example.com/.well-known/jwks.json',
+        AUTH_ISSUER: 'https://id.example.com/',
+        AUTH_AUDIENCE: 'customer-gateway',
+        AUTH_ALGORITHMS: 'ES256, RS256',
+        AUTH_CLOCK_TOLERANCE_S: '5',
+        AUTH_ANONYMOUS_SCOPES: 'profile:read',
+        GATEWAY_CORS_ORIGINS: 'https://app.example.com,https://*.shops.example.com:8443',
+      },
+    });
+    expect(result.ok && [result.config.auth, result.config.corsOrigins]).toEqual([
+      {
+        jwksUrl: 'https://id.example.com/.well-known/jwks.json',
+        publicKeyFile: null,
+        issuer: 'https://id.example.com/',
+        audience: 'customer-gateway',
+        algorithms: ['ES256', 'RS256'],
+        clockToleranceS: 5,
+        apiKeys: [],
+        anonymousScopes: ['profile:read'],
+      },
+      [
+        { kind: 'exact', origin: 'https://app.example.com' },
+        { kind: 'subdomains', scheme: 'https', suffix: '.shops.example.com', port: '8443' },
+      ],
+    ]);
+  });
+
+  it('refuses GATEWAY_ADMIN_TOKEN, now gone, saying what replaces it', () => {
+    expect(errorsOf(parseConfig({ env: { ...silos, GATEWAY_ADMIN_TOKEN: 'old-token' } }))).toEqual([
+      'Setting GATEWAY_ADMIN_TOKEN (in the environment) is gone: admin operations (`evictCustomer`) need the `admin` scope: an API key with it (`npm run api-key -- --name admin --scopes admin`, in AUTH_API_KEYS) or a JWT whose scope claim holds it (README.md, "Authentication").',
+    ]);
   });
 });

@@ -20,13 +20,22 @@ import { DEFAULT_LIFECYCLE_THRESHOLDS, type LifecycleThresholds } from '../insig
 import { DEFAULT_RFM_WINDOW_DAYS } from '../insights/rfm.js';
 import type { LogLevel } from '../shared/logger.js';
 import { assertNever } from '../../connectors/shared/exhaustive.js';
+import { parseApiKeys, parseScopeList, type ApiKeyEntry } from '../access/credentials.js';
+import { parseOriginPattern, type OriginPattern } from '../access/origins.js';
+import type { Scope } from '../access/scopes.js';
 
 export interface GatewayConfig {
   port: number;
   host: string;
   logLevel: LogLevel;
-  /** Serve Apollo Sandbox on GET / and allow introspection. */
+  /** Serve Apollo Sandbox on GET /graphql from a browser (it needs `introspection`). */
   sandbox: boolean;
+  /** Answer introspection queries; off, field suggestions ("Did you mean") are hidden too. */
+  introspection: boolean;
+  /** Who may call, and how credentials are checked (README, "Authentication"). */
+  auth: AuthSettings;
+  /** Browser origins allowed to call the gateway (CORS); none: browsers on other origins cannot. */
+  corsOrigins: OriginPattern[];
   /** Country used to read phone numbers written without a country code. */
   defaultCountry: CountryCode;
   /** The retailer's IANA time zone: where a silo's date-only values are read unless its own zone says otherwise. */
@@ -36,8 +45,6 @@ export interface GatewayConfig {
    * instants, so that `1990-04-14T22:00:00Z` from a Paris server is read as 15 April.
    */
   timeZones: SiloTimeZones;
-  /** Bearer token of admin operations (cache eviction); empty turns them off. */
-  adminToken: string;
   /**
    * Key that signs journey cursors (HMAC-SHA256), at least 32 characters; empty: a random key
    * made at start, so cursors do not survive a restart and are not understood by other replicas.
@@ -76,6 +83,29 @@ export interface InsightSettings {
     /** Gross margin applied to expected spend, 0 to 1 (1: the value is in revenue). */
     margin: number;
   };
+}
+
+/**
+ * How a request's credentials are checked (src/server/auth/). A JWT is verified against the key
+ * set of `jwksUrl` or of `publicKeyFile` (one of them, or neither: no JWTs); an API key against
+ * `apiKeys`' hashes. Without credentials, a request gets `anonymousScopes`, or 401 when null.
+ */
+export interface AuthSettings {
+  /** URL of the issuer's JSON Web Key Set (RFC 7517 section 5), or null. */
+  jwksUrl: string | null;
+  /** File holding the public key: PEM (SPKI, `-----BEGIN PUBLIC KEY-----`), a JWK or a JWK Set; or null. */
+  publicKeyFile: string | null;
+  /** The `iss` a token must carry, or null: not checked. */
+  issuer: string | null;
+  /** The `aud` a token must carry (one of its values), or null: not checked. */
+  audience: string | null;
+  /** JWS algorithms accepted (RFC 7518 names); only asymmetric ones. */
+  algorithms: string[];
+  /** Leeway on `exp` and `nbf`, in seconds. */
+  clockToleranceS: number;
+  apiKeys: ApiKeyEntry[];
+  /** Scopes of a request without credentials, or null: such a request gets 401. */
+  anonymousScopes: Scope[] | null;
 }
 
 /** The silos with date-only fields, and the IANA zone each writes them in. */
@@ -124,6 +154,26 @@ const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const bad = <T>(error: string): Parsed<T> => ({ ok: false, error });
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+/**
+ * JWS algorithms a token may be signed with (RFC 7518 section 3.1, RFC 8037 section 3.1 for
+ * EdDSA, RFC 9864 for Ed25519): the asymmetric ones, verified with the issuer's public key.
+ * Never `none`, never HS256/384/512: an HMAC "verified" with a public key would let anyone who
+ * has that public key sign tokens.
+ */
+export const ASYMMETRIC_ALGORITHMS: readonly string[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+
+/** Where the embedded Apollo Sandbox of the landing page runs: its iframe calls the gateway from this origin. */
+export const EMBEDDED_SANDBOX_ORIGIN = 'https://sandbox.embed.apollographql.com';
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
 
 /** Kinds of settings. Every error says what is accepted; only a secret's value is never repeated. */
 const kinds = {
@@ -260,6 +310,80 @@ const kinds = {
       }
     },
   } satisfies SettingKind<RegExp[]>,
+  /** Empty: chosen by how the gateway runs (the demo, configured silos, NODE_ENV=production). */
+  autoBool: {
+    type: 'true or false, any case, or empty',
+    parse(text) {
+      if (text === '') return ok(null);
+      if (/^true$/i.test(text)) return ok(true);
+      if (/^false$/i.test(text)) return ok(false);
+      return bad(`expected true or false (any case), or nothing for the default, got "${text}".`);
+    },
+  } satisfies SettingKind<boolean | null>,
+  /** Empty: none (null). */
+  optionalHttpUrl: {
+    type: 'http(s) URL, or empty',
+    parse(text) {
+      if (text === '') return ok(null);
+      return isHttpUrl(text) ? ok(text) : bad(`expected an http(s) URL, or nothing, got "${text}".`);
+    },
+  } satisfies SettingKind<string | null>,
+  optionalText: { type: 'text, or empty', parse: (text) => ok(text === '' ? null : text) } satisfies SettingKind<string | null>,
+  /** Empty: null (the feature is off); else at least one scope. */
+  optionalScopes: {
+    type: 'scopes, comma-separated, or empty',
+    parse(text) {
+      if (text === '') return ok(null);
+      const parsed = parseScopeList(text);
+      return parsed.ok ? ok(parsed.scopes) : bad(parsed.error);
+    },
+  } satisfies SettingKind<Scope[] | null>,
+  jwsAlgorithms: {
+    type: `JWS algorithms, comma-separated, among ${ASYMMETRIC_ALGORITHMS.join(', ')}`,
+    parse(text) {
+      const names = text.split(',').map((a) => a.trim()).filter((a) => a !== '');
+      const problems: string[] = [];
+      for (const name of names) {
+        if (ASYMMETRIC_ALGORITHMS.includes(name)) continue;
+        if (/^none$/i.test(name)) problems.push('"none" (an unsigned token) is never accepted');
+        else if (/^HS\d+$/i.test(name)) problems.push(`"${name}" is a shared-secret algorithm: tokens are verified with the issuer's public keys only`);
+        else problems.push(`unknown algorithm "${name}"`);
+      }
+      if (problems.length > 0) return bad(`${problems.join('; ')}. Accepted: ${ASYMMETRIC_ALGORITHMS.join(', ')}.`);
+      if (names.length === 0) return bad(`name at least one algorithm among ${ASYMMETRIC_ALGORITHMS.join(', ')}.`);
+      return ok([...new Set(names)]);
+    },
+  } satisfies SettingKind<string[]>,
+  /** Inline JSON (a config file may hold the array itself). */
+  apiKeys: {
+    type: 'JSON array of { name, sha256, scopes }, or empty',
+    parse(text) {
+      if (text === '') return ok([]);
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return bad('expected a JSON array of { "name", "sha256", "scopes" } objects (`npm run api-key` prints one); the text is not valid JSON.');
+      }
+      const parsed = parseApiKeys(value);
+      return parsed.ok ? ok(parsed.keys) : bad(parsed.errors.join(' '));
+    },
+  } satisfies SettingKind<ApiKeyEntry[]>,
+  /** Empty: chosen by how the gateway runs (null). */
+  origins: {
+    type: 'origins, comma-separated, or empty',
+    parse(text) {
+      if (text === '') return ok(null);
+      const patterns: OriginPattern[] = [];
+      const errors: string[] = [];
+      for (const item of text.split(',').map((o) => o.trim()).filter((o) => o !== '')) {
+        const parsed = parseOriginPattern(item);
+        if (parsed.ok) patterns.push(parsed.pattern);
+        else errors.push(parsed.error);
+      }
+      return errors.length > 0 ? bad(errors.join(' ')) : ok(patterns);
+    },
+  } satisfies SettingKind<OriginPattern[] | null>,
   survivorship: {
     type: 'field=rule; ...',
     parse(text) {
@@ -272,9 +396,73 @@ const kinds = {
 /** The settings that are not about one silo; the demo reads only these. */
 const GATEWAY_SETTINGS = {
   port: { name: 'PORT', ...kinds.wholeNumber(0, 65_535), default: '4000', description: 'Port of the GraphQL endpoint (0: any free port).' },
-  host: { name: 'HOST', ...kinds.text, default: '0.0.0.0', description: 'Interface to listen on.' },
+  host: {
+    name: 'HOST',
+    ...kinds.text,
+    default: '127.0.0.1',
+    description: 'Interface to listen on: loopback only by default; `0.0.0.0` (or `::`) for every interface, as in a container.',
+  },
   logLevel: { name: 'LOG_LEVEL', ...kinds.logLevel, default: 'info', description: 'Least severe log lines written (JSON lines on stderr).' },
-  sandbox: { name: 'GATEWAY_SANDBOX', ...kinds.bool, default: 'true', description: 'Apollo Sandbox on the landing page, and introspection.' },
+  sandbox: {
+    name: 'GATEWAY_SANDBOX',
+    ...kinds.autoBool,
+    default: '',
+    defaultDoc: 'demo: true; with silo settings or NODE_ENV=production: false',
+    description: 'Apollo Sandbox on the landing page (GET /graphql from a browser). It needs introspection.',
+  },
+  introspection: {
+    name: 'GATEWAY_INTROSPECTION',
+    ...kinds.autoBool,
+    default: '',
+    defaultDoc: '`GATEWAY_SANDBOX`',
+    description: 'Answer introspection queries. Off, error messages do not suggest field names ("Did you mean") either. `npm run codegen` reads schema/, not the server.',
+  },
+  jwksUrl: {
+    name: 'AUTH_JWKS_URL',
+    ...kinds.optionalHttpUrl,
+    default: '',
+    defaultDoc: '(none)',
+    description: "URL of the identity provider's JSON Web Key Set, to verify JWT bearer tokens. Fetched at start (a URL that does not answer a key set stops the start), then cached and refetched for an unknown `kid`.",
+  },
+  publicKeyFile: {
+    name: 'AUTH_PUBLIC_KEY_FILE',
+    ...kinds.optionalPath,
+    default: '',
+    defaultDoc: '(none)',
+    description: 'Instead of `AUTH_JWKS_URL`: a file with the public key that verifies JWTs, PEM (`-----BEGIN PUBLIC KEY-----`), a JWK or a JWK Set. Read at start.',
+  },
+  issuer: { name: 'AUTH_ISSUER', ...kinds.optionalText, default: '', defaultDoc: '(not checked)', description: 'The `iss` claim a JWT must carry.' },
+  audience: {
+    name: 'AUTH_AUDIENCE',
+    ...kinds.optionalText,
+    default: '',
+    defaultDoc: '(not checked)',
+    description: "The `aud` claim a JWT must carry (this gateway's identifier at the identity provider). Set it: without it, a token the provider issued for another API is accepted.",
+  },
+  algorithms: { name: 'AUTH_ALGORITHMS', ...kinds.jwsAlgorithms, default: 'RS256,PS256,ES256,EdDSA', description: 'JWS algorithms a JWT may be signed with; never `none` or HS*.' },
+  clockToleranceS: { name: 'AUTH_CLOCK_TOLERANCE_S', ...kinds.wholeNumber(0, 600), default: '30', description: "Leeway on a JWT's `exp` and `nbf`, in seconds, for clocks that differ." },
+  apiKeys: {
+    name: 'AUTH_API_KEYS',
+    ...kinds.apiKeys,
+    default: '',
+    defaultDoc: '(none)',
+    description:
+      'API keys of server-to-server clients, as JSON: `[{ "name", "sha256", "scopes": [...] }]`, the SHA-256 of each key, never the key (`npm run api-key -- --name N --scopes S` makes one). In the config file, the array itself.',
+  },
+  anonymousScopes: {
+    name: 'AUTH_ANONYMOUS_SCOPES',
+    ...kinds.optionalScopes,
+    default: '',
+    defaultDoc: '(none: 401)',
+    description: 'Scopes of a request without credentials. Empty: such a request gets 401 UNAUTHENTICATED.',
+  },
+  corsOrigins: {
+    name: 'GATEWAY_CORS_ORIGINS',
+    ...kinds.origins,
+    default: '',
+    defaultDoc: `demo: ${EMBEDDED_SANDBOX_ORIGIN}; with silo settings: none`,
+    description: 'Browser origins allowed to call the gateway (CORS), comma-separated: `https://app.example.com`, `http://localhost:5173`, `https://*.example.com` for its subdomains.',
+  },
   defaultCountry: { name: 'DEFAULT_COUNTRY', ...kinds.country, default: 'FR', description: 'Country of phone numbers written without a country code.' },
   timeZone: {
     name: 'TIME_ZONE',
@@ -352,13 +540,6 @@ const GATEWAY_SETTINGS = {
     default: '',
     defaultDoc: '(see "The golden record")',
     description: 'Survivorship rules that replace the defaults, as field=rule pairs separated by ";", e.g. `email=sourcePriority:crm>commerce>loyalty; address=mostRecent`.',
-  },
-  adminToken: {
-    name: 'GATEWAY_ADMIN_TOKEN',
-    ...kinds.optionalSecret,
-    default: '',
-    defaultDoc: '(none: admin off)',
-    description: 'Bearer token of admin operations (`evictCustomer`). Empty: admin operations are off.',
   },
   cursorSecret: {
     name: 'GATEWAY_CURSOR_SECRET',
@@ -498,7 +679,7 @@ export const SETTINGS: readonly Setting<unknown>[] = [GATEWAY_SETTINGS, ...SILO_
  * prefix's settings; for the generic words in {@link GENERIC_PREFIXES}, only with a suggestion.
  * `LOG_`, `TIME_` or `DEFAULT_` are not among them: other programs use them too.
  */
-export const SETTING_PREFIXES: readonly string[] = ['CRM_', 'LOYALTY_', 'COMMERCE_', 'ANALYTICS_', 'IDENTITY_', 'GATEWAY_', 'GOLDEN_', 'RFM_', 'LIFECYCLE_', 'CLV_'];
+export const SETTING_PREFIXES: readonly string[] = ['CRM_', 'LOYALTY_', 'COMMERCE_', 'ANALYTICS_', 'IDENTITY_', 'GATEWAY_', 'AUTH_', 'GOLDEN_', 'RFM_', 'LIFECYCLE_', 'CLV_'];
 
 /**
  * Prefixes that are common words other software uses for its own variables (an OpenID client's
@@ -507,7 +688,7 @@ export const SETTING_PREFIXES: readonly string[] = ['CRM_', 'LOYALTY_', 'COMMERC
  * typo, a run of its words, a shared word), never just for the prefix. Keys of the config file
  * are all ours, so there the prefix alone is enough.
  */
-export const GENERIC_PREFIXES: readonly string[] = ['IDENTITY_', 'GATEWAY_'];
+export const GENERIC_PREFIXES: readonly string[] = ['IDENTITY_', 'GATEWAY_', 'AUTH_'];
 
 /** Environment variables a platform sets beside ours, and the page that documents them. */
 export interface PlatformVariables {
@@ -584,7 +765,8 @@ export function parseGatewaySettings(sources: ConfigSources): ConfigResult<Gatew
   const reading = startReading(sources);
   if (!reading.ok) return reading;
   const gateway = readTable(GATEWAY_SETTINGS, reading);
-  return reading.errors.length > 0 ? { ok: false, errors: reading.errors } : { ok: true, config: gatewaySettingsOf(gateway) };
+  if (reading.errors.length === 0) checkGateway(gateway, 'demo', sources, reading);
+  return reading.errors.length > 0 ? { ok: false, errors: reading.errors } : { ok: true, config: gatewaySettingsOf(gateway, 'demo', sources) };
 }
 
 /** The whole configuration, the four silos required. */
@@ -598,7 +780,36 @@ export function parseConfig(sources: ConfigSources): ConfigResult<GatewayConfig>
     commerce: readTable(COMMERCE_SETTINGS, reading),
     analytics: readTable(ANALYTICS_SETTINGS, reading),
   };
-  return reading.errors.length > 0 ? { ok: false, errors: reading.errors } : { ok: true, config: { ...gatewaySettingsOf(gateway), silos } };
+  if (reading.errors.length === 0) checkGateway(gateway, 'configured', sources, reading);
+  return reading.errors.length > 0 ? { ok: false, errors: reading.errors } : { ok: true, config: { ...gatewaySettingsOf(gateway, 'configured', sources), silos } };
+}
+
+/**
+ * How the gateway runs, which sets the defaults of the switches that expose it: the demo (its
+ * own simulated silos, `npm start` without silo settings) shows Sandbox and introspection and lets
+ * the embedded Sandbox's origin call it; against configured silos all are off unless set.
+ */
+export type RunMode = 'demo' | 'configured';
+
+/** True under NODE_ENV=production: Sandbox and introspection default to off in any mode. */
+function production(sources: ConfigSources): boolean {
+  return sources.env['NODE_ENV']?.trim() === 'production';
+}
+
+/** The rules between settings, each error naming the settings to change. */
+function checkGateway(v: Values<typeof GATEWAY_SETTINGS>, mode: RunMode, sources: ConfigSources, reading: Reading): void {
+  const switches = switchesOf(v, mode, sources);
+  if (switches.sandbox && !switches.introspection) {
+    reading.errors.push('Bad settings GATEWAY_SANDBOX and GATEWAY_INTROSPECTION: Apollo Sandbox reads the schema by introspection; set GATEWAY_INTROSPECTION=true, or GATEWAY_SANDBOX=false.');
+  }
+  if (v.jwksUrl !== null && v.publicKeyFile !== null) {
+    reading.errors.push('Bad settings AUTH_JWKS_URL and AUTH_PUBLIC_KEY_FILE: JWTs are verified against one key set; set one of them.');
+  }
+}
+
+function switchesOf(v: Values<typeof GATEWAY_SETTINGS>, mode: RunMode, sources: ConfigSources): { sandbox: boolean; introspection: boolean } {
+  const sandbox = v.sandbox ?? (mode === 'demo' && !production(sources));
+  return { sandbox, introspection: v.introspection ?? sandbox };
 }
 
 /**
@@ -610,16 +821,29 @@ export function configuresSilos(sources: ConfigSources): boolean {
   return SILO_TABLES.some((table) => Object.values(table).some((s) => givenText(s.name, sources.env, file) !== undefined));
 }
 
-function gatewaySettingsOf(v: Values<typeof GATEWAY_SETTINGS>): GatewaySettings {
+function gatewaySettingsOf(v: Values<typeof GATEWAY_SETTINGS>, mode: RunMode, sources: ConfigSources): GatewaySettings {
+  const { sandbox, introspection } = switchesOf(v, mode, sources);
   return {
     port: v.port,
     host: v.host,
     logLevel: v.logLevel,
-    sandbox: v.sandbox,
+    sandbox,
+    introspection,
+    auth: {
+      jwksUrl: v.jwksUrl,
+      publicKeyFile: v.publicKeyFile,
+      issuer: v.issuer,
+      audience: v.audience,
+      algorithms: v.algorithms,
+      clockToleranceS: v.clockToleranceS,
+      apiKeys: v.apiKeys,
+      anonymousScopes: v.anonymousScopes,
+    },
+    // The demo's Sandbox runs in an iframe of another origin, which must be allowed to call.
+    corsOrigins: v.corsOrigins ?? (mode === 'demo' && sandbox ? [{ kind: 'exact', origin: EMBEDDED_SANDBOX_ORIGIN }] : []),
     defaultCountry: v.defaultCountry,
     timeZone: v.timeZone,
     timeZones: { crm: v.crmTimeZone, loyalty: v.loyaltyTimeZone },
-    adminToken: v.adminToken,
     cursorSecret: v.cursorSecret,
     segmentsFile: v.segmentsFile,
     golden: { rules: v.goldenRules },
@@ -704,8 +928,8 @@ function textOf(name: string, reading: Reading): string | undefined | Parsed<nev
 
 /**
  * The one rule of what a setting is given: its trimmed text in the environment, else in the
- * file (numbers and true/false as text); undefined when absent, null or blank, which means
- * the default. A file value that is an object or a list is an error.
+ * file (numbers and true/false as text, AUTH_API_KEYS' array as JSON); undefined when absent,
+ * null or blank, which means the default. Another file value that is an object or a list is an error.
  */
 function givenText(name: string, env: ConfigSources['env'], file: Readonly<Record<string, unknown>>): string | undefined | Parsed<never> {
   const fromEnv = env[name];
@@ -720,6 +944,8 @@ function givenText(name: string, env: ConfigSources['env'], file: Readonly<Recor
     case 'undefined':
       return undefined;
     default:
+      // The API keys are JSON: the file may hold the array itself rather than its text.
+      if (name === 'AUTH_API_KEYS' && Array.isArray(fromFile)) return JSON.stringify(fromFile);
       return fromFile === null ? undefined : bad(`Bad setting ${name} in the config file: expected a string, a number or true/false, got ${Array.isArray(fromFile) ? 'an array' : 'an object'}.`);
   }
 }
@@ -742,6 +968,10 @@ export function unknownSettings(sources: ConfigSources): string[] {
   const problems: string[] = [];
   for (const name of Object.keys(sources.env)) {
     if (sources.env[name] === undefined || isKnown(name)) continue;
+    if (Object.hasOwn(REMOVED_SETTINGS, name)) {
+      problems.push(`Setting ${name} (in the environment) is gone: ${REMOVED_SETTINGS[name]!}`);
+      continue;
+    }
     const hint = hintFor(name);
     if (hint.kind === 'none') continue;
     // A typo of a setting is ours even when its shape is a platform's (LOYALTY_USER_NAME, Docker's _NAME).
@@ -750,10 +980,21 @@ export function unknownSettings(sources: ConfigSources): string[] {
     problems.push(unknownMessage(name, 'environment', hint));
   }
   for (const key of fileKeys(sources.file)) {
-    if (!isKnown(key)) problems.push(unknownMessage(key, 'file', hintFor(key)));
+    if (isKnown(key)) continue;
+    problems.push(Object.hasOwn(REMOVED_SETTINGS, key) ? `Setting ${key} (in the config file) is gone: ${REMOVED_SETTINGS[key]!}` : unknownMessage(key, 'file', hintFor(key)));
   }
   return problems;
 }
+
+/**
+ * Settings an earlier version had, and what replaces each: the start is refused with that, so
+ * that an upgrade does not silently drop what the operator meant (an admin token that no longer
+ * guards anything).
+ */
+export const REMOVED_SETTINGS: Readonly<Record<string, string>> = {
+  GATEWAY_ADMIN_TOKEN:
+    'admin operations (`evictCustomer`) need the `admin` scope: an API key with it (`npm run api-key -- --name admin --scopes admin`, in AUTH_API_KEYS) or a JWT whose scope claim holds it (README.md, "Authentication").',
+};
 
 /** What an unknown name probably meant: settings, or only a prefix of ours, or nothing. */
 type Hint = { kind: 'meant'; names: string[]; near?: true } | { kind: 'prefix'; prefix: string } | { kind: 'none' };

@@ -13,6 +13,7 @@ import type { ClvModel } from '../insights/clv/model-file.js';
 import { loadClvModel } from './clv-model-file.js';
 import { loadSegments } from './segments-file.js';
 import { startGateway } from './server.js';
+import { AuthConfigurationError } from './auth/authenticator.js';
 import { closeSiloConnectors } from './silos.js';
 
 /** Exit code of a start refused for a bad option or configuration (1 is a failure while starting). */
@@ -51,6 +52,11 @@ export interface ServeOptions {
   /** A customer id for the printed example query and Apollo Sandbox (the demo). */
   exampleId?: string;
   /**
+   * An API key the configuration holds (the demo's, made at start): printed once in the banner
+   * with the example, and preloaded in Sandbox's `Authorization` header.
+   */
+  apiKey?: string;
+  /**
    * Makes the lifetime-value model when no CLV_MODEL_FILE is set (the demo fits one from its own
    * population), in the background once the gateway listens: `clv` answers CLV_MODEL_MISSING
    * until it is done. Resolves to the model and a line for the terminal; a rejection leaves no model.
@@ -69,7 +75,23 @@ export async function serveGateway(settings: GatewaySettings, connectors: SiloCo
   const [segments, model] = await Promise.all([loadSegments(settings.segmentsFile), loadClvModel(settings.insights.clv.modelFile)]);
   if (!segments.ok) refuseStart(segments.message);
   if (!model.ok) refuseStart(model.message);
-  const gateway = await startGateway({ settings, connectors, logger, exampleVariables: example ? { id: example } : undefined, segments: segments.segments, clvModel: model.model });
+  const authorization = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : undefined;
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway({
+      settings,
+      connectors,
+      logger,
+      exampleVariables: example ? { id: example } : undefined,
+      sandboxHeaders: authorization,
+      segments: segments.segments,
+      clvModel: model.model,
+    });
+  } catch (error) {
+    // A key set that cannot be had names its setting: a configuration problem, not a crash.
+    if (error instanceof AuthConfigurationError) refuseStart(error.message);
+    throw error;
+  }
   const fitting = model.model === null && options.fitClvModel !== undefined;
   logger.info('insights ready', {
     segments: segments.segments.length,
@@ -90,12 +112,13 @@ export async function serveGateway(settings: GatewaySettings, connectors: SiloCo
   process.once('SIGINT', (signal) => void stop(signal));
   process.once('SIGTERM', (signal) => void stop(signal));
   const health = gateway.url.replace(/graphql$/, 'health');
-  console.log(
-    settings.sandbox
-      ? `Customer gateway ready at ${gateway.url} (Apollo Sandbox: open it in a browser; silo health: ${health})`
-      : `Customer gateway ready at ${gateway.url} (silo health: ${health}; Apollo Sandbox and introspection are off)`,
-  );
-  logger.info('gateway started', { url: gateway.url, sandbox: settings.sandbox });
+  const ready = settings.sandbox
+    ? `Customer gateway ready at ${gateway.url} (Apollo Sandbox: open it in a browser; silo health: ${health})`
+    : `Customer gateway ready at ${gateway.url} (silo health: ${health}; Apollo Sandbox is off, introspection ${settings.introspection ? 'on' : 'off'})`;
+  // One write with the ready line: whoever reads that line has the key too.
+  const key = options.apiKey ? `\n\nAPI key of this start, with every scope (Sandbox sends it already; it changes at each start):\n  ${options.apiKey}` : '';
+  console.log(ready + key);
+  logger.info('gateway started', { url: gateway.url, sandbox: settings.sandbox, introspection: settings.introspection, host: settings.host });
   if (fitting) {
     console.log('Fitting the lifetime-value model on the demo population in the background: `clv` answers once it is done.');
     options.fitClvModel!(gateway.services).then(
@@ -110,7 +133,8 @@ export async function serveGateway(settings: GatewaySettings, connectors: SiloCo
     );
   }
   if (example) {
-    console.log(`\nTry it:\n  curl -s ${gateway.url} -H 'content-type: application/json' \\\n` +
+    const auth = options.apiKey ? ` -H 'authorization: Bearer ${options.apiKey}'` : '';
+    console.log(`\nTry it:\n  curl -s ${gateway.url} -H 'content-type: application/json'${auth} \\\n` +
       `    -d '{"query":"{ customer(id: \\"${example}\\") { id sourceRecords { key } crm { firstName lastName email } loyalty { tier activePoints } } }"}'\n`);
   }
 }

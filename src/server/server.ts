@@ -25,6 +25,9 @@ import { IdentityResolver } from '../identity/identity-resolver.js';
 import { resolvers } from '../graphql/resolvers.js';
 import { guardFields } from '../graphql/scope-guard.js';
 import { SCOPES } from '../access/scopes.js';
+import { createAuthenticator, type Authentication, type Authenticator } from './auth/authenticator.js';
+import { corsHeaders } from './cors.js';
+import type { OriginPattern } from '../access/origins.js';
 
 const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema');
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -67,6 +70,8 @@ export interface GatewayOptions {
   logger: Logger;
   /** Variables preloaded in Sandbox next to the example operation. */
   exampleVariables?: Record<string, unknown>;
+  /** Headers preloaded in Sandbox (the demo's API key: `{ authorization: 'Bearer cgw_...' }`). */
+  sandboxHeaders?: Record<string, string>;
   /** The lifetime-value model (loaded from CLV_MODEL_FILE, or fitted by the demo); none: `clv` is null. */
   clvModel?: ClvModel | null;
   /** The compiled segments (SEGMENTS_FILE); none: no segments. */
@@ -98,7 +103,6 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
     connectors,
     logger,
     normalize,
-    adminToken: settings.adminToken,
     cursorKey: settings.cursorSecret || randomBytes(32),
     insights: {
       rfmWindowDays: settings.insights.rfmWindowDays,
@@ -125,7 +129,9 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
   const apollo = new ApolloServer<RequestContext>({
     // The access rules of the schema (@authenticated, @requiresScopes) enforced on every field that declares one.
     schema: guardFields(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers })),
-    introspection: settings.sandbox,
+    introspection: settings.introspection,
+    // Without introspection, "Did you mean" in validation errors would leak the schema's field names.
+    hideSchemaDetailsFromClientErrors: !settings.introspection,
     includeStacktraceInErrorResponses: false,
     // Apollo stops itself on SIGINT/SIGTERM outside NODE_ENV=test and then re-raises the signal,
     // which killed the process (exit 143) before the gateway's own stop (gateway-process.ts) had
@@ -142,6 +148,7 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
             embed: true,
             document: EXAMPLE_OPERATION,
             variables: options.exampleVariables ?? { id: 'crm:101' },
+            ...(options.sandboxHeaders ? { headers: options.sandboxHeaders } : {}),
             includeCookies: false,
           })
         : ApolloServerPluginLandingPageDisabled(),
@@ -153,20 +160,29 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { settings, logger } = options;
+  // The key set is fetched (or read) before anything listens: one that cannot be had stops the start.
+  const authenticator = await createAuthenticator(settings.auth);
   const { services, apollo } = await createGatewayCore(options);
+  const http: HttpOptions = { authenticator, corsOrigins: settings.corsOrigins, landingPage: settings.sandbox };
 
   const server = createServer((req, res) => {
-    handle(req, res, apollo, services).catch((error: unknown) => {
+    handle(req, res, apollo, services, http).catch((error: unknown) => {
       logger.error('request failed', { error: describe(error) });
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
       else res.destroy();
     });
   });
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(settings.port, settings.host, () => resolve());
+    });
+  } catch (error) {
+    await apollo.stop();
+    throw error;
+  }
+  logger.info('authentication', { ...authenticator.summary, corsOrigins: settings.corsOrigins.length });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const shownHost = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
@@ -184,11 +200,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
+/** What `handle` needs beside Apollo and the services. */
+interface HttpOptions {
+  authenticator: Authenticator;
+  corsOrigins: readonly OriginPattern[];
+  /** Apollo serves Sandbox's page on a browser's GET. */
+  landingPage: boolean;
+}
+
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   apollo: ApolloServer<RequestContext>,
   services: GatewayServices,
+  http: HttpOptions,
 ): Promise<void> {
   // The path and query by hand: a WHATWG URL per request costs more than the split does.
   const target = req.url ?? '/';
@@ -204,6 +229,21 @@ async function handle(
   }
   if (url.pathname !== '/graphql') {
     sendJson(res, 404, { errors: [{ message: `Nothing at ${url.pathname}. The GraphQL endpoint is /graphql; silo health is at /health.` }] });
+    return;
+  }
+  const origin = req.headers.origin;
+  const cors = corsHeaders(origin, http.corsOrigins, req.method === 'OPTIONS');
+  for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
+  if (req.method === 'OPTIONS') {
+    // A preflight carries no credentials (Fetch standard, CORS-preflight request): answered before authentication.
+    res.writeHead(204).end();
+    return;
+  }
+  const authentication = await http.authenticator.authenticate(req.headers.authorization);
+  // A browser's GET may be for Sandbox's page, which Apollo serves without running an operation:
+  // only an operation needs credentials, so this one goes on and its context refuses it (below).
+  if (!authentication.ok && !(http.landingPage && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html'))) {
+    refuse(res, authentication, services.logger, req.method);
     return;
   }
   const body = await readBody(req);
@@ -226,7 +266,10 @@ async function handle(
   }
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsed ?? body },
-    context: async () => createRequestContext(services, bearerToken(req.headers.authorization)),
+    context: async () => {
+      if (!authentication.ok) throw unauthenticated(authentication);
+      return createRequestContext(services, authentication.grant);
+    },
   });
   for (const [name, value] of result.headers) res.setHeader(name, value);
   res.statusCode = result.status ?? 200;
@@ -288,9 +331,23 @@ function toClientError(failure: SourceError, path: ReadonlyArray<string | number
   return { message: failure.message, path: [...path], extensions: { code: failure.code, source: failure.source } };
 }
 
-function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  return match?.[1];
+/**
+ * HTTP 401 for refused credentials: the UNAUTHENTICATED error in GraphQL's shape, and the
+ * `WWW-Authenticate` challenge of RFC 6750 section 3 (with `error="invalid_token"` when a token
+ * came and was refused; without an error code when none came, section 3.1). Logged without the token.
+ */
+function refuse(res: ServerResponse, failure: Extract<Authentication, { ok: false }>, logger: Logger, method: string | undefined): void {
+  logger.warn('request refused', { code: ErrorCode.UNAUTHENTICATED, reason: failure.reason, method });
+  const challenge = failure.error ? `Bearer realm="customer-gateway", error="${failure.error}"` : 'Bearer realm="customer-gateway"';
+  res.setHeader('www-authenticate', challenge);
+  sendJson(res, 401, { errors: [{ message: failure.message, extensions: { code: ErrorCode.UNAUTHENTICATED } }] });
+}
+
+/** The same refusal from inside Apollo, for a GET that was not for Sandbox's page after all. */
+function unauthenticated(failure: Extract<Authentication, { ok: false }>): GraphQLError {
+  return new GraphQLError(failure.message, {
+    extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer realm="customer-gateway"']]) } },
+  });
 }
 
 /** GET /health: each silo's probe, in parallel. 200 when all are up, 503 otherwise. */
@@ -327,7 +384,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
 }
 
 const INTROSPECTION_OFF =
-  'Introspection is off on this gateway (GATEWAY_SANDBOX=false): the schema is in the repository\'s schema/ folder, or ask its operators.';
+  'Introspection is off on this gateway (GATEWAY_INTROSPECTION=false): the schema is in the repository\'s schema/ folder, or ask its operators.';
 
 /**
  * A GraphQL error made on purpose (by graphql-js, Apollo Server or the error registry). By shape as

@@ -14,9 +14,9 @@ export const ErrorCode = {
   AMBIGUOUS_IDENTIFIER: 'AMBIGUOUS_IDENTIFIER',
   /** A golden id whose anchor record no longer exists in its silo. */
   CUSTOMER_NOT_FOUND: 'CUSTOMER_NOT_FOUND',
-  /** An admin operation without the admin token, or with a wrong one. */
+  /** HTTP 401: no credentials where they are required, or a bad, expired or unknown token or API key. */
   UNAUTHENTICATED: 'UNAUTHENTICATED',
-  /** A field or lookup the client's scopes do not cover, or an admin operation while the gateway has no admin token configured. */
+  /** The client's grant lacks the scopes a field, an operation or a lookup needs. */
   FORBIDDEN: 'FORBIDDEN',
   /** A silo could not be reached, refused the connection, or answered with an error status. */
   SOURCE_UNAVAILABLE: 'SOURCE_UNAVAILABLE',
@@ -42,9 +42,10 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
     'The identifier (a phone, typically a household landline) belongs to several people; look the customer up by email, card or a record key.',
   CUSTOMER_NOT_FOUND:
     'The golden id names a record that no longer exists in its silo (deleted, not merged); look the customer up by another identifier.',
-  UNAUTHENTICATED: 'An admin operation came without `Authorization: Bearer <GATEWAY_ADMIN_TOKEN>`, or with a wrong token.',
+  UNAUTHENTICATED:
+    'HTTP 401, for the whole request: it came without credentials (and the gateway allows no anonymous access), or with a JWT that is malformed, expired, badly signed, for another issuer or audience or signed with an algorithm not allowed, or with an unknown API key. The message says which, never the token; the `WWW-Authenticate` header says `Bearer` (README, "Authentication").',
   FORBIDDEN:
-    'A field the client\'s scopes do not cover (it is null, the rest of the answer stands; `extensions.requiredScopes` lists the scopes that would, README "Field scopes"); a lookup by email: or phone: without pii:read; or an admin operation while no GATEWAY_ADMIN_TOKEN is configured.',
+    'A field or an operation the client\'s scopes do not cover: the field is null with the error at its path, the rest of the answer stands, the message names the scopes and `extensions.requiredScopes` lists them (README, "Field scopes"; `evictCustomer` needs `admin`); a lookup by email: or phone: without pii:read.',
   SOURCE_UNAVAILABLE:
     'A silo refused the connection or answered with an error status (5xx, 429, 401/403). Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.',
   SOURCE_TIMEOUT: "A silo did not answer within its timeout. Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.",

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Source } from '../../src/generated/graphql.js';
 import { personIn, recordOf, useStack } from '../support/stack.js';
 import { EXAMPLE_OPERATION } from '../../src/server/server.js';
+import { bearer, TEST_API_KEYS } from '../support/auth.js';
 
 const SECTIONS = `
   id
@@ -216,13 +217,13 @@ describe('the HTTP endpoint', () => {
 
   it('refuses a body over 1 MiB with a 413 that says so', async () => {
     const query = `{ __typename }${' '.repeat(1024 * 1024)}`;
-    const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(TEST_API_KEYS.full.key) }, body: JSON.stringify({ query }) });
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ errors: [{ message: 'The request body is larger than 1048576 bytes.' }] });
   });
 
   it('refuses a body that is not JSON with a 400 that says so', async () => {
-    const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(TEST_API_KEYS.full.key) }, body: '{"query": ' });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
   });

@@ -1,7 +1,7 @@
 /**
  * The README's "Errors" table, for the codes no other suite provokes: a bug in the gateway
- * (INTERNAL_SERVER_ERROR, its detail only in the log) and an admin operation while admin is off
- * (FORBIDDEN). Through real HTTP, with the real simulators.
+ * (INTERNAL_SERVER_ERROR, its detail only in the log) and an admin operation by a client
+ * without the admin scope (FORBIDDEN). Through real HTTP, with the real simulators.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiloConnectors } from '../../connectors/types.js';
@@ -12,6 +12,7 @@ import { startGateway, type Gateway } from '../../src/server/server.js';
 import { closeSiloConnectors, createSiloConnectors } from '../../src/server/silos.js';
 import { PopulationEdit } from '../support/population-edit.js';
 import { TEST_SETTINGS, askCustomer, useStack, type Stack } from '../support/stack.js';
+import { bearer, TEST_API_KEYS } from '../support/auth.js';
 
 const DETAIL = 'crm fetchRecords tripped over an impossible state (detail 7f3a)';
 const TRIP_WIRE = 'trip.wire@example.org';
@@ -51,7 +52,7 @@ describe('a bug in the gateway', () => {
   it('answers INTERNAL_SERVER_ERROR with neither the message nor the stack, and logs both', async () => {
     const res = await fetch(gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(TEST_API_KEYS.full.key) },
       body: JSON.stringify({ query: '{ customer(id: "crm:80001") { id crm { firstName } } }' }),
     });
     expect(res.status).toBe(200);
@@ -82,7 +83,7 @@ describe('a bug in the gateway', () => {
     const from = logs.length;
     const res = await fetch(gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(TEST_API_KEYS.full.key) },
       body: JSON.stringify({ query: `{ customer(id: "email:${TRIP_WIRE}") { id } }` }),
     });
     const text = await res.text();
@@ -96,26 +97,31 @@ describe('a bug in the gateway', () => {
   });
 });
 
-describe('admin operations while no GATEWAY_ADMIN_TOKEN is configured', () => {
-  const stack: Stack = useStack({ size: 40, settings: (settings) => ({ ...settings, adminToken: '' }) });
+describe('admin operations by a client without the admin scope', () => {
+  const stack: Stack = useStack({ size: 40 });
   const EVICT = 'mutation ($id: ID!) { evictCustomer(id: $id) { evictedIdentifiers } }';
 
-  it('answers evictCustomer with FORBIDDEN, with or without a bearer token', async () => {
-    for (const authorization of [undefined, 'Bearer test-admin-token', 'Bearer ']) {
-      const res = await fetch(stack.gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-        body: JSON.stringify({ query: EVICT, variables: { id: 'crm:1' } }),
-      });
-      const body = (await res.json()) as { data: unknown; errors: Array<{ message: string; extensions: { code: string } }> };
-      // evictCustomer is nullable (schema/access.graphql: a guarded field's refusal must not wipe its parent).
-      expect(body.data, String(authorization)).toEqual({ evictCustomer: null });
-      expect(body.errors.map((e) => e.extensions.code), String(authorization)).toEqual(['FORBIDDEN']);
-      expect(body.errors[0]!.message).toBe('Admin operations are off: the gateway has no GATEWAY_ADMIN_TOKEN configured.');
+  it('answers evictCustomer with FORBIDDEN naming the scope, for an API key or a JWT with every other scope', async () => {
+    const others = ['profile:read', 'pii:read', 'journey:read', 'insights:read'] as const;
+    const answers = [
+      await stack.post(EVICT, { id: 'crm:1' }, bearer(TEST_API_KEYS.pii.key)),
+      await stack.postAs(others, EVICT, { id: 'crm:1' }),
+    ];
+    for (const { status, body } of answers) {
+      expect(status).toBe(200);
+      // evictCustomer is nullable (schema/access.graphql): a refused field never wipes its parent.
+      expect(body.data).toEqual({ evictCustomer: null });
+      expect(body.errors).toEqual([
+        expect.objectContaining({
+          message: 'Mutation.evictCustomer needs the scope "admin", which this client does not hold.',
+          path: ['evictCustomer'],
+          extensions: { code: 'FORBIDDEN', requiredScopes: [['admin']] },
+        }),
+      ]);
     }
   });
 
-  it('still answers queries', async () => {
+  it('still answers its queries', async () => {
     const { answer, body } = await askCustomer<{ id: string }>(stack, 'query ($id: ID!) { customer(id: $id) { id } }', 'crm:999999999');
     expect(body.errors).toBeUndefined();
     expect(answer).toBeNull();

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { personIn, recordOf, useStack } from '../support/stack.js';
+import { bearer, TEST_API_KEYS } from '../support/auth.js';
 
 // A long per-call timeout, so that the held-back search is answered, not timed out (a silo that
 // failed would keep the customer out of the cache on its own and prove nothing).
@@ -19,7 +20,7 @@ const HELD_MS = 3_000;
 async function evict(id: string): Promise<number> {
   const res = await fetch(stack.gateway.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer test-admin-token' },
+    headers: { 'content-type': 'application/json', ...bearer(TEST_API_KEYS.admin.key) },
     body: JSON.stringify({ query: EVICT, variables: { id } }),
   });
   const body = (await res.json()) as { data: { evictCustomer: { evictedIdentifiers: number } } };

@@ -9,9 +9,12 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoSilos } from '../../demo/silos.js';
+import { hashApiKey } from '../../src/access/credentials.js';
 import { siloEnv } from '../support/silo-env.js';
 import { generatePopulation } from '../../demo/population/generate.js';
 
+/** The API key the compiled gateway is started with (its hash in AUTH_API_KEYS). */
+const KEY = 'cgw_production-start-test-key';
 const ROOT = new URL('../..', import.meta.url).pathname;
 // Inside the project (tmp/ is ignored by git), so that the build finds node_modules as dist/ does.
 mkdirSync(join(ROOT, 'tmp'), { recursive: true });
@@ -51,7 +54,8 @@ describe('npm run build, then npm run start:prod', () => {
 
   it('serves a customer from the configured silos with the compiled gateway under plain node', async () => {
     const demo = await startDemoSilos({ population: generatePopulation({ seed: 3, size: 40 }) });
-    const gateway = run(process.execPath, [join(OUT, 'src', 'main.js')], { ...siloEnv(demo), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+    const apiKeys = JSON.stringify([{ name: 'prod-test', sha256: hashApiKey(KEY), scopes: ['profile:read', 'pii:read'] }]);
+    const gateway = run(process.execPath, [join(OUT, 'src', 'main.js')], { ...siloEnv(demo), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', AUTH_API_KEYS: apiKeys });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no URL printed: ${JSON.stringify(gateway.output())}`)), 20_000);
@@ -63,11 +67,10 @@ describe('npm run build, then npm run start:prod', () => {
           }
         });
       });
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ customer(id: "crm:110") { sourceRecords { key } } }' }),
-      });
+      const query = JSON.stringify({ query: '{ customer(id: "crm:110") { sourceRecords { key } } }' });
+      const anonymous = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query });
+      expect(anonymous.status).toBe(401);
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: query });
       const body = (await res.json()) as { data: { customer: { sourceRecords: Array<{ key: string }> } } };
       expect(body.data.customer.sourceRecords.map((r) => r.key).sort()).toEqual([
         'analytics:0edf238332863ab5',
@@ -79,6 +82,19 @@ describe('npm run build, then npm run start:prod', () => {
     } finally {
       gateway.child.kill('SIGTERM');
       await once(gateway.child, 'exit');
+      await demo.close();
+    }
+  });
+
+  it('refuses to start with silos but no way in (no JWT key set, API key or anonymous scopes), saying what to set', async () => {
+    const demo = await startDemoSilos({ population: generatePopulation({ seed: 3, size: 20 }) });
+    try {
+      const { child, output } = run(process.execPath, [join(OUT, 'src', 'main.js')], { ...siloEnv(demo), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', AUTH_API_KEYS: '' });
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(2);
+      expect(output().stderr).toContain('No way in: every request would get 401. Set AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE (JWT bearer tokens), AUTH_API_KEYS');
+      expect(output().stderr).not.toMatch(/^\s+at /m);
+    } finally {
       await demo.close();
     }
   });

@@ -3,7 +3,10 @@
  * (random fields at every depth, aliases, inline and named fragments, several root fields, ids of
  * every kind: record keys, golden ids, email:, phone:, card:), each sent with no scopes and with
  * one of the 30 other partial scope sets, against the real simulators serving a population with
- * canary people planted. Every answer is checked two ways:
+ * canary people planted. Through real HTTP with real credentials: a JWT of the stack's test issuer
+ * (JWKS served on loopback) per scope set, its `scope` claim holding exactly that set ("no
+ * scopes": an empty claim); one operation in 8 is also sent with no credentials at all (401).
+ * Every answer is checked two ways:
  * - without pii:read, its body holds none of the canaries' personal values (emails, phones, names,
  *   birth dates, streets, cities, cards), in any spelling;
  * - whatever the scopes, no field holds a value that its access rule (and those of the fields it
@@ -11,7 +14,7 @@
  * Seeded: the same operations on every run.
  */
 import { buildSchema } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allows } from '../../src/access/rules.js';
 import { SCOPES, type AccessGrant, type Scope } from '../../src/access/scopes.js';
 import { GOLDEN_FIELDS } from '../../src/golden/golden-record.js';
@@ -34,13 +37,7 @@ const stack = useStack({
     return planted.population;
   },
 });
-let client: ScopedClient;
-beforeAll(async () => {
-  client = await scopedClient(stack);
-});
-afterAll(async () => {
-  await client.close();
-});
+const client: ScopedClient = scopedClient(stack);
 
 /** Every scope set but the full one: the empty set first, then the 30 others. */
 function partialScopeSets(): Scope[][] {
@@ -77,9 +74,10 @@ describe('the access fuzz test', () => {
     const sets = partialScopeSets();
     const random = seededRandom(15_2026);
     const operations = Array.from({ length: OPERATIONS }, () => fuzzOperation(schema, random, { ids, goldenFields: GOLDEN_FIELDS }));
-    const sends = operations.flatMap((operation, i) => [
+    const sends: Array<{ operation: (typeof operations)[number]; scopes: Scope[] | null }> = operations.flatMap((operation, i) => [
       { operation, scopes: sets[0]! },
       { operation, scopes: sets[1 + (i % (sets.length - 1))]! },
+      ...(i % 8 === 0 ? [{ operation, scopes: null }] : []),
     ]);
 
     const problems: string[] = [];
@@ -90,8 +88,14 @@ describe('the access fuzz test', () => {
     const worker = async (): Promise<void> => {
       while (next < sends.length) {
         const { operation, scopes } = sends[next++]!;
-        const { text, body } = await client.ask(scopes, operation.text);
-        const grant: AccessGrant = { kind: 'apiKey', client: 'fuzz', scopes: new Set(scopes) };
+        const { status, text, body } = await client.ask(scopes, operation.text);
+        if (scopes === null) {
+          if (status !== 401) problems.push(`answered ${status} without credentials: ${operation.text}`);
+          for (const leak of leakedSecrets(text, canaries)) problems.push(`leaked ${leak} without credentials in ${operation.text}`);
+          continue;
+        }
+        if (status !== 200) problems.push(`answered ${status} in [${scopes.join(' ')}] ${operation.text}`);
+        const grant: AccessGrant = { kind: 'jwt', client: 'test-client', scopes: new Set(scopes) };
         const where = `[${scopes.join(' ')}] ${operation.text}`;
         for (const error of body.errors ?? []) {
           const code = error.extensions?.['code'];
@@ -120,7 +124,7 @@ describe('the access fuzz test', () => {
     expect(problems.slice(0, 10)).toEqual([]);
     // The fuzz is not vacuous: answers carried customers, fields were refused, and the canaries'
     // values do show to clients with pii:read (so the search would find a leak).
-    expect(sends.length).toBe(2 * OPERATIONS);
+    expect(sends.length).toBe(2 * OPERATIONS + OPERATIONS / 8);
     expect(withValues).toBeGreaterThan(OPERATIONS / 2);
     expect(refusedFields).toBeGreaterThan(OPERATIONS);
     expect(withPiiShown).toBeGreaterThan(20);

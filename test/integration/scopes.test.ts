@@ -1,8 +1,10 @@
 /**
- * Field scopes end to end, with the real simulators: what a client without pii:read (or another
- * scope) gets, email:/phone: lookups refused per id without asking a silo, and the access log.
+ * Field scopes end to end, through real HTTP with real credentials (JWTs of the stack's test
+ * issuer, whose JWKS is served on loopback, and API keys) and the real simulators: what a client
+ * without pii:read (or another scope) gets, email:/phone: lookups refused per id without asking a
+ * silo, and the access log.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { plantCanaries, leakedSecrets, type Canary } from '../support/canaries.js';
 import { scopedClient, type ScopedClient } from '../support/scoped-client.js';
 import { useStack } from '../support/stack.js';
@@ -17,13 +19,7 @@ const stack = useStack({
     return planted.population;
   },
 });
-let client: ScopedClient;
-beforeAll(async () => {
-  client = await scopedClient(stack);
-});
-afterAll(async () => {
-  await client.close();
-});
+const client: ScopedClient = scopedClient(stack);
 
 const forbidden = (path: Array<string | number>, scope: string) => ({
   path,
@@ -173,7 +169,7 @@ describe('the access log', () => {
         level: 'info',
         access: 'pii',
         client: 'crm-frontend',
-        credentials: 'apiKey',
+        credentials: 'jwt',
         operation: 'Twins',
         customers: ids,
         // The second canary has no CRM contact: its crm section is empty, so no phone was read of it.
@@ -204,13 +200,15 @@ describe('the access log', () => {
     expect(leakedSecrets(client.logs.join('\n'), canaries)).toEqual([]);
   });
 
-  it('is written by the HTTP server, into the gateway log, with no value of the customer', async () => {
+  it('names an API key client by its configured name', async () => {
     stack.logs.length = 0;
     const canary = canaries[2]!;
     const { body } = await stack.query('query Contact($id: ID!) { customer(id: $id) { id displayName phones } }', { id: canary.keys[0] });
     const lines = stack.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['message'] === 'pii access');
     expect(lines).toEqual([
       expect.objectContaining({
+        client: 'test-full',
+        credentials: 'apiKey',
         operation: 'Contact',
         customers: [body.data!['customer'].id],
         fields: ['Customer.displayName', 'Customer.phones'],

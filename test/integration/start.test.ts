@@ -12,6 +12,12 @@ import type { Population } from '../../connectors/population.js';
 import { generatePopulation } from '../../demo/population/generate.js';
 import { npmStart as start } from '../support/npm-start.js';
 import { PopulationEdit } from '../support/population-edit.js';
+import { hashApiKey } from '../../src/access/credentials.js';
+
+/** The demo's API key, as its banner prints it. */
+function printedKey(stdout: string): string | undefined {
+  return /API key of this start[^\n]*\n\s+(cgw_[\w-]+)/.exec(stdout)?.[1];
+}
 
 /** The URL of the "ready at" line, once printed; rejects after 25 s or if the process exits. */
 function readyUrl(child: ChildProcess, output: () => { stdout: string; stderr: string }): Promise<string> {
@@ -58,30 +64,41 @@ const ANNAIG = `{ customer(id: "email:annaig.le.goff@example.org") { sourceRecor
 const ANNAIG_ANSWER = { data: { customer: { sourceRecords: [{ key: 'crm:50001' }, { key: 'commerce:550001' }], crm: [{ firstName: 'Annaïg' }] } } };
 
 describe('npm start', () => {
-  it('starts the demo silos and the gateway, prints the URL and a query that works', async () => {
+  it('starts the demo silos and the gateway, prints the URL, an API key with every scope and a query that works with it', async () => {
     const { child, output } = start(['--size', '150', '--seed', '3']);
     try {
-      const [url, example] = await new Promise<[string, string]>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no URL and example printed: ${JSON.stringify(output())}`)), 25_000);
+      const [url, example, key] = await new Promise<[string, string, string]>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL, key and example printed: ${JSON.stringify(output())}`)), 25_000);
         child.stdout.on('data', () => {
           const { stdout } = output();
           const url = /ready at (http:\/\/\S+\/graphql)/.exec(stdout)?.[1];
           const example = /customer\(id: \\"([^\\]+)\\"\)/.exec(stdout)?.[1];
-          if (url && example) {
+          const key = printedKey(stdout);
+          if (url && example && key) {
             clearTimeout(timer);
-            resolve([url, example]);
+            resolve([url, example, key]);
           }
         });
       });
       expect(example).toMatch(/^crm:\d+$/);
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: `{ customer(id: "${example}") { id crm { id } loyalty { id } commerce { id } analytics { id } } }` }),
-      });
+      // The curl example carries the key.
+      expect(output().stdout).toContain(`-H 'authorization: Bearer ${key}'`);
+      const query = JSON.stringify({ query: `{ customer(id: "${example}") { id crm { id } loyalty { id } commerce { id } analytics { id } } }` });
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: query });
       const body = (await res.json()) as { data: { customer: Record<string, unknown[]> } };
       // The example is a person known to every silo, so every section answers.
       for (const section of ['crm', 'loyalty', 'commerce', 'analytics']) expect(body.data.customer[section]!.length, section).toBeGreaterThan(0);
+      // Every scope, admin included.
+      const evict = await post(url, 'mutation { evictCustomer(id: "crm:1") { evictedIdentifiers } }', { authorization: `Bearer ${key}` });
+      expect(evict.errors).toBeUndefined();
+      // Without it, 401, as in production.
+      const refused = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query });
+      expect(refused.status).toBe(401);
+      // Sandbox's page sends it, and the embedded Sandbox's origin may call.
+      const page = await (await fetch(url, { headers: { accept: 'text/html' } })).text();
+      expect(page).toContain(`"authorization":"Bearer ${key}"`);
+      const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://sandbox.embed.apollographql.com', 'access-control-request-method': 'POST' } });
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('https://sandbox.embed.apollographql.com');
     } finally {
       child.kill('SIGTERM');
       await once(child, 'exit');
@@ -97,7 +114,7 @@ describe('npm start', () => {
     const [code, signal] = await once(child, 'exit');
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     const messages = output().stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line).message);
-    expect(messages).toEqual(['journey cursor key made at start', 'insights ready', 'gateway started', 'gateway stopping', 'gateway stopped']);
+    expect(messages).toEqual(['journey cursor key made at start', 'authentication', 'insights ready', 'gateway started', 'gateway stopping', 'gateway stopped']);
   });
 
   it('refuses a bad option with exit code 2, the reason and the usage', async () => {
@@ -134,7 +151,7 @@ describe('npm start', () => {
       const { child, output } = start(['--population', file]);
       try {
         const url = await readyUrl(child, output);
-        expect(await post(url, ANNAIG)).toEqual(ANNAIG_ANSWER);
+        expect(await post(url, ANNAIG, { authorization: `Bearer ${printedKey(output().stdout)}` })).toEqual(ANNAIG_ANSWER);
       } finally {
         await stop(child);
       }
@@ -149,7 +166,7 @@ describe('npm start', () => {
         await silos?.close();
       });
 
-      it('runs the gateway alone against those silos, the environment winning over the file', async () => {
+      it('runs the gateway alone against those silos, the environment winning over the file, printing no key', async () => {
         const s = silos.silos;
         const config = {
           CRM_BASE_URL: s.crm.baseUrl,
@@ -164,23 +181,29 @@ describe('npm start', () => {
           ANALYTICS_SITE_ID: String(s.analytics.siteId),
           ANALYTICS_APP_SITE_ID: String(s.analytics.appSiteId),
           ANALYTICS_TOKEN_AUTH: DEMO_CREDENTIALS.analyticsTokenAuth,
-          GATEWAY_ADMIN_TOKEN: 'token-from-the-file',
+          // The file holds the array itself; the environment, its JSON text.
+          AUTH_API_KEYS: [{ name: 'from-the-file', sha256: hashApiKey('cgw_key-from-the-file'), scopes: ['profile:read', 'pii:read', 'admin'] }],
         };
         const file = join(dir, 'config.json');
         await writeFile(file, JSON.stringify(config, null, 2));
-        const { child, output } = start(['--config', file], { GATEWAY_ADMIN_TOKEN: 'token-from-the-environment' });
+        const fromEnv = [{ name: 'from-the-environment', sha256: hashApiKey('cgw_key-from-the-environment'), scopes: ['profile:read', 'pii:read', 'admin'] }];
+        const { child, output } = start(['--config', file], { AUTH_API_KEYS: JSON.stringify(fromEnv) });
         try {
           const url = await readyUrl(child, output);
-          // Alone: no demo, so no example query printed.
+          // Alone: no demo, so no example query and no key printed.
           expect(output().stdout).not.toContain('Try it');
-          expect(await post(url, ANNAIG)).toEqual(ANNAIG_ANSWER);
+          expect(output().stdout).not.toContain('cgw_');
+          const withEnvKey = { authorization: 'Bearer cgw_key-from-the-environment' };
+          expect(await post(url, ANNAIG, withEnvKey)).toEqual(ANNAIG_ANSWER);
           for (const source of ['crm', 'commerce'] as const) expect(silos.simulators[source].stats().requests, source).toBeGreaterThan(0);
 
-          const evict = 'mutation { evictCustomer(id: "crm:50001") { evictedIdentifiers } }';
-          const withFileToken = await post(url, evict, { authorization: 'Bearer token-from-the-file' });
-          expect(withFileToken.errors[0].extensions.code).toBe('UNAUTHENTICATED');
-          const withEnvToken = await post(url, evict, { authorization: 'Bearer token-from-the-environment' });
-          expect(withEnvToken.errors).toBeUndefined();
+          const evict = JSON.stringify({ query: 'mutation { evictCustomer(id: "crm:50001") { evictedIdentifiers } }' });
+          const withFileKey = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer cgw_key-from-the-file' }, body: evict });
+          expect(withFileKey.status).toBe(401);
+          expect((await post(url, 'mutation { evictCustomer(id: "crm:50001") { evictedIdentifiers } }', withEnvKey)).errors).toBeUndefined();
+          // Sandbox and introspection are off with silo settings.
+          const introspection = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...withEnvKey }, body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }) });
+          expect(introspection.status).toBe(400);
         } finally {
           await stop(child);
         }

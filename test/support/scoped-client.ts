@@ -1,50 +1,48 @@
 /**
- * Asks the gateway as a client holding a given scope set.
- *
- * Until credentials (engineer A's part of issue 15) decide a request's grant, this runs the
- * operation in process on a gateway core built over the stack's own connectors (so the silos are
- * the real simulators over HTTP), with the grant in the request context: the same schema, guards,
- * resolvers and plugins as the HTTP server, without the HTTP hop to the gateway.
+ * Asks the gateway through real HTTP as a client holding a given scope set: a JWT signed by the
+ * stack's test issuer (served as a JWKS on loopback, test/support/auth.ts) whose `scope` claim
+ * holds exactly those scopes, verified by the gateway like any token. One token per client and
+ * scope set, reused (a real client keeps its token for its lifetime). The body comes back as the
+ * text the gateway sent, for tests that search it.
  */
-import { createGatewayCore, type GatewayCore } from '../../src/server/server.js';
-import { createRequestContext } from '../../src/graphql/context.js';
-import { createLogger } from '../../src/shared/logger.js';
-import type { AccessGrant, Scope } from '../../src/access/scopes.js';
-import { TEST_SETTINGS, type GraphQLBody, type Stack } from './stack.js';
+import type { Scope } from '../../src/access/scopes.js';
+import type { GraphQLBody, Stack } from './stack.js';
 
 export interface ScopedAnswer {
-  /** The response body as the client would read it (JSON text). */
+  status: number;
+  /** The response body exactly as the gateway sent it. */
   text: string;
   body: GraphQLBody;
 }
 
 export interface ScopedClient {
-  /** Runs `query` as a client named `client` holding `scopes`. */
-  ask(scopes: readonly Scope[], query: string, variables?: Record<string, unknown>, client?: string): Promise<ScopedAnswer>;
-  /** Lines the client's gateway logged (the access log among them). */
+  /**
+   * POSTs `query` with a bearer JWT whose `scope` claim is `scopes` (space-separated; none: an
+   * empty claim) and whose `azp` is `client`; `scopes` null sends no credentials at all.
+   */
+  ask(scopes: readonly Scope[] | null, query: string, variables?: Record<string, unknown>, client?: string): Promise<ScopedAnswer>;
+  /** Lines the gateway logged (the access log among them). */
   logs: string[];
-  close(): Promise<void>;
 }
 
-export async function scopedClient(stack: Stack): Promise<ScopedClient> {
-  const logs: string[] = [];
-  const core: GatewayCore = await createGatewayCore({
-    settings: TEST_SETTINGS,
-    connectors: stack.connectors,
-    logger: createLogger('debug', (line) => logs.push(line)),
-  });
+export function scopedClient(stack: Stack): ScopedClient {
+  const tokens = new Map<string, Promise<string>>();
+  const tokenOf = (scopes: readonly Scope[], client: string): Promise<string> => {
+    const key = `${client} ${scopes.join(' ')}`;
+    let token = tokens.get(key);
+    if (!token) tokens.set(key, (token = stack.issuer.mint({ scope: scopes.join(' '), azp: client })));
+    return token;
+  };
   return {
-    logs,
-    async ask(scopes, query, variables, client = 'test-client') {
-      const access: AccessGrant = { kind: 'apiKey', client, scopes: new Set(scopes) };
-      const response = await core.apollo.executeOperation(
-        { query, variables },
-        { contextValue: createRequestContext(core.services, undefined, access) },
-      );
-      if (response.body.kind !== 'single') throw new Error('The gateway answered an incremental response.');
-      const text = JSON.stringify(response.body.singleResult);
-      return { text, body: JSON.parse(text) as GraphQLBody };
+    get logs() {
+      return stack.logs;
     },
-    close: () => core.apollo.stop(),
+    async ask(scopes, query, variables, client = 'test-client') {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (scopes !== null) headers['authorization'] = `Bearer ${await tokenOf(scopes, client)}`;
+      const res = await fetch(stack.gateway.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+      const text = await res.text();
+      return { status: res.status, text, body: JSON.parse(text) as GraphQLBody };
+    },
   };
 }

@@ -16,6 +16,8 @@ import { DEFAULT_IDENTITY_RULES } from '../../src/identity/rules.js';
 import { DEFAULT_SURVIVORSHIP } from '../../src/golden/rules-config.js';
 import { DEFAULT_LIFECYCLE_THRESHOLDS } from '../../src/insights/lifecycle.js';
 import { DEFAULT_RFM_WINDOW_DAYS } from '../../src/insights/rfm.js';
+import type { Scope } from '../../src/access/scopes.js';
+import { startTestIssuer, TEST_API_KEY_ENTRIES, TEST_API_KEYS, type TestIssuer } from './auth.js';
 
 export type { GraphQLBody };
 
@@ -25,6 +27,10 @@ export interface Stack extends DemoStack {
   gateway: Gateway;
   /** Lines the gateway logged. */
   logs: string[];
+  /** The identity provider whose JWTs the gateway trusts (test/support/auth.ts). */
+  issuer: TestIssuer;
+  /** POSTs an operation with a fresh JWT of the issuer granting exactly `scopes` (none: an empty scope claim). */
+  postAs(scopes: readonly Scope[], query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GraphQLBody }>;
 }
 
 export const TEST_SETTINGS: GatewaySettings = {
@@ -32,10 +38,22 @@ export const TEST_SETTINGS: GatewaySettings = {
   host: '127.0.0.1',
   logLevel: 'debug',
   sandbox: true,
+  introspection: true,
+  auth: {
+    // startStack points these at the stack's own test issuer.
+    jwksUrl: null,
+    publicKeyFile: null,
+    issuer: null,
+    audience: null,
+    algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+    clockToleranceS: 30,
+    apiKeys: TEST_API_KEY_ENTRIES,
+    anonymousScopes: null,
+  },
+  corsOrigins: [],
   defaultCountry: 'FR',
   timeZone: 'Europe/Paris',
   timeZones: { crm: 'UTC', loyalty: 'Europe/Paris' },
-  adminToken: 'test-admin-token',
   cursorSecret: 'test-cursor-secret-of-at-least-32-characters',
   segmentsFile: null,
   golden: { rules: DEFAULT_SURVIVORSHIP },
@@ -67,18 +85,45 @@ export interface StackOptions {
   insights?: DemoStackOptions['insights'];
 }
 
+/**
+ * Starts a stack: a test identity provider (its JWKS on loopback), then the silos and the gateway
+ * with TEST_SETTINGS trusting that provider and TEST_API_KEYS, changed by `options.settings`.
+ * `query` sends TEST_API_KEYS.full (every scope); `postAs` a JWT with the scopes a test chooses.
+ */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const generated = generatePopulation({ seed: options.seed ?? 11, size: options.size ?? 300, now: new Date('2026-11-01T00:00:00Z') });
   const population = options.prepare ? options.prepare(generated) : generated;
   const logs: string[] = [];
-  const stack = await startDemoStack({
-    population,
-    settings: options.settings ? options.settings(TEST_SETTINGS) : TEST_SETTINGS,
-    logger: createLogger('debug', (line) => logs.push(line)),
-    timeoutMs: options.timeoutMs ?? 400,
-    insights: options.insights,
-  });
-  return { ...stack, logs };
+  const issuer = await startTestIssuer();
+  const base: GatewaySettings = { ...TEST_SETTINGS, auth: { ...TEST_SETTINGS.auth, ...issuer.auth } };
+  let stack: DemoStack;
+  try {
+    stack = await startDemoStack({
+      population,
+      settings: options.settings ? options.settings(base) : base,
+      logger: createLogger('debug', (line) => logs.push(line)),
+      timeoutMs: options.timeoutMs ?? 400,
+      insights: options.insights,
+      credential: TEST_API_KEYS.full.key,
+    });
+  } catch (error) {
+    await issuer.close();
+    throw error;
+  }
+  return {
+    ...stack,
+    logs,
+    issuer,
+    async postAs(scopes, query, variables) {
+      const token = await issuer.mint({ scope: scopes.join(' ') });
+      const { status, body } = await stack.post(query, variables, { authorization: `Bearer ${token}` });
+      return { status, body };
+    },
+    async close() {
+      await stack.close();
+      await issuer.close();
+    },
+  };
 }
 
 /**
