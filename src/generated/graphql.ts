@@ -806,8 +806,8 @@ export type LoyaltyTransaction = {
 };
 
 /**
- * Operations on the gateway's identity-link cache. They need the admin token
- * (`Authorization: Bearer <GATEWAY_ADMIN_TOKEN>`).
+ * Operations on the gateway's identity-link cache. They need the `admin` scope (an API key or a
+ * JWT granting it); without it the answer is FORBIDDEN.
  */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -823,8 +823,8 @@ export type Mutation = {
 
 
 /**
- * Operations on the gateway's identity-link cache. They need the admin token
- * (`Authorization: Bearer <GATEWAY_ADMIN_TOKEN>`).
+ * Operations on the gateway's identity-link cache. They need the `admin` scope (an API key or a
+ * JWT granting it); without it the answer is FORBIDDEN.
  */
 export type MutationEvictCustomerArgs = {
   id: Scalars['ID']['input'];
