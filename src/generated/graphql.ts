@@ -812,8 +812,8 @@ export type LoyaltyTransaction = {
 };
 
 /**
- * Operations on the gateway's identity-link cache. They need the admin token
- * (`Authorization: Bearer <GATEWAY_ADMIN_TOKEN>`).
+ * Operations on the gateway's identity-link cache. They need the `admin` scope (an API key or a
+ * JWT granting it); without it the answer is FORBIDDEN.
  */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -829,8 +829,8 @@ export type Mutation = {
 
 
 /**
- * Operations on the gateway's identity-link cache. They need the admin token
- * (`Authorization: Bearer <GATEWAY_ADMIN_TOKEN>`).
+ * Operations on the gateway's identity-link cache. They need the `admin` scope (an API key or a
+ * JWT granting it); without it the answer is FORBIDDEN.
  */
 export type MutationEvictCustomerArgs = {
   id: Scalars['ID']['input'];

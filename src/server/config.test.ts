@@ -557,8 +557,19 @@ describe('authentication, introspection and CORS settings', () => {
       'Bad setting AUTH_ANONYMOUS_SCOPES: unknown scope "everything"; scopes are profile:read, pii:read, journey:read, insights:read, admin.',
       'Bad setting GATEWAY_CORS_ORIGINS: "https://app.example.com/path" is not an origin pattern: an origin is scheme://host[:port] such as https://app.example.com or http://localhost:5173, or https://*.example.com for its subdomains. "*" is not an origin pattern: an origin is scheme://host[:port] such as https://app.example.com or http://localhost:5173, or https://*.example.com for its subdomains.',
     ]);
-    expect(errorsOf(parseConfig({ env: { ...silos, AUTH_JWKS_URL: 'https://id.example.com/jwks.json', AUTH_PUBLIC_KEY_FILE: '/etc/key.pem' } }))).toEqual([
+    const issuerAndAudience = { AUTH_ISSUER: 'https://id.example.com/', AUTH_AUDIENCE: 'customer-gateway' };
+    expect(errorsOf(parseConfig({ env: { ...silos, ...issuerAndAudience, AUTH_JWKS_URL: 'https://id.example.com/jwks.json', AUTH_PUBLIC_KEY_FILE: '/etc/key.pem' } }))).toEqual([
       'Bad settings AUTH_JWKS_URL and AUTH_PUBLIC_KEY_FILE: JWTs are verified against one key set; set one of them.',
+    ]);
+  });
+
+  it('refuses a JWT key set without the issuer and audience a token must carry', () => {
+    expect(errorsOf(parseConfig({ env: { ...silos, AUTH_JWKS_URL: 'https://id.example.com/jwks.json' } }))).toEqual([
+      "Missing setting AUTH_ISSUER: with AUTH_JWKS_URL, the `iss` claim a JWT must carry (the identity provider's issuer URL), so that a token of another issuer is refused.",
+      "Missing setting AUTH_AUDIENCE: with AUTH_JWKS_URL, the `aud` claim a JWT must carry (this gateway's identifier at the identity provider), so that a token issued for another API is refused.",
+    ]);
+    expect(errorsOf(parseConfig({ env: { ...silos, AUTH_PUBLIC_KEY_FILE: '/etc/key.pem', AUTH_ISSUER: 'https://id.example.com/' } }))).toEqual([
+      "Missing setting AUTH_AUDIENCE: with AUTH_PUBLIC_KEY_FILE, the `aud` claim a JWT must carry (this gateway's identifier at the identity provider), so that a token issued for another API is refused.",
     ]);
   });
 

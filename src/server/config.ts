@@ -431,13 +431,19 @@ const GATEWAY_SETTINGS = {
     defaultDoc: '(none)',
     description: 'Instead of `AUTH_JWKS_URL`: a file with the public key that verifies JWTs, PEM (`-----BEGIN PUBLIC KEY-----`), a JWK or a JWK Set. Read at start.',
   },
-  issuer: { name: 'AUTH_ISSUER', ...kinds.optionalText, default: '', defaultDoc: '(not checked)', description: 'The `iss` claim a JWT must carry.' },
+  issuer: {
+    name: 'AUTH_ISSUER',
+    ...kinds.optionalText,
+    default: '',
+    defaultDoc: '(none; required with a key set)',
+    description: 'The `iss` claim a JWT must carry: the identity provider\'s issuer URL. Required with `AUTH_JWKS_URL` or `AUTH_PUBLIC_KEY_FILE`.',
+  },
   audience: {
     name: 'AUTH_AUDIENCE',
     ...kinds.optionalText,
     default: '',
-    defaultDoc: '(not checked)',
-    description: "The `aud` claim a JWT must carry (this gateway's identifier at the identity provider). Set it: without it, a token the provider issued for another API is accepted.",
+    defaultDoc: '(none; required with a key set)',
+    description: "The `aud` claim a JWT must carry: this gateway's identifier at the identity provider. Required with `AUTH_JWKS_URL` or `AUTH_PUBLIC_KEY_FILE`, so that a token issued for another API is refused.",
   },
   algorithms: { name: 'AUTH_ALGORITHMS', ...kinds.jwsAlgorithms, default: 'RS256,PS256,ES256,EdDSA', description: 'JWS algorithms a JWT may be signed with; never `none` or HS*.' },
   clockToleranceS: { name: 'AUTH_CLOCK_TOLERANCE_S', ...kinds.wholeNumber(0, 600), default: '30', description: "Leeway on a JWT's `exp` and `nbf`, in seconds, for clocks that differ." },
@@ -804,6 +810,14 @@ function checkGateway(v: Values<typeof GATEWAY_SETTINGS>, mode: RunMode, sources
   }
   if (v.jwksUrl !== null && v.publicKeyFile !== null) {
     reading.errors.push('Bad settings AUTH_JWKS_URL and AUTH_PUBLIC_KEY_FILE: JWTs are verified against one key set; set one of them.');
+  }
+  // RFC 8725 (JWT best current practice) sections 3.8 and 3.9: a token is only for this gateway
+  // when its issuer and audience say so; without the checks, any token the provider signed (for
+  // another API, another tenant) would pass.
+  if (v.jwksUrl !== null || v.publicKeyFile !== null) {
+    const keySet = v.jwksUrl !== null ? 'AUTH_JWKS_URL' : 'AUTH_PUBLIC_KEY_FILE';
+    if (v.issuer === null) reading.errors.push(`Missing setting AUTH_ISSUER: with ${keySet}, the \`iss\` claim a JWT must carry (the identity provider's issuer URL), so that a token of another issuer is refused.`);
+    if (v.audience === null) reading.errors.push(`Missing setting AUTH_AUDIENCE: with ${keySet}, the \`aud\` claim a JWT must carry (this gateway's identifier at the identity provider), so that a token issued for another API is refused.`);
   }
 }
 

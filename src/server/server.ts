@@ -373,6 +373,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   const code = formatted.extensions?.code;
   if (isGraphQLError(original) && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
     const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+    if (code === ErrorCode.UNAUTHENTICATED && message.startsWith(CONTEXT_FAILED)) {
+      // Refused in the context (a browser's GET that was not for Sandbox's page): the same message as the 401 of handle().
+      return { message: message.slice(CONTEXT_FAILED.length), locations, path, extensions };
+    }
     if (extensions['validationErrorCode'] === 'INTROSPECTION_DISABLED') {
       // Apollo's text tells a server developer to pass an option; a client needs our setting's name.
       return { message: INTROSPECTION_OFF, locations, path, extensions };
@@ -382,6 +386,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   logger.error('unexpected error', { path, error: describe(original) });
   return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }
+
+/** What Apollo Server puts before the message of an error thrown by the context function. */
+const CONTEXT_FAILED = 'Context creation failed: ';
 
 const INTROSPECTION_OFF =
   'Introspection is off on this gateway (GATEWAY_INTROSPECTION=false): the schema is in the repository\'s schema/ folder, or ask its operators.';

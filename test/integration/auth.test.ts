@@ -125,8 +125,13 @@ describe('a gateway trusting a JWKS and API keys, with no anonymous access', () 
     const page = await fetch(stack.gateway.url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('embeddable-sandbox');
-    const get = await fetch(`${stack.gateway.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    // Prefers JSON, though it accepts HTML: Apollo runs the operation, so the context refuses it.
+    const get = await fetch(`${stack.gateway.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'text/html;q=0.1, application/json', 'apollo-require-preflight': 'true' } });
     expect(get.status).toBe(401);
+    expect(get.headers.get('www-authenticate')).toBe(CHALLENGE);
+    expect(await get.json()).toEqual(
+      unauthenticated('This gateway needs credentials: send `Authorization: Bearer <token>` with a JWT from the configured identity provider or an API key of this gateway.'),
+    );
   });
 });
 
