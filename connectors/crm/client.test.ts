@@ -107,6 +107,7 @@ describe('fetchRecords', () => {
       language: 'fr',
       address: { street: '12 rue de la Paix', postalCode: '75002', city: 'Paris', country: 'France' },
       emailOptOut: true,
+      legalBasis: null,
       mergedContactIds: ['777', '778'],
       createdAt: '2023-03-14T09:26:53.000Z',
       updatedAt: '2025-01-02T03:04:05.678Z',

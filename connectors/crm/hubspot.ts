@@ -43,6 +43,7 @@ export const CONTACT_PROPERTIES = [
   'city',
   'country',
   'hs_email_optout',
+  'hs_legal_basis',
   'hs_merged_object_ids',
   'createdate',
   'lastmodifieddate',

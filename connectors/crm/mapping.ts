@@ -113,6 +113,7 @@ export function toRecord(contact: Contact, timeZone = 'UTC'): CrmContactRecord {
     language: p('hs_language'),
     address: Object.values(address).some(isPresent) ? address : null,
     emailOptOut: toBoolean(p('hs_email_optout')),
+    legalBasis: p('hs_legal_basis') === null ? null : splitMultiValue(p('hs_legal_basis')),
     mergedContactIds: splitMultiValue(p('hs_merged_object_ids')),
     createdAt: toDateTime(nonEmpty(contact.createdAt) ?? p('createdate')),
     updatedAt: toDateTime(nonEmpty(contact.updatedAt) ?? p('lastmodifieddate')),

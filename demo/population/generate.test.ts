@@ -806,13 +806,24 @@ describe('generatePopulation: a population of 2,000', () => {
 // campaign fields. Drawn from streams of their own: without them a population is what it was.
 
 /** The population without the journey's fields: what the generator wrote before they were added. */
+/** The population without the fields the journey (issue 13) and consent (issue 15) added. */
 function withoutJourney(population: Population): Population {
   const { redemptions: _redemptions, ...loyalty } = population.loyalty;
   const { appSiteId: _appSiteId, ...analytics } = population.analytics;
   return {
     ...population,
-    loyalty,
-    commerce: { ...population.commerce, orders: population.commerce.orders.map(({ discount_codes: _d, refunds: _r, ...order }) => order) },
+    crm: {
+      contacts: population.crm.contacts.map((contact) => {
+        const { hs_legal_basis: _b, ...properties } = contact.properties;
+        return { ...contact, properties };
+      }),
+    },
+    loyalty: { ...loyalty, members: loyalty.members.map(({ agreement3: _a, ...member }) => member) },
+    commerce: {
+      ...population.commerce,
+      customers: population.commerce.customers.map(({ sms_marketing_consent: _s, ...customer }) => customer),
+      orders: population.commerce.orders.map(({ discount_codes: _d, refunds: _r, ...order }) => order),
+    },
     analytics: {
       ...analytics,
       visits: analytics.visits.map(({ idSite: _s, campaignName: _n, campaignSource: _o, campaignMedium: _m, ...visit }) => visit),

@@ -172,6 +172,8 @@ export type CommerceCustomer = {
   currency?: Maybe<Scalars['String']['output']>;
   /** Email, as stored by the shop. */
   email?: Maybe<Scalars['String']['output']>;
+  /** Email marketing consent with its date (Shopify `email_marketing_consent`); null when the shop sends none. */
+  emailMarketing?: Maybe<ShopMarketingConsent>;
   /** Email marketing consent state: `subscribed`, `not_subscribed`, `unsubscribed` or `pending`. */
   emailMarketingConsent?: Maybe<Scalars['String']['output']>;
   /** First name, as stored by the shop. */
@@ -186,6 +188,8 @@ export type CommerceCustomer = {
   ordersCount?: Maybe<Scalars['Int']['output']>;
   /** Phone, as stored by the shop. */
   phone?: Maybe<Scalars['String']['output']>;
+  /** SMS marketing consent of the customer's phone with its date and collector (Shopify `sms_marketing_consent`); null without a phone. */
+  smsMarketing?: Maybe<ShopMarketingConsent>;
   /** Tags the merchant put on the customer. */
   tags: Array<Scalars['String']['output']>;
   /** Total the customer spent, in the shop's currency. */
@@ -238,7 +242,7 @@ export type CrmContact = {
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** Primary email address, as stored in the CRM (not normalized). */
   email?: Maybe<Scalars['String']['output']>;
-  /** Whether the contact opted out of all marketing email (`hs_email_optout`). */
+  /** Whether the contact opted out of all marketing email (`hs_email_optout`). HubSpot keeps no date of it on the contact: `updatedAt` is the latest it can be. */
   emailOptOut?: Maybe<Scalars['Boolean']['output']>;
   /** First name, as stored in the CRM. */
   firstName?: Maybe<Scalars['String']['output']>;
@@ -248,6 +252,13 @@ export type CrmContact = {
   language?: Maybe<Scalars['String']['output']>;
   /** Last name, as stored in the CRM. */
   lastName?: Maybe<Scalars['String']['output']>;
+  /**
+   * The legal bases recorded for processing the contact's data (`hs_legal_basis`, HubSpot's options
+   * such as `Legitimate interest – existing customer` or `Freely given consent from contact`); null
+   * when none is recorded. A basis the retailer records, not a decision of the contact: it grants no
+   * purpose of `Customer.consent`.
+   */
+  legalBasis?: Maybe<Array<Scalars['String']['output']>>;
   /** Ids of contacts that HubSpot merged into this one (`hs_merged_object_ids`). */
   mergedContactIds: Array<Scalars['ID']['output']>;
   /** Mobile phone number, as stored in the CRM (not normalized). */
@@ -757,6 +768,8 @@ export type LoyaltyMember = {
   cardNumber?: Maybe<Scalars['String']['output']>;
   /** When the member joined. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Whether the member agreed that the program processes their data to personalize (`agreement3`, the data-processing agreement: the profiling purpose of `Customer.consent`). Undated, as `marketingConsent`. */
+  dataProcessingConsent?: Maybe<Scalars['Boolean']['output']>;
   /** Email, as given at sign-up (not normalized). */
   email?: Maybe<Scalars['String']['output']>;
   /** First name, as given at sign-up. */
@@ -765,7 +778,7 @@ export type LoyaltyMember = {
   id: Scalars['ID']['output'];
   /** Last name, as given at sign-up. */
   lastName?: Maybe<Scalars['String']['output']>;
-  /** Whether the member agreed to receive marketing (`agreement2`). */
+  /** Whether the member agreed to receive marketing (`agreement2`). Open Loyalty keeps no date of it: `updatedAt` is the latest it can be. */
   marketingConsent?: Maybe<Scalars['Boolean']['output']>;
   /** Phone, as given at sign-up (not normalized). */
   phone?: Maybe<Scalars['String']['output']>;
@@ -776,6 +789,8 @@ export type LoyaltyMember = {
    * recorded. `limit` is between 1 and 100.
    */
   transactions?: Maybe<Array<LoyaltyTransaction>>;
+  /** When any field of the member last changed. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 
@@ -1055,6 +1070,22 @@ export type Segment = {
 };
 
 /**
+ * A marketing consent as the shop keeps it for one channel (Shopify `email_marketing_consent`,
+ * `sms_marketing_consent`).
+ */
+export type ShopMarketingConsent = {
+  __typename?: 'ShopMarketingConsent';
+  /** Who collected it, for SMS: `SHOPIFY` or `OTHER` (`consent_collected_from`); null when the shop does not say. */
+  collectedFrom?: Maybe<Scalars['String']['output']>;
+  /** `single_opt_in`, `confirmed_opt_in` or `unknown` (Shopify `opt_in_level`), if the shop says. */
+  optInLevel?: Maybe<Scalars['String']['output']>;
+  /** `subscribed`, `not_subscribed`, `unsubscribed` or `pending` (a double opt-in not confirmed yet); Shopify also documents `redacted` and `invalid`. */
+  state: Scalars['String']['output'];
+  /** When the state last changed (`consent_updated_at`); null when it never did. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/**
  * The silos the gateway federates. The value is also the prefix of a source record key
  * (`crm:101`).
  */
@@ -1326,6 +1357,7 @@ export type ResolversTypes = {
   RedeemedReward: ResolverTypeWrapper<RedeemedReward>;
   Rfm: ResolverTypeWrapper<Rfm>;
   Segment: ResolverTypeWrapper<CompiledSegment>;
+  ShopMarketingConsent: ResolverTypeWrapper<ShopMarketingConsent>;
   Source: Source;
   SourceRecord: ResolverTypeWrapper<SourceRecord>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -1377,6 +1409,7 @@ export type ResolversParentTypes = {
   RedeemedReward: RedeemedReward;
   Rfm: Rfm;
   Segment: CompiledSegment;
+  ShopMarketingConsent: ShopMarketingConsent;
   SourceRecord: SourceRecord;
   String: Scalars['String']['output'];
   Touchpoint: TouchpointRecord;
@@ -1426,6 +1459,7 @@ export type CommerceCustomerResolvers<ContextType = RequestContext, ParentType e
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  emailMarketing?: Resolver<Maybe<ResolversTypes['ShopMarketingConsent']>, ParentType, ContextType>;
   emailMarketingConsent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1433,6 +1467,7 @@ export type CommerceCustomerResolvers<ContextType = RequestContext, ParentType e
   orders?: Resolver<Maybe<Array<ResolversTypes['CommerceOrder']>>, ParentType, ContextType, RequireFields<CommerceCustomerOrdersArgs, 'limit'>>;
   ordersCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  smsMarketing?: Resolver<Maybe<ResolversTypes['ShopMarketingConsent']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   totalSpent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1462,6 +1497,7 @@ export type CrmContactResolvers<ContextType = RequestContext, ParentType extends
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  legalBasis?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   mergedContactIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   mobilePhone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1593,6 +1629,7 @@ export type LoyaltyMemberResolvers<ContextType = RequestContext, ParentType exte
   birthDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   cardNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  dataProcessingConsent?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1601,6 +1638,7 @@ export type LoyaltyMemberResolvers<ContextType = RequestContext, ParentType exte
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   transactions?: Resolver<Maybe<Array<ResolversTypes['LoyaltyTransaction']>>, ParentType, ContextType, RequireFields<LoyaltyMemberTransactionsArgs, 'limit'>>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type LoyaltyTransactionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LoyaltyTransaction'] = ResolversParentTypes['LoyaltyTransaction']> = {
@@ -1702,6 +1740,13 @@ export type SegmentResolvers<ContextType = RequestContext, ParentType extends Re
   rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type ShopMarketingConsentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ShopMarketingConsent'] = ResolversParentTypes['ShopMarketingConsent']> = {
+  collectedFrom?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  optInLevel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
 export type SourceRecordResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SourceRecord'] = ResolversParentTypes['SourceRecord']> = {
   key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1785,6 +1830,7 @@ export type Resolvers<ContextType = RequestContext> = {
   RedeemedReward?: RedeemedRewardResolvers<ContextType>;
   Rfm?: RfmResolvers<ContextType>;
   Segment?: SegmentResolvers<ContextType>;
+  ShopMarketingConsent?: ShopMarketingConsentResolvers<ContextType>;
   SourceRecord?: SourceRecordResolvers<ContextType>;
   Touchpoint?: TouchpointResolvers<ContextType>;
   Visit?: VisitResolvers<ContextType>;
