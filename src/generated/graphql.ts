@@ -229,6 +229,24 @@ export type CommerceOrder = {
   totalRefunded: Scalars['Float']['output'];
 };
 
+/** The purposes consent is decided for. */
+export type ConsentPurpose =
+  /** Marketing messages by email. */
+  | 'emailMarketing'
+  /** Profiling the customer to personalize: segments, lifecycle, lifetime value, RFM, preferences. */
+  | 'profiling'
+  /** Marketing messages by SMS. */
+  | 'smsMarketing';
+
+/** A customer's decision for a purpose. */
+export type ConsentStatus =
+  /** The customer's most recent explicit decision refuses or withdraws it. */
+  | 'denied'
+  /** The customer's most recent explicit decision grants it. */
+  | 'granted'
+  /** No explicit decision is known. */
+  | 'unknown';
+
 /** A contact in the CRM (HubSpot CRM v3 `contacts` object). */
 export type CrmContact = {
   __typename?: 'CrmContact';
@@ -297,6 +315,16 @@ export type Customer = {
   clv?: Maybe<Clv>;
   /** The customer's shop accounts. `null` as `crm` explains. */
   commerce?: Maybe<Array<CommerceCustomer>>;
+  /**
+   * What the customer decided, per purpose: marketing by email, marketing by SMS, profiling for
+   * personalization. Decided live from every decision the silos hold (HubSpot's email opt-out, Open
+   * Loyalty's marketing and data-processing agreements, Shopify's email and SMS marketing consent):
+   * the most recent explicit decision wins, and a withdrawal is never overridden by a grant that may
+   * be older (README, "Consent and preferences", has the rule and the per-silo mapping). A silo that
+   * fails is reported beside it and makes the purposes it could decide `partial` (a grant then reads
+   * `unknown`).
+   */
+  consent?: Maybe<CustomerConsent>;
   /** When the customer was first seen in any silo (first record created, first visit). */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /**
@@ -386,10 +414,23 @@ export type Customer = {
   locale?: Maybe<Scalars['String']['output']>;
   /** The customer's loyalty program members. `null` as `crm` explains. */
   loyalty?: Maybe<Array<LoyaltyMember>>;
+  /**
+   * The channels the customer may receive marketing on: those whose marketing consent is
+   * `granted` (`email` for `consent.emailMarketing`, `sms` for `consent.smsMarketing`); empty when
+   * none is. Use it beside `email` and `phone` before contacting the customer.
+   */
+  marketingChannels?: Maybe<Array<MarketingChannel>>;
   /** The primary phone in E.164, chosen by the `phone` rule. */
   phone?: Maybe<Scalars['String']['output']>;
   /** Every usable phone of the customer in E.164, the primary one first. */
   phones?: Maybe<Array<Scalars['String']['output']>>;
+  /**
+   * What the customer likes, derived live from their golden record and their whole history (the
+   * same figures as `journeySummary`). Profiling: null with CONSENT_REQUIRED when the customer's
+   * profiling consent withholds it (`PROFILING_CONSENT`), like `segments`, `inSegment`,
+   * `lifecycle`, `clv` and `rfm`.
+   */
+  preferences?: Maybe<Preferences>;
   /**
    * Why each golden field has its value: the rule that chose it, the record it comes from, and
    * the candidates that lost. `field` names one golden field (`firstName`, `lastName`,
@@ -490,6 +531,19 @@ export type CustomerProvenanceArgs = {
  */
 export type CustomerRfmArgs = {
   windowDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A customer's consent per purpose (see `Customer.consent`). */
+export type CustomerConsent = {
+  __typename?: 'CustomerConsent';
+  /** Marketing by email. */
+  emailMarketing: PurposeConsent;
+  /** The channels with granted marketing consent, as `Customer.marketingChannels`. */
+  marketingChannels: Array<MarketingChannel>;
+  /** Profiling for personalization: segments, lifecycle, lifetime value, RFM and preferences are withheld without it (`PROFILING_CONSENT`). */
+  profiling: PurposeConsent;
+  /** Marketing by SMS. */
+  smsMarketing: PurposeConsent;
 };
 
 /** How completely the gateway could resolve a customer across the silos in this request. */
@@ -820,6 +874,13 @@ export type LoyaltyTransaction = {
   store?: Maybe<Scalars['String']['output']>;
 };
 
+/** A channel marketing can reach the customer on. */
+export type MarketingChannel =
+  /** Email, at `Customer.email`. */
+  | 'email'
+  /** SMS, at `Customer.phone`. */
+  | 'sms';
+
 /**
  * Operations on the gateway's identity-link cache. They need the admin token
  * (`Authorization: Bearer <GATEWAY_ADMIN_TOKEN>`).
@@ -900,6 +961,23 @@ export type PostalAddress = {
   street?: Maybe<Scalars['String']['output']>;
 };
 
+/** What a customer likes (see `Customer.preferences`). */
+export type Preferences = {
+  __typename?: 'Preferences';
+  /** Categories they bought most, net of returns, most first (at most 5): as `journeySummary.favouriteCategories`. */
+  favouriteCategories: Array<Scalars['String']['output']>;
+  /** The store of most of their store purchases (ties by name): as `journeySummary.favouriteStore`. */
+  favouriteStore?: Maybe<Scalars['String']['output']>;
+  /** The language to address them in, an IETF tag: the golden `locale`. */
+  language?: Maybe<Scalars['String']['output']>;
+  /** True when a silo could not be read: what it holds is missing from the figures. */
+  partial: Scalars['Boolean']['output'];
+  /** The channel of most of their touchpoints (ties: the most recently used); null without any. */
+  preferredChannel?: Maybe<Channel>;
+  /** The silos that failed. */
+  unavailableSources: Array<Source>;
+};
+
 /** A product page seen during a visit (an e-commerce product view). */
 export type ProductView = {
   __typename?: 'ProductView';
@@ -918,7 +996,7 @@ export type ProvenanceCandidate = {
   __typename?: 'ProvenanceCandidate';
   /** The reason in words. */
   detail: Scalars['String']['output'];
-  /** Why it lost: `empty`, `blocked` (a placeholder), `invalid`, `duplicate` (same as the winner), `lowerPriority`, `older`, `newer`, `lessFrequent` or `tieBreak`. */
+  /** Why it lost: `empty`, `blocked` (a placeholder), `invalid`, `duplicate` (same as the winner), `lowerPriority`, `older`, `newer`, `lessFrequent` or `tieBreak`; for consent, `older`, `withdrawalWins` or `sameDecision`. */
   reason: Scalars['String']['output'];
   /** The record that holds it. */
   recordId: Scalars['ID']['output'];
@@ -943,6 +1021,27 @@ export type PurchaseLine = {
   sku?: Maybe<Scalars['String']['output']>;
   /** Price of one unit, in the purchase's currency. */
   unitPrice: Scalars['Float']['output'];
+};
+
+/** What a customer decided for one purpose, and the decision it comes from. */
+export type PurposeConsent = {
+  __typename?: 'PurposeConsent';
+  /** When it was made, when the silo dates it (Shopify's `consent_updated_at`); null for an undated decision. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** What the silo holds, in its own terms, e.g. `hs_email_optout = true` or `sms_marketing_consent.state = subscribed`. */
+  evidence?: Maybe<Scalars['String']['output']>;
+  /** For an undated decision (HubSpot's opt-out, Open Loyalty's agreements): the latest it can have been made, its record's last update. */
+  notAfter?: Maybe<Scalars['DateTime']['output']>;
+  /** Why the status is what it is: the deciding record (`rule: mostRecentDecision`) and every other decision with why it lost. */
+  provenance: FieldProvenance;
+  /** The purpose. */
+  purpose: ConsentPurpose;
+  /** The record holding it, in that silo. */
+  recordId?: Maybe<Scalars['ID']['output']>;
+  /** The silo of the deciding decision; null when there is none. */
+  source?: Maybe<Source>;
+  /** `granted`, `denied`, or `unknown` when no silo holds an explicit decision (or a silo that may hold a withdrawal failed). */
+  status: ConsentStatus;
 };
 
 /** The entry points: look customers up by any identifier they are known by. */
@@ -1126,6 +1225,8 @@ export type SurvivorshipRule =
   | 'mostFrequent'
   /** The value of the most recently updated record. */
   | 'mostRecent'
+  /** Consent: the most recent explicit decision, a withdrawal winning ties and any doubt (`Customer.consent`). */
+  | 'mostRecentDecision'
   /** The first silo of an ordered list that has a usable value. */
   | 'sourcePriority';
 
@@ -1323,8 +1424,11 @@ export type ResolversTypes = {
   ClvTimeUnit: ClvTimeUnit;
   CommerceCustomer: ResolverTypeWrapper<CommerceCustomerRecord>;
   CommerceOrder: ResolverTypeWrapper<Omit<CommerceOrder, 'lines'> & { lines: Array<ResolversTypes['PurchaseLine']> }>;
+  ConsentPurpose: ConsentPurpose;
+  ConsentStatus: ConsentStatus;
   CrmContact: ResolverTypeWrapper<CrmContact>;
   Customer: ResolverTypeWrapper<CustomerParent>;
+  CustomerConsent: ResolverTypeWrapper<CustomerConsent>;
   CustomerResolution: ResolverTypeWrapper<CustomerResolution>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1345,14 +1449,17 @@ export type ResolversTypes = {
   LifecycleStage: LifecycleStage;
   LoyaltyMember: ResolverTypeWrapper<LoyaltyMemberRecord>;
   LoyaltyTransaction: ResolverTypeWrapper<Omit<LoyaltyTransaction, 'lines'> & { lines: Array<ResolversTypes['PurchaseLine']> }>;
+  MarketingChannel: MarketingChannel;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OrderDiscount: ResolverTypeWrapper<OrderDiscount>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PageView: ResolverTypeWrapper<PageView>;
   PostalAddress: ResolverTypeWrapper<PostalAddress>;
+  Preferences: ResolverTypeWrapper<Preferences>;
   ProductView: ResolverTypeWrapper<ProductView>;
   ProvenanceCandidate: ResolverTypeWrapper<ProvenanceCandidate>;
   PurchaseLine: ResolverTypeWrapper<PurchaseLineRecord>;
+  PurposeConsent: ResolverTypeWrapper<PurposeConsent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RedeemedReward: ResolverTypeWrapper<RedeemedReward>;
   Rfm: ResolverTypeWrapper<Rfm>;
@@ -1379,6 +1486,7 @@ export type ResolversParentTypes = {
   CommerceOrder: Omit<CommerceOrder, 'lines'> & { lines: Array<ResolversParentTypes['PurchaseLine']> };
   CrmContact: CrmContact;
   Customer: CustomerParent;
+  CustomerConsent: CustomerConsent;
   CustomerResolution: CustomerResolution;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1402,9 +1510,11 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   PageView: PageView;
   PostalAddress: PostalAddress;
+  Preferences: Preferences;
   ProductView: ProductView;
   ProvenanceCandidate: ProvenanceCandidate;
   PurchaseLine: PurchaseLineRecord;
+  PurposeConsent: PurposeConsent;
   Query: Record<PropertyKey, never>;
   RedeemedReward: RedeemedReward;
   Rfm: Rfm;
@@ -1510,6 +1620,7 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   birthDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   clv?: Resolver<Maybe<ResolversTypes['Clv']>, ParentType, ContextType>;
   commerce?: Resolver<Maybe<Array<ResolversTypes['CommerceCustomer']>>, ParentType, ContextType>;
+  consent?: Resolver<Maybe<ResolversTypes['CustomerConsent']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   crm?: Resolver<Maybe<Array<ResolversTypes['CrmContact']>>, ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1525,13 +1636,22 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   lifecycle?: Resolver<Maybe<ResolversTypes['Lifecycle']>, ParentType, ContextType>;
   locale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   loyalty?: Resolver<Maybe<Array<ResolversTypes['LoyaltyMember']>>, ParentType, ContextType>;
+  marketingChannels?: Resolver<Maybe<Array<ResolversTypes['MarketingChannel']>>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phones?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  preferences?: Resolver<Maybe<ResolversTypes['Preferences']>, ParentType, ContextType>;
   provenance?: Resolver<Array<ResolversTypes['FieldProvenance']>, ParentType, ContextType, Partial<CustomerProvenanceArgs>>;
   resolution?: Resolver<ResolversTypes['CustomerResolution'], ParentType, ContextType>;
   rfm?: Resolver<Maybe<ResolversTypes['Rfm']>, ParentType, ContextType, Partial<CustomerRfmArgs>>;
   segments?: Resolver<Maybe<Array<ResolversTypes['Segment']>>, ParentType, ContextType>;
   sourceRecords?: Resolver<Array<ResolversTypes['SourceRecord']>, ParentType, ContextType>;
+};
+
+export type CustomerConsentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CustomerConsent'] = ResolversParentTypes['CustomerConsent']> = {
+  emailMarketing?: Resolver<ResolversTypes['PurposeConsent'], ParentType, ContextType>;
+  marketingChannels?: Resolver<Array<ResolversTypes['MarketingChannel']>, ParentType, ContextType>;
+  profiling?: Resolver<ResolversTypes['PurposeConsent'], ParentType, ContextType>;
+  smsMarketing?: Resolver<ResolversTypes['PurposeConsent'], ParentType, ContextType>;
 };
 
 export type CustomerResolutionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CustomerResolution'] = ResolversParentTypes['CustomerResolution']> = {
@@ -1682,6 +1802,15 @@ export type PostalAddressResolvers<ContextType = RequestContext, ParentType exte
   street?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type PreferencesResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Preferences'] = ResolversParentTypes['Preferences']> = {
+  favouriteCategories?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  favouriteStore?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  partial?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  preferredChannel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
+  unavailableSources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+};
+
 export type ProductViewResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ProductView'] = ResolversParentTypes['ProductView']> = {
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1704,6 +1833,17 @@ export type PurchaseLineResolvers<ContextType = RequestContext, ParentType exten
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sku?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type PurposeConsentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PurposeConsent'] = ResolversParentTypes['PurposeConsent']> = {
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  evidence?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  notAfter?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  provenance?: Resolver<ResolversTypes['FieldProvenance'], ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['ConsentPurpose'], ParentType, ContextType>;
+  recordId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ConsentStatus'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -1804,6 +1944,7 @@ export type Resolvers<ContextType = RequestContext> = {
   CommerceOrder?: CommerceOrderResolvers<ContextType>;
   CrmContact?: CrmContactResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
+  CustomerConsent?: CustomerConsentResolvers<ContextType>;
   CustomerResolution?: CustomerResolutionResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -1823,9 +1964,11 @@ export type Resolvers<ContextType = RequestContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   PageView?: PageViewResolvers<ContextType>;
   PostalAddress?: PostalAddressResolvers<ContextType>;
+  Preferences?: PreferencesResolvers<ContextType>;
   ProductView?: ProductViewResolvers<ContextType>;
   ProvenanceCandidate?: ProvenanceCandidateResolvers<ContextType>;
   PurchaseLine?: PurchaseLineResolvers<ContextType>;
+  PurposeConsent?: PurposeConsentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RedeemedReward?: RedeemedRewardResolvers<ContextType>;
   Rfm?: RfmResolvers<ContextType>;

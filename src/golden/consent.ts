@@ -211,6 +211,8 @@ export function marketingChannels(consent: readonly PurposeConsent[]): Array<'em
  */
 export type ProfilingConsentMode = 'denied' | 'granted';
 
+export const PROFILING_CONSENT_MODES: readonly ProfilingConsentMode[] = ['denied', 'granted'];
+
 /** Whether personalization may run for a profiling status under a mode. */
 export function profilingAllowed(status: ConsentStatus, mode: ProfilingConsentMode): boolean {
   switch (mode) {

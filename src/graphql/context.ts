@@ -31,6 +31,7 @@ import type { PurchaseHistory } from '../insights/purchase-history.js';
 import type { CompiledSegment } from '../insights/segments/compile.js';
 import type { JourneyStream, TouchpointRecord } from '../journey/touchpoint.js';
 import { FULL_ACCESS, type AccessGrant } from '../access/scopes.js';
+import type { ProfilingConsentMode, PurposeConsent } from '../golden/consent.js';
 
 /** What every request shares: built once at start-up. */
 export interface GatewayServices {
@@ -53,6 +54,8 @@ export interface GatewayServices {
 export interface InsightServices {
   /** `Customer.rfm`'s window when a query gives none, in days (RFM_WINDOW_DAYS). */
   rfmWindowDays: number;
+  /** Which profiling consent withholds the personalization outputs (PROFILING_CONSENT; consent-gate.ts). */
+  profilingConsent: ProfilingConsentMode;
   lifecycle: LifecycleThresholds;
   /** The retailer's IANA time zone (TIME_ZONE): purchases are counted in its calendar days. */
   timeZone: string;
@@ -152,6 +155,17 @@ export interface RequestContext {
    * `purchasesOf`): `rfm`, `lifecycle` and `clv` in one query build it once. Made on first use.
    */
   purchaseHistories?: WeakMap<CustomerParent, Map<string, Promise<PurchaseRead>>>;
+  /**
+   * Each customer's golden consent read in this request, per set of silos read (consent-gate.ts):
+   * the personalization fields' gate and `Customer.consent` share it. Made on first use.
+   */
+  consents?: WeakMap<CustomerParent, Map<string, Promise<ConsentRead>>>;
+}
+
+/** A customer's golden consent as the consent gate reads it, and the silo failures met. */
+export interface ConsentRead {
+  readonly consent: readonly PurposeConsent[];
+  readonly failures: readonly SourceError[];
 }
 
 /** A customer's purchase history as the insights read it, and the silos that failed (insights.ts `purchasesOf`). */

@@ -40,6 +40,7 @@ describe('configuration', () => {
         },
         insights: {
           rfmWindowDays: 365,
+          profilingConsent: 'denied',
           lifecycle: { frequentPurchases: 4, frequentWindowDays: 365, slowingGapRatio: 2, slowingMinGapDays: 30, slowingPAlive: 0.5, lapsedDays: 365 },
           clv: { modelFile: null, monthlyDiscountRate: 0.01, margin: 1 },
         },
@@ -69,6 +70,7 @@ describe('configuration', () => {
     });
     expect(result.ok && result.config.insights).toEqual({
       rfmWindowDays: 180,
+      profilingConsent: 'denied',
       lifecycle: { frequentPurchases: 6, frequentWindowDays: 730, slowingGapRatio: 2.5, slowingMinGapDays: 0, slowingPAlive: 0.35, lapsedDays: 540 },
       clv: { modelFile: null, monthlyDiscountRate: 0.01, margin: 1 },
     });

@@ -18,6 +18,7 @@ import { parseSurvivorshipRules, type SurvivorshipRules } from '../golden/rules-
 import { DEFAULT_IDENTITY_RULES, type IdentityRules } from '../identity/rules.js';
 import { DEFAULT_LIFECYCLE_THRESHOLDS, type LifecycleThresholds } from '../insights/lifecycle.js';
 import { DEFAULT_RFM_WINDOW_DAYS } from '../insights/rfm.js';
+import { PROFILING_CONSENT_MODES, type ProfilingConsentMode } from '../golden/consent.js';
 import type { LogLevel } from '../shared/logger.js';
 import { assertNever } from '../../connectors/shared/exhaustive.js';
 
@@ -67,6 +68,11 @@ export interface InsightSettings {
   rfmWindowDays: number;
   /** The lifecycle stages' thresholds. */
   lifecycle: LifecycleThresholds;
+  /**
+   * Which profiling consent withholds the personalization outputs (PROFILING_CONSENT):
+   * `denied` (only a refusal) or `granted` (anything but a grant). src/golden/consent.ts.
+   */
+  profilingConsent: ProfilingConsentMode;
   /** The lifetime-value model and how `Clv.value` discounts and margins it (README, "Lifetime value"). */
   clv: {
     /** Path of the model file `npm run clv -- fit` wrote, or null: no model (`clv` null, with an error). */
@@ -260,6 +266,13 @@ const kinds = {
       }
     },
   } satisfies SettingKind<RegExp[]>,
+  profilingConsent: {
+    type: '`denied` or `granted`',
+    parse: (text) => {
+      const mode = PROFILING_CONSENT_MODES.find((m) => m === text.trim().toLowerCase());
+      return mode ? ok(mode) : bad(`expected \`denied\` (withhold personalization when the customer refused profiling) or \`granted\` (unless they granted it), got "${text}".`);
+    },
+  } satisfies SettingKind<ProfilingConsentMode>,
   survivorship: {
     type: 'field=rule; ...',
     parse(text) {
@@ -375,6 +388,13 @@ const GATEWAY_SETTINGS = {
     defaultDoc: '(none: no segments)',
     description:
       'JSON file of the segments `Customer.segments` evaluates: `[{ "name", "description", "rule" }]` (README.md, "Segments"). A bad file or rule stops the start. The demo uses `demo/segments.json`.',
+  },
+  profilingConsent: {
+    name: 'PROFILING_CONSENT',
+    ...kinds.profilingConsent,
+    default: 'denied',
+    description:
+      "When the personalization outputs (`segments`, `inSegment`, `lifecycle`, `clv`, `rfm`, `preferences`) are null with CONSENT_REQUIRED: `denied`, when the customer's profiling consent is denied (personalization on the retailer's legitimate interest, stopped by an objection); `granted`, unless it is granted (the retailer relies on consent). README, \"Consent and preferences\".",
   },
   rfmWindowDays: {
     name: 'RFM_WINDOW_DAYS',
@@ -637,6 +657,7 @@ function gatewaySettingsOf(v: Values<typeof GATEWAY_SETTINGS>): GatewaySettings 
     },
     insights: {
       rfmWindowDays: v.rfmWindowDays,
+      profilingConsent: v.profilingConsent,
       lifecycle: {
         frequentPurchases: v.lifecycleFrequentPurchases,
         frequentWindowDays: v.lifecycleFrequentWindowDays,

@@ -100,6 +100,7 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
     cursorKey: settings.cursorSecret || randomBytes(32),
     insights: {
       rfmWindowDays: settings.insights.rfmWindowDays,
+      profilingConsent: settings.insights.profilingConsent,
       lifecycle: settings.insights.lifecycle,
       timeZone: settings.timeZone,
       clvModel: options.clvModel ?? null,
