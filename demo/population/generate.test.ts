@@ -1014,3 +1014,47 @@ describe("generatePopulation: the journey's additions", () => {
     });
   });
 });
+
+describe("generatePopulation: consent's additions", () => {
+  let population: Population;
+  beforeAll(() => {
+    population = generatePopulation({ seed: 2024, size: 2000, now: NOW });
+  });
+
+  it('refuses the data-processing agreement on ~10% of members, and answers it on every member', () => {
+    const { members } = population.loyalty;
+    expect(members.every((m) => typeof m.agreement3 === 'boolean')).toBe(true);
+    const refused = ratio(members.filter((m) => m.agreement3 === false).length, members.length);
+    expect(refused).toBeGreaterThan(RATES.profilingRefused - 0.03);
+    expect(refused).toBeLessThan(RATES.profilingRefused + 0.03);
+  });
+
+  it('gives SMS consent to shop customers with a phone only, dated unless not subscribed, a withdrawal in the later half of the account', () => {
+    const { customers } = population.commerce;
+    expect(customers.filter((c) => c.phone === null).every((c) => c.sms_marketing_consent === null)).toBe(true);
+    const withPhone = customers.filter((c) => c.phone !== null);
+    const states = withPhone.map((c) => c.sms_marketing_consent!.state);
+    const share = (state: string) => ratio(states.filter((s) => s === state).length, states.length);
+    expect(share('subscribed')).toBeGreaterThan(RATES.smsSubscribed - 0.04);
+    expect(share('subscribed')).toBeLessThan(RATES.smsSubscribed + 0.04);
+    expect(share('unsubscribed')).toBeGreaterThan(RATES.smsUnsubscribed - 0.03);
+    expect(share('unsubscribed')).toBeLessThan(RATES.smsUnsubscribed + 0.03);
+    for (const c of withPhone) {
+      const consent = c.sms_marketing_consent!;
+      expect(consent.consent_updated_at === null).toBe(consent.state === 'not_subscribed');
+      if (consent.state === 'unsubscribed') {
+        const created = Date.parse(c.created_at);
+        expect(Date.parse(consent.consent_updated_at!)).toBeGreaterThanOrEqual(created + (NOW.getTime() - created) / 2 - 1000);
+      }
+    }
+  });
+
+  it("writes one of HubSpot's legal bases on ~85% of contacts", () => {
+    const { contacts } = population.crm;
+    const bases = contacts.map((c) => c.properties.hs_legal_basis);
+    expect(ratio(bases.filter((b) => b !== null).length, bases.length)).toBeGreaterThan(RATES.crmLegalBasis - 0.03);
+    expect(new Set(bases.filter((b) => b !== null))).toEqual(
+      new Set(['Legitimate interest – existing customer', 'Freely given consent from contact', 'Performance of a contract', 'Legitimate interest – prospect/lead', 'Legitimate interest - other', 'Not applicable']),
+    );
+  });
+});

@@ -4,8 +4,9 @@
  * (src/journey/summary.ts, as `journeySummary`). Behind the profiling consent gate
  * (consent-gate.ts), as every personalization output.
  */
-import type { ChannelActivity, CustomerResolvers, Preferences } from '../generated/graphql.js';
+import type { CustomerResolvers, Preferences } from '../generated/graphql.js';
 import { FIELD_SOURCES, goldenField } from '../golden/golden-record.js';
+import { preferredChannel } from '../journey/summary.js';
 import type { RequestContext } from './context.js';
 import { loadCluster } from './customer-records.js';
 import { reportFailures } from './failures.js';
@@ -29,12 +30,3 @@ export const preferencesResolvers: Pick<CustomerResolvers<RequestContext>, 'pref
     };
   },
 };
-
-/** The channel with the most touchpoints; ties go to the one used most recently. Null without any. */
-export function preferredChannel(channels: readonly Pick<ChannelActivity, 'channel' | 'count' | 'lastAt'>[]): ChannelActivity['channel'] | null {
-  let best: Pick<ChannelActivity, 'channel' | 'count' | 'lastAt'> | null = null;
-  for (const c of channels) {
-    if (best === null || c.count > best.count || (c.count === best.count && Date.parse(c.lastAt) > Date.parse(best.lastAt))) best = c;
-  }
-  return best?.channel ?? null;
-}
