@@ -41,6 +41,31 @@ export interface TruthEntry {
 
 export interface CrmSilo {
   contacts: HubSpotContact[];
+  /**
+   * Subscription statuses of HubSpot's communication preferences (v4), per email address: what
+   * `POST /communication-preferences/v4/statuses/batch/read?channel=EMAIL` answers. Absent in
+   * files written before consent (issue 15): none.
+   */
+  subscriptionStatuses?: HubSpotSubscriptionStatus[];
+}
+
+/** One subscription status of an email address (HubSpot communication preferences v4 `statuses`). */
+export interface HubSpotSubscriptionStatus {
+  /** The email address the status is for. */
+  subscriberIdString: string;
+  channel: 'EMAIL';
+  subscriptionId: number;
+  /** The subscription type's name, e.g. `Marketing Information`. */
+  subscriptionName: string;
+  /** `SUBSCRIBED`, `NOT_SUBSCRIBED` (unsubscribed), or `NOT_SPECIFIED`. */
+  status: 'SUBSCRIBED' | 'NOT_SUBSCRIBED' | 'NOT_SPECIFIED';
+  /** What set the status, e.g. `Self Service Resubscription`, `Public status API`. */
+  source: string;
+  /** When the status was set (ISO 8601). */
+  timestamp: string;
+  /** The legal basis recorded with it, e.g. `CONSENT_WITH_NOTICE`, `LEGITIMATE_INTEREST_CLIENT`; null when none. */
+  legalBasis: string | null;
+  legalBasisExplanation: string | null;
 }
 
 export interface HubSpotContact {

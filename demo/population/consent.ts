@@ -6,7 +6,7 @@
  * what it was for a seed (identity evaluation, benchmark answers and the demo's CLV fit depend on
  * it). Rates are in {@link RATES} (the "consent" block); docs/population.md explains them.
  */
-import type { CrmSilo, LoyaltySilo, CommerceSilo, ShopifySmsMarketingConsent } from '../../connectors/population.js';
+import type { CrmSilo, LoyaltySilo, CommerceSilo, HubSpotSubscriptionStatus, ShopifySmsMarketingConsent } from '../../connectors/population.js';
 import { RATES } from './rates.js';
 import type { Random } from './random.js';
 import { iso, randomSec } from './time.js';
@@ -36,7 +36,39 @@ export function addConsent(rng: Random, crm: CrmSilo, loyalty: LoyaltySilo, comm
   for (const customer of commerce.customers) {
     customer.sms_marketing_consent = customer.phone === null ? null : smsConsent(rng, Date.parse(customer.created_at) / 1000, nowSec);
   }
+  // Drawn last, from a stream of its own: the draws above stay what they were.
+  crm.subscriptionStatuses = subscriptionStatuses(rng.fork('crm subscriptions'), crm);
 }
+
+/**
+ * HubSpot's `Marketing Information` subscription statuses of the contacts' emails (communication
+ * preferences v4), one per address at most, as HubSpot keeps them per address.
+ */
+function subscriptionStatuses(rng: Random, crm: CrmSilo): HubSpotSubscriptionStatus[] {
+  const statuses = new Map<string, HubSpotSubscriptionStatus>();
+  for (const contact of crm.contacts) {
+    const email = contact.properties.email?.trim().toLowerCase();
+    if (!email || statuses.has(email) || !rng.chance(RATES.crmSubscriptionStatus)) continue;
+    const unsubscribed = contact.properties.hs_email_optout === 'true' || rng.chance(RATES.crmUnsubscribed);
+    const from = Date.parse(contact.createdAt) / 1000;
+    const to = Math.max(from, Date.parse(contact.updatedAt) / 1000);
+    statuses.set(email, {
+      subscriberIdString: email,
+      channel: 'EMAIL',
+      subscriptionId: MARKETING_SUBSCRIPTION.id,
+      subscriptionName: MARKETING_SUBSCRIPTION.name,
+      status: unsubscribed ? 'NOT_SUBSCRIBED' : 'SUBSCRIBED',
+      source: unsubscribed ? 'Unsubscribe link' : rng.weighted([['Form submission', 60], ['Public status API', 30], ['Import', 10]]),
+      timestamp: iso(randomSec(rng, from, to)),
+      legalBasis: unsubscribed ? null : rng.weighted<string | null>([['CONSENT_WITH_NOTICE', 70], ['LEGITIMATE_INTEREST_CLIENT', 25], [null, 5]]),
+      legalBasisExplanation: null,
+    });
+  }
+  return [...statuses.values()];
+}
+
+/** The subscription type a retailer's marketing email goes out under (HubSpot's default name). */
+export const MARKETING_SUBSCRIPTION = { id: 9001, name: 'Marketing Information' } as const;
 
 function smsConsent(rng: Random, created: number, now: number): ShopifySmsMarketingConsent {
   const r = rng.next();

@@ -136,6 +136,14 @@ export const RATES = {
   smsUnsubscribed: 0.1,
   /** Of shop customers with a phone: a double opt-in still pending confirmation (no consent yet). */
   smsPending: 0.05,
+  /**
+   * Of CRM contacts with an email: a status of the `Marketing Information` subscription in
+   * HubSpot's communication preferences, dated between the contact's creation and last update.
+   * An opted-out contact's is `NOT_SUBSCRIBED`; the others' `NOT_SUBSCRIBED` at
+   * {@link RATES.crmUnsubscribed} (an unsubscription), else `SUBSCRIBED`.
+   */
+  crmSubscriptionStatus: 0.5,
+  crmUnsubscribed: 0.2,
 } as const;
 
 /** The fictional retailer: its name, web domain and site, currency, Open Loyalty store code and Matomo site ids. */

@@ -90,6 +90,28 @@ describe('consentDecisions: what each silo holds', () => {
   });
 });
 
+describe('consentDecisions: HubSpot communication preferences', () => {
+  it('reads SUBSCRIBED and NOT_SUBSCRIBED of a contact address as dated decisions, NOT_SPECIFIED and unknown addresses as none', () => {
+    const status = (email: string, s: string, timestamp: string | null) => ({ email, subscriptionId: '9001', subscriptionName: 'Marketing Information', status: s, timestamp, legalBasis: null, source: null });
+    const crm = [{ ...contact('101', false, '2026-01-01T00:00:00.000Z'), email: 'Anna@Example.com' }];
+    const decisions = consentDecisions({
+      crm,
+      crmSubscriptions: [
+        status('anna@example.com', 'NOT_SUBSCRIBED', '2025-05-05T00:00:00.000Z'),
+        status('anna@example.com', 'NOT_SPECIFIED', '2025-06-06T00:00:00.000Z'),
+        status('other@example.com', 'SUBSCRIBED', '2025-07-07T00:00:00.000Z'),
+        status('anna@example.com', 'SUBSCRIBED', null),
+      ],
+      loyalty: [],
+      commerce: [],
+    });
+    expect(decisions.map((d) => [d.status, d.recordId, d.decidedAt, d.notAfter, d.evidence])).toEqual([
+      ['denied', '101', '2025-05-05T00:00:00.000Z', null, 'Marketing Information = NOT_SUBSCRIBED'],
+      ['granted', '101', null, '2026-01-01T00:00:00.000Z', 'Marketing Information = SUBSCRIBED'],
+    ]);
+  });
+});
+
 describe('goldenConsent across silos', () => {
   it('keeps a CRM opt-out over an older shop subscription, grants SMS from the shop, and leaves profiling unknown', () => {
     const consent = goldenConsent({

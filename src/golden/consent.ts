@@ -5,7 +5,10 @@
  * What each silo holds (README, "Consent and preferences", has the table):
  * - HubSpot: `hs_email_optout` "true" is a withdrawal of all marketing email. "false" is the
  *   property's default, not a grant. The contact keeps no date of it: it was made no later than
- *   the contact's last update.
+ *   the contact's last update. The communication preferences' EMAIL subscription statuses of the
+ *   contact's addresses: `SUBSCRIBED` grants, `NOT_SUBSCRIBED` withdraws, at their `timestamp`
+ *   (every subscription type is read as email marketing: an unsubscription from any is a
+ *   withdrawal, the cautious reading); `NOT_SPECIFIED` is no decision.
  * - Open Loyalty: `agreement2` (the marketing agreement) is the member's answer for marketing by
  *   email and SMS, `agreement3` (the data-processing agreement) for profiling; true grants, false
  *   refuses. Undated: no later than the member's `updatedAt`.
@@ -24,7 +27,7 @@
  * No explicit decision: `unknown`. A silo that may hold a decision for the purpose and could not
  * be read makes a grant `unknown` (the missing silo may hold a later withdrawal); a denial stands.
  */
-import type { CommerceCustomerRecord, CrmContactRecord, LoyaltyMemberRecord } from '../../connectors/types.js';
+import type { CommerceCustomerRecord, CrmContactRecord, CrmSubscriptionStatusRecord, LoyaltyMemberRecord } from '../../connectors/types.js';
 import type { Source } from '../generated/graphql.js';
 import type { SiloRecords } from './golden-record.js';
 
@@ -81,6 +84,8 @@ export interface PurposeConsent {
 /** The records consent is read from; a silo not read may be passed as `[]`. */
 export interface ConsentRecords {
   crm: SiloRecords<CrmContactRecord>;
+  /** The EMAIL subscription statuses of the contacts' addresses (HubSpot communication preferences); absent: none read. */
+  crmSubscriptions?: readonly CrmSubscriptionStatusRecord[];
   loyalty: SiloRecords<LoyaltyMemberRecord>;
   commerce: SiloRecords<CommerceCustomerRecord>;
 }
@@ -93,6 +98,22 @@ export function consentDecisions(records: ConsentRecords): ConsentDecision[] {
       if (contact.emailOptOut === true) {
         decisions.push(undated('emailMarketing', 'denied', 'crm', contact.id, contact.updatedAt ?? null, 'hs_email_optout = true'));
       }
+    }
+  }
+  if (Array.isArray(records.crm)) {
+    const contacts = records.crm as readonly CrmContactRecord[];
+    for (const s of records.crmSubscriptions ?? []) {
+      const status = s.status === 'SUBSCRIBED' ? 'granted' : s.status === 'NOT_SUBSCRIBED' ? 'denied' : null;
+      if (status === null) continue;
+      const address = s.email.trim().toLowerCase();
+      const owner = contacts.find((c) => [c.email, ...c.additionalEmails].some((e) => e?.trim().toLowerCase() === address));
+      if (!owner) continue;
+      const evidence = `${s.subscriptionName ?? `subscription ${s.subscriptionId}`} = ${s.status}`;
+      decisions.push(
+        s.timestamp
+          ? { purpose: 'emailMarketing', status, source: 'crm', recordId: owner.id, decidedAt: s.timestamp, notAfter: null, evidence }
+          : undated('emailMarketing', status, 'crm', owner.id, owner.updatedAt ?? null, evidence),
+      );
     }
   }
   if (Array.isArray(records.loyalty)) {

@@ -15,7 +15,7 @@ import type { ConsentPurpose as SchemaConsentPurpose, CustomerResolvers, FieldPr
 import { CONSENT_SOURCES, goldenConsent, marketingChannels, profilingAllowed, type ConsentPurpose, type PurposeConsent } from '../golden/consent.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { ErrorCode, SourceError } from '../shared/errors.js';
-import type { CommerceCustomerRecord, CrmContactRecord, LoyaltyMemberRecord } from '../../connectors/types.js';
+import type { CommerceCustomerRecord, CrmContactRecord, CrmSubscriptionStatusRecord, LoyaltyMemberRecord } from '../../connectors/types.js';
 import type { ConsentRead, RequestContext } from './context.js';
 import { siloRecords } from './customer-records.js';
 import { reportFailures } from './failures.js';
@@ -49,10 +49,22 @@ async function readConsent(customer: CustomerParent, ctx: RequestContext, source
     sources.includes('loyalty') ? siloRecords(customer, 'loyalty', loaders.loyalty) : none,
     sources.includes('commerce') ? siloRecords(customer, 'commerce', loaders.commerce) : none,
   ]);
-  const failures = [crm, loyalty, commerce].filter((r): r is SourceError => r instanceof SourceError);
+  let crmSubscriptions: CrmSubscriptionStatusRecord[] = [];
+  let crmRecords: readonly CrmContactRecord[] | SourceError = crm;
+  if (!(crm instanceof SourceError)) {
+    // The communication preferences are kept per address: every address of the contacts.
+    const emails = [...new Set(crm.flatMap((c) => [c.email, ...c.additionalEmails]).filter((e): e is string => !!e?.trim()))];
+    try {
+      crmSubscriptions = (await Promise.all(emails.map((email) => loaders.crmSubscriptions.load(email)))).flat();
+    } catch (error) {
+      if (!(error instanceof SourceError)) throw error;
+      crmRecords = error;
+    }
+  }
+  const failures = [crmRecords, loyalty, commerce].filter((r): r is SourceError => r instanceof SourceError);
   const asRecords = <T>(r: readonly T[] | SourceError): readonly T[] | { failed: Source } => (r instanceof SourceError ? { failed: r.source } : r);
   return {
-    consent: goldenConsent({ crm: asRecords<CrmContactRecord>(crm), loyalty: asRecords<LoyaltyMemberRecord>(loyalty), commerce: asRecords<CommerceCustomerRecord>(commerce) }),
+    consent: goldenConsent({ crm: asRecords<CrmContactRecord>(crmRecords), crmSubscriptions, loyalty: asRecords<LoyaltyMemberRecord>(loyalty), commerce: asRecords<CommerceCustomerRecord>(commerce) }),
     failures,
   };
 }

@@ -10,6 +10,7 @@ import type {
   CommerceCustomerRecord,
   CommerceOrderRecord,
   CrmContactRecord,
+  CrmSubscriptionStatusRecord,
   FoundRecord,
   Identifier,
   LoyaltyMemberRecord,
@@ -82,6 +83,7 @@ export class RequestLoaders {
   #loyaltyTransactions?: DataLoader<LimitedListKey, LoyaltyTransactionRecord[], string>;
   #commerceOrders?: DataLoader<LimitedListKey, CommerceOrderRecord[], string>;
   #commerceProductCategories?: DataLoader<string, string | null>;
+  #crmSubscriptions?: DataLoader<string, CrmSubscriptionStatusRecord[]>;
 
   constructor(private readonly services: GatewayServices) {}
 
@@ -118,6 +120,13 @@ export class RequestLoaders {
   /** A shop customer's newest orders, as many as the query's `limit` asks. */
   get commerceOrders(): DataLoader<LimitedListKey, CommerceOrderRecord[], string> {
     return (this.#commerceOrders ??= limitedListLoader((ids, limit) => this.connectors.commerce.ordersOf(ids, limit)));
+  }
+
+  /** The CRM's EMAIL subscription statuses of an address (consent), keyed lower-cased. */
+  get crmSubscriptions(): DataLoader<string, CrmSubscriptionStatusRecord[]> {
+    return (this.#crmSubscriptions ??= new DataLoader((emails: readonly string[]) => this.connectors.crm.subscriptionStatuses(emails), {
+      cacheKeyFn: (email) => email.trim().toLowerCase(),
+    }));
   }
 
   /** The category of a shop product (order lines carry only the product id). */

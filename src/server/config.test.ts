@@ -206,7 +206,7 @@ describe('configuration', () => {
   it('names missing required settings', () => {
     const { CRM_ACCESS_TOKEN: _omitted, ...rest } = silos;
     const result = parseConfig({ env: rest });
-    expect(!result.ok && result.errors).toEqual(['Missing setting CRM_ACCESS_TOKEN: HubSpot private app access token (scope `crm.objects.contacts.read`).']);
+    expect(!result.ok && result.errors).toEqual(['Missing setting CRM_ACCESS_TOKEN: HubSpot private app access token (scopes `crm.objects.contacts.read`, and `communication_preferences.read` for `Customer.consent`).']);
   });
 
   it('refuses unknown keys in the file, each with the closest setting, and a file that is not an object', () => {

@@ -478,7 +478,7 @@ function endpointSettings(prefix: string, label: string, defaultTimeoutMs: numbe
 
 const CRM_SETTINGS = {
   ...endpointSettings('CRM', 'CRM (HubSpot)', 1500, 'https://api.hubapi.com'),
-  accessToken: { name: 'CRM_ACCESS_TOKEN', ...kinds.secret, description: 'HubSpot private app access token (scope `crm.objects.contacts.read`).' },
+  accessToken: { name: 'CRM_ACCESS_TOKEN', ...kinds.secret, description: 'HubSpot private app access token (scopes `crm.objects.contacts.read`, and `communication_preferences.read` for `Customer.consent`).' },
 } satisfies SettingTable;
 
 const LOYALTY_SETTINGS = {

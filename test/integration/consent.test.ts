@@ -68,6 +68,22 @@ function withConsentCustomers(population: Population): Population {
       receipt(member.id, n + 3, 'Paris Opéra', 'outerwear', '2026-08-01T10:00:00.000Z'),
     );
   }
+  // HubSpot's communication preferences: resubscribed on 2026-07-01 after a shop unsubscription of 2026-03-01.
+  edit.person([
+    edit.contact({ email: email('resubscribed') }, { createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2026-07-02T00:00:00.000Z' }),
+    edit.shopCustomer({ email: email('resubscribed'), email_marketing_consent: { state: 'unsubscribed', opt_in_level: 'single_opt_in', consent_updated_at: '2026-03-01T00:00:00.000Z' } }),
+  ]);
+  (edit.population.crm.subscriptionStatuses ??= []).push({
+    subscriberIdString: email('resubscribed'),
+    channel: 'EMAIL',
+    subscriptionId: 9001,
+    subscriptionName: 'Marketing Information',
+    status: 'SUBSCRIBED',
+    source: 'Form submission',
+    timestamp: '2026-07-01T00:00:00.000Z',
+    legalBasis: 'CONSENT_WITH_NOTICE',
+    legalBasisExplanation: null,
+  });
   // No profiling decision at all.
   edit.person([edit.member({ email: email('undecided') })]);
   return edit.population;
@@ -133,6 +149,24 @@ describe('Customer.consent across the silos', () => {
     ]);
     expect(consent.smsMarketing).toEqual({ status: 'granted', source: 'loyalty', evidence: 'agreement2 = true' });
     expect(consent.profiling).toEqual({ status: 'granted', evidence: 'agreement3 = true' });
+  });
+
+  it("reads HubSpot's communication preferences: a dated resubscription after a shop unsubscription grants", async () => {
+    const body = await ask('resubscribed', 'consent { emailMarketing { status source recordId decidedAt evidence provenance { candidates { source reason } } } } marketingChannels');
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.customer).toEqual({
+      consent: {
+        emailMarketing: {
+          status: 'granted',
+          source: 'crm',
+          recordId: recordOf('resubscribed', 'crm'),
+          decidedAt: '2026-07-01T00:00:00.000Z',
+          evidence: 'Marketing Information = SUBSCRIBED',
+          provenance: { candidates: [{ source: 'commerce', reason: 'older' }] },
+        },
+      },
+      marketingChannels: ['email'],
+    });
   });
 
   it('grants again on a shop subscription certainly after a loyalty refusal, and keeps the refusal when it may be later', async () => {
