@@ -310,7 +310,7 @@ export type Customer = {
    * 2005) and the Gamma-Gamma spend model (Fader & Hardie 2013), fitted on a sample of the
    * population (`npm run clv -- fit`) and applied to this customer's live history (repeat purchase
    * days, days from the first purchase to the last and to today, mean spend of the repeat days).
-   * Null, with an error saying how to fit one, when the gateway runs without a model.
+   * Null, with an error saying how to fit one, when the gateway runs without a model. Profiling: null with CONSENT_REQUIRED when the customer's profiling consent withholds it (`PROFILING_CONSENT`; `Customer.consent.profiling`).
    */
   clv?: Maybe<Clv>;
   /** The customer's shop accounts. `null` as `crm` explains. */
@@ -367,7 +367,7 @@ export type Customer = {
    * its rule needs are called. An unknown name fails with `BAD_USER_INPUT`, whose message lists
    * the segments (`extensions.segments` holds their names). Null when the rule reads a value that
    * is unknown for this customer and that decides the result (a silo failed, no lifetime-value
-   * model), with a `SEGMENT_UNDECIDED` error saying why.
+   * model), with a `SEGMENT_UNDECIDED` error saying why. Profiling: null with CONSENT_REQUIRED when the customer's profiling consent withholds it (`PROFILING_CONSENT`; `Customer.consent.profiling`).
    */
   inSegment?: Maybe<Scalars['Boolean']['output']>;
   /**
@@ -407,7 +407,7 @@ export type Customer = {
    * slowing down, lapsed), why in words a marketer reads, and since when. Computed live from the
    * same history as `rfm`, with the thresholds the gateway is configured with (`LIFECYCLE_*`
    * settings; the README's "Lifecycle and RFM" lists the defaults and why), and the probability
-   * of being alive from `clv` when a model is loaded.
+   * of being alive from `clv` when a model is loaded. Profiling: null with CONSENT_REQUIRED when the customer's profiling consent withholds it (`PROFILING_CONSENT`; `Customer.consent.profiling`).
    */
   lifecycle?: Maybe<Lifecycle>;
   /** Preferred language as an IETF tag (`fr`, `en-gb`), chosen by the `locale` rule. */
@@ -453,7 +453,7 @@ export type Customer = {
    * are fitted over.
    *
    * When a silo fails, the figures are computed from the others, with `partial` true and one error
-   * naming the silo.
+   * naming the silo. Profiling: null with CONSENT_REQUIRED when the customer's profiling consent withholds it (`PROFILING_CONSENT`; `Customer.consent.profiling`).
    */
   rfm?: Maybe<Rfm>;
   /**
@@ -462,6 +462,7 @@ export type Customer = {
    * value that is unknown for this customer (a silo failed, no lifetime-value model) and that
    * decides the result leaves the customer out of that segment; a silo that fails is reported
    * once, with its error, and the segments the other silos decide are still listed.
+   * Profiling: null with CONSENT_REQUIRED when the customer's profiling consent withholds it (`PROFILING_CONSENT`; `Customer.consent.profiling`).
    */
   segments?: Maybe<Array<Segment>>;
   /**
