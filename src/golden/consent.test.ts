@@ -32,9 +32,10 @@ describe('decidePurpose: the most recent explicit decision wins', () => {
 
   it('lets a withdrawal win a tie: the same instant', () => {
     const at = '2025-06-01T10:00:00Z';
-    const result = decidePurpose('emailMarketing', [decision('granted', 'commerce', '1', at), decision('denied', 'loyalty', 'm', at)]);
-    expect([result.status, result.decision?.source, result.losers[0]?.reason]).toEqual(['denied', 'loyalty', 'withdrawalWins']);
-    expect(result.losers[0]?.detail).toBe('It cannot be placed after the withdrawal (loyalty:m denied, at 2025-06-01T10:00:00Z): a withdrawal wins any doubt.');
+    // The grant's record id sorts first: only the rule, not the tie-break, makes the withdrawal win.
+    const result = decidePurpose('emailMarketing', [decision('granted', 'commerce', '1', at), decision('denied', 'commerce', '2', at)]);
+    expect([result.status, result.decision?.recordId, result.losers[0]?.reason]).toEqual(['denied', '2', 'withdrawalWins']);
+    expect(result.losers[0]?.detail).toBe('It cannot be placed after the withdrawal (commerce:2 denied, at 2025-06-01T10:00:00Z): a withdrawal wins any doubt.');
   });
 
   it('lets an undated withdrawal win a grant it may follow, and lose to a grant certainly after it', () => {
