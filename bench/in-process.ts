@@ -267,7 +267,10 @@ async function measurePersonalizationBatch(
       httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: PERSONALIZATION_QUERY, variables: { ids } } },
       context: async () => createRequestContext(services),
     });
-    if (res.body.kind !== 'complete' || res.body.string.includes('"errors"')) throw new Error('The gateway answered the personalization question with errors.');
+    if (res.body.kind !== 'complete') throw new Error('The gateway answered the personalization question in chunks.');
+    // A customer who refused profiling is null with CONSENT_REQUIRED, as the floor answers them: no other error.
+    const errors = (JSON.parse(res.body.string) as { errors?: Array<{ extensions?: { code?: string } }> }).errors ?? [];
+    if (errors.some((e) => e.extensions?.code !== 'CONSENT_REQUIRED')) throw new Error('The gateway answered the personalization question with errors.');
   };
   const answer = personalizationFloor(services.connectors, personalizationSettings(settings, model, services.insights.segments));
   // The floor's server sends its answer as JSON too.
