@@ -43,6 +43,7 @@ import { createGatewayCore } from '../src/server/server.js';
 import { createSiloConnectors } from '../src/server/silos.js';
 import { personalizationFloor, personalizationSettings } from './personalization-floor.js';
 import { PERSONALIZATION_QUERY, type BenchPerson } from './shared.js';
+import { goldenConsent } from '../src/golden/consent.js';
 
 /** The bench's question (bench/shared.ts), built up one section at a time. */
 const SELECTIONS = [
@@ -194,7 +195,7 @@ async function measureInsights(
     rfm: rfmFeatures(rfm),
     clv: clvFeatures(clv),
     loyalty: loyaltyFeatures(members),
-    consent: consentFeatures({ crmContacts: null, loyaltyMembers: members, commerceCustomers: null }),
+    consent: consentFeatures({ crmContacts: null, loyaltyMembers: members, commerceCustomers: null }, goldenConsent({ crm: [], loyalty: members, commerce: [] })),
   });
   const score = async (): Promise<void> => {
     const history = purchaseHistory(touchpoints, { currency: 'EUR', timeZone: insights.timeZone });

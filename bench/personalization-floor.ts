@@ -23,7 +23,7 @@
  * whose profiling consent withholds personalization answers null figures, as the gateway does
  * (with CONSENT_REQUIRED errors beside them, which the floor does not write).
  */
-import type { SiloConnectors } from '../connectors/types.js';
+import type { CrmContactRecord, CrmSubscriptionStatusRecord, SiloConnectors } from '../connectors/types.js';
 import type { ClvModel } from '../src/insights/clv/model-file.js';
 import { clvPAlive, clvValue, customerClv, type ClvValuation } from '../src/insights/customer-clv.js';
 import { customerLifecycle, type LifecycleThresholds } from '../src/insights/lifecycle.js';
@@ -141,6 +141,17 @@ export function personalizationFloor(connectors: SiloConnectors, settings: Perso
       return touchpoints;
     });
 
+    // The consent features are the golden consent: the contacts' EMAIL subscription statuses
+    // (HubSpot communication preferences) beside the records, one call for the batch.
+    const emailsOf = (contact: CrmContactRecord | null | undefined): string[] =>
+      contact ? [contact.email, ...contact.additionalEmails].filter((e): e is string => !!e?.trim()) : [];
+    const subscriptionEmails = groups.has('consent') && contacts ? [...new Set(contacts.flatMap(emailsOf))] : [];
+    const subscriptions = new Map<string, CrmSubscriptionStatusRecord[]>();
+    if (subscriptionEmails.length > 0) {
+      const statuses = await connectors.crm.subscriptionStatuses(subscriptionEmails);
+      subscriptionEmails.forEach((email, j) => subscriptions.set(email, statuses[j] ?? []));
+    }
+
     const categories = new Map<string, string | null>();
     if (needs.productCategories) {
       const ids = new Set<string>();
@@ -178,7 +189,13 @@ export function personalizationFloor(connectors: SiloConnectors, settings: Perso
       if (groups.has('consent')) {
         const contact = contacts?.[i];
         const shop = shopCustomers[i];
-        built.consent = consentFeatures({ crmContacts: contact ? [contact] : [], loyaltyMembers: member ? [member] : [], commerceCustomers: shop ? [shop] : [] });
+        const golden = goldenConsent({
+          crm: contact ? [contact] : [],
+          crmSubscriptions: emailsOf(contact).flatMap((email) => subscriptions.get(email) ?? []),
+          loyalty: member ? [member] : [],
+          commerce: shop ? [shop] : [],
+        });
+        built.consent = consentFeatures({ crmContacts: contact ? [contact] : [], loyaltyMembers: member ? [member] : [], commerceCustomers: shop ? [shop] : [] }, golden);
       }
       const features = segmentFeatures(built);
       return {

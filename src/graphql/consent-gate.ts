@@ -70,7 +70,7 @@ async function readConsent(customer: CustomerParent, ctx: RequestContext, source
 }
 
 /** Every silo that holds a decision for some purpose. */
-const ALL_CONSENT_SOURCES: readonly Source[] = [...new Set(Object.values(CONSENT_SOURCES).flat())];
+export const ALL_CONSENT_SOURCES: readonly Source[] = [...new Set(Object.values(CONSENT_SOURCES).flat())];
 
 /**
  * Null when personalization may run for the customer; else the CONSENT_REQUIRED error to answer

@@ -13,7 +13,11 @@ import { PopulationEdit } from '../support/population-edit.js';
 import { useStack } from '../support/stack.js';
 
 const NOW = Date.parse('2026-11-01T12:00:00.000Z');
-const compiled = compileSegments([{ name: 'buyers', description: 'Bought at least once.', rule: 'lifecycle.stage != "registered"' }]);
+const compiled = compileSegments([
+  { name: 'buyers', description: 'Bought at least once.', rule: 'lifecycle.stage != "registered"' },
+  { name: 'email-marketable', description: 'May get marketing by email.', rule: 'consent.emailMarketing' },
+  { name: 'sms-marketable', description: 'May get marketing by SMS.', rule: 'consent.smsMarketing' },
+]);
 const SEGMENTS: CompiledSegment[] = compiled.ok ? compiled.segments : [];
 
 const email = (name: string): string => `consent-${name}@consent.test`;
@@ -174,6 +178,23 @@ describe('Customer.consent across the silos', () => {
     expect(regrant.data!.customer).toEqual({ consent: { emailMarketing: { status: 'granted', source: 'commerce' } }, marketingChannels: ['email'] });
     const doubt = await ask('doubt', 'consent { emailMarketing { status source notAfter } } marketingChannels');
     expect(doubt.data!.customer).toEqual({ consent: { emailMarketing: { status: 'denied', source: 'loyalty', notAfter: '2026-09-01T00:00:00.000Z' } }, marketingChannels: [] });
+  });
+
+  it("lets a segment's consent features read the golden consent: the same decision as Customer.consent", async () => {
+    const outcomes: Record<string, unknown> = {};
+    for (const name of ['resubscribed', 'doubt', 'crm-optout', 'regrant']) {
+      const body = await ask(name, 'consent { emailMarketing { status } smsMarketing { status } } email: inSegment(name: "email-marketable") sms: inSegment(name: "sms-marketable")');
+      expect(body.errors).toBeUndefined();
+      outcomes[name] = body.data!.customer;
+    }
+    expect(outcomes).toEqual({
+      // A dated HubSpot resubscription after the shop's unsubscription: in, though the shop's own flag says unsubscribed.
+      resubscribed: { consent: { emailMarketing: { status: 'granted' }, smsMarketing: { status: 'unknown' } }, email: true, sms: false },
+      // A loyalty refusal that may follow the shop's subscription: out, though the shop's own flag says subscribed.
+      doubt: { consent: { emailMarketing: { status: 'denied' }, smsMarketing: { status: 'denied' } }, email: false, sms: false },
+      'crm-optout': { consent: { emailMarketing: { status: 'denied' }, smsMarketing: { status: 'granted' } }, email: false, sms: true },
+      regrant: { consent: { emailMarketing: { status: 'granted' }, smsMarketing: { status: 'denied' } }, email: true, sms: false },
+    });
   });
 
   it('withholds every personalization output of a customer who refused profiling, with CONSENT_REQUIRED at each field, and the rest stands', async () => {
