@@ -43,6 +43,7 @@ import { createGatewayCore } from '../src/server/server.js';
 import { createSiloConnectors } from '../src/server/silos.js';
 import { personalizationFloor, personalizationSettings } from './personalization-floor.js';
 import { PERSONALIZATION_QUERY, type BenchPerson } from './shared.js';
+import { goldenConsent } from '../src/golden/consent.js';
 
 /** The bench's question (bench/shared.ts), built up one section at a time. */
 const SELECTIONS = [
@@ -194,7 +195,7 @@ async function measureInsights(
     rfm: rfmFeatures(rfm),
     clv: clvFeatures(clv),
     loyalty: loyaltyFeatures(members),
-    consent: consentFeatures({ crmContacts: null, loyaltyMembers: members, commerceCustomers: null }),
+    consent: consentFeatures({ crmContacts: null, loyaltyMembers: members, commerceCustomers: null }, goldenConsent({ crm: [], loyalty: members, commerce: [] })),
   });
   const score = async (): Promise<void> => {
     const history = purchaseHistory(touchpoints, { currency: 'EUR', timeZone: insights.timeZone });
@@ -267,7 +268,10 @@ async function measurePersonalizationBatch(
       httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: PERSONALIZATION_QUERY, variables: { ids } } },
       context: async () => createRequestContext(services),
     });
-    if (res.body.kind !== 'complete' || res.body.string.includes('"errors"')) throw new Error('The gateway answered the personalization question with errors.');
+    if (res.body.kind !== 'complete') throw new Error('The gateway answered the personalization question in chunks.');
+    // A customer who refused profiling is null with CONSENT_REQUIRED, as the floor answers them: no other error.
+    const errors = (JSON.parse(res.body.string) as { errors?: Array<{ extensions?: { code?: string } }> }).errors ?? [];
+    if (errors.some((e) => e.extensions?.code !== 'CONSENT_REQUIRED')) throw new Error('The gateway answered the personalization question with errors.');
   };
   const answer = personalizationFloor(services.connectors, personalizationSettings(settings, model, services.insights.segments));
   // The floor's server sends its answer as JSON too.

@@ -17,8 +17,13 @@
  *     contacts (consent), analytics visitors (first logins);
  *   - once every history is in, the categories of every product the batch's lines name, in one
  *     call (the fewest the shop allows).
+ *
+ * It applies the gateway's consent rule (src/golden/consent.ts, PROFILING_CONSENT): the loyalty
+ * members are always read, since they hold the profiling decision (`agreement3`), and a person
+ * whose profiling consent withholds personalization answers null figures, as the gateway does
+ * (with CONSENT_REQUIRED errors beside them, which the floor does not write).
  */
-import type { SiloConnectors } from '../connectors/types.js';
+import type { CrmContactRecord, CrmSubscriptionStatusRecord, SiloConnectors } from '../connectors/types.js';
 import type { ClvModel } from '../src/insights/clv/model-file.js';
 import { clvPAlive, clvValue, customerClv, type ClvValuation } from '../src/insights/customer-clv.js';
 import { customerLifecycle, type LifecycleThresholds } from '../src/insights/lifecycle.js';
@@ -38,6 +43,7 @@ import {
   type SegmentFeatures,
 } from '../src/insights/segments/index.js';
 import { ownFirstLogins } from '../src/graphql/journey-readers.js';
+import { goldenConsent, profilingAllowed, type ProfilingConsentMode } from '../src/golden/consent.js';
 import { encodeGoldenId } from '../src/identity/golden-id.js';
 import type { NormalizeOptions } from '../src/identity/normalize.js';
 import type { JourneyStream, StreamEvents, TouchpointRecord } from '../src/journey/touchpoint.js';
@@ -60,6 +66,8 @@ export interface PersonalizationSettings {
   valuation: ClvValuation;
   timeZone: string;
   defaultCountry: NormalizeOptions['defaultCountry'];
+  /** PROFILING_CONSENT: which profiling consent withholds the figures. */
+  profilingConsent: ProfilingConsentMode;
 }
 
 /** The floor's settings from the gateway's (the same defaults and environment), with the model and segments loaded. */
@@ -73,15 +81,17 @@ export function personalizationSettings(settings: GatewaySettings, model: ClvMod
     valuation: { monthlyDiscountRate: insights.clv.monthlyDiscountRate, margin: insights.clv.margin },
     timeZone: settings.timeZone,
     defaultCountry: settings.defaultCountry,
+    profilingConsent: insights.profilingConsent,
   };
 }
 
 /** One customer of the answer, as the gateway answers `customers(ids:)` for the question. */
 export interface PersonalizationAnswer {
   id: string;
-  lifecycle: { stage: string };
+  /** Null, as `clv` and `segments`, when the person's profiling consent withholds personalization. */
+  lifecycle: { stage: string } | null;
   clv: { value: number | null } | null;
-  segments: Array<{ name: string }>;
+  segments: Array<{ name: string }> | null;
 }
 
 const at = (iso: string): number => Date.parse(iso);
@@ -95,7 +105,6 @@ export function personalizationFloor(connectors: SiloConnectors, settings: Perso
   const streams = new Set<JourneyStream>([...PURCHASE_STREAMS, ...needs.streams]);
   const groups = new Set(needs.groups);
   const wantsContacts = streams.has('crm.contacts');
-  const wantsMembers = streams.has('loyalty.members');
   const wantsVisitors = streams.has('analytics.logins');
   const normalize = { defaultCountry: settings.defaultCountry };
 
@@ -105,7 +114,8 @@ export function personalizationFloor(connectors: SiloConnectors, settings: Perso
     const [shopCustomers, members, contacts, visitors, histories] = await Promise.all([
       // The currency money is counted in, from each shop account (and the shop's creation events).
       connectors.commerce.fetchRecords(persons.map((p) => p.commerce)),
-      wantsMembers ? connectors.loyalty.fetchRecords(persons.map((p) => p.loyalty)) : Promise.resolve(null),
+      // The members hold the profiling consent: read whatever the segments need.
+      connectors.loyalty.fetchRecords(persons.map((p) => p.loyalty)),
       wantsContacts ? connectors.crm.fetchRecords(persons.map((p) => p.crm)) : Promise.resolve(null),
       wantsVisitors && visitorIds.length > 0 ? connectors.analytics.fetchRecords(visitorIds) : Promise.resolve([]),
       Promise.all(persons.map((person) => readHistories(connectors, person, streams))),
@@ -131,6 +141,17 @@ export function personalizationFloor(connectors: SiloConnectors, settings: Perso
       return touchpoints;
     });
 
+    // The consent features are the golden consent: the contacts' EMAIL subscription statuses
+    // (HubSpot communication preferences) beside the records, one call for the batch.
+    const emailsOf = (contact: CrmContactRecord | null | undefined): string[] =>
+      contact ? [contact.email, ...contact.additionalEmails].filter((e): e is string => !!e?.trim()) : [];
+    const subscriptionEmails = groups.has('consent') && contacts ? [...new Set(contacts.flatMap(emailsOf))] : [];
+    const subscriptions = new Map<string, CrmSubscriptionStatusRecord[]>();
+    if (subscriptionEmails.length > 0) {
+      const statuses = await connectors.crm.subscriptionStatuses(subscriptionEmails);
+      subscriptionEmails.forEach((email, j) => subscriptions.set(email, statuses[j] ?? []));
+    }
+
     const categories = new Map<string, string | null>();
     if (needs.productCategories) {
       const ids = new Set<string>();
@@ -141,6 +162,10 @@ export function personalizationFloor(connectors: SiloConnectors, settings: Perso
     }
 
     return persons.map((person, i) => {
+      const member = members?.[i];
+      const { status } = goldenConsent({ crm: [], loyalty: member ? [member] : [], commerce: [] }).find((c) => c.purpose === 'profiling')!;
+      const id = encodeGoldenId({ source: 'crm', id: person.crm });
+      if (!profilingAllowed(status, settings.profilingConsent)) return { id, lifecycle: null, clv: null, segments: null };
       const touchpoints = touchpointsByPerson[i]!;
       const currency = shopCustomers[i]?.currency ?? null;
       const history = purchaseHistory(touchpoints, { currency, timeZone: settings.timeZone });
@@ -160,16 +185,21 @@ export function personalizationFloor(connectors: SiloConnectors, settings: Perso
       if (groups.has('lifecycle')) built.lifecycle = lifecycleFeatures({ stage });
       if (groups.has('rfm')) built.rfm = rfmFeatures(customerRfm(history, now, { windowDays: settings.rfmWindowDays, breakpoints: settings.model.rfm }));
       if (groups.has('clv')) built.clv = clvFeatures({ value, pAlive });
-      const member = members?.[i];
       if (groups.has('loyalty')) built.loyalty = loyaltyFeatures(member ? [member] : []);
       if (groups.has('consent')) {
         const contact = contacts?.[i];
         const shop = shopCustomers[i];
-        built.consent = consentFeatures({ crmContacts: contact ? [contact] : [], loyaltyMembers: member ? [member] : [], commerceCustomers: shop ? [shop] : [] });
+        const golden = goldenConsent({
+          crm: contact ? [contact] : [],
+          crmSubscriptions: emailsOf(contact).flatMap((email) => subscriptions.get(email) ?? []),
+          loyalty: member ? [member] : [],
+          commerce: shop ? [shop] : [],
+        });
+        built.consent = consentFeatures({ crmContacts: contact ? [contact] : [], loyaltyMembers: member ? [member] : [], commerceCustomers: shop ? [shop] : [] }, golden);
       }
       const features = segmentFeatures(built);
       return {
-        id: encodeGoldenId({ source: 'crm', id: person.crm }),
+        id,
         lifecycle: { stage },
         clv: { value },
         segments: settings.segments.filter((segment) => segmentOutcome(segment, features) === 'in').map((segment) => ({ name: segment.name })),

@@ -224,6 +224,11 @@ async function inParallel<T, R>(items: readonly T[], concurrency: number, fn: (i
   return results;
 }
 
+/** True when a GraphQL answer has no error but CONSENT_REQUIRED ones (personalization withheld by consent). */
+function onlyConsentErrors(errors: unknown): boolean {
+  return errors === undefined || (Array.isArray(errors) && errors.every((e: { extensions?: { code?: unknown } }) => e?.extensions?.code === 'CONSENT_REQUIRED'));
+}
+
 /** JSON with object keys sorted, to compare two answers whatever order their keys came in. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
@@ -984,7 +989,9 @@ async function main(): Promise<void> {
         for (const { name } of fromGateway[i]?.segments ?? []) segmentMembers[name] = (segmentMembers[name] ?? 0) + 1;
       });
       personalizationCustomersSame += same;
-      if (same === batchSize && !g.body?.errors) personalizationSame.push(batch);
+      // A customer who refused profiling is null with CONSENT_REQUIRED in both answers (the floor
+      // applies the same rule): the batch is the same question all the same.
+      if (same === batchSize && onlyConsentErrors(g.body?.errors)) personalizationSame.push(batch);
     });
     personalizationSame.sort((a, b) => personalizationAsked.indexOf(a) - personalizationAsked.indexOf(b));
     log(

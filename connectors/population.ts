@@ -41,6 +41,31 @@ export interface TruthEntry {
 
 export interface CrmSilo {
   contacts: HubSpotContact[];
+  /**
+   * Subscription statuses of HubSpot's communication preferences (v4), per email address: what
+   * `POST /communication-preferences/v4/statuses/batch/read?channel=EMAIL` answers. Absent in
+   * files written before consent (issue 15): none.
+   */
+  subscriptionStatuses?: HubSpotSubscriptionStatus[];
+}
+
+/** One subscription status of an email address (HubSpot communication preferences v4 `statuses`). */
+export interface HubSpotSubscriptionStatus {
+  /** The email address the status is for. */
+  subscriberIdString: string;
+  channel: 'EMAIL';
+  subscriptionId: number;
+  /** The subscription type's name, e.g. `Marketing Information`. */
+  subscriptionName: string;
+  /** `SUBSCRIBED`, `NOT_SUBSCRIBED` (unsubscribed), or `NOT_SPECIFIED`. */
+  status: 'SUBSCRIBED' | 'NOT_SUBSCRIBED' | 'NOT_SPECIFIED';
+  /** What set the status, e.g. `Self Service Resubscription`, `Public status API`. */
+  source: string;
+  /** When the status was set (ISO 8601). */
+  timestamp: string;
+  /** The legal basis recorded with it, e.g. `CONSENT_WITH_NOTICE`, `LEGITIMATE_INTEREST_CLIENT`; null when none. */
+  legalBasis: string | null;
+  legalBasisExplanation: string | null;
 }
 
 export interface HubSpotContact {
@@ -69,8 +94,15 @@ export interface HubSpotContactProperties {
   zip: string | null;
   /** Country as written by whoever typed it ("France", "FR"...). */
   country: string | null;
-  /** "true" when the contact opted out of all email. */
+  /** "true" when the contact opted out of all email. HubSpot keeps no date of the opt-out on the contact. */
   hs_email_optout: string | null;
+  /**
+   * The legal basis for processing the contact's data, ";"-separated HubSpot options
+   * (`Legitimate interest – existing customer`, `Freely given consent from contact`, ...). A basis,
+   * not a decision of the contact: it grants no purpose. Absent in files written before consent
+   * (issue 15): unknown.
+   */
+  hs_legal_basis?: string | null;
   /** ";"-separated ids of contacts HubSpot merged into this one. Those ids resolve to this contact. */
   hs_merged_object_ids: string | null;
   /** ISO 8601, same as createdAt. */
@@ -139,8 +171,13 @@ export interface OpenLoyaltyMember {
   active: boolean;
   /** Terms accepted. */
   agreement1: boolean;
-  /** Marketing consent. */
+  /** Marketing consent. Open Loyalty keeps no date of it: the member's `updatedAt` bounds it. */
   agreement2: boolean;
+  /**
+   * The data-processing agreement: the member agreed that the program processes their data to
+   * personalize (profiling). Absent in files written before consent (issue 15): unknown.
+   */
+  agreement3?: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -211,6 +248,22 @@ export interface ShopifyCustomer {
     opt_in_level: 'single_opt_in' | 'confirmed_opt_in' | 'unknown' | null;
     consent_updated_at: string | null;
   } | null;
+  /**
+   * SMS marketing consent of the customer's phone (Shopify `sms_marketing_consent`); null without
+   * a phone. Absent in files written before consent (issue 15): the simulator then serves
+   * `not_subscribed` for a customer with a phone, undated.
+   */
+  sms_marketing_consent?: ShopifySmsMarketingConsent | null;
+}
+
+/** Shopify's `sms_marketing_consent` (Admin REST Customer resource). */
+export interface ShopifySmsMarketingConsent {
+  state: 'subscribed' | 'not_subscribed' | 'unsubscribed' | 'pending';
+  opt_in_level: 'single_opt_in' | 'confirmed_opt_in' | 'unknown' | null;
+  /** When the state last changed (ISO 8601); null when it never did. */
+  consent_updated_at: string | null;
+  /** Who collected it: `SHOPIFY` (checkout, customer account) or `OTHER` (an app, an import). */
+  consent_collected_from: 'SHOPIFY' | 'OTHER';
 }
 
 export interface ShopifyAddress {

@@ -228,9 +228,39 @@ export interface CommerceSiloConnector extends Connector<CommerceCustomerRecord>
   orderHistory(customerIds: readonly string[], window: JourneyWindow): Promise<JourneyRead<CommerceOrderRecord>>;
 }
 
+/**
+ * A subscription status of an email address in the CRM's communication preferences (HubSpot v4
+ * `statuses`): the customer's dated decision for one subscription type.
+ */
+export interface CrmSubscriptionStatusRecord {
+  /** The email address it is for, as HubSpot answers it. */
+  email: string;
+  subscriptionId: string;
+  /** The subscription type's name, e.g. `Marketing Information`. */
+  subscriptionName: string | null;
+  /** `SUBSCRIBED`, `NOT_SUBSCRIBED` or `NOT_SPECIFIED`, as HubSpot sends it. */
+  status: string;
+  /** When it was set (ISO 8601 UTC), if HubSpot says. */
+  timestamp: string | null;
+  legalBasis: string | null;
+  /** What set it (a form, the unsubscribe link, the API...). */
+  source: string | null;
+}
+
+/** The CRM connector: contacts, plus the email addresses' subscription statuses on demand. */
+export interface CrmSiloConnector extends Connector<CrmContactRecord> {
+  /**
+   * The EMAIL subscription statuses of each address, one list per address in the order of
+   * `emails` (HubSpot `POST /communication-preferences/v4/statuses/batch/read?channel=EMAIL`,
+   * 100 addresses a call, in parallel); an empty list when it has none. Throws a SourceError
+   * when the CRM fails.
+   */
+  subscriptionStatuses(emails: readonly string[]): Promise<CrmSubscriptionStatusRecord[][]>;
+}
+
 /** One connector per silo: what the gateway is wired with. */
 export interface SiloConnectors {
-  crm: Connector<CrmContactRecord>;
+  crm: CrmSiloConnector;
   loyalty: LoyaltySiloConnector;
   commerce: CommerceSiloConnector;
   analytics: AnalyticsSiloConnector;

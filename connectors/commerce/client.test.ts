@@ -62,6 +62,8 @@ describe('fetchRecords', () => {
       totalSpent: 100.25,
       currency: 'EUR',
       emailMarketingConsent: 'subscribed',
+      emailMarketing: { state: 'subscribed', optInLevel: 'single_opt_in', updatedAt: null, collectedFrom: null },
+      smsMarketing: { state: 'not_subscribed', optInLevel: 'single_opt_in', updatedAt: null, collectedFrom: 'OTHER' },
       tags: ['vip', 'newsletter'],
       createdAt: '2024-03-05T14:30:00.000Z',
       updatedAt: '2026-10-20T16:00:00.000Z',

@@ -70,6 +70,7 @@ const CUSTOMER_FIELDS = [
   'total_spent',
   'currency',
   'email_marketing_consent',
+  'sms_marketing_consent',
   'tags',
   'created_at',
   'updated_at',

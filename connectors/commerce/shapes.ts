@@ -14,7 +14,7 @@
  *
  * The schemas are built once, here: the gateway parses thousands of bodies a second.
  */
-import type { PostalAddress } from '../../src/generated/graphql.js';
+import type { PostalAddress, ShopMarketingConsent } from '../../src/generated/graphql.js';
 import { z } from '../shared/body-schema.js';
 import { utcDateTime } from '../shared/time.js';
 import type { CommerceCustomerRecord, CommerceOrderRecord } from '../types.js';
@@ -56,6 +56,18 @@ const shopifyAddress = z.object({
   country_code: text,
 });
 
+/**
+ * A customer's marketing consent for one channel (Shopify `email_marketing_consent`,
+ * `sms_marketing_consent`: state, opt_in_level, consent_updated_at, and for SMS
+ * consent_collected_from).
+ */
+const marketingConsent = z.object({
+  state: z.string(),
+  opt_in_level: text,
+  consent_updated_at: dateTime.nullish(),
+  consent_collected_from: text,
+});
+
 /** A `Customer` with any subset of its fields (`fields=`); only `id` is always there. */
 export const shopifyCustomer = z.object({
   id: shopifyId,
@@ -67,7 +79,8 @@ export const shopifyCustomer = z.object({
   orders_count: count.nullish(),
   total_spent: money.nullish(),
   currency: text,
-  email_marketing_consent: z.object({ state: text }).nullish(),
+  email_marketing_consent: marketingConsent.nullish(),
+  sms_marketing_consent: marketingConsent.nullish(),
   tags: text,
   created_at: dateTime.nullish(),
   updated_at: dateTime.nullish(),
@@ -165,10 +178,17 @@ export function toCustomerRecord(c: ShopifyCustomerBody): CommerceCustomerRecord
     totalSpent: c.total_spent ?? null,
     currency: c.currency ?? null,
     emailMarketingConsent: c.email_marketing_consent?.state ?? null,
+    emailMarketing: toMarketingConsent(c.email_marketing_consent),
+    smsMarketing: toMarketingConsent(c.sms_marketing_consent),
     tags: splitTags(c.tags ?? null),
     createdAt: c.created_at ?? null,
     updatedAt: c.updated_at ?? null,
   };
+}
+
+function toMarketingConsent(c: z.output<typeof marketingConsent> | null | undefined): ShopMarketingConsent | null {
+  if (c == null) return null;
+  return { state: c.state, optInLevel: c.opt_in_level ?? null, updatedAt: c.consent_updated_at ?? null, collectedFrom: c.consent_collected_from ?? null };
 }
 
 function toAddress(a: z.output<typeof shopifyAddress>): PostalAddress {

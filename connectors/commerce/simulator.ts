@@ -172,10 +172,14 @@ class ShopIndex {
         tax_exemptions: [],
         addresses: address ? [address] : [],
         default_address: address,
-        // The population holds no SMS consent: a customer with a phone has not subscribed.
-        sms_marketing_consent: c.phone
-          ? { state: 'not_subscribed', opt_in_level: 'single_opt_in', consent_updated_at: null, consent_collected_from: 'OTHER' }
-          : null,
+        // A population written before consent (issue 15) holds no SMS consent: a customer with a
+        // phone has not subscribed.
+        sms_marketing_consent:
+          c.sms_marketing_consent !== undefined
+            ? c.sms_marketing_consent
+            : c.phone
+              ? { state: 'not_subscribed', opt_in_level: 'single_opt_in', consent_updated_at: null, consent_collected_from: 'OTHER' }
+              : null,
         admin_graphql_api_id: `gid://shopify/Customer/${c.id}`,
       };
       this.#customerAnswers.set(c, answer);

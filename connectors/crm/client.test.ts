@@ -107,6 +107,7 @@ describe('fetchRecords', () => {
       language: 'fr',
       address: { street: '12 rue de la Paix', postalCode: '75002', city: 'Paris', country: 'France' },
       emailOptOut: true,
+      legalBasis: null,
       mergedContactIds: ['777', '778'],
       createdAt: '2023-03-14T09:26:53.000Z',
       updatedAt: '2025-01-02T03:04:05.678Z',
@@ -434,3 +435,43 @@ async function call(method: 'GET' | 'POST', path: string, body: unknown, token: 
   });
   return { status: res.status, body: await res.json() };
 }
+
+describe('subscriptionStatuses (communication preferences v4)', () => {
+  let testbed: CrmTestbed;
+  beforeAll(async () => {
+    const population = populationOf([contact('901', { email: 'lea@example.com' })]);
+    population.crm.subscriptionStatuses = [
+      {
+        subscriberIdString: 'lea@example.com',
+        channel: 'EMAIL',
+        subscriptionId: 9001,
+        subscriptionName: 'Marketing Information',
+        status: 'NOT_SUBSCRIBED',
+        source: 'Unsubscribe link',
+        timestamp: '2026-02-03T04:05:06+01:00',
+        legalBasis: null,
+        legalBasisExplanation: null,
+      },
+    ];
+    testbed = await startCrm(population);
+  });
+  afterAll(async () => {
+    await testbed.close();
+  });
+
+  it('answers one list per address in order, matched without case, times in UTC, 100 addresses a call', async () => {
+    const others = Array.from({ length: 150 }, (_, i) => `nobody${i}@example.com`);
+    testbed.simulator.resetStats();
+    const lists = await testbed.connector.subscriptionStatuses(['LEA@example.com', ...others]);
+    expect(lists).toHaveLength(151);
+    expect(lists[0]).toEqual([
+      { email: 'LEA@example.com', subscriptionId: '9001', subscriptionName: 'Marketing Information', status: 'NOT_SUBSCRIBED', timestamp: '2026-02-03T03:05:06.000Z', legalBasis: null, source: 'Unsubscribe link' },
+    ]);
+    expect(lists.slice(1).every((list) => list.length === 0)).toBe(true);
+    expect(testbed.simulator.stats().byRoute).toEqual({ 'subscriptions.batchRead': 2 });
+  });
+
+  it('fails with SOURCE_UNAVAILABLE on a refused token', async () => {
+    await expectSourceError(testbed.connectorWithBadCredentials.subscriptionStatuses(['lea@example.com']), 'SOURCE_UNAVAILABLE', 'crm');
+  });
+});

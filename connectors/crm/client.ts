@@ -7,13 +7,14 @@ import { readBody, type ComplainAboutBody } from '../shared/body-schema.js';
 import { chunk, isPresent, unique } from '../shared/collections.js';
 import { isTimeZone } from '../shared/time.js';
 import { SiloHttp, probeHealth } from '../shared/silo-http.js';
-import type { Connector, CrmContactRecord, IdentifierType, SiloEndpoint, SiloHealth } from '../types.js';
+import type { CrmSiloConnector, CrmSubscriptionStatusRecord, IdentifierType, SiloEndpoint, SiloHealth } from '../types.js';
 import {
   BATCH_READ_PATH,
   CONTACT_PROPERTIES,
   CONTACTS_PATH,
   LIMITS,
   SEARCH_PATH,
+  SUBSCRIPTION_STATUSES_PATH,
   isContactId,
   nationalNumberOf,
 } from './hubspot.js';
@@ -22,7 +23,9 @@ import {
   contactBatchAnswer,
   contactListAnswer,
   contactSearchAnswer,
+  subscriptionStatusAnswer,
   toFoundRecord,
+  toSubscriptionStatuses,
   toRecord,
   type Contact,
 } from './mapping.js';
@@ -38,7 +41,7 @@ export type CrmConfig = SiloEndpoint & {
   timeZone?: string;
 };
 
-export type CrmConnector = Connector<CrmContactRecord>;
+export type CrmConnector = CrmSiloConnector;
 
 const LOOKUP_TYPES = ['crm', 'email', 'phone'] as const satisfies readonly IdentifierType[];
 
@@ -104,6 +107,14 @@ export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispa
         const contact = contacts.get(id);
         return contact ? toRecord(contact, timeZone) : null;
       });
+    },
+
+    async subscriptionStatuses(emails) {
+      const wanted = unique(emails.map((e) => e.trim()).filter((e) => e !== ''));
+      const batches = await Promise.all(chunk(wanted, LIMITS.subscriptionStatusInputs).map((batch) => api.subscriptionStatuses(batch)));
+      const byEmail = new Map<string, CrmSubscriptionStatusRecord[]>();
+      for (const batch of batches) for (const [email, statuses] of batch) byEmail.set(email.toLowerCase(), statuses);
+      return emails.map((email) => byEmail.get(email.trim().toLowerCase()) ?? []);
     },
 
     health: (): Promise<SiloHealth> => probeHealth(() => api.probe()),
@@ -217,6 +228,14 @@ class ContactsApi {
     // The same cursor again would page forever.
     if (next === body.after) throw this.http.badResponse(operation, 'paging.next.after: expected a new cursor, received the one just sent');
     return { results: page.results, nextAfter: next };
+  }
+
+  /** The EMAIL subscription statuses of up to 100 addresses, keyed by the address HubSpot answers. */
+  async subscriptionStatuses(emails: readonly string[]): Promise<Map<string, CrmSubscriptionStatusRecord[]>> {
+    const operation = 'subscriptions.batchRead';
+    const res = await this.http.request({ operation, method: 'POST', path: SUBSCRIPTION_STATUSES_PATH, query: { channel: 'EMAIL' }, headers: this.headers, json: { inputs: emails } });
+    const answer = readBody(subscriptionStatusAnswer, res.body, this.complain(operation));
+    return new Map(answer.results.map((result) => [result.subscriberIdString, toSubscriptionStatuses(result)]));
   }
 
   private complain(operation: string): ComplainAboutBody {

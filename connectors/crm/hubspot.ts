@@ -9,11 +9,18 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 export const CONTACTS_PATH = '/crm/v3/objects/contacts';
 export const BATCH_READ_PATH = `${CONTACTS_PATH}/batch/read`;
 export const SEARCH_PATH = `${CONTACTS_PATH}/search`;
+/** Communication preferences v4: the subscription statuses of a batch of subscribers (email addresses), `?channel=EMAIL`. */
+export const SUBSCRIPTION_STATUSES_PATH = '/communication-preferences/v4/statuses/batch/read';
 
 /** HubSpot's documented limits for the endpoints modelled here. */
 export const LIMITS = {
   /** Inputs per batch read. */
   batchReadInputs: 100,
+  /**
+   * Subscribers per subscription-status batch read. The endpoint's reference states no limit;
+   * 100 is HubSpot's batch limit elsewhere, kept here so a batch is never refused.
+   */
+  subscriptionStatusInputs: 100,
   /** `limit` of the basic list endpoint. */
   listPageSize: 100,
   /** `limit` of a search page. */
@@ -43,6 +50,7 @@ export const CONTACT_PROPERTIES = [
   'city',
   'country',
   'hs_email_optout',
+  'hs_legal_basis',
   'hs_merged_object_ids',
   'createdate',
   'lastmodifieddate',

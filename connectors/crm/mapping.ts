@@ -15,7 +15,7 @@
 import { z } from '../shared/body-schema.js';
 import { isPresent } from '../shared/collections.js';
 import { calendarDate, utcDateTime } from '../shared/time.js';
-import type { CrmContactRecord, FoundRecord, Identifier } from '../types.js';
+import type { CrmContactRecord, CrmSubscriptionStatusRecord, FoundRecord, Identifier } from '../types.js';
 import { CONTACT_PROPERTIES, OBJECT_NOT_FOUND, splitMultiValue } from './hubspot.js';
 
 /**
@@ -81,6 +81,44 @@ export const contactBatchAnswer = z.object({
 });
 
 /**
+ * `POST /communication-preferences/v4/statuses/batch/read`: `results[{ subscriberIdString,
+ * statuses[{ channel, status, subscriptionId, subscriptionName, timestamp, legalBasis, source }] }]`
+ * (the v4 reference; fields the gateway does not read are let through).
+ */
+export const subscriptionStatusAnswer = z.object({
+  status: z.string(),
+  results: z.array(
+    z.object({
+      subscriberIdString: z.string(),
+      statuses: z.array(
+        z.object({
+          channel: z.string(),
+          status: z.string(),
+          subscriptionId: z.union([z.number(), z.string()]),
+          subscriptionName: z.string().nullish(),
+          timestamp: z.string().nullish(),
+          legalBasis: z.string().nullish(),
+          source: z.string().nullish(),
+        }),
+      ),
+    }),
+  ),
+});
+
+/** The statuses of one subscriber as the gateway reads them; times in UTC. */
+export function toSubscriptionStatuses(result: z.output<typeof subscriptionStatusAnswer>['results'][number]): CrmSubscriptionStatusRecord[] {
+  return result.statuses.map((s) => ({
+    email: result.subscriberIdString,
+    subscriptionId: String(s.subscriptionId),
+    subscriptionName: s.subscriptionName ?? null,
+    status: s.status,
+    timestamp: s.timestamp ? utcDateTime(s.timestamp) : null,
+    legalBasis: s.legalBasis ?? null,
+    source: s.source ?? null,
+  }));
+}
+
+/**
  * Contacts keyed by every id that resolves to them: HubSpot answers a merged-away id with its
  * survivor, so the survivor is also keyed by each of its `hs_merged_object_ids`. A contact's own
  * id wins over a stale merge record naming the same id.
@@ -113,6 +151,7 @@ export function toRecord(contact: Contact, timeZone = 'UTC'): CrmContactRecord {
     language: p('hs_language'),
     address: Object.values(address).some(isPresent) ? address : null,
     emailOptOut: toBoolean(p('hs_email_optout')),
+    legalBasis: p('hs_legal_basis') === null ? null : splitMultiValue(p('hs_legal_basis')),
     mergedContactIds: splitMultiValue(p('hs_merged_object_ids')),
     createdAt: toDateTime(nonEmpty(contact.createdAt) ?? p('createdate')),
     updatedAt: toDateTime(nonEmpty(contact.updatedAt) ?? p('lastmodifieddate')),

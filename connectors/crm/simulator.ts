@@ -5,7 +5,7 @@
  * contacts answers as fast as a small one.
  */
 import { randomUUID } from 'node:crypto';
-import type { HubSpotContact, Population } from '../population.js';
+import type { HubSpotContact, HubSpotSubscriptionStatus, Population } from '../population.js';
 import { isObject, isPresent } from '../shared/collections.js';
 import { sameSecret } from '../shared/secrets.js';
 import { Simulator, parseJson, type SimRequest, type SimResponse, type SimRoute } from '../shared/simulator.js';
@@ -15,6 +15,7 @@ import {
   LIMITS,
   OBJECT_NOT_FOUND,
   SEARCH_PATH,
+  SUBSCRIPTION_STATUSES_PATH,
   searchablePhoneNumber,
   splitMultiValue,
   type HubSpotObject,
@@ -28,12 +29,14 @@ export interface CrmSimulatorOptions {
 
 export function createCrmSimulator(options: CrmSimulatorOptions): Simulator {
   const store = new ContactStore(options.population.crm.contacts);
+  const subscriptions = subscriptionIndex(options.population.crm.subscriptionStatuses ?? []);
   return new Simulator({
     source: 'crm',
     routes: [
       route('contacts.list', 'GET', CONTACTS_PATH, (req) => list(store, req)),
       route('contacts.batchRead', 'POST', BATCH_READ_PATH, (req) => batchRead(store, req)),
       route('contacts.search', 'POST', SEARCH_PATH, (req) => search(store, req)),
+      route('subscriptions.batchRead', 'POST', SUBSCRIPTION_STATUSES_PATH, (req) => subscriptionStatuses(subscriptions, req)),
     ],
     authenticate: (req) => (sameSecret(bearerToken(req) ?? '', options.accessToken) ? null : { status: 401, body: errorBody(401) }),
     errorBody,
@@ -360,6 +363,42 @@ function parseFilter(value: unknown, where: string, store: ContactStore): Filter
     default:
       invalid(`${where}.operator ${String(value.operator)} is not supported by this simulator; use EQ or IN.`, `${where}.operator`);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Communication preferences v4: subscription statuses per subscriber (email address).
+
+/** The statuses of each email address, keyed lower-cased (HubSpot compares addresses without case). */
+function subscriptionIndex(statuses: readonly HubSpotSubscriptionStatus[]): Map<string, HubSpotSubscriptionStatus[]> {
+  const index = new Map<string, HubSpotSubscriptionStatus[]>();
+  for (const status of statuses) {
+    const key = status.subscriberIdString.trim().toLowerCase();
+    index.set(key, [...(index.get(key) ?? []), status]);
+  }
+  return index;
+}
+
+/**
+ * POST /communication-preferences/v4/statuses/batch/read?channel=EMAIL { inputs: [email, ...] }:
+ * one result per input with its statuses (none when the address has none), as the v4 reference
+ * shows the answer (`status`, `results[{ subscriberIdString, statuses }]`, `startedAt`,
+ * `completedAt`). `channel` is required; only EMAIL statuses are held.
+ */
+function subscriptionStatuses(index: ReadonlyMap<string, HubSpotSubscriptionStatus[]>, req: SimRequest): SimResponse {
+  const channel = req.query.get('channel');
+  if (channel === null) invalid('channel is required: EMAIL or WHATSAPP.', 'channel');
+  if (channel !== 'EMAIL' && channel !== 'WHATSAPP') invalid(`channel ${channel} is not one of EMAIL, WHATSAPP.`, 'channel');
+  const body = jsonObject(req.body);
+  const inputs = arrayField(body, 'inputs').map((input, i) => scalarString(input, `inputs[${i}]`));
+  if (inputs.length > LIMITS.subscriptionStatusInputs) invalid(`inputs has ${inputs.length} entries; at most ${LIMITS.subscriptionStatusInputs} are allowed.`, 'inputs');
+  const startedAt = new Date().toISOString();
+  const results = inputs.map((subscriberIdString) => ({
+    subscriberIdString,
+    statuses: (index.get(subscriberIdString.trim().toLowerCase()) ?? [])
+      .filter((s) => s.channel === channel)
+      .map((s) => ({ ...s, subscriberIdString, businessUnitId: 0, setStatusSuccessReason: null })),
+  }));
+  return { status: 200, body: { status: 'COMPLETE', results, startedAt, completedAt: new Date().toISOString() } };
 }
 
 function jsonObject(text: string): Record<string, unknown> {

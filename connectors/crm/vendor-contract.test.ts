@@ -169,6 +169,7 @@ describe('the client against the documented HubSpot exchanges', () => {
         language: null,
         address: null,
         emailOptOut: null,
+        legalBasis: null,
         mergedContactIds: [],
         createdAt: '2019-10-30T03:30:17.883Z',
         updatedAt: '2019-12-07T16:50:06.678Z',

@@ -109,7 +109,9 @@ describe('loyalty connector', () => {
         activePoints: 31.5,
         active: true,
         marketingConsent: false,
+        dataProcessingConsent: null,
         createdAt: '2021-03-04T09:00:00.000Z',
+        updatedAt: '2024-06-01T08:00:00.000Z',
       });
     });
 

@@ -85,7 +85,9 @@ describe('toMemberView: the rest of a member', () => {
       activePoints: 12.5,
       active: true,
       marketingConsent: false,
+      dataProcessingConsent: null,
       createdAt: '2021-03-04T09:00:00.000Z',
+      updatedAt: null,
     });
   });
 });

@@ -83,7 +83,9 @@ export const memberItem = z.object({
   activePoints: z.number().nullish(),
   active: z.boolean(),
   agreement2: z.boolean().nullish(),
+  agreement3: z.boolean().nullish(),
   createdAt: dateTimeText.nullish(),
+  updatedAt: dateTimeText.nullish(),
 });
 
 /**
@@ -220,7 +222,9 @@ export function toMemberView(m: MemberItem, timeZone = 'UTC'): MemberView {
     activePoints: m.activePoints ?? null,
     active: m.active,
     marketingConsent: m.agreement2 ?? null,
+    dataProcessingConsent: m.agreement3 ?? null,
     createdAt: m.createdAt == null ? null : instantIn(m.createdAt, timeZone),
+    updatedAt: m.updatedAt == null ? null : instantIn(m.updatedAt, timeZone),
   };
 }
 

@@ -448,9 +448,10 @@ class AnswerShapes {
     return {
       ...m,
       address: m.address === null ? null : withLongAddress(m.address),
-      // Not in the population: unknown gender, no data-processing agreement, no campaign bought.
+      // Not in the population: unknown gender, no campaign bought. A population written before
+      // consent (issue 15) holds no data-processing agreement: null, unknown, rather than a refusal.
       gender: null,
-      agreement3: false,
+      agreement3: m.agreement3 ?? null,
       campaignPurchases: [],
       transactionsCount: totals?.count ?? 0,
       transactionsAmount: amount,

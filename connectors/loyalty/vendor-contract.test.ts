@@ -135,7 +135,9 @@ describe('loyalty client against the Open Loyalty documentation', () => {
       activePoints: null,
       active: true,
       marketingConsent: false,
+      dataProcessingConsent: false,
       createdAt: '2016-08-08T08:53:14.000Z',
+      updatedAt: '2018-02-02T10:23:18.000Z',
     });
     expect(john).toMatchObject({ active: false, address: null, cardNumber: null, tier: 'Bronze' });
     expect(nobody).toBeNull();

@@ -806,13 +806,24 @@ describe('generatePopulation: a population of 2,000', () => {
 // campaign fields. Drawn from streams of their own: without them a population is what it was.
 
 /** The population without the journey's fields: what the generator wrote before they were added. */
+/** The population without the fields the journey (issue 13) and consent (issue 15) added. */
 function withoutJourney(population: Population): Population {
   const { redemptions: _redemptions, ...loyalty } = population.loyalty;
   const { appSiteId: _appSiteId, ...analytics } = population.analytics;
   return {
     ...population,
-    loyalty,
-    commerce: { ...population.commerce, orders: population.commerce.orders.map(({ discount_codes: _d, refunds: _r, ...order }) => order) },
+    crm: {
+      contacts: population.crm.contacts.map((contact) => {
+        const { hs_legal_basis: _b, ...properties } = contact.properties;
+        return { ...contact, properties };
+      }),
+    },
+    loyalty: { ...loyalty, members: loyalty.members.map(({ agreement3: _a, ...member }) => member) },
+    commerce: {
+      ...population.commerce,
+      customers: population.commerce.customers.map(({ sms_marketing_consent: _s, ...customer }) => customer),
+      orders: population.commerce.orders.map(({ discount_codes: _d, refunds: _r, ...order }) => order),
+    },
     analytics: {
       ...analytics,
       visits: analytics.visits.map(({ idSite: _s, campaignName: _n, campaignSource: _o, campaignMedium: _m, ...visit }) => visit),
@@ -1001,5 +1012,49 @@ describe("generatePopulation: the journey's additions", () => {
       expect(campaign.filter((v) => v.campaignName === 'newsletter-hebdo').every((v) => v.campaignMedium === 'email' && v.campaignSource === 'newsletter')).toBe(true);
       expect(campaign.filter((v) => v.campaignMedium === 'cpc').every((v) => ['google', 'bing'].includes(v.campaignSource!))).toBe(true);
     });
+  });
+});
+
+describe("generatePopulation: consent's additions", () => {
+  let population: Population;
+  beforeAll(() => {
+    population = generatePopulation({ seed: 2024, size: 2000, now: NOW });
+  });
+
+  it('refuses the data-processing agreement on ~10% of members, and answers it on every member', () => {
+    const { members } = population.loyalty;
+    expect(members.every((m) => typeof m.agreement3 === 'boolean')).toBe(true);
+    const refused = ratio(members.filter((m) => m.agreement3 === false).length, members.length);
+    expect(refused).toBeGreaterThan(RATES.profilingRefused - 0.03);
+    expect(refused).toBeLessThan(RATES.profilingRefused + 0.03);
+  });
+
+  it('gives SMS consent to shop customers with a phone only, dated unless not subscribed, a withdrawal in the later half of the account', () => {
+    const { customers } = population.commerce;
+    expect(customers.filter((c) => c.phone === null).every((c) => c.sms_marketing_consent === null)).toBe(true);
+    const withPhone = customers.filter((c) => c.phone !== null);
+    const states = withPhone.map((c) => c.sms_marketing_consent!.state);
+    const share = (state: string) => ratio(states.filter((s) => s === state).length, states.length);
+    expect(share('subscribed')).toBeGreaterThan(RATES.smsSubscribed - 0.04);
+    expect(share('subscribed')).toBeLessThan(RATES.smsSubscribed + 0.04);
+    expect(share('unsubscribed')).toBeGreaterThan(RATES.smsUnsubscribed - 0.03);
+    expect(share('unsubscribed')).toBeLessThan(RATES.smsUnsubscribed + 0.03);
+    for (const c of withPhone) {
+      const consent = c.sms_marketing_consent!;
+      expect(consent.consent_updated_at === null).toBe(consent.state === 'not_subscribed');
+      if (consent.state === 'unsubscribed') {
+        const created = Date.parse(c.created_at);
+        expect(Date.parse(consent.consent_updated_at!)).toBeGreaterThanOrEqual(created + (NOW.getTime() - created) / 2 - 1000);
+      }
+    }
+  });
+
+  it("writes one of HubSpot's legal bases on ~85% of contacts", () => {
+    const { contacts } = population.crm;
+    const bases = contacts.map((c) => c.properties.hs_legal_basis);
+    expect(ratio(bases.filter((b) => b !== null).length, bases.length)).toBeGreaterThan(RATES.crmLegalBasis - 0.03);
+    expect(new Set(bases.filter((b) => b !== null))).toEqual(
+      new Set(['Legitimate interest – existing customer', 'Freely given consent from contact', 'Performance of a contract', 'Legitimate interest – prospect/lead', 'Legitimate interest - other', 'Not applicable']),
+    );
   });
 });

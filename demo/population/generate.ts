@@ -24,6 +24,7 @@ import { makeCatalog } from './catalog.js';
 import { projectCommerce, draftCommerce } from './commerce.js';
 import { addPromotions } from './commerce-promotions.js';
 import { assignCrmIds, draftCrm } from './crm.js';
+import { addConsent } from './consent.js';
 import { connectRecords } from './links.js';
 import { draftLoyalty, projectLoyalty } from './loyalty.js';
 import { drawRedemptions } from './loyalty-redemptions.js';
@@ -70,8 +71,9 @@ function checkOptions(options: GenerateOptions): void {
  * A whole population: `size` persons over the four silos, with the truth. The same seed, size and
  * `now` give the same population, byte for byte. `now` defaults to the start of the current UTC day.
  * The journey's fields (discount codes, refunds, reward redemptions, the app's site, campaign
- * fields) are drawn from streams of their own: without them, a population is byte for byte what
- * the generator wrote before they were added.
+ * fields) and consent's (SMS consent, the data-processing agreement, the legal basis: consent.ts)
+ * are drawn from streams of their own: without them, a population is byte for byte what the
+ * generator wrote before they were added.
  */
 export function generatePopulation(options: GenerateOptions): Population {
   checkOptions(options);
@@ -94,6 +96,8 @@ export function generatePopulation(options: GenerateOptions): Population {
   const redemptions = drawRedemptions(root.fork('journey:loyalty'), loyaltyDrafts.drafts, loyalty.silo.members, clock);
   addPromotions(root.fork('journey:commerce'), commerce.silo.orders, commerce.silo.customers, clock);
   const analyticsSilo = addAppAndCampaigns(root.fork('journey:analytics'), analytics.silo);
+  // Consent (issue 15) likewise: added fields only, from its own stream.
+  addConsent(root.fork('consent'), crm.silo, loyalty.silo, commerce.silo, now);
   return {
     version: POPULATION_FORMAT_VERSION,
     seed: options.seed,

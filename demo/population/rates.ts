@@ -119,6 +119,31 @@ export const RATES = {
   rewardRedeemer: 0.5,
   /** Of smartphone devices: an install of the retailer's app, tracked as Matomo's second site ({@link RETAILER.analyticsAppSiteId}). */
   appInstall: 0.3,
+
+  // Consent (issue 15), drawn from a stream of its own (consent.ts): added fields only.
+
+  /** Of CRM contacts: a legal basis for processing recorded (`hs_legal_basis`), drawn among HubSpot's six options. */
+  crmLegalBasis: 0.85,
+  /**
+   * Of loyalty members: refused the data-processing agreement (`agreement3` false), the profiling
+   * purpose. About 5% of persons: their personalization outputs are withheld (README, "Consent and
+   * preferences").
+   */
+  profilingRefused: 0.1,
+  /** Of shop customers with a phone: subscribed to SMS marketing (`sms_marketing_consent.state`), dated. */
+  smsSubscribed: 0.3,
+  /** Of shop customers with a phone: unsubscribed from SMS, dated in the later half of the account's life (a withdrawal after a grant). */
+  smsUnsubscribed: 0.1,
+  /** Of shop customers with a phone: a double opt-in still pending confirmation (no consent yet). */
+  smsPending: 0.05,
+  /**
+   * Of CRM contacts with an email: a status of the `Marketing Information` subscription in
+   * HubSpot's communication preferences, dated between the contact's creation and last update.
+   * An opted-out contact's is `NOT_SUBSCRIBED`; the others' `NOT_SUBSCRIBED` at
+   * {@link RATES.crmUnsubscribed} (an unsubscription), else `SUBSCRIBED`.
+   */
+  crmSubscriptionStatus: 0.5,
+  crmUnsubscribed: 0.2,
 } as const;
 
 /** The fictional retailer: its name, web domain and site, currency, Open Loyalty store code and Matomo site ids. */

@@ -178,6 +178,8 @@ export type CommerceCustomer = {
   currency?: Maybe<Scalars['String']['output']>;
   /** Email, as stored by the shop. */
   email?: Maybe<Scalars['String']['output']>;
+  /** Email marketing consent with its date (Shopify `email_marketing_consent`); null when the shop sends none. */
+  emailMarketing?: Maybe<ShopMarketingConsent>;
   /** Email marketing consent state: `subscribed`, `not_subscribed`, `unsubscribed` or `pending`. */
   emailMarketingConsent?: Maybe<Scalars['String']['output']>;
   /** First name, as stored by the shop. */
@@ -192,6 +194,8 @@ export type CommerceCustomer = {
   ordersCount?: Maybe<Scalars['Int']['output']>;
   /** Phone, as stored by the shop. */
   phone?: Maybe<Scalars['String']['output']>;
+  /** SMS marketing consent of the customer's phone with its date and collector (Shopify `sms_marketing_consent`); null without a phone. */
+  smsMarketing?: Maybe<ShopMarketingConsent>;
   /** Tags the merchant put on the customer. */
   tags: Array<Scalars['String']['output']>;
   /** Total the customer spent, in the shop's currency. */
@@ -231,6 +235,24 @@ export type CommerceOrder = {
   totalRefunded: Scalars['Float']['output'];
 };
 
+/** The purposes consent is decided for. */
+export type ConsentPurpose =
+  /** Marketing messages by email. */
+  | 'emailMarketing'
+  /** Profiling the customer to personalize: segments, lifecycle, lifetime value, RFM, preferences. */
+  | 'profiling'
+  /** Marketing messages by SMS. */
+  | 'smsMarketing';
+
+/** A customer's decision for a purpose. */
+export type ConsentStatus =
+  /** The customer's most recent explicit decision refuses or withdraws it. */
+  | 'denied'
+  /** The customer's most recent explicit decision grants it. */
+  | 'granted'
+  /** No explicit decision is known. */
+  | 'unknown';
+
 /** A contact in the CRM (HubSpot CRM v3 `contacts` object). */
 export type CrmContact = {
   __typename?: 'CrmContact';
@@ -244,7 +266,7 @@ export type CrmContact = {
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** Primary email address, as stored in the CRM (not normalized). */
   email?: Maybe<Scalars['String']['output']>;
-  /** Whether the contact opted out of all marketing email (`hs_email_optout`). */
+  /** Whether the contact opted out of all marketing email (`hs_email_optout`). HubSpot keeps no date of it on the contact: `updatedAt` is the latest it can be. */
   emailOptOut?: Maybe<Scalars['Boolean']['output']>;
   /** First name, as stored in the CRM. */
   firstName?: Maybe<Scalars['String']['output']>;
@@ -254,6 +276,13 @@ export type CrmContact = {
   language?: Maybe<Scalars['String']['output']>;
   /** Last name, as stored in the CRM. */
   lastName?: Maybe<Scalars['String']['output']>;
+  /**
+   * The legal bases recorded for processing the contact's data (`hs_legal_basis`, HubSpot's options
+   * such as `Legitimate interest – existing customer` or `Freely given consent from contact`); null
+   * when none is recorded. A basis the retailer records, not a decision of the contact: it grants no
+   * purpose of `Customer.consent`.
+   */
+  legalBasis?: Maybe<Array<Scalars['String']['output']>>;
   /** Ids of contacts that HubSpot merged into this one (`hs_merged_object_ids`). */
   mergedContactIds: Array<Scalars['ID']['output']>;
   /** Mobile phone number, as stored in the CRM (not normalized). */
@@ -287,11 +316,21 @@ export type Customer = {
    * 2005) and the Gamma-Gamma spend model (Fader & Hardie 2013), fitted on a sample of the
    * population (`npm run clv -- fit`) and applied to this customer's live history (repeat purchase
    * days, days from the first purchase to the last and to today, mean spend of the repeat days).
-   * Null, with an error saying how to fit one, when the gateway runs without a model.
+   * Null, with an error saying how to fit one, when the gateway runs without a model. Profiling: null with CONSENT_REQUIRED when the customer's profiling consent withholds it (`PROFILING_CONSENT`; `Customer.consent.profiling`).
    */
   clv?: Maybe<Clv>;
   /** The customer's shop accounts. `null` as `crm` explains. */
   commerce?: Maybe<Array<CommerceCustomer>>;
+  /**
+   * What the customer decided, per purpose: marketing by email, marketing by SMS, profiling for
+   * personalization. Decided live from every decision the silos hold (HubSpot's email opt-out, Open
+   * Loyalty's marketing and data-processing agreements, Shopify's email and SMS marketing consent):
+   * the most recent explicit decision wins, and a withdrawal is never overridden by a grant that may
+   * be older (README, "Consent and preferences", has the rule and the per-silo mapping). A silo that
+   * fails is reported beside it and makes the purposes it could decide `partial` (a grant then reads
+   * `unknown`).
+   */
+  consent?: Maybe<CustomerConsent>;
   /** When the customer was first seen in any silo (first record created, first visit). */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   /**
@@ -334,7 +373,7 @@ export type Customer = {
    * its rule needs are called. An unknown name fails with `BAD_USER_INPUT`, whose message lists
    * the segments (`extensions.segments` holds their names). Null when the rule reads a value that
    * is unknown for this customer and that decides the result (a silo failed, no lifetime-value
-   * model), with a `SEGMENT_UNDECIDED` error saying why.
+   * model), with a `SEGMENT_UNDECIDED` error saying why. Profiling: null with CONSENT_REQUIRED when the customer's profiling consent withholds it (`PROFILING_CONSENT`; `Customer.consent.profiling`).
    */
   inSegment?: Maybe<Scalars['Boolean']['output']>;
   /**
@@ -374,17 +413,30 @@ export type Customer = {
    * slowing down, lapsed), why in words a marketer reads, and since when. Computed live from the
    * same history as `rfm`, with the thresholds the gateway is configured with (`LIFECYCLE_*`
    * settings; the README's "Lifecycle and RFM" lists the defaults and why), and the probability
-   * of being alive from `clv` when a model is loaded.
+   * of being alive from `clv` when a model is loaded. Profiling: null with CONSENT_REQUIRED when the customer's profiling consent withholds it (`PROFILING_CONSENT`; `Customer.consent.profiling`).
    */
   lifecycle?: Maybe<Lifecycle>;
   /** Preferred language as an IETF tag (`fr`, `en-gb`), chosen by the `locale` rule. */
   locale?: Maybe<Scalars['String']['output']>;
   /** The customer's loyalty program members. `null` as `crm` explains. */
   loyalty?: Maybe<Array<LoyaltyMember>>;
+  /**
+   * The channels the customer may receive marketing on: those whose marketing consent is
+   * `granted` (`email` for `consent.emailMarketing`, `sms` for `consent.smsMarketing`); empty when
+   * none is. Use it beside `email` and `phone` before contacting the customer.
+   */
+  marketingChannels?: Maybe<Array<MarketingChannel>>;
   /** The primary phone in E.164, chosen by the `phone` rule. */
   phone?: Maybe<Scalars['String']['output']>;
   /** Every usable phone of the customer in E.164, the primary one first. */
   phones?: Maybe<Array<Scalars['String']['output']>>;
+  /**
+   * What the customer likes, derived live from their golden record and their whole history (the
+   * same figures as `journeySummary`). Profiling: null with CONSENT_REQUIRED when the customer's
+   * profiling consent withholds it (`PROFILING_CONSENT`), like `segments`, `inSegment`,
+   * `lifecycle`, `clv` and `rfm`.
+   */
+  preferences?: Maybe<Preferences>;
   /**
    * Why each golden field has its value: the rule that chose it, the record it comes from, and
    * the candidates that lost. `field` names one golden field (`firstName`, `lastName`,
@@ -407,7 +459,7 @@ export type Customer = {
    * are fitted over.
    *
    * When a silo fails, the figures are computed from the others, with `partial` true and one error
-   * naming the silo.
+   * naming the silo. Profiling: null with CONSENT_REQUIRED when the customer's profiling consent withholds it (`PROFILING_CONSENT`; `Customer.consent.profiling`).
    */
   rfm?: Maybe<Rfm>;
   /**
@@ -416,6 +468,7 @@ export type Customer = {
    * value that is unknown for this customer (a silo failed, no lifetime-value model) and that
    * decides the result leaves the customer out of that segment; a silo that fails is reported
    * once, with its error, and the segments the other silos decide are still listed.
+   * Profiling: null with CONSENT_REQUIRED when the customer's profiling consent withholds it (`PROFILING_CONSENT`; `Customer.consent.profiling`).
    */
   segments?: Maybe<Array<Segment>>;
   /**
@@ -485,6 +538,19 @@ export type CustomerProvenanceArgs = {
  */
 export type CustomerRfmArgs = {
   windowDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A customer's consent per purpose (see `Customer.consent`). */
+export type CustomerConsent = {
+  __typename?: 'CustomerConsent';
+  /** Marketing by email. */
+  emailMarketing: PurposeConsent;
+  /** The channels with granted marketing consent, as `Customer.marketingChannels`. */
+  marketingChannels: Array<MarketingChannel>;
+  /** Profiling for personalization: segments, lifecycle, lifetime value, RFM and preferences are withheld without it (`PROFILING_CONSENT`). */
+  profiling: PurposeConsent;
+  /** Marketing by SMS. */
+  smsMarketing: PurposeConsent;
 };
 
 /** How completely the gateway could resolve a customer across the silos in this request. */
@@ -763,6 +829,8 @@ export type LoyaltyMember = {
   cardNumber?: Maybe<Scalars['String']['output']>;
   /** When the member joined. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Whether the member agreed that the program processes their data to personalize (`agreement3`, the data-processing agreement: the profiling purpose of `Customer.consent`). Undated, as `marketingConsent`. */
+  dataProcessingConsent?: Maybe<Scalars['Boolean']['output']>;
   /** Email, as given at sign-up (not normalized). */
   email?: Maybe<Scalars['String']['output']>;
   /** First name, as given at sign-up. */
@@ -771,7 +839,7 @@ export type LoyaltyMember = {
   id: Scalars['ID']['output'];
   /** Last name, as given at sign-up. */
   lastName?: Maybe<Scalars['String']['output']>;
-  /** Whether the member agreed to receive marketing (`agreement2`). */
+  /** Whether the member agreed to receive marketing (`agreement2`). Open Loyalty keeps no date of it: `updatedAt` is the latest it can be. */
   marketingConsent?: Maybe<Scalars['Boolean']['output']>;
   /** Phone, as given at sign-up (not normalized). */
   phone?: Maybe<Scalars['String']['output']>;
@@ -782,6 +850,8 @@ export type LoyaltyMember = {
    * recorded. `limit` is between 1 and 100.
    */
   transactions?: Maybe<Array<LoyaltyTransaction>>;
+  /** When any field of the member last changed. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 
@@ -810,6 +880,13 @@ export type LoyaltyTransaction = {
   /** Where it happened: the store's name or code (`purchasePlace`). */
   store?: Maybe<Scalars['String']['output']>;
 };
+
+/** A channel marketing can reach the customer on. */
+export type MarketingChannel =
+  /** Email, at `Customer.email`. */
+  | 'email'
+  /** SMS, at `Customer.phone`. */
+  | 'sms';
 
 /**
  * Operations on the gateway's identity-link cache. They need the `admin` scope (an API key or a
@@ -891,6 +968,23 @@ export type PostalAddress = {
   street?: Maybe<Scalars['String']['output']>;
 };
 
+/** What a customer likes (see `Customer.preferences`). */
+export type Preferences = {
+  __typename?: 'Preferences';
+  /** Categories they bought most, net of returns, most first (at most 5): as `journeySummary.favouriteCategories`. */
+  favouriteCategories: Array<Scalars['String']['output']>;
+  /** The store of most of their store purchases (ties by name): as `journeySummary.favouriteStore`. */
+  favouriteStore?: Maybe<Scalars['String']['output']>;
+  /** The language to address them in, an IETF tag: the golden `locale`. */
+  language?: Maybe<Scalars['String']['output']>;
+  /** True when a silo could not be read: what it holds is missing from the figures. */
+  partial: Scalars['Boolean']['output'];
+  /** The channel of most of their touchpoints (ties: the most recently used); null without any. */
+  preferredChannel?: Maybe<Channel>;
+  /** The silos that failed. */
+  unavailableSources: Array<Source>;
+};
+
 /** A product page seen during a visit (an e-commerce product view). */
 export type ProductView = {
   __typename?: 'ProductView';
@@ -909,7 +1003,7 @@ export type ProvenanceCandidate = {
   __typename?: 'ProvenanceCandidate';
   /** The reason in words. */
   detail: Scalars['String']['output'];
-  /** Why it lost: `empty`, `blocked` (a placeholder), `invalid`, `duplicate` (same as the winner), `lowerPriority`, `older`, `newer`, `lessFrequent` or `tieBreak`. */
+  /** Why it lost: `empty`, `blocked` (a placeholder), `invalid`, `duplicate` (same as the winner), `lowerPriority`, `older`, `newer`, `lessFrequent` or `tieBreak`; for consent, `older`, `withdrawalWins` or `sameDecision`. */
   reason: Scalars['String']['output'];
   /** The record that holds it. */
   recordId: Scalars['ID']['output'];
@@ -934,6 +1028,27 @@ export type PurchaseLine = {
   sku?: Maybe<Scalars['String']['output']>;
   /** Price of one unit, in the purchase's currency. */
   unitPrice: Scalars['Float']['output'];
+};
+
+/** What a customer decided for one purpose, and the decision it comes from. */
+export type PurposeConsent = {
+  __typename?: 'PurposeConsent';
+  /** When it was made, when the silo dates it (Shopify's `consent_updated_at`); null for an undated decision. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** What the silo holds, in its own terms, e.g. `hs_email_optout = true` or `sms_marketing_consent.state = subscribed`. */
+  evidence?: Maybe<Scalars['String']['output']>;
+  /** For an undated decision (HubSpot's opt-out, Open Loyalty's agreements): the latest it can have been made, its record's last update. */
+  notAfter?: Maybe<Scalars['DateTime']['output']>;
+  /** Why the status is what it is: the deciding record (`rule: mostRecentDecision`) and every other decision with why it lost. */
+  provenance: FieldProvenance;
+  /** The purpose. */
+  purpose: ConsentPurpose;
+  /** The record holding it, in that silo. */
+  recordId?: Maybe<Scalars['ID']['output']>;
+  /** The silo of the deciding decision; null when there is none. */
+  source?: Maybe<Source>;
+  /** `granted`, `denied`, or `unknown` when no silo holds an explicit decision (or a silo that may hold a withdrawal failed). */
+  status: ConsentStatus;
 };
 
 /** The entry points: look customers up by any identifier they are known by. */
@@ -1061,6 +1176,22 @@ export type Segment = {
 };
 
 /**
+ * A marketing consent as the shop keeps it for one channel (Shopify `email_marketing_consent`,
+ * `sms_marketing_consent`).
+ */
+export type ShopMarketingConsent = {
+  __typename?: 'ShopMarketingConsent';
+  /** Who collected it, for SMS: `SHOPIFY` or `OTHER` (`consent_collected_from`); null when the shop does not say. */
+  collectedFrom?: Maybe<Scalars['String']['output']>;
+  /** `single_opt_in`, `confirmed_opt_in` or `unknown` (Shopify `opt_in_level`), if the shop says. */
+  optInLevel?: Maybe<Scalars['String']['output']>;
+  /** `subscribed`, `not_subscribed`, `unsubscribed` or `pending` (a double opt-in not confirmed yet); Shopify also documents `redacted` and `invalid`. */
+  state: Scalars['String']['output'];
+  /** When the state last changed (`consent_updated_at`); null when it never did. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/**
  * The silos the gateway federates. The value is also the prefix of a source record key
  * (`crm:101`).
  */
@@ -1101,6 +1232,8 @@ export type SurvivorshipRule =
   | 'mostFrequent'
   /** The value of the most recently updated record. */
   | 'mostRecent'
+  /** Consent: the most recent explicit decision, a withdrawal winning ties and any doubt (`Customer.consent`). */
+  | 'mostRecentDecision'
   /** The first silo of an ordered list that has a usable value. */
   | 'sourcePriority';
 
@@ -1298,8 +1431,11 @@ export type ResolversTypes = {
   ClvTimeUnit: ClvTimeUnit;
   CommerceCustomer: ResolverTypeWrapper<CommerceCustomerRecord>;
   CommerceOrder: ResolverTypeWrapper<Omit<CommerceOrder, 'lines'> & { lines: Array<ResolversTypes['PurchaseLine']> }>;
+  ConsentPurpose: ConsentPurpose;
+  ConsentStatus: ConsentStatus;
   CrmContact: ResolverTypeWrapper<CrmContactRecord>;
   Customer: ResolverTypeWrapper<CustomerParent>;
+  CustomerConsent: ResolverTypeWrapper<CustomerConsent>;
   CustomerResolution: ResolverTypeWrapper<CustomerResolution>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1320,18 +1456,22 @@ export type ResolversTypes = {
   LifecycleStage: LifecycleStage;
   LoyaltyMember: ResolverTypeWrapper<LoyaltyMemberRecord>;
   LoyaltyTransaction: ResolverTypeWrapper<Omit<LoyaltyTransaction, 'lines'> & { lines: Array<ResolversTypes['PurchaseLine']> }>;
+  MarketingChannel: MarketingChannel;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OrderDiscount: ResolverTypeWrapper<OrderDiscount>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PageView: ResolverTypeWrapper<PageView>;
   PostalAddress: ResolverTypeWrapper<PostalAddress>;
+  Preferences: ResolverTypeWrapper<Preferences>;
   ProductView: ResolverTypeWrapper<ProductView>;
   ProvenanceCandidate: ResolverTypeWrapper<ProvenanceCandidate>;
   PurchaseLine: ResolverTypeWrapper<PurchaseLineRecord>;
+  PurposeConsent: ResolverTypeWrapper<PurposeConsent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RedeemedReward: ResolverTypeWrapper<RedeemedReward>;
   Rfm: ResolverTypeWrapper<Rfm>;
   Segment: ResolverTypeWrapper<CompiledSegment>;
+  ShopMarketingConsent: ResolverTypeWrapper<ShopMarketingConsent>;
   Source: Source;
   SourceRecord: ResolverTypeWrapper<SourceRecord>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -1354,6 +1494,7 @@ export type ResolversParentTypes = {
   CommerceOrder: Omit<CommerceOrder, 'lines'> & { lines: Array<ResolversParentTypes['PurchaseLine']> };
   CrmContact: CrmContactRecord;
   Customer: CustomerParent;
+  CustomerConsent: CustomerConsent;
   CustomerResolution: CustomerResolution;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1377,13 +1518,16 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   PageView: PageView;
   PostalAddress: PostalAddress;
+  Preferences: Preferences;
   ProductView: ProductView;
   ProvenanceCandidate: ProvenanceCandidate;
   PurchaseLine: PurchaseLineRecord;
+  PurposeConsent: PurposeConsent;
   Query: Record<PropertyKey, never>;
   RedeemedReward: RedeemedReward;
   Rfm: Rfm;
   Segment: CompiledSegment;
+  ShopMarketingConsent: ShopMarketingConsent;
   SourceRecord: SourceRecord;
   String: Scalars['String']['output'];
   Touchpoint: TouchpointRecord;
@@ -1444,6 +1588,7 @@ export type CommerceCustomerResolvers<ContextType = RequestContext, ParentType e
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  emailMarketing?: Resolver<Maybe<ResolversTypes['ShopMarketingConsent']>, ParentType, ContextType>;
   emailMarketingConsent?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1451,6 +1596,7 @@ export type CommerceCustomerResolvers<ContextType = RequestContext, ParentType e
   orders?: Resolver<Maybe<Array<ResolversTypes['CommerceOrder']>>, ParentType, ContextType, RequireFields<CommerceCustomerOrdersArgs, 'limit'>>;
   ordersCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  smsMarketing?: Resolver<Maybe<ResolversTypes['ShopMarketingConsent']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   totalSpent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1480,6 +1626,7 @@ export type CrmContactResolvers<ContextType = RequestContext, ParentType extends
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  legalBasis?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   mergedContactIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   mobilePhone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1492,6 +1639,7 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   birthDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   clv?: Resolver<Maybe<ResolversTypes['Clv']>, ParentType, ContextType>;
   commerce?: Resolver<Maybe<Array<ResolversTypes['CommerceCustomer']>>, ParentType, ContextType>;
+  consent?: Resolver<Maybe<ResolversTypes['CustomerConsent']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   crm?: Resolver<Maybe<Array<ResolversTypes['CrmContact']>>, ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1507,13 +1655,22 @@ export type CustomerResolvers<ContextType = RequestContext, ParentType extends R
   lifecycle?: Resolver<Maybe<ResolversTypes['Lifecycle']>, ParentType, ContextType>;
   locale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   loyalty?: Resolver<Maybe<Array<ResolversTypes['LoyaltyMember']>>, ParentType, ContextType>;
+  marketingChannels?: Resolver<Maybe<Array<ResolversTypes['MarketingChannel']>>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phones?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  preferences?: Resolver<Maybe<ResolversTypes['Preferences']>, ParentType, ContextType>;
   provenance?: Resolver<Maybe<Array<ResolversTypes['FieldProvenance']>>, ParentType, ContextType, Partial<CustomerProvenanceArgs>>;
   resolution?: Resolver<Maybe<ResolversTypes['CustomerResolution']>, ParentType, ContextType>;
   rfm?: Resolver<Maybe<ResolversTypes['Rfm']>, ParentType, ContextType, Partial<CustomerRfmArgs>>;
   segments?: Resolver<Maybe<Array<ResolversTypes['Segment']>>, ParentType, ContextType>;
   sourceRecords?: Resolver<Maybe<Array<ResolversTypes['SourceRecord']>>, ParentType, ContextType>;
+};
+
+export type CustomerConsentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CustomerConsent'] = ResolversParentTypes['CustomerConsent']> = {
+  emailMarketing?: Resolver<ResolversTypes['PurposeConsent'], ParentType, ContextType>;
+  marketingChannels?: Resolver<Array<ResolversTypes['MarketingChannel']>, ParentType, ContextType>;
+  profiling?: Resolver<ResolversTypes['PurposeConsent'], ParentType, ContextType>;
+  smsMarketing?: Resolver<ResolversTypes['PurposeConsent'], ParentType, ContextType>;
 };
 
 export type CustomerResolutionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CustomerResolution'] = ResolversParentTypes['CustomerResolution']> = {
@@ -1611,6 +1768,7 @@ export type LoyaltyMemberResolvers<ContextType = RequestContext, ParentType exte
   birthDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   cardNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  dataProcessingConsent?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1619,6 +1777,7 @@ export type LoyaltyMemberResolvers<ContextType = RequestContext, ParentType exte
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   transactions?: Resolver<Maybe<Array<ResolversTypes['LoyaltyTransaction']>>, ParentType, ContextType, RequireFields<LoyaltyMemberTransactionsArgs, 'limit'>>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type LoyaltyTransactionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LoyaltyTransaction'] = ResolversParentTypes['LoyaltyTransaction']> = {
@@ -1662,6 +1821,15 @@ export type PostalAddressResolvers<ContextType = RequestContext, ParentType exte
   street?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type PreferencesResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Preferences'] = ResolversParentTypes['Preferences']> = {
+  favouriteCategories?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  favouriteStore?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  partial?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  preferredChannel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
+  unavailableSources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+};
+
 export type ProductViewResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ProductView'] = ResolversParentTypes['ProductView']> = {
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1684,6 +1852,17 @@ export type PurchaseLineResolvers<ContextType = RequestContext, ParentType exten
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sku?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type PurposeConsentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PurposeConsent'] = ResolversParentTypes['PurposeConsent']> = {
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  evidence?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  notAfter?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  provenance?: Resolver<ResolversTypes['FieldProvenance'], ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['ConsentPurpose'], ParentType, ContextType>;
+  recordId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  source?: Resolver<Maybe<ResolversTypes['Source']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ConsentStatus'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -1718,6 +1897,13 @@ export type SegmentResolvers<ContextType = RequestContext, ParentType extends Re
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ShopMarketingConsentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ShopMarketingConsent'] = ResolversParentTypes['ShopMarketingConsent']> = {
+  collectedFrom?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  optInLevel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type SourceRecordResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SourceRecord'] = ResolversParentTypes['SourceRecord']> = {
@@ -1781,6 +1967,7 @@ export type Resolvers<ContextType = RequestContext> = {
   CommerceOrder?: CommerceOrderResolvers<ContextType>;
   CrmContact?: CrmContactResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
+  CustomerConsent?: CustomerConsentResolvers<ContextType>;
   CustomerResolution?: CustomerResolutionResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -1800,13 +1987,16 @@ export type Resolvers<ContextType = RequestContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   PageView?: PageViewResolvers<ContextType>;
   PostalAddress?: PostalAddressResolvers<ContextType>;
+  Preferences?: PreferencesResolvers<ContextType>;
   ProductView?: ProductViewResolvers<ContextType>;
   ProvenanceCandidate?: ProvenanceCandidateResolvers<ContextType>;
   PurchaseLine?: PurchaseLineResolvers<ContextType>;
+  PurposeConsent?: PurposeConsentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RedeemedReward?: RedeemedRewardResolvers<ContextType>;
   Rfm?: RfmResolvers<ContextType>;
   Segment?: SegmentResolvers<ContextType>;
+  ShopMarketingConsent?: ShopMarketingConsentResolvers<ContextType>;
   SourceRecord?: SourceRecordResolvers<ContextType>;
   Touchpoint?: TouchpointResolvers<ContextType>;
   Visit?: VisitResolvers<ContextType>;

@@ -10,6 +10,7 @@ import type {
   CommerceCustomerRecord,
   CommerceOrderRecord,
   CrmContactRecord,
+  CrmSubscriptionStatusRecord,
   FoundRecord,
   Identifier,
   LoyaltyMemberRecord,
@@ -32,6 +33,7 @@ import type { CompiledSegment } from '../insights/segments/compile.js';
 import type { JourneyStream, TouchpointRecord } from '../journey/touchpoint.js';
 import { FULL_ACCESS, type AccessGrant } from '../access/scopes.js';
 import { AccessRecord } from './access-record.js';
+import type { ProfilingConsentMode, PurposeConsent } from '../golden/consent.js';
 
 /** What every request shares: built once at start-up. */
 export interface GatewayServices {
@@ -52,6 +54,8 @@ export interface GatewayServices {
 export interface InsightServices {
   /** `Customer.rfm`'s window when a query gives none, in days (RFM_WINDOW_DAYS). */
   rfmWindowDays: number;
+  /** Which profiling consent withholds the personalization outputs (PROFILING_CONSENT; consent-gate.ts). */
+  profilingConsent: ProfilingConsentMode;
   lifecycle: LifecycleThresholds;
   /** The retailer's IANA time zone (TIME_ZONE): purchases are counted in its calendar days. */
   timeZone: string;
@@ -78,6 +82,7 @@ export class RequestLoaders {
   #loyaltyTransactions?: DataLoader<LimitedListKey, LoyaltyTransactionRecord[], string>;
   #commerceOrders?: DataLoader<LimitedListKey, CommerceOrderRecord[], string>;
   #commerceProductCategories?: DataLoader<string, string | null>;
+  #crmSubscriptions?: DataLoader<string, CrmSubscriptionStatusRecord[]>;
 
   constructor(private readonly services: GatewayServices) {}
 
@@ -116,6 +121,13 @@ export class RequestLoaders {
     return (this.#commerceOrders ??= limitedListLoader((ids, limit) => this.connectors.commerce.ordersOf(ids, limit)));
   }
 
+  /** The CRM's EMAIL subscription statuses of an address (consent), keyed lower-cased. */
+  get crmSubscriptions(): DataLoader<string, CrmSubscriptionStatusRecord[]> {
+    return (this.#crmSubscriptions ??= new DataLoader((emails: readonly string[]) => this.connectors.crm.subscriptionStatuses(emails), {
+      cacheKeyFn: (email) => email.trim().toLowerCase(),
+    }));
+  }
+
   /** The category of a shop product (order lines carry only the product id). */
   get commerceProductCategories(): DataLoader<string, string | null> {
     return (this.#commerceProductCategories ??= new DataLoader(async (ids: readonly string[]) => {
@@ -151,6 +163,17 @@ export interface RequestContext {
    * `purchasesOf`): `rfm`, `lifecycle` and `clv` in one query build it once. Made on first use.
    */
   purchaseHistories?: WeakMap<CustomerParent, Map<string, Promise<PurchaseRead>>>;
+  /**
+   * Each customer's golden consent read in this request, per set of silos read (consent-gate.ts):
+   * the personalization fields' gate and `Customer.consent` share it. Made on first use.
+   */
+  consents?: WeakMap<CustomerParent, Map<string, Promise<ConsentRead>>>;
+}
+
+/** A customer's golden consent as the consent gate reads it, and the silo failures met. */
+export interface ConsentRead {
+  readonly consent: readonly PurposeConsent[];
+  readonly failures: readonly SourceError[];
 }
 
 /** A customer's purchase history as the insights read it, and the silos that failed (insights.ts `purchasesOf`). */

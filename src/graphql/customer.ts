@@ -7,7 +7,9 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { badUserInput, SourceError } from '../shared/errors.js';
 import { pathOf, scopeOfField } from './failures.js';
 import { siloRecords } from './customer-records.js';
+import { consentResolvers, gatePersonalization } from './consent-gate.js';
 import { goldenResolvers } from './golden.js';
+import { preferencesResolvers } from './preferences.js';
 import { insightResolvers } from './insights.js';
 import { journeyResolvers } from './journey.js';
 import { segmentCustomerResolvers } from './segments.js';
@@ -18,7 +20,11 @@ import { SOURCES, type LimitedListKey, type RequestContext } from './context.js'
 /** The most items a list field (`limit`) answers. */
 const MAX_LIMIT = 100;
 
-export const customerResolvers: CustomerResolvers = {
+/**
+ * Every field of Customer. The personalization outputs are behind the profiling consent gate,
+ * applied here once for all of them (consent-gate.ts).
+ */
+export const customerResolvers: CustomerResolvers = gatePersonalization({
   id: (customer) => customer.goldenId,
   resolution: (customer) => ({
     complete: customer.failures.size === 0,
@@ -36,7 +42,9 @@ export const customerResolvers: CustomerResolvers = {
   ...journeyResolvers,
   ...insightResolvers,
   ...segmentCustomerResolvers,
-};
+  ...preferencesResolvers,
+  ...consentResolvers,
+});
 
 export const loyaltyMemberResolvers: LoyaltyMemberResolvers = {
   transactions: (member, { limit }, ctx, info) => newest(ctx.loaders.loyaltyTransactions, member.id, limit, ctx, info),

@@ -10,7 +10,7 @@ import type { CustomerParent } from '../identity/resolved-customer.js';
 import { decodeCursor } from '../journey/cursor.js';
 import { filterKey, parseJourneyArgs, planJourney } from '../journey/filter.js';
 import { readJourneyPage } from '../journey/page.js';
-import { JourneySummaryFold } from '../journey/summary.js';
+import { JourneySummaryFold, type JourneyFigures } from '../journey/summary.js';
 import { SourceError } from '../shared/errors.js';
 import type { RequestContext } from './context.js';
 import { reportFailures } from './failures.js';
@@ -37,29 +37,38 @@ export const journeyResolvers: JourneyResolvers = {
   },
 
   journeySummary: async (customer, _args, ctx, info) => {
-    // Started before any await, so that a `journey` beside it finds them (see there).
-    const histories = wholeHistories(customer, ctx);
-    // Shop lines name their product; its category is fetched (batched per read) before the fold counts it.
-    const categories = new Map<string, string | null>();
-    const wantsCategories = selects(info, 'favouriteCategories');
-    const fold = new JourneySummaryFold({ currency: await shopCurrency(customer, ctx), categoryOf: (id) => categories.get(id) ?? null });
-    const failures: SourceError[] = [];
-    await Promise.all(
-      [...histories.values()].map(async (history) => {
-        try {
-          const touchpoints = await history;
-          if (wantsCategories) await loadCategories(touchpoints, categories, ctx);
-          for (const touchpoint of touchpoints) fold.add(touchpoint);
-        } catch (error) {
-          if (!(error instanceof SourceError)) throw error;
-          failures.push(error);
-        }
-      }),
-    );
+    const { figures, failures } = await journeyFigures(customer, ctx, selects(info, 'favouriteCategories'));
     const unavailableSources = reportFailures(customer, failures, ctx, info);
-    return { ...fold.result(), partial: unavailableSources.length > 0, unavailableSources };
+    return { ...figures, partial: unavailableSources.length > 0, unavailableSources };
   },
 };
+
+/**
+ * The figures of the customer's whole journey (src/journey/summary.ts) and the silos that failed:
+ * `journeySummary` and `preferences` (preferences.ts) answer from them. Categories are fetched
+ * only when `withCategories`.
+ */
+export async function journeyFigures(customer: CustomerParent, ctx: RequestContext, withCategories: boolean): Promise<{ figures: JourneyFigures; failures: SourceError[] }> {
+  // Started before any await, so that a `journey` beside it finds them (see there).
+  const histories = wholeHistories(customer, ctx);
+  // Shop lines name their product; its category is fetched (batched per read) before the fold counts it.
+  const categories = new Map<string, string | null>();
+  const fold = new JourneySummaryFold({ currency: await shopCurrency(customer, ctx), categoryOf: (id) => categories.get(id) ?? null });
+  const failures: SourceError[] = [];
+  await Promise.all(
+    [...histories.values()].map(async (history) => {
+      try {
+        const touchpoints = await history;
+        if (withCategories) await loadCategories(touchpoints, categories, ctx);
+        for (const touchpoint of touchpoints) fold.add(touchpoint);
+      } catch (error) {
+        if (!(error instanceof SourceError)) throw error;
+        failures.push(error);
+      }
+    }),
+  );
+  return { figures: fold.result(), failures };
+}
 
 /**
  * Whether a golden id names this customer though it is not theirs now: its anchor record is one

@@ -32,6 +32,7 @@ import { siloRecords } from './customer-records.js';
 import { reportFailures } from './failures.js';
 import { loadCategories, settledHistories, shopCurrency, wholeHistories } from './histories.js';
 import { clvOf, lifecycleOf, rfmOf } from './insights.js';
+import { ALL_CONSENT_SOURCES, consentOf } from './consent-gate.js';
 
 /** The horizon of the segments' `clv.value` (catalogue.ts: "over the next 12 months"). */
 const SEGMENT_CLV_MONTHS = 12;
@@ -125,7 +126,11 @@ async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: R
   }
   if (groups.has('loyalty')) built.loyalty = loyaltyFeatures(known(loyalty));
   if (groups.has('consent')) {
-    built.consent = consentFeatures({ crmContacts: known(crm), loyaltyMembers: known(loyalty), commerceCustomers: known(commerce) });
+    // The golden consent, the decision Customer.consent answers, from the records read above
+    // (the loaders share them) and the CRM's communication preferences; its failures are its own.
+    const { consent: golden, failures: consentFailures } = await consentOf(customer, ctx, ALL_CONSENT_SOURCES);
+    reportFailures(customer, [...consentFailures], ctx, info);
+    built.consent = consentFeatures({ crmContacts: known(crm), loyaltyMembers: known(loyalty), commerceCustomers: known(commerce) }, golden);
   }
   return segmentFeatures(built);
 }

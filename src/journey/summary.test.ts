@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PurchaseLineRecord } from '../../connectors/types.js';
 import type { Device } from '../generated/graphql.js';
-import { JourneySummaryFold, summarizeJourney, type JourneySummaryOptions } from './summary.js';
+import { JourneySummaryFold, preferredChannel, summarizeJourney, type JourneySummaryOptions } from './summary.js';
 import type { TouchpointRecord } from './touchpoint.js';
 import { storeLine, tp } from './fixtures/touchpoint.js';
 
@@ -203,5 +203,14 @@ describe('summarizeJourney: edge cases', () => {
     // Order 9 before order 10 (ids by number), an order before its code (ids by text).
     expect(summarizeJourney([order10, code, order9], { currency: 'EUR' })).toMatchObject({ lastTouchpoint: order9, firstTouchpoint: order10 });
     expect(summarizeJourney([code, order9], { currency: 'EUR' })).toMatchObject({ lastTouchpoint: order9, firstTouchpoint: code });
+  });
+});
+
+describe('preferredChannel', () => {
+  it('takes the channel with the most touchpoints, the most recently used on a tie, null without any', () => {
+    const at = (day: number) => `2026-01-${String(day).padStart(2, '0')}T00:00:00.000Z`;
+    expect(preferredChannel([{ channel: 'web', count: 2, lastAt: at(9) }, { channel: 'store', count: 5, lastAt: at(1) }])).toBe('store');
+    expect(preferredChannel([{ channel: 'web', count: 3, lastAt: at(2) }, { channel: 'app', count: 3, lastAt: at(7) }])).toBe('app');
+    expect(preferredChannel([])).toBeNull();
   });
 });

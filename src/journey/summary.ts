@@ -294,3 +294,15 @@ function byText(a: string, b: string): number {
 function deviceOf(device: Device): Device {
   return { visitorId: device.visitorId, type: device.type ?? null, operatingSystem: device.operatingSystem ?? null, browser: device.browser ?? null };
 }
+
+/**
+ * The preferred channel of a journey (`Customer.preferences`): the channel with the most
+ * touchpoints of its `channels`; ties go to the one used most recently. Null without any.
+ */
+export function preferredChannel(channels: readonly Pick<ChannelActivity, 'channel' | 'count' | 'lastAt'>[]): ChannelActivity['channel'] | null {
+  let best: Pick<ChannelActivity, 'channel' | 'count' | 'lastAt'> | null = null;
+  for (const c of channels) {
+    if (best === null || c.count > best.count || (c.count === best.count && Date.parse(c.lastAt) > Date.parse(best.lastAt))) best = c;
+  }
+  return best?.channel ?? null;
+}

@@ -51,6 +51,7 @@ describe('configuration', () => {
         },
         insights: {
           rfmWindowDays: 365,
+          profilingConsent: 'denied',
           lifecycle: { frequentPurchases: 4, frequentWindowDays: 365, slowingGapRatio: 2, slowingMinGapDays: 30, slowingPAlive: 0.5, lapsedDays: 365 },
           clv: { modelFile: null, monthlyDiscountRate: 0.01, margin: 1 },
         },
@@ -80,6 +81,7 @@ describe('configuration', () => {
     });
     expect(result.ok && result.config.insights).toEqual({
       rfmWindowDays: 180,
+      profilingConsent: 'denied',
       lifecycle: { frequentPurchases: 6, frequentWindowDays: 730, slowingGapRatio: 2.5, slowingMinGapDays: 0, slowingPAlive: 0.35, lapsedDays: 540 },
       clv: { modelFile: null, monthlyDiscountRate: 0.01, margin: 1 },
     });
@@ -215,7 +217,7 @@ describe('configuration', () => {
   it('names missing required settings', () => {
     const { CRM_ACCESS_TOKEN: _omitted, ...rest } = silos;
     const result = parseConfig({ env: rest });
-    expect(!result.ok && result.errors).toEqual(['Missing setting CRM_ACCESS_TOKEN: HubSpot private app access token (scope `crm.objects.contacts.read`).']);
+    expect(!result.ok && result.errors).toEqual(['Missing setting CRM_ACCESS_TOKEN: HubSpot private app access token (scopes `crm.objects.contacts.read`, and `communication_preferences.read` for `Customer.consent`).']);
   });
 
   it('refuses unknown keys in the file, each with the closest setting, and a file that is not an object', () => {

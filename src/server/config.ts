@@ -18,6 +18,7 @@ import { parseSurvivorshipRules, type SurvivorshipRules } from '../golden/rules-
 import { DEFAULT_IDENTITY_RULES, type IdentityRules } from '../identity/rules.js';
 import { DEFAULT_LIFECYCLE_THRESHOLDS, type LifecycleThresholds } from '../insights/lifecycle.js';
 import { DEFAULT_RFM_WINDOW_DAYS } from '../insights/rfm.js';
+import { PROFILING_CONSENT_MODES, type ProfilingConsentMode } from '../golden/consent.js';
 import type { LogLevel } from '../shared/logger.js';
 import { assertNever } from '../../connectors/shared/exhaustive.js';
 import { parseApiKeys, parseScopeList, type ApiKeyEntry } from '../access/credentials.js';
@@ -74,6 +75,11 @@ export interface InsightSettings {
   rfmWindowDays: number;
   /** The lifecycle stages' thresholds. */
   lifecycle: LifecycleThresholds;
+  /**
+   * Which profiling consent withholds the personalization outputs (PROFILING_CONSENT):
+   * `denied` (only a refusal) or `granted` (anything but a grant). src/golden/consent.ts.
+   */
+  profilingConsent: ProfilingConsentMode;
   /** The lifetime-value model and how `Clv.value` discounts and margins it (README, "Lifetime value"). */
   clv: {
     /** Path of the model file `npm run clv -- fit` wrote, or null: no model (`clv` null, with an error). */
@@ -384,6 +390,13 @@ const kinds = {
       return errors.length > 0 ? bad(errors.join(' ')) : ok(patterns);
     },
   } satisfies SettingKind<OriginPattern[] | null>,
+  profilingConsent: {
+    type: '`denied` or `granted`',
+    parse: (text) => {
+      const mode = PROFILING_CONSENT_MODES.find((m) => m === text.trim().toLowerCase());
+      return mode ? ok(mode) : bad(`expected \`denied\` (withhold personalization when the customer refused profiling) or \`granted\` (unless they granted it), got "${text}".`);
+    },
+  } satisfies SettingKind<ProfilingConsentMode>,
   survivorship: {
     type: 'field=rule; ...',
     parse(text) {
@@ -563,6 +576,13 @@ const GATEWAY_SETTINGS = {
     description:
       'JSON file of the segments `Customer.segments` evaluates: `[{ "name", "description", "rule" }]` (README.md, "Segments"). A bad file or rule stops the start. The demo uses `demo/segments.json`.',
   },
+  profilingConsent: {
+    name: 'PROFILING_CONSENT',
+    ...kinds.profilingConsent,
+    default: 'denied',
+    description:
+      "When the personalization outputs (`segments`, `inSegment`, `lifecycle`, `clv`, `rfm`, `preferences`) are null with CONSENT_REQUIRED: `denied`, when the customer's profiling consent is denied (personalization on the retailer's legitimate interest, stopped by an objection); `granted`, unless it is granted (the retailer relies on consent). README, \"Consent and preferences\".",
+  },
   rfmWindowDays: {
     name: 'RFM_WINDOW_DAYS',
     ...kinds.wholeNumber(1, 3650),
@@ -645,7 +665,7 @@ function endpointSettings(prefix: string, label: string, defaultTimeoutMs: numbe
 
 const CRM_SETTINGS = {
   ...endpointSettings('CRM', 'CRM (HubSpot)', 1500, 'https://api.hubapi.com'),
-  accessToken: { name: 'CRM_ACCESS_TOKEN', ...kinds.secret, description: 'HubSpot private app access token (scope `crm.objects.contacts.read`).' },
+  accessToken: { name: 'CRM_ACCESS_TOKEN', ...kinds.secret, description: 'HubSpot private app access token (scopes `crm.objects.contacts.read`, and `communication_preferences.read` for `Customer.consent`).' },
 } satisfies SettingTable;
 
 const LOYALTY_SETTINGS = {
@@ -875,6 +895,7 @@ function gatewaySettingsOf(v: Values<typeof GATEWAY_SETTINGS>, mode: RunMode, so
     },
     insights: {
       rfmWindowDays: v.rfmWindowDays,
+      profilingConsent: v.profilingConsent,
       lifecycle: {
         frequentPurchases: v.lifecycleFrequentPurchases,
         frequentWindowDays: v.lifecycleFrequentWindowDays,

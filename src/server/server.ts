@@ -58,8 +58,12 @@ query Customer($id: ID!) {
     }
     journeySummary { touchpoints purchases totalSpend currency favouriteStore }
     # Where they are in their life cycle and the segments they are in now (README, "Segments").
+    # Null with CONSENT_REQUIRED when they refused profiling (README, "Consent and preferences").
     lifecycle { stage reason since }
     segments { name description }
+    # What they consented to, and the channels marketing may use.
+    consent { emailMarketing { status source evidence } profiling { status source evidence } }
+    marketingChannels
   }
 }
 `;
@@ -106,6 +110,7 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
     cursorKey: settings.cursorSecret || randomBytes(32),
     insights: {
       rfmWindowDays: settings.insights.rfmWindowDays,
+      profilingConsent: settings.insights.profilingConsent,
       lifecycle: settings.insights.lifecycle,
       timeZone: settings.timeZone,
       clvModel: options.clvModel ?? null,

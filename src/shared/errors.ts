@@ -30,6 +30,8 @@ export const ErrorCode = {
   CLV_MONEY_UNAVAILABLE: 'CLV_MONEY_UNAVAILABLE',
   /** `inSegment` whose rule hangs on a value unknown for this customer (a silo failed, no model). */
   SEGMENT_UNDECIDED: 'SEGMENT_UNDECIDED',
+  /** A personalization output (segments, lifecycle, CLV, RFM, preferences) withheld: the customer's profiling consent does not allow it. */
+  CONSENT_REQUIRED: 'CONSENT_REQUIRED',
   /** Anything unexpected; details go to the log only. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -57,6 +59,8 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
     "`clv.expectedAverageSpend` or `clv.value` of a customer who bought is null because the model cannot value their money: it was fitted without spend, or without a currency, or their purchases are in another currency than the model's (money is never converted). The message says which; `pAlive` and `expectedPurchases` stand.",
   SEGMENT_UNDECIDED:
     "`inSegment` cannot tell: the segment's rule reads a value unknown for this customer (a silo it needs failed, reported beside it, or no lifetime-value model for `clv` and RFM scores); `extensions.segment` names it.",
+  CONSENT_REQUIRED:
+    'A personalization output (`segments`, `inSegment`, `lifecycle`, `clv`, `rfm`, `preferences`) is null because the customer\'s profiling consent withholds it under `PROFILING_CONSENT` (`denied`: they refused; `granted`: they did not grant it). `extensions.purpose` is `profiling`, `extensions.status` the consent status; `Customer.consent.profiling` says where the decision comes from. The other fields stand.',
   INTERNAL_SERVER_ERROR: 'A bug in the gateway. The details are in the gateway log, never in the response.',
 };
 

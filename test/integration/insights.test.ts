@@ -158,10 +158,11 @@ describe('Customer.segments and inSegment', () => {
     };
     // The member record alone (links cached by the first request).
     expect(await count('query ($id: ID!) { customer(id: $id) { inSegment(name: "goldMembers") } }')).toEqual({ crm: {}, loyalty: { 'member.list': 1 }, commerce: {}, analytics: {} });
-    // A lifecycle rule reads the purchases: the receipts, the shop account (its currency) and its orders.
+    // A lifecycle rule reads the purchases: the receipts, the shop account (its currency) and its
+    // orders; and the member, whose data-processing agreement the consent gate reads first.
     expect(await count('query ($id: ID!) { customer(id: $id) { inSegment(name: "frequentBuyers") } }')).toEqual({
       crm: {},
-      loyalty: { 'transaction.list': 1 },
+      loyalty: { 'member.list': 1, 'transaction.list': 1 },
       commerce: { 'customers.list': 1, 'orders.list': 1 },
       analytics: {},
     });

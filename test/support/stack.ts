@@ -65,6 +65,7 @@ export const TEST_SETTINGS: GatewaySettings = {
   },
   insights: {
     rfmWindowDays: DEFAULT_RFM_WINDOW_DAYS,
+    profilingConsent: 'denied',
     lifecycle: DEFAULT_LIFECYCLE_THRESHOLDS,
     clv: { modelFile: null, monthlyDiscountRate: 0.01, margin: 1 },
   },

@@ -6,6 +6,8 @@ import { compileRule } from './compile.js';
 import { clvFeatures, lifecycleFeatures, rfmFeatures, segmentFeatures } from './features.js';
 import { HISTORY, NOW, PRODUCT_CATEGORIES } from './fixtures/history.js';
 import { journeyFeatures } from './journey-features.js';
+import { goldenConsent } from '../../golden/consent.js';
+import type { LoyaltyMemberRecord } from '../../../connectors/types.js';
 import { consentFeatures, loyaltyFeatures } from './record-features.js';
 
 describe('the feature catalogue', () => {
@@ -22,13 +24,14 @@ describe('the feature catalogue', () => {
   });
 
   it('has every field computed, and readable by a rule, for a customer known to every silo', () => {
+    const MEMBER: LoyaltyMemberRecord = { id: 'm', cardNumber: null, email: null, phone: null, firstName: null, lastName: null, birthDate: null, address: null, tier: null, activePoints: null, active: true, marketingConsent: true, createdAt: null };
     const features = segmentFeatures({
       lifecycle: lifecycleFeatures({ stage: 'repeat' }),
       rfm: rfmFeatures({ recencyDays: 2, frequency: 4, monetary: 240, averageOrderValue: 60, recencyScore: 5, frequencyScore: 4, monetaryScore: 3 }),
       clv: clvFeatures({ value: 310.5, pAlive: 0.92 }),
       journey: journeyFeatures(HISTORY, { now: NOW, streams: JOURNEY_STREAMS, currency: 'EUR', categoryOf: (id) => PRODUCT_CATEGORIES.get(id) ?? null }),
       loyalty: loyaltyFeatures([]),
-      consent: consentFeatures({ crmContacts: [], loyaltyMembers: [{ id: 'm', cardNumber: null, email: null, phone: null, firstName: null, lastName: null, birthDate: null, address: null, tier: null, activePoints: null, active: true, marketingConsent: true, createdAt: null }], commerceCustomers: [] }),
+      consent: consentFeatures({ crmContacts: [], loyaltyMembers: [MEMBER], commerceCustomers: [] }, goldenConsent({ crm: [], loyalty: [MEMBER], commerce: [] })),
     });
     const unknown: string[] = [];
     for (const group of FEATURE_GROUPS) {

@@ -176,8 +176,14 @@ export const FEATURES: { readonly [G in FeatureGroup]: Readonly<Record<string, F
       kind: 'field',
       type: 'bool',
       meaning:
-        'The cautious reading of today’s flags: true when the shop records an email subscription or the loyalty program a marketing agreement, and no record refuses (a CRM opt-out, a shop `unsubscribed`); HubSpot’s opt-out being false is not consent (it is the default).',
+        'Whether the customer’s golden email-marketing consent is `granted` (`Customer.consent.emailMarketing`: their most recent explicit decision, a withdrawal never overridden by an older grant); false when denied or never decided; unknown when a silo that may hold a withdrawal failed.',
       streams: ['crm.contacts', 'loyalty.members', 'commerce.customers'],
+    },
+    smsMarketing: {
+      kind: 'field',
+      type: 'bool',
+      meaning: 'Whether the customer’s golden SMS-marketing consent is `granted` (`Customer.consent.smsMarketing`), read as `emailMarketing` is.',
+      streams: ['loyalty.members', 'commerce.customers'],
     },
     crmEmailOptOut: { kind: 'field', type: 'bool', meaning: 'Whether a CRM contact opted out of all marketing email (HubSpot `hs_email_optout`); unknown when no contact says.', streams: ['crm.contacts'] },
     shopEmailMarketing: {

@@ -4,6 +4,7 @@ import { compileRule, compileSegments, evaluateSegment, segmentOutcome, segments
 import { clvFeatures, lifecycleFeatures, rfmFeatures, segmentFeatures, type SegmentFeatures } from './features.js';
 import { HISTORY, NOW, PRODUCT_CATEGORIES } from './fixtures/history.js';
 import { journeyFeatures } from './journey-features.js';
+import { goldenConsent } from '../../golden/consent.js';
 import { consentFeatures, loyaltyFeatures } from './record-features.js';
 
 function segment(rule: string): CompiledSegment {
@@ -23,7 +24,7 @@ const customer: SegmentFeatures = segmentFeatures({
   rfm: rfmFeatures({ recencyDays: 2, frequency: 4, monetary: 240, recencyScore: 5, frequencyScore: 4, monetaryScore: 3 }),
   journey,
   loyalty: loyaltyFeatures([{ id: 'm1', cardNumber: null, email: null, phone: null, firstName: null, lastName: null, birthDate: null, address: null, tier: 'Gold', activePoints: 1250, active: true, marketingConsent: true, createdAt: null }]),
-  consent: consentFeatures({ crmContacts: [], loyaltyMembers: [], commerceCustomers: [] }),
+  consent: consentFeatures({ crmContacts: [], loyaltyMembers: [], commerceCustomers: [] }, goldenConsent({ crm: [], loyalty: [], commerce: [] })),
 });
 
 describe('compileRule: type-checked at load', () => {

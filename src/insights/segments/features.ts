@@ -44,6 +44,7 @@ export class LoyaltyFeatures {
 /** `consent`: the marketing consent flags the silos hold today. */
 export class ConsentFeatures {
   emailMarketing?: boolean;
+  smsMarketing?: boolean;
   crmEmailOptOut?: boolean;
   shopEmailMarketing?: string;
   loyaltyMarketing?: boolean;

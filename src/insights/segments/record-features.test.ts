@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CommerceCustomerRecord, CrmContactRecord, LoyaltyMemberRecord } from '../../../connectors/types.js';
+import { goldenConsent } from '../../golden/consent.js';
 import { consentFeatures, loyaltyFeatures } from './record-features.js';
 
 function member(id: string, fields: Partial<LoyaltyMemberRecord>): LoyaltyMemberRecord {
@@ -11,7 +12,7 @@ function contact(id: string, emailOptOut: boolean | null): CrmContactRecord {
 }
 
 function shopper(id: string, emailMarketingConsent: string | null): CommerceCustomerRecord {
-  return { id, email: null, phone: null, firstName: null, lastName: null, address: null, ordersCount: null, totalSpent: null, currency: null, emailMarketingConsent, tags: [], createdAt: null, updatedAt: null };
+  return { id, email: null, phone: null, firstName: null, lastName: null, address: null, ordersCount: null, totalSpent: null, currency: null, emailMarketingConsent, emailMarketing: emailMarketingConsent === null ? null : { state: emailMarketingConsent, updatedAt: null }, tags: [], createdAt: null, updatedAt: null };
 }
 
 describe('loyaltyFeatures', () => {
@@ -31,38 +32,52 @@ describe('loyaltyFeatures', () => {
   });
 });
 
+/** The features with the golden consent of the same records, as src/graphql/segments.ts builds them. */
+function consentOfRecords(records: { crmContacts: CrmContactRecord[] | null; loyaltyMembers: LoyaltyMemberRecord[] | null; commerceCustomers: CommerceCustomerRecord[] | null }) {
+  const golden = goldenConsent({
+    crm: records.crmContacts ?? { failed: 'crm' },
+    loyalty: records.loyaltyMembers ?? { failed: 'loyalty' },
+    commerce: records.commerceCustomers ?? { failed: 'commerce' },
+  });
+  return consentFeatures(records, golden);
+}
+
 describe('consentFeatures', () => {
-  it('agrees to email marketing on a shop subscription when no record refuses', () => {
-    const features = consentFeatures({ crmContacts: [contact('1', false)], loyaltyMembers: [], commerceCustomers: [shopper('9', 'subscribed')] });
-    expect({ ...features }).toEqual({ crmEmailOptOut: false, shopEmailMarketing: 'subscribed', emailMarketing: true });
+  it('grants email marketing on a shop subscription that no later record withdraws', () => {
+    const features = consentOfRecords({ crmContacts: [contact('1', false)], loyaltyMembers: [], commerceCustomers: [shopper('9', 'subscribed')] });
+    expect({ ...features }).toEqual({ crmEmailOptOut: false, shopEmailMarketing: 'subscribed', emailMarketing: true, smsMarketing: false });
   });
 
-  it('refuses email marketing when a CRM contact opted out, whatever the shop and the loyalty program say', () => {
-    const features = consentFeatures({
+  it('refuses email marketing when a CRM contact opted out and nothing certainly later grants it', () => {
+    const features = consentOfRecords({
       crmContacts: [contact('1', false), contact('2', true)],
       loyaltyMembers: [member('m', { marketingConsent: true })],
       commerceCustomers: [shopper('9', 'subscribed')],
     });
-    expect({ ...features }).toEqual({ crmEmailOptOut: true, shopEmailMarketing: 'subscribed', loyaltyMarketing: true, emailMarketing: false });
+    expect({ ...features }).toEqual({ crmEmailOptOut: true, shopEmailMarketing: 'subscribed', loyaltyMarketing: true, emailMarketing: false, smsMarketing: true });
   });
 
   it('takes the most restrictive shop state of several accounts, and reads an undocumented state as not_subscribed', () => {
-    expect(consentFeatures({ crmContacts: [], loyaltyMembers: [], commerceCustomers: [shopper('1', 'subscribed'), shopper('2', 'UNSUBSCRIBED')] }).shopEmailMarketing).toBe('unsubscribed');
-    expect(consentFeatures({ crmContacts: [], loyaltyMembers: [], commerceCustomers: [shopper('1', 'pending'), shopper('2', 'redacted')] }).shopEmailMarketing).toBe('not_subscribed');
+    expect(consentOfRecords({ crmContacts: [], loyaltyMembers: [], commerceCustomers: [shopper('1', 'subscribed'), shopper('2', 'UNSUBSCRIBED')] }).shopEmailMarketing).toBe('unsubscribed');
+    expect(consentOfRecords({ crmContacts: [], loyaltyMembers: [], commerceCustomers: [shopper('1', 'pending'), shopper('2', 'redacted')] }).shopEmailMarketing).toBe('not_subscribed');
   });
 
-  it('agrees on a loyalty agreement alone, but a refusal of one membership makes loyaltyMarketing false', () => {
-    expect(consentFeatures({ crmContacts: [contact('1', null)], loyaltyMembers: [member('m', { marketingConsent: true })], commerceCustomers: [] }).emailMarketing).toBe(true);
-    const split = consentFeatures({ crmContacts: [], loyaltyMembers: [member('a', { marketingConsent: true }), member('b', { marketingConsent: false })], commerceCustomers: [] });
-    expect([split.loyaltyMarketing, split.emailMarketing]).toEqual([false, true]);
+  it('a refusal of one membership makes loyaltyMarketing false and withholds the marketing its agreement would grant', () => {
+    expect(consentOfRecords({ crmContacts: [contact('1', null)], loyaltyMembers: [member('m', { marketingConsent: true })], commerceCustomers: [] }).emailMarketing).toBe(true);
+    const split = consentOfRecords({ crmContacts: [], loyaltyMembers: [member('a', { marketingConsent: true }), member('b', { marketingConsent: false })], commerceCustomers: [] });
+    expect([split.loyaltyMarketing, split.emailMarketing, split.smsMarketing]).toEqual([false, false, false]);
   });
 
-  it('does not take a CRM contact that did not opt out as consent: without a yes, emailMarketing is false', () => {
-    expect(consentFeatures({ crmContacts: [contact('1', false)], loyaltyMembers: [], commerceCustomers: [shopper('9', 'not_subscribed')] }).emailMarketing).toBe(false);
+  it('does not take a CRM contact that did not opt out as consent: without a grant, emailMarketing is false', () => {
+    expect(consentOfRecords({ crmContacts: [contact('1', false)], loyaltyMembers: [], commerceCustomers: [shopper('9', 'not_subscribed')] }).emailMarketing).toBe(false);
   });
 
-  it('leaves each flag unknown when its silo was not read or no record holds it, and emailMarketing unknown unless all three were read', () => {
-    const features = consentFeatures({ crmContacts: [contact('1', null)], loyaltyMembers: null, commerceCustomers: [shopper('9', 'subscribed')] });
+  it('leaves a flag unknown when its silo was not read, and the golden purposes unknown when a silo that may withdraw them failed', () => {
+    const features = consentOfRecords({ crmContacts: [contact('1', null)], loyaltyMembers: null, commerceCustomers: [shopper('9', 'subscribed')] });
     expect({ ...features }).toEqual({ shopEmailMarketing: 'subscribed' });
+  });
+
+  it('leaves emailMarketing and smsMarketing unknown when the golden consent was not read', () => {
+    expect({ ...consentFeatures({ crmContacts: [contact('1', true)], loyaltyMembers: [], commerceCustomers: [] }, null) }).toEqual({ crmEmailOptOut: true });
   });
 });

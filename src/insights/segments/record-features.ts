@@ -5,12 +5,14 @@
  * feature says how it reads them. A silo whose records were not read is passed as null: its
  * features are then unknown; an empty list is a silo read that holds no record of the customer.
  *
- * Consent here is the flags the silos hold today (issue 15 makes consent a golden field):
+ * Consent: `emailMarketing` and `smsMarketing` are the golden consent (src/golden/consent.ts, the
+ * same decision `Customer.consent` answers); the other features are the raw flags one silo holds:
  * HubSpot's `hs_email_optout` (`CrmContact.emailOptOut`), Shopify's
  * `email_marketing_consent.state` (`CommerceCustomer.emailMarketingConsent`) and Open
  * Loyalty's `agreement2` (`LoyaltyMember.marketingConsent`).
  */
 import type { CommerceCustomerRecord, CrmContactRecord, LoyaltyMemberRecord } from '../../../connectors/types.js';
+import type { ConsentPurpose, PurposeConsent } from '../../golden/consent.js';
 import { SHOP_EMAIL_CONSENT_STATES } from './catalogue.js';
 import { ConsentFeatures, LoyaltyFeatures } from './features.js';
 
@@ -47,14 +49,15 @@ const SHOP_STATE_ORDER: readonly string[] = ['unsubscribed', 'not_subscribed', '
 
 /**
  * The `consent` group:
+ * - `emailMarketing`, `smsMarketing`: the golden consent of the purpose is `granted` (true) or
+ *   not (false: denied, or no decision); unknown when a silo that may hold a decision failed
+ *   and no denial settles it (the golden status is then `unknown` with unavailable sources);
+ *   unknown too when `golden` is null (not read);
  * - `crmEmailOptOut`: a contact opted out (true wins); unknown when no contact holds the flag;
  * - `shopEmailMarketing`: the most restrictive state of the shop accounts; unknown when none holds one;
- * - `loyaltyMarketing`: every member that says agreed (one refusal is false); unknown when none says;
- * - `emailMarketing`: true when the shop records a subscription or the loyalty program an
- *   agreement, and no record refuses (a CRM opt-out, a shop `unsubscribed`); known only when all
- *   three silos were read. HubSpot's opt-out being false is no consent (it is the default).
+ * - `loyaltyMarketing`: every member that says agreed (one refusal is false); unknown when none says.
  */
-export function consentFeatures(records: ConsentRecords): ConsentFeatures {
+export function consentFeatures(records: ConsentRecords, golden: readonly PurposeConsent[] | null): ConsentFeatures {
   const features = new ConsentFeatures();
   const optOuts = records.crmContacts?.flatMap((c) => (typeof c.emailOptOut === 'boolean' ? [c.emailOptOut] : []));
   if (optOuts !== undefined && optOuts.length > 0) features.crmEmailOptOut = optOuts.includes(true);
@@ -67,12 +70,18 @@ export function consentFeatures(records: ConsentRecords): ConsentFeatures {
   const agreements = records.loyaltyMembers?.flatMap((m) => (typeof m.marketingConsent === 'boolean' ? [m.marketingConsent] : []));
   if (agreements !== undefined && agreements.length > 0) features.loyaltyMarketing = !agreements.includes(false);
 
-  if (records.crmContacts !== null && records.loyaltyMembers !== null && records.commerceCustomers !== null) {
-    const agreed = (states ?? []).includes('subscribed') || (agreements ?? []).includes(true);
-    const refused = (optOuts ?? []).includes(true) || (states ?? []).includes('unsubscribed');
-    features.emailMarketing = agreed && !refused;
+  if (golden !== null) {
+    features.emailMarketing = grantedOrUnknown(golden, 'emailMarketing');
+    features.smsMarketing = grantedOrUnknown(golden, 'smsMarketing');
   }
   return features;
+}
+
+function grantedOrUnknown(golden: readonly PurposeConsent[], purpose: ConsentPurpose): boolean | undefined {
+  const consent = golden.find((c) => c.purpose === purpose);
+  if (consent === undefined) return undefined;
+  if (consent.status === 'unknown' && consent.unavailableSources.length > 0) return undefined;
+  return consent.status === 'granted';
 }
 
 function shopState(state: string): string {
