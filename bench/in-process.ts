@@ -68,9 +68,10 @@ interface Recorded {
  */
 function replayingDispatcher(origins: Record<Source, string>): Dispatcher {
   const answers = new Map<string, Recorded>();
-  // Each silo's API has its own path prefix (HubSpot /crm, Open Loyalty /api, Shopify /admin).
+  // Each silo's API has its own path prefixes (HubSpot /crm and /communication-preferences, Open
+  // Loyalty /api, Shopify /admin).
   const originOf = (path: string): string =>
-    path.startsWith('/crm/') ? origins.crm : path.startsWith('/api/') ? origins.loyalty : path.startsWith('/admin/') ? origins.commerce : origins.analytics;
+    path.startsWith('/crm/') || path.startsWith('/communication-preferences/') ? origins.crm : path.startsWith('/api/') ? origins.loyalty : path.startsWith('/admin/') ? origins.commerce : origins.analytics;
   const replay = {
     async request(options: { method: string; path: string; headers?: Record<string, string>; body?: string }) {
       const key = `${options.method} ${options.path} ${options.body ?? ''}`;
