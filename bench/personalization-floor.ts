@@ -163,9 +163,9 @@ export function personalizationFloor(connectors: SiloConnectors, settings: Perso
 
     return persons.map((person, i) => {
       const member = members?.[i];
-      const { status } = goldenConsent({ crm: [], loyalty: member ? [member] : [], commerce: [] }).find((c) => c.purpose === 'profiling')!;
+      const profiling = goldenConsent({ crm: [], loyalty: member ? [member] : [], commerce: [] }).find((c) => c.purpose === 'profiling')!;
       const id = encodeGoldenId({ source: 'crm', id: person.crm });
-      if (!profilingAllowed(status, settings.profilingConsent)) return { id, lifecycle: null, clv: null, segments: null };
+      if (!profilingAllowed(profiling, settings.profilingConsent)) return { id, lifecycle: null, clv: null, segments: null };
       const touchpoints = touchpointsByPerson[i]!;
       const currency = shopCustomers[i]?.currency ?? null;
       const history = purchaseHistory(touchpoints, { currency, timeZone: settings.timeZone });

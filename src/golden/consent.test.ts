@@ -140,7 +140,13 @@ describe('goldenConsent across silos', () => {
 
 describe('profilingAllowed', () => {
   it('withholds on a denial only in `denied` mode, on anything but a grant in `granted` mode', () => {
-    expect((['granted', 'unknown', 'denied'] as const).map((s) => profilingAllowed(s, 'denied'))).toEqual([true, true, false]);
-    expect((['granted', 'unknown', 'denied'] as const).map((s) => profilingAllowed(s, 'granted'))).toEqual([true, false, false]);
+    const read = (status: 'granted' | 'unknown' | 'denied') => ({ status, unavailableSources: [] });
+    expect((['granted', 'unknown', 'denied'] as const).map((s) => profilingAllowed(read(s), 'denied'))).toEqual([true, true, false]);
+    expect((['granted', 'unknown', 'denied'] as const).map((s) => profilingAllowed(read(s), 'granted'))).toEqual([true, false, false]);
+  });
+
+  it('fails closed: an unknown because the silo holding the decision failed withholds personalization in both modes', () => {
+    const outage = { status: 'unknown' as const, unavailableSources: ['loyalty' as const] };
+    expect([profilingAllowed(outage, 'denied'), profilingAllowed(outage, 'granted')]).toEqual([false, false]);
   });
 });

@@ -234,11 +234,17 @@ export type ProfilingConsentMode = 'denied' | 'granted';
 
 export const PROFILING_CONSENT_MODES: readonly ProfilingConsentMode[] = ['denied', 'granted'];
 
-/** Whether personalization may run for a profiling status under a mode. */
-export function profilingAllowed(status: ConsentStatus, mode: ProfilingConsentMode): boolean {
+/**
+ * Whether personalization may run for the golden profiling consent under a mode. It fails
+ * closed: under `denied`, a status that is `unknown` because a silo that may hold the decision
+ * failed withholds it too, since that silo may hold a refusal (a denial must never be lost to an
+ * outage); an `unknown` with every silo read (no decision anywhere) lets it run.
+ */
+export function profilingAllowed(profiling: Pick<PurposeConsent, 'status' | 'unavailableSources'>, mode: ProfilingConsentMode): boolean {
+  const { status } = profiling;
   switch (mode) {
     case 'denied':
-      return status !== 'denied';
+      return status === 'granted' || (status === 'unknown' && profiling.unavailableSources.length === 0);
     case 'granted':
       return status === 'granted';
     default: {

@@ -80,12 +80,12 @@ export async function profilingGate(customer: CustomerParent, ctx: RequestContex
   const { consent } = await consentOf(customer, ctx, CONSENT_SOURCES.profiling);
   const profiling = consent.find((c) => c.purpose === 'profiling')!;
   const mode = ctx.services.insights.profilingConsent;
-  if (profilingAllowed(profiling.status, mode)) return null;
+  if (profilingAllowed(profiling, mode)) return null;
   const why =
     profiling.status === 'denied'
       ? 'the customer refused profiling'
       : profiling.unavailableSources.length > 0
-        ? `the customer's profiling consent could not be read (${profiling.unavailableSources.join(', ')} failed), and PROFILING_CONSENT=granted needs a grant`
+        ? `the customer's profiling consent could not be read (${profiling.unavailableSources.join(', ')} failed), and a refusal it may hold is never overridden`
         : 'the customer has not granted profiling, and PROFILING_CONSENT=granted needs a grant';
   return new GraphQLError(`Personalization is withheld: ${why}. Customer.consent.profiling says where the decision comes from.`, {
     extensions: { code: ErrorCode.CONSENT_REQUIRED, purpose: 'profiling', status: profiling.status },

@@ -581,7 +581,7 @@ const GATEWAY_SETTINGS = {
     ...kinds.profilingConsent,
     default: 'denied',
     description:
-      "When the personalization outputs (`segments`, `inSegment`, `lifecycle`, `clv`, `rfm`, `preferences`) are null with CONSENT_REQUIRED: `denied`, when the customer's profiling consent is denied (personalization on the retailer's legitimate interest, stopped by an objection); `granted`, unless it is granted (the retailer relies on consent). README, \"Consent and preferences\".",
+      "When the personalization outputs (`segments`, `inSegment`, `lifecycle`, `clv`, `rfm`, `preferences`) are null with CONSENT_REQUIRED: `denied`, when the customer's profiling consent is denied or cannot be read (personalization on the retailer's legitimate interest, stopped by an objection); `granted`, unless it is granted (the retailer relies on consent). README, \"Consent and preferences\".",
   },
   rfmWindowDays: {
     name: 'RFM_WINDOW_DAYS',

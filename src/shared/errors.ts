@@ -60,7 +60,7 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   SEGMENT_UNDECIDED:
     "`inSegment` cannot tell: the segment's rule reads a value unknown for this customer (a silo it needs failed, reported beside it, or no lifetime-value model for `clv` and RFM scores); `extensions.segment` names it.",
   CONSENT_REQUIRED:
-    'A personalization output (`segments`, `inSegment`, `lifecycle`, `clv`, `rfm`, `preferences`) is null because the customer\'s profiling consent withholds it under `PROFILING_CONSENT` (`denied`: they refused; `granted`: they did not grant it). `extensions.purpose` is `profiling`, `extensions.status` the consent status; `Customer.consent.profiling` says where the decision comes from. The other fields stand.',
+    'A personalization output (`segments`, `inSegment`, `lifecycle`, `clv`, `rfm`, `preferences`) is null because the customer\'s profiling consent withholds it under `PROFILING_CONSENT` (`denied`: they refused, or the silo holding their decision could not be read; `granted`: they did not grant it). `extensions.purpose` is `profiling`, `extensions.status` the consent status; `Customer.consent.profiling` says where the decision comes from. The other fields stand.',
   INTERNAL_SERVER_ERROR: 'A bug in the gateway. The details are in the gateway log, never in the response.',
 };
 

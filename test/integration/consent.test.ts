@@ -217,6 +217,22 @@ describe('Customer.consent across the silos', () => {
     expect(body.errors![0]!.message).toBe('Personalization is withheld: the customer refused profiling. Customer.consent.profiling says where the decision comes from.');
   });
 
+  it('fails closed when the loyalty program, which holds the profiling decision, is down: CONSENT_REQUIRED, not a profile of someone who may have refused', async () => {
+    const { loyalty } = stack.demo.simulators;
+    await loyalty.setFault({ kind: 'down' });
+    try {
+      const body = await ask('no-profiling', 'email consent { profiling { status } } lifecycle { stage } segments { name }');
+      expect(body.data!.customer).toEqual({ email: email('no-profiling'), consent: { profiling: { status: 'unknown' } }, lifecycle: null, segments: null });
+      const withheld = body.errors!.filter((e) => e.extensions!['code'] === 'CONSENT_REQUIRED');
+      expect(withheld.map((e) => [e.path!.at(-1), e.extensions!['status'], e.message])).toEqual([
+        ['lifecycle', 'unknown', "Personalization is withheld: the customer's profiling consent could not be read (loyalty failed), and a refusal it may hold is never overridden. Customer.consent.profiling says where the decision comes from."],
+        ['segments', 'unknown', "Personalization is withheld: the customer's profiling consent could not be read (loyalty failed), and a refusal it may hold is never overridden. Customer.consent.profiling says where the decision comes from."],
+      ]);
+    } finally {
+      await loyalty.setFault({ kind: 'none' });
+    }
+  });
+
   it('never reads the purchases of a customer whose personalization is withheld', async () => {
     const { loyalty } = stack.demo.simulators;
     await ask('no-profiling', 'id');
