@@ -61,6 +61,7 @@ describe('a gateway trusting a JWKS and API keys, with no anonymous access', () 
     const cases: Array<[string, string, string]> = [
       ['bad signature', await stack.issuer.mint({}, { key: 'unserved' }), "The token's signature does not verify against the key set of the identity provider."],
       ['expired', await stack.issuer.mint({ iat: exp - 600, exp }), `The token expired at ${new Date(exp * 1000).toISOString()} (clock tolerance 30 s): get a new one.`],
+      ['no expiry', await stack.issuer.mint({ exp: undefined }), 'The token has no expiry (exp claim): this gateway accepts only tokens that expire; ask the identity provider for one with a lifetime.'],
       ['wrong issuer', await stack.issuer.mint({ iss: 'https://elsewhere.example' }), `The token's issuer (iss) is not the one this gateway accepts, ${TEST_ISSUER}.`],
       [
         'wrong audience',
@@ -80,7 +81,7 @@ describe('a gateway trusting a JWKS and API keys, with no anonymous access', () 
       expect(answer.text, name).not.toContain(token);
     }
     const logged = stack.logs.slice(from).map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => l['message'] === 'request refused');
-    expect(logged.map((l) => l['reason'])).toEqual(['bad signature', 'expired', 'wrong issuer', 'wrong audience', 'algorithm not allowed', 'malformed token', 'malformed token', 'unknown API key']);
+    expect(logged.map((l) => l['reason'])).toEqual(['bad signature', 'expired', 'no expiry', 'wrong issuer', 'wrong audience', 'algorithm not allowed', 'malformed token', 'malformed token', 'unknown API key']);
     const log = stack.logs.slice(from).join('\n');
     for (const [, token] of cases) expect(log).not.toContain(token);
   });
@@ -244,12 +245,15 @@ describe('the key set at start', () => {
     await writeFile(pem, await exportSPKI(publicKey));
     const gateway = await start({ publicKeyFile: pem, issuer: 'https://pem.example', audience: 'gw' });
     try {
-      const sign = (aud: string) => new SignJWT({ scope: 'admin', azp: 'pem-client' }).setProtectedHeader({ alg: 'RS256' }).setIssuer('https://pem.example').setAudience(aud).setExpirationTime('5m').sign(privateKey);
+      const sign = (aud: string, kid?: string) =>
+        new SignJWT({ scope: 'admin', azp: 'pem-client' }).setProtectedHeader({ alg: 'RS256', ...(kid ? { kid } : {}) }).setIssuer('https://pem.example').setAudience(aud).setExpirationTime('5m').sign(privateKey);
       const post = async (token: string) => {
         const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(token) }, body: JSON.stringify({ query: EVICT, variables: { id: 'crm:1' } }) });
         return { status: res.status, body: await res.json() };
       };
       expect(await post(await sign('gw'))).toEqual({ status: 200, body: { data: { evictCustomer: { evictedIdentifiers: 0 } } } });
+      // Identity providers name their key in the header; a PEM names none, and its one key verifies it.
+      expect(await post(await sign('gw', 'provider-key-2026'))).toEqual({ status: 200, body: { data: { evictCustomer: { evictedIdentifiers: 0 } } } });
       expect((await post(await sign('other'))).status).toBe(401);
     } finally {
       await gateway.close();

@@ -109,6 +109,8 @@ async function verifyJwt(token: string, keys: JWTVerifyGetKey, auth: AuthSetting
   try {
     const { payload } = await jwtVerify(token, keys, {
       algorithms: auth.algorithms,
+      // RFC 8725 section 3.10 lets a deployment require claims; a token without `exp` would never expire.
+      requiredClaims: ['exp'],
       clockTolerance: auth.clockToleranceS,
       ...(auth.issuer !== null ? { issuer: auth.issuer } : {}),
       ...(auth.audience !== null ? { audience: auth.audience } : {}),
@@ -133,6 +135,8 @@ function jwtFailure(error: unknown, auth: AuthSettings): Authentication {
         return refused('wrong audience', `The token's audience (aud) does not include this gateway's, ${auth.audience ?? ''}: ask the identity provider for a token for it.`);
       case 'nbf':
         return refused('not yet valid', `The token is not valid yet (nbf is in the future, beyond the ${auth.clockToleranceS} s clock tolerance).`);
+      case 'exp':
+        return refused('no expiry', 'The token has no expiry (exp claim): this gateway accepts only tokens that expire; ask the identity provider for one with a lifetime.');
       case 'iat':
         return refused('bad iat', 'The token\'s issued-at time (iat) is not a valid time.');
       default:
@@ -183,7 +187,13 @@ async function loadKeySet(auth: AuthSettings): Promise<JWTVerifyGetKey | null> {
     } catch (error) {
       throw new AuthConfigurationError(`Bad setting AUTH_PUBLIC_KEY_FILE: cannot read "${path}": ${fileReadProblem((error as NodeJS.ErrnoException).code)}.`);
     }
-    return createLocalJWKSet({ keys: publicKeysOf(text, path) });
+    const keys = publicKeysOf(text, path);
+    const local = createLocalJWKSet({ keys });
+    // A file with one key that names no `kid` (a PEM always): identity providers still put a
+    // `kid` in their tokens' headers, and a set matches a header's `kid` only to a key of that
+    // `kid`. The one key verifies every token, whatever `kid` it names.
+    if (keys.length === 1 && keys[0]!.kid === undefined) return (header, token) => local({ ...header, kid: undefined }, token);
+    return local;
   }
   return null;
 }
