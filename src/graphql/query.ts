@@ -61,11 +61,16 @@ export const queryResolvers: QueryResolvers = {
 export const mutationResolvers: MutationResolvers = {
   evictCustomer: (_root, { id }, ctx) => {
     requireAdmin(ctx);
-    const start = startOf(parseId(id, ctx));
+    const input = parseId(id, ctx);
+    // How many links went tells whether that email or phone was looked up lately: the same
+    // personal data as a lookup, under the same scope.
+    const refused = lookupRefusal(input, ctx, undefined, 'Evicting a customer');
+    if (refused) throw refused;
+    const start = startOf(input);
     const evictedIdentifiers = ctx.services.identity.evict(start);
-    // The audit trail of a data-protection action: what kind of identifier and how many links
-    // went, never the identifier's value (an email, a phone).
-    ctx.services.logger.info('customer evicted', { identifierType: start.type, evictedIdentifiers });
+    // The audit trail of a data-protection action: who, what kind of identifier and how many
+    // links went, never the identifier's value (an email, a phone).
+    ctx.services.logger.info('customer evicted', { client: ctx.access.client, kind: ctx.access.kind, identifierType: start.type, evictedIdentifiers });
     return { evictedIdentifiers };
   },
 };
@@ -87,14 +92,14 @@ function noteResolutionFailures(customer: CustomerParent, path: Path, ctx: Reque
  * customer (found or not), which is personal data itself, so it needs pii:read. The error names
  * the scope, never the email or phone. `index` is the slot of `customers(ids:)`.
  */
-function lookupRefusal(input: CustomerIdInput, ctx: RequestContext, index?: number): GraphQLError | null {
+function lookupRefusal(input: CustomerIdInput, ctx: RequestContext, index?: number, action = 'Looking a customer up'): GraphQLError | null {
   if (input.kind !== 'identifier') return null;
   const { type } = input.identifier;
   if ((type !== 'email' && type !== 'phone') || ctx.access.scopes.has('pii:read')) return null;
   const which = index === undefined ? '' : `ids[${index}]: `;
   return clientError(
     ErrorCode.FORBIDDEN,
-    `${which}Looking a customer up by ${type} needs the scope "pii:read", which this client does not hold: it tells whether that person is a customer. Look them up by a record key, a card or a golden id.`,
+    `${which}${action} by ${type} needs the scope "pii:read", which this client does not hold: it tells whether that person is a customer. Use a record key, a card or a golden id.`,
     { requiredScopes: [['pii:read']] },
   );
 }

@@ -119,12 +119,12 @@ describe('looking a customer up by email or phone', () => {
     expect(body.data).toEqual({ customers: [null, null] });
     expect(body.errors!.map((e) => ({ message: e.message, path: e.path, extensions: e.extensions }))).toEqual([
       {
-        message: 'ids[0]: Looking a customer up by email needs the scope "pii:read", which this client does not hold: it tells whether that person is a customer. Look them up by a record key, a card or a golden id.',
+        message: 'ids[0]: Looking a customer up by email needs the scope "pii:read", which this client does not hold: it tells whether that person is a customer. Use a record key, a card or a golden id.',
         path: ['customers', 0],
         extensions: { code: 'FORBIDDEN', requiredScopes: [['pii:read']] },
       },
       {
-        message: 'ids[1]: Looking a customer up by phone needs the scope "pii:read", which this client does not hold: it tells whether that person is a customer. Look them up by a record key, a card or a golden id.',
+        message: 'ids[1]: Looking a customer up by phone needs the scope "pii:read", which this client does not hold: it tells whether that person is a customer. Use a record key, a card or a golden id.',
         path: ['customers', 1],
         extensions: { code: 'FORBIDDEN', requiredScopes: [['pii:read']] },
       },
@@ -141,6 +141,23 @@ describe('looking a customer up by email or phone', () => {
     expect(body.data!['customers'][0].sourceRecords.map((r: { key: string }) => r.key).sort()).toEqual([...canary.keys].sort());
     expect(body.data!['customers'][1]).toBeNull();
     expect(errorsOf(body)).toEqual([forbidden(['customers', 1], 'pii:read')]);
+  });
+
+  it('refuses evictCustomer by email or phone to an admin without pii:read: how many links went would tell whether that person was looked up', async () => {
+    const canary = canaries[2]!;
+    await client.ask(['profile:read', 'pii:read'], 'query ($id: ID!) { customer(id: $id) { id } }', { id: `email:${canary.email}` });
+    const evict = 'mutation ($id: ID!) { evictCustomer(id: $id) { evictedIdentifiers } }';
+    const refused = await client.ask(['admin'], evict, { id: `email:${canary.email}` });
+    expect(refused.body.data).toEqual({ evictCustomer: null });
+    expect(refused.body.errors!.map((e) => [e.message, e.extensions])).toEqual([
+      [
+        'Evicting a customer by email needs the scope "pii:read", which this client does not hold: it tells whether that person is a customer. Use a record key, a card or a golden id.',
+        { code: 'FORBIDDEN', requiredScopes: [['pii:read']] },
+      ],
+    ]);
+    const allowed = await client.ask(['admin', 'pii:read'], evict, { id: `email:${canary.email}` });
+    expect(allowed.body.errors).toBeUndefined();
+    expect(allowed.body.data!['evictCustomer'].evictedIdentifiers).toBeGreaterThan(0);
   });
 
   it('answers with pii:read', async () => {
