@@ -168,7 +168,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // The key set is fetched (or read) before anything listens: one that cannot be had stops the start.
   const authenticator = await createAuthenticator(settings.auth);
   const { services, apollo } = await createGatewayCore(options);
-  const http: HttpOptions = { authenticator, corsOrigins: settings.corsOrigins, landingPage: settings.sandbox };
+  const http: HttpOptions = {
+    authenticator,
+    corsOrigins: settings.corsOrigins,
+    landingPage: settings.sandbox,
+    pageNeedsKnownHost: options.sandboxHeaders !== undefined,
+    configuredHost: settings.host.toLowerCase(),
+  };
 
   const server = createServer((req, res) => {
     handle(req, res, apollo, services, http).catch((error: unknown) => {
@@ -211,6 +217,23 @@ interface HttpOptions {
   corsOrigins: readonly OriginPattern[];
   /** Apollo serves Sandbox's page on a browser's GET. */
   landingPage: boolean;
+  /** Sandbox's page carries credentials (the demo's key): served only for a Host the machine answers to ({@link knownHost}). */
+  pageNeedsKnownHost: boolean;
+  /** HOST, lower-cased. */
+  configuredHost: string;
+}
+
+/**
+ * Whether a request's Host names this machine rather than some DNS name: `localhost`, an IP
+ * literal, or the HOST setting. DNS rebinding (a page of attacker.example whose name is then
+ * pointed at 127.0.0.1) reaches a local server with its own name in Host, as the same origin as
+ * the attacker's page; the demo's Sandbox page holds an API key, so it is not served then.
+ */
+function knownHost(hostHeader: string | undefined, configuredHost: string): boolean {
+  if (hostHeader === undefined) return false;
+  const host = hostHeader.toLowerCase();
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  return name === 'localhost' || name === configuredHost || /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || /^\[[0-9a-f:.]+\]$/.test(name);
 }
 
 async function handle(
@@ -244,10 +267,23 @@ async function handle(
     res.writeHead(204).end();
     return;
   }
+  const pageRequest = http.landingPage && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+  if (pageRequest && http.pageNeedsKnownHost && !knownHost(req.headers.host, http.configuredHost)) {
+    // The Host is not echoed: it is whatever the caller chose.
+    sendJson(res, 403, {
+      errors: [
+        {
+          message: "This demo serves Apollo Sandbox, whose page carries the demo's API key, only at localhost, an IP address or HOST: the Host of this request is another name (a DNS rebinding attempt, or a proxy: reach the demo by its address).",
+          extensions: { code: ErrorCode.FORBIDDEN },
+        },
+      ],
+    });
+    return;
+  }
   const authentication = await http.authenticator.authenticate(req.headers.authorization);
   // A browser's GET may be for Sandbox's page, which Apollo serves without running an operation:
   // only an operation needs credentials, so this one goes on and its context refuses it (below).
-  if (!authentication.ok && !(http.landingPage && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html'))) {
+  if (!authentication.ok && !pageRequest) {
     refuse(res, authentication, services.logger, req.method);
     return;
   }

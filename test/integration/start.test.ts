@@ -3,6 +3,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,12 @@ describe('npm start', () => {
       // Sandbox's page sends it, and the embedded Sandbox's origin may call.
       const page = await (await fetch(url, { headers: { accept: 'text/html' } })).text();
       expect(page).toContain(`"authorization":"Bearer ${key}"`);
+      // Not to a page reaching it by another name (DNS rebinding): that Host gets 403 without the key.
+      const rebound = await getWithHost(url, 'attacker.example:80');
+      expect(rebound.status).toBe(403);
+      expect(rebound.text).not.toContain(key);
+      expect(JSON.parse(rebound.text).errors[0].extensions).toEqual({ code: 'FORBIDDEN' });
+      expect((await getWithHost(url, `[::1]:${new URL(url).port}`)).status).toBe(200);
       const preflight = await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://sandbox.embed.apollographql.com', 'access-control-request-method': 'POST' } });
       expect(preflight.headers.get('access-control-allow-origin')).toBe('https://sandbox.embed.apollographql.com');
     } finally {
@@ -211,3 +218,18 @@ describe('npm start', () => {
     });
   });
 });
+
+/** A browser-like GET of the page with a Host header of our choosing (fetch does not let one set it). */
+function getWithHost(url: string, host: string): Promise<{ status: number; text: string }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, headers: { host, accept: 'text/html' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
