@@ -38,14 +38,15 @@ describe('with Apollo Sandbox and introspection on', () => {
 
   it('logs an eviction with the identifier type and count, never the identifier; an unknown API key is refused and logged without the key', async () => {
     const evict = 'mutation { evictCustomer(id: "email:someone.private@example.org") { evictedIdentifiers } }';
-    const done = await post(stack, evict, bearer(TEST_API_KEYS.admin.key));
+    // By email, an eviction needs pii:read beside admin (scopes.test.ts): the full key.
+    const done = await post(stack, evict, bearer(TEST_API_KEYS.full.key));
     expect(done.body.data).toEqual({ evictCustomer: { evictedIdentifiers: 0 } });
     const refused = await post(stack, evict, bearer('cgw_not-the-key-4242'));
     expect(refused.status).toBe(401);
     expect(refused.body.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
 
     const lines = logLines(stack);
-    expect(lines).toContainEqual(expect.objectContaining({ level: 'info', message: 'customer evicted', identifierType: 'email', evictedIdentifiers: 0 }));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'info', message: 'customer evicted', client: 'test-full', kind: 'apiKey', identifierType: 'email', evictedIdentifiers: 0 }));
     expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'request refused', code: 'UNAUTHENTICATED', reason: 'unknown API key' }));
     const text = stack.logs.join('\n');
     expect(text).not.toContain('someone.private');
