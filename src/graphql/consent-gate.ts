@@ -16,7 +16,7 @@ import { CONSENT_SOURCES, goldenConsent, marketingChannels, profilingAllowed, ty
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { ErrorCode, SourceError } from '../shared/errors.js';
 import type { CommerceCustomerRecord, CrmContactRecord, CrmSubscriptionStatusRecord, LoyaltyMemberRecord } from '../../connectors/types.js';
-import type { ConsentRead, RequestContext } from './context.js';
+import { oncePerCustomer, type ConsentRead, type RequestContext } from './context.js';
 import { siloRecords } from './customer-records.js';
 import { reportFailures } from './failures.js';
 
@@ -30,15 +30,7 @@ type PersonalizationField = (typeof PERSONALIZATION_FIELDS)[number];
  * makes the purposes it could decide partial.
  */
 export function consentOf(customer: CustomerParent, ctx: RequestContext, sources: readonly Source[]): Promise<ConsentRead> {
-  const byCustomer = (ctx.consents ??= new WeakMap()).get(customer) ?? new Map<string, Promise<ConsentRead>>();
-  ctx.consents.set(customer, byCustomer);
-  const key = [...sources].sort().join(' ');
-  let read = byCustomer.get(key);
-  if (read === undefined) {
-    read = readConsent(customer, ctx, sources);
-    byCustomer.set(key, read);
-  }
-  return read;
+  return oncePerCustomer((ctx.consents ??= new WeakMap()), customer, [...sources].sort().join(' '), () => readConsent(customer, ctx, sources));
 }
 
 async function readConsent(customer: CustomerParent, ctx: RequestContext, sources: readonly Source[]): Promise<ConsentRead> {

@@ -182,6 +182,25 @@ export interface PurchaseRead {
   readonly failures: readonly SourceError[];
 }
 
+/**
+ * The promise `make` gives, made once per customer and key in a request: the memo of the reads
+ * several fields of one customer share (its purchase history, its consent). `cache` is the
+ * request's own (a field of the context), so nothing outlives the request.
+ */
+export function oncePerCustomer<T>(cache: WeakMap<CustomerParent, Map<string, Promise<T>>>, customer: CustomerParent, key: string, make: () => Promise<T>): Promise<T> {
+  let byKey = cache.get(customer);
+  if (byKey === undefined) {
+    byKey = new Map();
+    cache.set(customer, byKey);
+  }
+  let promise = byKey.get(key);
+  if (promise === undefined) {
+    promise = make();
+    byKey.set(key, promise);
+  }
+  return promise;
+}
+
 export const SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];
 
 /**

@@ -15,7 +15,7 @@ import { bgNbdInputs, purchaseHistory, type PurchaseHistory } from '../insights/
 import { customerRfm, type RfmFigures } from '../insights/rfm.js';
 import type { JourneyStream } from '../journey/touchpoint.js';
 import { ErrorCode } from '../shared/errors.js';
-import type { PurchaseRead, RequestContext } from './context.js';
+import { oncePerCustomer, type PurchaseRead, type RequestContext } from './context.js';
 import { reportFailures } from './failures.js';
 import { settledHistories, shopCurrency, wholeHistories } from './histories.js';
 import { selects } from './selection.js';
@@ -73,15 +73,7 @@ export const clvResolvers: ClvResolvers<RequestContext> = {
  * request, customer and set of streams: `rfm`, `lifecycle` and `clv` in one query share it.
  */
 export function purchasesOf(customer: CustomerParent, ctx: RequestContext, streams: readonly JourneyStream[]): Promise<PurchaseRead> {
-  const built = (ctx.purchaseHistories ??= new WeakMap()).get(customer) ?? new Map<string, Promise<PurchaseRead>>();
-  ctx.purchaseHistories.set(customer, built);
-  const key = streams.join(' ');
-  let read = built.get(key);
-  if (read === undefined) {
-    read = readPurchases(customer, ctx, streams);
-    built.set(key, read);
-  }
-  return read;
+  return oncePerCustomer((ctx.purchaseHistories ??= new WeakMap()), customer, streams.join(' '), () => readPurchases(customer, ctx, streams));
 }
 
 async function readPurchases(customer: CustomerParent, ctx: RequestContext, streams: readonly JourneyStream[]): Promise<PurchaseRead> {
