@@ -18,12 +18,16 @@ describe('origin patterns', () => {
     ]);
   });
 
-  it('refuses a path, a wildcard anywhere but the first label, a bare wildcard, a top-level domain wildcard, another scheme, a bad port', () => {
+  it('refuses a path, a wildcard anywhere but the first label, a bare wildcard, a wildcard on a public suffix, another scheme, a bad port', () => {
     const accepted = 'an origin is scheme://host[:port] such as https://app.example.com or http://localhost:5173, or https://*.example.com for its subdomains';
     for (const text of ['https://app.example.com/', 'https://a*.example.com', 'https://app.*.com', '*', 'ftp://x.example.com', 'https://user@x.example.com', 'app.example.com']) {
       expect(parseOriginPattern(text), text).toEqual({ ok: false, error: `"${text}" is not an origin pattern: ${accepted}.` });
     }
-    expect(parseOriginPattern('https://*.com')).toEqual({ ok: false, error: '"https://*.com" would allow every subdomain of a top-level domain; name the domain (https://*.example.com).' });
+    expect(parseOriginPattern('https://*.com')).toEqual({ ok: false, error: '"https://*.com" would allow every site registered under the public suffix com; name your own domain (https://*.example.com).' });
+    // Public suffixes of more than one label (the Public Suffix List), private ones included.
+    expect(parseOriginPattern('https://*.co.uk')).toEqual({ ok: false, error: '"https://*.co.uk" would allow every site registered under the public suffix co.uk; name your own domain (https://*.example.com).' });
+    expect(parseOriginPattern('https://*.github.io').ok).toBe(false);
+    expect(parseOriginPattern('https://*.shop.example.co.uk')).toEqual({ ok: true, pattern: { kind: 'subdomains', scheme: 'https', suffix: '.shop.example.co.uk', port: '' } });
     expect(parseOriginPattern('https://x.example.com:70000')).toEqual({ ok: false, error: '"https://x.example.com:70000" has port 70000; a port is 1-65535.' });
   });
 

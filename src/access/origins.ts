@@ -3,6 +3,7 @@
  * An origin is `scheme://host[:port]` (RFC 6454 section 6.1, the serialization browsers send in
  * the `Origin` header); a pattern is an exact origin or one whose host starts with `*.`.
  */
+import { getPublicSuffix } from 'tldts';
 
 /** One allowed origin: exact, or any subdomain (at any depth) of `suffix`, never the bare domain. */
 export type OriginPattern = { kind: 'exact'; origin: string } | { kind: 'subdomains'; scheme: string; suffix: string; port: string };
@@ -23,7 +24,11 @@ export function parseOriginPattern(text: string): { ok: true; pattern: OriginPat
   // Browsers leave the scheme's default port out of the Origin header.
   const shownPort = port === '' || (scheme === 'https' && port === '443') || (scheme === 'http' && port === '80') ? '' : port;
   if (match[2]) {
-    if (!host.includes('.')) return { ok: false, error: `"${text}" would allow every subdomain of a top-level domain; name the domain (https://*.example.com).` };
+    // A public suffix (com, co.uk, github.io: the Public Suffix List, private domains included)
+    // is where anyone can register a name: `*.co.uk` would let every .co.uk site call.
+    if (!host.includes('.') || getPublicSuffix(host, { allowPrivateDomains: true }) === host) {
+      return { ok: false, error: `"${text}" would allow every site registered under the public suffix ${host}; name your own domain (https://*.example.com).` };
+    }
     return { ok: true, pattern: { kind: 'subdomains', scheme, suffix: `.${host}`, port: shownPort } };
   }
   return { ok: true, pattern: { kind: 'exact', origin: `${scheme}://${host}${shownPort === '' ? '' : `:${shownPort}`}` } };
