@@ -150,7 +150,8 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
       logPiiAccess(logger),
       settings.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({
-            embed: true,
+            // Sandbox's own usage telemetry to Apollo stays off: the page runs beside personal data.
+            embed: { runTelemetry: false },
             document: EXAMPLE_OPERATION,
             variables: options.exampleVariables ?? { id: 'crm:101' },
             ...(options.sandboxHeaders ? { headers: options.sandboxHeaders } : {}),

@@ -192,6 +192,9 @@ describe('the HTTP endpoint', () => {
     expect(res.status).toBe(200);
     expect(html).toContain('embeddable-sandbox');
     expect(html).toContain('sourceRecords');
+    // Sandbox's usage telemetry to Apollo is off.
+    expect(html).toContain('"runTelemetry":false');
+    expect(html).not.toContain('"runTelemetry":true');
   });
 
   it("runs Sandbox's example operation without an error, the journey's first page included", async () => {
