@@ -25,7 +25,7 @@ export interface RequestShape {
 
 export interface RunResult {
   durationS: number;
-  /** 2xx answers without a GraphQL `errors` member. */
+  /** 2xx answers without a GraphQL `errors` member, or whose errors are all CONSENT_REQUIRED (a customer's refusal). */
   ok: number;
   /** Non-2xx answers, 2xx answers with `errors`, connection errors and timeouts. */
   failed: number;
@@ -93,7 +93,7 @@ function runInstance(options: autocannon.Options): Promise<RunResult> {
           ...r,
           // The body is read only to tell a GraphQL error from an answer.
           onResponse: (status: number, body: string) => {
-            if (status >= 200 && status < 300 && !body.includes('"errors"')) ok += 1;
+            if (status >= 200 && status < 300 && (!body.includes('"errors"') || onlyConsentRefusals(body))) ok += 1;
             else failed += 1;
           },
         })),
@@ -153,4 +153,17 @@ export function percentile(samples: readonly number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
   return sorted[rank - 1]!;
+}
+
+/**
+ * An answer whose every error is CONSENT_REQUIRED is a whole answer: the customers who refused
+ * profiling get null figures with that error, as the question expects (the floor answers nulls).
+ */
+function onlyConsentRefusals(body: string): boolean {
+  try {
+    const errors = (JSON.parse(body) as { errors?: Array<{ extensions?: { code?: unknown } }> }).errors ?? [];
+    return errors.length > 0 && errors.every((e) => e.extensions?.code === 'CONSENT_REQUIRED');
+  } catch {
+    return false;
+  }
 }

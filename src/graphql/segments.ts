@@ -84,6 +84,9 @@ async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: R
   const now = insights.now();
   const groups = new Set(needs.groups);
   const recordSilos = new Set<Source>(needs.streams.filter((s) => s === 'crm.contacts' || s === 'loyalty.members' || s === 'commerce.customers').map((s) => STREAM_SOURCE[s]));
+  // Started with the other reads, in the same tick for every customer of the request, so that
+  // the communication-preferences reads of a batch's customers go out in one call.
+  const consentRead = groups.has('consent') ? consentOf(customer, ctx, ALL_CONSENT_SOURCES) : null;
   const [{ touchpoints, failures }, currency, crm, loyalty, commerce] = await Promise.all([
     settledHistories(wholeHistories(customer, ctx, needs.streams)),
     // The shop's currency is what money figures are in: read only when a money figure is asked.
@@ -128,7 +131,7 @@ async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: R
   if (groups.has('consent')) {
     // The golden consent, the decision Customer.consent answers, from the records read above
     // (the loaders share them) and the CRM's communication preferences; its failures are its own.
-    const { consent: golden, failures: consentFailures } = await consentOf(customer, ctx, ALL_CONSENT_SOURCES);
+    const { consent: golden, failures: consentFailures } = await consentRead!;
     reportFailures(customer, [...consentFailures], ctx, info);
     built.consent = consentFeatures({ crmContacts: known(crm), loyaltyMembers: known(loyalty), commerceCustomers: known(commerce) }, golden);
   }
