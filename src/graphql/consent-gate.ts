@@ -30,7 +30,7 @@ type PersonalizationField = (typeof PERSONALIZATION_FIELDS)[number];
  * makes the purposes it could decide partial.
  */
 export function consentOf(customer: CustomerParent, ctx: RequestContext, sources: readonly Source[]): Promise<ConsentRead> {
-  return oncePerCustomer((ctx.consents ??= new WeakMap()), customer, [...sources].sort().join(' '), () => readConsent(customer, ctx, sources));
+  return oncePerCustomer((ctx.consents ??= new WeakMap()), customer, [...sources].sort().join(' '), () => ctx.loaders.pending.track(readConsent(customer, ctx, sources)));
 }
 
 async function readConsent(customer: CustomerParent, ctx: RequestContext, sources: readonly Source[]): Promise<ConsentRead> {
@@ -69,7 +69,12 @@ export const ALL_CONSENT_SOURCES: readonly Source[] = [...new Set(Object.values(
  * at the field. Reads only the silos that hold a profiling decision.
  */
 export async function profilingGate(customer: CustomerParent, ctx: RequestContext): Promise<GraphQLError | null> {
-  const { consent } = await consentOf(customer, ctx, CONSENT_SOURCES.profiling);
+  const gates = ctx.loaders.profilingGates;
+  const { consent } = await gates.track(consentOf(customer, ctx, CONSENT_SOURCES.profiling));
+  // The request's gates open together: a customer without a loyalty card has nothing to read
+  // and would open at once, its fields' reads going out in calls of their own, one batch for
+  // them and another for the card holders once the loyalty program answers.
+  await new Promise<void>((open) => gates.whenSettled(open));
   const profiling = consent.find((c) => c.purpose === 'profiling')!;
   const mode = ctx.services.insights.profilingConsent;
   if (profilingAllowed(profiling, mode)) return null;

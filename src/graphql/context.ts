@@ -20,6 +20,7 @@ import type {
 import { identifierKey } from '../identity/resolve.js';
 import { normalizeIdentifier, type NormalizeOptions } from '../identity/normalize.js';
 import { SiloFailureReport } from './failures.js';
+import { PendingReads } from './pending-reads.js';
 import type { GoldenRecordOptions } from '../golden/golden-record.js';
 import type { IdentityResolver } from '../identity/identity-resolver.js';
 import type { SourceError } from '../shared/errors.js';
@@ -83,6 +84,13 @@ export class RequestLoaders {
   #commerceOrders?: DataLoader<LimitedListKey, CommerceOrderRecord[], string>;
   #commerceProductCategories?: DataLoader<string, string | null>;
   #crmSubscriptions?: DataLoader<string, CrmSubscriptionStatusRecord[]>;
+  /**
+   * The request's silo reads in flight, through these loaders and the whole-history and consent
+   * reads: the product categories wait for them (one call per request).
+   */
+  readonly pending = new PendingReads();
+  /** The request's profiling-consent gates still reading (consent-gate.ts): they open together. */
+  readonly profilingGates = new PendingReads();
 
   constructor(private readonly services: GatewayServices) {}
 
@@ -96,44 +104,51 @@ export class RequestLoaders {
   }
 
   get crm(): DataLoader<string, CrmContactRecord | null> {
-    return (this.#crm ??= new DataLoader((ids: readonly string[]) => this.connectors.crm.fetchRecords(ids)));
+    return (this.#crm ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.connectors.crm.fetchRecords(ids))));
   }
 
   get loyalty(): DataLoader<string, LoyaltyMemberRecord | null> {
-    return (this.#loyalty ??= new DataLoader((ids: readonly string[]) => this.connectors.loyalty.fetchRecords(ids)));
+    return (this.#loyalty ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.connectors.loyalty.fetchRecords(ids))));
   }
 
   get commerce(): DataLoader<string, CommerceCustomerRecord | null> {
-    return (this.#commerce ??= new DataLoader((ids: readonly string[]) => this.connectors.commerce.fetchRecords(ids)));
+    return (this.#commerce ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.connectors.commerce.fetchRecords(ids))));
   }
 
   get analytics(): DataLoader<string, AnalyticsVisitorRecord | null> {
-    return (this.#analytics ??= new DataLoader((ids: readonly string[]) => this.connectors.analytics.fetchRecords(ids)));
+    return (this.#analytics ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.connectors.analytics.fetchRecords(ids))));
   }
 
   /** A loyalty member's newest transactions, as many as the query's `limit` asks. */
   get loyaltyTransactions(): DataLoader<LimitedListKey, LoyaltyTransactionRecord[], string> {
-    return (this.#loyaltyTransactions ??= limitedListLoader((ids, limit) => this.connectors.loyalty.transactionsOf(ids, limit)));
+    return (this.#loyaltyTransactions ??= limitedListLoader((ids, limit) => this.pending.track(this.connectors.loyalty.transactionsOf(ids, limit))));
   }
 
   /** A shop customer's newest orders, as many as the query's `limit` asks. */
   get commerceOrders(): DataLoader<LimitedListKey, CommerceOrderRecord[], string> {
-    return (this.#commerceOrders ??= limitedListLoader((ids, limit) => this.connectors.commerce.ordersOf(ids, limit)));
+    return (this.#commerceOrders ??= limitedListLoader((ids, limit) => this.pending.track(this.connectors.commerce.ordersOf(ids, limit))));
   }
 
   /** The CRM's EMAIL subscription statuses of an address (consent), keyed lower-cased. */
   get crmSubscriptions(): DataLoader<string, CrmSubscriptionStatusRecord[]> {
-    return (this.#crmSubscriptions ??= new DataLoader((emails: readonly string[]) => this.connectors.crm.subscriptionStatuses(emails), {
+    return (this.#crmSubscriptions ??= new DataLoader((emails: readonly string[]) => this.pending.track(this.connectors.crm.subscriptionStatuses(emails)), {
       cacheKeyFn: (email) => email.trim().toLowerCase(),
     }));
   }
 
-  /** The category of a shop product (order lines carry only the product id). */
+  /**
+   * The category of a shop product (order lines carry only the product id). Its batch goes out
+   * once the request's pending histories and consent reads have settled ({@link PendingReads}):
+   * one call for every customer of the request.
+   */
   get commerceProductCategories(): DataLoader<string, string | null> {
-    return (this.#commerceProductCategories ??= new DataLoader(async (ids: readonly string[]) => {
-      const categories = await this.connectors.commerce.productCategories(ids);
-      return ids.map((id) => categories.get(id) ?? null);
-    }));
+    return (this.#commerceProductCategories ??= new DataLoader(
+      async (ids: readonly string[]) => {
+        const categories = await this.connectors.commerce.productCategories(ids);
+        return ids.map((id) => categories.get(id) ?? null);
+      },
+      { batchScheduleFn: (dispatch) => this.pending.whenSettled(dispatch) },
+    ));
   }
 }
 

@@ -39,7 +39,7 @@ export function wholeHistories(
     for (const stream of missing) {
       const reader = readers[stream] as JourneyReader<JourneyStream> | undefined;
       if (!reader) continue;
-      const history = readWhole(reader);
+      const history = ctx.loaders.pending.track(readWhole(reader));
       history.catch(() => undefined);
       started.set(stream, history);
     }
