@@ -33,7 +33,8 @@ export interface RunResult {
   latencies: number[];
 }
 
-interface Target {
+/** Where a load goes, and how it asks. */
+export interface Target {
   url: string;
   shape: RequestShape;
   /** Shared across the connections of a run, so that concurrent requests ask for different customers. */
@@ -124,27 +125,45 @@ export async function saturate(url: string, shape: RequestShape, counter: { next
  * requests a second.
  */
 export async function fixedRate(url: string, shape: RequestShape, counter: { next: number }, rate: number, durationS: number): Promise<RunResult> {
+  const [result] = await fixedRateTogether([{ url, shape, counter }], rate, durationS);
+  return result!;
+}
+
+/**
+ * Each target at about `rate` requests a second, at the same time, their arrivals interleaved:
+ * the instances of all targets take turns (instance i goes to target i mod n) and start evenly
+ * over one second. A silo's or the machine's pause then delays the requests of every target
+ * alike, and a difference of percentiles between targets measures the targets themselves
+ * (bench/README.md, "The journey question"). One result per target, in their order.
+ */
+export async function fixedRateTogether(targets: readonly Target[], rate: number, durationS: number): Promise<RunResult[]> {
   const perConnection = Math.max(1, Math.ceil(rate / 400));
-  const instances = Math.max(1, Math.round(rate / perConnection));
-  const runs: Array<Promise<RunResult>> = [];
-  for (let i = 0; i < instances; i += 1) {
-    runs.push(
+  const perTarget = Math.max(1, Math.round(rate / perConnection));
+  const total = perTarget * targets.length;
+  const runs: Array<Array<Promise<RunResult>>> = targets.map(() => []);
+  for (let i = 0; i < total; i += 1) {
+    const t = i % targets.length;
+    runs[t]!.push(
       new Promise((resolve, reject) => {
         setTimeout(() => {
-          runInstance(requestOptions({ url, shape, counter }, { connections: 1, connectionRate: perConnection, duration: durationS })).then(resolve, reject);
-        }, (1000 * i) / instances);
+          runInstance(requestOptions(targets[t]!, { connections: 1, connectionRate: perConnection, duration: durationS })).then(resolve, reject);
+        }, (1000 * i) / total);
       }),
     );
   }
-  const results = await Promise.all(runs);
-  return {
-    // Each connection sends `perConnection` requests in each of its `durationS` seconds: the
-    // run holds rate x durationS requests, whatever the one-second stagger adds at the ends.
-    durationS,
-    ok: results.reduce((n, r) => n + r.ok, 0),
-    failed: results.reduce((n, r) => n + r.failed, 0),
-    latencies: results.flatMap((r) => r.latencies),
-  };
+  return Promise.all(
+    runs.map(async (instances) => {
+      const results = await Promise.all(instances);
+      return {
+        // Each connection sends `perConnection` requests in each of its `durationS` seconds: the
+        // run holds rate x durationS requests, whatever the one-second stagger adds at the ends.
+        durationS,
+        ok: results.reduce((n, r) => n + r.ok, 0),
+        failed: results.reduce((n, r) => n + r.failed, 0),
+        latencies: results.flatMap((r) => r.latencies),
+      };
+    }),
+  );
 }
 
 /** Nearest-rank percentile of unsorted samples (NaN when there are none). */
