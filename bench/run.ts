@@ -319,6 +319,10 @@ interface RunSummary {
   problems: number;
   /** Longest GC pause in the server and in the silos during the run, in ms. */
   serverGcMaxMs: number;
+  /** The server's GC pauses during the run, summed, as a share of the run's wall time. */
+  serverGcShare: number;
+  /** The server's V8 heap in use at the end of the run, in bytes. */
+  serverHeapUsedBytes: number;
   silosGcMaxMs: number;
   latencies: number[];
 }
@@ -382,6 +386,8 @@ async function measureTogether(h: Harness, contenders: readonly Contender[], run
       lookups: s1[i]!.lookups - s0[i]!.lookups,
       problems: s1[i]!.problems - s0[i]!.problems,
       serverGcMaxMs: s1[i]!.gcMaxMs,
+      serverGcShare: (s1[i]!.gcTotalMs - s0[i]!.gcTotalMs) / (wall / 1000),
+      serverHeapUsedBytes: s1[i]!.heapUsedBytes,
       silosGcMaxMs: u1.gcMaxMs,
       latencies: result.latencies,
     };
@@ -397,6 +403,8 @@ interface RunBrief {
   siloCallsPerRequest: number;
   lookupsPerRequest: number;
   failed: number;
+  serverGcShare: number;
+  serverHeapUsedMiB: number;
 }
 
 interface Aggregate {
@@ -434,6 +442,8 @@ function aggregate(runs: readonly RunSummary[]): Aggregate {
       siloCallsPerRequest: round(ratio(r.siloCalls, r.ok + r.failed)),
       lookupsPerRequest: round(ratio(r.lookups, r.ok + r.failed), 3),
       failed: r.failed,
+      serverGcShare: round(r.serverGcShare, 3),
+      serverHeapUsedMiB: round(r.serverHeapUsedBytes / 2 ** 20, 1),
     })),
     rps: round(mean(runs.map((r) => r.rps)), 1),
     p50Ms: round(percentile(latencies, 50)),
@@ -496,6 +506,7 @@ function logRound(round: string, summary: RunSummary): void {
       `p50 ${percentile(summary.latencies, 50).toFixed(2)} ms  p99 ${percentile(summary.latencies, 99).toFixed(2)} ms  ` +
       `cpu server ${(summary.serverCpu * 100).toFixed(0)}% silos ${(summary.silosCpu * 100).toFixed(0)}% load ${(summary.loadCpu * 100).toFixed(0)}%` +
       `  gc max server ${summary.serverGcMaxMs.toFixed(0)} ms silos ${summary.silosGcMaxMs.toFixed(0)} ms` +
+      `  gc server ${(summary.serverGcShare * 100).toFixed(1)}% of the time, heap ${(summary.serverHeapUsedBytes / 2 ** 20).toFixed(0)} MiB` +
       (summary.failed > 0 ? `  failed ${summary.failed}` : ''),
   );
 }

@@ -594,6 +594,51 @@ describe('a reader over touchpoints in memory', () => {
   });
 });
 
+describe('a paged reader over a whole history in memory', () => {
+  // Order 3 made two touchpoints (the order and its discount code): one event, read whole.
+  const orders = [
+    tp('commerce', '1', '2026-01-01T00:00:00.000Z', 'onlineOrder'),
+    tp('commerce', '2', '2026-02-01T00:00:00.000Z', 'onlineOrder'),
+    tp('commerce', '3', '2026-03-01T00:00:00.000Z', 'onlineOrder'),
+    tp('commerce', '3', '2026-03-01T00:00:00.000Z', 'discountCodeUsed'),
+    tp('commerce', '4', '2026-04-01T00:00:00.000Z', 'onlineOrder'),
+  ];
+  const read = memoryReader(orders, { paged: true });
+  const at = (iso: string): number => Date.parse(iso);
+
+  it('gives at most limit touchpoints from the newest, with the last event whole, and says more follow', async () => {
+    expect(await read({ limit: 1 })).toEqual({ touchpoints: [orders[4]], exhausted: false });
+    const two = await read({ limit: 2 });
+    expect(two.touchpoints.map((t) => t.id)).toEqual(['commerce:onlineOrder:4', 'commerce:discountCodeUsed:3', 'commerce:onlineOrder:3']);
+    expect(two.exhausted).toBe(false);
+  });
+
+  it('is exhausted when the read reaches the oldest touchpoint, or since', async () => {
+    const rest = await read({ from: { at: at('2026-02-01T00:00:00.000Z'), id: '2' }, limit: 2 });
+    expect(rest).toEqual({ touchpoints: [orders[1], orders[0]], exhausted: true });
+    const recent = await read({ since: at('2026-03-01T00:00:00.000Z'), limit: 3 });
+    expect(recent.touchpoints.map((t) => t.sourceId)).toEqual(['4', '3', '3']);
+    expect(recent.exhausted).toBe(true);
+  });
+
+  it('pages a journey exactly as the unpaged reader does', async () => {
+    const filter = NO_FILTER;
+    const pagesOf = async (reader: typeof read) => {
+      const seen: string[][] = [];
+      let positions: StreamPositions | undefined;
+      for (;;) {
+        const page = await readJourneyPage({ readers: { 'commerce.orders': reader }, positions, first: 2, filter, plan: planJourney(filter), cursor: scopeOf(filter) });
+        seen.push(ids(page));
+        if (!page.pageInfo.hasNextPage) return seen;
+        positions = decodeCursor(page.pageInfo.endCursor!, scopeOf(filter)).positions;
+      }
+    };
+    const paged = await pagesOf(read);
+    expect(paged.flat()).toEqual(['commerce:onlineOrder:4', 'commerce:discountCodeUsed:3', 'commerce:onlineOrder:3', 'commerce:onlineOrder:2', 'commerce:onlineOrder:1']);
+    expect(paged).toEqual(await pagesOf(memoryReader(orders)));
+  });
+});
+
 /**
  * A stream built from records, as journey-readers.ts builds one: a memoryReader, here with its
  * calls counted; `fail` makes the next calls throw a SourceError.

@@ -285,21 +285,34 @@ function nextKey(position: StreamPosition): TouchpointKey {
  * contact, membership or shop account created, a device's first login). It answers, all at once
  * (`exhausted`), the touchpoints at or after `window.from` (by time and sourceId, as a silo
  * read does) within `since`..`until`, in journey order; `limit` is met by giving everything.
+ *
+ * With `paged`, it reads as a silo does instead: the events of `limit` touchpoints at most
+ * (the last event whole: all its touchpoints or none), `exhausted` only when nothing follows
+ * within the window. That is how a page is cut from a whole history the request already read
+ * (histories.ts): a page of 20 then looks at some 21 touchpoints of each stream, not at its
+ * every touchpoint.
  */
-export function memoryReader(touchpoints: readonly TouchpointRecord[]): (window: JourneyWindow) => Promise<JourneyReadResult> {
+export function memoryReader(touchpoints: readonly TouchpointRecord[], options: { paged?: boolean } = {}): (window: JourneyWindow) => Promise<JourneyReadResult> {
   const sorted = touchpoints.map((node) => ({ key: touchpointKey(node), node })).sort((a, b) => compareKeys(a.key, b.key));
-  return (window) =>
-    Promise.resolve({
-      touchpoints: sorted
-        .filter(
-          ({ key }) =>
-            isAtOrAfter({ at: key.at, id: key.sourceId }, window.from) &&
-            (window.since === undefined || key.at >= window.since) &&
-            (window.until === undefined || key.at <= window.until),
-        )
-        .map(({ node }) => node),
-      exhausted: true,
-    });
+  const paged = options.paged === true;
+  return (window) => {
+    const found: TouchpointRecord[] = [];
+    let i = 0;
+    // Journey order is newest first: skip what comes before `from` and after `until`...
+    while (i < sorted.length && !(isAtOrAfter({ at: sorted[i]!.key.at, id: sorted[i]!.key.sourceId }, window.from) && (window.until === undefined || sorted[i]!.key.at <= window.until))) i += 1;
+    // ...then take in order until `since` (or the limit, paged) is passed.
+    for (; i < sorted.length; i += 1) {
+      const { key, node } = sorted[i]!;
+      if (window.since !== undefined && key.at < window.since) break;
+      if (paged && found.length >= window.limit) {
+        const last = found.at(-1)!;
+        // The last event whole: its other touchpoints share its time and sourceId.
+        if (key.at !== Date.parse(last.occurredAt) || key.sourceId !== last.sourceId) return Promise.resolve({ touchpoints: found, exhausted: false });
+      }
+      found.push(node);
+    }
+    return Promise.resolve({ touchpoints: found, exhausted: true });
+  };
 }
 
 /** Reads one stream for the page: its kept touchpoints after its position, enough for the page. */
