@@ -85,8 +85,12 @@ serveRpc({
         const parsed = parseGatewaySettings({ env: { ...insightEnv, AUTH_API_KEYS: BENCH_AUTH_API_KEYS, ...args.gatewayEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' } });
         if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
         const settings = parsed.config;
-        // Cold: every cached cluster expires after 1 ms, so each request resolves live.
+        // Cold: every cached cluster expires after 1 ms, so each request resolves live. Warm: the
+        // links made when the run starts last the whole run (a full run takes some 20 minutes;
+        // with the default 15 minutes, the personalization phase re-resolved its customers
+        // half-way, about 3 lookups a request in one round), unless --gateway-env sets a TTL.
         if (args.kind === 'gateway-cold') settings.identity.cache = { ...settings.identity.cache, ttlMs: 1 };
+        else if (args.gatewayEnv['IDENTITY_CACHE_TTL_MS'] === undefined) settings.identity.cache = { ...settings.identity.cache, ttlMs: 2 * 3_600_000 };
         const connectors = createSiloConnectors(args.silos);
         for (const source of ['crm', 'loyalty', 'commerce', 'analytics'] as const satisfies readonly Source[]) {
           const connector = connectors[source];
