@@ -54,7 +54,7 @@ export interface DemoStack {
 export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
   const { population } = options;
   const demo = await startDemoSilos({ population, timeoutMs: options.timeoutMs, latency: options.latency, faults: options.faults });
-  const connectors = createSiloConnectors(demo.silos, {}, options.settings.timeZones);
+  const connectors = createSiloConnectors(demo.silos, { logger: options.logger }, options.settings.timeZones);
   let gateway: Gateway;
   try {
     gateway = await startGateway({ settings: options.settings, connectors, logger: options.logger, ...options.insights });
@@ -88,6 +88,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
         simulator.setLatency({ fixedMs: 0, jitterMs: 0 });
         simulator.resetStats();
       }
+      for (const connector of Object.values(connectors)) connector.calls?.resetGuard();
       gateway.services.identity.cache.clear();
     },
     async close() {

@@ -99,6 +99,16 @@ export interface GatewayCore {
   apollo: ApolloServer<RequestContext>;
 }
 
+/**
+ * The longest per-call deadline of the silos, in ms: the default of the deadline a resolution's
+ * rounds share (IDENTITY_DEADLINE_MS), so that one slow round still gets its whole call deadline.
+ * Undefined (no shared deadline) when no connector tells its own (test doubles).
+ */
+function longestCallDeadline(connectors: SiloConnectors): number | undefined {
+  const deadlines = SOURCES.map((source) => connectors[source].calls?.timeoutMs).filter((ms): ms is number => ms !== undefined);
+  return deadlines.length > 0 ? Math.max(...deadlines) : undefined;
+}
+
 /** Builds the services and starts Apollo Server (what `startGateway` serves over HTTP). */
 export async function createGatewayCore(options: GatewayOptions): Promise<GatewayCore> {
   const { settings, connectors, logger } = options;
@@ -125,6 +135,7 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
       normalize,
       maxRounds: settings.identity.maxRounds,
       maxRecords: settings.identity.maxRecords,
+      deadlineMs: settings.identity.deadlineMs ?? longestCallDeadline(connectors),
       cache: settings.identity.cache,
     }),
   };

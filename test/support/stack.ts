@@ -60,6 +60,7 @@ export const TEST_SETTINGS: GatewaySettings = {
   identity: {
     maxRounds: 4,
     maxRecords: 50,
+    deadlineMs: null,
     cache: { maxBytes: 64 * 1024 * 1024, ttlMs: 60_000, negativeTtlMs: 5_000 },
     rules: DEFAULT_IDENTITY_RULES,
   },
