@@ -21,6 +21,8 @@ export interface DemoStackOptions {
   logger: Logger;
   /** Per-call timeout the connectors get, in ms. */
   timeoutMs?: number;
+  /** Every connector's circuit breaker; default DEFAULT_BREAKER (connectors/shared/silo-guard.ts). */
+  breaker?: { failureThreshold: number; cooldownMs: number };
   latency?: Partial<Record<Source, Latency>>;
   faults?: Partial<Record<Source, FaultMode>>;
   /** The lifetime-value model, the segments and the insights' clock the gateway gets (none by default). */
@@ -53,7 +55,7 @@ export interface DemoStack {
 
 export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
   const { population } = options;
-  const demo = await startDemoSilos({ population, timeoutMs: options.timeoutMs, latency: options.latency, faults: options.faults });
+  const demo = await startDemoSilos({ population, timeoutMs: options.timeoutMs, breaker: options.breaker, latency: options.latency, faults: options.faults });
   const connectors = createSiloConnectors(demo.silos, { logger: options.logger }, options.settings.timeZones);
   let gateway: Gateway;
   try {

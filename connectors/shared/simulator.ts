@@ -18,7 +18,7 @@ export type FaultMode =
   | { kind: 'hang' }
   /** Every answer is delayed by `ms` on top of the latency. */
   | { kind: 'slow'; ms: number }
-  /** Every request gets this status with the product's error body (a 429 without Retry-After). */
+  /** Every request gets this status with the product's error body (a 429 with `Retry-After: 1`). */
   | { kind: 'error'; status: number }
   /**
    * Every request gets 429 with the product's rate-limit body and `Retry-After: <seconds>` (RFC
@@ -294,7 +294,9 @@ export class Simulator {
     if (res.destroyed) return;
 
     if (fault.kind === 'error' || (fault.kind === 'flaky' && this.random() < fault.rate)) {
-      return send(res, { status: fault.status, body: this.spec.errorBody(fault.status) });
+      // A product's rate limiter says when to come back: Retry-After, one second here.
+      const headers: Record<string, string> = fault.status === 429 ? { 'retry-after': '1' } : {};
+      return send(res, { status: fault.status, body: this.spec.errorBody(fault.status), headers });
     }
     if (fault.kind === 'ratelimit') {
       return send(res, { status: 429, body: this.spec.errorBody(429), headers: { 'retry-after': String(fault.seconds) } });

@@ -76,6 +76,8 @@ export interface StackOptions {
   seed?: number;
   size?: number;
   timeoutMs?: number;
+  /** Every connector's circuit breaker; default DEFAULT_BREAKER (5 failures in a row, 10 s). */
+  breaker?: { failureThreshold: number; cooldownMs: number };
   /**
    * Changes the generated population before the silos serve it, for a case the generator does
    * not make (see population-edit.ts); returns the population to serve.
@@ -105,6 +107,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       settings: options.settings ? options.settings(base) : base,
       logger: createLogger('debug', (line) => logs.push(line)),
       timeoutMs: options.timeoutMs ?? 400,
+      breaker: options.breaker,
       insights: options.insights,
       credential: TEST_API_KEYS.full.key,
     });
