@@ -295,12 +295,17 @@ describe('productCategories', () => {
 });
 
 describe('failures', () => {
+  // A failure a test caused must not hold (Retry-After) or open (breaker) the next test's calls.
+  afterEach(() => connector.calls?.resetGuard());
+
   it('maps refused credentials, rate limiting and server errors to SOURCE_UNAVAILABLE', async () => {
     const intruder = shop.connect({ accessToken: 'shpat_stolen' });
     await expect(intruder.fetchRecords([id(1)])).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', detail: { status: 401 } });
     for (const status of [429, 503]) {
       await shop.simulator.setFault({ kind: 'error', status });
       await expect(connector.ordersOf([id(1)], 10)).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', detail: { status } });
+      // The 429's Retry-After (1 s) would hold the next call: this test is about the mapping.
+      connector.calls?.resetGuard();
     }
     await shop.simulator.setFault({ kind: 'none' });
   });

@@ -61,7 +61,7 @@ export interface GatewayConfig {
   identity: {
     maxRounds: number;
     maxRecords: number;
-    /** The deadline all rounds of a resolution share, in ms; null: the longest silo call deadline (`*_TIMEOUT_MS`). */
+    /** The deadline all rounds of a resolution share, in ms; null: 1.5 times the longest silo call deadline (`*_TIMEOUT_MS`). */
     deadlineMs: number | null;
     cache: LinkCacheOptions;
     rules: IdentityRules;
@@ -508,7 +508,7 @@ const GATEWAY_SETTINGS = {
     name: 'IDENTITY_DEADLINE_MS',
     ...kinds.optionalWholeNumber(100, 120_000),
     default: '',
-    defaultDoc: 'the longest `*_TIMEOUT_MS`',
+    defaultDoc: '1.5 × the longest `*_TIMEOUT_MS`',
     description:
       "One deadline shared by all the rounds of a customer's identity resolution, in ms: a silo that has not answered its lookup by then is left out (SOURCE_TIMEOUT, the customer partial), so that slow silos in successive rounds do not add up.",
   },
