@@ -82,7 +82,19 @@ function replayingDispatcher(origins: Record<Source, string>): Dispatcher {
         answers.set(key, answer);
       }
       const { statusCode, headers, text } = answer;
-      return { statusCode, headers, body: { text: async () => text } };
+      // SiloHttp reads a body chunk by chunk (to stop at its size cap): one chunk here.
+      const chunk = Buffer.from(text);
+      return {
+        statusCode,
+        headers,
+        body: {
+          text: async () => text,
+          destroy() {},
+          async *[Symbol.asyncIterator]() {
+            yield chunk;
+          },
+        },
+      };
     },
     async close() {},
   };

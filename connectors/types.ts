@@ -140,6 +140,8 @@ export interface Connector<TRecord> {
   health(): Promise<SiloHealth>;
   /** Closes the connection pool. */
   close(): Promise<void>;
+  /** Its calls' deadline and circuit breaker (absent in test doubles). */
+  readonly calls?: SiloCalls;
 }
 
 /** Connection settings every connector takes. */
@@ -150,6 +152,20 @@ export interface SiloEndpoint {
   timeoutMs: number;
   /** Keep-alive connections in the pool. */
   connections: number;
+  /** The largest answer body read from the silo, in bytes (default 8 MiB); a larger one is SOURCE_BAD_RESPONSE. */
+  maxResponseBytes?: number;
+  /** The silo's circuit breaker (connectors/shared/silo-guard.ts); default 5 failures in a row, 10 s cool-down. */
+  breaker?: { failureThreshold: number; cooldownMs: number };
+}
+
+/** The state of a connector's calls to its silo: its deadline and its circuit breaker. */
+export interface SiloCalls {
+  /** Deadline of one call, in ms. */
+  readonly timeoutMs: number;
+  /** The circuit breaker's state: `closed` (calls go), `open` (none until the cool-down ends), `halfOpen` (one probe in flight). */
+  readonly breakerState: 'closed' | 'open' | 'halfOpen';
+  /** Closes the breaker and forgets any Retry-After, as at start (the test stack between cases). */
+  resetGuard(): void;
 }
 
 /** The loyalty connector: members, plus their transactions on demand, and their histories for the journey. */

@@ -11,6 +11,7 @@ import type { Population } from '../connectors/population.js';
 import { generatePopulation } from './population/generate.js';
 import { loadPopulationFile } from './population/load.js';
 import { createSiloConnectors } from '../src/server/silos.js';
+import { createLogger } from '../src/shared/logger.js';
 import { fitLiveClvModel } from '../src/server/clv-sample.js';
 import { Random } from './population/random.js';
 import type { GatewayServices } from '../src/graphql/context.js';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     }
     const config = parseConfig(sources);
     if (!config.ok) refuseStart(configurationMessage(config.errors));
-    const connectors = createSiloConnectors(config.config.silos, {}, config.config.timeZones);
+    const connectors = createSiloConnectors(config.config.silos, { logger: createLogger(config.config.logLevel) }, config.config.timeZones);
     await serveGateway(config.config, connectors);
     return;
   }
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   };
   const population = await demoPopulation(options);
   const demo = await startDemoSilos({ population, latency: options.latency, faults: options.faults });
-  const connectors = createSiloConnectors(demo.silos, {}, settings.timeZones);
+  const connectors = createSiloConnectors(demo.silos, { logger: createLogger(settings.logLevel) }, settings.timeZones);
   await serveGateway(settings, connectors, {
     alsoClose: [demo.close],
     exampleId: exampleId(population),

@@ -31,6 +31,8 @@ export interface DemoSilosOptions {
   /** Per-call timeout the connectors get, in ms. */
   timeoutMs?: number;
   connections?: number;
+  /** Every connector's circuit breaker (connectors/shared/silo-guard.ts); default DEFAULT_BREAKER. */
+  breaker?: { failureThreshold: number; cooldownMs: number };
 }
 
 export interface DemoSilos {
@@ -58,7 +60,7 @@ export async function startDemoSilos(options: DemoSilosOptions): Promise<DemoSil
     const fault = options.faults?.[source];
     if (fault) await simulators[source].setFault(fault);
   }
-  const endpoint = { timeoutMs: options.timeoutMs ?? 1500, connections: options.connections ?? 32 };
+  const endpoint = { timeoutMs: options.timeoutMs ?? 1500, connections: options.connections ?? 32, ...(options.breaker ? { breaker: options.breaker } : {}) };
   return {
     simulators,
     silos: {

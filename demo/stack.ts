@@ -21,6 +21,8 @@ export interface DemoStackOptions {
   logger: Logger;
   /** Per-call timeout the connectors get, in ms. */
   timeoutMs?: number;
+  /** Every connector's circuit breaker; default DEFAULT_BREAKER (connectors/shared/silo-guard.ts). */
+  breaker?: { failureThreshold: number; cooldownMs: number };
   latency?: Partial<Record<Source, Latency>>;
   faults?: Partial<Record<Source, FaultMode>>;
   /** The lifetime-value model, the segments and the insights' clock the gateway gets (none by default). */
@@ -53,8 +55,8 @@ export interface DemoStack {
 
 export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
   const { population } = options;
-  const demo = await startDemoSilos({ population, timeoutMs: options.timeoutMs, latency: options.latency, faults: options.faults });
-  const connectors = createSiloConnectors(demo.silos, {}, options.settings.timeZones);
+  const demo = await startDemoSilos({ population, timeoutMs: options.timeoutMs, breaker: options.breaker, latency: options.latency, faults: options.faults });
+  const connectors = createSiloConnectors(demo.silos, { logger: options.logger }, options.settings.timeZones);
   let gateway: Gateway;
   try {
     gateway = await startGateway({ settings: options.settings, connectors, logger: options.logger, ...options.insights });
@@ -88,6 +90,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
         simulator.setLatency({ fixedMs: 0, jitterMs: 0 });
         simulator.resetStats();
       }
+      for (const connector of Object.values(connectors)) connector.calls?.resetGuard();
       gateway.services.identity.cache.clear();
     },
     async close() {

@@ -9,6 +9,7 @@ import { configuresSilos, parseConfig, type ConfigSources } from './server/confi
 import { configurationMessage, readConfigFile, refuseStart, runEntry, serveGateway } from './server/gateway-process.js';
 import { parseServeArgs, SERVE_USAGE } from './server/args.js';
 import { createSiloConnectors } from './server/silos.js';
+import { createLogger } from './shared/logger.js';
 
 async function main(): Promise<void> {
   const args = parseServeArgs(process.argv.slice(2));
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
       : 'No silo is configured: the production start needs the silo settings, in the environment or in --config FILE (README.md, "Run in production"). The demo, with simulated silos, is `npm start`.\n\n';
     refuseStart(hint + configurationMessage(config.errors));
   }
-  const connectors = createSiloConnectors(config.config.silos, {}, config.config.timeZones);
+  const connectors = createSiloConnectors(config.config.silos, { logger: createLogger(config.config.logLevel) }, config.config.timeZones);
   await serveGateway(config.config, connectors);
 }
 

@@ -9,7 +9,7 @@ import { SourceError } from '../../src/shared/errors.js';
 import { readBody, type ComplainAboutBody } from '../shared/body-schema.js';
 import { chunk, isPresent, unique } from '../shared/collections.js';
 import { compareJourneyPoints, isAtOrAfter } from '../shared/journey-order.js';
-import { SiloHttp, probeHealth } from '../shared/silo-http.js';
+import { SiloHttp, probeHealth, type SiloHttpOptions } from '../shared/silo-http.js';
 import type {
   AnalyticsSiloConnector,
   AnalyticsVisitorRecord,
@@ -96,8 +96,8 @@ const LOOKUP_TYPES = ['analytics', 'commerce'] as const satisfies readonly Ident
  * The connector. `deps.now` (ms since the epoch) is the clock journey reads compare their
  * bounds with (a date range that reaches today is not sent); `Date.now` by default.
  */
-export function createAnalyticsConnector(config: AnalyticsConfig, deps: { dispatcher?: Dispatcher; now?: () => number } = {}): AnalyticsConnector {
-  const http = new SiloHttp({ ...config, source: 'analytics', label: 'analytics tool', dispatcher: deps.dispatcher });
+export function createAnalyticsConnector(config: AnalyticsConfig, deps: { dispatcher?: Dispatcher; now?: () => number; onBreakerChange?: SiloHttpOptions['onBreakerChange'] } = {}): AnalyticsConnector {
+  const http = new SiloHttp({ ...config, source: 'analytics', label: 'analytics tool', dispatcher: deps.dispatcher, onBreakerChange: deps.onBreakerChange });
   const sites: Sites = { appSiteId: config.appSiteId ?? null };
   const allSites = unique([config.siteId, ...(sites.appSiteId === null ? [] : [sites.appSiteId])]);
   const api = new LiveApi(http, allSites, config.tokenAuth);
@@ -157,6 +157,7 @@ export function createAnalyticsConnector(config: AnalyticsConfig, deps: { dispat
     health: (): Promise<SiloHealth> => probeHealth(() => api.version()),
 
     close: () => http.close(),
+    calls: http,
   };
 }
 
@@ -399,7 +400,8 @@ async function readHistory(
     }
     if (page.length < size) return answer(kept, true);
     if (fresh.length === 0 || pages === MAX_PAGES) throw api.pagingFailed(pages, fresh.length === 0);
-    const oldest = Math.min(...page.map((visit) => visit.lastActionTimestamp));
+    // A loop, not Math.min(...page): a silo's page may hold more items than a call takes arguments.
+    const oldest = page.reduce((min, visit) => Math.min(min, visit.lastActionTimestamp), Infinity);
     const complete = kept.filter((visit) => visit.lastActionTimestamp > oldest);
     if (complete.length >= window.limit) return answer(complete, false);
     offset += page.length;

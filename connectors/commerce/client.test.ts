@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generatePopulation } from '../../demo/population/generate.js';
@@ -293,12 +295,17 @@ describe('productCategories', () => {
 });
 
 describe('failures', () => {
+  // A failure a test caused must not hold (Retry-After) or open (breaker) the next test's calls.
+  afterEach(() => connector.calls?.resetGuard());
+
   it('maps refused credentials, rate limiting and server errors to SOURCE_UNAVAILABLE', async () => {
     const intruder = shop.connect({ accessToken: 'shpat_stolen' });
     await expect(intruder.fetchRecords([id(1)])).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', detail: { status: 401 } });
     for (const status of [429, 503]) {
       await shop.simulator.setFault({ kind: 'error', status });
       await expect(connector.ordersOf([id(1)], 10)).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', detail: { status } });
+      // The 429's Retry-After (1 s) would hold the next call: this test is about the mapping.
+      connector.calls?.resetGuard();
     }
     await shop.simulator.setFault({ kind: 'none' });
   });
@@ -778,5 +785,37 @@ describe('recordIds (the population sample frame)', () => {
         body: { errors: { page_info: 'Required parameter missing or invalid' } },
       });
     });
+  });
+});
+
+describe('a huge page', () => {
+  it('answers a search page of 200,000 customers with SOURCE_BAD_RESPONSE naming the page and the limit, not a RangeError of the call stack', async () => {
+    // A valid Shopify answer, far longer than the 250 a page holds: 200,000 items overflowed
+    // `found.push(...page)` (RangeError: Maximum call stack size exceeded), which answered the
+    // whole customer null. About 6 MB: under the 16 MB cap on an answer.
+    const page = JSON.stringify({ customers: Array.from({ length: 200_000 }, (_, i) => ({ id: i + 1, email: `c${i}@example.com` })) });
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(page);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const huge = createCommerceConnector({
+      baseUrl: `http://127.0.0.1:${port}`,
+      timeoutMs: 5_000,
+      connections: 1,
+      maxResponseBytes: 16 * 1024 * 1024,
+      accessToken: ACCESS_TOKEN,
+      apiVersion: SHOPIFY_API_VERSION,
+    });
+    try {
+      const error = await expectSourceError(huge.lookup([{ type: 'email', value: 'c1@example.com' }]), 'SOURCE_BAD_RESPONSE', 'commerce');
+      expect(error.message).toBe(
+        'The e-commerce platform (commerce) sent a response the gateway could not read: a page of 200000 customers, more than the 250 a page holds.',
+      );
+    } finally {
+      await huge.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -3,9 +3,10 @@
  * products that give order lines a category). See README.md for the endpoints and limits.
  */
 import type { Dispatcher } from 'undici';
-import { checkListLimit, chunk, isPresent, unique } from '../shared/collections.js';
+import { appendAll, checkListLimit, chunk, isPresent, unique } from '../shared/collections.js';
 import type { SourceError } from '../../src/shared/errors.js';
-import { SiloHttp, probeHealth, type SiloResponse } from '../shared/silo-http.js';
+import { SiloHttp, probeHealth, type SiloHttpOptions, type SiloResponse } from '../shared/silo-http.js';
+import type { SiloCalls } from '../types.js';
 import type {
   CommerceCustomerRecord,
   CommerceOrderRecord,
@@ -90,10 +91,10 @@ const SHOPIFY_ID = /^[1-9]\d{0,17}$/;
  */
 export function createCommerceConnector(
   config: CommerceConfig,
-  deps: { dispatcher?: Dispatcher } = {},
+  deps: { dispatcher?: Dispatcher; onBreakerChange?: SiloHttpOptions['onBreakerChange'] } = {},
 ): CommerceConnector {
   checkConfig(config);
-  return new ShopifyConnector(config, deps.dispatcher);
+  return new ShopifyConnector(config, deps.dispatcher, deps.onBreakerChange);
 }
 
 function checkConfig(config: CommerceConfig): void {
@@ -118,14 +119,17 @@ class ShopifyConnector implements CommerceConnector {
   /** Where SiloHttp sends a search: the base URL's origin and path, then the endpoint's path. */
   private readonly searchEndpoint: string;
 
-  constructor(config: CommerceConfig, dispatcher: Dispatcher | undefined) {
+  constructor(config: CommerceConfig, dispatcher: Dispatcher | undefined, onBreakerChange?: SiloHttpOptions['onBreakerChange']) {
     this.http = new SiloHttp({
       source: 'commerce',
       label: 'e-commerce platform',
       baseUrl: config.baseUrl,
       timeoutMs: config.timeoutMs,
       connections: config.connections,
+      maxResponseBytes: config.maxResponseBytes,
+      breaker: config.breaker,
       dispatcher,
+      onBreakerChange,
     });
     this.accessToken = config.accessToken;
     this.apiVersion = config.apiVersion;
@@ -295,6 +299,11 @@ class ShopifyConnector implements CommerceConnector {
     });
   }
 
+  /** Its calls' deadline and circuit breaker. */
+  get calls(): SiloCalls {
+    return this.http;
+  }
+
   async close(): Promise<void> {
     await this.http.close();
   }
@@ -350,7 +359,12 @@ class ShopifyConnector implements CommerceConnector {
     let params: Record<string, string | number> = searchParams(query);
     for (let page = 0; page < MAX_SEARCH_PAGES; page += 1) {
       const res = await this.get(operation, SEARCH_RESOURCE, params);
-      found.push(...this.readCustomers(operation, res.body));
+      const customers = this.readCustomers(operation, res.body);
+      // Shopify sends at most the `limit` asked (MAX_PAGE_SIZE): a longer page is not its answer.
+      if (customers.length > MAX_PAGE_SIZE) {
+        throw this.http.badResponse(operation, `a page of ${customers.length} customers, more than the ${MAX_PAGE_SIZE} a page holds`);
+      }
+      appendAll(found, customers);
       const pageInfo = nextPageInfo(res.headers['link']);
       if (!pageInfo) break;
       // With page_info, Shopify accepts only limit and fields besides it.

@@ -4,9 +4,9 @@
  */
 import type { Dispatcher } from 'undici';
 import { readBody, type ComplainAboutBody } from '../shared/body-schema.js';
-import { chunk, isPresent, unique } from '../shared/collections.js';
+import { appendAll, chunk, isPresent, unique } from '../shared/collections.js';
 import { isTimeZone } from '../shared/time.js';
-import { SiloHttp, probeHealth } from '../shared/silo-http.js';
+import { SiloHttp, probeHealth, type SiloHttpOptions } from '../shared/silo-http.js';
 import type { CrmSiloConnector, CrmSubscriptionStatusRecord, IdentifierType, SiloEndpoint, SiloHealth } from '../types.js';
 import {
   BATCH_READ_PATH,
@@ -77,10 +77,10 @@ interface SearchGroup {
  * unreachable), SOURCE_TIMEOUT, or SOURCE_BAD_RESPONSE (another status, or an answer without the
  * documented shape).
  */
-export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispatcher } = {}): CrmConnector {
+export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispatcher; onBreakerChange?: SiloHttpOptions['onBreakerChange'] } = {}): CrmConnector {
   const timeZone = config.timeZone ?? 'UTC';
   if (!isTimeZone(timeZone)) throw new Error(`The CRM connector's "timeZone" must be an IANA time zone such as Europe/Paris, got "${timeZone}".`);
-  const http = new SiloHttp({ ...config, source: 'crm', label: 'CRM', dispatcher: deps.dispatcher });
+  const http = new SiloHttp({ ...config, source: 'crm', label: 'CRM', dispatcher: deps.dispatcher, onBreakerChange: deps.onBreakerChange });
   const headers = { authorization: `Bearer ${config.accessToken}` };
   const api = new ContactsApi(http, headers);
 
@@ -120,6 +120,7 @@ export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispa
     health: (): Promise<SiloHealth> => probeHealth(() => api.probe()),
 
     close: () => http.close(),
+    calls: http,
   };
 }
 
@@ -186,7 +187,11 @@ class ContactsApi {
     let after: string | undefined;
     do {
       const page = await this.searchPage({ filterGroups, properties: CONTACT_PROPERTIES, limit: LIMITS.searchPageSize, after });
-      found.push(...page.results);
+      // HubSpot sends at most the page size asked: a longer page is not HubSpot's answer.
+      if (page.results.length > LIMITS.searchPageSize) {
+        throw this.http.badResponse('contacts.search', `a page of ${page.results.length} contacts, more than the ${LIMITS.searchPageSize} a page holds`);
+      }
+      appendAll(found, page.results);
       after = page.nextAfter;
     } while (after !== undefined && found.length < LIMITS.searchTotalResults);
     return found;

@@ -4,9 +4,9 @@
  */
 import type { Dispatcher } from 'undici';
 import { readBody, type z } from '../shared/body-schema.js';
-import { checkListLimit, unique } from '../shared/collections.js';
+import { appendAll, checkListLimit, unique } from '../shared/collections.js';
 import { mailboxSpellings } from '../shared/mailbox.js';
-import { SiloHttp, probeHealth } from '../shared/silo-http.js';
+import { SiloHttp, probeHealth, type SiloHttpOptions } from '../shared/silo-http.js';
 import { isTimeZone } from '../shared/time.js';
 import type {
   FoundRecord,
@@ -63,6 +63,8 @@ export interface LoyaltyDeps {
   dispatcher?: Dispatcher;
   /** Clock for token renewal and the tier cache, in epoch milliseconds. */
   now?: () => number;
+  /** Told of each change of the program's circuit breaker (the gateway logs it). */
+  onBreakerChange?: SiloHttpOptions['onBreakerChange'];
 }
 
 /**
@@ -155,7 +157,10 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
     baseUrl: config.baseUrl,
     timeoutMs: config.timeoutMs,
     connections: config.connections,
+    maxResponseBytes: config.maxResponseBytes,
+    breaker: config.breaker,
     dispatcher: deps.dispatcher,
+    onBreakerChange: deps.onBreakerChange,
   });
   const session = new SharedLoad(async () => {
     const res = await http.request({
@@ -311,7 +316,12 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
         // `_scroll` with no value starts a scroll; PHP reads `_scroll=` as it reads `_scroll`.
         const body = await api.get('member.list', 'member', { [SCROLL_PARAM]: token ?? '', _itemsOnPage: size });
         const answer = readBody(memberScrollAnswer, body, (problem) => http.badResponse('member.list', problem));
-        ids.push(...answer.ids);
+        // Open Loyalty sends at most `_itemsOnPage`; an answer of more is kept (see recordIds),
+        // up to a page's bound, beyond which it is not Open Loyalty's answer.
+        if (answer.ids.length > MAX_ITEMS_ON_PAGE * 10) {
+          throw http.badResponse('member.list', `a page of ${answer.ids.length} members, more than the ${MAX_ITEMS_ON_PAGE * 10} the connector accepts`);
+        }
+        appendAll(ids, answer.ids);
         // The end is an empty page ("End of Results"); one without a token ends the scroll too.
         if (answer.ids.length === 0 || answer.next === null) return { ids, next: null };
         token = answer.next;
@@ -326,6 +336,7 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
       }),
 
     close: () => http.close(),
+    calls: http,
   };
 }
 

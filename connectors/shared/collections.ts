@@ -37,3 +37,14 @@ export function checkListLimit(method: string, limit: number, max: number): void
     throw new RangeError(`${method} takes a limit from 1 to ${max}, got ${limit}.`);
   }
 }
+
+/**
+ * Appends every item of `items` to `target`, in order, and returns `target`. Unlike
+ * `target.push(...items)`, whose items all become call arguments, it works for arrays of any
+ * length: a spread of about 120,000 items overflows the call stack (RangeError: Maximum call
+ * stack size exceeded), and a silo's page can be that long.
+ */
+export function appendAll<T>(target: T[], items: Iterable<T>): T[] {
+  for (const item of items) target.push(item);
+  return target;
+}

@@ -6,8 +6,9 @@
 import { EventEmitter } from 'node:events';
 import { Pool, type Dispatcher } from 'undici';
 import { SourceError } from '../../src/shared/errors.js';
+import { SiloGuard, type BreakerChange } from './silo-guard.js';
 import type { Source } from '../../src/generated/graphql.js';
-import type { SiloEndpoint, SiloHealth } from '../types.js';
+import type { SiloCalls, SiloEndpoint, SiloHealth } from '../types.js';
 
 export interface SiloHttpOptions extends SiloEndpoint {
   source: Source;
@@ -15,7 +16,12 @@ export interface SiloHttpOptions extends SiloEndpoint {
   label: string;
   /** Injected dispatcher (tests, benchmarks); by default a keep-alive Pool on baseUrl. */
   dispatcher?: Dispatcher;
+  /** Told of each change of the silo's circuit breaker (the gateway logs it). */
+  onBreakerChange?: (change: BreakerChange) => void;
 }
+
+/** A silo answer's largest body when the connector's settings give none, in bytes (8 MiB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export interface SiloRequest {
   /** Short name of the API operation, for errors and logs, e.g. `contacts.batchRead`. */
@@ -43,18 +49,25 @@ export interface SiloResponse {
   body: unknown;
 }
 
-export class SiloHttp {
+export class SiloHttp implements SiloCalls {
   readonly source: Source;
   readonly label: string;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
-  private readonly timeoutMs: number;
+  /** Deadline of one call, in ms. */
+  readonly timeoutMs: number;
+  /** The largest body read from the silo, in bytes; a larger one is SOURCE_BAD_RESPONSE. */
+  readonly maxResponseBytes: number;
+  /** The silo's circuit breaker and Retry-After hold (silo-guard.ts). */
+  readonly guard: SiloGuard;
   private readonly pathPrefix: string;
 
   constructor(options: SiloHttpOptions) {
     this.source = options.source;
     this.label = options.label;
     this.timeoutMs = options.timeoutMs;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.guard = new SiloGuard({ source: options.source, label: options.label, breaker: options.breaker, onStateChange: options.onBreakerChange });
     const base = new URL(options.baseUrl);
     this.pathPrefix = base.pathname.replace(/\/$/, '');
     this.ownsDispatcher = !options.dispatcher;
@@ -70,8 +83,24 @@ export class SiloHttp {
       });
   }
 
-  /** Sends one request and parses the JSON answer; throws a SourceError on any failure. */
-  async request(req: SiloRequest): Promise<SiloResponse> {
+  get breakerState(): SiloCalls['breakerState'] {
+    return this.guard.state;
+  }
+
+  resetGuard(): void {
+    this.guard.reset();
+  }
+
+  /**
+   * Sends one request and parses the JSON answer; throws a SourceError on any failure. Goes
+   * through the silo's guard: while its breaker is open or a Retry-After holds it, throws
+   * SOURCE_UNAVAILABLE at once without calling.
+   */
+  request(req: SiloRequest): Promise<SiloResponse> {
+    return this.guard.run(req.operation, () => this.send(req));
+  }
+
+  private async send(req: SiloRequest): Promise<SiloResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     let body: string | undefined;
     if (req.json !== undefined) {
@@ -95,14 +124,18 @@ export class SiloHttp {
       });
       status = res.statusCode;
       responseHeaders = res.headers;
-      text = await res.body.text();
+      text = await this.readText(req.operation, res);
     } catch (error) {
+      if (error instanceof SourceError) throw error;
       throw this.transportError(req.operation, error, deadline.aborted);
     } finally {
       deadline.clear();
     }
     const accepted = req.acceptStatus?.includes(status) ?? false;
-    if ((status < 200 || status >= 300) && !accepted) throw this.statusError(req.operation, status);
+    if ((status < 200 || status >= 300) && !accepted) {
+      const retryAt = status === 429 ? this.guard.holdFor(responseHeaders['retry-after']) : null;
+      throw this.statusError(req.operation, status, retryAt);
+    }
     if (text.trim() === '') return { status, headers: responseHeaders, body: undefined };
     try {
       return { status, headers: responseHeaders, body: JSON.parse(text) };
@@ -128,11 +161,45 @@ export class SiloHttp {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private statusError(operation: string, status: number): SourceError {
+  /**
+   * The body as text, read up to {@link maxResponseBytes}: a larger one (by its Content-Length,
+   * or as it streams in) is dropped at the cap, never buffered whole, and is SOURCE_BAD_RESPONSE
+   * naming the cap (never the body).
+   */
+  private async readText(operation: string, res: Dispatcher.ResponseData): Promise<string> {
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > this.maxResponseBytes) {
+      res.body.destroy();
+      throw this.tooLarge(operation, `its Content-Length is ${declared} bytes`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      const buffer = chunk as Buffer;
+      size += buffer.length;
+      if (size > this.maxResponseBytes) {
+        res.body.destroy();
+        throw this.tooLarge(operation, `more than ${this.maxResponseBytes} bytes came`);
+      }
+      chunks.push(buffer);
+    }
+    return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+  }
+
+  private tooLarge(operation: string, what: string): SourceError {
+    return new SourceError(
+      'SOURCE_BAD_RESPONSE',
+      this.source,
+      `The ${this.label} (${this.source}) sent a response larger than the gateway accepts: ${what}, over the cap of ${this.maxResponseBytes} bytes (${this.source.toUpperCase()}_MAX_RESPONSE_MB).`,
+      { operation, problem: 'too large', maxBytes: this.maxResponseBytes },
+    );
+  }
+
+  private statusError(operation: string, status: number, retryAt: number | null = null): SourceError {
     if (status === 429 || status >= 500 || status === 401 || status === 403) {
       const why =
         status === 429
-          ? 'it is rate-limiting the gateway (HTTP 429)'
+          ? `it is rate-limiting the gateway (HTTP 429)${retryAt === null ? '' : `; no call before ${new Date(retryAt).toISOString()} (Retry-After)`}`
           : status === 401 || status === 403
             ? `it refused the gateway's credentials (HTTP ${status})`
             : `it answered HTTP ${status}`;

@@ -1,7 +1,8 @@
 /**
  * The kit every silo simulator is built on: a real node:http server with a small router, the
  * product's authentication check, per-route call counting, and fault injection (latency with
- * jitter, down, hang, slow, error statuses, malformed bodies, flaky) so that tests and
+ * jitter, down, hang, slow, error statuses, rate limiting with Retry-After, malformed and oversized
+ * bodies, flaky) so that tests and
  * benchmarks exercise failures through real HTTP.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,8 +18,18 @@ export type FaultMode =
   | { kind: 'hang' }
   /** Every answer is delayed by `ms` on top of the latency. */
   | { kind: 'slow'; ms: number }
-  /** Every request gets this status with the product's error body. */
+  /** Every request gets this status with the product's error body (a 429 with `Retry-After: 1`). */
   | { kind: 'error'; status: number }
+  /**
+   * Every request gets 429 with the product's rate-limit body and `Retry-After: <seconds>` (RFC
+   * 9110 section 10.2.3, delay-seconds), as a product's rate limiter answers.
+   */
+  | { kind: 'ratelimit'; seconds: number }
+  /**
+   * 200 with a valid JSON body of about `bytes` bytes (one long string), streamed in chunks
+   * without Content-Length: an answer larger than a connector accepts.
+   */
+  | { kind: 'oversized'; bytes: number }
   /** 200 with a JSON content type and a truncated body. */
   | { kind: 'malformed' }
   /** A share `rate` (0..1) of requests get `status`; the rest are served. */
@@ -34,9 +45,9 @@ export interface Latency {
   jitterMs: number;
 }
 
-export const FAULT_MODES_HELP = 'none, down, hang, slow:<ms>, error:<status>, malformed, flaky:<rate>[:<status>]';
+export const FAULT_MODES_HELP = 'none, down, hang, slow:<ms>, error:<status>, ratelimit:<seconds>, malformed, oversized:<bytes>, flaky:<rate>[:<status>]';
 
-/** Parses `down`, `hang`, `slow:300`, `error:503`, `malformed`, `flaky:0.2:500`, `none`. */
+/** Parses `down`, `hang`, `slow:300`, `error:503`, `ratelimit:30`, `malformed`, `oversized:20000000`, `flaky:0.2:500`, `none`. */
 export function parseFault(text: string): FaultMode {
   const [kind, a, b] = text.trim().split(':');
   const int = (v: string | undefined, min: number, max: number): number | undefined => {
@@ -59,6 +70,16 @@ export function parseFault(text: string): FaultMode {
     case 'error': {
       const status = int(a, 400, 599);
       if (status !== undefined && b === undefined) return { kind, status };
+      break;
+    }
+    case 'ratelimit': {
+      const seconds = int(a, 0, 86_400);
+      if (seconds !== undefined && b === undefined) return { kind, seconds };
+      break;
+    }
+    case 'oversized': {
+      const bytes = int(a, 1, 2_000_000_000);
+      if (bytes !== undefined && b === undefined) return { kind, bytes };
       break;
     }
     case 'flaky': {
@@ -273,10 +294,14 @@ export class Simulator {
     if (res.destroyed) return;
 
     if (fault.kind === 'error' || (fault.kind === 'flaky' && this.random() < fault.rate)) {
-      const status = fault.status;
-      const headers: Record<string, string> = status === 429 ? { 'retry-after': '1' } : {};
-      return send(res, { status, body: this.spec.errorBody(status), headers });
+      // A product's rate limiter says when to come back: Retry-After, one second here.
+      const headers: Record<string, string> = fault.status === 429 ? { 'retry-after': '1' } : {};
+      return send(res, { status: fault.status, body: this.spec.errorBody(fault.status), headers });
     }
+    if (fault.kind === 'ratelimit') {
+      return send(res, { status: 429, body: this.spec.errorBody(429), headers: { 'retry-after': String(fault.seconds) } });
+    }
+    if (fault.kind === 'oversized') return sendOversized(res, fault.bytes);
 
     let answer: SimResponse;
     if (!route) {
@@ -347,6 +372,31 @@ function send(res: ServerResponse, answer: SimResponse): void {
     ...answer.headers,
   });
   res.end(text);
+}
+
+/**
+ * A 200 whose JSON body is `{"padding":"xxx..."}` of about `bytes` bytes, written in 64 KiB
+ * chunks as the client reads them (never built whole), without Content-Length; stops when the
+ * client goes away (a connector that caps the size drops the connection).
+ */
+function sendOversized(res: ServerResponse, bytes: number): void {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  const chunk = 'x'.repeat(64 * 1024);
+  let left = Math.max(0, bytes - 14);
+  res.write('{"padding":"');
+  const pump = (): void => {
+    while (left > 0 && !res.destroyed) {
+      const piece = left >= chunk.length ? chunk : chunk.slice(0, left);
+      left -= piece.length;
+      if (!res.write(piece)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (!res.destroyed) res.end('"}');
+  };
+  res.on('error', () => {});
+  pump();
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

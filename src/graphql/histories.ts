@@ -86,7 +86,7 @@ export async function settledHistories(histories: Map<JourneyStream, Promise<Tou
   await Promise.all(
     [...histories.values()].map(async (history) => {
       try {
-        touchpoints.push(...(await history));
+        for (const touchpoint of await history) touchpoints.push(touchpoint);
       } catch (error) {
         if (!(error instanceof SourceError)) throw error;
         failures.push(error);
@@ -104,7 +104,7 @@ async function readWhole(reader: JourneyReader<JourneyStream>): Promise<Touchpoi
     const read = await reader({ from, limit: WHOLE_HISTORY_READ });
     // A read starts at `from` included: the event there was taken by the read before.
     const fresh = from ? read.touchpoints.filter((t) => !(Date.parse(t.occurredAt) === from!.at && t.sourceId === from!.id)) : read.touchpoints;
-    all.push(...fresh);
+    for (const touchpoint of fresh) all.push(touchpoint);
     const last = read.last ?? (read.touchpoints.length > 0 ? pointOf(read.touchpoints.at(-1)!) : undefined);
     if (read.exhausted || !last || fresh.length === 0) return all;
     from = last;

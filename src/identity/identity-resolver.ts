@@ -15,7 +15,7 @@
  * of its own instead of joining it. The link cache's generation (IdentityLinkCache.generation)
  * tells the two apart.
  */
-import type { SourceError } from '../shared/errors.js';
+import { SourceError } from '../shared/errors.js';
 import type { Identity, Source } from '../generated/graphql.js';
 import type { FoundRecord, Identifier, IdentifierType } from '../../connectors/types.js';
 import type { CustomerParent } from './resolved-customer.js';
@@ -39,6 +39,13 @@ export interface IdentityResolverOptions {
   normalize: NormalizeOptions;
   maxRounds: number;
   maxRecords: number;
+  /**
+   * One deadline shared by all the rounds of a resolution, in ms (IDENTITY_DEADLINE_MS): a lookup
+   * still unanswered when it passes fails with SOURCE_TIMEOUT, and a round that would start after
+   * it asks nothing. Without it, each round could wait its own per-call deadline, and two slow
+   * silos in two rounds added up. Absent: no shared deadline.
+   */
+  deadlineMs?: number;
   cache: LinkCacheOptions;
 }
 
@@ -125,12 +132,13 @@ export class IdentityResolver {
     const answered = new Map<string, Promise<FoundRecord[]>>();
     const normalizedValues = new Map<string, Identifier | null>();
     const mobiles = new Map<string, boolean>();
+    const deadline = options.deadlineMs === undefined ? null : new ResolutionDeadline(options.deadlineMs);
     const deps: ResolveDeps = {
       silos: options.silos,
       lookup: (source, identifier) => {
         const key = `${source} ${identifierKey(identifier)}`;
         let answer = answered.get(key);
-        if (!answer) answered.set(key, (answer = lookup(source, identifier)));
+        if (!answer) answered.set(key, (answer = deadline ? deadline.bound(source, () => lookup(source, identifier)) : lookup(source, identifier)));
         return answer;
       },
       normalize: (identifier) => {
@@ -155,7 +163,12 @@ export class IdentityResolver {
       maxRounds: options.maxRounds,
       maxRecords: options.maxRecords,
     };
-    const clusters = await resolveClusters(starts, deps);
+    let clusters: ResolvedCluster[];
+    try {
+      clusters = await resolveClusters(starts, deps);
+    } finally {
+      deadline?.clear();
+    }
     const replay: ResolveDeps = { ...deps, lookup: await replayLookup(answered, deps) };
     return Promise.all(clusters.map(async (cluster, i) => {
       const start = starts[i]!;
@@ -261,4 +274,51 @@ function sameCustomer(a: ResolvedCluster, b: ResolvedCluster): boolean {
   const recordKeys = (c: ResolvedCluster) => c.records.map((r) => `${r.source}:${r.id}`).join('|');
   const identityKeys = (c: ResolvedCluster) => c.identities.map((i) => `${i.source}:${i.type}:${i.value}`).join('|');
   return recordKeys(a) === recordKeys(b) && identityKeys(a) === identityKeys(b);
+}
+
+/**
+ * The deadline a resolution's rounds share: one timer for the whole resolution, however many
+ * lookups and rounds. A lookup still pending when it passes is answered with SOURCE_TIMEOUT for
+ * its silo (its call goes on to its own per-call deadline, its answer unused); a lookup asked
+ * after it passed fails at once, without a call.
+ */
+class ResolutionDeadline {
+  private readonly ms: number;
+  private passed = false;
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private readonly expired: Promise<void>;
+
+  constructor(ms: number) {
+    this.ms = ms;
+    let expire!: () => void;
+    this.expired = new Promise<void>((resolve) => (expire = resolve));
+    this.timer = setTimeout(() => {
+      this.passed = true;
+      expire();
+    }, ms);
+  }
+
+  /** `call`'s answer, or a SOURCE_TIMEOUT of `source` when the deadline passes first. */
+  bound(source: Source, call: () => Promise<FoundRecord[]>): Promise<FoundRecord[]> {
+    if (this.passed) return Promise.reject(this.timeout(source));
+    return Promise.race([
+      call(),
+      this.expired.then((): never => {
+        throw this.timeout(source);
+      }),
+    ]);
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+
+  private timeout(source: Source): SourceError {
+    return new SourceError(
+      'SOURCE_TIMEOUT',
+      source,
+      `The ${source} silo did not answer within the identity resolution's deadline of ${this.ms} ms (IDENTITY_DEADLINE_MS), shared by all its rounds.`,
+      { operation: 'lookup', cause: 'resolution deadline' },
+    );
+  }
 }

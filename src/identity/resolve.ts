@@ -215,7 +215,7 @@ function absorb(state: ClusterState, results: LookupResult[], isStart: boolean, 
   for (const result of results) {
     const key = identifierKey(result.via);
     const entry = byVia.get(key) ?? { via: result.via, records: [] };
-    entry.records.push(...result.records);
+    for (const record of result.records) entry.records.push(record);
     byVia.set(key, entry);
   }
   const rank = (type: IdentifierType): number => deps.rules.priority.indexOf(type);

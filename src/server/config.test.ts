@@ -46,6 +46,7 @@ describe('configuration', () => {
         identity: {
           maxRounds: 4,
           maxRecords: 50,
+          deadlineMs: null,
           cache: { maxBytes: 64 * 1024 * 1024, ttlMs: 900_000, negativeTtlMs: 30_000 },
           rules: { ...DEFAULT_IDENTITY_RULES, blocked: { email: [], phone: [], card: [] } },
         },
@@ -136,14 +137,35 @@ describe('configuration', () => {
     ]);
   });
 
-  it('builds each silo from the environment, with defaults for timeouts and pools', () => {
+  it('builds each silo from the environment, with defaults for timeouts, pools, answer sizes and breakers', () => {
     const result = parseConfig({ env: silos });
     expect(result.ok).toBe(true);
     if (result.ok) {
-      expect(result.config.silos.crm).toEqual({ baseUrl: 'https://api.hubapi.com', accessToken: 'pat-na1-secret', timeoutMs: 1500, connections: 32 });
+      expect(result.config.silos.crm).toEqual({
+        baseUrl: 'https://api.hubapi.com',
+        accessToken: 'pat-na1-secret',
+        timeoutMs: 1500,
+        connections: 32,
+        maxResponseBytes: 8 * 1024 * 1024,
+        breaker: { failureThreshold: 5, cooldownMs: 10_000 },
+      });
+      expect(result.config.silos.commerce.maxResponseBytes).toBe(16 * 1024 * 1024);
       expect(result.config.silos.commerce.apiVersion).toBe('2026-07');
       expect(result.config.silos.analytics.siteId).toBe(1);
     }
+  });
+
+  it('reads the breaker, answer cap and resolution deadline settings, and says what is accepted', () => {
+    const result = parseConfig({ env: { ...silos, LOYALTY_BREAKER_FAILURES: '3', LOYALTY_BREAKER_COOLDOWN_MS: '2000', LOYALTY_MAX_RESPONSE_MB: '2', IDENTITY_DEADLINE_MS: '1200' } });
+    expect(result.ok && [result.config.silos.loyalty.breaker, result.config.silos.loyalty.maxResponseBytes, result.config.identity.deadlineMs]).toEqual([
+      { failureThreshold: 3, cooldownMs: 2000 },
+      2 * 1024 * 1024,
+      1200,
+    ]);
+    expect(parseConfig({ env: { ...silos, CRM_BREAKER_FAILURES: '0' } })).toEqual({
+      ok: false,
+      errors: ['Bad setting CRM_BREAKER_FAILURES: expected a whole number from 1 to 1000, got "0".'],
+    });
   });
 
   it('reads ANALYTICS_APP_SITE_ID: no app by default, the app site when set, and says what is accepted', () => {
@@ -386,12 +408,12 @@ describe('unknown settings', () => {
 
   it('lists the settings of the prefix, without a guess, for a name near none of them', () => {
     expect(unknownSettings({ env: { CRM_PORTAL_ID: '1', GOLDEN_SOURCE: 'crm' } })).toEqual([
-      'Unknown setting "CRM_PORTAL_ID" in the environment. CRM settings are: CRM_TIME_ZONE, CRM_BASE_URL, CRM_TIMEOUT_MS, CRM_CONNECTIONS, CRM_ACCESS_TOKEN.',
+      'Unknown setting "CRM_PORTAL_ID" in the environment. CRM settings are: CRM_TIME_ZONE, CRM_BASE_URL, CRM_TIMEOUT_MS, CRM_CONNECTIONS, CRM_MAX_RESPONSE_MB, CRM_BREAKER_FAILURES, CRM_BREAKER_COOLDOWN_MS, CRM_ACCESS_TOKEN.',
       'Unknown setting "GOLDEN_SOURCE" in the environment. GOLDEN settings are: GOLDEN_RULES.',
     ]);
     expect(unknownSettings({ env: {}, file: { GATEWAY_URL: 'x', IDENTITY_PROVIDER_URL: 'x' } })).toEqual([
       'Unknown setting "GATEWAY_URL" in the config file. GATEWAY settings are: GATEWAY_SANDBOX, GATEWAY_INTROSPECTION, GATEWAY_CORS_ORIGINS, GATEWAY_CURSOR_SECRET.',
-      'Unknown setting "IDENTITY_PROVIDER_URL" in the config file. IDENTITY settings are: IDENTITY_MAX_ROUNDS, IDENTITY_MAX_RECORDS, IDENTITY_CACHE_MAX_MB, IDENTITY_CACHE_TTL_MS, IDENTITY_NEGATIVE_TTL_MS, IDENTITY_LIMITS, IDENTITY_PRIORITY, IDENTITY_WEAK_TYPES, IDENTITY_LINK_FIXED_LINES, IDENTITY_BLOCKED_EMAILS, IDENTITY_BLOCKED_PHONES, IDENTITY_BLOCKED_CARDS.',
+      'Unknown setting "IDENTITY_PROVIDER_URL" in the config file. IDENTITY settings are: IDENTITY_MAX_ROUNDS, IDENTITY_DEADLINE_MS, IDENTITY_MAX_RECORDS, IDENTITY_CACHE_MAX_MB, IDENTITY_CACHE_TTL_MS, IDENTITY_NEGATIVE_TTL_MS, IDENTITY_LIMITS, IDENTITY_PRIORITY, IDENTITY_WEAK_TYPES, IDENTITY_LINK_FIXED_LINES, IDENTITY_BLOCKED_EMAILS, IDENTITY_BLOCKED_PHONES, IDENTITY_BLOCKED_CARDS.',
     ]);
   });
 

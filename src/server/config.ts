@@ -61,6 +61,8 @@ export interface GatewayConfig {
   identity: {
     maxRounds: number;
     maxRecords: number;
+    /** The deadline all rounds of a resolution share, in ms; null: 1.5 times the longest silo call deadline (`*_TIMEOUT_MS`). */
+    deadlineMs: number | null;
     cache: LinkCacheOptions;
     rules: IdentityRules;
   };
@@ -502,6 +504,14 @@ const GATEWAY_SETTINGS = {
     description: "IANA time zone of the loyalty program's server, in which a birth date sent as a date-time is read (Open Loyalty writes dates in its zone).",
   },
   identityMaxRounds: { name: 'IDENTITY_MAX_ROUNDS', ...kinds.wholeNumber(1, 10), default: '4', description: 'Rounds of lookups when resolving a customer.' },
+  identityDeadlineMs: {
+    name: 'IDENTITY_DEADLINE_MS',
+    ...kinds.optionalWholeNumber(100, 120_000),
+    default: '',
+    defaultDoc: '1.5 × the longest `*_TIMEOUT_MS`',
+    description:
+      "One deadline shared by all the rounds of a customer's identity resolution, in ms: a silo that has not answered its lookup by then is left out (SOURCE_TIMEOUT, the customer partial), so that slow silos in successive rounds do not add up.",
+  },
   identityMaxRecords: { name: 'IDENTITY_MAX_RECORDS', ...kinds.wholeNumber(1, 1000), default: '50', description: 'Records one customer may have before resolution stops.' },
   identityCacheMaxBytes: {
     name: 'IDENTITY_CACHE_MAX_MB',
@@ -649,8 +659,11 @@ const GATEWAY_SETTINGS = {
   },
 } satisfies SettingTable;
 
-/** The settings every silo has: where it is, how long a call may take, how many connections. */
-function endpointSettings(prefix: string, label: string, defaultTimeoutMs: number, example: string) {
+/**
+ * The settings every silo has: where it is, how long a call may take, how many connections, the
+ * largest answer read, and its circuit breaker (connectors/shared/silo-guard.ts).
+ */
+function endpointSettings(prefix: string, label: string, defaultTimeoutMs: number, example: string, defaultMaxResponseMb: number) {
   return {
     baseUrl: { name: `${prefix}_BASE_URL`, ...kinds.httpUrl, description: `Base URL of the ${label} API, e.g. \`${example}\`.` },
     timeoutMs: {
@@ -660,29 +673,47 @@ function endpointSettings(prefix: string, label: string, defaultTimeoutMs: numbe
       description: `Deadline of one ${label} call, connection included, in ms.`,
     },
     connections: { name: `${prefix}_CONNECTIONS`, ...kinds.wholeNumber(1, 1024), default: '32', description: `Keep-alive connections to the ${label}.` },
+    maxResponseBytes: {
+      name: `${prefix}_MAX_RESPONSE_MB`,
+      ...kinds.megabytes(1, 1024),
+      default: String(defaultMaxResponseMb),
+      description: `Largest answer body read from the ${label}, in MB: a larger one is cut off at the cap and the call fails with SOURCE_BAD_RESPONSE.`,
+    },
+    breakerFailures: {
+      name: `${prefix}_BREAKER_FAILURES`,
+      ...kinds.wholeNumber(1, 1000),
+      default: '5',
+      description: `Calls to the ${label} failing in a row (timeout, refused connection, 5xx, 429) that open its circuit breaker: no call for \`${prefix}_BREAKER_COOLDOWN_MS\`, its fields answer SOURCE_UNAVAILABLE at once.`,
+    },
+    breakerCooldownMs: {
+      name: `${prefix}_BREAKER_COOLDOWN_MS`,
+      ...kinds.wholeNumber(100, 3_600_000),
+      default: '10000',
+      description: `How long the ${label}'s open circuit breaker sends no call, in ms; then one probe call closes it (or opens it again).`,
+    },
   } satisfies SettingTable;
 }
 
 const CRM_SETTINGS = {
-  ...endpointSettings('CRM', 'CRM (HubSpot)', 1500, 'https://api.hubapi.com'),
+  ...endpointSettings('CRM', 'CRM (HubSpot)', 1500, 'https://api.hubapi.com', 8),
   accessToken: { name: 'CRM_ACCESS_TOKEN', ...kinds.secret, description: 'HubSpot private app access token (scopes `crm.objects.contacts.read`, and `communication_preferences.read` for `Customer.consent`).' },
 } satisfies SettingTable;
 
 const LOYALTY_SETTINGS = {
-  ...endpointSettings('LOYALTY', 'loyalty program (Open Loyalty)', 1500, 'https://loyalty.example.com'),
+  ...endpointSettings('LOYALTY', 'loyalty program (Open Loyalty)', 1500, 'https://loyalty.example.com', 8),
   storeCode: { name: 'LOYALTY_STORE_CODE', ...kinds.text, default: 'DEFAULT', description: 'Open Loyalty store code.' },
   username: { name: 'LOYALTY_USERNAME', ...kinds.text, description: 'Open Loyalty admin user the gateway logs in as.' },
   password: { name: 'LOYALTY_PASSWORD', ...kinds.secret, description: "That user's password." },
 } satisfies SettingTable;
 
 const COMMERCE_SETTINGS = {
-  ...endpointSettings('COMMERCE', 'shop (Shopify Admin)', 1500, 'https://my-shop.myshopify.com'),
+  ...endpointSettings('COMMERCE', 'shop (Shopify Admin)', 1500, 'https://my-shop.myshopify.com', 16),
   accessToken: { name: 'COMMERCE_ACCESS_TOKEN', ...kinds.secret, description: 'Shopify Admin API access token of a custom app.' },
   apiVersion: { name: 'COMMERCE_API_VERSION', ...kinds.shopifyApiVersion, default: SHOPIFY_API_VERSION, description: 'Shopify Admin API version (quarterly).' },
 } satisfies SettingTable;
 
 const ANALYTICS_SETTINGS = {
-  ...endpointSettings('ANALYTICS', 'analytics (Matomo)', 2000, 'https://matomo.example.com'),
+  ...endpointSettings('ANALYTICS', 'analytics (Matomo)', 2000, 'https://matomo.example.com', 16),
   siteId: { name: 'ANALYTICS_SITE_ID', ...kinds.wholeNumber(1, 1_000_000), default: '1', description: 'Matomo `idSite` of the website.' },
   appSiteId: {
     name: 'ANALYTICS_APP_SITE_ID',
@@ -801,13 +832,19 @@ export function parseConfig(sources: ConfigSources): ConfigResult<GatewayConfig>
   if (!reading.ok) return reading;
   const gateway = readTable(GATEWAY_SETTINGS, reading);
   const silos = {
-    crm: readTable(CRM_SETTINGS, reading),
-    loyalty: readTable(LOYALTY_SETTINGS, reading),
-    commerce: readTable(COMMERCE_SETTINGS, reading),
-    analytics: readTable(ANALYTICS_SETTINGS, reading),
+    crm: endpointOf(readTable(CRM_SETTINGS, reading)),
+    loyalty: endpointOf(readTable(LOYALTY_SETTINGS, reading)),
+    commerce: endpointOf(readTable(COMMERCE_SETTINGS, reading)),
+    analytics: endpointOf(readTable(ANALYTICS_SETTINGS, reading)),
   };
   if (reading.errors.length === 0) checkGateway(gateway, 'configured', sources, reading);
   return reading.errors.length > 0 ? { ok: false, errors: reading.errors } : { ok: true, config: { ...gatewaySettingsOf(gateway, 'configured', sources), silos } };
+}
+
+/** A silo's settings as its connector takes them: the breaker's two settings as one object. */
+function endpointOf<T extends { breakerFailures: number; breakerCooldownMs: number }>(values: T): Omit<T, 'breakerFailures' | 'breakerCooldownMs'> & { breaker: { failureThreshold: number; cooldownMs: number } } {
+  const { breakerFailures, breakerCooldownMs, ...rest } = values;
+  return { ...rest, breaker: { failureThreshold: breakerFailures, cooldownMs: breakerCooldownMs } };
 }
 
 /**
@@ -884,6 +921,7 @@ function gatewaySettingsOf(v: Values<typeof GATEWAY_SETTINGS>, mode: RunMode, so
     identity: {
       maxRounds: v.identityMaxRounds,
       maxRecords: v.identityMaxRecords,
+      deadlineMs: v.identityDeadlineMs,
       cache: { maxBytes: v.identityCacheMaxBytes, ttlMs: v.identityCacheTtlMs, negativeTtlMs: v.identityNegativeTtlMs },
       rules: {
         limits: v.identityLimits,

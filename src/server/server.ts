@@ -99,6 +99,18 @@ export interface GatewayCore {
   apollo: ApolloServer<RequestContext>;
 }
 
+/**
+ * The default of the deadline a resolution's rounds share (IDENTITY_DEADLINE_MS), in ms: one and
+ * a half times the longest per-call deadline of the silos, so that a round waiting for a hung
+ * silo still gets its whole call deadline and the rounds after it half of one more (with the
+ * deadline at one call's, a silo timing out in the first round left no time for the next).
+ * Undefined (no shared deadline) when no connector tells its own (test doubles).
+ */
+function defaultResolutionDeadline(connectors: SiloConnectors): number | undefined {
+  const deadlines = SOURCES.map((source) => connectors[source].calls?.timeoutMs).filter((ms): ms is number => ms !== undefined);
+  return deadlines.length > 0 ? Math.round(1.5 * Math.max(...deadlines)) : undefined;
+}
+
 /** Builds the services and starts Apollo Server (what `startGateway` serves over HTTP). */
 export async function createGatewayCore(options: GatewayOptions): Promise<GatewayCore> {
   const { settings, connectors, logger } = options;
@@ -125,6 +137,7 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
       normalize,
       maxRounds: settings.identity.maxRounds,
       maxRecords: settings.identity.maxRecords,
+      deadlineMs: settings.identity.deadlineMs ?? defaultResolutionDeadline(connectors),
       cache: settings.identity.cache,
     }),
   };

@@ -49,10 +49,11 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   FORBIDDEN:
     'A field or an operation the client\'s scopes do not cover: the field is null with the error at its path, the rest of the answer stands, the message names the scopes and `extensions.requiredScopes` lists them (README, "Field scopes"; `evictCustomer` needs `admin`); a lookup by email: or phone: without pii:read.',
   SOURCE_UNAVAILABLE:
-    'A silo refused the connection or answered with an error status (5xx, 429, 401/403). Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.',
-  SOURCE_TIMEOUT: "A silo did not answer within its timeout. Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.",
+    'A silo refused the connection or answered with an error status (5xx, 429, 401/403), or the gateway did not call it: its circuit breaker is open, or its 429\'s `Retry-After` has not passed (the message says until when; README, "Limits and resilience"). Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.',
+  SOURCE_TIMEOUT:
+    'A silo did not answer within its timeout, or its identity lookup not within the resolution\'s deadline (`IDENTITY_DEADLINE_MS`). Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.',
   SOURCE_BAD_RESPONSE:
-    'A silo answered with a body that is not what its API documents. Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.',
+    'A silo answered with a body that is not what its API documents, larger than its `*_MAX_RESPONSE_MB` cap, or a page longer than the connector asked for. Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.',
   CLV_MODEL_MISSING:
     '`clv` was asked, but the gateway runs without a lifetime-value model: fit one with `npm run clv -- fit` and set CLV_MODEL_FILE (README, "Lifetime value"). The other fields stand.',
   CLV_MONEY_UNAVAILABLE:

@@ -64,6 +64,8 @@ export function connectorContract<TRecord>(
     afterEach(async () => {
       await f?.simulator.setFault({ kind: 'none' });
       f?.simulator.setLatency({ fixedMs: 0, jitterMs: 0 });
+      // The failures a test caused must not open the breaker of the next one.
+      f?.connector.calls?.resetGuard();
     });
 
     it('fetches records by id: one result per id, in order, null for an unknown id', async () => {
@@ -125,6 +127,16 @@ export function connectorContract<TRecord>(
         await f.simulator.setFault({ kind: 'error', status });
         await expectSourceError(f.connector.fetchRecords([f.knownIds[0]!]), 'SOURCE_UNAVAILABLE', f.connector.source);
       }
+    });
+
+    it("honours a 429's Retry-After: no call before the time it gives, SOURCE_UNAVAILABLE at once saying when", async () => {
+      await f.simulator.setFault({ kind: 'ratelimit', seconds: 30 });
+      await expectSourceError(f.connector.fetchRecords([f.knownIds[0]!]), 'SOURCE_UNAVAILABLE', f.connector.source);
+      const calls = f.simulator.stats().requests;
+      await f.simulator.setFault({ kind: 'none' });
+      const error = await expectSourceError(f.connector.lookup([f.lookups[0]!.identifier]), 'SOURCE_UNAVAILABLE', f.connector.source);
+      expect(error.message).toMatch(/asked for no call before \d{4}-\d\d-\d\dT[\d:.]+Z \(Retry-After\)/);
+      expect(f.simulator.stats().requests).toBe(calls);
     });
 
     it('reports a malformed body as SOURCE_BAD_RESPONSE', async () => {

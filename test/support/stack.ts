@@ -60,6 +60,10 @@ export const TEST_SETTINGS: GatewaySettings = {
   identity: {
     maxRounds: 4,
     maxRecords: 50,
+    // Three of the stack's 400 ms call deadlines: on a machine the whole suite loads, healthy
+    // silos' rounds can take a few hundred ms, and the default (1.5 × 400 ms) would cut them.
+    // The shared deadline itself is tested with its own setting (silo-resilience.test.ts).
+    deadlineMs: 1200,
     cache: { maxBytes: 64 * 1024 * 1024, ttlMs: 60_000, negativeTtlMs: 5_000 },
     rules: DEFAULT_IDENTITY_RULES,
   },
@@ -75,6 +79,8 @@ export interface StackOptions {
   seed?: number;
   size?: number;
   timeoutMs?: number;
+  /** Every connector's circuit breaker; default DEFAULT_BREAKER (5 failures in a row, 10 s). */
+  breaker?: { failureThreshold: number; cooldownMs: number };
   /**
    * Changes the generated population before the silos serve it, for a case the generator does
    * not make (see population-edit.ts); returns the population to serve.
@@ -104,6 +110,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       settings: options.settings ? options.settings(base) : base,
       logger: createLogger('debug', (line) => logs.push(line)),
       timeoutMs: options.timeoutMs ?? 400,
+      breaker: options.breaker,
       insights: options.insights,
       credential: TEST_API_KEYS.full.key,
     });
