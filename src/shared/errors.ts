@@ -32,6 +32,18 @@ export const ErrorCode = {
   SEGMENT_UNDECIDED: 'SEGMENT_UNDECIDED',
   /** A personalization output (segments, lifecycle, CLV, RFM, preferences) withheld: the customer's profiling consent does not allow it. */
   CONSENT_REQUIRED: 'CONSENT_REQUIRED',
+  /** HTTP 400: the operation's estimated cost is over MAX_OPERATION_COST (Apollo Router demand control's code). */
+  COST_ESTIMATED_TOO_EXPENSIVE: 'COST_ESTIMATED_TOO_EXPENSIVE',
+  /** HTTP 400: more aliases than MAX_ALIASES (Apollo Router's code). */
+  MAX_ALIASES_LIMIT: 'MAX_ALIASES_LIMIT',
+  /** HTTP 400: a selection deeper than MAX_DEPTH (Apollo Router's code). */
+  MAX_DEPTH_LIMIT: 'MAX_DEPTH_LIMIT',
+  /** HTTP 400: a document of more lexical tokens than MAX_TOKENS. */
+  MAX_TOKENS_LIMIT: 'MAX_TOKENS_LIMIT',
+  /** HTTP 413: a request body larger than MAX_REQUEST_BYTES. */
+  REQUEST_TOO_LARGE: 'REQUEST_TOO_LARGE',
+  /** HTTP 400: an operation type the gateway does not execute (`subscription`). */
+  OPERATION_NOT_SUPPORTED: 'OPERATION_NOT_SUPPORTED',
   /** Anything unexpected; details go to the log only. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -61,6 +73,14 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
     "`inSegment` cannot tell: the segment's rule reads a value unknown for this customer (a silo it needs failed, reported beside it, or no lifetime-value model for `clv` and RFM scores); `extensions.segment` names it.",
   CONSENT_REQUIRED:
     'A personalization output (`segments`, `inSegment`, `lifecycle`, `clv`, `rfm`, `preferences`) is null because the customer\'s profiling consent withholds it under `PROFILING_CONSENT` (`denied`: they refused, or the silo holding their decision could not be read; `granted`: they did not grant it). `extensions.purpose` is `profiling`, `extensions.status` the consent status; `Customer.consent.profiling` says where the decision comes from. The other fields stand.',
+  COST_ESTIMATED_TOO_EXPENSIVE:
+    'HTTP 400, before anything runs: the operation costs more than `MAX_OPERATION_COST` (each customer counts 1, `customers(ids:)` its number of ids, times what is read in it: `journey(first:)` and the lists\' `limit` count their size). The message and `extensions.value` / `extensions.limit` give the cost and the limit; no silo was called (README, "Limits and resilience").',
+  MAX_ALIASES_LIMIT:
+    'HTTP 400, before anything runs: the operation has more aliases than `MAX_ALIASES`; `extensions.value` and `extensions.limit` give both. Ask for several customers with one `customers(ids:)` rather than aliased `customer(id:)` fields.',
+  MAX_DEPTH_LIMIT: 'HTTP 400, before anything runs: a selection nests deeper than `MAX_DEPTH` fields; `extensions.value` and `extensions.limit` give both.',
+  MAX_TOKENS_LIMIT: 'HTTP 400, before anything runs: the document has more lexical tokens than `MAX_TOKENS` (parsing stops there); `extensions.limit` gives the limit.',
+  REQUEST_TOO_LARGE: 'HTTP 413: the request body is larger than `MAX_REQUEST_BYTES`; it is not read further. `extensions.limit` gives the limit in bytes.',
+  OPERATION_NOT_SUPPORTED: 'HTTP 400: a `subscription` operation; the gateway executes queries and mutations only, until subscriptions exist.',
   INTERNAL_SERVER_ERROR: 'A bug in the gateway. The details are in the gateway log, never in the response.',
 };
 
