@@ -15,7 +15,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { SiloConnectors } from '../../connectors/types.js';
-import { ErrorCode, sourceErrorOf, type SourceError } from '../shared/errors.js';
+import { clipQuotedInput, ErrorCode, inputPrefix, sourceErrorOf, type SourceError } from '../shared/errors.js';
 import type { ClvModel } from '../insights/clv/model-file.js';
 import type { CompiledSegment } from '../insights/segments/compile.js';
 import { createRequestContext, SOURCES, type GatewayServices, type RequestContext } from '../graphql/context.js';
@@ -264,7 +264,7 @@ async function handle(
     return;
   }
   if (url.pathname !== '/graphql') {
-    sendJson(res, 404, { errors: [{ message: `Nothing at ${url.pathname}. The GraphQL endpoint is /graphql; silo health is at /health.` }] });
+    sendJson(res, 404, { errors: [{ message: `Nothing at ${inputPrefix(url.pathname)}. The GraphQL endpoint is /graphql; silo health is at /health.` }] });
     return;
   }
   const origin = req.headers.origin;
@@ -414,7 +414,9 @@ async function sendHealth(res: ServerResponse, connectors: SiloConnectors): Prom
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown, logger: Logger, limits?: Pick<OperationLimits, 'maxTokens'>): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  const { message, locations, path } = formatted;
+  const { locations, path } = formatted;
+  // graphql-js and Apollo quote a bad variable's whole value: a client gets a short prefix of it.
+  const message = clipQuotedInput(formatted.message);
   const failure = sourceErrorOf(original);
   if (failure) {
     logSiloFailure(logger, failure, path);

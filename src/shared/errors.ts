@@ -105,6 +105,32 @@ export class SourceError extends Error {
   }
 }
 
+/** The most characters of a client's input a message quotes (OWASP: error messages must not echo input at length). */
+export const INPUT_PREFIX_LENGTH = 40;
+
+/**
+ * What a message may quote of a client's input: its first {@link INPUT_PREFIX_LENGTH} characters,
+ * and "…" when there was more. A 1 MB id must not make a 1 MB error.
+ */
+export function inputPrefix(text: string): string {
+  if (text.length <= INPUT_PREFIX_LENGTH) return text;
+  let cut = text.slice(0, INPUT_PREFIX_LENGTH);
+  // Not half of a surrogate pair.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/**
+ * A message with every double-quoted run longer than {@link INPUT_PREFIX_LENGTH} cut to its prefix:
+ * for messages the gateway does not write (graphql-js quotes a variable's whole value when it
+ * cannot coerce it), applied by `formatError` to every error a client gets.
+ */
+export function clipQuotedInput(message: string): string {
+  if (message.length <= 4 * INPUT_PREFIX_LENGTH) return message;
+  // Quotes pair from the left, so the text between two quoted values is never taken for one.
+  return message.replace(/"((?:[^"\\]|\\.)*)"/g, (whole, quoted: string) => (quoted.length > INPUT_PREFIX_LENGTH ? `"${inputPrefix(quoted)}"` : whole));
+}
+
 /** A client mistake in an argument. */
 export function badUserInput(message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return clientError(ErrorCode.BAD_USER_INPUT, message, extra);

@@ -131,3 +131,62 @@ describe('operation limits, before any silo call', () => {
     expect(status).toBe(200);
   });
 });
+
+describe('identifier lengths and quoted input, before any silo call', () => {
+  const stack = useStack({ size: 60 });
+  const QUERY = 'query ($id: ID!) { customer(id: $id) { id } }';
+
+  /** Asks customer(id:) by HTTP: the status, the error and the answer's size in bytes. */
+  async function ask(id: string): Promise<{ status: number; code: unknown; message: string; bytes: number }> {
+    const { status, json, bytes } = await postRaw(stack, JSON.stringify({ query: QUERY, variables: { id } }));
+    return { status, code: json.errors?.[0]?.extensions?.['code'], message: json.errors?.[0]?.message ?? '', bytes };
+  }
+
+  const huge = 900_000;
+  const cases: Array<[string, string, string]> = [
+    ['email', `email:${'a'.repeat(huge)}@example.com`, `is too long: the email value has ${(huge + 12).toLocaleString('en-US')} characters, over the 254 allowed`],
+    ['card', `card:${'4'.repeat(huge)}`, `is too long: the card value has ${huge.toLocaleString('en-US')} characters, over the 40 allowed`],
+    ['loyalty', `loyalty:${'9'.repeat(huge)}`, `is too long: the loyalty value has ${huge.toLocaleString('en-US')} characters, over the 64 allowed`],
+    ['phone', `phone:+33${'6'.repeat(huge)}`, `is too long: the phone value has ${(huge + 3).toLocaleString('en-US')} characters, over the 40 allowed`],
+    ['golden', `cus_${'A'.repeat(huge)}`, `is too long: the golden id has ${(huge + 4).toLocaleString('en-US')} characters, over the 128 allowed`],
+  ];
+  it.each(cases)('a %s id of 900 KB: BAD_USER_INPUT naming its length and the maximum, an answer under 1,500 bytes, 0 silo calls', async (_type, id, expected) => {
+    const { status, code, message, bytes } = await ask(id);
+    expect(status).toBe(200);
+    expect(code).toBe('BAD_USER_INPUT');
+    expect(message).toContain(expected);
+    expect(message).toContain(`"${id.slice(0, 40)}…"`);
+    expect(bytes).toBeLessThan(1_500);
+    expect(siloCalls(stack)).toBe(0);
+  });
+
+  it('an email of 254 characters still reaches the silos; of 255 it does not', async () => {
+    const local = 'a'.repeat(254 - '@example.com'.length);
+    expect((await ask(`email:${local}@example.com`)).code).toBeUndefined();
+    expect(siloCalls(stack)).toBeGreaterThan(0);
+    const before = siloCalls(stack);
+    expect((await ask(`email:a${local}@example.com`)).code).toBe('BAD_USER_INPUT');
+    expect(siloCalls(stack)).toBe(before);
+  });
+
+  it("a variable of 900 KB that graphql-js cannot coerce is quoted by its first 40 characters (the answer is under 1,000 bytes)", async () => {
+    const { status, json, bytes } = await postRaw(
+      stack,
+      JSON.stringify({ query: 'query ($first: Int) { customer(id: "crm:101") { journey(first: $first) { pageInfo { hasNextPage } } } }', variables: { first: 'x'.repeat(huge) } }),
+    );
+    expect(status).toBe(400);
+    expect(json.errors![0]!.extensions!['code']).toBe('BAD_USER_INPUT');
+    expect(json.errors![0]!.message).toContain(`"${'x'.repeat(40)}…"`);
+    expect(bytes).toBeLessThan(1_000);
+    expect(siloCalls(stack)).toBe(0);
+  });
+
+  it('a provenance(field:) of 900 KB is quoted by its first 40 characters', async () => {
+    const { json, bytes } = await postRaw(
+      stack,
+      JSON.stringify({ query: 'query ($f: String) { customer(id: "crm:101") { provenance(field: $f) { field } } }', variables: { f: 'y'.repeat(huge) } }),
+    );
+    expect(json.errors![0]!.message).toContain(`does not know "${'y'.repeat(40)}…"`);
+    expect(bytes).toBeLessThan(2_000);
+  });
+});
