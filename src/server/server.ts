@@ -28,6 +28,7 @@ import { SCOPES } from '../access/scopes.js';
 import { createAuthenticator, type Authentication, type Authenticator } from './auth/authenticator.js';
 import { corsHeaders } from './cors.js';
 import type { OriginPattern } from '../access/origins.js';
+import { SiloFailureLog } from './silo-failure-log.js';
 import { operationLimitsPlugin, type OperationLimits } from './limits/operation-limits.js';
 import { ABORTED, readBody, TOO_LARGE, tooLargeAnswer } from './limits/request-body.js';
 
@@ -333,22 +334,46 @@ async function handle(
   res.end();
 }
 
-/** Adds the silo failures that no null field reported (see failures.ts), once each. */
+/**
+ * Adds the silo failures that no null field reported (see failures.ts), once each, and logs the
+ * request's silo failures, one line per silo (silo-failure-log.ts), not one per error.
+ */
 function reportSiloFailures(logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
+      const log = new SiloFailureLog();
       return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            const failure = sourceErrorIn(error);
+            if (failure) log.add(failure, error.path);
+          }
+        },
         async willSendResponse({ contextValue, response }) {
-          if (response.body.kind !== 'single') return;
-          const pending = contextValue.failures.drain();
-          if (pending.length === 0) return;
-          for (const { error, path } of pending) logSiloFailure(logger, error, path);
-          const result = response.body.singleResult;
-          result.errors = [...(result.errors ?? []), ...pending.map(({ error, path }) => toClientError(error, path))];
+          if (response.body.kind === 'single') {
+            const pending = contextValue.failures.drain();
+            if (pending.length > 0) {
+              for (const { error, path } of pending) log.add(error, path);
+              const result = response.body.singleResult;
+              result.errors = [...(result.errors ?? []), ...pending.map(({ error, path }) => toClientError(error, path))];
+            }
+          }
+          log.write(logger);
         },
       };
     },
   };
+}
+
+/** The SourceError behind a resolver's error, through graphql-js's located error and Apollo's wrapping. */
+function sourceErrorIn(error: unknown): SourceError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    const failure = sourceErrorOf(current);
+    if (failure) return failure;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return undefined;
 }
 
 /**
@@ -370,11 +395,6 @@ function logPiiAccess(logger: Logger): ApolloServerPlugin<RequestContext> {
       };
     },
   };
-}
-
-/** The log line of a failed silo call: code, silo, status or undici code, operation; never a body. */
-function logSiloFailure(logger: Logger, failure: SourceError, path: GraphQLFormattedError['path']): void {
-  logger.warn('silo call failed', { code: failure.code, source: failure.source, path, ...failure.detail });
 }
 
 function toClientError(failure: SourceError, path: ReadonlyArray<string | number>): GraphQLFormattedError {
@@ -419,7 +439,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   const message = clipQuotedInput(formatted.message);
   const failure = sourceErrorOf(original);
   if (failure) {
-    logSiloFailure(logger, failure, path);
+    // Logged once per silo per request by reportSiloFailures, not here once per error.
     return { message: failure.message, locations, path, extensions: { code: failure.code, source: failure.source } };
   }
   const code = formatted.extensions?.code;
