@@ -79,7 +79,7 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
     'HTTP 400, before anything runs: the operation has more aliases than `MAX_ALIASES`; `extensions.value` and `extensions.limit` give both. Ask for several customers with one `customers(ids:)` rather than aliased `customer(id:)` fields.',
   MAX_DEPTH_LIMIT: 'HTTP 400, before anything runs: a selection nests deeper than `MAX_DEPTH` fields; `extensions.value` and `extensions.limit` give both.',
   MAX_TOKENS_LIMIT: 'HTTP 400, before anything runs: the document has more lexical tokens than `MAX_TOKENS` (parsing stops there); `extensions.limit` gives the limit.',
-  REQUEST_TOO_LARGE: 'HTTP 413: the request body is larger than `MAX_REQUEST_BYTES`; it is not read further. `extensions.limit` gives the limit in bytes.',
+  REQUEST_TOO_LARGE: 'HTTP 413: the request body is larger than `MAX_REQUEST_BYTES`; the rest of it is discarded as it arrives, never buffered. `extensions.limit` gives the limit in bytes.',
   OPERATION_NOT_SUPPORTED: 'HTTP 400: a `subscription` operation; the gateway executes queries and mutations only, until subscriptions exist.',
   INTERNAL_SERVER_ERROR: 'A bug in the gateway. The details are in the gateway log, never in the response.',
 };
