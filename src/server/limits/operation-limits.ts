@@ -163,17 +163,45 @@ export function checkCost(
  * order operation type, aliases, depth, cost: the first breach is the answer.
  */
 export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin {
+  // Apollo's document store hands the same parsed document to every request of the same text, so
+  // the checks are remembered per document (and the cost per sizes of its variables): a repeated
+  // operation pays a map lookup, not the walks (about 60-180 µs each).
+  const shapes = new WeakMap<DocumentNode, GraphQLError | null>();
+  const costs = new WeakMap<DocumentNode, Map<string, GraphQLError | null>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request, schema, operationName }) {
-          const refusal =
-            checkOperationType(document, operationName) ??
-            checkShape(schema, document, limits) ??
-            checkCost(schema, document, operationName, request.variables, limits.maxCost);
-          if (refusal) throw refusal;
+          let shape = shapes.get(document);
+          if (shape === undefined) {
+            shape = checkOperationType(document, operationName) ?? checkShape(schema, document, limits) ?? null;
+            // The operation type depends on the operation chosen: remembered only for a document of one operation.
+            if (document.definitions.filter((d) => d.kind === 'OperationDefinition').length === 1) shapes.set(document, shape);
+          }
+          if (shape) throw shape;
+          const key = `${operationName ?? ''}|${sizesKey(request.variables)}`;
+          let byKey = costs.get(document);
+          let cost = byKey?.get(key);
+          if (cost === undefined) {
+            cost = checkCost(schema, document, operationName, request.variables, limits.maxCost) ?? null;
+            if (!byKey) costs.set(document, (byKey = new Map()));
+            if (byKey.size < MAX_COSTS_PER_DOCUMENT) byKey.set(key, cost);
+          }
+          if (cost) throw cost;
         },
       };
     },
   };
+}
+
+/** How many variables' sizes a document's cost is remembered for. */
+const MAX_COSTS_PER_DOCUMENT = 64;
+
+/**
+ * What the cost can depend on in the variables (cost.ts reads list lengths and whole numbers
+ * only): lists as their lengths, strings as nothing, so that `$id` or 100 ids do not make a key each.
+ */
+export function sizesKey(variables: Record<string, unknown> | undefined): string {
+  if (!variables) return '';
+  return JSON.stringify(variables, (_key, value: unknown) => (Array.isArray(value) ? value.length : typeof value === 'string' ? '' : value));
 }
