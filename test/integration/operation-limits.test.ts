@@ -42,6 +42,17 @@ describe('operation limits, before any silo call', () => {
     expect(siloCalls(stack)).toBe(0);
   });
 
+  it('prices the same operation text by each request\'s variables: 50 ids pass, 5,001 ids are refused, 50 ids pass again', async () => {
+    const query = 'query Same($ids: [ID!]!) { customers(ids: $ids) { id } }';
+    const answer = async (n: number) => {
+      const { status, json } = await postRaw(stack, JSON.stringify({ query, variables: { ids: ids(n) } }));
+      return [status, json.errors?.[0]?.extensions?.['code'] ?? null];
+    };
+    expect(await answer(50)).toEqual([200, null]);
+    expect(await answer(5_001)).toEqual([400, 'COST_ESTIMATED_TOO_EXPENSIVE']);
+    expect(await answer(50)).toEqual([200, null]);
+  });
+
   it('answers { __typename } while 4 such requests arrive at once, all within 10 s (took 4 minutes), 0 silo calls', async () => {
     const body = JSON.stringify({ query: 'query ($ids: [ID!]!) { a: customers(ids: $ids) { id } b: customers(ids: $ids) { id } }', variables: { ids: ids(64_000) } });
     const started = Date.now();

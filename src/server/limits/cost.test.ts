@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { JOURNEY_PAGE_QUERY, JOURNEY_QUERY, PERSONALIZATION_QUERY, PROFILE_QUERY, PROFILES_QUERY } from '../../../bench/shared.js';
 import { EXAMPLE_OPERATION, loadTypeDefs } from '../server.js';
 import { costEstimator } from './cost.js';
-import { checkCost, checkShape, DEFAULT_OPERATION_LIMITS } from './operation-limits.js';
+import { checkCost, checkShape, DEFAULT_OPERATION_LIMITS, sizesKey } from './operation-limits.js';
 
 const schema = makeExecutableSchema({ typeDefs: loadTypeDefs() });
 const cost = (query: string, variables: Record<string, unknown> = {}): number =>
@@ -82,5 +82,14 @@ describe('the refusals', () => {
     const deep = '{ customer(id: "crm:1") { consent { emailMarketing { provenance { field } } } } }';
     const error = checkShape(schema, parse(deep), { maxAliases: 30, maxDepth: 3 });
     expect(error?.message).toBe('This operation is 5 fields deep, over the limit of 3.');
+  });
+});
+
+describe('the key a cost is remembered by', () => {
+  it('keeps list lengths and numbers, drops strings', () => {
+    expect(sizesKey({ ids: ids(100), first: 20, id: 'crm:1' })).toBe('{"ids":100,"first":20,"id":""}');
+    expect(sizesKey({ id: 'crm:2' })).toBe(sizesKey({ id: 'crm:1' }));
+    expect(sizesKey({ ids: ids(5_001) })).not.toBe(sizesKey({ ids: ids(50) }));
+    expect(sizesKey(undefined)).toBe('');
   });
 });
