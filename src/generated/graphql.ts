@@ -1063,7 +1063,9 @@ export type Query = {
    * `phone:+33612345678` or a national number, `card:<loyalty card number>`), or a golden id
    * returned earlier in `Customer.id`. Returns `null` when no silo knows the identifier.
    *
-   * Errors: `BAD_USER_INPUT` for a malformed id (the message lists the accepted forms);
+   * Errors: `BAD_USER_INPUT` for a malformed id (the message lists the accepted forms) or one
+   * longer than its type allows (email 254 characters, phone and card 40, record ids 64, golden
+   * id 128), refused before any silo call;
    * `AMBIGUOUS_IDENTIFIER` for a phone that records of several people share;
    * `CUSTOMER_NOT_FOUND` for a golden id whose anchor record no longer exists. When a silo fails
    * while the customer is being resolved, the customer still answers with the records found, an

@@ -5,7 +5,7 @@
  * other silo supplied a value.
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import { badUserInput } from '../shared/errors.js';
+import { badUserInput, inputPrefix } from '../shared/errors.js';
 import { pathOf, scopeOfField } from './failures.js';
 import type { CustomerResolvers, FieldProvenance, ProvenanceCandidate } from '../generated/graphql.js';
 import type { RequestContext } from './context.js';
@@ -82,7 +82,7 @@ async function resolveGolden<F extends GoldenField>(
 function checkField(field: string): GoldenField {
   const known = GOLDEN_FIELDS.find((f) => f === field);
   if (known) return known;
-  throw badUserInput(`provenance(field:) does not know "${field}". Golden fields: ${GOLDEN_FIELDS.join(', ')}.`, { argument: 'field' });
+  throw badUserInput(`provenance(field:) does not know "${inputPrefix(field)}". Golden fields: ${GOLDEN_FIELDS.join(', ')}.`, { argument: 'field' });
 }
 
 function toProvenance(

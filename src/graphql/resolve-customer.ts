@@ -3,7 +3,7 @@
  * single-flight, lockstep resolution) with the request's batched lookups.
  */
 import type { GraphQLError } from 'graphql';
-import { clientError, ErrorCode, sourceFailure } from '../shared/errors.js';
+import { clientError, ErrorCode, inputPrefix, sourceFailure } from '../shared/errors.js';
 import type { RequestContext } from './context.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import type { CustomerIdInput } from '../identity/identifier.js';
@@ -37,14 +37,14 @@ function answer(input: CustomerIdInput, resolution: Resolution): CustomerParent 
       if (input.kind !== 'golden') return null;
       return clientError(
         ErrorCode.CUSTOMER_NOT_FOUND,
-        `The golden id "${input.goldenId}" names a ${input.anchor.source} record (${input.anchor.id}) that no longer exists. ` +
+        `The golden id "${inputPrefix(input.goldenId)}" names a ${input.anchor.source} record (${inputPrefix(input.anchor.id)}) that no longer exists. ` +
           'Look the customer up again by another identifier (email, phone, card or a record key).',
       );
     case 'ambiguous': {
       const { type, value } = startOf(input);
       return clientError(
         ErrorCode.AMBIGUOUS_IDENTIFIER,
-        `The ${type} "${value}" is held by records of several people (a household line, for example). ` +
+        `The ${type} "${inputPrefix(value)}" is held by records of several people (a household line, for example). ` +
           'Look the customer up by email, card or a record key.',
       );
     }

@@ -10,6 +10,7 @@ import { decodeGoldenId, GOLDEN_ID_PREFIX } from './golden-id.js';
 import { normalizeIdentifier, recordIdProblem, type NormalizeOptions } from './normalize.js';
 import { visibleText } from './unicode.js';
 import type { SourceRecordKey } from './resolved-customer.js';
+import { inputPrefix } from '../shared/errors.js';
 
 export const IDENTIFIER_TYPES: readonly IdentifierType[] = ['crm', 'loyalty', 'commerce', 'analytics', 'email', 'phone', 'card'];
 
@@ -17,6 +18,32 @@ export const ACCEPTED_FORMS =
   '`crm:<HubSpot contact id>`, `loyalty:<Open Loyalty member id>`, `commerce:<Shopify customer id>`, ' +
   '`analytics:<Matomo visitor id>`, `email:<address>`, `phone:<number, international or national>`, ' +
   '`card:<loyalty card number>`, or a golden id (`' + GOLDEN_ID_PREFIX + '…`) returned in `Customer.id`';
+
+/**
+ * The longest value each identifier type takes, in characters after its `type:` prefix (a golden
+ * id: the whole id), checked before anything else, so that no longer value reaches a silo (it
+ * went out as a 1 MB URL and the silo was blamed). Why each:
+ * - email 254: RFC 5321 section 4.5.3.1.3 caps a path at 256 octets, angle brackets included
+ *   (RFC 3696 errata 1690);
+ * - phone 40: E.164 numbers have at most 15 digits (ITU-T E.164 section 6.1); the rest is room for
+ *   `+`, spaces, dots, dashes, parentheses and a national "(0)";
+ * - card 40: ISO/IEC 7812 card numbers have at most 19 digits; loyalty programs' numbers are shorter,
+ *   written with spaces or dashes;
+ * - crm, loyalty, commerce, analytics 64: their forms (normalize.ts, RECORD_ID_FORMS) are at most 43
+ *   characters (`gid://shopify/Customer/` and 20 digits), with room for spaces;
+ * - golden 128: `cus_` and the base64url of `1p|<source>|<record id>` of a record id of up to 64
+ *   characters (golden-id.ts).
+ */
+export const IDENTIFIER_MAX_LENGTHS: Readonly<Record<IdentifierType | 'golden', number>> = {
+  email: 254,
+  phone: 40,
+  card: 40,
+  crm: 64,
+  loyalty: 64,
+  commerce: 64,
+  analytics: 64,
+  golden: 128,
+};
 
 /** A parsed customer id: where resolution starts. */
 export type CustomerIdInput =
@@ -31,6 +58,8 @@ export type ParseResult = { ok: true; value: CustomerIdInput } | { ok: false; me
  * characters...), and the message of a refusal names the accepted form.
  */
 export function parseCustomerId(raw: string, options: NormalizeOptions): ParseResult {
+  const tooLong = lengthProblem(raw);
+  if (tooLong) return { ok: false, message: tooLong };
   const text = visibleText(raw).trim();
   if (text.startsWith(GOLDEN_ID_PREFIX)) {
     const anchor = decodeGoldenId(text);
@@ -62,7 +91,28 @@ export function isIdentifierType(type: string): type is IdentifierType {
   return (IDENTIFIER_TYPES as readonly string[]).includes(type);
 }
 
-/** Keeps a client's oversized input from flooding an error message. */
+/**
+ * Why `raw` is too long for its type ({@link IDENTIFIER_MAX_LENGTHS}), or null. On the raw text,
+ * before the invisible characters are dropped: no work grows with what a client sends. An id with
+ * no known type is bounded by the longest type's maximum.
+ */
+function lengthProblem(raw: string): string | null {
+  const start = raw.trimStart();
+  const colon = start.indexOf(':');
+  const type = colon > 0 ? start.slice(0, colon) : '';
+  const [what, length, max] = start.startsWith(GOLDEN_ID_PREFIX)
+    ? ['golden id', start.trimEnd().length, IDENTIFIER_MAX_LENGTHS.golden]
+    : isIdentifierType(type)
+      ? [`${type} value`, start.length - colon - 1, IDENTIFIER_MAX_LENGTHS[type]]
+      : ['id', raw.length, MAX_ANY_ID];
+  if (length <= max) return null;
+  return `The id "${clip(raw)}" is too long: the ${what} has ${length.toLocaleString('en-US')} characters, over the ${max.toLocaleString('en-US')} allowed. Accepted: ${ACCEPTED_FORMS}.`;
+}
+
+/** The longest text of any id: the longest type's value and its prefix. */
+const MAX_ANY_ID = Math.max(...Object.values(IDENTIFIER_MAX_LENGTHS)) + 'analytics:'.length;
+
+/** Keeps a client's oversized input from flooding an error message: a short prefix. */
 function clip(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return inputPrefix(text);
 }

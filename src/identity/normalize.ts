@@ -32,6 +32,7 @@ import { canonicalMailbox } from '../../connectors/shared/mailbox.js';
 import { visibleText } from './unicode.js';
 import { countryCodeOf } from './country.js';
 import { assertNever } from '../../connectors/shared/exhaustive.js';
+import { inputPrefix } from '../shared/errors.js';
 
 export interface NormalizeOptions {
   /** ISO 3166-1 alpha-2 country used to read phone numbers written without a country code. */
@@ -107,7 +108,7 @@ function integerId(value: string): string | null {
 export function normalizeIdentifier(input: Identifier, options: NormalizeOptions): NormalizeResult {
   const value = visibleText(input.value).trim();
   if (value === '') return { ok: false, reason: 'the value is empty' };
-  if (isPlaceholderText(value)) return { ok: false, reason: `"${value}" is a placeholder, not a real value`, blocked: true };
+  if (isPlaceholderText(value)) return { ok: false, reason: `"${inputPrefix(value)}" is a placeholder, not a real value`, blocked: true };
   switch (input.type) {
     case 'email':
       return normalizeEmail(value);
@@ -162,7 +163,7 @@ function normalizeEmail(value: string): NormalizeResult {
   if (at <= 0 || at === email.length - 1 || /\s/.test(email) || !email.slice(at + 1).replace(/\.+$/, '').includes('.')) {
     return { ok: false, reason: 'expected an address like anna@example.com' };
   }
-  if (isPlaceholderEmail(email)) return { ok: false, reason: `"${value}" is a placeholder address`, blocked: true };
+  if (isPlaceholderEmail(email)) return { ok: false, reason: `"${inputPrefix(value)}" is a placeholder address`, blocked: true };
   return { ok: true, identifier: { type: 'email', value: canonicalMailbox(email) } };
 }
 
@@ -190,14 +191,14 @@ function normalizePhone(value: string, country: string | undefined, defaultCount
   // when the default country's exit code is 00, so make it explicit.
   const text = value.replace(/^\s*00(?=[1-9])/, '+').replace(/\(0\)/, '');
   const digits = text.replace(/\D/g, '');
-  if (/^(\d)\1+$/.test(digits)) return { ok: false, reason: `"${value}" is a placeholder number`, blocked: true };
+  if (/^(\d)\1+$/.test(digits)) return { ok: false, reason: `"${inputPrefix(value)}" is a placeholder number`, blocked: true };
   const own = country === undefined ? null : countryCodeOf(country);
   const phone = text.trim().startsWith('+') ? validPhone(text) : nationalReading(text, digits, own, defaultCountry);
   if (!phone) {
     const where = own && own !== defaultCountry ? `${own} or ${defaultCountry}` : defaultCountry;
     return { ok: false, reason: `expected a phone number valid in international form (+33612345678) or in ${where}` };
   }
-  if (/^(\d)\1+$/.test(phone.nationalNumber)) return { ok: false, reason: `"${value}" is a placeholder number`, blocked: true };
+  if (/^(\d)\1+$/.test(phone.nationalNumber)) return { ok: false, reason: `"${inputPrefix(value)}" is a placeholder number`, blocked: true };
   return { ok: true, identifier: { type: 'phone', value: phone.number } };
 }
 

@@ -43,6 +43,7 @@ describe('configuration', () => {
         cursorSecret: '',
         segmentsFile: null,
         golden: { rules: DEFAULT_SURVIVORSHIP },
+        limits: { maxCost: 5_000, maxAliases: 30, maxDepth: 15, maxTokens: 15_000, maxRequestBytes: 1_048_576 },
         identity: {
           maxRounds: 4,
           maxRecords: 50,

@@ -24,6 +24,7 @@ import { assertNever } from '../../connectors/shared/exhaustive.js';
 import { parseApiKeys, parseScopeList, type ApiKeyEntry } from '../access/credentials.js';
 import { parseOriginPattern, type OriginPattern } from '../access/origins.js';
 import type { Scope } from '../access/scopes.js';
+import type { OperationLimits } from './limits/operation-limits.js';
 
 export interface GatewayConfig {
   port: number;
@@ -58,6 +59,8 @@ export interface GatewayConfig {
   segmentsFile: string | null;
   /** Survivorship rule of each golden field. */
   golden: { rules: SurvivorshipRules };
+  /** The limits on an operation's size and cost, checked before anything runs (README, "Limits and resilience"). */
+  limits: OperationLimits;
   identity: {
     maxRounds: number;
     maxRecords: number;
@@ -503,6 +506,27 @@ const GATEWAY_SETTINGS = {
     defaultFrom: 'TIME_ZONE',
     description: "IANA time zone of the loyalty program's server, in which a birth date sent as a date-time is read (Open Loyalty writes dates in its zone).",
   },
+  maxOperationCost: {
+    name: 'MAX_OPERATION_COST',
+    ...kinds.wholeNumber(1, 1_000_000),
+    default: '5000',
+    description:
+      'The highest cost of an operation, computed with its variables before anything runs: each customer counts 1 (`customers(ids:)` its number of ids), times what is read in it (`journey(first:)` and the lists\' `limit` count their size). Over it: 400 COST_ESTIMATED_TOO_EXPENSIVE.',
+  },
+  maxAliases: { name: 'MAX_ALIASES', ...kinds.wholeNumber(1, 10_000), default: '30', description: 'The most aliases in an operation, fragments included (Apollo Router\'s `max_aliases`). Over it: 400 MAX_ALIASES_LIMIT.' },
+  maxDepth: { name: 'MAX_DEPTH', ...kinds.wholeNumber(1, 1_000), default: '15', description: 'The deepest selection, in fields from the root field (Apollo Router\'s `max_depth`). Over it: 400 MAX_DEPTH_LIMIT.' },
+  maxTokens: {
+    name: 'MAX_TOKENS',
+    ...kinds.wholeNumber(100, 1_000_000),
+    default: '15000',
+    description: 'The most lexical tokens in a GraphQL document, past which parsing stops (Apollo Router\'s `parser_max_tokens`). Over it: 400 MAX_TOKENS_LIMIT.',
+  },
+  maxRequestBytes: {
+    name: 'MAX_REQUEST_BYTES',
+    ...kinds.wholeNumber(1_024, 104_857_600),
+    default: '1048576',
+    description: 'The largest request body, in bytes (1 MiB; Apollo Router\'s `http_max_request_bytes`); the rest of a larger one is discarded unread. Over it: 413 REQUEST_TOO_LARGE.',
+  },
   identityMaxRounds: { name: 'IDENTITY_MAX_ROUNDS', ...kinds.wholeNumber(1, 10), default: '4', description: 'Rounds of lookups when resolving a customer.' },
   identityDeadlineMs: {
     name: 'IDENTITY_DEADLINE_MS',
@@ -918,6 +942,13 @@ function gatewaySettingsOf(v: Values<typeof GATEWAY_SETTINGS>, mode: RunMode, so
     cursorSecret: v.cursorSecret,
     segmentsFile: v.segmentsFile,
     golden: { rules: v.goldenRules },
+    limits: {
+      maxCost: v.maxOperationCost,
+      maxAliases: v.maxAliases,
+      maxDepth: v.maxDepth,
+      maxTokens: v.maxTokens,
+      maxRequestBytes: v.maxRequestBytes,
+    },
     identity: {
       maxRounds: v.identityMaxRounds,
       maxRecords: v.identityMaxRecords,

@@ -15,7 +15,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { SiloConnectors } from '../../connectors/types.js';
-import { ErrorCode, sourceErrorOf, type SourceError } from '../shared/errors.js';
+import { clipQuotedInput, ErrorCode, inputPrefix, sourceErrorOf, type SourceError } from '../shared/errors.js';
 import type { ClvModel } from '../insights/clv/model-file.js';
 import type { CompiledSegment } from '../insights/segments/compile.js';
 import { createRequestContext, SOURCES, type GatewayServices, type RequestContext } from '../graphql/context.js';
@@ -28,9 +28,11 @@ import { SCOPES } from '../access/scopes.js';
 import { createAuthenticator, type Authentication, type Authenticator } from './auth/authenticator.js';
 import { corsHeaders } from './cors.js';
 import type { OriginPattern } from '../access/origins.js';
+import { SiloFailureLog } from './silo-failure-log.js';
+import { operationLimitsPlugin, type OperationLimits } from './limits/operation-limits.js';
+import { ABORTED, readBody, TOO_LARGE, tooLargeAnswer } from './limits/request-body.js';
 
 const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema');
-const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The schema's SDL, all files of schema/ in name order. */
 export function loadTypeDefs(): string {
@@ -155,8 +157,11 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
     // which killed the process (exit 143) before the gateway's own stop (gateway-process.ts) had
     // closed the HTTP server, the connectors' pools and the demo's silos. The process owns signals.
     stopOnTerminationSignals: false,
-    formatError: (formatted, error) => formatError(formatted, error, logger),
+    // A document of more tokens is not parsed further (Apollo Router's parser_max_tokens); formatError names the limit.
+    parseOptions: { maxTokens: settings.limits.maxTokens },
+    formatError: (formatted, error) => formatError(formatted, error, logger, settings.limits),
     plugins: [
+      operationLimitsPlugin(settings.limits),
       // The gateway sets no cache hints; Apollo's per-field cache-control bookkeeping is pure cost here.
       ApolloServerPluginCacheControlDisabled(),
       reportSiloFailures(logger),
@@ -188,6 +193,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     landingPage: settings.sandbox,
     pageNeedsKnownHost: options.sandboxHeaders !== undefined,
     configuredHost: settings.host.toLowerCase(),
+    maxRequestBytes: settings.limits.maxRequestBytes,
   };
 
   const server = createServer((req, res) => {
@@ -235,6 +241,8 @@ interface HttpOptions {
   pageNeedsKnownHost: boolean;
   /** HOST, lower-cased. */
   configuredHost: string;
+  /** MAX_REQUEST_BYTES. */
+  maxRequestBytes: number;
 }
 
 /**
@@ -270,7 +278,7 @@ async function handle(
     return;
   }
   if (url.pathname !== '/graphql') {
-    sendJson(res, 404, { errors: [{ message: `Nothing at ${url.pathname}. The GraphQL endpoint is /graphql; silo health is at /health.` }] });
+    sendJson(res, 404, { errors: [{ message: `Nothing at ${inputPrefix(url.pathname)}. The GraphQL endpoint is /graphql; silo health is at /health.` }] });
     return;
   }
   const origin = req.headers.origin;
@@ -301,9 +309,10 @@ async function handle(
     refuse(res, authentication, services.logger, req.method);
     return;
   }
-  const body = await readBody(req);
+  const body = await readBody(req, http.maxRequestBytes, services.logger);
+  if (body === ABORTED) return;
   if (body === TOO_LARGE) {
-    sendJson(res, 413, { errors: [{ message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }] });
+    sendJson(res, 413, tooLargeAnswer(http.maxRequestBytes));
     return;
   }
   let parsed: unknown;
@@ -338,22 +347,46 @@ async function handle(
   res.end();
 }
 
-/** Adds the silo failures that no null field reported (see failures.ts), once each. */
+/**
+ * Adds the silo failures that no null field reported (see failures.ts), once each, and logs the
+ * request's silo failures, one line per silo (silo-failure-log.ts), not one per error.
+ */
 function reportSiloFailures(logger: Logger): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
+      const log = new SiloFailureLog();
       return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            const failure = sourceErrorIn(error);
+            if (failure) log.add(failure, error.path);
+          }
+        },
         async willSendResponse({ contextValue, response }) {
-          if (response.body.kind !== 'single') return;
-          const pending = contextValue.failures.drain();
-          if (pending.length === 0) return;
-          for (const { error, path } of pending) logSiloFailure(logger, error, path);
-          const result = response.body.singleResult;
-          result.errors = [...(result.errors ?? []), ...pending.map(({ error, path }) => toClientError(error, path))];
+          if (response.body.kind === 'single') {
+            const pending = contextValue.failures.drain();
+            if (pending.length > 0) {
+              for (const { error, path } of pending) log.add(error, path);
+              const result = response.body.singleResult;
+              result.errors = [...(result.errors ?? []), ...pending.map(({ error, path }) => toClientError(error, path))];
+            }
+          }
+          log.write(logger);
         },
       };
     },
   };
+}
+
+/** The SourceError behind a resolver's error, through graphql-js's located error and Apollo's wrapping. */
+function sourceErrorIn(error: unknown): SourceError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    const failure = sourceErrorOf(current);
+    if (failure) return failure;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return undefined;
 }
 
 /**
@@ -375,11 +408,6 @@ function logPiiAccess(logger: Logger): ApolloServerPlugin<RequestContext> {
       };
     },
   };
-}
-
-/** The log line of a failed silo call: code, silo, status or undici code, operation; never a body. */
-function logSiloFailure(logger: Logger, failure: SourceError, path: GraphQLFormattedError['path']): void {
-  logger.warn('silo call failed', { code: failure.code, source: failure.source, path, ...failure.detail });
 }
 
 function toClientError(failure: SourceError, path: ReadonlyArray<string | number>): GraphQLFormattedError {
@@ -417,12 +445,14 @@ async function sendHealth(res: ServerResponse, connectors: SiloConnectors): Prom
  * Only errors the gateway made reach a client: a silo failure becomes its code and source; our
  * own GraphQLErrors and Apollo's request errors pass; anything else is logged and masked.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown, logger: Logger, limits?: Pick<OperationLimits, 'maxTokens'>): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  const { message, locations, path } = formatted;
+  const { locations, path } = formatted;
+  // graphql-js and Apollo quote a bad variable's whole value: a client gets a short prefix of it.
+  const message = clipQuotedInput(formatted.message);
   const failure = sourceErrorOf(original);
   if (failure) {
-    logSiloFailure(logger, failure, path);
+    // Logged once per silo per request by reportSiloFailures, not here once per error.
     return { message: failure.message, locations, path, extensions: { code: failure.code, source: failure.source } };
   }
   const code = formatted.extensions?.code;
@@ -431,6 +461,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
     if (code === ErrorCode.UNAUTHENTICATED && message.startsWith(CONTEXT_FAILED)) {
       // Refused in the context (a browser's GET that was not for Sandbox's page): the same message as the 401 of handle().
       return { message: message.slice(CONTEXT_FAILED.length), locations, path, extensions };
+    }
+    if (limits && code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT.test(message)) {
+      // graphql-js stops parsing at the limit: the figure is "more than" it.
+      return {
+        message: `This operation has more than ${limits.maxTokens.toLocaleString('en-US')} tokens, over the limit of ${limits.maxTokens.toLocaleString('en-US')} (MAX_TOKENS): send a shorter document, with variables for long lists.`,
+        locations,
+        extensions: { code: ErrorCode.MAX_TOKENS_LIMIT, limit: limits.maxTokens },
+      };
     }
     if (extensions['validationErrorCode'] === 'INTROSPECTION_DISABLED') {
       // Apollo's text tells a server developer to pass an option; a client needs our setting's name.
@@ -441,6 +479,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   logger.error('unexpected error', { path, error: describe(original) });
   return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }
+
+/** graphql-js's message when `parse` stops at `maxTokens`. */
+const TOKEN_LIMIT = /Document contains more tha[nt] \d+ tokens/;
 
 /** What Apollo Server puts before the message of an error thrown by the context function. */
 const CONTEXT_FAILED = 'Context creation failed: ';
@@ -462,30 +503,6 @@ function isGraphQLError(error: unknown): error is GraphQLError {
 
 function describe(error: unknown): Record<string, unknown> {
   return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) };
-}
-
-const TOO_LARGE = Symbol('too large');
-
-/** The request body as text. Events rather than `for await`: the async iterator costs a promise per chunk. */
-function readBody(req: IncomingMessage): Promise<string | typeof TOO_LARGE> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) {
-        chunks.push(chunk);
-        return;
-      }
-      req.off('data', onData);
-      // Drain the rest unread, so that the connection can answer the 413.
-      req.resume();
-      resolve(TOO_LARGE);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-    req.once('error', reject);
-  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

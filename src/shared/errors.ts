@@ -32,6 +32,18 @@ export const ErrorCode = {
   SEGMENT_UNDECIDED: 'SEGMENT_UNDECIDED',
   /** A personalization output (segments, lifecycle, CLV, RFM, preferences) withheld: the customer's profiling consent does not allow it. */
   CONSENT_REQUIRED: 'CONSENT_REQUIRED',
+  /** HTTP 400: the operation's estimated cost is over MAX_OPERATION_COST (Apollo Router demand control's code). */
+  COST_ESTIMATED_TOO_EXPENSIVE: 'COST_ESTIMATED_TOO_EXPENSIVE',
+  /** HTTP 400: more aliases than MAX_ALIASES (Apollo Router's code). */
+  MAX_ALIASES_LIMIT: 'MAX_ALIASES_LIMIT',
+  /** HTTP 400: a selection deeper than MAX_DEPTH (Apollo Router's code). */
+  MAX_DEPTH_LIMIT: 'MAX_DEPTH_LIMIT',
+  /** HTTP 400: a document of more lexical tokens than MAX_TOKENS. */
+  MAX_TOKENS_LIMIT: 'MAX_TOKENS_LIMIT',
+  /** HTTP 413: a request body larger than MAX_REQUEST_BYTES. */
+  REQUEST_TOO_LARGE: 'REQUEST_TOO_LARGE',
+  /** HTTP 400: an operation type the gateway does not execute (`subscription`). */
+  OPERATION_NOT_SUPPORTED: 'OPERATION_NOT_SUPPORTED',
   /** Anything unexpected; details go to the log only. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -62,6 +74,14 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
     "`inSegment` cannot tell: the segment's rule reads a value unknown for this customer (a silo it needs failed, reported beside it, or no lifetime-value model for `clv` and RFM scores); `extensions.segment` names it.",
   CONSENT_REQUIRED:
     'A personalization output (`segments`, `inSegment`, `lifecycle`, `clv`, `rfm`, `preferences`) is null because the customer\'s profiling consent withholds it under `PROFILING_CONSENT` (`denied`: they refused, or the silo holding their decision could not be read; `granted`: they did not grant it). `extensions.purpose` is `profiling`, `extensions.status` the consent status; `Customer.consent.profiling` says where the decision comes from. The other fields stand.',
+  COST_ESTIMATED_TOO_EXPENSIVE:
+    'HTTP 400, before anything runs: the operation costs more than `MAX_OPERATION_COST` (each customer counts 1, `customers(ids:)` its number of ids, times what is read in it: `journey(first:)` and the lists\' `limit` count their size). The message and `extensions.value` / `extensions.limit` give the cost and the limit; no silo was called (README, "Limits and resilience").',
+  MAX_ALIASES_LIMIT:
+    'HTTP 400, before anything runs: the operation has more aliases than `MAX_ALIASES`; `extensions.value` and `extensions.limit` give both. Ask for several customers with one `customers(ids:)` rather than aliased `customer(id:)` fields.',
+  MAX_DEPTH_LIMIT: 'HTTP 400, before anything runs: a selection nests deeper than `MAX_DEPTH` fields; `extensions.value` and `extensions.limit` give both.',
+  MAX_TOKENS_LIMIT: 'HTTP 400, before anything runs: the document has more lexical tokens than `MAX_TOKENS` (parsing stops there); `extensions.limit` gives the limit.',
+  REQUEST_TOO_LARGE: 'HTTP 413: the request body is larger than `MAX_REQUEST_BYTES`; the rest of it is discarded as it arrives, never buffered. `extensions.limit` gives the limit in bytes.',
+  OPERATION_NOT_SUPPORTED: 'HTTP 400: a `subscription` operation; the gateway executes queries and mutations only, until subscriptions exist.',
   INTERNAL_SERVER_ERROR: 'A bug in the gateway. The details are in the gateway log, never in the response.',
 };
 
@@ -84,6 +104,32 @@ export class SourceError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The most characters of a client's input a message quotes (OWASP: error messages must not echo input at length). */
+export const INPUT_PREFIX_LENGTH = 40;
+
+/**
+ * What a message may quote of a client's input: its first {@link INPUT_PREFIX_LENGTH} characters,
+ * and "…" when there was more. A 1 MB id must not make a 1 MB error.
+ */
+export function inputPrefix(text: string): string {
+  if (text.length <= INPUT_PREFIX_LENGTH) return text;
+  let cut = text.slice(0, INPUT_PREFIX_LENGTH);
+  // Not half of a surrogate pair.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/**
+ * A message with every double-quoted run longer than {@link INPUT_PREFIX_LENGTH} cut to its prefix:
+ * for messages the gateway does not write (graphql-js quotes a variable's whole value when it
+ * cannot coerce it), applied by `formatError` to every error a client gets.
+ */
+export function clipQuotedInput(message: string): string {
+  if (message.length <= 4 * INPUT_PREFIX_LENGTH) return message;
+  // Quotes pair from the left, so the text between two quoted values is never taken for one.
+  return message.replace(/"((?:[^"\\]|\\.)*)"/g, (whole, quoted: string) => (quoted.length > INPUT_PREFIX_LENGTH ? `"${inputPrefix(quoted)}"` : whole));
 }
 
 /** A client mistake in an argument. */

@@ -222,7 +222,14 @@ describe('the HTTP endpoint', () => {
     const query = `{ __typename }${' '.repeat(1024 * 1024)}`;
     const res = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(TEST_API_KEYS.full.key) }, body: JSON.stringify({ query }) });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ errors: [{ message: 'The request body is larger than 1048576 bytes.' }] });
+    expect(await res.json()).toEqual({
+      errors: [
+        {
+          message: 'The request body is larger than 1,048,576 bytes, the limit (MAX_REQUEST_BYTES): send a shorter operation, or fewer ids per request.',
+          extensions: { code: 'REQUEST_TOO_LARGE', limit: 1_048_576 },
+        },
+      ],
+    });
   });
 
   it('refuses a body that is not JSON with a 400 that says so', async () => {

@@ -12,6 +12,7 @@ import type { Population } from '../../connectors/population.js';
 import { generatePopulation, isPlaceholderEmail } from '../../demo/population/generate.js';
 import type { Gateway } from '../../src/server/server.js';
 import type { GatewaySettings } from '../../src/server/config.js';
+import { DEFAULT_OPERATION_LIMITS } from '../../src/server/limits/operation-limits.js';
 import { DEFAULT_IDENTITY_RULES } from '../../src/identity/rules.js';
 import { DEFAULT_SURVIVORSHIP } from '../../src/golden/rules-config.js';
 import { DEFAULT_LIFECYCLE_THRESHOLDS } from '../../src/insights/lifecycle.js';
@@ -57,6 +58,7 @@ export const TEST_SETTINGS: GatewaySettings = {
   cursorSecret: 'test-cursor-secret-of-at-least-32-characters',
   segmentsFile: null,
   golden: { rules: DEFAULT_SURVIVORSHIP },
+  limits: DEFAULT_OPERATION_LIMITS,
   identity: {
     maxRounds: 4,
     maxRecords: 50,

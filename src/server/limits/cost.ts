@@ -1,0 +1,61 @@
+/**
+ * The cost table of an operation: which field costs what, and why. Read by graphql-query-complexity
+ * (https://github.com/slicknode/graphql-query-complexity, "Estimators") from the parsed operation
+ * and its variables, before anything runs: `customers(ids: $ids)` counts by the length of `$ids`.
+ *
+ * The unit is "one customer resolved or one item read": what costs silo calls and memory.
+ * - `customer(id:)` and `evictCustomer(id:)`: 1 each, plus what is selected in it (a customer
+ *   resolution takes a few silo calls whatever is asked).
+ * - `customers(ids:)`: the list's length times (1 + what is selected in each customer).
+ * - `journey(first:)`: `first` times (1 + what is selected in a page), as every touchpoint is read
+ *   and ordered; `transactions`, `orders`, `visits(limit:)`: `limit` times (1 + their selection).
+ *   An absent argument counts its schema default (20 and 10).
+ * - Every other field: free, plus what is selected in it. Scalars and sub-objects are read from the
+ *   records the customer already fetched; the alias, depth and token limits bound their number.
+ * Nested selections multiply, as the library adds a field's cost to its parent's child cost:
+ * `customers(ids: [100 ids]) { journey(first: 20) { ... } }` costs 100 × (1 + 20) = 2,100.
+ */
+import type { ComplexityEstimator, ComplexityEstimatorArgs } from 'graphql-query-complexity';
+
+/** How a sized field reads its size: the argument, and its schema default when absent or not a number. */
+interface SizedField {
+  argument: string;
+  default: number;
+}
+
+/** Fields that cost their size times (1 + their selection), by `Type.field`. */
+export const SIZED_FIELDS: Readonly<Record<string, SizedField>> = {
+  'Customer.journey': { argument: 'first', default: 20 },
+  'LoyaltyMember.transactions': { argument: 'limit', default: 10 },
+  'CommerceCustomer.orders': { argument: 'limit', default: 10 },
+  'AnalyticsVisitor.visits': { argument: 'limit', default: 10 },
+};
+
+/** Fields that cost 1 (a customer resolved) plus their selection, by `Type.field`. */
+export const CUSTOMER_FIELDS: ReadonlySet<string> = new Set(['Query.customer', 'Mutation.evictCustomer']);
+
+/** The list field whose cost is its ids' count times (1 + the selection of one customer). */
+export const CUSTOMER_LIST_FIELD = 'Query.customers';
+
+/**
+ * The gateway's estimator for graphql-query-complexity: a whole number ≥ 0 for every field
+ * (never `undefined`, so no other estimator is consulted).
+ */
+export const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }: ComplexityEstimatorArgs): number => {
+  const key = `${type.name}.${field.name}`;
+  if (CUSTOMER_FIELDS.has(key)) return 1 + childComplexity;
+  if (key === CUSTOMER_LIST_FIELD) {
+    const ids: unknown = args['ids'];
+    const count = Array.isArray(ids) ? ids.length : 1;
+    return count * (1 + childComplexity);
+  }
+  const sized = SIZED_FIELDS[key];
+  if (sized) return sizeOf(args[sized.argument], sized.default) * (1 + childComplexity);
+  return childComplexity;
+};
+
+/** A size argument as counted: a whole number ≥ 0, or the schema default when null or absent. */
+function sizeOf(value: unknown, fallback: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
+  return Math.max(0, Math.floor(value));
+}
