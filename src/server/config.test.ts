@@ -55,6 +55,7 @@ describe('configuration', () => {
           lifecycle: { frequentPurchases: 4, frequentWindowDays: 365, slowingGapRatio: 2, slowingMinGapDays: 30, slowingPAlive: 0.5, lapsedDays: 365 },
           clv: { modelFile: null, monthlyDiscountRate: 0.01, margin: 1 },
         },
+        traffic: { healthCacheMs: 5000, rateLimitRequests: 1000, rateLimitWindowS: 10, shutdownGraceMs: 10_000, requestTimeoutMs: 10_000 },
       },
     });
   });
