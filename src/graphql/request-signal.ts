@@ -11,6 +11,9 @@ import { setMaxListeners } from 'node:events';
 import type { Source } from '../generated/graphql.js';
 import { SourceError } from '../shared/errors.js';
 
+/** A signal that is never aborted: in-process callers (the benchmarks, the CLV sample) have no client to lose. */
+export const NEVER_STOPPED: AbortSignal = new AbortController().signal;
+
 /** Why a request was stopped: the abort reason of its signal. */
 export type StopReason = { kind: 'deadline'; ms: number } | { kind: 'disconnect' };
 
@@ -51,6 +54,8 @@ export function stoppedError(reason: unknown, source: Source): SourceError {
  * aborted while the call is out.
  */
 export function guarded<T>(signal: AbortSignal, source: Source, call: () => Promise<T>): Promise<T> {
+  // In-process callers (benchmarks, the CLV sample): nothing to race.
+  if (signal === NEVER_STOPPED) return call();
   if (signal.aborted) return Promise.reject(stoppedError(signal.reason, source));
   const pending = call();
   return new Promise<T>((resolve, reject) => {
@@ -69,5 +74,3 @@ export function guarded<T>(signal: AbortSignal, source: Source, call: () => Prom
   });
 }
 
-/** A signal that is never aborted: in-process callers (the benchmarks, the CLV sample) have no client to lose. */
-export const NEVER_STOPPED: AbortSignal = new AbortController().signal;
