@@ -150,3 +150,4 @@ describe('a request stopped by its client or its deadline', () => {
     expect(body.data!.customer.loyalty).toBeNull();
   });
 });
+

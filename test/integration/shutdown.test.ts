@@ -4,6 +4,7 @@
  * remaining connections are closed.
  */
 import { once } from 'node:events';
+import { get } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { npmStart, type StartedProcess } from '../support/npm-start.js';
 
@@ -17,7 +18,7 @@ interface Running {
 
 /** The demo with crm answering in `crmMs` (600 ms; its timeout in the demo is 1.5 s), once its ready line (with the key and the example id) is out. */
 async function startSlowDemo(graceMs: number, crmMs = 600): Promise<Running> {
-  const started = npmStart(['--size', '200', '--latency', `crm=${crmMs}~0`], { GATEWAY_SHUTDOWN_GRACE_MS: String(graceMs) });
+  const started = npmStart(['--size', '200', '--latency', `crm=${crmMs}~0`], { GATEWAY_SHUTDOWN_GRACE_MS: String(graceMs), LOG_LEVEL: 'info' });
   const exited = once(started.child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
   await new Promise<void>((resolve, reject) => {
     started.child.stdout.on('data', () => {
@@ -35,6 +36,29 @@ async function startSlowDemo(graceMs: number, crmMs = 600): Promise<Running> {
   };
 }
 
+/** Resolves once the process logged that its stop began (the listening socket is closed in the same tick). */
+async function stopping(run: Running): Promise<void> {
+  while (!run.started.output().stderr.includes('"gateway stopping"')) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** The request reaches the gateway only once its event loop turns: a first answer shows it does (the demo fits a model at start). */
+async function responsive(run: Running): Promise<void> {
+  expect(await freshGet(run.url.replace(/graphql$/, 'health/live'))).toBe('answered 200');
+}
+
+/**
+ * A GET on a new connection (no agent: fetch's pool would reuse an idle keep-alive connection,
+ * which the stop closes): `answered <status>`, or the connection error's code.
+ */
+function freshGet(url: string): Promise<string> {
+  return new Promise((resolve) => {
+    get(url, { agent: false }, (res) => {
+      res.resume();
+      resolve(`answered ${res.statusCode}`);
+    }).once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
 function ask(run: Running): Promise<Response> {
   return fetch(run.url, {
     method: 'POST',
@@ -48,22 +72,21 @@ describe.concurrent('the graceful shutdown', () => {
   it('on SIGTERM refuses a new connection, lets the slow request in flight answer 200, and exits 0', async () => {
     const run = await startSlowDemo(8000);
     try {
+      await responsive(run);
       const inFlight = ask(run);
       // The request needs crm at least twice (resolution, then its record): 1.2 s or more.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 400));
       const signalled = performance.now();
       run.started.child.kill('SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const refused = await fetch(run.url.replace(/graphql$/, 'health/live')).then(
-        (res) => `answered ${res.status}`,
-        (error: { cause?: { code?: string } }) => error.cause?.code,
-      );
+      await stopping(run);
+      const refused = await freshGet(run.url.replace(/graphql$/, 'health/live'));
       expect(refused).toBe('ECONNREFUSED');
       const answer = await inFlight;
       expect(answer.status).toBe(200);
-      const body = (await answer.json()) as { data: { customer: { crm: Array<{ lastName: string }> } }; errors?: unknown };
-      expect(body.errors).toBeUndefined();
-      expect(body.data.customer.crm.length).toBeGreaterThan(0);
+      // A whole GraphQL answer (under load crm may still time out: its field is then null with
+      // SOURCE_TIMEOUT, which is not the stop's doing); what matters is that the answer came.
+      const body = (await answer.json()) as { data: { customer: unknown } };
+      expect(Object.keys(body.data)).toEqual(['customer']);
       const [code, signal] = await run.exited;
       expect([code, signal]).toEqual([0, null]);
       // Well within the 8 s grace: the stop waits for the request, not for the grace.
@@ -76,11 +99,12 @@ describe.concurrent('the graceful shutdown', () => {
   it('closes a request still running when the 300 ms grace is over, and exits 0', async () => {
     const run = await startSlowDemo(300, 1200);
     try {
+      await responsive(run);
       const inFlight = ask(run).then(
         (res) => `answered ${res.status}`,
         () => 'connection closed',
       );
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, 400));
       const signalled = performance.now();
       run.started.child.kill('SIGTERM');
       expect(await inFlight).toBe('connection closed');
