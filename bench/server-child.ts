@@ -82,7 +82,12 @@ serveRpc({
       case 'gateway':
       case 'gateway-cold': {
         const insightEnv = args.insights ? { SEGMENTS_FILE: args.insights.segmentsFile, CLV_MODEL_FILE: args.insights.modelFile } : {};
-        const parsed = parseGatewaySettings({ env: { ...insightEnv, AUTH_API_KEYS: BENCH_AUTH_API_KEYS, ...args.gatewayEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' } });
+        // The load comes from one client (one API key) at hundreds of requests per second: the
+        // per-client rate limit (default 1000 per 10 s) is off here, as the floor has none; a
+        // --gateway-env GATEWAY_RATE_LIMIT_REQUESTS=N puts it back to measure its cost.
+        const parsed = parseGatewaySettings({
+          env: { ...insightEnv, AUTH_API_KEYS: BENCH_AUTH_API_KEYS, GATEWAY_RATE_LIMIT_REQUESTS: '0', ...args.gatewayEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+        });
         if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
         const settings = parsed.config;
         // Cold: every cached cluster expires after 1 ms, so each request resolves live. Warm: the

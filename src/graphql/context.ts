@@ -34,6 +34,7 @@ import type { CompiledSegment } from '../insights/segments/compile.js';
 import type { JourneyStream, TouchpointRecord } from '../journey/touchpoint.js';
 import { FULL_ACCESS, type AccessGrant } from '../access/scopes.js';
 import { AccessRecord } from './access-record.js';
+import { guarded, NEVER_STOPPED } from './request-signal.js';
 import type { ProfilingConsentMode, PurposeConsent } from '../golden/consent.js';
 
 /** What every request shares: built once at start-up. */
@@ -92,11 +93,27 @@ export class RequestLoaders {
   /** The request's profiling-consent gates still reading (consent-gate.ts): they open together. */
   readonly profilingGates = new PendingReads();
 
-  constructor(private readonly services: GatewayServices) {}
+  /**
+   * @param signal the request's stop (request-signal.ts): every connector call of these loaders
+   *   goes through {@link call}, so none is made once it is aborted.
+   */
+  constructor(
+    private readonly services: GatewayServices,
+    readonly signal: AbortSignal = NEVER_STOPPED,
+  ) {}
+
+  /**
+   * A connector call of this request to `source`: not made once the request is stopped (client
+   * gone, deadline passed), and settled with the silo's DEADLINE_EXCEEDED or REQUEST_ABORTED
+   * error as soon as it is stopped while out (request-signal.ts `guarded`).
+   */
+  call<T>(source: Source, make: () => Promise<T>): Promise<T> {
+    return guarded(this.signal, source, make);
+  }
 
   /** Records of one silo matching one identifier (resolution; a warm request uses none). */
   lookup(source: Source): DataLoader<Identifier, FoundRecord[], string> {
-    return (this.#lookups[source] ??= createLookupLoader(source, this.services));
+    return (this.#lookups[source] ??= createLookupLoader(source, this.services, this.signal));
   }
 
   private get connectors(): SiloConnectors {
@@ -104,34 +121,34 @@ export class RequestLoaders {
   }
 
   get crm(): DataLoader<string, CrmContactRecord | null> {
-    return (this.#crm ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.connectors.crm.fetchRecords(ids))));
+    return (this.#crm ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.call('crm', () => this.connectors.crm.fetchRecords(ids)))));
   }
 
   get loyalty(): DataLoader<string, LoyaltyMemberRecord | null> {
-    return (this.#loyalty ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.connectors.loyalty.fetchRecords(ids))));
+    return (this.#loyalty ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.call('loyalty', () => this.connectors.loyalty.fetchRecords(ids)))));
   }
 
   get commerce(): DataLoader<string, CommerceCustomerRecord | null> {
-    return (this.#commerce ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.connectors.commerce.fetchRecords(ids))));
+    return (this.#commerce ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.call('commerce', () => this.connectors.commerce.fetchRecords(ids)))));
   }
 
   get analytics(): DataLoader<string, AnalyticsVisitorRecord | null> {
-    return (this.#analytics ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.connectors.analytics.fetchRecords(ids))));
+    return (this.#analytics ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.call('analytics', () => this.connectors.analytics.fetchRecords(ids)))));
   }
 
   /** A loyalty member's newest transactions, as many as the query's `limit` asks. */
   get loyaltyTransactions(): DataLoader<LimitedListKey, LoyaltyTransactionRecord[], string> {
-    return (this.#loyaltyTransactions ??= limitedListLoader((ids, limit) => this.pending.track(this.connectors.loyalty.transactionsOf(ids, limit))));
+    return (this.#loyaltyTransactions ??= limitedListLoader((ids, limit) => this.pending.track(this.call('loyalty', () => this.connectors.loyalty.transactionsOf(ids, limit)))));
   }
 
   /** A shop customer's newest orders, as many as the query's `limit` asks. */
   get commerceOrders(): DataLoader<LimitedListKey, CommerceOrderRecord[], string> {
-    return (this.#commerceOrders ??= limitedListLoader((ids, limit) => this.pending.track(this.connectors.commerce.ordersOf(ids, limit))));
+    return (this.#commerceOrders ??= limitedListLoader((ids, limit) => this.pending.track(this.call('commerce', () => this.connectors.commerce.ordersOf(ids, limit)))));
   }
 
   /** The CRM's EMAIL subscription statuses of an address (consent), keyed lower-cased. */
   get crmSubscriptions(): DataLoader<string, CrmSubscriptionStatusRecord[]> {
-    return (this.#crmSubscriptions ??= new DataLoader((emails: readonly string[]) => this.pending.track(this.connectors.crm.subscriptionStatuses(emails)), {
+    return (this.#crmSubscriptions ??= new DataLoader((emails: readonly string[]) => this.pending.track(this.call('crm', () => this.connectors.crm.subscriptionStatuses(emails))), {
       cacheKeyFn: (email) => email.trim().toLowerCase(),
     }));
   }
@@ -144,7 +161,7 @@ export class RequestLoaders {
   get commerceProductCategories(): DataLoader<string, string | null> {
     return (this.#commerceProductCategories ??= new DataLoader(
       async (ids: readonly string[]) => {
-        const categories = await this.connectors.commerce.productCategories(ids);
+        const categories = await this.call('commerce', () => this.connectors.commerce.productCategories(ids));
         return ids.map((id) => categories.get(id) ?? null);
       },
       { batchScheduleFn: (dispatch) => this.pending.whenSettled(dispatch) },
@@ -165,6 +182,11 @@ export interface RequestContext {
   failures: SiloFailureReport;
   /** Who is asking and the scopes they hold (src/access/scopes.ts), fixed for the request. */
   access: AccessGrant;
+  /**
+   * Aborted when the client's connection closes before the answer, or at the request's deadline
+   * (request-signal.ts): the loaders and the journey readers make no silo call after it.
+   */
+  signal: AbortSignal;
   /** What the request read that the access log tells (access-record.ts): personal data, email:/phone: lookups, scopes used. */
   audit: AccessRecord;
   /**
@@ -219,11 +241,11 @@ export function oncePerCustomer<T>(cache: WeakMap<CustomerParent, Map<string, Pr
 export const SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];
 
 /**
- * A request's context. `access` is what the request's credentials gave (src/server/auth/, made
+ * A request's context. `signal` stops its silo reads (none: never stopped). `access` is what the request's credentials gave (src/server/auth/, made
  * before Apollo runs); it defaults to every scope for in-process callers (the CLV sample, the benchmarks).
  */
-export function createRequestContext(services: GatewayServices, access: AccessGrant = FULL_ACCESS): RequestContext {
-  return { services, access, audit: new AccessRecord(), failures: new SiloFailureReport(), loaders: new RequestLoaders(services) };
+export function createRequestContext(services: GatewayServices, access: AccessGrant = FULL_ACCESS, signal: AbortSignal = NEVER_STOPPED): RequestContext {
+  return { services, access, signal, audit: new AccessRecord(), failures: new SiloFailureReport(), loaders: new RequestLoaders(services, signal) };
 }
 
 /**
@@ -282,11 +304,11 @@ function limitedListKey({ id, limit }: LimitedListKey): string {
  * `customers(ids:)` slot the customer its id gets alone. A record the silo matched loosely (a
  * full-text search) but that does not carry the identifier goes to no one.
  */
-function createLookupLoader(source: Source, services: GatewayServices): DataLoader<Identifier, FoundRecord[], string> {
+function createLookupLoader(source: Source, services: GatewayServices, signal: AbortSignal): DataLoader<Identifier, FoundRecord[], string> {
   const connector = services.connectors[source];
   return new DataLoader<Identifier, FoundRecord[], string>(
     async (identifiers) => {
-      const records = await connector.lookup(identifiers);
+      const records = await guarded(signal, source, () => connector.lookup(identifiers));
       const byIdentifier = new Map<string, FoundRecord[]>();
       for (const record of records) {
         const keys = record.matchedBy

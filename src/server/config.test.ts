@@ -57,6 +57,7 @@ describe('configuration', () => {
           lifecycle: { frequentPurchases: 4, frequentWindowDays: 365, slowingGapRatio: 2, slowingMinGapDays: 30, slowingPAlive: 0.5, lapsedDays: 365 },
           clv: { modelFile: null, monthlyDiscountRate: 0.01, margin: 1 },
         },
+        traffic: { healthCacheMs: 5000, rateLimitRequests: 1000, rateLimitWindowS: 10, shutdownGraceMs: 10_000, requestTimeoutMs: 10_000 },
       },
     });
   });
@@ -413,13 +414,15 @@ describe('unknown settings', () => {
       'Unknown setting "GOLDEN_SOURCE" in the environment. GOLDEN settings are: GOLDEN_RULES.',
     ]);
     expect(unknownSettings({ env: {}, file: { GATEWAY_URL: 'x', IDENTITY_PROVIDER_URL: 'x' } })).toEqual([
-      'Unknown setting "GATEWAY_URL" in the config file. GATEWAY settings are: GATEWAY_SANDBOX, GATEWAY_INTROSPECTION, GATEWAY_CORS_ORIGINS, GATEWAY_CURSOR_SECRET.',
+      'Unknown setting "GATEWAY_URL" in the config file. GATEWAY settings are: GATEWAY_SANDBOX, GATEWAY_INTROSPECTION, GATEWAY_CORS_ORIGINS, GATEWAY_HEALTH_CACHE_MS, GATEWAY_RATE_LIMIT_REQUESTS, GATEWAY_RATE_LIMIT_WINDOW_S, GATEWAY_SHUTDOWN_GRACE_MS, GATEWAY_REQUEST_TIMEOUT_MS, GATEWAY_CURSOR_SECRET.',
       'Unknown setting "IDENTITY_PROVIDER_URL" in the config file. IDENTITY settings are: IDENTITY_MAX_ROUNDS, IDENTITY_DEADLINE_MS, IDENTITY_MAX_RECORDS, IDENTITY_CACHE_MAX_MB, IDENTITY_CACHE_TTL_MS, IDENTITY_NEGATIVE_TTL_MS, IDENTITY_LIMITS, IDENTITY_PRIORITY, IDENTITY_WEAK_TYPES, IDENTITY_LINK_FIXED_LINES, IDENTITY_BLOCKED_EMAILS, IDENTITY_BLOCKED_PHONES, IDENTITY_BLOCKED_CARDS.',
     ]);
   });
 
   it('leaves alone an environment variable with a generic prefix, IDENTITY_ or GATEWAY_, near none of our settings', () => {
-    expect(unknownSettings({ env: { GATEWAY_URL: 'x', IDENTITY_PROVIDER_URL: 'x', GATEWAY_TIMEOUT: '5' } })).toEqual([]);
+    expect(unknownSettings({ env: { GATEWAY_URL: 'x', IDENTITY_PROVIDER_URL: 'x', GATEWAY_REGION: 'eu' } })).toEqual([]);
+    // Near one of ours (GATEWAY_REQUEST_TIMEOUT_MS): likely meant for this gateway.
+    expect(unknownSettings({ env: { GATEWAY_TIMEOUT_MS: '5' } })).toHaveLength(1);
   });
 
   it('leaves alone the managed-identity variables Azure sets, and CGI\'s GATEWAY_INTERFACE', () => {

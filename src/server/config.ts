@@ -71,7 +71,26 @@ export interface GatewayConfig {
   };
   /** RFM and the lifecycle stage (src/insights): the RFM window and the stages' thresholds. */
   insights: InsightSettings;
+  /** Probes, the per-client rate limit, shutdown and the whole-request deadline (README, "Limits and resilience"). */
+  traffic: TrafficSettings;
   silos: { crm: CrmConfig; loyalty: LoyaltyConfig; commerce: CommerceConfig; analytics: AnalyticsConfig };
+}
+
+/**
+ * How the gateway protects itself and its silos from its clients, and how it stops
+ * (GATEWAY_HEALTH_CACHE_MS, GATEWAY_RATE_LIMIT_*, GATEWAY_SHUTDOWN_GRACE_MS, GATEWAY_REQUEST_TIMEOUT_MS).
+ */
+export interface TrafficSettings {
+  /** How long one probe of the silos answers `/health/silos`, in ms (health.ts). */
+  healthCacheMs: number;
+  /** Requests one client may make per window (rate-limit.ts); 0: no limit. */
+  rateLimitRequests: number;
+  /** The rate limit's window, in seconds. */
+  rateLimitWindowS: number;
+  /** How long in-flight requests may take to finish after SIGTERM/SIGINT, in ms. */
+  shutdownGraceMs: number;
+  /** The whole request's deadline, in ms: then the answer goes out with what is ready; 0: none. */
+  requestTimeoutMs: number;
 }
 
 /** The insights' settings (RFM_WINDOW_DAYS, LIFECYCLE_*). */
@@ -527,6 +546,40 @@ const GATEWAY_SETTINGS = {
     default: '1048576',
     description: 'The largest request body, in bytes (1 MiB; Apollo Router\'s `http_max_request_bytes`); the rest of a larger one is discarded unread. Over it: 413 REQUEST_TOO_LARGE.',
   },
+  healthCacheMs: {
+    name: 'GATEWAY_HEALTH_CACHE_MS',
+    ...kinds.wholeNumber(0, 600_000),
+    default: '5000',
+    description:
+      'How long one probe of the four silos answers `/health/silos` (and `/health`), in ms: hits meanwhile, and hits while a probe is out, share it, so probes cost at most one call per silo per interval. 0: every hit not sharing a probe in flight probes again.',
+  },
+  rateLimitRequests: {
+    name: 'GATEWAY_RATE_LIMIT_REQUESTS',
+    ...kinds.wholeNumber(0, 10_000_000),
+    default: '1000',
+    description:
+      'Requests to /graphql one client (API key, JWT subject, or address when anonymous) may make per `GATEWAY_RATE_LIMIT_WINDOW_S`; past it: 429 RATE_LIMITED with `Retry-After`. Counted in this process (each replica counts its own). 0: no limit.',
+  },
+  rateLimitWindowS: {
+    name: 'GATEWAY_RATE_LIMIT_WINDOW_S',
+    ...kinds.wholeNumber(1, 3600),
+    default: '10',
+    description: 'The window of `GATEWAY_RATE_LIMIT_REQUESTS`, in seconds (a fixed window per client, started by its first request).',
+  },
+  shutdownGraceMs: {
+    name: 'GATEWAY_SHUTDOWN_GRACE_MS',
+    ...kinds.wholeNumber(0, 600_000),
+    default: '10000',
+    description:
+      'On SIGTERM or SIGINT: how long requests in flight may take to finish, in ms, while no new connection is accepted and `/health/ready` answers 503; then the remaining connections are closed, the silo pools closed, and the process exits 0. Keep it below the platform\'s own grace (Kubernetes: `terminationGracePeriodSeconds`, 30 s).',
+  },
+  requestTimeoutMs: {
+    name: 'GATEWAY_REQUEST_TIMEOUT_MS',
+    ...kinds.wholeNumber(0, 600_000),
+    default: '10000',
+    description:
+      'Deadline of a whole GraphQL request, in ms: then the answer goes out with what is ready, and the fields still waiting for a silo are null with one DEADLINE_EXCEEDED error per silo. 0: none (each silo call still has its own timeout).',
+  },
   identityMaxRounds: { name: 'IDENTITY_MAX_ROUNDS', ...kinds.wholeNumber(1, 10), default: '4', description: 'Rounds of lookups when resolving a customer.' },
   identityDeadlineMs: {
     name: 'IDENTITY_DEADLINE_MS',
@@ -974,6 +1027,13 @@ function gatewaySettingsOf(v: Values<typeof GATEWAY_SETTINGS>, mode: RunMode, so
         lapsedDays: v.lifecycleLapsedDays,
       },
       clv: { modelFile: v.clvModelFile, monthlyDiscountRate: v.clvMonthlyDiscountRate, margin: v.clvMargin },
+    },
+    traffic: {
+      healthCacheMs: v.healthCacheMs,
+      rateLimitRequests: v.rateLimitRequests,
+      rateLimitWindowS: v.rateLimitWindowS,
+      shutdownGraceMs: v.shutdownGraceMs,
+      requestTimeoutMs: v.requestTimeoutMs,
     },
   };
 }

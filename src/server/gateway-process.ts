@@ -65,8 +65,9 @@ export interface ServeOptions {
 }
 
 /**
- * Starts the gateway, prints `Customer gateway ready at <url>` on stdout, and stops it (then the
- * connectors, then `alsoClose`) on SIGINT or SIGTERM, exiting 0.
+ * Starts the gateway, prints `Customer gateway ready at <url>` on stdout, and stops it gracefully
+ * on SIGINT or SIGTERM (new connections refused, requests in flight given GATEWAY_SHUTDOWN_GRACE_MS),
+ * then closes the connectors' pools, then `alsoClose`, exiting 0.
  */
 export async function serveGateway(settings: GatewaySettings, connectors: SiloConnectors, options: ServeOptions = {}): Promise<void> {
   const logger = createLogger(settings.logLevel);
@@ -101,17 +102,21 @@ export async function serveGateway(settings: GatewaySettings, connectors: SiloCo
   // The signals are ours before the ready line goes out: a supervisor (or a test) that stops the
   // process as soon as it reads that line must get the clean stop, not the default kill.
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) return;
     stopping = true;
-    logger.info('gateway stopping', { signal });
-    await gateway.close();
+    logger.info('gateway stopping', { signal, graceMs: settings.traffic.shutdownGraceMs });
+    // No new connection; readiness 503; requests in flight finish within the grace (server.ts `shutdown`).
+    await gateway.shutdown(settings.traffic.shutdownGraceMs);
     await closeSiloConnectors(connectors);
     await Promise.all((options.alsoClose ?? []).map((close) => close()));
     logger.info('gateway stopped', { signal });
     process.exit(0);
   };
-  process.once('SIGINT', (signal) => void stop(signal));
-  process.once('SIGTERM', (signal) => void stop(signal));
-  const health = gateway.url.replace(/graphql$/, 'health');
+  // A second signal while draining changes nothing (the grace bounds the stop): `on`, not `once`,
+  // so that it does not fall back to the default kill.
+  process.on('SIGINT', (signal) => void stop(signal));
+  process.on('SIGTERM', (signal) => void stop(signal));
+  const health = gateway.url.replace(/graphql$/, 'health/silos');
   const ready = settings.sandbox
     ? `Customer gateway ready at ${gateway.url} (Apollo Sandbox: open it in a browser; silo health: ${health})`
     : `Customer gateway ready at ${gateway.url} (silo health: ${health}; Apollo Sandbox is off, introspection ${settings.introspection ? 'on' : 'off'})`;

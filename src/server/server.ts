@@ -24,13 +24,16 @@ import type { Logger } from '../shared/logger.js';
 import { IdentityResolver } from '../identity/identity-resolver.js';
 import { resolvers } from '../graphql/resolvers.js';
 import { guardFields } from '../graphql/scope-guard.js';
-import { SCOPES } from '../access/scopes.js';
+import { SCOPES, type AccessGrant } from '../access/scopes.js';
 import { createAuthenticator, type Authentication, type Authenticator } from './auth/authenticator.js';
 import { corsHeaders } from './cors.js';
 import type { OriginPattern } from '../access/origins.js';
 import { SiloFailureLog } from './silo-failure-log.js';
 import { operationLimitsPlugin, type OperationLimits } from './limits/operation-limits.js';
 import { ABORTED, readBody, TOO_LARGE, tooLargeAnswer } from './limits/request-body.js';
+import { answerHealth, HEALTH_PATHS, Readiness, SiloProbe } from './health.js';
+import { memoryRateLimiter, rateLimitKey, rateLimitMessage, type RateLimiter } from './rate-limit.js';
+import { requestController, stopRequest } from '../graphql/request-signal.js';
 
 const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema');
 
@@ -92,7 +95,15 @@ export interface Gateway {
   port: number;
   /** The shared services (the identity resolver and its cache), for tests and benchmarks. */
   services: GatewayServices;
+  /** Stops at once: closes every connection, requests in flight included. */
   close(): Promise<void>;
+  /**
+   * The graceful stop (SIGTERM/SIGINT, gateway-process.ts): readiness answers 503 `draining`, no new
+   * connection is accepted, requests in flight get up to `graceMs` to finish (their connections
+   * then close instead of staying open for another request), then the remaining connections are
+   * closed and Apollo stops. The caller closes the silo pools after it.
+   */
+  shutdown(graceMs: number): Promise<void>;
 }
 
 /** The gateway without its HTTP server: the shared services and the started Apollo Server. */
@@ -187,8 +198,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // The key set is fetched (or read) before anything listens: one that cannot be had stops the start.
   const authenticator = await createAuthenticator(settings.auth);
   const { services, apollo } = await createGatewayCore(options);
+  const readiness = new Readiness();
   const http: HttpOptions = {
     authenticator,
+    probe: new SiloProbe(services.connectors, settings.traffic.healthCacheMs),
+    readiness,
+    rateLimiter: settings.traffic.rateLimitRequests > 0 ? memoryRateLimiter(settings.traffic.rateLimitRequests, settings.traffic.rateLimitWindowS) : null,
+    requestTimeoutMs: settings.traffic.requestTimeoutMs,
     corsOrigins: settings.corsOrigins,
     landingPage: settings.sandbox,
     pageNeedsKnownHost: options.sandboxHeaders !== undefined,
@@ -196,7 +212,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     maxRequestBytes: settings.limits.maxRequestBytes,
   };
 
+  let inFlight = 0;
+  let allDone: (() => void) | null = null;
   const server = createServer((req, res) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) allDone?.();
+    });
+    // While draining, an answer closes its connection rather than keep it open for another request.
+    if (readiness.draining) res.shouldKeepAlive = false;
     handle(req, res, apollo, services, http).catch((error: unknown) => {
       logger.error('request failed', { error: describe(error) });
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
@@ -228,12 +253,36 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       });
       await apollo.stop();
     },
+    shutdown: async (graceMs) => {
+      readiness.drain();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // server.close() stops accepting and closes the idle keep-alive connections (Node 19+).
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        const finished = new Promise<void>((resolve) => (allDone = resolve));
+        let timer: NodeJS.Timeout | undefined;
+        const graceOver = new Promise<'grace over'>((resolve) => (timer = setTimeout(() => resolve('grace over'), graceMs)));
+        const outcome = await Promise.race([finished, graceOver]);
+        clearTimeout(timer);
+        if (outcome === 'grace over') logger.warn('shutdown grace over', { graceMs, requestsCut: inFlight });
+      }
+      server.closeAllConnections();
+      await closed;
+      await apollo.stop();
+    },
   };
 }
 
 /** What `handle` needs beside Apollo and the services. */
 interface HttpOptions {
   authenticator: Authenticator;
+  /** The silos' shared probe (health.ts). */
+  probe: SiloProbe;
+  readiness: Readiness;
+  /** The per-client rate limit (rate-limit.ts); null: none (GATEWAY_RATE_LIMIT_REQUESTS=0). */
+  rateLimiter: RateLimiter | null;
+  /** The whole request's deadline, in ms; 0: none. */
+  requestTimeoutMs: number;
   corsOrigins: readonly OriginPattern[];
   /** Apollo serves Sandbox's page on a browser's GET. */
   landingPage: boolean;
@@ -273,12 +322,11 @@ async function handle(
     res.writeHead(302, { location: '/graphql' }).end();
     return;
   }
-  if (url.pathname === '/health') {
-    await sendHealth(res, services.connectors);
-    return;
-  }
+  if (url.pathname.startsWith(HEALTH_PATHS.legacy) && (await answerHealth(url.pathname, res, http.probe, http.readiness))) return;
   if (url.pathname !== '/graphql') {
-    sendJson(res, 404, { errors: [{ message: `Nothing at ${inputPrefix(url.pathname)}. The GraphQL endpoint is /graphql; silo health is at /health.` }] });
+    sendJson(res, 404, {
+      errors: [{ message: `Nothing at ${inputPrefix(url.pathname)}. The GraphQL endpoint is /graphql; the probes are ${HEALTH_PATHS.live}, ${HEALTH_PATHS.ready} and ${HEALTH_PATHS.silos}.` }],
+    });
     return;
   }
   const origin = req.headers.origin;
@@ -309,10 +357,35 @@ async function handle(
     refuse(res, authentication, services.logger, req.method);
     return;
   }
-  const body = await readBody(req, http.maxRequestBytes, services.logger);
+  if (http.rateLimiter && !(await withinRateLimit(req, res, http.rateLimiter, authentication.ok ? authentication.grant : null, services.logger))) return;
+  // The request's stop: the client leaving, or the deadline (request-signal.ts).
+  const controller = requestController();
+  res.once('close', () => {
+    if (!res.writableFinished) stopRequest(controller, { kind: 'disconnect' });
+  });
+  const deadline = http.requestTimeoutMs > 0 ? setTimeout(() => stopRequest(controller, { kind: 'deadline', ms: http.requestTimeoutMs }), http.requestTimeoutMs) : undefined;
+  try {
+    await answerGraphQL(req, res, apollo, services, url.search, authentication, controller.signal, http.maxRequestBytes);
+  } finally {
+    clearTimeout(deadline);
+  }
+}
+
+/** Reads the body, runs the operation through Apollo with the request's signal, and writes the answer. */
+async function answerGraphQL(
+  req: IncomingMessage,
+  res: ServerResponse,
+  apollo: ApolloServer<RequestContext>,
+  services: GatewayServices,
+  search: string,
+  authentication: Authentication,
+  signal: AbortSignal,
+  maxRequestBytes: number,
+): Promise<void> {
+  const body = await readBody(req, maxRequestBytes, services.logger);
   if (body === ABORTED) return;
   if (body === TOO_LARGE) {
-    sendJson(res, 413, tooLargeAnswer(http.maxRequestBytes));
+    sendJson(res, 413, tooLargeAnswer(maxRequestBytes));
     return;
   }
   let parsed: unknown;
@@ -329,10 +402,10 @@ async function handle(
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const result = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsed ?? body },
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body: parsed ?? body },
     context: async () => {
       if (!authentication.ok) throw unauthenticated(authentication);
-      return createRequestContext(services, authentication.grant);
+      return createRequestContext(services, authentication.grant, signal);
     },
   });
   for (const [name, value] of result.headers) res.setHeader(name, value);
@@ -433,12 +506,21 @@ function unauthenticated(failure: Extract<Authentication, { ok: false }>): Graph
   });
 }
 
-/** GET /health: each silo's probe, in parallel. 200 when all are up, 503 otherwise. */
-async function sendHealth(res: ServerResponse, connectors: SiloConnectors): Promise<void> {
-  const reports = await Promise.all(SOURCES.map(async (source) => [source, await connectors[source].health()] as const));
-  const silos = Object.fromEntries(reports);
-  const up = reports.every(([, report]) => report.status === 'up');
-  sendJson(res, up ? 200 : 503, { status: up ? 'up' : 'degraded', silos });
+/**
+ * Counts the request against its client's rate limit; over it, answers 429 RATE_LIMITED with
+ * `Retry-After` in seconds (RFC 6585 section 4, RFC 9110 section 10.2.3) before the body is read
+ * or parsed, and returns false. The log line carries the hashed key, never the client's name.
+ */
+async function withinRateLimit(req: IncomingMessage, res: ServerResponse, limiter: RateLimiter, grant: AccessGrant | null, logger: Logger): Promise<boolean> {
+  const key = rateLimitKey(grant, req.socket.remoteAddress);
+  const decision = await limiter.take(key);
+  if (decision.allowed) return true;
+  logger.info('request rate limited', { code: ErrorCode.RATE_LIMITED, clientKey: key, retryAfterS: decision.retryAfterS });
+  // The body is not read: drained unread, so that the connection can carry the answer.
+  req.resume();
+  res.setHeader('retry-after', String(decision.retryAfterS));
+  sendJson(res, 429, { errors: [{ message: rateLimitMessage(limiter, decision.retryAfterS), extensions: { code: ErrorCode.RATE_LIMITED } }] });
+  return false;
 }
 
 /**

@@ -24,6 +24,12 @@ export const ErrorCode = {
   SOURCE_TIMEOUT: 'SOURCE_TIMEOUT',
   /** A silo answered, but with a body the connector could not understand. */
   SOURCE_BAD_RESPONSE: 'SOURCE_BAD_RESPONSE',
+  /** The whole request's deadline (GATEWAY_REQUEST_TIMEOUT_MS) passed before a silo answered: what needed it is null. */
+  DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
+  /** The client closed its connection: the request's silo reads stopped (log only: nobody is there to read the answer). */
+  REQUEST_ABORTED: 'REQUEST_ABORTED',
+  /** HTTP 429: the client made more requests than its rate limit allows. */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** `Customer.clv` asked of a gateway started without a lifetime-value model. */
   CLV_MODEL_MISSING: 'CLV_MODEL_MISSING',
   /** `Clv.expectedAverageSpend` or `value` of a buyer whose money the model cannot value (no spend part, no or another currency). */
@@ -66,6 +72,12 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
     'A silo did not answer within its timeout, or its identity lookup not within the resolution\'s deadline (`IDENTITY_DEADLINE_MS`). Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.',
   SOURCE_BAD_RESPONSE:
     'A silo answered with a body that is not what its API documents, larger than its `*_MAX_RESPONSE_MB` cap, or a page longer than the connector asked for. Only the fields that need it are null; when it fails during resolution, `Customer.resolution.complete` is false.',
+  DEADLINE_EXCEEDED:
+    'The request took longer than `GATEWAY_REQUEST_TIMEOUT_MS` (default 10 s): the answer went out at the deadline with what was ready; the fields still waiting for a silo are null, with one error per silo (`extensions.source`) naming it. Ask again, or for less (fewer ids, a smaller `first:`).',
+  REQUEST_ABORTED:
+    'The client closed its connection before the answer: the silo reads it still needed were not made. Seen in the gateway log only.',
+  RATE_LIMITED:
+    'HTTP 429, for the whole request, before it ran: the client (its API key, its token\'s subject, or its address when anonymous) made more than `GATEWAY_RATE_LIMIT_REQUESTS` requests in `GATEWAY_RATE_LIMIT_WINDOW_S`. The `Retry-After` header and the message say in how many seconds to try again.',
   CLV_MODEL_MISSING:
     '`clv` was asked, but the gateway runs without a lifetime-value model: fit one with `npm run clv -- fit` and set CLV_MODEL_FILE (README, "Lifetime value"). The other fields stand.',
   CLV_MONEY_UNAVAILABLE:
@@ -85,7 +97,7 @@ export const errorCodeDescriptions: Record<ErrorCode, string> = {
   INTERNAL_SERVER_ERROR: 'A bug in the gateway. The details are in the gateway log, never in the response.',
 };
 
-export type SourceErrorCode = 'SOURCE_UNAVAILABLE' | 'SOURCE_TIMEOUT' | 'SOURCE_BAD_RESPONSE';
+export type SourceErrorCode = 'SOURCE_UNAVAILABLE' | 'SOURCE_TIMEOUT' | 'SOURCE_BAD_RESPONSE' | 'DEADLINE_EXCEEDED' | 'REQUEST_ABORTED';
 
 /**
  * A silo call failed. Thrown by connectors; turned into a GraphQL error with

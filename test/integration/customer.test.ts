@@ -207,16 +207,7 @@ describe('the HTTP endpoint', () => {
     expect(customer.journeySummary.touchpoints).toBeGreaterThanOrEqual(5);
   });
 
-  it('reports silo health: 200 when all are up, 503 naming the silo that is down', async () => {
-    const healthUrl = stack.gateway.url.replace(/graphql$/, 'health');
-    const up = await fetch(healthUrl);
-    expect(up.status).toBe(200);
-    expect(await up.json()).toMatchObject({ status: 'up', silos: { crm: { status: 'up' }, analytics: { status: 'up' } } });
-    await stack.demo.simulators.analytics.setFault({ kind: 'down' });
-    const down = await fetch(healthUrl);
-    expect(down.status).toBe(503);
-    expect(await down.json()).toMatchObject({ status: 'degraded', silos: { analytics: { status: 'down' }, crm: { status: 'up' } } });
-  });
+  // Silo health (/health, /health/silos) and the other probes: probes.test.ts.
 
   it('refuses a body over 1 MiB with a 413 that says so', async () => {
     const query = `{ __typename }${' '.repeat(1024 * 1024)}`;

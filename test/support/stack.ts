@@ -75,6 +75,8 @@ export const TEST_SETTINGS: GatewaySettings = {
     lifecycle: DEFAULT_LIFECYCLE_THRESHOLDS,
     clv: { modelFile: null, monthlyDiscountRate: 0.01, margin: 1 },
   },
+  // Tests send many requests with one key; the rate limit's own test turns it on.
+  traffic: { healthCacheMs: 5000, rateLimitRequests: 0, rateLimitWindowS: 10, shutdownGraceMs: 10_000, requestTimeoutMs: 0 },
 };
 
 export interface StackOptions {
