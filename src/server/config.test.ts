@@ -149,7 +149,7 @@ describe('configuration', () => {
         timeoutMs: 1500,
         connections: 32,
         maxResponseBytes: 8 * 1024 * 1024,
-        breaker: { failureThreshold: 5, cooldownMs: 10_000 },
+        breaker: { failureThreshold: 50, cooldownMs: 10_000 },
       });
       expect(result.config.silos.commerce.maxResponseBytes).toBe(16 * 1024 * 1024);
       expect(result.config.silos.commerce.apiVersion).toBe('2026-07');

@@ -759,7 +759,7 @@ function endpointSettings(prefix: string, label: string, defaultTimeoutMs: numbe
     breakerFailures: {
       name: `${prefix}_BREAKER_FAILURES`,
       ...kinds.wholeNumber(1, 1000),
-      default: '5',
+      default: '50',
       description: `Calls to the ${label} failing in a row (timeout, refused connection, 5xx, 429) that open its circuit breaker: no call for \`${prefix}_BREAKER_COOLDOWN_MS\`, its fields answer SOURCE_UNAVAILABLE at once.`,
     },
     breakerCooldownMs: {
