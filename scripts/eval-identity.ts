@@ -317,6 +317,9 @@ async function main(argv: readonly string[]): Promise<number> {
     sandbox: false,
     introspection: false,
     auth: { ...configured.config.auth, apiKeys: [{ name: 'eval-identity', sha256: hashApiKey(apiKey), scopes: SCOPES }] },
+    // One client asking every start, thousands in seconds: the per-client rate limit is for
+    // production traffic, not for the evaluation's own key (unless set in the environment).
+    traffic: { ...configured.config.traffic, rateLimitRequests: process.env.GATEWAY_RATE_LIMIT_REQUESTS ? configured.config.traffic.rateLimitRequests : 0 },
   };
 
   const t0 = performance.now();
