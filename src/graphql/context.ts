@@ -111,6 +111,14 @@ export class RequestLoaders {
     return guarded(this.signal, source, make);
   }
 
+  /**
+   * A read of this request's loaders: a {@link call}, counted as pending until it settles, so
+   * that the product categories wait for it ({@link PendingReads}).
+   */
+  private read<T>(source: Source, make: () => Promise<T>): Promise<T> {
+    return this.pending.track(this.call(source, make));
+  }
+
   /** Records of one silo matching one identifier (resolution; a warm request uses none). */
   lookup(source: Source): DataLoader<Identifier, FoundRecord[], string> {
     return (this.#lookups[source] ??= createLookupLoader(source, this.services, this.signal));
@@ -121,34 +129,34 @@ export class RequestLoaders {
   }
 
   get crm(): DataLoader<string, CrmContactRecord | null> {
-    return (this.#crm ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.call('crm', () => this.connectors.crm.fetchRecords(ids)))));
+    return (this.#crm ??= new DataLoader((ids: readonly string[]) => this.read('crm', () => this.connectors.crm.fetchRecords(ids))));
   }
 
   get loyalty(): DataLoader<string, LoyaltyMemberRecord | null> {
-    return (this.#loyalty ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.call('loyalty', () => this.connectors.loyalty.fetchRecords(ids)))));
+    return (this.#loyalty ??= new DataLoader((ids: readonly string[]) => this.read('loyalty', () => this.connectors.loyalty.fetchRecords(ids))));
   }
 
   get commerce(): DataLoader<string, CommerceCustomerRecord | null> {
-    return (this.#commerce ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.call('commerce', () => this.connectors.commerce.fetchRecords(ids)))));
+    return (this.#commerce ??= new DataLoader((ids: readonly string[]) => this.read('commerce', () => this.connectors.commerce.fetchRecords(ids))));
   }
 
   get analytics(): DataLoader<string, AnalyticsVisitorRecord | null> {
-    return (this.#analytics ??= new DataLoader((ids: readonly string[]) => this.pending.track(this.call('analytics', () => this.connectors.analytics.fetchRecords(ids)))));
+    return (this.#analytics ??= new DataLoader((ids: readonly string[]) => this.read('analytics', () => this.connectors.analytics.fetchRecords(ids))));
   }
 
   /** A loyalty member's newest transactions, as many as the query's `limit` asks. */
   get loyaltyTransactions(): DataLoader<LimitedListKey, LoyaltyTransactionRecord[], string> {
-    return (this.#loyaltyTransactions ??= limitedListLoader((ids, limit) => this.pending.track(this.call('loyalty', () => this.connectors.loyalty.transactionsOf(ids, limit)))));
+    return (this.#loyaltyTransactions ??= limitedListLoader((ids, limit) => this.read('loyalty', () => this.connectors.loyalty.transactionsOf(ids, limit))));
   }
 
   /** A shop customer's newest orders, as many as the query's `limit` asks. */
   get commerceOrders(): DataLoader<LimitedListKey, CommerceOrderRecord[], string> {
-    return (this.#commerceOrders ??= limitedListLoader((ids, limit) => this.pending.track(this.call('commerce', () => this.connectors.commerce.ordersOf(ids, limit)))));
+    return (this.#commerceOrders ??= limitedListLoader((ids, limit) => this.read('commerce', () => this.connectors.commerce.ordersOf(ids, limit))));
   }
 
   /** The CRM's EMAIL subscription statuses of an address (consent), keyed lower-cased. */
   get crmSubscriptions(): DataLoader<string, CrmSubscriptionStatusRecord[]> {
-    return (this.#crmSubscriptions ??= new DataLoader((emails: readonly string[]) => this.pending.track(this.call('crm', () => this.connectors.crm.subscriptionStatuses(emails))), {
+    return (this.#crmSubscriptions ??= new DataLoader((emails: readonly string[]) => this.read('crm', () => this.connectors.crm.subscriptionStatuses(emails)), {
       cacheKeyFn: (email) => email.trim().toLowerCase(),
     }));
   }
