@@ -7,7 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { PerformanceObserver, constants as perfConstants, type PerformanceEntry } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -161,17 +161,38 @@ export function procMemory(): { vmRssBytes: number; vmHwmBytes: number } | null 
   return Number.isFinite(vmRssBytes) && Number.isFinite(vmHwmBytes) ? { vmRssBytes, vmHwmBytes } : null;
 }
 
-/** Garbage-collection pauses of this process, as V8 reports them. */
-const gcPauses = { count: 0, totalMs: 0, maxMs: 0 };
+/** The kinds of GC pause V8 reports (`PerformanceEntry.detail.kind`). */
+export type GcKind = 'minor' | 'major' | 'incremental' | 'weakcb';
+const GC_KINDS: ReadonlyArray<[number, GcKind]> = [
+  [perfConstants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
+  [perfConstants.NODE_PERFORMANCE_GC_MAJOR, 'major'],
+  [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental'],
+  [perfConstants.NODE_PERFORMANCE_GC_WEAKCB, 'weakcb'],
+];
+/** Pauses of one kind: count and total (ms) since start, longest (ms) since the previous `usage`. */
+export interface GcPauses {
+  count: number;
+  totalMs: number;
+  maxMs: number;
+}
+const newPauses = (): GcPauses => ({ count: 0, totalMs: 0, maxMs: 0 });
+
+/** Garbage-collection pauses of this process, as V8 reports them, in all and by kind. */
+const gcPauses = newPauses();
+const gcPausesByKind: Record<GcKind, GcPauses> = { minor: newPauses(), major: newPauses(), incremental: newPauses(), weakcb: newPauses() };
 let gcObserver: PerformanceObserver | null = null;
 
 /** Starts counting this process's GC pauses (see {@link usage}). */
 export function observeGc(): void {
   gcObserver ??= new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      gcPauses.count += 1;
-      gcPauses.totalMs += entry.duration;
-      gcPauses.maxMs = Math.max(gcPauses.maxMs, entry.duration);
+      const code = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      const kind = GC_KINDS.find(([c]) => c === code)?.[1];
+      for (const pauses of kind ? [gcPauses, gcPausesByKind[kind]] : [gcPauses]) {
+        pauses.count += 1;
+        pauses.totalMs += entry.duration;
+        pauses.maxMs = Math.max(pauses.maxMs, entry.duration);
+      }
     }
   });
   gcObserver.observe({ entryTypes: ['gc'] });
@@ -193,6 +214,8 @@ export interface Usage {
   gcCount: number;
   gcTotalMs: number;
   gcMaxMs: number;
+  /** The same by kind of pause (a scavenge is `minor`, a mark-compact's final pause `major`). */
+  gcByKind: Record<GcKind, GcPauses>;
 }
 
 export function usage(): Usage {
@@ -209,12 +232,13 @@ export function usage(): Usage {
     peakRssBytes: proc?.vmHwmBytes ?? memory.rss,
     gcCount: gcPauses.count,
     gcTotalMs: gcPauses.totalMs,
-    gcMaxMs: takeMax(),
+    gcMaxMs: takeMax(gcPauses),
+    gcByKind: Object.fromEntries(Object.entries(gcPausesByKind).map(([kind, p]) => [kind, { count: p.count, totalMs: p.totalMs, maxMs: takeMax(p) }])) as Record<GcKind, GcPauses>,
   };
 }
 
-function takeMax(): number {
-  const max = gcPauses.maxMs;
-  gcPauses.maxMs = 0;
+function takeMax(pauses: GcPauses): number {
+  const max = pauses.maxMs;
+  pauses.maxMs = 0;
   return max;
 }

@@ -11,7 +11,9 @@
  *
  * Options: --quick, --smoke, --out FILE (default bench/results.json), --no-pin, --profile (CPU
  * profiles of the saturation runs, in bench/profiles/), --gateway-env KEY=VALUE (a gateway setting
- * to try). Targets are reported, not enforced: the exit code is 0 whatever the figures.
+ * to try), --saturation-only (phase 1 alone), --journey-tax-only (the journey question's latency
+ * tax alone, after the answer checks: for working on its tail). Targets are reported, not
+ * enforced: the exit code is 0 whatever the figures.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,7 +29,7 @@ import { parseGatewaySettings } from '../src/server/config.js';
 import { createGatewayCore } from '../src/server/server.js';
 import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.js';
 import { createLogger } from '../src/shared/logger.js';
-import { BENCH_DIR, REPO_DIR, hasTaskset, pin as pinProcess, spawnChild, type Child, type Usage } from './rpc.js';
+import { BENCH_DIR, REPO_DIR, hasTaskset, pin as pinProcess, spawnChild, type Child, type GcKind, type GcPauses, type Usage } from './rpc.js';
 import type { ChildUsage, ContenderKind, StartArgs } from './server-child.js';
 import {
   BENCH_HEADERS,
@@ -323,6 +325,8 @@ interface RunSummary {
   serverGcShare: number;
   /** The server's V8 heap in use at the end of the run, in bytes. */
   serverHeapUsedBytes: number;
+  /** The server's GC pauses during the run by kind: how many, summed and longest, in ms. */
+  serverGcByKind: Record<GcKind, GcPauses>;
   silosGcMaxMs: number;
   latencies: number[];
 }
@@ -388,6 +392,12 @@ async function measureTogether(h: Harness, contenders: readonly Contender[], run
       serverGcMaxMs: s1[i]!.gcMaxMs,
       serverGcShare: (s1[i]!.gcTotalMs - s0[i]!.gcTotalMs) / (wall / 1000),
       serverHeapUsedBytes: s1[i]!.heapUsedBytes,
+      serverGcByKind: Object.fromEntries(
+        (Object.keys(s1[i]!.gcByKind) as GcKind[]).map((kind) => {
+          const [a, b] = [s0[i]!.gcByKind[kind], s1[i]!.gcByKind[kind]];
+          return [kind, { count: b.count - a.count, totalMs: b.totalMs - a.totalMs, maxMs: b.maxMs }];
+        }),
+      ) as Record<GcKind, GcPauses>,
       silosGcMaxMs: u1.gcMaxMs,
       latencies: result.latencies,
     };
@@ -499,6 +509,14 @@ async function alternate(
   return { aggregates: Object.fromEntries([...runs].map(([kind, list]) => [kind, aggregate(list)])), runs };
 }
 
+/** "minor 41 x 0.9 ms, max 4 ms; major 2, max 31 ms; ...": a run's GC pauses of each kind that occurred. */
+function gcKindsLine(byKind: Record<GcKind, GcPauses>): string {
+  return (Object.entries(byKind) as Array<[GcKind, GcPauses]>)
+    .filter(([, p]) => p.count > 0)
+    .map(([kind, p]) => `${kind} ${p.count} x ${(p.totalMs / p.count).toFixed(1)} ms, max ${p.maxMs.toFixed(0)} ms`)
+    .join('; ');
+}
+
 /** One round's line: req/s, p50 and p99, CPU shares and the longest GC pauses. */
 function logRound(round: string, summary: RunSummary): void {
   log(
@@ -506,7 +524,7 @@ function logRound(round: string, summary: RunSummary): void {
       `p50 ${percentile(summary.latencies, 50).toFixed(2)} ms  p99 ${percentile(summary.latencies, 99).toFixed(2)} ms  ` +
       `cpu server ${(summary.serverCpu * 100).toFixed(0)}% silos ${(summary.silosCpu * 100).toFixed(0)}% load ${(summary.loadCpu * 100).toFixed(0)}%` +
       `  gc max server ${summary.serverGcMaxMs.toFixed(0)} ms silos ${summary.silosGcMaxMs.toFixed(0)} ms` +
-      `  gc server ${(summary.serverGcShare * 100).toFixed(1)}% of the time, heap ${(summary.serverHeapUsedBytes / 2 ** 20).toFixed(0)} MiB` +
+      `  gc server ${(summary.serverGcShare * 100).toFixed(1)}% of the time (${gcKindsLine(summary.serverGcByKind)}), heap ${(summary.serverHeapUsedBytes / 2 ** 20).toFixed(0)} MiB` +
       (summary.failed > 0 ? `  failed ${summary.failed}` : ''),
   );
 }
@@ -539,6 +557,39 @@ async function interleaved(
     }
   }
   return { aggregates: Object.fromEntries([...runs].map(([kind, list]) => [kind, aggregate(list)])), runs };
+}
+
+/**
+ * The journey question's latency tax (phase 6): with the silos at `latency`, the journey floor's
+ * maximum (closed loop, twice the journey's connections), then half of it as a fixed rate for
+ * gateway and floor together, interleaved, in `journeyTaxRounds` rounds of twice
+ * `journeyTaxRunS` s. Sets the silos back to 0 ms after.
+ */
+async function journeyLatencyTax(
+  h: Harness,
+  mode: Mode,
+  gateway: Contender,
+  floor: Contender,
+  ids: readonly string[],
+  latency: SiloLatency,
+): Promise<{ floorMax: RunSummary; rate: number; ratePerContender: number; phase: Awaited<ReturnType<typeof interleaved>> }> {
+  await h.silos.call('setLatency', latency);
+  // With latency a request waits on the silos: twice the connections keep the floor busy.
+  const floorMax = await measure(h, floor, () => saturate(floor.url, shapeFor(floor, ids), { next: 0 }, 2 * mode.journeyConnections, Math.max(mode.runS, 1)));
+  const rate = Math.max(1, Math.round(floorMax.rps / 2));
+  const ratePerContender = Math.max(1, Math.round(rate / 2));
+  log(
+    `journey: the floor's maximum with latency ${floorMax.rps.toFixed(0)} req/s` +
+      (floorMax.failed > 0 ? ` (${floorMax.failed} failed)` : '') +
+      `; fixed rate ${rate} req/s, ${ratePerContender} each, interleaved`,
+  );
+  // More and longer rounds than the other phases: at this rate a 10 s round has about 800
+  // requests, whose p99 is their eighth-slowest (bench/README.md, "The journey question").
+  // Interleaved, each contender at half the rate: rounds twice as long hold as many requests
+  // of each as an alternating round did.
+  const phase = await interleaved(h, { ...mode, rounds: mode.journeyTaxRounds, runS: 2 * mode.journeyTaxRunS }, [gateway, floor], ids, ratePerContender, 'journey fixed rate');
+  await h.silos.call('setLatency', {});
+  return { floorMax, rate, ratePerContender, phase };
 }
 
 /**
@@ -673,6 +724,7 @@ async function main(): Promise<void> {
       'no-pin': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       'saturation-only': { type: 'boolean', default: false },
+      'journey-tax-only': { type: 'boolean', default: false },
       'gateway-env': { type: 'string', multiple: true },
     },
   });
@@ -804,6 +856,48 @@ async function main(): Promise<void> {
     if (sameAsFloor.length < Math.max(5, warmSet.length / 2)) throw new Error('The gateway and the floor disagree on most customers: the comparison would not be the same question.');
     const loadIds = sameAsFloor.map((p) => `crm:${p.crm}`);
 
+    const latency: SiloLatency = {
+      crm: withJitter(LATENCY_MS.crm),
+      loyalty: withJitter(LATENCY_MS.loyalty),
+      commerce: withJitter(LATENCY_MS.commerce),
+      analytics: withJitter(LATENCY_MS.analytics),
+    };
+
+    // The journey question (phase 6) asked of both first, for its customers: those on whom they agree.
+    const JG = journeyContenders.get('gateway')!;
+    const JF = journeyContenders.get('floor')!;
+    // Same question, same answer: the touchpoints (every selected field but the cursors, which
+    // each signs its own way), whether more follow, and the summary's figures.
+    const journeyOf = (customer: any): string =>
+      canonical({
+        nodes: (customer?.journey?.edges ?? []).map((e: { node: unknown }) => e.node),
+        hasNextPage: customer?.journey?.pageInfo?.hasNextPage ?? null,
+        summary: customer?.journeySummary ?? null,
+      });
+    const journeySame: BenchPerson[] = [];
+    let journeyGatewayErrors = 0;
+    const journeyAsked = sameAsFloor.slice(0, mode.journeyPersons);
+    await inParallel(journeyAsked, 8, async (person) => {
+      const [g, f] = await Promise.all([ask(JG, `crm:${person.crm}`), ask(JF, `crm:${person.crm}`)]);
+      if (g.body?.errors) journeyGatewayErrors += 1;
+      if (!g.body?.errors && f.status === 200 && journeyOf(g.body?.data?.customer) === journeyOf(f.body?.data?.customer)) journeySame.push(person);
+    });
+    journeySame.sort((a, b) => order.get(a.crm)! - order.get(b.crm)!);
+    log(
+      `phase 6: the journey question; answers: gateway = floor for ${journeySame.length}/${journeyAsked.length} customers` +
+        (journeyGatewayErrors > 0 ? `, gateway errors on ${journeyGatewayErrors}` : ''),
+    );
+    if (journeySame.length < Math.max(3, journeyAsked.length / 2)) throw new Error('The gateway and the journey floor disagree on most customers: the comparison would not be the same question.');
+    const journeyIds = journeySame.map((p) => `crm:${p.crm}`);
+    if (values['journey-tax-only']) {
+      const tax = await journeyLatencyTax(h, mode, JG, JF, journeyIds, latency);
+      log(
+        `journey tax only: p99 tax ${pooledTax(tax.phase, 99).toFixed(2)} ms pooled (median of the rounds ${roundsTax(tax.phase, 99).toFixed(2)} ms), ` +
+          `p50 tax ${pooledTax(tax.phase, 50).toFixed(2)} ms, at ${tax.rate} req/s`,
+      );
+      return;
+    }
+
     // --- 1 and 4: throughput at saturation, silos at 0 ms, warm and cold. ---
     log(`phase 1: saturation, silos at 0 ms, ${mode.connections} connections, ${mode.rounds} x ${mode.runS} s per contender`);
     // --profile: V8's CPU profile of the gateway, the floor and the usual approach over the
@@ -853,12 +947,6 @@ async function main(): Promise<void> {
     }
 
     // --- 2: latency tax at a fixed rate, silos at 20/30/40/60 ms with jitter. ---
-    const latency: SiloLatency = {
-      crm: withJitter(LATENCY_MS.crm),
-      loyalty: withJitter(LATENCY_MS.loyalty),
-      commerce: withJitter(LATENCY_MS.commerce),
-      analytics: withJitter(LATENCY_MS.analytics),
-    };
     await silos.call('setLatency', latency);
     log(`phase 2: silos at ${Object.values(LATENCY_MS).join('/')} ms (+25% jitter); the floor's maximum first`);
     const floorMaxRun = await measure(h, C('floor'), () =>
@@ -920,56 +1008,9 @@ async function main(): Promise<void> {
         `usual approach ${batchUsual.calls.total} calls`,
     );
 
-    // --- 6: the journey question: first page of 20 with the summary, gateway against its floor. ---
-    const JG = journeyContenders.get('gateway')!;
-    const JF = journeyContenders.get('floor')!;
-    // Same question, same answer: the touchpoints (every selected field but the cursors, which
-    // each signs its own way), whether more follow, and the summary's figures.
-    const journeyOf = (customer: any): string =>
-      canonical({
-        nodes: (customer?.journey?.edges ?? []).map((e: { node: unknown }) => e.node),
-        hasNextPage: customer?.journey?.pageInfo?.hasNextPage ?? null,
-        summary: customer?.journeySummary ?? null,
-      });
-    const journeySame: BenchPerson[] = [];
-    let journeyGatewayErrors = 0;
-    const journeyAsked = sameAsFloor.slice(0, mode.journeyPersons);
-    await inParallel(journeyAsked, 8, async (person) => {
-      const [g, f] = await Promise.all([ask(JG, `crm:${person.crm}`), ask(JF, `crm:${person.crm}`)]);
-      if (g.body?.errors) journeyGatewayErrors += 1;
-      if (!g.body?.errors && f.status === 200 && journeyOf(g.body?.data?.customer) === journeyOf(f.body?.data?.customer)) journeySame.push(person);
-    });
-    journeySame.sort((a, b) => order.get(a.crm)! - order.get(b.crm)!);
-    log(
-      `phase 6: the journey question; answers: gateway = floor for ${journeySame.length}/${journeyAsked.length} customers` +
-        (journeyGatewayErrors > 0 ? `, gateway errors on ${journeyGatewayErrors}` : ''),
-    );
-    if (journeySame.length < Math.max(3, journeyAsked.length / 2)) throw new Error('The gateway and the journey floor disagree on most customers: the comparison would not be the same question.');
-    const journeyIds = journeySame.map((p) => `crm:${p.crm}`);
+    // --- 6: the journey question (answers compared before phase 1), gateway against its floor. ---
     const journeyPhase1 = await alternate(h, mode, [JG, JF], journeyIds, (c, shape, counter, s) => saturate(c.url, shape, counter, mode.journeyConnections, s), 'journey saturation');
-    await silos.call('setLatency', latency);
-    // With latency a request waits on the silos: twice the connections keep the floor busy.
-    const journeyFloorMax = await measure(h, JF, () => saturate(JF.url, shapeFor(JF, journeyIds), { next: 0 }, 2 * mode.journeyConnections, Math.max(mode.runS, 1)));
-    const journeyRate = Math.max(1, Math.round(journeyFloorMax.rps / 2));
-    const journeyRatePerContender = Math.max(1, Math.round(journeyRate / 2));
-    log(
-      `journey: the floor's maximum with latency ${journeyFloorMax.rps.toFixed(0)} req/s` +
-        (journeyFloorMax.failed > 0 ? ` (${journeyFloorMax.failed} failed)` : '') +
-        `; fixed rate ${journeyRate} req/s, ${journeyRatePerContender} each, interleaved`,
-    );
-    // More and longer rounds than the other phases: at this rate a 10 s round has about 800
-    // requests, whose p99 is their eighth-slowest (bench/README.md, "The journey question").
-    // Interleaved, each contender at half the rate: rounds twice as long hold as many requests
-    // of each as an alternating round did.
-    const journeyPhase2 = await interleaved(
-      h,
-      { ...mode, rounds: mode.journeyTaxRounds, runS: 2 * mode.journeyTaxRunS },
-      [JG, JF],
-      journeyIds,
-      journeyRatePerContender,
-      'journey fixed rate',
-    );
-    await silos.call('setLatency', {});
+    const { floorMax: journeyFloorMax, rate: journeyRate, ratePerContender: journeyRatePerContender, phase: journeyPhase2 } = await journeyLatencyTax(h, mode, JG, JF, journeyIds, latency);
     const journeyThroughputVsFloor = throughputVs(journeyPhase1, 'floor');
     const journeyP50TaxMs = pooledTax(journeyPhase2, 50);
     const journeyP99TaxMs = pooledTax(journeyPhase2, 99);
