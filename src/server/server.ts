@@ -103,8 +103,8 @@ export interface Gateway {
    * `graceMs`) the server still accepts connections and serves them (the probes, a request the
    * platform routed here before it saw the 503), each answer closing its connection. Once none is
    * in flight, or the grace is over, it stops listening, closes the remaining connections (cutting
-   * what still runs) and stops Apollo. The caller closes the silo pools after it. Resolves at once
-   * when nothing is in flight.
+   * what still runs) and stops Apollo. The caller closes the silo pools after it. With nothing in
+   * flight it does not wait for the grace.
    */
   shutdown(graceMs: number): Promise<void>;
 }
