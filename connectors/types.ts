@@ -117,6 +117,13 @@ export type SiloHealth =
   | { status: 'up'; latencyMs: number }
   | { status: 'down'; reason: string };
 
+/**
+ * A silo's connector. Every method that reads for a gateway request takes that request's stop as
+ * its last argument, `signal` (src/graphql/request-signal.ts; none: nobody stops it): once it is
+ * aborted the connector sends no further call (the next page, the search after a login or a
+ * renewed token), the call out is cancelled, and the method throws the request's
+ * REQUEST_ABORTED or DEADLINE_EXCEEDED SourceError (connectors/shared/silo-http.ts).
+ */
 export interface Connector<TRecord> {
   readonly source: Source;
   /** The identifier types {@link lookup} accepts; others are never passed to it. */
@@ -129,13 +136,13 @@ export interface Connector<TRecord> {
    * every identifier of the call it carries, so that an identifier's answer does not depend on
    * what else was asked in the same call.
    */
-  lookup(identifiers: readonly Identifier[]): Promise<FoundRecord[]>;
+  lookup(identifiers: readonly Identifier[], signal?: AbortSignal): Promise<FoundRecord[]>;
   /**
    * One result per id, in the order of `ids`: the record, or null when the silo does not know
    * it. A record merged into another may come back under its survivor's id. Throws a
    * SourceError when the silo fails.
    */
-  fetchRecords(ids: readonly string[]): Promise<Array<TRecord | null>>;
+  fetchRecords(ids: readonly string[], signal?: AbortSignal): Promise<Array<TRecord | null>>;
   /** A cheap authenticated call that tells whether the silo answers. Never throws. */
   health(): Promise<SiloHealth>;
   /** Closes the connection pool. */
@@ -182,7 +189,7 @@ export interface LoyaltySiloConnector extends Connector<LoyaltyMemberRecord> {
    */
   recordIds(page: string | null, limit: number): Promise<RecordIdPage>;
   /** One array per member id, in order: newest first, at most `limit` (1 to 100). */
-  transactionsOf(memberIds: readonly string[], limit: number): Promise<LoyaltyTransactionRecord[][]>;
+  transactionsOf(memberIds: readonly string[], limit: number, signal?: AbortSignal): Promise<LoyaltyTransactionRecord[][]>;
   /**
    * The members' store transactions (Open Loyalty `GET /api/{storeCode}/transaction`) in journey
    * order (`purchasedAt` descending, then the transaction id by compareEventIds), at or after
@@ -195,6 +202,7 @@ export interface LoyaltySiloConnector extends Connector<LoyaltyMemberRecord> {
   transactionHistory(
     memberIds: readonly string[],
     window: JourneyWindow & { documentTypes?: ReadonlyArray<'sell' | 'return'> },
+    signal?: AbortSignal,
   ): Promise<JourneyRead<LoyaltyTransactionRecord>>;
   /**
    * The members' redeemed rewards (Open Loyalty "Get redeemed rewards list",
@@ -203,7 +211,7 @@ export interface LoyaltySiloConnector extends Connector<LoyaltyMemberRecord> {
    * redemptions are left out: the member got nothing and the points went back. Errors as
    * {@link transactionHistory}.
    */
-  redemptionHistory(memberIds: readonly string[], window: JourneyWindow): Promise<JourneyRead<LoyaltyRedemptionRecord>>;
+  redemptionHistory(memberIds: readonly string[], window: JourneyWindow, signal?: AbortSignal): Promise<JourneyRead<LoyaltyRedemptionRecord>>;
 }
 
 /**
@@ -230,9 +238,9 @@ export interface CommerceSiloConnector extends Connector<CommerceCustomerRecord>
    */
   recordIds(page: string | null, limit: number): Promise<RecordIdPage>;
   /** One array per customer id, in order: newest first, at most `limit` (1 to 100). */
-  ordersOf(customerIds: readonly string[], limit: number): Promise<CommerceOrderRecord[][]>;
+  ordersOf(customerIds: readonly string[], limit: number, signal?: AbortSignal): Promise<CommerceOrderRecord[][]>;
   /** The category of each product (null when the product has none); unknown products are absent. */
-  productCategories(productIds: readonly string[]): Promise<Map<string, string | null>>;
+  productCategories(productIds: readonly string[], signal?: AbortSignal): Promise<Map<string, string | null>>;
   /**
    * The journey's page of these customers' orders (Shopify customer ids): every order placed
    * at `window.from` or after it in journey order (`createdAt` descending, then order id by
@@ -241,7 +249,7 @@ export interface CommerceSiloConnector extends Connector<CommerceCustomerRecord>
    * customer per page of the shop (more only when many orders share one second at a page's
    * end). Throws a RangeError for a limit outside 1..250, a SourceError when the shop fails.
    */
-  orderHistory(customerIds: readonly string[], window: JourneyWindow): Promise<JourneyRead<CommerceOrderRecord>>;
+  orderHistory(customerIds: readonly string[], window: JourneyWindow, signal?: AbortSignal): Promise<JourneyRead<CommerceOrderRecord>>;
 }
 
 /**
@@ -271,7 +279,7 @@ export interface CrmSiloConnector extends Connector<CrmContactRecord> {
    * 100 addresses a call, in parallel); an empty list when it has none. Throws a SourceError
    * when the CRM fails.
    */
-  subscriptionStatuses(emails: readonly string[]): Promise<CrmSubscriptionStatusRecord[][]>;
+  subscriptionStatuses(emails: readonly string[], signal?: AbortSignal): Promise<CrmSubscriptionStatusRecord[][]>;
 }
 
 /** One connector per silo: what the gateway is wired with. */
@@ -340,7 +348,7 @@ export interface AnalyticsSiloConnector extends Connector<AnalyticsVisitorRecord
    * least `window.limit` unless `exhausted`; each item's `recordId` is its visitor id. Ids that
    * cannot be Matomo visitor ids are skipped. Throws a SourceError when Matomo fails.
    */
-  visitHistory(visitorIds: readonly string[], window: VisitWindow): Promise<JourneyRead<VisitRecord>>;
+  visitHistory(visitorIds: readonly string[], window: VisitWindow, signal?: AbortSignal): Promise<JourneyRead<VisitRecord>>;
 }
 
 /** A reward a loyalty member redeemed with points (Open Loyalty reward redemption). */

@@ -105,16 +105,16 @@ export function createAnalyticsConnector(config: AnalyticsConfig, deps: { dispat
   const now = deps.now ?? Date.now;
 
   /** Reads every chunk of conditions at once; each chunk is one segment, paged on its own. */
-  const readChunks = <T extends VisitKey>(conditions: Condition[], shape: RowShape<T>, keepPerVisitor?: number) =>
-    Promise.all(chunk(conditions, limits.conditionsPerCall).map((c) => readVisits(api, c, shape, limits.visitsPerPage, keepPerVisitor)));
+  const readChunks = <T extends VisitKey>(conditions: Condition[], shape: RowShape<T>, signal: AbortSignal | undefined, keepPerVisitor?: number) =>
+    Promise.all(chunk(conditions, limits.conditionsPerCall).map((c) => readVisits(api, c, shape, limits.visitsPerPage, signal, keepPerVisitor)));
 
   return {
     source: 'analytics',
     lookupTypes: LOOKUP_TYPES,
 
-    async lookup(identifiers) {
+    async lookup(identifiers, signal) {
       const conditions = uniqueConditions(identifiers.flatMap(toCondition));
-      const reads = await readChunks(conditions, KEY_SHAPE);
+      const reads = await readChunks(conditions, KEY_SHAPE, signal);
       const visits = reads.flatMap((read) => read.visits);
       // A segment on userId returns only the visits sent with that userId: a device found so
       // would carry only part of its logins, and what the gateway links would depend on which
@@ -122,17 +122,17 @@ export function createAnalyticsConnector(config: AnalyticsConfig, deps: { dispat
       // every userId, whatever found it.
       const asked = new Set(conditions.filter((c) => c.name === 'visitorId').map((c) => c.value));
       const partial = unique(visits.map((visit) => visit.visitorId).filter((visitorId) => !asked.has(visitorId)));
-      const rest = await readChunks(partial.map(visitorIdCondition), KEY_SHAPE);
+      const rest = await readChunks(partial.map(visitorIdCondition), KEY_SHAPE, signal);
       return toFoundRecords([...visits, ...rest.flatMap((read) => read.visits)]);
     },
 
-    async fetchRecords(ids) {
+    async fetchRecords(ids, signal) {
       const wanted = unique(ids.map(toVisitorId).filter(isPresent));
-      const reads = await readChunks(wanted.map(visitorIdCondition), VISIT_SHAPE, MAX_VISITS_PER_VISITOR);
+      const reads = await readChunks(wanted.map(visitorIdCondition), VISIT_SHAPE, signal, MAX_VISITS_PER_VISITOR);
       // A device whose older visits were left unread may have logged in first among them: its
       // first logins are read apart (a few calls per such device, see readFirstLogins).
       const cut = new Set(reads.flatMap((read) => [...read.cut]));
-      const logins = new Map(await Promise.all([...cut].map(async (visitorId) => [visitorId, await readFirstLogins(api, visitorId, sites, limits)] as const)));
+      const logins = new Map(await Promise.all([...cut].map(async (visitorId) => [visitorId, await readFirstLogins(api, visitorId, sites, limits, signal)] as const)));
       const records = new Map<string, AnalyticsVisitorRecord>();
       for (const { visits } of reads) {
         for (const [visitorId, own] of groupByVisitor(visits)) {
@@ -142,14 +142,14 @@ export function createAnalyticsConnector(config: AnalyticsConfig, deps: { dispat
       return ids.map((id) => records.get(toVisitorId(id) ?? '') ?? null);
     },
 
-    async visitHistory(visitorIds, window) {
+    async visitHistory(visitorIds, window, signal) {
       const wanted = unique(visitorIds.map(toVisitorId).filter(isPresent));
       const idSites = window.site === undefined ? allSites : window.site === 'web' ? [config.siteId] : sites.appSiteId === null ? [] : [sites.appSiteId];
       const upper = upperBound(window);
       const empty = wanted.length === 0 || idSites.length === 0 || (upper !== undefined && window.since !== undefined && upper < window.since);
       if (empty) return { items: [], exhausted: true };
       const reads = await Promise.all(
-        chunk(wanted, limits.conditionsPerCall).map((ids) => readHistory(api, ids, idSites, window, { sites, margin: limits.historyMargin, now: now() })),
+        chunk(wanted, limits.conditionsPerCall).map((ids) => readHistory(api, ids, idSites, window, { sites, margin: limits.historyMargin, now: now() }, signal)),
       );
       return mergeHistories(reads);
     },
@@ -249,6 +249,7 @@ async function readVisits<T extends VisitKey>(
   conditions: Condition[],
   shape: RowShape<T>,
   limit: number,
+  signal: AbortSignal | undefined,
   keepPerVisitor?: number,
 ): Promise<VisitsRead<T>> {
   const read = new Map<string, T>();
@@ -257,7 +258,8 @@ async function readVisits<T extends VisitKey>(
   let pending = conditions;
   let offset = 0;
   for (let pages = 1; pending.length > 0; pages++) {
-    const page = await api.lastVisits(segmentOf(pending), { limit, offset }, shape);
+    // Each filter_offset page is a call of its own: none once the request is stopped (silo-http.ts).
+    const page = await api.lastVisits(segmentOf(pending), { limit, offset }, shape, {}, signal);
     const fresh = page.filter((visit) => !read.has(visit.idVisit));
     for (const visit of fresh) {
       read.set(visit.idVisit, visit);
@@ -288,12 +290,18 @@ async function readVisits<T extends VisitKey>(
  * without one ends it. The cost does not grow with the device's visits; at most
  * `loginIdsPerDevice` ids are read (a kiosk many customers log in on stops there).
  */
-async function readFirstLogins(api: LiveApi, visitorId: string, sites: Sites, limits: AnalyticsLimits): Promise<AnalyticsVisitorRecord['firstLogins']> {
+async function readFirstLogins(
+  api: LiveApi,
+  visitorId: string,
+  sites: Sites,
+  limits: AnalyticsLimits,
+  signal: AbortSignal | undefined,
+): Promise<AnalyticsVisitorRecord['firstLogins']> {
   const found: LoginVisit[] = [];
   while (found.length < limits.loginIdsPerDevice) {
     const conditions: Condition[] = [visitorIdCondition(visitorId), { name: 'userId', operator: '!=', value: '' }];
     for (const login of found) conditions.push({ name: 'userId', operator: '!=', value: login.userId! });
-    const [first] = await api.lastVisits(andOf(conditions), { limit: 1, offset: 0 }, LOGIN_SHAPE, { filter_sort_order: 'asc' });
+    const [first] = await api.lastVisits(andOf(conditions), { limit: 1, offset: 0 }, LOGIN_SHAPE, { filter_sort_order: 'asc' }, signal);
     if (first === undefined) break;
     if (first.userId === null || found.some((login) => login.userId === first.userId)) {
       throw api.badResponse('a first-login read answered a visit its segment excludes');
@@ -377,6 +385,7 @@ async function readHistory(
   idSites: readonly number[],
   window: VisitWindow,
   options: { sites: Sites; margin: number; now: number },
+  signal: AbortSignal | undefined,
 ): Promise<JourneyRead<VisitRecord>> {
   const conditions = [segmentOf(visitorIds.map(visitorIdCondition))];
   if (window.campaign === 'only') conditions.push(segmentOf([CAMPAIGN]));
@@ -392,7 +401,7 @@ async function readHistory(
   let offset = 0;
   let size = window.limit + options.margin;
   for (let pages = 1; ; pages++) {
-    const page = await api.lastVisits(segment, { limit: size, offset }, VISIT_SHAPE, params);
+    const page = await api.lastVisits(segment, { limit: size, offset }, VISIT_SHAPE, params, signal);
     const fresh = page.filter((visit) => !seen.has(visit.idVisit));
     for (const visit of fresh) {
       seen.add(visit.idVisit);
@@ -449,8 +458,15 @@ class LiveApi {
   /**
    * One page of the visits in `segment`, newest first (Matomo's order by last action time),
    * on every site unless `extra.idSite` says which; `extra` adds or overrides parameters.
+   * `signal`: the gateway request's stop, after which the call is not sent (silo-http.ts).
    */
-  async lastVisits<T>(segment: string, page: { limit: number; offset: number }, shape: RowShape<T>, extra: Record<string, string> = {}): Promise<T[]> {
+  async lastVisits<T>(
+    segment: string,
+    page: { limit: number; offset: number },
+    shape: RowShape<T>,
+    extra: Record<string, string> = {},
+    signal?: AbortSignal,
+  ): Promise<T[]> {
     const operation = METHODS.lastVisits;
     const body = await this.call(operation, {
       idSite: this.idSites.join(','),
@@ -459,7 +475,7 @@ class LiveApi {
       filter_offset: String(page.offset),
       ...shape.params,
       ...extra,
-    });
+    }, signal);
     return shape.read(body, (problem) => this.badResponse(problem));
   }
 
@@ -486,7 +502,7 @@ class LiveApi {
    * parameters alike, and a body keeps the token (and the customers' ids) out of URLs and the
    * access logs on the way; Matomo 5's tokens even refuse to work in a URL by default.
    */
-  private async call(method: string, params: Record<string, string>): Promise<unknown> {
+  private async call(method: string, params: Record<string, string>, signal?: AbortSignal): Promise<unknown> {
     const res = await this.http.request({
       operation: method,
       method: 'POST',
@@ -496,6 +512,7 @@ class LiveApi {
       // Since 5.7 Matomo answers a request it cannot serve with 400 and its error body; before,
       // with 200 and the same body. Either way the body says what went wrong.
       acceptStatus: [400],
+      signal,
     });
     const error = matomoErrorAnswer.safeParse(res.body);
     if (error.success) throw this.failure(method, res.status, error.data.message);

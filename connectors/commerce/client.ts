@@ -141,7 +141,7 @@ class ShopifyConnector implements CommerceConnector {
    * Ids go to `customers.json?ids=`, emails and phones together to OR-ed searches, each holding
    * as many terms as fit in MAX_SEARCH_URL_LENGTH, all in parallel.
    */
-  async lookup(identifiers: readonly Identifier[]): Promise<FoundRecord[]> {
+  async lookup(identifiers: readonly Identifier[], signal?: AbortSignal): Promise<FoundRecord[]> {
     const ids = valuesOf(identifiers, 'commerce');
     const emails = valuesOf(identifiers, 'email');
     const phones = valuesOf(identifiers, 'phone');
@@ -154,8 +154,8 @@ class ShopifyConnector implements CommerceConnector {
       ...phones.map((p) => fieldTerm('phone', p)),
     ];
     const [byId, ...searched] = await Promise.all([
-      this.customersByIds(ids, IDENTITY_FIELDS),
-      ...this.searchQueries(terms).map((query) => this.searchCustomers(query)),
+      this.customersByIds(ids, IDENTITY_FIELDS, signal),
+      ...this.searchQueries(terms).map((query) => this.searchCustomers(query, signal)),
     ]);
     // Shopify's search may match loosely (full-text tokens); keep only exact matches.
     const wanted = new Matcher(emails, phones);
@@ -166,8 +166,8 @@ class ShopifyConnector implements CommerceConnector {
     return [...found.values()];
   }
 
-  async fetchRecords(ids: readonly string[]): Promise<Array<CommerceCustomerRecord | null>> {
-    const customers = await this.customersByIds(ids, CUSTOMER_FIELDS);
+  async fetchRecords(ids: readonly string[], signal?: AbortSignal): Promise<Array<CommerceCustomerRecord | null>> {
+    const customers = await this.customersByIds(ids, CUSTOMER_FIELDS, signal);
     const byId = new Map(customers.map((c) => [c.id, c]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -177,9 +177,9 @@ class ShopifyConnector implements CommerceConnector {
    * one `customer_id`, so this is one call per customer, in parallel, asking for `limit` orders
    * only. Lines carry their product id; their category is {@link productCategories}' job.
    */
-  async ordersOf(customerIds: readonly string[], limit: number): Promise<CommerceOrderRecord[][]> {
+  async ordersOf(customerIds: readonly string[], limit: number, signal?: AbortSignal): Promise<CommerceOrderRecord[][]> {
     checkListLimit('ordersOf', limit, MAX_ORDERS_PER_CUSTOMER);
-    return Promise.all(customerIds.map((id) => this.ordersOfOne(id, limit)));
+    return Promise.all(customerIds.map((id) => this.ordersOfOne(id, limit, signal)));
   }
 
   /**
@@ -188,9 +188,9 @@ class ShopifyConnector implements CommerceConnector {
    * {@link orderHistoryOfOne}, all in parallel; the merged answer stops where the first customer
    * that has more stopped, so that no order of another customer is skipped over.
    */
-  async orderHistory(customerIds: readonly string[], window: JourneyWindow): Promise<JourneyRead<CommerceOrderRecord>> {
+  async orderHistory(customerIds: readonly string[], window: JourneyWindow, signal?: AbortSignal): Promise<JourneyRead<CommerceOrderRecord>> {
     checkListLimit('orderHistory', window.limit, MAX_PAGE_SIZE);
-    const reads = await Promise.all(unique(customerIds).map((id) => this.orderHistoryOfOne(id, window)));
+    const reads = await Promise.all(unique(customerIds).map((id) => this.orderHistoryOfOne(id, window, signal)));
     const items = reads.flatMap((read) => read.items).sort((a, b) => compareJourneyPoints(pointOf(a), pointOf(b)));
     // A customer with more orders than it returned may hold orders after its last one: nothing
     // after the earliest such last order is certain yet.
@@ -218,6 +218,7 @@ class ShopifyConnector implements CommerceConnector {
   private async orderHistoryOfOne(
     customerId: string,
     window: JourneyWindow,
+    signal: AbortSignal | undefined,
   ): Promise<{ items: Array<CommerceOrderRecord & { recordId: string }>; exhausted: boolean }> {
     if (!SHOPIFY_ID.test(customerId)) return { items: [], exhausted: true };
     const maxAt = Math.min(window.until ?? Infinity, window.from?.at ?? Infinity);
@@ -238,7 +239,8 @@ class ShopifyConnector implements CommerceConnector {
     const kept: Array<CommerceOrderRecord & { recordId: string }> = [];
     let oldest = Infinity;
     for (;;) {
-      const res = await this.get(operation, 'orders', params);
+      // Each page is a call of its own: none once the request is stopped (silo-http.ts).
+      const res = await this.get(operation, 'orders', params, signal);
       for (const body of readBody(orderListAnswer, res.body, this.complaint(operation)).orders) {
         const order = toOrderRecord(body);
         const at = Date.parse(order.createdAt);
@@ -258,7 +260,7 @@ class ShopifyConnector implements CommerceConnector {
    * The category of each product (its `product_type`, null when blank): one `products.json` call
    * per 250 distinct products, in parallel. Deleted products are absent from the answer.
    */
-  async productCategories(productIds: readonly string[]): Promise<Map<string, string | null>> {
+  async productCategories(productIds: readonly string[], signal?: AbortSignal): Promise<Map<string, string | null>> {
     const operation = 'products.list';
     const pages = await Promise.all(
       chunk(unique(productIds.filter((id) => SHOPIFY_ID.test(id))), MAX_PAGE_SIZE).map(async (batch) => {
@@ -266,7 +268,7 @@ class ShopifyConnector implements CommerceConnector {
           ids: batch.join(','),
           limit: batch.length,
           fields: 'id,product_type',
-        });
+        }, signal);
         return toProductTypes(readBody(productListAnswer, res.body, this.complaint(operation)));
       }),
     );
@@ -309,12 +311,12 @@ class ShopifyConnector implements CommerceConnector {
   }
 
   /** Customers with these ids (unknown ones are simply absent), 250 per call, in parallel. */
-  private async customersByIds(ids: readonly string[], fields: string): Promise<CommerceCustomerRecord[]> {
+  private async customersByIds(ids: readonly string[], fields: string, signal: AbortSignal | undefined): Promise<CommerceCustomerRecord[]> {
     const batches = chunk(unique(ids.filter((id) => SHOPIFY_ID.test(id))), MAX_PAGE_SIZE);
     const pages = await Promise.all(
       batches.map(async (batch) => {
         // `limit` defaults to 50 even with `ids`: ask for the whole batch.
-        const res = await this.get('customers.list', 'customers', { ids: batch.join(','), limit: batch.length, fields });
+        const res = await this.get('customers.list', 'customers', { ids: batch.join(','), limit: batch.length, fields }, signal);
         return this.readCustomers('customers.list', res.body);
       }),
     );
@@ -353,12 +355,12 @@ class ShopifyConnector implements CommerceConnector {
   }
 
   /** Every customer the query matches, following the `Link: <...>; rel="next"` cursor. */
-  private async searchCustomers(query: string): Promise<CommerceCustomerRecord[]> {
+  private async searchCustomers(query: string, signal: AbortSignal | undefined): Promise<CommerceCustomerRecord[]> {
     const operation = 'customers.search';
     const found: CommerceCustomerRecord[] = [];
     let params: Record<string, string | number> = searchParams(query);
     for (let page = 0; page < MAX_SEARCH_PAGES; page += 1) {
-      const res = await this.get(operation, SEARCH_RESOURCE, params);
+      const res = await this.get(operation, SEARCH_RESOURCE, params, signal);
       const customers = this.readCustomers(operation, res.body);
       // Shopify sends at most the `limit` asked (MAX_PAGE_SIZE): a longer page is not its answer.
       if (customers.length > MAX_PAGE_SIZE) {
@@ -373,7 +375,7 @@ class ShopifyConnector implements CommerceConnector {
     return found;
   }
 
-  private async ordersOfOne(customerId: string, limit: number): Promise<CommerceOrderRecord[]> {
+  private async ordersOfOne(customerId: string, limit: number, signal: AbortSignal | undefined): Promise<CommerceOrderRecord[]> {
     if (!SHOPIFY_ID.test(customerId)) return [];
     const operation = 'orders.list';
     const res = await this.get(operation, 'orders', {
@@ -384,7 +386,7 @@ class ShopifyConnector implements CommerceConnector {
       order: 'created_at desc',
       limit,
       fields: ORDER_FIELDS,
-    });
+    }, signal);
     const orders = readBody(orderListAnswer, res.body, this.complaint(operation)).orders.map(toOrderRecord);
     // createdAt is in one UTC form (utcDateTime), so string order is time order.
     return orders.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
@@ -399,13 +401,15 @@ class ShopifyConnector implements CommerceConnector {
     return (problem) => this.http.badResponse(operation, problem);
   }
 
-  private get(operation: string, resource: string, query: Record<string, string | number>): Promise<SiloResponse> {
+  /** A GET of the Admin API; `signal`: the gateway request's stop, after which it is not sent (silo-http.ts). */
+  private get(operation: string, resource: string, query: Record<string, string | number>, signal?: AbortSignal): Promise<SiloResponse> {
     return this.http.request({
       operation,
       method: 'GET',
       path: adminPath(this.apiVersion, resource),
       query,
       headers: { [ACCESS_TOKEN_HEADER]: this.accessToken },
+      signal,
     });
   }
 }

@@ -88,12 +88,12 @@ export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispa
     source: 'crm',
     lookupTypes: LOOKUP_TYPES,
 
-    async lookup(identifiers) {
+    async lookup(identifiers, signal) {
       const valuesOf = (type: (typeof LOOKUP_TYPES)[number]): string[] =>
         unique(identifiers.filter((i) => i.type === type).map((i) => i.value));
       const [byId, searched] = await Promise.all([
-        api.readByIds(valuesOf('crm')),
-        api.searchAny(searchGroups(valuesOf('email'), valuesOf('phone'))),
+        api.readByIds(valuesOf('crm'), signal),
+        api.searchAny(searchGroups(valuesOf('email'), valuesOf('phone')), signal),
       ]);
       // A contact matching several identifiers is found more than once: keep it once.
       const found = new Map<string, Contact>();
@@ -101,17 +101,17 @@ export function createCrmConnector(config: CrmConfig, deps: { dispatcher?: Dispa
       return [...found.values()].map(toFoundRecord);
     },
 
-    async fetchRecords(ids) {
-      const contacts = await api.readByIds(ids);
+    async fetchRecords(ids, signal) {
+      const contacts = await api.readByIds(ids, signal);
       return ids.map((id) => {
         const contact = contacts.get(id);
         return contact ? toRecord(contact, timeZone) : null;
       });
     },
 
-    async subscriptionStatuses(emails) {
+    async subscriptionStatuses(emails, signal) {
       const wanted = unique(emails.map((e) => e.trim()).filter((e) => e !== ''));
-      const batches = await Promise.all(chunk(wanted, LIMITS.subscriptionStatusInputs).map((batch) => api.subscriptionStatuses(batch)));
+      const batches = await Promise.all(chunk(wanted, LIMITS.subscriptionStatusInputs).map((batch) => api.subscriptionStatuses(batch, signal)));
       const byEmail = new Map<string, CrmSubscriptionStatusRecord[]>();
       for (const batch of batches) for (const [email, statuses] of batch) byEmail.set(email.toLowerCase(), statuses);
       return emails.map((email) => byEmail.get(email.trim().toLowerCase()) ?? []);
@@ -163,10 +163,10 @@ class ContactsApi {
    * Contacts by id, keyed by every id that resolves to them (see byEveryId: a merged-away id
    * resolves to its survivor).
    */
-  async readByIds(ids: readonly string[]): Promise<Map<string, Contact>> {
+  async readByIds(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, Contact>> {
     // A non-numeric id names no contact; sending it would only cost a slot in the batch.
     const wanted = unique(ids.filter(isContactId));
-    const batches = await Promise.all(chunk(wanted, LIMITS.batchReadInputs).map((batch) => this.batchRead(batch)));
+    const batches = await Promise.all(chunk(wanted, LIMITS.batchReadInputs).map((batch) => this.batchRead(batch, signal)));
     return byEveryId(batches.flat());
   }
 
@@ -174,19 +174,20 @@ class ContactsApi {
    * Contacts matching any of the groups, every page of them: as many groups per request as
    * HubSpot allows (5), so that a request is split only when the groups do not fit in one.
    */
-  async searchAny(groups: readonly SearchGroup[]): Promise<Contact[]> {
-    const searches = await Promise.all(chunk(groups, GROUPS_PER_SEARCH).map((request) => this.search(request)));
+  async searchAny(groups: readonly SearchGroup[], signal?: AbortSignal): Promise<Contact[]> {
+    const searches = await Promise.all(chunk(groups, GROUPS_PER_SEARCH).map((request) => this.search(request, signal)));
     return searches.flat();
   }
 
-  private async search(groups: readonly SearchGroup[]): Promise<Contact[]> {
+  private async search(groups: readonly SearchGroup[], signal: AbortSignal | undefined): Promise<Contact[]> {
     const filterGroups = groups.map(({ propertyName, values }) => ({
       filters: [{ propertyName, operator: 'IN', values }],
     }));
     const found: Contact[] = [];
     let after: string | undefined;
     do {
-      const page = await this.searchPage({ filterGroups, properties: CONTACT_PROPERTIES, limit: LIMITS.searchPageSize, after });
+      // Each page is a call of its own: none once the request is stopped (silo-http.ts).
+      const page = await this.searchPage({ filterGroups, properties: CONTACT_PROPERTIES, limit: LIMITS.searchPageSize, after }, signal);
       // HubSpot sends at most the page size asked: a longer page is not HubSpot's answer.
       if (page.results.length > LIMITS.searchPageSize) {
         throw this.http.badResponse('contacts.search', `a page of ${page.results.length} contacts, more than the ${LIMITS.searchPageSize} a page holds`);
@@ -204,7 +205,7 @@ class ContactsApi {
     readBody(contactListAnswer, res.body, this.complain(operation));
   }
 
-  private async batchRead(ids: string[]): Promise<Contact[]> {
+  private async batchRead(ids: string[], signal: AbortSignal | undefined): Promise<Contact[]> {
     const operation = 'contacts.batchRead';
     const res = await this.http.request({
       operation,
@@ -215,6 +216,7 @@ class ContactsApi {
       json: { properties: CONTACT_PROPERTIES, propertiesWithHistory: [], inputs: ids.map((id) => ({ id })) },
       // 207 Multi-Status: some ids were not found (OBJECT_NOT_FOUND); the others are in `results`.
       acceptStatus: [207],
+      signal,
     });
     return readBody(contactBatchAnswer, res.body, this.complain(operation)).results;
   }
@@ -224,9 +226,9 @@ class ContactsApi {
     properties: readonly string[];
     limit: number;
     after?: string;
-  }): Promise<{ results: Contact[]; nextAfter?: string }> {
+  }, signal: AbortSignal | undefined): Promise<{ results: Contact[]; nextAfter?: string }> {
     const operation = 'contacts.search';
-    const res = await this.http.request({ operation, method: 'POST', path: SEARCH_PATH, headers: this.headers, json: body });
+    const res = await this.http.request({ operation, method: 'POST', path: SEARCH_PATH, headers: this.headers, json: body, signal });
     const page = readBody(contactSearchAnswer, res.body, this.complain(operation));
     const next = page.paging?.next?.after;
     if (next === undefined) return { results: page.results };
@@ -236,9 +238,9 @@ class ContactsApi {
   }
 
   /** The EMAIL subscription statuses of up to 100 addresses, keyed by the address HubSpot answers. */
-  async subscriptionStatuses(emails: readonly string[]): Promise<Map<string, CrmSubscriptionStatusRecord[]>> {
+  async subscriptionStatuses(emails: readonly string[], signal?: AbortSignal): Promise<Map<string, CrmSubscriptionStatusRecord[]>> {
     const operation = 'subscriptions.batchRead';
-    const res = await this.http.request({ operation, method: 'POST', path: SUBSCRIPTION_STATUSES_PATH, query: { channel: 'EMAIL' }, headers: this.headers, json: { inputs: emails } });
+    const res = await this.http.request({ operation, method: 'POST', path: SUBSCRIPTION_STATUSES_PATH, query: { channel: 'EMAIL' }, headers: this.headers, json: { inputs: emails }, signal });
     const answer = readBody(subscriptionStatusAnswer, res.body, this.complain(operation));
     return new Map(answer.results.map((result) => [result.subscriberIdString, toSubscriptionStatuses(result)]));
   }

@@ -178,8 +178,8 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
     return { value: new Map(tiers.map((t) => [t.levelId, t.name])), freshUntilMs: now() + TIER_CACHE_MS };
   }, now);
 
-  async function membersWhere(field: string, values: readonly string[]): Promise<MemberView[]> {
-    const batches = inBatches(values).map((batch) => api.all('member.list', 'member', memberListAnswer, filterQuery(field, batch)));
+  async function membersWhere(field: string, values: readonly string[], signal: AbortSignal | undefined): Promise<MemberView[]> {
+    const batches = inBatches(values).map((batch) => api.all('member.list', 'member', memberListAnswer, filterQuery(field, batch), signal));
     return (await Promise.all(batches)).flat().map((item) => toMemberView(item, timeZone));
   }
 
@@ -190,12 +190,17 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
    * history can crowd the others off the pages: after as many pages as members, those still
    * short get a call of their own, so a batch never costs more than two calls per member.
    */
-  async function newestTransactions(batch: readonly string[], limit: number, found: Map<string, LoyaltyTransactionRecord[]>): Promise<void> {
+  async function newestTransactions(
+    batch: readonly string[],
+    limit: number,
+    found: Map<string, LoyaltyTransactionRecord[]>,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     const short = (): string[] => batch.filter((id) => found.get(id)!.length < limit);
     const pageSize = Math.min(MAX_ITEMS_ON_PAGE, batch.length * limit);
     let pages = 0;
     const filters = { ...filterQuery('customerId', batch), ...NEWEST_FIRST };
-    for await (const page of api.pages('transaction.list', 'transaction', transactionListAnswer, filters, pageSize)) {
+    for await (const page of api.pages('transaction.list', 'transaction', transactionListAnswer, filters, pageSize, signal)) {
       for (const item of page.items) {
         const list = found.get(item.customerId);
         if (list && list.length < limit) list.push(toTransactionView(item, timeZone).record);
@@ -206,7 +211,7 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
     }
     await Promise.all(
       short().map(async (id) => {
-        const { items } = await api.page('transaction.list', 'transaction', transactionListAnswer, { customerId: id, ...NEWEST_FIRST }, 1, limit);
+        const { items } = await api.page('transaction.list', 'transaction', transactionListAnswer, { customerId: id, ...NEWEST_FIRST }, 1, limit, signal);
         found.set(id, items.map((item) => toTransactionView(item, timeZone).record));
       }),
     );
@@ -233,7 +238,7 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
     source: 'loyalty',
     lookupTypes: LOOKUP_TYPES,
 
-    async lookup(identifiers: readonly Identifier[]): Promise<FoundRecord[]> {
+    async lookup(identifiers: readonly Identifier[], signal?: AbortSignal): Promise<FoundRecord[]> {
       const valuesByField = new Map<string, Set<string>>();
       for (const { type, value } of identifiers) {
         if (!isLookupType(type)) continue;
@@ -242,24 +247,25 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
         for (const v of type === 'email' ? emailSpellings(value) : type === 'phone' ? phoneSpellings(value) : [value]) set.add(v);
         valuesByField.set(field, set);
       }
-      const found = await Promise.all([...valuesByField].map(([field, values]) => membersWhere(field, [...values])));
+      const found = await Promise.all([...valuesByField].map(([field, values]) => membersWhere(field, [...values], signal)));
       const byId = new Map(found.flat().map((member) => [member.id, member]));
       const finders = findersBySpelling(identifiers);
       return [...byId.values()].map((member) => ({ ...toFoundRecord(member), matchedBy: matchedBy(member, finders) }));
     },
 
-    async fetchRecords(ids: readonly string[]): Promise<Array<LoyaltyMemberRecord | null>> {
+    async fetchRecords(ids: readonly string[], signal?: AbortSignal): Promise<Array<LoyaltyMemberRecord | null>> {
       if (ids.length === 0) return [];
-      const [members, names] = await Promise.all([membersWhere('customerId', unique(ids)), tierNames.get()]);
+      // The tier list is shared by every request (cached): not this request's to stop.
+      const [members, names] = await Promise.all([membersWhere('customerId', unique(ids), signal), tierNames.get()]);
       const byId = new Map(members.map((member) => [member.id, toMemberRecord(member, names)]));
       return ids.map((id) => byId.get(id) ?? null);
     },
 
-    async transactionsOf(memberIds: readonly string[], limit: number): Promise<LoyaltyTransactionRecord[][]> {
+    async transactionsOf(memberIds: readonly string[], limit: number, signal?: AbortSignal): Promise<LoyaltyTransactionRecord[][]> {
       checkListLimit('transactionsOf', limit, MAX_TRANSACTIONS_PER_MEMBER);
       const wanted = unique(memberIds);
       const found = new Map(wanted.map((id) => [id, [] as LoyaltyTransactionRecord[]]));
-      await Promise.all(inBatches(wanted).map((batch) => newestTransactions(batch, limit, found)));
+      await Promise.all(inBatches(wanted).map((batch) => newestTransactions(batch, limit, found, signal)));
       for (const list of found.values()) list.sort(newestFirst);
       return memberIds.map((id) => [...(found.get(id) ?? [])]);
     },
@@ -267,6 +273,7 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
     async transactionHistory(
       memberIds: readonly string[],
       window: JourneyWindow & { documentTypes?: ReadonlyArray<DocumentType> },
+      signal?: AbortSignal,
     ): Promise<JourneyRead<LoyaltyTransactionRecord>> {
       checkWindow('transactionHistory', window);
       const types = unique(window.documentTypes ?? ['sell', 'return']);
@@ -275,13 +282,13 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
       const typeFilter = types.length === 2 ? {} : filterQuery('documentType', types);
       const read = await history(memberIds, window, transactionPoint, async (batch, call) => {
         const filters = { ...filterQuery('customerId', batch), ...typeFilter, ...dateRange('transaction', call), ...journeyOrder('transaction') };
-        const { items, filtered } = await api.page('transaction.list', 'transaction', transactionListAnswer, filters, call.page, call.size);
+        const { items, filtered } = await api.page('transaction.list', 'transaction', transactionListAnswer, filters, call.page, call.size, signal);
         return { items: items.map((item) => toTransactionView(item, timeZone)), filtered };
       });
       return { items: read.items.map(({ customerId, record }) => ({ ...record, recordId: customerId })), exhausted: read.exhausted };
     },
 
-    async redemptionHistory(memberIds: readonly string[], window: JourneyWindow): Promise<JourneyRead<LoyaltyRedemptionRecord>> {
+    async redemptionHistory(memberIds: readonly string[], window: JourneyWindow, signal?: AbortSignal): Promise<JourneyRead<LoyaltyRedemptionRecord>> {
       checkWindow('redemptionHistory', window);
       const read = await history(
         memberIds,
@@ -289,7 +296,7 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
         redemptionPoint,
         async (batch, call) => {
           const filters = { ...filterQuery('customerId', batch), ...dateRange('redemption', call), ...journeyOrder('redemption') };
-          const { items, filtered } = await api.page('redemption.list', 'redemption', redemptionListAnswer, filters, call.page, call.size);
+          const { items, filtered } = await api.page('redemption.list', 'redemption', redemptionListAnswer, filters, call.page, call.size, signal);
           return { items: items.map((item) => toRedemptionView(item, timeZone)), filtered };
         },
         // A cancelled redemption gave the member nothing and its points went back: no touchpoint.
@@ -357,9 +364,13 @@ class OpenLoyaltyApi {
     private readonly storeCode: string,
   ) {}
 
-  /** A GET with the admin token. A refused token (expired early, revoked) is renewed once. */
-  async get(operation: string, resource: ListResource, query: Record<string, string | number>): Promise<unknown> {
-    const request = { operation, method: 'GET', path: storePath(this.storeCode, resource), query } as const;
+  /**
+   * A GET with the admin token. A refused token (expired early, revoked) is renewed once. The
+   * login is shared by the requests that wait for it, so `signal` does not stop it; it stops
+   * the GET after it (and the one after a renewal): no GET leaves for a request stopped meanwhile.
+   */
+  async get(operation: string, resource: ListResource, query: Record<string, string | number>, signal?: AbortSignal): Promise<unknown> {
+    const request = { operation, method: 'GET', path: storePath(this.storeCode, resource), query, signal } as const;
     const token = await this.session.get();
     const first = await this.http.request({ ...request, headers: bearer(token), acceptStatus: [401] });
     if (first.status !== 401) return first.body;
@@ -379,16 +390,24 @@ class OpenLoyaltyApi {
     filters: Record<string, string>,
     page = 1,
     size = MAX_ITEMS_ON_PAGE,
+    signal?: AbortSignal,
   ): Promise<{ items: T[]; filtered: number }> {
-    const body = await this.get(operation, resource, { ...filters, _page: page, _itemsOnPage: size });
+    const body = await this.get(operation, resource, { ...filters, _page: page, _itemsOnPage: size }, signal);
     return readBody(schema, body, (problem) => this.http.badResponse(operation, problem));
   }
 
   /** The pages of a filtered list, of `size` items, first to last, as long as the caller keeps iterating. */
-  async *pages<T>(operation: string, resource: ListResource, schema: ListSchema<T>, filters: Record<string, string>, size = MAX_ITEMS_ON_PAGE): AsyncGenerator<Page<T>> {
+  async *pages<T>(
+    operation: string,
+    resource: ListResource,
+    schema: ListSchema<T>,
+    filters: Record<string, string>,
+    size = MAX_ITEMS_ON_PAGE,
+    signal?: AbortSignal,
+  ): AsyncGenerator<Page<T>> {
     let seen = 0;
     for (let number = 1; ; number += 1) {
-      const { items, filtered } = await this.page(operation, resource, schema, filters, number, size);
+      const { items, filtered } = await this.page(operation, resource, schema, filters, number, size, signal);
       seen += items.length;
       const last = isLastPage(items.length, size, seen, filtered, number);
       yield { items, last };
@@ -401,11 +420,11 @@ class OpenLoyaltyApi {
    * id, the tiers) are one page, and an async generator costs several promises a page on every
    * request.
    */
-  async all<T>(operation: string, resource: ListResource, schema: ListSchema<T>, filters: Record<string, string>): Promise<T[]> {
+  async all<T>(operation: string, resource: ListResource, schema: ListSchema<T>, filters: Record<string, string>, signal?: AbortSignal): Promise<T[]> {
     const records: T[] = [];
     let seen = 0;
     for (let number = 1; ; number += 1) {
-      const { items, filtered } = await this.page(operation, resource, schema, filters, number);
+      const { items, filtered } = await this.page(operation, resource, schema, filters, number, MAX_ITEMS_ON_PAGE, signal);
       for (const record of items) records.push(record);
       seen += items.length;
       if (isLastPage(items.length, MAX_ITEMS_ON_PAGE, seen, filtered, number)) return records;

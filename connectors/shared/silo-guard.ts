@@ -8,7 +8,8 @@
  * - a call that times out or finds the silo unavailable (connection refused or reset, HTTP 5xx,
  *   429, 401/403: SOURCE_TIMEOUT and SOURCE_UNAVAILABLE) is a failure; a call that answers is a
  *   success; an answer the gateway cannot read (SOURCE_BAD_RESPONSE) is neither, as it is about
- *   that call's content, not about the silo being up;
+ *   that call's content, not about the silo being up; nor is a call cut because its gateway
+ *   request stopped (REQUEST_ABORTED, DEADLINE_EXCEEDED: silo-http.ts cancels it);
  * - `failureThreshold` consecutive failures open the breaker: for `cooldownMs` no call is sent,
  *   each answers at once with SOURCE_UNAVAILABLE saying when the next try is;
  * - after the cool-down, one call goes through (half-open); calls meanwhile still answer at once.
@@ -20,6 +21,7 @@
  */
 import { BrokenCircuitError, CircuitBreakerPolicy, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import { SourceError } from '../../src/shared/errors.js';
+import { isRequestStop } from '../../src/shared/request-stop.js';
 import type { Source } from '../../src/generated/graphql.js';
 
 /** The breaker's thresholds (settings `<SILO>_BREAKER_FAILURES`, `<SILO>_BREAKER_COOLDOWN_MS`). */
@@ -98,7 +100,8 @@ export class SiloGuard {
   /** Closes the breaker and forgets any Retry-After, as at start (tests between cases). */
   reset(): void {
     const policy = circuitBreaker(
-      handleWhen((error) => error instanceof SourceError && error.code !== 'SOURCE_BAD_RESPONSE'),
+      // A call cut by its gateway request's stop (client gone, request deadline) says nothing of the silo.
+      handleWhen((error) => error instanceof SourceError && error.code !== 'SOURCE_BAD_RESPONSE' && !isRequestStop(error)),
       { halfOpenAfter: this.options.cooldownMs, breaker: new ConsecutiveBreaker(this.options.failureThreshold) },
     );
     policy.onBreak((reason) => {

@@ -54,3 +54,35 @@ describe('SiloHttp deadline', () => {
     }
   });
 });
+
+describe('SiloHttp and the gateway request stop (its signal)', () => {
+  it('cancels the call out at once when the request stops, with REQUEST_ABORTED the breaker does not count; no call once stopped', async () => {
+    // A breaker that opens on the first failure: a stop counted as one would open it.
+    const http = new SiloHttp({ source: 'crm', label: 'CRM', baseUrl, timeoutMs: 5000, connections: 1, breaker: { failureThreshold: 1, cooldownMs: 60_000 } });
+    const received = new Promise<void>((resolve) => silent.once('request', () => resolve()));
+    let count: (() => void) | undefined;
+    try {
+      const stop = new AbortController();
+      const out = failure(http.request({ operation: 'contacts.search', method: 'GET', path: '/a', signal: stop.signal }));
+      await received;
+      const stopped = performance.now();
+      stop.abort();
+      const { error } = await out;
+      expect(error.code).toBe('REQUEST_ABORTED');
+      expect(error.message).toBe('The client closed the connection: crm was not asked.');
+      // Not at the call's 5 s deadline: undici dropped the call when the request stopped.
+      expect(performance.now() - stopped).toBeLessThan(200);
+      expect(http.breakerState).toBe('closed');
+      let sent = 0;
+      count = () => (sent += 1);
+      silent.on('request', count);
+      const refused = await failure(http.request({ operation: 'contacts.search', method: 'GET', path: '/b', signal: stop.signal }));
+      expect(refused.error.code).toBe('REQUEST_ABORTED');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(sent).toBe(0);
+    } finally {
+      if (count) silent.off('request', count);
+      await http.close();
+    }
+  });
+});

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { Pool, type Dispatcher } from 'undici';
 import { SourceError } from '../../src/shared/errors.js';
+import { stoppedError } from '../../src/shared/request-stop.js';
 import { SiloGuard, type BreakerChange } from './silo-guard.js';
 import type { Source } from '../../src/generated/graphql.js';
 import type { SiloCalls, SiloEndpoint, SiloHealth } from '../types.js';
@@ -40,6 +41,14 @@ export interface SiloRequest {
    * status becomes a SourceError. 404 is common here: "no such record" is not a failure.
    */
   acceptStatus?: readonly number[];
+  /**
+   * The stop of the gateway request this call is for (client gone, request deadline passed;
+   * src/graphql/request-signal.ts). Once it is aborted the call is not sent; aborted while the
+   * call is out, the call is cancelled (undici drops it). Either way it throws the request's
+   * REQUEST_ABORTED or DEADLINE_EXCEEDED, which the circuit breaker does not count. None: the
+   * call is nobody's to stop (a login or a tier list shared by requests, a health probe).
+   */
+  signal?: AbortSignal;
 }
 
 export interface SiloResponse {
@@ -94,9 +103,13 @@ export class SiloHttp implements SiloCalls {
   /**
    * Sends one request and parses the JSON answer; throws a SourceError on any failure. Goes
    * through the silo's guard: while its breaker is open or a Retry-After holds it, throws
-   * SOURCE_UNAVAILABLE at once without calling.
+   * SOURCE_UNAVAILABLE at once without calling. With `req.signal` already aborted, throws the
+   * request's REQUEST_ABORTED or DEADLINE_EXCEEDED without calling: this is the check that stops
+   * a connector's follow-up calls (the next page, the search after a login) for a request that
+   * is gone.
    */
   request(req: SiloRequest): Promise<SiloResponse> {
+    if (req.signal?.aborted) return Promise.reject(stoppedError(req.signal.reason, this.source));
     return this.guard.run(req.operation, () => this.send(req));
   }
 
@@ -111,6 +124,9 @@ export class SiloHttp implements SiloCalls {
       body = new URLSearchParams(req.form).toString();
     }
     const deadline = new CallDeadline(this.timeoutMs);
+    // The request's stop cancels the call as its deadline does, except the half-open breaker's
+    // probe call: its answer is what closes or reopens the breaker, so it runs to its end.
+    const stop = req.signal && this.guard.state === 'closed' ? deadline.follow(req.signal) : undefined;
     let status: number;
     let responseHeaders: SiloResponse['headers'];
     let text: string;
@@ -126,6 +142,7 @@ export class SiloHttp implements SiloCalls {
       responseHeaders = res.headers;
       text = await this.readText(req.operation, res);
     } catch (error) {
+      if (stop?.aborted) throw stoppedError(stop.reason, this.source);
       if (error instanceof SourceError) throw error;
       throw this.transportError(req.operation, error, deadline.aborted);
     } finally {
@@ -243,8 +260,10 @@ export class SiloHttp implements SiloCalls {
  * profile. Not AbortSignal.timeout either: this timer is cleared as soon as the call ends.
  */
 export class CallDeadline extends EventEmitter {
+  /** The deadline passed (not set by a followed signal's abort). */
   aborted = false;
   readonly #timer: NodeJS.Timeout;
+  #followed: { signal: AbortSignal; onAbort: () => void } | null = null;
 
   constructor(ms: number) {
     super();
@@ -254,8 +273,23 @@ export class CallDeadline extends EventEmitter {
     }, ms);
   }
 
+  /**
+   * Cancels the call also when `signal` aborts (the gateway request's stop), until {@link clear}.
+   * Returns `signal`, whose `aborted` then tells the caller which of the two cut the call.
+   */
+  follow(signal: AbortSignal): AbortSignal {
+    const onAbort = (): void => {
+      this.emit('abort');
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.#followed = { signal, onAbort };
+    return signal;
+  }
+
   clear(): void {
     clearTimeout(this.#timer);
+    if (this.#followed) this.#followed.signal.removeEventListener('abort', this.#followed.onAbort);
+    this.#followed = null;
   }
 }
 

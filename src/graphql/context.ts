@@ -105,9 +105,10 @@ export class RequestLoaders {
   /**
    * A connector call of this request to `source`: not made once the request is stopped (client
    * gone, deadline passed), and settled with the silo's DEADLINE_EXCEEDED or REQUEST_ABORTED
-   * error as soon as it is stopped while out (request-signal.ts `guarded`).
+   * error as soon as it is stopped while out (request-signal.ts `guarded`). `make` passes the
+   * signal it gets to the connector, which then makes none of its follow-up calls after the stop.
    */
-  call<T>(source: Source, make: () => Promise<T>): Promise<T> {
+  call<T>(source: Source, make: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
     return guarded(this.signal, source, make);
   }
 
@@ -115,7 +116,7 @@ export class RequestLoaders {
    * A read of this request's loaders: a {@link call}, counted as pending until it settles, so
    * that the product categories wait for it ({@link PendingReads}).
    */
-  private read<T>(source: Source, make: () => Promise<T>): Promise<T> {
+  private read<T>(source: Source, make: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
     return this.pending.track(this.call(source, make));
   }
 
@@ -129,34 +130,34 @@ export class RequestLoaders {
   }
 
   get crm(): DataLoader<string, CrmContactRecord | null> {
-    return (this.#crm ??= new DataLoader((ids: readonly string[]) => this.read('crm', () => this.connectors.crm.fetchRecords(ids))));
+    return (this.#crm ??= new DataLoader((ids: readonly string[]) => this.read('crm', (signal) => this.connectors.crm.fetchRecords(ids, signal))));
   }
 
   get loyalty(): DataLoader<string, LoyaltyMemberRecord | null> {
-    return (this.#loyalty ??= new DataLoader((ids: readonly string[]) => this.read('loyalty', () => this.connectors.loyalty.fetchRecords(ids))));
+    return (this.#loyalty ??= new DataLoader((ids: readonly string[]) => this.read('loyalty', (signal) => this.connectors.loyalty.fetchRecords(ids, signal))));
   }
 
   get commerce(): DataLoader<string, CommerceCustomerRecord | null> {
-    return (this.#commerce ??= new DataLoader((ids: readonly string[]) => this.read('commerce', () => this.connectors.commerce.fetchRecords(ids))));
+    return (this.#commerce ??= new DataLoader((ids: readonly string[]) => this.read('commerce', (signal) => this.connectors.commerce.fetchRecords(ids, signal))));
   }
 
   get analytics(): DataLoader<string, AnalyticsVisitorRecord | null> {
-    return (this.#analytics ??= new DataLoader((ids: readonly string[]) => this.read('analytics', () => this.connectors.analytics.fetchRecords(ids))));
+    return (this.#analytics ??= new DataLoader((ids: readonly string[]) => this.read('analytics', (signal) => this.connectors.analytics.fetchRecords(ids, signal))));
   }
 
   /** A loyalty member's newest transactions, as many as the query's `limit` asks. */
   get loyaltyTransactions(): DataLoader<LimitedListKey, LoyaltyTransactionRecord[], string> {
-    return (this.#loyaltyTransactions ??= limitedListLoader((ids, limit) => this.read('loyalty', () => this.connectors.loyalty.transactionsOf(ids, limit))));
+    return (this.#loyaltyTransactions ??= limitedListLoader((ids, limit) => this.read('loyalty', (signal) => this.connectors.loyalty.transactionsOf(ids, limit, signal))));
   }
 
   /** A shop customer's newest orders, as many as the query's `limit` asks. */
   get commerceOrders(): DataLoader<LimitedListKey, CommerceOrderRecord[], string> {
-    return (this.#commerceOrders ??= limitedListLoader((ids, limit) => this.read('commerce', () => this.connectors.commerce.ordersOf(ids, limit))));
+    return (this.#commerceOrders ??= limitedListLoader((ids, limit) => this.read('commerce', (signal) => this.connectors.commerce.ordersOf(ids, limit, signal))));
   }
 
   /** The CRM's EMAIL subscription statuses of an address (consent), keyed lower-cased. */
   get crmSubscriptions(): DataLoader<string, CrmSubscriptionStatusRecord[]> {
-    return (this.#crmSubscriptions ??= new DataLoader((emails: readonly string[]) => this.read('crm', () => this.connectors.crm.subscriptionStatuses(emails)), {
+    return (this.#crmSubscriptions ??= new DataLoader((emails: readonly string[]) => this.read('crm', (signal) => this.connectors.crm.subscriptionStatuses(emails, signal)), {
       cacheKeyFn: (email) => email.trim().toLowerCase(),
     }));
   }
@@ -169,7 +170,7 @@ export class RequestLoaders {
   get commerceProductCategories(): DataLoader<string, string | null> {
     return (this.#commerceProductCategories ??= new DataLoader(
       async (ids: readonly string[]) => {
-        const categories = await this.call('commerce', () => this.connectors.commerce.productCategories(ids));
+        const categories = await this.call('commerce', (signal) => this.connectors.commerce.productCategories(ids, signal));
         return ids.map((id) => categories.get(id) ?? null);
       },
       { batchScheduleFn: (dispatch) => this.pending.whenSettled(dispatch) },
@@ -316,7 +317,7 @@ function createLookupLoader(source: Source, services: GatewayServices, signal: A
   const connector = services.connectors[source];
   return new DataLoader<Identifier, FoundRecord[], string>(
     async (identifiers) => {
-      const records = await guarded(signal, source, () => connector.lookup(identifiers));
+      const records = await guarded(signal, source, (stop) => connector.lookup(identifiers, stop));
       const byIdentifier = new Map<string, FoundRecord[]>();
       for (const record of records) {
         const keys = record.matchedBy

@@ -34,10 +34,10 @@ export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx:
   }
   // Each paged read goes through the request's loaders' `call`: none once the request is stopped (request-signal.ts).
   const has = (stream: JourneyStream) => plan[stream] !== undefined && !customer.failures.has(STREAM_SOURCE[stream]) && ids(STREAM_SOURCE[stream]).length > 0;
-  if (has('loyalty.transactions')) readers['loyalty.transactions'] = paged('loyalty.transactions', (w) => ctx.loaders.call('loyalty', () => connectors.loyalty.transactionHistory(ids('loyalty'), w)));
-  if (has('loyalty.redemptions')) readers['loyalty.redemptions'] = paged('loyalty.redemptions', (w) => ctx.loaders.call('loyalty', () => connectors.loyalty.redemptionHistory(ids('loyalty'), w)));
-  if (has('commerce.orders')) readers['commerce.orders'] = paged('commerce.orders', (w) => ctx.loaders.call('commerce', () => connectors.commerce.orderHistory(ids('commerce'), w)));
-  if (has('analytics.visits')) readers['analytics.visits'] = paged('analytics.visits', (w) => ctx.loaders.call('analytics', () => connectors.analytics.visitHistory(ids('analytics'), w)));
+  if (has('loyalty.transactions')) readers['loyalty.transactions'] = paged('loyalty.transactions', (w) => ctx.loaders.call('loyalty', (signal) => connectors.loyalty.transactionHistory(ids('loyalty'), w, signal)));
+  if (has('loyalty.redemptions')) readers['loyalty.redemptions'] = paged('loyalty.redemptions', (w) => ctx.loaders.call('loyalty', (signal) => connectors.loyalty.redemptionHistory(ids('loyalty'), w, signal)));
+  if (has('commerce.orders')) readers['commerce.orders'] = paged('commerce.orders', (w) => ctx.loaders.call('commerce', (signal) => connectors.commerce.orderHistory(ids('commerce'), w, signal)));
+  if (has('analytics.visits')) readers['analytics.visits'] = paged('analytics.visits', (w) => ctx.loaders.call('analytics', (signal) => connectors.analytics.visitHistory(ids('analytics'), w, signal)));
   if (has('crm.contacts')) {
     readers['crm.contacts'] = fromRecords(async () => events(await siloRecords(customer, 'crm', ctx.loaders.crm)).flatMap((r) => touchpointsOf('crm.contacts', r)));
   }

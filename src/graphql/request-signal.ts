@@ -4,26 +4,18 @@
  * (GATEWAY_REQUEST_TIMEOUT_MS). Every silo read of the request goes through {@link guarded}: once
  * the signal is aborted no call is made, and the reads still waiting settle at once with a
  * SourceError of the silo (DEADLINE_EXCEEDED, or REQUEST_ABORTED for a client that left), rather
- * than at the silo's own timeout. Connectors keep their signatures: the call already sent runs to
- * its end in the pool, but nothing waits for it.
+ * than at the silo's own timeout. The connector gets the signal too (connectors/types.ts
+ * `Connector`): it sends none of its follow-up calls once it is aborted (the member list after a
+ * login, the next page of a paged read) and cancels the call out (connectors/shared/silo-http.ts).
  */
 import { setMaxListeners } from 'node:events';
 import type { Source } from '../generated/graphql.js';
-import { SourceError } from '../shared/errors.js';
+import { RequestStopped, stoppedError, type StopReason } from '../shared/request-stop.js';
+
+export { RequestStopped, stoppedError, type StopReason };
 
 /** A signal that is never aborted: in-process callers (the benchmarks, the CLV sample) have no client to lose. */
 export const NEVER_STOPPED: AbortSignal = new AbortController().signal;
-
-/** Why a request was stopped: the abort reason of its signal. */
-export type StopReason = { kind: 'deadline'; ms: number } | { kind: 'disconnect' };
-
-/** The abort reason a request's controller is aborted with ({@link stopRequest}). */
-export class RequestStopped extends Error {
-  override readonly name = 'RequestStopped';
-  constructor(readonly reason: StopReason) {
-    super(reason.kind === 'deadline' ? `The request's deadline of ${reason.ms} ms passed.` : 'The client closed the connection.');
-  }
-}
 
 /**
  * A controller for one request. Its signal takes any number of listeners (one per silo read in
@@ -40,24 +32,19 @@ export function stopRequest(controller: AbortController, reason: StopReason): vo
   if (!controller.signal.aborted) controller.abort(new RequestStopped(reason));
 }
 
-/** The error a silo read of a stopped request settles with: the silo's, naming what was cut. */
-export function stoppedError(reason: unknown, source: Source): SourceError {
-  const stop = reason instanceof RequestStopped ? reason.reason : ({ kind: 'disconnect' } as const);
-  return stop.kind === 'deadline'
-    ? new SourceError('DEADLINE_EXCEEDED', source, `The request's deadline of ${stop.ms} ms passed before ${source} answered: what needed it was cut (GATEWAY_REQUEST_TIMEOUT_MS).`, { deadlineMs: stop.ms })
-    : new SourceError('REQUEST_ABORTED', source, `The client closed the connection: ${source} was not asked.`);
-}
-
 /**
- * `call()` (a connector call to `source`) unless the request is stopped: rejected with
- * {@link stoppedError} without calling when the signal is already aborted, and as soon as it is
- * aborted while the call is out.
+ * `call(signal)` (a connector call to `source`, given the request's signal to pass to the
+ * connector) unless the request is stopped: rejected with {@link stoppedError} without calling
+ * when the signal is already aborted, and as soon as it is aborted while the call is out. The
+ * connector, given the signal, sends none of its own follow-up calls after that (the next page,
+ * the search after a login) and cancels the one out. `call` gets undefined for
+ * {@link NEVER_STOPPED}: nothing to stop, nothing to listen to.
  */
-export function guarded<T>(signal: AbortSignal, source: Source, call: () => Promise<T>): Promise<T> {
+export function guarded<T>(signal: AbortSignal, source: Source, call: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
   // In-process callers (benchmarks, the CLV sample): nothing to race.
-  if (signal === NEVER_STOPPED) return call();
+  if (signal === NEVER_STOPPED) return call(undefined);
   if (signal.aborted) return Promise.reject(stoppedError(signal.reason, source));
-  const pending = call();
+  const pending = call(signal);
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(stoppedError(signal.reason, source));
     signal.addEventListener('abort', onAbort, { once: true });

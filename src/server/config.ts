@@ -571,7 +571,7 @@ const GATEWAY_SETTINGS = {
     ...kinds.wholeNumber(0, 600_000),
     default: '10000',
     description:
-      'On SIGTERM or SIGINT: how long requests in flight may take to finish, in ms, while no new connection is accepted and `/health/ready` answers 503; then the remaining connections are closed, the silo pools closed, and the process exits 0. Keep it below the platform\'s own grace (Kubernetes: `terminationGracePeriodSeconds`, 30 s).',
+      'On SIGTERM or SIGINT: how long requests in flight may take to finish, in ms. Meanwhile `/health/ready` answers 503, `/health/live` 200, and new connections are still served (probes, requests routed here before the platform saw the 503), each answer closing its connection. Once nothing is in flight, or at the end of the grace, the gateway stops listening, closes the remaining connections, closes the silo pools and exits 0. Keep it below the platform\'s own grace (Kubernetes: `terminationGracePeriodSeconds`, 30 s).',
   },
   requestTimeoutMs: {
     name: 'GATEWAY_REQUEST_TIMEOUT_MS',

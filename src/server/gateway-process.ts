@@ -66,8 +66,9 @@ export interface ServeOptions {
 
 /**
  * Starts the gateway, prints `Customer gateway ready at <url>` on stdout, and stops it gracefully
- * on SIGINT or SIGTERM (new connections refused, requests in flight given GATEWAY_SHUTDOWN_GRACE_MS),
- * then closes the connectors' pools, then `alsoClose`, exiting 0.
+ * on SIGINT or SIGTERM (readiness 503, requests in flight given GATEWAY_SHUTDOWN_GRACE_MS while the
+ * probes are still answered, see Gateway.shutdown), then closes the connectors' pools, then
+ * `alsoClose`, exiting 0.
  */
 export async function serveGateway(settings: GatewaySettings, connectors: SiloConnectors, options: ServeOptions = {}): Promise<void> {
   const logger = createLogger(settings.logLevel);
@@ -105,7 +106,8 @@ export async function serveGateway(settings: GatewaySettings, connectors: SiloCo
     if (stopping) return;
     stopping = true;
     logger.info('gateway stopping', { signal, graceMs: settings.traffic.shutdownGraceMs });
-    // No new connection; readiness 503; requests in flight finish within the grace (server.ts `shutdown`).
+    // Readiness 503; requests in flight finish within the grace while probes and new connections
+    // are still answered; the listener closes once nothing is in flight (server.ts `shutdown`).
     await gateway.shutdown(settings.traffic.shutdownGraceMs);
     await closeSiloConnectors(connectors);
     await Promise.all((options.alsoClose ?? []).map((close) => close()));

@@ -4,8 +4,10 @@
  *
  * - `/health/live`: the process answers HTTP. No silo call. A failure means "restart me".
  * - `/health/ready`: the schema is loaded (the server only listens once Apollo has started) and
- *   the gateway is not draining for a shutdown. No silo call. 503 while draining, so that the
- *   platform stops routing new requests here.
+ *   the gateway is not draining for a shutdown. No silo call. 503 {@link DRAINING} while draining,
+ *   so that the platform stops routing new requests here. The server keeps accepting connections
+ *   while it drains (server.ts `shutdown`), so a probe on a new connection reads that 503, and
+ *   `/health/live` still answers 200: a draining gateway is not to be restarted.
  * - `/health/silos` (and `/health`, as before): each silo's probe, with its result shared for
  *   GATEWAY_HEALTH_CACHE_MS and concurrent hits sharing the probe in flight, so probes cost at most
  *   one call per silo per interval whatever the polling rate (3,708 hits in 5 s made 3,728 calls to
@@ -21,6 +23,12 @@ import { SOURCES } from '../graphql/context.js';
 
 /** The paths of the probes, for the router and the 404 message. */
 export const HEALTH_PATHS = { live: '/health/live', ready: '/health/ready', silos: '/health/silos', legacy: '/health' } as const;
+
+/** The body of `/health/ready` while the gateway drains for a shutdown (HTTP 503). */
+export const DRAINING = {
+  status: 'draining',
+  message: 'The gateway is shutting down: it finishes the requests in flight (GATEWAY_SHUTDOWN_GRACE_MS at most), then exits. Route new requests to another replica.',
+} as const;
 
 /** What `/health/silos` answers: 200 with `up` when every silo's probe answered, 503 `degraded` otherwise. */
 export interface SiloStatus {
@@ -95,7 +103,7 @@ export async function answerHealth(path: string, res: ServerResponse, probe: Sil
       send(res, 200, { status: 'up' });
       return true;
     case HEALTH_PATHS.ready:
-      if (readiness.draining) send(res, 503, { status: 'draining' });
+      if (readiness.draining) send(res, 503, DRAINING);
       else send(res, 200, { status: 'ready' });
       return true;
     case HEALTH_PATHS.silos:

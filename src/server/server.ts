@@ -98,10 +98,13 @@ export interface Gateway {
   /** Stops at once: closes every connection, requests in flight included. */
   close(): Promise<void>;
   /**
-   * The graceful stop (SIGTERM/SIGINT, gateway-process.ts): readiness answers 503 `draining`, no new
-   * connection is accepted, requests in flight get up to `graceMs` to finish (their connections
-   * then close instead of staying open for another request), then the remaining connections are
-   * closed and Apollo stops. The caller closes the silo pools after it.
+   * The graceful stop (SIGTERM/SIGINT, gateway-process.ts): readiness answers 503 `draining`,
+   * idle keep-alive connections close, and as long as requests are in flight (for up to
+   * `graceMs`) the server still accepts connections and serves them (the probes, a request the
+   * platform routed here before it saw the 503), each answer closing its connection. Once none is
+   * in flight, or the grace is over, it stops listening, closes the remaining connections (cutting
+   * what still runs) and stops Apollo. The caller closes the silo pools after it. With nothing in
+   * flight it does not wait for the grace.
    */
   shutdown(graceMs: number): Promise<void>;
 }
@@ -255,8 +258,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
     shutdown: async (graceMs) => {
       readiness.drain();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // server.close() stops accepting and closes the idle keep-alive connections (Node 19+).
+      // The server keeps listening while requests are in flight: a platform's probe opens a new
+      // connection each time (kubelet's httpGet does), so with the listener closed it read a
+      // refused connection on /health/live as well as on /health/ready, never the documented
+      // 503; and a request routed here before the platform saw the 503 is still served
+      // (Kubernetes takes a terminating pod out of its Service's endpoints while the pod already
+      // has SIGTERM). Idle keep-alive connections close now; every answer from here on closes
+      // its connection.
       server.closeIdleConnections();
       if (inFlight > 0) {
         const finished = new Promise<void>((resolve) => (allDone = resolve));
@@ -266,6 +274,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         clearTimeout(timer);
         if (outcome === 'grace over') logger.warn('shutdown grace over', { graceMs, requestsCut: inFlight });
       }
+      // Nothing in flight (or the grace is over): no new connection from here on.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
       await apollo.stop();

@@ -1,6 +1,8 @@
 /**
- * The graceful stop of a real `npm start` process: SIGTERM refuses new connections, lets the
- * requests in flight finish within GATEWAY_SHUTDOWN_GRACE_MS, and exits 0; past the grace, the
+ * The graceful stop of a real `npm start` process: on SIGTERM, while the requests in flight
+ * finish within GATEWAY_SHUTDOWN_GRACE_MS, the gateway still answers its probes on new
+ * connections (`/health/ready` 503 draining, `/health/live` 200, as a kubelet polls them) and a
+ * request routed to it meanwhile; then it stops listening and exits 0. Past the grace, the
  * remaining connections are closed.
  */
 import { once } from 'node:events';
@@ -36,7 +38,7 @@ async function startSlowDemo(graceMs: number, crmMs = 600): Promise<Running> {
   };
 }
 
-/** Resolves once the process logged that its stop began (the listening socket is closed in the same tick). */
+/** Resolves once the process logged that its stop began (readiness turns 503 in the same tick). */
 async function stopping(run: Running): Promise<void> {
   while (!run.started.output().stderr.includes('"gateway stopping"')) await new Promise((resolve) => setTimeout(resolve, 20));
 }
@@ -47,15 +49,23 @@ async function responsive(run: Running): Promise<void> {
 }
 
 /**
- * A GET on a new connection (no agent: fetch's pool would reuse an idle keep-alive connection,
- * which the stop closes): `answered <status>`, or the connection error's code.
+ * A GET on a new connection, as a kubelet's probe makes one (no agent: fetch's pool would reuse
+ * an idle keep-alive connection, which the stop closes): `answered <status>`, or the connection
+ * error's code.
  */
-function freshGet(url: string): Promise<string> {
+async function freshGet(url: string): Promise<string> {
+  return (await freshAnswer(url)).outcome;
+}
+
+/** {@link freshGet} with the answer's body and `Connection` header. */
+function freshAnswer(url: string): Promise<{ outcome: string; body?: unknown; connection?: string }> {
   return new Promise((resolve) => {
     get(url, { agent: false }, (res) => {
-      res.resume();
-      resolve(`answered ${res.statusCode}`);
-    }).once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ outcome: `answered ${res.statusCode}`, body: JSON.parse(text), connection: res.headers.connection }));
+    }).once('error', (error: NodeJS.ErrnoException) => resolve({ outcome: error.code ?? error.message }));
   });
 }
 
@@ -69,7 +79,7 @@ function ask(run: Running): Promise<Response> {
 
 // Concurrent: each test's process start (the demo's population and silos) takes most of its time.
 describe.concurrent('the graceful shutdown', () => {
-  it('on SIGTERM refuses a new connection, lets the slow request in flight answer 200, and exits 0', async () => {
+  it('on SIGTERM, while a slow request is in flight: /health/ready 503 draining and /health/live 200 on new connections, the request and one routed meanwhile answer 200, then exit 0 and the port refuses', async () => {
     const run = await startSlowDemo(8000);
     try {
       await responsive(run);
@@ -79,18 +89,32 @@ describe.concurrent('the graceful shutdown', () => {
       const signalled = performance.now();
       run.started.child.kill('SIGTERM');
       await stopping(run);
-      const refused = await freshGet(run.url.replace(/graphql$/, 'health/live'));
-      expect(refused).toBe('ECONNREFUSED');
-      const answer = await inFlight;
-      expect(answer.status).toBe(200);
-      // A whole GraphQL answer (under load crm may still time out: its field is then null with
-      // SOURCE_TIMEOUT, which is not the stop's doing); what matters is that the answer came.
-      const body = (await answer.json()) as { data: { customer: unknown } };
-      expect(Object.keys(body.data)).toEqual(['customer']);
+      // What a kubelet reads: readiness takes the pod out of the Service, liveness does not restart it.
+      const ready = await freshAnswer(run.url.replace(/graphql$/, 'health/ready'));
+      expect(ready).toEqual({
+        outcome: 'answered 503',
+        body: {
+          status: 'draining',
+          message: 'The gateway is shutting down: it finishes the requests in flight (GATEWAY_SHUTDOWN_GRACE_MS at most), then exits. Route new requests to another replica.',
+        },
+        // Each answer while draining closes its connection.
+        connection: 'close',
+      });
+      expect(await freshGet(run.url.replace(/graphql$/, 'health/live'))).toBe('answered 200');
+      // A request the platform routed here before it saw the 503 is served, not refused.
+      const routedMeanwhile = ask(run);
+      for (const answer of [await inFlight, await routedMeanwhile]) {
+        expect(answer.status).toBe(200);
+        // A whole GraphQL answer (under load crm may still time out: its field is then null with
+        // SOURCE_TIMEOUT, which is not the stop's doing); what matters is that the answer came.
+        const body = (await answer.json()) as { data: { customer: unknown } };
+        expect(Object.keys(body.data)).toEqual(['customer']);
+      }
       const [code, signal] = await run.exited;
       expect([code, signal]).toEqual([0, null]);
-      // Well within the 8 s grace: the stop waits for the request, not for the grace.
+      // Well within the 8 s grace: the stop waits for the requests, not for the grace.
       expect(performance.now() - signalled).toBeLessThan(6000);
+      expect(await freshGet(run.url.replace(/graphql$/, 'health/live'))).toBe('ECONNREFUSED');
     } finally {
       if (run.started.child.exitCode === null) run.started.child.kill('SIGKILL');
     }
