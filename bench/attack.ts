@@ -234,7 +234,8 @@ async function run(mode: Mode): Promise<void> {
       const healthy = await measure();
       await demo.simulators.loyalty.setFault({ kind: 'hang' });
       // The figure is the throughput once the breaker is open: the same load runs until
-      // an answer says so (LOYALTY_BREAKER_FAILURES timeouts in a row), and how long that took is printed.
+      // an answer says so (the first wave of timeouts, one LOYALTY_TIMEOUT_MS in, with the default
+      // breaker window), and how long that took is printed.
       const hangStarted = performance.now();
       let opened = false;
       await Promise.all(

@@ -16,6 +16,7 @@ import type {
   Source,
   Visit,
 } from '../src/generated/graphql.js';
+import type { BreakerOptions } from './shared/silo-guard.js';
 
 /** A loyalty member without its transactions, which are fetched only when selected. */
 export type LoyaltyMemberRecord = Omit<LoyaltyMember, 'transactions' | '__typename'>;
@@ -161,8 +162,11 @@ export interface SiloEndpoint {
   connections: number;
   /** The largest answer body read from the silo, in bytes (default 8 MiB); a larger one is SOURCE_BAD_RESPONSE. */
   maxResponseBytes?: number;
-  /** The silo's circuit breaker (connectors/shared/silo-guard.ts); default 5 failures in a row, 10 s cool-down. */
-  breaker?: { failureThreshold: number; cooldownMs: number };
+  /**
+   * The silo's circuit breaker (connectors/shared/silo-guard.ts); default `defaultBreaker(timeoutMs)`:
+   * half the calls failing over a window of one call deadline, once 20 calls ended in it; 5 in a row with fewer; 10 s cool-down.
+   */
+  breaker?: BreakerOptions;
 }
 
 /** The state of a connector's calls to its silo: its deadline and its circuit breaker. */

@@ -9,6 +9,7 @@ import { createCommerceSimulator } from '../connectors/commerce/simulator.js';
 import { createCrmSimulator } from '../connectors/crm/simulator.js';
 import { createLoyaltySimulator } from '../connectors/loyalty/simulator.js';
 import type { FaultMode, Latency, Simulator } from '../connectors/shared/simulator.js';
+import type { BreakerOptions } from '../connectors/shared/silo-guard.js';
 import type { Source } from '../src/generated/graphql.js';
 import type { GatewayConfig } from '../src/server/config.js';
 import { SOURCES } from '../src/graphql/context.js';
@@ -31,8 +32,8 @@ export interface DemoSilosOptions {
   /** Per-call timeout the connectors get, in ms. */
   timeoutMs?: number;
   connections?: number;
-  /** Every connector's circuit breaker (connectors/shared/silo-guard.ts); default DEFAULT_BREAKER. */
-  breaker?: { failureThreshold: number; cooldownMs: number };
+  /** Every connector's circuit breaker (connectors/shared/silo-guard.ts); default `defaultBreaker(timeoutMs)`. */
+  breaker?: BreakerOptions;
 }
 
 export interface DemoSilos {

@@ -6,6 +6,7 @@
  */
 import type { SiloConnectors } from '../connectors/types.js';
 import type { FaultMode, Latency } from '../connectors/shared/simulator.js';
+import type { BreakerOptions } from '../connectors/shared/silo-guard.js';
 import type { GatewaySettings } from '../src/server/config.js';
 import { startDemoSilos, type DemoSilos } from './silos.js';
 import type { Source } from '../src/generated/graphql.js';
@@ -21,8 +22,8 @@ export interface DemoStackOptions {
   logger: Logger;
   /** Per-call timeout the connectors get, in ms. */
   timeoutMs?: number;
-  /** Every connector's circuit breaker; default DEFAULT_BREAKER (connectors/shared/silo-guard.ts). */
-  breaker?: { failureThreshold: number; cooldownMs: number };
+  /** Every connector's circuit breaker; default `defaultBreaker(timeoutMs)` (connectors/shared/silo-guard.ts). */
+  breaker?: BreakerOptions;
   latency?: Partial<Record<Source, Latency>>;
   faults?: Partial<Record<Source, FaultMode>>;
   /** The lifetime-value model, the segments and the insights' clock the gateway gets (none by default). */

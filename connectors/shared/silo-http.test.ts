@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/shared/errors.js';
 import { SiloHttp } from './silo-http.js';
+import { defaultBreaker } from './silo-guard.js';
 
 const TIMEOUT_MS = 400;
 
@@ -58,7 +59,7 @@ describe('SiloHttp deadline', () => {
 describe('SiloHttp and the gateway request stop (its signal)', () => {
   it('cancels the call out at once when the request stops, with REQUEST_ABORTED the breaker does not count; no call once stopped', async () => {
     // A breaker that opens on the first failure: a stop counted as one would open it.
-    const http = new SiloHttp({ source: 'crm', label: 'CRM', baseUrl, timeoutMs: 5000, connections: 1, breaker: { failureThreshold: 1, cooldownMs: 60_000 } });
+    const http = new SiloHttp({ source: 'crm', label: 'CRM', baseUrl, timeoutMs: 5000, connections: 1, breaker: { ...defaultBreaker(5000), lowTrafficFailures: 1, cooldownMs: 60_000 } });
     const received = new Promise<void>((resolve) => silent.once('request', () => resolve()));
     let count: (() => void) | undefined;
     try {

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { Pool, type Dispatcher } from 'undici';
 import { SourceError } from '../../src/shared/errors.js';
 import { stoppedError } from '../../src/shared/request-stop.js';
-import { SiloGuard, type BreakerChange } from './silo-guard.js';
+import { SiloGuard, defaultBreaker, type BreakerChange } from './silo-guard.js';
 import type { Source } from '../../src/generated/graphql.js';
 import type { SiloCalls, SiloEndpoint, SiloHealth } from '../types.js';
 
@@ -76,7 +76,7 @@ export class SiloHttp implements SiloCalls {
     this.label = options.label;
     this.timeoutMs = options.timeoutMs;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.guard = new SiloGuard({ source: options.source, label: options.label, breaker: options.breaker, onStateChange: options.onBreakerChange });
+    this.guard = new SiloGuard({ source: options.source, label: options.label, breaker: options.breaker ?? defaultBreaker(options.timeoutMs), onStateChange: options.onBreakerChange });
     const base = new URL(options.baseUrl);
     this.pathPrefix = base.pathname.replace(/\/$/, '');
     this.ownsDispatcher = !options.dispatcher;

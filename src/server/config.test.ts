@@ -149,8 +149,10 @@ describe('configuration', () => {
         timeoutMs: 1500,
         connections: 32,
         maxResponseBytes: 8 * 1024 * 1024,
-        breaker: { failureThreshold: 50, cooldownMs: 10_000 },
+        breaker: { failureRate: 0.5, windowMs: 1500, minCalls: 20, lowTrafficFailures: 5, cooldownMs: 10_000 },
       });
+      // The window follows the silo's call deadline unless set.
+      expect(result.config.silos.analytics.breaker?.windowMs).toBe(2000);
       expect(result.config.silos.commerce.maxResponseBytes).toBe(16 * 1024 * 1024);
       expect(result.config.silos.commerce.apiVersion).toBe('2026-07');
       expect(result.config.silos.analytics.siteId).toBe(1);
@@ -158,16 +160,31 @@ describe('configuration', () => {
   });
 
   it('reads the breaker, answer cap and resolution deadline settings, and says what is accepted', () => {
-    const result = parseConfig({ env: { ...silos, LOYALTY_BREAKER_FAILURES: '3', LOYALTY_BREAKER_COOLDOWN_MS: '2000', LOYALTY_MAX_RESPONSE_MB: '2', IDENTITY_DEADLINE_MS: '1200' } });
+    const result = parseConfig({
+      env: {
+        ...silos,
+        LOYALTY_BREAKER_FAILURE_RATE: '0.25',
+        LOYALTY_BREAKER_WINDOW_MS: '5000',
+        LOYALTY_BREAKER_MIN_CALLS: '40',
+        LOYALTY_BREAKER_LOW_TRAFFIC_FAILURES: '3',
+        LOYALTY_BREAKER_COOLDOWN_MS: '2000',
+        LOYALTY_MAX_RESPONSE_MB: '2',
+        IDENTITY_DEADLINE_MS: '1200',
+      },
+    });
     expect(result.ok && [result.config.silos.loyalty.breaker, result.config.silos.loyalty.maxResponseBytes, result.config.identity.deadlineMs]).toEqual([
-      { failureThreshold: 3, cooldownMs: 2000 },
+      { failureRate: 0.25, windowMs: 5000, minCalls: 40, lowTrafficFailures: 3, cooldownMs: 2000 },
       2 * 1024 * 1024,
       1200,
     ]);
-    expect(parseConfig({ env: { ...silos, CRM_BREAKER_FAILURES: '0' } })).toEqual({
-      ok: false,
-      errors: ['Bad setting CRM_BREAKER_FAILURES: expected a whole number from 1 to 1000, got "0".'],
-    });
+    const refused = parseConfig({ env: { ...silos, CRM_BREAKER_FAILURE_RATE: '0', COMMERCE_BREAKER_FAILURE_RATE: '50%', LOYALTY_BREAKER_WINDOW_MS: '0', ANALYTICS_BREAKER_MIN_CALLS: '2.5', CRM_BREAKER_LOW_TRAFFIC_FAILURES: '0' } });
+    expect(refused.ok ? [] : refused.errors).toEqual([
+      'Bad setting CRM_BREAKER_FAILURE_RATE: expected a number from 0.01 to 1, written with a dot for decimals such as 0.5, got "0".',
+      'Bad setting CRM_BREAKER_LOW_TRAFFIC_FAILURES: expected a whole number from 1 to 1000, got "0".',
+      'Bad setting LOYALTY_BREAKER_WINDOW_MS: expected a whole number from 1 to 600000, got "0".',
+      'Bad setting COMMERCE_BREAKER_FAILURE_RATE: expected a number from 0.01 to 1, written with a dot for decimals such as 0.5, got "50%".',
+      'Bad setting ANALYTICS_BREAKER_MIN_CALLS: expected a whole number from 0 to 1000000, got "2.5".',
+    ]);
   });
 
   it('reads ANALYTICS_APP_SITE_ID: no app by default, the app site when set, and says what is accepted', () => {
@@ -410,7 +427,7 @@ describe('unknown settings', () => {
 
   it('lists the settings of the prefix, without a guess, for a name near none of them', () => {
     expect(unknownSettings({ env: { CRM_PORTAL_ID: '1', GOLDEN_SOURCE: 'crm' } })).toEqual([
-      'Unknown setting "CRM_PORTAL_ID" in the environment. CRM settings are: CRM_TIME_ZONE, CRM_BASE_URL, CRM_TIMEOUT_MS, CRM_CONNECTIONS, CRM_MAX_RESPONSE_MB, CRM_BREAKER_FAILURES, CRM_BREAKER_COOLDOWN_MS, CRM_ACCESS_TOKEN.',
+      'Unknown setting "CRM_PORTAL_ID" in the environment. CRM settings are: CRM_TIME_ZONE, CRM_BASE_URL, CRM_TIMEOUT_MS, CRM_CONNECTIONS, CRM_MAX_RESPONSE_MB, CRM_BREAKER_FAILURE_RATE, CRM_BREAKER_WINDOW_MS, CRM_BREAKER_MIN_CALLS, CRM_BREAKER_LOW_TRAFFIC_FAILURES, CRM_BREAKER_COOLDOWN_MS, CRM_ACCESS_TOKEN.',
       'Unknown setting "GOLDEN_SOURCE" in the environment. GOLDEN settings are: GOLDEN_RULES.',
     ]);
     expect(unknownSettings({ env: {}, file: { GATEWAY_URL: 'x', IDENTITY_PROVIDER_URL: 'x' } })).toEqual([
@@ -629,6 +646,13 @@ describe('authentication, introspection and CORS settings', () => {
         { kind: 'exact', origin: 'https://app.example.com' },
         { kind: 'subdomains', scheme: 'https', suffix: '.shops.example.com', port: '8443' },
       ],
+    ]);
+  });
+
+  it('refuses <SILO>_BREAKER_FAILURES, now gone, saying what replaces it, in the environment and in the file', () => {
+    expect(errorsOf(parseConfig({ env: { ...silos, LOYALTY_BREAKER_FAILURES: '50' }, file: { CRM_BREAKER_FAILURES: '5' } }))).toEqual([
+      'Setting LOYALTY_BREAKER_FAILURES (in the environment) is gone: the circuit breaker opens on a failure rate, not a count in a row: LOYALTY_BREAKER_FAILURE_RATE (share of failed calls, default 0.5) over LOYALTY_BREAKER_WINDOW_MS (default LOYALTY_TIMEOUT_MS), once LOYALTY_BREAKER_MIN_CALLS calls ended within it (default 20); with fewer, LOYALTY_BREAKER_LOW_TRAFFIC_FAILURES failures in a row (default 5) open it (README.md, "Limits and resilience").',
+      'Setting CRM_BREAKER_FAILURES (in the config file) is gone: the circuit breaker opens on a failure rate, not a count in a row: CRM_BREAKER_FAILURE_RATE (share of failed calls, default 0.5) over CRM_BREAKER_WINDOW_MS (default CRM_TIMEOUT_MS), once CRM_BREAKER_MIN_CALLS calls ended within it (default 20); with fewer, CRM_BREAKER_LOW_TRAFFIC_FAILURES failures in a row (default 5) open it (README.md, "Limits and resilience").',
     ]);
   });
 

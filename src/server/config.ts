@@ -11,6 +11,7 @@ import type { CommerceConfig } from '../../connectors/commerce/client.js';
 import type { CrmConfig } from '../../connectors/crm/client.js';
 import type { LoyaltyConfig } from '../../connectors/loyalty/client.js';
 import { canonicalTimeZone } from '../../connectors/shared/time.js';
+import type { BreakerOptions } from '../../connectors/shared/silo-guard.js';
 import type { IdentifierType } from '../../connectors/types.js';
 import { IDENTIFIER_TYPES } from '../identity/identifier.js';
 import type { LinkCacheOptions } from '../identity/link-cache.js';
@@ -756,11 +757,29 @@ function endpointSettings(prefix: string, label: string, defaultTimeoutMs: numbe
       default: String(defaultMaxResponseMb),
       description: `Largest answer body read from the ${label}, in MB: a larger one is cut off at the cap and the call fails with SOURCE_BAD_RESPONSE.`,
     },
-    breakerFailures: {
-      name: `${prefix}_BREAKER_FAILURES`,
+    breakerFailureRate: {
+      name: `${prefix}_BREAKER_FAILURE_RATE`,
+      ...kinds.decimal(0.01, 1),
+      default: '0.5',
+      description: `Share of the calls to the ${label} over \`${prefix}_BREAKER_WINDOW_MS\` that failed (timeout, refused connection, 5xx, 429), at or above which its circuit breaker opens: no call for \`${prefix}_BREAKER_COOLDOWN_MS\`, its fields answer SOURCE_UNAVAILABLE at once. Used once \`${prefix}_BREAKER_MIN_CALLS\` calls ended within the window.`,
+    },
+    breakerWindowMs: {
+      name: `${prefix}_BREAKER_WINDOW_MS`,
+      ...kinds.wholeNumber(1, 600_000),
+      defaultFrom: `${prefix}_TIMEOUT_MS`,
+      description: `The sliding window over which the ${label}'s failure rate is measured, in ms. As long as a call's deadline (the default), a hung silo opens the breaker with its first wave of timeouts, and the window still holds the successes that went out while a timed-out call waited.`,
+    },
+    breakerMinCalls: {
+      name: `${prefix}_BREAKER_MIN_CALLS`,
+      ...kinds.wholeNumber(0, 1_000_000),
+      default: '20',
+      description: `Calls to the ${label} ended within \`${prefix}_BREAKER_WINDOW_MS\` (answered or failed) below which the failure rate is not used (too few calls to measure one) and \`${prefix}_BREAKER_LOW_TRAFFIC_FAILURES\` decides. 0: the rate always decides.`,
+    },
+    breakerLowTrafficFailures: {
+      name: `${prefix}_BREAKER_LOW_TRAFFIC_FAILURES`,
       ...kinds.wholeNumber(1, 1000),
-      default: '50',
-      description: `Calls to the ${label} failing in a row (timeout, refused connection, 5xx, 429) that open its circuit breaker: no call for \`${prefix}_BREAKER_COOLDOWN_MS\`, its fields answer SOURCE_UNAVAILABLE at once.`,
+      default: '5',
+      description: `With fewer than \`${prefix}_BREAKER_MIN_CALLS\` calls in the window, calls to the ${label} failing in a row that open its circuit breaker, so that a silo with little traffic is protected too.`,
     },
     breakerCooldownMs: {
       name: `${prefix}_BREAKER_COOLDOWN_MS`,
@@ -918,10 +937,16 @@ export function parseConfig(sources: ConfigSources): ConfigResult<GatewayConfig>
   return reading.errors.length > 0 ? { ok: false, errors: reading.errors } : { ok: true, config: { ...gatewaySettingsOf(gateway, 'configured', sources), silos } };
 }
 
-/** A silo's settings as its connector takes them: the breaker's two settings as one object. */
-function endpointOf<T extends { breakerFailures: number; breakerCooldownMs: number }>(values: T): Omit<T, 'breakerFailures' | 'breakerCooldownMs'> & { breaker: { failureThreshold: number; cooldownMs: number } } {
-  const { breakerFailures, breakerCooldownMs, ...rest } = values;
-  return { ...rest, breaker: { failureThreshold: breakerFailures, cooldownMs: breakerCooldownMs } };
+/** The breaker's settings of a silo's table. */
+type BreakerValues = { breakerFailureRate: number; breakerWindowMs: number; breakerMinCalls: number; breakerLowTrafficFailures: number; breakerCooldownMs: number };
+
+/** A silo's settings as its connector takes them: the breaker's settings as one object (connectors/shared/silo-guard.ts). */
+function endpointOf<T extends BreakerValues>(values: T): Omit<T, keyof BreakerValues> & { breaker: BreakerOptions } {
+  const { breakerFailureRate, breakerWindowMs, breakerMinCalls, breakerLowTrafficFailures, breakerCooldownMs, ...rest } = values;
+  return {
+    ...rest,
+    breaker: { failureRate: breakerFailureRate, windowMs: breakerWindowMs, minCalls: breakerMinCalls, lowTrafficFailures: breakerLowTrafficFailures, cooldownMs: breakerCooldownMs },
+  };
 }
 
 /**
@@ -1158,6 +1183,14 @@ export function unknownSettings(sources: ConfigSources): string[] {
 export const REMOVED_SETTINGS: Readonly<Record<string, string>> = {
   GATEWAY_ADMIN_TOKEN:
     'admin operations (`evictCustomer`) need the `admin` scope: an API key with it (`npm run api-key -- --name admin --scopes admin`, in AUTH_API_KEYS) or a JWT whose scope claim holds it (README.md, "Authentication").',
+  // The breaker counted failures in a row; it measures a failure rate now (silo-guard.ts), so
+  // a threshold set for the old count would mean something else under the new name.
+  ...Object.fromEntries(
+    ['CRM', 'LOYALTY', 'COMMERCE', 'ANALYTICS'].map((prefix) => [
+      `${prefix}_BREAKER_FAILURES`,
+      `the circuit breaker opens on a failure rate, not a count in a row: ${prefix}_BREAKER_FAILURE_RATE (share of failed calls, default 0.5) over ${prefix}_BREAKER_WINDOW_MS (default ${prefix}_TIMEOUT_MS), once ${prefix}_BREAKER_MIN_CALLS calls ended within it (default 20); with fewer, ${prefix}_BREAKER_LOW_TRAFFIC_FAILURES failures in a row (default 5) open it (README.md, "Limits and resilience").`,
+    ]),
+  ),
 };
 
 /** What an unknown name probably meant: settings, or only a prefix of ours, or nothing. */

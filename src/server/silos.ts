@@ -5,7 +5,8 @@ import { createCommerceConnector } from '../../connectors/commerce/client.js';
 import { createCrmConnector } from '../../connectors/crm/client.js';
 import { createLoyaltyConnector } from '../../connectors/loyalty/client.js';
 import type { SiloConnectors } from '../../connectors/types.js';
-import type { BreakerChange } from '../../connectors/shared/silo-guard.js';
+import { tripText, type BreakerChange, type BreakerTrip } from '../../connectors/shared/silo-guard.js';
+import { assertNever } from '../../connectors/shared/exhaustive.js';
 import type { GatewayConfig, SiloTimeZones } from './config.js';
 import { SOURCES } from '../graphql/context.js';
 import type { Logger } from '../shared/logger.js';
@@ -33,13 +34,14 @@ export function createSiloConnectors(
 
 /**
  * One log line per change of a silo's circuit breaker: `silo circuit breaker opened` (warn, with
- * when the probe call may go and the failure that opened it), `... half-open` (info, the probe
+ * when the probe call may go, why it opened as the SOURCE_UNAVAILABLE message says it, its
+ * figures, and the code of the failure that opened it), `... half-open` (info, the probe
  * call is going), `... closed` (info, the silo answers again).
  */
 export function logBreakerChange(logger: Logger, change: BreakerChange): void {
   switch (change.state) {
     case 'open':
-      logger.warn('silo circuit breaker opened', { source: change.source, retryAt: change.retryAt, failures: change.failures, code: change.cause });
+      logger.warn('silo circuit breaker opened', { source: change.source, retryAt: change.retryAt, reason: tripText(change.trip), ...tripFields(change.trip), code: change.cause });
       break;
     case 'halfOpen':
       logger.info('silo circuit breaker half-open', { source: change.source });
@@ -47,6 +49,23 @@ export function logBreakerChange(logger: Logger, change: BreakerChange): void {
     case 'closed':
       logger.info('silo circuit breaker closed', { source: change.source });
       break;
+  }
+}
+
+/**
+ * The figures of why a breaker opened, as log fields: `failed` and `calls` within `windowMs`
+ * (the rate), or `failed` in a row with too few calls within `windowMs` (low traffic); none for a failed probe.
+ */
+function tripFields(trip: BreakerTrip): Record<string, number> {
+  switch (trip.kind) {
+    case 'rate':
+      return { failed: trip.failed, calls: trip.calls, windowMs: trip.windowMs };
+    case 'inARow':
+      return { failed: trip.failed, windowMs: trip.windowMs };
+    case 'probe':
+      return {};
+    default:
+      return assertNever(trip, 'breaker trip');
   }
 }
 

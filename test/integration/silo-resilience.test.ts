@@ -8,14 +8,20 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { personIn, recordOf, useStack } from '../support/stack.js';
 
 /** Per-call deadline of this file's connectors, ms. */
-const TIMEOUT_MS = 2000;
+const TIMEOUT_MS = 1000;
 /** The deadline a resolution's rounds share here (IDENTITY_DEADLINE_MS), ms: below the per-call one. */
-const DEADLINE_MS = 900;
-const COOLDOWN_MS = 4000;
+const DEADLINE_MS = 500;
+const COOLDOWN_MS = 3000;
+/**
+ * The breaker here: half the calls failing within 1 s, counted from 5 calls in the window, so
+ * that a handful of this file's requests measure a rate; with fewer, 5 in a row.
+ * Shorter than the defaults (a 10 s cool-down) to keep the file fast.
+ */
+const BREAKER = { failureRate: 0.5, windowMs: 1000, minCalls: 5, lowTrafficFailures: 5, cooldownMs: COOLDOWN_MS };
 
 const stack = useStack({
   timeoutMs: TIMEOUT_MS,
-  breaker: { failureThreshold: 5, cooldownMs: COOLDOWN_MS },
+  breaker: BREAKER,
   settings: (s) => ({ ...s, identity: { ...s.identity, deadlineMs: DEADLINE_MS } }),
 });
 
@@ -81,14 +87,58 @@ describe('the circuit breaker of a silo', () => {
       expect(answer.errors.length).toBeGreaterThan(0);
       for (const error of answer.errors) {
         expect(error.extensions).toMatchObject({ code: 'SOURCE_UNAVAILABLE', source: 'loyalty' });
-        expect(error.message).toMatch(/^The loyalty program \(loyalty\) is unavailable: its circuit breaker is open after 5 failed calls in a row; the gateway tries it again at \d{4}-\d\d-\d\dT[\d:.]+Z\.$/);
+        // The wave's timeouts come together, after the healthy calls left the 1 s window.
+        expect(error.message).toMatch(
+          /^The loyalty program \(loyalty\) is unavailable: its circuit breaker is open after 5 of 5 calls \(100%\) failed within 1 s, at least the 50% that opens it; the gateway tries it again at \d{4}-\d\d-\d\dT[\d:.]+Z\.$/,
+        );
       }
     }
     const ratio = hung.perSecond / healthy.perSecond;
     console.log(`breaker throughput: healthy ${healthy.perSecond.toFixed(0)}/s, loyalty hung ${hung.perSecond.toFixed(0)}/s, ratio ${ratio.toFixed(2)}`);
-    // Without the breaker each request waits for the hung program until the resolution's
-    // deadline (20 clients / 0.9 s: 22 requests/s at most, about a third of the healthy figure here).
+    // Without the breaker each request waits for the hung program until its call deadline
+    // (20 clients / 1 s: 20 requests/s at most, a small part of the healthy figure here).
     expect(ratio, `healthy ${healthy.perSecond.toFixed(0)}/s, one silo hung ${hung.perSecond.toFixed(0)}/s`).toBeGreaterThan(0.8);
+  });
+
+  it('stays closed with 5% of the program\'s calls failing, even in a row, and opens at 75%, saying the rate and the window', async () => {
+    const person = personIn(stack.population, ['crm', 'loyalty', 'commerce']);
+    const id = `crm:${recordOf(person, 'crm')}`;
+    const loyalty = stack.demo.simulators.loyalty;
+    await load(id, 20, 10); // identity links cached: each request then makes the same program calls
+    loyalty.resetStats();
+    // The simulator draws twice per call (latency jitter, none here; then the fault) and fails a
+    // call whose second draw is below `rate`. A fixed sequence of draws makes the share exact
+    // whatever the calls' interleaving: 20 draws of 0 in every 400 are about 10 failures in a row
+    // (more than the 5 that open the breaker at low traffic) in every 200 calls: 5%.
+    let draw = 0;
+    loyalty.setRandom(() => (draw++ % 400 < 20 ? 0 : 0.99));
+    try {
+      await loyalty.setFault({ kind: 'flaky', rate: 0.5, status: 503 });
+      const sporadic = await load(id, 300, 10);
+      const failedAnswers = sporadic.answers.filter((a) => a.errors.length > 0);
+      expect(loyalty.stats().requests).toBeGreaterThanOrEqual(300);
+      // Each 503 is one answer's error (about 5% of them); no answer says the breaker is open.
+      const calls = loyalty.stats().requests;
+      expect(failedAnswers.length).toBeGreaterThanOrEqual(Math.floor(calls / 200) * 10 - 10);
+      expect(failedAnswers.length).toBeLessThanOrEqual(Math.ceil(calls / 200) * 10 + 10);
+      expect(failedAnswers.every((a) => a.errors.every((e) => e.message.includes('HTTP 503')))).toBe(true);
+      expect(breakerLines('opened', 'loyalty')).toBe(0);
+
+      draw = 0;
+      loyalty.setRandom(() => (draw++ % 8 < 6 ? 0 : 0.99));
+      const failing = await load(id, 300, 10);
+      expect(breakerLines('opened', 'loyalty')).toBe(1);
+      const refused = failing.answers.flatMap((a) => a.errors.map((e) => e.message)).filter((m) => m.includes('circuit breaker is open'));
+      expect(refused.length).toBeGreaterThan(0);
+      // The window still holds the sporadic phase's successes: the share crosses 50% on its way to 75%.
+      const match = /^The loyalty program \(loyalty\) is unavailable: its circuit breaker is open after (\d+) of (\d+) calls \(([\d.]+)%\) failed within 1 s, at least the 50% that opens it; the gateway tries it again at /.exec(refused[0]!);
+      expect(match, refused[0]).not.toBeNull();
+      expect(Number(match![3])).toBeGreaterThanOrEqual(50);
+      expect(Number(match![3])).toBeLessThanOrEqual(75);
+      expect(Number(match![2])).toBeGreaterThanOrEqual(BREAKER.minCalls);
+    } finally {
+      loyalty.setRandom(null);
+    }
   });
 
   it('sends one probe call after the cool-down, and closes again when it succeeds', async () => {
@@ -165,13 +215,13 @@ describe("the deadline a resolution's rounds share", () => {
     const person = personIn(stack.population, ['crm', 'loyalty', 'commerce', 'analytics']);
     const id = `crm:${recordOf(person, 'crm')}`;
     await stack.demo.simulators.loyalty.setFault({ kind: 'hang' });
-    // Slower than the shared deadline, faster than its own per-call one (2000 ms).
-    await stack.demo.simulators.analytics.setFault({ kind: 'slow', ms: 1500 });
+    // Slower than the shared deadline, faster than its own per-call one (1000 ms).
+    await stack.demo.simulators.analytics.setFault({ kind: 'slow', ms: 800 });
     const started = performance.now();
     const { status, body } = await stack.query(`query ($id: ID!) { customer(id: $id) { id crm { email } resolution { complete } } }`, { id });
     const elapsed = performance.now() - started;
     expect(status).toBe(200);
-    // Rounds waiting each its own deadline took 2000 ms (loyalty) + 1500 ms (analytics).
+    // Rounds waiting each its own deadline took 1000 ms (loyalty) + 800 ms (analytics).
     expect(elapsed).toBeLessThan(DEADLINE_MS + 600);
     expect(body.data!.customer.crm.length).toBeGreaterThan(0);
     expect(body.data!.customer.resolution.complete).toBe(false);

@@ -9,6 +9,7 @@ import type { DemoSilos } from '../../demo/silos.js';
 import { startDemoStack, type DemoStack, type DemoStackOptions, type GraphQLBody } from '../../demo/stack.js';
 import { createLogger } from '../../src/shared/logger.js';
 import type { Population } from '../../connectors/population.js';
+import type { BreakerOptions } from '../../connectors/shared/silo-guard.js';
 import { generatePopulation, isPlaceholderEmail } from '../../demo/population/generate.js';
 import type { Gateway } from '../../src/server/server.js';
 import type { GatewaySettings } from '../../src/server/config.js';
@@ -83,8 +84,8 @@ export interface StackOptions {
   seed?: number;
   size?: number;
   timeoutMs?: number;
-  /** Every connector's circuit breaker; default DEFAULT_BREAKER (5 failures in a row, 10 s). */
-  breaker?: { failureThreshold: number; cooldownMs: number };
+  /** Every connector's circuit breaker; default `defaultBreaker(timeoutMs)` (connectors/shared/silo-guard.ts). */
+  breaker?: BreakerOptions;
   /**
    * Changes the generated population before the silos serve it, for a case the generator does
    * not make (see population-edit.ts); returns the population to serve.
