@@ -12,7 +12,8 @@
  * Options: --quick, --smoke, --out FILE (default bench/results.json), --no-pin, --profile (CPU
  * profiles of the saturation runs, in bench/profiles/), --gateway-env KEY=VALUE (a gateway setting
  * to try), --saturation-only (phase 1 alone), --journey-tax-only (the journey question's latency
- * tax alone, after the answer checks: for working on its tail). Targets are reported, not
+ * tax alone, after the answer checks: for working on its tail), --server-node-flags "F" (Node
+ * flags for every contender instead of the bench:in-process script's). Targets are reported, not
  * enforced: the exit code is 0 whatever the figures.
  */
 import { execFileSync } from 'node:child_process';
@@ -725,6 +726,7 @@ async function main(): Promise<void> {
       profile: { type: 'boolean', default: false },
       'saturation-only': { type: 'boolean', default: false },
       'journey-tax-only': { type: 'boolean', default: false },
+      'server-node-flags': { type: 'string' },
       'gateway-env': { type: 'string', multiple: true },
     },
   });
@@ -747,8 +749,9 @@ async function main(): Promise<void> {
 
   // Every contender runs with the Node flags `npm start` runs the gateway with: a hand-written
   // server would be tuned the same way, and the gateway is measured as users run it.
-  const serverNodeFlags = benchNodeFlags();
-  log(`server Node flags (from the bench:in-process script): ${serverNodeFlags.join(' ') || 'none'}`);
+  const flagsGiven = values['server-node-flags'];
+  const serverNodeFlags = flagsGiven === undefined ? benchNodeFlags() : flagsGiven.split(/\s+/).filter((flag) => flag !== '');
+  log(`server Node flags (${flagsGiven === undefined ? 'from the bench:in-process script' : '--server-node-flags'}): ${serverNodeFlags.join(' ') || 'none'}`);
   const profileDir = join(BENCH_DIR, 'profiles', `${mode.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const children: Child[] = [];
   const spawnServer = (name: string): Child => {
