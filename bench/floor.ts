@@ -31,6 +31,7 @@ import { LOGIN_PATH, MAX_ITEMS_ON_PAGE, storePath } from '../connectors/loyalty/
 import type { GatewayConfig } from '../src/server/config.js';
 import { encodeGoldenId } from '../src/identity/golden-id.js';
 import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.js';
+import { createLogger } from '../src/shared/logger.js';
 import { journeyFloor } from './journey-floor.js';
 import { personalizationFloor, type PersonalizationSettings } from './personalization-floor.js';
 import type { BenchPerson } from './shared.js';
@@ -136,7 +137,8 @@ export async function startFloor(options: {
   }
   await tierNames();
   // The journey question's calls go through the gateway's own connectors (journey-floor.ts says why).
-  const connectors = createSiloConnectors(silos);
+  // Their circuit breakers' changes go to stderr, as the gateway child's do: an opening explains a run's failures.
+  const connectors = createSiloConnectors(silos, { logger: createLogger('warn', (line) => process.stderr.write(`[floor] ${line}\n`)) });
   const cursorSecret = randomBytes(32);
   const personalize = options.personalization ? personalizationFloor(connectors, options.personalization) : null;
 

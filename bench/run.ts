@@ -12,7 +12,7 @@
  * Options: --quick, --smoke, --out FILE (default bench/results.json), --no-pin, --profile (CPU
  * profiles of the saturation runs, in bench/profiles/), --gateway-env KEY=VALUE (a gateway setting
  * to try), --saturation-only (phase 1 alone), --journey-tax-only (the journey question's latency
- * tax alone, after the answer checks: for working on its tail), --server-node-flags "F" (Node
+ * tax alone, after the answer checks: for working on its tail), --server-node-flags="F" (Node
  * flags for every contender instead of the bench:in-process script's). Targets are reported, not
  * enforced: the exit code is 0 whatever the figures.
  */

@@ -96,17 +96,24 @@ serveRpc({
         // half-way, about 3 lookups a request in one round), unless --gateway-env sets a TTL.
         if (args.kind === 'gateway-cold') settings.identity.cache = { ...settings.identity.cache, ttlMs: 1 };
         else if (args.gatewayEnv['IDENTITY_CACHE_TTL_MS'] === undefined) settings.identity.cache = { ...settings.identity.cache, ttlMs: 2 * 3_600_000 };
-        const connectors = createSiloConnectors(args.silos);
+        let logged = 0;
+        let shown = 0;
+        const logger = createLogger('warn', (line) => {
+          logged += 1;
+          // The first lines, and every change of a silo's circuit breaker (rare, and it explains a run's failures).
+          if (shown++ < 3 || line.includes('circuit breaker')) process.stderr.write(`[${args.kind}] ${line}\n`);
+        });
+        const connectors = createSiloConnectors(args.silos, { logger });
         for (const source of ['crm', 'loyalty', 'commerce', 'analytics'] as const satisfies readonly Source[]) {
           const connector = connectors[source];
           const lookup = connector.lookup.bind(connector);
-          connector.lookup = async (identifiers) => {
+          connector.lookup = async (identifiers, signal) => {
             lookups += 1;
-            if (!tracing) return lookup(identifiers);
+            if (!tracing) return lookup(identifiers, signal);
             const issuedMs = performance.now();
             const before = (await siloCalls())[source].requests;
             try {
-              return await lookup(identifiers);
+              return await lookup(identifiers, signal);
             } finally {
               const endMs = performance.now();
               const after = (await siloCalls())[source].requests;
@@ -114,12 +121,6 @@ serveRpc({
             }
           };
         }
-        let logged = 0;
-        let shown = 0;
-        const logger = createLogger('warn', (line) => {
-          logged += 1;
-          if (shown++ < 3) process.stderr.write(`[${args.kind}] ${line}\n`);
-        });
         const insights = await loadInsights({ segmentsFile: settings.segmentsFile, modelFile: settings.insights.clv.modelFile });
         const gateway = await startGateway({ settings, connectors, logger, ...insights });
         problems = () => logged;
