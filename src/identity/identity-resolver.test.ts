@@ -3,6 +3,8 @@ import type { Source } from '../generated/graphql.js';
 import type { FoundRecord, Identifier } from '../../connectors/types.js';
 import { IdentityResolver, type Lookup } from './identity-resolver.js';
 import { DEFAULT_IDENTITY_RULES } from './rules.js';
+import { SourceError } from '../shared/errors.js';
+import { RequestStopped, stoppedError } from '../shared/request-stop.js';
 
 /** A promise and the functions that settle it, so that a test decides when a lookup answers. */
 function deferred<T>() {
@@ -120,5 +122,49 @@ describe('IdentityResolver.evict', () => {
     expect(identity.cache.size).toBe(0);
     await identity.resolveMany([ANNA], lookup);
     expect(identity.cache.size).toBe(3);
+  });
+});
+
+describe('IdentityResolver single-flight with a stopped request', () => {
+  /** A lookup of a request whose client leaves while its first lookup is out. */
+  function stoppedRequest(gate: Promise<void>): Lookup {
+    return async (source) => {
+      await gate;
+      throw stoppedError(new RequestStopped({ kind: 'disconnect' }), source);
+    };
+  }
+
+  it('resolves a joining request with its own lookups when the request it joined was stopped', async () => {
+    const identity = resolver();
+    const gate = deferred<void>();
+    const first = identity.resolveMany([ANNA], stoppedRequest(gate.promise));
+    const { state, lookup } = silos();
+    const second = identity.resolveMany([ANNA], lookup);
+    // Joined: no lookup of its own while the first is out.
+    expect(state.calls).toBe(0);
+
+    gate.resolve();
+    const [[cut], [answer]] = await Promise.all([first, second]);
+    expect(cut).toMatchObject({ kind: 'failed', error: { code: 'REQUEST_ABORTED' } });
+    expect(answer).toMatchObject({ kind: 'found', customer: { records: [{ source: 'crm', id: '101' }, { source: 'commerce', id: '7001' }] } });
+    expect(answer!.kind === 'found' && answer.customer.failures.size).toBe(0);
+    expect(state.calls).toBeGreaterThan(0);
+  });
+
+  it("still shares a resolution whose failure is the silo's own", async () => {
+    const identity = resolver();
+    const gate = deferred<void>();
+    const down: Lookup = async (source) => {
+      await gate.promise;
+      throw new SourceError('SOURCE_UNAVAILABLE', source, 'down');
+    };
+    const first = identity.resolveMany([ANNA], down);
+    const { state, lookup } = silos();
+    const second = identity.resolveMany([ANNA], lookup);
+    gate.resolve();
+    const [[a], [b]] = await Promise.all([first, second]);
+    expect(a).toMatchObject({ kind: 'failed', error: { code: 'SOURCE_UNAVAILABLE' } });
+    expect(b).toBe(a);
+    expect(state.calls).toBe(0);
   });
 });

@@ -16,6 +16,7 @@
  * tells the two apart.
  */
 import { SourceError } from '../shared/errors.js';
+import { isRequestStop } from '../shared/request-stop.js';
 import type { Identity, Source } from '../generated/graphql.js';
 import type { FoundRecord, Identifier, IdentifierType } from '../../connectors/types.js';
 import type { CustomerParent } from './resolved-customer.js';
@@ -78,7 +79,7 @@ export class IdentityResolver {
       if (answers.has(key) || coldKeys.has(key)) continue;
       const cached = this.fromCache(key);
       const flying = this.inflight.get(key);
-      const pending = cached ? Promise.resolve(cached) : flying?.generation === generation ? flying.answer : undefined;
+      const pending = cached ? Promise.resolve(cached) : flying?.generation === generation ? this.join(flying.answer, start, lookup) : undefined;
       if (pending) {
         answers.set(key, pending);
       } else {
@@ -102,6 +103,19 @@ export class IdentityResolver {
       });
     }
     return Promise.all(starts.map((start) => answers.get(identifierKey(start))!));
+  }
+
+  /**
+   * The answer of a resolution another request started, for this one. That request's lookups
+   * stop with it (its client left, its deadline passed: REQUEST_ABORTED, DEADLINE_EXCEEDED), and
+   * a resolution cut that way says nothing of the customer: this request then resolves `start`
+   * with its own `lookup` rather than answer with another request's stop.
+   */
+  private async join(answer: Promise<Resolution>, start: Identifier, lookup: Lookup): Promise<Resolution> {
+    const resolution = await answer;
+    if (!cutByItsRequest(resolution)) return resolution;
+    const [own] = await this.resolveMany([start], lookup);
+    return own!;
   }
 
   /**
@@ -234,6 +248,12 @@ export class IdentityResolver {
     );
     return [startKey, ...[...others.keys()].filter((_, i) => same[i])];
   }
+}
+
+/** Whether a lookup of the resolution was cut by the stop of the request that made it. */
+function cutByItsRequest(resolution: Resolution): boolean {
+  if (resolution.kind === 'failed') return isRequestStop(resolution.error);
+  return resolution.kind === 'found' && [...resolution.customer.failures.values()].some(isRequestStop);
 }
 
 /** A replayed resolution needed a lookup the resolution it checks did not make. */

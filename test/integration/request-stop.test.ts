@@ -99,3 +99,25 @@ describe('a request stopped while a paged Matomo read is on its first page', () 
     expect(stack.logs.some((line) => line.includes('REQUEST_ABORTED'))).toBe(true);
   });
 });
+
+describe('a request that joined the resolution of a request whose client left', () => {
+  const stack = useStack({ size: 60, timeoutMs: 3000 });
+  const QUERY = 'query ($id: ID!) { customer(id: $id) { id crm { id } } }';
+
+  it("gets the whole customer from lookups of its own, not the other request's REQUEST_ABORTED", async () => {
+    const contact = recordOf(personIn(stack.population, ['crm']), 'crm');
+    // The CRM lookup answers at 600 ms. The first client asks at 0 and leaves at 200 ms; the
+    // second asks at 100 ms, while the first's resolution of the same customer is out, and joins it.
+    stack.demo.simulators.crm.setRouteFault('contacts.batchRead', { kind: 'slow', ms: 600 });
+    const leaving = askAndLeave(stack, QUERY, { id: `crm:${contact}` }, 200);
+    await sleep(100);
+    const { status, body } = await stack.query(QUERY, { id: `crm:${contact}` });
+    await leaving;
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.customer.crm).toEqual([{ id: contact }]);
+    expect(stack.logs.some((line) => line.includes('REQUEST_ABORTED'))).toBe(true);
+    // The first request's lookup, cut, then the second's own.
+    expect(stack.demo.simulators.crm.stats().byRoute['contacts.batchRead']).toBeGreaterThanOrEqual(2);
+  });
+});
