@@ -7,7 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PerformanceObserver, constants as perfConstants, type PerformanceEntry } from 'node:perf_hooks';
+import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay, type IntervalHistogram, type PerformanceEntry } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -182,8 +182,15 @@ const gcPauses = newPauses();
 const gcPausesByKind: Record<GcKind, GcPauses> = { minor: newPauses(), major: newPauses(), incremental: newPauses(), weakcb: newPauses() };
 let gcObserver: PerformanceObserver | null = null;
 
-/** Starts counting this process's GC pauses (see {@link usage}). */
+/** The event loop's delays (libuv timer lateness, sampled every 10 ms), reset at each `usage`. */
+let loopDelay: IntervalHistogram | null = null;
+
+/** Starts counting this process's GC pauses and event-loop delays (see {@link usage}). */
 export function observeGc(): void {
+  if (!loopDelay) {
+    loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+  }
   gcObserver ??= new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       const code = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
@@ -216,6 +223,8 @@ export interface Usage {
   gcMaxMs: number;
   /** The same by kind of pause (a scavenge is `minor`, a mark-compact's final pause `major`). */
   gcByKind: Record<GcKind, GcPauses>;
+  /** The longest the event loop was blocked since the previous call, GC or not, in ms (0 when not observed). */
+  loopDelayMaxMs: number;
 }
 
 export function usage(): Usage {
@@ -234,7 +243,15 @@ export function usage(): Usage {
     gcTotalMs: gcPauses.totalMs,
     gcMaxMs: takeMax(gcPauses),
     gcByKind: Object.fromEntries(Object.entries(gcPausesByKind).map(([kind, p]) => [kind, { count: p.count, totalMs: p.totalMs, maxMs: takeMax(p) }])) as Record<GcKind, GcPauses>,
+    loopDelayMaxMs: takeLoopDelayMax(),
   };
+}
+
+function takeLoopDelayMax(): number {
+  if (!loopDelay) return 0;
+  const max = loopDelay.max / 1e6;
+  loopDelay.reset();
+  return max;
 }
 
 function takeMax(pauses: GcPauses): number {

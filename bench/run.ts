@@ -12,7 +12,8 @@
  * Options: --quick, --smoke, --out FILE (default bench/results.json), --no-pin, --profile (CPU
  * profiles of the saturation runs, in bench/profiles/), --gateway-env KEY=VALUE (a gateway setting
  * to try), --saturation-only (phase 1 alone), --journey-tax-only (the journey question's latency
- * tax alone, after the answer checks: for working on its tail), --server-node-flags="F" (Node
+ * tax alone, after the answer checks: for working on its tail), --memory-only (phase 5 alone),
+ * --server-node-flags="F" (Node
  * flags for every contender instead of the bench:in-process script's). Targets are reported, not
  * enforced: the exit code is 0 whatever the figures.
  */
@@ -713,6 +714,117 @@ async function fitBenchModel(silos: SilosReady['silos'], size: number): Promise<
   }
 }
 
+/** What the memory phase measured: the fresh gateway's usage after a full GC at each point. */
+interface MemoryPhase {
+  memBase: ChildUsage;
+  memA: ChildUsage;
+  memB: ChildUsage;
+  memAfter: ChildUsage;
+  resolved: number;
+  unresolved: number;
+  /** GraphQL errors in the answers, and silo failures the gateway logged (warn and above). */
+  memErrors: number;
+  memSiloFailures: number;
+  resolveS: number;
+}
+
+/**
+ * Phase 5: a fresh gateway resolves `mode.memoryCheckpoints` distinct customers (batches of 100,
+ * 6 in flight), its RSS read after a full GC at each checkpoint and after asking the first ones
+ * again. `deps.silos` is the load phases' silos when the population is the same size, else null
+ * and a population of `mode.memoryPopulationSize` is generated for it.
+ */
+async function memoryPhase(
+  mode: Mode,
+  deps: {
+    silos: Harness | null;
+    spawnSilos: (name: string) => Child;
+    spawnServer: (name: string) => Child;
+    startArgs: Omit<StartArgs, 'silos' | 'controlUrl'>;
+    cpu: { servers: string; silos: string } | null;
+  },
+): Promise<MemoryPhase> {
+  const { cpu } = deps;
+  const [checkpointA, checkpointB] = mode.memoryCheckpoints;
+  log(`phase 5: memory, ${checkpointA.toLocaleString('en')} then ${checkpointB.toLocaleString('en')} distinct customers through a fresh gateway`);
+  let memorySilos = deps.silos;
+  if (memorySilos === null) {
+    const child = deps.spawnSilos('silos-memory');
+    const ready = await child.call<SilosReady>('start', { size: mode.memoryPopulationSize, seed: SEED }, 300_000);
+    if (cpu) pinProcess(child.pid, cpu.silos);
+    memorySilos = { silos: child, silosReady: ready };
+    log(`population of ${ready.populationSize} generated in ${ready.generateMs} ms`);
+  }
+  const memoryChild = deps.spawnServer('gateway-memory');
+  const { url: memoryUrl } = await memoryChild.call<{ url: string }>(
+    'start',
+    { ...deps.startArgs, silos: memorySilos.silosReady.silos, controlUrl: memorySilos.silosReady.controlUrl },
+    60_000,
+  );
+  if (cpu) pinProcess(memoryChild.pid, cpu.servers);
+  const silosOf = memorySilos.silos;
+  const starts = await silosOf.call<string[]>('memoryStarts', { count: checkpointB });
+  if (starts.length < checkpointB) throw new Error(`The memory phase needs ${checkpointB} people; the population has ${starts.length}.`);
+  const readMemory = async (): Promise<ChildUsage> => {
+    await memoryChild.call('gc');
+    return memoryChild.call<ChildUsage>('usage');
+  };
+  const memBase = await readMemory();
+  let resolved = 0;
+  let unresolved = 0;
+  let memErrors = 0;
+  // Each pass's line: its answers and the gateway's GC pauses meanwhile, so that failures can be
+  // told from the gateway's own pauses.
+  const resolveAll = async (pass: string, list: readonly string[]): Promise<void> => {
+    const before = await memoryChild.call<ChildUsage>('usage');
+    await silosOf.call<Usage>('usage'); // resets the silos' longest GC pause and stall
+    const [resolvedBefore, unresolvedBefore, errorsBefore] = [resolved, unresolved, memErrors];
+    const passStarted = performance.now();
+    const batches: string[][] = [];
+    for (let i = 0; i < list.length; i += 100) batches.push(list.slice(i, i + 100));
+    await inParallel(batches, 6, async (ids) => {
+      const body = await graphql(memoryUrl, IDS_ONLY_QUERY, { ids });
+      if (body.errors) memErrors += body.errors.length;
+      for (const c of (body.data?.customers ?? []) as Array<{ id: string } | null>) {
+        if (c) resolved += 1;
+        else unresolved += 1;
+      }
+    });
+    const after = await memoryChild.call<ChildUsage>('usage');
+    const silosAfter = await silosOf.call<Usage>('usage');
+    const gcByKind = Object.fromEntries(
+      (Object.keys(after.gcByKind) as GcKind[]).map((kind) => {
+        const [a, b] = [before.gcByKind[kind], after.gcByKind[kind]];
+        return [kind, { count: b.count - a.count, totalMs: b.totalMs - a.totalMs, maxMs: b.maxMs }];
+      }),
+    ) as Record<GcKind, GcPauses>;
+    log(
+      `memory ${pass}: ${list.length} customers in ${((performance.now() - passStarted) / 1000).toFixed(1)} s: ${resolved - resolvedBefore} resolved, ` +
+        `${unresolved - unresolvedBefore} unknown, ${memErrors - errorsBefore} errors, gateway silo failures logged ${after.problems - before.problems}; ` +
+        `gc ${gcKindsLine(gcByKind)}, heap ${(after.heapUsedBytes / 2 ** 20).toFixed(0)} MiB, RSS ${(after.rssBytes / 2 ** 20).toFixed(0)} MiB; ` +
+        `longest event-loop stall: gateway ${after.loopDelayMaxMs.toFixed(0)} ms, silos ${silosAfter.loopDelayMaxMs.toFixed(0)} ms (GC ${silosAfter.gcMaxMs.toFixed(0)} ms)`,
+    );
+  };
+  const memStarted = performance.now();
+  await resolveAll(`1 to ${checkpointA}`, starts.slice(0, checkpointA));
+  const memA = await readMemory();
+  await resolveAll(`${checkpointA + 1} to ${checkpointB}`, starts.slice(checkpointA, checkpointB));
+  const memB = await readMemory();
+  const resolveS = (performance.now() - memStarted) / 1000;
+  // After: the first ones asked again. The capped cache has evicted most of them for the later
+  // ones by now, so they resolve again: RSS must not grow.
+  await resolveAll(`1 to ${checkpointA} again`, starts.slice(0, checkpointA));
+  const memAfter = await readMemory();
+  const memSiloFailures = memAfter.problems - memBase.problems;
+  log(
+    (memSiloFailures > 0 ? `memory: the gateway logged ${memSiloFailures} silo failures: some customers were not cached. ` : '') +
+      `memory: RSS ${(memBase.rssBytes / 2 ** 20).toFixed(0)} MiB at start, ${(memA.rssBytes / 2 ** 20).toFixed(0)} MiB after ${checkpointA}, ` +
+      `${(memB.rssBytes / 2 ** 20).toFixed(0)} MiB after ${checkpointB}, ${(memAfter.rssBytes / 2 ** 20).toFixed(0)} MiB after asking the first ${checkpointA} again; ` +
+      `cache ${memB.cacheKeys} keys; ${resolved} resolved, ${unresolved} unknown, ${memErrors} errors in ${resolveS.toFixed(1)} s`,
+  );
+  return { memBase, memA, memB, memAfter, resolved, unresolved, memErrors, memSiloFailures, resolveS };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Main
 
@@ -726,6 +838,7 @@ async function main(): Promise<void> {
       profile: { type: 'boolean', default: false },
       'saturation-only': { type: 'boolean', default: false },
       'journey-tax-only': { type: 'boolean', default: false },
+      'memory-only': { type: 'boolean', default: false },
       'server-node-flags': { type: 'string' },
       'gateway-env': { type: 'string', multiple: true },
     },
@@ -771,11 +884,21 @@ async function main(): Promise<void> {
     // The silos first: generating the population is the slow part, the servers start meanwhile.
     const spawnSilos = (name: string): Child => {
       // A larger young generation: fewer request-lived objects reach the old generation, where
-      // collecting means marking every simulated record.
-      const child = spawnChild({ name, script: 'silos-child.ts', nodeArgs: ['--expose-gc', '--max-old-space-size=8192', '--max-semi-space-size=64'] });
+      // collecting means marking every simulated record. No memory reducer: about 100 s after its
+      // last mark-compact (its watchdog), or when the silos go quiet, V8 collects the whole heap
+      // to shrink it, and on the core the silos share with the load that marking of the memory
+      // phase's 1.2 GB population took 3 to 6 s, in which none of the four simulators answered:
+      // the gateway's calls timed out and its circuit breakers opened (50,735 errors in a run at
+      // c6224e9, 0 without it). Real silos are four services and do not stop together.
+      const child = spawnChild({ name, script: 'silos-child.ts', nodeArgs: ['--expose-gc', '--max-old-space-size=8192', '--max-semi-space-size=64', '--no-memory-reducer'] });
       children.push(child);
       return child;
     };
+    if (values['memory-only']) {
+      if (cpu) pinProcess(process.pid, cpu.load);
+      await memoryPhase(mode, { silos: null, spawnSilos, spawnServer, startArgs: { kind: 'gateway', persons: [], gatewayEnv, insights: null }, cpu });
+      return;
+    }
     const silos = spawnSilos('silos');
 
     const kinds: ContenderKind[] = ['gateway', 'floor', 'usual', 'gateway-cold'];
@@ -1144,64 +1267,18 @@ async function main(): Promise<void> {
     log(`personalization calls per request by route: gateway ${JSON.stringify(personalizationCallsPerRequest.gateway)}, floor ${JSON.stringify(personalizationCallsPerRequest.floor)}`);
 
     // --- 5: memory of a fresh gateway resolving many distinct customers. ---
-    const [checkpointA, checkpointB] = mode.memoryCheckpoints;
-    log(`phase 5: memory, ${checkpointA.toLocaleString('en')} then ${checkpointB.toLocaleString('en')} distinct customers through a fresh gateway`);
     // The load phases are over: their servers go, and a population as large as the phase needs
     // replaces theirs.
-    let memorySilos = h;
-    if (mode.memoryPopulationSize !== mode.populationSize) {
-      await Promise.all([...serverChildren.values(), silos].map((c) => c.stop()));
-      const child = spawnSilos('silos-memory');
-      const ready = await child.call<SilosReady>('start', { size: mode.memoryPopulationSize, seed: SEED }, 300_000);
-      if (cpu) pinProcess(child.pid, cpu.silos);
-      memorySilos = { silos: child, silosReady: ready };
-      log(`population of ${ready.populationSize} generated in ${ready.generateMs} ms`);
-    }
-    const memoryChild = spawnServer('gateway-memory');
-    const { url: memoryUrl } = await memoryChild.call<{ url: string }>(
-      'start',
-      { ...startArgs('gateway'), silos: memorySilos.silosReady.silos, controlUrl: memorySilos.silosReady.controlUrl, persons: [] },
-      60_000,
-    );
-    if (cpu) pinProcess(memoryChild.pid, cpu.servers);
-    const starts = await memorySilos.silos.call<string[]>('memoryStarts', { count: checkpointB });
-    if (starts.length < checkpointB) throw new Error(`The memory phase needs ${checkpointB} people; the population has ${starts.length}.`);
-    const readMemory = async (): Promise<ChildUsage> => {
-      await memoryChild.call('gc');
-      return memoryChild.call<ChildUsage>('usage');
-    };
-    const memBase = await readMemory();
-    let resolved = 0;
-    let unresolved = 0;
-    let memErrors = 0;
-    const resolveAll = async (list: readonly string[]): Promise<void> => {
-      const batches: string[][] = [];
-      for (let i = 0; i < list.length; i += 100) batches.push(list.slice(i, i + 100));
-      await inParallel(batches, 6, async (ids) => {
-        const body = await graphql(memoryUrl, IDS_ONLY_QUERY, { ids });
-        if (body.errors) memErrors += body.errors.length;
-        for (const c of (body.data?.customers ?? []) as Array<{ id: string } | null>) {
-          if (c) resolved += 1;
-          else unresolved += 1;
-        }
-      });
-    };
-    const memStarted = performance.now();
-    await resolveAll(starts.slice(0, checkpointA));
-    const memA = await readMemory();
-    await resolveAll(starts.slice(checkpointA, checkpointB));
-    const memB = await readMemory();
-    const memResolveS = (performance.now() - memStarted) / 1000;
-    // After: customers asked again (all cached now): nothing should grow.
-    await resolveAll(starts.slice(0, checkpointA));
-    const memAfter = await readMemory();
-    const memSiloFailures = memAfter.problems - memBase.problems;
-    log(
-      (memSiloFailures > 0 ? `memory: the gateway logged ${memSiloFailures} silo failures: some customers were not cached. ` : '') +
-      `memory: RSS ${(memBase.rssBytes / 2 ** 20).toFixed(0)} MiB at start, ${(memA.rssBytes / 2 ** 20).toFixed(0)} MiB after ${checkpointA}, ` +
-        `${(memB.rssBytes / 2 ** 20).toFixed(0)} MiB after ${checkpointB}, ${(memAfter.rssBytes / 2 ** 20).toFixed(0)} MiB after asking the first ${checkpointA} again; ` +
-        `cache ${memB.cacheKeys} keys; ${resolved} resolved, ${unresolved} unknown, ${memErrors} errors in ${memResolveS.toFixed(1)} s`,
-    );
+    if (mode.memoryPopulationSize !== mode.populationSize) await Promise.all([...serverChildren.values(), silos].map((c) => c.stop()));
+    const memory = await memoryPhase(mode, {
+      silos: mode.memoryPopulationSize === mode.populationSize ? h : null,
+      spawnSilos,
+      spawnServer,
+      startArgs: { ...startArgs('gateway'), persons: [] },
+      cpu,
+    });
+    const [checkpointA, checkpointB] = mode.memoryCheckpoints;
+    const { memBase, memA, memB, memAfter, resolved, unresolved, memErrors, memSiloFailures } = memory;
 
     // --- Results ---
     const g = saturation.gateway!;
