@@ -31,4 +31,23 @@ describe('the silo failure log of a request', () => {
     log.write(createLogger('debug', (line) => lines.push(line)));
     expect(lines).toHaveLength(2);
   });
+
+  it('writes a silo whose errors all come from the client leaving as an info `request stopped`, not a silo failure', () => {
+    const lines: string[] = [];
+    const log = new SiloFailureLog();
+    log.add(new SourceError('REQUEST_ABORTED', 'crm', 'The client closed the connection: crm was not asked.'), ['customer', 'crm']);
+    log.add(new SourceError('REQUEST_ABORTED', 'loyalty', 'gone'), ['customer', 'loyalty']);
+    log.add(new SourceError('SOURCE_TIMEOUT', 'loyalty', 'slow', { operation: 'member.list' }), ['customer', 'loyalty', 'tier']);
+    log.add(new SourceError('DEADLINE_EXCEEDED', 'commerce', 'deadline', { deadlineMs: 300 }), ['customer', 'commerce']);
+    log.write(createLogger('debug', (line) => lines.push(line)));
+    const written = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(written.map((l) => [l.level, l.message, l.source, l.codes])).toEqual([
+      ['info', 'request stopped', 'crm', { REQUEST_ABORTED: 1 }],
+      // A silo that also failed on its own is still a warning.
+      ['warn', 'silo call failed', 'loyalty', { REQUEST_ABORTED: 1, SOURCE_TIMEOUT: 1 }],
+      // The gateway's own deadline cut an answer short: worth a warning.
+      ['warn', 'silo call failed', 'commerce', { DEADLINE_EXCEEDED: 1 }],
+    ]);
+    expect(written[0]).toMatchObject({ reason: 'the client closed the connection', path: ['customer', 'crm'], errors: 1 });
+  });
 });

@@ -29,10 +29,17 @@ export class SiloFailureLog {
     if (path && entry.paths.length < LOGGED_PATHS) entry.paths.push(path);
   }
 
-  /** Writes one `silo call failed` warning per silo, in the order they first failed, and forgets them. */
+  /**
+   * Writes one line per silo, in the order they first failed, and forgets them: a `silo call
+   * failed` warning, or, when every error of that silo came from the client closing its
+   * connection (REQUEST_ABORTED), a `request stopped` info line: the silo did not fail, and a
+   * load balancer's or a load generator's dropped connections must not read as silo warnings.
+   */
   write(logger: Logger): void {
     for (const { first, codes, count, paths } of this.bySource.values()) {
-      logger.warn('silo call failed', { code: first.code, source: first.source, path: paths[0] ?? null, ...first.detail, errors: count, codes, paths });
+      const fields = { code: first.code, source: first.source, path: paths[0] ?? null, ...first.detail, errors: count, codes, paths };
+      if (count === codes['REQUEST_ABORTED']) logger.info('request stopped', { ...fields, reason: 'the client closed the connection' });
+      else logger.warn('silo call failed', fields);
     }
     this.bySource.clear();
   }
