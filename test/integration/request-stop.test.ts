@@ -1,6 +1,6 @@
 /**
  * A stopped request (its client gone, its deadline passed) makes none of a connector's follow-up
- * calls either (issue 16): the search after the loyalty login, the next Matomo page. Through
+ * calls either (issue 16): the search after the loyalty login, the next Matomo or Shopify page. Through
  * real HTTP, counted at the simulators. Before, a connector call already out ran its own steps to
  * the end: the login's `member.list` and the second `filter_offset` page still went out.
  */
@@ -119,5 +119,55 @@ describe('a request that joined the resolution of a request whose client left', 
     expect(stack.logs.some((line) => line.includes('REQUEST_ABORTED'))).toBe(true);
     // The first request's lookup, cut, then the second's own.
     expect(stack.demo.simulators.crm.stats().byRoute['contacts.batchRead']).toBeGreaterThanOrEqual(2);
+  });
+});
+
+/** A shop customer's 60 orders are all in this second: a journey page of 20 reads three `orders.json` pages of 21. */
+const SAME_SECOND = '2026-10-20T10:00:00Z';
+
+describe('a request stopped while a paged Shopify orders read is on its first page', () => {
+  let shopId = '';
+  const stack = useStack({
+    size: 60,
+    timeoutMs: 3000,
+    prepare: (population) => {
+      const edit = new PopulationEdit(population);
+      const customer = edit.shopCustomer({ email: 'same.second@example.com' });
+      edit.person([customer]);
+      shopId = customer.id;
+      const model = edit.population.commerce.orders[0]!;
+      for (let i = 0; i < 60; i += 1) {
+        edit.population.commerce.orders.push({
+          ...model,
+          id: 9_100_000_000 + i,
+          name: `#SS${i}`,
+          email: 'same.second@example.com',
+          created_at: SAME_SECOND,
+          processed_at: SAME_SECOND,
+          customer: { id: Number(customer.id) },
+          discount_codes: [],
+          refunds: [],
+        });
+      }
+      return edit.population;
+    },
+    settings: (s) => ({ ...s, traffic: { ...s.traffic, requestTimeoutMs: 300 } }),
+  });
+  const QUERY = 'query ($id: ID!) { customer(id: $id) { journey(first: 20) { edges { node { id } } } } }';
+
+  it('reads three pages of 21 when nothing stops it (the case is a paged one)', async () => {
+    const { body } = await stack.query(QUERY, { id: `commerce:${shopId}` });
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.customer.journey.edges).toHaveLength(20);
+    // Every order is in the same second: no page ends a second, so every page is read.
+    expect(stack.demo.simulators.commerce.stats().byRoute['orders.list']).toBe(3);
+  });
+
+  it('a client that leaves during page 1: page 2 never goes out', async () => {
+    stack.demo.simulators.commerce.setRouteFault('orders.list', { kind: 'slow', ms: 600 });
+    await askAndLeave(stack, QUERY, { id: `commerce:${shopId}` }, 150);
+    await sleep(1000);
+    expect(stack.demo.simulators.commerce.stats().byRoute['orders.list']).toBe(1);
+    expect(stack.logs.some((line) => line.includes('REQUEST_ABORTED'))).toBe(true);
   });
 });
