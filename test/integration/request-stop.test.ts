@@ -1,6 +1,6 @@
 /**
  * A stopped request (its client gone, its deadline passed) makes none of a connector's follow-up
- * calls either (issue 16): the search after the loyalty login, the next Matomo or Shopify page. Through
+ * calls either (issue 16): the search after the loyalty login, the next Matomo, Shopify or HubSpot page. Through
  * real HTTP, counted at the simulators. Before, a connector call already out ran its own steps to
  * the end: the login's `member.list` and the second `filter_offset` page still went out.
  */
@@ -168,6 +168,37 @@ describe('a request stopped while a paged Shopify orders read is on its first pa
     await askAndLeave(stack, QUERY, { id: `commerce:${shopId}` }, 150);
     await sleep(1000);
     expect(stack.demo.simulators.commerce.stats().byRoute['orders.list']).toBe(1);
+    expect(stack.logs.some((line) => line.includes('REQUEST_ABORTED'))).toBe(true);
+  });
+});
+
+/** A landline 250 CRM contacts share: a lookup of it reads two `contacts/search` pages (200, then 50). */
+const SHARED_LANDLINE = '+33 1 40 00 99 99';
+
+describe('a request stopped while a paged HubSpot search is on its first page', () => {
+  const stack = useStack({
+    size: 60,
+    timeoutMs: 3000,
+    prepare: (population) => {
+      const edit = new PopulationEdit(population);
+      for (let i = 0; i < 250; i += 1) edit.person([edit.contact({ phone: SHARED_LANDLINE, lastname: `Landline${i}` })]);
+      return edit.population;
+    },
+  });
+  const QUERY = 'query ($id: ID!) { customer(id: $id) { id } }';
+  const searches = () => stack.demo.simulators.crm.stats().byRoute['contacts.search'] ?? 0;
+
+  it('reads both pages when nothing stops it (the case is a paged one)', async () => {
+    const { status } = await stack.query(QUERY, { id: `phone:${SHARED_LANDLINE}` });
+    expect(status).toBe(200);
+    expect(searches()).toBe(2);
+  });
+
+  it('a client that leaves during page 1: page 2 never goes out', async () => {
+    stack.demo.simulators.crm.setRouteFault('contacts.search', { kind: 'slow', ms: 600 });
+    await askAndLeave(stack, QUERY, { id: `phone:${SHARED_LANDLINE}` }, 150);
+    await sleep(1000);
+    expect(searches()).toBe(1);
     expect(stack.logs.some((line) => line.includes('REQUEST_ABORTED'))).toBe(true);
   });
 });
