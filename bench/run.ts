@@ -394,12 +394,7 @@ async function measureTogether(h: Harness, contenders: readonly Contender[], run
       serverGcMaxMs: s1[i]!.gcMaxMs,
       serverGcShare: (s1[i]!.gcTotalMs - s0[i]!.gcTotalMs) / (wall / 1000),
       serverHeapUsedBytes: s1[i]!.heapUsedBytes,
-      serverGcByKind: Object.fromEntries(
-        (Object.keys(s1[i]!.gcByKind) as GcKind[]).map((kind) => {
-          const [a, b] = [s0[i]!.gcByKind[kind], s1[i]!.gcByKind[kind]];
-          return [kind, { count: b.count - a.count, totalMs: b.totalMs - a.totalMs, maxMs: b.maxMs }];
-        }),
-      ) as Record<GcKind, GcPauses>,
+      serverGcByKind: gcPausesBetween(s0[i]!, s1[i]!),
       silosGcMaxMs: u1.gcMaxMs,
       latencies: result.latencies,
     };
@@ -509,6 +504,16 @@ async function alternate(
   }
   await hooks.afterRounds?.(runs);
   return { aggregates: Object.fromEntries([...runs].map(([kind, list]) => [kind, aggregate(list)])), runs };
+}
+
+/** A process's GC pauses by kind between two `usage` readings: counts and totals of the interval, the longest in it. */
+function gcPausesBetween(before: Usage, after: Usage): Record<GcKind, GcPauses> {
+  return Object.fromEntries(
+    (Object.keys(after.gcByKind) as GcKind[]).map((kind) => {
+      const [a, b] = [before.gcByKind[kind], after.gcByKind[kind]];
+      return [kind, { count: b.count - a.count, totalMs: b.totalMs - a.totalMs, maxMs: b.maxMs }];
+    }),
+  ) as Record<GcKind, GcPauses>;
 }
 
 /** "minor 41 x 0.9 ms, max 4 ms; major 2, max 31 ms; ...": a run's GC pauses of each kind that occurred. */
@@ -792,12 +797,7 @@ async function memoryPhase(
     });
     const after = await memoryChild.call<ChildUsage>('usage');
     const silosAfter = await silosOf.call<Usage>('usage');
-    const gcByKind = Object.fromEntries(
-      (Object.keys(after.gcByKind) as GcKind[]).map((kind) => {
-        const [a, b] = [before.gcByKind[kind], after.gcByKind[kind]];
-        return [kind, { count: b.count - a.count, totalMs: b.totalMs - a.totalMs, maxMs: b.maxMs }];
-      }),
-    ) as Record<GcKind, GcPauses>;
+    const gcByKind = gcPausesBetween(before, after);
     log(
       `memory ${pass}: ${list.length} customers in ${((performance.now() - passStarted) / 1000).toFixed(1)} s: ${resolved - resolvedBefore} resolved, ` +
         `${unresolved - unresolvedBefore} unknown, ${memErrors - errorsBefore} errors, gateway silo failures logged ${after.problems - before.problems}; ` +
