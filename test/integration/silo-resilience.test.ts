@@ -124,18 +124,23 @@ describe('the circuit breaker of a silo', () => {
       expect(failedAnswers.every((a) => a.errors.every((e) => e.message.includes('HTTP 503')))).toBe(true);
       expect(breakerLines('opened', 'loyalty')).toBe(0);
 
+      // The sporadic phase's successes leave the window first. Left in it, they held the share
+      // under 50% for as long as the next phase's calls did not outnumber them two to one: on a
+      // machine fast enough to answer all 300 requests within the window, the breaker never opened.
+      await new Promise((resolve) => setTimeout(resolve, BREAKER.windowMs + 100));
       draw = 0;
       loyalty.setRandom(() => (draw++ % 8 < 6 ? 0 : 0.99));
       const failing = await load(id, 300, 10);
       expect(breakerLines('opened', 'loyalty')).toBe(1);
       const refused = failing.answers.flatMap((a) => a.errors.map((e) => e.message)).filter((m) => m.includes('circuit breaker is open'));
       expect(refused.length).toBeGreaterThan(0);
-      // The window still holds the sporadic phase's successes: the share crosses 50% on its way to 75%.
+      // Three calls in four fail; the breaker opens as soon as enough of them ended, the share
+      // then depending on which ended first.
       const match = /^The loyalty program \(loyalty\) is unavailable: its circuit breaker is open after (\d+) of (\d+) calls \(([\d.]+)%\) failed within 1 s, at least the 50% that opens it; the gateway tries it again at /.exec(refused[0]!);
       expect(match, refused[0]).not.toBeNull();
       expect(Number(match![3])).toBeGreaterThanOrEqual(50);
-      expect(Number(match![3])).toBeLessThanOrEqual(75);
       expect(Number(match![2])).toBeGreaterThanOrEqual(BREAKER.minCalls);
+      expect(Number(match![1])).toBe(Math.round((Number(match![3]) / 100) * Number(match![2])));
     } finally {
       loyalty.setRandom(null);
     }
