@@ -106,6 +106,14 @@ function query(params: Record<string, string | number>): string {
   return '?' + new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
 }
 
+/** Keeps the main thread busy for `ms` milliseconds of wall time (the process alone on its core: as much CPU). */
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy: the point is the CPU it takes
+  }
+}
+
 function nonEmpty(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;
 }
@@ -115,8 +123,15 @@ export async function startFloor(options: {
   persons: readonly BenchPerson[];
   /** The model, segments and settings of the personalization question; without them `/personalization` answers 404. */
   personalization: PersonalizationSettings | null;
+  /**
+   * Milliseconds of CPU (a busy loop on the main thread) added to every journey answer before it
+   * is sent: 0 but in the bench's control (`--control-cpu-ms`), which reads what so much more CPU
+   * per request costs at the p99 of the same code.
+   */
+  journeyExtraCpuMs?: number;
 }): Promise<Floor> {
   const { silos } = options;
+  const extraCpuMs = options.journeyExtraCpuMs ?? 0;
   const byCrmId = new Map(options.persons.map((p) => [p.crm, p]));
   const crm = upstream(silos.crm);
   const loyalty = upstream(silos.loyalty);
@@ -207,7 +222,10 @@ export async function startFloor(options: {
     const goldenId = encodeGoldenId({ source: 'crm', id: person.crm });
     if (url.pathname === '/journey') {
       journeyFloor(connectors, person, goldenId, cursorSecret).then(
-        (customer) => send(200, { data: { customer } }),
+        (customer) => {
+          if (extraCpuMs > 0) spin(extraCpuMs);
+          send(200, { data: { customer } });
+        },
         (error: unknown) => {
           failures += 1;
           send(502, { errors: [{ message: (error as Error).message }] });

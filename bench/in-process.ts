@@ -7,7 +7,8 @@
  * bound of what the same work costs under load, where it runs 1.5 to 3 times slower.
  *
  * It prints, per selection of the bench's question, microseconds of CPU per request, and the
- * cost of each connector call alone. Read it as differences: what a section, the orders, or a
+ * cost of each connector call alone; then the scoring of one customer, and the personalization
+ * and journey questions through the gateway beside their floors' handlers. Read it as differences: what a section, the orders, or a
  * connector adds. Options: --requests N (measured requests per line, default 20,000).
  */
 import { parseArgs } from 'node:util';
@@ -42,7 +43,9 @@ import { generatePopulation } from '../demo/population/generate.js';
 import { createGatewayCore } from '../src/server/server.js';
 import { createSiloConnectors } from '../src/server/silos.js';
 import { personalizationFloor, personalizationSettings } from './personalization-floor.js';
-import { PERSONALIZATION_QUERY, type BenchPerson } from './shared.js';
+import { JOURNEY_QUERY, PERSONALIZATION_QUERY, type BenchPerson } from './shared.js';
+import { journeyFloor } from './journey-floor.js';
+import { encodeGoldenId } from '../src/identity/golden-id.js';
 import { goldenConsent } from '../src/golden/consent.js';
 
 /** The bench's question (bench/shared.ts), built up one section at a time. */
@@ -155,6 +158,7 @@ async function main(): Promise<void> {
 
   await measureInsights(services, ask, person, requests);
   await measurePersonalizationBatch(services, apollo, population, parsed.config, requests);
+  await measureJourney(services, apollo, population, requests);
 
   await apollo.stop();
   await silos.close();
@@ -265,16 +269,7 @@ async function measurePersonalizationBatch(
 ): Promise<void> {
   const model = services.insights.clvModel;
   if (model === null) throw new Error('measureInsights loads the model first.');
-  const recordOf = (records: ReadonlyArray<{ source: Source; id: string }>, source: Source): string => records.find((r) => r.source === source)!.id;
-  const persons: BenchPerson[] = population.truth
-    .filter((t) => !t.household && (['crm', 'loyalty', 'commerce'] as const).every((s) => t.records.filter((r) => r.source === s).length === 1))
-    .slice(0, 50)
-    .map((t) => ({
-      crm: recordOf(t.records, 'crm'),
-      loyalty: recordOf(t.records, 'loyalty'),
-      commerce: recordOf(t.records, 'commerce'),
-      analytics: t.records.filter((r) => r.source === 'analytics').map((r) => r.id),
-    }));
+  const persons = benchPersons(population).slice(0, 50);
   const ids = persons.map((p) => `crm:${p.crm}`);
   const gateway = async (): Promise<void> => {
     const res = await apollo.executeHTTPGraphQLRequest({
@@ -297,6 +292,56 @@ async function measurePersonalizationBatch(
     `Personalization question for ${persons.length} customers (customers(ids:) { lifecycle { stage } clv { value(months: 12) } segments { name } }), per customer:\n` +
       `${g.toFixed(1).padStart(8)} µs  gateway\n${f.toFixed(1).padStart(8)} µs  floor (personalization-floor.ts, the same calls and figures without GraphQL)\n`,
   );
+}
+
+/**
+ * The benchmark's journey question (bench/shared.ts JOURNEY_QUERY: the first 20 touchpoints and
+ * the summary) through GraphQL, against the journey floor's handler (journey-floor.ts) in the
+ * same process, for the same 50 customers in turn: CPU per request of each, silo answers
+ * replayed. What the gateway adds here is what it adds at the bench's fixed rate, before any
+ * queueing or garbage collection multiplies it (bench/README.md, "The journey question").
+ */
+async function measureJourney(
+  services: GatewayServices,
+  apollo: Awaited<ReturnType<typeof createGatewayCore>>['apollo'],
+  population: ReturnType<typeof generatePopulation>,
+  requests: number,
+): Promise<void> {
+  const persons = benchPersons(population).slice(0, 50);
+  let next = 0;
+  const gateway = async (): Promise<void> => {
+    const person = persons[next++ % persons.length]!;
+    const res = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: JOURNEY_QUERY, variables: { id: `crm:${person.crm}` } } },
+      context: async () => createRequestContext(services),
+    });
+    if (res.body.kind !== 'complete' || res.body.string.includes('"errors"')) throw new Error('The gateway answered the journey question with errors.');
+  };
+  // The floor's server sends its answer as JSON too.
+  const floor = async (): Promise<void> => {
+    const person = persons[next++ % persons.length]!;
+    void JSON.stringify({ data: { customer: await journeyFloor(services.connectors, person, encodeGoldenId({ source: 'crm', id: person.crm }), services.cursorKey) } });
+  };
+  // A journey request costs some 30 profile requests: fewer of them measure as long.
+  const journeyRequests = Math.max(20, Math.round(requests / 10));
+  const [g, f] = [await cpuMicrosPer(gateway, journeyRequests), await cpuMicrosPer(floor, journeyRequests)];
+  process.stdout.write(
+    `Journey question for ${persons.length} customers in turn (journey(first: 20) and journeySummary), per request:\n` +
+      `${g.toFixed(1).padStart(8)} µs  gateway\n${f.toFixed(1).padStart(8)} µs  floor (journey-floor.ts, the same calls, touchpoints and cursors without GraphQL)\n`,
+  );
+}
+
+/** The population's people with exactly one CRM, loyalty and shop record, as the bench asks about them. */
+function benchPersons(population: ReturnType<typeof generatePopulation>): BenchPerson[] {
+  const recordOf = (records: ReadonlyArray<{ source: Source; id: string }>, source: Source): string => records.find((r) => r.source === source)!.id;
+  return population.truth
+    .filter((t) => !t.household && (['crm', 'loyalty', 'commerce'] as const).every((s) => t.records.filter((r) => r.source === s).length === 1))
+    .map((t) => ({
+      crm: recordOf(t.records, 'crm'),
+      loyalty: recordOf(t.records, 'loyalty'),
+      commerce: recordOf(t.records, 'commerce'),
+      analytics: t.records.filter((r) => r.source === 'analytics').map((r) => r.id),
+    }));
 }
 
 /** A seeded random whole number in [0, max) (mulberry32), so that the sample is the same every run. */

@@ -27,7 +27,7 @@
 import type { SiloConnectors } from '../connectors/types.js';
 import type { JourneyPoint, JourneyRead, JourneyWindow } from '../connectors/types.js';
 import { ownFirstLogins } from '../src/graphql/journey-readers.js';
-import { encodeCursor } from '../src/journey/cursor.js';
+import { encodeCursor, type CursorSecret } from '../src/journey/cursor.js';
 import { filterKey } from '../src/journey/filter.js';
 import { compareKeys, touchpointKey, type TouchpointKey } from '../src/journey/order.js';
 import { JourneySummaryFold } from '../src/journey/summary.js';
@@ -75,7 +75,7 @@ const at = (iso: string): number => Date.parse(iso);
  * The floor's answer for one person: the journey's first page and the summary.
  * @throws a SourceError when a silo fails (the floor answers 502 then).
  */
-export async function journeyFloor(connectors: SiloConnectors, person: BenchPerson, goldenId: string, secret: Uint8Array): Promise<JourneyAnswer> {
+export async function journeyFloor(connectors: SiloConnectors, person: BenchPerson, goldenId: string, secret: CursorSecret): Promise<JourneyAnswer> {
   const loyaltyIds = [person.loyalty];
   const commerceIds = [person.commerce];
   const analyticsIds = person.analytics ?? [];

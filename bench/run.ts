@@ -12,7 +12,10 @@
  * Options: --quick, --smoke, --out FILE (default bench/results.json), --no-pin, --profile (CPU
  * profiles of the saturation runs, in bench/profiles/), --gateway-env KEY=VALUE (a gateway setting
  * to try), --saturation-only (phase 1 alone), --journey-tax-only (the journey question's latency
- * tax alone, after the answer checks: for working on its tail), --memory-only (phase 5 alone),
+ * tax alone, after the answer checks: for working on its tail), --journey-tax-control=floor|gateway
+ * (the same phase with a second copy of the floor or of the gateway in the gateway's place: what
+ * the method reads as a tax between two servers running the same code; with --control-cpu-ms=N the
+ * floor's copy spends N ms more CPU on each answer), --memory-only (phase 5 alone),
  * --server-node-flags="F" (Node
  * flags for every contender instead of the bench:in-process script's). Targets are reported, not
  * enforced: the exit code is 0 whatever the figures.
@@ -31,7 +34,7 @@ import { parseGatewaySettings } from '../src/server/config.js';
 import { createGatewayCore } from '../src/server/server.js';
 import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.js';
 import { createLogger } from '../src/shared/logger.js';
-import { BENCH_DIR, REPO_DIR, hasTaskset, pin as pinProcess, spawnChild, type Child, type GcKind, type GcPauses, type Usage } from './rpc.js';
+import { BENCH_DIR, REPO_DIR, hasTaskset, observeGc, pin as pinProcess, spawnChild, usage as ownUsage, type Child, type GcKind, type GcPauses, type Usage } from './rpc.js';
 import type { ChildUsage, ContenderKind, StartArgs } from './server-child.js';
 import {
   BENCH_HEADERS,
@@ -268,8 +271,13 @@ interface Contender {
 
 function contenderAsk(kind: ContenderKind, url: string, query = PROFILE_QUERY): Contender['ask'] {
   const path = new URL(url).pathname;
-  if (kind === 'floor') return (id) => ({ method: 'GET', path: `${path}?id=${encodeURIComponent(id)}` });
+  if (isFloor(kind)) return (id) => ({ method: 'GET', path: `${path}?id=${encodeURIComponent(id)}` });
   return (id) => ({ method: 'POST', path, body: JSON.stringify({ query, variables: { id } }) });
+}
+
+/** The floor and its second copy take their customer ids in the query string. */
+function isFloor(kind: ContenderKind): boolean {
+  return kind === 'floor' || kind === 'floor-b';
 }
 
 /**
@@ -278,7 +286,7 @@ function contenderAsk(kind: ContenderKind, url: string, query = PROFILE_QUERY): 
  */
 function batchAsk(kind: ContenderKind, url: string, query: string): Contender['ask'] {
   const path = new URL(url).pathname;
-  if (kind === 'floor') return (ids) => ({ method: 'GET', path: `${path}?ids=${encodeURIComponent(ids)}` });
+  if (isFloor(kind)) return (ids) => ({ method: 'GET', path: `${path}?ids=${encodeURIComponent(ids)}` });
   return (ids) => ({ method: 'POST', path, body: JSON.stringify({ query, variables: { ids: ids.split(',') } }) });
 }
 
@@ -330,6 +338,14 @@ interface RunSummary {
   /** The server's GC pauses during the run by kind: how many, summed and longest, in ms. */
   serverGcByKind: Record<GcKind, GcPauses>;
   silosGcMaxMs: number;
+  /**
+   * The longest event-loop stall during the run, GC or not, in ms: of the server, of the silos'
+   * process, and of this one (the load generator, which times every answer). A stall of the load
+   * generator or of the silos delays every contender's answers alike.
+   */
+  serverStallMaxMs: number;
+  silosStallMaxMs: number;
+  loadStallMaxMs: number;
   latencies: number[];
 }
 
@@ -370,8 +386,10 @@ async function measureTogether(h: Harness, contenders: readonly Contender[], run
   const usage = () => Promise.all(contenders.map((c) => c.child.call<ChildUsage>('usage')));
   const [s0, u0, c0] = await Promise.all([usage(), h.silos.call<Usage>('usage'), h.silos.call<SiloStats>('stats')]);
   const p0 = process.cpuUsage();
+  ownUsage(); // resets this process's longest stall
   const results = await run();
   const p1 = process.cpuUsage(p0);
+  const loadStallMaxMs = ownUsage().loopDelayMaxMs;
   const [s1, u1, c1] = await Promise.all([usage(), h.silos.call<Usage>('usage'), h.silos.call<SiloStats>('stats')]);
   const answered = results.reduce((n, r) => n + r.ok + r.failed, 0);
   const calls = sumCalls(c0, c1).total;
@@ -396,6 +414,9 @@ async function measureTogether(h: Harness, contenders: readonly Contender[], run
       serverHeapUsedBytes: s1[i]!.heapUsedBytes,
       serverGcByKind: gcPausesBetween(s0[i]!, s1[i]!),
       silosGcMaxMs: u1.gcMaxMs,
+      serverStallMaxMs: s1[i]!.loopDelayMaxMs,
+      silosStallMaxMs: u1.loopDelayMaxMs,
+      loadStallMaxMs,
       latencies: result.latencies,
     };
   });
@@ -531,6 +552,7 @@ function logRound(round: string, summary: RunSummary): void {
       `p50 ${percentile(summary.latencies, 50).toFixed(2)} ms  p99 ${percentile(summary.latencies, 99).toFixed(2)} ms  ` +
       `cpu server ${(summary.serverCpu * 100).toFixed(0)}% silos ${(summary.silosCpu * 100).toFixed(0)}% load ${(summary.loadCpu * 100).toFixed(0)}%` +
       `  gc max server ${summary.serverGcMaxMs.toFixed(0)} ms silos ${summary.silosGcMaxMs.toFixed(0)} ms` +
+      `  stall max server ${summary.serverStallMaxMs.toFixed(0)} ms silos ${summary.silosStallMaxMs.toFixed(0)} ms load ${summary.loadStallMaxMs.toFixed(0)} ms` +
       `  gc server ${(summary.serverGcShare * 100).toFixed(1)}% of the time (${gcKindsLine(summary.serverGcByKind)}), heap ${(summary.serverHeapUsedBytes / 2 ** 20).toFixed(0)} MiB` +
       (summary.failed > 0 ? `  failed ${summary.failed}` : ''),
   );
@@ -579,6 +601,8 @@ async function journeyLatencyTax(
   floor: Contender,
   ids: readonly string[],
   latency: SiloLatency,
+  /** The two servers loaded together, when not the gateway and the floor (--journey-tax-control). */
+  measured: readonly [Contender, Contender] = [gateway, floor],
 ): Promise<{ floorMax: RunSummary; rate: number; ratePerContender: number; phase: Awaited<ReturnType<typeof interleaved>> }> {
   await h.silos.call('setLatency', latency);
   // With latency a request waits on the silos: twice the connections keep the floor busy.
@@ -594,7 +618,7 @@ async function journeyLatencyTax(
   // requests, whose p99 is their eighth-slowest (bench/README.md, "The journey question").
   // Interleaved, each contender at half the rate: rounds twice as long hold as many requests
   // of each as an alternating round did.
-  const phase = await interleaved(h, { ...mode, rounds: mode.journeyTaxRounds, runS: 2 * mode.journeyTaxRunS }, [gateway, floor], ids, ratePerContender, 'journey fixed rate');
+  const phase = await interleaved(h, { ...mode, rounds: mode.journeyTaxRounds, runS: 2 * mode.journeyTaxRunS }, measured, ids, ratePerContender, 'journey fixed rate');
   await h.silos.call('setLatency', {});
   return { floorMax, rate, ratePerContender, phase };
 }
@@ -606,14 +630,14 @@ async function journeyLatencyTax(
  * percentile rests on all the requests (p99 of ~15,000 is their 150th slowest, where a round's
  * is its 19th and swung by tens of ms from round to round).
  */
-function pooledTax(phase: { runs: Map<ContenderKind, RunSummary[]> }, p: number): number {
+function pooledTax(phase: { runs: Map<ContenderKind, RunSummary[]> }, p: number, [taxed, base]: readonly [ContenderKind, ContenderKind] = ['gateway', 'floor']): number {
   const all = (kind: ContenderKind) => runsOf(phase, kind).flatMap((run) => run.latencies);
-  return percentile(all('gateway'), p) - percentile(all('floor'), p);
+  return percentile(all(taxed), p) - percentile(all(base), p);
 }
 
 /** The median over rounds of the round's gateway percentile minus the floor's (printed beside the pooled tax). */
-function roundsTax(phase: { runs: Map<ContenderKind, RunSummary[]> }, p: number): number {
-  return pairedMedian(runsOf(phase, 'gateway'), runsOf(phase, 'floor'), (x, y) => percentile(x.latencies, p) - percentile(y.latencies, p));
+function roundsTax(phase: { runs: Map<ContenderKind, RunSummary[]> }, p: number, [taxed, base]: readonly [ContenderKind, ContenderKind] = ['gateway', 'floor']): number {
+  return pairedMedian(runsOf(phase, taxed), runsOf(phase, base), (x, y) => percentile(x.latencies, p) - percentile(y.latencies, p));
 }
 
 /**
@@ -838,6 +862,8 @@ async function main(): Promise<void> {
       profile: { type: 'boolean', default: false },
       'saturation-only': { type: 'boolean', default: false },
       'journey-tax-only': { type: 'boolean', default: false },
+      'journey-tax-control': { type: 'string' },
+      'control-cpu-ms': { type: 'string' },
       'memory-only': { type: 'boolean', default: false },
       'server-node-flags': { type: 'string' },
       'gateway-env': { type: 'string', multiple: true },
@@ -851,8 +877,20 @@ async function main(): Promise<void> {
     gatewayEnv[pair.slice(0, at)] = pair.slice(at + 1);
   }
   const mode = MODES[values.smoke ? 'smoke' : values.quick ? 'quick' : 'full'];
+  const controlGiven = values['journey-tax-control'];
+  if (controlGiven !== undefined && controlGiven !== 'floor' && controlGiven !== 'gateway') {
+    throw new Error(`--journey-tax-control takes floor or gateway (which server to measure against a second copy of itself), got "${controlGiven}".`);
+  }
+  const control = controlGiven === undefined ? null : ({ original: controlGiven, copy: `${controlGiven}-b` } as const);
+  const controlCpuGiven = values['control-cpu-ms'];
+  const controlCpuMs = controlCpuGiven === undefined ? 0 : Number(controlCpuGiven);
+  if (controlCpuGiven !== undefined && (control?.original !== 'floor' || !Number.isFinite(controlCpuMs) || controlCpuMs < 0 || controlCpuMs > 1000)) {
+    throw new Error(`--control-cpu-ms takes a number of milliseconds from 0 to 1000, with --journey-tax-control=floor (the floor's copy spends them on each journey answer), got "${controlCpuGiven}".`);
+  }
   const out = values.out ?? join(BENCH_DIR, 'results.json');
   const started = performance.now();
+  // This process's event-loop stalls, printed with each fixed-rate round (the load generator's own).
+  observeGc();
   const cores = availableParallelism();
   const pin = !values['no-pin'] && cores >= 2 && hasTaskset();
   const cpu = pin ? { load: '0', servers: '1', silos: cores >= 3 ? `2-${cores - 1}` : '0' } : null;
@@ -890,7 +928,17 @@ async function main(): Promise<void> {
       // phase's 1.2 GB population took 3 to 6 s, in which none of the four simulators answered:
       // the gateway's calls timed out and its circuit breakers opened (50,735 errors in a run at
       // c6224e9, 0 without it). Real silos are four services and do not stop together.
-      const child = spawnChild({ name, script: 'silos-child.ts', nodeArgs: ['--expose-gc', '--max-old-space-size=8192', '--max-semi-space-size=64', '--no-memory-reducer'] });
+      // A heap growing factor of 3: after the full collections the harness asks for before each
+      // round, the old generation may triple before V8 marks it again. With V8's own factor, the
+      // request data the simulators promote filled the headroom about 30 s into a 40 s fixed-rate
+      // round at 110-120 journey requests a second, and marking the 30,000-person population held
+      // all four simulators 0.35-0.6 s: every contender's p99 read 420-1,100 ms, both alike, and
+      // the journey's p99 tax read that noise (bench/README.md, "The journey question (phase 6)").
+      const child = spawnChild({
+        name,
+        script: 'silos-child.ts',
+        nodeArgs: ['--expose-gc', '--max-old-space-size=8192', '--max-semi-space-size=64', '--no-memory-reducer', '--heap-growing-percent=200'],
+      });
       children.push(child);
       return child;
     };
@@ -901,7 +949,7 @@ async function main(): Promise<void> {
     }
     const silos = spawnSilos('silos');
 
-    const kinds: ContenderKind[] = ['gateway', 'floor', 'usual', 'gateway-cold'];
+    const kinds: ContenderKind[] = ['gateway', 'floor', 'usual', 'gateway-cold', ...(control ? [control.copy] : [])];
     const serverChildren = new Map(kinds.map((kind) => [kind, spawnServer(kind)]));
     // Children inherit their parent's CPU affinity when spawned: pin this process only now.
     if (cpu) pinProcess(process.pid, cpu.load);
@@ -925,6 +973,7 @@ async function main(): Promise<void> {
       persons: warmSet.concat(coldSet),
       gatewayEnv,
       insights,
+      ...(kind === 'floor-b' ? { journeyExtraCpuMs: controlCpuMs } : {}),
     });
     const contenders = new Map<ContenderKind, Contender>();
     // The same servers asked the journey question and the personalization question (the floor on its own paths).
@@ -1015,11 +1064,15 @@ async function main(): Promise<void> {
     );
     if (journeySame.length < Math.max(3, journeyAsked.length / 2)) throw new Error('The gateway and the journey floor disagree on most customers: the comparison would not be the same question.');
     const journeyIds = journeySame.map((p) => `crm:${p.crm}`);
-    if (values['journey-tax-only']) {
-      const tax = await journeyLatencyTax(h, mode, JG, JF, journeyIds, latency);
+    if (values['journey-tax-only'] || control) {
+      // The control: the copy warmed as the original was by the answer checks (its identity
+      // cache filled with the same customers), then measured in the gateway's place.
+      const pair: readonly [ContenderKind, ContenderKind] = control ? [control.copy, control.original] : ['gateway', 'floor'];
+      if (control) await inParallel(journeyIds, 8, async (id) => void (await ask(journeyContenders.get(control.copy)!, id)));
+      const tax = await journeyLatencyTax(h, mode, JG, JF, journeyIds, latency, [journeyContenders.get(pair[0])!, journeyContenders.get(pair[1])!]);
       log(
-        `journey tax only: p99 tax ${pooledTax(tax.phase, 99).toFixed(2)} ms pooled (median of the rounds ${roundsTax(tax.phase, 99).toFixed(2)} ms), ` +
-          `p50 tax ${pooledTax(tax.phase, 50).toFixed(2)} ms, at ${tax.rate} req/s`,
+        `journey tax only${control ? ` (control: ${pair[0]} over ${pair[1]}, the same code${controlCpuMs > 0 ? ` but ${controlCpuMs} ms more CPU per answer` : ''})` : ''}: p99 tax ${pooledTax(tax.phase, 99, pair).toFixed(2)} ms pooled (median of the rounds ${roundsTax(tax.phase, 99, pair).toFixed(2)} ms), ` +
+          `p50 tax ${pooledTax(tax.phase, 50, pair).toFixed(2)} ms, at ${tax.rate} req/s`,
       );
       return;
     }

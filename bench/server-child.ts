@@ -24,7 +24,11 @@ import type { BenchPerson, LookupTrace, SiloStats } from './shared.js';
 import { BENCH_AUTH_API_KEYS } from './shared.js';
 import { startUsual } from './usual.js';
 
-export type ContenderKind = 'gateway' | 'gateway-cold' | 'floor' | 'usual';
+/**
+ * The servers a run can start. `gateway-b` and `floor-b` are second copies of the gateway and the
+ * floor, started only for `--journey-tax-control`: the same code measured against itself.
+ */
+export type ContenderKind = 'gateway' | 'gateway-b' | 'gateway-cold' | 'floor' | 'floor-b' | 'usual';
 
 export interface StartArgs {
   kind: ContenderKind;
@@ -38,6 +42,8 @@ export interface StartArgs {
    * gateway as `npm start` loads them (SEGMENTS_FILE, CLV_MODEL_FILE) and by the floor.
    */
   insights: { segmentsFile: string; modelFile: string } | null;
+  /** For `floor-b`: ms of CPU added to each journey answer (--control-cpu-ms; floor.ts, journeyExtraCpuMs). */
+  journeyExtraCpuMs?: number;
 }
 
 /** The segments and model of the files, or an error naming the problem (as a gateway's start would). */
@@ -80,6 +86,7 @@ serveRpc({
     controlUrl = args.controlUrl;
     switch (args.kind) {
       case 'gateway':
+      case 'gateway-b':
       case 'gateway-cold': {
         const insightEnv = args.insights ? { SEGMENTS_FILE: args.insights.segmentsFile, CLV_MODEL_FILE: args.insights.modelFile } : {};
         // The load comes from one client (one API key) at hundreds of requests per second: the
@@ -132,7 +139,8 @@ serveRpc({
         const url = `http://127.0.0.1:${gateway.port}/graphql`;
         return { url, journeyUrl: url, personalizationUrl: url };
       }
-      case 'floor': {
+      case 'floor':
+      case 'floor-b': {
         let personalization: PersonalizationSettings | null = null;
         if (args.insights) {
           const { segments, clvModel } = await loadInsights(args.insights);
@@ -140,7 +148,7 @@ serveRpc({
           if (!parsed.ok || clvModel === null) throw new Error('The floor needs the default settings and a model.');
           personalization = personalizationSettings(parsed.config, clvModel, segments);
         }
-        const floor = await startFloor({ silos: args.silos, persons: args.persons, personalization });
+        const floor = await startFloor({ silos: args.silos, persons: args.persons, personalization, journeyExtraCpuMs: args.journeyExtraCpuMs ?? 0 });
         problems = floor.failures;
         close = floor.close;
         return { url: floor.url, journeyUrl: floor.journeyUrl, personalizationUrl: floor.personalizationUrl };

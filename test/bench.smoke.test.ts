@@ -73,6 +73,35 @@ describe('npm run bench -- --smoke', () => {
   }, 175_000);
 });
 
+describe('npm run bench -- --journey-tax-control', () => {
+  const run = (args: string[], timeout: number) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { cwd: REPO, timeout }, (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  it('refuses a server it cannot copy, and a CPU cost without the floor, before starting anything', async () => {
+    const wrongKind = await run(['--smoke', '--journey-tax-control=usual'], 30_000);
+    expect(wrongKind.code).not.toBe(0);
+    expect(wrongKind.stderr).toContain('--journey-tax-control takes floor or gateway');
+    expect(wrongKind.stderr).not.toContain('population of');
+    const cpuAlone = await run(['--smoke', '--control-cpu-ms=4'], 30_000);
+    expect(cpuAlone.code).not.toBe(0);
+    expect(cpuAlone.stderr).toContain('--control-cpu-ms takes a number of milliseconds from 0 to 1000, with --journey-tax-control=floor');
+  }, 65_000);
+
+  it("measures the floor against its copy, made slower by the CPU asked for: the copy's p50 is at least that much higher", async () => {
+    // The bench logs its progress, this line among it, to stderr.
+    const { code, stderr } = await run(['--smoke', '--no-pin', '--journey-tax-control=floor', '--control-cpu-ms=25'], 170_000);
+    expect(code, stderr).toBe(0);
+    const line = /journey tax only \(control: floor-b over floor, the same code but 25 ms more CPU per answer\): p99 tax (-?[\d.]+) ms pooled .*p50 tax (-?[\d.]+) ms/.exec(stderr);
+    expect(line, stderr).not.toBeNull();
+    // Every answer of the copy waits 25 ms more before it is sent: its median is later by about that.
+    expect(Number(line![2])).toBeGreaterThan(20);
+  }, 175_000);
+});
+
 describe('npm run bench:in-process', () => {
   it('measures every selection, connector call and the scoring of a customer through the real resolvers, without errors', async () => {
     const stdout = await new Promise<string>((resolve, reject) => {
@@ -85,12 +114,13 @@ describe('npm run bench:in-process', () => {
     });
     const lines = stdout.split('\n').filter((line) => / µs {2}/.test(line));
     // 6 selections, 4 connector calls, the scoring of one customer, its 7 parts, the personalization
-    // fields, and the personalization batch through the gateway and the floor.
-    expect(lines).toHaveLength(21);
+    // fields, and the personalization batch and the journey question through the gateway and the floor.
+    expect(lines).toHaveLength(23);
     expect(stdout).toContain('customer { id crm { firstName lastName email } loyalty { tier } commerce { orders(limit: 5)');
     expect(stdout).toContain('shop ordersOf, limit 5');
     expect(stdout).toMatch(/Scoring one customer \(\d+ touchpoints; RFM, lifecycle, 12-month CLV, 10 segments, in \d+\)/);
     expect(stdout).toContain('µs  customer { id lifecycle { stage } clv { value(months: 12) } segments { name } }');
     expect(stdout).toMatch(/Personalization question for 50 customers[^\n]*\n +[\d.]+ µs {2}gateway\n +[\d.]+ µs {2}floor/);
+    expect(stdout).toMatch(/Journey question for 50 customers in turn[^\n]*\n +[\d.]+ µs {2}gateway\n +[\d.]+ µs {2}floor/);
   }, 40_000);
 });
