@@ -852,6 +852,9 @@ async function memoryPhase(
 // ---------------------------------------------------------------------------------------------
 // Main
 
+/** A command-line option the bench cannot take: what was wrong and what it accepts, printed alone (exit code 2). */
+class OptionError extends Error {}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -873,19 +876,19 @@ async function main(): Promise<void> {
   const gatewayEnv: Record<string, string> = {};
   for (const pair of values['gateway-env'] ?? []) {
     const at = pair.indexOf('=');
-    if (at <= 0) throw new Error(`--gateway-env takes KEY=VALUE, got "${pair}".`);
+    if (at <= 0) throw new OptionError(`--gateway-env takes KEY=VALUE, got "${pair}".`);
     gatewayEnv[pair.slice(0, at)] = pair.slice(at + 1);
   }
   const mode = MODES[values.smoke ? 'smoke' : values.quick ? 'quick' : 'full'];
   const controlGiven = values['journey-tax-control'];
   if (controlGiven !== undefined && controlGiven !== 'floor' && controlGiven !== 'gateway') {
-    throw new Error(`--journey-tax-control takes floor or gateway (which server to measure against a second copy of itself), got "${controlGiven}".`);
+    throw new OptionError(`--journey-tax-control takes floor or gateway (which server to measure against a second copy of itself), got "${controlGiven}".`);
   }
   const control = controlGiven === undefined ? null : ({ original: controlGiven, copy: `${controlGiven}-b` } as const);
   const controlCpuGiven = values['control-cpu-ms'];
   const controlCpuMs = controlCpuGiven === undefined ? 0 : Number(controlCpuGiven);
   if (controlCpuGiven !== undefined && (control?.original !== 'floor' || !Number.isFinite(controlCpuMs) || controlCpuMs < 0 || controlCpuMs > 1000)) {
-    throw new Error(`--control-cpu-ms takes a number of milliseconds from 0 to 1000, with --journey-tax-control=floor (the floor's copy spends them on each journey answer), got "${controlCpuGiven}".`);
+    throw new OptionError(`--control-cpu-ms takes a number of milliseconds from 0 to 1000, with --journey-tax-control=floor (the floor's copy spends them on each journey answer), got "${controlCpuGiven}".`);
   }
   const out = values.out ?? join(BENCH_DIR, 'results.json');
   const started = performance.now();
@@ -1640,6 +1643,8 @@ function printTable(results: any, targets: Array<{ what: string; target: string;
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`The benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
+  // An option given wrong is the user's to mend: its message alone. Anything else is the bench's own failure.
+  if (error instanceof OptionError) process.stderr.write(`${error.message}\n`);
+  else process.stderr.write(`The benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(error instanceof OptionError ? 2 : 1);
 });
