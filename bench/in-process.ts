@@ -8,8 +8,10 @@
  *
  * It prints, per selection of the bench's question, microseconds of CPU per request, and the
  * cost of each connector call alone; then the scoring of one customer, and the personalization
- * and journey questions through the gateway beside their floors' handlers. Read it as differences: what a section, the orders, or a
- * connector adds. Options: --requests N (measured requests per line, default 20,000).
+ * and journey questions through the gateway beside their floors' handlers, and the journey
+ * question's garbage collection with requests in flight (silo answers replayed after 40 ms).
+ * Read it as differences: what a section, the orders, or a connector adds. Options: --requests N
+ * (measured requests per line, default 20,000; a tenth of that for the journey question).
  */
 import { parseArgs } from 'node:util';
 import { HeaderMap } from '@apollo/server';
@@ -45,6 +47,7 @@ import { createSiloConnectors } from '../src/server/silos.js';
 import { personalizationFloor, personalizationSettings } from './personalization-floor.js';
 import { JOURNEY_QUERY, PERSONALIZATION_QUERY, type BenchPerson } from './shared.js';
 import { journeyFloor } from './journey-floor.js';
+import { observeGc, usage, type GcKind } from './rpc.js';
 import { encodeGoldenId } from '../src/identity/golden-id.js';
 import { goldenConsent } from '../src/golden/consent.js';
 
@@ -64,12 +67,17 @@ interface Recorded {
   text: string;
 }
 
+/** How long a replayed answer waits before it is given, in ms (0: at once). Changed between lines. */
+interface ReplayLatency {
+  ms: number;
+}
+
 /**
  * A dispatcher that asks the real simulator once per distinct request and answers every later
- * identical request from memory. Only the part of undici's `request` the connectors read is
- * implemented: status, headers and a body read as text.
+ * identical request from memory, after `latency.ms`. Only the part of undici's `request` the
+ * connectors read is implemented: status, headers and a body read as text.
  */
-function replayingDispatcher(origins: Record<Source, string>): Dispatcher {
+function replayingDispatcher(origins: Record<Source, string>, latency: ReplayLatency): Dispatcher {
   const answers = new Map<string, Recorded>();
   // Each silo's API has its own path prefixes (HubSpot /crm and /communication-preferences, Open
   // Loyalty /api, Shopify /admin).
@@ -80,10 +88,14 @@ function replayingDispatcher(origins: Record<Source, string>): Dispatcher {
       const key = `${options.method} ${options.path} ${options.body ?? ''}`;
       let answer = answers.get(key);
       if (!answer) {
-        const res = await undiciRequest(originOf(options.path) + options.path, { method: options.method as 'GET', headers: options.headers, body: options.body });
+        // A connection of its own each time (`reset`): between two recordings the process can
+        // replay for minutes without turning to the event loop's socket events, and a kept-alive
+        // connection the simulator closed meanwhile failed the next recording ("connection failed").
+        const res = await undiciRequest(originOf(options.path) + options.path, { method: options.method as 'GET', headers: options.headers, body: options.body, reset: true });
         answer = { statusCode: res.statusCode, headers: res.headers, text: await res.body.text() };
         answers.set(key, answer);
       }
+      if (latency.ms > 0) await new Promise((resolve) => setTimeout(resolve, latency.ms));
       const { statusCode, headers, text } = answer;
       // SiloHttp reads a body chunk by chunk (to stop at its size cap): one chunk here.
       const chunk = Buffer.from(text);
@@ -124,7 +136,8 @@ async function main(): Promise<void> {
   const population = generatePopulation({ seed: 42, size: 500, now: new Date('2026-11-01T00:00:00Z') });
   const silos = await startDemoSilos({ population });
   const origins = Object.fromEntries((['crm', 'loyalty', 'commerce', 'analytics'] as const).map((s) => [s, silos.silos[s].baseUrl])) as Record<Source, string>;
-  const connectors = createSiloConnectors(silos.silos, { dispatcher: replayingDispatcher(origins) });
+  const latency: ReplayLatency = { ms: 0 };
+  const connectors = createSiloConnectors(silos.silos, { dispatcher: replayingDispatcher(origins, latency) });
   const parsed = parseGatewaySettings({ env: { LOG_LEVEL: 'warn' } });
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   const { services, apollo } = await createGatewayCore({ settings: parsed.config, connectors, logger: createLogger('warn', (line) => process.stderr.write(`${line}\n`)) });
@@ -158,7 +171,7 @@ async function main(): Promise<void> {
 
   await measureInsights(services, ask, person, requests);
   await measurePersonalizationBatch(services, apollo, population, parsed.config, requests);
-  await measureJourney(services, apollo, population, requests);
+  await measureJourney(services, apollo, population, requests, latency);
 
   await apollo.stop();
   await silos.close();
@@ -306,6 +319,7 @@ async function measureJourney(
   apollo: Awaited<ReturnType<typeof createGatewayCore>>['apollo'],
   population: ReturnType<typeof generatePopulation>,
   requests: number,
+  latency: ReplayLatency,
 ): Promise<void> {
   const persons = benchPersons(population).slice(0, 50);
   let next = 0;
@@ -315,7 +329,7 @@ async function measureJourney(
       httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: JOURNEY_QUERY, variables: { id: `crm:${person.crm}` } } },
       context: async () => createRequestContext(services),
     });
-    if (res.body.kind !== 'complete' || res.body.string.includes('"errors"')) throw new Error('The gateway answered the journey question with errors.');
+    if (res.body.kind !== 'complete' || res.body.string.includes('"errors"')) throw new Error(`The gateway answered the journey question with errors: ${res.body.kind === 'complete' ? res.body.string.slice(0, 600) : 'a stream'}`);
   };
   // The floor's server sends its answer as JSON too.
   const floor = async (): Promise<void> => {
@@ -329,6 +343,66 @@ async function measureJourney(
     `Journey question for ${persons.length} customers in turn (journey(first: 20) and journeySummary), per request:\n` +
       `${g.toFixed(1).padStart(8)} µs  gateway\n${f.toFixed(1).padStart(8)} µs  floor (journey-floor.ts, the same calls, touchpoints and cursors without GraphQL)\n`,
   );
+
+  latency.ms = JOURNEY_GC_LATENCY_MS;
+  const [gGc, fGc] = [await journeyGcPer1000(gateway, journeyRequests), await journeyGcPer1000(floor, journeyRequests)];
+  latency.ms = 0;
+  const gcLine = (gc: JourneyGc, who: string): string =>
+    `${gc.scavenges.toFixed(1).padStart(8)} scavenges of ${gc.scavengeMs.toFixed(1)} ms, ${gc.majors.toFixed(1)} mark-compacts of ${gc.majorMs.toFixed(1)} ms: ${gc.totalMs.toFixed(0)} ms of GC  ${who}\n`;
+  process.stdout.write(
+    `Journey question with ${JOURNEY_GC_IN_FLIGHT} in flight, each silo answer after ${JOURNEY_GC_LATENCY_MS} ms, per 1,000 requests (the collections behind the p99 tax):\n` +
+      gcLine(gGc, 'gateway') +
+      gcLine(fGc, 'floor'),
+  );
+}
+
+/** Requests in flight at a time for the GC line: about what each contender has at the bench's journey fixed rate. */
+const JOURNEY_GC_IN_FLIGHT = 4;
+/** How long each replayed silo answer waits for the GC line, in ms: the bench's silos answer in 20 to 60 ms. */
+const JOURNEY_GC_LATENCY_MS = 40;
+
+/** Garbage collection per 1,000 requests: counts of pauses, their mean length in ms, and all GC pauses in ms. */
+interface JourneyGc {
+  scavenges: number;
+  scavengeMs: number;
+  majors: number;
+  majorMs: number;
+  totalMs: number;
+}
+
+/**
+ * The GC pauses `ask` causes with {@link JOURNEY_GC_IN_FLIGHT} requests in flight, after a
+ * warm-up of a quarter as many: what the bench's fixed-rate rounds pay as latency. A scavenge
+ * lasts as long as what it finds alive, which is mostly the requests in flight, so their number
+ * matters as much as the bytes each request allocates (bench/README.md, "The journey question").
+ */
+async function journeyGcPer1000(ask: () => Promise<void>, requests: number): Promise<JourneyGc> {
+  const run = async (count: number): Promise<void> => {
+    let started = 0;
+    await Promise.all(
+      Array.from({ length: JOURNEY_GC_IN_FLIGHT }, async () => {
+        while (started < count) {
+          started += 1;
+          await ask();
+        }
+      }),
+    );
+  };
+  observeGc();
+  await run(Math.max(JOURNEY_GC_IN_FLIGHT, Math.round(requests / 4)));
+  const before = usage();
+  await run(requests);
+  const after = usage();
+  const per1000 = (value: number): number => (value * 1000) / requests;
+  const kind = (k: GcKind) => ({ count: after.gcByKind[k].count - before.gcByKind[k].count, ms: after.gcByKind[k].totalMs - before.gcByKind[k].totalMs });
+  const [minor, major] = [kind('minor'), kind('major')];
+  return {
+    scavenges: per1000(minor.count),
+    scavengeMs: minor.count > 0 ? minor.ms / minor.count : 0,
+    majors: per1000(major.count),
+    majorMs: major.count > 0 ? major.ms / major.count : 0,
+    totalMs: per1000(after.gcTotalMs - before.gcTotalMs),
+  };
 }
 
 /** The population's people with exactly one CRM, loyalty and shop record, as the bench asks about them. */

@@ -124,5 +124,7 @@ describe('npm run bench:in-process', () => {
     expect(stdout).toContain('µs  customer { id lifecycle { stage } clv { value(months: 12) } segments { name } }');
     expect(stdout).toMatch(/Personalization question for 50 customers[^\n]*\n +[\d.]+ µs {2}gateway\n +[\d.]+ µs {2}floor/);
     expect(stdout).toMatch(/Journey question for 50 customers in turn[^\n]*\n +[\d.]+ µs {2}gateway\n +[\d.]+ µs {2}floor/);
+    // The journey's collections with 4 requests in flight: 20 requests each may run no scavenge, but the lines are there.
+    expect(stdout).toMatch(/Journey question with 4 in flight, each silo answer after 40 ms, per 1,000 requests[^\n]*\n( +[\d.]+ scavenges of [\d.]+ ms, [\d.]+ mark-compacts of [\d.]+ ms: \d+ ms of GC {2}(gateway|floor)\n){2}/);
   }, 40_000);
 });
