@@ -47,7 +47,7 @@ import { createSiloConnectors } from '../src/server/silos.js';
 import { personalizationFloor, personalizationSettings } from './personalization-floor.js';
 import { JOURNEY_QUERY, PERSONALIZATION_QUERY, type BenchPerson } from './shared.js';
 import { journeyFloor } from './journey-floor.js';
-import { observeGc, usage, type GcKind } from './rpc.js';
+import { gcPausesBetween, observeGc, usage } from './rpc.js';
 import { encodeGoldenId } from '../src/identity/golden-id.js';
 import { goldenConsent } from '../src/golden/consent.js';
 
@@ -372,9 +372,9 @@ interface JourneyGc {
 
 /**
  * The GC pauses `ask` causes with {@link JOURNEY_GC_IN_FLIGHT} requests in flight, after a
- * warm-up of a quarter as many: what the bench's fixed-rate rounds pay as latency. A scavenge
- * lasts as long as what it finds alive, which is mostly the requests in flight, so their number
- * matters as much as the bytes each request allocates (bench/README.md, "The journey question").
+ * warm-up of a quarter as many: what the bench's fixed-rate rounds pay as latency. How often a
+ * scavenge comes follows the bytes each request allocates; how long it lasts, what it finds
+ * alive, mostly the requests in flight (bench/README.md, "The journey question").
  */
 async function journeyGcPer1000(ask: () => Promise<void>, requests: number): Promise<JourneyGc> {
   const run = async (count: number): Promise<void> => {
@@ -394,13 +394,12 @@ async function journeyGcPer1000(ask: () => Promise<void>, requests: number): Pro
   await run(requests);
   const after = usage();
   const per1000 = (value: number): number => (value * 1000) / requests;
-  const kind = (k: GcKind) => ({ count: after.gcByKind[k].count - before.gcByKind[k].count, ms: after.gcByKind[k].totalMs - before.gcByKind[k].totalMs });
-  const [minor, major] = [kind('minor'), kind('major')];
+  const { minor, major } = gcPausesBetween(before, after);
   return {
     scavenges: per1000(minor.count),
-    scavengeMs: minor.count > 0 ? minor.ms / minor.count : 0,
+    scavengeMs: minor.count > 0 ? minor.totalMs / minor.count : 0,
     majors: per1000(major.count),
-    majorMs: major.count > 0 ? major.ms / major.count : 0,
+    majorMs: major.count > 0 ? major.totalMs / major.count : 0,
     totalMs: per1000(after.gcTotalMs - before.gcTotalMs),
   };
 }

@@ -247,6 +247,16 @@ export function usage(): Usage {
   };
 }
 
+/** A process's GC pauses by kind between two `usage` readings: counts and totals of the interval, the longest in it. */
+export function gcPausesBetween(before: Usage, after: Usage): Record<GcKind, GcPauses> {
+  return Object.fromEntries(
+    (Object.keys(after.gcByKind) as GcKind[]).map((kind) => {
+      const [a, b] = [before.gcByKind[kind], after.gcByKind[kind]];
+      return [kind, { count: b.count - a.count, totalMs: b.totalMs - a.totalMs, maxMs: b.maxMs }];
+    }),
+  ) as Record<GcKind, GcPauses>;
+}
+
 function takeLoopDelayMax(): number {
   if (!loopDelay) return 0;
   const max = loopDelay.max / 1e6;

@@ -34,7 +34,7 @@ import { parseGatewaySettings } from '../src/server/config.js';
 import { createGatewayCore } from '../src/server/server.js';
 import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.js';
 import { createLogger } from '../src/shared/logger.js';
-import { BENCH_DIR, REPO_DIR, hasTaskset, observeGc, pin as pinProcess, spawnChild, usage as ownUsage, type Child, type GcKind, type GcPauses, type Usage } from './rpc.js';
+import { BENCH_DIR, REPO_DIR, gcPausesBetween, hasTaskset, observeGc, pin as pinProcess, spawnChild, usage as ownUsage, type Child, type GcKind, type GcPauses, type Usage } from './rpc.js';
 import type { ChildUsage, ContenderKind, StartArgs } from './server-child.js';
 import {
   BENCH_HEADERS,
@@ -527,15 +527,6 @@ async function alternate(
   return { aggregates: Object.fromEntries([...runs].map(([kind, list]) => [kind, aggregate(list)])), runs };
 }
 
-/** A process's GC pauses by kind between two `usage` readings: counts and totals of the interval, the longest in it. */
-function gcPausesBetween(before: Usage, after: Usage): Record<GcKind, GcPauses> {
-  return Object.fromEntries(
-    (Object.keys(after.gcByKind) as GcKind[]).map((kind) => {
-      const [a, b] = [before.gcByKind[kind], after.gcByKind[kind]];
-      return [kind, { count: b.count - a.count, totalMs: b.totalMs - a.totalMs, maxMs: b.maxMs }];
-    }),
-  ) as Record<GcKind, GcPauses>;
-}
 
 /** "minor 41 x 0.9 ms, max 4 ms; major 2, max 31 ms; ...": a run's GC pauses of each kind that occurred. */
 function gcKindsLine(byKind: Record<GcKind, GcPauses>): string {
