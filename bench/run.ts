@@ -527,7 +527,6 @@ async function alternate(
   return { aggregates: Object.fromEntries([...runs].map(([kind, list]) => [kind, aggregate(list)])), runs };
 }
 
-
 /** "minor 41 x 0.9 ms, max 4 ms; major 2, max 31 ms; ...": a run's GC pauses of each kind that occurred. */
 function gcKindsLine(byKind: Record<GcKind, GcPauses>): string {
   return (Object.entries(byKind) as Array<[GcKind, GcPauses]>)
