@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, type JourneyCursorState } from './cursor.js';
@@ -189,6 +189,36 @@ describe('the journey cursor', () => {
       expect(message).not.toContain(text.slice(0, 12));
       expect(message).not.toContain('garbage');
     }
+  });
+
+  it('is the documented text: the payload JSON in base64url, a dot, its HMAC-SHA256', () => {
+    const state: JourneyCursorState = { ...STATE, positions: { ...STATE.positions, 'analytics.logins': { kind: 'next', key: { at: 1700000000000, source: 'analytics', sourceId: 'v9', id: 'analytics:login:v9' } } } };
+    const wire = {
+      v: 1,
+      g: STATE.goldenId,
+      f: createHash('sha256').update(FILTER).digest('base64url').slice(0, 16),
+      k: [
+        [1775001600000, 's', '4501', 'commerce:order:4501'],
+        [1775001500000, 'a', '77', 'analytics:visit:77'],
+        [1700000000000, 'a', 'v9', 'analytics:login:v9'],
+      ],
+      p: { cc: -1, lt: 0, so: 0, av: 1 },
+      n: { al: 2 },
+    };
+    const payload = Buffer.from(JSON.stringify(wire)).toString('base64url');
+    expect(encodeCursor(state, SECRET)).toBe(`${payload}.${createHmac('sha256', SECRET).update(payload).digest('base64url')}`);
+  });
+
+  it('tells filters apart however many other filters were asked before', () => {
+    const made = encodeCursor(STATE, SECRET);
+    // More filters than the digests the encoder remembers: it starts over, and still tells them apart.
+    const others = Array.from({ length: 1500 }, (_, i) => `[["storePurchase"],[],${i},null]`);
+    for (const filterKey of others) encodeCursor({ ...STATE, filterKey }, SECRET);
+    expect(encodeCursor(STATE, SECRET)).toBe(made);
+    expect(decodeCursor(made, SCOPE)).toEqual(STATE);
+    const another = encodeCursor({ ...STATE, filterKey: others[7]! }, SECRET);
+    expect(rejection(() => decodeCursor(another, SCOPE))).toEqual(ELSEWHERE);
+    expect(decodeCursor(another, { ...SCOPE, filterKey: others[7]! }).filterKey).toBe(others[7]);
   });
 
   it('refuses to sign with an empty secret', () => {

@@ -88,18 +88,17 @@ interface Wire {
  */
 export function encodeCursor(state: JourneyCursorState, secret: CursorSecret): string {
   const keys: WireKey[] = [];
-  const index = new Map<string, number>();
   const p: Record<string, number> = {};
-  const n: Record<string, number> = {};
+  let n: Record<string, number> | undefined;
+  // Streams share a key (after an edge, every stream read part way is at it): a linear scan of
+  // the few keys so far finds it, where a Map of serialized keys cost more than the rest together.
   const keyIndex = ({ at, source, sourceId, id }: TouchpointKey): number => {
-    const wire: WireKey = [at, SOURCE_CODES[source], sourceId, id];
-    const text = JSON.stringify(wire);
-    let i = index.get(text);
-    if (i === undefined) {
-      i = keys.push(wire) - 1;
-      index.set(text, i);
+    const code = SOURCE_CODES[source];
+    for (let i = 0; i < keys.length; i++) {
+      const known = keys[i]!;
+      if (known[0] === at && known[1] === code && known[2] === sourceId && known[3] === id) return i;
     }
-    return i;
+    return keys.push([at, code, sourceId, id]) - 1;
   };
   for (const stream of JOURNEY_STREAMS) {
     const position = state.positions[stream];
@@ -112,14 +111,14 @@ export function encodeCursor(state: JourneyCursorState, secret: CursorSecret): s
         p[STREAM_CODES[stream]] = keyIndex(position.key);
         break;
       case 'next':
-        n[STREAM_CODES[stream]] = keyIndex(position.key);
+        (n ??= {})[STREAM_CODES[stream]] = keyIndex(position.key);
         break;
       default:
         assertNever(position, 'stream position');
     }
   }
   const wire: Wire = { v: VERSION, g: state.goldenId, f: filterHash(state.filterKey), k: keys, p };
-  if (Object.keys(n).length > 0) wire.n = n;
+  if (n !== undefined) wire.n = n;
   const payload = Buffer.from(JSON.stringify(wire), 'utf8').toString('base64url');
   return `${payload}.${signature(payload, secret)}`;
 }
@@ -207,5 +206,19 @@ function signature(payload: string, secret: CursorSecret): string {
 
 /** A short digest of the filter key: the cursor only has to tell filters apart, not hold one. */
 function filterHash(filterKey: string): string {
-  return createHash('sha256').update(filterKey).digest('base64url').slice(0, 16);
+  let hash = FILTER_HASHES.get(filterKey);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(filterKey).digest('base64url').slice(0, 16);
+    // Filters are the clients' to choose: the memo is bounded, and starts over when full.
+    if (FILTER_HASHES.size >= MAX_FILTER_HASHES) FILTER_HASHES.clear();
+    FILTER_HASHES.set(filterKey, hash);
+  }
+  return hash;
 }
+
+/**
+ * filterHash's memo: every edge of a page carries its filter's digest, and a page's 20 to 100
+ * cursors would each hash the same key again (a SHA-256 is a fifth of a cursor's cost).
+ */
+const FILTER_HASHES = new Map<string, string>();
+const MAX_FILTER_HASHES = 1024;
