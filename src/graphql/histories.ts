@@ -5,10 +5,10 @@
  * started only when a field needs it, so a field that needs the loyalty receipts alone calls
  * the loyalty program alone.
  */
-import type { JourneyPoint, JourneyWindow } from '../../connectors/types.js';
+import type { JourneyPoint } from '../../connectors/types.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { planJourney, type JourneyFilterSpec } from '../journey/filter.js';
-import { memoryReader, RECORD_STREAMS, type JourneyReader, type JourneyReaders, type JourneyReadResult } from '../journey/page.js';
+import { memoryReader, RECORD_STREAMS, type JourneyReader, type JourneyReaders } from '../journey/page.js';
 import { JOURNEY_STREAMS, type JourneyStream, type TouchpointRecord } from '../journey/touchpoint.js';
 import { SourceError } from '../shared/errors.js';
 import type { RequestContext } from './context.js';
@@ -56,25 +56,23 @@ export function withWholeHistories(readers: JourneyReaders, customer: CustomerPa
   const histories = ctx.journeyHistories?.get(customer);
   if (!histories) return readers;
   const served: { -readonly [S in JourneyStream]?: JourneyReader<S> } = { ...readers };
+  const sortedOnce = (ctx.journeyHistoryReaders ??= new Map());
   for (const stream of JOURNEY_STREAMS) {
     const history = histories.get(stream);
     if (!history || !readers[stream]) continue;
     // Sorted once per history, however many reads and pages ask it.
-    let reader = HISTORY_READERS.get(history);
+    let reader = sortedOnce.get(history);
     if (reader === undefined) {
       const paged = !RECORD_STREAMS.has(stream);
       reader = history.then((touchpoints) => memoryReader(touchpoints, { paged }));
       reader.catch(() => undefined);
-      HISTORY_READERS.set(history, reader);
+      sortedOnce.set(history, reader);
     }
     const ready = reader;
     served[stream] = async (window) => (await ready)(window);
   }
   return served;
 }
-
-/** The reader over each whole history (a request's own promise: gone with the request). */
-const HISTORY_READERS = new WeakMap<Promise<TouchpointRecord[]>, Promise<(window: JourneyWindow) => Promise<JourneyReadResult>>>();
 
 /**
  * The touchpoints of the given histories that could be read, and the failures of those that
