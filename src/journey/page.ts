@@ -153,17 +153,23 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
    */
   const positionsAt = (key: TouchpointKey): StreamPositions => {
     const next: { [S in JourneyStream]?: StreamPosition } = {};
+    // One position object for every stream that stands after this edge (a page makes a cursor per edge).
+    const afterKey: StreamPosition = { kind: 'after', key };
+    const afterFurthest = (before: StreamPosition | undefined): StreamPosition => {
+      const at = furthest(before, key);
+      return at === key ? afterKey : { kind: 'after', key: at };
+    };
     for (const stream of streams) {
       const outcome = outcomes.get(stream);
       const before = positions?.[stream];
       if (outcome === undefined || outcome.status === 'failed') {
         if (before !== undefined) next[stream] = before;
       } else if (outcome.read === 'complete') {
-        const after = outcome.kept.find((entry) => compareKeys(entry.key, key) > 0);
-        if (after === undefined) next[stream] = { kind: 'end' };
-        else next[stream] = RECORD_STREAMS.has(stream) ? { kind: 'next', key: after.key } : { kind: 'after', key: furthest(before, key) };
+        const after = firstAfter(outcome.kept, key);
+        if (after === undefined) next[stream] = AT_END;
+        else next[stream] = RECORD_STREAMS.has(stream) ? { kind: 'next', key: after.key } : afterFurthest(before);
       } else {
-        next[stream] = { kind: 'after', key: furthest(before, key) };
+        next[stream] = afterFurthest(before);
       }
     }
     return next;
@@ -189,7 +195,7 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
     for (const stream of streams) {
       const outcome = outcomes.get(stream);
       const before = positions?.[stream];
-      if (outcome?.status === 'answered' && outcome.read === 'complete' && outcome.kept.length === 0) kept[stream] = { kind: 'end' };
+      if (outcome?.status === 'answered' && outcome.read === 'complete' && outcome.kept.length === 0) kept[stream] = AT_END;
       else if (before !== undefined) kept[stream] = before;
     }
     endCursor = encodeCursor({ goldenId: request.cursor.goldenId, filterKey: request.cursor.filterKey, positions: kept }, request.cursor.secret);
@@ -365,6 +371,15 @@ async function readStream(stream: JourneyStream, request: JourneyPageRequest): P
     from = last;
     limit = Math.min(MAX_LIMIT, Math.max(needed - kept.length + 1, limit * 2));
   }
+}
+
+/** The position of a stream with nothing left for the filter: one object for every cursor. */
+const AT_END: StreamPosition = Object.freeze({ kind: 'end' });
+
+/** The first of `kept` (in journey order) that comes after `key`, if any. */
+function firstAfter(kept: readonly Entry[], key: TouchpointKey): Entry | undefined {
+  for (const entry of kept) if (compareKeys(entry.key, key) > 0) return entry;
+  return undefined;
 }
 
 /**
