@@ -9,7 +9,8 @@
  * taskset and two cores or more, the load generator runs on core 0, every server on core 1, the
  * simulators on cores 2+ (on core 0 with the load generator when there are only two).
  *
- * Options: --quick, --smoke, --out FILE (default bench/results.json), --no-pin, --profile (CPU
+ * Options: --quick, --smoke, --out FILE (default bench/results.json for a full run,
+ * bench/results-quick.json or results-smoke.json otherwise), --no-pin, --profile (CPU
  * profiles of the saturation runs, in bench/profiles/), --gateway-env KEY=VALUE (a gateway setting
  * to try), --saturation-only (phase 1 alone), --journey-tax-only (the journey question's latency
  * tax alone, after the answer checks: for working on its tail), --journey-tax-control=floor|gateway
@@ -880,7 +881,9 @@ async function main(): Promise<void> {
   if (controlCpuGiven !== undefined && (control?.original !== 'floor' || !Number.isFinite(controlCpuMs) || controlCpuMs < 0 || controlCpuMs > 1000)) {
     throw new OptionError(`--control-cpu-ms takes a number of milliseconds from 0 to 1000, with --journey-tax-control=floor (the floor's copy spends them on each journey answer), got "${controlCpuGiven}".`);
   }
-  const out = values.out ?? join(BENCH_DIR, 'results.json');
+  // bench/results.json is the full run's, kept in the repository; a quick or smoke run writes
+  // beside it (untracked) rather than over it.
+  const out = values.out ?? join(BENCH_DIR, mode.name === 'full' ? 'results.json' : `results-${mode.name}.json`);
   const started = performance.now();
   // This process's event-loop stalls, printed with each fixed-rate round (the load generator's own).
   observeGc();
