@@ -33,6 +33,7 @@ import { encodeGoldenId } from '../src/identity/golden-id.js';
 import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.js';
 import { createLogger } from '../src/shared/logger.js';
 import { journeyFloor } from './journey-floor.js';
+import { startJourneyFloorThroughGraphql } from './journey-floor-graphql.js';
 import { personalizationFloor, type PersonalizationSettings } from './personalization-floor.js';
 import type { BenchPerson } from './shared.js';
 
@@ -129,6 +130,12 @@ export async function startFloor(options: {
    * per request costs at the p99 of the same code.
    */
   journeyExtraCpuMs?: number;
+  /**
+   * Answer the journey question through Apollo Server and graphql-js (journey-floor-graphql.ts):
+   * false but for the bench's `floor-graphql` (`--graphql-floor`), which reads what the GraphQL
+   * layer alone costs at the p99.
+   */
+  journeyThroughGraphql?: boolean;
 }): Promise<Floor> {
   const { silos } = options;
   const extraCpuMs = options.journeyExtraCpuMs ?? 0;
@@ -156,6 +163,7 @@ export async function startFloor(options: {
   const connectors = createSiloConnectors(silos, { logger: createLogger('warn', (line) => process.stderr.write(`[floor] ${line}\n`)) });
   const cursorSecret = randomBytes(32);
   const personalize = options.personalization ? personalizationFloor(connectors, options.personalization) : null;
+  const throughGraphql = options.journeyThroughGraphql ? await startJourneyFloorThroughGraphql(connectors, cursorSecret) : null;
 
   async function contact(id: string): Promise<unknown[]> {
     const body = await call(crm, 'POST', BATCH_READ_PATH, crmHeaders, { properties: CONTACT_PROPERTIES, inputs: [{ id }] });
@@ -220,6 +228,20 @@ export async function startFloor(options: {
       return;
     }
     const goldenId = encodeGoldenId({ source: 'crm', id: person.crm });
+    if (url.pathname === '/journey' && throughGraphql) {
+      throughGraphql.answer(person).then(
+        (text) => {
+          if (extraCpuMs > 0) spin(extraCpuMs);
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+          res.end(text);
+        },
+        (error: unknown) => {
+          failures += 1;
+          send(502, { errors: [{ message: (error as Error).message }] });
+        },
+      );
+      return;
+    }
     if (url.pathname === '/journey') {
       journeyFloor(connectors, person, goldenId, cursorSecret).then(
         (customer) => {
@@ -264,7 +286,7 @@ export async function startFloor(options: {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await Promise.all([crm.pool.close(), loyalty.pool.close(), shop.pool.close(), closeSiloConnectors(connectors)]);
+      await Promise.all([crm.pool.close(), loyalty.pool.close(), shop.pool.close(), closeSiloConnectors(connectors), throughGraphql?.stop()]);
     },
   };
 }

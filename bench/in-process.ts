@@ -8,7 +8,8 @@
  *
  * It prints, per selection of the bench's question, microseconds of CPU per request, and the
  * cost of each connector call alone; then the scoring of one customer, and the personalization
- * and journey questions through the gateway beside their floors' handlers, and the journey
+ * and journey questions through the gateway beside their floors' handlers (the journey floor also
+ * through Apollo Server and graphql-js alone, journey-floor-graphql.ts), and the journey
  * question's garbage collection with requests in flight (silo answers replayed after 40 ms).
  * Read it as differences: what a section, the orders, or a connector adds. Options: --requests N
  * (measured requests per line, default 20,000; a tenth of that for the journey question).
@@ -47,7 +48,9 @@ import { createSiloConnectors } from '../src/server/silos.js';
 import { personalizationFloor, personalizationSettings } from './personalization-floor.js';
 import { JOURNEY_QUERY, PERSONALIZATION_QUERY, type BenchPerson } from './shared.js';
 import { journeyFloor } from './journey-floor.js';
+import { startJourneyFloorThroughGraphql } from './journey-floor-graphql.js';
 import { gcPausesBetween, observeGc, usage } from './rpc.js';
+import { percentile } from './load.js';
 import { encodeGoldenId } from '../src/identity/golden-id.js';
 import { goldenConsent } from '../src/golden/consent.js';
 
@@ -336,22 +339,29 @@ async function measureJourney(
     const person = persons[next++ % persons.length]!;
     void JSON.stringify({ data: { customer: await journeyFloor(services.connectors, person, encodeGoldenId({ source: 'crm', id: person.crm }), services.cursorKey) } });
   };
+  // The floor's answer through Apollo Server and graphql-js: what the GraphQL layer alone adds.
+  const throughGraphql = await startJourneyFloorThroughGraphql(services.connectors, services.cursorKey);
+  const floorGraphql = async (): Promise<void> => void (await throughGraphql.answer(persons[next++ % persons.length]!));
   // A journey request costs some 30 profile requests: fewer of them measure as long.
   const journeyRequests = Math.max(20, Math.round(requests / 10));
-  const [g, f] = [await cpuMicrosPer(gateway, journeyRequests), await cpuMicrosPer(floor, journeyRequests)];
+  const [g, q, f] = [await cpuMicrosPer(gateway, journeyRequests), await cpuMicrosPer(floorGraphql, journeyRequests), await cpuMicrosPer(floor, journeyRequests)];
   process.stdout.write(
     `Journey question for ${persons.length} customers in turn (journey(first: 20) and journeySummary), per request:\n` +
-      `${g.toFixed(1).padStart(8)} µs  gateway\n${f.toFixed(1).padStart(8)} µs  floor (journey-floor.ts, the same calls, touchpoints and cursors without GraphQL)\n`,
+      `${g.toFixed(1).padStart(8)} µs  gateway\n` +
+      `${q.toFixed(1).padStart(8)} µs  floor through GraphQL (journey-floor-graphql.ts: the floor's answer through Apollo Server and graphql-js)\n` +
+      `${f.toFixed(1).padStart(8)} µs  floor (journey-floor.ts, the same calls, touchpoints and cursors without GraphQL)\n`,
   );
 
   latency.ms = JOURNEY_GC_LATENCY_MS;
-  const [gGc, fGc] = [await journeyGcPer1000(gateway, journeyRequests), await journeyGcPer1000(floor, journeyRequests)];
+  const [gGc, qGc, fGc] = [await journeyGcPer1000(gateway, journeyRequests), await journeyGcPer1000(floorGraphql, journeyRequests), await journeyGcPer1000(floor, journeyRequests)];
   latency.ms = 0;
+  await throughGraphql.stop();
   const gcLine = (gc: JourneyGc, who: string): string =>
-    `${gc.scavenges.toFixed(1).padStart(8)} scavenges of ${gc.scavengeMs.toFixed(1)} ms, ${gc.majors.toFixed(1)} mark-compacts of ${gc.majorMs.toFixed(1)} ms: ${gc.totalMs.toFixed(0)} ms of GC  ${who}\n`;
+    `${gc.scavenges.toFixed(1).padStart(8)} scavenges of ${gc.scavengeMs.toFixed(1)} ms, ${gc.majors.toFixed(1)} mark-compacts of ${gc.majorMs.toFixed(1)} ms: ${gc.totalMs.toFixed(0)} ms of GC; latency p50 ${gc.p50Ms.toFixed(1)}, p99 ${gc.p99Ms.toFixed(1)} ms  ${who}\n`;
   process.stdout.write(
-    `Journey question with ${JOURNEY_GC_IN_FLIGHT} in flight, each silo answer after ${JOURNEY_GC_LATENCY_MS} ms, per 1,000 requests (the collections behind the p99 tax):\n` +
+    `Journey question with ${JOURNEY_GC_IN_FLIGHT} in flight, each silo answer after ${JOURNEY_GC_LATENCY_MS} ms, per 1,000 requests (the collections behind the p99 tax), and each request's time to its answer:\n` +
       gcLine(gGc, 'gateway') +
+      gcLine(qGc, 'floor through GraphQL') +
       gcLine(fGc, 'floor'),
   );
 }
@@ -368,6 +378,9 @@ interface JourneyGc {
   majors: number;
   majorMs: number;
   totalMs: number;
+  /** Each request's time from asking to its answer, in ms: the median and the 99th percentile. */
+  p50Ms: number;
+  p99Ms: number;
 }
 
 /**
@@ -377,19 +390,23 @@ interface JourneyGc {
  * alive, mostly the requests in flight (bench/README.md, "The journey question").
  */
 async function journeyGcPer1000(ask: () => Promise<void>, requests: number): Promise<JourneyGc> {
+  const latencies: number[] = [];
   const run = async (count: number): Promise<void> => {
     let started = 0;
     await Promise.all(
       Array.from({ length: JOURNEY_GC_IN_FLIGHT }, async () => {
         while (started < count) {
           started += 1;
+          const at = performance.now();
           await ask();
+          latencies.push(performance.now() - at);
         }
       }),
     );
   };
   observeGc();
   await run(Math.max(JOURNEY_GC_IN_FLIGHT, Math.round(requests / 4)));
+  latencies.length = 0;
   const before = usage();
   await run(requests);
   const after = usage();
@@ -401,6 +418,8 @@ async function journeyGcPer1000(ask: () => Promise<void>, requests: number): Pro
     majors: per1000(major.count),
     majorMs: major.count > 0 ? major.totalMs / major.count : 0,
     totalMs: per1000(after.gcTotalMs - before.gcTotalMs),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
   };
 }
 

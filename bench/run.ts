@@ -16,7 +16,9 @@
  * tax alone, after the answer checks: for working on its tail), --journey-tax-control=floor|gateway
  * (the same phase with a second copy of the floor or of the gateway in the gateway's place: what
  * the method reads as a tax between two servers running the same code; with --control-cpu-ms=N the
- * floor's copy spends N ms more CPU on each answer), --memory-only (phase 5 alone),
+ * floor's copy spends N ms more CPU on each answer), --graphql-floor (with --journey-tax-only: a
+ * third server, the floor's answer through Apollo Server and graphql-js, journey-floor-graphql.ts,
+ * the three sharing the rate), --memory-only (phase 5 alone),
  * --server-node-flags="F" (Node
  * flags for every contender instead of the bench:in-process script's). Targets are reported, not
  * enforced: the exit code is 0 whatever the figures.
@@ -276,9 +278,9 @@ function contenderAsk(kind: ContenderKind, url: string, query = PROFILE_QUERY): 
   return (id) => ({ method: 'POST', path, body: JSON.stringify({ query, variables: { id } }) });
 }
 
-/** The floor and its second copy take their customer ids in the query string. */
+/** The floor, its second copy and the floor through GraphQL take their customer ids in the query string. */
 function isFloor(kind: ContenderKind): boolean {
-  return kind === 'floor' || kind === 'floor-b';
+  return kind === 'floor' || kind === 'floor-b' || kind === 'floor-graphql';
 }
 
 /**
@@ -592,14 +594,18 @@ async function journeyLatencyTax(
   floor: Contender,
   ids: readonly string[],
   latency: SiloLatency,
-  /** The two servers loaded together, when not the gateway and the floor (--journey-tax-control). */
-  measured: readonly [Contender, Contender] = [gateway, floor],
+  /**
+   * The servers loaded together, when not the gateway and the floor: two copies of one
+   * (--journey-tax-control), or the gateway, the floor through GraphQL and the floor
+   * (--graphql-floor). They share the fixed rate equally.
+   */
+  measured: readonly Contender[] = [gateway, floor],
 ): Promise<{ floorMax: RunSummary; rate: number; ratePerContender: number; phase: Awaited<ReturnType<typeof interleaved>> }> {
   await h.silos.call('setLatency', latency);
   // With latency a request waits on the silos: twice the connections keep the floor busy.
   const floorMax = await measure(h, floor, () => saturate(floor.url, shapeFor(floor, ids), { next: 0 }, 2 * mode.journeyConnections, Math.max(mode.runS, 1)));
   const rate = Math.max(1, Math.round(floorMax.rps / 2));
-  const ratePerContender = Math.max(1, Math.round(rate / 2));
+  const ratePerContender = Math.max(1, Math.round(rate / measured.length));
   log(
     `journey: the floor's maximum with latency ${floorMax.rps.toFixed(0)} req/s` +
       (floorMax.failed > 0 ? ` (${floorMax.failed} failed)` : '') +
@@ -624,6 +630,41 @@ async function journeyLatencyTax(
 function pooledTax(phase: { runs: Map<ContenderKind, RunSummary[]> }, p: number, [taxed, base]: readonly [ContenderKind, ContenderKind] = ['gateway', 'floor']): number {
   const all = (kind: ContenderKind) => runsOf(phase, kind).flatMap((run) => run.latencies);
   return percentile(all(taxed), p) - percentile(all(base), p);
+}
+
+/**
+ * `--journey-tax-only --graphql-floor`: the journey's fixed-rate rounds with three servers
+ * interleaved, sharing the rate (a sixth of the floor's maximum each): the gateway, the floor
+ * through GraphQL (its answer through Apollo Server and graphql-js, journey-floor-graphql.ts) and
+ * the floor. Prints the p99 and p50 taxes of each pair: what the GraphQL layer alone costs over
+ * the hand-written handler, and what the gateway's own code costs over that layer. The floor
+ * through GraphQL is asked every load customer first (warming it as the answer checks warmed
+ * the others), and its answers are compared with the floor's; customers on whom they differ
+ * are left out of the load.
+ */
+async function journeyTaxWithGraphqlFloor(
+  h: Harness,
+  mode: Mode,
+  gateway: Contender,
+  floor: Contender,
+  floorGraphql: Contender,
+  ids: readonly string[],
+  journeyOf: (customer: unknown) => string,
+  latency: SiloLatency,
+): Promise<void> {
+  const same: string[] = [];
+  await inParallel(ids, 8, async (id) => {
+    const [q, f] = await Promise.all([ask(floorGraphql, id), ask(floor, id)]);
+    if (q.status === 200 && !q.body?.errors && journeyOf(q.body?.data?.customer) === journeyOf(f.body?.data?.customer)) same.push(id);
+  });
+  log(`journey: floor through GraphQL = floor for ${same.length}/${ids.length} customers`);
+  if (same.length < Math.max(3, ids.length / 2)) throw new Error('The floor through GraphQL and the floor disagree on most customers: the comparison would not be the same question.');
+  const kept = ids.filter((id) => same.includes(id));
+  const tax = await journeyLatencyTax(h, mode, gateway, floor, kept, latency, [gateway, floorGraphql, floor]);
+  const line = (pair: readonly [ContenderKind, ContenderKind]): string =>
+    `${pair[0]} over ${pair[1]}: p99 tax ${pooledTax(tax.phase, 99, pair).toFixed(2)} ms pooled (median of the rounds ${roundsTax(tax.phase, 99, pair).toFixed(2)} ms), p50 tax ${pooledTax(tax.phase, 50, pair).toFixed(2)} ms`;
+  log(`journey tax only, three servers at ${tax.ratePerContender} req/s each (${tax.rate} in all):`);
+  for (const pair of [['gateway', 'floor'], ['floor-graphql', 'floor'], ['gateway', 'floor-graphql']] as const) log(`  ${line(pair)}`);
 }
 
 /** The median over rounds of the round's gateway percentile minus the floor's (printed beside the pooled tax). */
@@ -858,6 +899,7 @@ async function main(): Promise<void> {
       'journey-tax-only': { type: 'boolean', default: false },
       'journey-tax-control': { type: 'string' },
       'control-cpu-ms': { type: 'string' },
+      'graphql-floor': { type: 'boolean', default: false },
       'memory-only': { type: 'boolean', default: false },
       'server-node-flags': { type: 'string' },
       'gateway-env': { type: 'string', multiple: true },
@@ -880,6 +922,10 @@ async function main(): Promise<void> {
   const controlCpuMs = controlCpuGiven === undefined ? 0 : Number(controlCpuGiven);
   if (controlCpuGiven !== undefined && (control?.original !== 'floor' || !Number.isFinite(controlCpuMs) || controlCpuMs < 0 || controlCpuMs > 1000)) {
     throw new OptionError(`--control-cpu-ms takes a number of milliseconds from 0 to 1000, with --journey-tax-control=floor (the floor's copy spends them on each journey answer), got "${controlCpuGiven}".`);
+  }
+  const graphqlFloor = values['graphql-floor'];
+  if (graphqlFloor && (!values['journey-tax-only'] || control)) {
+    throw new OptionError('--graphql-floor goes with --journey-tax-only, without --journey-tax-control (it adds the floor through Apollo Server and graphql-js to the gateway and the floor).');
   }
   // bench/results.json is the full run's, kept in the repository; a quick or smoke run writes
   // beside it (untracked) rather than over it.
@@ -945,7 +991,7 @@ async function main(): Promise<void> {
     }
     const silos = spawnSilos('silos');
 
-    const kinds: ContenderKind[] = ['gateway', 'floor', 'usual', 'gateway-cold', ...(control ? [control.copy] : [])];
+    const kinds: ContenderKind[] = ['gateway', 'floor', 'usual', 'gateway-cold', ...(control ? [control.copy] : []), ...(graphqlFloor ? (['floor-graphql'] as const) : [])];
     const serverChildren = new Map(kinds.map((kind) => [kind, spawnServer(kind)]));
     // Children inherit their parent's CPU affinity when spawned: pin this process only now.
     if (cpu) pinProcess(process.pid, cpu.load);
@@ -1065,6 +1111,10 @@ async function main(): Promise<void> {
       // cache filled with the same customers), then measured in the gateway's place.
       const pair: readonly [ContenderKind, ContenderKind] = control ? [control.copy, control.original] : ['gateway', 'floor'];
       if (control) await inParallel(journeyIds, 8, async (id) => void (await ask(journeyContenders.get(control.copy)!, id)));
+      if (graphqlFloor) {
+        await journeyTaxWithGraphqlFloor(h, mode, JG, JF, journeyContenders.get('floor-graphql')!, journeyIds, journeyOf, latency);
+        return;
+      }
       const tax = await journeyLatencyTax(h, mode, JG, JF, journeyIds, latency, [journeyContenders.get(pair[0])!, journeyContenders.get(pair[1])!]);
       log(
         `journey tax only${control ? ` (control: ${pair[0]} over ${pair[1]}, the same code${controlCpuMs > 0 ? ` but ${controlCpuMs} ms more CPU per answer` : ''})` : ''}: p99 tax ${pooledTax(tax.phase, 99, pair).toFixed(2)} ms pooled (median of the rounds ${roundsTax(tax.phase, 99, pair).toFixed(2)} ms), ` +

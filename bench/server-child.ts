@@ -27,8 +27,10 @@ import { startUsual } from './usual.js';
 /**
  * The servers a run can start. `gateway-b` and `floor-b` are second copies of the gateway and the
  * floor, started only for `--journey-tax-control`: the same code measured against itself.
+ * `floor-graphql` is the floor answering the journey through Apollo Server and graphql-js
+ * (journey-floor-graphql.ts), started only for `--graphql-floor`.
  */
-export type ContenderKind = 'gateway' | 'gateway-b' | 'gateway-cold' | 'floor' | 'floor-b' | 'usual';
+export type ContenderKind = 'gateway' | 'gateway-b' | 'gateway-cold' | 'floor' | 'floor-b' | 'floor-graphql' | 'usual';
 
 export interface StartArgs {
   kind: ContenderKind;
@@ -140,7 +142,8 @@ serveRpc({
         return { url, journeyUrl: url, personalizationUrl: url };
       }
       case 'floor':
-      case 'floor-b': {
+      case 'floor-b':
+      case 'floor-graphql': {
         let personalization: PersonalizationSettings | null = null;
         if (args.insights) {
           const { segments, clvModel } = await loadInsights(args.insights);
@@ -148,7 +151,7 @@ serveRpc({
           if (!parsed.ok || clvModel === null) throw new Error('The floor needs the default settings and a model.');
           personalization = personalizationSettings(parsed.config, clvModel, segments);
         }
-        const floor = await startFloor({ silos: args.silos, persons: args.persons, personalization, journeyExtraCpuMs: args.journeyExtraCpuMs ?? 0 });
+        const floor = await startFloor({ silos: args.silos, persons: args.persons, personalization, journeyExtraCpuMs: args.journeyExtraCpuMs ?? 0, journeyThroughGraphql: args.kind === 'floor-graphql' });
         problems = floor.failures;
         close = floor.close;
         return { url: floor.url, journeyUrl: floor.journeyUrl, personalizationUrl: floor.personalizationUrl };

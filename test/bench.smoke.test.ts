@@ -91,7 +91,26 @@ describe('npm run bench -- --journey-tax-control', () => {
     expect(cpuAlone.code).toBe(2);
     expect(cpuAlone.stderr).toContain('--control-cpu-ms takes a number of milliseconds from 0 to 1000, with --journey-tax-control=floor');
     expect(cpuAlone.stderr).not.toMatch(/ at |The benchmark failed/);
-  }, 65_000);
+    // The floor through GraphQL is a third server of the journey-tax-only rounds, and of nothing else.
+    const graphqlFloorInFullRun = await run(['--smoke', '--graphql-floor'], 30_000);
+    expect(graphqlFloorInFullRun.code).toBe(2);
+    expect(graphqlFloorInFullRun.stderr).toContain('--graphql-floor goes with --journey-tax-only, without --journey-tax-control');
+    expect(graphqlFloorInFullRun.stderr).not.toMatch(/ at |The benchmark failed|population of/);
+  }, 95_000);
+
+  it('with --graphql-floor, loads the floor through Apollo Server and graphql-js beside the gateway and the floor, with the same answers, and prints the tax of each pair', async () => {
+    const { code, stderr } = await run(['--smoke', '--no-pin', '--journey-tax-only', '--graphql-floor'], 170_000);
+    expect(code, stderr).toBe(0);
+    // Its answers are the floor's, touchpoint for touchpoint and figure for figure, for every customer asked.
+    const same = /journey: floor through GraphQL = floor for (\d+)\/(\d+) customers/.exec(stderr);
+    expect(same, stderr).not.toBeNull();
+    expect(Number(same![1])).toBe(Number(same![2]));
+    expect(Number(same![2])).toBeGreaterThan(0);
+    for (const kind of ['gateway', 'floor-graphql', 'floor']) expect(stderr).toMatch(new RegExp(`journey fixed rate round 1/\\d+ ${kind} +\\d+ req/s`));
+    for (const pair of ['gateway over floor', 'floor-graphql over floor', 'gateway over floor-graphql']) {
+      expect(stderr).toMatch(new RegExp(`  ${pair}: p99 tax -?[\\d.]+ ms pooled \\(median of the rounds -?[\\d.]+ ms\\), p50 tax -?[\\d.]+ ms`));
+    }
+  }, 175_000);
 
   it("measures the floor against its copy, made slower by the CPU asked for: the copy's p50 is at least that much higher", async () => {
     // The bench logs its progress, this line among it, to stderr.
@@ -116,15 +135,22 @@ describe('npm run bench:in-process', () => {
     });
     const lines = stdout.split('\n').filter((line) => / µs {2}/.test(line));
     // 6 selections, 4 connector calls, the scoring of one customer, its 7 parts, the personalization
-    // fields, and the personalization batch and the journey question through the gateway and the floor.
-    expect(lines).toHaveLength(23);
+    // fields, the personalization batch through the gateway and the floor, and the journey question
+    // through the gateway, the floor through GraphQL and the floor.
+    expect(lines).toHaveLength(24);
     expect(stdout).toContain('customer { id crm { firstName lastName email } loyalty { tier } commerce { orders(limit: 5)');
     expect(stdout).toContain('shop ordersOf, limit 5');
     expect(stdout).toMatch(/Scoring one customer \(\d+ touchpoints; RFM, lifecycle, 12-month CLV, 10 segments, in \d+\)/);
     expect(stdout).toContain('µs  customer { id lifecycle { stage } clv { value(months: 12) } segments { name } }');
     expect(stdout).toMatch(/Personalization question for 50 customers[^\n]*\n +[\d.]+ µs {2}gateway\n +[\d.]+ µs {2}floor/);
-    expect(stdout).toMatch(/Journey question for 50 customers in turn[^\n]*\n +[\d.]+ µs {2}gateway\n +[\d.]+ µs {2}floor/);
+    expect(stdout).toMatch(/Journey question for 50 customers in turn[^\n]*\n +[\d.]+ µs {2}gateway\n +[\d.]+ µs {2}floor through GraphQL [^\n]*\n +[\d.]+ µs {2}floor \(/);
     // The journey's collections with 4 requests in flight: 20 requests each may run no scavenge, but the lines are there.
-    expect(stdout).toMatch(/Journey question with 4 in flight, each silo answer after 40 ms, per 1,000 requests[^\n]*\n( +[\d.]+ scavenges of [\d.]+ ms, [\d.]+ mark-compacts of [\d.]+ ms: \d+ ms of GC {2}(gateway|floor)\n){2}/);
+    const gc = /Journey question with 4 in flight, each silo answer after 40 ms, per 1,000 requests[^\n]*\n((?: +[\d.]+ scavenges of [\d.]+ ms, [\d.]+ mark-compacts of [\d.]+ ms: \d+ ms of GC; latency p50 [\d.]+, p99 [\d.]+ ms {2}(?:gateway|floor through GraphQL|floor)\n){3})/.exec(stdout);
+    expect(gc, stdout).not.toBeNull();
+    // Every answer waited 40 ms for its silos at least.
+    for (const match of gc![1]!.matchAll(/latency p50 ([\d.]+), p99 ([\d.]+) ms/g)) {
+      expect(Number(match[1])).toBeGreaterThanOrEqual(40);
+      expect(Number(match[2])).toBeGreaterThanOrEqual(Number(match[1]));
+    }
   }, 40_000);
 });
