@@ -652,14 +652,14 @@ async function journeyTaxWithGraphqlFloor(
   journeyOf: (customer: unknown) => string,
   latency: SiloLatency,
 ): Promise<void> {
-  const same: string[] = [];
+  const same = new Set<string>();
   await inParallel(ids, 8, async (id) => {
     const [q, f] = await Promise.all([ask(floorGraphql, id), ask(floor, id)]);
-    if (q.status === 200 && !q.body?.errors && journeyOf(q.body?.data?.customer) === journeyOf(f.body?.data?.customer)) same.push(id);
+    if (q.status === 200 && !q.body?.errors && journeyOf(q.body?.data?.customer) === journeyOf(f.body?.data?.customer)) same.add(id);
   });
-  log(`journey: floor through GraphQL = floor for ${same.length}/${ids.length} customers`);
-  if (same.length < Math.max(3, ids.length / 2)) throw new Error('The floor through GraphQL and the floor disagree on most customers: the comparison would not be the same question.');
-  const kept = ids.filter((id) => same.includes(id));
+  log(`journey: floor through GraphQL = floor for ${same.size}/${ids.length} customers`);
+  if (same.size < Math.max(3, ids.length / 2)) throw new Error('The floor through GraphQL and the floor disagree on most customers: the comparison would not be the same question.');
+  const kept = ids.filter((id) => same.has(id));
   const tax = await journeyLatencyTax(h, mode, gateway, floor, kept, latency, [gateway, floorGraphql, floor]);
   const line = (pair: readonly [ContenderKind, ContenderKind]): string =>
     `${pair[0]} over ${pair[1]}: p99 tax ${pooledTax(tax.phase, 99, pair).toFixed(2)} ms pooled (median of the rounds ${roundsTax(tax.phase, 99, pair).toFixed(2)} ms), p50 tax ${pooledTax(tax.phase, 50, pair).toFixed(2)} ms`;
