@@ -212,11 +212,11 @@ export async function startFloor(options: {
   let failures = 0;
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://floor');
-    const send = (status: number, body: unknown): void => {
-      const text = JSON.stringify(body);
+    const sendText = (status: number, text: string): void => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
       res.end(text);
     };
+    const send = (status: number, body: unknown): void => sendText(status, JSON.stringify(body));
     if (url.pathname === '/personalization') {
       const persons = (url.searchParams.get('ids') ?? '').split(',').map((id) => (id.startsWith('crm:') ? byCrmId.get(id.slice(4)) : undefined));
       if (!personalize || persons.some((p) => p === undefined)) {
@@ -239,25 +239,15 @@ export async function startFloor(options: {
       return;
     }
     const goldenId = encodeGoldenId({ source: 'crm', id: person.crm });
-    if (url.pathname === '/journey' && throughGraphql) {
-      throughGraphql.answer(person).then(
+    if (url.pathname === '/journey') {
+      // The floor's own answer, or the same answer passed through Apollo Server and graphql-js.
+      const answer = throughGraphql
+        ? throughGraphql.answer(person)
+        : journeyFloor(connectors, person, goldenId, cursorSecret).then((customer) => JSON.stringify({ data: { customer } }));
+      answer.then(
         (text) => {
           if (extraCpuMs > 0) spin(extraCpuMs);
-          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-          res.end(text);
-        },
-        (error: unknown) => {
-          failures += 1;
-          send(502, { errors: [{ message: (error as Error).message }] });
-        },
-      );
-      return;
-    }
-    if (url.pathname === '/journey') {
-      journeyFloor(connectors, person, goldenId, cursorSecret).then(
-        (customer) => {
-          if (extraCpuMs > 0) spin(extraCpuMs);
-          send(200, { data: { customer } });
+          sendText(200, text);
         },
         (error: unknown) => {
           failures += 1;

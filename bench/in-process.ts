@@ -15,7 +15,6 @@
  * (measured requests per line, default 20,000; a tenth of that for the journey question).
  */
 import { parseArgs } from 'node:util';
-import { HeaderMap } from '@apollo/server';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { parseGatewaySettings, type GatewaySettings } from '../src/server/config.js';
 import { readFileSync } from 'node:fs';
@@ -49,6 +48,7 @@ import { personalizationFloor, personalizationSettings } from './personalization
 import { JOURNEY_QUERY, PERSONALIZATION_QUERY, type BenchPerson } from './shared.js';
 import { journeyFloor } from './journey-floor.js';
 import { startJourneyFloorThroughGraphql } from './journey-floor-graphql.js';
+import { postInProcess } from './apollo-request.js';
 import { gcPausesBetween, observeGc, usage } from './rpc.js';
 import { percentile } from './load.js';
 import { encodeGoldenId } from '../src/identity/golden-id.js';
@@ -151,11 +151,8 @@ async function main(): Promise<void> {
   const id = `crm:${idOf('crm')}`;
 
   const ask = (query: string) => async (): Promise<void> => {
-    const res = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query, variables: { id } } },
-      context: async () => createRequestContext(services),
-    });
-    if (res.body.kind !== 'complete' || res.body.string.includes('"errors"')) throw new Error(`The gateway answered with errors: ${res.body.kind === 'complete' ? res.body.string : 'a stream'}`);
+    const body = await postInProcess(apollo, query, { id }, async () => createRequestContext(services));
+    if (body.includes('"errors"')) throw new Error(`The gateway answered with errors: ${body}`);
   };
 
   process.stdout.write(`In-process CPU per request, silo answers replayed, ${requests.toLocaleString('en')} requests a line (Node ${process.version}):\n`);
@@ -288,13 +285,9 @@ async function measurePersonalizationBatch(
   const persons = benchPersons(population).slice(0, 50);
   const ids = persons.map((p) => `crm:${p.crm}`);
   const gateway = async (): Promise<void> => {
-    const res = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: PERSONALIZATION_QUERY, variables: { ids } } },
-      context: async () => createRequestContext(services),
-    });
-    if (res.body.kind !== 'complete') throw new Error('The gateway answered the personalization question in chunks.');
+    const body = await postInProcess(apollo, PERSONALIZATION_QUERY, { ids }, async () => createRequestContext(services));
     // A customer who refused profiling is null with CONSENT_REQUIRED, as the floor answers them: no other error.
-    const errors = (JSON.parse(res.body.string) as { errors?: Array<{ extensions?: { code?: string } }> }).errors ?? [];
+    const errors = (JSON.parse(body) as { errors?: Array<{ extensions?: { code?: string } }> }).errors ?? [];
     if (errors.some((e) => e.extensions?.code !== 'CONSENT_REQUIRED')) throw new Error('The gateway answered the personalization question with errors.');
   };
   const answer = personalizationFloor(services.connectors, personalizationSettings(settings, model, services.insights.segments));
@@ -328,11 +321,8 @@ async function measureJourney(
   let next = 0;
   const gateway = async (): Promise<void> => {
     const person = persons[next++ % persons.length]!;
-    const res = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: JOURNEY_QUERY, variables: { id: `crm:${person.crm}` } } },
-      context: async () => createRequestContext(services),
-    });
-    if (res.body.kind !== 'complete' || res.body.string.includes('"errors"')) throw new Error(`The gateway answered the journey question with errors: ${res.body.kind === 'complete' ? res.body.string.slice(0, 600) : 'a stream'}`);
+    const body = await postInProcess(apollo, JOURNEY_QUERY, { id: `crm:${person.crm}` }, async () => createRequestContext(services));
+    if (body.includes('"errors"')) throw new Error(`The gateway answered the journey question with errors: ${body.slice(0, 600)}`);
   };
   // The floor's server sends its answer as JSON too.
   const floor = async (): Promise<void> => {

@@ -12,13 +12,14 @@
  * where it is loaded with the gateway and the floor. What the gateway costs beyond it is the
  * gateway's own code.
  */
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { SiloConnectors } from '../connectors/types.js';
 import { encodeGoldenId } from '../src/identity/golden-id.js';
 import type { CursorSecret } from '../src/journey/cursor.js';
 import { loadTypeDefs } from '../src/server/server.js';
+import { postInProcess } from './apollo-request.js';
 import { journeyFloor } from './journey-floor.js';
 import { JOURNEY_QUERY, type BenchPerson } from './shared.js';
 
@@ -51,18 +52,9 @@ export async function startJourneyFloorThroughGraphql(
   });
   await apollo.start();
   const answer: JourneyThroughGraphql = async (person) => {
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: {
-        method: 'POST',
-        headers: new HeaderMap([['content-type', 'application/json']]),
-        search: '',
-        body: { query: JOURNEY_QUERY, variables: { id: `crm:${person.crm}` } },
-      },
-      context: async () => ({ person }),
-    });
-    if (result.body.kind !== 'complete') throw new Error('The floor through GraphQL answered with a stream');
-    if (result.body.string.includes('"errors"')) throw new Error(`The floor through GraphQL answered with errors: ${result.body.string.slice(0, 600)}`);
-    return result.body.string;
+    const body = await postInProcess(apollo, JOURNEY_QUERY, { id: `crm:${person.crm}` }, async () => ({ person }));
+    if (body.includes('"errors"')) throw new Error(`The floor through GraphQL answered with errors: ${body.slice(0, 600)}`);
+    return body;
   };
   return { answer, stop: () => apollo.stop() };
 }
