@@ -66,26 +66,23 @@ describe('the journey cursor', () => {
     expect(text.length).toBeLessThan(300);
   });
 
-  it('gives back streams waiting at their next touchpoint, in a part of their own', () => {
+  it('gives back streams waiting for their next touchpoint: its time in a part of their own, their key shared', () => {
+    const edge = { at: 1775001600000, source: 'loyalty', sourceId: 'c0ffee', id: 'loyalty:transaction:c0ffee' } as const;
     const state: JourneyCursorState = {
       ...STATE,
       positions: {
-        'loyalty.transactions': { kind: 'after', key: { at: 1775001600000, source: 'loyalty', sourceId: 'c0ffee', id: 'loyalty:transaction:c0ffee' } },
-        'crm.contacts': { kind: 'next', key: { at: 1704100000000, source: 'crm', sourceId: '900001', id: 'crm:contact:900001:created' } },
-        'loyalty.members': { kind: 'next', key: { at: 1704200000000, source: 'loyalty', sourceId: 'm1', id: 'loyalty:member:m1:created' } },
+        'loyalty.transactions': { kind: 'after', key: edge },
+        'crm.contacts': { kind: 'waiting', key: edge, next: { at: 1704100000000, id: '900001' } },
+        'loyalty.members': { kind: 'waiting', key: edge, next: { at: 1704200000000, id: 'm1' } },
         'analytics.logins': { kind: 'end' },
       },
     };
     const text = encodeCursor(state, SECRET);
     expect(decodeCursor(text, SCOPE)).toEqual(state);
     const payload = JSON.parse(Buffer.from(text.split('.')[0]!, 'base64url').toString('utf8'));
-    expect(payload.k).toEqual([
-      [1704100000000, 'c', '900001', 'crm:contact:900001:created'],
-      [1704200000000, 'l', 'm1', 'loyalty:member:m1:created'],
-      [1775001600000, 'l', 'c0ffee', 'loyalty:transaction:c0ffee'],
-    ]);
-    expect(payload.p).toEqual({ lt: 2, al: -1 });
-    expect(payload.n).toEqual({ cc: 0, lm: 1 });
+    expect(payload.k).toEqual([[1775001600000, 'l', 'c0ffee', 'loyalty:transaction:c0ffee']]);
+    expect(payload.p).toEqual({ cc: 0, lm: 0, lt: 0, al: -1 });
+    expect(payload.n).toEqual({ cc: [1704100000000, '900001'], lm: [1704200000000, 'm1'] });
   });
 
   it('has no waiting part when no stream waits', () => {
@@ -93,25 +90,25 @@ describe('the journey cursor', () => {
     expect(Object.keys(payload)).toEqual(['v', 'g', 'f', 'k', 'p']);
   });
 
-  it('stays under 850 characters with four streams waiting at keys of their own (ids of real lengths) beside the edge key', () => {
-    const key = (at: number, source: 'crm' | 'loyalty' | 'commerce' | 'analytics', sourceId: string, id: string) => ({ at, source, sourceId, id });
+  it('stays under 600 characters with all eight streams after one edge, four of them waiting (ids of real lengths)', () => {
     const uuid = 'c0ffee00-0000-4000-8000-000000000001';
+    const edge = { at: 1775001600000, source: 'loyalty', sourceId: uuid, id: `loyalty:transaction:${uuid}` } as const;
     const state: JourneyCursorState = {
       ...STATE,
       positions: {
-        'crm.contacts': { kind: 'next', key: key(1704100000000, 'crm', '12345678901', 'crm:contact:12345678901:created') },
-        'loyalty.members': { kind: 'next', key: key(1704200000000, 'loyalty', uuid, `loyalty:member:${uuid}:created`) },
-        'loyalty.transactions': { kind: 'after', key: key(1775001600000, 'loyalty', uuid, `loyalty:transaction:${uuid}`) },
-        'loyalty.redemptions': { kind: 'after', key: key(1775001600000, 'loyalty', uuid, `loyalty:transaction:${uuid}`) },
-        'commerce.customers': { kind: 'next', key: key(1704300000000, 'commerce', '7010012916537', 'commerce:customer:7010012916537:created') },
-        'commerce.orders': { kind: 'after', key: key(1775001600000, 'loyalty', uuid, `loyalty:transaction:${uuid}`) },
-        'analytics.visits': { kind: 'after', key: key(1775001600000, 'loyalty', uuid, `loyalty:transaction:${uuid}`) },
-        'analytics.logins': { kind: 'next', key: key(1704400000000, 'analytics', '98765432', 'analytics:login:98765432') },
+        'crm.contacts': { kind: 'waiting', key: edge, next: { at: 1704100000000, id: '12345678901' } },
+        'loyalty.members': { kind: 'waiting', key: edge, next: { at: 1704200000000, id: uuid } },
+        'loyalty.transactions': { kind: 'after', key: edge },
+        'loyalty.redemptions': { kind: 'after', key: edge },
+        'commerce.customers': { kind: 'waiting', key: edge, next: { at: 1704300000000, id: '7010012916537' } },
+        'commerce.orders': { kind: 'after', key: edge },
+        'analytics.visits': { kind: 'after', key: edge },
+        'analytics.logins': { kind: 'waiting', key: edge, next: { at: 1704400000000, id: '98765432' } },
       },
     };
     const text = encodeCursor(state, SECRET);
     expect(decodeCursor(text, SCOPE)).toEqual(state);
-    expect(text.length).toBeLessThan(850);
+    expect(text.length).toBeLessThan(600);
   });
 
   it('is the same text for the same state (the edges of one page can be compared)', () => {
@@ -162,19 +159,33 @@ describe('the journey cursor', () => {
   });
 
   it('refuses a signed payload that is not a cursor of this version as not a journey cursor', () => {
-    const payload = Buffer.from(JSON.stringify({ v: 2, g: STATE.goldenId })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ v: 3, g: STATE.goldenId })).toString('base64url');
     const signed = `${payload}.${createHmac('sha256', SECRET).update(payload).digest('base64url')}`;
     expect(rejection(() => decodeCursor(signed, SCOPE))).toEqual(MALFORMED);
   });
 
+  it('refuses a cursor of version 1, from before an upgrade, saying so', () => {
+    // Version 1 kept a waiting stream's next touchpoint whole: `n` named its key.
+    const wire = { v: 1, g: STATE.goldenId, f: createHash('sha256').update(FILTER).digest('base64url').slice(0, 16), k: [[1700000000000, 'a', 'v9', 'analytics:login:v9']], p: {}, n: { al: 0 } };
+    const payload = Buffer.from(JSON.stringify(wire)).toString('base64url');
+    const signed = `${payload}.${createHmac('sha256', SECRET).update(payload).digest('base64url')}`;
+    expect(rejection(() => decodeCursor(signed, SCOPE))).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'after was made by an earlier version of this gateway, whose cursors this one no longer reads: ask again without after.',
+    });
+  });
+
   it.each([
-    ['a stream both waiting and after a key', { p: { cc: 0 }, n: { cc: 0 } }],
-    ['a waiting stream at a key it does not hold', { p: {}, n: { cc: 1 } }],
-    ['a waiting stream at the end', { p: {}, n: { cc: -1 } }],
+    ['a stream waiting without a position', { p: {}, n: { cc: [1700000000000, '1'] } }],
+    ['a stream waiting at its end', { p: { cc: -1 }, n: { cc: [1700000000000, '1'] } }],
+    ['a waiting time that is not a whole number', { p: { cc: 0 }, n: { cc: [1.5, '1'] } }],
+    ['a waiting point without its event id', { p: { cc: 0 }, n: { cc: [1700000000000] } }],
+    ['a waiting point with a numeric event id', { p: { cc: 0 }, n: { cc: [1700000000000, 1] } }],
+    ['a waiting point that is a bare time', { p: { cc: 0 }, n: { cc: 1700000000000 } }],
     ['a waiting part that is a list', { p: {}, n: [0] }],
-    ['an unknown stream waiting', { p: {}, n: { zz: 0 } }],
+    ['an unknown stream waiting', { p: { zz: 0 }, n: { zz: [1700000000000, '1'] } }],
   ])('refuses a signed payload with %s as not a journey cursor', (_name, parts) => {
-    const wire = { v: 1, g: STATE.goldenId, f: JSON.parse(Buffer.from(encodeCursor(STATE, SECRET).split('.')[0]!, 'base64url').toString('utf8')).f, k: [[1, 'c', '1', 'x']], ...parts };
+    const wire = { v: 2, g: STATE.goldenId, f: JSON.parse(Buffer.from(encodeCursor(STATE, SECRET).split('.')[0]!, 'base64url').toString('utf8')).f, k: [[1, 'c', '1', 'x']], ...parts };
     const payload = Buffer.from(JSON.stringify(wire)).toString('base64url');
     const signed = `${payload}.${createHmac('sha256', SECRET).update(payload).digest('base64url')}`;
     expect(rejection(() => decodeCursor(signed, SCOPE))).toEqual(MALFORMED);
@@ -192,18 +203,18 @@ describe('the journey cursor', () => {
   });
 
   it('is the documented text: the payload JSON in base64url, a dot, its HMAC-SHA256', () => {
-    const state: JourneyCursorState = { ...STATE, positions: { ...STATE.positions, 'analytics.logins': { kind: 'next', key: { at: 1700000000000, source: 'analytics', sourceId: 'v9', id: 'analytics:login:v9' } } } };
+    const visit = STATE.positions['analytics.visits'] as { kind: 'after'; key: { at: number; source: 'analytics'; sourceId: string; id: string } };
+    const state: JourneyCursorState = { ...STATE, positions: { ...STATE.positions, 'analytics.logins': { kind: 'waiting', key: visit.key, next: { at: 1700000000000, id: 'v9' } } } };
     const wire = {
-      v: 1,
+      v: 2,
       g: STATE.goldenId,
       f: createHash('sha256').update(FILTER).digest('base64url').slice(0, 16),
       k: [
         [1775001600000, 's', '4501', 'commerce:order:4501'],
         [1775001500000, 'a', '77', 'analytics:visit:77'],
-        [1700000000000, 'a', 'v9', 'analytics:login:v9'],
       ],
-      p: { cc: -1, lt: 0, so: 0, av: 1 },
-      n: { al: 2 },
+      p: { cc: -1, lt: 0, so: 0, av: 1, al: 1 },
+      n: { al: [1700000000000, 'v9'] },
     };
     const payload = Buffer.from(JSON.stringify(wire)).toString('base64url');
     expect(encodeCursor(state, SECRET)).toBe(`${payload}.${createHmac('sha256', SECRET).update(payload).digest('base64url')}`);

@@ -5,13 +5,16 @@
  *
  * Text: `base64url(payload JSON) + "." + base64url(HMAC-SHA256(secret, the first part))`. The
  * payload is compact, since a cursor travels in every edge:
- * `{"v":1,"g":"<golden id>","f":"<filter hash>","k":[[at,"<source>","<sourceId>","<id>"],…],"p":{"<stream>":<index in k, or -1 for the end>},"n":{"<stream>":<index in k>}}`.
- * `p` holds the streams `after` a key, `n` (absent when empty) those waiting at their `next`
- * touchpoint. Streams share one key in `k` (after an edge, every stream read part way is at that
- * edge); a stream waiting at its next touchpoint adds that touchpoint's key.
+ * `{"v":2,"g":"<golden id>","f":"<filter hash>","k":[[at,"<source>","<sourceId>","<id>"],…],"p":{"<stream>":<index in k, or -1 for the end>},"n":{"<stream>":[at,"<sourceId>"]}}`.
+ * `p` holds every stream's position: after a key, or at its end. `n` (absent when empty) names
+ * the streams of `p` that wait, and where the next touchpoint each waits for is (its time and
+ * its event's id in the silo). After an edge every stream stands at that edge's key, so a
+ * cursor usually holds one key; a waiting stream adds a point, not a key of its own (version 1
+ * kept each waiting stream's next touchpoint as a key, and its cursors were twice as long).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { assertNever } from '../../connectors/shared/exhaustive.js';
+import type { JourneyPoint } from '../../connectors/types.js';
 import type { Source } from '../generated/graphql.js';
 import { badUserInput } from '../shared/errors.js';
 import type { TouchpointKey } from './order.js';
@@ -20,16 +23,18 @@ import { JOURNEY_STREAMS, type JourneyStream } from './touchpoint.js';
 /**
  * Where one stream stands:
  * - `after` a key: the next read returns what comes after it in journey order;
- * - at its `next` touchpoint, known from a read that reached the stream's end: every touchpoint
- *   of the stream before `key` was emitted (or left out by the filter), `key` is the first one
- *   not yet emitted. The stream is read again (from `key`, included) only on a page that `key`
- *   can be on, so that a stream read whole (a record's creation, a device's first login) costs
- *   no call on the pages before its touchpoints;
+ * - `waiting` after a key for its next touchpoint, known from a read that reached the stream's
+ *   end: what follows `key` in the stream starts with that touchpoint, at `next` (its time in ms
+ *   and its event's id in the silo, `sourceId`). The stream is read again (after `key`, as
+ *   `after` would) only on a page that touchpoint can be on, so that a stream read whole (a
+ *   record's creation, a device's first login) costs no call on the pages before its
+ *   touchpoints. The point places the touchpoint in journey order but for its `id`, which
+ *   only orders touchpoints of one event (page.ts treats such a tie as reachable);
  * - at its `end`: every touchpoint it holds for this filter was emitted; it is not read again.
  *
  * A stream without a position starts at the newest.
  */
-export type StreamPosition = { kind: 'after'; key: TouchpointKey } | { kind: 'next'; key: TouchpointKey } | { kind: 'end' };
+export type StreamPosition = { kind: 'after'; key: TouchpointKey } | { kind: 'waiting'; key: TouchpointKey; next: JourneyPoint } | { kind: 'end' };
 
 /** Each stream's position; a stream absent starts at the newest. */
 export type StreamPositions = { readonly [S in JourneyStream]?: StreamPosition };
@@ -46,7 +51,9 @@ export interface JourneyCursorState {
 /** The key cursors are signed with (the gateway's setting): text or bytes, not empty. */
 export type CursorSecret = string | Uint8Array;
 
-const VERSION = 1;
+const VERSION = 2;
+/** A cursor of version 1 (a waiting stream kept its next touchpoint's whole key), from before an upgrade. */
+const OUTDATED_VERSION = 1;
 /** Longer text is no cursor of ours (a cursor holds at most 8 positions); checked before any work. */
 const MAX_CURSOR_LENGTH = 4096;
 /** base64url of an HMAC-SHA256 (32 bytes), without padding. */
@@ -69,6 +76,7 @@ const SOURCE_OF_CODE = new Map(Object.entries(SOURCE_CODES).map(([source, code])
 const MALFORMED = 'after is not a journey cursor: pass an endCursor or cursor this API returned.';
 const TAMPERED =
   'after is not valid here: its signature does not match (it was altered, or signed by a gateway with another GATEWAY_CURSOR_SECRET, or before a restart without one): pass a cursor exactly as this gateway returned it, or ask again without after.';
+const OUTDATED = 'after was made by an earlier version of this gateway, whose cursors this one no longer reads: ask again without after.';
 const ELSEWHERE = 'after belongs to another customer or another filter: ask again without after, with the same filter.';
 
 type WireKey = [number, string, string, string];
@@ -78,7 +86,7 @@ interface Wire {
   f: string;
   k: WireKey[];
   p: Record<string, number>;
-  n?: Record<string, number>;
+  n?: Record<string, [number, string]>;
 }
 
 /**
@@ -89,7 +97,7 @@ interface Wire {
 export function encodeCursor(state: JourneyCursorState, secret: CursorSecret): string {
   const keys: WireKey[] = [];
   const p: Record<string, number> = {};
-  let n: Record<string, number> | undefined;
+  let n: Record<string, [number, string]> | undefined;
   // Streams share a key (after an edge, every stream read part way is at it): a scan of the few
   // keys so far finds it, without serializing each key for a Map (a cursor took 7.2 µs with the
   // Map and a hash per cursor, 4.3 µs now).
@@ -111,8 +119,9 @@ export function encodeCursor(state: JourneyCursorState, secret: CursorSecret): s
       case 'after':
         p[STREAM_CODES[stream]] = keyIndex(position.key);
         break;
-      case 'next':
-        (n ??= {})[STREAM_CODES[stream]] = keyIndex(position.key);
+      case 'waiting':
+        p[STREAM_CODES[stream]] = keyIndex(position.key);
+        (n ??= {})[STREAM_CODES[stream]] = [position.next.at, position.next.id];
         break;
       default:
         assertNever(position, 'stream position');
@@ -129,8 +138,8 @@ export function encodeCursor(state: JourneyCursorState, secret: CursorSecret): s
  *
  * @throws a BAD_USER_INPUT GraphQLError when the text is no journey cursor (malformed), was
  *   altered (its signature does not match `secret`: forged, edited, or signed with another
- *   secret), or was made for another customer or another filter. The message never repeats
- *   the cursor.
+ *   secret), was made for another customer or another filter, or by an earlier version of the
+ *   gateway (version 1). The message never repeats the cursor.
  */
 export function decodeCursor(
   text: string,
@@ -152,23 +161,23 @@ export function decodeCursor(
   const expected = signature(payload, scope.secret);
   if (!timingSafeEqual(Buffer.from(given, 'latin1'), Buffer.from(expected, 'latin1'))) throw badUserInput(TAMPERED);
   const wire = parseWire(payload);
+  if (wire === 'outdated') throw badUserInput(OUTDATED);
   if (wire === null) throw badUserInput(MALFORMED);
   const customer = wire.g === scope.goldenId || (scope.sameCustomer?.(wire.g) ?? false);
   if (!customer || wire.f !== filterHash(scope.filterKey)) throw badUserInput(ELSEWHERE);
-  const keyAt = (i: number): TouchpointKey => {
-    const [at, sourceCode, sourceId, id] = wire.k[i]!;
-    return { at, source: SOURCE_OF_CODE.get(sourceCode)!, sourceId, id };
-  };
+  // Streams after one key share one object, as on the page that made the cursor.
+  const keys = wire.k.map(([at, sourceCode, sourceId, id]): TouchpointKey => ({ at, source: SOURCE_OF_CODE.get(sourceCode)!, sourceId, id }));
+  const keyAt = (i: number): TouchpointKey => keys[i]!;
   const positions: { [S in JourneyStream]?: StreamPosition } = {};
   for (const [code, i] of Object.entries(wire.p)) {
-    positions[STREAM_OF_CODE.get(code)!] = i === -1 ? { kind: 'end' } : { kind: 'after', key: keyAt(i) };
+    const next = wire.n?.[code];
+    positions[STREAM_OF_CODE.get(code)!] = i === -1 ? AT_END : next === undefined ? { kind: 'after', key: keyAt(i) } : { kind: 'waiting', key: keyAt(i), next: { at: next[0], id: next[1] } };
   }
-  for (const [code, i] of Object.entries(wire.n ?? {})) positions[STREAM_OF_CODE.get(code)!] = { kind: 'next', key: keyAt(i) };
   return { goldenId: wire.g, filterKey: scope.filterKey, positions };
 }
 
-/** The payload, checked in every part, or null. Only a payload we signed gets here. */
-function parseWire(payload: string): Wire | null {
+/** The payload, checked in every part; 'outdated' for a cursor of version 1; else null. Only a payload we signed gets here. */
+function parseWire(payload: string): Wire | 'outdated' | null {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
@@ -177,8 +186,9 @@ function parseWire(payload: string): Wire | null {
   }
   if (typeof value !== 'object' || value === null) return null;
   const wire = value as Partial<Wire>;
+  if (wire.v === OUTDATED_VERSION) return 'outdated';
   if (wire.v !== VERSION || typeof wire.g !== 'string' || typeof wire.f !== 'string') return null;
-  if (!Array.isArray(wire.k) || typeof wire.p !== 'object' || wire.p === null || Array.isArray(wire.p)) return null;
+  if (!Array.isArray(wire.k) || !isPlainRecord(wire.p)) return null;
   const keys = wire.k as unknown[];
   const keysOk = keys.every(
     (key) =>
@@ -192,13 +202,20 @@ function parseWire(payload: string): Wire | null {
   const positionsOk = Object.entries(wire.p).every(
     ([code, i]) => STREAM_OF_CODE.has(code) && Number.isInteger(i) && (i === -1 || (i >= 0 && i < keys.length)),
   );
-  if (wire.n !== undefined && (typeof wire.n !== 'object' || wire.n === null || Array.isArray(wire.n))) return null;
-  // A stream waits at its next touchpoint or stands in `p`, never both.
-  const nextOk = Object.entries(wire.n ?? {}).every(
-    ([code, i]) => STREAM_OF_CODE.has(code) && !Object.hasOwn(wire.p!, code) && Number.isInteger(i) && i >= 0 && i < keys.length,
+  if (wire.n !== undefined && !isPlainRecord(wire.n)) return null;
+  // A waiting stream stands after a key in `p` (not at its end) and waits for a point.
+  const waitingOk = Object.entries(wire.n ?? {}).every(
+    ([code, point]) => Object.hasOwn(wire.p!, code) && wire.p![code] !== -1 && Array.isArray(point) && point.length === 2 && Number.isSafeInteger(point[0]) && typeof point[1] === 'string',
   );
-  return keysOk && positionsOk && nextOk ? (wire as Wire) : null;
+  return keysOk && positionsOk && waitingOk ? (wire as Wire) : null;
 }
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The position of a stream with nothing left for the filter: one object for every cursor. */
+export const AT_END: StreamPosition = Object.freeze({ kind: 'end' });
 
 function signature(payload: string, secret: CursorSecret): string {
   if (secret.length === 0) throw new Error('The journey cursor secret is empty: cursors cannot be signed.');

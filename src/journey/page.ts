@@ -6,22 +6,22 @@
  * Why the positions are exact: the order is total (order.ts), so after an edge every touchpoint
  * that comes before it, in any stream, was on this page or an earlier one. Each stream read part
  * way is therefore "after this edge's key", and its next read starts there. A stream read to its
- * end knows more: its first touchpoint after the edge, where it waits (`next` in cursor.ts)
- * until a page can reach it. A stream whose silo failed keeps the position it had: its
+ * end knows more: where its first touchpoint after the edge is, for which it waits (`waiting`
+ * in cursor.ts) until a page can reach it. A stream whose silo failed keeps the position it had: its
  * touchpoints come on a later page once it is back, never skipped.
  *
  * What a page costs: a long history one read per page, whatever its length. The streams built
  * from the customer's records (a record's creation, a device's first login: a records call per
- * silo) are read whole on the first page; after it each waits at its next touchpoint (a `next`
- * position in the cursor) and is read only on a page that touchpoint can be on: the other streams
- * are read first, then a waiting stream whose next touchpoint beats the `first`-th of what they
- * gave (so the page is exact).
+ * silo) are read whole on the first page; after it each waits for its next touchpoint (a
+ * `waiting` position in the cursor) and is read only on a page that touchpoint can be on: the
+ * other streams are read first, then a waiting stream whose next touchpoint can beat the
+ * `first`-th of what they gave (so the page is exact).
  */
 import { isAtOrAfter } from '../../connectors/shared/journey-order.js';
 import type { JourneyPoint, JourneyWindow } from '../../connectors/types.js';
 import type { PageInfo, Source } from '../generated/graphql.js';
 import { sourceErrorOf, type SourceError } from '../shared/errors.js';
-import { encodeCursor, type CursorSecret, type StreamPosition, type StreamPositions } from './cursor.js';
+import { AT_END, encodeCursor, type CursorSecret, type StreamPosition, type StreamPositions } from './cursor.js';
 import { matchesFilter, type JourneyFilterSpec, type JourneyPlan, type StreamPushdowns } from './filter.js';
 import { compareKeys, SOURCE_ORDER, touchpointKey, type TouchpointKey } from './order.js';
 import { JOURNEY_STREAMS, STREAM_SOURCE, type JourneyStream, type TouchpointRecord } from './touchpoint.js';
@@ -120,11 +120,11 @@ type StreamOutcome =
  * where that stream stopped and says `hasNextPage` (a page can then be empty and still have an
  * `endCursor`, to go on from there).
  *
- * A record stream waiting at its next touchpoint (a `next` position, {@link RECORD_STREAMS}) is
- * read after the others, and only when that touchpoint can be on the page: among the first
- * `first` of what the others gave and the other waiting streams' next touchpoints, and not past
- * where a stream stopped short. Otherwise it costs nothing and every edge's cursor keeps it
- * waiting there.
+ * A record stream waiting for its next touchpoint (a `waiting` position, {@link RECORD_STREAMS})
+ * is read after the others, and only when that touchpoint can be on the page (canReach): among
+ * the first `first` of what the others gave and the other waiting streams' next touchpoints, and
+ * not past where a stream stopped short. Otherwise it costs nothing and every edge's cursor keeps
+ * it waiting.
  *
  * @throws whatever a reader throws that is not a silo failure (a SourceError fails its stream only).
  */
@@ -132,13 +132,13 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
   const { first, positions, plan } = request;
   const streams = JOURNEY_STREAMS.filter((stream) => plan[stream] !== undefined);
   const outcomes = new Map<JourneyStream, StreamOutcome>();
-  const waiting = streams.filter((stream) => positions?.[stream]?.kind === 'next');
+  const waiting = streams.filter((stream) => positions?.[stream]?.kind === 'waiting');
   await readStreams(streams.filter((stream) => !waiting.includes(stream)), request, outcomes);
   let merged = merge(outcomes, first);
   // Only now is the page's reach known: a waiting stream whose next touchpoint is beyond it
   // cannot add to the page, and is not read.
-  const nextKeys = waiting.map((stream) => nextKey(positions![stream]!));
-  const due = waiting.filter((_, i) => canReach(merged, first, nextKeys[i]!, nextKeys));
+  const earliest = waiting.map((stream) => earliestNext(stream, positions![stream]!));
+  const due = waiting.filter((_, i) => canReach(merged, first, earliest[i]!, earliest));
   if (due.length > 0) {
     await readStreams(due, request, outcomes);
     merged = merge(outcomes, first);
@@ -147,8 +147,9 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
 
   /**
    * Every stream's position after `key`: as it was if it failed or was not read (a waiting
-   * stream's next touchpoint comes after every edge of the page); at its end when it was read to
-   * its end and keeps nothing after `key`; a record stream at its first kept touchpoint after
+   * stream whose next touchpoint is surely after `key` waits after `key` instead, the same
+   * place, so that the cursor's streams share one key); at its end when it was read to its end
+   * and keeps nothing after `key`; a record stream waiting for its first kept touchpoint after
    * `key`; else after `key`.
    */
   const positionsAt = (key: TouchpointKey): StreamPositions => {
@@ -163,11 +164,11 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
       const outcome = outcomes.get(stream);
       const before = positions?.[stream];
       if (outcome === undefined || outcome.status === 'failed') {
-        if (before !== undefined) next[stream] = before;
+        if (before !== undefined) next[stream] = stillWaiting(stream, before, key);
       } else if (outcome.read === 'complete') {
         const after = firstAfter(outcome.kept, key);
         if (after === undefined) next[stream] = AT_END;
-        else next[stream] = RECORD_STREAMS.has(stream) ? { kind: 'next', key: after.key } : afterFurthest(before);
+        else next[stream] = RECORD_STREAMS.has(stream) ? { kind: 'waiting', key: furthest(before, key), next: { at: after.key.at, id: after.key.sourceId } } : afterFurthest(before);
       } else {
         next[stream] = afterFurthest(before);
       }
@@ -270,20 +271,41 @@ function merge(outcomes: ReadonlyMap<JourneyStream, StreamOutcome>, first: numbe
 }
 
 /**
- * True when a waiting stream's next touchpoint, at `key`, can be on the page: not past the
- * bound of `merged` (what the other streams gave), and fewer than `first` touchpoints before it,
- * counting those of `merged` and the waiting streams' next touchpoints (`nextKeys`: each such
- * stream holds at least that one, so a touchpoint behind `first` of them is surely not on the page).
+ * The earliest key a waiting stream's next touchpoint can have: its point (time and sourceId)
+ * in its stream's silo, with the smallest `id` (`''`). Only touchpoints of that one event can
+ * come between it and the touchpoint itself.
  */
-function canReach(merged: Merged, first: number, key: TouchpointKey, nextKeys: readonly TouchpointKey[]): boolean {
-  if (merged.bound !== null && compareKeys(key, merged.bound) > 0) return false;
-  const before = (keys: readonly TouchpointKey[]): number => keys.filter((other) => compareKeys(other, key) < 0).length;
-  return before(merged.taken.map((entry) => entry.key)) + before(nextKeys) < first;
+function earliestNext(stream: JourneyStream, position: StreamPosition): TouchpointKey {
+  if (position.kind !== 'waiting') throw new Error(`A waiting stream has a ${position.kind} position.`);
+  return { at: position.next.at, source: STREAM_SOURCE[stream], sourceId: position.next.id, id: '' };
 }
 
-function nextKey(position: StreamPosition): TouchpointKey {
-  if (position.kind !== 'next') throw new Error(`A waiting stream has a ${position.kind} position.`);
-  return position.key;
+/**
+ * True when a waiting stream's next touchpoint, no earlier than `earliest` (earliestNext), can
+ * be on the page: not past the bound of `merged` (what the other streams gave), and fewer than
+ * `first` touchpoints surely before it, counting those of `merged` and the waiting streams'
+ * next touchpoints (`all`: each such stream holds at least that one, so a touchpoint behind
+ * `first` of them is surely not on the page). A touchpoint of the same event is not counted: a
+ * tie costs a read, never a touchpoint.
+ */
+function canReach(merged: Merged, first: number, earliest: TouchpointKey, all: readonly TouchpointKey[]): boolean {
+  if (merged.bound !== null && compareKeys(earliest, merged.bound) > 0) return false;
+  let before = 0;
+  for (const entry of merged.taken) if (compareKeys(entry.key, earliest) < 0) before += 1;
+  for (const other of all) if (compareKeys(other, earliest) < 0) before += 1;
+  return before < first;
+}
+
+/**
+ * A position kept from before the page (its stream failed or was not read), after an edge at
+ * `key`. A stream waiting for a touchpoint surely after `key` in journey order holds nothing
+ * between its own key and `key`, so it waits after `key` instead: the same place, and one key
+ * fewer in the cursor. Past `key` already, or waiting for a touchpoint of `key`'s event, it
+ * keeps its own.
+ */
+function stillWaiting(stream: JourneyStream, before: StreamPosition, key: TouchpointKey): StreamPosition {
+  if (before.kind !== 'waiting' || compareKeys(before.key, key) >= 0 || compareKeys(earliestNext(stream, before), key) <= 0) return before;
+  return { kind: 'waiting', key, next: before.next };
 }
 
 /**
@@ -329,12 +351,10 @@ async function readStream(stream: JourneyStream, request: JourneyPageRequest): P
   const source = STREAM_SOURCE[stream];
   const pushdown = request.plan[stream]!;
   const needed = request.first + 1;
-  // Touchpoints before `seen` (at it too, unless `seenIncluded`: the stream's next touchpoint,
-  // not yet emitted) were emitted or read already: reads include their `from`.
+  // Touchpoints up to `seen` were emitted or read already: reads include their `from`.
   let seen: TouchpointKey | undefined = position?.key;
-  let seenIncluded = position?.kind === 'next';
   let from: JourneyPoint | undefined = position === undefined ? undefined : fromPoint(position.key, source);
-  let limit = needed + (position?.kind === 'after' ? 1 : 0);
+  let limit = needed + (position === undefined ? 0 : 1);
   const kept: Entry[] = [];
   let reached: TouchpointKey | null = null;
   for (let reads = 1; ; reads++) {
@@ -343,8 +363,7 @@ async function readStream(stream: JourneyStream, request: JourneyPageRequest): P
       const key = touchpointKey(node);
       if (reached === null || compareKeys(key, reached) > 0) reached = key;
       if (seen !== undefined) {
-        const order = compareKeys(key, seen);
-        if (order < 0 || (order === 0 && !seenIncluded)) continue;
+        if (compareKeys(key, seen) <= 0) continue;
       }
       if (matchesFilter(node, request.filter)) kept.push({ key, node });
     }
@@ -364,17 +383,11 @@ async function readStream(stream: JourneyStream, request: JourneyPageRequest): P
     }
     // What was read may all come before the position (another silo's key at the same instant).
     // Reaching the position itself takes it: the next read, from the last event, must not keep it again.
-    if (seen === undefined || compareKeys(reached!, seen) >= 0) {
-      seen = reached!;
-      seenIncluded = false;
-    }
+    if (seen === undefined || compareKeys(reached!, seen) >= 0) seen = reached!;
     from = last;
     limit = Math.min(MAX_LIMIT, Math.max(needed - kept.length + 1, limit * 2));
   }
 }
-
-/** The position of a stream with nothing left for the filter: one object for every cursor. */
-const AT_END: StreamPosition = Object.freeze({ kind: 'end' });
 
 /** The first of `kept` (in journey order) that comes after `key`, if any. */
 function firstAfter(kept: readonly Entry[], key: TouchpointKey): Entry | undefined {
@@ -388,7 +401,7 @@ function firstAfter(kept: readonly Entry[], key: TouchpointKey): Entry | undefin
  * those others must not go back and give theirs again).
  */
 function furthest(before: StreamPosition | undefined, key: TouchpointKey): TouchpointKey {
-  return before?.kind === 'after' && compareKeys(before.key, key) > 0 ? before.key : key;
+  return before !== undefined && before.kind !== 'end' && compareKeys(before.key, key) > 0 ? before.key : key;
 }
 
 /**
@@ -396,7 +409,7 @@ function furthest(before: StreamPosition | undefined, key: TouchpointKey): Touch
  * event (the read includes it; the page drops what is before the key, and the key itself when
  * the stream is `after` it). In another silo, every event at the key's instant (`id` `''` is the
  * smallest id): which of them come after the key depends on the silos' order, and the page drops
- * the others. A `next` key is always the stream's own.
+ * the others.
  */
 function fromPoint(key: TouchpointKey, source: Source): JourneyPoint {
   return { at: key.at, id: key.source === source ? key.sourceId : '' };
