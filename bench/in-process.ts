@@ -11,8 +11,12 @@
  * and journey questions through the gateway beside their floors' handlers (the journey floor also
  * through Apollo Server and graphql-js alone, journey-floor-graphql.ts), and the journey
  * question's garbage collection with requests in flight (silo answers replayed after 40 ms).
- * Read it as differences: what a section, the orders, or a connector adds. Options: --requests N
- * (measured requests per line, default 20,000; a tenth of that for the journey question).
+ * Read it as differences: what a section, the orders, or a connector adds; the three journey CPU
+ * lines are measured in turns, so that none of them is favoured by its place in the order. It
+ * runs through tsx (the benchmark's servers run compiled by tsc, compiled.ts): tsc's output
+ * took 20% less CPU for all three in a scratch reading, so read the ratios, not the µs.
+ * Options: --requests N (measured requests per line, default 20,000; a tenth of that for the
+ * journey question).
  */
 import { parseArgs } from 'node:util';
 import { request as undiciRequest, type Dispatcher } from 'undici';
@@ -123,6 +127,24 @@ function replayingDispatcher(origins: Record<Source, string>, latency: ReplayLat
  * Microseconds of this process's CPU per call of `fn`, after a warm-up of `warmUp` calls (by
  * default a quarter of `requests`, at least 200).
  */
+/**
+ * Microseconds of this process's CPU per call of each of `fns`, measured in turns: each warmed
+ * with a quarter of `requests` (at least 200), then {@link TURNS} turns in which each makes a
+ * {@link TURNS}th of `requests` in its turn.
+ */
+async function cpuMicrosInTurns(fns: ReadonlyArray<() => Promise<unknown>>, requests: number): Promise<number[]> {
+  for (const fn of fns) for (let i = 0; i < Math.max(200, requests / 4); i += 1) await fn();
+  const perTurn = Math.max(1, Math.round(requests / TURNS));
+  const micros = fns.map(() => 0);
+  for (let turn = 0; turn < TURNS; turn += 1) {
+    for (const [i, fn] of fns.entries()) micros[i]! += (await cpuMicrosPer(fn, perTurn, 0)) * perTurn;
+  }
+  return micros.map((total) => total / (perTurn * TURNS));
+}
+
+/** How many turns cpuMicrosInTurns takes. */
+const TURNS = 10;
+
 async function cpuMicrosPer(fn: () => Promise<unknown>, requests: number, warmUp = Math.max(200, requests / 4)): Promise<number> {
   for (let i = 0; i < warmUp; i += 1) await fn();
   const before = process.cpuUsage();
@@ -334,7 +356,10 @@ async function measureJourney(
   const floorGraphql = async (): Promise<void> => void (await throughGraphql.answer(persons[next++ % persons.length]!));
   // A journey request costs some 30 profile requests: fewer of them measure as long.
   const journeyRequests = Math.max(20, Math.round(requests / 10));
-  const [g, q, f] = [await cpuMicrosPer(gateway, journeyRequests), await cpuMicrosPer(floorGraphql, journeyRequests), await cpuMicrosPer(floor, journeyRequests)];
+  // In turns, so that neither the order nor a change of the host's speed during the line favours
+  // one of them: each warmed first, then ten turns of a tenth each (measured one after another,
+  // the first paid for compiling the code all three share).
+  const [g, q, f] = (await cpuMicrosInTurns([gateway, floorGraphql, floor], journeyRequests)) as [number, number, number];
   process.stdout.write(
     `Journey question for ${persons.length} customers in turn (journey(first: 20) and journeySummary), per request:\n` +
       `${g.toFixed(1).padStart(8)} µs  gateway\n` +

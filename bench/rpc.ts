@@ -62,8 +62,10 @@ export interface Child {
 
 export interface SpawnOptions {
   name: string;
-  /** A .ts file in bench/, run with tsx. */
+  /** A .ts file in bench/: run with tsx, or its compiled .js in `compiledDir`. */
   script: string;
+  /** The folder compileForBench (compiled.ts) wrote: the script's JavaScript there runs with plain node. */
+  compiledDir?: string;
   nodeArgs?: string[];
   env?: Record<string, string>;
 }
@@ -82,13 +84,17 @@ export function pin(pid: number, cpus: string): void {
 }
 
 /**
- * Starts a child node process running `script` through tsx. It is not pinned here: starting is
+ * Starts a child node process running `script`: its compiled JavaScript with plain node when
+ * `compiledDir` is given, else the .ts through tsx. It is not pinned here: starting is
  * mostly compiling and loading modules, which goes faster on every core; the harness pins each
  * child ({@link pin}) once it has started, before anything is measured.
  */
 export function spawnChild(options: SpawnOptions): Child {
   const command = process.execPath;
-  const args = [...(options.nodeArgs ?? []), '--import', 'tsx', join(BENCH_DIR, options.script)];
+  const args =
+    options.compiledDir === undefined
+      ? [...(options.nodeArgs ?? []), '--import', 'tsx', join(BENCH_DIR, options.script)]
+      : [...(options.nodeArgs ?? []), join(options.compiledDir, 'bench', options.script.replace(/\.ts$/, '.js'))];
   const child = spawn(command, args, {
     cwd: REPO_DIR,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -39,6 +39,7 @@ import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.j
 import { createLogger } from '../src/shared/logger.js';
 import { BENCH_DIR, REPO_DIR, gcPausesBetween, hasTaskset, observeGc, pin as pinProcess, spawnChild, usage as ownUsage, type Child, type GcKind, type GcPauses, type Usage } from './rpc.js';
 import type { ChildUsage, ContenderKind, StartArgs } from './server-child.js';
+import { compileForBench } from './compiled.js';
 import {
   BENCH_HEADERS,
   IDS_ONLY_QUERY,
@@ -946,9 +947,12 @@ async function main(): Promise<void> {
   const serverNodeFlags = flagsGiven === undefined ? benchNodeFlags() : flagsGiven.split(/\s+/).filter((flag) => flag !== '');
   log(`server Node flags (${flagsGiven === undefined ? 'from the bench:in-process script' : '--server-node-flags'}): ${serverNodeFlags.join(' ') || 'none'}`);
   const profileDir = join(BENCH_DIR, 'profiles', `${mode.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  // The children run compiled by tsc, as `npm run start:prod` runs the gateway (compiled.ts).
+  const compiled = compileForBench();
+  log(`compiled with tsc (tsconfig.bench.json) in ${compiled.ms} ms: every server and the silos run ${compiled.dir} with plain node, as production runs dist/`);
   const children: Child[] = [];
   const spawnServer = (name: string): Child => {
-    const child = spawnChild({ name, script: 'server-child.ts', nodeArgs: ['--expose-gc', ...serverNodeFlags] });
+    const child = spawnChild({ name, script: 'server-child.ts', nodeArgs: ['--expose-gc', ...serverNodeFlags], compiledDir: compiled.dir });
     children.push(child);
     return child;
   };
@@ -980,6 +984,7 @@ async function main(): Promise<void> {
         name,
         script: 'silos-child.ts',
         nodeArgs: ['--expose-gc', '--max-old-space-size=8192', '--max-semi-space-size=64', '--no-memory-reducer', '--heap-growing-percent=200'],
+        compiledDir: compiled.dir,
       });
       children.push(child);
       return child;
