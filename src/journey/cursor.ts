@@ -10,7 +10,8 @@
  * the streams of `p` that wait, and where the next touchpoint each waits for is (its time and
  * its event's id in the silo). After an edge every stream stands at that edge's key, so a
  * cursor usually holds one key; a waiting stream adds a point, not a key of its own (version 1
- * kept each waiting stream's next touchpoint as a key, and its cursors were twice as long).
+ * kept each waiting stream's next touchpoint as a key: its cursors took some 700 characters on
+ * the benchmark's journey question, where version 2 takes some 500).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { assertNever } from '../../connectors/shared/exhaustive.js';
