@@ -127,6 +127,14 @@ function replayingDispatcher(origins: Record<Source, string>, latency: ReplayLat
  * Microseconds of this process's CPU per call of `fn`, after a warm-up of `warmUp` calls (by
  * default a quarter of `requests`, at least 200).
  */
+async function cpuMicrosPer(fn: () => Promise<unknown>, requests: number, warmUp = Math.max(200, requests / 4)): Promise<number> {
+  for (let i = 0; i < warmUp; i += 1) await fn();
+  const before = process.cpuUsage();
+  for (let i = 0; i < requests; i += 1) await fn();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / requests;
+}
+
 /**
  * Microseconds of this process's CPU per call of each of `fns`, measured in turns: each warmed
  * with a quarter of `requests` (at least 200), then {@link TURNS} turns in which each makes a
@@ -144,14 +152,6 @@ async function cpuMicrosInTurns(fns: ReadonlyArray<() => Promise<unknown>>, requ
 
 /** How many turns cpuMicrosInTurns takes. */
 const TURNS = 10;
-
-async function cpuMicrosPer(fn: () => Promise<unknown>, requests: number, warmUp = Math.max(200, requests / 4)): Promise<number> {
-  for (let i = 0; i < warmUp; i += 1) await fn();
-  const before = process.cpuUsage();
-  for (let i = 0; i < requests; i += 1) await fn();
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / requests;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { requests: { type: 'string', default: '20000' } } });
