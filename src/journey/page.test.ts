@@ -6,9 +6,9 @@ import { seededRandom } from '../../test/support/seeded-random.js';
 import { SourceError } from '../shared/errors.js';
 import { decodeCursor, type StreamPositions } from './cursor.js';
 import { filterKey, parseJourneyArgs, planJourney, type JourneyFilterSpec, type TimePushdown } from './filter.js';
-import { compareTouchpoints } from './order.js';
+import { compareTouchpoints, SOURCE_ORDER } from './order.js';
 import { memoryReader, readJourneyPage, type JourneyPage, type JourneyReadResult, type JourneyReaders } from './page.js';
-import type { JourneyStream, TouchpointRecord } from './touchpoint.js';
+import { STREAM_SOURCE, type JourneyStream, type TouchpointRecord } from './touchpoint.js';
 
 const SECRET = 'page-test-secret';
 const GOLDEN_ID = 'cus_MXxjcm18NDY3';
@@ -753,6 +753,29 @@ describe('a stream built from records', () => {
     expect(calls).toEqual([1, 0, 1]);
   });
 
+  it('judges the other waiting streams again when one read for the page fails: a silo that answers keeps its order', async () => {
+    const transactions = new MemoryStream([tp('loyalty', 't0', '2026-01-01T12:00:00.000Z', 'storePurchase'), tp('loyalty', 't1', '2026-01-01T05:00:00.000Z', 'storePurchase')]);
+    const contacts = new RecordStream([tp('crm', '1', '2026-01-01T10:00:00.000Z', 'accountCreated')]);
+    const customers = new RecordStream([tp('commerce', '7', '2026-01-01T08:00:00.000Z', 'accountCreated')]);
+    const readers = readersWith(transactions, { 'crm.contacts': contacts.read, 'commerce.customers': customers.read });
+    const one = await pageOf(readers, 1, null);
+    // Page two can hold the contact (10:00), which was counted before the shop account (08:00);
+    // the CRM fails, so the shop account is the page's, not the receipt of 05:00 after it.
+    contacts.fail = new SourceError('SOURCE_UNAVAILABLE', 'crm', 'The CRM is unavailable.');
+    const two = await pageOf(readers, 1, one.pageInfo.endCursor);
+    contacts.fail = null;
+    expect([ids(two), two.partial, two.unavailableSources]).toEqual([['commerce:accountCreated:7'], true, ['crm']]);
+    const seen = [...ids(one), ...ids(two)];
+    let after = two.pageInfo.endCursor;
+    for (let n = 0; n < 5 && after; n++) {
+      const next: JourneyPage = await pageOf(readers, 1, after);
+      seen.push(...ids(next));
+      after = next.pageInfo.hasNextPage ? next.pageInfo.endCursor : null;
+    }
+    // The contact comes once its silo is back (later than its place: its silo failed), every other touchpoint in order.
+    expect(seen).toEqual(['loyalty:storePurchase:t0', 'commerce:accountCreated:7', 'crm:accountCreated:1', 'loyalty:storePurchase:t1']);
+  });
+
   it('keeps its place when its silo fails on the page that reaches it, and gives its touchpoint once it is back', async () => {
     const contacts = new RecordStream([tp('crm', '900001', contactAt, 'accountCreated')]);
     const readers = readersWith(new MemoryStream(hourly(60)), { 'crm.contacts': contacts.read });
@@ -824,6 +847,44 @@ describe('a stream built from records', () => {
       const recordEvents = new Set(Object.values(records).flat().map(eventOf));
       const recordPages = pages.filter((p) => p.edges.some((e) => recordKinds.includes(e.node.kind) || recordEvents.has(eventOf(e.node)))).length;
       for (const [, stream] of recordStreams) expect(stream.calls).toBeLessThanOrEqual(1 + recordPages);
+    }
+  });
+
+  it.each([1, 2, 3, 7, 20])('gives every touchpoint exactly once when silos fail on random pages, out of order only those of a silo that failed, with first %i', async (first) => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const history = randomHistory(seed * 7_919 + first);
+      const records = randomRecords(seed + 1_000, history['analytics.visits']);
+      const whole = [...Object.values(history), ...Object.values(records)].flat().sort(compareTouchpoints);
+      const streams: Array<[JourneyStream, MemoryStream | RecordStream]> = [
+        ...Object.entries(history).map(([name, list]) => [name as JourneyStream, new MemoryStream(list)] as [JourneyStream, MemoryStream]),
+        ...Object.entries(records).map(([name, list]) => [name as JourneyStream, new RecordStream(list)] as [JourneyStream, RecordStream]),
+      ];
+      const readers = Object.fromEntries(streams.map(([name, stream]) => [name, stream.read])) as JourneyReaders;
+      const random = seededRandom(seed);
+      const failedOn = new Map<string, number>(); // source -> the first page it failed on
+      const given: Array<{ id: string; page: number }> = [];
+      let after: string | null = null;
+      for (let n = 0; n < 2_000; n++) {
+        // A third of the pages, one silo is down: every stream of it fails.
+        const down = random() < 0.33 ? SOURCE_ORDER[Math.floor(random() * SOURCE_ORDER.length)]! : null;
+        for (const [name, stream] of streams) stream.fail = STREAM_SOURCE[name] === down ? new SourceError('SOURCE_UNAVAILABLE', down!, `${down} is down.`) : null;
+        const next: JourneyPage = await pageOf(readers, first, after);
+        if (down !== null && !failedOn.has(down) && next.unavailableSources.includes(down)) failedOn.set(down, n);
+        for (const id of ids(next)) given.push({ id, page: n });
+        if (!next.pageInfo.hasNextPage) break;
+        after = next.pageInfo.endCursor ?? null;
+      }
+      expect(given.map((g) => g.id).sort()).toEqual(whole.map((t) => t.id).sort());
+      // A touchpoint may come after one that follows it in journey order only if its silo had
+      // failed by the page that one came on.
+      const rank = new Map(whole.map((t, i) => [t.id, i]));
+      const sourceOf = new Map(whole.map((t) => [t.id, t.source]));
+      let furthest = { rank: -1, page: -1 };
+      for (const { id, page } of given) {
+        const r = rank.get(id)!;
+        if (r > furthest.rank) furthest = { rank: r, page };
+        else expect([id, (failedOn.get(sourceOf.get(id)!) ?? Infinity) <= furthest.page]).toEqual([id, true]);
+      }
     }
   });
 });

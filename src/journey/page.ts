@@ -123,8 +123,8 @@ type StreamOutcome =
  * A record stream waiting for its next touchpoint (a `waiting` position, {@link RECORD_STREAMS})
  * is read after the others, and only when that touchpoint can be on the page (canReach): among
  * the first `first` of what the others gave and the other waiting streams' next touchpoints, and
- * not past where a stream stopped short. Otherwise it costs nothing and every edge's cursor keeps
- * it waiting.
+ * not past where a stream stopped short; judged again, without it, when one read for the page
+ * fails. Otherwise it costs nothing and every edge's cursor keeps it waiting.
  *
  * @throws whatever a reader throws that is not a silo failure (a SourceError fails its stream only).
  */
@@ -137,11 +137,17 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
   let merged = merge(outcomes, first);
   // Only now is the page's reach known: a waiting stream whose next touchpoint is beyond it
   // cannot add to the page, and is not read.
-  const earliest = waiting.map((stream) => earliestNext(stream, positions![stream]!));
-  const due = waiting.filter((_, i) => canReach(merged, first, earliest[i]!, earliest));
-  if (due.length > 0) {
+  // A waiting stream counts the others' next touchpoints as before its own; one of those read and
+  // failed gives the page nothing, so those still waiting are judged again without it (else a
+  // stream whose silo answers would be left for a later page, behind touchpoints it precedes).
+  for (;;) {
+    const unread = waiting.filter((stream) => !outcomes.has(stream));
+    const earliest = unread.map((stream) => earliestNext(stream, positions![stream]!));
+    const due = unread.filter((_, i) => canReach(merged, first, earliest[i]!, earliest));
+    if (due.length === 0) break;
     await readStreams(due, request, outcomes);
     merged = merge(outcomes, first);
+    if (!due.some((stream) => outcomes.get(stream)!.status === 'failed')) break;
   }
   const { taken, bound, remaining } = merged;
 
