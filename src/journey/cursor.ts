@@ -168,11 +168,10 @@ export function decodeCursor(
   if (!customer || wire.f !== filterHash(scope.filterKey)) throw badUserInput(ELSEWHERE);
   // Streams after one key share one object, as on the page that made the cursor.
   const keys = wire.k.map(([at, sourceCode, sourceId, id]): TouchpointKey => ({ at, source: SOURCE_OF_CODE.get(sourceCode)!, sourceId, id }));
-  const keyAt = (i: number): TouchpointKey => keys[i]!;
   const positions: { [S in JourneyStream]?: StreamPosition } = {};
   for (const [code, i] of Object.entries(wire.p)) {
     const next = wire.n?.[code];
-    positions[STREAM_OF_CODE.get(code)!] = i === -1 ? AT_END : next === undefined ? { kind: 'after', key: keyAt(i) } : { kind: 'waiting', key: keyAt(i), next: { at: next[0], id: next[1] } };
+    positions[STREAM_OF_CODE.get(code)!] = i === -1 ? AT_END : next === undefined ? { kind: 'after', key: keys[i]! } : { kind: 'waiting', key: keys[i]!, next: { at: next[0], id: next[1] } };
   }
   return { goldenId: wire.g, filterKey: scope.filterKey, positions };
 }

@@ -368,9 +368,7 @@ async function readStream(stream: JourneyStream, request: JourneyPageRequest): P
     for (const node of result.touchpoints) {
       const key = touchpointKey(node);
       if (reached === null || compareKeys(key, reached) > 0) reached = key;
-      if (seen !== undefined) {
-        if (compareKeys(key, seen) <= 0) continue;
-      }
+      if (seen !== undefined && compareKeys(key, seen) <= 0) continue;
       if (matchesFilter(node, request.filter)) kept.push({ key, node });
     }
     const lastTouchpoint = result.touchpoints.at(-1);
