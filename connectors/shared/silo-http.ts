@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { Pool, type Dispatcher } from 'undici';
 import { SourceError } from '../../src/shared/errors.js';
-import { stoppedError } from '../../src/shared/request-stop.js';
+import { stoppedError, whenStopped } from '../../src/shared/request-stop.js';
 import { SiloGuard, defaultBreaker, type BreakerChange } from './silo-guard.js';
 import type { Source } from '../../src/generated/graphql.js';
 import type { SiloCalls, SiloEndpoint, SiloHealth } from '../types.js';
@@ -263,7 +263,7 @@ export class CallDeadline extends EventEmitter {
   /** The deadline passed (not set by a followed signal's abort). */
   aborted = false;
   readonly #timer: NodeJS.Timeout;
-  #followed: { signal: AbortSignal; onAbort: () => void } | null = null;
+  #stopFollowing: (() => void) | null = null;
 
   constructor(ms: number) {
     super();
@@ -278,18 +278,16 @@ export class CallDeadline extends EventEmitter {
    * Returns `signal`, whose `aborted` then tells the caller which of the two cut the call.
    */
   follow(signal: AbortSignal): AbortSignal {
-    const onAbort = (): void => {
+    this.#stopFollowing = whenStopped(signal, () => {
       this.emit('abort');
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    this.#followed = { signal, onAbort };
+    });
     return signal;
   }
 
   clear(): void {
     clearTimeout(this.#timer);
-    if (this.#followed) this.#followed.signal.removeEventListener('abort', this.#followed.onAbort);
-    this.#followed = null;
+    this.#stopFollowing?.();
+    this.#stopFollowing = null;
   }
 }
 

@@ -13,7 +13,6 @@ import type {
   CrmSubscriptionStatusRecord,
   FoundRecord,
   Identifier,
-  JourneyWindow,
   LoyaltyMemberRecord,
   LoyaltyTransactionRecord,
   SiloConnectors,
@@ -32,7 +31,7 @@ import type { ClvValuation } from '../insights/customer-clv.js';
 import type { LifecycleThresholds } from '../insights/lifecycle.js';
 import type { PurchaseHistory } from '../insights/purchase-history.js';
 import type { CompiledSegment } from '../insights/segments/compile.js';
-import type { JourneyReadResult } from '../journey/page.js';
+import type { MemoryReader } from '../journey/page.js';
 import type { JourneyStream, TouchpointRecord } from '../journey/touchpoint.js';
 import { FULL_ACCESS, type AccessGrant } from '../access/scopes.js';
 import { AccessRecord } from './access-record.js';
@@ -207,14 +206,14 @@ export interface RequestContext {
    */
   journeyHistories?: WeakMap<CustomerParent, Map<JourneyStream, Promise<TouchpointRecord[]>>>;
   /**
-   * The reader over each of those histories (histories.ts `withWholeHistories`), sorted once
+   * The reader over each of those histories (histories.ts `sortedHistory`), sorted once
    * however many reads of the page ask it. Kept with the request, not in a module-level WeakMap
    * keyed by the history: a scavenge cannot tell that an old WeakMap's key has died, so such a
    * map held every reader (a whole sorted history) whose key had been promoted until the next
    * mark-compact. Measured in the journey's GC line: 2.8 MB alive at each scavenge, 2.3 MB with
    * this map.
    */
-  journeyHistoryReaders?: Map<Promise<TouchpointRecord[]>, Promise<(window: JourneyWindow) => Promise<JourneyReadResult>>>;
+  journeyHistoryReaders?: Map<Promise<TouchpointRecord[]>, MemoryReader>;
   /**
    * Each customer's purchase history built in this request, per set of streams read (insights.ts
    * `purchasesOf`): `rfm`, `lifecycle` and `clv` in one query build it once. Made on first use.

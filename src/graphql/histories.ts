@@ -8,7 +8,7 @@
 import type { JourneyPoint } from '../../connectors/types.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { planJourney, type JourneyFilterSpec } from '../journey/filter.js';
-import { memoryReader, RECORD_STREAMS, type JourneyReader, type JourneyReaders } from '../journey/page.js';
+import { memoryWindows, RECORD_STREAMS, type JourneyReader, type JourneyReaders, type MemoryReader } from '../journey/page.js';
 import { JOURNEY_STREAMS, type JourneyStream, type TouchpointRecord } from '../journey/touchpoint.js';
 import { SourceError } from '../shared/errors.js';
 import type { RequestContext } from './context.js';
@@ -39,9 +39,8 @@ export function wholeHistories(
     for (const stream of missing) {
       const reader = readers[stream] as JourneyReader<JourneyStream> | undefined;
       if (!reader) continue;
-      const history = ctx.loaders.pending.track(readWhole(reader));
-      history.catch(() => undefined);
-      started.set(stream, history);
+      // Tracking it handles its rejection: one that nobody awaits is not an unhandled rejection.
+      started.set(stream, ctx.loaders.pending.track(readWhole(reader)));
     }
   }
   return new Map(streams.flatMap((stream) => (started.has(stream) ? [[stream, started.get(stream)!] as const] : [])));
@@ -49,29 +48,58 @@ export function wholeHistories(
 
 /**
  * A page's readers, served from the whole histories this request has started, where there are
- * some. A silo's stream is served page-wise, as the silo would answer (memoryReader `paged`);
- * a record stream all at once, as its own reader does.
+ * some (sortedHistory), the others from their silos.
  */
 export function withWholeHistories(readers: JourneyReaders, customer: CustomerParent, ctx: RequestContext): JourneyReaders {
   const histories = ctx.journeyHistories?.get(customer);
   if (!histories) return readers;
   const served: { -readonly [S in JourneyStream]?: JourneyReader<S> } = { ...readers };
-  const sortedOnce = (ctx.journeyHistoryReaders ??= new Map());
   for (const stream of JOURNEY_STREAMS) {
     const history = histories.get(stream);
     if (!history || !readers[stream]) continue;
-    // Sorted once per history, however many reads and pages ask it.
-    let reader = sortedOnce.get(history);
-    if (reader === undefined) {
-      const paged = !RECORD_STREAMS.has(stream);
-      reader = history.then((touchpoints) => memoryReader(touchpoints, { paged }));
-      reader.catch(() => undefined);
-      sortedOnce.set(history, reader);
-    }
-    const ready = reader;
-    served[stream] = async (window) => (await ready)(window);
+    served[stream] = async (window) => sortedHistory(stream, history, await history, ctx)(window);
   }
   return served;
+}
+
+/**
+ * A page's readers as whole histories in memory, once they are read, when this request has
+ * started one for every stream in `readers` (a `journeySummary` beside the page did: the page
+ * then waits for nothing the answer does not wait for anyway); null when a stream has none, to be
+ * read from its silo. The reader of a history that failed throws its silo's SourceError.
+ */
+export async function wholeHistoryReaders(readers: JourneyReaders, customer: CustomerParent, ctx: RequestContext): Promise<{ [S in JourneyStream]?: MemoryReader } | null> {
+  const histories = ctx.journeyHistories?.get(customer);
+  if (!histories) return null;
+  const streams = JOURNEY_STREAMS.filter((stream) => readers[stream] !== undefined);
+  if (!streams.every((stream) => histories.has(stream))) return null;
+  const settled = await Promise.allSettled(streams.map((stream) => histories.get(stream)!));
+  const inMemory: { [S in JourneyStream]?: MemoryReader } = {};
+  settled.forEach((result, i) => {
+    const stream = streams[i]!;
+    inMemory[stream] =
+      result.status === 'fulfilled'
+        ? sortedHistory(stream, histories.get(stream)!, result.value, ctx)
+        : () => {
+            throw result.reason;
+          };
+  });
+  return inMemory;
+}
+
+/**
+ * The windows of a whole history read (its `touchpoints`, sorted here): once per history,
+ * however many pages and aliases ask it. A silo's stream is read page-wise, as the silo would
+ * answer (memoryWindows `paged`); a record stream all at once, as its own reader does.
+ */
+function sortedHistory(stream: JourneyStream, history: Promise<TouchpointRecord[]>, touchpoints: TouchpointRecord[], ctx: RequestContext): MemoryReader {
+  const sortedOnce = (ctx.journeyHistoryReaders ??= new Map());
+  let reader = sortedOnce.get(history);
+  if (reader === undefined) {
+    reader = memoryWindows(touchpoints, { paged: !RECORD_STREAMS.has(stream) });
+    sortedOnce.set(history, reader);
+  }
+  return reader;
 }
 
 /**

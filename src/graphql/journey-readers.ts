@@ -89,7 +89,9 @@ function paged<S extends 'loyalty.transactions' | 'loyalty.redemptions' | 'comme
 ): JourneyReader<S> {
   return async (window) => {
     const answer = await read(window);
-    const touchpoints = answer.items.flatMap((event) => touchpointsOf(stream, event));
+    // A loop, not flatMap: flatMap over the read's events took some 20 µs of a journey request.
+    const touchpoints: TouchpointRecord[] = [];
+    for (const event of answer.items) for (const touchpoint of touchpointsOf(stream, event)) touchpoints.push(touchpoint);
     return { touchpoints, exhausted: answer.exhausted };
   };
 }

@@ -9,13 +9,14 @@ import { decodeGoldenId } from '../identity/golden-id.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { decodeCursor } from '../journey/cursor.js';
 import { filterKey, parseJourneyArgs, planJourney } from '../journey/filter.js';
-import { readJourneyPage } from '../journey/page.js';
+import { readJourneyPage, readJourneyPageInMemory } from '../journey/page.js';
 import { JourneySummaryFold, type JourneyFigures } from '../journey/summary.js';
 import { SourceError } from '../shared/errors.js';
+import type { TouchpointRecord } from '../journey/touchpoint.js';
 import type { RequestContext } from './context.js';
 import { reportFailures } from './failures.js';
 import { selects } from './selection.js';
-import { loadCategories, shopCurrency, wholeHistories, withWholeHistories } from './histories.js';
+import { loadCategories, shopCurrency, wholeHistories, wholeHistoryReaders, withWholeHistories } from './histories.js';
 import { journeyReaders } from './journey-readers.js';
 
 type JourneyResolvers = Pick<CustomerResolvers<RequestContext>, 'journey' | 'journeySummary'>;
@@ -30,8 +31,12 @@ export const journeyResolvers: JourneyResolvers = {
     // tick, a `journeySummary` selected beside this field (before or after it) has started its
     // whole-history reads, and the page is cut from them instead of asking the silos again.
     await Promise.resolve();
-    const readers = withWholeHistories(journeyReaders(customer, plan, ctx), customer, ctx);
-    const page = await readJourneyPage({ readers, positions, first, filter, plan, cursor });
+    const readers = journeyReaders(customer, plan, ctx);
+    const inMemory = await wholeHistoryReaders(readers, customer, ctx);
+    const page =
+      inMemory !== null
+        ? readJourneyPageInMemory({ readers: inMemory, positions, first, filter, plan, cursor })
+        : await readJourneyPage({ readers: withWholeHistories(readers, customer, ctx), positions, first, filter, plan, cursor });
     const unavailableSources = reportFailures(customer, page.failures, ctx, info);
     return { edges: page.edges, pageInfo: page.pageInfo, partial: unavailableSources.length > 0, unavailableSources };
   },
@@ -51,22 +56,19 @@ export const journeyResolvers: JourneyResolvers = {
 export async function journeyFigures(customer: CustomerParent, ctx: RequestContext, withCategories: boolean): Promise<{ figures: JourneyFigures; failures: SourceError[] }> {
   // Started before any await, so that a `journey` beside it finds them (see there).
   const histories = wholeHistories(customer, ctx);
-  // Shop lines name their product; its category is fetched (batched per read) before the fold counts it.
+  // Shop lines name their product; its category is fetched before the fold counts it.
   const categories = new Map<string, string | null>();
   const fold = new JourneySummaryFold({ currency: await shopCurrency(customer, ctx), categoryOf: (id) => categories.get(id) ?? null });
   const failures: SourceError[] = [];
-  await Promise.all(
-    [...histories.values()].map(async (history) => {
-      try {
-        const touchpoints = await history;
-        if (withCategories) await loadCategories(touchpoints, categories, ctx);
-        for (const touchpoint of touchpoints) fold.add(touchpoint);
-      } catch (error) {
-        if (!(error instanceof SourceError)) throw error;
-        failures.push(error);
-      }
-    }),
-  );
+  const read: TouchpointRecord[][] = [];
+  for (const result of await Promise.allSettled(histories.values())) {
+    if (result.status === 'fulfilled') read.push(result.value);
+    else if (result.reason instanceof SourceError) failures.push(result.reason);
+    else throw result.reason;
+  }
+  // For every history at once: the categories loader's one call waits for the request's reads anyway (PendingReads).
+  if (withCategories) await loadCategories(read.flat(), categories, ctx);
+  for (const touchpoints of read) for (const touchpoint of touchpoints) fold.add(touchpoint);
   return { figures: fold.result(), failures };
 }
 

@@ -8,9 +8,8 @@
  * `Connector`): it sends none of its follow-up calls once it is aborted (the member list after a
  * login, the next page of a paged read) and cancels the call out (connectors/shared/silo-http.ts).
  */
-import { setMaxListeners } from 'node:events';
 import type { Source } from '../generated/graphql.js';
-import { RequestStopped, stoppedError, type StopReason } from '../shared/request-stop.js';
+import { RequestStopped, stoppedError, whenStopped, type StopReason } from '../shared/request-stop.js';
 
 export { RequestStopped, stoppedError, type StopReason };
 
@@ -18,13 +17,11 @@ export { RequestStopped, stoppedError, type StopReason };
 export const NEVER_STOPPED: AbortSignal = new AbortController().signal;
 
 /**
- * A controller for one request. Its signal takes any number of listeners (one per silo read in
- * flight) without Node's MaxListenersExceededWarning.
+ * A controller for one request. Its silo reads listen to its signal through `whenStopped`
+ * (src/shared/request-stop.ts): one EventTarget listener however many reads are in flight.
  */
 export function requestController(): AbortController {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  return controller;
+  return new AbortController();
 }
 
 /** Stops a request (idempotent: the first reason stays). */
@@ -46,15 +43,14 @@ export function guarded<T>(signal: AbortSignal, source: Source, call: (signal: A
   if (signal.aborted) return Promise.reject(stoppedError(signal.reason, source));
   const pending = call(signal);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(stoppedError(signal.reason, source));
-    signal.addEventListener('abort', onAbort, { once: true });
+    const stopListening = whenStopped(signal, () => reject(stoppedError(signal.reason, source)));
     pending.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        stopListening();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        stopListening();
         reject(error);
       },
     );

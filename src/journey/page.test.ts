@@ -7,7 +7,7 @@ import { SourceError } from '../shared/errors.js';
 import { decodeCursor, type StreamPositions } from './cursor.js';
 import { filterKey, parseJourneyArgs, planJourney, type JourneyFilterSpec, type TimePushdown } from './filter.js';
 import { compareTouchpoints, SOURCE_ORDER } from './order.js';
-import { memoryReader, readJourneyPage, type JourneyPage, type JourneyReadResult, type JourneyReaders } from './page.js';
+import { memoryReader, memoryWindows, readJourneyPage, readJourneyPageInMemory, RECORD_STREAMS, type JourneyPage, type JourneyReadResult, type JourneyReaders, type MemoryReader } from './page.js';
 import { STREAM_SOURCE, type JourneyStream, type TouchpointRecord } from './touchpoint.js';
 
 const SECRET = 'page-test-secret';
@@ -893,3 +893,70 @@ describe('a stream built from records', () => {
 function readersWith(transactions: MemoryStream, records: Partial<Record<JourneyStream, (window: JourneyWindow) => Promise<JourneyReadResult>>>): JourneyReaders {
   return { 'loyalty.transactions': transactions.read, ...records } as JourneyReaders;
 }
+
+describe('a journey page cut from whole histories in memory', () => {
+  /** Random whole histories: the four silo streams and the four record streams. */
+  function wholeHistories(seed: number): Partial<Record<JourneyStream, TouchpointRecord[]>> {
+    const history = randomHistory(seed);
+    const random = seededRandom(seed + 77);
+    const int = (n: number): number => Math.floor(random() * n);
+    const at = (): string => new Date(Date.UTC(2026, 0, 1) + int(45) * 60_000 - 5 * 60_000).toISOString();
+    return {
+      ...history,
+      'crm.contacts': Array.from({ length: int(3) }, (_, i) => tp('crm', String(100 + i), at(), 'accountCreated')),
+      'loyalty.members': Array.from({ length: int(3) }, (_, i) => tp('loyalty', `m${i}`, at(), 'membershipCreated')),
+      'commerce.customers': Array.from({ length: int(3) }, (_, i) => tp('commerce', String(5000 + i), at(), 'accountCreated')),
+      'analytics.logins': history['analytics.visits'].filter(() => int(8) === 0).map((visit) => tp('analytics', visit.sourceId, visit.occurredAt, 'deviceFirstLogin')),
+    };
+  }
+
+  it.each([1, 3, 20, 100])('gives the same pages and cursors as the page read through promises, silos failing on random pages, with first %i', async (first) => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const histories = wholeHistories(seed * 31 + first);
+      const names = Object.keys(histories) as JourneyStream[];
+      // What histories.ts serves: silo streams page-wise, record streams whole.
+      const windows = new Map(names.map((name) => [name, memoryWindows(histories[name]!, { paged: !RECORD_STREAMS.has(name) })]));
+      const random = seededRandom(seed);
+      let down: Source | null = null;
+      const failure = (name: JourneyStream): SourceError | null => (STREAM_SOURCE[name] === down ? new SourceError('SOURCE_UNAVAILABLE', down, `${down} is down.`) : null);
+      const asPromised = Object.fromEntries(
+        names.map((name) => [
+          name,
+          async (window: JourneyWindow) => {
+            const error = failure(name);
+            if (error) throw error;
+            return windows.get(name)!(window);
+          },
+        ]),
+      ) as JourneyReaders;
+      const inMemory = Object.fromEntries(
+        names.map((name): [JourneyStream, MemoryReader] => [
+          name,
+          (window) => {
+            const error = failure(name);
+            if (error) throw error;
+            return windows.get(name)!(window);
+          },
+        ]),
+      );
+      const filter = NO_FILTER;
+      let positions: StreamPositions | undefined;
+      for (let n = 0; n < 500; n++) {
+        down = random() < 0.3 ? SOURCE_ORDER[Math.floor(random() * SOURCE_ORDER.length)]! : null;
+        const request = { positions, first, filter, plan: planJourney(filter), cursor: scopeOf(filter) };
+        const promised = await readJourneyPage({ ...request, readers: asPromised });
+        expect(readJourneyPageInMemory({ ...request, readers: inMemory })).toEqual(promised);
+        if (!promised.pageInfo.hasNextPage) break;
+        positions = decodeCursor(promised.pageInfo.endCursor!, scopeOf(filter)).positions;
+      }
+    }
+  });
+
+  it('throws an error of a reader that is not a silo failure (a bug), rather than a partial page', () => {
+    const broken: MemoryReader = () => {
+      throw new TypeError('not a silo failure');
+    };
+    const request = { first: 5, filter: NO_FILTER, plan: planJourney(NO_FILTER), cursor: scopeOf(NO_FILTER) };
+    expect(() => readJourneyPageInMemory({ ...request, readers: { 'commerce.orders': broken } })).toThrow('not a silo failure');
+  });
+});

@@ -69,8 +69,8 @@ export const MAX_READS_PER_STREAM = 10;
 /** The largest `limit` a read may ask (JourneyWindow). */
 const MAX_LIMIT = 250;
 
-export interface JourneyPageRequest {
-  readers: JourneyReaders;
+/** What the page's logic needs besides its readers. */
+export interface PageCoreRequest {
   /** The positions of the decoded `after`, or undefined when the query gave no `after`. */
   positions?: StreamPositions | undefined;
   /** How many touchpoints the page holds at most (checked: 1 to 100). */
@@ -80,6 +80,21 @@ export interface JourneyPageRequest {
   plan: JourneyPlan;
   /** What the page's cursors are made for and signed with (filterKey of the same filter). */
   cursor: { goldenId: string; filterKey: string; secret: CursorSecret };
+}
+
+export interface JourneyPageRequest extends PageCoreRequest {
+  readers: JourneyReaders;
+}
+
+/**
+ * A stream already in memory, read a window at a time (memoryWindows): answers at once. Throws
+ * the SourceError of its silo when the stream could not be had.
+ */
+export type MemoryReader = (window: JourneyWindow) => JourneyReadResult;
+
+/** The request of {@link readJourneyPageInMemory}: a reader in memory per stream the customer has records for. */
+export interface InMemoryPageRequest extends PageCoreRequest {
+  readers: { readonly [S in JourneyStream]?: MemoryReader };
 }
 
 /** A page of the journey: the schema's JourneyConnection, plus the silo failures to report. */
@@ -129,11 +144,43 @@ type StreamOutcome =
  * @throws whatever a reader throws that is not a silo failure (a SourceError fails its stream only).
  */
 export async function readJourneyPage(request: JourneyPageRequest): Promise<JourneyPage> {
+  const outcomes = new Map<JourneyStream, StreamOutcome>();
+  const core = pageCore(request, outcomes);
+  let step = core.next();
+  while (!step.done) {
+    await readStreams(step.value, request, outcomes);
+    step = core.next();
+  }
+  return step.value;
+}
+
+/**
+ * Reads one page of the journey as {@link readJourneyPage} does, from streams already in memory
+ * (`readers` answer at once: the whole histories a request has read, histories.ts): the same
+ * page and cursors, without a promise per read.
+ *
+ * @throws whatever a reader throws that is not a silo failure (a SourceError fails its stream only).
+ */
+export function readJourneyPageInMemory(request: InMemoryPageRequest): JourneyPage {
+  const outcomes = new Map<JourneyStream, StreamOutcome>();
+  const core = pageCore(request, outcomes);
+  let step = core.next();
+  while (!step.done) {
+    for (const stream of step.value) outcomes.set(stream, readStreamInMemory(stream, request));
+    step = core.next();
+  }
+  return step.value;
+}
+
+/**
+ * The page's logic, apart from how streams are read: it yields the streams to read next (the
+ * driver sets each one's outcome in `outcomes` before going on) and returns the page.
+ */
+function* pageCore(request: PageCoreRequest, outcomes: Map<JourneyStream, StreamOutcome>): Generator<readonly JourneyStream[], JourneyPage, void> {
   const { first, positions, plan } = request;
   const streams = JOURNEY_STREAMS.filter((stream) => plan[stream] !== undefined);
-  const outcomes = new Map<JourneyStream, StreamOutcome>();
   const waiting = streams.filter((stream) => positions?.[stream]?.kind === 'waiting');
-  await readStreams(streams.filter((stream) => !waiting.includes(stream)), request, outcomes);
+  yield streams.filter((stream) => !waiting.includes(stream));
   let merged = merge(outcomes, first);
   // Only now is the page's reach known: a waiting stream whose next touchpoint is beyond it
   // cannot add to the page, and is not read.
@@ -145,7 +192,7 @@ export async function readJourneyPage(request: JourneyPageRequest): Promise<Jour
     const earliest = unread.map((stream) => earliestNext(stream, positions![stream]!));
     const due = unread.filter((_, i) => canReach(merged, first, earliest[i]!, earliest));
     if (due.length === 0) break;
-    await readStreams(due, request, outcomes);
+    yield due;
     merged = merge(outcomes, first);
     if (!due.some((stream) => outcomes.get(stream)!.status === 'failed')) break;
   }
@@ -327,6 +374,15 @@ function stillWaiting(stream: JourneyStream, before: StreamPosition, key: Touchp
  * every touchpoint.
  */
 export function memoryReader(touchpoints: readonly TouchpointRecord[], options: { paged?: boolean } = {}): (window: JourneyWindow) => Promise<JourneyReadResult> {
+  const read = memoryWindows(touchpoints, options);
+  return (window) => Promise.resolve(read(window));
+}
+
+/**
+ * {@link memoryReader}'s reads, answered at once rather than as promises: the readers of
+ * {@link readJourneyPageInMemory}. The touchpoints are sorted once, here.
+ */
+export function memoryWindows(touchpoints: readonly TouchpointRecord[], options: { paged?: boolean } = {}): MemoryReader {
   const sorted = touchpoints.map((node) => ({ key: touchpointKey(node), node })).sort((a, b) => compareKeys(a.key, b.key));
   const paged = options.paged === true;
   return (window) => {
@@ -341,19 +397,53 @@ export function memoryReader(touchpoints: readonly TouchpointRecord[], options: 
       if (paged && found.length >= window.limit) {
         const last = found.at(-1)!;
         // The last event whole: its other touchpoints share its time and sourceId.
-        if (key.at !== Date.parse(last.occurredAt) || key.sourceId !== last.sourceId) return Promise.resolve({ touchpoints: found, exhausted: false });
+        if (key.at !== Date.parse(last.occurredAt) || key.sourceId !== last.sourceId) return { touchpoints: found, exhausted: false };
       }
       found.push(node);
     }
-    return Promise.resolve({ touchpoints: found, exhausted: true });
+    return { touchpoints: found, exhausted: true };
   };
+}
+
+/** The outcome of a stream without a reader (no records in its silo), or at its end: nothing to read. */
+function nothingToRead(): StreamOutcome {
+  return { status: 'answered', kept: [], read: 'complete' };
 }
 
 /** Reads one stream for the page: its kept touchpoints after its position, enough for the page. */
 async function readStream(stream: JourneyStream, request: JourneyPageRequest): Promise<StreamOutcome> {
   const reader = request.readers[stream] as JourneyReader<JourneyStream> | undefined;
+  if (reader === undefined) return nothingToRead();
+  const reads = streamReads(stream, request);
+  let step = reads.next();
+  while (!step.done) step = reads.next(await reader(step.value));
+  return step.value;
+}
+
+/** {@link readStream} over a stream in memory; a silo failure it throws is the stream's outcome, as readStreams makes it. */
+function readStreamInMemory(stream: JourneyStream, request: InMemoryPageRequest): StreamOutcome {
+  const reader = request.readers[stream];
+  if (reader === undefined) return nothingToRead();
+  try {
+    const reads = streamReads(stream, request);
+    let step = reads.next();
+    while (!step.done) step = reads.next(reader(step.value));
+    return step.value;
+  } catch (thrown) {
+    const error = sourceErrorOf(thrown);
+    // Not a silo failure: a bug, which no partial page should hide.
+    if (error === undefined) throw thrown;
+    return { status: 'failed', error };
+  }
+}
+
+/**
+ * The reads of one stream for the page, apart from how a read is made: yields each window to
+ * read and takes its result; returns what the stream gives the page.
+ */
+function* streamReads(stream: JourneyStream, request: PageCoreRequest): Generator<Parameters<JourneyReader<JourneyStream>>[0], StreamOutcome, JourneyReadResult> {
   const position = request.positions?.[stream];
-  if (reader === undefined || position?.kind === 'end') return { status: 'answered', kept: [], read: 'complete' };
+  if (position?.kind === 'end') return nothingToRead();
   const source = STREAM_SOURCE[stream];
   const pushdown = request.plan[stream]!;
   const needed = request.first + 1;
@@ -364,7 +454,7 @@ async function readStream(stream: JourneyStream, request: JourneyPageRequest): P
   const kept: Entry[] = [];
   let reached: TouchpointKey | null = null;
   for (let reads = 1; ; reads++) {
-    const result = await reader({ ...pushdown, ...(from === undefined ? {} : { from }), limit });
+    const result: JourneyReadResult = yield { ...pushdown, ...(from === undefined ? {} : { from }), limit };
     for (const node of result.touchpoints) {
       const key = touchpointKey(node);
       if (reached === null || compareKeys(key, reached) > 0) reached = key;
