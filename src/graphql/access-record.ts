@@ -2,7 +2,7 @@
  * What one request read that the access log must tell (README, "The access log"): the personal
  * data fields that answered a value, the customers they belong to, the email:/phone: lookups, and
  * the scopes the request's guarded fields were read with. Never a value: only field names,
- * golden ids and counts. One per request, on the context; the gateway's `logPiiAccess` hook
+ * golden ids and counts. One per request, on the context; the gateway's `gatewayRequestHooks`
  * (server.ts) writes it once the answer is made.
  */
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';

@@ -11,7 +11,7 @@ import { normalizeIdentifier, type NormalizeOptions } from '../identity/normaliz
 import type { Source } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import type { JourneyPlan, StreamPushdowns } from '../journey/filter.js';
-import { memoryReader, type JourneyReader, type JourneyReaders, type JourneyReadResult } from '../journey/page.js';
+import { memoryWindows, type JourneyReader, type JourneyReaders, type MemoryReader } from '../journey/page.js';
 import { touchpointsOf } from '../journey/touchpoints.js';
 import { JOURNEY_STREAMS, STREAM_SOURCE, type JourneyStream, type StreamEvents, type TouchpointRecord } from '../journey/touchpoint.js';
 import { SourceError } from '../shared/errors.js';
@@ -87,22 +87,22 @@ function paged<S extends 'loyalty.transactions' | 'loyalty.redemptions' | 'comme
   stream: S,
   read: (window: JourneyWindow & StreamPushdowns[S]) => Promise<{ items: Array<StreamEvents[S]>; exhausted: boolean }>,
 ): JourneyReader<S> {
-  return async (window) => {
-    const answer = await read(window);
-    // A loop, not flatMap: flatMap over the read's events took some 20 µs of a journey request.
-    const touchpoints: TouchpointRecord[] = [];
-    for (const event of answer.items) for (const touchpoint of touchpointsOf(stream, event)) touchpoints.push(touchpoint);
-    return { touchpoints, exhausted: answer.exhausted };
-  };
+  // A `then`, not an async function, and a loop, not flatMap: each took some µs of every read.
+  return (window) =>
+    read(window).then((answer) => {
+      const touchpoints: TouchpointRecord[] = [];
+      for (const event of answer.items) for (const touchpoint of touchpointsOf(stream, event)) touchpoints.push(touchpoint);
+      return { touchpoints, exhausted: answer.exhausted };
+    });
 }
 
 /**
  * A stream built from the customer's records, loaded once per request: all of it is known then,
- * so a read answers every touchpoint of the window (memoryReader) and the stream is exhausted.
+ * so a read answers every touchpoint of the window (memoryWindows) and the stream is exhausted.
  */
 function fromRecords(build: () => Promise<TouchpointRecord[]>): JourneyReader<JourneyStream> {
-  let reader: Promise<(window: JourneyWindow) => Promise<JourneyReadResult>> | undefined;
-  return async (window) => (await (reader ??= build().then(memoryReader)))(window);
+  let reader: Promise<MemoryReader> | undefined;
+  return (window) => (reader ??= build().then((touchpoints) => memoryWindows(touchpoints))).then((read) => read(window));
 }
 
 /** The records, or the silo's failure thrown, as a paged read's would be. */

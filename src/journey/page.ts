@@ -16,6 +16,11 @@
  * `waiting` position in the cursor) and is read only on a page that touchpoint can be on: the
  * other streams are read first, then a waiting stream whose next touchpoint can beat the
  * `first`-th of what they gave (so the page is exact).
+ *
+ * Two ways to read, one logic: `readJourneyPage` awaits each read of a silo; a page beside the
+ * whole histories a request already holds (`journeySummary` beside it) is cut from them at once
+ * by `readJourneyPageInMemory`. Both drive the same generators (pageCore, streamReads), which say
+ * what to read next, so their pages and cursors are the same.
  */
 import { isAtOrAfter } from '../../connectors/shared/journey-order.js';
 import type { JourneyPoint, JourneyWindow } from '../../connectors/types.js';

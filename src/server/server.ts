@@ -29,7 +29,7 @@ import { createAuthenticator, type Authentication, type Authenticator } from './
 import { corsHeaders } from './cors.js';
 import type { OriginPattern } from '../access/origins.js';
 import { SiloFailureLog } from './silo-failure-log.js';
-import { operationLimitsPlugin, type OperationLimits } from './limits/operation-limits.js';
+import { operationLimitsCheck, type OperationLimits } from './limits/operation-limits.js';
 import { ABORTED, readBody, TOO_LARGE, tooLargeAnswer } from './limits/request-body.js';
 import { answerHealth, HEALTH_PATHS, Readiness, SiloProbe } from './health.js';
 import { memoryRateLimiter, rateLimitKey, rateLimitMessage, type RateLimiter } from './rate-limit.js';
@@ -175,11 +175,9 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
     parseOptions: { maxTokens: settings.limits.maxTokens },
     formatError: (formatted, error) => formatError(formatted, error, logger, settings.limits),
     plugins: [
-      operationLimitsPlugin(settings.limits),
+      gatewayRequestHooks(settings.limits, logger),
       // The gateway sets no cache hints; Apollo's per-field cache-control bookkeeping is pure cost here.
       ApolloServerPluginCacheControlDisabled(),
-      reportSiloFailures(logger),
-      logPiiAccess(logger),
       settings.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({
             // Sandbox's own usage telemetry to Apollo stays off: the page runs beside personal data.
@@ -431,30 +429,44 @@ async function answerGraphQL(
 }
 
 /**
- * Adds the silo failures that no null field reported (see failures.ts), once each, and logs the
- * request's silo failures, one line per silo (silo-failure-log.ts), not one per error.
+ * The gateway's own hooks in every request, in one Apollo Server listener:
+ * - the operation limits, before any resolver (limits/operation-limits.ts);
+ * - the silo failures that no null field reported (see failures.ts), added once each, and the
+ *   request's silo failures logged, one line per silo (silo-failure-log.ts), not one per error;
+ * - the access log: one line per request that read personal data (a pii:read field answered a
+ *   value) or looked a customer up by email or phone. Who asked (client, kind of credentials),
+ *   the operation, the golden ids read, the fields, the lookups and the scopes used; never a
+ *   value (README, "The access log").
+ * One listener, not one per concern: Apollo Server runs the hooks of every listener of a request
+ * through a Promise.all at each of its stages, which took some 25 promises a request with three.
  */
-function reportSiloFailures(logger: Logger): ApolloServerPlugin<RequestContext> {
+function gatewayRequestHooks(limits: OperationLimits, logger: Logger): ApolloServerPlugin<RequestContext> {
+  const checkLimits = operationLimitsCheck(limits);
   return {
     async requestDidStart() {
-      const log = new SiloFailureLog();
+      const failureLog = new SiloFailureLog();
       return {
+        didResolveOperation: checkLimits,
         async didEncounterErrors({ errors }) {
           for (const error of errors) {
             const failure = sourceErrorIn(error);
-            if (failure) log.add(failure, error.path);
+            if (failure) failureLog.add(failure, error.path);
           }
         },
-        async willSendResponse({ contextValue, response }) {
+        async willSendResponse({ contextValue, response, operationName }) {
           if (response.body.kind === 'single') {
             const pending = contextValue.failures.drain();
             if (pending.length > 0) {
-              for (const { error, path } of pending) log.add(error, path);
+              for (const { error, path } of pending) failureLog.add(error, path);
               const result = response.body.singleResult;
               result.errors = [...(result.errors ?? []), ...pending.map(({ error, path }) => toClientError(error, path))];
             }
           }
-          log.write(logger);
+          failureLog.write(logger);
+          const entry = contextValue.audit.entry(SCOPES);
+          if (!entry) return;
+          const { kind, client } = contextValue.access;
+          logger.info('pii access', { access: 'pii', client, credentials: kind, operation: operationName ?? null, ...entry });
         },
       };
     },
@@ -470,27 +482,6 @@ function sourceErrorIn(error: unknown): SourceError | undefined {
     current = (current as { originalError?: unknown }).originalError;
   }
   return undefined;
-}
-
-/**
- * The access log: one line per request that read personal data (a pii:read field answered a
- * value) or looked a customer up by email or phone. Who asked (client, kind of credentials), the
- * operation, the golden ids read, the fields, the lookups and the scopes used; never a value
- * (README, "The access log").
- */
-function logPiiAccess(logger: Logger): ApolloServerPlugin<RequestContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, operationName }) {
-          const entry = contextValue.audit.entry(SCOPES);
-          if (!entry) return;
-          const { kind, client } = contextValue.access;
-          logger.info('pii access', { access: 'pii', client, credentials: kind, operation: operationName ?? null, ...entry });
-        },
-      };
-    },
-  };
 }
 
 function toClientError(failure: SourceError, path: ReadonlyArray<string | number>): GraphQLFormattedError {
@@ -544,7 +535,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   const message = clipQuotedInput(formatted.message);
   const failure = sourceErrorOf(original);
   if (failure) {
-    // Logged once per silo per request by reportSiloFailures, not here once per error.
+    // Logged once per silo per request by gatewayRequestHooks, not here once per error.
     return { message: failure.message, locations, path, extensions: { code: failure.code, source: failure.source } };
   }
   const code = formatted.extensions?.code;

@@ -6,7 +6,7 @@
  * MAX_DEPTH_LIMIT, and demand control's COST_ESTIMATED_TOO_EXPENSIVE), and the OWASP GraphQL cheat
  * sheet ("Query limiting"). Every refusal is HTTP 400 with its code, the figure and the limit.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { BaseContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError, TypeInfo, ValidationContext, visit, visitInParallel, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
@@ -155,42 +155,39 @@ export function checkCost(
   );
 }
 
+/** What the limits are checked on: Apollo Server's request context at `didResolveOperation`. */
+export type ResolvedOperation = Pick<GraphQLRequestContextDidResolveOperation<BaseContext>, 'document' | 'request' | 'schema' | 'operationName'>;
+
 /**
- * The Apollo Server plugin that enforces the limits, in `didResolveOperation`: after parsing (where
- * MAX_TOKENS applies) and validation, before any resolver, so before any silo call. A GraphQLError
- * thrown there is the answer, with its `extensions.http` status (Apollo Server docs, "Plugin event
- * reference", didResolveOperation); a throw from an earlier hook would be a 500. Checked in the
- * order operation type, aliases, depth, cost: the first breach is the answer.
+ * The check of the limits, for an Apollo Server plugin's `didResolveOperation` (server.ts): after
+ * parsing (where MAX_TOKENS applies) and validation, before any resolver, so before any silo
+ * call. The GraphQLError it throws there is the answer, with its `extensions.http` status (Apollo
+ * Server docs, "Plugin event reference", didResolveOperation); a throw from an earlier hook would
+ * be a 500. Checked in the order operation type, aliases, depth, cost: the first breach is thrown.
  */
-export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin {
+export function operationLimitsCheck(limits: OperationLimits): (operation: ResolvedOperation) => Promise<void> {
   // Apollo's document store hands the same parsed document to every request of the same text, so
   // the checks are remembered per document (and the cost per sizes of its variables): a repeated
   // operation pays a map lookup, not the walks (about 60-180 µs each).
   const shapes = new WeakMap<DocumentNode, GraphQLError | null>();
   const costs = new WeakMap<DocumentNode, Map<string, GraphQLError | null>>();
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ document, request, schema, operationName }) {
-          let shape = shapes.get(document);
-          if (shape === undefined) {
-            shape = checkOperationType(document, operationName) ?? checkShape(schema, document, limits) ?? null;
-            // The operation type depends on the operation chosen: remembered only for a document of one operation.
-            if (document.definitions.filter((d) => d.kind === 'OperationDefinition').length === 1) shapes.set(document, shape);
-          }
-          if (shape) throw shape;
-          const key = `${operationName ?? ''}|${sizesKey(request.variables)}`;
-          let byKey = costs.get(document);
-          let cost = byKey?.get(key);
-          if (cost === undefined) {
-            cost = checkCost(schema, document, operationName, request.variables, limits.maxCost) ?? null;
-            if (!byKey) costs.set(document, (byKey = new Map()));
-            if (byKey.size < MAX_COSTS_PER_DOCUMENT) byKey.set(key, cost);
-          }
-          if (cost) throw cost;
-        },
-      };
-    },
+  return async ({ document, request, schema, operationName }) => {
+    let shape = shapes.get(document);
+    if (shape === undefined) {
+      shape = checkOperationType(document, operationName) ?? checkShape(schema, document, limits) ?? null;
+      // The operation type depends on the operation chosen: remembered only for a document of one operation.
+      if (document.definitions.filter((d) => d.kind === 'OperationDefinition').length === 1) shapes.set(document, shape);
+    }
+    if (shape) throw shape;
+    const key = `${operationName ?? ''}|${sizesKey(request.variables)}`;
+    let byKey = costs.get(document);
+    let cost = byKey?.get(key);
+    if (cost === undefined) {
+      cost = checkCost(schema, document, operationName, request.variables, limits.maxCost) ?? null;
+      if (!byKey) costs.set(document, (byKey = new Map()));
+      if (byKey.size < MAX_COSTS_PER_DOCUMENT) byKey.set(key, cost);
+    }
+    if (cost) throw cost;
   };
 }
 
