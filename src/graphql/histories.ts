@@ -124,15 +124,18 @@ export async function settledHistories(histories: Map<JourneyStream, Promise<Tou
 
 /** Every touchpoint of one stream, read after read until the silo has no more. */
 async function readWhole(reader: JourneyReader<JourneyStream>): Promise<TouchpointRecord[]> {
-  const all: TouchpointRecord[] = [];
+  // Most histories take one read: its touchpoints are the history, not copied.
+  let all: TouchpointRecord[] | undefined;
   let from: JourneyPoint | undefined;
   for (;;) {
     const read = await reader({ from, limit: WHOLE_HISTORY_READ });
     // A read starts at `from` included: the event there was taken by the read before.
     const fresh = from ? read.touchpoints.filter((t) => !(Date.parse(t.occurredAt) === from!.at && t.sourceId === from!.id)) : read.touchpoints;
-    for (const touchpoint of fresh) all.push(touchpoint);
+    if (all === undefined) all = fresh;
+    else for (const touchpoint of fresh) all.push(touchpoint);
+    if (read.exhausted || fresh.length === 0) return all;
     const last = read.last ?? (read.touchpoints.length > 0 ? pointOf(read.touchpoints.at(-1)!) : undefined);
-    if (read.exhausted || !last || fresh.length === 0) return all;
+    if (!last) return all;
     from = last;
   }
 }
