@@ -7,10 +7,16 @@ import { SourceError } from '../shared/errors.js';
 import { decodeCursor, type StreamPositions } from './cursor.js';
 import { filterKey, parseJourneyArgs, planJourney, type JourneyFilterSpec, type TimePushdown } from './filter.js';
 import { compareTouchpoints, SOURCE_ORDER } from './order.js';
-import { memoryReader, memoryWindows, readJourneyPage, readJourneyPageInMemory, RECORD_STREAMS, type JourneyPage, type JourneyReadResult, type JourneyReaders, type MemoryReader } from './page.js';
+import { memoryWindows, readJourneyPage, readJourneyPageInMemory, RECORD_STREAMS, type JourneyPage, type JourneyReadResult, type JourneyReaders, type MemoryReader } from './page.js';
 import { STREAM_SOURCE, type JourneyStream, type TouchpointRecord } from './touchpoint.js';
 
 const SECRET = 'page-test-secret';
+
+/** memoryWindows as a silo stream's reader: its answers as promises. */
+function memoryReader(touchpoints: readonly TouchpointRecord[], options: { paged?: boolean } = {}): (window: JourneyWindow) => Promise<JourneyReadResult> {
+  const read = memoryWindows(touchpoints, options);
+  return (window) => Promise.resolve(read(window));
+}
 const GOLDEN_ID = 'cus_MXxjcm18NDY3';
 const NO_FILTER = parseJourneyArgs({}).filter;
 

@@ -60,7 +60,7 @@ export type JourneyReaders = { readonly [S in JourneyStream]?: JourneyReader<S> 
 
 /**
  * The streams built from the customer's records (touchpoint.ts): each read gives all they hold
- * (memoryReader), from records a silo call loads. Between the pages that reach their
+ * (memoryWindows), from records a silo call loads. Between the pages that reach their
  * touchpoints they wait, unread, at their next one; a paged stream is read on every page until
  * it ends (its silo is asked for the page's worth, which it needs to know whether the page can
  * take its touchpoints). Waiting is exact for any stream read to its end; it is kept to these
@@ -367,25 +367,18 @@ function stillWaiting(stream: JourneyStream, before: StreamPosition, key: Touchp
 }
 
 /**
- * A reader over touchpoints already in memory: the streams built from the customer's records (a
- * contact, membership or shop account created, a device's first login). It answers, all at once
- * (`exhausted`), the touchpoints at or after `window.from` (by time and sourceId, as a silo
- * read does) within `since`..`until`, in journey order; `limit` is met by giving everything.
+ * A reader over touchpoints already in memory, answering at once: the streams built from the
+ * customer's records (a contact, membership or shop account created, a device's first login),
+ * and the whole histories a request has read (histories.ts). The touchpoints are sorted once,
+ * here. It answers, all at once (`exhausted`), the touchpoints at or after `window.from` (by time
+ * and sourceId, as a silo read does) within `since`..`until`, in journey order; `limit` is met by
+ * giving everything.
  *
  * With `paged`, it reads as a silo does instead: the events of `limit` touchpoints at most
  * (the last event whole: all its touchpoints or none), `exhausted` only when nothing follows
  * within the window. That is how a page is cut from a whole history the request already read
  * (histories.ts): a page of 20 then looks at some 21 touchpoints of each stream, not at its
  * every touchpoint.
- */
-export function memoryReader(touchpoints: readonly TouchpointRecord[], options: { paged?: boolean } = {}): (window: JourneyWindow) => Promise<JourneyReadResult> {
-  const read = memoryWindows(touchpoints, options);
-  return (window) => Promise.resolve(read(window));
-}
-
-/**
- * {@link memoryReader}'s reads, answered at once rather than as promises: the readers of
- * {@link readJourneyPageInMemory}. The touchpoints are sorted once, here.
  */
 export function memoryWindows(touchpoints: readonly TouchpointRecord[], options: { paged?: boolean } = {}): MemoryReader {
   const sorted = touchpoints.map((node) => ({ key: touchpointKey(node), node })).sort((a, b) => compareKeys(a.key, b.key));
