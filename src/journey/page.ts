@@ -284,11 +284,18 @@ async function readStreams(streams: readonly JourneyStream[], request: JourneyPa
       outcomes.set(streams[i]!, result.value);
       continue;
     }
-    const error = sourceErrorOf(result.reason);
-    // Not a silo failure: a bug, which no partial page should hide.
-    if (error === undefined) throw result.reason;
-    outcomes.set(streams[i]!, { status: 'failed', error });
+    outcomes.set(streams[i]!, failedRead(result.reason));
   }
+}
+
+/**
+ * The outcome of a stream whose read threw `thrown`: failed, with its silo's error.
+ * @throws `thrown` when it is not a silo failure: a bug, which no partial page should hide.
+ */
+function failedRead(thrown: unknown): StreamOutcome {
+  const error = sourceErrorOf(thrown);
+  if (error === undefined) throw thrown;
+  return { status: 'failed', error };
 }
 
 /** The page the answered streams make: its touchpoints, where it may not pass, whether any is left over. */
@@ -418,7 +425,7 @@ async function readStream(stream: JourneyStream, request: JourneyPageRequest): P
   return step.value;
 }
 
-/** {@link readStream} over a stream in memory; a silo failure it throws is the stream's outcome, as readStreams makes it. */
+/** {@link readStream} over a stream in memory; a silo failure it throws is the stream's outcome (failedRead). */
 function readStreamInMemory(stream: JourneyStream, request: InMemoryPageRequest): StreamOutcome {
   const reader = request.readers[stream];
   if (reader === undefined) return nothingToRead();
@@ -428,10 +435,7 @@ function readStreamInMemory(stream: JourneyStream, request: InMemoryPageRequest)
     while (!step.done) step = reads.next(reader(step.value));
     return step.value;
   } catch (thrown) {
-    const error = sourceErrorOf(thrown);
-    // Not a silo failure: a bug, which no partial page should hide.
-    if (error === undefined) throw thrown;
-    return { status: 'failed', error };
+    return failedRead(thrown);
   }
 }
 
