@@ -87,3 +87,34 @@ describe('SiloHttp and the gateway request stop (its signal)', () => {
     }
   });
 });
+
+describe('SiloHttp typical latency', () => {
+  it('is null before any answer, follows the answered calls, and ignores a call that failed', async () => {
+    let delayMs = 40;
+    const slow = createServer((_req, res) => {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), delayMs);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const http = new SiloHttp({ source: 'analytics', label: 'Analytics', baseUrl: `http://127.0.0.1:${(slow.address() as AddressInfo).port}`, timeoutMs: 300, connections: 1 });
+    const silentHttp = new SiloHttp({ source: 'analytics', label: 'Analytics', baseUrl, timeoutMs: 100, connections: 1 });
+    try {
+      expect(http.typicalLatencyMs).toBeNull();
+      await http.request({ operation: 'first', method: 'GET', path: '/' });
+      const first = http.typicalLatencyMs!;
+      expect(first).toBeGreaterThanOrEqual(40);
+      expect(first).toBeLessThan(200);
+      // Faster answers pull it down, a tenth of the way each.
+      delayMs = 0;
+      for (let i = 0; i < 10; i++) await http.request({ operation: 'fast', method: 'GET', path: '/' });
+      expect(http.typicalLatencyMs!).toBeLessThan(first * 0.5);
+      // A call that never answered says nothing of the silo's pace.
+      await failure(silentHttp.request({ operation: 'timed out', method: 'GET', path: '/' }));
+      expect(silentHttp.typicalLatencyMs).toBeNull();
+    } finally {
+      await http.close();
+      await silentHttp.close();
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  });
+});

@@ -92,6 +92,12 @@ export class SiloHttp implements SiloCalls {
       });
   }
 
+  #typicalLatencyMs: number | null = null;
+
+  get typicalLatencyMs(): number | null {
+    return this.#typicalLatencyMs;
+  }
+
   get breakerState(): SiloCalls['breakerState'] {
     return this.guard.state;
   }
@@ -130,6 +136,7 @@ export class SiloHttp implements SiloCalls {
     let status: number;
     let responseHeaders: SiloResponse['headers'];
     let text: string;
+    const started = performance.now();
     try {
       const res = await this.dispatcher.request({
         path: this.pathPrefix + req.path + queryString(req.query),
@@ -148,6 +155,9 @@ export class SiloHttp implements SiloCalls {
     } finally {
       deadline.clear();
     }
+    // Answered calls only: a failure's time (a refused connection, a deadline) is no silo's pace.
+    const took = performance.now() - started;
+    this.#typicalLatencyMs = this.#typicalLatencyMs === null ? took : this.#typicalLatencyMs + LATENCY_WEIGHT * (took - this.#typicalLatencyMs);
     const accepted = req.acceptStatus?.includes(status) ?? false;
     if ((status < 200 || status >= 300) && !accepted) {
       const retryAt = status === 429 ? this.guard.holdFor(responseHeaders['retry-after']) : null;
@@ -306,6 +316,9 @@ export async function probeHealth(probe: () => Promise<unknown>): Promise<SiloHe
     return { status: 'down', reason: error instanceof SourceError ? error.message : 'the health probe failed' };
   }
 }
+
+/** The weight of the latest call in {@link SiloHttp.typicalLatencyMs}: the last 10 or so calls count most. */
+const LATENCY_WEIGHT = 0.1;
 
 const TIMEOUT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',

@@ -9,6 +9,7 @@ import type { MutationResolvers, QueryResolvers } from '../generated/graphql.js'
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { parseCustomerId, type CustomerIdInput } from '../identity/identifier.js';
 import { resolveCustomers, startOf } from './resolve-customer.js';
+import { startSelectedHistories } from './histories.js';
 import { SOURCES, type RequestContext } from './context.js';
 
 /** The most ids `customers(ids:)` takes in one call. */
@@ -26,6 +27,7 @@ export const queryResolvers: QueryResolvers = {
       const path = pathOf(info);
       ctx.audit.customerAt(path, answer.goldenId);
       noteResolutionFailures(answer, path, ctx);
+      startSelectedHistories([answer], ctx, info);
     }
     return answer ?? null;
   },
@@ -53,6 +55,11 @@ export const queryResolvers: QueryResolvers = {
           noteResolutionFailures(answer, [...path, index], ctx);
         }
       });
+      startSelectedHistories(
+        slots.filter((slot): slot is CustomerParent => slot !== null && !(slot instanceof GraphQLError)),
+        ctx,
+        info,
+      );
     }
     return slots;
   },

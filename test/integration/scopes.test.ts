@@ -235,3 +235,42 @@ describe('the access log', () => {
     expect(leakedSecrets(stack.logs.join('\n'), canaries)).toEqual([]);
   });
 });
+
+describe('journeySummary under a customer', () => {
+  /** Every silo's requests since the last reset, then a reset. */
+  const requestsSince = (): Record<string, number> => {
+    const counts = Object.fromEntries(SOURCES.map((source) => [source, stack.demo.simulators[source].stats().requests]));
+    for (const source of SOURCES) stack.demo.simulators[source].resetStats();
+    return counts;
+  };
+  const none = Object.fromEntries(SOURCES.map((source) => [source, 0]));
+
+  it('reads no silo history for a client refused it, nor for one skipped, though the histories start with the customer', async () => {
+    const id = canaries[0]!.keys[0]!;
+    // Resolved once, so that what follows asks the silos for histories only.
+    await client.ask(['profile:read', 'journey:read'], 'query ($id: ID!) { customer(id: $id) { sourceRecords { key } } }', { id });
+    requestsSince();
+
+    const refused = await client.ask(['profile:read'], 'query ($id: ID!) { customer(id: $id) { sourceRecords { key } journeySummary { touchpoints } } }', { id });
+    expect(refused.body.data!['customer'].journeySummary).toBeNull();
+    expect(errorsOf(refused.body)).toEqual([forbidden(['customer', 'journeySummary'], 'journey:read')]);
+    expect(requestsSince()).toEqual(none);
+
+    for (const directive of ['@skip(if: $flag)', '@include(if: $flag)']) {
+      const skipped = await client.ask(
+        ['profile:read', 'journey:read'],
+        `query ($id: ID!, $flag: Boolean!) { customer(id: $id) { sourceRecords { key } journeySummary ${directive} { touchpoints } } }`,
+        { id, flag: directive.startsWith('@skip') },
+      );
+      expect(skipped.body.errors, directive).toBeUndefined();
+      expect(skipped.body.data!['customer']).not.toHaveProperty('journeySummary');
+      expect(requestsSince(), directive).toEqual(none);
+    }
+
+    // The control: allowed and selected, it reads every silo the customer has records in.
+    const read = await client.ask(['profile:read', 'journey:read'], 'query ($id: ID!) { customer(id: $id) { journeySummary { touchpoints } } }', { id });
+    expect(read.body.data!['customer'].journeySummary.touchpoints).toBeGreaterThan(0);
+    const sources = new Set(canaries[0]!.keys.map((key) => key.split(':')[0]));
+    expect(Object.entries(requestsSince()).filter(([, n]) => n > 0).map(([source]) => source).sort()).toEqual([...sources].sort());
+  });
+});
