@@ -132,21 +132,16 @@ function sortedHistory(stream: JourneyStream, history: Promise<TouchpointRecord[
 
 /**
  * The touchpoints of the given histories that could be read, and the failures of those that
- * could not (a SourceError each; anything else is thrown).
+ * could not (a SourceError each; anything else is thrown), both in the histories' order.
  */
 export async function settledHistories(histories: Map<JourneyStream, Promise<TouchpointRecord[]>>): Promise<{ touchpoints: TouchpointRecord[]; failures: SourceError[] }> {
   const touchpoints: TouchpointRecord[] = [];
   const failures: SourceError[] = [];
-  await Promise.all(
-    [...histories.values()].map(async (history) => {
-      try {
-        for (const touchpoint of await history) touchpoints.push(touchpoint);
-      } catch (error) {
-        if (!(error instanceof SourceError)) throw error;
-        failures.push(error);
-      }
-    }),
-  );
+  for (const result of await Promise.allSettled(histories.values())) {
+    if (result.status === 'fulfilled') for (const touchpoint of result.value) touchpoints.push(touchpoint);
+    else if (result.reason instanceof SourceError) failures.push(result.reason);
+    else throw result.reason;
+  }
   return { touchpoints, failures };
 }
 

@@ -12,11 +12,10 @@ import { filterKey, parseJourneyArgs, planJourney } from '../journey/filter.js';
 import { readJourneyPage, readJourneyPageInMemory } from '../journey/page.js';
 import { JourneySummaryFold, type JourneyFigures } from '../journey/summary.js';
 import { SourceError } from '../shared/errors.js';
-import type { TouchpointRecord } from '../journey/touchpoint.js';
 import type { RequestContext } from './context.js';
 import { reportFailures } from './failures.js';
 import { selects } from './selection.js';
-import { loadCategories, shopCurrency, wholeHistories, wholeHistoryReaders, withWholeHistories } from './histories.js';
+import { loadCategories, settledHistories, shopCurrency, wholeHistories, wholeHistoryReaders, withWholeHistories } from './histories.js';
 import { journeyReaders } from './journey-readers.js';
 
 type JourneyResolvers = Pick<CustomerResolvers<RequestContext>, 'journey' | 'journeySummary'>;
@@ -59,16 +58,10 @@ export async function journeyFigures(customer: CustomerParent, ctx: RequestConte
   // Shop lines name their product; its category is fetched before the fold counts it.
   const categories = new Map<string, string | null>();
   const fold = new JourneySummaryFold({ currency: await shopCurrency(customer, ctx), categoryOf: (id) => categories.get(id) ?? null });
-  const failures: SourceError[] = [];
-  const read: TouchpointRecord[][] = [];
-  for (const result of await Promise.allSettled(histories.values())) {
-    if (result.status === 'fulfilled') read.push(result.value);
-    else if (result.reason instanceof SourceError) failures.push(result.reason);
-    else throw result.reason;
-  }
+  const { touchpoints, failures } = await settledHistories(histories);
   // For every history at once: the categories loader's one call waits for the request's reads anyway (PendingReads).
-  if (withCategories) await loadCategories(read.flat(), categories, ctx);
-  for (const touchpoints of read) for (const touchpoint of touchpoints) fold.add(touchpoint);
+  if (withCategories) await loadCategories(touchpoints, categories, ctx);
+  for (const touchpoint of touchpoints) fold.add(touchpoint);
   return { figures: fold.result(), failures };
 }
 
