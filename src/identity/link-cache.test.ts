@@ -16,10 +16,41 @@ describe('IdentityLinkCache', () => {
     const cache = new IdentityLinkCache({ maxBytes: 1024 * 1024, ttlMs: 60_000, negativeTtlMs: 1000 });
     cache.setCluster(cluster(1), cache.generation);
     expect((cache.get('email:person1@example.com') as CachedCluster).goldenId).toBe('cus_1');
-    expect(cache.get('commerce:7001')).toBe(cache.get('crm:1'));
+    expect(cache.get('commerce:7001')).toEqual(cache.get('crm:1'));
     expect(cache.evict('commerce:7001')).toBe(3);
     expect(cache.get('crm:1')).toBeUndefined();
     expect(cache.evict('crm:1')).toBe(0);
+  });
+
+  it('gives back the cluster it was given, records and identities in order, as new objects at each hit', () => {
+    const cache = new IdentityLinkCache({ maxBytes: 1024 * 1024, ttlMs: 60_000, negativeTtlMs: 1000 });
+    const given: CachedCluster = {
+      goldenId: 'cus_ü1',
+      records: [{ source: 'crm', id: '101' }, { source: 'analytics', id: 'a1b2' }, { source: 'analytics', id: 'c3d4' }],
+      identities: [
+        { source: 'crm', type: 'email', value: 'zoë.lefèvre@example.com' },
+        { source: 'crm', type: 'phone', value: '+33612345678' },
+        { source: 'analytics', type: 'analytics', value: 'a1b2' },
+      ],
+      keys: ['crm:101', 'email:zoë.lefèvre@example.com'],
+    };
+    cache.setCluster(given, cache.generation);
+    const hit = cache.get('email:zoë.lefèvre@example.com') as CachedCluster;
+    expect(hit).toEqual(given);
+    // A caller that changes what it got changes nothing in the cache.
+    hit.records.push({ source: 'loyalty', id: 'L9' });
+    hit.identities[0]!.value = 'changed';
+    expect(cache.get('crm:101')).toEqual(given);
+    expect(cache.get('crm:101')).not.toBe(cache.get('crm:101'));
+  });
+
+  it('counts a cluster of characters beyond Latin-1 at two bytes each', () => {
+    const latin = new IdentityLinkCache({ maxBytes: 1024 * 1024, ttlMs: 60_000, negativeTtlMs: 1000 });
+    const wide = new IdentityLinkCache({ maxBytes: 1024 * 1024, ttlMs: 60_000, negativeTtlMs: 1000 });
+    const withValue = (value: string): CachedCluster => ({ goldenId: 'cus_1', records: [{ source: 'crm', id: '1' }], identities: [{ source: 'crm', type: 'email', value }], keys: ['crm:1'] });
+    latin.setCluster(withValue('a'.repeat(100)), latin.generation);
+    wide.setCluster(withValue('語'.repeat(100)), wide.generation);
+    expect(wide.bytes - latin.bytes).toBeGreaterThanOrEqual(100);
   });
 
   it('stays within its memory cap, dropping the least recently used customers', () => {
