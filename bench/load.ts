@@ -31,6 +31,8 @@ export interface RunResult {
   failed: number;
   /** Latencies of the ok answers, in ms. */
   latencies: number[];
+  /** When each of those requests was sent, on the wall clock (ms since the epoch), in the same order. */
+  starts: number[];
 }
 
 /** Where a load goes, and how it asks. */
@@ -84,6 +86,7 @@ function requestOptions(target: Target, extra: Omit<autocannon.Options, 'url'>):
 function runInstance(options: autocannon.Options): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
+    const starts: number[] = [];
     let ok = 0;
     let failed = 0;
     const startedAt = performance.now();
@@ -104,12 +107,15 @@ function runInstance(options: autocannon.Options): Promise<RunResult> {
           reject(error instanceof Error ? error : new Error(String(error)));
           return;
         }
-        resolve({ durationS: (performance.now() - startedAt) / 1000, ok, failed: failed + result.errors, latencies });
+        resolve({ durationS: (performance.now() - startedAt) / 1000, ok, failed: failed + result.errors, latencies, starts });
       },
     );
     // autocannon emits (client, statusCode, bytes, responseTime); @types/autocannon omits the client.
     (instance as unknown as NodeJS.EventEmitter).on('response', (_client: unknown, statusCode: number, _bytes: number, ms: number) => {
-      if (statusCode >= 200 && statusCode < 300) latencies.push(ms);
+      if (statusCode >= 200 && statusCode < 300) {
+        latencies.push(ms);
+        starts.push(performance.timeOrigin + performance.now() - ms);
+      }
     });
   });
 }
@@ -161,6 +167,7 @@ export async function fixedRateTogether(targets: readonly Target[], rate: number
         ok: results.reduce((n, r) => n + r.ok, 0),
         failed: results.reduce((n, r) => n + r.failed, 0),
         latencies: results.flatMap((r) => r.latencies),
+        starts: results.flatMap((r) => r.starts),
       };
     }),
   );

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay, type IntervalHistogram, type PerformanceEntry } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import type { Pause } from './gc-tail.js';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const REPO_DIR = join(BENCH_DIR, '..');
@@ -188,6 +189,9 @@ const gcPauses = newPauses();
 const gcPausesByKind: Record<GcKind, GcPauses> = { minor: newPauses(), major: newPauses(), incremental: newPauses(), weakcb: newPauses() };
 let gcObserver: PerformanceObserver | null = null;
 
+/** The final pauses of this process's mark-compacts since the previous {@link usage} call. */
+let majorPauses: Pause[] = [];
+
 /** The event loop's delays (libuv timer lateness, sampled every 10 ms), reset at each `usage`. */
 let loopDelay: IntervalHistogram | null = null;
 
@@ -201,6 +205,8 @@ export function observeGc(): void {
     for (const entry of list.getEntries()) {
       const code = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
       const kind = GC_KINDS.find(([c]) => c === code)?.[1];
+      // Bounded: a caller that never reads them does not grow the list past a run's worth.
+      if (kind === 'major' && majorPauses.length < 100_000) majorPauses.push([performance.timeOrigin + entry.startTime, entry.duration]);
       for (const pauses of kind ? [gcPauses, gcPausesByKind[kind]] : [gcPauses]) {
         pauses.count += 1;
         pauses.totalMs += entry.duration;
@@ -231,6 +237,11 @@ export interface Usage {
   gcByKind: Record<GcKind, GcPauses>;
   /** The longest the event loop was blocked since the previous call, GC or not, in ms (0 when not observed). */
   loopDelayMaxMs: number;
+  /**
+   * The final pauses of the mark-compacts since the previous call (start on the wall clock, ms
+   * since the epoch; length, ms): a round's slowest requests are matched against them (gc-tail.ts).
+   */
+  majorPauses: Pause[];
 }
 
 export function usage(): Usage {
@@ -250,7 +261,14 @@ export function usage(): Usage {
     gcMaxMs: takeMax(gcPauses),
     gcByKind: Object.fromEntries(Object.entries(gcPausesByKind).map(([kind, p]) => [kind, { count: p.count, totalMs: p.totalMs, maxMs: takeMax(p) }])) as Record<GcKind, GcPauses>,
     loopDelayMaxMs: takeLoopDelayMax(),
+    majorPauses: takeMajorPauses(),
   };
+}
+
+function takeMajorPauses(): Pause[] {
+  const taken = majorPauses;
+  majorPauses = [];
+  return taken;
 }
 
 /** A process's GC pauses by kind between two `usage` readings: counts and totals of the interval, the longest in it. */

@@ -37,6 +37,7 @@ import { parseGatewaySettings } from '../src/server/config.js';
 import { createGatewayCore } from '../src/server/server.js';
 import { closeSiloConnectors, createSiloConnectors } from '../src/server/silos.js';
 import { createLogger } from '../src/shared/logger.js';
+import { slowestCaught } from './gc-tail.js';
 import { BENCH_DIR, REPO_DIR, gcPausesBetween, hasTaskset, observeGc, pin as pinProcess, spawnChild, usage as ownUsage, type Child, type GcKind, type GcPauses, type Usage } from './rpc.js';
 import type { ChildUsage, ContenderKind, StartArgs } from './server-child.js';
 import { compileForBench } from './compiled.js';
@@ -350,6 +351,11 @@ interface RunSummary {
   serverStallMaxMs: number;
   silosStallMaxMs: number;
   loadStallMaxMs: number;
+  /**
+   * Of the run's slowest 1% of requests (`of`), how many were in flight during the final pause
+   * of one of their server's own mark-compacts (gc-tail.ts; `of` is 0 for a run of no answers).
+   */
+  slowestInOwnMarkCompact: { caught: number; of: number };
   latencies: number[];
 }
 
@@ -421,6 +427,7 @@ async function measureTogether(h: Harness, contenders: readonly Contender[], run
       serverStallMaxMs: s1[i]!.loopDelayMaxMs,
       silosStallMaxMs: u1.loopDelayMaxMs,
       loadStallMaxMs,
+      slowestInOwnMarkCompact: slowestCaught(result.latencies, result.starts, s1[i]!.majorPauses),
       latencies: result.latencies,
     };
   });
@@ -548,6 +555,7 @@ function logRound(round: string, summary: RunSummary): void {
       `  gc max server ${summary.serverGcMaxMs.toFixed(0)} ms silos ${summary.silosGcMaxMs.toFixed(0)} ms` +
       `  stall max server ${summary.serverStallMaxMs.toFixed(0)} ms silos ${summary.silosStallMaxMs.toFixed(0)} ms load ${summary.loadStallMaxMs.toFixed(0)} ms` +
       `  gc server ${(summary.serverGcShare * 100).toFixed(1)}% of the time (${gcKindsLine(summary.serverGcByKind)}), heap ${(summary.serverHeapUsedBytes / 2 ** 20).toFixed(0)} MiB` +
+      (summary.slowestInOwnMarkCompact.of > 0 ? `  slowest 1%: ${summary.slowestInOwnMarkCompact.caught} of ${summary.slowestInOwnMarkCompact.of} in its own mark-compact` : '') +
       (summary.failed > 0 ? `  failed ${summary.failed}` : ''),
   );
 }
