@@ -347,7 +347,10 @@ describe('loyalty connector, each test on a simulator of its own', () => {
     // The client's clock is injected and moves only by `clientClockMs`; the simulator's is real.
     it.each([
       { when: 'shortly before its token expires, with no call refused', ttl: 3600, clientClockMs: 3580_000, realWaitMs: 0, listCalls: 2 },
-      { when: 'once when the API refuses a token it thought good', ttl: 1, clientClockMs: 0, realWaitMs: 1100, listCalls: 3 },
+      // Expiry is in whole seconds (iat floored): a 1 s token issued late in a second lived a few
+      // ms, so the first call's own reads could be refused and log in a third time. A 2 s token
+      // lives at least 1 s; the 2.1 s wait outlives it.
+      { when: 'once when the API refuses a token it thought good', ttl: 2, clientClockMs: 0, realWaitMs: 2100, listCalls: 3 },
     ])('logs in again $when', async ({ ttl, clientClockMs, realWaitMs, listCalls }) => {
       silo = await startSilo({ tokenTtlSeconds: ttl });
       let clock = Date.now();
