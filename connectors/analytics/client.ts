@@ -389,13 +389,15 @@ async function readHistory(
 ): Promise<JourneyRead<VisitRecord>> {
   const conditions = [segmentOf(visitorIds.map(visitorIdCondition))];
   if (window.campaign === 'only') conditions.push(segmentOf([CAMPAIGN]));
-  if (window.campaign === 'exclude') conditions.push(segmentOf([{ ...CAMPAIGN, operator: '!=' }]));
+  if (window.campaign === 'exclude') conditions.push(segmentOf([Object.assign({}, CAMPAIGN, { operator: '!=' as const })]));
   const segment = conditions.join(';');
-  const params = { ...historyParams(window, options.now), idSite: idSites.join(',') };
+  // Own fields before any spread, or Object.assign: on Node 20 a literal that begins with a
+  // spread gets a hidden class of its own each time (docs/hidden-classes.md).
+  const params = Object.assign(historyParams(window, options.now), { idSite: idSites.join(',') });
   const seen = new Set<string>();
   const kept: MatomoVisit[] = [];
   const answer = (visits: MatomoVisit[], exhausted: boolean): JourneyRead<VisitRecord> => ({
-    items: visits.sort((a, b) => compareJourneyPoints(pointOf(a), pointOf(b))).map((v): HistoryItem => ({ ...toVisit(v, options.sites), recordId: v.visitorId })),
+    items: visits.sort((a, b) => compareJourneyPoints(pointOf(a), pointOf(b))).map((v): HistoryItem => ({ recordId: v.visitorId, ...toVisit(v, options.sites) })),
     exhausted,
   });
   let offset = 0;
@@ -508,7 +510,7 @@ class LiveApi {
       method: 'POST',
       path: API_PATH,
       query: { module: 'API', method, format: 'JSON' },
-      form: { ...params, token_auth: this.tokenAuth },
+      form: Object.assign({}, params, { token_auth: this.tokenAuth }),
       // Since 5.7 Matomo answers a request it cannot serve with 400 and its error body; before,
       // with 200 and the same body. Either way the body says what went wrong.
       acceptStatus: [400],

@@ -245,7 +245,9 @@ class ShopifyConnector implements CommerceConnector {
         const order = toOrderRecord(body);
         const at = Date.parse(order.createdAt);
         oldest = Math.min(oldest, at);
-        if (isAtOrAfter({ at, id: order.id }, window.from) && inWindow(at, window)) kept.push({ ...order, recordId: customerId });
+        // Own fields before any spread, or Object.assign: on Node 20 a literal that begins with a
+        // spread gets a hidden class of its own each time (docs/hidden-classes.md).
+        if (isAtOrAfter({ at, id: order.id }, window.from) && inWindow(at, window)) kept.push({ recordId: customerId, ...order });
       }
       const pageInfo = nextPageInfo(res.headers['link']);
       if (!pageInfo) return { items: kept.sort(byJourneyOrder), exhausted: true };
@@ -288,7 +290,7 @@ class ShopifyConnector implements CommerceConnector {
       throw new RangeError('recordIds takes null for the first page, or the "next" token of the page before, unchanged; got an empty or non-text token.');
     }
     const operation = 'customers.list';
-    const res = await this.get(operation, 'customers', { ...(page === null ? {} : { page_info: page }), limit, fields: 'id' });
+    const res = await this.get(operation, 'customers', Object.assign<Record<string, string | number>, Record<string, string | number>>(page === null ? {} : { page_info: page }, { limit, fields: 'id' }));
     const ids = readBody(customerIdListAnswer, res.body, this.complaint(operation));
     return { ids, next: nextPageInfo(res.headers['link']) ?? null };
   }

@@ -199,7 +199,9 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
     const short = (): string[] => batch.filter((id) => found.get(id)!.length < limit);
     const pageSize = Math.min(MAX_ITEMS_ON_PAGE, batch.length * limit);
     let pages = 0;
-    const filters = { ...filterQuery('customerId', batch), ...NEWEST_FIRST };
+    // Own fields before any spread, or Object.assign: on Node 20 a literal that begins with a
+    // spread gets a hidden class of its own each time (docs/hidden-classes.md).
+    const filters = Object.assign({}, filterQuery('customerId', batch), NEWEST_FIRST);
     for await (const page of api.pages('transaction.list', 'transaction', transactionListAnswer, filters, pageSize, signal)) {
       for (const item of page.items) {
         const list = found.get(item.customerId);
@@ -250,7 +252,7 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
       const found = await Promise.all([...valuesByField].map(([field, values]) => membersWhere(field, [...values], signal)));
       const byId = new Map(found.flat().map((member) => [member.id, member]));
       const finders = findersBySpelling(identifiers);
-      return [...byId.values()].map((member) => ({ ...toFoundRecord(member), matchedBy: matchedBy(member, finders) }));
+      return [...byId.values()].map((member) => ({ matchedBy: matchedBy(member, finders), ...toFoundRecord(member) }));
     },
 
     async fetchRecords(ids: readonly string[], signal?: AbortSignal): Promise<Array<LoyaltyMemberRecord | null>> {
@@ -281,11 +283,11 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
       // Both types is no condition: the filter is left out rather than sent as an `[in]` of both.
       const typeFilter = types.length === 2 ? {} : filterQuery('documentType', types);
       const read = await history(memberIds, window, transactionPoint, async (batch, call) => {
-        const filters = { ...filterQuery('customerId', batch), ...typeFilter, ...dateRange('transaction', call), ...journeyOrder('transaction') };
+        const filters = Object.assign({}, filterQuery('customerId', batch), typeFilter, dateRange('transaction', call), journeyOrder('transaction'));
         const { items, filtered } = await api.page('transaction.list', 'transaction', transactionListAnswer, filters, call.page, call.size, signal);
         return { items: items.map((item) => toTransactionView(item, timeZone)), filtered };
       });
-      return { items: read.items.map(({ customerId, record }) => ({ ...record, recordId: customerId })), exhausted: read.exhausted };
+      return { items: read.items.map(({ customerId, record }) => ({ recordId: customerId, ...record })), exhausted: read.exhausted };
     },
 
     async redemptionHistory(memberIds: readonly string[], window: JourneyWindow, signal?: AbortSignal): Promise<JourneyRead<LoyaltyRedemptionRecord>> {
@@ -295,14 +297,14 @@ export function createLoyaltyConnector(config: LoyaltyConfig, deps: LoyaltyDeps 
         window,
         redemptionPoint,
         async (batch, call) => {
-          const filters = { ...filterQuery('customerId', batch), ...dateRange('redemption', call), ...journeyOrder('redemption') };
+          const filters = Object.assign({}, filterQuery('customerId', batch), dateRange('redemption', call), journeyOrder('redemption'));
           const { items, filtered } = await api.page('redemption.list', 'redemption', redemptionListAnswer, filters, call.page, call.size, signal);
           return { items: items.map((item) => toRedemptionView(item, timeZone)), filtered };
         },
         // A cancelled redemption gave the member nothing and its points went back: no touchpoint.
         (view) => !view.cancelled,
       );
-      return { items: read.items.map(({ customerId, record }) => ({ ...record, recordId: customerId })), exhausted: read.exhausted };
+      return { items: read.items.map(({ customerId, record }) => ({ recordId: customerId, ...record })), exhausted: read.exhausted };
     },
 
     /**
@@ -372,10 +374,10 @@ class OpenLoyaltyApi {
   async get(operation: string, resource: ListResource, query: Record<string, string | number>, signal?: AbortSignal): Promise<unknown> {
     const request = { operation, method: 'GET', path: storePath(this.storeCode, resource), query, signal } as const;
     const token = await this.session.get();
-    const first = await this.http.request({ ...request, headers: bearer(token), acceptStatus: [401] });
+    const first = await this.http.request(Object.assign({}, request, { headers: bearer(token), acceptStatus: [401] }));
     if (first.status !== 401) return first.body;
     this.session.drop(token);
-    const again = await this.http.request({ ...request, headers: bearer(await this.session.get()) });
+    const again = await this.http.request(Object.assign({}, request, { headers: bearer(await this.session.get()) }));
     return again.body;
   }
 
@@ -392,7 +394,7 @@ class OpenLoyaltyApi {
     size = MAX_ITEMS_ON_PAGE,
     signal?: AbortSignal,
   ): Promise<{ items: T[]; filtered: number }> {
-    const body = await this.get(operation, resource, { ...filters, _page: page, _itemsOnPage: size }, signal);
+    const body = await this.get(operation, resource, Object.assign({}, filters, { _page: page, _itemsOnPage: size }), signal);
     return readBody(schema, body, (problem) => this.http.badResponse(operation, problem));
   }
 

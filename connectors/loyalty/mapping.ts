@@ -231,7 +231,9 @@ export function toMemberView(m: MemberItem, timeZone = 'UTC'): MemberView {
 /** The member with its tier named; a level missing from `tierNames` leaves the tier unknown. */
 export function toMemberRecord(member: MemberView, tierNames: ReadonlyMap<string, string>): LoyaltyMemberRecord {
   const { levelId, ...record } = member;
-  return { ...record, tier: levelId === null ? null : (tierNames.get(levelId) ?? null) };
+  // Own fields before any spread, or Object.assign: on Node 20 a literal that begins with a
+  // spread gets a hidden class of its own each time (docs/hidden-classes.md).
+  return { tier: levelId === null ? null : (tierNames.get(levelId) ?? null), ...record };
 }
 
 /** What a lookup found: the member's id and every identifier it carries, raw as stored. */

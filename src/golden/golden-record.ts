@@ -260,7 +260,9 @@ function fromSilo<T extends { id: string }, R>(
   if (!read || isSiloFailure(records)) return [];
   return records.flatMap((record) => {
     const about = { source, recordId: record.id, ...times(record), context: context?.(record) };
-    return read(record).map((value) => ({ ...about, value }));
+    // Own fields before any spread, or Object.assign: on Node 20 a literal that begins with a
+    // spread gets a hidden class of its own each time (docs/hidden-classes.md).
+    return read(record).map((value) => ({ value, ...about }));
   });
 }
 

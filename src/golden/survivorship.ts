@@ -292,7 +292,9 @@ function stamp(candidate: Candidate<unknown>): Winner {
 }
 
 function lose<R>(candidate: Candidate<R>, reason: LossReason, detail: string): Loser<R> {
-  return { ...stamp(candidate), value: candidate.value ?? null, reason, detail };
+  // Own fields before any spread, or Object.assign: on Node 20 a literal that begins with a
+  // spread gets a hidden class of its own each time (docs/hidden-classes.md).
+  return { value: candidate.value ?? null, reason, detail, ...stamp(candidate) };
 }
 
 function defaultKey(value: unknown): string {

@@ -81,7 +81,9 @@ export function startSelectedHistories(customers: readonly CustomerParent[], ctx
 export function withWholeHistories(readers: JourneyReaders, customer: CustomerParent, ctx: RequestContext): JourneyReaders {
   const histories = ctx.journeyHistories?.get(customer);
   if (!histories) return readers;
-  const served: { -readonly [S in JourneyStream]?: JourneyReader<S> } = { ...readers };
+  // Own fields before any spread, or Object.assign: on Node 20 a literal that begins with a
+  // spread gets a hidden class of its own each time (docs/hidden-classes.md).
+  const served: { -readonly [S in JourneyStream]?: JourneyReader<S> } = Object.assign({}, readers);
   for (const stream of JOURNEY_STREAMS) {
     const history = histories.get(stream);
     if (!history || !readers[stream]) continue;

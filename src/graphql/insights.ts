@@ -34,7 +34,9 @@ export const insightResolvers: InsightResolvers = {
     const { history, failures } = await purchasesOf(customer, ctx, PURCHASE_STREAMS);
     const figures = rfmOf(history, insights.now(), windowDays, ctx);
     const unavailableSources = reportFailures(customer, failures, ctx, info);
-    return { ...figures, partial: unavailableSources.length > 0, unavailableSources };
+    // Own fields before any spread, or Object.assign: on Node 20 a literal that begins with a
+    // spread gets a hidden class of its own each time (docs/hidden-classes.md).
+    return { partial: unavailableSources.length > 0, unavailableSources, ...figures };
   },
 
   lifecycle: async (customer, _args, ctx, info) => {
@@ -45,7 +47,7 @@ export const insightResolvers: InsightResolvers = {
     const { history, failures } = await purchasesOf(customer, ctx, streams);
     const figures = lifecycleOf(history, insights.now(), ctx);
     const unavailableSources = reportFailures(customer, failures, ctx, info);
-    return { ...figures, partial: unavailableSources.length > 0, unavailableSources };
+    return { partial: unavailableSources.length > 0, unavailableSources, ...figures };
   },
 
   clv: async (customer, _args, ctx, info) => {

@@ -24,7 +24,7 @@ export const journeyResolvers: JourneyResolvers = {
   journey: async (customer, args, ctx, info) => {
     const { first, filter } = parseJourneyArgs(args);
     const cursor = { goldenId: customer.goldenId, filterKey: filterKey(filter), secret: ctx.services.cursorKey };
-    const positions = args.after == null ? undefined : decodeCursor(args.after, { ...cursor, sameCustomer: (id) => anchoredIn(id, customer) }).positions;
+    const positions = args.after == null ? undefined : decodeCursor(args.after, { sameCustomer: (id) => anchoredIn(id, customer), ...cursor }).positions;
     const plan = planJourney(filter);
     // graphql-js calls the resolvers of one object's fields in one synchronous loop: after this
     // tick, a `journeySummary` selected beside this field (before or after it) has started its
@@ -43,7 +43,9 @@ export const journeyResolvers: JourneyResolvers = {
   journeySummary: async (customer, _args, ctx, info) => {
     const { figures, failures } = await journeyFigures(customer, ctx, selects(info, 'favouriteCategories'));
     const unavailableSources = reportFailures(customer, failures, ctx, info);
-    return { ...figures, partial: unavailableSources.length > 0, unavailableSources };
+    // Own fields before any spread, or Object.assign: on Node 20 a literal that begins with a
+    // spread gets a hidden class of its own each time (docs/hidden-classes.md).
+    return { partial: unavailableSources.length > 0, unavailableSources, ...figures };
   },
 };
 

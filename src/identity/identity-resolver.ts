@@ -183,7 +183,9 @@ export class IdentityResolver {
     } finally {
       deadline?.clear();
     }
-    const replay: ResolveDeps = { ...deps, lookup: await replayLookup(answered, deps) };
+    // Own fields before any spread, or Object.assign: on Node 20 a literal that begins with a
+    // spread gets a hidden class of its own each time (docs/hidden-classes.md).
+    const replay: ResolveDeps = Object.assign({}, deps, { lookup: await replayLookup(answered, deps) });
     return Promise.all(clusters.map(async (cluster, i) => {
       const start = starts[i]!;
       const keys = cluster.complete && !cluster.ambiguous ? await this.cacheKeys(start, cluster, replay) : [];
@@ -212,7 +214,7 @@ export class IdentityResolver {
       failures: cluster.failures,
       truncated: cluster.truncated,
     };
-    if (cluster.complete) this.cache.setCluster({ ...customer, keys }, generation);
+    if (cluster.complete) this.cache.setCluster({ keys, ...customer }, generation);
     return { kind: 'found', customer };
   }
 

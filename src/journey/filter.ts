@@ -196,13 +196,15 @@ export function planJourney(filter: JourneyFilterSpec): JourneyPlan {
       case 'loyalty.transactions': {
         const types = TRANSACTION_CLASSES.filter(keeps).map((c) => c.documentType);
         if (types.length === 0) break;
-        plan[stream] = types.length === TRANSACTION_CLASSES.length ? { ...time } : { ...time, documentTypes: types };
+        // Own fields before any spread, or Object.assign: on Node 20 a literal that begins with a
+        // spread gets a hidden class of its own each time (docs/hidden-classes.md).
+        plan[stream] = types.length === TRANSACTION_CLASSES.length ? { ...time } : { documentTypes: types, ...time };
         break;
       }
       case 'analytics.visits': {
         const kept = VISIT_CLASSES.filter(keeps);
         if (kept.length === 0) break;
-        const pushdown: StreamPushdowns['analytics.visits'] = { ...time };
+        const pushdown: StreamPushdowns['analytics.visits'] = Object.assign({}, time);
         const site = kept[0]!.site;
         if (kept.every((c) => c.site === site)) pushdown.site = site;
         if (kept.every((c) => c.campaign)) pushdown.campaign = 'only';

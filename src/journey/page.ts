@@ -456,7 +456,9 @@ function* streamReads(stream: JourneyStream, request: PageCoreRequest): Generato
   const kept: Entry[] = [];
   let reached: TouchpointKey | null = null;
   for (let reads = 1; ; reads++) {
-    const result: JourneyReadResult = yield { ...pushdown, ...(from === undefined ? {} : { from }), limit };
+    // Own fields before any spread, or Object.assign: on Node 20 a literal that begins with a
+    // spread gets a hidden class of its own each time (docs/hidden-classes.md).
+    const result: JourneyReadResult = yield { limit, ...pushdown, ...(from === undefined ? {} : { from }) };
     for (const node of result.touchpoints) {
       const key = touchpointKey(node);
       if (reached === null || compareKeys(key, reached) > 0) reached = key;

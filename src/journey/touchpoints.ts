@@ -284,7 +284,9 @@ function recordCreated(
   what: Pick<TouchpointRecord, 'kind' | 'channel' | 'summary'>,
 ): TouchpointRecord[] {
   if (!record.createdAt) return [];
-  return [touchpoint({ ...what, id: `${eventId(source, event, record.id)}:created`, occurredAt: record.createdAt, source, sourceId: record.id, recordId: record.id })];
+  // Own fields before any spread, or Object.assign: on Node 20 a literal that begins with a
+  // spread gets a hidden class of its own each time (docs/hidden-classes.md).
+  return [touchpoint({ id: `${eventId(source, event, record.id)}:created`, occurredAt: record.createdAt, source, sourceId: record.id, recordId: record.id, ...what })];
 }
 
 /** Units on the lines (a return's quantities may come negative from a POS). */

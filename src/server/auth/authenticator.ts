@@ -192,7 +192,9 @@ async function loadKeySet(auth: AuthSettings): Promise<JWTVerifyGetKey | null> {
     // A file with one key that names no `kid` (a PEM always): identity providers still put a
     // `kid` in their tokens' headers, and a set matches a header's `kid` only to a key of that
     // `kid`. The one key verifies every token, whatever `kid` it names.
-    if (keys.length === 1 && keys[0]!.kid === undefined) return (header, token) => local({ ...header, kid: undefined }, token);
+    // Own fields before any spread, or Object.assign: on Node 20 a literal that begins with a
+    // spread gets a hidden class of its own each time (docs/hidden-classes.md).
+    if (keys.length === 1 && keys[0]!.kid === undefined) return (header, token) => local(Object.assign({}, header, { kid: undefined }), token);
     return local;
   }
   return null;
