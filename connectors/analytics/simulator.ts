@@ -450,7 +450,9 @@ const DEVICE_TYPE_NAMES: Record<MatomoVisit['deviceType'], string> = {
 function renderAction(action: MatomoAction, next: MatomoAction | undefined, position: number): Record<string, unknown> {
   const { productViewCategory, ...rest } = action;
   const timing = { timeSpent: next ? Math.max(0, next.timestamp - action.timestamp) : 0, pageviewPosition: position };
-  return productViewCategory === undefined ? { ...rest, ...timing } : { ...rest, ...timing, productViewCategories: [productViewCategory] };
+  // Object.assign rather than a literal that begins with a spread: on Node 20 such a literal
+  // gets a hidden class of its own each time (docs/hidden-classes.md), one per action rendered.
+  return productViewCategory === undefined ? Object.assign({}, rest, timing) : Object.assign({}, rest, timing, { productViewCategories: [productViewCategory] });
 }
 
 function push(index: Map<string, number[]>, key: string, position: number): void {

@@ -162,8 +162,9 @@ class ShopIndex {
     if (!answer) {
       const address = c.default_address && addressAnswer(c, c.default_address);
       const last = this.ordersByCustomer.get(String(c.id))?.[0];
-      answer = {
-        ...c,
+      // Object.assign rather than a literal that begins with a spread: on Node 20 such a literal
+      // gets a hidden class of its own each time (docs/hidden-classes.md), one per answer kept.
+      answer = Object.assign<Record<string, unknown>, ShopifyCustomer, Record<string, unknown>>({}, c, {
         last_order_id: last?.id ?? null,
         last_order_name: last?.name ?? null,
         note: null,
@@ -181,7 +182,7 @@ class ShopIndex {
               ? { state: 'not_subscribed', opt_in_level: 'single_opt_in', consent_updated_at: null, consent_collected_from: 'OTHER' }
               : null,
         admin_graphql_api_id: `gid://shopify/Customer/${c.id}`,
-      };
+      });
       this.#customerAnswers.set(c, answer);
     }
     return answer;
@@ -192,8 +193,7 @@ class ShopIndex {
     let answer = this.#orderAnswers.get(o);
     if (!answer) {
       const customer = o.customer && this.byId.get(String(o.customer.id));
-      answer = {
-        ...o,
+      answer = Object.assign<Record<string, unknown>, ShopifyOrder, Record<string, unknown>>({}, o, {
         admin_graphql_api_id: `gid://shopify/Order/${o.id}`,
         cancelled_at: null,
         // Settled orders count as closed (see listOrders); Shopify closes them once processed.
@@ -211,8 +211,7 @@ class ShopIndex {
         refunds: (o.refunds ?? []).map((refund) => refundAnswer(o, refund)),
         line_items: o.line_items.map((line) => {
           const product = this.products.get(String(line.product_id));
-          return {
-            ...line,
+          return Object.assign({}, line, {
             admin_graphql_api_id: `gid://shopify/LineItem/${line.id}`,
             gift_card: false,
             // Shopify's name is the title and the variant's; the population has no variants.
@@ -221,9 +220,9 @@ class ShopIndex {
             variant_id: null,
             variant_title: null,
             vendor: product?.vendor ?? null,
-          };
+          });
         }),
-      };
+      });
       this.#orderAnswers.set(o, answer);
     }
     return answer;
@@ -231,8 +230,7 @@ class ShopIndex {
 
   /** The product as Shopify's Product resource documents it (its scalar fields; no variants or images). */
   productAnswer(p: ShopifyProduct): Record<string, unknown> {
-    return {
-      ...p,
+    return Object.assign<Record<string, unknown>, ShopifyProduct, Record<string, unknown>>({}, p, {
       created_at: this.generatedAt,
       handle: handleOf(p.title),
       updated_at: this.generatedAt,
@@ -242,7 +240,7 @@ class ShopIndex {
       tags: '',
       status: 'active',
       admin_graphql_api_id: `gid://shopify/Product/${p.id}`,
-    };
+    });
   }
 }
 
