@@ -910,6 +910,7 @@ async function main(): Promise<void> {
       'control-cpu-ms': { type: 'string' },
       'graphql-floor': { type: 'boolean', default: false },
       'memory-only': { type: 'boolean', default: false },
+      'personalization-only': { type: 'boolean', default: false },
       'server-node-flags': { type: 'string' },
       'gateway-env': { type: 'string', multiple: true },
     },
@@ -936,6 +937,8 @@ async function main(): Promise<void> {
   if (graphqlFloor && (!values['journey-tax-only'] || control)) {
     throw new OptionError('--graphql-floor goes with --journey-tax-only, without --journey-tax-control (it adds the floor through Apollo Server and graphql-js to the gateway and the floor).');
   }
+  const onlyFlags = (['saturation-only', 'journey-tax-only', 'memory-only', 'personalization-only'] as const).filter((flag) => values[flag]);
+  if (onlyFlags.length > 1) throw new OptionError(`--${onlyFlags.join(' and --')} cannot go together: each runs one phase alone; give one.`);
   // bench/results.json is the full run's, kept in the repository; a quick or smoke run writes
   // beside it (untracked) rather than over it.
   const out = values.out ?? join(BENCH_DIR, mode.name === 'full' ? 'results.json' : `results-${mode.name}.json`);
@@ -1085,6 +1088,81 @@ async function main(): Promise<void> {
     );
     if (sameAsFloor.length < Math.max(5, warmSet.length / 2)) throw new Error('The gateway and the floor disagree on most customers: the comparison would not be the same question.');
     const loadIds = sameAsFloor.map((p) => `crm:${p.crm}`);
+
+    // --- 7: the personalization question: customers(ids: 50) { lifecycle clv segments }, gateway against its floor. ---
+    // A function, so that --personalization-only can run it alone, right after the answers check.
+    const personalizationQuestion = async () => {
+      const PG = personalizationContenders.get('gateway')!;
+      const PF = personalizationContenders.get('floor')!;
+      const batchSize = mode.personalizationBatch;
+      const personalizationPeople = sameAsFloor.slice(0, batchSize * mode.personalizationBatches);
+      const personalizationAsked: string[] = [];
+      for (let i = 0; i + batchSize <= personalizationPeople.length; i += batchSize) {
+        personalizationAsked.push(personalizationPeople.slice(i, i + batchSize).map((p) => `crm:${p.crm}`).join(','));
+      }
+      // Same question, same answer, customer by customer (the links are warm since the profile phase).
+      const personalizationSame: string[] = [];
+      let personalizationCustomersSame = 0;
+      let personalizationGatewayErrors = 0;
+      const stages: Record<string, number> = {};
+      const segmentMembers: Record<string, number> = {};
+      await inParallel(personalizationAsked, 2, async (batch) => {
+        const [g, f] = await Promise.all([ask(PG, batch), ask(PF, batch)]);
+        if (g.body?.errors) personalizationGatewayErrors += g.body.errors.length;
+        const fromGateway: any[] = g.body?.data?.customers ?? [];
+        const fromFloor: any[] = f.status === 200 ? (f.body?.data?.customers ?? []) : [];
+        let same = 0;
+        batch.split(',').forEach((_id, i) => {
+          if (fromGateway[i] && canonical(fromGateway[i]) === canonical(fromFloor[i])) same += 1;
+          const stage = fromGateway[i]?.lifecycle?.stage ?? 'none';
+          stages[stage] = (stages[stage] ?? 0) + 1;
+          for (const { name } of fromGateway[i]?.segments ?? []) segmentMembers[name] = (segmentMembers[name] ?? 0) + 1;
+        });
+        personalizationCustomersSame += same;
+        // A customer who refused profiling is null with CONSENT_REQUIRED in both answers (the floor
+        // applies the same rule): the batch is the same question all the same.
+        if (same === batchSize && onlyConsentErrors(g.body?.errors)) personalizationSame.push(batch);
+      });
+      personalizationSame.sort((a, b) => personalizationAsked.indexOf(a) - personalizationAsked.indexOf(b));
+      log(
+        `phase 7: the personalization question, customers(ids: ${batchSize}); answers: gateway = floor for ${personalizationCustomersSame}/${personalizationAsked.length * batchSize} customers, ` +
+          `${personalizationSame.length}/${personalizationAsked.length} whole batches` +
+          (personalizationGatewayErrors > 0 ? `, gateway errors ${personalizationGatewayErrors}` : '') +
+          `; stages ${JSON.stringify(stages)}; segment members ${JSON.stringify(segmentMembers)}`,
+      );
+      if (personalizationSame.length < Math.max(1, personalizationAsked.length / 2)) {
+        throw new Error('The gateway and the personalization floor disagree on most batches: the comparison would not be the same question.');
+      }
+      const personalizationPhase = await alternate(
+        h,
+        mode,
+        [PG, PF],
+        personalizationSame,
+        (c, shape, counter, s) => saturate(c.url, shape, counter, mode.personalizationConnections, s),
+        'personalization saturation',
+      );
+      const personalizationThroughputVsFloor = throughputVs(personalizationPhase, 'floor');
+      const personalizationCalls: Record<'gateway' | 'floor', Record<string, number>> = { gateway: {}, floor: {} };
+      const personalizationCallBatches = personalizationSame.slice(0, Math.min(3, personalizationSame.length));
+      for (const batch of personalizationCallBatches) {
+        for (const [side, contender] of [['gateway', PG], ['floor', PF]] as const) {
+          const counted = await countCalls(h, contender, PERSONALIZATION_QUERY, { ids: batch.split(',') });
+          for (const [route, n] of Object.entries(counted.calls.byRoute)) personalizationCalls[side][route] = (personalizationCalls[side][route] ?? 0) + n;
+        }
+      }
+      const perBatch = (calls: Record<string, number>): Record<string, number> =>
+        Object.fromEntries(Object.entries(calls).sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => [k, round(ratio(n, personalizationCallBatches.length), 2)]));
+      const personalizationCallsPerRequest = { gateway: perBatch(personalizationCalls.gateway), floor: perBatch(personalizationCalls.floor) };
+      log(`personalization calls per request by route: gateway ${JSON.stringify(personalizationCallsPerRequest.gateway)}, floor ${JSON.stringify(personalizationCallsPerRequest.floor)}`);
+      return { batchSize, personalizationAsked, personalizationSame, personalizationCustomersSame, stages, segmentMembers, personalizationPhase, personalizationThroughputVsFloor, personalizationCallBatches, personalizationCallsPerRequest };
+    };
+    if (values['personalization-only']) {
+      const { personalizationPhase: phase, batchSize: size } = await personalizationQuestion();
+      const line = (kind: 'gateway' | 'floor'): string => `${kind} ${phase.aggregates[kind]!.rps} req/s, ${round(phase.aggregates[kind]!.cpuMsPerRequest / size, 3)} ms CPU/customer`;
+      log(`personalization only: ${line('gateway')}; ${line('floor')}; gateway/floor ${round(throughputVs(phase, 'floor'), 3)}`);
+      return;
+    }
+
 
     const latency: SiloLatency = {
       crm: withJitter(LATENCY_MS.crm),
@@ -1314,69 +1392,9 @@ async function main(): Promise<void> {
         `gateway RSS after a full GC ${pageSamples.map((x) => `page ${x.page} ${(x.rssBytes / 2 ** 20).toFixed(0)} MiB`).join(', ')}`,
     );
 
-    // --- 7: the personalization question: customers(ids: 50) { lifecycle clv segments }, gateway against its floor. ---
-    const PG = personalizationContenders.get('gateway')!;
-    const PF = personalizationContenders.get('floor')!;
-    const batchSize = mode.personalizationBatch;
-    const personalizationPeople = sameAsFloor.slice(0, batchSize * mode.personalizationBatches);
-    const personalizationAsked: string[] = [];
-    for (let i = 0; i + batchSize <= personalizationPeople.length; i += batchSize) {
-      personalizationAsked.push(personalizationPeople.slice(i, i + batchSize).map((p) => `crm:${p.crm}`).join(','));
-    }
-    // Same question, same answer, customer by customer (the links are warm since the profile phase).
-    const personalizationSame: string[] = [];
-    let personalizationCustomersSame = 0;
-    let personalizationGatewayErrors = 0;
-    const stages: Record<string, number> = {};
-    const segmentMembers: Record<string, number> = {};
-    await inParallel(personalizationAsked, 2, async (batch) => {
-      const [g, f] = await Promise.all([ask(PG, batch), ask(PF, batch)]);
-      if (g.body?.errors) personalizationGatewayErrors += g.body.errors.length;
-      const fromGateway: any[] = g.body?.data?.customers ?? [];
-      const fromFloor: any[] = f.status === 200 ? (f.body?.data?.customers ?? []) : [];
-      let same = 0;
-      batch.split(',').forEach((_id, i) => {
-        if (fromGateway[i] && canonical(fromGateway[i]) === canonical(fromFloor[i])) same += 1;
-        const stage = fromGateway[i]?.lifecycle?.stage ?? 'none';
-        stages[stage] = (stages[stage] ?? 0) + 1;
-        for (const { name } of fromGateway[i]?.segments ?? []) segmentMembers[name] = (segmentMembers[name] ?? 0) + 1;
-      });
-      personalizationCustomersSame += same;
-      // A customer who refused profiling is null with CONSENT_REQUIRED in both answers (the floor
-      // applies the same rule): the batch is the same question all the same.
-      if (same === batchSize && onlyConsentErrors(g.body?.errors)) personalizationSame.push(batch);
-    });
-    personalizationSame.sort((a, b) => personalizationAsked.indexOf(a) - personalizationAsked.indexOf(b));
-    log(
-      `phase 7: the personalization question, customers(ids: ${batchSize}); answers: gateway = floor for ${personalizationCustomersSame}/${personalizationAsked.length * batchSize} customers, ` +
-        `${personalizationSame.length}/${personalizationAsked.length} whole batches` +
-        (personalizationGatewayErrors > 0 ? `, gateway errors ${personalizationGatewayErrors}` : '') +
-        `; stages ${JSON.stringify(stages)}; segment members ${JSON.stringify(segmentMembers)}`,
-    );
-    if (personalizationSame.length < Math.max(1, personalizationAsked.length / 2)) {
-      throw new Error('The gateway and the personalization floor disagree on most batches: the comparison would not be the same question.');
-    }
-    const personalizationPhase = await alternate(
-      h,
-      mode,
-      [PG, PF],
-      personalizationSame,
-      (c, shape, counter, s) => saturate(c.url, shape, counter, mode.personalizationConnections, s),
-      'personalization saturation',
-    );
-    const personalizationThroughputVsFloor = throughputVs(personalizationPhase, 'floor');
-    const personalizationCalls: Record<'gateway' | 'floor', Record<string, number>> = { gateway: {}, floor: {} };
-    const personalizationCallBatches = personalizationSame.slice(0, Math.min(3, personalizationSame.length));
-    for (const batch of personalizationCallBatches) {
-      for (const [side, contender] of [['gateway', PG], ['floor', PF]] as const) {
-        const counted = await countCalls(h, contender, PERSONALIZATION_QUERY, { ids: batch.split(',') });
-        for (const [route, n] of Object.entries(counted.calls.byRoute)) personalizationCalls[side][route] = (personalizationCalls[side][route] ?? 0) + n;
-      }
-    }
-    const perBatch = (calls: Record<string, number>): Record<string, number> =>
-      Object.fromEntries(Object.entries(calls).sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => [k, round(ratio(n, personalizationCallBatches.length), 2)]));
-    const personalizationCallsPerRequest = { gateway: perBatch(personalizationCalls.gateway), floor: perBatch(personalizationCalls.floor) };
-    log(`personalization calls per request by route: gateway ${JSON.stringify(personalizationCallsPerRequest.gateway)}, floor ${JSON.stringify(personalizationCallsPerRequest.floor)}`);
+    // --- 7: the personalization question (personalizationQuestion above). ---
+    const { batchSize, personalizationAsked, personalizationSame, personalizationCustomersSame, stages, segmentMembers, personalizationPhase, personalizationThroughputVsFloor, personalizationCallBatches, personalizationCallsPerRequest } =
+      await personalizationQuestion();
 
     // --- 5: memory of a fresh gateway resolving many distinct customers. ---
     // The load phases are over: their servers go, and a population as large as the phase needs
