@@ -30,16 +30,16 @@ type PersonalizationField = (typeof PERSONALIZATION_FIELDS)[number];
  * makes the purposes it could decide partial.
  */
 export function consentOf(customer: CustomerParent, ctx: RequestContext, sources: readonly Source[]): Promise<ConsentRead> {
-  return oncePerCustomer((ctx.consents ??= new WeakMap()), customer, [...sources].sort().join(' '), () => ctx.loaders.pending.track(readConsent(customer, ctx, sources)));
+  return oncePerCustomer((ctx.consents ??= new Map()), customer, [...sources].sort().join(' '), () => ctx.loaders.pending.track(readConsent(customer, ctx, sources)));
 }
 
 async function readConsent(customer: CustomerParent, ctx: RequestContext, sources: readonly Source[]): Promise<ConsentRead> {
   const { loaders } = ctx;
   const none = Promise.resolve([]);
   const [crm, loyalty, commerce] = await Promise.all([
-    sources.includes('crm') ? siloRecords(customer, 'crm', loaders.crm) : none,
-    sources.includes('loyalty') ? siloRecords(customer, 'loyalty', loaders.loyalty) : none,
-    sources.includes('commerce') ? siloRecords(customer, 'commerce', loaders.commerce) : none,
+    sources.includes('crm') ? siloRecords(customer, 'crm', ctx) : none,
+    sources.includes('loyalty') ? siloRecords(customer, 'loyalty', ctx) : none,
+    sources.includes('commerce') ? siloRecords(customer, 'commerce', ctx) : none,
   ]);
   let crmSubscriptions: CrmSubscriptionStatusRecord[] = [];
   let crmRecords: readonly CrmContactRecord[] | SourceError = crm;
@@ -66,9 +66,21 @@ export const ALL_CONSENT_SOURCES: readonly Source[] = [...new Set(Object.values(
 
 /**
  * Null when personalization may run for the customer; else the CONSENT_REQUIRED error to answer
- * at the field. Reads only the silos that hold a profiling decision.
+ * at the field. Reads only the silos that hold a profiling decision; decided once per request and
+ * customer, however many gated fields ask (graphql-js gives each field its own located copy of
+ * the error).
  */
-export async function profilingGate(customer: CustomerParent, ctx: RequestContext): Promise<GraphQLError | null> {
+export function profilingGate(customer: CustomerParent, ctx: RequestContext): Promise<GraphQLError | null> {
+  const decisions = (ctx.profilingDecisions ??= new Map());
+  let decision = decisions.get(customer);
+  if (decision === undefined) {
+    decision = decideProfiling(customer, ctx);
+    decisions.set(customer, decision);
+  }
+  return decision;
+}
+
+async function decideProfiling(customer: CustomerParent, ctx: RequestContext): Promise<GraphQLError | null> {
   const gates = ctx.loaders.profilingGates;
   const { consent } = await gates.track(consentOf(customer, ctx, CONSENT_SOURCES.profiling));
   // The request's gates open together: a customer without a loyalty card has nothing to read

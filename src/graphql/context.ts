@@ -27,16 +27,18 @@ import type { SourceError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import type { ClvModel } from '../insights/clv/model-file.js';
-import type { ClvValuation } from '../insights/customer-clv.js';
+import type { ClvValuation, CustomerClv } from '../insights/customer-clv.js';
 import type { LifecycleThresholds } from '../insights/lifecycle.js';
 import type { PurchaseHistory } from '../insights/purchase-history.js';
 import type { CompiledSegment } from '../insights/segments/compile.js';
-import type { MemoryReader } from '../journey/page.js';
+import type { JourneyReaders, MemoryReader } from '../journey/page.js';
 import type { JourneyStream, TouchpointRecord } from '../journey/touchpoint.js';
 import { FULL_ACCESS, type AccessGrant } from '../access/scopes.js';
 import { AccessRecord } from './access-record.js';
 import { guarded, NEVER_STOPPED } from './request-signal.js';
 import type { ProfilingConsentMode, PurposeConsent } from '../golden/consent.js';
+import type { HistoryFigures } from './history-figures.js';
+import type { GraphQLError } from 'graphql';
 
 /** What every request shares: built once at start-up. */
 export interface GatewayServices {
@@ -204,7 +206,7 @@ export interface RequestContext {
    * starts them; a journey page beside it is cut from them instead of asking the silos again).
    * Made on first use: most requests ask for no summary.
    */
-  journeyHistories?: WeakMap<CustomerParent, Map<JourneyStream, Promise<TouchpointRecord[]>>>;
+  journeyHistories?: Map<CustomerParent, Map<JourneyStream, Promise<TouchpointRecord[]>>>;
   /**
    * The reader over each of those histories (histories.ts `sortedHistory`), sorted once
    * however many reads of the page ask it. Kept with the request, not in a module-level WeakMap
@@ -214,16 +216,44 @@ export interface RequestContext {
    * this map.
    */
   journeyHistoryReaders?: Map<Promise<TouchpointRecord[]>, MemoryReader>;
+  /** Each customer's readers of those whole histories (histories.ts `wholeHistories`), made once per request. */
+  wholeHistoryReaders?: Map<CustomerParent, JourneyReaders>;
   /**
    * Each customer's purchase history built in this request, per set of streams read (insights.ts
    * `purchasesOf`): `rfm`, `lifecycle` and `clv` in one query build it once. Made on first use.
    */
-  purchaseHistories?: WeakMap<CustomerParent, Map<string, Promise<PurchaseRead>>>;
+  purchaseHistories?: Map<CustomerParent, Map<string, Promise<PurchaseRead>>>;
   /**
    * Each customer's golden consent read in this request, per set of silos read (consent-gate.ts):
    * the personalization fields' gate and `Customer.consent` share it. Made on first use.
    */
-  consents?: WeakMap<CustomerParent, Map<string, Promise<ConsentRead>>>;
+  consents?: Map<CustomerParent, Map<string, Promise<ConsentRead>>>;
+  /**
+   * Each customer's profiling gate decided in this request (consent-gate.ts `profilingGate`):
+   * the customer's gated fields (`lifecycle`, `clv`, `segments`, ...) share one decision, and
+   * one CONSENT_REQUIRED error when it withholds them. Made on first use.
+   */
+  profilingDecisions?: Map<CustomerParent, Promise<GraphQLError | null>>;
+  /**
+   * The model figures of each purchase history read in this request (insights.ts
+   * `figuresOf`), and the same keyed by the CLV inputs they made, so that `Clv.pAlive` and
+   * `Clv.value` find them. Made on first use.
+   */
+  historyFigures?: Map<PurchaseHistory, HistoryFigures>;
+  clvFigures?: Map<CustomerClv, HistoryFigures>;
+  /** Each customer's records per silo loaded in this request (customer-records.ts `siloRecords`). Made on first use. */
+  siloRecords?: Map<CustomerParent, { [S in Source]?: Promise<unknown[] | SourceError> }>;
+  /** The instant the request's figures are computed as of ({@link requestNow}); set on first use. */
+  asOf?: number;
+}
+
+/**
+ * The instant, in ms since the epoch, that the request's insights are computed as of: the
+ * insights clock read once per request, so that the stage, the value, RFM and the segments of
+ * one answer are figures of the same moment.
+ */
+export function requestNow(ctx: RequestContext): number {
+  return (ctx.asOf ??= ctx.services.insights.now());
 }
 
 /** A customer's golden consent as the consent gate reads it, and the silo failures met. */
@@ -241,9 +271,11 @@ export interface PurchaseRead {
 /**
  * The promise `make` gives, made once per customer and key in a request: the memo of the reads
  * several fields of one customer share (its purchase history, its consent). `cache` is the
- * request's own (a field of the context), so nothing outlives the request.
+ * request's own (a field of the context), so nothing outlives the request. The request's memos
+ * are Maps, not WeakMaps: they die with the request and its customers anyway, and a WeakMap's
+ * entries are ephemerons that every scavenge and mark-compact must process apart.
  */
-export function oncePerCustomer<T>(cache: WeakMap<CustomerParent, Map<string, Promise<T>>>, customer: CustomerParent, key: string, make: () => Promise<T>): Promise<T> {
+export function oncePerCustomer<T>(cache: Map<CustomerParent, Map<string, Promise<T>>>, customer: CustomerParent, key: string, make: () => Promise<T>): Promise<T> {
   let byKey = cache.get(customer);
   if (byKey === undefined) {
     byKey = new Map();

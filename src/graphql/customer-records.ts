@@ -9,6 +9,7 @@ import type { Source } from '../generated/graphql.js';
 import { SOURCES, type RequestContext } from './context.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import type { ClusterRecords, SiloFailure } from '../golden/golden-record.js';
+import type { AnalyticsVisitorRecord, CommerceCustomerRecord, CrmContactRecord, LoyaltyMemberRecord } from '../../connectors/types.js';
 
 export interface LoadedCluster {
   cluster: ClusterRecords;
@@ -21,12 +22,33 @@ export function recordIdsIn(customer: CustomerParent, source: Source): string[] 
   return customer.records.filter((record) => record.source === source).map((record) => record.id);
 }
 
-/** The customer's records in one silo, or the SourceError that keeps them unknown. */
-export async function siloRecords<T extends { id: string }>(
-  customer: CustomerParent,
-  source: Source,
-  loader: DataLoader<string, T | null>,
-): Promise<T[] | SourceError> {
+/** The record type of each silo's loader (context.ts RequestLoaders). */
+export interface SiloRecordTypes {
+  crm: CrmContactRecord;
+  loyalty: LoyaltyMemberRecord;
+  commerce: CommerceCustomerRecord;
+  analytics: AnalyticsVisitorRecord;
+}
+
+/**
+ * The customer's records in one silo, or the SourceError that keeps them unknown. Loaded once per
+ * request, customer and silo, however many fields ask (the consent gate, the segments' features,
+ * the journey's record streams, a section): the answer is the same, and each field asking anew
+ * cost an async call, a load and a list of its own. The list is shared: callers do not change it.
+ */
+export function siloRecords<S extends Source>(customer: CustomerParent, source: S, ctx: RequestContext): Promise<Array<SiloRecordTypes[S]> | SourceError> {
+  const memo = (ctx.siloRecords ??= new Map());
+  let bySource = memo.get(customer);
+  if (bySource === undefined) {
+    bySource = {};
+    memo.set(customer, bySource);
+  }
+  return (bySource[source] ??= loadRecords(customer, source, ctx.loaders[source] as DataLoader<string, SiloRecordTypes[S] | null>)) as Promise<
+    Array<SiloRecordTypes[S]> | SourceError
+  >;
+}
+
+async function loadRecords<T extends { id: string }>(customer: CustomerParent, source: Source, loader: DataLoader<string, T | null>): Promise<T[] | SourceError> {
   const failure = customer.failures.get(source);
   if (failure) return failure;
   const ids = recordIdsIn(customer, source);
@@ -53,21 +75,15 @@ export async function siloRecords<T extends { id: string }>(
 
 /** The records of the silos in `sources`, in parallel; the other silos as empty. */
 export async function loadCluster(customer: CustomerParent, sources: readonly Source[], ctx: RequestContext): Promise<LoadedCluster> {
-  const { loaders } = ctx;
   const errors: SourceError[] = [];
-  const load = async <T extends { id: string }>(source: Source, loader: DataLoader<string, T | null>): Promise<T[] | SiloFailure> => {
+  const load = async <S extends Source>(source: S): Promise<Array<SiloRecordTypes[S]> | SiloFailure> => {
     if (!sources.includes(source)) return [];
-    const records = await siloRecords(customer, source, loader);
+    const records = await siloRecords(customer, source, ctx);
     if (!(records instanceof SourceError)) return records;
     errors.push(records);
     return { failed: source };
   };
-  const [crm, loyalty, commerce, analytics] = await Promise.all([
-    load('crm', loaders.crm),
-    load('loyalty', loaders.loyalty),
-    load('commerce', loaders.commerce),
-    load('analytics', loaders.analytics),
-  ]);
+  const [crm, loyalty, commerce, analytics] = await Promise.all([load('crm'), load('loyalty'), load('commerce'), load('analytics')]);
   // Silo order, whatever order the silos answered in.
   errors.sort((a, b) => SOURCES.indexOf(a.source) - SOURCES.indexOf(b.source));
   return { cluster: { crm, loyalty, commerce, analytics }, errors };

@@ -6,7 +6,7 @@ import type DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import { badUserInput, SourceError } from '../shared/errors.js';
 import { pathOf, scopeOfField } from './failures.js';
-import { siloRecords } from './customer-records.js';
+import { siloRecords, type SiloRecordTypes } from './customer-records.js';
 import { consentResolvers, gatePersonalization } from './consent-gate.js';
 import { goldenResolvers } from './golden.js';
 import { preferencesResolvers } from './preferences.js';
@@ -34,10 +34,10 @@ export const customerResolvers: CustomerResolvers = gatePersonalization({
   sourceRecords: (customer) =>
     customer.records.map((record) => ({ key: `${record.source}:${record.id}`, source: record.source, recordId: record.id })),
   identities: (customer) => customer.identities,
-  crm: (customer, _args, ctx, info) => section(customer, 'crm', ctx.loaders.crm, ctx, info),
-  loyalty: (customer, _args, ctx, info) => section(customer, 'loyalty', ctx.loaders.loyalty, ctx, info),
-  commerce: (customer, _args, ctx, info) => section(customer, 'commerce', ctx.loaders.commerce, ctx, info),
-  analytics: (customer, _args, ctx, info) => section(customer, 'analytics', ctx.loaders.analytics, ctx, info),
+  crm: (customer, _args, ctx, info) => section(customer, 'crm', ctx, info),
+  loyalty: (customer, _args, ctx, info) => section(customer, 'loyalty', ctx, info),
+  commerce: (customer, _args, ctx, info) => section(customer, 'commerce', ctx, info),
+  analytics: (customer, _args, ctx, info) => section(customer, 'analytics', ctx, info),
   ...goldenResolvers,
   ...journeyResolvers,
   ...insightResolvers,
@@ -77,14 +77,8 @@ export const analyticsVisitorResolvers: AnalyticsVisitorResolvers = {
  * customer through the failed silo, as a device is through its shop account); a section with
  * records answers them, and `resolution.complete: false` says they may be incomplete.
  */
-async function section<T extends { id: string }>(
-  customer: CustomerParent,
-  source: Source,
-  loader: DataLoader<string, T | null>,
-  ctx: RequestContext,
-  info: GraphQLResolveInfo,
-): Promise<T[] | null> {
-  const records = await siloRecords(customer, source, loader);
+async function section<S extends Source>(customer: CustomerParent, source: S, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Array<SiloRecordTypes[S]> | null> {
+  const records = await siloRecords(customer, source, ctx);
   if (records instanceof SourceError) return nullBecause([records], customer, ctx, info);
   if (records.length === 0 && customer.failures.size > 0) {
     return nullBecause(SOURCES.flatMap((s) => customer.failures.get(s) ?? []), customer, ctx, info);

@@ -79,6 +79,8 @@ export function pathOf(info: GraphQLResolveInfo): Array<string | number> {
  * in silo order, each noted once for the response.
  */
 export function reportFailures(customer: CustomerParent, failures: readonly SourceError[], ctx: RequestContext, info: GraphQLResolveInfo): Source[] {
+  // The usual case, nothing failed: no path to build.
+  if (failures.length === 0 && customer.failures.size === 0) return [];
   const all = [...failures, ...SOURCES.flatMap((source) => customer.failures.get(source) ?? [])];
   const scope = scopeOfField(customer.goldenId, info);
   const path = pathOf(info);

@@ -21,8 +21,8 @@ import { selects } from './selection.js';
 /** How many events a whole-history read asks a silo for at once: the largest read a window allows. */
 const WHOLE_HISTORY_READ = 250;
 
-/** A whole history reads every stream whole, whatever a journey filter would keep. */
-const WHOLE_HISTORY: JourneyFilterSpec = { kinds: null, channels: null, since: null, until: null };
+/** A whole history reads every stream whole, whatever a journey filter would keep: its plan, made once. */
+const WHOLE_HISTORY_PLAN = planJourney({ kinds: null, channels: null, since: null, until: null } satisfies JourneyFilterSpec);
 
 /**
  * The whole history of each of `streams` the customer has records for (a stream of a silo where
@@ -35,11 +35,22 @@ export function wholeHistories(
   ctx: RequestContext,
   streams: readonly JourneyStream[] = JOURNEY_STREAMS,
 ): Map<JourneyStream, Promise<TouchpointRecord[]>> {
-  const started = (ctx.journeyHistories ??= new WeakMap()).get(customer) ?? new Map<JourneyStream, Promise<TouchpointRecord[]>>();
-  ctx.journeyHistories.set(customer, started);
-  const missing = streams.filter((stream) => !started.has(stream));
-  if (missing.length > 0) {
-    const readers = journeyReaders(customer, planJourney(WHOLE_HISTORY), ctx);
+  const byCustomer = (ctx.journeyHistories ??= new Map());
+  let started = byCustomer.get(customer);
+  if (started === undefined) {
+    started = new Map();
+    byCustomer.set(customer, started);
+  }
+  let missing: JourneyStream[] | undefined;
+  for (const stream of streams) if (!started.has(stream)) (missing ??= []).push(stream);
+  if (missing !== undefined) {
+    // The customer's readers, made once per request: several fields start streams of their own.
+    const readersOf = (ctx.wholeHistoryReaders ??= new Map());
+    let readers = readersOf.get(customer);
+    if (readers === undefined) {
+      readers = journeyReaders(customer, WHOLE_HISTORY_PLAN, ctx);
+      readersOf.set(customer, readers);
+    }
     for (const stream of slowestSiloFirst(missing, (source) => ctx.services.connectors[source].calls?.typicalLatencyMs ?? null)) {
       const reader = readers[stream] as JourneyReader<JourneyStream> | undefined;
       if (!reader) continue;
@@ -47,7 +58,12 @@ export function wholeHistories(
       started.set(stream, ctx.loaders.pending.track(readWhole(reader)));
     }
   }
-  return new Map(streams.flatMap((stream) => (started.has(stream) ? [[stream, started.get(stream)!] as const] : [])));
+  const histories = new Map<JourneyStream, Promise<TouchpointRecord[]>>();
+  for (const stream of streams) {
+    const history = started.get(stream);
+    if (history !== undefined) histories.set(stream, history);
+  }
+  return histories;
 }
 
 /**

@@ -10,12 +10,12 @@ import type { ClvResolvers, CustomerResolvers } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { horizonDays, horizonMonths, rfmWindowDays } from '../insights/args.js';
 import { clvExpectedAverageSpend, clvExpectedPurchases, clvMoneyUnavailable, clvPAlive, clvValue, customerClv, type CustomerClv } from '../insights/customer-clv.js';
-import { customerLifecycle, type LifecycleFigures } from '../insights/lifecycle.js';
 import { bgNbdInputs, purchaseHistory, type PurchaseHistory } from '../insights/purchase-history.js';
 import { customerRfm, type RfmFigures } from '../insights/rfm.js';
 import type { JourneyStream } from '../journey/touchpoint.js';
 import { ErrorCode } from '../shared/errors.js';
-import { oncePerCustomer, type PurchaseRead, type RequestContext } from './context.js';
+import { oncePerCustomer, requestNow, type PurchaseRead, type RequestContext } from './context.js';
+import { figuresOf, figuresOfClv } from './history-figures.js';
 import { reportFailures } from './failures.js';
 import { settledHistories, shopCurrency, wholeHistories } from './histories.js';
 import { selects } from './selection.js';
@@ -32,7 +32,7 @@ export const insightResolvers: InsightResolvers = {
     const { insights } = ctx.services;
     const windowDays = rfmWindowDays(args.windowDays, insights.rfmWindowDays);
     const { history, failures } = await purchasesOf(customer, ctx, PURCHASE_STREAMS);
-    const figures = rfmOf(history, insights.now(), windowDays, ctx);
+    const figures = rfmOf(history, requestNow(ctx), windowDays, ctx);
     const unavailableSources = reportFailures(customer, failures, ctx, info);
     // Own fields before any spread, or Object.assign: on Node 20 a literal that begins with a
     // spread gets a hidden class of its own each time (docs/hidden-classes.md).
@@ -40,12 +40,11 @@ export const insightResolvers: InsightResolvers = {
   },
 
   lifecycle: async (customer, _args, ctx, info) => {
-    const { insights } = ctx.services;
     // The stage needs the purchases only; when the customer became known (`since` and `reason`
     // of a customer who never bought) needs their records' creations too.
     const streams = selects(info, 'since') || selects(info, 'reason') ? [...PURCHASE_STREAMS, ...CREATION_STREAMS] : PURCHASE_STREAMS;
     const { history, failures } = await purchasesOf(customer, ctx, streams);
-    const figures = lifecycleOf(history, insights.now(), ctx);
+    const figures = figuresOf(history, ctx).lifecycle;
     const unavailableSources = reportFailures(customer, failures, ctx, info);
     return { partial: unavailableSources.length > 0, unavailableSources, ...figures };
   },
@@ -61,10 +60,17 @@ export const insightResolvers: InsightResolvers = {
 
 /** The fields of `Clv` that take arguments or compute (the others are the parent's). */
 export const clvResolvers: ClvResolvers<RequestContext> = {
-  pAlive: (clv) => clvPAlive(clv),
+  pAlive: (clv, _args, ctx) => {
+    const figures = figuresOfClv(clv, ctx);
+    return figures ? figures.pAlive : clvPAlive(clv);
+  },
   expectedPurchases: (clv, args) => clvExpectedPurchases(clv, horizonDays(args.days)),
   expectedAverageSpend: (clv) => clvExpectedAverageSpend(clv) ?? moneyUnavailable(clv),
-  value: (clv, args) => clvValue(clv, horizonMonths(args.months)) ?? moneyUnavailable(clv),
+  value: (clv, args, ctx) => {
+    const months = horizonMonths(args.months);
+    const figures = figuresOfClv(clv, ctx);
+    return (figures ? figures.value(months) : clvValue(clv, months)) ?? moneyUnavailable(clv);
+  },
   currency: (clv) => (clv.model.currency === null ? null : clv.model.currency.toUpperCase()),
   model: (clv) => ({ fittedAt: clv.model.fittedAt, sampleSize: clv.model.sampleSize, timeUnit: clv.model.timeUnit, source: clv.model.source }),
 };
@@ -75,7 +81,7 @@ export const clvResolvers: ClvResolvers<RequestContext> = {
  * request, customer and set of streams: `rfm`, `lifecycle` and `clv` in one query share it.
  */
 export function purchasesOf(customer: CustomerParent, ctx: RequestContext, streams: readonly JourneyStream[]): Promise<PurchaseRead> {
-  return oncePerCustomer((ctx.purchaseHistories ??= new WeakMap()), customer, streams.join(' '), () => readPurchases(customer, ctx, streams));
+  return oncePerCustomer((ctx.purchaseHistories ??= new Map()), customer, streams.join(' '), () => readPurchases(customer, ctx, streams));
 }
 
 async function readPurchases(customer: CustomerParent, ctx: RequestContext, streams: readonly JourneyStream[]): Promise<PurchaseRead> {
@@ -83,23 +89,20 @@ async function readPurchases(customer: CustomerParent, ctx: RequestContext, stre
   return { history: purchaseHistory(touchpoints, { currency, timeZone: ctx.services.insights.timeZone }), failures };
 }
 
-/** The customer's CLV figures with the loaded model; null without one. */
+/**
+ * The customer's CLV figures with the loaded model, as of the request's instant; null without
+ * one. Without failed silos they are the history's own, shared in the request (history-figures.ts).
+ */
 export function clvOf(history: PurchaseHistory, ctx: RequestContext, unavailableSources: CustomerClv['unavailableSources'] = []): CustomerClv | null {
-  const { clvModel, valuation, now } = ctx.services.insights;
+  if (unavailableSources.length === 0) return figuresOf(history, ctx).clv;
+  const { clvModel, valuation } = ctx.services.insights;
   if (clvModel === null) return null;
-  return customerClv(clvModel, bgNbdInputs(history, now()), history.currency, valuation, unavailableSources);
+  return customerClv(clvModel, bgNbdInputs(history, requestNow(ctx)), history.currency, valuation, unavailableSources);
 }
 
 /** The customer's RFM over `windowDays`, scored against the loaded model's breakpoints (none without a model). */
 export function rfmOf(history: PurchaseHistory, now: number, windowDays: number, ctx: RequestContext): RfmFigures {
   return customerRfm(history, now, { windowDays, breakpoints: ctx.services.insights.clvModel?.rfm ?? null });
-}
-
-/** The customer's lifecycle stage with the configured thresholds and, with a model, their P(alive). */
-export function lifecycleOf(history: PurchaseHistory, now: number, ctx: RequestContext): LifecycleFigures {
-  const { clvModel, valuation, lifecycle } = ctx.services.insights;
-  const pAlive = clvModel === null ? null : clvPAlive(customerClv(clvModel, bgNbdInputs(history, now), history.currency, valuation));
-  return customerLifecycle(history, now, { thresholds: lifecycle, pAlive });
 }
 
 /**

@@ -24,7 +24,16 @@ import type { RequestContext } from './context.js';
  */
 export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx: RequestContext): JourneyReaders {
   const { connectors } = ctx.services;
-  const ids = (source: Source) => recordIdsIn(customer, source);
+  // Each silo's ids listed once for all its readers and their reads.
+  const idsBySource = new Map<Source, string[]>();
+  const ids = (source: Source): string[] => {
+    let list = idsBySource.get(source);
+    if (list === undefined) {
+      list = recordIdsIn(customer, source);
+      idsBySource.set(source, list);
+    }
+    return list;
+  };
   const readers: { -readonly [S in JourneyStream]?: JourneyReader<S> } = {};
   // A silo that failed while the customer was resolved: its records may be missing, so its
   // streams fail too (their positions stay in the cursor) rather than read as empty and ended.
@@ -39,19 +48,19 @@ export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx:
   if (has('commerce.orders')) readers['commerce.orders'] = paged('commerce.orders', (w) => ctx.loaders.call('commerce', (signal) => connectors.commerce.orderHistory(ids('commerce'), w, signal)));
   if (has('analytics.visits')) readers['analytics.visits'] = paged('analytics.visits', (w) => ctx.loaders.call('analytics', (signal) => connectors.analytics.visitHistory(ids('analytics'), w, signal)));
   if (has('crm.contacts')) {
-    readers['crm.contacts'] = fromRecords(async () => events(await siloRecords(customer, 'crm', ctx.loaders.crm)).flatMap((r) => touchpointsOf('crm.contacts', r)));
+    readers['crm.contacts'] = fromRecords(async () => events(await siloRecords(customer, 'crm', ctx)).flatMap((r) => touchpointsOf('crm.contacts', r)));
   }
   if (has('loyalty.members')) {
-    readers['loyalty.members'] = fromRecords(async () => events(await siloRecords(customer, 'loyalty', ctx.loaders.loyalty)).flatMap((r) => touchpointsOf('loyalty.members', r)));
+    readers['loyalty.members'] = fromRecords(async () => events(await siloRecords(customer, 'loyalty', ctx)).flatMap((r) => touchpointsOf('loyalty.members', r)));
   }
   if (has('commerce.customers')) {
     readers['commerce.customers'] = fromRecords(async () =>
-      events(await siloRecords(customer, 'commerce', ctx.loaders.commerce)).flatMap((r) => touchpointsOf('commerce.customers', r)),
+      events(await siloRecords(customer, 'commerce', ctx)).flatMap((r) => touchpointsOf('commerce.customers', r)),
     );
   }
   if (has('analytics.logins')) {
     readers['analytics.logins'] = fromRecords(async () =>
-      events(await siloRecords(customer, 'analytics', ctx.loaders.analytics)).flatMap((visitor) =>
+      events(await siloRecords(customer, 'analytics', ctx)).flatMap((visitor) =>
         ownFirstLogins(visitor, ids('commerce'), ctx.services.normalize).map((login) => touchpointsOf('analytics.logins', { visitor, login })).flat(),
       ),
     );

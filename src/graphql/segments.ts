@@ -8,7 +8,6 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { CustomerResolvers, QueryResolvers, Source } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
-import { purchaseHistory } from '../insights/purchase-history.js';
 import {
   clvFeatures,
   combinedNeeds,
@@ -24,14 +23,14 @@ import {
   type SegmentFeatures,
   type SegmentNeeds,
 } from '../insights/segments/index.js';
-import { clvPAlive, clvValue } from '../insights/customer-clv.js';
 import { STREAM_SOURCE } from '../journey/touchpoint.js';
 import { ErrorCode, SourceError } from '../shared/errors.js';
-import type { RequestContext } from './context.js';
+import { requestNow, type RequestContext } from './context.js';
 import { siloRecords } from './customer-records.js';
 import { reportFailures } from './failures.js';
 import { loadCategories, settledHistories, shopCurrency, wholeHistories } from './histories.js';
-import { clvOf, lifecycleOf, rfmOf } from './insights.js';
+import { figuresOf } from './history-figures.js';
+import { PURCHASE_STREAMS, purchasesOf, rfmOf } from './insights.js';
 import { ALL_CONSENT_SOURCES, consentOf } from './consent-gate.js';
 
 /** The horizon of the segments' `clv.value` (catalogue.ts: "over the next 12 months"). */
@@ -81,19 +80,23 @@ function allNeeds(segments: readonly CompiledSegment[]): SegmentNeeds {
  */
 async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: RequestContext, info: GraphQLResolveInfo): Promise<SegmentFeatures> {
   const { insights } = ctx.services;
-  const now = insights.now();
+  const now = requestNow(ctx);
+  const wantsPurchases = needs.groups.includes('lifecycle') || needs.groups.includes('rfm') || needs.groups.includes('clv');
   const groups = new Set(needs.groups);
   const recordSilos = new Set<Source>(needs.streams.filter((s) => s === 'crm.contacts' || s === 'loyalty.members' || s === 'commerce.customers').map((s) => STREAM_SOURCE[s]));
   // Started with the other reads, in the same tick for every customer of the request, so that
   // the communication-preferences reads of a batch's customers go out in one call.
   const consentRead = groups.has('consent') ? consentOf(customer, ctx, ALL_CONSENT_SOURCES) : null;
-  const [{ touchpoints, failures }, currency, crm, loyalty, commerce] = await Promise.all([
+  const [{ touchpoints, failures }, purchases, currency, crm, loyalty, commerce] = await Promise.all([
     settledHistories(wholeHistories(customer, ctx, needs.streams)),
+    // The purchase history the customer's `lifecycle`, `clv` and `rfm` fields read (the same
+    // stream reads), and its figures: computed once for all of them (history-figures.ts).
+    wantsPurchases ? purchasesOf(customer, ctx, PURCHASE_STREAMS) : null,
     // The shop's currency is what money figures are in: read only when a money figure is asked.
     groups.has('journey') || groups.has('rfm') || groups.has('lifecycle') || groups.has('clv') ? shopCurrency(customer, ctx) : Promise.resolve(null),
-    recordSilos.has('crm') ? siloRecords(customer, 'crm', ctx.loaders.crm) : null,
-    recordSilos.has('loyalty') ? siloRecords(customer, 'loyalty', ctx.loaders.loyalty) : null,
-    recordSilos.has('commerce') ? siloRecords(customer, 'commerce', ctx.loaders.commerce) : null,
+    recordSilos.has('crm') ? siloRecords(customer, 'crm', ctx) : null,
+    recordSilos.has('loyalty') ? siloRecords(customer, 'loyalty', ctx) : null,
+    recordSilos.has('commerce') ? siloRecords(customer, 'commerce', ctx) : null,
   ]);
   const failed = new Set([...failures.map((f) => f.source), ...customer.failures.keys()]);
   reportFailures(customer, failures, ctx, info);
@@ -115,16 +118,15 @@ async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: R
     // The purchase figures are unknown when a silo holding purchases failed: a partial history
     // would put the customer in segments their missing purchases would keep them out of.
     const purchasesKnown = !failed.has('loyalty') && !failed.has('commerce');
-    const history = purchaseHistory(touchpoints, { currency, timeZone: insights.timeZone });
+    const figures = figuresOf(purchases!.history, ctx);
     if (purchasesKnown && groups.has('lifecycle')) {
-      built.lifecycle = lifecycleFeatures({ stage: lifecycleOf(history, now, ctx).stage });
+      built.lifecycle = lifecycleFeatures({ stage: figures.lifecycle.stage });
     }
     if (purchasesKnown && groups.has('rfm')) {
-      built.rfm = rfmFeatures(rfmOf(history, now, insights.rfmWindowDays, ctx));
+      built.rfm = rfmFeatures(rfmOf(figures.history, now, insights.rfmWindowDays, ctx));
     }
     if (purchasesKnown && groups.has('clv')) {
-      const clv = clvOf(history, ctx);
-      built.clv = clvFeatures(clv === null ? null : { value: clvValue(clv, SEGMENT_CLV_MONTHS), pAlive: clvPAlive(clv) });
+      built.clv = clvFeatures(figures.clv === null ? null : { value: figures.value(SEGMENT_CLV_MONTHS), pAlive: figures.pAlive });
     }
   }
   if (groups.has('loyalty')) built.loyalty = loyaltyFeatures(known(loyalty));

@@ -209,3 +209,42 @@ describe('Customer.clv with a model that cannot value the money', () => {
     expect(body.errors).toBeUndefined();
   });
 });
+
+describe('One answer, one instant', () => {
+  // A clock that moves 400 days on every read: fields that each read it would describe the same
+  // customer at different moments (frequent in one, lapsed in the next).
+  let clock = NOW;
+  const stack = useStack({
+    size: 60,
+    prepare: withStageCustomers,
+    insights: {
+      clvModel: CDNOW_MODEL,
+      segments: SEGMENTS,
+      now: () => {
+        const at = clock;
+        clock += 400 * DAY;
+        return at;
+      },
+    },
+  });
+
+  it('computes every figure of a request as of one moment: the stage, RFM, P(alive) and the segments agree', async () => {
+    const query = `query ($id: ID!) { customer(id: $id) {
+      lifecycle { stage } rfm { recencyDays } clv { pAlive }
+      frequent: inSegment(name: "frequentBuyers") likely: inSegment(name: "likelyToReturn") segments { name }
+    } }`;
+    const recency: number[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const { body } = await stack.query(query, { id: `email:${emailOf('frequent')}` });
+      expect(body.errors).toBeUndefined();
+      const c = body.data!.customer;
+      recency.push(c.rfm.recencyDays);
+      const named = c.segments.map((s: { name: string }) => s.name);
+      expect([c.frequent, named.includes('frequentBuyers')]).toEqual([c.lifecycle.stage === 'frequent', c.lifecycle.stage === 'frequent']);
+      expect([c.likely, named.includes('likelyToReturn')]).toEqual([c.clv.pAlive >= 0.8, c.clv.pAlive >= 0.8]);
+      expect(c.lifecycle.stage === 'lapsed').toBe(c.rfm.recencyDays >= 365);
+    }
+    // The clock did move between the two requests.
+    expect(recency[1]! - recency[0]!).toBeGreaterThanOrEqual(400);
+  });
+});
