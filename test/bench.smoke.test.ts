@@ -96,7 +96,23 @@ describe('npm run bench -- --journey-tax-control', () => {
     expect(graphqlFloorInFullRun.code).toBe(2);
     expect(graphqlFloorInFullRun.stderr).toContain('--graphql-floor goes with --journey-tax-only, without --journey-tax-control');
     expect(graphqlFloorInFullRun.stderr).not.toMatch(/ at |The benchmark failed|population of/);
-  }, 95_000);
+    // Each --*-only flag runs one phase alone: two of them are refused.
+    const twoPhases = await run(['--smoke', '--personalization-only', '--memory-only'], 30_000);
+    expect(twoPhases.code).toBe(2);
+    expect(twoPhases.stderr).toContain('--memory-only and --personalization-only cannot go together: each runs one phase alone; give one.');
+    expect(twoPhases.stderr).not.toMatch(/ at |The benchmark failed|population of/);
+  }, 125_000);
+
+  it('with --personalization-only, checks the answers and runs the personalization rounds alone, printing req/s, CPU per customer and the ratio', async () => {
+    const { code, stderr } = await run(['--smoke', '--no-pin', '--personalization-only'], 170_000);
+    expect(code, stderr).toBe(0);
+    const same = /phase 7: the personalization question, customers\(ids: \d+\); answers: gateway = floor for (\d+)\/(\d+) customers/.exec(stderr);
+    expect(same, stderr).not.toBeNull();
+    expect(Number(same![1])).toBe(Number(same![2]));
+    expect(stderr).toMatch(/personalization only: gateway [\d.]+ req\/s, [\d.]+ ms CPU\/customer; floor [\d.]+ req\/s, [\d.]+ ms CPU\/customer; gateway\/floor [\d.]+/);
+    // No other phase ran.
+    expect(stderr).not.toMatch(/phase 1:|phase 6:|journey fixed rate|phase 5:/);
+  }, 175_000);
 
   it('with --graphql-floor, loads the floor through Apollo Server and graphql-js beside the gateway and the floor, with the same answers, and prints the tax of each pair', async () => {
     const { code, stderr } = await run(['--smoke', '--no-pin', '--journey-tax-only', '--graphql-floor'], 170_000);
