@@ -14,7 +14,7 @@ import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { ConsentPurpose as SchemaConsentPurpose, CustomerResolvers, FieldProvenance, PurposeConsent as SchemaPurposeConsent, Source } from '../generated/graphql.js';
 import { CONSENT_SOURCES, goldenConsent, marketingChannels, profilingAllowed, type ConsentPurpose, type PurposeConsent } from '../golden/consent.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
-import { ErrorCode, SourceError } from '../shared/errors.js';
+import { clientError, ErrorCode, SourceError } from '../shared/errors.js';
 import type { CommerceCustomerRecord, CrmContactRecord, CrmSubscriptionStatusRecord, LoyaltyMemberRecord } from '../../connectors/types.js';
 import { oncePerCustomer, type ConsentRead, type RequestContext } from './context.js';
 import { siloRecords } from './customer-records.js';
@@ -96,8 +96,9 @@ async function decideProfiling(customer: CustomerParent, ctx: RequestContext): P
       : profiling.unavailableSources.length > 0
         ? `the customer's profiling consent could not be read (${profiling.unavailableSources.join(', ')} failed), and a refusal it may hold is never overridden`
         : 'the customer has not granted profiling, and PROFILING_CONSENT=granted needs a grant';
-  return new GraphQLError(`Personalization is withheld: ${why}. Customer.consent.profiling says where the decision comes from.`, {
-    extensions: { code: ErrorCode.CONSENT_REQUIRED, purpose: 'profiling', status: profiling.status },
+  return clientError(ErrorCode.CONSENT_REQUIRED, `Personalization is withheld: ${why}. Customer.consent.profiling says where the decision comes from.`, {
+    purpose: 'profiling',
+    status: profiling.status,
   });
 }
 

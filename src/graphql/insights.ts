@@ -13,7 +13,7 @@ import { clvExpectedAverageSpend, clvExpectedPurchases, clvMoneyUnavailable, clv
 import { bgNbdInputs, purchaseHistory, type PurchaseHistory } from '../insights/purchase-history.js';
 import { customerRfm, type RfmFigures } from '../insights/rfm.js';
 import type { JourneyStream } from '../journey/touchpoint.js';
-import { ErrorCode } from '../shared/errors.js';
+import { clientError, ErrorCode } from '../shared/errors.js';
 import { oncePerCustomer, requestNow, type PurchaseRead, type RequestContext } from './context.js';
 import { figuresOf, figuresOfClv } from './history-figures.js';
 import { reportFailures } from './failures.js';
@@ -120,13 +120,13 @@ function moneyUnavailable(clv: CustomerClv): GraphQLError | null {
       'The lifetime-value model has no currency (fitted with `npm run clv -- fit --csv` without --currency): money is never valued in an unknown currency. Fit it again with --currency.',
     otherCurrency: `This customer's purchases are not in the model's currency (${model}): money is never converted.`,
   }[reason];
-  return new GraphQLError(message, { extensions: { code: ErrorCode.CLV_MONEY_UNAVAILABLE, reason } });
+  return clientError(ErrorCode.CLV_MONEY_UNAVAILABLE, message, { reason });
 }
 
 /** `clv` without a model: null, and an error at the field saying how to get one. */
 function noModel(): GraphQLError {
-  return new GraphQLError(
+  return clientError(
+    ErrorCode.CLV_MODEL_MISSING,
     'No lifetime-value model is loaded: fit one with `npm run clv -- fit --sample N --out clv-model.json` and start the gateway with CLV_MODEL_FILE=clv-model.json (README, "Lifetime value").',
-    { extensions: { code: ErrorCode.CLV_MODEL_MISSING } },
   );
 }

@@ -24,7 +24,7 @@ import {
   type SegmentNeeds,
 } from '../insights/segments/index.js';
 import { STREAM_SOURCE } from '../journey/touchpoint.js';
-import { ErrorCode, SourceError } from '../shared/errors.js';
+import { clientError, ErrorCode, SourceError } from '../shared/errors.js';
 import { requestNow, type RequestContext } from './context.js';
 import { siloRecords } from './customer-records.js';
 import { reportFailures } from './failures.js';
@@ -142,8 +142,9 @@ async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: R
 
 /** `inSegment` when the rule's outcome hangs on a value unknown for this customer. */
 function undecided(segment: CompiledSegment): GraphQLError {
-  return new GraphQLError(
+  return clientError(
+    ErrorCode.SEGMENT_UNDECIDED,
     `Cannot tell whether the customer is in segment "${segment.name}": its rule reads a value that is unknown for this customer (a silo it needs failed, or no lifetime-value model is loaded for clv and RFM scores).`,
-    { extensions: { code: ErrorCode.SEGMENT_UNDECIDED, segment: segment.name } },
+    { segment: segment.name },
   );
 }
