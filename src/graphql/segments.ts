@@ -81,8 +81,8 @@ function allNeeds(segments: readonly CompiledSegment[]): SegmentNeeds {
 async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: RequestContext, info: GraphQLResolveInfo): Promise<SegmentFeatures> {
   const { insights } = ctx.services;
   const now = requestNow(ctx);
-  const wantsPurchases = needs.groups.includes('lifecycle') || needs.groups.includes('rfm') || needs.groups.includes('clv');
   const groups = new Set(needs.groups);
+  const wantsPurchases = groups.has('lifecycle') || groups.has('rfm') || groups.has('clv');
   const recordSilos = new Set<Source>(needs.streams.filter((s) => s === 'crm.contacts' || s === 'loyalty.members' || s === 'commerce.customers').map((s) => STREAM_SOURCE[s]));
   // Started with the other reads, in the same tick for every customer of the request, so that
   // the communication-preferences reads of a batch's customers go out in one call.
@@ -93,7 +93,7 @@ async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: R
     // stream reads), and its figures: computed once for all of them (history-figures.ts).
     wantsPurchases ? purchasesOf(customer, ctx, PURCHASE_STREAMS) : null,
     // The shop's currency is what money figures are in: read only when a money figure is asked.
-    groups.has('journey') || groups.has('rfm') || groups.has('lifecycle') || groups.has('clv') ? shopCurrency(customer, ctx) : Promise.resolve(null),
+    wantsPurchases || groups.has('journey') ? shopCurrency(customer, ctx) : Promise.resolve(null),
     recordSilos.has('crm') ? siloRecords(customer, 'crm', ctx) : null,
     recordSilos.has('loyalty') ? siloRecords(customer, 'loyalty', ctx) : null,
     recordSilos.has('commerce') ? siloRecords(customer, 'commerce', ctx) : null,
@@ -114,11 +114,11 @@ async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: R
       ...(needs.productCategories ? { categoryOf: (id: string) => categories.get(id) ?? null } : {}),
     });
   }
-  if (groups.has('lifecycle') || groups.has('rfm') || groups.has('clv')) {
+  if (purchases !== null) {
     // The purchase figures are unknown when a silo holding purchases failed: a partial history
     // would put the customer in segments their missing purchases would keep them out of.
     const purchasesKnown = !failed.has('loyalty') && !failed.has('commerce');
-    const figures = figuresOf(purchases!.history, ctx);
+    const figures = figuresOf(purchases.history, ctx);
     if (purchasesKnown && groups.has('lifecycle')) {
       built.lifecycle = lifecycleFeatures({ stage: figures.lifecycle.stage });
     }
