@@ -18,7 +18,7 @@ import type { CustomerParent } from '../identity/resolved-customer.js';
 import { SOURCES, type LimitedListKey, type RequestContext } from './context.js';
 
 /** The most items a list field (`limit`) answers. */
-const MAX_LIMIT = 100;
+export const MAX_LIST_LIMIT = 100;
 
 /**
  * Every field of Customer. The personalization outputs are behind the profiling consent gate,
@@ -124,8 +124,8 @@ async function orFailure<T>(value: Promise<T>, key: string, ctx: RequestContext,
 
 function checkLimit(limit: number | null | undefined): number {
   const value = limit ?? 10;
-  if (!Number.isInteger(value) || value < 1 || value > MAX_LIMIT) {
-    throw badUserInput(`limit must be a whole number from 1 to ${MAX_LIMIT}, got ${value}.`, { argument: 'limit' });
+  if (!Number.isInteger(value) || value < 1 || value > MAX_LIST_LIMIT) {
+    throw badUserInput(`limit must be a whole number from 1 to ${MAX_LIST_LIMIT}, got ${value}.`, { argument: 'limit' });
   }
   return value;
 }

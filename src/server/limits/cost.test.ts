@@ -30,6 +30,11 @@ describe('the cost table', () => {
     expect(cost('query ($ids: [ID!]!) { customers(ids: $ids) { journey(first: 20) { edges { node { kind } } } } }', { ids: ids(100) })).toBe(100 * 21);
   });
 
+  it('counts a size above what its field accepts as that maximum (100): the field refuses it, naming its range', () => {
+    expect(cost('{ customer(id: "crm:1") { journey(first: 5000) { edges { node { kind } } } } }')).toBe(1 + 100);
+    expect(cost('query ($n: Int) { customer(id: "crm:1") { loyalty { transactions(limit: $n) { store } } } }', { n: 2147483647 })).toBe(1 + 100);
+  });
+
   it('counts every aliased customer', () => {
     const aliased = Array.from({ length: 40 }, (_, i) => `c${i}: customer(id: "crm:${i}") { id }`).join(' ');
     expect(cost(`{ ${aliased} }`)).toBe(40);

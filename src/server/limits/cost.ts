@@ -9,26 +9,31 @@
  * - `customers(ids:)`: the list's length times (1 + what is selected in each customer).
  * - `journey(first:)`: `first` times (1 + what is selected in a page), as every touchpoint is read
  *   and ordered; `transactions`, `orders`, `visits(limit:)`: `limit` times (1 + their selection).
- *   An absent argument counts its schema default (20 and 10).
+ *   An absent argument counts its schema default (20 and 10); one above what the field accepts
+ *   (100) counts that maximum, so that the field itself refuses it with the range it takes,
+ *   rather than the cost limit with a figure its caller did not mean.
  * - Every other field: free, plus what is selected in it. Scalars and sub-objects are read from the
  *   records the customer already fetched; the alias, depth and token limits bound their number.
  * Nested selections multiply, as the library adds a field's cost to its parent's child cost:
  * `customers(ids: [100 ids]) { journey(first: 20) { ... } }` costs 100 × (1 + 20) = 2,100.
  */
 import type { ComplexityEstimator, ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import { MAX_LIST_LIMIT } from '../../graphql/customer.js';
+import { MAX_FIRST } from '../../journey/filter.js';
 
-/** How a sized field reads its size: the argument, and its schema default when absent or not a number. */
+/** How a sized field reads its size: the argument, its schema default when absent or not a number, and the most it accepts. */
 interface SizedField {
   argument: string;
   default: number;
+  max: number;
 }
 
 /** Fields that cost their size times (1 + their selection), by `Type.field`. */
 export const SIZED_FIELDS: Readonly<Record<string, SizedField>> = {
-  'Customer.journey': { argument: 'first', default: 20 },
-  'LoyaltyMember.transactions': { argument: 'limit', default: 10 },
-  'CommerceCustomer.orders': { argument: 'limit', default: 10 },
-  'AnalyticsVisitor.visits': { argument: 'limit', default: 10 },
+  'Customer.journey': { argument: 'first', default: 20, max: MAX_FIRST },
+  'LoyaltyMember.transactions': { argument: 'limit', default: 10, max: MAX_LIST_LIMIT },
+  'CommerceCustomer.orders': { argument: 'limit', default: 10, max: MAX_LIST_LIMIT },
+  'AnalyticsVisitor.visits': { argument: 'limit', default: 10, max: MAX_LIST_LIMIT },
 };
 
 /** Fields that cost 1 (a customer resolved) plus their selection, by `Type.field`. */
@@ -50,12 +55,15 @@ export const costEstimator: ComplexityEstimator = ({ type, field, args, childCom
     return count * (1 + childComplexity);
   }
   const sized = SIZED_FIELDS[key];
-  if (sized) return sizeOf(args[sized.argument], sized.default) * (1 + childComplexity);
+  if (sized) return sizeOf(args[sized.argument], sized) * (1 + childComplexity);
   return childComplexity;
 };
 
-/** A size argument as counted: a whole number ≥ 0, or the schema default when null or absent. */
-function sizeOf(value: unknown, fallback: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
-  return Math.max(0, Math.floor(value));
+/**
+ * A size argument as counted: a whole number from 0 to the field's maximum (a larger one is the
+ * field's to refuse, naming the range), or the schema default when null or absent.
+ */
+function sizeOf(value: unknown, field: SizedField): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return field.default;
+  return Math.min(field.max, Math.max(0, Math.floor(value)));
 }
