@@ -11,6 +11,7 @@ import { normalizeIdentifier, type NormalizeOptions } from '../identity/normaliz
 import type { Source } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import type { JourneyPlan, StreamPushdowns } from '../journey/filter.js';
+import { SOURCE_ORDER } from '../journey/order.js';
 import { memoryWindows, type JourneyReader, type JourneyReaders, type MemoryReader } from '../journey/page.js';
 import { touchpointsOf } from '../journey/touchpoints.js';
 import { JOURNEY_STREAMS, STREAM_SOURCE, type JourneyStream, type StreamEvents, type TouchpointRecord } from '../journey/touchpoint.js';
@@ -66,6 +67,26 @@ export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx:
     );
   }
   return readers;
+}
+
+/**
+ * `readers` for a page, with a failing reader for each planned stream of a silo where no record
+ * of the customer is known while its resolution is incomplete (`customer.failures` not empty):
+ * records there may be linked only through the silo that failed (Matomo visitors through a shop
+ * id), so the stream is not known to be empty. It fails with the resolution's first failure (in
+ * the Source enum's order), as the failed silo's own streams do: the page reports that silo, and
+ * the stream keeps its position in the cursor instead of being ended, so its touchpoints come on
+ * a later page once the records are found. Without a failure, a silo without records holds
+ * nothing: `readers` as given.
+ */
+export function withUnknownStreams(readers: JourneyReaders, plan: JourneyPlan, customer: CustomerParent): JourneyReaders {
+  const cause = SOURCE_ORDER.map((source) => customer.failures.get(source)).find((failure) => failure !== undefined);
+  if (cause === undefined) return readers;
+  const all: { -readonly [S in JourneyStream]?: JourneyReader<S> } = Object.assign({}, readers);
+  for (const stream of JOURNEY_STREAMS) {
+    if (plan[stream] !== undefined && all[stream] === undefined) all[stream] = () => Promise.reject(cause);
+  }
+  return all;
 }
 
 /**
