@@ -159,6 +159,10 @@ describe('dates, times and languages', () => {
     expect(cleanDate('1990-02-31')).toMatchObject({ ok: false, reason: 'invalid' });
     expect(cleanDate('02/07/1988')).toEqual({ ok: false, reason: 'invalid', detail: 'expected a date like 1988-07-02, got "02/07/1988"' });
     expect(cleanDate('n/a')).toMatchObject({ ok: false, reason: 'blocked' });
+    // Years 0 to 99 as written (Date.UTC would read 1900 to 1999): 96 is a leap year, 100 is not.
+    expect(cleanDate('0096-02-29')).toEqual({ ok: true, value: '0096-02-29' });
+    expect(cleanDate('0099-06-01')).toEqual({ ok: true, value: '0099-06-01' });
+    expect(cleanDate('0100-02-29')).toMatchObject({ ok: false, reason: 'invalid' });
   });
 
   it('writes instants in UTC', () => {

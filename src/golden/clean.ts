@@ -6,6 +6,7 @@
 import { foldLetters, foldName, isPlaceholderText, normalizeIdentifier, type NormalizeOptions } from '../identity/normalize.js';
 import { visibleText } from '../identity/unicode.js';
 import type { Cleaned, RecordContext } from './survivorship.js';
+import { utcFromFields } from '../shared/utc-date.js';
 
 /**
  * Text as it is shown: one Unicode form (NFC: a decomposed "E\u0301lodie" is "Élodie"),
@@ -156,7 +157,7 @@ export function cleanDate(raw: string): Cleaned<string> {
   const text = cleanText(raw);
   if (!text.ok) return text;
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.value);
-  const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
+  const date = match ? utcFromFields(Number(match[1]), Number(match[2]), Number(match[3])) : null;
   if (!date || date.toISOString().slice(0, 10) !== text.value) {
     return { ok: false, reason: 'invalid', detail: `expected a date like 1988-07-02, got "${text.value}"` };
   }

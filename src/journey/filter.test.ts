@@ -76,6 +76,19 @@ describe('the journey arguments', () => {
     );
   });
 
+  it('reads years 0 to 99 as written, not as 1900 to 1999', () => {
+    // Date.UTC maps years 0-99 to 1900-1999: "0099-06-01" came back as 1999 and was called a date that does not exist.
+    expect(parseJourneyArgs({ filter: { since: '0000-01-01T00:00:00Z', until: '0099-06-01T00:00:00Z' } }).filter).toMatchObject({
+      since: Date.parse('0000-01-01T00:00:00Z'),
+      until: Date.parse('0099-06-01T00:00:00Z'),
+    });
+    // 96 is a leap year, 99 is not, whatever 1996 and 1999 are.
+    expect(parseJourneyArgs({ filter: { until: '0096-02-29T12:00:00Z' } }).filter.until).toBe(Date.parse('0096-02-29T12:00:00Z'));
+    expect(rejection(() => parseJourneyArgs({ filter: { until: '0099-02-29T12:00:00Z' } })).message).toBe(
+      'filter.until is not a date-time that exists: pass an ISO 8601 date-time such as 2026-03-14T09:26:53.000Z.',
+    );
+  });
+
   it('treats an empty list as no condition and sorts lists without repeats', () => {
     expect(parseJourneyArgs({ filter: { kinds: [], channels: ['web', 'app', 'web'] } }).filter).toEqual({
       kinds: null,

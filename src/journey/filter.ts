@@ -9,6 +9,7 @@
  */
 import type { Channel, JourneyFilter, TouchpointKind } from '../generated/graphql.js';
 import { badUserInput } from '../shared/errors.js';
+import { utcFromFields } from '../shared/utc-date.js';
 import { JOURNEY_STREAMS, STREAM_KINDS, type JourneyStream, type TouchpointRecord } from './touchpoint.js';
 
 /** `first` when the query does not give it (the schema's default). */
@@ -75,7 +76,7 @@ function instant(name: string, text: string | null | undefined): number | null {
     parts !== null &&
     (() => {
       const [year, month, day, hour, minute, second] = parts.slice(1).map(Number) as [number, number, number, number, number, number];
-      const written = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+      const written = utcFromFields(year, month, day, hour, minute, second);
       return (
         written.getUTCFullYear() === year &&
         written.getUTCMonth() === month - 1 &&
