@@ -19,7 +19,11 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** A calendar date without time zone, `YYYY-MM-DD`, for example `1988-07-02`. */
   Date: { input: string; output: string; }
-  /** An ISO 8601 date-time in UTC, for example `2026-03-14T09:26:53.000Z`. */
+  /**
+   * An ISO 8601 date-time, for example `2026-03-14T09:26:53.000Z`. The gateway answers in UTC; as an
+   * argument it takes any offset (`2026-03-14T10:26:53+01:00` is the same instant) and refuses a
+   * date-time that does not exist (February 30, hour 24).
+   */
   DateTime: { input: string; output: string; }
   /**
    * The name of an access scope, as `@requiresScopes` takes it (Apollo Federation's `Scope` scalar,
@@ -395,7 +399,9 @@ export type Customer = {
    * then come on the next page, even when newer than the ones already seen). While a silo has
    * failed, `hasNextPage` stays true, even on a page with no edges, since its touchpoints are still
    * to come: ask again later with `endCursor`. A cursor made while a silo was down during
-   * resolution (under a provisional golden id) goes on under the durable id once it is back.
+   * resolution (under a provisional golden id) goes on under the durable id once it is back; the
+   * streams of silos where no record of the customer was known then (records that may be linked
+   * only through the silo that failed) keep their place too, and come once they are found.
    */
   journey?: Maybe<JourneyConnection>;
   /**
