@@ -10,7 +10,7 @@
  * PROFILING_CONSENT says it withholds them, the field is null with CONSENT_REQUIRED and the
  * resolver never runs: no purchase history is read for it. The rest of the answer stands.
  */
-import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { ConsentPurpose as SchemaConsentPurpose, CustomerResolvers, FieldProvenance, PurposeConsent as SchemaPurposeConsent, Source } from '../generated/graphql.js';
 import { CONSENT_SOURCES, goldenConsent, marketingChannels, profilingAllowed, type ConsentPurpose, type PurposeConsent } from '../golden/consent.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
@@ -19,6 +19,7 @@ import type { CommerceCustomerRecord, CrmContactRecord, CrmSubscriptionStatusRec
 import { oncePerCustomer, type ConsentRead, type RequestContext } from './context.js';
 import { siloRecords } from './customer-records.js';
 import { reportFailures } from './failures.js';
+import { guardAllows } from './scope-guard.js';
 
 /** The Customer fields that profile the customer: withheld without profiling consent. */
 export const PERSONALIZATION_FIELDS = ['segments', 'inSegment', 'lifecycle', 'clv', 'rfm', 'preferences'] as const;
@@ -70,17 +71,22 @@ export const ALL_CONSENT_SOURCES: readonly Source[] = [...new Set(Object.values(
  * customer, however many gated fields ask (graphql-js gives each field its own located copy of
  * the error).
  */
-export function profilingGate(customer: CustomerParent, ctx: RequestContext): Promise<GraphQLError | null> {
+export function profilingGate(customer: CustomerParent, ctx: RequestContext, schema: GraphQLSchema): Promise<GraphQLError | null> {
   const decisions = (ctx.profilingDecisions ??= new Map());
   let decision = decisions.get(customer);
   if (decision === undefined) {
-    decision = decideProfiling(customer, ctx);
+    decision = decideProfiling(customer, ctx, guardAllows(schema, 'Customer.consent', ctx.access));
     decisions.set(customer, decision);
   }
   return decision;
 }
 
-async function decideProfiling(customer: CustomerParent, ctx: RequestContext): Promise<GraphQLError | null> {
+/**
+ * The gate's decision. `mayReadConsent`: whether this client may read `Customer.consent` (its
+ * scopes); one that may not is told that consent withholds the field, not what the customer
+ * decided (refused, unknown, not granted), which is the very field it may not read.
+ */
+async function decideProfiling(customer: CustomerParent, ctx: RequestContext, mayReadConsent: boolean): Promise<GraphQLError | null> {
   const gates = ctx.loaders.profilingGates;
   const { consent } = await gates.track(consentOf(customer, ctx, CONSENT_SOURCES.profiling));
   // The request's gates open together: a customer without a loyalty card has nothing to read
@@ -90,6 +96,13 @@ async function decideProfiling(customer: CustomerParent, ctx: RequestContext): P
   const profiling = consent.find((c) => c.purpose === 'profiling')!;
   const mode = ctx.services.insights.profilingConsent;
   if (profilingAllowed(profiling, mode)) return null;
+  if (!mayReadConsent) {
+    return clientError(
+      ErrorCode.CONSENT_REQUIRED,
+      "Personalization is withheld under the customer's profiling consent. Customer.consent.profiling says why, to a client with the profile:read scope.",
+      { purpose: 'profiling' },
+    );
+  }
   const why =
     profiling.status === 'denied'
       ? 'the customer refused profiling'
@@ -103,20 +116,33 @@ async function decideProfiling(customer: CustomerParent, ctx: RequestContext): P
 }
 
 /**
- * The resolvers with every personalization field behind the profiling gate: the gate decides
- * first; the field's own resolver runs only when it opens.
+ * Checks of a personalization field's arguments, run before the gate: an argument the field does
+ * not take (an unknown segment, a window out of range) is the client's mistake whatever the
+ * customer's consent, and is answered as BAD_USER_INPUT rather than hidden behind CONSENT_REQUIRED.
+ * Each throws its field's own error.
  */
-export function gatePersonalization(resolvers: CustomerResolvers<RequestContext>): CustomerResolvers<RequestContext> {
+export type GatedArgumentChecks = { [F in PersonalizationField]?: (args: never, ctx: RequestContext) => void };
+
+/**
+ * The resolvers with every personalization field behind the profiling gate: its arguments are
+ * checked first (`checks`), then the gate decides; the field's own resolver runs only when it opens.
+ */
+export function gatePersonalization(resolvers: CustomerResolvers<RequestContext>, checks: GatedArgumentChecks = {}): CustomerResolvers<RequestContext> {
   const gated: Record<string, unknown> = { ...resolvers };
-  for (const field of PERSONALIZATION_FIELDS) gated[field] = gate(field, resolvers);
+  for (const field of PERSONALIZATION_FIELDS) gated[field] = gate(field, resolvers, checks[field]);
   return gated as CustomerResolvers<RequestContext>;
 }
 
-function gate<F extends PersonalizationField>(field: F, resolvers: CustomerResolvers<RequestContext>): NonNullable<CustomerResolvers<RequestContext>[F]> {
+function gate<F extends PersonalizationField>(
+  field: F,
+  resolvers: CustomerResolvers<RequestContext>,
+  check: ((args: never, ctx: RequestContext) => void) | undefined,
+): NonNullable<CustomerResolvers<RequestContext>[F]> {
   const resolve = resolvers[field] as unknown as ((parent: CustomerParent, args: unknown, ctx: RequestContext, info: GraphQLResolveInfo) => unknown) | undefined;
   if (typeof resolve !== 'function') throw new Error(`The personalization field Customer.${field} has no resolver to gate.`);
   const gated = async (customer: CustomerParent, args: unknown, ctx: RequestContext, info: GraphQLResolveInfo): Promise<unknown> => {
-    const refused = await profilingGate(customer, ctx);
+    check?.(args as never, ctx);
+    const refused = await profilingGate(customer, ctx, info.schema);
     if (refused) throw refused;
     return resolve(customer, args, ctx, info);
   };

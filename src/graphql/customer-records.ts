@@ -1,7 +1,8 @@
 /**
  * The silo records of a customer's cluster, loaded through the request's DataLoaders, only from
  * the silos asked for. A silo that failed (during resolution or now) comes back as a failure,
- * not as "no records".
+ * not as "no records"; so does a silo without known records while the resolution is incomplete
+ * (unknownRecordsCause).
  */
 import type DataLoader from 'dataloader';
 import { SourceError } from '../shared/errors.js';
@@ -48,9 +49,24 @@ export function siloRecords<S extends Source>(customer: CustomerParent, source: 
   >;
 }
 
+/**
+ * Why the customer's records in `source` are unknown, or undefined when they are known (an empty
+ * list then means none): the silo failed while the customer was resolved (its own failure), or
+ * another silo did and no record is known in this one (the resolution's first failure, in silo
+ * order): records here may be linked to the customer only through the silo that failed (Matomo
+ * visitors through a shop id, a membership through a CRM contact), so "none found" is not "none".
+ * A silo with records answers them; `Customer.resolution.complete: false` says more may exist.
+ */
+export function unknownRecordsCause(customer: CustomerParent, source: Source): SourceError | undefined {
+  const own = customer.failures.get(source);
+  if (own !== undefined || customer.failures.size === 0) return own;
+  if (customer.records.some((record) => record.source === source)) return undefined;
+  return SOURCES.map((s) => customer.failures.get(s)).find((failure) => failure !== undefined);
+}
+
 async function loadRecords<T extends { id: string }>(customer: CustomerParent, source: Source, loader: DataLoader<string, T | null>): Promise<T[] | SourceError> {
-  const failure = customer.failures.get(source);
-  if (failure) return failure;
+  const unknown = unknownRecordsCause(customer, source);
+  if (unknown) return unknown;
   const ids = recordIdsIn(customer, source);
   if (ids.length === 1) {
     // The usual case, one record in this silo: one load, without loadMany's promise per key.

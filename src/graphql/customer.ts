@@ -10,9 +10,9 @@ import { siloRecords, type SiloRecordTypes } from './customer-records.js';
 import { consentResolvers, gatePersonalization } from './consent-gate.js';
 import { goldenResolvers } from './golden.js';
 import { preferencesResolvers } from './preferences.js';
-import { insightResolvers } from './insights.js';
+import { insightArgumentChecks, insightResolvers } from './insights.js';
 import { journeyResolvers } from './journey.js';
-import { segmentCustomerResolvers } from './segments.js';
+import { segmentArgumentChecks, segmentCustomerResolvers } from './segments.js';
 import type { AnalyticsVisitorResolvers, CommerceCustomerResolvers, CustomerResolvers, LoyaltyMemberResolvers, PurchaseLineResolvers, Source } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { SOURCES, type LimitedListKey, type RequestContext } from './context.js';
@@ -44,7 +44,7 @@ export const customerResolvers: CustomerResolvers = gatePersonalization({
   ...segmentCustomerResolvers,
   ...preferencesResolvers,
   ...consentResolvers,
-});
+}, { ...segmentArgumentChecks, ...insightArgumentChecks });
 
 export const loyaltyMemberResolvers: LoyaltyMemberResolvers = {
   transactions: (member, { limit }, ctx, info) => newest(ctx.loaders.loyaltyTransactions, member.id, limit, ctx, info),
@@ -78,11 +78,9 @@ export const analyticsVisitorResolvers: AnalyticsVisitorResolvers = {
  * records answers them, and `resolution.complete: false` says they may be incomplete.
  */
 async function section<S extends Source>(customer: CustomerParent, source: S, ctx: RequestContext, info: GraphQLResolveInfo): Promise<Array<SiloRecordTypes[S]> | null> {
+  // A silo without known records while another failed during resolution comes back as that failure (siloRecords).
   const records = await siloRecords(customer, source, ctx);
   if (records instanceof SourceError) return nullBecause([records], customer, ctx, info);
-  if (records.length === 0 && customer.failures.size > 0) {
-    return nullBecause(SOURCES.flatMap((s) => customer.failures.get(s) ?? []), customer, ctx, info);
-  }
   return records;
 }
 

@@ -15,6 +15,7 @@ import { customerRfm, type RfmFigures } from '../insights/rfm.js';
 import type { JourneyStream } from '../journey/touchpoint.js';
 import { clientError, ErrorCode } from '../shared/errors.js';
 import { oncePerCustomer, requestNow, type PurchaseRead, type RequestContext } from './context.js';
+import type { GatedArgumentChecks } from './consent-gate.js';
 import { figuresOf, figuresOfClv } from './history-figures.js';
 import { reportFailures } from './failures.js';
 import { settledHistories, shopCurrency, wholeHistories } from './histories.js';
@@ -26,6 +27,11 @@ export const PURCHASE_STREAMS: readonly JourneyStream[] = ['loyalty.transactions
 const CREATION_STREAMS: readonly JourneyStream[] = ['crm.contacts', 'loyalty.members', 'commerce.customers'];
 
 type InsightResolvers = Pick<CustomerResolvers<RequestContext>, 'rfm' | 'lifecycle' | 'clv'>;
+
+/** `rfm(windowDays:)` checked before the consent gate (consent-gate.ts): a window out of range is BAD_USER_INPUT for every customer. */
+export const insightArgumentChecks: GatedArgumentChecks = {
+  rfm: ({ windowDays }: { windowDays?: number | null }, ctx: RequestContext) => void rfmWindowDays(windowDays, ctx.services.insights.rfmWindowDays),
+};
 
 export const insightResolvers: InsightResolvers = {
   rfm: async (customer, args, ctx, info) => {

@@ -11,12 +11,11 @@ import { normalizeIdentifier, type NormalizeOptions } from '../identity/normaliz
 import type { Source } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import type { JourneyPlan, StreamPushdowns } from '../journey/filter.js';
-import { SOURCE_ORDER } from '../journey/order.js';
 import { memoryWindows, type JourneyReader, type JourneyReaders, type MemoryReader } from '../journey/page.js';
 import { touchpointsOf } from '../journey/touchpoints.js';
 import { JOURNEY_STREAMS, STREAM_SOURCE, type JourneyStream, type StreamEvents, type TouchpointRecord } from '../journey/touchpoint.js';
 import { SourceError } from '../shared/errors.js';
-import { recordIdsIn, siloRecords } from './customer-records.js';
+import { recordIdsIn, siloRecords, unknownRecordsCause } from './customer-records.js';
 import type { RequestContext } from './context.js';
 
 /**
@@ -36,14 +35,19 @@ export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx:
     return list;
   };
   const readers: { -readonly [S in JourneyStream]?: JourneyReader<S> } = {};
-  // A silo that failed while the customer was resolved: its records may be missing, so its
-  // streams fail too (their positions stay in the cursor) rather than read as empty and ended.
+  // A silo whose records are unknown (it failed while the customer was resolved, or another did
+  // and none is known here: unknownRecordsCause): its streams fail too, so that a page keeps
+  // their positions in the cursor and the figures count them unknown, rather than read them as
+  // empty and ended.
+  const unknown = new Set<Source>();
   for (const stream of JOURNEY_STREAMS) {
-    const failure = customer.failures.get(STREAM_SOURCE[stream]);
-    if (plan[stream] !== undefined && failure) readers[stream] = () => Promise.reject(failure);
+    const cause = unknownRecordsCause(customer, STREAM_SOURCE[stream]);
+    if (cause === undefined) continue;
+    unknown.add(STREAM_SOURCE[stream]);
+    if (plan[stream] !== undefined) readers[stream] = () => Promise.reject(cause);
   }
   // Each paged read goes through the request's loaders' `call`: none once the request is stopped (request-signal.ts).
-  const has = (stream: JourneyStream) => plan[stream] !== undefined && !customer.failures.has(STREAM_SOURCE[stream]) && ids(STREAM_SOURCE[stream]).length > 0;
+  const has = (stream: JourneyStream) => plan[stream] !== undefined && !unknown.has(STREAM_SOURCE[stream]) && ids(STREAM_SOURCE[stream]).length > 0;
   if (has('loyalty.transactions')) readers['loyalty.transactions'] = paged('loyalty.transactions', (w) => ctx.loaders.call('loyalty', (signal) => connectors.loyalty.transactionHistory(ids('loyalty'), w, signal)));
   if (has('loyalty.redemptions')) readers['loyalty.redemptions'] = paged('loyalty.redemptions', (w) => ctx.loaders.call('loyalty', (signal) => connectors.loyalty.redemptionHistory(ids('loyalty'), w, signal)));
   if (has('commerce.orders')) readers['commerce.orders'] = paged('commerce.orders', (w) => ctx.loaders.call('commerce', (signal) => connectors.commerce.orderHistory(ids('commerce'), w, signal)));
@@ -67,26 +71,6 @@ export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx:
     );
   }
   return readers;
-}
-
-/**
- * `readers` for a page, with a failing reader for each planned stream of a silo where no record
- * of the customer is known while its resolution is incomplete (`customer.failures` not empty):
- * records there may be linked only through the silo that failed (Matomo visitors through a shop
- * id), so the stream is not known to be empty. It fails with the resolution's first failure (in
- * the Source enum's order), as the failed silo's own streams do: the page reports that silo, and
- * the stream keeps its position in the cursor instead of being ended, so its touchpoints come on
- * a later page once the records are found. Without a failure, a silo without records holds
- * nothing: `readers` as given.
- */
-export function withUnknownStreams(readers: JourneyReaders, plan: JourneyPlan, customer: CustomerParent): JourneyReaders {
-  const cause = SOURCE_ORDER.map((source) => customer.failures.get(source)).find((failure) => failure !== undefined);
-  if (cause === undefined) return readers;
-  const all: { -readonly [S in JourneyStream]?: JourneyReader<S> } = Object.assign({}, readers);
-  for (const stream of JOURNEY_STREAMS) {
-    if (plan[stream] !== undefined && all[stream] === undefined) all[stream] = () => Promise.reject(cause);
-  }
-  return all;
 }
 
 /**

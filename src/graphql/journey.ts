@@ -16,7 +16,7 @@ import type { RequestContext } from './context.js';
 import { reportFailures } from './failures.js';
 import { selects } from './selection.js';
 import { loadCategories, settledHistories, shopCurrency, wholeHistories, wholeHistoryReaders, withWholeHistories } from './histories.js';
-import { journeyReaders, withUnknownStreams } from './journey-readers.js';
+import { journeyReaders } from './journey-readers.js';
 
 type JourneyResolvers = Pick<CustomerResolvers<RequestContext>, 'journey' | 'journeySummary'>;
 
@@ -30,8 +30,7 @@ export const journeyResolvers: JourneyResolvers = {
     // tick, a `journeySummary` selected beside this field (before or after it) has started its
     // whole-history reads, and the page is cut from them instead of asking the silos again.
     await Promise.resolve();
-    // A stream without records while the resolution is incomplete is unknown, not empty: it keeps its place in the cursor.
-    const readers = withUnknownStreams(journeyReaders(customer, plan, ctx), plan, customer);
+    const readers = journeyReaders(customer, plan, ctx);
     const inMemory = await wholeHistoryReaders(readers, customer, ctx);
     const page =
       inMemory !== null

@@ -25,19 +25,27 @@ import {
 } from '../insights/segments/index.js';
 import { STREAM_SOURCE } from '../journey/touchpoint.js';
 import { clientError, ErrorCode, SourceError } from '../shared/errors.js';
-import { requestNow, type RequestContext } from './context.js';
-import { siloRecords } from './customer-records.js';
+import { requestNow, SOURCES, type RequestContext } from './context.js';
+import { siloRecords, unknownRecordsCause } from './customer-records.js';
 import { reportFailures } from './failures.js';
 import { loadCategories, settledHistories, shopCurrency, wholeHistories } from './histories.js';
 import { figuresOf } from './history-figures.js';
 import { PURCHASE_STREAMS, purchasesOf, rfmOf } from './insights.js';
-import { ALL_CONSENT_SOURCES, consentOf } from './consent-gate.js';
+import { ALL_CONSENT_SOURCES, consentOf, type GatedArgumentChecks } from './consent-gate.js';
 
 /** The horizon of the segments' `clv.value` (catalogue.ts: "over the next 12 months"). */
 const SEGMENT_CLV_MONTHS = 12;
 
 export const segmentQueryResolvers: Pick<QueryResolvers<RequestContext>, 'segments'> = {
   segments: (_root, _args, ctx) => [...ctx.services.insights.segments],
+};
+
+/** `inSegment`'s name checked before the consent gate (consent-gate.ts): an unknown segment is BAD_USER_INPUT for every customer. */
+export const segmentArgumentChecks: GatedArgumentChecks = {
+  inSegment: ({ name }: { name: string }, ctx: RequestContext) => {
+    const segment = findSegment(ctx.services.insights.segments, name);
+    if (segment instanceof GraphQLError) throw segment;
+  },
 };
 
 export const segmentCustomerResolvers: Pick<CustomerResolvers<RequestContext>, 'segments' | 'inSegment'> = {
@@ -98,7 +106,9 @@ async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: R
     recordSilos.has('loyalty') ? siloRecords(customer, 'loyalty', ctx) : null,
     recordSilos.has('commerce') ? siloRecords(customer, 'commerce', ctx) : null,
   ]);
-  const failed = new Set([...failures.map((f) => f.source), ...customer.failures.keys()]);
+  // Unknown: a history that failed, and every silo whose records are unknown (it failed during
+  // resolution, or another did and none is known here: its streams fail with that silo's error).
+  const failed = new Set([...failures.map((f) => f.source), ...SOURCES.filter((source) => unknownRecordsCause(customer, source) !== undefined)]);
   reportFailures(customer, failures, ctx, info);
   const known = <T>(records: T[] | SourceError | null): T[] | null => (records === null || records instanceof SourceError ? null : records);
   const readStreams = needs.streams.filter((stream) => !failed.has(STREAM_SOURCE[stream]));

@@ -90,6 +90,16 @@ function withConsentCustomers(population: Population): Population {
   });
   // No profiling decision at all.
   edit.person([edit.member({ email: email('undecided') })]);
+  // A loyalty refusal reachable only through the CRM: the member has the contact's phone and no
+  // email; the shop account has the email and no phone. Asked by the shop id with the CRM down,
+  // the member is not found: its refusal is unknown, not absent.
+  const linkedMember = edit.member({ phone: '+33655443322', agreement3: false, createdAt: '2026-01-01T00:00:00.000Z' });
+  edit.person([
+    edit.contact({ email: email('linked-refusal'), phone: '+33655443322' }),
+    linkedMember,
+    edit.shopCustomer({ id: 990001, email: email('linked-refusal') }),
+  ]);
+  edit.population.loyalty.transactions.push(receipt(linkedMember.id, 31, 'Lyon Part-Dieu', 'outerwear', '2026-06-01T10:00:00.000Z'));
   return edit.population;
 }
 
@@ -231,6 +241,53 @@ describe('Customer.consent across the silos', () => {
     } finally {
       await loyalty.setFault({ kind: 'none' });
     }
+  });
+
+  it('fails closed when the silo that links the refusing loyalty member is down: its refusal is unknown, not absent', async () => {
+    const { crm } = stack.demo.simulators;
+    const selection = 'resolution { complete } consent { profiling { status } } lifecycle { stage } rfm { frequency } segments { name } inSegment(name: "buyers")';
+    // Asked first with the CRM down (a partial resolution is not cached), then with every silo.
+    await crm.setFault({ kind: 'down' });
+    try {
+      const { body } = await stack.query(`query ($id: ID!) { customer(id: $id) { ${selection} } }`, { id: 'commerce:990001' });
+      // The gate used to open here (no member found, no decision, nothing failed in its eyes) and served a profile.
+      expect(body.data!.customer).toEqual({ resolution: { complete: false }, consent: { profiling: { status: 'unknown' } }, lifecycle: null, rfm: null, segments: null, inSegment: null });
+      expect(body.errors!.filter((e) => e.extensions!['code'] === 'CONSENT_REQUIRED').map((e) => [e.path!.at(-1), e.extensions!['status']])).toEqual([
+        ['lifecycle', 'unknown'],
+        ['rfm', 'unknown'],
+        ['segments', 'unknown'],
+        ['inSegment', 'unknown'],
+      ]);
+    } finally {
+      await crm.setFault({ kind: 'none' });
+    }
+    const everyone = await stack.query(`query ($id: ID!) { customer(id: $id) { ${selection} } }`, { id: 'commerce:990001' });
+    expect(everyone.body.data!.customer).toMatchObject({ resolution: { complete: true }, consent: { profiling: { status: 'denied' } }, lifecycle: null });
+  });
+
+  it("tells a client that may not read the consent only that consent withholds the field, not what the customer decided", async () => {
+    const query = 'query ($id: ID!) { customer(id: $id) { rfm { frequency } clv { pAlive } } }';
+    // By record id: an email lookup needs pii:read.
+    const { status, body } = await stack.postAs(['insights:read'], query, { id: `crm:${recordOf('no-profiling', 'crm')}` });
+    expect(status).toBe(200);
+    expect(body.data!.customer).toEqual({ rfm: null, clv: null });
+    expect(body.errors).toHaveLength(2);
+    // It used to say "the customer refused profiling" with status "denied": Customer.consent, which this client may not read.
+    for (const error of body.errors!) {
+      expect(error.extensions).toEqual({ code: 'CONSENT_REQUIRED', purpose: 'profiling' });
+      expect(error.message).toBe("Personalization is withheld under the customer's profiling consent. Customer.consent.profiling says why, to a client with the profile:read scope.");
+    }
+  });
+
+  it('refuses a wrong argument of a withheld field as the mistake it is, not as the consent: an unknown segment, a window out of range', async () => {
+    const body = await ask('no-profiling', 'inSegment(name: "nope") rfm(windowDays: 0) { frequency } lifecycle { stage }');
+    // The unknown segment used to be hidden behind CONSENT_REQUIRED: a client asking only for refusers never heard its name was wrong.
+    expect(body.errors!.map((e) => [e.path!.at(-1), e.extensions!['code']])).toEqual([
+      ['inSegment', 'BAD_USER_INPUT'],
+      ['rfm', 'BAD_USER_INPUT'],
+      ['lifecycle', 'CONSENT_REQUIRED'],
+    ]);
+    expect(body.errors![0]!.message).toBe('Unknown segment "nope". The segments are: buyers, email-marketable, sms-marketable.');
   });
 
   it('never reads the purchases of a customer whose personalization is withheld', async () => {

@@ -248,3 +248,36 @@ describe('One answer, one instant', () => {
     expect(recency[1]! - recency[0]!).toBeGreaterThanOrEqual(400);
   });
 });
+
+describe('segments of a customer whose records are partly unknown', () => {
+  const WEB_EMAIL = 'insights-web@stage.test';
+  const withWebVisitor = (population: Population): Population => {
+    const edit = new PopulationEdit(population);
+    // The member agreed to profiling; the visitor logs in with the shop id only, so with the shop
+    // down it cannot be found: its visits are unknown, not none.
+    edit.person([
+      edit.member({ email: WEB_EMAIL, agreement3: true, createdAt: '2026-03-01T09:00:00.000Z' }),
+      edit.shopCustomer({ id: 990002, email: WEB_EMAIL }),
+      edit.visitor('cccc000000000003', ['990002', '990002']),
+    ]);
+    return edit.population;
+  };
+  const noWeb = compileSegments([{ name: 'noWebVisits', description: 'Never visited the site.', rule: 'journey.webVisits == 0' }]);
+  const stack = useStack({ size: 60, prepare: withWebVisitor, insights: { clvModel: CDNOW_MODEL, segments: noWeb.ok ? noWeb.segments : [], now: () => NOW } });
+  const QUERY = 'query ($id: ID!) { customer(id: $id) { resolution { complete } segments { name } inSegment(name: "noWebVisits") } }';
+
+  it('does not count the visits of a silo it could not reach as none: the rule is undecided, not true', async () => {
+    const { commerce } = stack.demo.simulators;
+    await commerce.setFault({ kind: 'down' });
+    try {
+      const { body } = await stack.query(QUERY, { id: `email:${WEB_EMAIL}` });
+      // It used to answer inSegment true and list the segment: zero web visits, from no visitor found.
+      expect(body.data!.customer).toEqual({ resolution: { complete: false }, segments: [], inSegment: null });
+      expect(body.errors!.find((e) => e.path!.at(-1) === 'inSegment')!.extensions!['code']).toBe('SEGMENT_UNDECIDED');
+    } finally {
+      await commerce.setFault({ kind: 'none' });
+    }
+    const { body } = await stack.query(QUERY, { id: `email:${WEB_EMAIL}` });
+    expect(body.data!.customer).toEqual({ resolution: { complete: true }, segments: [], inSegment: false });
+  });
+});
