@@ -26,10 +26,7 @@ export function parseSegmentsFile(text: string, fileName: string): SegmentsFileR
   try {
     json = JSON.parse(text);
   } catch (error) {
-    // Only where it broke: V8's message quotes the text, and a setting pointing at the wrong file
-    // (a key, /etc/passwd) must not copy it to the terminal or a log.
-    const position = /position (\d+)/.exec((error as Error).message)?.[1];
-    return { ok: false, errors: [inFile(`not valid JSON${position === undefined ? '' : ` (at character ${position})`}: a list of {"name", "description", "rule"} objects is expected.`)] };
+    return { ok: false, errors: [inFile(`not valid JSON (${jsonProblem((error as Error).message, text)}): a list of {"name", "description", "rule"} objects is expected.`)] };
   }
   if (!Array.isArray(json)) {
     return { ok: false, errors: [inFile('expected a JSON array of segments, each {"name": …, "description": …, "rule": …}.')] };
@@ -56,4 +53,28 @@ export function parseSegmentsFile(text: string, fileName: string): SegmentsFileR
   if (errors.length > 0) return { ok: false, errors };
   const compiled = compileSegments(definitions);
   return compiled.ok ? compiled : { ok: false, errors: compiled.errors.map(inFile) };
+}
+
+/**
+ * What broke in a JSON text and where, from V8's SyntaxError message, without any of the text:
+ * V8 may quote it, and a setting pointing at the wrong file (a key, /etc/passwd) must not copy it
+ * to the terminal or a log. V8 gives a 0-based `position` for most faults ("Expected ',' or '}'
+ * after property value in JSON at position 7"), none for an unexpected token it quotes the text
+ * for, or for a text that ends too soon; the place is given as a 1-based line and column, as
+ * editors count, like the rule problems' characters.
+ */
+function jsonProblem(message: string, text: string): string {
+  const at = /^(.*?) in JSON at position (\d+)/.exec(message);
+  if (at) {
+    const position = Number(at[2]);
+    const before = text.slice(0, position);
+    const line = before.split('\n').length;
+    const column = position - before.lastIndexOf('\n');
+    return `${at[1]}, at line ${line}, column ${column}`;
+  }
+  const token = /^Unexpected token '(.)'/.exec(message)?.[1];
+  if (token === ']' || token === '}') return `an unexpected '${token}': a trailing comma before it?`;
+  if (token !== undefined) return /[[{:,"]/.test(token) ? `an unexpected '${token}'` : 'an unexpected character';
+  if (/Unexpected end of JSON input/.test(message)) return 'the text ends before the JSON does: is the file cut short?';
+  return 'it cannot be parsed';
 }
