@@ -154,7 +154,7 @@ async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: R
 function undecided(segment: CompiledSegment): GraphQLError {
   return clientError(
     ErrorCode.SEGMENT_UNDECIDED,
-    `Cannot tell whether the customer is in segment "${segment.name}": its rule reads a value that is unknown for this customer (a silo it needs failed, or no lifetime-value model is loaded for clv and RFM scores).`,
+    `Cannot tell whether the customer is in segment "${segment.name}": its rule has no result on this customer's values. A value it reads is unknown (a silo it needs failed, no lifetime-value model is loaded for clv and RFM scores, or the customer has no such figure, as one who never bought has no recency), or an operation on them has none (a division by zero, an integer overflow).`,
     { segment: segment.name },
   );
 }

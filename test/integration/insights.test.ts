@@ -273,7 +273,9 @@ describe('segments of a customer whose records are partly unknown', () => {
       const { body } = await stack.query(QUERY, { id: `email:${WEB_EMAIL}` });
       // It used to answer inSegment true and list the segment: zero web visits, from no visitor found.
       expect(body.data!.customer).toEqual({ resolution: { complete: false }, segments: [], inSegment: null });
-      expect(body.errors!.find((e) => e.path!.at(-1) === 'inSegment')!.extensions!['code']).toBe('SEGMENT_UNDECIDED');
+      const undecided = body.errors!.find((e) => e.path!.at(-1) === 'inSegment')!;
+      expect(undecided.extensions).toEqual({ code: 'SEGMENT_UNDECIDED', segment: 'noWebVisits' });
+      expect(undecided.message).toMatch(/^Cannot tell whether the customer is in segment "noWebVisits": its rule has no result on this customer's values\. A value it reads is unknown \(a silo it needs failed/);
     } finally {
       await commerce.setFault({ kind: 'none' });
     }
