@@ -20,24 +20,17 @@ describe('parseSegmentsFile', () => {
   });
 
   it('names the file when it is not JSON, or not a list', () => {
-    expect(parseSegmentsFile('[{"name": ', 'segments.json')).toEqual({
-      ok: false,
-      errors: ['Segments file "segments.json": not valid JSON (the text ends before the JSON does: is the file cut short?): a list of {"name", "description", "rule"} objects is expected.'],
-    });
+    const notJson = (text: string, fileName: string, problem: string) =>
+      expect(parseSegmentsFile(text, fileName)).toEqual({
+        ok: false,
+        errors: [`Segments file "${fileName}": not valid JSON (${problem}): a list of {"name", "description", "rule"} objects is expected.`],
+      });
+    notJson('[{"name": ', 'segments.json', 'the text ends before the JSON does: is the file cut short?');
     // What broke and where (1-based line and column, as editors count), never the text itself.
-    expect(parseSegmentsFile('[\n  {"name": "a", "description": "b" "rule": "c"}\n]', 'segments.json')).toEqual({
-      ok: false,
-      errors: ['Segments file "segments.json": not valid JSON (Expected \',\' or \'}\' after property value, at line 2, column 36): a list of {"name", "description", "rule"} objects is expected.'],
-    });
-    expect(parseSegmentsFile('[{"name": "a", "description": "b", "rule": "c"},]', 'segments.json')).toEqual({
-      ok: false,
-      errors: ['Segments file "segments.json": not valid JSON (an unexpected \']\': a trailing comma before it?): a list of {"name", "description", "rule"} objects is expected.'],
-    });
+    notJson('[\n  {"name": "a", "description": "b" "rule": "c"}\n]', 'segments.json', "Expected ',' or '}' after property value, at line 2, column 36");
+    notJson('[{"name": "a", "description": "b", "rule": "c"},]', 'segments.json', "an unexpected ']': a trailing comma before it?");
     // The text itself is never quoted: the setting may point at a file of secrets by mistake.
-    expect(parseSegmentsFile('root:x:0:0:root:/root:/bin/bash', '/etc/passwd')).toEqual({
-      ok: false,
-      errors: ['Segments file "/etc/passwd": not valid JSON (an unexpected character): a list of {"name", "description", "rule"} objects is expected.'],
-    });
+    notJson('root:x:0:0:root:/root:/bin/bash', '/etc/passwd', 'an unexpected character');
     expect(parseSegmentsFile('{"vip": "journey.totalSpend > 1000"}', 'segments.json')).toEqual({
       ok: false,
       errors: ['Segments file "segments.json": expected a JSON array of segments, each {"name": …, "description": …, "rule": …}.'],
