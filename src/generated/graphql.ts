@@ -401,7 +401,10 @@ export type Customer = {
    * to come: ask again later with `endCursor`. A cursor made while a silo was down during
    * resolution (under a provisional golden id) goes on under the durable id once it is back; the
    * streams of silos where no record of the customer was known then (records that may be linked
-   * only through the silo that failed) keep their place too, and come once they are found.
+   * only through the silo that failed) keep their place too, and come once they are found. A
+   * record found after a cursor was made gives its touchpoints from the newest on the next page;
+   * a silo that lost a record while the resolution is incomplete keeps its place, partial, until
+   * the record is found again.
    */
   journey?: Maybe<JourneyConnection>;
   /**

@@ -61,6 +61,12 @@ export function unknownRecordsCause(customer: CustomerParent, source: Source): S
   const own = customer.failures.get(source);
   if (own !== undefined || customer.failures.size === 0) return own;
   if (customer.records.some((record) => record.source === source)) return undefined;
+  return resolutionFailure(customer);
+}
+
+/** The first failure of the customer's resolution, in silo order; undefined when every silo answered. */
+export function resolutionFailure(customer: CustomerParent): SourceError | undefined {
+  if (customer.failures.size === 0) return undefined;
   return SOURCES.map((s) => customer.failures.get(s)).find((failure) => failure !== undefined);
 }
 

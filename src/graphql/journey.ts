@@ -9,14 +9,18 @@ import { decodeGoldenId } from '../identity/golden-id.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { decodeCursor } from '../journey/cursor.js';
 import { filterKey, parseJourneyArgs, planJourney } from '../journey/filter.js';
-import { readJourneyPage, readJourneyPageInMemory } from '../journey/page.js';
+import { readJourneyPage, readJourneyPageInMemory, type JourneyReader, type JourneyReaders } from '../journey/page.js';
+import { reconcileRecords, recordDigests, sharesRecord, type RecordDigests } from '../journey/records.js';
+import { JOURNEY_STREAMS, STREAM_SOURCE, type JourneyStream } from '../journey/touchpoint.js';
 import { JourneySummaryFold, type JourneyFigures } from '../journey/summary.js';
 import { SourceError } from '../shared/errors.js';
-import type { RequestContext } from './context.js';
+import type { Source } from '../generated/graphql.js';
+import { SOURCES, type RequestContext } from './context.js';
 import { reportFailures } from './failures.js';
 import { selects } from './selection.js';
 import { loadCategories, settledHistories, shopCurrency, wholeHistories, wholeHistoryReaders, withWholeHistories } from './histories.js';
 import { journeyReaders } from './journey-readers.js';
+import { recordIdsIn, resolutionFailure, unknownRecordsCause } from './customer-records.js';
 
 type JourneyResolvers = Pick<CustomerResolvers<RequestContext>, 'journey' | 'journeySummary'>;
 
@@ -24,18 +28,26 @@ export const journeyResolvers: JourneyResolvers = {
   journey: async (customer, args, ctx, info) => {
     const { first, filter } = parseJourneyArgs(args);
     const cursor = { goldenId: customer.goldenId, filterKey: filterKey(filter), secret: ctx.services.cursorKey };
-    const positions = args.after == null ? undefined : decodeCursor(args.after, { sameCustomer: (id) => anchoredIn(id, customer), ...cursor }).positions;
+    const known = knownRecordDigests(customer);
+    // A cursor made under another golden id of this customer (a provisional one while a silo was
+    // down, or the durable one, whose anchor may be in a silo down now) shares a record with it.
+    const sameCustomer = (id: string, records: RecordDigests | undefined) => anchoredIn(id, customer) || sharesRecord(records, known);
+    const after = args.after == null ? undefined : decodeCursor(args.after, { sameCustomer, ...cursor });
+    // The records each silo's positions stand for, against those known now (journey/records.ts).
+    const { positions, given, shrunk, records } = reconcileRecords(after, known, customer.failures.size === 0);
     const plan = planJourney(filter);
     // graphql-js calls the resolvers of one object's fields in one synchronous loop: after this
     // tick, a `journeySummary` selected beside this field (before or after it) has started its
     // whole-history reads, and the page is cut from them instead of asking the silos again.
     await Promise.resolve();
     const readers = journeyReaders(customer, plan, ctx);
-    const inMemory = await wholeHistoryReaders(readers, customer, ctx);
+    const request = { positions, given, records, first, filter, plan, cursor };
+    // A silo that lost a record while the resolution is incomplete: its streams fail (rare: read from the silos).
+    const inMemory = shrunk.length === 0 ? await wholeHistoryReaders(readers, customer, ctx) : null;
     const page =
       inMemory !== null
-        ? readJourneyPageInMemory({ readers: inMemory, positions, first, filter, plan, cursor })
-        : await readJourneyPage({ readers: withWholeHistories(readers, customer, ctx), positions, first, filter, plan, cursor });
+        ? readJourneyPageInMemory({ readers: inMemory, ...request })
+        : await readJourneyPage({ readers: failingIn(shrunk, withWholeHistories(readers, customer, ctx), customer), ...request });
     const unavailableSources = reportFailures(customer, page.failures, ctx, info);
     return { edges: page.edges, pageInfo: page.pageInfo, partial: unavailableSources.length > 0, unavailableSources };
   },
@@ -65,6 +77,26 @@ export async function journeyFigures(customer: CustomerParent, ctx: RequestConte
   if (withCategories) await loadCategories(touchpoints, categories, ctx);
   for (const touchpoint of touchpoints) fold.add(touchpoint);
   return { figures: fold.result(), failures };
+}
+
+/** The digests of the customer's records in each silo where they are known (journey/records.ts). */
+function knownRecordDigests(customer: CustomerParent): RecordDigests {
+  const ids: { [S in Source]?: string[] } = {};
+  for (const source of SOURCES) if (unknownRecordsCause(customer, source) === undefined) ids[source] = recordIdsIn(customer, source);
+  return recordDigests(ids);
+}
+
+/**
+ * `readers` with the streams of the `shrunk` silos failing with the resolution's failure: a
+ * record known there when the cursor was made is missing now, maybe linked only through the
+ * silo that failed (reconcileRecords), so they keep their positions rather than go on without it.
+ */
+function failingIn(shrunk: readonly Source[], readers: JourneyReaders, customer: CustomerParent): JourneyReaders {
+  if (shrunk.length === 0) return readers;
+  const cause = resolutionFailure(customer)!;
+  const failing: { -readonly [S in JourneyStream]?: JourneyReader<S> } = Object.assign({}, readers);
+  for (const stream of JOURNEY_STREAMS) if (shrunk.includes(STREAM_SOURCE[stream]) && readers[stream] !== undefined) failing[stream] = () => Promise.reject(cause);
+  return failing;
 }
 
 /**

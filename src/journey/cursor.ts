@@ -12,6 +12,12 @@
  * cursor usually holds one key; a waiting stream adds a point, not a key of its own (version 1
  * kept each waiting stream's next touchpoint as a key: its cursors took some 700 characters on
  * the benchmark's journey question, where version 2 takes some 500).
+ *
+ * Two optional parts say which records the positions stand for (records.ts): `r`, the digests
+ * of the customer's record ids in each silo (`[crm, loyalty, commerce, analytics]`, each a
+ * string of 6-character base64url digests, or null when that silo's records were unknown), and
+ * `b`, what a stream whose silo's records grew gave already: `{"<stream>":[[<index in k, or -1
+ * for all>,"<digests>"],…]}`. A cursor without them (made before they existed) is read as before.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { assertNever } from '../../connectors/shared/exhaustive.js';
@@ -19,6 +25,7 @@ import type { JourneyPoint } from '../../connectors/types.js';
 import type { Source } from '../generated/graphql.js';
 import { badUserInput } from '../shared/errors.js';
 import type { TouchpointKey } from './order.js';
+import type { AlreadyGiven, RecordDigests, StreamsGiven } from './records.js';
 import { JOURNEY_STREAMS, type JourneyStream } from './touchpoint.js';
 
 /**
@@ -47,6 +54,10 @@ export interface JourneyCursorState {
   /** The filter's canonical key (filterKey in filter.ts). */
   filterKey: string;
   positions: StreamPositions;
+  /** The digests of the customer's records each silo's positions stand for (records.ts); absent in a cursor made before they existed. */
+  records?: RecordDigests | undefined;
+  /** What streams whose silo's records grew gave already (records.ts); absent or empty: none. */
+  given?: StreamsGiven | undefined;
 }
 
 /** The key cursors are signed with (the gateway's setting): text or bytes, not empty. */
@@ -55,8 +66,11 @@ export type CursorSecret = string | Uint8Array;
 const VERSION = 2;
 /** A cursor of version 1 (a waiting stream kept its next touchpoint's whole key), from before an upgrade. */
 const OUTDATED_VERSION = 1;
-/** Longer text is no cursor of ours (a cursor holds at most 8 positions); checked before any work. */
-const MAX_CURSOR_LENGTH = 4096;
+/**
+ * Longer text is no cursor of ours (8 positions, and the digests of at most some hundred records
+ * a few times over); checked before any work.
+ */
+const MAX_CURSOR_LENGTH = 16_384;
 /** base64url of an HMAC-SHA256 (32 bytes), without padding. */
 const SHAPE = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/;
 
@@ -88,6 +102,8 @@ interface Wire {
   k: WireKey[];
   p: Record<string, number>;
   n?: Record<string, [number, string]>;
+  r?: Array<string | null>;
+  b?: Record<string, Array<[number, string]>>;
 }
 
 /**
@@ -128,8 +144,18 @@ export function encodeCursor(state: JourneyCursorState, secret: CursorSecret): s
         assertNever(position, 'stream position');
     }
   }
+  let b: Record<string, Array<[number, string]>> | undefined;
+  if (state.given !== undefined) {
+    for (const stream of JOURNEY_STREAMS) {
+      const given = state.given[stream];
+      if (given === undefined || given.length === 0) continue;
+      (b ??= {})[STREAM_CODES[stream]] = given.map((entry) => [entry.through === null ? -1 : keyIndex(entry.through), digestsText(entry.records)]);
+    }
+  }
   const wire: Wire = { v: VERSION, g: state.goldenId, f: filterHash(state.filterKey), k: keys, p };
   if (n !== undefined) wire.n = n;
+  if (state.records !== undefined) wire.r = recordsWire(state.records);
+  if (b !== undefined) wire.b = b;
   const payload = Buffer.from(JSON.stringify(wire), 'utf8').toString('base64url');
   return `${payload}.${signature(payload, secret)}`;
 }
@@ -151,9 +177,10 @@ export function decodeCursor(
     /**
      * Whether a cursor made for another golden id is this customer's all the same (a
      * provisional id minted while a silo was down, and the durable one once it is back, name
-     * the same customer). Absent: only `goldenId` is.
+     * the same customer), given the record digests the cursor carries (absent in a cursor made
+     * before they existed). Absent: only `goldenId` is.
      */
-    sameCustomer?: (goldenId: string) => boolean;
+    sameCustomer?: (goldenId: string, records: RecordDigests | undefined) => boolean;
   },
 ): JourneyCursorState {
   const match = typeof text === 'string' && text.length <= MAX_CURSOR_LENGTH ? SHAPE.exec(text) : null;
@@ -164,7 +191,8 @@ export function decodeCursor(
   const wire = parseWire(payload);
   if (wire === 'outdated') throw badUserInput(OUTDATED);
   if (wire === null) throw badUserInput(MALFORMED);
-  const customer = wire.g === scope.goldenId || (scope.sameCustomer?.(wire.g) ?? false);
+  const records = wire.r === undefined ? undefined : recordsOf(wire.r);
+  const customer = wire.g === scope.goldenId || (scope.sameCustomer?.(wire.g, records) ?? false);
   if (!customer || wire.f !== filterHash(scope.filterKey)) throw badUserInput(ELSEWHERE);
   // Streams after one key share one object, as on the page that made the cursor.
   const keys = wire.k.map(([at, sourceCode, sourceId, id]): TouchpointKey => ({ at, source: SOURCE_OF_CODE.get(sourceCode)!, sourceId, id }));
@@ -173,8 +201,63 @@ export function decodeCursor(
     const next = wire.n?.[code];
     positions[STREAM_OF_CODE.get(code)!] = i === -1 ? AT_END : next === undefined ? { kind: 'after', key: keys[i]! } : { kind: 'waiting', key: keys[i]!, next: { at: next[0], id: next[1] } };
   }
-  return { goldenId: wire.g, filterKey: scope.filterKey, positions };
+  const state: JourneyCursorState = { goldenId: wire.g, filterKey: scope.filterKey, positions };
+  if (records !== undefined) state.records = records;
+  if (wire.b !== undefined) {
+    const given: { [S in JourneyStream]?: readonly AlreadyGiven[] } = {};
+    for (const [code, entries] of Object.entries(wire.b)) {
+      given[STREAM_OF_CODE.get(code)!] = entries.map(([i, text]) => ({ records: digestsOf(text), through: i === -1 ? null : keys[i]! }));
+    }
+    state.given = given;
+  }
+  return state;
 }
+
+function recordsOf(wire: ReadonlyArray<string | null>): RecordDigests {
+  const records: { [S in Source]?: readonly number[] } = {};
+  wire.forEach((text, i) => {
+    if (text !== null) records[RECORD_SOURCES[i]!] = digestsOf(text);
+  });
+  return records;
+}
+
+/** The silos of the wire's `r`, in its order. */
+const RECORD_SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];
+/** A string of digests: 6 base64url characters each (4 bytes, big-endian). */
+const DIGESTS = /^(?:[A-Za-z0-9_-]{6})*$/;
+
+function digestsText(digests: readonly number[]): string {
+  const bytes = Buffer.allocUnsafe(4);
+  let text = '';
+  for (const digest of digests) {
+    bytes.writeUInt32BE(digest >>> 0, 0);
+    text += bytes.toString('base64url');
+  }
+  return text;
+}
+
+function digestsOf(text: string): number[] {
+  const digests: number[] = [];
+  for (let i = 0; i < text.length; i += 6) digests.push(Buffer.from(text.slice(i, i + 6), 'base64url').readUInt32BE(0));
+  return digests;
+}
+
+/**
+ * The wire's `r` of a page's digests: every cursor of a page carries the same, so the text is
+ * made once per digests object.
+ */
+function recordsWire(records: RecordDigests): Array<string | null> {
+  let wire = RECORDS_WIRE.get(records);
+  if (wire === undefined) {
+    wire = RECORD_SOURCES.map((source) => {
+      const digests = records[source];
+      return digests === undefined ? null : digestsText(digests);
+    });
+    RECORDS_WIRE.set(records, wire);
+  }
+  return wire;
+}
+const RECORDS_WIRE = new WeakMap<RecordDigests, Array<string | null>>();
 
 /** The payload, checked in every part; 'outdated' for a cursor of version 1; else null. Only a payload we signed gets here. */
 function parseWire(payload: string): Wire | 'outdated' | null {
@@ -207,7 +290,21 @@ function parseWire(payload: string): Wire | 'outdated' | null {
   const waitingOk = Object.entries(wire.n ?? {}).every(
     ([code, point]) => Object.hasOwn(wire.p!, code) && wire.p![code] !== -1 && Array.isArray(point) && point.length === 2 && Number.isSafeInteger(point[0]) && typeof point[1] === 'string',
   );
-  return keysOk && positionsOk && waitingOk ? (wire as Wire) : null;
+  const recordsOk =
+    wire.r === undefined || (Array.isArray(wire.r) && wire.r.length === RECORD_SOURCES.length && wire.r.every((text) => text === null || (typeof text === 'string' && DIGESTS.test(text))));
+  const givenOk =
+    wire.b === undefined ||
+    (isPlainRecord(wire.b) &&
+      Object.entries(wire.b).every(
+        ([code, entries]) =>
+          STREAM_OF_CODE.has(code) &&
+          Array.isArray(entries) &&
+          entries.every(
+            (entry) =>
+              Array.isArray(entry) && entry.length === 2 && Number.isInteger(entry[0]) && entry[0] >= -1 && entry[0] < keys.length && typeof entry[1] === 'string' && DIGESTS.test(entry[1]),
+          ),
+      ));
+  return keysOk && positionsOk && waitingOk && recordsOk && givenOk ? (wire as Wire) : null;
 }
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {

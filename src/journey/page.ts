@@ -29,6 +29,7 @@ import { sourceErrorOf, type SourceError } from '../shared/errors.js';
 import { AT_END, encodeCursor, type CursorSecret, type StreamPosition, type StreamPositions } from './cursor.js';
 import { matchesFilter, type JourneyFilterSpec, type JourneyPlan, type StreamPushdowns } from './filter.js';
 import { compareKeys, SOURCE_ORDER, touchpointKey, type TouchpointKey } from './order.js';
+import { givenAfter, wasGiven, type AlreadyGiven, type RecordDigests, type StreamsGiven } from './records.js';
 import { JOURNEY_STREAMS, STREAM_SOURCE, type JourneyStream, type TouchpointRecord } from './touchpoint.js';
 
 /** What a stream's reader answers: one read of its silo, mapped to touchpoints. */
@@ -76,8 +77,12 @@ const MAX_LIMIT = 250;
 
 /** What the page's logic needs besides its readers. */
 export interface PageCoreRequest {
-  /** The positions of the decoded `after`, or undefined when the query gave no `after`. */
+  /** The positions of the decoded `after` (reconcileRecords in records.ts), or undefined when the query gave no `after`. */
   positions?: StreamPositions | undefined;
+  /** What streams gave already and skip (reconcileRecords); carried on in the page's cursors until passed. */
+  given?: StreamsGiven | undefined;
+  /** The record digests the page's cursors carry (reconcileRecords); absent: none. */
+  records?: RecordDigests | undefined;
   /** How many touchpoints the page holds at most (checked: 1 to 100). */
   first: number;
   filter: JourneyFilterSpec;
@@ -210,8 +215,9 @@ function* pageCore(request: PageCoreRequest, outcomes: Map<JourneyStream, Stream
    * and keeps nothing after `key`; a record stream waiting for its first kept touchpoint after
    * `key`; else after `key`.
    */
-  const positionsAt = (key: TouchpointKey): StreamPositions => {
+  const positionsAt = (key: TouchpointKey): { positions: StreamPositions; given: StreamsGiven | undefined } => {
     const next: { [S in JourneyStream]?: StreamPosition } = {};
+    let given: { [S in JourneyStream]?: readonly AlreadyGiven[] } | undefined;
     // One position object for every stream that stands after this edge (a page makes a cursor per edge).
     const afterKey: StreamPosition = { kind: 'after', key };
     const afterFurthest = (before: StreamPosition | undefined): StreamPosition => {
@@ -230,11 +236,19 @@ function* pageCore(request: PageCoreRequest, outcomes: Map<JourneyStream, Stream
       } else {
         next[stream] = afterFurthest(before);
       }
+      // What the stream gave already is skipped until its position is past it.
+      const position = next[stream];
+      const left = position === undefined ? request.given?.[stream] : givenAfter(request.given?.[stream], position.kind === 'end' ? null : position.key);
+      if (left !== undefined) (given ??= {})[stream] = left;
     }
-    return next;
+    return { positions: next, given };
   };
-  const cursorAt = (key: TouchpointKey): string =>
-    encodeCursor({ goldenId: request.cursor.goldenId, filterKey: request.cursor.filterKey, positions: positionsAt(key) }, request.cursor.secret);
+  const cursorOf = (positions: StreamPositions, given: StreamsGiven | undefined): string =>
+    encodeCursor({ goldenId: request.cursor.goldenId, filterKey: request.cursor.filterKey, positions, records: request.records, given }, request.cursor.secret);
+  const cursorAt = (key: TouchpointKey): string => {
+    const at = positionsAt(key);
+    return cursorOf(at.positions, at.given);
+  };
 
   const edges = taken.map((entry) => ({ node: entry.node, cursor: cursorAt(entry.key) }));
   // A page cut short by a stream that stopped: every kept touchpoint up to the cut is on it, so
@@ -251,13 +265,18 @@ function* pageCore(request: PageCoreRequest, outcomes: Map<JourneyStream, Stream
   // failed silo's touchpoints are still to come), and ends the streams that answered with nothing.
   if (endCursor === null && failures.length > 0) {
     const kept: { [S in JourneyStream]?: StreamPosition } = {};
+    let given: { [S in JourneyStream]?: readonly AlreadyGiven[] } | undefined;
     for (const stream of streams) {
       const outcome = outcomes.get(stream);
       const before = positions?.[stream];
       if (outcome?.status === 'answered' && outcome.read === 'complete' && outcome.kept.length === 0) kept[stream] = AT_END;
-      else if (before !== undefined) kept[stream] = before;
+      else {
+        if (before !== undefined) kept[stream] = before;
+        const left = request.given?.[stream];
+        if (left !== undefined) (given ??= {})[stream] = left;
+      }
     }
-    endCursor = encodeCursor({ goldenId: request.cursor.goldenId, filterKey: request.cursor.filterKey, positions: kept }, request.cursor.secret);
+    endCursor = cursorOf(kept, given);
   }
   return {
     edges,
@@ -446,6 +465,7 @@ function readStreamInMemory(stream: JourneyStream, request: InMemoryPageRequest)
 function* streamReads(stream: JourneyStream, request: PageCoreRequest): Generator<Parameters<JourneyReader<JourneyStream>>[0], StreamOutcome, JourneyReadResult> {
   const position = request.positions?.[stream];
   if (position?.kind === 'end') return nothingToRead();
+  const given = request.given?.[stream];
   const source = STREAM_SOURCE[stream];
   const pushdown = request.plan[stream]!;
   const needed = request.first + 1;
@@ -463,6 +483,7 @@ function* streamReads(stream: JourneyStream, request: PageCoreRequest): Generato
       const key = touchpointKey(node);
       if (reached === null || compareKeys(key, reached) > 0) reached = key;
       if (seen !== undefined && compareKeys(key, seen) <= 0) continue;
+      if (given !== undefined && wasGiven(given, node.recordId, key)) continue;
       if (matchesFilter(node, request.filter)) kept.push({ key, node });
     }
     const lastTouchpoint = result.touchpoints.at(-1);

@@ -107,7 +107,36 @@ function withLea(population: Population): Population {
     campaignMedium: 'email',
   });
   edit.person([contact, member, shop, { source: 'analytics', id: DESKTOP }, { source: 'analytics', id: PHONE_APP }]);
+  withMarc(edit);
   return edit.population;
+}
+
+const MARC_EMAIL = 'marc.two-cards@example.com';
+
+/**
+ * Marc: two loyalty memberships, one with his email (found directly), one with only the phone of
+ * his CRM contact (found only through the CRM; his full name on each lets the phone link a second
+ * membership), each with store purchases on both sides of the other's.
+ */
+function withMarc(edit: PopulationEdit): void {
+  const contact = edit.contact({ email: MARC_EMAIL, phone: '+33677889900', firstname: 'Marc', lastname: 'Deux' }, { createdAt: '2026-01-02T09:00:00.000Z' });
+  const byEmail = edit.member({ customerId: '0b1e0000-0000-4000-8000-00000000b001', email: MARC_EMAIL, firstName: 'Marc', lastName: 'Deux', createdAt: '2026-01-15T10:00:00.000Z' });
+  const byPhone = edit.member({ customerId: '0b1e0000-0000-4000-8000-00000000b002', phone: '+33677889900', firstName: 'Marc', lastName: 'Deux', createdAt: '2026-01-20T10:00:00.000Z' });
+  const receipt = (n: number, memberId: string, purchasedAt: string) =>
+    edit.population.loyalty.transactions.push({
+      transactionId: `c0ffee00-0000-4000-8000-0000000001${String(n).padStart(2, '0')}`,
+      customerId: memberId,
+      header: { documentNumber: `MC-${n}`, documentType: 'sell', purchasedAt, purchasePlace: 'Lille Euralille' },
+      items: [{ sku: { code: `MC-${n}` }, name: 'Scarf', quantity: 1, grossValue: 30, category: 'accessories', maker: null }],
+      grossValue: 30,
+      currency: 'EUR',
+    });
+  receipt(1, byEmail.id, '2026-05-10T10:00:00.000Z');
+  receipt(2, byEmail.id, '2026-03-10T10:00:00.000Z');
+  receipt(3, byPhone.id, '2026-06-10T10:00:00.000Z');
+  receipt(4, byPhone.id, '2026-04-10T10:00:00.000Z');
+  receipt(5, byPhone.id, '2026-02-10T10:00:00.000Z');
+  edit.person([contact, byEmail, byPhone]);
 }
 
 const stack = useStack({ size: 120, prepare: withLea });
@@ -356,6 +385,73 @@ describe('Customer.journey', () => {
 
   it('goes on from a page served while the loyalty program was down during resolution, once it is back', async () => {
     await pagesOnAfterResolvingWithout('loyalty', 4);
+  });
+
+  describe('of a customer whose records in one silo change between pages', () => {
+    const clearCache = () => stack.gateway.services.identity.cache.clear();
+    /** Marc's journey pages from `after` with every silo up, `first` at a time: their lines. */
+    async function marcPagesFrom(after: string | null, first: number): Promise<string[]> {
+      const seen: string[] = [];
+      for (let page = 0; page < 20 && after; page += 1) {
+        const { body, connection } = await journey({ id: `email:${MARC_EMAIL}`, first, after });
+        expect(body.errors).toBeUndefined();
+        seen.push(...lines(connection));
+        after = connection!.pageInfo.hasNextPage ? connection!.pageInfo.endCursor : null;
+      }
+      return seen;
+    }
+    const marcJourney = async () => lines((await journey({ id: `email:${MARC_EMAIL}`, first: 100 })).connection);
+
+    it('gives the touchpoints of a membership found after the first page (linked only through the CRM, down then), each once', async () => {
+      const whole = await marcJourney();
+      expect(whole.filter((line) => line.endsWith(' loyalty'))).toHaveLength(7);
+      clearCache();
+      await stack.demo.simulators.crm.setFault({ kind: 'down' });
+      const first = await journey({ id: `email:${MARC_EMAIL}`, first: 1 });
+      await stack.demo.simulators.crm.setFault({ kind: 'none' });
+      // Only the membership with his email is known: its newest purchase.
+      expect(lines(first.connection)).toEqual(['2026-05-10T10:00:00.000Z storePurchase store loyalty']);
+      const seen = [...lines(first.connection), ...(await marcPagesFrom(first.connection!.pageInfo.endCursor, 2))];
+      // The other membership's purchase of 2026-06-10, newer than the first page, comes after it: not lost.
+      expect([...seen].sort()).toEqual([...whole].sort());
+    });
+
+    it('keeps the place of a silo that lost a record while the resolution is incomplete, and gives its touchpoints once the record is found again', async () => {
+      const whole = await marcJourney();
+      clearCache();
+      const first = await journey({ id: `email:${MARC_EMAIL}`, first: 2 });
+      expect(lines(first.connection)).toEqual(whole.slice(0, 2));
+      clearCache();
+      await stack.demo.simulators.crm.setFault({ kind: 'down' });
+      const down = await journey({ id: `email:${MARC_EMAIL}`, first: 2, after: first.connection!.pageInfo.endCursor });
+      await stack.demo.simulators.crm.setFault({ kind: 'none' });
+      // The membership found through the CRM is missing: the loyalty history is not read without it.
+      expect(down.connection!.edges).toEqual([]);
+      expect(down.connection!.partial).toBe(true);
+      expect(down.connection!.unavailableSources).toEqual(['crm']);
+      expect(down.connection!.pageInfo.hasNextPage).toBe(true);
+      const seen = [...lines(first.connection), ...(await marcPagesFrom(down.connection!.pageInfo.endCursor, 2))];
+      expect(seen).toEqual(whole);
+    });
+
+    it("takes the cursor made under the durable golden id while a silo holding its anchor is down, and still refuses another customer's", async () => {
+      clearCache();
+      const marc = await journey({ id: `email:${MARC_EMAIL}`, first: 1 });
+      const lea = await journey({ first: 1 });
+      clearCache();
+      await stack.demo.simulators.crm.setFault({ kind: 'down' });
+      try {
+        const own = await journey({ id: `email:${MARC_EMAIL}`, first: 1, after: marc.connection!.pageInfo.endCursor });
+        expect(own.body.errors?.map((e) => e.extensions?.code)).toEqual(['SOURCE_UNAVAILABLE']);
+        const foreign = await journey({ id: `email:${MARC_EMAIL}`, first: 1, after: lea.connection!.pageInfo.endCursor });
+        expect(foreign.body.errors?.map((e) => [e.extensions?.code, e.message])).toContainEqual([
+          'BAD_USER_INPUT',
+          'after belongs to another customer or another filter: ask again without after, with the same filter.',
+        ]);
+      } finally {
+        await stack.demo.simulators.crm.setFault({ kind: 'none' });
+      }
+    });
   });
 
   it('goes on from a page served while the shop was down during resolution, with the visits found only through the shop id, once it is back', async () => {
