@@ -69,6 +69,21 @@ describe('compileRule: type-checked at load', () => {
     expect(problems('journey.viewedCategory("shoes", -7)')).toEqual(['the rule: journey.viewedCategory(category, days): days must be from 1 to 3650, got -7.']);
   });
 
+  it('refuses an integer division or modulo by a constant zero, which no customer can be decided by', () => {
+    expect(problems('journey.purchases / 0 >= 0')).toEqual([
+      'the rule: "/" by zero (at character 21) has no result for any customer, so the segment would be unknown for everyone; divide by a feature or a number other than 0.',
+    ]);
+    expect(problems('journey.purchases % (2 - 2) == 0')).toEqual([
+      'the rule: "%" by zero (at character 22) has no result for any customer, so the segment would be unknown for everyone; divide by a feature or a number other than 0.',
+    ]);
+    expect(problems('int(journey.purchases) % -(3 * 0) == 0')).toHaveLength(1);
+    expect(problems('uint(journey.purchases) / 0u > 1u')).toHaveLength(1);
+    // A feature, a number other than 0 or a double (CEL gives infinity) is a rule's own business.
+    expect(problems('journey.purchases / (journey.returns - 1) > 1')).toEqual([]);
+    expect(problems('journey.purchases / 2 > 1')).toEqual([]);
+    expect(problems('double(journey.purchases) / 0.0 > 1.0')).toEqual([]);
+  });
+
   it('refuses comparing a feature of few values with a literal it never takes, both ways and in a list', () => {
     const stage = 'lifecycle.stage is never "lapse"; its values are "registered", "firstPurchase", "repeat", "frequent", "slowingDown", "lapsed".';
     expect(problems('lifecycle.stage == "lapse"')).toEqual([`the rule: ${stage}`]);

@@ -125,6 +125,16 @@ export function ruleReads(ast: ASTNode): RuleReads {
         visit(node.args[0], bound);
         visit(node.args[1], bound);
         return;
+      case '/':
+      case '%':
+        // CEL's integer division and modulo by zero are errors (cel-spec doc/langdef.md,
+        // "Arithmetic"): by a constant zero, the segment is unknown for every customer.
+        if (constantInteger(node.args[1]) === 0n) {
+          problems.push(`"${node.op}" by zero (at character ${node.args[1].start + 1}) has no result for any customer, so the segment would be unknown for everyone; divide by a feature or a number other than 0.`);
+        }
+        visit(node.args[0], bound);
+        visit(node.args[1], bound);
+        return;
       default:
         // The other operators (&&, ||, arithmetic, comparisons, indexing) have two operands.
         visit(node.args[0], bound);
@@ -184,6 +194,31 @@ function unknownMethod(group: FeatureGroup, name: string): string {
 function literalInt(node: ASTNode): number | undefined {
   if (node.op === 'value' && typeof node.args === 'bigint') return Number(node.args);
   if (node.op === '-_' && node.args.op === 'value' && typeof node.args.args === 'bigint') return -Number(node.args.args);
+  return undefined;
+}
+
+/**
+ * The value of an integer expression of literals alone (`0`, `0u`, `2 - 2`, `-(3 * 0)`), or
+ * undefined for anything else (a feature, a double, a division: those the walk checks itself).
+ */
+function constantInteger(node: ASTNode): bigint | undefined {
+  if (node.op === 'value') {
+    const value: unknown = node.args;
+    if (typeof value === 'bigint') return value;
+    // A uint literal (`0u`): cel-js's UnsignedInt, whose valueOf is its bigint.
+    const unsigned = typeof value === 'object' && value !== null ? value.valueOf() : undefined;
+    return typeof unsigned === 'bigint' ? unsigned : undefined;
+  }
+  if (node.op === '-_') {
+    const operand = constantInteger(node.args);
+    return operand === undefined ? undefined : -operand;
+  }
+  if (node.op === '+' || node.op === '-' || node.op === '*') {
+    const a = constantInteger(node.args[0]);
+    const b = constantInteger(node.args[1]);
+    if (a === undefined || b === undefined) return undefined;
+    return node.op === '+' ? a + b : node.op === '-' ? a - b : a * b;
+  }
   return undefined;
 }
 
