@@ -404,7 +404,9 @@ export type Customer = {
    * only through the silo that failed) keep their place too, and come once they are found. A
    * record found after a cursor was made gives its touchpoints from the newest on the next page;
    * a silo that lost a record while the resolution is incomplete keeps its place, partial, until
-   * the record is found again.
+   * the record is found again. While the resolution is incomplete (`resolution.complete` false),
+   * `hasNextPage` stays true whatever the filter keeps: records linked only through the silo that
+   * failed may hold more.
    */
   journey?: Maybe<JourneyConnection>;
   /**
@@ -715,9 +717,9 @@ export type JourneyEdge = {
  * condition.
  */
 export type JourneyFilter = {
-  /** Only touchpoints in these channels. */
+  /** Only touchpoints in these channels. Absent, null or empty: every channel (an empty list is no condition, and a cursor made without it goes on with it). */
   channels?: InputMaybe<Array<Channel>>;
-  /** Only touchpoints of these kinds. */
+  /** Only touchpoints of these kinds. Absent, null or empty: every kind (an empty list is no condition, and a cursor made without it goes on with it). */
   kinds?: InputMaybe<Array<TouchpointKind>>;
   /** Only touchpoints at or after this instant. */
   since?: InputMaybe<Scalars['DateTime']['input']>;

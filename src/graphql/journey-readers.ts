@@ -39,15 +39,17 @@ export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx:
   // and none is known here: unknownRecordsCause): its streams fail too, so that a page keeps
   // their positions in the cursor and the figures count them unknown, rather than read them as
   // empty and ended.
-  const unknown = new Set<Source>();
+  const unknown = new Set<JourneyStream>();
   for (const stream of JOURNEY_STREAMS) {
-    const cause = unknownRecordsCause(customer, STREAM_SOURCE[stream]);
+    // A device's first logins are its visits as one of the customer's shop ids: unknown shop
+    // records leave them unknown too.
+    const cause = unknownRecordsCause(customer, STREAM_SOURCE[stream]) ?? (stream === 'analytics.logins' ? unknownRecordsCause(customer, 'commerce') : undefined);
     if (cause === undefined) continue;
-    unknown.add(STREAM_SOURCE[stream]);
+    unknown.add(stream);
     if (plan[stream] !== undefined) readers[stream] = () => Promise.reject(cause);
   }
   // Each paged read goes through the request's loaders' `call`: none once the request is stopped (request-signal.ts).
-  const has = (stream: JourneyStream) => plan[stream] !== undefined && !unknown.has(STREAM_SOURCE[stream]) && ids(STREAM_SOURCE[stream]).length > 0;
+  const has = (stream: JourneyStream) => plan[stream] !== undefined && !unknown.has(stream) && ids(STREAM_SOURCE[stream]).length > 0;
   if (has('loyalty.transactions')) readers['loyalty.transactions'] = paged('loyalty.transactions', (w) => ctx.loaders.call('loyalty', (signal) => connectors.loyalty.transactionHistory(ids('loyalty'), w, signal)));
   if (has('loyalty.redemptions')) readers['loyalty.redemptions'] = paged('loyalty.redemptions', (w) => ctx.loaders.call('loyalty', (signal) => connectors.loyalty.redemptionHistory(ids('loyalty'), w, signal)));
   if (has('commerce.orders')) readers['commerce.orders'] = paged('commerce.orders', (w) => ctx.loaders.call('commerce', (signal) => connectors.commerce.orderHistory(ids('commerce'), w, signal)));
@@ -76,22 +78,31 @@ export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx:
 /**
  * A device's first login as this customer: the earliest of its first visits sent with one of the
  * customer's shop ids, compared normalized as identity resolution compares them (a site that
- * sends the id padded, ` 7010010357660`, is the same login). A shared device's logins as someone
- * else are not this customer's moments.
+ * sends the id padded, ` 7010010357660`, is the same login), with `userId` the shop id as the
+ * customer's records hold it (the journey's cursor tells logins apart by it, records.ts). A
+ * shared device's logins as someone else are not this customer's moments.
  */
 export function ownFirstLogins(visitor: AnalyticsVisitorRecord, shopIds: readonly string[], normalize: NormalizeOptions): AnalyticsVisitorRecord['firstLogins'] {
   const normalized = (userId: string) => {
     const result = normalizeIdentifier({ type: 'commerce', value: userId }, normalize);
     return result.ok ? result.identifier.value : null;
   };
-  const own = new Set(shopIds.map(normalized));
+  // Each own shop id by its normalized form.
+  const own = new Map<string, string>();
+  for (const id of shopIds) {
+    const key = normalized(id);
+    if (key !== null && !own.has(key)) own.set(key, id);
+  }
   const first = new Map<string, AnalyticsVisitorRecord['firstLogins'][number]>();
   for (const login of visitor.firstLogins) {
     const userId = normalized(login.userId);
-    if (userId === null || !own.has(userId)) continue;
-    const known = first.get(userId);
+    const shopId = userId === null ? undefined : own.get(userId);
+    if (shopId === undefined) continue;
+    const known = first.get(shopId);
     const at = Date.parse(login.at);
-    if (!known || at < Date.parse(known.at) || (at === Date.parse(known.at) && compareEventIds(login.visitId, known.visitId) < 0)) first.set(userId, login);
+    if (!known || at < Date.parse(known.at) || (at === Date.parse(known.at) && compareEventIds(login.visitId, known.visitId) < 0)) {
+      first.set(shopId, { userId: shopId, visitId: login.visitId, at: login.at, inApp: login.inApp });
+    }
   }
   return [...first.values()];
 }

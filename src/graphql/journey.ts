@@ -5,12 +5,12 @@
  * it; the rest of the journey stands.
  */
 import type { CustomerResolvers } from '../generated/graphql.js';
-import { decodeGoldenId } from '../identity/golden-id.js';
+import { decodeGoldenId, isProvisionalGoldenId } from '../identity/golden-id.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
 import { decodeCursor } from '../journey/cursor.js';
 import { filterKey, parseJourneyArgs, planJourney } from '../journey/filter.js';
 import { readJourneyPage, readJourneyPageInMemory, type JourneyReader, type JourneyReaders } from '../journey/page.js';
-import { reconcileRecords, recordDigests, sharesRecord, type RecordDigests } from '../journey/records.js';
+import { reconcileRecords, recordDigests, recordsWithin, sharesRecord, type RecordDigests } from '../journey/records.js';
 import { JOURNEY_STREAMS, STREAM_SOURCE, type JourneyStream } from '../journey/touchpoint.js';
 import { JourneySummaryFold, type JourneyFigures } from '../journey/summary.js';
 import { SourceError } from '../shared/errors.js';
@@ -29,25 +29,25 @@ export const journeyResolvers: JourneyResolvers = {
     const { first, filter } = parseJourneyArgs(args);
     const cursor = { goldenId: customer.goldenId, filterKey: filterKey(filter), secret: ctx.services.cursorKey };
     const known = knownRecordDigests(customer);
-    // A cursor made under another golden id of this customer (a provisional one while a silo was
-    // down, or the durable one, whose anchor may be in a silo down now) shares a record with it.
-    const sameCustomer = (id: string, records: RecordDigests | undefined) => anchoredIn(id, customer) || sharesRecord(records, known);
+    const sameCustomer = (id: string, records: RecordDigests | undefined) => cursorOfCustomer(id, records, customer, known);
     const after = args.after == null ? undefined : decodeCursor(args.after, { sameCustomer, ...cursor });
     // The records each silo's positions stand for, against those known now (journey/records.ts).
-    const { positions, given, shrunk, records } = reconcileRecords(after, known, customer.failures.size === 0);
+    const { positions, given, failing, records } = reconcileRecords(after, known, customer.failures.size === 0);
     const plan = planJourney(filter);
     // graphql-js calls the resolvers of one object's fields in one synchronous loop: after this
     // tick, a `journeySummary` selected beside this field (before or after it) has started its
     // whole-history reads, and the page is cut from them instead of asking the silos again.
     await Promise.resolve();
     const readers = journeyReaders(customer, plan, ctx);
-    const request = { positions, given, records, first, filter, plan, cursor };
-    // A silo that lost a record while the resolution is incomplete: its streams fail (rare: read from the silos).
-    const inMemory = shrunk.length === 0 ? await wholeHistoryReaders(readers, customer, ctx) : null;
+    // While a silo failed during resolution, records linked only through it may be missing from
+    // any stream: more may follow, whatever the streams read gave (pageCore).
+    const request = { positions, given, records, first, filter, plan, cursor, resolutionIncomplete: customer.failures.size > 0 };
+    // Streams that lost a record while the resolution is incomplete fail (rare: read from the silos).
+    const inMemory = failing.length === 0 ? await wholeHistoryReaders(readers, customer, ctx) : null;
     const page =
       inMemory !== null
         ? readJourneyPageInMemory({ readers: inMemory, ...request })
-        : await readJourneyPage({ readers: failingIn(shrunk, withWholeHistories(readers, customer, ctx), customer), ...request });
+        : await readJourneyPage({ readers: failingIn(failing, withWholeHistories(readers, customer, ctx), customer), ...request });
     const unavailableSources = reportFailures(customer, page.failures, ctx, info);
     return { edges: page.edges, pageInfo: page.pageInfo, partial: unavailableSources.length > 0, unavailableSources };
   },
@@ -87,16 +87,37 @@ function knownRecordDigests(customer: CustomerParent): RecordDigests {
 }
 
 /**
- * `readers` with the streams of the `shrunk` silos failing with the resolution's failure: a
- * record known there when the cursor was made is missing now, maybe linked only through the
- * silo that failed (reconcileRecords), so they keep their positions rather than go on without it.
+ * `readers` with the `failing` streams failing with the resolution's failure: a record they read
+ * known when the cursor was made is missing now, maybe linked only through the silo that failed
+ * (reconcileRecords), so they keep their positions rather than go on without it.
  */
-function failingIn(shrunk: readonly Source[], readers: JourneyReaders, customer: CustomerParent): JourneyReaders {
-  if (shrunk.length === 0) return readers;
+function failingIn(failing: readonly JourneyStream[], readers: JourneyReaders, customer: CustomerParent): JourneyReaders {
+  if (failing.length === 0) return readers;
   const cause = resolutionFailure(customer)!;
-  const failing: { -readonly [S in JourneyStream]?: JourneyReader<S> } = Object.assign({}, readers);
-  for (const stream of JOURNEY_STREAMS) if (shrunk.includes(STREAM_SOURCE[stream]) && readers[stream] !== undefined) failing[stream] = () => Promise.reject(cause);
-  return failing;
+  const failed: { -readonly [S in JourneyStream]?: JourneyReader<S> } = Object.assign({}, readers);
+  for (const stream of failing) if (readers[stream] !== undefined) failed[stream] = () => Promise.reject(cause);
+  return failed;
+}
+
+/**
+ * Whether a cursor made under another golden id (`goldenId`, with the record digests it carries)
+ * is this customer's (`known`: their records' digests now). A golden id changes when a silo fails
+ * during resolution (a provisional id) and when it is back (the durable one), and a provisional
+ * cluster may hold a record that, with every silo answering, is someone else's (a phone shared
+ * with a person the failed silo would have told apart). So:
+ * - a provisional id's cursor: its anchor record is this customer's, and every record it knew
+ *   is among theirs (in the silos known on both sides);
+ * - a durable id's cursor, while this customer's resolution is incomplete: they share a record,
+ *   and every record known now is among the cursor's (a provisional cluster within the durable
+ *   one it is part of; the anchor alone is not enough, the provisional cluster may hold it
+ *   wrongly);
+ * - a durable id's cursor otherwise: its anchor record is this customer's.
+ */
+function cursorOfCustomer(goldenId: string, records: RecordDigests | undefined, customer: CustomerParent, known: RecordDigests): boolean {
+  if (isProvisionalGoldenId(goldenId)) return anchoredIn(goldenId, customer) && (records === undefined || recordsWithin(records, known));
+  // A provisional cluster may hold someone else's record, its anchor among them: not enough.
+  if (customer.failures.size > 0) return records !== undefined && sharesRecord(records, known) && recordsWithin(known, records);
+  return anchoredIn(goldenId, customer);
 }
 
 /**

@@ -17,7 +17,7 @@
  * of the customer's record ids in each silo (`[crm, loyalty, commerce, analytics]`, each a
  * string of 6-character base64url digests, or null when that silo's records were unknown), and
  * `b`, what a stream whose silo's records grew gave already: `{"<stream>":[[<index in k, or -1
- * for all>,"<digests>"],…]}`. A cursor without them (made before they existed) is read as before.
+ * for all>,"<digests>"(,"<shop digests>" for the first logins)],…]}`. A cursor without them (made before they existed) is read as before.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { assertNever } from '../../connectors/shared/exhaustive.js';
@@ -103,8 +103,10 @@ interface Wire {
   p: Record<string, number>;
   n?: Record<string, [number, string]>;
   r?: Array<string | null>;
-  b?: Record<string, Array<[number, string]>>;
+  b?: Record<string, GivenWire[]>;
 }
+/** What a stream gave already: its key's index (-1: all), its records' digests, and for first logins the shop records'. */
+type GivenWire = [number, string] | [number, string, string];
 
 /**
  * The cursor text of a state, signed with `secret`. Deterministic: the same state and secret
@@ -144,12 +146,16 @@ export function encodeCursor(state: JourneyCursorState, secret: CursorSecret): s
         assertNever(position, 'stream position');
     }
   }
-  let b: Record<string, Array<[number, string]>> | undefined;
+  let b: Record<string, GivenWire[]> | undefined;
   if (state.given !== undefined) {
     for (const stream of JOURNEY_STREAMS) {
       const given = state.given[stream];
       if (given === undefined || given.length === 0) continue;
-      (b ??= {})[STREAM_CODES[stream]] = given.map((entry) => [entry.through === null ? -1 : keyIndex(entry.through), digestsText(entry.records)]);
+      (b ??= {})[STREAM_CODES[stream]] = given.map((entry): GivenWire => {
+        const wire: GivenWire = [entry.through === null ? -1 : keyIndex(entry.through), digestsText(entry.records)];
+        if (entry.loggedInAs !== undefined) wire.push(digestsText(entry.loggedInAs));
+        return wire;
+      });
     }
   }
   const wire: Wire = { v: VERSION, g: state.goldenId, f: filterHash(state.filterKey), k: keys, p };
@@ -206,7 +212,11 @@ export function decodeCursor(
   if (wire.b !== undefined) {
     const given: { [S in JourneyStream]?: readonly AlreadyGiven[] } = {};
     for (const [code, entries] of Object.entries(wire.b)) {
-      given[STREAM_OF_CODE.get(code)!] = entries.map(([i, text]) => ({ records: digestsOf(text), through: i === -1 ? null : keys[i]! }));
+      given[STREAM_OF_CODE.get(code)!] = entries.map(([i, text, loggedInAs]) => {
+        const entry: AlreadyGiven = { records: digestsOf(text), through: i === -1 ? null : keys[i]! };
+        if (loggedInAs !== undefined) entry.loggedInAs = digestsOf(loggedInAs);
+        return entry;
+      });
     }
     state.given = given;
   }
@@ -301,7 +311,13 @@ function parseWire(payload: string): Wire | 'outdated' | null {
           Array.isArray(entries) &&
           entries.every(
             (entry) =>
-              Array.isArray(entry) && entry.length === 2 && Number.isInteger(entry[0]) && entry[0] >= -1 && entry[0] < keys.length && typeof entry[1] === 'string' && DIGESTS.test(entry[1]),
+              Array.isArray(entry) &&
+              (entry.length === 2 || (entry.length === 3 && typeof entry[2] === 'string' && DIGESTS.test(entry[2]))) &&
+              Number.isInteger(entry[0]) &&
+              entry[0] >= -1 &&
+              entry[0] < keys.length &&
+              typeof entry[1] === 'string' &&
+              DIGESTS.test(entry[1]),
           ),
       ));
   return keysOk && positionsOk && waitingOk && recordsOk && givenOk ? (wire as Wire) : null;

@@ -916,7 +916,10 @@ describe('a journey page when the records known in a silo change between pages',
       const assign = (t: TouchpointRecord): TouchpointRecord => {
         const event = `${t.source} ${t.sourceId}`;
         if (!owner.has(event)) owner.set(event, random() < 0.5 ? 0 : 1);
-        return { ...t, recordId: RECORDS[t.source][owner.get(event)!]! };
+        const assigned = { ...t, recordId: RECORDS[t.source][owner.get(event)!]! };
+        // A device's first login is as one of the two shop records.
+        if (t.kind === 'deviceFirstLogin') assigned.loggedInAs = RECORDS.commerce[random() < 0.5 ? 0 : 1]!;
+        return assigned;
       };
       const history = Object.fromEntries(
         Object.entries({ ...randomHistory(seed * 7_919 + first), ...randomRecords(seed) }).map(([name, list]) => [name, list.map(assign)]),
@@ -938,16 +941,25 @@ describe('a journey page when the records known in a silo change between pages',
         for (const [name, list] of Object.entries(history) as Array<[JourneyStream, TouchpointRecord[]]>) {
           const source = STREAM_SOURCE[name];
           const ids = known[source];
-          const stream = new MemoryStream(ids === undefined ? [] : list.filter((t) => ids.includes(t.recordId)));
-          if (ids === undefined || reconciled.shrunk.includes(source)) stream.fail = new SourceError('SOURCE_UNAVAILABLE', source, `${source} records unknown.`);
+          // First logins need the shop records they were made as, as the gateway's reader does.
+          const shops = name === 'analytics.logins' ? known.commerce : RECORDS.commerce;
+          const visible = (t: TouchpointRecord) => ids!.includes(t.recordId) && (t.loggedInAs === undefined || shops!.includes(t.loggedInAs));
+          const stream = new MemoryStream(ids === undefined || shops === undefined ? [] : list.filter(visible));
+          if (ids === undefined || shops === undefined || reconciled.failing.includes(name)) stream.fail = new SourceError('SOURCE_UNAVAILABLE', source, `${source} records unknown.`);
           (readers as Record<string, unknown>)[name] = stream.read;
         }
-        const next: JourneyPage = await readJourneyPage({ readers, first, filter: NO_FILTER, plan: planJourney(NO_FILTER), cursor: scopeOf(NO_FILTER), ...reconciled });
+        const next: JourneyPage = await readJourneyPage({
+          readers,
+          first,
+          filter: NO_FILTER,
+          plan: planJourney(NO_FILTER),
+          cursor: scopeOf(NO_FILTER),
+          resolutionIncomplete: !complete,
+          ...reconciled,
+        });
         given.push(...ids(next));
-        // The end of the journey as far as an incomplete resolution knows: a client asks again
-        // from there (`Customer.resolution.complete` is false).
-        if (!next.pageInfo.hasNextPage && complete) break;
-        after = next.pageInfo.endCursor ?? after;
+        if (!next.pageInfo.hasNextPage) break;
+        after = next.pageInfo.endCursor!;
       }
       expect(given.sort()).toEqual(whole.map((t) => t.id).sort());
     }

@@ -83,6 +83,12 @@ export interface PageCoreRequest {
   given?: StreamsGiven | undefined;
   /** The record digests the page's cursors carry (reconcileRecords); absent: none. */
   records?: RecordDigests | undefined;
+  /**
+   * True when a silo failed while the customer was resolved: records linked only through it may
+   * be missing from any stream, so more may follow once it is back (`hasNextPage`), and an empty
+   * page still gets an `endCursor` to come back with, as when a stream fails.
+   */
+  resolutionIncomplete?: boolean | undefined;
   /** How many touchpoints the page holds at most (checked: 1 to 100). */
   first: number;
   filter: JourneyFilterSpec;
@@ -263,7 +269,8 @@ function* pageCore(request: PageCoreRequest, outcomes: Map<JourneyStream, Stream
   const failures = SOURCE_ORDER.flatMap((source) => failed.find((error) => error.source === source) ?? []);
   // An empty page while a silo failed: the cursor to come back with keeps every position (the
   // failed silo's touchpoints are still to come), and ends the streams that answered with nothing.
-  if (endCursor === null && failures.length > 0) {
+  const incomplete = failures.length > 0 || request.resolutionIncomplete === true;
+  if (endCursor === null && incomplete) {
     const kept: { [S in JourneyStream]?: StreamPosition } = {};
     let given: { [S in JourneyStream]?: readonly AlreadyGiven[] } | undefined;
     for (const stream of streams) {
@@ -284,7 +291,8 @@ function* pageCore(request: PageCoreRequest, outcomes: Map<JourneyStream, Stream
       // A stream read far enough for the page has a kept touchpoint left over; a cut one may
       // have; a waiting stream that was not read has its next touchpoint.
       // A failed silo's touchpoints are still to come: the journey is not over while one failed.
-      hasNextPage: remaining || bound !== null || waiting.some((stream) => !outcomes.has(stream)) || failures.length > 0,
+      // So are those of records linked only through a silo that failed during resolution.
+      hasNextPage: remaining || bound !== null || waiting.some((stream) => !outcomes.has(stream)) || incomplete,
       hasPreviousPage: positions !== undefined,
       startCursor: edges[0]?.cursor ?? null,
       endCursor,
@@ -483,7 +491,7 @@ function* streamReads(stream: JourneyStream, request: PageCoreRequest): Generato
       const key = touchpointKey(node);
       if (reached === null || compareKeys(key, reached) > 0) reached = key;
       if (seen !== undefined && compareKeys(key, seen) <= 0) continue;
-      if (given !== undefined && wasGiven(given, node.recordId, key)) continue;
+      if (given !== undefined && wasGiven(given, node, key)) continue;
       if (matchesFilter(node, request.filter)) kept.push({ key, node });
     }
     const lastTouchpoint = result.touchpoints.at(-1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AT_END, type JourneyCursorState } from './cursor.js';
 import type { TouchpointKey } from './order.js';
-import { givenAfter, reconcileRecords, recordDigest, recordDigests, sharesRecord, wasGiven } from './records.js';
+import { givenAfter, reconcileRecords, recordDigest, recordDigests, recordsWithin, sharesRecord, wasGiven } from './records.js';
 
 const key = (at: string, sourceId: string): TouchpointKey => ({ at: Date.parse(at), source: 'loyalty', sourceId, id: `loyalty:storePurchase:${sourceId}` });
 const EDGE = key('2026-05-01T00:00:00.000Z', 't5');
@@ -39,7 +39,7 @@ describe('record digests', () => {
 describe('reconciling a cursor with the records known now', () => {
   it('starts from the newest with the records known now when there is no cursor', () => {
     const now = recordDigests({ loyalty: ['m1'] });
-    expect(reconcileRecords(undefined, now, true)).toEqual({ positions: undefined, given: {}, shrunk: [], records: now });
+    expect(reconcileRecords(undefined, now, true)).toEqual({ positions: undefined, given: {}, failing: [], records: now });
   });
 
   it('keeps every position when the records are those the cursor was made for', () => {
@@ -47,7 +47,7 @@ describe('reconciling a cursor with the records known now', () => {
     const reconciled = reconcileRecords(after, { loyalty: [M1], commerce: [] }, true);
     expect(reconciled.positions).toBe(after.positions);
     expect(reconciled.given).toEqual({});
-    expect(reconciled.shrunk).toEqual([]);
+    expect(reconciled.failing).toEqual([]);
   });
 
   it("reads a silo whose records grew from the newest, skipping its old records' touchpoints up to each stream's place, all of them for an ended stream", () => {
@@ -74,7 +74,7 @@ describe('reconciling a cursor with the records known now', () => {
   it('fails a silo that lost a record while the resolution is incomplete, keeping its positions and the records the cursor knew', () => {
     const after = cursor({ loyalty: [M1, M2], commerce: [] });
     const reconciled = reconcileRecords(after, { loyalty: [M1], commerce: [] }, false);
-    expect(reconciled.shrunk).toEqual(['loyalty']);
+    expect(reconciled.failing).toEqual(['loyalty.members', 'loyalty.transactions', 'loyalty.redemptions']);
     expect(reconciled.positions).toBe(after.positions);
     expect(reconciled.records).toEqual({ loyalty: [M1, M2], commerce: [] });
   });
@@ -82,7 +82,7 @@ describe('reconciling a cursor with the records known now', () => {
   it('goes on without a record no longer the customer’s once the resolution is complete', () => {
     const after = cursor({ loyalty: [M1, M2] });
     const reconciled = reconcileRecords(after, { loyalty: [M1] }, true);
-    expect(reconciled.shrunk).toEqual([]);
+    expect(reconciled.failing).toEqual([]);
     expect(reconciled.positions).toBe(after.positions);
     expect(reconciled.records).toEqual({ loyalty: [M1] });
   });
@@ -92,7 +92,7 @@ describe('reconciling a cursor with the records known now', () => {
     const unknownThen = cursor({ commerce: [] });
     expect(reconcileRecords(unknownThen, { loyalty: [M1, M2], commerce: [] }, true).positions).toBe(unknownThen.positions);
     const old = cursor(undefined);
-    expect(reconcileRecords(old, { loyalty: [M1, M2] }, true)).toEqual({ positions: old.positions, given: {}, shrunk: [], records: { loyalty: [M1, M2] } });
+    expect(reconcileRecords(old, { loyalty: [M1, M2] }, true)).toEqual({ positions: old.positions, given: {}, failing: [], records: { loyalty: [M1, M2] } });
   });
 });
 
@@ -100,11 +100,11 @@ describe('what a stream gave already', () => {
   const given = [{ records: [M1], through: EDGE }];
 
   it("is a touchpoint of an old record at or before its place, not a new record's, nor one after it", () => {
-    expect(wasGiven(given, 'm1', EDGE)).toBe(true);
-    expect(wasGiven(given, 'm1', key('2026-06-01T00:00:00.000Z', 't6'))).toBe(true);
-    expect(wasGiven(given, 'm2', key('2026-06-01T00:00:00.000Z', 't6'))).toBe(false);
-    expect(wasGiven(given, 'm1', key('2026-04-01T00:00:00.000Z', 't4'))).toBe(false);
-    expect(wasGiven([{ records: [M1], through: null }], 'm1', key('1999-01-01T00:00:00.000Z', 't0'))).toBe(true);
+    expect(wasGiven(given, { recordId: 'm1' }, EDGE)).toBe(true);
+    expect(wasGiven(given, { recordId: 'm1' }, key('2026-06-01T00:00:00.000Z', 't6'))).toBe(true);
+    expect(wasGiven(given, { recordId: 'm2' }, key('2026-06-01T00:00:00.000Z', 't6'))).toBe(false);
+    expect(wasGiven(given, { recordId: 'm1' }, key('2026-04-01T00:00:00.000Z', 't4'))).toBe(false);
+    expect(wasGiven([{ records: [M1], through: null }], { recordId: 'm1' }, key('1999-01-01T00:00:00.000Z', 't0'))).toBe(true);
   });
 
   it('is passed once the stream stands at or after its place, and never at the stream’s end', () => {
@@ -115,10 +115,42 @@ describe('what a stream gave already', () => {
   });
 });
 
+describe('a device’s first logins when the shop records grow', () => {
+  it('read from the newest again, skipping only the logins of a device and a shop id both known before', () => {
+    const s1 = recordDigest('s1');
+    const v1 = recordDigest('v1');
+    const after: JourneyCursorState = {
+      goldenId: 'cus_x',
+      filterKey: '[]',
+      positions: { 'analytics.logins': { kind: 'waiting', key: EDGE, next: { at: 0, id: '1' } }, 'analytics.visits': { kind: 'after', key: EDGE } },
+      records: { analytics: [v1], commerce: [s1] },
+    };
+    const reconciled = reconcileRecords(after, { analytics: [v1], commerce: [s1, recordDigest('s2')] }, true);
+    // The visits read the same visitors: they keep their place.
+    expect(reconciled.positions).toEqual({ 'analytics.visits': { kind: 'after', key: EDGE } });
+    const given = reconciled.given['analytics.logins']!;
+    expect(given).toEqual([{ records: [v1], loggedInAs: [s1], through: EDGE }]);
+    const later = key('2026-06-01T00:00:00.000Z', 'x');
+    expect(wasGiven(given, { recordId: 'v1', loggedInAs: 's1' }, later)).toBe(true);
+    expect(wasGiven(given, { recordId: 'v1', loggedInAs: 's2' }, later)).toBe(false);
+  });
+
+  it('fail, keeping their place, when a shop record is missing while the resolution is incomplete', () => {
+    const after: JourneyCursorState = { ...cursor({ analytics: [1], commerce: [2, 3] }), positions: { 'analytics.logins': { kind: 'after', key: EDGE } } };
+    expect(reconcileRecords(after, { analytics: [1], commerce: [2] }, false).failing).toEqual(['commerce.customers', 'commerce.orders', 'analytics.logins']);
+  });
+});
+
 describe('sharing a record', () => {
   it('tells a cursor of this customer under another golden id from one of another customer', () => {
     expect(sharesRecord({ crm: [1], loyalty: [M1] }, { loyalty: [M2, M1] })).toBe(true);
     expect(sharesRecord({ crm: [1], loyalty: [M1] }, { loyalty: [M2], commerce: [1] })).toBe(false);
-    expect(sharesRecord(undefined, { loyalty: [M1] })).toBe(false);
+  });
+
+  it('tells a cluster within another: every record known on both sides among the other’s', () => {
+    expect(recordsWithin({ loyalty: [M1] }, { crm: [1], loyalty: [M1, M2] })).toBe(true);
+    expect(recordsWithin({ crm: [2], loyalty: [M1] }, { crm: [1], loyalty: [M1, M2] })).toBe(false);
+    // A silo unknown on either side is not compared.
+    expect(recordsWithin({ crm: [2], loyalty: [M1] }, { loyalty: [M1, M2] })).toBe(true);
   });
 });

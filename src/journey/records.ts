@@ -14,6 +14,8 @@
  *   silo failed while the customer was resolved): the missing record may be linked only through
  *   the silo that failed, so the silo's streams fail with that failure and keep their positions
  *   (and the cursor keeps the records it knew) until the record is found again;
+ * - a device's first logins are the visitor's first visits as one of the customer's shop ids:
+ *   that stream follows the shop's records as well as the analytics ones;
  * - shrunk with the resolution complete: the record is no longer the customer's; the streams go
  *   on with the records known now.
  *
@@ -24,7 +26,7 @@
 import type { Source } from '../generated/graphql.js';
 import type { JourneyCursorState, StreamPositions } from './cursor.js';
 import { compareKeys, SOURCE_ORDER, type TouchpointKey } from './order.js';
-import { JOURNEY_STREAMS, STREAM_SOURCE, type JourneyStream } from './touchpoint.js';
+import { JOURNEY_STREAMS, STREAM_SOURCE, type JourneyStream, type TouchpointRecord } from './touchpoint.js';
 
 /**
  * The digests ({@link recordDigest}) of the customer's record ids in each silo, as a page knew
@@ -36,10 +38,14 @@ export type RecordDigests = { readonly [S in Source]?: readonly number[] };
 /**
  * What a stream gave before its silo's records grew: the touchpoints of the records `records`
  * (digests) up to `through` (included, in journey order), or all of them when `through` is null
- * (the stream had ended for them). The stream, read from the newest again, skips those.
+ * (the stream had ended for them). The stream, read from the newest again, skips those. A
+ * device's first logins depend on the shop records too (a login counts as one of the customer's
+ * shop ids): for them `loggedInAs` holds the shop records' digests known then, and a login was
+ * given only if both its device and the shop id it logged in as were known.
  */
 export interface AlreadyGiven {
   records: readonly number[];
+  loggedInAs?: readonly number[] | undefined;
   through: TouchpointKey | null;
 }
 
@@ -72,15 +78,28 @@ export function recordDigests(idsBySource: { readonly [S in Source]?: readonly s
 
 /** The positions a page starts from, once the records known now are compared with the cursor's. */
 export interface ReconciledPositions {
-  /** Each stream's position; a grown silo's streams have none (they read from the newest). */
+  /** Each stream's position; a stream whose records grew has none (it reads from the newest). */
   positions: StreamPositions | undefined;
-  /** What each stream gave already, to skip: the cursor's, and a grown silo's records. */
+  /** What each stream gave already, to skip: the cursor's, and a grown stream's records. */
   given: StreamsGiven;
-  /** Silos whose streams fail on this page: a record known then is missing while the resolution is incomplete. */
-  shrunk: Source[];
+  /**
+   * Streams that fail on this page, positions kept: a record they read (in their silo, or a
+   * shop record for the first logins) known then is missing while the resolution is incomplete.
+   */
+  failing: JourneyStream[];
   /** The digests the page's cursors carry: those known now, or the cursor's for a silo unknown or shrunk now. */
   records: RecordDigests;
 }
+
+/** How a silo's records known now compare with a cursor's. */
+type RecordChange = 'same' | 'grown' | 'shrunk';
+
+/** The silos whose records a stream reads: its own, and the shop's for the first logins (logins as the customer's shop ids). */
+function recordSourcesOf(stream: JourneyStream): readonly Source[] {
+  return stream === 'analytics.logins' ? LOGIN_SOURCES : SOURCE_OF[STREAM_SOURCE[stream]];
+}
+const LOGIN_SOURCES: readonly Source[] = ['analytics', 'commerce'];
+const SOURCE_OF: Readonly<Record<Source, readonly Source[]>> = { crm: ['crm'], loyalty: ['loyalty'], commerce: ['commerce'], analytics: ['analytics'] };
 
 /**
  * Compares the records a page knows (`now`) with those its cursor was made for (see the module's
@@ -91,14 +110,12 @@ export interface ReconciledPositions {
  *   (`Customer.resolution.complete`).
  */
 export function reconcileRecords(after: JourneyCursorState | undefined, now: RecordDigests, resolutionComplete: boolean): ReconciledPositions {
-  if (after === undefined) return { positions: undefined, given: NOTHING_GIVEN, shrunk: [], records: now };
+  if (after === undefined) return { positions: undefined, given: NOTHING_GIVEN, failing: [], records: now };
   const before = after.records;
   // Copied on the first change only: the usual page changes nothing. Object.assign, not a
   // literal beginning with a spread (a hidden class each time on Node 20: docs/hidden-classes.md).
-  let given: { -readonly [S in JourneyStream]?: readonly AlreadyGiven[] } | undefined;
   let records: { -readonly [S in Source]?: readonly number[] } | undefined;
-  let positions: { -readonly [S in JourneyStream]?: StreamPositions[S] } | undefined;
-  const shrunk: Source[] = [];
+  let changes: { [S in Source]?: RecordChange } | undefined;
   for (const source of SOURCE_ORDER) {
     const then = before?.[source];
     const current = now[source];
@@ -108,24 +125,32 @@ export function reconcileRecords(after: JourneyCursorState | undefined, now: Rec
     }
     if (then === undefined) continue;
     if (!resolutionComplete && then.some((digest) => !current.includes(digest))) {
-      shrunk.push(source);
+      (changes ??= {})[source] = 'shrunk';
       (records ??= copyOf(now))[source] = then;
+    } else if (current.some((digest) => !then.includes(digest))) (changes ??= {})[source] = 'grown';
+  }
+  if (changes === undefined) return { positions: after.positions, given: after.given ?? NOTHING_GIVEN, failing: [], records: records ?? now };
+  let given: { -readonly [S in JourneyStream]?: readonly AlreadyGiven[] } | undefined;
+  let positions: { -readonly [S in JourneyStream]?: StreamPositions[S] } | undefined;
+  const failing: JourneyStream[] = [];
+  for (const stream of JOURNEY_STREAMS) {
+    const sources = recordSourcesOf(stream);
+    if (sources.some((source) => changes![source] === 'shrunk')) {
+      failing.push(stream);
       continue;
     }
-    if (!current.some((digest) => !then.includes(digest))) continue;
-    for (const stream of JOURNEY_STREAMS) {
-      const position = after.positions[stream];
-      if (STREAM_SOURCE[stream] !== source || position === undefined) continue;
-      positions ??= Object.assign({}, after.positions);
-      given ??= Object.assign({}, after.given);
-      // At its end, the stream gave every touchpoint of those records (the page that ended it may
-      // have gone past every other stream's key, so no key of the cursor bounds them).
-      const through = position.kind === 'end' ? null : position.key;
-      given[stream] = [...(given[stream] ?? []), { records: then, through }];
-      delete positions[stream];
-    }
+    const position = after.positions[stream];
+    if (position === undefined || !sources.some((source) => changes![source] === 'grown')) continue;
+    positions ??= Object.assign({}, after.positions);
+    given ??= Object.assign({}, after.given);
+    // At its end, the stream gave every touchpoint of those records (the page that ended it may
+    // have gone past every other stream's key, so no key of the cursor bounds them).
+    const entry: AlreadyGiven = { records: before![STREAM_SOURCE[stream]] ?? [], through: position.kind === 'end' ? null : position.key };
+    if (stream === 'analytics.logins') entry.loggedInAs = before!.commerce ?? [];
+    given[stream] = [...(given[stream] ?? []), entry];
+    delete positions[stream];
   }
-  return { positions: positions ?? after.positions, given: given ?? after.given ?? NOTHING_GIVEN, shrunk, records: records ?? now };
+  return { positions: positions ?? after.positions, given: given ?? after.given ?? NOTHING_GIVEN, failing, records: records ?? now };
 }
 
 const NOTHING_GIVEN: StreamsGiven = Object.freeze({});
@@ -134,27 +159,30 @@ function copyOf(digests: RecordDigests): { -readonly [S in Source]?: readonly nu
   return Object.assign({}, digests);
 }
 
-/**
- * Whether two sets of digests share a record in one silo: a cursor made for another golden id
- * is this customer's when they do (a durable id's anchor in a silo that failed during this
- * resolution is not among the records known now, but the others are). Different customers
- * have no record in common.
- */
-export function sharesRecord(a: RecordDigests | undefined, b: RecordDigests): boolean {
-  if (a === undefined) return false;
+/** Whether two sets of digests share a record in one silo (different customers have none in common, once resolved completely). */
+export function sharesRecord(a: RecordDigests, b: RecordDigests): boolean {
   return SOURCE_ORDER.some((source) => a[source]?.some((digest) => b[source]?.includes(digest)) ?? false);
 }
 
+/** Whether every record of `inner` is in `outer`, in each silo known in both (a silo absent from either is not compared). */
+export function recordsWithin(inner: RecordDigests, outer: RecordDigests): boolean {
+  return SOURCE_ORDER.every((source) => {
+    const within = outer[source];
+    return within === undefined || (inner[source]?.every((digest) => within.includes(digest)) ?? true);
+  });
+}
+
 /**
- * Whether a touchpoint of the record `recordId` at `key` was given already (`given`, a stream's
- * list): it is skipped.
+ * Whether a touchpoint at `key` was given already (`given`, a stream's list): one of the records
+ * known then (and, for a first login, as a shop id known then), at or before where they were given.
  */
-export function wasGiven(given: readonly AlreadyGiven[], recordId: string, key: TouchpointKey): boolean {
+export function wasGiven(given: readonly AlreadyGiven[], touchpoint: Pick<TouchpointRecord, 'recordId' | 'loggedInAs'>, key: TouchpointKey): boolean {
   let digest: number | undefined;
   for (const entry of given) {
     if (entry.through !== null && compareKeys(key, entry.through) > 0) continue;
-    digest ??= recordDigest(recordId);
-    if (entry.records.includes(digest)) return true;
+    digest ??= recordDigest(touchpoint.recordId);
+    if (!entry.records.includes(digest)) continue;
+    if (entry.loggedInAs === undefined || (touchpoint.loggedInAs !== undefined && entry.loggedInAs.includes(recordDigest(touchpoint.loggedInAs)))) return true;
   }
   return false;
 }

@@ -25,6 +25,12 @@ export type TouchpointRecord = Omit<Touchpoint, '__typename' | 'items'> & {
    * the spend and counts the order as a return. Absent on every other kind.
    */
   refunded?: number;
+  /**
+   * Not in the schema: the customer's shop record id a device's first login was made as
+   * (`deviceFirstLogin` only), so that the journey's cursor can tell which logins it gave when
+   * the shop records known change between pages (records.ts). Absent on every other kind.
+   */
+  loggedInAs?: string;
 };
 
 /**

@@ -452,6 +452,8 @@ describe('touchpointsOf: first logins', () => {
       recordId: 'a1b2c3d4e5f60718',
       summary: 'Logged in for the first time on a desktop (Windows, Chrome)',
       device: { visitorId: 'a1b2c3d4e5f60718', type: 'desktop', operatingSystem: 'Windows', browser: 'Chrome' },
+      // Not in the schema: which shop record it logged in as, for the journey's cursor.
+      loggedInAs: '7001',
     });
   });
 

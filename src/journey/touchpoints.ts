@@ -241,6 +241,7 @@ export function firstLoginTouchpoint({ visitor, login }: StreamEvents['analytics
     recordId: visitor.id,
     summary: `Logged in for the first time${where}`,
     device,
+    loggedInAs: login.userId,
   });
 }
 

@@ -137,6 +137,62 @@ function withMarc(edit: PopulationEdit): void {
   receipt(4, byPhone.id, '2026-04-10T10:00:00.000Z');
   receipt(5, byPhone.id, '2026-02-10T10:00:00.000Z');
   edit.person([contact, byEmail, byPhone]);
+  withNina(edit);
+  withAnneAndBob(edit);
+}
+
+const NINA_EMAIL = 'nina.two-shops@example.com';
+
+/**
+ * Nina: a shop account with her email (found directly) and one with only her CRM contact's phone
+ * (found only through the CRM), each with an order; one device that visited logged in as the
+ * first account twice, then as the second.
+ */
+function withNina(edit: PopulationEdit): void {
+  const contact = edit.contact({ email: NINA_EMAIL, phone: '+33611223355', firstname: 'Nina', lastname: 'Trois' });
+  const byEmail = edit.shopCustomer({ id: 770001, email: NINA_EMAIL, first_name: 'Nina', last_name: 'Trois' });
+  const byPhone = edit.shopCustomer({ id: 770002, phone: '+33611223355', first_name: 'Nina', last_name: 'Trois' });
+  const order = (id: number, customer: number, at: string) =>
+    edit.population.commerce.orders.push({
+      id,
+      name: `#${id}`,
+      email: null,
+      created_at: at,
+      processed_at: at,
+      total_price: '20.00',
+      currency: 'EUR',
+      financial_status: 'paid',
+      customer: { id: customer },
+      line_items: [{ id: id * 10, product_id: edit.population.commerce.products[0]!.id, title: 'Cap', quantity: 1, price: '20.00', sku: 'CP-1' }],
+      discount_codes: [],
+    });
+  order(7700011, 770001, '2025-07-01T10:00:00.000Z');
+  order(7700021, 770002, '2025-06-20T10:00:00.000Z');
+  // Visits of 2025-06-01 and 06-02 as the first account, 06-03 as the second (the helper's days follow its creation date).
+  const device = edit.visitor('cccc000000000003', ['770001', '770001', '770002']);
+  edit.person([contact, byEmail, byPhone, device]);
+}
+
+/**
+ * Anne (a CRM contact) and Bob (a shop account) share a mobile number; a loyalty member with that
+ * number and no name is neither's once every silo answers (the phone is a weak link, and it
+ * joins no customer with two people behind it), but with the shop down it joins Anne's
+ * provisional customer.
+ */
+function withAnneAndBob(edit: PopulationEdit): void {
+  const phone = '+33622334466';
+  edit.person([edit.contact({ email: 'anne.shared-phone@example.com', phone, firstname: 'Anne', lastname: 'Cinq' }, { id: '900077', createdAt: '2025-01-01T09:00:00.000Z' })]);
+  edit.person([edit.shopCustomer({ id: 770101, email: 'bob.shared-phone@example.com', phone, first_name: 'Bob', last_name: 'Quatre' })]);
+  const member = edit.member({ customerId: '0b1e0000-0000-4000-8000-00000000c001', phone, createdAt: '2025-01-05T10:00:00.000Z' });
+  edit.population.loyalty.transactions.push({
+    transactionId: 'c0ffee00-0000-4000-8000-000000000301',
+    customerId: member.id,
+    header: { documentNumber: 'AB-1', documentType: 'sell', purchasedAt: '2025-03-10T10:00:00.000Z', purchasePlace: 'Lyon Part-Dieu' },
+    items: [{ sku: { code: 'AB-1' }, name: 'Gloves', quantity: 1, grossValue: 25, category: 'accessories', maker: null }],
+    grossValue: 25,
+    currency: 'EUR',
+  });
+  edit.person([member]);
 }
 
 const stack = useStack({ size: 120, prepare: withLea });
@@ -432,6 +488,92 @@ describe('Customer.journey', () => {
       expect(down.connection!.pageInfo.hasNextPage).toBe(true);
       const seen = [...lines(first.connection), ...(await marcPagesFrom(down.connection!.pageInfo.endCursor, 2))];
       expect(seen).toEqual(whole);
+    });
+
+    it('says more may follow, with a cursor to come back with, while a record linked through the failed CRM is missing, whatever the filter keeps', async () => {
+      const purchases = { kinds: ['storePurchase'] };
+      const whole = lines((await journey({ id: `email:${MARC_EMAIL}`, first: 100, filter: purchases })).connection);
+      expect(whole).toHaveLength(5);
+      // The newest purchase of the membership found by email is older than this: that page is empty.
+      const recent = { kinds: ['storePurchase'], since: '2026-05-15T00:00:00Z' };
+      for (const [filter, first, expected] of [
+        [purchases, 100, whole],
+        [recent, 10, whole.slice(0, 1)],
+      ] as const) {
+        clearCache();
+        await stack.demo.simulators.crm.setFault({ kind: 'down' });
+        const down = await journey({ id: `email:${MARC_EMAIL}`, first, filter });
+        await stack.demo.simulators.crm.setFault({ kind: 'none' });
+        expect(down.connection!.partial).toBe(true);
+        expect(down.connection!.unavailableSources).toEqual(['crm']);
+        expect(down.connection!.pageInfo.hasNextPage).toBe(true);
+        expect(down.connection!.pageInfo.endCursor).not.toBeNull();
+        const seen = [...lines(down.connection)];
+        let after = down.connection!.pageInfo.endCursor;
+        for (let page = 0; page < 10 && after; page += 1) {
+          const next = await journey({ id: `email:${MARC_EMAIL}`, first, filter, after });
+          expect(next.body.errors).toBeUndefined();
+          seen.push(...lines(next.connection));
+          after = next.connection!.pageInfo.hasNextPage ? next.connection!.pageInfo.endCursor : null;
+        }
+        expect([...seen].sort()).toEqual([...expected].sort());
+      }
+    });
+
+    it('gives the first login of a device as a shop account found after the first page, or missed on a page, once', async () => {
+      const nina = (variables: Record<string, unknown>) => journey({ id: `email:${NINA_EMAIL}`, ...variables });
+      const whole = lines((await nina({ first: 100 })).connection);
+      expect(whole).toContain('2025-06-03T10:02:00.000Z deviceFirstLogin web analytics');
+      const pagesFrom = async (after: string | null, first: number) => {
+        const seen: string[] = [];
+        for (let page = 0; page < 20 && after; page += 1) {
+          const next = await nina({ first, after });
+          expect(next.body.errors).toBeUndefined();
+          seen.push(...lines(next.connection));
+          after = next.connection!.pageInfo.hasNextPage ? next.connection!.pageInfo.endCursor : null;
+        }
+        return seen;
+      };
+      // Found after the first page: the CRM down for it.
+      clearCache();
+      await stack.demo.simulators.crm.setFault({ kind: 'down' });
+      const found = await nina({ first: 3 });
+      await stack.demo.simulators.crm.setFault({ kind: 'none' });
+      expect([...lines(found.connection), ...(await pagesFrom(found.connection!.pageInfo.endCursor, 2))].sort()).toEqual([...whole].sort());
+      // Missed on the second page: the CRM down for it.
+      clearCache();
+      const first = await nina({ first: 1 });
+      clearCache();
+      await stack.demo.simulators.crm.setFault({ kind: 'down' });
+      const missed = await nina({ first: 3, after: first.connection!.pageInfo.endCursor });
+      await stack.demo.simulators.crm.setFault({ kind: 'none' });
+      const seen = [...lines(first.connection), ...lines(missed.connection), ...(await pagesFrom(missed.connection!.pageInfo.endCursor, 2))];
+      expect(seen.sort()).toEqual([...whole].sort());
+    });
+
+    it("refuses a cursor of a provisional customer that held someone else's record, once that record resolves alone", async () => {
+      const member = '0b1e0000-0000-4000-8000-00000000c001';
+      clearCache();
+      await stack.demo.simulators.commerce.setFault({ kind: 'down' });
+      const anne = await journey({ id: 'crm:900077', first: 1 });
+      await stack.demo.simulators.commerce.setFault({ kind: 'none' });
+      // With the shop down, the member with Anne's phone joined her: its purchase is on her page.
+      expect(lines(anne.connection)).toEqual(['2025-03-10T10:00:00.000Z storePurchase store loyalty']);
+      clearCache();
+      const alone = await journey({ id: `loyalty:${member}`, first: 1, after: anne.connection!.pageInfo.endCursor });
+      expect(alone.body.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+        ['BAD_USER_INPUT', 'after belongs to another customer or another filter: ask again without after, with the same filter.'],
+      ]);
+      // And the member's own cursor is not taken for Anne while the shop is down again.
+      const own = await journey({ id: `loyalty:${member}`, first: 1 });
+      clearCache();
+      await stack.demo.simulators.commerce.setFault({ kind: 'down' });
+      try {
+        const foreign = await journey({ id: 'crm:900077', first: 1, after: own.connection!.pageInfo.endCursor });
+        expect(foreign.body.errors?.map((e) => e.extensions?.code)).toContain('BAD_USER_INPUT');
+      } finally {
+        await stack.demo.simulators.commerce.setFault({ kind: 'none' });
+      }
     });
 
     it("takes the cursor made under the durable golden id while a silo holding its anchor is down, and still refuses another customer's", async () => {
