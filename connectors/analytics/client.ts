@@ -317,8 +317,8 @@ async function readFirstLogins(
 const DAY_MS = 86_400_000;
 
 /**
- * The first day of a date range without `since`. Matomo refuses dates before 1991-08-06
- * (core/Date.php FIRST_WEBSITE_TIMESTAMP); no Matomo holds visits this old.
+ * The first day of any date range. Matomo refuses dates before 1991-08-06 (core/Date.php
+ * FIRST_WEBSITE_TIMESTAMP); no Matomo holds visits this old, so an earlier bound is this day.
  */
 const EARLIEST_DAY = '1992-01-01';
 
@@ -326,6 +326,11 @@ const EARLIEST_DAY = '1992-01-01';
 function upperBound(window: VisitWindow): number | undefined {
   const bounds = [window.until, window.from?.at].filter((b): b is number => b !== undefined);
   return bounds.length === 0 ? undefined : Math.min(...bounds);
+}
+
+/** The later of two days, `YYYY-MM-DD` (years 1000 to 9999; any other text counts as earlier). */
+function latestDay(a: string, b: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(b) && b > a ? b : a;
 }
 
 /** `YYYY-MM-DD` of an instant in UTC. */
@@ -351,9 +356,10 @@ export function historyParams(window: VisitWindow, nowMs: number): Record<string
   }
   const upper = upperBound(window);
   if (upper !== undefined && upper + 2 * DAY_MS < nowMs) {
-    const start = window.since === undefined ? EARLIEST_DAY : utcDay(window.since - DAY_MS);
+    // Days as YYYY-MM-DD compare as text; an earlier one (or a year before 1000) is EARLIEST_DAY.
+    const start = latestDay(EARLIEST_DAY, window.since === undefined ? EARLIEST_DAY : utcDay(window.since - DAY_MS));
     params.period = 'range';
-    params.date = `${start},${utcDay(upper + DAY_MS)}`;
+    params.date = `${start},${latestDay(start, utcDay(upper + DAY_MS))}`;
   }
   return params;
 }

@@ -263,6 +263,13 @@ describe('visitHistory: since and until', () => {
     expect(sent[0]).not.toHaveProperty('minTimestamp');
   });
 
+  it('never sends Matomo a day before 1992-01-01, which it refuses (its first website timestamp is 1991-08-06), however old since and until are', async () => {
+    const { connector, sent } = await startMatomo(visits);
+    await connector.visitHistory([anna], { since: Date.parse('1985-01-01T00:00:00Z'), until: Date.parse('2024-01-01T00:00:00Z'), limit: 10 });
+    await connector.visitHistory([anna], { since: Date.parse('0001-01-01T00:00:00Z'), until: Date.parse('0001-01-01T00:00:00Z'), limit: 10 });
+    expect(sent.map((params) => params.date)).toEqual(['1992-01-01,2024-01-02', '1992-01-01,1992-01-01']);
+  });
+
   it('sends no date range for a read that reaches today, only minTimestamp', async () => {
     const { connector, sent } = await startMatomo(visits);
     await connector.visitHistory([anna], { since: SINCE * 1000, limit: 10 });

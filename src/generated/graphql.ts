@@ -745,7 +745,7 @@ export type JourneySummary = {
    * partly refunded one's are kept (the refund does not say which lines went back).
    */
   favouriteCategories: Array<CategoryCount>;
-  /** The store with the most store purchases (ties by name), if any. */
+  /** The store with the most store purchases (ties by name), if any; names are compared as a clerk writes them (spaces trimmed and collapsed, invisible marks dropped). */
   favouriteStore?: Maybe<Scalars['String']['output']>;
   /** The oldest touchpoint. */
   firstTouchpoint?: Maybe<Touchpoint>;
@@ -755,7 +755,7 @@ export type JourneySummary = {
   otherCurrencyTouchpoints: Scalars['Int']['output'];
   /** True when a silo could not be read: its touchpoints are missing from every figure. */
   partial: Scalars['Boolean']['output'];
-  /** Store purchases plus online orders (refunded or not). */
+  /** Store purchases plus online orders (refunded or not; pending ones count, voided ones, cancelled before payment, do not). */
   purchases: Scalars['Int']['output'];
   /** Store returns plus refunded online orders (fully or partly). */
   returns: Scalars['Int']['output'];

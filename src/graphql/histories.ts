@@ -187,21 +187,28 @@ function pointOf(touchpoint: { occurredAt: string; sourceId: string }): JourneyP
 
 /**
  * The categories of the shop products these touchpoints' lines name, into `categories`. A failed
- * product read leaves them unknown (the lines then count in no category) and is not an error of
- * the figures: spend and counts stand.
+ * product read leaves them unknown (the lines then count in no category) and is returned: the
+ * figures that rank categories are then partial (spend and counts stand), and the caller reports
+ * the shop's failure, as for any silo read that failed.
+ * @returns the SourceError of the first product read that failed, or undefined.
+ * @throws what the loader throws that is not a silo failure (a bug).
  */
-export async function loadCategories(touchpoints: readonly TouchpointRecord[], categories: Map<string, string | null>, ctx: RequestContext): Promise<void> {
+export async function loadCategories(touchpoints: readonly TouchpointRecord[], categories: Map<string, string | null>, ctx: RequestContext): Promise<SourceError | undefined> {
   const wanted = new Set<string>();
   for (const touchpoint of touchpoints) {
     for (const line of touchpoint.items) if ('productId' in line && line.productId !== null && !categories.has(line.productId)) wanted.add(line.productId);
   }
-  if (wanted.size === 0) return;
+  if (wanted.size === 0) return undefined;
   const ids = [...wanted];
   const loaded = await ctx.loaders.commerceProductCategories.loadMany(ids);
+  let failure: SourceError | undefined;
   ids.forEach((id, i) => {
     const category = loaded[i];
     if (!(category instanceof Error)) categories.set(id, category ?? null);
+    else if (category instanceof SourceError) failure ??= category;
+    else throw category;
   });
+  return failure;
 }
 
 /** The shop's currency, from the customer's shop account; null when they have none or the shop failed. */

@@ -74,7 +74,9 @@ export async function journeyFigures(customer: CustomerParent, ctx: RequestConte
   const fold = new JourneySummaryFold({ currency: await shopCurrency(customer, ctx), categoryOf: (id) => categories.get(id) ?? null });
   const { touchpoints, failures } = await settledHistories(histories);
   // For every history at once: the categories loader's one call waits for the request's reads anyway (PendingReads).
-  if (withCategories) await loadCategories(touchpoints, categories, ctx);
+  // A product read that failed leaves those lines in no category: the figures are partial.
+  const categoryFailure = withCategories ? await loadCategories(touchpoints, categories, ctx) : undefined;
+  if (categoryFailure !== undefined) failures.push(categoryFailure);
   for (const touchpoint of touchpoints) fold.add(touchpoint);
   return { figures: fold.result(), failures };
 }

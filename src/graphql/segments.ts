@@ -116,12 +116,14 @@ async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: R
   const built: { -readonly [G in keyof SegmentFeatures]?: SegmentFeatures[G] } = {};
   if (groups.has('journey')) {
     const categories = new Map<string, string | null>();
-    if (needs.productCategories) await loadCategories(touchpoints, categories, ctx);
+    // A product read that failed leaves the category features unknown (no categoryOf), reported as the shop's failure.
+    const categoryFailure = needs.productCategories ? await loadCategories(touchpoints, categories, ctx) : undefined;
+    if (categoryFailure !== undefined) reportFailures(customer, [categoryFailure], ctx, info);
     built.journey = journeyFeatures(touchpoints, {
       now,
       streams: readStreams,
       currency,
-      ...(needs.productCategories ? { categoryOf: (id: string) => categories.get(id) ?? null } : {}),
+      ...(needs.productCategories && categoryFailure === undefined ? { categoryOf: (id: string) => categories.get(id) ?? null } : {}),
     });
   }
   if (purchases !== null) {

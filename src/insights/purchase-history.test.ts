@@ -53,6 +53,17 @@ describe('purchaseHistory', () => {
     expect([history.otherCurrencyTouchpoints, summary.otherCurrencyTouchpoints]).toEqual([1, 1]);
   });
 
+  it('leaves out a voided order (cancelled before its payment was captured), as the journey summary does; a pending one counts', () => {
+    const voided = { ...order('7', '2026-03-05T10:00:00Z', 40), financialStatus: 'voided' };
+    const pending = { ...order('8', '2026-03-06T10:00:00Z', 25), financialStatus: 'pending' };
+    const history = purchaseHistory([...touchpoints, voided, pending], { currency: 'EUR' });
+    const summary = summarizeJourney([...touchpoints, voided, pending], { currency: 'EUR' });
+    expect(history.purchases.map((p) => p.at)).not.toContain(Date.parse('2026-03-05T10:00:00Z'));
+    expect(history.purchases.map((p) => p.at)).toContain(Date.parse('2026-03-06T10:00:00Z'));
+    // 100.20 before, and the pending order's 25.
+    expect([summary.totalSpend, summary.purchases]).toEqual([125.2, 5]);
+  });
+
   it('gives the same history whatever order the touchpoints come in', () => {
     const fold = new PurchaseHistoryFold({ currency: 'EUR' });
     for (const touchpoint of [...touchpoints].reverse()) fold.add(touchpoint);

@@ -20,7 +20,7 @@ import { assertNever } from '../../connectors/shared/exhaustive.js';
 import { parseInstant } from '../../connectors/shared/time.js';
 import type { TouchpointKind } from '../generated/graphql.js';
 import { mostUsedCurrency } from '../journey/summary.js';
-import type { TouchpointRecord } from '../journey/touchpoint.js';
+import { isVoidedOrder, type TouchpointRecord } from '../journey/touchpoint.js';
 import { retailDay } from './retail-day.js';
 
 /** One purchase: a store purchase, or an online order not refunded in full. */
@@ -143,6 +143,8 @@ export class PurchaseHistoryFold {
         this.#events.push({ at, kind: touchpoint.kind, currency, thousandths: thousandths(touchpoint.amount ?? 0), refundedThousandths: 0, fullyRefunded: false });
         return;
       case 'onlineOrder': {
+        // No money moved: no purchase (as the journey summary counts).
+        if (isVoidedOrder(touchpoint)) return;
         const total = touchpoint.amount ?? 0;
         const refunded = touchpoint.refunded ?? 0;
         // The summary's test of a full refund (its units count as returned).

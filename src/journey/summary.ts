@@ -6,8 +6,8 @@
  * 50-purchase one. The lifecycle and value work (RFM, segments) builds on the same figures.
  *
  * What the figures mean (schema/journey.graphql, `JourneySummary`):
- * - purchases: store purchases plus online orders; returns: store returns plus online orders with
- *   a refund (full or partial).
+ * - purchases: store purchases plus online orders (a voided one is none: isVoidedOrder); returns:
+ *   store returns plus online orders with a refund (full or partial).
  * - totalSpend: store purchases minus store returns plus online orders' totals minus what was
  *   refunded on them, in one currency (the shop's); amounts in another are not converted but
  *   counted in `otherCurrencyTouchpoints`. Summed in thousandths, so that no float drift shows.
@@ -22,7 +22,7 @@ import { compareEventIds } from '../../connectors/shared/journey-order.js';
 import { parseInstant } from '../../connectors/shared/time.js';
 import type { PurchaseLineRecord } from '../../connectors/types.js';
 import type { CategoryCount, Channel, ChannelActivity, Device, DeviceActivity, JourneySummary, Source } from '../generated/graphql.js';
-import type { TouchpointRecord } from './touchpoint.js';
+import { isVoidedOrder, type TouchpointRecord } from './touchpoint.js';
 
 /** What a summary needs besides the touchpoints. */
 export interface JourneySummaryOptions {
@@ -125,6 +125,7 @@ export class JourneySummaryFold {
         return;
       }
       case 'onlineOrder': {
+        if (isVoidedOrder(touchpoint)) return;
         const total = touchpoint.amount ?? 0;
         const refunded = touchpoint.refunded ?? 0;
         this.#purchases += 1;

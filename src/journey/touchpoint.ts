@@ -103,3 +103,14 @@ export const STREAM_KINDS: { readonly [S in JourneyStream]: { kinds: readonly To
   'analytics.visits': { kinds: ['webVisit', 'appVisit', 'campaignVisit'], channels: ['web', 'app', 'email', 'campaign'] },
   'analytics.logins': { kinds: ['deviceFirstLogin'], channels: ['web', 'app'] },
 };
+
+/**
+ * Whether an online order was voided (Shopify `financial_status` `voided`: cancelled before its
+ * payment was captured, so no money moved): it stays in the journey as what happened, but is no
+ * purchase for the figures (journey summary, purchase history, segment features). A pending or
+ * authorized order counts: it was placed and its payment is under way; a refunded one counts net
+ * of what was refunded.
+ */
+export function isVoidedOrder(touchpoint: Pick<TouchpointRecord, 'kind' | 'financialStatus'>): boolean {
+  return touchpoint.kind === 'onlineOrder' && touchpoint.financialStatus?.trim().toLowerCase() === 'voided';
+}

@@ -255,6 +255,28 @@ describe('touchpointsOf: store transactions', () => {
   });
 });
 
+describe('touchpointsOf: silo text in a summary line', () => {
+  it('writes a store name as a clerk would: invisible marks and direction overrides dropped, spaces collapsed and trimmed', () => {
+    const touchpoint = only('loyalty.transactions', transaction({ store: ' Paris\u202E  Opéra\u200B ' }));
+    expect(touchpoint.store).toBe('Paris Opéra');
+    expect(touchpoint.summary).toBe('Bought 2 items in Paris Opéra for 111.90 EUR');
+    expect(only('loyalty.redemptions', redemption({ store: ' \u200B ' })).channel).toBe('app');
+  });
+
+  it('cuts a store name longer than 80 characters in the line, keeping it whole in `store`', () => {
+    const long = 'Galeries '.repeat(100).trim();
+    const touchpoint = only('loyalty.transactions', transaction({ store: long }));
+    expect(touchpoint.store).toBe(long);
+    expect(touchpoint.summary).toBe(`Bought 2 items in ${long.slice(0, 79)}… for 111.90 EUR`);
+  });
+
+  it("writes an amount with its currency's minor units: none for JPY, three for KWD, two for a code Intl does not know", () => {
+    expect(only('loyalty.transactions', transaction({ grossValue: 1500, currency: 'JPY' })).summary).toBe('Bought 2 items in Lyon Part-Dieu for 1500 JPY');
+    expect(only('loyalty.transactions', transaction({ grossValue: 12.345, currency: 'KWD' })).summary).toBe('Bought 2 items in Lyon Part-Dieu for 12.345 KWD');
+    expect(only('loyalty.transactions', transaction({ grossValue: 12.3, currency: 'XQQ' })).summary).toBe('Bought 2 items in Lyon Part-Dieu for 12.30 XQQ');
+  });
+});
+
 describe('touchpointsOf: loyalty rewards', () => {
   it('makes a redemption a rewardRedeemed touchpoint in store, with its reward', () => {
     expect(only('loyalty.redemptions', redemption())).toEqual({

@@ -16,6 +16,7 @@ import type {
   PurchaseLineRecord,
 } from '../../connectors/types.js';
 import type { Device, Source } from '../generated/graphql.js';
+import { visibleText } from '../identity/unicode.js';
 import type { JourneyStream, StreamEvents, TouchpointRecord } from './touchpoint.js';
 
 /** One stream's event with its stream: the union a `switch` can narrow (a generic `S` cannot be). */
@@ -82,7 +83,7 @@ export function transactionTouchpoint(transaction: StreamEvents['loyalty.transac
   const isReturn = transaction.documentType.toLowerCase() === 'return';
   const amount = Math.abs(transaction.grossValue);
   const currency = transaction.currency ?? null;
-  const store = transaction.store ?? null;
+  const store = storeName(transaction.store);
   const units = unitsOf(transaction.lines);
   const what = isReturn ? (units > 0 ? `Returned ${count(units, 'item')}` : 'Made a return') : units > 0 ? `Bought ${count(units, 'item')}` : 'Made a purchase';
   return touchpoint({
@@ -107,12 +108,13 @@ export function transactionTouchpoint(transaction: StreamEvents['loyalty.transac
  * `app` (a redemption with no till behind it is made by the member in the program's app or portal).
  */
 export function redemptionTouchpoint(redemption: StreamEvents['loyalty.redemptions']): TouchpointRecord {
-  const { reward, store } = redemption;
+  const { reward } = redemption;
+  const store = storeName(redemption.store);
   return touchpoint({
     id: eventId('loyalty', 'redemption', redemption.id),
     occurredAt: redemption.redeemedAt,
     kind: 'rewardRedeemed',
-    channel: store === null || store.trim() === '' ? 'app' : 'store',
+    channel: store === null ? 'app' : 'store',
     source: 'loyalty',
     sourceId: redemption.id,
     recordId: redemption.recordId,
@@ -300,13 +302,48 @@ function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-/** `111.90 EUR`; without a currency, the figure alone. */
+/**
+ * `111.90 EUR`, `1500 JPY`, `12.345 KWD`: the figure with its currency's minor units (ISO 4217,
+ * as Intl knows them; 2 for a code it does not know); without a currency, with 2 decimals.
+ */
 function money(amount: number, currency: string | null): string {
-  return currency ? `${amount.toFixed(2)} ${currency}` : amount.toFixed(2);
+  return currency ? `${amount.toFixed(minorUnits(currency))} ${currency}` : amount.toFixed(2);
 }
 
+/** The decimals of a currency's minor unit (ISO 4217): 2 for EUR, 0 for JPY, 3 for KWD; 2 for a code Intl does not know. */
+function minorUnits(currency: string): number {
+  let digits = MINOR_UNITS.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    // Currencies are the silos' to send: the memo is bounded, and starts over when full.
+    if (MINOR_UNITS.size >= 256) MINOR_UNITS.clear();
+    MINOR_UNITS.set(currency, digits);
+  }
+  return digits;
+}
+const MINOR_UNITS = new Map<string, number>();
+
+/** The longest store name a summary line repeats; a longer one is cut there with an ellipsis. */
+const SUMMARY_STORE_LENGTH = 80;
+
 function place(store: string | null): string {
-  return store?.trim() ? ` in ${store}` : '';
+  if (store === null) return '';
+  return ` in ${store.length > SUMMARY_STORE_LENGTH ? `${store.slice(0, SUMMARY_STORE_LENGTH - 1)}…` : store}`;
+}
+
+/**
+ * A store's name as one clerk would write it: visible characters only (no directional overrides
+ * or zero-width marks, which could make a summary read other than it is), spaces collapsed and
+ * trimmed, so that `Paris Opéra ` and `Paris Opéra` count as one store; null when nothing is left.
+ */
+function storeName(raw: string | null | undefined): string | null {
+  if (raw === null || raw === undefined) return null;
+  const name = visibleText(raw).replace(/\s+/g, ' ').trim();
+  return name === '' ? null : name;
 }
 
 /** ` on a smartphone (iOS, Safari Mobile)`, leaving out what is unknown. */

@@ -280,6 +280,20 @@ describe('Customer.journeySummary', () => {
     );
   });
 
+  it("says partial, naming the shop, when the products' categories cannot be read; spend and counts stand", async () => {
+    stack.demo.simulators.commerce.setRouteFault('products.list', { kind: 'error', status: 500 });
+    try {
+      const { body } = await stack.query(SUMMARY, { id: `email:${EMAIL}` });
+      const summary = (body.data!.customer as { journeySummary: Record<string, unknown> }).journeySummary;
+      expect(summary).toMatchObject({ purchases: 2, returns: 1, totalSpend: 174.9, partial: true, unavailableSources: ['commerce'] });
+      // The shop order's line is in no category; the store's lines still are.
+      expect(summary.favouriteCategories).toEqual([{ category: 'outerwear', units: 1 }, { category: 'socks', units: 1 }]);
+      expect(body.errors?.map((e) => [e.extensions?.code, e.extensions?.source])).toEqual([['SOURCE_UNAVAILABLE', 'commerce']]);
+    } finally {
+      stack.demo.simulators.commerce.setRouteFault('products.list', null);
+    }
+  });
+
   it('reads each history once when the first page and the summary are asked together', async () => {
     await stack.query(SUMMARY, { id: `email:${EMAIL}` });
     for (const source of ['crm', 'loyalty', 'commerce', 'analytics'] as const) stack.demo.simulators[source].resetStats();

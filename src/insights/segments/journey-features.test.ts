@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeJourney } from '../../journey/summary.js';
 import { JOURNEY_STREAMS, type JourneyStream } from '../../journey/touchpoint.js';
-import { HISTORY, NOW, PRODUCT_CATEGORIES, visit } from './fixtures/history.js';
+import { HISTORY, NOW, onlineOrder, PRODUCT_CATEGORIES, visit } from './fixtures/history.js';
 import { JourneyFeatures, journeyFeatures, type JourneyFeatureOptions } from './journey-features.js';
 
 const options: JourneyFeatureOptions = { now: NOW, streams: JOURNEY_STREAMS, currency: 'EUR', categoryOf: (id) => PRODUCT_CATEGORIES.get(id) ?? null };
@@ -50,6 +50,18 @@ describe('journeyFeatures: the figures', () => {
       daysSinceFirstPurchase: 365n,
       daysSinceLastVisit: 1n,
     });
+  });
+
+  it('counts no purchase and no spend for a voided order, in the whole history and in a window, as the journey summary does', () => {
+    const voided = { ...onlineOrder('v1', 3, 70, 0, []), financialStatus: 'voided' };
+    const withVoided = journeyFeatures([...HISTORY, voided], options);
+    expect([withVoided.purchases, withVoided.totalSpend, withVoided.purchasesInLast(30n), withVoided.spendInLast(30n)]).toEqual([
+      all.purchases,
+      all.totalSpend,
+      all.purchasesInLast(30n),
+      all.spendInLast(30n),
+    ]);
+    expect(summarizeJourney([...HISTORY, voided], { currency: 'EUR' }).purchases).toBe(Number(all.purchases));
   });
 
   it('takes the journey summary’s figures when the caller has them, instead of computing them again', () => {

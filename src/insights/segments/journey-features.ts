@@ -5,8 +5,7 @@
  * methods a rule calls (`journey.purchasesInLast(30)`), which read arrays sorted once here, so
  * that a call costs a binary search or a map lookup, not a pass over the history.
  */
-import type { TouchpointRecord } from '../../journey/touchpoint.js';
-import { JOURNEY_STREAMS, type JourneyStream } from '../../journey/touchpoint.js';
+import { isVoidedOrder, JOURNEY_STREAMS, type JourneyStream, type TouchpointRecord } from '../../journey/touchpoint.js';
 import { assertNever } from '../../../connectors/shared/exhaustive.js';
 import { parseInstant } from '../../../connectors/shared/time.js';
 import { JourneySummaryFold, type JourneyFigures } from '../../journey/summary.js';
@@ -190,6 +189,8 @@ export function journeyFeatures(touchpoints: Iterable<TouchpointRecord>, options
         money.push({ at, thousandths: -Math.round((touchpoint.amount ?? 0) * 1000), currency: currencyOf(touchpoint) });
         break;
       case 'onlineOrder': {
+        // No money moved: no purchase (as the journey summary counts).
+        if (isVoidedOrder(touchpoint)) break;
         const total = touchpoint.amount ?? 0;
         const refunded = touchpoint.refunded ?? 0;
         purchases.push(at);
