@@ -26,7 +26,7 @@
  */
 import type { SiloConnectors } from '../connectors/types.js';
 import type { JourneyPoint, JourneyRead, JourneyWindow } from '../connectors/types.js';
-import { ownFirstLogins } from '../src/graphql/journey-readers.js';
+import { ownFirstLogins, shopIdMatcher, visitOwner } from '../src/graphql/journey-readers.js';
 import { encodeCursor, type CursorSecret } from '../src/journey/cursor.js';
 import { filterKey } from '../src/journey/filter.js';
 import { compareKeys, touchpointKey, type TouchpointKey } from '../src/journey/order.js';
@@ -100,7 +100,9 @@ export async function journeyFloor(connectors: SiloConnectors, person: BenchPers
   add('loyalty.redemptions', redemptions);
   add('commerce.customers', shopCustomers);
   add('commerce.orders', orders);
-  add('analytics.visits', visits);
+  // The person's own visits only, as the gateway keeps them: none logged in as someone else.
+  const loggedInAs = shopIdMatcher(commerceIds, { defaultCountry: 'FR' });
+  add('analytics.visits', visits.filter((visit) => visitOwner(visit, loggedInAs) !== undefined));
   // The customer's own first logins, matched as the gateway matches them (normalized shop ids).
   for (const visitor of visitors) {
     if (visitor === null) continue;

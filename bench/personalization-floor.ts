@@ -42,7 +42,7 @@ import {
   type CompiledSegment,
   type SegmentFeatures,
 } from '../src/insights/segments/index.js';
-import { ownFirstLogins } from '../src/graphql/journey-readers.js';
+import { ownFirstLogins, shopIdMatcher, visitOwner } from '../src/graphql/journey-readers.js';
 import { goldenConsent, profilingAllowed, type ProfilingConsentMode } from '../src/golden/consent.js';
 import { encodeGoldenId } from '../src/identity/golden-id.js';
 import type { NormalizeOptions } from '../src/identity/normalize.js';
@@ -118,7 +118,7 @@ export function personalizationFloor(connectors: SiloConnectors, settings: Perso
       connectors.loyalty.fetchRecords(persons.map((p) => p.loyalty)),
       wantsContacts ? connectors.crm.fetchRecords(persons.map((p) => p.crm)) : Promise.resolve(null),
       wantsVisitors && visitorIds.length > 0 ? connectors.analytics.fetchRecords(visitorIds) : Promise.resolve([]),
-      Promise.all(persons.map((person) => readHistories(connectors, person, streams))),
+      Promise.all(persons.map((person) => readHistories(connectors, person, streams, normalize))),
     ]);
     // fetchRecords answers in the order asked (null for an unknown id).
     const visitorById = new Map(visitorIds.map((id, j) => [id, visitors[j] ?? null] as const));
@@ -209,7 +209,7 @@ export function personalizationFloor(connectors: SiloConnectors, settings: Perso
 }
 
 /** The touchpoints of one person's event histories among `streams` (the record streams are the caller's). */
-async function readHistories(connectors: SiloConnectors, person: BenchPerson, streams: ReadonlySet<JourneyStream>): Promise<TouchpointRecord[]> {
+async function readHistories(connectors: SiloConnectors, person: BenchPerson, streams: ReadonlySet<JourneyStream>, normalize: NormalizeOptions): Promise<TouchpointRecord[]> {
   const loyaltyIds = [person.loyalty];
   const commerceIds = [person.commerce];
   const none = Promise.resolve([]);
@@ -225,6 +225,8 @@ async function readHistories(connectors: SiloConnectors, person: BenchPerson, st
   for (const t of transactions) touchpoints.push(...touchpointsOf('loyalty.transactions', t));
   for (const r of redemptions) touchpoints.push(...touchpointsOf('loyalty.redemptions', r));
   for (const o of orders) touchpoints.push(...touchpointsOf('commerce.orders', o));
-  for (const v of visits) touchpoints.push(...touchpointsOf('analytics.visits', v));
+  // The person's own visits only, as the gateway keeps them: none logged in as someone else.
+  const loggedInAs = shopIdMatcher(commerceIds, normalize);
+  for (const v of visits) if (visitOwner(v, loggedInAs) !== undefined) touchpoints.push(...touchpointsOf('analytics.visits', v));
   return touchpoints;
 }

@@ -384,7 +384,8 @@ export type Customer = {
    * The customer's journey: every touchpoint of every silo record of this customer (store
    * purchases and returns, online orders, visits on the site and in the app on every device,
    * accounts and memberships created, promotions), merged live at request time, newest first, as a
-   * Relay connection. Nothing is copied: each page asks each silo for the touchpoints that can
+   * Relay connection. A shared device's visits logged in as someone else (a family tablet) are
+   * that person's moments and are left out. Nothing is copied: each page asks each silo for the touchpoints that can
    * still be on it, with the product's own paging and time filters.
    *
    * The order is total and stable: `occurredAt` descending, then `source` (crm, loyalty,

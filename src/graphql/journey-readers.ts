@@ -6,7 +6,7 @@
  * request already loads. Every silo call goes through a connector; nothing here builds a URL.
  */
 import { compareEventIds } from '../../connectors/shared/journey-order.js';
-import type { AnalyticsVisitorRecord, JourneyWindow } from '../../connectors/types.js';
+import type { AnalyticsVisitorRecord, JourneyWindow, VisitRecord } from '../../connectors/types.js';
 import { normalizeIdentifier, type NormalizeOptions } from '../identity/normalize.js';
 import type { Source } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
@@ -41,9 +41,9 @@ export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx:
   // empty and ended.
   const unknown = new Set<JourneyStream>();
   for (const stream of JOURNEY_STREAMS) {
-    // A device's first logins are its visits as one of the customer's shop ids: unknown shop
-    // records leave them unknown too.
-    const cause = unknownRecordsCause(customer, STREAM_SOURCE[stream]) ?? (stream === 'analytics.logins' ? unknownRecordsCause(customer, 'commerce') : undefined);
+    // A device's first logins, and whose its logged-in visits are, depend on the customer's shop
+    // ids: unknown shop records leave them unknown too.
+    const cause = unknownRecordsCause(customer, STREAM_SOURCE[stream]) ?? (STREAM_SOURCE[stream] === 'analytics' ? unknownRecordsCause(customer, 'commerce') : undefined);
     if (cause === undefined) continue;
     unknown.add(stream);
     if (plan[stream] !== undefined) readers[stream] = () => Promise.reject(cause);
@@ -53,7 +53,11 @@ export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx:
   if (has('loyalty.transactions')) readers['loyalty.transactions'] = paged('loyalty.transactions', (w) => ctx.loaders.call('loyalty', (signal) => connectors.loyalty.transactionHistory(ids('loyalty'), w, signal)));
   if (has('loyalty.redemptions')) readers['loyalty.redemptions'] = paged('loyalty.redemptions', (w) => ctx.loaders.call('loyalty', (signal) => connectors.loyalty.redemptionHistory(ids('loyalty'), w, signal)));
   if (has('commerce.orders')) readers['commerce.orders'] = paged('commerce.orders', (w) => ctx.loaders.call('commerce', (signal) => connectors.commerce.orderHistory(ids('commerce'), w, signal)));
-  if (has('analytics.visits')) readers['analytics.visits'] = paged('analytics.visits', (w) => ctx.loaders.call('analytics', (signal) => connectors.analytics.visitHistory(ids('analytics'), w, signal)));
+  if (has('analytics.visits')) {
+    // Only the customer's own moments: a visit logged in as someone else (a family tablet) is not.
+    const loggedInAs = shopIdMatcher(ids('commerce'), ctx.services.normalize);
+    readers['analytics.visits'] = ownVisits(loggedInAs, (w) => ctx.loaders.call('analytics', (signal) => connectors.analytics.visitHistory(ids('analytics'), w, signal)));
+  }
   if (has('crm.contacts')) {
     readers['crm.contacts'] = fromRecords(async () => events(await siloRecords(customer, 'crm', ctx)).flatMap((r) => touchpointsOf('crm.contacts', r)));
   }
@@ -76,13 +80,11 @@ export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx:
 }
 
 /**
- * A device's first login as this customer: the earliest of its first visits sent with one of the
- * customer's shop ids, compared normalized as identity resolution compares them (a site that
- * sends the id padded, ` 7010010357660`, is the same login), with `userId` the shop id as the
- * customer's records hold it (the journey's cursor tells logins apart by it, records.ts). A
- * shared device's logins as someone else are not this customer's moments.
+ * A function telling which of the customer's shop ids (as their records hold them) a login id
+ * sent with a visit is, compared normalized as identity resolution compares them (a site that
+ * sends the id padded, ` 7010010357660`, is the same login): undefined for someone else's id.
  */
-export function ownFirstLogins(visitor: AnalyticsVisitorRecord, shopIds: readonly string[], normalize: NormalizeOptions): AnalyticsVisitorRecord['firstLogins'] {
+export function shopIdMatcher(shopIds: readonly string[], normalize: NormalizeOptions): (userId: string) => string | undefined {
   const normalized = (userId: string) => {
     const result = normalizeIdentifier({ type: 'commerce', value: userId }, normalize);
     return result.ok ? result.identifier.value : null;
@@ -93,10 +95,59 @@ export function ownFirstLogins(visitor: AnalyticsVisitorRecord, shopIds: readonl
     const key = normalized(id);
     if (key !== null && !own.has(key)) own.set(key, id);
   }
+  return (userId) => {
+    const key = normalized(userId);
+    return key === null ? undefined : own.get(key);
+  };
+}
+
+/**
+ * Whose a visit is: `null` for an anonymous one (no login id), the customer's own shop id it was
+ * logged in as, or `undefined` when it was logged in as anyone else: a shared device's visits
+ * as another person (a family tablet) are that person's moments, not this customer's (nor
+ * their pages viewed, which would tell one household member's browsing to another's
+ * personalization).
+ */
+export function visitOwner(visit: Pick<VisitRecord, 'userId'>, loggedInAs: (userId: string) => string | undefined): string | null | undefined {
+  return visit.userId === null || visit.userId === undefined || visit.userId.trim() === '' ? null : loggedInAs(visit.userId);
+}
+
+/**
+ * The visits stream of the customer's own visits ({@link visitOwner}): a logged-in visit's
+ * touchpoints carry the shop id it was made as (`loggedInAs`, for the cursor, records.ts); one
+ * logged in as someone else gives none, and the read says how far it went (`last`) all the same.
+ */
+function ownVisits(
+  loggedInAs: (userId: string) => string | undefined,
+  read: (window: JourneyWindow & StreamPushdowns['analytics.visits']) => Promise<{ items: Array<StreamEvents['analytics.visits']>; exhausted: boolean }>,
+): JourneyReader<'analytics.visits'> {
+  return (window) =>
+    read(window).then((answer) => {
+      const touchpoints: TouchpointRecord[] = [];
+      for (const visit of answer.items) {
+        const owner = visitOwner(visit, loggedInAs);
+        if (owner === undefined) continue;
+        for (const touchpoint of touchpointsOf('analytics.visits', visit)) {
+          if (owner !== null) touchpoint.loggedInAs = owner;
+          touchpoints.push(touchpoint);
+        }
+      }
+      const last = answer.items.at(-1);
+      return last === undefined ? { touchpoints, exhausted: answer.exhausted } : { touchpoints, exhausted: answer.exhausted, last: { at: Date.parse(last.endedAt), id: last.id } };
+    });
+}
+
+/**
+ * A device's first login as this customer: the earliest of its first visits sent with one of the
+ * customer's shop ids ({@link shopIdMatcher}), with `userId` the shop id as the customer's
+ * records hold it (the journey's cursor tells logins apart by it, records.ts). A shared device's
+ * logins as someone else are not this customer's moments.
+ */
+export function ownFirstLogins(visitor: AnalyticsVisitorRecord, shopIds: readonly string[], normalize: NormalizeOptions): AnalyticsVisitorRecord['firstLogins'] {
+  const loggedInAs = shopIdMatcher(shopIds, normalize);
   const first = new Map<string, AnalyticsVisitorRecord['firstLogins'][number]>();
   for (const login of visitor.firstLogins) {
-    const userId = normalized(login.userId);
-    const shopId = userId === null ? undefined : own.get(userId);
+    const shopId = loggedInAs(login.userId);
     if (shopId === undefined) continue;
     const known = first.get(shopId);
     const at = Date.parse(login.at);
@@ -108,7 +159,7 @@ export function ownFirstLogins(visitor: AnalyticsVisitorRecord, shopIds: readonl
 }
 
 /** A stream the silo pages: each read is one connector call (a few when ties at a page's edge need it). */
-function paged<S extends 'loyalty.transactions' | 'loyalty.redemptions' | 'commerce.orders' | 'analytics.visits'>(
+function paged<S extends 'loyalty.transactions' | 'loyalty.redemptions' | 'commerce.orders'>(
   stream: S,
   read: (window: JourneyWindow & StreamPushdowns[S]) => Promise<{ items: Array<StreamEvents[S]>; exhausted: boolean }>,
 ): JourneyReader<S> {

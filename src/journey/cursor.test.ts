@@ -126,8 +126,8 @@ describe('the journey cursor', () => {
     const text = encodeCursor(state, SECRET);
     expect(decodeCursor(text, SCOPE)).toEqual(state);
     const payload = JSON.parse(Buffer.from(text.split('.')[0]!, 'base64url').toString('utf8'));
-    // 6 characters a record; the analytics records unknown; the given key is the edge's.
-    expect(payload.r.map((digests: string | null) => digests?.length ?? null)).toEqual([6, 12, 0, null]);
+    // 6 characters a record; the analytics records (and the shop ids they matched) unknown; the given key is the edge's.
+    expect(payload.r.map((digests: string | null) => digests?.length ?? null)).toEqual([6, 12, 0, null, null]);
     expect(payload.k).toHaveLength(2);
     expect(payload.b).toEqual({ lm: [[-1, expect.any(String)]], lt: [[0, expect.any(String)]] });
   });

@@ -14,8 +14,9 @@
  * the benchmark's journey question, where version 2 takes some 500).
  *
  * Two optional parts say which records the positions stand for (records.ts): `r`, the digests
- * of the customer's record ids in each silo (`[crm, loyalty, commerce, analytics]`, each a
- * string of 6-character base64url digests, or null when that silo's records were unknown), and
+ * of the customer's record ids for each basis (`[crm, loyalty, commerce, analytics, the shop ids
+ * the analytics streams matched]`, each a string of 6-character base64url digests, or null when
+ * those records were unknown), and
  * `b`, what a stream whose silo's records grew gave already: `{"<stream>":[[<index in k, or -1
  * for all>,"<digests>"(,"<shop digests>" for the first logins)],…]}`. A cursor without them (made before they existed) is read as before.
  */
@@ -25,7 +26,7 @@ import type { JourneyPoint } from '../../connectors/types.js';
 import type { Source } from '../generated/graphql.js';
 import { badUserInput } from '../shared/errors.js';
 import type { TouchpointKey } from './order.js';
-import type { AlreadyGiven, RecordDigests, StreamsGiven } from './records.js';
+import { RECORD_BASES, type AlreadyGiven, type RecordBasis, type RecordDigests, type StreamsGiven } from './records.js';
 import { JOURNEY_STREAMS, type JourneyStream } from './touchpoint.js';
 
 /**
@@ -224,15 +225,12 @@ export function decodeCursor(
 }
 
 function recordsOf(wire: ReadonlyArray<string | null>): RecordDigests {
-  const records: { [S in Source]?: readonly number[] } = {};
+  const records: { [B in RecordBasis]?: readonly number[] } = {};
   wire.forEach((text, i) => {
-    if (text !== null) records[RECORD_SOURCES[i]!] = digestsOf(text);
+    if (text !== null) records[RECORD_BASES[i]!] = digestsOf(text);
   });
   return records;
 }
-
-/** The silos of the wire's `r`, in its order. */
-const RECORD_SOURCES: readonly Source[] = ['crm', 'loyalty', 'commerce', 'analytics'];
 /** A string of digests: 6 base64url characters each (4 bytes, big-endian). */
 const DIGESTS = /^(?:[A-Za-z0-9_-]{6})*$/;
 
@@ -259,8 +257,8 @@ function digestsOf(text: string): number[] {
 function recordsWire(records: RecordDigests): Array<string | null> {
   let wire = RECORDS_WIRE.get(records);
   if (wire === undefined) {
-    wire = RECORD_SOURCES.map((source) => {
-      const digests = records[source];
+    wire = RECORD_BASES.map((basis) => {
+      const digests = records[basis];
       return digests === undefined ? null : digestsText(digests);
     });
     RECORDS_WIRE.set(records, wire);
@@ -301,7 +299,7 @@ function parseWire(payload: string): Wire | 'outdated' | null {
     ([code, point]) => Object.hasOwn(wire.p!, code) && wire.p![code] !== -1 && Array.isArray(point) && point.length === 2 && Number.isSafeInteger(point[0]) && typeof point[1] === 'string',
   );
   const recordsOk =
-    wire.r === undefined || (Array.isArray(wire.r) && wire.r.length === RECORD_SOURCES.length && wire.r.every((text) => text === null || (typeof text === 'string' && DIGESTS.test(text))));
+    wire.r === undefined || (Array.isArray(wire.r) && wire.r.length === RECORD_BASES.length && wire.r.every((text) => text === null || (typeof text === 'string' && DIGESTS.test(text))));
   const givenOk =
     wire.b === undefined ||
     (isPlainRecord(wire.b) &&

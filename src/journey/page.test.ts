@@ -917,8 +917,8 @@ describe('a journey page when the records known in a silo change between pages',
         const event = `${t.source} ${t.sourceId}`;
         if (!owner.has(event)) owner.set(event, random() < 0.5 ? 0 : 1);
         const assigned = { ...t, recordId: RECORDS[t.source][owner.get(event)!]! };
-        // A device's first login is as one of the two shop records.
-        if (t.kind === 'deviceFirstLogin') assigned.loggedInAs = RECORDS.commerce[random() < 0.5 ? 0 : 1]!;
+        // A device's first login is as one of the two shop records; a visit may be, or anonymous.
+        if (t.kind === 'deviceFirstLogin' || (t.source === 'analytics' && random() < 0.5)) assigned.loggedInAs = RECORDS.commerce[random() < 0.5 ? 0 : 1]!;
         return assigned;
       };
       const history = Object.fromEntries(
@@ -941,8 +941,8 @@ describe('a journey page when the records known in a silo change between pages',
         for (const [name, list] of Object.entries(history) as Array<[JourneyStream, TouchpointRecord[]]>) {
           const source = STREAM_SOURCE[name];
           const ids = known[source];
-          // First logins need the shop records they were made as, as the gateway's reader does.
-          const shops = name === 'analytics.logins' ? known.commerce : RECORDS.commerce;
+          // Analytics touchpoints need the shop records they were made as, as the gateway's readers do.
+          const shops = source === 'analytics' ? known.commerce : RECORDS.commerce;
           const visible = (t: TouchpointRecord) => ids!.includes(t.recordId) && (t.loggedInAs === undefined || shops!.includes(t.loggedInAs));
           const stream = new MemoryStream(ids === undefined || shops === undefined ? [] : list.filter(visible));
           if (ids === undefined || shops === undefined || reconciled.failing.includes(name)) stream.fail = new SourceError('SOURCE_UNAVAILABLE', source, `${source} records unknown.`);

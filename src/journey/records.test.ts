@@ -31,8 +31,8 @@ describe('record digests', () => {
     expect(recordDigest('0b1e0000-0000-4000-8000-00000000b001')).not.toBe(recordDigest('0b1e0000-0000-4000-8000-00000000b002'));
   });
 
-  it('keep a silo absent (records unknown) apart from one with none', () => {
-    expect(recordDigests({ loyalty: ['m1'], commerce: [] })).toEqual({ loyalty: [M1], commerce: [] });
+  it('keep a silo absent (records unknown) apart from one with none, the shop ids also as what the analytics streams match', () => {
+    expect(recordDigests({ loyalty: ['m1'], commerce: [] })).toEqual({ loyalty: [M1], commerce: [], analyticsShops: [] });
   });
 });
 
@@ -115,29 +115,42 @@ describe('what a stream gave already', () => {
   });
 });
 
-describe('a device’s first logins when the shop records grow', () => {
-  it('read from the newest again, skipping only the logins of a device and a shop id both known before', () => {
+describe('the analytics streams when the shop records grow', () => {
+  it("read from the newest again, skipping a logged-in touchpoint only if its device and shop id were both known, an anonymous visit if its device was", () => {
     const s1 = recordDigest('s1');
     const v1 = recordDigest('v1');
     const after: JourneyCursorState = {
       goldenId: 'cus_x',
       filterKey: '[]',
-      positions: { 'analytics.logins': { kind: 'waiting', key: EDGE, next: { at: 0, id: '1' } }, 'analytics.visits': { kind: 'after', key: EDGE } },
-      records: { analytics: [v1], commerce: [s1] },
+      positions: {
+        'analytics.logins': { kind: 'waiting', key: EDGE, next: { at: 0, id: '1' } },
+        'analytics.visits': { kind: 'after', key: EDGE },
+        'commerce.orders': { kind: 'after', key: EDGE },
+      },
+      records: { analytics: [v1], commerce: [s1], analyticsShops: [s1] },
     };
-    const reconciled = reconcileRecords(after, { analytics: [v1], commerce: [s1, recordDigest('s2')] }, true);
-    // The visits read the same visitors: they keep their place.
-    expect(reconciled.positions).toEqual({ 'analytics.visits': { kind: 'after', key: EDGE } });
-    const given = reconciled.given['analytics.logins']!;
-    expect(given).toEqual([{ records: [v1], loggedInAs: [s1], through: EDGE }]);
+    const reconciled = reconcileRecords(after, recordDigests({ analytics: ['v1'], commerce: ['s1', 's2'] }), true);
+    expect(reconciled.positions).toEqual({});
+    const entry = { records: [v1], loggedInAs: [s1], through: EDGE };
+    expect(reconciled.given).toEqual({ 'commerce.orders': [{ records: [s1], through: EDGE }], 'analytics.visits': [entry], 'analytics.logins': [entry] });
     const later = key('2026-06-01T00:00:00.000Z', 'x');
-    expect(wasGiven(given, { recordId: 'v1', loggedInAs: 's1' }, later)).toBe(true);
-    expect(wasGiven(given, { recordId: 'v1', loggedInAs: 's2' }, later)).toBe(false);
+    expect(wasGiven([entry], { recordId: 'v1', loggedInAs: 's1' }, later)).toBe(true);
+    expect(wasGiven([entry], { recordId: 'v1', loggedInAs: 's2' }, later)).toBe(false);
+    expect(wasGiven([entry], { recordId: 'v1' }, later)).toBe(true);
   });
 
-  it('fail, keeping their place, when a shop record is missing while the resolution is incomplete', () => {
-    const after: JourneyCursorState = { ...cursor({ analytics: [1], commerce: [2, 3] }), positions: { 'analytics.logins': { kind: 'after', key: EDGE } } };
-    expect(reconcileRecords(after, { analytics: [1], commerce: [2] }, false).failing).toEqual(['commerce.customers', 'commerce.orders', 'analytics.logins']);
+  it('fail, keeping their place and the shop ids they stand for, when a shop record is missing while the resolution is incomplete', () => {
+    const after: JourneyCursorState = { ...cursor({ analytics: [1], commerce: [2, 3], analyticsShops: [2, 3] }), positions: { 'analytics.logins': { kind: 'after', key: EDGE } } };
+    const reconciled = reconcileRecords(after, { analytics: [1], commerce: [2], analyticsShops: [2] }, false);
+    expect(reconciled.failing).toEqual(['commerce.customers', 'commerce.orders', 'analytics.visits', 'analytics.logins']);
+    expect(reconciled.records).toEqual({ analytics: [1], commerce: [2, 3], analyticsShops: [2, 3] });
+  });
+
+  it('keep the analytics bases of the cursor when only the analytics streams fail, while the shop streams go on with the records known now', () => {
+    const after: JourneyCursorState = { ...cursor({ analytics: [1, 4], commerce: [2], analyticsShops: [2] }), positions: { 'analytics.visits': { kind: 'after', key: EDGE } } };
+    const reconciled = reconcileRecords(after, { analytics: [1], commerce: [2, 3], analyticsShops: [2, 3] }, false);
+    expect(reconciled.failing).toEqual(['analytics.visits', 'analytics.logins']);
+    expect(reconciled.records).toEqual({ analytics: [1, 4], commerce: [2, 3], analyticsShops: [2] });
   });
 });
 

@@ -14,8 +14,9 @@
  *   silo failed while the customer was resolved): the missing record may be linked only through
  *   the silo that failed, so the silo's streams fail with that failure and keep their positions
  *   (and the cursor keeps the records it knew) until the record is found again;
- * - a device's first logins are the visitor's first visits as one of the customer's shop ids:
- *   that stream follows the shop's records as well as the analytics ones;
+ * - a device's first logins are the visitor's first visits as one of the customer's shop ids,
+ *   and its logged-in visits are the customer's only as one of them: the analytics streams
+ *   follow the shop's records as well as the analytics ones;
  * - shrunk with the resolution complete: the record is no longer the customer's; the streams go
  *   on with the records known now.
  *
@@ -29,19 +30,32 @@ import { compareKeys, SOURCE_ORDER, type TouchpointKey } from './order.js';
 import { JOURNEY_STREAMS, STREAM_SOURCE, type JourneyStream, type TouchpointRecord } from './touchpoint.js';
 
 /**
- * The digests ({@link recordDigest}) of the customer's record ids in each silo, as a page knew
- * them; a silo absent: its records were unknown (it, or a silo linking to it, failed during the
- * resolution).
+ * What a stream's position stands for: the records of its silo, and for the analytics streams
+ * the shop's records too (`analyticsShops`: the shop ids their logins and logged-in visits were
+ * matched against). The analytics streams keep a shop basis of their own, apart from the shop's
+ * streams, because the two can fare differently on one page (one group failing, the other
+ * going on).
  */
-export type RecordDigests = { readonly [S in Source]?: readonly number[] };
+export type RecordBasis = Source | 'analyticsShops';
+
+/** Every basis, in the cursor's order. */
+export const RECORD_BASES: readonly RecordBasis[] = ['crm', 'loyalty', 'commerce', 'analytics', 'analyticsShops'];
+
+/**
+ * The digests ({@link recordDigest}) of the customer's record ids for each basis, as a page knew
+ * them; a basis absent: its records were unknown (its silo, or a silo linking to it, failed
+ * during the resolution).
+ */
+export type RecordDigests = { readonly [B in RecordBasis]?: readonly number[] };
 
 /**
  * What a stream gave before its silo's records grew: the touchpoints of the records `records`
  * (digests) up to `through` (included, in journey order), or all of them when `through` is null
- * (the stream had ended for them). The stream, read from the newest again, skips those. A
- * device's first logins depend on the shop records too (a login counts as one of the customer's
- * shop ids): for them `loggedInAs` holds the shop records' digests known then, and a login was
- * given only if both its device and the shop id it logged in as were known.
+ * (the stream had ended for them). The stream, read from the newest again, skips those. The
+ * analytics streams depend on the shop records too (a first login, or a logged-in visit, is the
+ * customer's only as one of their shop ids): for them `loggedInAs` holds the shop records'
+ * digests known then, and a logged-in touchpoint was given only if both its device and the shop
+ * id it was made as were known (an anonymous visit, if its device was).
  */
 export interface AlreadyGiven {
   records: readonly number[];
@@ -66,13 +80,17 @@ export function recordDigest(id: string): number {
   return hash >>> 0;
 }
 
-/** The digests of each silo's record ids; a silo absent from `idsBySource` stays absent (unknown). */
+/**
+ * The digests of each silo's record ids known now; a silo absent from `idsBySource` stays absent
+ * (unknown). The analytics streams' shop basis is the shop's records.
+ */
 export function recordDigests(idsBySource: { readonly [S in Source]?: readonly string[] }): RecordDigests {
-  const digests: { [S in Source]?: number[] } = {};
+  const digests: { [B in RecordBasis]?: number[] } = {};
   for (const source of SOURCE_ORDER) {
     const ids = idsBySource[source];
     if (ids !== undefined) digests[source] = ids.map(recordDigest);
   }
+  if (digests.commerce !== undefined) digests.analyticsShops = digests.commerce;
   return digests;
 }
 
@@ -91,15 +109,14 @@ export interface ReconciledPositions {
   records: RecordDigests;
 }
 
-/** How a silo's records known now compare with a cursor's. */
+/** How a basis's records known now compare with a cursor's. */
 type RecordChange = 'same' | 'grown' | 'shrunk';
 
-/** The silos whose records a stream reads: its own, and the shop's for the first logins (logins as the customer's shop ids). */
-function recordSourcesOf(stream: JourneyStream): readonly Source[] {
-  return stream === 'analytics.logins' ? LOGIN_SOURCES : SOURCE_OF[STREAM_SOURCE[stream]];
+/** The bases a stream's position stands for (see {@link RecordBasis}). */
+function basesOf(stream: JourneyStream): readonly RecordBasis[] {
+  return BASES_OF_SOURCE[STREAM_SOURCE[stream]];
 }
-const LOGIN_SOURCES: readonly Source[] = ['analytics', 'commerce'];
-const SOURCE_OF: Readonly<Record<Source, readonly Source[]>> = { crm: ['crm'], loyalty: ['loyalty'], commerce: ['commerce'], analytics: ['analytics'] };
+const BASES_OF_SOURCE: Readonly<Record<Source, readonly RecordBasis[]>> = { crm: ['crm'], loyalty: ['loyalty'], commerce: ['commerce'], analytics: ['analytics', 'analyticsShops'] };
 
 /**
  * Compares the records a page knows (`now`) with those its cursor was made for (see the module's
@@ -114,39 +131,39 @@ export function reconcileRecords(after: JourneyCursorState | undefined, now: Rec
   const before = after.records;
   // Copied on the first change only: the usual page changes nothing. Object.assign, not a
   // literal beginning with a spread (a hidden class each time on Node 20: docs/hidden-classes.md).
-  let records: { -readonly [S in Source]?: readonly number[] } | undefined;
-  let changes: { [S in Source]?: RecordChange } | undefined;
-  for (const source of SOURCE_ORDER) {
-    const then = before?.[source];
-    const current = now[source];
+  let records: { -readonly [B in RecordBasis]?: readonly number[] } | undefined;
+  let changes: { [B in RecordBasis]?: RecordChange } | undefined;
+  for (const basis of RECORD_BASES) {
+    const then = before?.[basis];
+    const current = now[basis];
     if (current === undefined) {
-      if (then !== undefined) (records ??= copyOf(now))[source] = then;
+      if (then !== undefined) (records ??= copyOf(now))[basis] = then;
       continue;
     }
     if (then === undefined) continue;
-    if (!resolutionComplete && then.some((digest) => !current.includes(digest))) {
-      (changes ??= {})[source] = 'shrunk';
-      (records ??= copyOf(now))[source] = then;
-    } else if (current.some((digest) => !then.includes(digest))) (changes ??= {})[source] = 'grown';
+    if (!resolutionComplete && then.some((digest) => !current.includes(digest))) (changes ??= {})[basis] = 'shrunk';
+    else if (current.some((digest) => !then.includes(digest))) (changes ??= {})[basis] = 'grown';
   }
   if (changes === undefined) return { positions: after.positions, given: after.given ?? NOTHING_GIVEN, failing: [], records: records ?? now };
   let given: { -readonly [S in JourneyStream]?: readonly AlreadyGiven[] } | undefined;
   let positions: { -readonly [S in JourneyStream]?: StreamPositions[S] } | undefined;
   const failing: JourneyStream[] = [];
   for (const stream of JOURNEY_STREAMS) {
-    const sources = recordSourcesOf(stream);
-    if (sources.some((source) => changes![source] === 'shrunk')) {
+    const bases = basesOf(stream);
+    if (bases.some((basis) => changes![basis] === 'shrunk')) {
       failing.push(stream);
+      // Its positions stand for the records known then: so does the cursor, for all its bases.
+      for (const basis of bases) if (before![basis] !== undefined) (records ??= copyOf(now))[basis] = before![basis];
       continue;
     }
     const position = after.positions[stream];
-    if (position === undefined || !sources.some((source) => changes![source] === 'grown')) continue;
+    if (position === undefined || !bases.some((basis) => changes![basis] === 'grown')) continue;
     positions ??= Object.assign({}, after.positions);
     given ??= Object.assign({}, after.given);
     // At its end, the stream gave every touchpoint of those records (the page that ended it may
     // have gone past every other stream's key, so no key of the cursor bounds them).
     const entry: AlreadyGiven = { records: before![STREAM_SOURCE[stream]] ?? [], through: position.kind === 'end' ? null : position.key };
-    if (stream === 'analytics.logins') entry.loggedInAs = before!.commerce ?? [];
+    if (STREAM_SOURCE[stream] === 'analytics') entry.loggedInAs = before!.analyticsShops ?? [];
     given[stream] = [...(given[stream] ?? []), entry];
     delete positions[stream];
   }
@@ -155,7 +172,7 @@ export function reconcileRecords(after: JourneyCursorState | undefined, now: Rec
 
 const NOTHING_GIVEN: StreamsGiven = Object.freeze({});
 
-function copyOf(digests: RecordDigests): { -readonly [S in Source]?: readonly number[] } {
+function copyOf(digests: RecordDigests): { -readonly [B in RecordBasis]?: readonly number[] } {
   return Object.assign({}, digests);
 }
 
@@ -182,7 +199,8 @@ export function wasGiven(given: readonly AlreadyGiven[], touchpoint: Pick<Touchp
     if (entry.through !== null && compareKeys(key, entry.through) > 0) continue;
     digest ??= recordDigest(touchpoint.recordId);
     if (!entry.records.includes(digest)) continue;
-    if (entry.loggedInAs === undefined || (touchpoint.loggedInAs !== undefined && entry.loggedInAs.includes(recordDigest(touchpoint.loggedInAs)))) return true;
+    // An anonymous visit is the device's alone; a logged-in one needs its shop id known then too.
+    if (entry.loggedInAs === undefined || touchpoint.loggedInAs === undefined || entry.loggedInAs.includes(recordDigest(touchpoint.loggedInAs))) return true;
   }
   return false;
 }

@@ -26,9 +26,9 @@ export type TouchpointRecord = Omit<Touchpoint, '__typename' | 'items'> & {
    */
   refunded?: number;
   /**
-   * Not in the schema: the customer's shop record id a device's first login was made as
-   * (`deviceFirstLogin` only), so that the journey's cursor can tell which logins it gave when
-   * the shop records known change between pages (records.ts). Absent on every other kind.
+   * Not in the schema: the customer's shop record id a device's first login, or a logged-in
+   * visit, was made as, so that the journey's cursor can tell which it gave when the shop
+   * records known change between pages (records.ts). Absent on every other touchpoint.
    */
   loggedInAs?: string;
 };

@@ -139,6 +139,19 @@ function withMarc(edit: PopulationEdit): void {
   edit.person([contact, byEmail, byPhone]);
   withNina(edit);
   withAnneAndBob(edit);
+  withFamilyTablet(edit);
+}
+
+const ALICE_EMAIL = 'alice.family-tablet@example.com';
+
+/** Alice's tablet, on which her partner Bob once logged in to the shop as himself. */
+function withFamilyTablet(edit: PopulationEdit): void {
+  const alice = edit.shopCustomer({ id: 884001, email: ALICE_EMAIL, first_name: 'Alice', last_name: 'Six' });
+  const bob = edit.shopCustomer({ id: 884002, email: 'bob.family-tablet@example.com', first_name: 'Bob', last_name: 'Six' });
+  // 2025-06-01 to 06-03 as Alice, 06-04 as Bob (the helper's days follow its creation date).
+  const tablet = edit.visitor('dddd000000000001', ['884001', '884001', '884001', '884002']);
+  edit.person([alice, tablet]);
+  edit.person([bob]);
 }
 
 const NINA_EMAIL = 'nina.two-shops@example.com';
@@ -455,6 +468,18 @@ describe('Customer.journey', () => {
 
   it('goes on from a page served while the loyalty program was down during resolution, once it is back', async () => {
     await pagesOnAfterResolvingWithout('loyalty', 4);
+  });
+
+  it("leaves out a shared device's visits logged in as someone else: they are that person's moments, not this customer's", async () => {
+    const { body } = await stack.query(
+      `query ($id: ID!) { customer(id: $id) { journey(first: 100) { edges { node { kind occurredAt device { visitorId } } } } journeySummary { devices { device { visitorId } visits } } } }`,
+      { id: `email:${ALICE_EMAIL}` },
+    );
+    expect(body.errors).toBeUndefined();
+    const customer = body.data!.customer as { journey: { edges: Array<{ node: { kind: string; occurredAt: string } }> }; journeySummary: { devices: unknown[] } };
+    const visits = customer.journey.edges.map((e) => e.node).filter((n) => n.kind === 'webVisit');
+    expect(visits.map((n) => n.occurredAt.slice(0, 10))).toEqual(['2025-06-03', '2025-06-02', '2025-06-01']);
+    expect(customer.journeySummary.devices).toEqual([{ device: { visitorId: 'dddd000000000001' }, visits: 3 }]);
   });
 
   describe('of a customer whose records in one silo change between pages', () => {
