@@ -30,7 +30,7 @@ import { ownFirstLogins, shopIdMatcher, visitOwner } from '../src/graphql/journe
 import { encodeCursor, type CursorSecret } from '../src/journey/cursor.js';
 import { filterKey } from '../src/journey/filter.js';
 import { compareKeys, touchpointKey, type TouchpointKey } from '../src/journey/order.js';
-import { JourneySummaryFold } from '../src/journey/summary.js';
+import { JourneySummaryFold, shopCurrencyOf } from '../src/journey/summary.js';
 import type { JourneyStream, StreamEvents, TouchpointRecord } from '../src/journey/touchpoint.js';
 import { touchpointsOf } from '../src/journey/touchpoints.js';
 import type { BenchPerson } from './shared.js';
@@ -109,7 +109,7 @@ export async function journeyFloor(connectors: SiloConnectors, person: BenchPers
     for (const login of ownFirstLogins(visitor, commerceIds, { defaultCountry: 'FR' })) touchpoints.push(...touchpointsOf('analytics.logins', { visitor, login }));
   }
 
-  const fold = new JourneySummaryFold({ currency: shopCustomers[0]?.currency ?? null });
+  const fold = new JourneySummaryFold({ currency: shopCurrencyOf(touchpoints, shopCustomers[0]?.currency ?? null) });
   const keyed = touchpoints.map((node) => {
     fold.add(node);
     return { key: touchpointKey(node), node };

@@ -23,6 +23,7 @@
  * whose profiling consent withholds personalization answers null figures, as the gateway does
  * (with CONSENT_REQUIRED errors beside them, which the floor does not write).
  */
+import { shopCurrencyOf } from '../src/journey/summary.js';
 import type { CrmContactRecord, CrmSubscriptionStatusRecord, SiloConnectors } from '../connectors/types.js';
 import type { ClvModel } from '../src/insights/clv/model-file.js';
 import { clvPAlive, clvValue, customerClv, type ClvValuation } from '../src/insights/customer-clv.js';
@@ -167,7 +168,7 @@ export function personalizationFloor(connectors: SiloConnectors, settings: Perso
       const id = encodeGoldenId({ source: 'crm', id: person.crm });
       if (!profilingAllowed(profiling, settings.profilingConsent)) return { id, lifecycle: null, clv: null, segments: null };
       const touchpoints = touchpointsByPerson[i]!;
-      const currency = shopCustomers[i]?.currency ?? null;
+      const currency = shopCurrencyOf(touchpoints, shopCustomers[i]?.currency ?? null);
       const history = purchaseHistory(touchpoints, { currency, timeZone: settings.timeZone });
       const clv = customerClv(settings.model, bgNbdInputs(history, now), history.currency, settings.valuation);
       const pAlive = clvPAlive(clv);

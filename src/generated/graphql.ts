@@ -734,8 +734,9 @@ export type JourneySummary = {
   /** Per channel with at least one touchpoint: how many and the last one's time. */
   channels: Array<ChannelActivity>;
   /**
-   * ISO 4217 currency of `totalSpend`: the shop's; when it is not known, the currency most
-   * purchases, returns and orders were in. Null when there are none.
+   * ISO 4217 currency of `totalSpend`: the shop's, that of the customer's online orders (Shopify
+   * orders are in the shop's currency), else their shop account's; when it is not known, the
+   * currency most purchases, returns and orders were in. Null when there are none.
    */
   currency?: Maybe<Scalars['String']['output']>;
   /** The devices seen, most recently used first. */

@@ -5,6 +5,7 @@
  * (src/insights) computing the figures. A silo that fails makes the figures partial, with one
  * error naming it; without a lifetime-value model `clv` is null with an error saying how to fit one.
  */
+import { shopCurrencyOf } from '../journey/summary.js';
 import { GraphQLError } from 'graphql';
 import type { ClvResolvers, CustomerResolvers } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
@@ -92,7 +93,7 @@ export function purchasesOf(customer: CustomerParent, ctx: RequestContext, strea
 
 async function readPurchases(customer: CustomerParent, ctx: RequestContext, streams: readonly JourneyStream[]): Promise<PurchaseRead> {
   const [{ touchpoints, failures }, currency] = await Promise.all([settledHistories(wholeHistories(customer, ctx, streams)), shopCurrency(customer, ctx)]);
-  return { history: purchaseHistory(touchpoints, { currency, timeZone: ctx.services.insights.timeZone }), failures };
+  return { history: purchaseHistory(touchpoints, { currency: shopCurrencyOf(touchpoints, currency), timeZone: ctx.services.insights.timeZone }), failures };
 }
 
 /**

@@ -12,7 +12,7 @@ import { filterKey, parseJourneyArgs, planJourney } from '../journey/filter.js';
 import { readJourneyPage, readJourneyPageInMemory, type JourneyReader, type JourneyReaders } from '../journey/page.js';
 import { reconcileRecords, recordDigests, recordsWithin, sharesRecord, type RecordDigests } from '../journey/records.js';
 import { JOURNEY_STREAMS, STREAM_SOURCE, type JourneyStream } from '../journey/touchpoint.js';
-import { JourneySummaryFold, type JourneyFigures } from '../journey/summary.js';
+import { JourneySummaryFold, shopCurrencyOf, type JourneyFigures } from '../journey/summary.js';
 import { SourceError } from '../shared/errors.js';
 import type { Source } from '../generated/graphql.js';
 import { SOURCES, type RequestContext } from './context.js';
@@ -71,8 +71,8 @@ export async function journeyFigures(customer: CustomerParent, ctx: RequestConte
   const histories = wholeHistories(customer, ctx);
   // Shop lines name their product; its category is fetched before the fold counts it.
   const categories = new Map<string, string | null>();
-  const fold = new JourneySummaryFold({ currency: await shopCurrency(customer, ctx), categoryOf: (id) => categories.get(id) ?? null });
-  const { touchpoints, failures } = await settledHistories(histories);
+  const [{ touchpoints, failures }, recordCurrency] = await Promise.all([settledHistories(histories), shopCurrency(customer, ctx)]);
+  const fold = new JourneySummaryFold({ currency: shopCurrencyOf(touchpoints, recordCurrency), categoryOf: (id) => categories.get(id) ?? null });
   // For every history at once: the categories loader's one call waits for the request's reads anyway (PendingReads).
   // A product read that failed leaves those lines in no category: the figures are partial.
   const categoryFailure = withCategories ? await loadCategories(touchpoints, categories, ctx) : undefined;

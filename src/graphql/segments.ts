@@ -5,6 +5,7 @@
  * rule calls the loyalty program alone. A silo that fails leaves its features unknown: a rule
  * they decide is unknown, and the silo's error is reported once.
  */
+import { shopCurrencyOf } from '../journey/summary.js';
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { CustomerResolvers, QueryResolvers, Source } from '../generated/graphql.js';
 import type { CustomerParent } from '../identity/resolved-customer.js';
@@ -122,7 +123,7 @@ async function featuresFor(customer: CustomerParent, needs: SegmentNeeds, ctx: R
     built.journey = journeyFeatures(touchpoints, {
       now,
       streams: readStreams,
-      currency,
+      currency: shopCurrencyOf(touchpoints, currency),
       ...(needs.productCategories && categoryFailure === undefined ? { categoryOf: (id: string) => categories.get(id) ?? null } : {}),
     });
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PurchaseLineRecord } from '../../connectors/types.js';
 import type { Device } from '../generated/graphql.js';
-import { JourneySummaryFold, preferredChannel, summarizeJourney, type JourneySummaryOptions } from './summary.js';
+import { JourneySummaryFold, preferredChannel, shopCurrencyOf, summarizeJourney, type JourneySummaryOptions } from './summary.js';
 import type { TouchpointRecord } from './touchpoint.js';
 import { storeLine, tp } from './fixtures/touchpoint.js';
 
@@ -140,6 +140,14 @@ describe('summarizeJourney: edge cases', () => {
       favouriteCategories: [],
       favouriteStore: null,
     });
+  });
+
+  it("takes the shop's currency from the orders (Shopify's Order.currency), not the account's last payment; the account's without orders", () => {
+    const orders = [onlineOrder('1', '2026-01-01T00:00:00.000Z', 100, 0, []), onlineOrder('2', '2026-02-01T00:00:00.000Z', 100, 0, []), onlineOrder('3', '2026-03-01T00:00:00.000Z', 5, 0, [], 'usd')];
+    expect(shopCurrencyOf(orders, 'USD')).toBe('EUR');
+    expect(shopCurrencyOf([till('t', '2026-01-01T00:00:00.000Z', 'storePurchase', 10, 'EUR', null, [])], ' usd ')).toBe('USD');
+    expect(shopCurrencyOf([], null)).toBeNull();
+    expect(summarizeJourney(orders, { currency: shopCurrencyOf(orders, 'USD') })).toMatchObject({ totalSpend: 200, currency: 'EUR', otherCurrencyTouchpoints: 1 });
   });
 
   it('compares currencies in any case and answers the currency in upper case', () => {

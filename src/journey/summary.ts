@@ -307,3 +307,22 @@ export function preferredChannel(channels: readonly Pick<ChannelActivity, 'chann
   }
   return best?.channel ?? null;
 }
+
+/**
+ * The shop's currency, that a customer's money figures are in: the currency of their online
+ * orders (Shopify's `Order.currency` is the shop's currency; what a customer of a multi-currency
+ * shop paid in is the order's `presentment_currency`), the one most of them are in (ties by
+ * code); without an order, `recordCurrency`: the shop account's `currency` (Shopify's
+ * `Customer.currency` is the currency of the customer's last payment, the shop's by default, so
+ * it is not the shop's for a customer who last paid in another). Upper case; null when neither.
+ */
+export function shopCurrencyOf(touchpoints: Iterable<TouchpointRecord>, recordCurrency: string | null): string | null {
+  const orders = new Map<string, number>();
+  for (const touchpoint of touchpoints) {
+    const code = touchpoint.kind === 'onlineOrder' ? touchpoint.currency?.trim().toUpperCase() : undefined;
+    if (code) orders.set(code, (orders.get(code) ?? 0) + 1);
+  }
+  let best: string | null = null;
+  for (const [code, count] of orders) if (best === null || count > orders.get(best)! || (count === orders.get(best) && code < best)) best = code;
+  return best ?? (recordCurrency?.trim() ? recordCurrency.trim().toUpperCase() : null);
+}

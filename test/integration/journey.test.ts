@@ -140,7 +140,27 @@ function withMarc(edit: PopulationEdit): void {
   withNina(edit);
   withAnneAndBob(edit);
   withFamilyTablet(edit);
+  // Chloé last paid in dollars in this euro shop: Shopify's customer `currency` says USD, her orders EUR.
+  const chloe = edit.shopCustomer({ id: 883001, email: CHLOE_EMAIL, currency: 'USD' });
+  for (const [id, at] of [[8830011, '2026-03-01T10:00:00.000Z'], [8830012, '2026-04-01T10:00:00.000Z']] as const) {
+    edit.population.commerce.orders.push({
+      id,
+      name: `#${id}`,
+      email: CHLOE_EMAIL,
+      created_at: at,
+      processed_at: at,
+      total_price: '100.00',
+      currency: 'EUR',
+      financial_status: 'paid',
+      customer: { id: 883001 },
+      line_items: [{ id: id * 10, product_id: edit.population.commerce.products[0]!.id, title: 'Coat', quantity: 1, price: '100.00', sku: 'CO-1' }],
+      discount_codes: [],
+    });
+  }
+  edit.person([chloe]);
 }
+
+const CHLOE_EMAIL = 'chloe.dollars@example.com';
 
 const ALICE_EMAIL = 'alice.family-tablet@example.com';
 
@@ -291,6 +311,12 @@ describe('Customer.journeySummary', () => {
     expect(summary.favouriteCategories).toEqual(
       [{ category: 'outerwear', units: 1 }, { category: 'socks', units: 1 }, { category: shopCategory, units: 1 }].sort((a, b) => a.category.localeCompare(b.category)),
     );
+  });
+
+  it("counts spend in the shop's currency, that of the orders, not the account's last payment", async () => {
+    const { body } = await stack.query(`query ($id: ID!) { customer(id: $id) { journeySummary { purchases totalSpend currency otherCurrencyTouchpoints partial } } }`, { id: `email:${CHLOE_EMAIL}` });
+    expect(body.errors).toBeUndefined();
+    expect((body.data!.customer as { journeySummary: unknown }).journeySummary).toEqual({ purchases: 2, totalSpend: 200, currency: 'EUR', otherCurrencyTouchpoints: 0, partial: false });
   });
 
   it("says partial, naming the shop, when the products' categories cannot be read; spend and counts stand", async () => {
