@@ -41,14 +41,28 @@ describe('the cost table', () => {
   });
 });
 
+describe('fields computed from the whole history', () => {
+  it('count 10 each besides their selection: they read every history whole, however long', () => {
+    expect(cost('{ customer(id: "crm:1") { journeySummary { touchpoints favouriteStore } } }')).toBe(1 + 10);
+    expect(cost('{ customer(id: "crm:1") { lifecycle { stage } rfm { recencyDays } clv { pAlive } segments { name } inSegment(name: "vip") preferences { preferredChannel } } }')).toBe(1 + 6 * 10);
+  });
+
+  it('refuse the same summary under 29 aliases of 100 ids, which read 2,900 whole histories', () => {
+    const aliased = Array.from({ length: 29 }, (_, i) => `a${i}: customers(ids: $ids) { journeySummary { touchpoints } }`).join(' ');
+    const query = `query ($ids: [ID!]!) { ${aliased} }`;
+    expect(cost(query, { ids: ids(100) })).toBe(29 * 100 * 11);
+    expect(checkCost(schema, parse(query), undefined, { ids: ids(100) }, DEFAULT_OPERATION_LIMITS.maxCost)?.extensions).toMatchObject({ code: 'COST_ESTIMATED_TOO_EXPENSIVE' });
+  });
+});
+
 describe('the default limits let the documented operations through', () => {
   const documented: Array<[string, string, Record<string, unknown>, number]> = [
-    ['Sandbox example', EXAMPLE_OPERATION, { id: 'crm:101' }, 1 + 3 + 3 + 5],
+    ['Sandbox example', EXAMPLE_OPERATION, { id: 'crm:101' }, 1 + 3 + 3 + 5 + 3 * 10],
     ['bench profile', PROFILE_QUERY, { id: 'crm:1' }, 1 + 5],
     ['bench profiles of 100', PROFILES_QUERY, { ids: ids(100) }, 100 * (1 + 5)],
-    ['bench journey', JOURNEY_QUERY, { id: 'crm:1' }, 1 + 20],
+    ['bench journey', JOURNEY_QUERY, { id: 'crm:1' }, 1 + 20 + 10],
     ['bench journey page', JOURNEY_PAGE_QUERY, { id: 'crm:1' }, 1 + 100],
-    ['bench personalization of 100', PERSONALIZATION_QUERY, { ids: ids(100) }, 100],
+    ['bench personalization of 100', PERSONALIZATION_QUERY, { ids: ids(100) }, 100 * (1 + 3 * 10)],
   ];
   it.each(documented)('%s costs its expected figure, within MAX_OPERATION_COST, MAX_ALIASES and MAX_DEPTH', (_name, query, variables, expected) => {
     const document = parse(query);

@@ -12,6 +12,13 @@
  *   An absent argument counts its schema default (20 and 10); one above what the field accepts
  *   (100) counts that maximum, so that the field itself refuses it with the range it takes,
  *   rather than the cost limit with a figure its caller did not mean.
+ * - The fields computed from the customer's whole history (`journeySummary`, `preferences`,
+ *   `lifecycle`, `rfm`, `clv`, `segments`, `inSegment`): {@link WHOLE_HISTORY_COST} each, plus
+ *   their selection. Each reads every history it needs whole, 250 events a call, however long
+ *   (a request reads them once per customer, whatever how many of these fields ask): a page's
+ *   worth of touchpoints and more, not a record already fetched. 10 keeps a personalization
+ *   engine's `customers(ids: [50 ids]) { lifecycle clv segments }` at 1,550, and refuses the
+ *   same fields under 29 aliases of 100 ids.
  * - Every other field: free, plus what is selected in it. Scalars and sub-objects are read from the
  *   records the customer already fetched; the alias, depth and token limits bound their number.
  * Nested selections multiply, as the library adds a field's cost to its parent's child cost:
@@ -36,6 +43,20 @@ export const SIZED_FIELDS: Readonly<Record<string, SizedField>> = {
   'AnalyticsVisitor.visits': { argument: 'limit', default: 10, max: MAX_LIST_LIMIT },
 };
 
+/** What a field computed from the customer's whole history costs, besides its selection (see the module's comment). */
+export const WHOLE_HISTORY_COST = 10;
+
+/** The fields computed from the customer's whole history, by `Type.field`. */
+export const WHOLE_HISTORY_FIELDS: ReadonlySet<string> = new Set([
+  'Customer.journeySummary',
+  'Customer.preferences',
+  'Customer.lifecycle',
+  'Customer.rfm',
+  'Customer.clv',
+  'Customer.segments',
+  'Customer.inSegment',
+]);
+
 /** Fields that cost 1 (a customer resolved) plus their selection, by `Type.field`. */
 export const CUSTOMER_FIELDS: ReadonlySet<string> = new Set(['Query.customer', 'Mutation.evictCustomer']);
 
@@ -56,6 +77,7 @@ export const costEstimator: ComplexityEstimator = ({ type, field, args, childCom
   }
   const sized = SIZED_FIELDS[key];
   if (sized) return sizeOf(args[sized.argument], sized) * (1 + childComplexity);
+  if (WHOLE_HISTORY_FIELDS.has(key)) return WHOLE_HISTORY_COST + childComplexity;
   return childComplexity;
 };
 
