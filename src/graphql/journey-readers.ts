@@ -95,9 +95,14 @@ export function shopIdMatcher(shopIds: readonly string[], normalize: NormalizeOp
     const key = normalized(id);
     if (key !== null && !own.has(key)) own.set(key, id);
   }
+  // A device sends the same login id on visit after visit: each normalized once.
+  const seen = new Map<string, string | undefined>();
   return (userId) => {
+    if (seen.has(userId)) return seen.get(userId);
     const key = normalized(userId);
-    return key === null ? undefined : own.get(key);
+    const shopId = key === null ? undefined : own.get(key);
+    seen.set(userId, shopId);
+    return shopId;
   };
 }
 
