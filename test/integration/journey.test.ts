@@ -142,22 +142,27 @@ function withMarc(edit: PopulationEdit): void {
   withFamilyTablet(edit);
   // Chloé last paid in dollars in this euro shop: Shopify's customer `currency` says USD, her orders EUR.
   const chloe = edit.shopCustomer({ id: 883001, email: CHLOE_EMAIL, currency: 'USD' });
-  for (const [id, at] of [[8830011, '2026-03-01T10:00:00.000Z'], [8830012, '2026-04-01T10:00:00.000Z']] as const) {
-    edit.population.commerce.orders.push({
-      id,
-      name: `#${id}`,
-      email: CHLOE_EMAIL,
-      created_at: at,
-      processed_at: at,
-      total_price: '100.00',
-      currency: 'EUR',
-      financial_status: 'paid',
-      customer: { id: 883001 },
-      line_items: [{ id: id * 10, product_id: edit.population.commerce.products[0]!.id, title: 'Coat', quantity: 1, price: '100.00', sku: 'CO-1' }],
-      discount_codes: [],
-    });
-  }
+  paidOrder(edit, { id: 8830011, customer: 883001, at: '2026-03-01T10:00:00.000Z', price: '100.00', title: 'Coat' });
+  paidOrder(edit, { id: 8830012, customer: 883001, at: '2026-04-01T10:00:00.000Z', price: '100.00', title: 'Coat' });
   edit.person([chloe]);
+}
+
+/** A paid online order of one line of the shop's first product, in euros. */
+function paidOrder(edit: PopulationEdit, order: { id: number; customer: number; at: string; price: string; title: string }): void {
+  const { id, customer, at, price, title } = order;
+  edit.population.commerce.orders.push({
+    id,
+    name: `#${id}`,
+    email: null,
+    created_at: at,
+    processed_at: at,
+    total_price: price,
+    currency: 'EUR',
+    financial_status: 'paid',
+    customer: { id: customer },
+    line_items: [{ id: id * 10, product_id: edit.population.commerce.products[0]!.id, title, quantity: 1, price, sku: `SKU-${id}` }],
+    discount_codes: [],
+  });
 }
 
 const CHLOE_EMAIL = 'chloe.dollars@example.com';
@@ -185,22 +190,8 @@ function withNina(edit: PopulationEdit): void {
   const contact = edit.contact({ email: NINA_EMAIL, phone: '+33611223355', firstname: 'Nina', lastname: 'Trois' });
   const byEmail = edit.shopCustomer({ id: 770001, email: NINA_EMAIL, first_name: 'Nina', last_name: 'Trois' });
   const byPhone = edit.shopCustomer({ id: 770002, phone: '+33611223355', first_name: 'Nina', last_name: 'Trois' });
-  const order = (id: number, customer: number, at: string) =>
-    edit.population.commerce.orders.push({
-      id,
-      name: `#${id}`,
-      email: null,
-      created_at: at,
-      processed_at: at,
-      total_price: '20.00',
-      currency: 'EUR',
-      financial_status: 'paid',
-      customer: { id: customer },
-      line_items: [{ id: id * 10, product_id: edit.population.commerce.products[0]!.id, title: 'Cap', quantity: 1, price: '20.00', sku: 'CP-1' }],
-      discount_codes: [],
-    });
-  order(7700011, 770001, '2025-07-01T10:00:00.000Z');
-  order(7700021, 770002, '2025-06-20T10:00:00.000Z');
+  paidOrder(edit, { id: 7700011, customer: 770001, at: '2025-07-01T10:00:00.000Z', price: '20.00', title: 'Cap' });
+  paidOrder(edit, { id: 7700021, customer: 770002, at: '2025-06-20T10:00:00.000Z', price: '20.00', title: 'Cap' });
   // Visits of 2025-06-01 and 06-02 as the first account, 06-03 as the second (the helper's days follow its creation date).
   const device = edit.visitor('cccc000000000003', ['770001', '770001', '770002']);
   edit.person([contact, byEmail, byPhone, device]);
