@@ -102,7 +102,7 @@ export async function journeyFloor(connectors: SiloConnectors, person: BenchPers
   add('commerce.orders', orders);
   // The person's own visits only, as the gateway keeps them: none logged in as someone else.
   const loggedInAs = shopIdMatcher(commerceIds, { defaultCountry: 'FR' });
-  add('analytics.visits', visits.filter((visit) => visitOwner(visit, loggedInAs) !== undefined));
+  add('analytics.visits', commerceIds.length === 0 ? visits : visits.filter((visit) => visitOwner(visit, loggedInAs) !== undefined));
   // The customer's own first logins, matched as the gateway matches them (normalized shop ids).
   for (const visitor of visitors) {
     if (visitor === null) continue;

@@ -228,6 +228,6 @@ async function readHistories(connectors: SiloConnectors, person: BenchPerson, st
   for (const o of orders) touchpoints.push(...touchpointsOf('commerce.orders', o));
   // The person's own visits only, as the gateway keeps them: none logged in as someone else.
   const loggedInAs = shopIdMatcher(commerceIds, normalize);
-  for (const v of visits) if (visitOwner(v, loggedInAs) !== undefined) touchpoints.push(...touchpointsOf('analytics.visits', v));
+  for (const v of visits) if (commerceIds.length === 0 || visitOwner(v, loggedInAs) !== undefined) touchpoints.push(...touchpointsOf('analytics.visits', v));
   return touchpoints;
 }

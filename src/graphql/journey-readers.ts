@@ -55,7 +55,8 @@ export function journeyReaders(customer: CustomerParent, plan: JourneyPlan, ctx:
   if (has('commerce.orders')) readers['commerce.orders'] = paged('commerce.orders', (w) => ctx.loaders.call('commerce', (signal) => connectors.commerce.orderHistory(ids('commerce'), w, signal)));
   if (has('analytics.visits')) {
     // Only the customer's own moments: a visit logged in as someone else (a family tablet) is not.
-    const loggedInAs = shopIdMatcher(ids('commerce'), ctx.services.normalize);
+    // A customer without a shop account is their device alone: its visits are all theirs.
+    const loggedInAs = ids('commerce').length === 0 ? null : shopIdMatcher(ids('commerce'), ctx.services.normalize);
     readers['analytics.visits'] = ownVisits(loggedInAs, (w) => ctx.loaders.call('analytics', (signal) => connectors.analytics.visitHistory(ids('analytics'), w, signal)));
   }
   if (has('crm.contacts')) {
@@ -121,16 +122,18 @@ export function visitOwner(visit: Pick<VisitRecord, 'userId'>, loggedInAs: (user
  * The visits stream of the customer's own visits ({@link visitOwner}): a logged-in visit's
  * touchpoints carry the shop id it was made as (`loggedInAs`, for the cursor, records.ts); one
  * logged in as someone else gives none, and the read says how far it went (`last`) all the same.
+ * With `loggedInAs` null (a customer without a shop account: the device alone, its logins as an
+ * account not linked to anyone, a deleted one), every visit is the customer's.
  */
 function ownVisits(
-  loggedInAs: (userId: string) => string | undefined,
+  loggedInAs: ((userId: string) => string | undefined) | null,
   read: (window: JourneyWindow & StreamPushdowns['analytics.visits']) => Promise<{ items: Array<StreamEvents['analytics.visits']>; exhausted: boolean }>,
 ): JourneyReader<'analytics.visits'> {
   return (window) =>
     read(window).then((answer) => {
       const touchpoints: TouchpointRecord[] = [];
       for (const visit of answer.items) {
-        const owner = visitOwner(visit, loggedInAs);
+        const owner = loggedInAs === null ? null : visitOwner(visit, loggedInAs);
         if (owner === undefined) continue;
         for (const touchpoint of touchpointsOf('analytics.visits', visit)) {
           if (owner !== null) touchpoint.loggedInAs = owner;

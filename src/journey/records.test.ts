@@ -139,6 +139,20 @@ describe('the analytics streams when the shop records grow', () => {
     expect(wasGiven([entry], { recordId: 'v1' }, later)).toBe(true);
   });
 
+  it('skip, after a first shop record is found, every visit of the devices known before and no first login', () => {
+    const v1 = recordDigest('v1');
+    const after: JourneyCursorState = {
+      goldenId: 'cus_x',
+      filterKey: '[]',
+      positions: { 'analytics.logins': AT_END, 'analytics.visits': { kind: 'after', key: EDGE } },
+      records: { analytics: [v1], commerce: [], analyticsShops: [] },
+    };
+    const { given } = reconcileRecords(after, recordDigests({ analytics: ['v1'], commerce: ['s1'] }), true);
+    expect(given).toEqual({ 'analytics.visits': [{ records: [v1], through: EDGE }], 'analytics.logins': [{ records: [v1], loggedInAs: [], through: null }] });
+    expect(wasGiven(given['analytics.visits']!, { recordId: 'v1', loggedInAs: 's1' }, EDGE)).toBe(true);
+    expect(wasGiven(given['analytics.logins']!, { recordId: 'v1', loggedInAs: 's1' }, EDGE)).toBe(false);
+  });
+
   it('fail, keeping their place and the shop ids they stand for, when a shop record is missing while the resolution is incomplete', () => {
     const after: JourneyCursorState = { ...cursor({ analytics: [1], commerce: [2, 3], analyticsShops: [2, 3] }), positions: { 'analytics.logins': { kind: 'after', key: EDGE } } };
     const reconciled = reconcileRecords(after, { analytics: [1], commerce: [2], analyticsShops: [2] }, false);

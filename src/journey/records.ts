@@ -163,7 +163,11 @@ export function reconcileRecords(after: JourneyCursorState | undefined, now: Rec
     // At its end, the stream gave every touchpoint of those records (the page that ended it may
     // have gone past every other stream's key, so no key of the cursor bounds them).
     const entry: AlreadyGiven = { records: before![STREAM_SOURCE[stream]] ?? [], through: position.kind === 'end' ? null : position.key };
-    if (STREAM_SOURCE[stream] === 'analytics') entry.loggedInAs = before!.analyticsShops ?? [];
+    if (STREAM_SOURCE[stream] === 'analytics') {
+      // Without a shop record then, no first login was given, and every visit of the devices was.
+      const shops = before!.analyticsShops ?? [];
+      if (stream === 'analytics.logins' || shops.length > 0) entry.loggedInAs = shops;
+    }
     given[stream] = [...(given[stream] ?? []), entry];
     delete positions[stream];
   }

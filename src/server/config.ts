@@ -531,7 +531,7 @@ const GATEWAY_SETTINGS = {
     ...kinds.wholeNumber(1, 1_000_000),
     default: '5000',
     description:
-      'The highest cost of an operation, computed with its variables before anything runs: each customer counts 1 (`customers(ids:)` its number of ids), times what is read in it (`journey(first:)` and the lists\' `limit` count their size). Over it: 400 COST_ESTIMATED_TOO_EXPENSIVE.',
+      'The highest cost of an operation, computed with its variables before anything runs: each customer counts 1 (`customers(ids:)` its number of ids), times what is read in it (`journey(first:)` and the lists\' `limit` count their size, the whole-history fields 10 once per customer). Over it: 400 COST_ESTIMATED_TOO_EXPENSIVE.',
   },
   maxAliases: { name: 'MAX_ALIASES', ...kinds.wholeNumber(1, 10_000), default: '30', description: 'The most aliases in an operation, fragments included (Apollo Router\'s `max_aliases`). Over it: 400 MAX_ALIASES_LIMIT.' },
   maxDepth: { name: 'MAX_DEPTH', ...kinds.wholeNumber(1, 1_000), default: '15', description: 'The deepest selection, in fields from the root field (Apollo Router\'s `max_depth`). Over it: 400 MAX_DEPTH_LIMIT.' },

@@ -177,7 +177,11 @@ function withFamilyTablet(edit: PopulationEdit): void {
   const tablet = edit.visitor('dddd000000000001', ['884001', '884001', '884001', '884002']);
   edit.person([alice, tablet]);
   edit.person([bob]);
+  // A device alone, logged in on two visits as a shop account nobody has any more.
+  edit.person([edit.visitor(LONE_DEVICE, [null, '770099', '770099'])]);
 }
+
+const LONE_DEVICE = 'eeee000000000005';
 
 const NINA_EMAIL = 'nina.two-shops@example.com';
 
@@ -497,6 +501,17 @@ describe('Customer.journey', () => {
     const visits = customer.journey.edges.map((e) => e.node).filter((n) => n.kind === 'webVisit');
     expect(visits.map((n) => n.occurredAt.slice(0, 10))).toEqual(['2025-06-03', '2025-06-02', '2025-06-01']);
     expect(customer.journeySummary.devices).toEqual([{ device: { visitorId: 'dddd000000000001' }, visits: 3 }]);
+  });
+
+  it('keeps every visit of a customer without a shop account, whatever login id they carry: the device is the customer', async () => {
+    const { body } = await stack.query(
+      `query ($id: ID!) { customer(id: $id) { journey(first: 100) { edges { node { kind } } } journeySummary { devices { visits } } } }`,
+      { id: `analytics:${LONE_DEVICE}` },
+    );
+    expect(body.errors).toBeUndefined();
+    const customer = body.data!.customer as { journey: { edges: Array<{ node: { kind: string } }> }; journeySummary: { devices: unknown[] } };
+    expect(customer.journey.edges.filter((e) => e.node.kind === 'webVisit')).toHaveLength(3);
+    expect(customer.journeySummary.devices).toEqual([{ visits: 3 }]);
   });
 
   describe('of a customer whose records in one silo change between pages', () => {

@@ -13,12 +13,14 @@
  *   (100) counts that maximum, so that the field itself refuses it with the range it takes,
  *   rather than the cost limit with a figure its caller did not mean.
  * - The fields computed from the customer's whole history (`journeySummary`, `preferences`,
- *   `lifecycle`, `rfm`, `clv`, `segments`, `inSegment`): {@link WHOLE_HISTORY_COST} each, plus
- *   their selection. Each reads every history it needs whole, 250 events a call, however long
- *   (a request reads them once per customer, whatever how many of these fields ask): a page's
- *   worth of touchpoints and more, not a record already fetched. 10 keeps a personalization
- *   engine's `customers(ids: [50 ids]) { lifecycle clv segments }` at 1,550, and refuses the
- *   same fields under 29 aliases of 100 ids.
+ *   `lifecycle`, `rfm`, `clv`, `segments`, `inSegment`): {@link WHOLE_HISTORY_COST} once per
+ *   customer that selects any of them, plus their selection. They read every history they need
+ *   whole, 250 events a call, however long: a page's worth of touchpoints and more, not a record
+ *   already fetched; and a request reads them once per customer, however many of these fields
+ *   (or aliases of one) ask, so one customer pays once. A personalization engine's
+ *   `customers(ids: [100 ids]) { lifecycle clv segments preferences journeySummary }` costs
+ *   1,100; 29 aliases of `customers(ids: [100 ids]) { journeySummary }` cost 31,900 (each alias
+ *   resolves its customers, and reads their histories, anew) and are refused.
  * - Every other field: free, plus what is selected in it. Scalars and sub-objects are read from the
  *   records the customer already fetched; the alias, depth and token limits bound their number.
  * Nested selections multiply, as the library adds a field's cost to its parent's child cost:
@@ -43,7 +45,7 @@ export const SIZED_FIELDS: Readonly<Record<string, SizedField>> = {
   'AnalyticsVisitor.visits': { argument: 'limit', default: 10, max: MAX_LIST_LIMIT },
 };
 
-/** What a field computed from the customer's whole history costs, besides its selection (see the module's comment). */
+/** What the fields computed from a customer's whole history cost, once per customer, besides their selection (see the module's comment). */
 export const WHOLE_HISTORY_COST = 10;
 
 /** The fields computed from the customer's whole history, by `Type.field`. */
@@ -67,19 +69,47 @@ export const CUSTOMER_LIST_FIELD = 'Query.customers';
  * The gateway's estimator for graphql-query-complexity: a whole number ≥ 0 for every field
  * (never `undefined`, so no other estimator is consulted).
  */
-export const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }: ComplexityEstimatorArgs): number => {
+export const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity, context }: ComplexityEstimatorArgs): number => {
   const key = `${type.name}.${field.name}`;
-  if (CUSTOMER_FIELDS.has(key)) return 1 + childComplexity;
+  const marks = context as CostContext | undefined;
+  if (CUSTOMER_FIELDS.has(key)) return 1 + childComplexity + wholeHistoryOnce(marks);
   if (key === CUSTOMER_LIST_FIELD) {
     const ids: unknown = args['ids'];
     const count = Array.isArray(ids) ? ids.length : 1;
-    return count * (1 + childComplexity);
+    return count * (1 + childComplexity + wholeHistoryOnce(marks));
   }
   const sized = SIZED_FIELDS[key];
   if (sized) return sizeOf(args[sized.argument], sized) * (1 + childComplexity);
-  if (WHOLE_HISTORY_FIELDS.has(key)) return WHOLE_HISTORY_COST + childComplexity;
+  if (WHOLE_HISTORY_FIELDS.has(key)) {
+    // Without a context to mark, each such field pays, which never undercounts.
+    if (marks === undefined) return WHOLE_HISTORY_COST + childComplexity;
+    marks.wholeHistory = true;
+  }
   return childComplexity;
 };
+
+/**
+ * What {@link costEstimator} marks while graphql-query-complexity walks one operation: that a
+ * whole-history field was selected in the customer being priced. The library computes a field's
+ * children before the field (depth first), and a customer's fields are never under another
+ * customer, so the mark set under one customer is read and cleared by that customer's field.
+ * Pass a fresh one per operation as getComplexity's `context` ({@link costContext}).
+ */
+export interface CostContext {
+  wholeHistory: boolean;
+}
+
+/** A fresh {@link CostContext} for one operation. */
+export function costContext(): CostContext {
+  return { wholeHistory: false };
+}
+
+/** {@link WHOLE_HISTORY_COST} when the customer being priced selected a whole-history field (the mark then cleared), else 0. */
+function wholeHistoryOnce(marks: CostContext | undefined): number {
+  if (marks === undefined || !marks.wholeHistory) return 0;
+  marks.wholeHistory = false;
+  return WHOLE_HISTORY_COST;
+}
 
 /**
  * A size argument as counted: a whole number from 0 to the field's maximum (a larger one is the

@@ -12,7 +12,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError, TypeInfo, ValidationContext, visit, visitInParallel, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 import { ErrorCode } from '../../shared/errors.js';
-import { costEstimator } from './cost.js';
+import { costContext, costEstimator } from './cost.js';
 
 /** The operation limits (MAX_OPERATION_COST, MAX_ALIASES, MAX_DEPTH, MAX_TOKENS, MAX_REQUEST_BYTES). */
 export interface OperationLimits {
@@ -133,6 +133,8 @@ export function checkCost(
       schema,
       query: document,
       estimators: [costEstimator],
+      // Marks a whole-history field for the customer being priced: paid once per customer.
+      context: costContext(),
       variables: variables ?? {},
       ...(operationName ? { operationName } : {}),
       maxQueryNodes: MAX_COST_NODES,
@@ -150,7 +152,7 @@ export function checkCost(
   if (cost <= maxCost) return undefined;
   return limitError(
     ErrorCode.COST_ESTIMATED_TOO_EXPENSIVE,
-    `This operation costs ${formatCount(cost)}, over the limit of ${formatCount(maxCost)}: each customer counts 1 (customers(ids:) its number of ids), times what is read in it (journey(first:) and the lists' limit count their size). Ask for fewer customers or smaller pages, or split the operation (README, "Limits and resilience").`,
+    `This operation costs ${formatCount(cost)}, over the limit of ${formatCount(maxCost)}: each customer counts 1 (customers(ids:) its number of ids), times what is read in it (journey(first:) and the lists' limit count their size; journeySummary, lifecycle, clv, segments and the other whole-history fields 10 once per customer). Ask for fewer customers or smaller pages, or split the operation (README, "Limits and resilience").`,
     { value: cost, limit: maxCost },
   );
 }
