@@ -102,15 +102,15 @@ export interface ReconciledPositions {
   given: StreamsGiven;
   /**
    * Streams that fail on this page, positions kept: a record they read (in their silo, or a
-   * shop record for the first logins) known then is missing while the resolution is incomplete.
+   * shop record for the analytics streams) known then is missing while the resolution is incomplete.
    */
   failing: JourneyStream[];
   /** The digests the page's cursors carry: those known now, or the cursor's for a silo unknown or shrunk now. */
   records: RecordDigests;
 }
 
-/** How a basis's records known now compare with a cursor's. */
-type RecordChange = 'same' | 'grown' | 'shrunk';
+/** How a basis's records known now differ from a cursor's (absent from `changes`: the same, or not comparable). */
+type RecordChange = 'grown' | 'shrunk';
 
 /** The bases a stream's position stands for (see {@link RecordBasis}). */
 function basesOf(stream: JourneyStream): readonly RecordBasis[] {
