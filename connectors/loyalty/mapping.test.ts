@@ -105,9 +105,9 @@ describe('toTransactionView', () => {
     expect(toTransactionView(parsed, 'UTC').record.purchasedAt).toBe('2024-05-01T00:00:00.000Z');
   });
 
-  it('prices one unit from the exact quantity and rounds the quantity to whole units', () => {
+  it('keeps a weighed good\'s quantity as recorded, priced per unit of measure, so that the line keeps its value', () => {
     const parsed = transactionItem.parse(transaction({}, [{ sku: 'W', name: 'Cheese', quantity: 1.5, grossValue: 30 }]));
-    expect(toTransactionView(parsed).record.lines).toEqual([{ sku: 'W', name: 'Cheese', category: null, quantity: 2, unitPrice: 20 }]);
+    expect(toTransactionView(parsed).record.lines).toEqual([{ sku: 'W', name: 'Cheese', category: null, quantity: 1.5, unitPrice: 20 }]);
   });
 });
 

@@ -320,9 +320,9 @@ function toPurchaseLine(item: z.output<typeof transactionLine>): PurchaseLine {
     sku,
     name: item.name,
     category: item.category ?? null,
-    // The schema counts whole units; Open Loyalty also records weighed goods (1.5 kg). The price
-    // of one unit comes from the exact quantity, so the line total stays right.
-    quantity: Math.max(1, Math.round(quantity)),
+    // Open Loyalty also records weighed goods (1.5 kg): the quantity as recorded, so that quantity
+    // times unit price stays the line's value.
+    quantity,
     unitPrice: quantity > 0 ? Math.round((grossValue / quantity) * 100) / 100 : grossValue,
   };
 }

@@ -1035,11 +1035,11 @@ export type PurchaseLine = {
   category?: Maybe<Scalars['String']['output']>;
   /** The product's name. */
   name: Scalars['String']['output'];
-  /** How many units. */
-  quantity: Scalars['Int']['output'];
+  /** How many units; for a good sold by weight or measure, the measure the till recorded (1.5 for 1.5 kg), so that `quantity` times `unitPrice` is the line's value. */
+  quantity: Scalars['Float']['output'];
   /** The product's stock keeping unit. */
   sku?: Maybe<Scalars['String']['output']>;
-  /** Price of one unit, in the purchase's currency. */
+  /** Price of one unit (or of one unit of measure), in the purchase's currency. */
   unitPrice: Scalars['Float']['output'];
 };
 
@@ -1864,7 +1864,7 @@ export type ProvenanceCandidateResolvers<ContextType = RequestContext, ParentTyp
 export type PurchaseLineResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PurchaseLine'] = ResolversParentTypes['PurchaseLine']> = {
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   sku?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };

@@ -180,6 +180,15 @@ describe('summarizeJourney: edge cases', () => {
     expect(summarizeJourney(dimes, { currency: 'EUR' }).totalSpend).toBe(1);
   });
 
+  it('counts a weighed good (1.5 kg of cheese) as one unit of its category, bought and returned', () => {
+    const bought = till('t1', '2026-01-01T00:00:00.000Z', 'storePurchase', 30, 'EUR', null, [storeLine('cheese', 1.5), storeLine('cheese', 2.25), storeLine('wine', 2)]);
+    const returned = till('t2', '2026-01-02T00:00:00.000Z', 'storeReturn', 10, 'EUR', null, [storeLine('cheese', -0.5)]);
+    expect(summarizeJourney([bought, returned], { currency: 'EUR' }).favouriteCategories).toEqual([
+      { category: 'wine', units: 2 },
+      { category: 'cheese', units: 1 },
+    ]);
+  });
+
   it('counts no category for shop lines without categoryOf', () => {
     expect(summarizeJourney([onlineOrder('1', '2026-01-01T00:00:00.000Z', 10, 0, [shopLine('901', 3)])], { currency: 'EUR' }).favouriteCategories).toEqual([]);
   });

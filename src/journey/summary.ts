@@ -11,7 +11,8 @@
  * - totalSpend: store purchases minus store returns plus online orders' totals minus what was
  *   refunded on them, in one currency (the shop's); amounts in another are not converted but
  *   counted in `otherCurrencyTouchpoints`. Summed in thousandths, so that no float drift shows.
- * - favouriteCategories: units bought minus units returned per category, top 5 with more than 0
+ * - favouriteCategories: units bought minus units returned per category (a weighed good's line
+ *   one unit: itemsOnLine), top 5 with more than 0
  *   units, most first, ties by name. A fully refunded online order's units count as returned; a
  *   partly refunded one's are kept (Shopify's order total does not say which lines went back).
  * - favouriteStore: the store with the most store purchases, ties by name.
@@ -22,7 +23,7 @@ import { compareEventIds } from '../../connectors/shared/journey-order.js';
 import { parseInstant } from '../../connectors/shared/time.js';
 import type { PurchaseLineRecord } from '../../connectors/types.js';
 import type { CategoryCount, Channel, ChannelActivity, Device, DeviceActivity, JourneySummary, Source } from '../generated/graphql.js';
-import { isVoidedOrder, type TouchpointRecord } from './touchpoint.js';
+import { isVoidedOrder, itemsOnLine, type TouchpointRecord } from './touchpoint.js';
 
 /** What a summary needs besides the touchpoints. */
 export interface JourneySummaryOptions {
@@ -211,7 +212,7 @@ export class JourneySummaryFold {
     for (const line of lines) {
       const category = 'productId' in line ? (line.productId !== null && this.#categoryOf ? this.#categoryOf(line.productId) : null) : line.category;
       if (!category?.trim()) continue;
-      this.#categoryUnits.set(category, (this.#categoryUnits.get(category) ?? 0) + sign * Math.abs(line.quantity));
+      this.#categoryUnits.set(category, (this.#categoryUnits.get(category) ?? 0) + sign * itemsOnLine(line));
     }
   }
 

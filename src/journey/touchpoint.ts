@@ -114,3 +114,14 @@ export const STREAM_KINDS: { readonly [S in JourneyStream]: { kinds: readonly To
 export function isVoidedOrder(touchpoint: Pick<TouchpointRecord, 'kind' | 'financialStatus'>): boolean {
   return touchpoint.kind === 'onlineOrder' && touchpoint.financialStatus?.trim().toLowerCase() === 'voided';
 }
+
+/**
+ * The items a purchase line stands for, as a clerk counts them: its quantity (positive whatever
+ * sign a POS sent for a return) when whole, else 1: a good sold by weight or measure (Open Loyalty
+ * records 1.5 for 1.5 kg of cheese) is one item, not 1.5 or 2. Used for "Bought 2 items" and the
+ * summary's units per category.
+ */
+export function itemsOnLine(line: Pick<PurchaseLineRecord, 'quantity'>): number {
+  const quantity = Math.abs(line.quantity);
+  return Number.isInteger(quantity) ? quantity : 1;
+}

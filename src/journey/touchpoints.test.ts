@@ -248,6 +248,16 @@ describe('touchpointsOf: store transactions', () => {
     expect(only('loyalty.transactions', transaction({ lines, grossValue: 25 })).summary).toBe('Bought 3 items in Lyon Part-Dieu for 25.00 EUR');
   });
 
+  it('counts a weighed good (1.5 kg) as one item, keeping its measure on the line', () => {
+    const lines = [
+      { sku: 'CH', name: 'Comté', category: 'cheese', quantity: 1.5, unitPrice: 20 },
+      { sku: 'BR', name: 'Bread', category: 'bakery', quantity: 2, unitPrice: 1.5 },
+    ];
+    const touchpoint = only('loyalty.transactions', transaction({ lines, grossValue: 33 }));
+    expect(touchpoint.summary).toBe('Bought 3 items in Lyon Part-Dieu for 33.00 EUR');
+    expect(touchpoint.items.map((line) => line.quantity)).toEqual([1.5, 2]);
+  });
+
   it('leaves out a missing store and says "a purchase" without lines, never "in null"', () => {
     expect(only('loyalty.transactions', transaction({ store: null })).summary).toBe('Bought 2 items for 111.90 EUR');
     expect(only('loyalty.transactions', transaction({ store: null, lines: [] })).summary).toBe('Made a purchase for 111.90 EUR');
@@ -382,11 +392,10 @@ describe('touchpointsOf: online orders', () => {
     expect(touchpointsOf('commerce.orders', order({ id: '4501:code:X' }))[0]!.id).toBe('commerce:order:4501%3Acode%3AX');
   });
 
-  it('makes one touchpoint of a code the order lists twice', () => {
-    expect(touchpointsOf('commerce.orders', order({ discountCodes: ['VIP20', 'VIP20'] })).map((t) => t.id)).toEqual([
-      'commerce:order:4501',
-      'commerce:order:4501:code:VIP20',
-    ]);
+  it('makes one touchpoint of a code the order lists twice, and lists it once on the order', () => {
+    const [placed, ...codes] = touchpointsOf('commerce.orders', order({ discountCodes: ['VIP20', 'VIP20'] }));
+    expect([placed!.id, ...codes.map((t) => t.id)]).toEqual(['commerce:order:4501', 'commerce:order:4501:code:VIP20']);
+    expect(placed!.discountCodes).toEqual(['VIP20']);
   });
 
   it('says the status in words, one item in the singular, and nothing of a missing status or lines', () => {

@@ -17,7 +17,7 @@ import type {
 } from '../../connectors/types.js';
 import type { Device, Source } from '../generated/graphql.js';
 import { visibleText } from '../identity/unicode.js';
-import type { JourneyStream, StreamEvents, TouchpointRecord } from './touchpoint.js';
+import { itemsOnLine, type JourneyStream, type StreamEvents, type TouchpointRecord } from './touchpoint.js';
 
 /** One stream's event with its stream: the union a `switch` can narrow (a generic `S` cannot be). */
 type StreamEvent = { [S in JourneyStream]: { stream: S; event: StreamEvents[S] } }[JourneyStream];
@@ -134,6 +134,8 @@ export function orderTouchpoints(order: StreamEvents['commerce.orders']): Touchp
   const id = eventId('commerce', 'order', order.id);
   const amount = Math.abs(order.totalPrice);
   const units = unitsOf(order.lines);
+  // A code the shop lists twice was used once: listed once, one discountCodeUsed.
+  const distinctCodes = [...new Set(order.discountCodes)];
   const what = units > 0 ? `Ordered ${count(units, 'item')} online` : 'Placed an order online';
   // Shopify's statuses are snake_case (`partially_refunded`): a clerk reads words.
   const status = order.financialStatus ? ` (${order.financialStatus.replaceAll('_', ' ')})` : '';
@@ -150,11 +152,11 @@ export function orderTouchpoints(order: StreamEvents['commerce.orders']): Touchp
     currency: order.currency,
     items: order.lines,
     financialStatus: order.financialStatus ?? null,
-    discountCodes: [...order.discountCodes],
+    discountCodes: distinctCodes,
     refunded: Math.abs(order.totalRefunded),
   });
   const onOrder = order.name.trim() === '' ? 'on an online order' : `on order ${order.name}`;
-  const codes = [...new Set(order.discountCodes)].map((code) => {
+  const codes = distinctCodes.map((code) => {
     const off = amountOff(order.discounts, code);
     return touchpoint({
       // A code is merchant text: encoded, a `:` in it cannot make two ids equal.
@@ -292,9 +294,9 @@ function recordCreated(
   return [touchpoint({ id: `${eventId(source, event, record.id)}:created`, occurredAt: record.createdAt, source, sourceId: record.id, recordId: record.id, ...what })];
 }
 
-/** Units on the lines (a return's quantities may come negative from a POS). */
+/** Items on the lines, as a clerk counts them (itemsOnLine). */
 function unitsOf(lines: readonly PurchaseLineRecord[]): number {
-  return lines.reduce((sum, line) => sum + Math.abs(line.quantity), 0);
+  return lines.reduce((sum, line) => sum + itemsOnLine(line), 0);
 }
 
 /** `1 item`, `2 items`. */
