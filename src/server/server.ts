@@ -13,8 +13,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { SiloConnectors } from '../../connectors/types.js';
 import { clipQuotedInput, ErrorCode, inputPrefix, sourceErrorOf, type SourceError } from '../shared/errors.js';
 import type { ClvModel } from '../insights/clv/model-file.js';
@@ -25,7 +24,6 @@ import type { Logger } from '../shared/logger.js';
 import { IdentityResolver } from '../identity/identity-resolver.js';
 import { resolvers } from '../graphql/resolvers.js';
 import { guardFields } from '../graphql/scope-guard.js';
-import { compiledExecution } from './compiled-execution.js';
 import { SCOPES, type AccessGrant } from '../access/scopes.js';
 import { createAuthenticator, type Authentication, type Authenticator } from './auth/authenticator.js';
 import { corsHeaders } from './cors.js';
@@ -162,10 +160,9 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
   if (!settings.cursorSecret) {
     logger.info('journey cursor key made at start', { reason: 'GATEWAY_CURSOR_SECRET is empty', effect: 'journey cursors stop working after a restart and on other replicas' });
   }
-  // The access rules of the schema (@authenticated, @requiresScopes) enforced on every field that declares one.
-  const schema = guardFields(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }));
   const apollo = new ApolloServer<RequestContext>({
-    ...executionOf(schema, settings.compileAfterUses),
+    // The access rules of the schema (@authenticated, @requiresScopes) enforced on every field that declares one.
+    schema: guardFields(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers })),
     introspection: settings.introspection,
     // Without introspection, "Did you mean" in validation errors would leak the schema's field names.
     hideSchemaDetailsFromClientErrors: !settings.introspection,
@@ -195,15 +192,6 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
   });
   await apollo.start();
   return { services, apollo };
-}
-
-/**
- * How Apollo Server runs operations: compiled by graphql-jit from an operation text's
- * `compileAfterUses`th use (compiled-execution.ts; Apollo takes an executor only as a gateway),
- * or, at 0, graphql-js alone.
- */
-function executionOf(schema: GraphQLSchema, compileAfterUses: number): { schema: GraphQLSchema } | { gateway: GatewayInterface } {
-  return compileAfterUses === 0 ? { schema } : { gateway: compiledExecution(schema, { compileAfterUses }) };
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
