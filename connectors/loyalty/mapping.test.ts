@@ -108,6 +108,8 @@ describe('toTransactionView', () => {
   it('keeps a weighed good\'s quantity as recorded, priced per unit of measure, so that the line keeps its value', () => {
     const parsed = transactionItem.parse(transaction({}, [{ sku: 'W', name: 'Cheese', quantity: 1.5, grossValue: 30 }]));
     expect(toTransactionView(parsed).record.lines).toEqual([{ sku: 'W', name: 'Cheese', category: null, quantity: 1.5, unitPrice: 20 }]);
+    const returned = transactionItem.parse(transaction({ documentType: 'return' }, [{ sku: 'W', name: 'Cheese', quantity: -0.75, grossValue: -15 }]));
+    expect(toTransactionView(returned).record.lines).toEqual([{ sku: 'W', name: 'Cheese', category: null, quantity: 0.75, unitPrice: -20 }]);
   });
 });
 

@@ -314,16 +314,18 @@ export function newestFirst(a: LoyaltyTransactionRecord, b: LoyaltyTransactionRe
 }
 
 function toPurchaseLine(item: z.output<typeof transactionLine>): PurchaseLine {
-  const { quantity, grossValue } = item;
+  const { grossValue } = item;
+  const measure = Math.abs(item.quantity);
   const sku = item.sku == null ? null : typeof item.sku === 'string' ? item.sku : (item.sku.code ?? null);
   return {
     sku,
     name: item.name,
     category: item.category ?? null,
-    // Open Loyalty also records weighed goods (1.5 kg): the quantity as recorded, so that quantity
-    // times unit price stays the line's value.
-    quantity,
-    unitPrice: quantity > 0 ? Math.round((grossValue / quantity) * 100) / 100 : grossValue,
+    // Open Loyalty also records weighed goods (1.5 kg): the measure as recorded, so that quantity
+    // times unit price stays the line's value. Positive, as a return's lines may come negative
+    // from a POS (the price keeps the value's sign).
+    quantity: measure,
+    unitPrice: measure > 0 ? Math.round((grossValue / measure) * 100) / 100 : grossValue,
   };
 }
 
