@@ -323,8 +323,8 @@ function toPurchaseLine(item: z.output<typeof transactionLine>): PurchaseLine {
     category: item.category ?? null,
     // Open Loyalty also records weighed goods (1.5 kg): the measure as recorded, so that quantity
     // times unit price stays the line's value. Positive, as a return's lines may come negative
-    // from a POS (the price keeps the value's sign).
-    quantity: measure,
+    // from a POS (the price keeps the value's sign); a line of no quantity is one unit of its value.
+    quantity: measure > 0 ? measure : 1,
     unitPrice: measure > 0 ? Math.round((grossValue / measure) * 100) / 100 : grossValue,
   };
 }

@@ -12,9 +12,9 @@
  *   refunded on them, in one currency (the shop's); amounts in another are not converted but
  *   counted in `otherCurrencyTouchpoints`. Summed in thousandths, so that no float drift shows.
  * - favouriteCategories: units bought minus units returned per category (a weighed good's line
- *   one unit: itemsOnLine), top 5 with more than 0
- *   units, most first, ties by name. A fully refunded online order's units count as returned; a
- *   partly refunded one's are kept (Shopify's order total does not say which lines went back).
+ *   one unit: itemsOnLine), top 5 with more than 0 units, most first, ties by name. A fully
+ *   refunded online order's units count as returned; a partly refunded one's are kept (Shopify's
+ *   order total does not say which lines went back).
  * - favouriteStore: the store with the most store purchases, ties by name.
  * - partial and unavailableSources are the caller's to fill: it knows which silos failed.
  */
