@@ -16,6 +16,13 @@ const silos = {
 };
 
 describe('configuration', () => {
+  it('takes GATEWAY_COMPILE_AFTER_USES=0 to run every operation on graphql-js, and refuses a negative one', () => {
+    const off = parseGatewaySettings({ env: { GATEWAY_COMPILE_AFTER_USES: '0' } });
+    expect(off.ok && off.config.compileAfterUses).toBe(0);
+    const negative = parseGatewaySettings({ env: { GATEWAY_COMPILE_AFTER_USES: '-1' } });
+    expect(negative.ok ? [] : negative.errors.join(' ')).toContain('GATEWAY_COMPILE_AFTER_USES');
+  });
+
   it('has defaults that run: the gateway settings need nothing', () => {
     const result = parseGatewaySettings({ env: {} });
     expect(result).toEqual({
@@ -36,6 +43,7 @@ describe('configuration', () => {
           apiKeys: [],
           anonymousScopes: null,
         },
+        compileAfterUses: 2,
         corsOrigins: [{ kind: 'exact', origin: 'https://sandbox.embed.apollographql.com' }],
         defaultCountry: 'FR',
         timeZone: 'Europe/Paris',
@@ -431,7 +439,7 @@ describe('unknown settings', () => {
       'Unknown setting "GOLDEN_SOURCE" in the environment. GOLDEN settings are: GOLDEN_RULES.',
     ]);
     expect(unknownSettings({ env: {}, file: { GATEWAY_URL: 'x', IDENTITY_PROVIDER_URL: 'x' } })).toEqual([
-      'Unknown setting "GATEWAY_URL" in the config file. GATEWAY settings are: GATEWAY_SANDBOX, GATEWAY_INTROSPECTION, GATEWAY_CORS_ORIGINS, GATEWAY_HEALTH_CACHE_MS, GATEWAY_RATE_LIMIT_REQUESTS, GATEWAY_RATE_LIMIT_WINDOW_S, GATEWAY_SHUTDOWN_GRACE_MS, GATEWAY_REQUEST_TIMEOUT_MS, GATEWAY_CURSOR_SECRET.',
+      'Unknown setting "GATEWAY_URL" in the config file. GATEWAY settings are: GATEWAY_SANDBOX, GATEWAY_INTROSPECTION, GATEWAY_CORS_ORIGINS, GATEWAY_COMPILE_AFTER_USES, GATEWAY_HEALTH_CACHE_MS, GATEWAY_RATE_LIMIT_REQUESTS, GATEWAY_RATE_LIMIT_WINDOW_S, GATEWAY_SHUTDOWN_GRACE_MS, GATEWAY_REQUEST_TIMEOUT_MS, GATEWAY_CURSOR_SECRET.',
       'Unknown setting "IDENTITY_PROVIDER_URL" in the config file. IDENTITY settings are: IDENTITY_MAX_ROUNDS, IDENTITY_DEADLINE_MS, IDENTITY_MAX_RECORDS, IDENTITY_CACHE_MAX_MB, IDENTITY_CACHE_TTL_MS, IDENTITY_NEGATIVE_TTL_MS, IDENTITY_LIMITS, IDENTITY_PRIORITY, IDENTITY_WEAK_TYPES, IDENTITY_LINK_FIXED_LINES, IDENTITY_BLOCKED_EMAILS, IDENTITY_BLOCKED_PHONES, IDENTITY_BLOCKED_CARDS.',
     ]);
   });

@@ -62,6 +62,8 @@ export interface GatewayConfig {
   golden: { rules: SurvivorshipRules };
   /** The limits on an operation's size and cost, checked before anything runs (README, "Limits and resilience"). */
   limits: OperationLimits;
+  /** The use of an operation's text at which it is compiled (compiled-execution.ts); 0: never, graphql-js runs everything. */
+  compileAfterUses: number;
   identity: {
     maxRounds: number;
     maxRecords: number;
@@ -547,6 +549,13 @@ const GATEWAY_SETTINGS = {
     default: '1048576',
     description: 'The largest request body, in bytes (1 MiB; Apollo Router\'s `http_max_request_bytes`); the rest of a larger one is discarded unread. Over it: 413 REQUEST_TOO_LARGE.',
   },
+  compileAfterUses: {
+    name: 'GATEWAY_COMPILE_AFTER_USES',
+    ...kinds.wholeNumber(0, 1_000_000),
+    default: '2',
+    description:
+      "The use of an operation's text at which it runs as a function compiled for it (graphql-jit) instead of graphql-js's interpreter (README, \"How a request flows\"; the same answers); earlier uses, introspection, mutations and what graphql-jit cannot compile run on graphql-js. 0: never compiled.",
+  },
   healthCacheMs: {
     name: 'GATEWAY_HEALTH_CACHE_MS',
     ...kinds.wholeNumber(0, 600_000),
@@ -1027,6 +1036,7 @@ function gatewaySettingsOf(v: Values<typeof GATEWAY_SETTINGS>, mode: RunMode, so
       maxTokens: v.maxTokens,
       maxRequestBytes: v.maxRequestBytes,
     },
+    compileAfterUses: v.compileAfterUses,
     identity: {
       maxRounds: v.identityMaxRounds,
       maxRecords: v.identityMaxRecords,

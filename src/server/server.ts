@@ -13,7 +13,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { SiloConnectors } from '../../connectors/types.js';
 import { clipQuotedInput, ErrorCode, inputPrefix, sourceErrorOf, type SourceError } from '../shared/errors.js';
 import type { ClvModel } from '../insights/clv/model-file.js';
@@ -24,6 +24,7 @@ import type { Logger } from '../shared/logger.js';
 import { IdentityResolver } from '../identity/identity-resolver.js';
 import { resolvers } from '../graphql/resolvers.js';
 import { guardFields } from '../graphql/scope-guard.js';
+import { compiledExecution } from './compiled-execution.js';
 import { SCOPES, type AccessGrant } from '../access/scopes.js';
 import { createAuthenticator, type Authentication, type Authenticator } from './auth/authenticator.js';
 import { corsHeaders } from './cors.js';
@@ -160,9 +161,10 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
   if (!settings.cursorSecret) {
     logger.info('journey cursor key made at start', { reason: 'GATEWAY_CURSOR_SECRET is empty', effect: 'journey cursors stop working after a restart and on other replicas' });
   }
+  // The access rules of the schema (@authenticated, @requiresScopes) enforced on every field that declares one.
+  const schema = guardFields(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }));
   const apollo = new ApolloServer<RequestContext>({
-    // The access rules of the schema (@authenticated, @requiresScopes) enforced on every field that declares one.
-    schema: guardFields(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers })),
+    schema,
     introspection: settings.introspection,
     // Without introspection, "Did you mean" in validation errors would leak the schema's field names.
     hideSchemaDetailsFromClientErrors: !settings.introspection,
@@ -175,7 +177,7 @@ export async function createGatewayCore(options: GatewayOptions): Promise<Gatewa
     parseOptions: { maxTokens: settings.limits.maxTokens },
     formatError: (formatted, error) => formatError(formatted, error, logger, settings.limits),
     plugins: [
-      gatewayRequestHooks(settings.limits, logger),
+      gatewayRequestHooks(settings, logger, schema),
       // The gateway sets no cache hints; Apollo's per-field cache-control bookkeeping is pure cost here.
       ApolloServerPluginCacheControlDisabled(),
       settings.sandbox
@@ -431,6 +433,8 @@ async function answerGraphQL(
 /**
  * The gateway's own hooks in every request, in one Apollo Server listener:
  * - the operation limits, before any resolver (limits/operation-limits.ts);
+ * - compiled execution (compiled-execution.ts), unless `compileAfterUses` is 0: the operation run
+ *   by the function graphql-jit compiled for it, its errors formatted as Apollo formats them;
  * - the silo failures that no null field reported (see failures.ts), added once each, and the
  *   request's silo failures logged, one line per silo (silo-failure-log.ts), not one per error;
  * - the access log: one line per request that read personal data (a pii:read field answered a
@@ -440,18 +444,27 @@ async function answerGraphQL(
  * One listener, not one per concern: Apollo Server runs the hooks of every listener of a request
  * through a Promise.all at each of its stages, which took some 25 promises a request with three.
  */
-function gatewayRequestHooks(limits: OperationLimits, logger: Logger): ApolloServerPlugin<RequestContext> {
+function gatewayRequestHooks(settings: Pick<GatewaySettings, 'limits' | 'compileAfterUses'>, logger: Logger, schema: GraphQLSchema): ApolloServerPlugin<RequestContext> {
+  const { limits, compileAfterUses } = settings;
   const checkLimits = operationLimitsCheck(limits);
+  const formatErrors = (errors: ReadonlyArray<GraphQLError>): GraphQLFormattedError[] => errors.map((error) => formatExecutionError(error, logger, limits));
+  const compiled = compileAfterUses > 0 ? compiledExecution<RequestContext>(schema, { compileAfterUses, formatErrors }) : null;
   return {
     async requestDidStart() {
       const failureLog = new SiloFailureLog();
+      const noteFailures = (errors: ReadonlyArray<GraphQLError>): void => {
+        for (const error of errors) {
+          const failure = sourceErrorIn(error);
+          if (failure) failureLog.add(failure, error.path);
+        }
+      };
       return {
         didResolveOperation: checkLimits,
+        ...(compiled && {
+          responseForOperation: (requestContext) => compiled.responseFor(requestContext, noteFailures),
+        }),
         async didEncounterErrors({ errors }) {
-          for (const error of errors) {
-            const failure = sourceErrorIn(error);
-            if (failure) failureLog.add(failure, error.path);
-          }
+          noteFailures(errors);
         },
         async willSendResponse({ contextValue, response, operationName }) {
           if (response.body.kind === 'single') {
@@ -471,6 +484,22 @@ function gatewayRequestHooks(limits: OperationLimits, logger: Logger): ApolloSer
       };
     },
   };
+}
+
+/**
+ * An execution error as Apollo Server's pipeline hands it to `formatError` (its errorNormalize.ts):
+ * the error's JSON, `extensions.code` INTERNAL_SERVER_ERROR where it has none, then formatted; a
+ * formatting that throws gives "Internal server error", as in Apollo. For the answers of compiled
+ * execution (compiled-execution.ts), which Apollo does not format. `extensions.http`, which Apollo
+ * moves to the response's head, is dropped: no resolver of the gateway sets one.
+ */
+function formatExecutionError(error: GraphQLError, logger: Logger, limits: OperationLimits): GraphQLFormattedError {
+  try {
+    const { http: _headOnly, ...extensions } = error.extensions;
+    return formatError({ ...error.toJSON(), extensions: { ...extensions, code: extensions['code'] ?? ErrorCode.INTERNAL_SERVER_ERROR } }, error, logger, limits);
+  } catch {
+    return { message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  }
 }
 
 /** The SourceError behind a resolver's error, through graphql-js's located error and Apollo's wrapping. */

@@ -60,6 +60,9 @@ export const TEST_SETTINGS: GatewaySettings = {
   segmentsFile: null,
   golden: { rules: DEFAULT_SURVIVORSHIP },
   limits: DEFAULT_OPERATION_LIMITS,
+  // Compiled from the first use: the tests' operations, mostly asked once, run as the gateway runs
+  // its hot ones (src/server/compiled-execution.test.ts covers the first uses on graphql-js).
+  compileAfterUses: 1,
   identity: {
     maxRounds: 4,
     maxRecords: 50,
