@@ -460,9 +460,8 @@ function gatewayRequestHooks(settings: Pick<GatewaySettings, 'limits' | 'compile
       };
       return {
         didResolveOperation: checkLimits,
-        ...(compiled && {
-          responseForOperation: (requestContext) => compiled.responseFor(requestContext, noteFailures),
-        }),
+        // Undefined when compilation is off: Apollo then executes every operation itself.
+        responseForOperation: compiled ? (requestContext) => compiled.responseFor(requestContext, noteFailures) : undefined,
         async didEncounterErrors({ errors }) {
           noteFailures(errors);
         },
